@@ -1,0 +1,139 @@
+//! An event and its agenda, as organisers import them and clients read them.
+//!
+//! Unknown fields are refused (`deny_unknown_fields`): a misspelt field in an imported agenda
+//! is an error naming that field, never silently dropped. Times are local to the event's
+//! time zone (`"09:30"` on the day's `date`), as printed on a programme.
+
+use crate::ids::{EventCode, SessionId};
+use serde::{Deserialize, Serialize};
+
+/// What kind of session this is; the client picks its layout from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    Plenary,
+    Panel,
+    Breakout,
+    Workshop,
+    WorldCafe,
+    Pitch,
+    Award,
+    Networking,
+    Visit,
+    Social,
+}
+
+/// Where people take part from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Online,
+    Onsite,
+    #[default]
+    Hybrid,
+}
+
+/// A person named in the agenda: a speaker, a panellist or a moderator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaPerson {
+    pub name: String,
+    /// Their role, for example "Cluster Manager" or "Policy Officer".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+}
+
+/// A numbered presentation within a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contribution {
+    /// 1, 2, 3… in the order given in the session.
+    pub number: u32,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<AgendaPerson>,
+}
+
+/// A published material: slides, a report, a recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    pub title: String,
+    pub url: String,
+}
+
+/// One session of the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub id: SessionId,
+    pub title: String,
+    pub kind: SessionKind,
+    /// The day's `number` in [`Agenda::days`].
+    pub day: u32,
+    /// Local start time, `HH:MM`.
+    pub start: String,
+    /// Local end time, `HH:MM`, after `start`.
+    pub end: String,
+    /// The parallel track or room name; sessions in different tracks may overlap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    /// Where onsite attendees go, for example "Hall B".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub attendance: Attendance,
+    /// The language the session is held in (`en`, `sv`, …), when it differs from the event's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<Material>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderator: Option<AgendaPerson>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributions: Vec<Contribution>,
+}
+
+/// One day of the event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Day {
+    /// 1, 2, 3…
+    pub number: u32,
+    /// `YYYY-MM-DD`, in the event's time zone.
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The agenda document organisers import with `PUT /api/events/{code}/agenda`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agenda {
+    pub days: Vec<Day>,
+    pub sessions: Vec<Session>,
+}
+
+/// An event as everyone may read it: `GET /api/events/{code}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventInfo {
+    pub code: EventCode,
+    pub title: String,
+    /// IANA time zone name, for example `Europe/Stockholm`.
+    pub time_zone: String,
+    /// Languages the event is held in, the main one first (`en`, `sv`).
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub agenda: Agenda,
+    /// Matches [`crate::EventState::agenda_version`] of the event room.
+    pub agenda_version: u64,
+}

@@ -1,0 +1,122 @@
+//! HTTP API bodies. Every route is listed in `docs/protocol.md`.
+
+use crate::{
+    agenda::Agenda,
+    errors::ErrorCode,
+    ids::EventCode,
+    room::{OnStage, StageStatus},
+};
+use serde::{Deserialize, Serialize};
+
+/// Who a person is to the server, as carried in their token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Attendee,
+    Speaker,
+    Moderator,
+    Organiser,
+}
+
+/// A person as the server knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Stable for as long as the person keeps their token.
+    pub id: String,
+    /// `None` for anonymous attendees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub role: Role,
+    /// The event the token is for; `None` for organisers, who may act on every event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventCode>,
+}
+
+/// `POST /api/events/{code}/join`: become an attendee, or redeem an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    /// A display name; absent or empty to join anonymously.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An invitation token from an organiser, to join as moderator or speaker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<String>,
+}
+
+/// The answer to a join: a signed token the browser keeps, so a reload is the same person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinResponse {
+    pub token: String,
+    pub person: Person,
+}
+
+/// `POST /api/events`: create an event (organisers only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEvent {
+    pub code: EventCode,
+    pub title: String,
+    pub time_zone: String,
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub agenda: Agenda,
+}
+
+/// `POST /api/events/{code}/invites`: make an invitation link (organisers only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvite {
+    /// `moderator` or `speaker`.
+    pub role: Role,
+    /// Who the invitation is for; becomes their display name.
+    pub name: String,
+}
+
+/// An invitation: a token and the link that redeems it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub invite: String,
+    /// A path on this server, for example `/e/ECC2020?invite=…`.
+    pub link: String,
+}
+
+/// `POST /api/events/{code}/sessions/{id}/stage` and the `set_stage` WebSocket request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageUpdate {
+    /// Absent: keep the current status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StageStatus>,
+    /// Absent: keep what is on stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_stage: Option<OnStage>,
+}
+
+/// `POST /api/events/{code}/announcements`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnouncementRequest {
+    pub text: String,
+}
+
+/// The answer to an HTTP write that appended to a room's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appended {
+    /// The sequence number the change got in its room.
+    pub seq: u64,
+}
+
+/// The body of every HTTP error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The offending field, as a path like `sessions[3].end`, when one field is to blame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}

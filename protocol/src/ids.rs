@@ -1,0 +1,142 @@
+//! Validated identifiers. Each is a string on the wire and is checked when parsed,
+//! so a value of one of these types is always well formed.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why an identifier was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdError(pub String);
+
+impl fmt::Display for IdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for IdError {}
+
+/// An event's join code, like `ECC2020`: 3 to 16 characters, `A`–`Z` and `0`–`9`.
+/// Codes are typed by people from a projector, so parsing accepts lower case and upper-cases it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EventCode(String);
+
+impl EventCode {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let s = s.trim();
+        let ok_len = (3..=16).contains(&s.len());
+        if ok_len && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(Self(s.to_ascii_uppercase()))
+        } else {
+            Err(IdError(format!(
+                "event code must be 3 to 16 letters or digits, got {s:?}"
+            )))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A session's id within its event, like `keynote` or `breakout-3`:
+/// 1 to 64 characters, `a`–`z`, `0`–`9` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SessionId(String);
+
+impl SessionId {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let ok_len = (1..=64).contains(&s.len());
+        if ok_len
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(IdError(format!(
+                "session id must be 1 to 64 characters of a-z, 0-9 and '-', got {s:?}"
+            )))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A room: the unit of ordering and fan-out. Every room has one ordered log of events.
+///
+/// On the wire a room is a string: `event:ECC2020` for the event itself (announcements,
+/// agenda changes) and `session:ECC2020:keynote` for one session of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum RoomId {
+    Event(EventCode),
+    Session(EventCode, SessionId),
+}
+
+impl RoomId {
+    pub fn event_code(&self) -> &EventCode {
+        match self {
+            RoomId::Event(e) | RoomId::Session(e, _) => e,
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let mut parts = s.splitn(3, ':');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("event"), Some(code), None) => Ok(RoomId::Event(EventCode::parse(code)?)),
+            (Some("session"), Some(code), Some(id)) => Ok(RoomId::Session(
+                EventCode::parse(code)?,
+                SessionId::parse(id)?,
+            )),
+            _ => Err(IdError(format!(
+                "room must be 'event:CODE' or 'session:CODE:ID', got {s:?}"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RoomId::Event(e) => write!(f, "event:{}", e.0),
+            RoomId::Session(e, s) => write!(f, "session:{}:{}", e.0, s.0),
+        }
+    }
+}
+
+macro_rules! string_conversions {
+    ($($t:ty),*) => {$(
+        impl TryFrom<String> for $t {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> { <$t>::parse(&s) }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> String { v.to_string() }
+        }
+        impl std::str::FromStr for $t {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> { <$t>::parse(s) }
+        }
+    )*};
+}
+string_conversions!(EventCode, SessionId, RoomId);
+
+impl fmt::Display for EventCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Correlates a request with its reply. Chosen by the client; echoed by the server.
+pub type RequestId = u64;
+
+/// A position in a room's log. The first event of a room has sequence 1;
+/// a room with no events is at sequence 0.
+pub type Seq = u64;

@@ -1,0 +1,57 @@
+//! The Plenum wire contract, shared by the server and the WebAssembly client.
+//!
+//! This crate depends on serde only. Everything that crosses a process boundary is
+//! defined here and nowhere else: if a type derives `Serialize`, it is part of the contract.
+//!
+//! Module map:
+//! - [`ids`]      — validated identifiers: event codes, session ids, room ids, request ids.
+//! - [`ws`]       — WebSocket frames: [`ClientFrame`] in, [`ServerMsg`] out, protocol versions.
+//! - [`room`]     — live room state and the events whose fold produces it.
+//! - [`agenda`]   — the event and its agenda, as imported by organisers and read by clients.
+//! - [`api`]      — HTTP API request and response bodies.
+//! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
+//!
+//! Compatibility rule: fields are only ever added, and every added field is optional
+//! (`#[serde(default)]`), so an old client can read a new server's messages. A change that
+//! cannot follow this rule needs a new [`PROTOCOL_VERSION`].
+
+pub mod agenda;
+pub mod api;
+pub mod errors;
+pub mod ids;
+pub mod room;
+pub mod ws;
+
+pub use agenda::*;
+pub use api::*;
+pub use errors::*;
+pub use ids::*;
+pub use room::*;
+pub use ws::*;
+
+/// The newest protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The oldest protocol version this build still speaks.
+pub const MIN_PROTOCOL_VERSION: u32 = 1;
+
+/// Limits that both sides know, so a client can refuse oversized input before sending it.
+pub mod limits {
+    /// Largest WebSocket message the server reads, in bytes.
+    pub const MAX_CLIENT_FRAME_BYTES: usize = 16 * 1024;
+    /// Largest agenda document accepted by the HTTP API, in bytes.
+    pub const MAX_AGENDA_BYTES: usize = 2 * 1024 * 1024;
+    /// Longest announcement text, in characters.
+    pub const MAX_ANNOUNCEMENT_CHARS: usize = 1000;
+    /// Longest free text put on stage, in characters.
+    pub const MAX_STAGE_TEXT_CHARS: usize = 280;
+    /// Longest display name, in characters.
+    pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
+    /// Longest title (event, session, contribution), in characters.
+    pub const MAX_TITLE_CHARS: usize = 200;
+    /// Longest description, in characters.
+    pub const MAX_DESCRIPTION_CHARS: usize = 5000;
+    /// Most sessions in one agenda.
+    pub const MAX_SESSIONS: usize = 1000;
+    /// Most rooms one connection may join at once.
+    pub const MAX_ROOMS_PER_CONNECTION: usize = 32;
+}

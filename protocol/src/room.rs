@@ -1,0 +1,148 @@
+//! Live room state and the events whose fold produces it.
+//!
+//! A room's state is exactly `events.fold(RoomState::new(room), apply)`. The server applies
+//! events in sequence order; so does a client, starting from a snapshot. Both use
+//! [`RoomState::apply`], so they cannot disagree.
+
+use crate::{ids::RoomId, limits};
+use serde::{Deserialize, Serialize};
+
+/// Where a session stands in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    #[default]
+    Scheduled,
+    Live,
+    Paused,
+    Ended,
+}
+
+impl StageStatus {
+    pub const ALL: [StageStatus; 4] = [
+        StageStatus::Scheduled,
+        StageStatus::Live,
+        StageStatus::Paused,
+        StageStatus::Ended,
+    ];
+}
+
+/// What is on stage now.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OnStage {
+    #[default]
+    Nothing,
+    /// One of the session's numbered contributions (presentations).
+    Contribution { number: u32 },
+    /// Free text, for example "Coffee break until 10:30".
+    Text { text: String },
+}
+
+impl OnStage {
+    /// Checks the limits that hold whatever the agenda says.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            OnStage::Text { text } if text.chars().count() > limits::MAX_STAGE_TEXT_CHARS => Err(
+                format!("on_stage.text is longer than {} characters", limits::MAX_STAGE_TEXT_CHARS),
+            ),
+            OnStage::Text { text } if text.trim().is_empty() => {
+                Err("on_stage.text is empty".to_owned())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The live stage of one session.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StageState {
+    pub status: StageStatus,
+    pub on_stage: OnStage,
+}
+
+/// A message from the organisers to everyone at the event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub text: String,
+    /// Milliseconds since the Unix epoch, server time.
+    pub at_ms: i64,
+}
+
+/// The state of a session room.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SessionState {
+    pub stage: StageState,
+}
+
+/// The state of an event room.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EventState {
+    /// The newest announcements, oldest first, at most [`EventState::KEEP_ANNOUNCEMENTS`].
+    pub announcements: Vec<Announcement>,
+    /// Bumped on every agenda import or edit; a client refetches the agenda when it changes.
+    pub agenda_version: u64,
+}
+
+impl EventState {
+    pub const KEEP_ANNOUNCEMENTS: usize = 20;
+}
+
+/// The state of any room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RoomState {
+    Event(EventState),
+    Session(SessionState),
+}
+
+/// Something that happened in a room. Rooms are the fold of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RoomEvent {
+    /// A session's stage changed: status, what is on stage, or both.
+    StageChanged { stage: StageState },
+    /// The organisers announced something to the whole event.
+    Announced { announcement: Announcement },
+    /// The agenda was imported or edited.
+    AgendaUpdated { version: u64 },
+}
+
+/// An event that does not belong to the kind of room it was applied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongRoom;
+
+impl RoomState {
+    /// The state of a room with an empty log.
+    pub fn new(room: &RoomId) -> RoomState {
+        match room {
+            RoomId::Event(_) => RoomState::Event(EventState::default()),
+            RoomId::Session(..) => RoomState::Session(SessionState::default()),
+        }
+    }
+
+    /// Applies one event. The server never logs an event that does not fit its room, so
+    /// `WrongRoom` means a bug or a corrupted log, and leaves the state unchanged.
+    pub fn apply(&mut self, event: &RoomEvent) -> Result<(), WrongRoom> {
+        match (self, event) {
+            (RoomState::Session(s), RoomEvent::StageChanged { stage }) => {
+                s.stage = stage.clone();
+                Ok(())
+            }
+            (RoomState::Event(e), RoomEvent::Announced { announcement }) => {
+                e.announcements.push(announcement.clone());
+                let excess = e
+                    .announcements
+                    .len()
+                    .saturating_sub(EventState::KEEP_ANNOUNCEMENTS);
+                e.announcements.drain(..excess);
+                Ok(())
+            }
+            (RoomState::Event(e), RoomEvent::AgendaUpdated { version }) => {
+                e.agenda_version = *version;
+                Ok(())
+            }
+            _ => Err(WrongRoom),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! WebSocket frames. Every frame is one JSON text message.
+//!
+//! A connection starts with the client's [`ClientMsg::Hello`]; the server answers with
+//! [`ServerMsg::Welcome`] (or an error and a close). Requests carry an optional `id` that
+//! the reply echoes. Room traffic ([`ServerMsg::Snapshot`], [`ServerMsg::Event`]) carries
+//! the room's sequence number, so a client can resume after a drop with exactly what it missed.
+
+use crate::{
+    api::{Person, StageUpdate},
+    errors::ErrorCode,
+    ids::{EventCode, RequestId, RoomId, Seq, SessionId},
+    room::{RoomEvent, RoomState},
+};
+use serde::{Deserialize, Serialize};
+
+/// A frame from client to server: a message and the optional id that correlates its reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientFrame {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<RequestId>,
+    #[serde(flatten)]
+    pub msg: ClientMsg,
+}
+
+/// What a client can ask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// The first frame of every connection: the protocol versions this client speaks and its token.
+    Hello { versions: Vec<u32>, token: String },
+    /// Follow a room. With `since`, resume after that sequence number: the server sends the
+    /// events after it, or a fresh snapshot when it no longer has them all.
+    Join {
+        room: RoomId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<Seq>,
+    },
+    /// Stop following a room.
+    Leave { room: RoomId },
+    /// Application-level ping; the server answers [`ServerMsg::Pong`] with the same `t`.
+    Ping {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        t: Option<f64>,
+    },
+    /// Change a session's stage (organisers, and the session's moderators and speakers).
+    SetStage {
+        event: EventCode,
+        session: SessionId,
+        #[serde(flatten)]
+        update: StageUpdate,
+    },
+    /// Announce something to the whole event (organisers).
+    Announce { event: EventCode, text: String },
+}
+
+/// How a join was served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinMode {
+    /// A snapshot was sent: a first join, or the client was too far behind to replay.
+    Snapshot,
+    /// Exactly the missed events were sent (possibly none).
+    Replay,
+}
+
+/// What the server sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The answer to `hello`: the agreed version and who the token says you are.
+    Welcome {
+        protocol: u32,
+        server: String,
+        person: Person,
+        /// The server pings this often; a client that hears nothing for twice this long should reconnect.
+        heartbeat_ms: u64,
+    },
+    /// The full state of a room at sequence `seq`.
+    Snapshot {
+        room: RoomId,
+        seq: Seq,
+        state: RoomState,
+    },
+    /// One event of a room, in order: `seq` is exactly one more than the previous one you got.
+    Event {
+        room: RoomId,
+        seq: Seq,
+        /// Milliseconds since the Unix epoch when the server committed it.
+        at_ms: i64,
+        event: RoomEvent,
+    },
+    /// The answer to `join`, after the snapshot or the replayed events.
+    Joined {
+        id: Option<RequestId>,
+        room: RoomId,
+        seq: Seq,
+        mode: JoinMode,
+        /// How many events were replayed (0 for a snapshot).
+        replayed: u64,
+    },
+    /// How many people are following a room now. Coalesced: sent at most a few times a second.
+    Presence { room: RoomId, count: u64 },
+    /// A request succeeded. `seq` is the sequence number its change got, if it changed a room.
+    Ok {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<Seq>,
+    },
+    /// A request was refused. Nothing was changed.
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<RequestId>,
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+    },
+    /// The answer to `ping`.
+    Pong {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        t: Option<f64>,
+    },
+}
+
+/// Picks the highest version both sides speak.
+pub fn negotiate(client_versions: &[u32]) -> Option<u32> {
+    client_versions
+        .iter()
+        .copied()
+        .filter(|v| (crate::MIN_PROTOCOL_VERSION..=crate::PROTOCOL_VERSION).contains(v))
+        .max()
+}

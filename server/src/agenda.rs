@@ -1,0 +1,164 @@
+//! Validation of events and agendas as organisers import them.
+//!
+//! Parsing (unknown fields, wrong types, bad ids) is serde's job and reports a path through
+//! `serde_path_to_error`; this module checks what types cannot say: references between days
+//! and sessions, times, numbering, lengths, URLs. Either the whole document is valid or it is
+//! refused with the first offending field's path, like `sessions[3].end`: nothing is ever
+//! half-imported.
+
+use chrono::{NaiveDate, NaiveTime};
+use plenum_protocol::{Agenda, AgendaPerson, CreateEvent, limits};
+use std::collections::HashSet;
+
+/// An invalid field: where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn err<T>(field: impl Into<String>, message: impl Into<String>) -> Result<T, FieldError> {
+    Err(FieldError {
+        field: field.into(),
+        message: message.into(),
+    })
+}
+
+fn text(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        return err(field, "must not be empty");
+    }
+    if value.chars().count() > max {
+        return err(field, format!("is longer than {max} characters"));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return err(field, "contains control characters");
+    }
+    Ok(())
+}
+
+fn opt_text(field: &str, value: &Option<String>, max: usize) -> Result<(), FieldError> {
+    value.as_deref().map_or(Ok(()), |v| text(field, v, max))
+}
+
+fn language(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = (2..=3).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_lowercase());
+    if ok {
+        Ok(())
+    } else {
+        err(field, format!("must be a language code like \"en\" or \"sv\", got {value:?}"))
+    }
+}
+
+fn url(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = (value.starts_with("https://") || value.starts_with("http://"))
+        && value.len() <= 2000
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        err(field, "must be an http(s) URL")
+    }
+}
+
+fn person(field: &str, p: &AgendaPerson) -> Result<(), FieldError> {
+    text(&format!("{field}.name"), &p.name, limits::MAX_TITLE_CHARS)?;
+    opt_text(&format!("{field}.role"), &p.role, limits::MAX_TITLE_CHARS)?;
+    opt_text(&format!("{field}.organisation"), &p.organisation, limits::MAX_TITLE_CHARS)
+}
+
+fn time(field: &str, value: &str) -> Result<NaiveTime, FieldError> {
+    if value.len() != 5 {
+        return err(field, format!("must be a time like \"09:30\", got {value:?}"));
+    }
+    NaiveTime::parse_from_str(value, "%H:%M")
+        .or_else(|_| err(field, format!("must be a time like \"09:30\", got {value:?}")))
+}
+
+/// Checks a new event, its agenda included.
+pub fn check_event(e: &CreateEvent) -> Result<(), FieldError> {
+    text("title", &e.title, limits::MAX_TITLE_CHARS)?;
+    if e.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return err(
+            "time_zone",
+            format!("must be an IANA time zone like \"Europe/Stockholm\", got {:?}", e.time_zone),
+        );
+    }
+    if e.languages.is_empty() {
+        return err("languages", "must name at least one language");
+    }
+    for (i, l) in e.languages.iter().enumerate() {
+        language(&format!("languages[{i}]"), l)?;
+    }
+    opt_text("venue", &e.venue, limits::MAX_TITLE_CHARS)?;
+    opt_text("description", &e.description, limits::MAX_DESCRIPTION_CHARS)?;
+    check_agenda(&e.agenda).map_err(|mut fe| {
+        fe.field = format!("agenda.{}", fe.field);
+        fe
+    })
+}
+
+/// Checks an agenda document.
+pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
+    let mut days = HashSet::new();
+    for (i, day) in a.days.iter().enumerate() {
+        let f = format!("days[{i}]");
+        if day.number == 0 || !days.insert(day.number) {
+            return err(format!("{f}.number"), "must be a day number that is unique and at least 1");
+        }
+        if day.date.len() != 10 || NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").is_err() {
+            return err(format!("{f}.date"), format!("must be a date like \"2026-05-12\", got {:?}", day.date));
+        }
+        opt_text(&format!("{f}.title"), &day.title, limits::MAX_TITLE_CHARS)?;
+    }
+    if a.sessions.len() > limits::MAX_SESSIONS {
+        return err("sessions", format!("has more than {} sessions", limits::MAX_SESSIONS));
+    }
+    let mut ids = HashSet::new();
+    for (i, s) in a.sessions.iter().enumerate() {
+        let f = format!("sessions[{i}]");
+        if !ids.insert(&s.id) {
+            return err(format!("{f}.id"), format!("{} is used by an earlier session", s.id));
+        }
+        text(&format!("{f}.title"), &s.title, limits::MAX_TITLE_CHARS)?;
+        if !days.contains(&s.day) {
+            return err(format!("{f}.day"), format!("day {} is not in days", s.day));
+        }
+        let start = time(&format!("{f}.start"), &s.start)?;
+        let end = time(&format!("{f}.end"), &s.end)?;
+        if end <= start {
+            return err(format!("{f}.end"), format!("must be after start ({})", s.start));
+        }
+        opt_text(&format!("{f}.track"), &s.track, limits::MAX_TITLE_CHARS)?;
+        opt_text(&format!("{f}.location"), &s.location, limits::MAX_TITLE_CHARS)?;
+        if let Some(l) = &s.language {
+            language(&format!("{f}.language"), l)?;
+        }
+        opt_text(&format!("{f}.description"), &s.description, limits::MAX_DESCRIPTION_CHARS)?;
+        if let Some(u) = &s.stream_url {
+            url(&format!("{f}.stream_url"), u)?;
+        }
+        for (j, m) in s.materials.iter().enumerate() {
+            text(&format!("{f}.materials[{j}].title"), &m.title, limits::MAX_TITLE_CHARS)?;
+            url(&format!("{f}.materials[{j}].url"), &m.url)?;
+        }
+        if let Some(m) = &s.moderator {
+            person(&format!("{f}.moderator"), m)?;
+        }
+        for (j, c) in s.contributions.iter().enumerate() {
+            let cf = format!("{f}.contributions[{j}]");
+            if c.number as usize != j + 1 {
+                return err(
+                    format!("{cf}.number"),
+                    format!("contributions are numbered 1, 2, 3… in order; expected {}, got {}", j + 1, c.number),
+                );
+            }
+            text(&format!("{cf}.title"), &c.title, limits::MAX_TITLE_CHARS)?;
+            for (k, p) in c.speakers.iter().enumerate() {
+                person(&format!("{cf}.speakers[{k}]"), p)?;
+            }
+        }
+    }
+    Ok(())
+}

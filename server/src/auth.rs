@@ -1,0 +1,355 @@
+//! Identity and permissions.
+//!
+//! - The **organiser key** is created on the first start, printed once, and kept only as a
+//!   SHA-256 hash in the store (and, for the operator's convenience, in a 0600 file in the data
+//!   directory). It is presented as `Authorization: Bearer <key>` or as the WebSocket token.
+//! - **Person tokens** (attendees, and moderators and speakers who redeemed an invitation) are
+//!   signed with HMAC-SHA256 under a server secret that never leaves the store. The browser
+//!   keeps its token, so a reload or a reconnect is the same person. A token names one event.
+//! - **Invitations** are signed the same way, with a different prefix so one can never be used
+//!   as the other.
+//!
+//! Every privileged action is checked with [`allowed`], on the server, for every request.
+
+use crate::store::{Store, StoreError};
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use hmac::{Hmac, Mac};
+use plenum_protocol::{EventCode, Person, Role, limits};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// How long a person token or an invitation stays valid: longer than any conference.
+const TOKEN_DAYS: i64 = 60;
+const PERSON_PREFIX: &str = "p1.";
+const INVITE_PREFIX: &str = "i1.";
+const ORGANISER_PREFIX: &str = "org_";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AuthError {
+    #[error("no token")]
+    Missing,
+    #[error("the token is not valid")]
+    Invalid,
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is for another event")]
+    WrongEvent,
+}
+
+/// What a caller wants to do; [`allowed`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Create events, see every event.
+    CreateEvent,
+    /// Import or edit an event's agenda, make invitations.
+    ManageEvent,
+    /// Announce to a whole event.
+    Announce,
+    /// Switch a session live, set what is on stage.
+    SetStage,
+    /// Follow an event's rooms.
+    Follow,
+}
+
+/// Whether `person` may do `action` at `event`.
+pub fn allowed(person: &Person, action: Action, event: &EventCode) -> bool {
+    if person.role == Role::Organiser {
+        return true;
+    }
+    if person.event.as_ref() != Some(event) {
+        return false;
+    }
+    match action {
+        Action::Follow => true,
+        Action::SetStage => matches!(person.role, Role::Moderator | Role::Speaker),
+        Action::CreateEvent | Action::ManageEvent | Action::Announce => false,
+    }
+}
+
+/// The server's keys.
+pub struct Auth {
+    secret: [u8; 32],
+    organiser_hash: [u8; 32],
+}
+
+/// The result of [`Auth::init`].
+pub struct AuthInit {
+    pub auth: Auth,
+    /// The organiser key, when this start created it (the only time it is known in clear).
+    pub new_organiser_key: Option<String>,
+}
+
+fn random_bytes() -> [u8; 32] {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).expect("the operating system's random source");
+    b
+}
+
+fn now_s() -> i64 {
+    crate::engine::now_ms() / 1000
+}
+
+impl Auth {
+    /// Loads the keys, creating them on the first start.
+    pub fn init(store: &mut dyn Store) -> Result<AuthInit, StoreError> {
+        let secret = match store.get_meta("token_secret")? {
+            Some(s) if s.len() == 32 => s.try_into().expect("length checked"),
+            _ => {
+                let s = random_bytes();
+                store.put_meta("token_secret", &s)?;
+                s
+            }
+        };
+        let (organiser_hash, new_organiser_key) = match store.get_meta("organiser_key_sha256")? {
+            Some(h) if h.len() == 32 => (h.try_into().expect("length checked"), None),
+            _ => {
+                let key = format!("{ORGANISER_PREFIX}{}", B64.encode(random_bytes()));
+                let hash: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+                store.put_meta("organiser_key_sha256", &hash)?;
+                (hash, Some(key))
+            }
+        };
+        Ok(AuthInit {
+            auth: Auth {
+                secret,
+                organiser_hash,
+            },
+            new_organiser_key,
+        })
+    }
+
+    fn mac(&self, prefix: &str, payload: &str) -> Vec<u8> {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(prefix.as_bytes());
+        mac.update(payload.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    fn sign(&self, prefix: &str, fields: &[&str]) -> String {
+        let payload = B64.encode(fields.join("\n"));
+        let sig = B64.encode(self.mac(prefix, &payload));
+        format!("{prefix}{payload}.{sig}")
+    }
+
+    /// The fields of a token signed with `prefix`, if the signature holds.
+    fn open(&self, prefix: &str, token: &str) -> Result<Vec<String>, AuthError> {
+        let rest = token.strip_prefix(prefix).ok_or(AuthError::Invalid)?;
+        let (payload, sig) = rest.split_once('.').ok_or(AuthError::Invalid)?;
+        let sig = B64.decode(sig).map_err(|_| AuthError::Invalid)?;
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(prefix.as_bytes());
+        mac.update(payload.as_bytes());
+        mac.verify_slice(&sig).map_err(|_| AuthError::Invalid)?;
+        let text = String::from_utf8(B64.decode(payload).map_err(|_| AuthError::Invalid)?)
+            .map_err(|_| AuthError::Invalid)?;
+        Ok(text.split('\n').map(str::to_owned).collect())
+    }
+
+    /// A token for a person at one event.
+    pub fn issue(&self, person: &Person) -> String {
+        let event = person.event.as_ref().map_or("", |e| e.as_str());
+        let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
+        self.sign(
+            PERSON_PREFIX,
+            &[
+                role_name(person.role),
+                event,
+                &person.id,
+                &exp,
+                person.name.as_deref().unwrap_or(""),
+            ],
+        )
+    }
+
+    /// Who a token (or the organiser key) says the caller is.
+    pub fn verify(&self, token: &str) -> Result<Person, AuthError> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(AuthError::Missing);
+        }
+        if token.starts_with(ORGANISER_PREFIX) {
+            let hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+            return if bool::from(hash.ct_eq(&self.organiser_hash)) {
+                Ok(Person {
+                    id: "organiser".into(),
+                    name: Some("Organiser".into()),
+                    role: Role::Organiser,
+                    event: None,
+                })
+            } else {
+                Err(AuthError::Invalid)
+            };
+        }
+        let f = self.open(PERSON_PREFIX, token)?;
+        let [role, event, id, exp, name] = f.as_slice() else {
+            return Err(AuthError::Invalid);
+        };
+        if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
+            return Err(AuthError::Expired);
+        }
+        let role = parse_role(role).ok_or(AuthError::Invalid)?;
+        if role == Role::Organiser {
+            // Organisers authenticate with the organiser key only.
+            return Err(AuthError::Invalid);
+        }
+        Ok(Person {
+            id: id.clone(),
+            name: (!name.is_empty()).then(|| name.clone()),
+            role,
+            event: Some(EventCode::parse(event).map_err(|_| AuthError::Invalid)?),
+        })
+    }
+
+    /// An invitation to join `event` as `role` (moderator or speaker), under `name`.
+    pub fn invite(&self, event: &EventCode, role: Role, name: &str) -> String {
+        let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
+        let id = new_id();
+        self.sign(
+            INVITE_PREFIX,
+            &[role_name(role), event.as_str(), &id, &exp, name],
+        )
+    }
+
+    /// Redeems an invitation for `event`: the person it makes.
+    pub fn redeem(&self, invite: &str, event: &EventCode) -> Result<Person, AuthError> {
+        let f = self.open(INVITE_PREFIX, invite.trim())?;
+        let [role, ev, id, exp, name] = f.as_slice() else {
+            return Err(AuthError::Invalid);
+        };
+        if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
+            return Err(AuthError::Expired);
+        }
+        if ev != event.as_str() {
+            return Err(AuthError::WrongEvent);
+        }
+        let role = parse_role(role).ok_or(AuthError::Invalid)?;
+        Ok(Person {
+            // The same invitation always makes the same person, on any device.
+            id: format!("inv-{id}"),
+            name: Some(name.clone()),
+            role,
+            event: Some(event.clone()),
+        })
+    }
+}
+
+/// A fresh random person id.
+pub fn new_id() -> String {
+    let mut b = [0u8; 12];
+    getrandom::fill(&mut b).expect("the operating system's random source");
+    B64.encode(b)
+}
+
+/// Checks a display name: trimmed, no control characters, not too long. Empty means anonymous.
+pub fn display_name(name: Option<&str>) -> Result<Option<String>, String> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().count() > limits::MAX_DISPLAY_NAME_CHARS {
+        return Err(format!(
+            "name is longer than {} characters",
+            limits::MAX_DISPLAY_NAME_CHARS
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("name contains control characters".into());
+    }
+    Ok(Some(name.to_owned()))
+}
+
+/// The refusal text for a role that may not do something.
+pub fn refusal(role: Role) -> String {
+    let article = if role == Role::Attendee { "an" } else { "a" };
+    format!("{article} {} may not do this", role_name(role))
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Attendee => "attendee",
+        Role::Speaker => "speaker",
+        Role::Moderator => "moderator",
+        Role::Organiser => "organiser",
+    }
+}
+
+fn parse_role(s: &str) -> Option<Role> {
+    Some(match s {
+        "attendee" => Role::Attendee,
+        "speaker" => Role::Speaker,
+        "moderator" => Role::Moderator,
+        "organiser" => Role::Organiser,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth() -> Auth {
+        Auth {
+            secret: [7; 32],
+            organiser_hash: Sha256::digest(b"org_secret").into(),
+        }
+    }
+
+    fn attendee() -> Person {
+        Person {
+            id: "abc".into(),
+            name: Some("Åsa Lind".into()),
+            role: Role::Attendee,
+            event: Some(EventCode::parse("ECC2026").unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_token_round_trips() {
+        let a = auth();
+        assert_eq!(a.verify(&a.issue(&attendee())).unwrap(), attendee());
+    }
+
+    #[test]
+    fn a_forged_or_altered_token_is_refused() {
+        let a = auth();
+        let token = a.issue(&attendee());
+        // Upgrade the role in the payload, keep the signature.
+        let (payload, sig) = token.strip_prefix("p1.").unwrap().split_once('.').unwrap();
+        let text = String::from_utf8(B64.decode(payload).unwrap()).unwrap();
+        let forged = format!("p1.{}.{sig}", B64.encode(text.replace("attendee", "moderator")));
+        assert_eq!(a.verify(&forged), Err(AuthError::Invalid));
+        // Signed under another secret.
+        let other = Auth { secret: [8; 32], ..auth() };
+        assert_eq!(a.verify(&other.issue(&attendee())), Err(AuthError::Invalid));
+        // An invitation is not a person token.
+        let invite = a.invite(&EventCode::parse("ECC2026").unwrap(), Role::Moderator, "M");
+        assert_eq!(a.verify(&invite), Err(AuthError::Invalid));
+        assert_eq!(a.verify("org_wrong"), Err(AuthError::Invalid));
+        assert_eq!(a.verify("org_secret").unwrap().role, Role::Organiser);
+    }
+
+    #[test]
+    fn an_invitation_is_for_one_event() {
+        let a = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let other = EventCode::parse("MALMO23").unwrap();
+        let invite = a.invite(&ecc, Role::Speaker, "Sven");
+        assert_eq!(a.redeem(&invite, &other), Err(AuthError::WrongEvent));
+        let p = a.redeem(&invite, &ecc).unwrap();
+        assert_eq!(p.role, Role::Speaker);
+        assert_eq!(a.redeem(&invite, &ecc).unwrap().id, p.id);
+    }
+
+    #[test]
+    fn attendees_may_only_follow() {
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let p = attendee();
+        assert!(allowed(&p, Action::Follow, &ecc));
+        for action in [Action::CreateEvent, Action::ManageEvent, Action::Announce, Action::SetStage] {
+            assert!(!allowed(&p, action, &ecc), "{action:?}");
+        }
+        let elsewhere = EventCode::parse("OTHER1").unwrap();
+        assert!(!allowed(&p, Action::Follow, &elsewhere));
+    }
+}

@@ -1,0 +1,113 @@
+//! The command line. It is a contract other tools rely on: flags are only ever added, and each
+//! has an environment-variable twin.
+
+use crate::Config;
+use clap::Parser;
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
+/// Plenum: live sessions, Q&A and polls for hybrid conferences.
+#[derive(Debug, Parser)]
+#[command(name = "plenum", version, about, long_about = None)]
+pub struct Cli {
+    /// Address and port to listen on.
+    #[arg(long, env = "PLENUM_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Directory for the embedded store (one SQLite file) and the organiser key.
+    #[arg(long, env = "PLENUM_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Load the demo conference (code ECC2026) if it is not there yet.
+    #[arg(long, env = "PLENUM_DEMO")]
+    pub demo: bool,
+    /// Directory of the built web client. Default: client/dist if it exists.
+    #[arg(long, env = "PLENUM_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
+    /// Extra origins allowed to open WebSockets (comma-separated), e.g. https://live.example.org.
+    /// The server's own origin is always allowed.
+    #[arg(long = "allowed-origin", env = "PLENUM_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+}
+
+impl Cli {
+    pub fn config(&self) -> Config {
+        let mut config = Config::new(self.data_dir.clone());
+        config.demo = self.demo;
+        config.web_dir = self
+            .web_dir
+            .clone()
+            .or_else(|| Some(PathBuf::from("client/dist")).filter(|d| d.join("index.html").is_file()));
+        config.allowed_origins = self.allowed_origins.clone();
+        config
+    }
+}
+
+/// The `plenum` binary's whole life: parse, log, bind, serve until SIGTERM or Ctrl-C.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("plenum: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plenum: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config();
+    let listener = tokio::net::TcpListener::bind(cli.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.bind))?;
+    let data_dir = config.data_dir.clone();
+    let web = config.web_dir.clone();
+    let running = crate::start(config, listener).await?;
+    let url = format!("http://{}", running.addr);
+    if let Some(key) = &running.new_organiser_key {
+        println!("Organiser key (shown once; also saved in {}):", data_dir.join(crate::ORGANISER_KEY_FILE).display());
+        println!("  {key}");
+        println!("Use it as a bearer token, for example:");
+        println!("  curl -H 'Authorization: Bearer {key}' {url}/api/events");
+    }
+    match web {
+        Some(dir) => println!("Plenum is running at {url}/ (client from {})", dir.display()),
+        None => println!("Plenum is running at {url}/ (API only: no web client found)"),
+    }
+    if cli.demo {
+        println!("Demo event: {url}/e/ECC2026");
+    }
+    let token = running.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: telling clients to reconnect");
+        token.cancel();
+    });
+    running.wait().await
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,371 @@
+//! The HTTP API, operations endpoints, and the static client.
+//!
+//! Every handler authenticates with [`caller`] and checks [`auth::allowed`] before it changes
+//! anything. Errors are [`AppError`]s: a typed code and a message for the client, and nothing
+//! internal.
+
+use crate::{
+    App,
+    agenda::{self, FieldError},
+    auth::{self, Action, AuthError},
+    engine::{Command, EngineError},
+    ws,
+};
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+};
+use plenum_protocol::{
+    Agenda, AnnouncementRequest, ApiError, Appended, CreateEvent, CreateInvite, ErrorCode,
+    EventCode, EventInfo, Invite, JoinRequest, JoinResponse, Person, Role, SessionId, StageUpdate,
+    limits,
+};
+use serde::de::DeserializeOwned;
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
+
+/// An error answered to an HTTP client: the protocol's error body, with the matching status.
+#[derive(Debug)]
+pub struct AppError(pub ApiError);
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> AppError {
+        AppError(ApiError {
+            code,
+            message: message.into(),
+            field: None,
+        })
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.0)).into_response()
+    }
+}
+
+impl From<EngineError> for AppError {
+    fn from(e: EngineError) -> AppError {
+        AppError(api_error(e))
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> AppError {
+        AppError(ApiError {
+            code: ErrorCode::BadRequest,
+            message: format!("{}: {}", e.field, e.message),
+            field: Some(e.field),
+        })
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> AppError {
+        AppError::new(ErrorCode::Unauthenticated, e.to_string())
+    }
+}
+
+/// The protocol error for an engine refusal; shared with the WebSocket layer.
+pub fn api_error(e: EngineError) -> ApiError {
+    let code = match &e {
+        EngineError::NotFound(_) => ErrorCode::NotFound,
+        EngineError::Conflict(_) => ErrorCode::Conflict,
+        EngineError::Invalid { .. } => ErrorCode::BadRequest,
+        EngineError::Unavailable => ErrorCode::Unavailable,
+    };
+    let field = match &e {
+        EngineError::Invalid { field, .. } => field.clone(),
+        _ => None,
+    };
+    ApiError {
+        code,
+        message: e.to_string(),
+        field,
+    }
+}
+
+/// Parses a JSON body; a bad one is refused naming the field (`sessions[3].kind`).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = (path != ".").then_some(path);
+        AppError(ApiError {
+            code: ErrorCode::BadRequest,
+            message: match &field {
+                Some(f) => format!("{f}: {inner}"),
+                None => format!("invalid JSON: {inner}"),
+            },
+            field,
+        })
+    })
+}
+
+/// Who is calling: the bearer token's person.
+pub fn caller(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(AuthError::Missing)?;
+    let token = value.strip_prefix("Bearer ").ok_or(AuthError::Invalid)?;
+    Ok(app.auth.verify(token)?)
+}
+
+fn require(person: &Person, action: Action, event: &EventCode) -> Result<(), AppError> {
+    if auth::allowed(person, action, event) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::Forbidden,
+            auth::refusal(person.role),
+        ))
+    }
+}
+
+fn event_code(raw: &str) -> Result<EventCode, AppError> {
+    EventCode::parse(raw).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))
+}
+
+/// The whole application: API, WebSocket, operations, and the client's files.
+pub fn router(app: App) -> Router {
+    let api = Router::new()
+        .route("/events", get(list_events).post(create_event))
+        .route("/events/{code}", get(get_event))
+        .route("/events/{code}/agenda", put(replace_agenda))
+        .route("/events/{code}/join", post(join))
+        .route("/events/{code}/invites", post(create_invite))
+        .route("/events/{code}/announcements", post(announce))
+        .route("/events/{code}/sessions/{session}/stage", post(set_stage))
+        .layer(DefaultBodyLimit::max(limits::MAX_AGENDA_BYTES))
+        // Answers are live state: never cache them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let mut router = Router::new()
+        .nest("/api", api)
+        .route("/ws", get(ws::upgrade))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics));
+    router = match &app.config.web_dir {
+        Some(dir) if dir.join("index.html").is_file() => {
+            // The client routes `/e/CODE/...` itself: unknown paths get index.html.
+            let index = ServeFile::new(dir.join("index.html"));
+            router.fallback_service(ServeDir::new(dir).fallback(index))
+        }
+        _ => router.fallback(no_client),
+    };
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            // wasm-unsafe-eval lets the page instantiate its WebAssembly; nothing else runs.
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src https:; frame-ancestors 'none'",
+            ),
+        ))
+        .with_state(app)
+}
+
+async fn no_client() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        "The Plenum web client is not built. Run scripts/demo, or build it with scripts/build-client and start the server with --web-dir client/dist.\n",
+    )
+}
+
+async fn readyz(State(app): State<App>) -> impl IntoResponse {
+    if app.engine.ready().await {
+        (StatusCode::OK, "ready\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n")
+    }
+}
+
+async fn metrics(State(app): State<App>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        app.metrics.render(),
+    )
+}
+
+async fn list_events(
+    State(app): State<App>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<EventInfo>>, AppError> {
+    let who = caller(&app, &headers)?;
+    if who.role != Role::Organiser {
+        return Err(AppError::new(ErrorCode::Forbidden, "only organisers list events"));
+    }
+    Ok(Json(app.engine.events().iter().map(|e| (**e).clone()).collect()))
+}
+
+async fn create_event(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<EventInfo>), AppError> {
+    let who = caller(&app, &headers)?;
+    let new: CreateEvent = parse_json(&body)?;
+    require(&who, Action::CreateEvent, &new.code)?;
+    agenda::check_event(&new)?;
+    let code = new.code.clone();
+    app.engine.create_event(new).await?;
+    let info = app
+        .engine
+        .event(&code)
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "the event vanished"))?;
+    Ok((StatusCode::CREATED, Json((*info).clone())))
+}
+
+async fn get_event(
+    State(app): State<App>,
+    Path(code): Path<String>,
+) -> Result<Json<EventInfo>, AppError> {
+    let code = event_code(&code)?;
+    let info = app
+        .engine
+        .event(&code)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no event {code}")))?;
+    Ok(Json((*info).clone()))
+}
+
+async fn replace_agenda(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Appended>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller(&app, &headers)?;
+    require(&who, Action::ManageEvent, &code)?;
+    let agenda: Agenda = parse_json(&body)?;
+    agenda::check_agenda(&agenda)?;
+    if app.engine.event(&code).is_none() {
+        return Err(AppError::new(ErrorCode::NotFound, format!("no event {code}")));
+    }
+    let seq = app
+        .engine
+        .submit(&plenum_protocol::RoomId::Event(code), Command::ReplaceAgenda(agenda))
+        .await?;
+    Ok(Json(Appended { seq }))
+}
+
+async fn join(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Json<JoinResponse>, AppError> {
+    let code = event_code(&code)?;
+    let req: JoinRequest = if body.is_empty() {
+        JoinRequest::default()
+    } else {
+        parse_json(&body)?
+    };
+    if app.engine.event(&code).is_none() {
+        return Err(AppError::new(ErrorCode::NotFound, format!("no event {code}")));
+    }
+    let person = match &req.invite {
+        Some(invite) => app.auth.redeem(invite, &code)?,
+        None => {
+            let name = auth::display_name(req.name.as_deref()).map_err(|m| {
+                AppError(ApiError {
+                    code: ErrorCode::BadRequest,
+                    message: m,
+                    field: Some("name".into()),
+                })
+            })?;
+            Person {
+                id: auth::new_id(),
+                name,
+                role: Role::Attendee,
+                event: Some(code),
+            }
+        }
+    };
+    Ok(Json(JoinResponse {
+        token: app.auth.issue(&person),
+        person,
+    }))
+}
+
+async fn create_invite(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Invite>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller(&app, &headers)?;
+    require(&who, Action::ManageEvent, &code)?;
+    let req: CreateInvite = parse_json(&body)?;
+    if !matches!(req.role, Role::Moderator | Role::Speaker) {
+        return Err(AppError(ApiError {
+            code: ErrorCode::BadRequest,
+            message: "invitations are for moderators and speakers".into(),
+            field: Some("role".into()),
+        }));
+    }
+    let name = auth::display_name(Some(&req.name))
+        .ok()
+        .flatten()
+        .ok_or_else(|| {
+            AppError(ApiError {
+                code: ErrorCode::BadRequest,
+                message: "name must be 1 to 60 characters with no control characters".into(),
+                field: Some("name".into()),
+            })
+        })?;
+    if app.engine.event(&code).is_none() {
+        return Err(AppError::new(ErrorCode::NotFound, format!("no event {code}")));
+    }
+    let invite = app.auth.invite(&code, req.role, &name);
+    Ok(Json(Invite {
+        link: format!("/e/{code}?invite={invite}"),
+        invite,
+    }))
+}
+
+async fn announce(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Appended>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller(&app, &headers)?;
+    require(&who, Action::Announce, &code)?;
+    let req: AnnouncementRequest = parse_json(&body)?;
+    let seq = app.engine.announce(&code, req.text).await?;
+    Ok(Json(Appended { seq }))
+}
+
+async fn set_stage(
+    State(app): State<App>,
+    Path((code, session)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Appended>, AppError> {
+    let code = event_code(&code)?;
+    let session = SessionId::parse(&session)
+        .map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
+    let who = caller(&app, &headers)?;
+    require(&who, Action::SetStage, &code)?;
+    let update: StageUpdate = parse_json(&body)?;
+    let seq = app.engine.set_stage(&code, &session, update).await?;
+    Ok(Json(Appended { seq }))
+}

@@ -1,0 +1,218 @@
+//! The Plenum server: live conference rooms over WebSocket, an HTTP API, an embedded store.
+//!
+//! Module map:
+//! - [`cli`]     — the command line (`plenum --help`), tracing, signals: the thin edge.
+//! - [`http`]    — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
+//! - [`ws`]      — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
+//! - [`engine`]  — rooms, their ordered logs, and the sequencer thread that commits changes.
+//! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
+//! - [`broker`]  — fan-out of committed events across instances (local implementation here).
+//! - [`store`]   — durable storage: the `Store` trait and the SQLite default.
+//! - [`auth`]    — organiser key, signed person tokens, invitations, permissions.
+//! - [`agenda`]  — validation of imported events and agendas.
+//! - [`demo`]    — the demo conference loaded by `--demo`.
+//! - [`metrics`] — Prometheus counters and gauges.
+//!
+//! [`start`] wires them together and returns a [`Running`] server; shutdown is a value
+//! ([`Running::stop`], or cancelling [`Config::shutdown`]'s token), so tests drive it.
+
+pub mod agenda;
+pub mod auth;
+pub mod broker;
+pub mod cli;
+pub mod demo;
+pub mod engine;
+pub mod http;
+pub mod hub;
+pub mod metrics;
+pub mod store;
+pub mod ws;
+
+use crate::{
+    auth::Auth,
+    broker::{Broker, LocalBroker},
+    engine::Engine,
+    hub::Hub,
+    metrics::Metrics,
+    store::{SqliteStore, Store},
+};
+use anyhow::Context as _;
+use axum::serve::ListenerExt as _;
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{Arc, atomic::AtomicU64},
+    time::Duration,
+};
+use tokio::{net::TcpListener, task::JoinHandle};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+
+/// How the server runs. Built by [`cli`] from flags and environment, or by tests directly.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the SQLite file (and the organiser key file) live.
+    pub data_dir: PathBuf,
+    /// Load the demo event if it is absent.
+    pub demo: bool,
+    /// The built web client (`index.html` and the WebAssembly), served at `/`.
+    pub web_dir: Option<PathBuf>,
+    /// Origins besides the server's own that may open WebSockets (for example a reverse proxy's
+    /// public name).
+    pub allowed_origins: Vec<String>,
+    /// Per-connection limits.
+    pub limits: ws::Limits,
+    /// How often presence counts are sent.
+    pub presence_every: Duration,
+    /// How long shutdown waits for connections to close before giving up on them.
+    pub drain_timeout: Duration,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf) -> Config {
+        Config {
+            data_dir,
+            demo: false,
+            web_dir: None,
+            allowed_origins: Vec::new(),
+            limits: ws::Limits::default(),
+            presence_every: Duration::from_millis(500),
+            drain_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Shared by every handler and connection. Cheap to clone.
+#[derive(Clone)]
+pub struct App(Arc<AppInner>);
+
+pub struct AppInner {
+    pub config: Config,
+    pub engine: Engine,
+    pub hub: Arc<Hub>,
+    pub broker: Arc<dyn Broker>,
+    pub auth: Auth,
+    pub metrics: Arc<Metrics>,
+    /// Cancelled when the server shuts down; every connection watches it.
+    pub shutdown: CancellationToken,
+    /// Tracks WebSocket tasks, which axum's graceful shutdown does not wait for (axum#3003).
+    pub tracker: TaskTracker,
+    pub next_conn: AtomicU64,
+}
+
+impl std::ops::Deref for App {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    /// The organiser key, if this start created it (the first start on a data directory).
+    pub new_organiser_key: Option<String>,
+    shutdown: CancellationToken,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// A token that shuts the server down when cancelled.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Waits until the server has stopped (after its shutdown token is cancelled).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task panicked")?
+    }
+
+    /// Graceful shutdown: stop accepting, tell clients to reconnect, flush the store, return.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+}
+
+/// The file in the data directory that holds the organiser key (mode 0600).
+pub const ORGANISER_KEY_FILE: &str = "organiser-key";
+
+/// Opens the store, starts the engine and serves on `listener` until shut down.
+pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    let mut store = SqliteStore::open(&config.data_dir)
+        .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
+    let init = Auth::init(&mut store).context("initialising keys")?;
+    if let Some(key) = &init.new_organiser_key {
+        write_private(&config.data_dir.join(ORGANISER_KEY_FILE), key)?;
+    }
+    let metrics = Arc::new(Metrics::new());
+    let hub = Arc::new(Hub::new(metrics.clone()));
+    let broker: Arc<dyn Broker> = Arc::new(LocalBroker::new(hub.clone()));
+    let engine = Engine::start(Box::new(store) as Box<dyn Store>, broker.clone(), metrics.clone())
+        .context("starting the engine")?;
+    if config.demo {
+        demo::load_if_absent(&engine).await.context("loading the demo event")?;
+    }
+    let shutdown = CancellationToken::new();
+    let app = App(Arc::new(AppInner {
+        config,
+        engine,
+        hub,
+        broker,
+        auth: init.auth,
+        metrics,
+        shutdown: shutdown.clone(),
+        tracker: TaskTracker::new(),
+        next_conn: AtomicU64::new(1),
+    }));
+    let addr = listener.local_addr()?;
+    let router = http::router(app.clone());
+    let listener = listener.tap_io(|tcp| {
+        // Live updates are small frames: send them now, not after Nagle's delay.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    tokio::spawn(ws::presence_loop(app.clone(), app.config.presence_every));
+    let serve_shutdown = shutdown.clone();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { serve_shutdown.cancelled().await })
+            .await
+            .context("serving HTTP")?;
+        // No new connections now. Connections saw the token and are closing with
+        // SERVICE_RESTART; wait for them, then for the store to commit what is queued.
+        app.tracker.close();
+        if tokio::time::timeout(app.config.drain_timeout, app.tracker.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some connections did not close in time");
+        }
+        app.engine.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    });
+    Ok(Running {
+        addr,
+        new_organiser_key: init.new_organiser_key,
+        shutdown,
+        task,
+    })
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    writeln!(file, "{contents}")?;
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! `plenum`: see `plenum --help`.
+
+fn main() -> std::process::ExitCode {
+    plenum_server::cli::main()
+}

@@ -1,0 +1,565 @@
+//! One WebSocket connection: its upgrade, its task, its policies.
+//!
+//! Each connection is one task running a closed `select!` over: shutdown, being cut for
+//! lagging, the next frame from the client, the next item of its outbound queue, answers to
+//! its pending requests, and the heartbeat. Nothing else writes to the socket, so frames go
+//! out in the order the task chooses:
+//!
+//! - **Order and resume.** The task remembers, per room, the last sequence number it sent.
+//!   On join it follows the room in the hub *first*, then takes the catch-up (snapshot or
+//!   replay) under the room's lock, so an event is either in the catch-up or arrives through
+//!   the queue; the queue's copies at or below the catch-up's sequence are dropped. Nothing is
+//!   missed and nothing is sent twice.
+//! - **Slow clients.** The outbound queue is bounded ([`Limits::outbound_queue`]). When it is
+//!   full the hub cancels `lagged`, and the task closes with `close::LAGGING`: the client
+//!   reconnects and resumes. A socket write that takes longer than [`SEND_TIMEOUT`] does the
+//!   same.
+//! - **Heartbeats.** The server pings every [`Limits::heartbeat`]; a client silent for two
+//!   intervals is closed with `close::HEARTBEAT_TIMEOUT`.
+//! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
+//!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
+
+use crate::{
+    App,
+    auth::{self, Action},
+    engine::{CatchUp, EngineError},
+    http::api_error,
+    hub::{ConnId, Frame, Outbound, Subscriber},
+};
+use axum::{
+    extract::{
+        State,
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
+    },
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use futures_util::{
+    SinkExt, StreamExt,
+    stream::{FuturesUnordered, SplitSink},
+};
+use plenum_protocol::{
+    ClientFrame, ClientMsg, ErrorCode, JoinMode, Person, RequestId, RoomId, Seq, ServerMsg,
+    close, limits, negotiate,
+};
+use std::{
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{Arc, atomic::Ordering},
+    time::{Duration, Instant},
+};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Longest a single socket write may take before the client is treated as lagging.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time a new connection has to send `hello`.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Malformed frames tolerated before the connection is closed.
+const MAX_BAD_FRAMES: u32 = 20;
+/// Requests one connection may have waiting for the store at once.
+const MAX_PENDING_REQUESTS: usize = 64;
+
+/// Per-connection limits, from the server configuration.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Capacity of each connection's outbound queue, in frames. 256 frames is seconds of a
+    /// busy room: enough to ride out a hiccup, small enough that a stalled phone costs at
+    /// most a few hundred kilobytes before it is cut.
+    pub outbound_queue: usize,
+    /// How often the server pings.
+    pub heartbeat: Duration,
+    /// Sustained requests per second one connection may make…
+    pub requests_per_second: f64,
+    /// …and the burst it may make at once.
+    pub request_burst: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            outbound_queue: 256,
+            heartbeat: Duration::from_secs(20),
+            requests_per_second: 20.0,
+            request_burst: 60.0,
+        }
+    }
+}
+
+/// `GET /ws`: checks the Origin, then upgrades.
+pub async fn upgrade(State(app): State<App>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    if !origin_allowed(&app, &headers) {
+        return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
+    }
+    ws
+        // axum's default read buffer is 128 KiB per connection; our frames are small.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(limits::MAX_CLIENT_FRAME_BYTES)
+        .max_frame_size(limits::MAX_CLIENT_FRAME_BYTES)
+        .on_upgrade(move |socket| {
+            let tracker = app.tracker.clone();
+            tracker.track_future(Connection::new(app).run(socket))
+        })
+}
+
+/// Browsers always send Origin: it must be this server itself or an allowed origin. Clients
+/// that are not browsers send none; they still need a token.
+fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    if app.config.allowed_origins.iter().any(|o| o == origin) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+type Reply = Pin<Box<dyn Future<Output = Option<ServerMsg>> + Send>>;
+
+/// A token bucket: `rate` per second, at most `burst` at once.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct Connection {
+    app: App,
+    id: ConnId,
+    /// Who the hello's token said; `None` until then.
+    person: Option<Person>,
+    /// Rooms followed, with the last sequence number sent for each.
+    rooms: HashMap<RoomId, Seq>,
+    tx: mpsc::Sender<Outbound>,
+    rx: mpsc::Receiver<Outbound>,
+    lagged: CancellationToken,
+    bucket: Bucket,
+    bad_frames: u32,
+    last_heard: Instant,
+}
+
+/// Why the loop ended: a close code to send, or none when the peer is already gone.
+type Ending = Option<(u16, &'static str)>;
+
+impl Connection {
+    fn new(app: App) -> Connection {
+        let limits = app.config.limits.clone();
+        let (tx, rx) = mpsc::channel(limits.outbound_queue);
+        Connection {
+            id: app.next_conn.fetch_add(1, Ordering::Relaxed),
+            app,
+            person: None,
+            rooms: HashMap::new(),
+            tx,
+            rx,
+            lagged: CancellationToken::new(),
+            bucket: Bucket {
+                tokens: limits.request_burst,
+                rate: limits.requests_per_second,
+                burst: limits.request_burst,
+                at: Instant::now(),
+            },
+            bad_frames: 0,
+            last_heard: Instant::now(),
+        }
+    }
+
+    async fn run(mut self, socket: WebSocket) {
+        self.app.metrics.connections.inc();
+        let (mut sink, mut stream) = socket.split();
+        let mut pending: FuturesUnordered<Reply> = FuturesUnordered::new();
+        let heartbeat_every = self.app.config.limits.heartbeat;
+        let mut heartbeat = tokio::time::interval_at(
+            tokio::time::Instant::now() + heartbeat_every,
+            heartbeat_every,
+        );
+        let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
+        tokio::pin!(hello_deadline);
+        let shutdown = self.app.shutdown.clone();
+        let lagged = self.lagged.clone();
+
+        let ending: Ending = loop {
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break Some((close::SERVICE_RESTART, "server restarting; reconnect and resume")),
+                _ = lagged.cancelled() => break Some((close::LAGGING, "too slow; reconnect and resume")),
+                _ = &mut hello_deadline, if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "no hello")),
+                frame = stream.next() => {
+                    let text = match frame {
+                        Some(Ok(Message::Text(text))) => text,
+                        Some(Ok(Message::Binary(_))) => {
+                            self.last_heard = Instant::now();
+                            match self.refuse(&mut sink, None, ErrorCode::BadRequest, "frames are JSON text".into()).await {
+                                Ok(()) => continue,
+                                Err(end) => break end,
+                            }
+                        }
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
+                            self.last_heard = Instant::now();
+                            continue;
+                        }
+                        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
+                    };
+                    self.last_heard = Instant::now();
+                    self.app.metrics.messages_in.inc();
+                    if let Err(end) = self.on_text(&mut sink, &mut pending, &text).await {
+                        break end;
+                    }
+                }
+                Some(item) = self.rx.recv() => {
+                    if let Err(end) = self.forward(&mut sink, item).await {
+                        break end;
+                    }
+                }
+                Some(reply) = pending.next(), if !pending.is_empty() => {
+                    if let Some(reply) = reply
+                        && let Err(end) = self.send(&mut sink, &reply).await {
+                            break end;
+                        }
+                }
+                _ = heartbeat.tick() => {
+                    if self.last_heard.elapsed() > heartbeat_every * 2 {
+                        break Some((close::HEARTBEAT_TIMEOUT, "no heartbeat"));
+                    }
+                    if let Err(end) = self.send_raw(&mut sink, Message::Ping(Default::default())).await {
+                        break end;
+                    }
+                }
+            }
+        };
+
+        if let Some((code, reason)) = ending {
+            let close = Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            }));
+            let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
+        }
+        for room in self.rooms.keys() {
+            if self.app.hub.unfollow(room, self.id) {
+                self.app.broker.close_room(room);
+            }
+        }
+        self.app.metrics.connections.dec();
+    }
+
+    /// Sends one message, within [`SEND_TIMEOUT`].
+    async fn send_raw(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
+        match tokio::time::timeout(SEND_TIMEOUT, sink.send(msg)).await {
+            Ok(Ok(())) => {
+                self.app.metrics.messages_out.inc();
+                Ok(())
+            }
+            Ok(Err(_)) => Err(None),
+            Err(_) => {
+                self.app.metrics.queue_overflows.inc();
+                Err(Some((close::LAGGING, "too slow; reconnect and resume")))
+            }
+        }
+    }
+
+    async fn send(&self, sink: &mut Sink, msg: &ServerMsg) -> Result<(), Ending> {
+        let text = serde_json::to_string(msg).expect("server messages always serialise");
+        self.send_raw(sink, Message::Text(text.into())).await
+    }
+
+    async fn refuse(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        code: ErrorCode,
+        message: String,
+    ) -> Result<(), Ending> {
+        if code == ErrorCode::BadRequest {
+            self.bad_frames += 1;
+            if self.bad_frames > MAX_BAD_FRAMES {
+                return Err(Some((close::PROTOCOL_VIOLATION, "too many malformed frames")));
+            }
+        }
+        self.send(
+            sink,
+            &ServerMsg::Error {
+                id,
+                code,
+                message,
+                field: None,
+            },
+        )
+        .await
+    }
+
+    /// Forwards a room frame from the queue, in order and without duplicates.
+    async fn forward(&mut self, sink: &mut Sink, item: Outbound) -> Result<(), Ending> {
+        let Some(last) = self.rooms.get_mut(item.room.as_ref()) else {
+            return Ok(()); // left the room since
+        };
+        if let Some(seq) = item.seq {
+            if seq <= *last {
+                return Ok(()); // already in the catch-up
+            }
+            if seq != *last + 1 {
+                // A gap: never expected from a local broker. The client's resume fills it.
+                tracing::warn!(room = %item.room, have = *last, got = seq, "sequence gap; cutting the client to resume");
+                return Err(Some((close::LAGGING, "missed events; reconnect and resume")));
+            }
+            *last = seq;
+        }
+        self.send_raw(sink, Message::Text(item.frame)).await
+    }
+
+    async fn on_text(
+        &mut self,
+        sink: &mut Sink,
+        pending: &mut FuturesUnordered<Reply>,
+        text: &str,
+    ) -> Result<(), Ending> {
+        let frame: ClientFrame = match serde_json::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let id = serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
+                return self.refuse(sink, id, ErrorCode::BadRequest, format!("malformed message: {e}")).await;
+            }
+        };
+        let id = frame.id;
+        if !self.bucket.take() {
+            self.app.metrics.rate_limited.inc();
+            return self
+                .refuse(sink, id, ErrorCode::RateLimited, "too many requests; slow down".into())
+                .await;
+        }
+        let person = match (&self.person, frame.msg) {
+            (None, ClientMsg::Hello { versions, token }) => return self.hello(sink, id, &versions, &token).await,
+            (None, _) => {
+                return self
+                    .refuse(sink, id, ErrorCode::Unauthenticated, "say hello first".into())
+                    .await;
+            }
+            (Some(_), ClientMsg::Hello { .. }) => {
+                return self.refuse(sink, id, ErrorCode::BadRequest, "already said hello".into()).await;
+            }
+            (Some(p), msg) => (p.clone(), msg),
+        };
+        let (person, msg) = person;
+        match msg {
+            ClientMsg::Hello { .. } => Ok(()),
+            ClientMsg::Ping { t } => self.send(sink, &ServerMsg::Pong { t }).await,
+            ClientMsg::Join { room, since } => self.join(sink, id, &person, room, since).await,
+            ClientMsg::Leave { room } => {
+                if self.rooms.remove(&room).is_some() && self.app.hub.unfollow(&room, self.id) {
+                    self.app.broker.close_room(&room);
+                }
+                match id {
+                    Some(id) => self.send(sink, &ServerMsg::Ok { id, seq: None }).await,
+                    None => Ok(()),
+                }
+            }
+            ClientMsg::SetStage { event, session, update } => {
+                if !auth::allowed(&person, Action::SetStage, &event) {
+                    return self.forbidden(sink, id, &person).await;
+                }
+                let engine = self.app.engine.clone();
+                self.queue(sink, pending, id, async move { engine.set_stage(&event, &session, update).await })
+                    .await
+            }
+            ClientMsg::Announce { event, text } => {
+                if !auth::allowed(&person, Action::Announce, &event) {
+                    return self.forbidden(sink, id, &person).await;
+                }
+                let engine = self.app.engine.clone();
+                self.queue(sink, pending, id, async move { engine.announce(&event, text).await })
+                    .await
+            }
+        }
+    }
+
+    async fn forbidden(&mut self, sink: &mut Sink, id: Option<RequestId>, person: &Person) -> Result<(), Ending> {
+        self.refuse(sink, id, ErrorCode::Forbidden, auth::refusal(person.role)).await
+    }
+
+    /// Queues a change; its answer is sent when the store has committed it, while the
+    /// connection goes on serving other frames.
+    async fn queue(
+        &mut self,
+        sink: &mut Sink,
+        pending: &mut FuturesUnordered<Reply>,
+        id: Option<RequestId>,
+        change: impl Future<Output = Result<Seq, EngineError>> + Send + 'static,
+    ) -> Result<(), Ending> {
+        if pending.len() >= MAX_PENDING_REQUESTS {
+            self.app.metrics.rate_limited.inc();
+            return self
+                .refuse(sink, id, ErrorCode::RateLimited, "too many requests in flight".into())
+                .await;
+        }
+        pending.push(Box::pin(async move {
+            match (change.await, id) {
+                // Without an id the client asked for no answer on success.
+                (Ok(seq), Some(id)) => Some(ServerMsg::Ok { id, seq: Some(seq) }),
+                (Ok(_), None) => None,
+                (Err(e), id) => {
+                    let e = api_error(e);
+                    Some(ServerMsg::Error {
+                        id,
+                        code: e.code,
+                        message: e.message,
+                        field: e.field,
+                    })
+                }
+            }
+        }));
+        Ok(())
+    }
+
+    async fn hello(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        versions: &[u32],
+        token: &str,
+    ) -> Result<(), Ending> {
+        let Some(protocol) = negotiate(versions) else {
+            self.send(
+                sink,
+                &ServerMsg::Error {
+                    id,
+                    code: ErrorCode::UnsupportedVersion,
+                    message: format!(
+                        "this server speaks protocol versions {}..={}",
+                        plenum_protocol::MIN_PROTOCOL_VERSION,
+                        plenum_protocol::PROTOCOL_VERSION
+                    ),
+                    field: Some("versions".into()),
+                },
+            )
+            .await?;
+            return Err(Some((close::UNSUPPORTED_PROTOCOL, "no common protocol version")));
+        };
+        match self.app.auth.verify(token) {
+            Ok(person) => {
+                self.person = Some(person.clone());
+                self.send(
+                    sink,
+                    &ServerMsg::Welcome {
+                        protocol,
+                        server: concat!("plenum/", env!("CARGO_PKG_VERSION")).into(),
+                        person,
+                        heartbeat_ms: self.app.config.limits.heartbeat.as_millis() as u64,
+                    },
+                )
+                .await
+            }
+            Err(e) => {
+                self.send(
+                    sink,
+                    &ServerMsg::Error {
+                        id,
+                        code: ErrorCode::Unauthenticated,
+                        message: e.to_string(),
+                        field: Some("token".into()),
+                    },
+                )
+                .await?;
+                Err(Some((close::AUTH_FAILED, "token refused; get a new one")))
+            }
+        }
+    }
+
+    async fn join(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        person: &Person,
+        room_id: RoomId,
+        since: Option<Seq>,
+    ) -> Result<(), Ending> {
+        if !auth::allowed(person, Action::Follow, room_id.event_code()) {
+            return self.forbidden(sink, id, person).await;
+        }
+        if !self.rooms.contains_key(&room_id) && self.rooms.len() >= limits::MAX_ROOMS_PER_CONNECTION {
+            return self
+                .refuse(sink, id, ErrorCode::TooLarge, format!("a connection follows at most {} rooms", limits::MAX_ROOMS_PER_CONNECTION))
+                .await;
+        }
+        let room = match self.app.engine.room(&room_id).await {
+            Ok(room) => room,
+            Err(e) => {
+                let e = api_error(e);
+                return self.send(sink, &ServerMsg::Error { id, code: e.code, message: e.message, field: Some("room".into()) }).await;
+            }
+        };
+        // Follow first, then catch up: see the module docs.
+        if !self.rooms.contains_key(&room_id) {
+            let sub = Subscriber {
+                tx: self.tx.clone(),
+                lagged: self.lagged.clone(),
+            };
+            if self.app.hub.follow(&room_id, self.id, sub) {
+                self.app.broker.open_room(&room_id);
+            }
+        }
+        let (seq, mode, replayed) = match room.catch_up(since) {
+            CatchUp::Snapshot { seq, state } => {
+                if since.is_some() {
+                    self.app.metrics.resume_snapshot.inc();
+                }
+                self.send(sink, &ServerMsg::Snapshot { room: room_id.clone(), seq, state }).await?;
+                (seq, JoinMode::Snapshot, 0)
+            }
+            CatchUp::Replay { seq, frames } => {
+                self.app.metrics.resume_replayed.inc();
+                let n = frames.len() as u64;
+                for frame in frames {
+                    self.send_raw(sink, Message::Text(frame)).await?;
+                }
+                (seq, JoinMode::Replay, n)
+            }
+        };
+        self.rooms.insert(room_id.clone(), seq);
+        self.send(sink, &ServerMsg::Joined { id, room: room_id.clone(), seq, mode, replayed }).await?;
+        let count = self.app.hub.count(&room_id) as u64;
+        self.send(sink, &ServerMsg::Presence { room: room_id, count }).await
+    }
+}
+
+/// Sends presence counts of rooms whose local following changed, at most once per `every`.
+/// Coalesced on purpose: a thousand people joining in a minute cost one frame per room per
+/// tick, not a thousand.
+pub async fn presence_loop(app: App, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = app.shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        for (room, count) in app.hub.presence_changes() {
+            let msg = ServerMsg::Presence { room: room.clone(), count: count as u64 };
+            let frame = Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"));
+            app.hub.deliver(&Arc::new(room), None, &frame);
+        }
+    }
+}

@@ -1,0 +1,505 @@
+//! The one harness every integration test goes through: a real server on 127.0.0.1:0 (in this
+//! process, or as a child process that can be killed), an HTTP helper, and a WebSocket client
+//! that speaks the protocol as the browser client does.
+//!
+//! Module map: everything is here; tests live in `tests/tests/*.rs`, one file per capability.
+
+use anyhow::{Context as _, anyhow, bail};
+use futures_util::{SinkExt, StreamExt};
+use plenum_protocol::{ClientFrame, ClientMsg, RoomEvent, RoomId, RoomState, Seq, ServerMsg};
+use serde_json::Value;
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    net::TcpStream,
+};
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream,
+    tungstenite::{self, Message, client::IntoClientRequest},
+};
+
+/// How long a test waits for any one expected thing before failing.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The workspace root (the directory with the top-level Cargo.toml).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Options for an in-process test server.
+#[derive(Debug, Default, Clone)]
+pub struct TestConfig {
+    /// Load the demo event (ECC2026).
+    pub demo: bool,
+    /// Serve the built web client from here.
+    pub web_dir: Option<PathBuf>,
+    /// Reuse this data directory instead of a fresh temporary one.
+    pub data_dir: Option<PathBuf>,
+    /// Per-connection outbound queue capacity.
+    pub outbound_queue: Option<usize>,
+    /// Server heartbeat interval.
+    pub heartbeat: Option<Duration>,
+    /// Requests per second per connection (and burst = 3×).
+    pub requests_per_second: Option<f64>,
+}
+
+/// A server running inside the test process.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub organiser_key: String,
+    pub data_dir: PathBuf,
+    running: Option<plenum_server::Running>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// An empty server (no events).
+    pub async fn start() -> TestServer {
+        Self::start_with(TestConfig::default()).await
+    }
+
+    pub async fn start_with(config: TestConfig) -> TestServer {
+        let (temp, data_dir) = match &config.data_dir {
+            Some(d) => (None, d.clone()),
+            None => {
+                let t = tempfile::tempdir().expect("temp dir");
+                let d = t.path().to_path_buf();
+                (Some(t), d)
+            }
+        };
+        let mut c = plenum_server::Config::new(data_dir.clone());
+        c.demo = config.demo;
+        c.web_dir = config.web_dir.clone();
+        c.drain_timeout = Duration::from_secs(3);
+        if let Some(q) = config.outbound_queue {
+            c.limits.outbound_queue = q;
+        }
+        if let Some(h) = config.heartbeat {
+            c.limits.heartbeat = h;
+        }
+        if let Some(r) = config.requests_per_second {
+            c.limits.requests_per_second = r;
+            c.limits.request_burst = r * 3.0;
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let running = plenum_server::start(c, listener).await.expect("server starts");
+        let organiser_key = read_organiser_key(&data_dir).expect("organiser key file");
+        TestServer {
+            addr: running.addr,
+            organiser_key,
+            data_dir,
+            running: Some(running),
+            _temp: temp,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    pub fn http(&self) -> Http {
+        Http::new(self.addr)
+    }
+
+    /// Graceful shutdown; the data directory stays (and is removed when `self` is dropped,
+    /// unless it was given in [`TestConfig::data_dir`]).
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await.expect("clean stop");
+        }
+    }
+
+    /// A WebSocket client that has said hello with an attendee token for `event`.
+    pub async fn attendee(&self, event: &str, name: &str) -> Ws {
+        let token = self.http().join(event, Some(name)).await.expect("join");
+        Ws::connect(&self.ws_url(), &token).await.expect("connect")
+    }
+
+    /// A WebSocket client that has said hello with the organiser key.
+    pub async fn organiser(&self) -> Ws {
+        Ws::connect(&self.ws_url(), &self.organiser_key).await.expect("connect")
+    }
+}
+
+/// The organiser key the server wrote on its first start.
+pub fn read_organiser_key(data_dir: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(data_dir.join(plenum_server::ORGANISER_KEY_FILE))?;
+    Ok(text.trim().to_owned())
+}
+
+/// The server as a separate process of the real binary, so it can be killed with SIGKILL.
+pub struct ServerProcess {
+    pub addr: SocketAddr,
+    pub organiser_key: Option<String>,
+    child: tokio::process::Child,
+}
+
+impl ServerProcess {
+    /// Starts `binary --bind 127.0.0.1:0 --data-dir DIR` and waits until it listens.
+    pub async fn spawn(binary: &str, data_dir: &Path, extra: &[&str]) -> anyhow::Result<ServerProcess> {
+        let mut child = tokio::process::Command::new(binary)
+            .arg("--bind")
+            .arg("127.0.0.1:0")
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .context("spawning the server")?;
+        let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        let mut organiser_key = None;
+        let mut key_next = false;
+        let addr = tokio::time::timeout(WAIT, async {
+            while let Some(line) = lines.next_line().await? {
+                if key_next {
+                    organiser_key = Some(line.trim().to_owned());
+                    key_next = false;
+                } else if line.starts_with("Organiser key") {
+                    key_next = true;
+                } else if let Some(rest) = line.strip_prefix("Plenum is running at http://") {
+                    let addr = rest.split('/').next().unwrap_or_default();
+                    return Ok::<_, anyhow::Error>(addr.parse::<SocketAddr>()?);
+                }
+            }
+            bail!("the server exited before listening")
+        })
+        .await
+        .context("waiting for the server to listen")??;
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(ServerProcess {
+            addr,
+            organiser_key,
+            child,
+        })
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub async fn kill9(mut self) {
+        self.child.start_kill().expect("kill");
+        let _ = self.child.wait().await;
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    pub async fn terminate(mut self) -> anyhow::Result<std::process::ExitStatus> {
+        let pid = self.child.id().context("no pid")?;
+        let status = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
+        anyhow::ensure!(status.success(), "kill -TERM failed");
+        Ok(tokio::time::timeout(WAIT, self.child.wait()).await??)
+    }
+
+    pub fn http(&self) -> Http {
+        Http::new(self.addr)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+}
+
+/// A small HTTP client for the API.
+pub struct Http {
+    base: String,
+    client: reqwest::Client,
+}
+
+/// An HTTP answer: status and JSON body (or `Value::Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Http {
+    pub fn new(addr: SocketAddr) -> Http {
+        Http {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> anyhow::Result<Answer> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.finish(req).await
+    }
+
+    /// Sends `body` verbatim as JSON (for malformed documents).
+    pub async fn send_raw(&self, method: &str, path: &str, token: Option<&str>, body: &str) -> anyhow::Result<Answer> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.finish(req).await
+    }
+
+    async fn finish(&self, req: reqwest::RequestBuilder) -> anyhow::Result<Answer> {
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok(Answer { status, body })
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
+        self.send("GET", path, None, None).await
+    }
+
+    /// Joins `event` as an attendee and returns the token.
+    pub async fn join(&self, event: &str, name: Option<&str>) -> anyhow::Result<String> {
+        let body = match name {
+            Some(n) => serde_json::json!({ "name": n }),
+            None => serde_json::json!({}),
+        };
+        let a = self.send("POST", &format!("/api/events/{event}/join"), None, Some(&body)).await?;
+        anyhow::ensure!(a.status == 200, "join answered {}: {}", a.status, a.body);
+        Ok(a.body["token"].as_str().context("token")?.to_owned())
+    }
+
+    /// Sets a session's stage as `token`; returns the new sequence number.
+    pub async fn set_stage(&self, token: &str, event: &str, session: &str, body: Value) -> anyhow::Result<Answer> {
+        self.send("POST", &format!("/api/events/{event}/sessions/{session}/stage"), Some(token), Some(&body))
+            .await
+    }
+}
+
+/// A small event with three sessions, for tests that do not need the demo.
+pub fn small_event(code: &str) -> Value {
+    serde_json::json!({
+        "code": code,
+        "title": "Regional workshop",
+        "time_zone": "Europe/Stockholm",
+        "languages": ["en", "sv"],
+        "agenda": {
+            "days": [{"number": 1, "date": "2026-03-10"}],
+            "sessions": [
+                {"id": "s1", "title": "Session 1", "kind": "plenary", "day": 1, "start": "09:00", "end": "10:00",
+                 "contributions": [{"number": 1, "title": "Welcome", "speakers": [{"name": "Ann", "role": "Host", "organisation": "Region"}]},
+                                   {"number": 2, "title": "Keynote"}]},
+                {"id": "s2", "title": "Session 2", "kind": "workshop", "day": 1, "start": "10:30", "end": "12:00"},
+                {"id": "s3", "title": "Session 3", "kind": "visit", "day": 1, "start": "13:00", "end": "15:00", "attendance": "onsite"}
+            ]
+        }
+    })
+}
+
+/// Creates [`small_event`] on `server` as organiser.
+pub async fn create_small_event(http: &Http, organiser_key: &str, code: &str) -> anyhow::Result<()> {
+    let a = http.send("POST", "/api/events", Some(organiser_key), Some(&small_event(code))).await?;
+    anyhow::ensure!(a.status == 201, "create event answered {}: {}", a.status, a.body);
+    Ok(())
+}
+
+/// A WebSocket client speaking the Plenum protocol.
+pub struct Ws {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+    pub welcome: Option<ServerMsg>,
+}
+
+/// How a connection ended, as seen by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// A close frame with this code.
+    Closed(u16),
+    /// The TCP connection ended without a close frame.
+    Dropped,
+}
+
+impl Ws {
+    /// Connects and says hello with `token`; fails unless welcomed.
+    pub async fn connect(url: &str, token: &str) -> anyhow::Result<Ws> {
+        let mut ws = Self::connect_raw(url, None).await?;
+        ws.send(&ClientMsg::Hello { versions: vec![1], token: token.to_owned() }, None).await?;
+        match ws.recv().await? {
+            m @ ServerMsg::Welcome { .. } => ws.welcome = Some(m),
+            other => bail!("expected welcome, got {other:?}"),
+        }
+        Ok(ws)
+    }
+
+    /// Connects without saying hello, optionally with an Origin header.
+    pub async fn connect_raw(url: &str, origin: Option<&str>) -> anyhow::Result<Ws> {
+        let mut req = url.into_client_request()?;
+        if let Some(o) = origin {
+            req.headers_mut().insert("origin", o.parse()?);
+        }
+        let (stream, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(Ws { stream, next_id: 1, welcome: None })
+    }
+
+    /// Connects through a socket with a tiny receive buffer: a client that reads slowly.
+    pub async fn connect_small_buffer(url: &str, addr: SocketAddr, token: &str) -> anyhow::Result<Ws> {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(4096)?;
+        let tcp = socket.connect(addr).await?;
+        let (stream, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(tcp)).await?;
+        let mut ws = Ws { stream, next_id: 1, welcome: None };
+        ws.send(&ClientMsg::Hello { versions: vec![1], token: token.to_owned() }, None).await?;
+        ws.recv().await?;
+        Ok(ws)
+    }
+
+    /// Sends a message with the given request id.
+    pub async fn send(&mut self, msg: &ClientMsg, id: Option<u64>) -> anyhow::Result<()> {
+        let frame = ClientFrame { id, msg: msg.clone() };
+        self.send_text(&serde_json::to_string(&frame)?).await
+    }
+
+    /// Sends any text frame, well-formed or not.
+    pub async fn send_text(&mut self, text: &str) -> anyhow::Result<()> {
+        self.stream.send(Message::text(text)).await?;
+        Ok(())
+    }
+
+    /// Sends a request with a fresh id; returns the id.
+    pub async fn request(&mut self, msg: &ClientMsg) -> anyhow::Result<u64> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(msg, Some(id)).await?;
+        Ok(id)
+    }
+
+    /// The next server message (skipping pings), or an error if the connection ends or
+    /// nothing arrives within [`WAIT`].
+    pub async fn recv(&mut self) -> anyhow::Result<ServerMsg> {
+        match self.next_event(WAIT).await? {
+            Ok(msg) => Ok(msg),
+            Err(ended) => bail!("connection ended: {ended:?}"),
+        }
+    }
+
+    /// The next message, or how the connection ended.
+    pub async fn next_event(&mut self, wait: Duration) -> anyhow::Result<Result<ServerMsg, Ended>> {
+        loop {
+            let frame = tokio::time::timeout(wait, self.stream.next())
+                .await
+                .map_err(|_| anyhow!("nothing from the server within {wait:?}"))?;
+            match frame {
+                Some(Ok(Message::Text(t))) => {
+                    return Ok(Ok(serde_json::from_str(&t).with_context(|| format!("parsing {t}"))?));
+                }
+                Some(Ok(Message::Close(Some(f)))) => return Ok(Err(Ended::Closed(u16::from(f.code)))),
+                Some(Ok(Message::Close(None))) => return Ok(Err(Ended::Closed(1005))),
+                Some(Ok(_)) => continue,
+                Some(Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed)) | None => {
+                    return Ok(Err(Ended::Dropped));
+                }
+                Some(Err(e)) => {
+                    let _ = e;
+                    return Ok(Err(Ended::Dropped));
+                }
+            }
+        }
+    }
+
+    /// Reads until the connection ends; returns how.
+    pub async fn until_closed(&mut self) -> anyhow::Result<Ended> {
+        loop {
+            if let Err(end) = self.next_event(WAIT).await? {
+                return Ok(end);
+            }
+        }
+    }
+
+    /// Reads until `pick` returns `Some`, discarding everything before.
+    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&ServerMsg) -> Option<T>) -> anyhow::Result<T> {
+        loop {
+            let msg = self.recv().await?;
+            if let Some(t) = pick(&msg) {
+                return Ok(t);
+            }
+        }
+    }
+
+    /// The answer (ok or error) to request `id`.
+    pub async fn reply(&mut self, id: u64) -> anyhow::Result<ServerMsg> {
+        self.wait_for(|m| match m {
+            ServerMsg::Ok { id: i, .. } if *i == id => Some(m.clone()),
+            ServerMsg::Error { id: Some(i), .. } if *i == id => Some(m.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Joins a room and folds what arrives until `joined` into a mirror of the room.
+    pub async fn join(&mut self, room: &RoomId, since: Option<Seq>, mirror: &mut Mirror) -> anyhow::Result<ServerMsg> {
+        let id = self.request(&ClientMsg::Join { room: room.clone(), since }).await?;
+        loop {
+            let msg = self.recv().await?;
+            match &msg {
+                ServerMsg::Joined { id: Some(i), .. } if *i == id => return Ok(msg),
+                ServerMsg::Error { id: Some(i), .. } if *i == id => bail!("join refused: {msg:?}"),
+                _ => mirror.take(&msg)?,
+            }
+        }
+    }
+
+    /// Closes from the client side.
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
+}
+
+/// A client's copy of one room, built exactly as the browser client builds it: a snapshot,
+/// then events applied in order. It fails loudly on a gap or a duplicate.
+#[derive(Debug, Clone)]
+pub struct Mirror {
+    pub room: RoomId,
+    pub seq: Seq,
+    pub state: Option<RoomState>,
+    /// Every event applied, with its sequence number.
+    pub events: Vec<(Seq, RoomEvent)>,
+}
+
+impl Mirror {
+    pub fn new(room: RoomId) -> Mirror {
+        Mirror { room, seq: 0, state: None, events: Vec::new() }
+    }
+
+    /// Applies a server message if it concerns this room.
+    pub fn take(&mut self, msg: &ServerMsg) -> anyhow::Result<()> {
+        match msg {
+            ServerMsg::Snapshot { room, seq, state } if room == &self.room => {
+                self.seq = *seq;
+                self.state = Some(state.clone());
+            }
+            ServerMsg::Event { room, seq, event, .. } if room == &self.room => {
+                anyhow::ensure!(*seq == self.seq + 1, "room {room}: got seq {seq} after {}", self.seq);
+                let state = self.state.as_mut().context("an event before any snapshot")?;
+                state.apply(event).map_err(|_| anyhow!("event does not fit the room"))?;
+                self.seq = *seq;
+                self.events.push((*seq, event.clone()));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

@@ -43,9 +43,12 @@ impl OnStage {
     /// Checks the limits that hold whatever the agenda says.
     pub fn check(&self) -> Result<(), String> {
         match self {
-            OnStage::Text { text } if text.chars().count() > limits::MAX_STAGE_TEXT_CHARS => Err(
-                format!("on_stage.text is longer than {} characters", limits::MAX_STAGE_TEXT_CHARS),
-            ),
+            OnStage::Text { text } if text.chars().count() > limits::MAX_STAGE_TEXT_CHARS => {
+                Err(format!(
+                    "on_stage.text is longer than {} characters",
+                    limits::MAX_STAGE_TEXT_CHARS
+                ))
+            }
             OnStage::Text { text } if text.trim().is_empty() => {
                 Err("on_stage.text is empty".to_owned())
             }

@@ -32,7 +32,10 @@ fn text(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.chars().count() > max {
         return err(field, format!("is longer than {max} characters"));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return err(field, "contains control characters");
     }
     Ok(())
@@ -47,7 +50,10 @@ fn language(field: &str, value: &str) -> Result<(), FieldError> {
     if ok {
         Ok(())
     } else {
-        err(field, format!("must be a language code like \"en\" or \"sv\", got {value:?}"))
+        err(
+            field,
+            format!("must be a language code like \"en\" or \"sv\", got {value:?}"),
+        )
     }
 }
 
@@ -65,15 +71,26 @@ fn url(field: &str, value: &str) -> Result<(), FieldError> {
 fn person(field: &str, p: &AgendaPerson) -> Result<(), FieldError> {
     text(&format!("{field}.name"), &p.name, limits::MAX_TITLE_CHARS)?;
     opt_text(&format!("{field}.role"), &p.role, limits::MAX_TITLE_CHARS)?;
-    opt_text(&format!("{field}.organisation"), &p.organisation, limits::MAX_TITLE_CHARS)
+    opt_text(
+        &format!("{field}.organisation"),
+        &p.organisation,
+        limits::MAX_TITLE_CHARS,
+    )
 }
 
 fn time(field: &str, value: &str) -> Result<NaiveTime, FieldError> {
     if value.len() != 5 {
-        return err(field, format!("must be a time like \"09:30\", got {value:?}"));
+        return err(
+            field,
+            format!("must be a time like \"09:30\", got {value:?}"),
+        );
     }
-    NaiveTime::parse_from_str(value, "%H:%M")
-        .or_else(|_| err(field, format!("must be a time like \"09:30\", got {value:?}")))
+    NaiveTime::parse_from_str(value, "%H:%M").or_else(|_| {
+        err(
+            field,
+            format!("must be a time like \"09:30\", got {value:?}"),
+        )
+    })
 }
 
 /// Checks a new event, its agenda included.
@@ -82,7 +99,10 @@ pub fn check_event(e: &CreateEvent) -> Result<(), FieldError> {
     if e.time_zone.parse::<chrono_tz::Tz>().is_err() {
         return err(
             "time_zone",
-            format!("must be an IANA time zone like \"Europe/Stockholm\", got {:?}", e.time_zone),
+            format!(
+                "must be an IANA time zone like \"Europe/Stockholm\", got {:?}",
+                e.time_zone
+            ),
         );
     }
     if e.languages.is_empty() {
@@ -105,21 +125,33 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
     for (i, day) in a.days.iter().enumerate() {
         let f = format!("days[{i}]");
         if day.number == 0 || !days.insert(day.number) {
-            return err(format!("{f}.number"), "must be a day number that is unique and at least 1");
+            return err(
+                format!("{f}.number"),
+                "must be a day number that is unique and at least 1",
+            );
         }
         if day.date.len() != 10 || NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").is_err() {
-            return err(format!("{f}.date"), format!("must be a date like \"2026-05-12\", got {:?}", day.date));
+            return err(
+                format!("{f}.date"),
+                format!("must be a date like \"2026-05-12\", got {:?}", day.date),
+            );
         }
         opt_text(&format!("{f}.title"), &day.title, limits::MAX_TITLE_CHARS)?;
     }
     if a.sessions.len() > limits::MAX_SESSIONS {
-        return err("sessions", format!("has more than {} sessions", limits::MAX_SESSIONS));
+        return err(
+            "sessions",
+            format!("has more than {} sessions", limits::MAX_SESSIONS),
+        );
     }
     let mut ids = HashSet::new();
     for (i, s) in a.sessions.iter().enumerate() {
         let f = format!("sessions[{i}]");
         if !ids.insert(&s.id) {
-            return err(format!("{f}.id"), format!("{} is used by an earlier session", s.id));
+            return err(
+                format!("{f}.id"),
+                format!("{} is used by an earlier session", s.id),
+            );
         }
         text(&format!("{f}.title"), &s.title, limits::MAX_TITLE_CHARS)?;
         if !days.contains(&s.day) {
@@ -128,19 +160,34 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
         let start = time(&format!("{f}.start"), &s.start)?;
         let end = time(&format!("{f}.end"), &s.end)?;
         if end <= start {
-            return err(format!("{f}.end"), format!("must be after start ({})", s.start));
+            return err(
+                format!("{f}.end"),
+                format!("must be after start ({})", s.start),
+            );
         }
         opt_text(&format!("{f}.track"), &s.track, limits::MAX_TITLE_CHARS)?;
-        opt_text(&format!("{f}.location"), &s.location, limits::MAX_TITLE_CHARS)?;
+        opt_text(
+            &format!("{f}.location"),
+            &s.location,
+            limits::MAX_TITLE_CHARS,
+        )?;
         if let Some(l) = &s.language {
             language(&format!("{f}.language"), l)?;
         }
-        opt_text(&format!("{f}.description"), &s.description, limits::MAX_DESCRIPTION_CHARS)?;
+        opt_text(
+            &format!("{f}.description"),
+            &s.description,
+            limits::MAX_DESCRIPTION_CHARS,
+        )?;
         if let Some(u) = &s.stream_url {
             url(&format!("{f}.stream_url"), u)?;
         }
         for (j, m) in s.materials.iter().enumerate() {
-            text(&format!("{f}.materials[{j}].title"), &m.title, limits::MAX_TITLE_CHARS)?;
+            text(
+                &format!("{f}.materials[{j}].title"),
+                &m.title,
+                limits::MAX_TITLE_CHARS,
+            )?;
             url(&format!("{f}.materials[{j}].url"), &m.url)?;
         }
         if let Some(m) = &s.moderator {
@@ -151,7 +198,11 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
             if c.number as usize != j + 1 {
                 return err(
                     format!("{cf}.number"),
-                    format!("contributions are numbered 1, 2, 3… in order; expected {}, got {}", j + 1, c.number),
+                    format!(
+                        "contributions are numbered 1, 2, 3… in order; expected {}, got {}",
+                        j + 1,
+                        c.number
+                    ),
                 );
             }
             text(&format!("{cf}.title"), &c.title, limits::MAX_TITLE_CHARS)?;

@@ -317,10 +317,16 @@ mod tests {
         // Upgrade the role in the payload, keep the signature.
         let (payload, sig) = token.strip_prefix("p1.").unwrap().split_once('.').unwrap();
         let text = String::from_utf8(B64.decode(payload).unwrap()).unwrap();
-        let forged = format!("p1.{}.{sig}", B64.encode(text.replace("attendee", "moderator")));
+        let forged = format!(
+            "p1.{}.{sig}",
+            B64.encode(text.replace("attendee", "moderator"))
+        );
         assert_eq!(a.verify(&forged), Err(AuthError::Invalid));
         // Signed under another secret.
-        let other = Auth { secret: [8; 32], ..auth() };
+        let other = Auth {
+            secret: [8; 32],
+            ..auth()
+        };
         assert_eq!(a.verify(&other.issue(&attendee())), Err(AuthError::Invalid));
         // An invitation is not a person token.
         let invite = a.invite(&EventCode::parse("ECC2026").unwrap(), Role::Moderator, "M");
@@ -346,7 +352,12 @@ mod tests {
         let ecc = EventCode::parse("ECC2026").unwrap();
         let p = attendee();
         assert!(allowed(&p, Action::Follow, &ecc));
-        for action in [Action::CreateEvent, Action::ManageEvent, Action::Announce, Action::SetStage] {
+        for action in [
+            Action::CreateEvent,
+            Action::ManageEvent,
+            Action::Announce,
+            Action::SetStage,
+        ] {
             assert!(!allowed(&p, action, &ecc), "{action:?}");
         }
         let elsewhere = EventCode::parse("OTHER1").unwrap();

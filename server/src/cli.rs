@@ -23,7 +23,11 @@ pub struct Cli {
     pub web_dir: Option<PathBuf>,
     /// Extra origins allowed to open WebSockets (comma-separated), e.g. https://live.example.org.
     /// The server's own origin is always allowed.
-    #[arg(long = "allowed-origin", env = "PLENUM_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long = "allowed-origin",
+        env = "PLENUM_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
     pub allowed_origins: Vec<String>,
 }
 
@@ -31,10 +35,9 @@ impl Cli {
     pub fn config(&self) -> Config {
         let mut config = Config::new(self.data_dir.clone());
         config.demo = self.demo;
-        config.web_dir = self
-            .web_dir
-            .clone()
-            .or_else(|| Some(PathBuf::from("client/dist")).filter(|d| d.join("index.html").is_file()));
+        config.web_dir = self.web_dir.clone().or_else(|| {
+            Some(PathBuf::from("client/dist")).filter(|d| d.join("index.html").is_file())
+        });
         config.allowed_origins = self.allowed_origins.clone();
         config
     }
@@ -45,8 +48,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -75,13 +77,19 @@ async fn serve(cli: Cli) -> anyhow::Result<()> {
     let running = crate::start(config, listener).await?;
     let url = format!("http://{}", running.addr);
     if let Some(key) = &running.new_organiser_key {
-        println!("Organiser key (shown once; also saved in {}):", data_dir.join(crate::ORGANISER_KEY_FILE).display());
+        println!(
+            "Organiser key (shown once; also saved in {}):",
+            data_dir.join(crate::ORGANISER_KEY_FILE).display()
+        );
         println!("  {key}");
         println!("Use it as a bearer token, for example:");
         println!("  curl -H 'Authorization: Bearer {key}' {url}/api/events");
     }
     match web {
-        Some(dir) => println!("Plenum is running at {url}/ (client from {})", dir.display()),
+        Some(dir) => println!(
+            "Plenum is running at {url}/ (client from {})",
+            dir.display()
+        ),
         None => println!("Plenum is running at {url}/ (API only: no web client found)"),
     }
     if cli.demo {

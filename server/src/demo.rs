@@ -10,8 +10,8 @@ pub const DEMO_JSON: &str = include_str!("../demo/ecc2026.json");
 
 /// The demo event, parsed and checked.
 pub fn event() -> anyhow::Result<CreateEvent> {
-    let event: CreateEvent =
-        parse_json(DEMO_JSON.as_bytes()).map_err(|e| anyhow::anyhow!("demo event: {}", e.0.message))?;
+    let event: CreateEvent = parse_json(DEMO_JSON.as_bytes())
+        .map_err(|e| anyhow::anyhow!("demo event: {}", e.0.message))?;
     agenda::check_event(&event)?;
     Ok(event)
 }
@@ -31,7 +31,19 @@ mod tests {
     #[test]
     fn the_demo_event_is_valid() {
         let e = super::event().unwrap();
-        assert!(e.agenda.sessions.iter().filter(|s| s.kind == plenum_protocol::SessionKind::Breakout).count() >= 6);
-        assert!(e.agenda.sessions.iter().any(|s| s.id.as_str() == "opening" && !s.contributions.is_empty()));
+        assert!(
+            e.agenda
+                .sessions
+                .iter()
+                .filter(|s| s.kind == plenum_protocol::SessionKind::Breakout)
+                .count()
+                >= 6
+        );
+        assert!(
+            e.agenda
+                .sessions
+                .iter()
+                .any(|s| s.id.as_str() == "opening" && !s.contributions.is_empty())
+        );
     }
 }

@@ -274,12 +274,13 @@ impl Engine {
             .event(id.event_code())
             .ok_or_else(|| EngineError::NotFound(format!("no event {}", id.event_code())))?;
         if let RoomId::Session(_, session) = id
-            && !event.agenda.sessions.iter().any(|s| &s.id == session) {
-                return Err(EngineError::NotFound(format!(
-                    "no session {session} in event {}",
-                    event.code
-                )));
-            }
+            && !event.agenda.sessions.iter().any(|s| &s.id == session)
+        {
+            return Err(EngineError::NotFound(format!(
+                "no session {session} in event {}",
+                event.code
+            )));
+        }
         self.load(id).await
     }
 
@@ -573,7 +574,10 @@ impl Sequencer {
 
 impl Engine {
     /// Creates an event from a checked [`plenum_protocol::CreateEvent`].
-    pub async fn create_event(&self, new: plenum_protocol::CreateEvent) -> Result<Seq, EngineError> {
+    pub async fn create_event(
+        &self,
+        new: plenum_protocol::CreateEvent,
+    ) -> Result<Seq, EngineError> {
         let room = RoomId::Event(new.code.clone());
         let info = EventInfo {
             code: new.code,

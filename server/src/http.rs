@@ -198,7 +198,10 @@ async fn readyz(State(app): State<App>) -> impl IntoResponse {
 
 async fn metrics(State(app): State<App>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         app.metrics.render(),
     )
 }
@@ -209,9 +212,14 @@ async fn list_events(
 ) -> Result<Json<Vec<EventInfo>>, AppError> {
     let who = caller(&app, &headers)?;
     if who.role != Role::Organiser {
-        return Err(AppError::new(ErrorCode::Forbidden, "only organisers list events"));
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "only organisers list events",
+        ));
     }
-    Ok(Json(app.engine.events().iter().map(|e| (**e).clone()).collect()))
+    Ok(Json(
+        app.engine.events().iter().map(|e| (**e).clone()).collect(),
+    ))
 }
 
 async fn create_event(
@@ -256,11 +264,17 @@ async fn replace_agenda(
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
     if app.engine.event(&code).is_none() {
-        return Err(AppError::new(ErrorCode::NotFound, format!("no event {code}")));
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("no event {code}"),
+        ));
     }
     let seq = app
         .engine
-        .submit(&plenum_protocol::RoomId::Event(code), Command::ReplaceAgenda(agenda))
+        .submit(
+            &plenum_protocol::RoomId::Event(code),
+            Command::ReplaceAgenda(agenda),
+        )
         .await?;
     Ok(Json(Appended { seq }))
 }
@@ -277,7 +291,10 @@ async fn join(
         parse_json(&body)?
     };
     if app.engine.event(&code).is_none() {
-        return Err(AppError::new(ErrorCode::NotFound, format!("no event {code}")));
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("no event {code}"),
+        ));
     }
     let person = match &req.invite {
         Some(invite) => app.auth.redeem(invite, &code)?,
@@ -331,7 +348,10 @@ async fn create_invite(
             })
         })?;
     if app.engine.event(&code).is_none() {
-        return Err(AppError::new(ErrorCode::NotFound, format!("no event {code}")));
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("no event {code}"),
+        ));
     }
     let invite = app.auth.invite(&code, req.role, &name);
     Ok(Json(Invite {

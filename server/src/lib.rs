@@ -149,10 +149,16 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(metrics.clone()));
     let broker: Arc<dyn Broker> = Arc::new(LocalBroker::new(hub.clone()));
-    let engine = Engine::start(Box::new(store) as Box<dyn Store>, broker.clone(), metrics.clone())
-        .context("starting the engine")?;
+    let engine = Engine::start(
+        Box::new(store) as Box<dyn Store>,
+        broker.clone(),
+        metrics.clone(),
+    )
+    .context("starting the engine")?;
     if config.demo {
-        demo::load_if_absent(&engine).await.context("loading the demo event")?;
+        demo::load_if_absent(&engine)
+            .await
+            .context("loading the demo event")?;
     }
     let shutdown = CancellationToken::new();
     let app = App(Arc::new(AppInner {

@@ -53,10 +53,26 @@ impl Metrics {
             rate_limited: Counter::default(),
             registry: Registry::default(),
         };
-        registry.register("connections", "Open WebSocket connections", m.connections.clone());
-        registry.register("rooms", "Rooms with at least one local follower", m.rooms.clone());
-        registry.register("messages_in", "WebSocket frames received", m.messages_in.clone());
-        registry.register("messages_out", "WebSocket frames sent", m.messages_out.clone());
+        registry.register(
+            "connections",
+            "Open WebSocket connections",
+            m.connections.clone(),
+        );
+        registry.register(
+            "rooms",
+            "Rooms with at least one local follower",
+            m.rooms.clone(),
+        );
+        registry.register(
+            "messages_in",
+            "WebSocket frames received",
+            m.messages_in.clone(),
+        );
+        registry.register(
+            "messages_out",
+            "WebSocket frames sent",
+            m.messages_out.clone(),
+        );
         registry.register(
             "queue_overflows",
             "Clients cut because their outbound queue overflowed",
@@ -72,10 +88,26 @@ impl Metrics {
             "Resumes that needed a fresh snapshot",
             m.resume_snapshot.clone(),
         );
-        registry.register("events_committed", "Events committed to room logs", m.events_committed.clone());
-        registry.register("store_commits", "Store transactions committed", m.store_commits.clone());
-        registry.register("store_failures", "Store transactions that failed", m.store_failures.clone());
-        registry.register("rate_limited", "Requests refused by a rate limit", m.rate_limited.clone());
+        registry.register(
+            "events_committed",
+            "Events committed to room logs",
+            m.events_committed.clone(),
+        );
+        registry.register(
+            "store_commits",
+            "Store transactions committed",
+            m.store_commits.clone(),
+        );
+        registry.register(
+            "store_failures",
+            "Store transactions that failed",
+            m.store_failures.clone(),
+        );
+        registry.register(
+            "rate_limited",
+            "Requests refused by a rate limit",
+            m.rate_limited.clone(),
+        );
         Metrics { registry, ..m }
     }
 

@@ -113,11 +113,15 @@ impl Store for SqliteStore {
     }
 
     fn load_room(&mut self, room: &RoomId) -> Result<Vec<LogEntry>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT seq, at_ms, event FROM room_log WHERE room = ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at_ms, event FROM room_log WHERE room = ?1 ORDER BY seq",
+        )?;
         let rows = stmt.query_map([room.to_string()], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?, row.get::<_, String>(2)?))
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
+            ))
         })?;
         let mut log = Vec::new();
         for row in rows {
@@ -146,7 +150,8 @@ impl Store for SqliteStore {
                 "INSERT INTO room_log (room, seq, at_ms, event) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for entry in &batch.log {
-                let event = serde_json::to_string(&entry.event).map_err(|e| corrupt("room_log", e))?;
+                let event =
+                    serde_json::to_string(&entry.event).map_err(|e| corrupt("room_log", e))?;
                 append.execute(params![
                     entry.room.to_string(),
                     entry.seq as i64,
@@ -162,7 +167,9 @@ impl Store for SqliteStore {
     fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
             .optional()?)
     }
 

@@ -39,8 +39,8 @@ use futures_util::{
     stream::{FuturesUnordered, SplitSink},
 };
 use plenum_protocol::{
-    ClientFrame, ClientMsg, ErrorCode, JoinMode, Person, RequestId, RoomId, Seq, ServerMsg,
-    close, limits, negotiate,
+    ClientFrame, ClientMsg, ErrorCode, JoinMode, Person, RequestId, RoomId, Seq, ServerMsg, close,
+    limits, negotiate,
 };
 use std::{
     collections::HashMap,
@@ -135,7 +135,8 @@ struct Bucket {
 impl Bucket {
     fn take(&mut self) -> bool {
         let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
+        self.tokens =
+            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
         self.at = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -296,7 +297,10 @@ impl Connection {
         if code == ErrorCode::BadRequest {
             self.bad_frames += 1;
             if self.bad_frames > MAX_BAD_FRAMES {
-                return Err(Some((close::PROTOCOL_VIOLATION, "too many malformed frames")));
+                return Err(Some((
+                    close::PROTOCOL_VIOLATION,
+                    "too many malformed frames",
+                )));
             }
         }
         self.send(
@@ -317,15 +321,18 @@ impl Connection {
             return Ok(()); // left the room since
         };
         if let Some(seq) = item.seq {
-            if seq <= *last {
-                return Ok(()); // already in the catch-up
+            match admit(last, seq) {
+                Admit::Next => {}
+                Admit::Duplicate => return Ok(()),
+                Admit::Gap => {
+                    // Never expected from a local broker; a lossy one may. The resume fills it.
+                    tracing::warn!(room = %item.room, have = *last, got = seq, "sequence gap; cutting the client to resume");
+                    return Err(Some((
+                        close::LAGGING,
+                        "missed events; reconnect and resume",
+                    )));
+                }
             }
-            if seq != *last + 1 {
-                // A gap: never expected from a local broker. The client's resume fills it.
-                tracing::warn!(room = %item.room, have = *last, got = seq, "sequence gap; cutting the client to resume");
-                return Err(Some((close::LAGGING, "missed events; reconnect and resume")));
-            }
-            *last = seq;
         }
         self.send_raw(sink, Message::Text(item.frame)).await
     }
@@ -342,25 +349,46 @@ impl Connection {
                 let id = serde_json::from_str::<serde_json::Value>(text)
                     .ok()
                     .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
-                return self.refuse(sink, id, ErrorCode::BadRequest, format!("malformed message: {e}")).await;
+                return self
+                    .refuse(
+                        sink,
+                        id,
+                        ErrorCode::BadRequest,
+                        format!("malformed message: {e}"),
+                    )
+                    .await;
             }
         };
         let id = frame.id;
         if !self.bucket.take() {
             self.app.metrics.rate_limited.inc();
             return self
-                .refuse(sink, id, ErrorCode::RateLimited, "too many requests; slow down".into())
+                .refuse(
+                    sink,
+                    id,
+                    ErrorCode::RateLimited,
+                    "too many requests; slow down".into(),
+                )
                 .await;
         }
         let person = match (&self.person, frame.msg) {
-            (None, ClientMsg::Hello { versions, token }) => return self.hello(sink, id, &versions, &token).await,
+            (None, ClientMsg::Hello { versions, token }) => {
+                return self.hello(sink, id, &versions, &token).await;
+            }
             (None, _) => {
                 return self
-                    .refuse(sink, id, ErrorCode::Unauthenticated, "say hello first".into())
+                    .refuse(
+                        sink,
+                        id,
+                        ErrorCode::Unauthenticated,
+                        "say hello first".into(),
+                    )
                     .await;
             }
             (Some(_), ClientMsg::Hello { .. }) => {
-                return self.refuse(sink, id, ErrorCode::BadRequest, "already said hello".into()).await;
+                return self
+                    .refuse(sink, id, ErrorCode::BadRequest, "already said hello".into())
+                    .await;
             }
             (Some(p), msg) => (p.clone(), msg),
         };
@@ -378,27 +406,41 @@ impl Connection {
                     None => Ok(()),
                 }
             }
-            ClientMsg::SetStage { event, session, update } => {
+            ClientMsg::SetStage {
+                event,
+                session,
+                update,
+            } => {
                 if !auth::allowed(&person, Action::SetStage, &event) {
                     return self.forbidden(sink, id, &person).await;
                 }
                 let engine = self.app.engine.clone();
-                self.queue(sink, pending, id, async move { engine.set_stage(&event, &session, update).await })
-                    .await
+                self.queue(sink, pending, id, async move {
+                    engine.set_stage(&event, &session, update).await
+                })
+                .await
             }
             ClientMsg::Announce { event, text } => {
                 if !auth::allowed(&person, Action::Announce, &event) {
                     return self.forbidden(sink, id, &person).await;
                 }
                 let engine = self.app.engine.clone();
-                self.queue(sink, pending, id, async move { engine.announce(&event, text).await })
-                    .await
+                self.queue(sink, pending, id, async move {
+                    engine.announce(&event, text).await
+                })
+                .await
             }
         }
     }
 
-    async fn forbidden(&mut self, sink: &mut Sink, id: Option<RequestId>, person: &Person) -> Result<(), Ending> {
-        self.refuse(sink, id, ErrorCode::Forbidden, auth::refusal(person.role)).await
+    async fn forbidden(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        person: &Person,
+    ) -> Result<(), Ending> {
+        self.refuse(sink, id, ErrorCode::Forbidden, auth::refusal(person.role))
+            .await
     }
 
     /// Queues a change; its answer is sent when the store has committed it, while the
@@ -413,7 +455,12 @@ impl Connection {
         if pending.len() >= MAX_PENDING_REQUESTS {
             self.app.metrics.rate_limited.inc();
             return self
-                .refuse(sink, id, ErrorCode::RateLimited, "too many requests in flight".into())
+                .refuse(
+                    sink,
+                    id,
+                    ErrorCode::RateLimited,
+                    "too many requests in flight".into(),
+                )
                 .await;
         }
         pending.push(Box::pin(async move {
@@ -457,7 +504,10 @@ impl Connection {
                 },
             )
             .await?;
-            return Err(Some((close::UNSUPPORTED_PROTOCOL, "no common protocol version")));
+            return Err(Some((
+                close::UNSUPPORTED_PROTOCOL,
+                "no common protocol version",
+            )));
         };
         match self.app.auth.verify(token) {
             Ok(person) => {
@@ -500,16 +550,36 @@ impl Connection {
         if !auth::allowed(person, Action::Follow, room_id.event_code()) {
             return self.forbidden(sink, id, person).await;
         }
-        if !self.rooms.contains_key(&room_id) && self.rooms.len() >= limits::MAX_ROOMS_PER_CONNECTION {
+        if !self.rooms.contains_key(&room_id)
+            && self.rooms.len() >= limits::MAX_ROOMS_PER_CONNECTION
+        {
             return self
-                .refuse(sink, id, ErrorCode::TooLarge, format!("a connection follows at most {} rooms", limits::MAX_ROOMS_PER_CONNECTION))
+                .refuse(
+                    sink,
+                    id,
+                    ErrorCode::TooLarge,
+                    format!(
+                        "a connection follows at most {} rooms",
+                        limits::MAX_ROOMS_PER_CONNECTION
+                    ),
+                )
                 .await;
         }
         let room = match self.app.engine.room(&room_id).await {
             Ok(room) => room,
             Err(e) => {
                 let e = api_error(e);
-                return self.send(sink, &ServerMsg::Error { id, code: e.code, message: e.message, field: Some("room".into()) }).await;
+                return self
+                    .send(
+                        sink,
+                        &ServerMsg::Error {
+                            id,
+                            code: e.code,
+                            message: e.message,
+                            field: Some("room".into()),
+                        },
+                    )
+                    .await;
             }
         };
         // Follow first, then catch up: see the module docs.
@@ -527,7 +597,15 @@ impl Connection {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
                 }
-                self.send(sink, &ServerMsg::Snapshot { room: room_id.clone(), seq, state }).await?;
+                self.send(
+                    sink,
+                    &ServerMsg::Snapshot {
+                        room: room_id.clone(),
+                        seq,
+                        state,
+                    },
+                )
+                .await?;
                 (seq, JoinMode::Snapshot, 0)
             }
             CatchUp::Replay { seq, frames } => {
@@ -540,9 +618,49 @@ impl Connection {
             }
         };
         self.rooms.insert(room_id.clone(), seq);
-        self.send(sink, &ServerMsg::Joined { id, room: room_id.clone(), seq, mode, replayed }).await?;
+        self.send(
+            sink,
+            &ServerMsg::Joined {
+                id,
+                room: room_id.clone(),
+                seq,
+                mode,
+                replayed,
+            },
+        )
+        .await?;
         let count = self.app.hub.count(&room_id) as u64;
-        self.send(sink, &ServerMsg::Presence { room: room_id, count }).await
+        self.send(
+            sink,
+            &ServerMsg::Presence {
+                room: room_id,
+                count,
+            },
+        )
+        .await
+    }
+}
+
+/// What to do with a room event that arrives through the queue.
+#[derive(Debug, PartialEq, Eq)]
+enum Admit {
+    /// The next one: send it.
+    Next,
+    /// Already sent (it was in the catch-up): drop it.
+    Duplicate,
+    /// Events are missing before it: the client must resume.
+    Gap,
+}
+
+/// Decides on event `seq` for a room whose last sent event is `*last`, advancing `*last`.
+fn admit(last: &mut Seq, seq: Seq) -> Admit {
+    if seq <= *last {
+        Admit::Duplicate
+    } else if seq == *last + 1 {
+        *last = seq;
+        Admit::Next
+    } else {
+        Admit::Gap
     }
 }
 
@@ -557,9 +675,31 @@ pub async fn presence_loop(app: App, every: Duration) {
             _ = tick.tick() => {}
         }
         for (room, count) in app.hub.presence_changes() {
-            let msg = ServerMsg::Presence { room: room.clone(), count: count as u64 };
-            let frame = Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"));
+            let msg = ServerMsg::Presence {
+                room: room.clone(),
+                count: count as u64,
+            };
+            let frame =
+                Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"));
             app.hub.deliver(&Arc::new(room), None, &frame);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Admit, admit};
+
+    #[test]
+    fn queued_events_are_sent_once_and_in_order() {
+        // Caught up to 5 by a snapshot; the queue holds 4 and 5 (published while joining), then 6.
+        let mut last = 5;
+        assert_eq!(admit(&mut last, 4), Admit::Duplicate);
+        assert_eq!(admit(&mut last, 5), Admit::Duplicate);
+        assert_eq!(admit(&mut last, 6), Admit::Next);
+        assert_eq!(last, 6);
+        assert_eq!(admit(&mut last, 6), Admit::Duplicate);
+        assert_eq!(admit(&mut last, 8), Admit::Gap);
+        assert_eq!(last, 6, "a gap does not advance");
     }
 }

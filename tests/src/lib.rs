@@ -89,8 +89,12 @@ impl TestServer {
             c.limits.requests_per_second = r;
             c.limits.request_burst = r * 3.0;
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let running = plenum_server::start(c, listener).await.expect("server starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let running = plenum_server::start(c, listener)
+            .await
+            .expect("server starts");
         let organiser_key = read_organiser_key(&data_dir).expect("organiser key file");
         TestServer {
             addr: running.addr,
@@ -130,7 +134,9 @@ impl TestServer {
 
     /// A WebSocket client that has said hello with the organiser key.
     pub async fn organiser(&self) -> Ws {
-        Ws::connect(&self.ws_url(), &self.organiser_key).await.expect("connect")
+        Ws::connect(&self.ws_url(), &self.organiser_key)
+            .await
+            .expect("connect")
     }
 }
 
@@ -149,7 +155,11 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     /// Starts `binary --bind 127.0.0.1:0 --data-dir DIR` and waits until it listens.
-    pub async fn spawn(binary: &str, data_dir: &Path, extra: &[&str]) -> anyhow::Result<ServerProcess> {
+    pub async fn spawn(
+        binary: &str,
+        data_dir: &Path,
+        extra: &[&str],
+    ) -> anyhow::Result<ServerProcess> {
         let mut child = tokio::process::Command::new(binary)
             .arg("--bind")
             .arg("127.0.0.1:0")
@@ -199,7 +209,10 @@ impl ServerProcess {
     /// SIGTERM, then waits for the exit status.
     pub async fn terminate(mut self) -> anyhow::Result<std::process::ExitStatus> {
         let pid = self.child.id().context("no pid")?;
-        let status = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
+        let status = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status()?;
         anyhow::ensure!(status.success(), "kill -TERM failed");
         Ok(tokio::time::timeout(WAIT, self.child.wait()).await??)
     }
@@ -234,7 +247,13 @@ impl Http {
         }
     }
 
-    pub async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> anyhow::Result<Answer> {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> anyhow::Result<Answer> {
         let method = reqwest::Method::from_bytes(method.as_bytes())?;
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
@@ -247,7 +266,13 @@ impl Http {
     }
 
     /// Sends `body` verbatim as JSON (for malformed documents).
-    pub async fn send_raw(&self, method: &str, path: &str, token: Option<&str>, body: &str) -> anyhow::Result<Answer> {
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> anyhow::Result<Answer> {
         let method = reqwest::Method::from_bytes(method.as_bytes())?;
         let mut req = self
             .client
@@ -278,15 +303,33 @@ impl Http {
             Some(n) => serde_json::json!({ "name": n }),
             None => serde_json::json!({}),
         };
-        let a = self.send("POST", &format!("/api/events/{event}/join"), None, Some(&body)).await?;
+        let a = self
+            .send(
+                "POST",
+                &format!("/api/events/{event}/join"),
+                None,
+                Some(&body),
+            )
+            .await?;
         anyhow::ensure!(a.status == 200, "join answered {}: {}", a.status, a.body);
         Ok(a.body["token"].as_str().context("token")?.to_owned())
     }
 
     /// Sets a session's stage as `token`; returns the new sequence number.
-    pub async fn set_stage(&self, token: &str, event: &str, session: &str, body: Value) -> anyhow::Result<Answer> {
-        self.send("POST", &format!("/api/events/{event}/sessions/{session}/stage"), Some(token), Some(&body))
-            .await
+    pub async fn set_stage(
+        &self,
+        token: &str,
+        event: &str,
+        session: &str,
+        body: Value,
+    ) -> anyhow::Result<Answer> {
+        self.send(
+            "POST",
+            &format!("/api/events/{event}/sessions/{session}/stage"),
+            Some(token),
+            Some(&body),
+        )
+        .await
     }
 }
 
@@ -311,9 +354,25 @@ pub fn small_event(code: &str) -> Value {
 }
 
 /// Creates [`small_event`] on `server` as organiser.
-pub async fn create_small_event(http: &Http, organiser_key: &str, code: &str) -> anyhow::Result<()> {
-    let a = http.send("POST", "/api/events", Some(organiser_key), Some(&small_event(code))).await?;
-    anyhow::ensure!(a.status == 201, "create event answered {}: {}", a.status, a.body);
+pub async fn create_small_event(
+    http: &Http,
+    organiser_key: &str,
+    code: &str,
+) -> anyhow::Result<()> {
+    let a = http
+        .send(
+            "POST",
+            "/api/events",
+            Some(organiser_key),
+            Some(&small_event(code)),
+        )
+        .await?;
+    anyhow::ensure!(
+        a.status == 201,
+        "create event answered {}: {}",
+        a.status,
+        a.body
+    );
     Ok(())
 }
 
@@ -337,7 +396,14 @@ impl Ws {
     /// Connects and says hello with `token`; fails unless welcomed.
     pub async fn connect(url: &str, token: &str) -> anyhow::Result<Ws> {
         let mut ws = Self::connect_raw(url, None).await?;
-        ws.send(&ClientMsg::Hello { versions: vec![1], token: token.to_owned() }, None).await?;
+        ws.send(
+            &ClientMsg::Hello {
+                versions: vec![1],
+                token: token.to_owned(),
+            },
+            None,
+        )
+        .await?;
         match ws.recv().await? {
             m @ ServerMsg::Welcome { .. } => ws.welcome = Some(m),
             other => bail!("expected welcome, got {other:?}"),
@@ -352,24 +418,46 @@ impl Ws {
             req.headers_mut().insert("origin", o.parse()?);
         }
         let (stream, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(Ws { stream, next_id: 1, welcome: None })
+        Ok(Ws {
+            stream,
+            next_id: 1,
+            welcome: None,
+        })
     }
 
     /// Connects through a socket with a tiny receive buffer: a client that reads slowly.
-    pub async fn connect_small_buffer(url: &str, addr: SocketAddr, token: &str) -> anyhow::Result<Ws> {
+    pub async fn connect_small_buffer(
+        url: &str,
+        addr: SocketAddr,
+        token: &str,
+    ) -> anyhow::Result<Ws> {
         let socket = tokio::net::TcpSocket::new_v4()?;
         socket.set_recv_buffer_size(4096)?;
         let tcp = socket.connect(addr).await?;
         let (stream, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(tcp)).await?;
-        let mut ws = Ws { stream, next_id: 1, welcome: None };
-        ws.send(&ClientMsg::Hello { versions: vec![1], token: token.to_owned() }, None).await?;
+        let mut ws = Ws {
+            stream,
+            next_id: 1,
+            welcome: None,
+        };
+        ws.send(
+            &ClientMsg::Hello {
+                versions: vec![1],
+                token: token.to_owned(),
+            },
+            None,
+        )
+        .await?;
         ws.recv().await?;
         Ok(ws)
     }
 
     /// Sends a message with the given request id.
     pub async fn send(&mut self, msg: &ClientMsg, id: Option<u64>) -> anyhow::Result<()> {
-        let frame = ClientFrame { id, msg: msg.clone() };
+        let frame = ClientFrame {
+            id,
+            msg: msg.clone(),
+        };
         self.send_text(&serde_json::to_string(&frame)?).await
     }
 
@@ -404,12 +492,19 @@ impl Ws {
                 .map_err(|_| anyhow!("nothing from the server within {wait:?}"))?;
             match frame {
                 Some(Ok(Message::Text(t))) => {
-                    return Ok(Ok(serde_json::from_str(&t).with_context(|| format!("parsing {t}"))?));
+                    return Ok(Ok(
+                        serde_json::from_str(&t).with_context(|| format!("parsing {t}"))?
+                    ));
                 }
-                Some(Ok(Message::Close(Some(f)))) => return Ok(Err(Ended::Closed(u16::from(f.code)))),
+                Some(Ok(Message::Close(Some(f)))) => {
+                    return Ok(Err(Ended::Closed(u16::from(f.code))));
+                }
                 Some(Ok(Message::Close(None))) => return Ok(Err(Ended::Closed(1005))),
                 Some(Ok(_)) => continue,
-                Some(Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed)) | None => {
+                Some(Err(
+                    tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed,
+                ))
+                | None => {
                     return Ok(Err(Ended::Dropped));
                 }
                 Some(Err(e)) => {
@@ -430,7 +525,10 @@ impl Ws {
     }
 
     /// Reads until `pick` returns `Some`, discarding everything before.
-    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&ServerMsg) -> Option<T>) -> anyhow::Result<T> {
+    pub async fn wait_for<T>(
+        &mut self,
+        mut pick: impl FnMut(&ServerMsg) -> Option<T>,
+    ) -> anyhow::Result<T> {
         loop {
             let msg = self.recv().await?;
             if let Some(t) = pick(&msg) {
@@ -450,8 +548,18 @@ impl Ws {
     }
 
     /// Joins a room and folds what arrives until `joined` into a mirror of the room.
-    pub async fn join(&mut self, room: &RoomId, since: Option<Seq>, mirror: &mut Mirror) -> anyhow::Result<ServerMsg> {
-        let id = self.request(&ClientMsg::Join { room: room.clone(), since }).await?;
+    pub async fn join(
+        &mut self,
+        room: &RoomId,
+        since: Option<Seq>,
+        mirror: &mut Mirror,
+    ) -> anyhow::Result<ServerMsg> {
+        let id = self
+            .request(&ClientMsg::Join {
+                room: room.clone(),
+                since,
+            })
+            .await?;
         loop {
             let msg = self.recv().await?;
             match &msg {
@@ -481,7 +589,12 @@ pub struct Mirror {
 
 impl Mirror {
     pub fn new(room: RoomId) -> Mirror {
-        Mirror { room, seq: 0, state: None, events: Vec::new() }
+        Mirror {
+            room,
+            seq: 0,
+            state: None,
+            events: Vec::new(),
+        }
     }
 
     /// Applies a server message if it concerns this room.
@@ -491,10 +604,21 @@ impl Mirror {
                 self.seq = *seq;
                 self.state = Some(state.clone());
             }
-            ServerMsg::Event { room, seq, event, .. } if room == &self.room => {
-                anyhow::ensure!(*seq == self.seq + 1, "room {room}: got seq {seq} after {}", self.seq);
-                let state = self.state.as_mut().context("an event before any snapshot")?;
-                state.apply(event).map_err(|_| anyhow!("event does not fit the room"))?;
+            ServerMsg::Event {
+                room, seq, event, ..
+            } if room == &self.room => {
+                anyhow::ensure!(
+                    *seq == self.seq + 1,
+                    "room {room}: got seq {seq} after {}",
+                    self.seq
+                );
+                let state = self
+                    .state
+                    .as_mut()
+                    .context("an event before any snapshot")?;
+                state
+                    .apply(event)
+                    .map_err(|_| anyhow!("event does not fit the room"))?;
                 self.seq = *seq;
                 self.events.push((*seq, event.clone()));
             }

@@ -1,0 +1,122 @@
+//! Every example in docs/protocol.md parses as the type its block is labelled with, and
+//! serialises back to the same JSON; and every message variant has an example there.
+
+use plenum_protocol::*;
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn examples() -> Vec<(String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/protocol.md");
+    let doc = std::fs::read_to_string(path).expect("docs/protocol.md");
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in doc.lines() {
+        match (&mut current, line.strip_prefix("```")) {
+            (None, Some(info)) if info.starts_with("json ") => {
+                current = Some((info[5..].trim().to_owned(), String::new()));
+            }
+            (Some(_), Some("")) => out.push(current.take().unwrap()),
+            (Some((_, body)), _) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        current.is_none(),
+        "an unclosed code block in docs/protocol.md"
+    );
+    out
+}
+
+fn check<T: Serialize + DeserializeOwned>(label: &str, body: &str) -> T {
+    let value: Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{label}: not JSON: {e}\n{body}"));
+    let parsed: T =
+        serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{label}: {e}\n{body}"));
+    let back = serde_json::to_value(&parsed).unwrap();
+    assert_eq!(
+        back, value,
+        "{label}: the example does not serialise back to itself"
+    );
+    parsed
+}
+
+#[test]
+fn every_example_parses_and_round_trips() {
+    let mut client = BTreeSet::new();
+    let mut server = BTreeSet::new();
+    let mut labels = BTreeSet::new();
+    for (label, body) in examples() {
+        labels.insert(label.clone());
+        match label.as_str() {
+            "client-frame" => {
+                let f: ClientFrame = check(&label, &body);
+                client.insert(client_name(&f.msg));
+            }
+            "server-msg" => {
+                let m: ServerMsg = check(&label, &body);
+                server.insert(server_name(&m));
+            }
+            "create-event" => drop(check::<CreateEvent>(&label, &body)),
+            "agenda" => drop(check::<Agenda>(&label, &body)),
+            "event-info" => drop(check::<EventInfo>(&label, &body)),
+            "join-request" => drop(check::<JoinRequest>(&label, &body)),
+            "join-response" => drop(check::<JoinResponse>(&label, &body)),
+            "create-invite" => drop(check::<CreateInvite>(&label, &body)),
+            "invite" => drop(check::<Invite>(&label, &body)),
+            "stage-update" => drop(check::<StageUpdate>(&label, &body)),
+            "announcement-request" => drop(check::<AnnouncementRequest>(&label, &body)),
+            "appended" => drop(check::<Appended>(&label, &body)),
+            "api-error" => drop(check::<ApiError>(&label, &body)),
+            other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
+        }
+    }
+    let all_client: BTreeSet<_> = ALL_CLIENT.iter().copied().collect();
+    let all_server: BTreeSet<_> = ALL_SERVER.iter().copied().collect();
+    assert_eq!(
+        client, all_client,
+        "every client message needs an example in docs/protocol.md"
+    );
+    assert_eq!(
+        server, all_server,
+        "every server message needs an example in docs/protocol.md"
+    );
+    assert!(
+        labels.len() >= 13,
+        "HTTP bodies need examples too: {labels:?}"
+    );
+}
+
+// Exhaustive matches: adding a message variant fails to compile here until it is named,
+// and then fails the test above until it has an example.
+const ALL_CLIENT: &[&str] = &["hello", "join", "leave", "ping", "set_stage", "announce"];
+const ALL_SERVER: &[&str] = &[
+    "welcome", "snapshot", "event", "joined", "presence", "ok", "error", "pong",
+];
+
+fn client_name(m: &ClientMsg) -> &'static str {
+    match m {
+        ClientMsg::Hello { .. } => "hello",
+        ClientMsg::Join { .. } => "join",
+        ClientMsg::Leave { .. } => "leave",
+        ClientMsg::Ping { .. } => "ping",
+        ClientMsg::SetStage { .. } => "set_stage",
+        ClientMsg::Announce { .. } => "announce",
+    }
+}
+
+fn server_name(m: &ServerMsg) -> &'static str {
+    match m {
+        ServerMsg::Welcome { .. } => "welcome",
+        ServerMsg::Snapshot { .. } => "snapshot",
+        ServerMsg::Event { .. } => "event",
+        ServerMsg::Joined { .. } => "joined",
+        ServerMsg::Presence { .. } => "presence",
+        ServerMsg::Ok { .. } => "ok",
+        ServerMsg::Error { .. } => "error",
+        ServerMsg::Pong { .. } => "pong",
+    }
+}

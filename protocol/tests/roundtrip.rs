@@ -1,0 +1,259 @@
+//! Every message round-trips through JSON unchanged, and identifiers refuse bad input.
+
+use plenum_protocol::*;
+use serde::{Serialize, de::DeserializeOwned};
+use std::fmt::Debug;
+
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: T) {
+    let json = serde_json::to_string(&value).unwrap();
+    let back: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(back, value, "{json}");
+}
+
+fn ecc() -> EventCode {
+    EventCode::parse("ECC2026").unwrap()
+}
+
+fn session_room() -> RoomId {
+    RoomId::Session(ecc(), SessionId::parse("opening").unwrap())
+}
+
+fn person() -> Person {
+    Person {
+        id: "p1".into(),
+        name: Some("Åsa \"<b>\" Lind".into()),
+        role: Role::Speaker,
+        event: Some(ecc()),
+    }
+}
+
+#[test]
+fn every_client_message_round_trips() {
+    let stage = StageUpdate {
+        status: Some(StageStatus::Paused),
+        on_stage: Some(OnStage::Text {
+            text: "Paus".into(),
+        }),
+    };
+    for msg in [
+        ClientMsg::Hello {
+            versions: vec![1, 2],
+            token: "t".into(),
+        },
+        ClientMsg::Join {
+            room: session_room(),
+            since: None,
+        },
+        ClientMsg::Join {
+            room: RoomId::Event(ecc()),
+            since: Some(41),
+        },
+        ClientMsg::Leave {
+            room: session_room(),
+        },
+        ClientMsg::Ping { t: Some(1.5) },
+        ClientMsg::Ping { t: None },
+        ClientMsg::SetStage {
+            event: ecc(),
+            session: SessionId::parse("opening").unwrap(),
+            update: stage,
+        },
+        ClientMsg::SetStage {
+            event: ecc(),
+            session: SessionId::parse("opening").unwrap(),
+            update: StageUpdate {
+                status: None,
+                on_stage: None,
+            },
+        },
+        ClientMsg::Announce {
+            event: ecc(),
+            text: "Lunch".into(),
+        },
+    ] {
+        round_trip(ClientFrame {
+            id: Some(7),
+            msg: msg.clone(),
+        });
+        round_trip(ClientFrame { id: None, msg });
+    }
+}
+
+#[test]
+fn every_server_message_round_trips() {
+    let stage = StageState {
+        status: StageStatus::Live,
+        on_stage: OnStage::Contribution { number: 2 },
+    };
+    let events = [
+        RoomEvent::StageChanged {
+            stage: stage.clone(),
+        },
+        RoomEvent::Announced {
+            announcement: Announcement {
+                text: "Hej".into(),
+                at_ms: 5,
+            },
+        },
+        RoomEvent::AgendaUpdated { version: 3 },
+    ];
+    let mut msgs = vec![
+        ServerMsg::Welcome {
+            protocol: 1,
+            server: "plenum/0.1.0".into(),
+            person: person(),
+            heartbeat_ms: 20_000,
+        },
+        ServerMsg::Snapshot {
+            room: session_room(),
+            seq: 3,
+            state: RoomState::Session(SessionState { stage }),
+        },
+        ServerMsg::Snapshot {
+            room: RoomId::Event(ecc()),
+            seq: 0,
+            state: RoomState::Event(EventState::default()),
+        },
+        ServerMsg::Joined {
+            id: Some(1),
+            room: session_room(),
+            seq: 3,
+            mode: JoinMode::Replay,
+            replayed: 2,
+        },
+        ServerMsg::Joined {
+            id: None,
+            room: session_room(),
+            seq: 0,
+            mode: JoinMode::Snapshot,
+            replayed: 0,
+        },
+        ServerMsg::Presence {
+            room: session_room(),
+            count: 900,
+        },
+        ServerMsg::Ok {
+            id: 4,
+            seq: Some(9),
+        },
+        ServerMsg::Ok { id: 4, seq: None },
+        ServerMsg::Pong { t: Some(2.0) },
+    ];
+    for code in [
+        ErrorCode::BadRequest,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::TooLarge,
+        ErrorCode::RateLimited,
+        ErrorCode::Unavailable,
+        ErrorCode::Internal,
+    ] {
+        msgs.push(ServerMsg::Error {
+            id: Some(1),
+            code,
+            message: "m".into(),
+            field: Some("f".into()),
+        });
+    }
+    for event in events {
+        msgs.push(ServerMsg::Event {
+            room: session_room(),
+            seq: 4,
+            at_ms: 10,
+            event,
+        });
+    }
+    for msg in msgs {
+        round_trip(msg);
+    }
+}
+
+#[test]
+fn identifiers_refuse_bad_input() {
+    assert_eq!(EventCode::parse("ecc2026").unwrap().as_str(), "ECC2026");
+    for bad in [
+        "",
+        "AB",
+        "ECC 2026",
+        "ECC-2026",
+        "ABCDEFGHIJKLMNOPQ",
+        "ÅÄÖ123",
+    ] {
+        assert!(EventCode::parse(bad).is_err(), "{bad:?}");
+    }
+    for bad in ["", "Opening", "a b", "a/b", &"x".repeat(65)] {
+        assert!(SessionId::parse(bad).is_err(), "{bad:?}");
+    }
+    for bad in [
+        "event:",
+        "session:ECC2026",
+        "room:ECC2026",
+        "session:ECC2026:Bad!",
+        "event:ECC2026:x",
+    ] {
+        assert!(RoomId::parse(bad).is_err(), "{bad:?}");
+    }
+    assert_eq!(
+        RoomId::parse("session:ECC2026:opening").unwrap(),
+        session_room()
+    );
+    assert_eq!(session_room().to_string(), "session:ECC2026:opening");
+    assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"join","room":"lobby"}"#).is_err());
+}
+
+#[test]
+fn the_fold_keeps_the_newest_announcements() {
+    let mut state = RoomState::new(&RoomId::Event(ecc()));
+    for i in 0..(EventState::KEEP_ANNOUNCEMENTS + 5) {
+        state
+            .apply(&RoomEvent::Announced {
+                announcement: Announcement {
+                    text: i.to_string(),
+                    at_ms: 0,
+                },
+            })
+            .unwrap();
+    }
+    let RoomState::Event(e) = &state else {
+        panic!()
+    };
+    assert_eq!(e.announcements.len(), EventState::KEEP_ANNOUNCEMENTS);
+    assert_eq!(
+        e.announcements.last().unwrap().text,
+        (EventState::KEEP_ANNOUNCEMENTS + 4).to_string()
+    );
+    assert!(
+        state
+            .apply(&RoomEvent::StageChanged {
+                stage: StageState::default()
+            })
+            .is_err()
+    );
+}
+
+#[test]
+fn versions_are_negotiated() {
+    assert_eq!(negotiate(&[1]), Some(1));
+    assert_eq!(negotiate(&[1, 99]), Some(1));
+    assert_eq!(negotiate(&[0, 99]), None);
+    assert_eq!(negotiate(&[]), None);
+    assert_eq!(
+        CloseAction::for_code(close::LAGGING),
+        CloseAction::ReconnectAndResume
+    );
+    assert_eq!(
+        CloseAction::for_code(close::SERVICE_RESTART),
+        CloseAction::ReconnectAndResume
+    );
+    assert_eq!(
+        CloseAction::for_code(close::AUTH_FAILED),
+        CloseAction::Reauthenticate
+    );
+    assert_eq!(
+        CloseAction::for_code(close::UNSUPPORTED_PROTOCOL),
+        CloseAction::GiveUp
+    );
+}

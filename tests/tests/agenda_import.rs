@@ -1,0 +1,215 @@
+//! Agenda import: a valid document imports whole; an invalid one is refused with the
+//! offending field's path, and nothing changes.
+
+use plenum_tests::*;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn a_valid_agenda_imports_and_every_client_is_told() {
+    let server = TestServer::start_with(TestConfig {
+        demo: true,
+        ..Default::default()
+    })
+    .await;
+    let http = server.http();
+    let demo = http.get("/api/events/ECC2026").await.unwrap().body;
+    assert_eq!(demo["agenda_version"], 1);
+    assert!(demo["agenda"]["sessions"].as_array().unwrap().len() >= 10);
+
+    let mut ws = server.attendee("ECC2026", "Eva").await;
+    let room = plenum_protocol::RoomId::parse("event:ECC2026").unwrap();
+    let mut m = Mirror::new(room.clone());
+    ws.join(&room, None, &mut m).await.unwrap();
+
+    let mut agenda = demo["agenda"].clone();
+    agenda["sessions"][0]["title"] = json!("Öppning: Kluster för ett motståndskraftigt Europa");
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/ECC2026/agenda",
+            Some(&server.organiser_key),
+            Some(&agenda),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    let version = ws
+        .wait_for(|msg| {
+            m.take(msg).unwrap();
+            match msg {
+                plenum_protocol::ServerMsg::Event {
+                    event: plenum_protocol::RoomEvent::AgendaUpdated { version },
+                    ..
+                } => Some(*version),
+                _ => None,
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+    let now = http.get("/api/events/ECC2026").await.unwrap().body;
+    assert_eq!(now["agenda_version"], 2);
+    assert_eq!(now["agenda"], agenda);
+}
+
+#[tokio::test]
+async fn an_invalid_agenda_is_refused_precisely_and_changes_nothing() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    create_small_event(&http, &server.organiser_key, "AGN")
+        .await
+        .unwrap();
+    let before = http.get("/api/events/AGN").await.unwrap().body;
+    let good = before["agenda"].clone();
+
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        (
+            "sessions[1].titel",
+            Box::new(|a| a["sessions"][1]["titel"] = json!("typo")),
+        ),
+        (
+            "sessions[0].kind",
+            Box::new(|a| a["sessions"][0]["kind"] = json!("keynote")),
+        ),
+        (
+            "sessions[2].end",
+            Box::new(|a| a["sessions"][2]["end"] = json!("12:00")),
+        ),
+        (
+            "sessions[0].start",
+            Box::new(|a| a["sessions"][0]["start"] = json!("9am")),
+        ),
+        (
+            "sessions[1].id",
+            Box::new(|a| a["sessions"][1]["id"] = json!("s1")),
+        ),
+        (
+            "sessions[2].day",
+            Box::new(|a| a["sessions"][2]["day"] = json!(4)),
+        ),
+        (
+            "sessions[0].contributions[1].number",
+            Box::new(|a| a["sessions"][0]["contributions"][1]["number"] = json!(3)),
+        ),
+        (
+            "sessions[0].contributions[0].speakers[0].name",
+            Box::new(|a| a["sessions"][0]["contributions"][0]["speakers"][0]["name"] = json!("  ")),
+        ),
+        (
+            "sessions[1].stream_url",
+            Box::new(|a| a["sessions"][1]["stream_url"] = json!("javascript:alert(1)")),
+        ),
+        (
+            "sessions[1].id",
+            Box::new(|a| a["sessions"][1]["id"] = json!("Session Two")),
+        ),
+        (
+            "days[0].date",
+            Box::new(|a| a["days"][0]["date"] = json!("2026-02-30")),
+        ),
+        (
+            "sessions[2].title",
+            Box::new(|a| a["sessions"][2]["title"] = json!("x".repeat(201))),
+        ),
+        ("sessions", Box::new(|a| a["sessions"] = json!("none"))),
+    ];
+    for (field, break_it) in cases {
+        let mut doc = good.clone();
+        break_it(&mut doc);
+        let a = http
+            .send(
+                "PUT",
+                "/api/events/AGN/agenda",
+                Some(&server.organiser_key),
+                Some(&doc),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 400, "{field}: {}", a.body);
+        assert_eq!(a.body["code"], "bad_request");
+        assert_eq!(a.body["field"], field, "{}", a.body);
+        assert!(
+            a.body["message"].as_str().unwrap().starts_with(field),
+            "{}",
+            a.body
+        );
+    }
+    // Not JSON at all, and too large.
+    let a = http
+        .send_raw(
+            "PUT",
+            "/api/events/AGN/agenda",
+            Some(&server.organiser_key),
+            "{\"days\": [",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.body["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+    let huge = format!(
+        "{{\"days\": [], \"sessions\": [], \"x\": \"{}\"}}",
+        "a".repeat(plenum_protocol::limits::MAX_AGENDA_BYTES)
+    );
+    let a = http
+        .send_raw(
+            "PUT",
+            "/api/events/AGN/agenda",
+            Some(&server.organiser_key),
+            &huge,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 413);
+
+    assert_eq!(
+        http.get("/api/events/AGN").await.unwrap().body,
+        before,
+        "a refused import changed the event"
+    );
+
+    // A new event is checked the same way, with the path from the document's root.
+    let mut bad = small_event("NEWEV");
+    bad["time_zone"] = json!("Europe/Malmo");
+    let a = http
+        .send(
+            "POST",
+            "/api/events",
+            Some(&server.organiser_key),
+            Some(&bad),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.body["field"].as_str()),
+        (400, Some("time_zone")),
+        "{}",
+        a.body
+    );
+    let mut bad = small_event("NEWEV");
+    bad["agenda"]["sessions"][0]["end"] = json!("08:00");
+    let a = http
+        .send(
+            "POST",
+            "/api/events",
+            Some(&server.organiser_key),
+            Some(&bad),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.body["field"], "agenda.sessions[0].end", "{}", a.body);
+    assert_eq!(http.get("/api/events/NEWEV").await.unwrap().status, 404);
+    // And an event code is taken once.
+    let a = http
+        .send(
+            "POST",
+            "/api/events",
+            Some(&server.organiser_key),
+            Some(&small_event("AGN")),
+        )
+        .await
+        .unwrap();
+    assert_eq!((a.status, a.body["code"].as_str()), (409, Some("conflict")));
+}

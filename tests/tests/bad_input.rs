@@ -1,0 +1,296 @@
+//! Bad input over the WebSocket gets a clear, typed error and changes nothing; abuse is
+//! closed with a code that says what to do.
+
+use plenum_protocol::{ClientMsg, ErrorCode, ServerMsg, close};
+use plenum_tests::*;
+use serde_json::json;
+
+fn error_code(msg: &ServerMsg) -> Option<ErrorCode> {
+    match msg {
+        ServerMsg::Error { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn malformed_frames_get_typed_errors_and_the_connection_survives() {
+    let server = TestServer::start().await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let mut ws = server.attendee("BAD", "Mallory").await;
+    for (frame, want_id) in [
+        ("not json", None),
+        (r#"{"id": 5, "type": "jion", "room": "event:BAD"}"#, Some(5)),
+        (r#"{"id": 6, "type": "join", "room": "lobby"}"#, Some(6)),
+        (r#"{"id": 7, "type": "join"}"#, Some(7)),
+        (
+            r#"{"id": 8, "type": "set_stage", "event": "BAD", "session": "s1", "status": "sideways"}"#,
+            Some(8),
+        ),
+    ] {
+        ws.send_text(frame).await.unwrap();
+        match ws.recv().await.unwrap() {
+            ServerMsg::Error {
+                id, code, message, ..
+            } => {
+                assert_eq!(code, ErrorCode::BadRequest, "{frame}");
+                assert_eq!(id, want_id, "{frame}");
+                assert!(!message.is_empty());
+            }
+            other => panic!("{frame}: {other:?}"),
+        }
+    }
+    let id = ws
+        .request(&ClientMsg::Join {
+            room: plenum_protocol::RoomId::parse("session:BAD:nope").unwrap(),
+            since: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(&ws.reply(id).await.unwrap()),
+        Some(ErrorCode::NotFound)
+    );
+    let id = ws
+        .request(&ClientMsg::Hello {
+            versions: vec![1],
+            token: "x".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(&ws.reply(id).await.unwrap()),
+        Some(ErrorCode::BadRequest)
+    );
+    ws.send(&ClientMsg::Ping { t: Some(3.0) }, None)
+        .await
+        .unwrap();
+    assert_eq!(ws.recv().await.unwrap(), ServerMsg::Pong { t: Some(3.0) });
+}
+
+#[tokio::test]
+async fn a_flood_of_garbage_is_closed_as_a_protocol_violation() {
+    let server = TestServer::start_with(TestConfig {
+        requests_per_second: Some(1000.0),
+        ..Default::default()
+    })
+    .await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let mut ws = server.attendee("BAD", "Mallory").await;
+    for _ in 0..30 {
+        let _ = ws.send_text("{").await;
+    }
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::PROTOCOL_VIOLATION)
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_frame_closes_the_connection() {
+    let server = TestServer::start().await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let mut ws = server.attendee("BAD", "Mallory").await;
+    let big = json!({"type": "announce", "event": "BAD", "text": "x".repeat(plenum_protocol::limits::MAX_CLIENT_FRAME_BYTES)}).to_string();
+    let _ = ws.send_text(&big).await;
+    let ended = ws.until_closed().await.unwrap();
+    assert!(
+        matches!(ended, Ended::Closed(1009) | Ended::Dropped),
+        "{ended:?}"
+    );
+}
+
+#[tokio::test]
+async fn hello_is_required_and_checked() {
+    let server = TestServer::start().await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let url = server.ws_url();
+
+    let mut ws = Ws::connect_raw(&url, None).await.unwrap();
+    ws.send(
+        &ClientMsg::Join {
+            room: plenum_protocol::RoomId::parse("event:BAD").unwrap(),
+            since: None,
+        },
+        Some(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        error_code(&ws.recv().await.unwrap()),
+        Some(ErrorCode::Unauthenticated)
+    );
+
+    let mut ws = Ws::connect_raw(&url, None).await.unwrap();
+    ws.send(
+        &ClientMsg::Hello {
+            versions: vec![1],
+            token: "p1.Zm9yZ2Vk.c2ln".into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        error_code(&ws.recv().await.unwrap()),
+        Some(ErrorCode::Unauthenticated)
+    );
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::AUTH_FAILED)
+    );
+
+    let token = server.http().join("BAD", None).await.unwrap();
+    let mut ws = Ws::connect_raw(&url, None).await.unwrap();
+    ws.send(
+        &ClientMsg::Hello {
+            versions: vec![99],
+            token,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        error_code(&ws.recv().await.unwrap()),
+        Some(ErrorCode::UnsupportedVersion)
+    );
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::UNSUPPORTED_PROTOCOL)
+    );
+}
+
+#[tokio::test]
+async fn websockets_from_a_foreign_origin_are_refused() {
+    let server = TestServer::start().await;
+    let url = server.ws_url();
+    let err = Ws::connect_raw(&url, Some("https://evil.example"))
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("403"), "{err}");
+    let own = format!("http://{}", server.addr);
+    assert!(Ws::connect_raw(&url, Some(&own)).await.is_ok());
+}
+
+#[tokio::test]
+async fn requests_beyond_the_rate_limit_are_refused_with_rate_limited() {
+    let server = TestServer::start_with(TestConfig {
+        requests_per_second: Some(2.0),
+        ..Default::default()
+    })
+    .await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let mut ws = server.attendee("BAD", "Eager").await;
+    for _ in 0..10 {
+        ws.send(&ClientMsg::Ping { t: None }, None).await.unwrap();
+    }
+    let mut codes = Vec::new();
+    for _ in 0..10 {
+        codes.push(error_code(&ws.recv().await.unwrap()));
+    }
+    // The burst is 3 × rate = 6 requests, and the hello was one of them.
+    assert_eq!(codes.iter().filter(|c| c.is_none()).count(), 5, "{codes:?}");
+    assert!(codes.contains(&Some(ErrorCode::RateLimited)), "{codes:?}");
+    let metrics = server
+        .http()
+        .get("/metrics")
+        .await
+        .unwrap()
+        .body
+        .to_string();
+    assert!(metrics.contains("plenum_rate_limited_total 5"), "{metrics}");
+}
+
+#[tokio::test]
+async fn bad_input_over_http_is_typed() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    create_small_event(&http, &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let a = http
+        .send(
+            "POST",
+            "/api/events/BAD/join",
+            None,
+            Some(&json!({"name": "x".repeat(61)})),
+        )
+        .await
+        .unwrap();
+    assert_eq!((a.status, a.body["field"].as_str()), (400, Some("name")));
+    let a = http
+        .send(
+            "POST",
+            "/api/events/BAD/join",
+            None,
+            Some(&json!({"name": "Eva", "role": "organiser"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.body["field"].as_str()),
+        (400, Some("role")),
+        "{}",
+        a.body
+    );
+    let a = http
+        .send("POST", "/api/events/NOPE/join", None, Some(&json!({})))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 404);
+    let a = http
+        .set_stage(
+            &server.organiser_key,
+            "BAD",
+            "s1",
+            json!({"on_stage": {"kind": "contribution", "number": 9}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.body["field"].as_str()),
+        (400, Some("on_stage.number"))
+    );
+    let a = http
+        .set_stage(
+            &server.organiser_key,
+            "BAD",
+            "s1",
+            json!({"on_stage": {"kind": "text", "text": "x".repeat(281)}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 400);
+    let a = http
+        .send(
+            "POST",
+            "/api/events/BAD/announcements",
+            Some(&server.organiser_key),
+            Some(&json!({"text": "   "})),
+        )
+        .await
+        .unwrap();
+    assert_eq!((a.status, a.body["field"].as_str()), (400, Some("text")));
+    // Names are text, never markup: stored and returned exactly as typed.
+    let a = http
+        .send(
+            "POST",
+            "/api/events/BAD/join",
+            None,
+            Some(&json!({"name": "<img src=x onerror=alert(1)>"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.body["person"]["name"], "<img src=x onerror=alert(1)>");
+}

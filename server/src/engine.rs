@@ -77,6 +77,9 @@ pub enum Command {
     CreateEvent(EventInfo),
     /// Replaces an existing event's agenda.
     ReplaceAgenda(Agenda),
+    /// Adds a session to an event's agenda, or replaces the one with its id. Decided in the
+    /// sequencer, against the agenda as it is then, so concurrent edits never overwrite each other.
+    PutSession(Box<plenum_protocol::Session>),
     /// Announces to the whole event.
     Announce(String),
     /// Changes a session's stage.
@@ -540,6 +543,28 @@ impl Sequencer {
                     return Err(EngineError::NotFound(format!("no event {code}")));
                 };
                 info.agenda = agenda;
+                info.agenda_version = state.agenda_version + 1;
+                let version = info.agenda_version;
+                docs.insert(code.clone(), info);
+                Ok(Some(RoomEvent::AgendaUpdated { version }))
+            }
+            (Command::PutSession(session), RoomState::Event(state)) => {
+                let current = docs
+                    .get(code)
+                    .cloned()
+                    .or_else(|| self.shared.catalog.get(code).map(|e| (**e).clone()));
+                let Some(mut info) = current else {
+                    return Err(EngineError::NotFound(format!("no event {code}")));
+                };
+                let sessions = &mut info.agenda.sessions;
+                match sessions.iter_mut().find(|s| s.id == session.id) {
+                    Some(existing) => *existing = *session,
+                    None => sessions.push(*session),
+                }
+                crate::agenda::check_agenda(&info.agenda).map_err(|e| EngineError::Invalid {
+                    message: format!("{}: {}", e.field, e.message),
+                    field: Some(e.field),
+                })?;
                 info.agenda_version = state.agenda_version + 1;
                 let version = info.agenda_version;
                 docs.insert(code.clone(), info);

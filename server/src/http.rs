@@ -145,6 +145,7 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/join", post(join))
         .route("/events/{code}/invites", post(create_invite))
         .route("/events/{code}/announcements", post(announce))
+        .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
         .layer(DefaultBodyLimit::max(limits::MAX_AGENDA_BYTES))
         // Answers are live state: never cache them.
@@ -387,5 +388,41 @@ async fn set_stage(
     require(&who, Action::SetStage, &code)?;
     let update: StageUpdate = parse_json(&body)?;
     let seq = app.engine.set_stage(&code, &session, update).await?;
+    Ok(Json(Appended { seq }))
+}
+
+async fn put_session(
+    State(app): State<App>,
+    Path((code, session_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Appended>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller(&app, &headers)?;
+    require(&who, Action::ManageEvent, &code)?;
+    let session: plenum_protocol::Session = parse_json(&body)?;
+    if session.id.as_str() != session_id {
+        return Err(AppError(ApiError {
+            code: ErrorCode::BadRequest,
+            message: format!(
+                "id: the body's id {} differs from the path's {session_id}",
+                session.id
+            ),
+            field: Some("id".into()),
+        }));
+    }
+    if app.engine.event(&code).is_none() {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("no event {code}"),
+        ));
+    }
+    let seq = app
+        .engine
+        .submit(
+            &plenum_protocol::RoomId::Event(code),
+            Command::PutSession(Box::new(session)),
+        )
+        .await?;
     Ok(Json(Appended { seq }))
 }

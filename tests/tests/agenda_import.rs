@@ -213,3 +213,71 @@ async fn an_invalid_agenda_is_refused_precisely_and_changes_nothing() {
         .unwrap();
     assert_eq!((a.status, a.body["code"].as_str()), (409, Some("conflict")));
 }
+
+#[tokio::test]
+async fn one_session_is_edited_in_place_and_concurrent_edits_all_land() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    create_small_event(&http, &server.organiser_key, "EDIT")
+        .await
+        .unwrap();
+    let key = server.organiser_key.clone();
+
+    let mut s2 = http.get("/api/events/EDIT").await.unwrap().body["agenda"]["sessions"][1].clone();
+    s2["title"] = json!("Session 2: Workshop på svenska");
+    s2["language"] = json!("sv");
+    let a = http
+        .send("PUT", "/api/events/EDIT/sessions/s2", Some(&key), Some(&s2))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    // Ten new sessions added at once: none overwrites another.
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let http = server.http();
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"id": format!("extra-{i}"), "title": format!("Extra {i}"), "kind": "networking", "day": 1, "start": "16:00", "end": "17:00"});
+            let a = http.send("PUT", &format!("/api/events/EDIT/sessions/extra-{i}"), Some(&key), Some(&body)).await.unwrap();
+            assert_eq!(a.status, 200, "{}", a.body);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let info = http.get("/api/events/EDIT").await.unwrap().body;
+    assert_eq!(info["agenda"]["sessions"].as_array().unwrap().len(), 13);
+    assert_eq!(info["agenda"]["sessions"][1], s2);
+    assert_eq!(info["agenda_version"], 12);
+
+    // A bad edit is refused with the field, and changes nothing.
+    let mut bad = s2.clone();
+    bad["end"] = json!("10:00");
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EDIT/sessions/s2",
+            Some(&key),
+            Some(&bad),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.body["field"].as_str()),
+        (400, Some("sessions[1].end")),
+        "{}",
+        a.body
+    );
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EDIT/sessions/other",
+            Some(&key),
+            Some(&s2),
+        )
+        .await
+        .unwrap();
+    assert_eq!((a.status, a.body["field"].as_str()), (400, Some("id")));
+    assert_eq!(http.get("/api/events/EDIT").await.unwrap().body, info);
+}

@@ -161,6 +161,18 @@ impl Room {
     }
 }
 
+/// Records `info` as the event's next agenda version in this batch, and the event telling clients.
+fn new_agenda_version(
+    docs: &mut HashMap<EventCode, EventInfo>,
+    state: &plenum_protocol::EventState,
+    mut info: EventInfo,
+) -> RoomEvent {
+    info.agenda_version = state.agenda_version + 1;
+    let version = info.agenda_version;
+    docs.insert(info.code.clone(), info);
+    RoomEvent::AgendaUpdated { version }
+}
+
 fn event_frame(room: &RoomId, entry: &LogEntry) -> Frame {
     let msg = ServerMsg::Event {
         room: room.clone(),
@@ -514,6 +526,18 @@ impl Sequencer {
         Ok(room)
     }
 
+    /// The event as this batch leaves it: changed earlier in the batch, or as committed.
+    fn current_event(
+        &self,
+        docs: &HashMap<EventCode, EventInfo>,
+        code: &EventCode,
+    ) -> Result<EventInfo, EngineError> {
+        docs.get(code)
+            .cloned()
+            .or_else(|| self.shared.catalog.get(code).map(|e| (**e).clone()))
+            .ok_or_else(|| EngineError::NotFound(format!("no event {code}")))
+    }
+
     /// Decides what event, if any, a command produces, given the room as the batch leaves it.
     fn decide(
         &self,
@@ -523,39 +547,21 @@ impl Sequencer {
     ) -> Result<Option<RoomEvent>, EngineError> {
         let code = p.room.id.event_code();
         match (command, &p.state) {
-            (Command::CreateEvent(mut info), RoomState::Event(state)) => {
+            (Command::CreateEvent(info), RoomState::Event(state)) => {
                 if state.agenda_version > 0 || docs.contains_key(code) {
                     return Err(EngineError::Conflict(format!(
                         "an event with code {code} already exists"
                     )));
                 }
-                info.agenda_version = state.agenda_version + 1;
-                let version = info.agenda_version;
-                docs.insert(code.clone(), info);
-                Ok(Some(RoomEvent::AgendaUpdated { version }))
+                Ok(Some(new_agenda_version(docs, state, info)))
             }
             (Command::ReplaceAgenda(agenda), RoomState::Event(state)) => {
-                let current = docs
-                    .get(code)
-                    .cloned()
-                    .or_else(|| self.shared.catalog.get(code).map(|e| (**e).clone()));
-                let Some(mut info) = current else {
-                    return Err(EngineError::NotFound(format!("no event {code}")));
-                };
+                let mut info = self.current_event(docs, code)?;
                 info.agenda = agenda;
-                info.agenda_version = state.agenda_version + 1;
-                let version = info.agenda_version;
-                docs.insert(code.clone(), info);
-                Ok(Some(RoomEvent::AgendaUpdated { version }))
+                Ok(Some(new_agenda_version(docs, state, info)))
             }
             (Command::PutSession(session), RoomState::Event(state)) => {
-                let current = docs
-                    .get(code)
-                    .cloned()
-                    .or_else(|| self.shared.catalog.get(code).map(|e| (**e).clone()));
-                let Some(mut info) = current else {
-                    return Err(EngineError::NotFound(format!("no event {code}")));
-                };
+                let mut info = self.current_event(docs, code)?;
                 let sessions = &mut info.agenda.sessions;
                 match sessions.iter_mut().find(|s| s.id == session.id) {
                     Some(existing) => *existing = *session,
@@ -565,10 +571,7 @@ impl Sequencer {
                     message: format!("{}: {}", e.field, e.message),
                     field: Some(e.field),
                 })?;
-                info.agenda_version = state.agenda_version + 1;
-                let version = info.agenda_version;
-                docs.insert(code.clone(), info);
-                Ok(Some(RoomEvent::AgendaUpdated { version }))
+                Ok(Some(new_agenda_version(docs, state, info)))
             }
             (Command::Announce(text), RoomState::Event(_)) => Ok(Some(RoomEvent::Announced {
                 announcement: Announcement {

@@ -25,6 +25,7 @@ use plenum_protocol::{
     limits,
 };
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use tower_http::{
     services::{ServeDir, ServeFile},
     set_header::SetResponseHeaderLayer,
@@ -134,6 +135,13 @@ fn require(person: &Person, action: Action, event: &EventCode) -> Result<(), App
 
 fn event_code(raw: &str) -> Result<EventCode, AppError> {
     EventCode::parse(raw).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))
+}
+
+/// The event with this code, or `not_found`.
+fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInfo>, AppError> {
+    app.engine
+        .event(code)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no event {code}")))
 }
 
 /// The whole application: API, WebSocket, operations, and the client's files.
@@ -246,11 +254,7 @@ async fn get_event(
     Path(code): Path<String>,
 ) -> Result<Json<EventInfo>, AppError> {
     let code = event_code(&code)?;
-    let info = app
-        .engine
-        .event(&code)
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no event {code}")))?;
-    Ok(Json((*info).clone()))
+    Ok(Json((*existing(&app, &code)?).clone()))
 }
 
 async fn replace_agenda(
@@ -264,12 +268,7 @@ async fn replace_agenda(
     require(&who, Action::ManageEvent, &code)?;
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
-    if app.engine.event(&code).is_none() {
-        return Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("no event {code}"),
-        ));
-    }
+    existing(&app, &code)?;
     let seq = app
         .engine
         .submit(
@@ -291,12 +290,7 @@ async fn join(
     } else {
         parse_json(&body)?
     };
-    if app.engine.event(&code).is_none() {
-        return Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("no event {code}"),
-        ));
-    }
+    existing(&app, &code)?;
     let person = match &req.invite {
         Some(invite) => app.auth.redeem(invite, &code)?,
         None => {
@@ -348,12 +342,7 @@ async fn create_invite(
                 field: Some("name".into()),
             })
         })?;
-    if app.engine.event(&code).is_none() {
-        return Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("no event {code}"),
-        ));
-    }
+    existing(&app, &code)?;
     let invite = app.auth.invite(&code, req.role, &name);
     Ok(Json(Invite {
         link: format!("/e/{code}?invite={invite}"),
@@ -411,12 +400,7 @@ async fn put_session(
             field: Some("id".into()),
         }));
     }
-    if app.engine.event(&code).is_none() {
-        return Err(AppError::new(
-            ErrorCode::NotFound,
-            format!("no event {code}"),
-        ));
-    }
+    existing(&app, &code)?;
     let seq = app
         .engine
         .submit(

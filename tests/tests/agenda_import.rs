@@ -63,7 +63,8 @@ async fn an_invalid_agenda_is_refused_precisely_and_changes_nothing() {
     let before = http.get("/api/events/AGN").await.unwrap().body;
     let good = before["agenda"].clone();
 
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Breakage = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Breakage)> = vec![
         (
             "sessions[1].titel",
             Box::new(|a| a["sessions"][1]["titel"] = json!("typo")),

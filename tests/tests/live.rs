@@ -141,7 +141,7 @@ async fn a_dropped_client_resumes_with_exactly_what_it_missed() {
     drop(phone);
     writer.await.unwrap();
     let last_seen = mine.seq;
-    assert!(last_seen >= 20 && last_seen < 60, "dropped at {last_seen}");
+    assert!((20..60).contains(&last_seen), "dropped at {last_seen}");
 
     // Back on the Wi-Fi, with the same token, resuming from the last sequence seen.
     let mut phone = Ws::connect(&server.ws_url(), &token).await.unwrap();

@@ -1,0 +1,160 @@
+//! Where a person is: the path, parsed into a [`Route`].
+//!
+//! History `pushState` routing by hand rather than leptos_router: three routes do not pay for
+//! a router in the download. The server answers every `/e/...` path with index.html, so each
+//! route is also a link that can be shared, bookmarked and reloaded.
+
+use leptos::{ev, prelude::*};
+use plenum_protocol::{EventCode, SessionId};
+use wasm_bindgen::JsValue;
+use web_sys::MouseEvent;
+
+/// A screen of the app, as addressed by its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/`: the join form.
+    Home,
+    /// `/e/{CODE}`: the event's agenda (after joining it).
+    Event(EventCode),
+    /// `/e/{CODE}/s/{SESSION}`: one session and its live stage.
+    Session(EventCode, SessionId),
+    /// Anything else.
+    NotFound,
+}
+
+impl Route {
+    /// Parses a path. Event codes are accepted in any case, as people type them.
+    pub fn parse(path: &str) -> Route {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match parts.as_slice() {
+            [""] => Route::Home,
+            ["e", code] => EventCode::parse(code).map_or(Route::NotFound, Route::Event),
+            ["e", code, "s", session] => {
+                match (EventCode::parse(code), SessionId::parse(session)) {
+                    (Ok(code), Ok(session)) => Route::Session(code, session),
+                    _ => Route::NotFound,
+                }
+            }
+            _ => Route::NotFound,
+        }
+    }
+
+    /// The canonical path of this route.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home | Route::NotFound => "/".to_owned(),
+            Route::Event(code) => format!("/e/{code}"),
+            Route::Session(code, session) => format!("/e/{code}/s/{session}"),
+        }
+    }
+
+    /// The event this route is inside of, if any.
+    pub fn event(&self) -> Option<&EventCode> {
+        match self {
+            Route::Event(code) | Route::Session(code, _) => Some(code),
+            Route::Home | Route::NotFound => None,
+        }
+    }
+}
+
+/// The current route, shared through context. Cheap to copy.
+#[derive(Debug, Clone, Copy)]
+pub struct Router {
+    route: RwSignal<Route>,
+}
+
+impl Router {
+    /// Reads the route from the address bar and follows the back and forward buttons.
+    pub fn start() -> Router {
+        let route = RwSignal::new(current());
+        // The agenda links to `/e/ECC2026`; someone who typed `/e/ecc2026/` lands on the same
+        // page, so show the canonical path without adding a history entry.
+        let canonical = route.get_untracked().path();
+        if route.get_untracked() != Route::NotFound
+            && location_pathname().as_deref() != Some(canonical.as_str())
+        {
+            let _ = window()
+                .history()
+                .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&canonical)));
+        }
+        // The handle is not kept: the app lives as long as the page, and so does this listener.
+        let _ = window_event_listener(ev::popstate, move |_| route.set(current()));
+        Router { route }
+    }
+
+    /// The current route (tracked).
+    pub fn route(&self) -> Route {
+        self.route.get()
+    }
+
+    /// The current route, without subscribing to changes.
+    pub fn route_untracked(&self) -> Route {
+        self.route.get_untracked()
+    }
+
+    /// Goes to a route, adding a history entry, as following a link does.
+    pub fn go(&self, to: Route) {
+        if let Ok(history) = window().history() {
+            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&to.path()));
+        }
+        self.route.set(to);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+fn current() -> Route {
+    Route::parse(&location_pathname().unwrap_or_default())
+}
+
+/// The router of this app. Panics outside [`crate::pages::App`], which provides it.
+pub fn use_router() -> Router {
+    expect_context::<Router>()
+}
+
+/// An `<a>` that navigates within the app, and still opens in a new tab with a modifier key or
+/// the middle button, as every link should.
+#[component]
+pub fn Link(to: Route, #[prop(optional)] class: &'static str, children: Children) -> impl IntoView {
+    let router = use_router();
+    let href = to.path();
+    let follow = move |ev: MouseEvent| {
+        let modified = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key();
+        if ev.default_prevented() || ev.button() != 0 || modified {
+            return;
+        }
+        ev.prevent_default();
+        router.go(to.clone());
+    };
+    view! {
+        <a href=href class=class on:click=follow>
+            {children()}
+        </a>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_route() {
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        assert_eq!(Route::parse("/"), Route::Home);
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("/e/ecc2026/"), Route::Event(ecc.clone()));
+        assert_eq!(
+            Route::parse("/e/ECC2026/s/opening"),
+            Route::Session(ecc, SessionId::parse("opening").unwrap())
+        );
+        assert_eq!(Route::parse("/e/x"), Route::NotFound);
+        assert_eq!(Route::parse("/e/ECC2026/s/Bad_Id"), Route::NotFound);
+        assert_eq!(Route::parse("/admin"), Route::NotFound);
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        for path in ["/", "/e/ECC2026", "/e/ECC2026/s/opening"] {
+            assert_eq!(Route::parse(path).path(), path);
+        }
+    }
+}

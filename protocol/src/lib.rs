@@ -8,6 +8,7 @@
 //! - [`ws`]       — WebSocket frames: [`ClientFrame`] in, [`ServerMsg`] out, protocol versions.
 //! - [`room`]     — live room state and the events whose fold produces it.
 //! - [`agenda`]   — the event and its agenda, as imported by organisers and read by clients.
+//! - [`qa`]       — questions, their moderation and votes.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -19,6 +20,7 @@ pub mod agenda;
 pub mod api;
 pub mod errors;
 pub mod ids;
+pub mod qa;
 pub mod room;
 pub mod ws;
 
@@ -26,6 +28,7 @@ pub use agenda::*;
 pub use api::*;
 pub use errors::*;
 pub use ids::*;
+pub use qa::*;
 pub use room::*;
 pub use ws::*;
 
@@ -52,6 +55,12 @@ pub mod limits {
     pub const MAX_DESCRIPTION_CHARS: usize = 5000;
     /// Most sessions in one agenda.
     pub const MAX_SESSIONS: usize = 1000;
+    /// Longest question, in characters.
+    pub const MAX_QUESTION_CHARS: usize = 500;
+    /// Longest moderator reply or dismissal reason, in characters.
+    pub const MAX_REPLY_CHARS: usize = 1000;
+    /// Most questions one session takes.
+    pub const MAX_QUESTIONS_PER_SESSION: u64 = 5000;
     /// Most rooms one connection may join at once.
     pub const MAX_ROOMS_PER_CONNECTION: usize = 32;
 }

@@ -4,7 +4,11 @@
 //! events in sequence order; so does a client, starting from a snapshot. Both use
 //! [`RoomState::apply`], so they cannot disagree.
 
-use crate::{ids::RoomId, limits};
+use crate::{
+    ids::RoomId,
+    limits,
+    qa::{QaCounts, QaSettings, QaState, Question, QuestionId, VoteTally},
+};
 use serde::{Deserialize, Serialize};
 
 /// Where a session stands in its life.
@@ -52,6 +56,9 @@ impl OnStage {
             OnStage::Text { text } if text.trim().is_empty() => {
                 Err("on_stage.text is empty".to_owned())
             }
+            OnStage::Text { text } if text.chars().any(char::is_control) => {
+                Err("on_stage.text contains control characters".to_owned())
+            }
             _ => Ok(()),
         }
     }
@@ -76,6 +83,8 @@ pub struct Announcement {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SessionState {
     pub stage: StageState,
+    #[serde(default)]
+    pub qa: QaState,
 }
 
 /// The state of an event room.
@@ -100,6 +109,9 @@ pub enum RoomState {
 }
 
 /// Something that happened in a room. Rooms are the fold of these.
+// A `Question` is larger than the other variants; events are built once per change and moved
+// (the server keeps serialised frames, not events), so boxing would buy nothing but noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomEvent {
@@ -109,6 +121,22 @@ pub enum RoomEvent {
     Announced { announcement: Announcement },
     /// The agenda was imported or edited.
     AgendaUpdated { version: u64 },
+    /// A question was asked or changed: add it to your view, or replace it there.
+    Question {
+        question: Question,
+        counts: QaCounts,
+    },
+    /// A question left your view (dismissed, merged, withdrawn, archived; or not yours to see).
+    QuestionHidden { id: QuestionId, counts: QaCounts },
+    /// New vote counts. Coalesced: sent at most a few times a second however many people vote.
+    Votes { tallies: Vec<VoteTally> },
+    /// The question on the big screen changed (`None`: none).
+    Highlighted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<QuestionId>,
+    },
+    /// The session's Q&A settings changed.
+    QaSettingsChanged { settings: QaSettings },
 }
 
 /// An event that does not belong to the kind of room it was applied to.
@@ -143,6 +171,32 @@ impl RoomState {
             }
             (RoomState::Event(e), RoomEvent::AgendaUpdated { version }) => {
                 e.agenda_version = *version;
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::Question { question, counts }) => {
+                s.qa.upsert(question.clone());
+                s.qa.counts = *counts;
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::QuestionHidden { id, counts }) => {
+                s.qa.remove(*id);
+                s.qa.counts = *counts;
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::Votes { tallies }) => {
+                for t in tallies {
+                    if let Ok(i) = s.qa.questions.binary_search_by_key(&t.id, |q| q.id) {
+                        s.qa.questions[i].votes = t.votes;
+                    }
+                }
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::Highlighted { id }) => {
+                s.qa.highlighted = *id;
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::QaSettingsChanged { settings }) => {
+                s.qa.settings = settings.clone();
                 Ok(())
             }
             _ => Err(WrongRoom),

@@ -9,6 +9,7 @@ use crate::{
     api::{Person, StageUpdate},
     errors::ErrorCode,
     ids::{EventCode, RequestId, RoomId, Seq, SessionId},
+    qa::{Moderate, QaSettings, QuestionId},
     room::{RoomEvent, RoomState},
 };
 use serde::{Deserialize, Serialize};
@@ -42,7 +43,7 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         t: Option<f64>,
     },
-    /// Change a session's stage (organisers, and the session's moderators and speakers).
+    /// Change a session's stage (organisers, and the event's moderators and speakers).
     SetStage {
         event: EventCode,
         session: SessionId,
@@ -51,6 +52,60 @@ pub enum ClientMsg {
     },
     /// Announce something to the whole event (organisers).
     Announce { event: EventCode, text: String },
+    /// Ask a question in a session. The answer's `question` is its id.
+    Ask {
+        event: EventCode,
+        session: SessionId,
+        text: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        anonymous: bool,
+    },
+    /// Change the text of your own question, while it is pending or has no votes.
+    EditQuestion {
+        event: EventCode,
+        session: SessionId,
+        question: QuestionId,
+        text: String,
+    },
+    /// Take your own question back, until it is answered.
+    WithdrawQuestion {
+        event: EventCode,
+        session: SessionId,
+        question: QuestionId,
+    },
+    /// Vote a published question up (`up: false` takes the vote back). One vote per person.
+    Upvote {
+        event: EventCode,
+        session: SessionId,
+        question: QuestionId,
+        up: bool,
+    },
+    /// A moderator's decision on one question.
+    Moderate {
+        event: EventCode,
+        session: SessionId,
+        question: QuestionId,
+        change: Moderate,
+    },
+    /// Put a question on the big screen, or none (moderators).
+    Highlight {
+        event: EventCode,
+        session: SessionId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        question: Option<QuestionId>,
+    },
+    /// Change a session's Q&A settings (moderators).
+    SetQaSettings {
+        event: EventCode,
+        session: SessionId,
+        settings: QaSettings,
+    },
+    /// Stop (or allow again) a person asking questions anywhere at the event (moderators).
+    Block {
+        event: EventCode,
+        person: String,
+        blocked: bool,
+    },
 }
 
 /// How a join was served.
@@ -105,6 +160,9 @@ pub enum ServerMsg {
         id: RequestId,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seq: Option<Seq>,
+        /// The new question's id, in the answer to `ask`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        question: Option<QuestionId>,
     },
     /// A request was refused. Nothing was changed.
     Error {

@@ -49,6 +49,7 @@ fn every_example_parses_and_round_trips() {
     let mut client = BTreeSet::new();
     let mut server = BTreeSet::new();
     let mut labels = BTreeSet::new();
+    let mut events = BTreeSet::new();
     for (label, body) in examples() {
         labels.insert(label.clone());
         match label.as_str() {
@@ -59,6 +60,9 @@ fn every_example_parses_and_round_trips() {
             "server-msg" => {
                 let m: ServerMsg = check(&label, &body);
                 server.insert(server_name(&m));
+                if let ServerMsg::Event { event, .. } = &m {
+                    events.insert(event_name(event));
+                }
             }
             "create-event" => drop(check::<CreateEvent>(&label, &body)),
             "agenda" => drop(check::<Agenda>(&label, &body)),
@@ -85,6 +89,11 @@ fn every_example_parses_and_round_trips() {
         server, all_server,
         "every server message needs an example in docs/protocol.md"
     );
+    let all_events: BTreeSet<_> = ALL_EVENTS.iter().copied().collect();
+    assert_eq!(
+        events, all_events,
+        "every room event needs an example in docs/protocol.md"
+    );
     assert!(
         labels.len() >= 13,
         "HTTP bodies need examples too: {labels:?}"
@@ -93,7 +102,45 @@ fn every_example_parses_and_round_trips() {
 
 // Exhaustive matches: adding a message variant fails to compile here until it is named,
 // and then fails the test above until it has an example.
-const ALL_CLIENT: &[&str] = &["hello", "join", "leave", "ping", "set_stage", "announce"];
+const ALL_CLIENT: &[&str] = &[
+    "hello",
+    "join",
+    "leave",
+    "ping",
+    "set_stage",
+    "announce",
+    "ask",
+    "edit_question",
+    "withdraw_question",
+    "upvote",
+    "moderate",
+    "highlight",
+    "set_qa_settings",
+    "block",
+];
+const ALL_EVENTS: &[&str] = &[
+    "stage_changed",
+    "announced",
+    "agenda_updated",
+    "question",
+    "question_hidden",
+    "votes",
+    "highlighted",
+    "qa_settings_changed",
+];
+
+fn event_name(e: &RoomEvent) -> &'static str {
+    match e {
+        RoomEvent::StageChanged { .. } => "stage_changed",
+        RoomEvent::Announced { .. } => "announced",
+        RoomEvent::AgendaUpdated { .. } => "agenda_updated",
+        RoomEvent::Question { .. } => "question",
+        RoomEvent::QuestionHidden { .. } => "question_hidden",
+        RoomEvent::Votes { .. } => "votes",
+        RoomEvent::Highlighted { .. } => "highlighted",
+        RoomEvent::QaSettingsChanged { .. } => "qa_settings_changed",
+    }
+}
 const ALL_SERVER: &[&str] = &[
     "welcome", "snapshot", "event", "joined", "presence", "ok", "error", "pong",
 ];
@@ -106,6 +153,14 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::Ping { .. } => "ping",
         ClientMsg::SetStage { .. } => "set_stage",
         ClientMsg::Announce { .. } => "announce",
+        ClientMsg::Ask { .. } => "ask",
+        ClientMsg::EditQuestion { .. } => "edit_question",
+        ClientMsg::WithdrawQuestion { .. } => "withdraw_question",
+        ClientMsg::Upvote { .. } => "upvote",
+        ClientMsg::Moderate { .. } => "moderate",
+        ClientMsg::Highlight { .. } => "highlight",
+        ClientMsg::SetQaSettings { .. } => "set_qa_settings",
+        ClientMsg::Block { .. } => "block",
     }
 }
 

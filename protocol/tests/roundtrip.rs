@@ -14,6 +14,10 @@ fn ecc() -> EventCode {
     EventCode::parse("ECC2026").unwrap()
 }
 
+fn opening() -> SessionId {
+    SessionId::parse("opening").unwrap()
+}
+
 fn session_room() -> RoomId {
     RoomId::Session(ecc(), SessionId::parse("opening").unwrap())
 }
@@ -70,7 +74,63 @@ fn every_client_message_round_trips() {
             event: ecc(),
             text: "Lunch".into(),
         },
-    ] {
+        ClientMsg::Ask {
+            event: ecc(),
+            session: opening(),
+            text: "Varför?".into(),
+            anonymous: true,
+        },
+        ClientMsg::EditQuestion {
+            event: ecc(),
+            session: opening(),
+            question: 2,
+            text: "Hur?".into(),
+        },
+        ClientMsg::WithdrawQuestion {
+            event: ecc(),
+            session: opening(),
+            question: 2,
+        },
+        ClientMsg::Upvote {
+            event: ecc(),
+            session: opening(),
+            question: 2,
+            up: false,
+        },
+        ClientMsg::Highlight {
+            event: ecc(),
+            session: opening(),
+            question: None,
+        },
+        ClientMsg::SetQaSettings {
+            event: ecc(),
+            session: opening(),
+            settings: QaSettings::default(),
+        },
+        ClientMsg::Block {
+            event: ecc(),
+            person: "xyz".into(),
+            blocked: true,
+        },
+    ]
+    .into_iter()
+    .chain(
+        [
+            Moderate::Approve,
+            Moderate::Dismiss { reason: "r".into() },
+            Moderate::Answer,
+            Moderate::Reply { text: "t".into() },
+            Moderate::Merge { into: 1 },
+            Moderate::Archive,
+        ]
+        .into_iter()
+        .map(|change| ClientMsg::Moderate {
+            event: ecc(),
+            session: opening(),
+            question: 2,
+            change,
+        }),
+    ) {
         round_trip(ClientFrame {
             id: Some(7),
             msg: msg.clone(),
@@ -96,6 +156,45 @@ fn every_server_message_round_trips() {
             },
         },
         RoomEvent::AgendaUpdated { version: 3 },
+        RoomEvent::Question {
+            question: Question {
+                id: 1,
+                text: "Q".into(),
+                asker: Asker {
+                    id: Some("a".into()),
+                    name: None,
+                },
+                anonymous: true,
+                status: QuestionStatus::Answered,
+                asked_at_ms: 1,
+                votes: 3,
+                reply: Some(QuestionReply {
+                    text: "A".into(),
+                    by: None,
+                    at_ms: 2,
+                }),
+                dismissed_reason: None,
+                merged_into: None,
+                merged: vec![2],
+                edited: true,
+            },
+            counts: QaCounts {
+                waiting: 1,
+                dismissed: 2,
+            },
+        },
+        RoomEvent::QuestionHidden {
+            id: 2,
+            counts: QaCounts::default(),
+        },
+        RoomEvent::Votes {
+            tallies: vec![VoteTally { id: 1, votes: 9 }],
+        },
+        RoomEvent::Highlighted { id: Some(1) },
+        RoomEvent::Highlighted { id: None },
+        RoomEvent::QaSettingsChanged {
+            settings: QaSettings::default(),
+        },
     ];
     let mut msgs = vec![
         ServerMsg::Welcome {
@@ -107,7 +206,10 @@ fn every_server_message_round_trips() {
         ServerMsg::Snapshot {
             room: session_room(),
             seq: 3,
-            state: RoomState::Session(SessionState { stage }),
+            state: RoomState::Session(SessionState {
+                stage,
+                qa: QaState::default(),
+            }),
         },
         ServerMsg::Snapshot {
             room: RoomId::Event(ecc()),
@@ -135,8 +237,13 @@ fn every_server_message_round_trips() {
         ServerMsg::Ok {
             id: 4,
             seq: Some(9),
+            question: Some(2),
         },
-        ServerMsg::Ok { id: 4, seq: None },
+        ServerMsg::Ok {
+            id: 4,
+            seq: None,
+            question: None,
+        },
         ServerMsg::Pong { t: Some(2.0) },
     ];
     for code in [

@@ -11,7 +11,7 @@
 //!
 //! Every privileged action is checked with [`allowed`], on the server, for every request.
 
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use hmac::{Hmac, Mac};
 use plenum_protocol::{EventCode, Person, Role, limits};
@@ -49,8 +49,10 @@ pub enum Action {
     Announce,
     /// Switch a session live, set what is on stage.
     SetStage,
-    /// Follow an event's rooms.
+    /// Follow an event's rooms; ask and vote.
     Follow,
+    /// Run a session's Q&A: approve, dismiss, merge, highlight, block.
+    Moderate,
 }
 
 /// Whether `person` may do `action` at `event`.
@@ -64,8 +66,16 @@ pub fn allowed(person: &Person, action: Action, event: &EventCode) -> bool {
     match action {
         Action::Follow => true,
         Action::SetStage => matches!(person.role, Role::Moderator | Role::Speaker),
+        Action::Moderate => person.role == Role::Moderator,
         Action::CreateEvent | Action::ManageEvent | Action::Announce => false,
     }
+}
+
+/// Whether a start keeps the organiser key or makes a new one (the old one stops working).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganiserKey {
+    Keep,
+    Reset,
 }
 
 /// The server's keys.
@@ -92,8 +102,13 @@ fn now_s() -> i64 {
 }
 
 impl Auth {
-    /// Loads the keys, creating them on the first start.
-    pub fn init(store: &mut dyn Store) -> Result<AuthInit, StoreError> {
+    /// Loads the keys, creating them on the first start (or replacing the organiser key when
+    /// asked). A new organiser key goes to `save_key` before its hash is stored.
+    pub fn init(
+        store: &mut dyn Store,
+        organiser_key: OrganiserKey,
+        save_key: impl FnOnce(&str) -> anyhow::Result<()>,
+    ) -> anyhow::Result<AuthInit> {
         let secret = match store.get_meta("token_secret")? {
             Some(s) if s.len() == 32 => s.try_into().expect("length checked"),
             _ => {
@@ -102,10 +117,14 @@ impl Auth {
                 s
             }
         };
-        let (organiser_hash, new_organiser_key) = match store.get_meta("organiser_key_sha256")? {
-            Some(h) if h.len() == 32 => (h.try_into().expect("length checked"), None),
-            _ => {
+        let stored = store
+            .get_meta("organiser_key_sha256")?
+            .filter(|h| h.len() == 32 && organiser_key == OrganiserKey::Keep);
+        let (organiser_hash, new_organiser_key) = match stored {
+            Some(h) => (h.try_into().expect("length checked"), None),
+            None => {
                 let key = format!("{ORGANISER_PREFIX}{}", B64.encode(random_bytes()));
+                save_key(&key)?;
                 let hash: [u8; 32] = Sha256::digest(key.as_bytes()).into();
                 store.put_meta("organiser_key_sha256", &hash)?;
                 (hash, Some(key))
@@ -357,6 +376,7 @@ mod tests {
             Action::ManageEvent,
             Action::Announce,
             Action::SetStage,
+            Action::Moderate,
         ] {
             assert!(!allowed(&p, action, &ecc), "{action:?}");
         }

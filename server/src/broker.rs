@@ -16,7 +16,7 @@
 //! [`LocalBroker`] is the single-instance implementation: publishing is a direct call into
 //! the hub. A Redis implementation comes with scale-out.
 
-use crate::hub::{Frame, Hub};
+use crate::{audience::Frames, hub::Hub};
 use plenum_protocol::{RoomId, Seq};
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ pub trait Broker: Send + Sync + 'static {
     /// A room lost its last local follower.
     fn close_room(&self, room: &RoomId);
     /// Fans a committed event out. Must not block: it is called from the sequencer.
-    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frame: &Frame);
+    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>);
 }
 
 /// One instance, no other software: publishing delivers straight to the local hub.
@@ -43,7 +43,7 @@ impl LocalBroker {
 impl Broker for LocalBroker {
     fn open_room(&self, _room: &RoomId) {}
     fn close_room(&self, _room: &RoomId) {}
-    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frame: &Frame) {
-        self.hub.deliver(room, Some(seq), frame);
+    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>) {
+        self.hub.deliver(room, Some(seq), frames);
     }
 }

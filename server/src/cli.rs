@@ -29,6 +29,12 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+    /// Most WebSocket connections at once; more are refused with 503.
+    #[arg(long, env = "PLENUM_MAX_CONNECTIONS", default_value_t = 16_000)]
+    pub max_connections: usize,
+    /// Replace the organiser key with a new one (printed once); the old key stops working.
+    #[arg(long, env = "PLENUM_RESET_ORGANISER_KEY")]
+    pub reset_organiser_key: bool,
 }
 
 impl Cli {
@@ -39,6 +45,10 @@ impl Cli {
             Some(PathBuf::from("client/dist")).filter(|d| d.join("index.html").is_file())
         });
         config.allowed_origins = self.allowed_origins.clone();
+        config.max_connections = self.max_connections;
+        if self.reset_organiser_key {
+            config.organiser_key = crate::auth::OrganiserKey::Reset;
+        }
         config
     }
 }

@@ -9,31 +9,38 @@
 //!    sequence numbers;
 //! 3. it commits the batch in one store transaction (group commit: one fsync for many
 //!    changes);
-//! 4. only then does it update the rooms' visible state, serialise each event once, publish it
-//!    through the [`Broker`], and acknowledge the requests.
+//! 4. only then does it update the rooms' visible state, serialise each event once per
+//!    audience ([`Frames`]), publish it through the [`Broker`], and acknowledge the requests.
 //!
 //! So a client never sees, and is never told of, a change that could still be lost, and
 //! within a room every instance and every connection sees the same order.
+//!
+//! Some changes are **private records** rather than events: an upvote is durable, but telling
+//! a thousand people about each of a thousand upvotes would cost a million frames. Records are
+//! committed with the batch; the sequencer then publishes the new tallies of the rooms they
+//! touched as one `votes` event per room at most every [`TALLY_EVERY`].
 //!
 //! A single thread is deliberate: SQLite has one writer anyway, deciding a command costs
 //! microseconds, and one owner of sequence numbers makes ordering trivially true.
 
 use crate::{
+    audience::Frames,
     broker::Broker,
     hub::Frame,
     metrics::Metrics,
-    store::{Batch, LogEntry, Store, StoreError},
+    qa::{self, QaCommand, VoteChange},
+    store::{Batch, LogEntry, Record, RecordKind, Store, StoreError},
 };
 use dashmap::DashMap;
 use plenum_protocol::{
-    Agenda, Announcement, EventCode, EventInfo, OnStage, RoomEvent, RoomId, RoomState, Seq,
-    ServerMsg, StageUpdate,
+    Agenda, Announcement, EventCode, EventInfo, OnStage, Person, QuestionId, RoomEvent, RoomId,
+    RoomState, Seq, ServerMsg, StageUpdate, VoteTally,
 };
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{BTreeSet, HashMap, HashSet, VecDeque},
     sync::{Arc, Mutex, mpsc},
     thread,
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 use tokio::sync::oneshot;
 
@@ -45,6 +52,10 @@ pub const RECENT_EVENTS: usize = 1024;
 /// Most commands in one store transaction. Bounds the latency a batch adds to its last command.
 pub const MAX_BATCH: usize = 1024;
 
+/// How often new vote tallies are published, at most: four times a second reads as live, and
+/// ten thousand votes in a second cost four broadcasts per room, not ten thousand.
+pub const TALLY_EVERY: Duration = Duration::from_millis(250);
+
 /// Why the engine refused a command. Each maps to one protocol error code.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum EngineError {
@@ -52,6 +63,10 @@ pub enum EngineError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{message}")]
     Invalid {
         message: String,
@@ -63,8 +78,9 @@ pub enum EngineError {
 
 impl EngineError {
     pub fn invalid(field: &str, message: impl Into<String>) -> EngineError {
+        let message = message.into();
         EngineError::Invalid {
-            message: message.into(),
+            message: format!("{field}: {message}"),
             field: Some(field.to_owned()),
         }
     }
@@ -84,6 +100,62 @@ pub enum Command {
     Announce(String),
     /// Changes a session's stage.
     SetStage(StageUpdate),
+    /// A Q&A request in a session.
+    Qa { actor: Person, command: QaCommand },
+    /// Blocks (or unblocks) a person from asking at an event.
+    Block { person: String, blocked: bool },
+    /// Publishes the current tallies of these questions (the sequencer's own, coalesced).
+    PublishTallies(BTreeSet<QuestionId>),
+}
+
+/// What a committed command answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ack {
+    /// The room's sequence number after the command.
+    pub seq: Seq,
+    /// A new question's id.
+    pub question: Option<QuestionId>,
+}
+
+/// A room's private records, as committed.
+#[derive(Debug, Default)]
+struct Records {
+    /// Who votes each question up.
+    upvotes: HashMap<QuestionId, HashSet<Arc<str>>>,
+    /// Who may not ask (event rooms).
+    blocked: HashSet<String>,
+}
+
+impl Records {
+    fn load(records: Vec<Record>) -> Records {
+        let mut r = Records::default();
+        for record in records {
+            match record.kind {
+                RecordKind::Upvote => {
+                    if let Some((q, person)) = record.key.split_once(':')
+                        && let Ok(q) = q.parse()
+                    {
+                        r.upvotes.entry(q).or_default().insert(Arc::from(person));
+                    }
+                }
+                RecordKind::Block => {
+                    r.blocked.insert(record.key);
+                }
+            }
+        }
+        r
+    }
+
+    fn apply_vote(&mut self, v: &VoteChange) {
+        if v.up {
+            self.upvotes
+                .entry(v.question)
+                .or_default()
+                .insert(v.person.clone());
+        } else if let Some(set) = self.upvotes.get_mut(&v.question) {
+            set.remove(&v.person);
+        }
+    }
 }
 
 /// A live room: its committed state and its recent events.
@@ -96,19 +168,28 @@ pub struct Room {
 
 struct RoomInner {
     seq: Seq,
+    /// The full (staff) view; connections derive their viewer's view from it.
     state: RoomState,
+    records: Records,
     /// The last [`RECENT_EVENTS`] events, serialised as sent, oldest first.
-    recent: VecDeque<(Seq, Frame)>,
+    recent: VecDeque<(Seq, Arc<Frames>)>,
 }
 
 /// What a joining client is sent.
 pub enum CatchUp {
-    Snapshot { seq: Seq, state: RoomState },
-    Replay { seq: Seq, frames: Vec<Frame> },
+    /// The full state: the connection sends its viewer's view of it.
+    Snapshot {
+        seq: Seq,
+        state: RoomState,
+    },
+    Replay {
+        seq: Seq,
+        frames: Vec<Arc<Frames>>,
+    },
 }
 
 impl Room {
-    fn from_log(id: RoomId, log: Vec<LogEntry>) -> Room {
+    fn from_log(id: RoomId, log: Vec<LogEntry>, records: Vec<Record>) -> Room {
         let mut state = RoomState::new(&id);
         let mut seq = 0;
         let mut recent = VecDeque::with_capacity(RECENT_EVENTS.min(log.len()));
@@ -119,16 +200,21 @@ impl Room {
             }
             seq = entry.seq;
             if i >= keep_from {
-                recent.push_back((entry.seq, event_frame(&id, &entry)));
+                recent.push_back((entry.seq, event_frames(&id, &entry)));
             }
         }
         Room {
             id: Arc::new(id),
-            inner: Mutex::new(RoomInner { seq, state, recent }),
+            inner: Mutex::new(RoomInner {
+                seq,
+                state,
+                records: Records::load(records),
+                recent,
+            }),
         }
     }
 
-    /// The current sequence number and state.
+    /// The current sequence number and full state.
     pub fn snapshot(&self) -> (Seq, RoomState) {
         let inner = self.inner.lock().unwrap();
         (inner.seq, inner.state.clone())
@@ -159,6 +245,21 @@ impl Room {
             state: inner.state.clone(),
         }
     }
+
+    /// Who votes `question` up, as committed.
+    fn voters(&self, question: QuestionId) -> HashSet<Arc<str>> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .records
+            .upvotes
+            .get(&question)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn is_blocked(&self, person: &str) -> bool {
+        self.inner.lock().unwrap().records.blocked.contains(person)
+    }
 }
 
 /// Records `info` as the event's next agenda version in this batch, and the event telling clients.
@@ -173,14 +274,16 @@ fn new_agenda_version(
     RoomEvent::AgendaUpdated { version }
 }
 
-fn event_frame(room: &RoomId, entry: &LogEntry) -> Frame {
-    let msg = ServerMsg::Event {
-        room: room.clone(),
-        seq: entry.seq,
-        at_ms: entry.at_ms,
-        event: entry.event.clone(),
-    };
-    Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"))
+fn event_frames(room: &RoomId, entry: &LogEntry) -> Arc<Frames> {
+    Arc::new(Frames::of(&entry.event, |event| {
+        let msg = ServerMsg::Event {
+            room: room.clone(),
+            seq: entry.seq,
+            at_ms: entry.at_ms,
+            event: event.clone(),
+        };
+        Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"))
+    }))
 }
 
 pub fn now_ms() -> i64 {
@@ -197,7 +300,8 @@ enum Job {
     Command {
         room: Arc<Room>,
         command: Command,
-        reply: oneshot::Sender<Result<Seq, EngineError>>,
+        /// `None` for the sequencer's own commands.
+        reply: Option<oneshot::Sender<Result<Ack, EngineError>>>,
     },
     Ping {
         reply: oneshot::Sender<bool>,
@@ -221,6 +325,8 @@ struct Shared {
     /// which connection and rate limits bound.
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     sequencer: Mutex<Option<thread::JoinHandle<()>>>,
+    /// The last readiness answer and when it was taken.
+    readiness: Mutex<Option<(Instant, bool)>>,
 }
 
 impl Engine {
@@ -240,12 +346,14 @@ impl Engine {
             rooms: DashMap::new(),
             jobs: Mutex::new(Some(tx)),
             sequencer: Mutex::new(None),
+            readiness: Mutex::new(None),
         });
         let sequencer = Sequencer {
             store,
             broker,
             metrics,
             shared: shared.clone(),
+            untallied: HashMap::new(),
         };
         let handle = thread::Builder::new()
             .name("plenum-sequencer".into())
@@ -312,57 +420,122 @@ impl Engine {
     }
 
     /// Queues a command and waits until it is committed (or refused).
-    pub async fn submit(&self, room: &RoomId, command: Command) -> Result<Seq, EngineError> {
+    pub async fn submit(&self, room: &RoomId, command: Command) -> Result<Ack, EngineError> {
         let room = self.load(room).await?;
         let (reply, answer) = oneshot::channel();
         self.send(Job::Command {
             room,
             command,
-            reply,
+            reply: Some(reply),
         })?;
         answer.await.map_err(|_| EngineError::Unavailable)?
     }
 
-    /// Checks that a stage update fits the session's agenda, then submits it.
+    /// Submits a stage update; whether it fits the session's agenda is decided in the
+    /// sequencer, against the agenda as it is when the update is committed.
     pub async fn set_stage(
         &self,
         event: &EventCode,
         session: &plenum_protocol::SessionId,
         update: StageUpdate,
-    ) -> Result<Seq, EngineError> {
-        let room = RoomId::Session(event.clone(), session.clone());
-        // Existence, and loads the room.
-        self.room(&room).await?;
+    ) -> Result<Ack, EngineError> {
         if let Some(on_stage) = &update.on_stage {
             on_stage
                 .check()
                 .map_err(|m| EngineError::invalid("on_stage", m))?;
-            if let OnStage::Contribution { number } = on_stage {
-                let info = self.event(event).ok_or(EngineError::Unavailable)?;
-                let known = info
-                    .agenda
-                    .sessions
-                    .iter()
-                    .find(|s| &s.id == session)
-                    .is_some_and(|s| s.contributions.iter().any(|c| c.number == *number));
-                if !known {
-                    return Err(EngineError::invalid(
-                        "on_stage.number",
-                        format!("session {session} has no contribution {number}"),
-                    ));
-                }
-            }
         }
+        let room = RoomId::Session(event.clone(), session.clone());
+        // Existence now, for a quick `not_found`; the sequencer checks again.
+        self.room(&room).await?;
         self.submit(&room, Command::SetStage(update)).await
     }
 
-    /// Whether the sequencer and its store answer.
-    pub async fn ready(&self) -> bool {
-        let (reply, answer) = oneshot::channel();
-        if self.send(Job::Ping { reply }).is_err() {
-            return false;
+    /// A Q&A request in a session.
+    pub async fn qa(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        actor: Person,
+        command: QaCommand,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Session(event.clone(), session.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::Qa { actor, command }).await
+    }
+
+    /// Blocks (or unblocks) a person from asking anywhere at the event.
+    pub async fn block(
+        &self,
+        event: &EventCode,
+        person: String,
+        blocked: bool,
+    ) -> Result<Ack, EngineError> {
+        if person.is_empty() || person.len() > 64 {
+            return Err(EngineError::invalid("person", "must be a person's id"));
         }
-        answer.await.unwrap_or(false)
+        let room = RoomId::Event(event.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::Block { person, blocked }).await
+    }
+
+    /// Creates an event from a checked [`plenum_protocol::CreateEvent`].
+    pub async fn create_event(
+        &self,
+        new: plenum_protocol::CreateEvent,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Event(new.code.clone());
+        let info = EventInfo {
+            code: new.code,
+            title: new.title,
+            time_zone: new.time_zone,
+            languages: new.languages,
+            venue: new.venue,
+            description: new.description,
+            agenda: new.agenda,
+            agenda_version: 0,
+        };
+        self.submit(&room, Command::CreateEvent(info)).await
+    }
+
+    /// Announces `text` to everyone at the event.
+    pub async fn announce(&self, event: &EventCode, text: String) -> Result<Ack, EngineError> {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(EngineError::invalid("text", "must not be empty"));
+        }
+        let max = plenum_protocol::limits::MAX_ANNOUNCEMENT_CHARS;
+        if text.chars().count() > max {
+            return Err(EngineError::invalid(
+                "text",
+                format!("is longer than {max} characters"),
+            ));
+        }
+        if text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(EngineError::invalid("text", "contains control characters"));
+        }
+        let room = RoomId::Event(event.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::Announce(text)).await
+    }
+
+    /// Whether the sequencer and its store answer. Asks at most once a second, so a flood of
+    /// readiness probes cannot queue work for the sequencer.
+    pub async fn ready(&self) -> bool {
+        {
+            let last = self.shared.readiness.lock().unwrap();
+            if let Some((at, ok)) = *last
+                && at.elapsed() < Duration::from_secs(1)
+            {
+                return ok;
+            }
+        }
+        let (reply, answer) = oneshot::channel();
+        let ok = self.send(Job::Ping { reply }).is_ok()
+            && tokio::time::timeout(Duration::from_secs(5), answer)
+                .await
+                .is_ok_and(|r| r.unwrap_or(false));
+        *self.shared.readiness.lock().unwrap() = Some((Instant::now(), ok));
+        ok
     }
 }
 
@@ -372,35 +545,126 @@ struct Sequencer {
     broker: Arc<dyn Broker>,
     metrics: Arc<Metrics>,
     shared: Arc<Shared>,
+    /// Rooms whose vote records changed since their tallies were last published.
+    untallied: HashMap<RoomId, (Arc<Room>, BTreeSet<QuestionId>)>,
 }
 
 /// A command decided within the current batch, waiting for the commit.
 struct Decided {
     room: Arc<Room>,
-    entry: Option<LogEntry>,
-    /// The sequence number to acknowledge: the new event's, or the current one for a no-op.
-    seq: Seq,
-    reply: oneshot::Sender<Result<Seq, EngineError>>,
+    entries: Vec<LogEntry>,
+    ack: Ack,
+    reply: Option<oneshot::Sender<Result<Ack, EngineError>>>,
 }
 
-/// A room's state as the batch so far leaves it.
+/// A room as the batch so far leaves it.
 struct Pending {
     room: Arc<Room>,
     seq: Seq,
     state: RoomState,
+    /// Vote changes of this batch, in order, over the committed records.
+    votes: Vec<VoteChange>,
+    /// Block changes of this batch, in order.
+    blocks: Vec<(String, bool)>,
+}
+
+impl Pending {
+    fn new(room: &Arc<Room>) -> Pending {
+        let (seq, state) = room.snapshot();
+        Pending {
+            room: room.clone(),
+            seq,
+            state,
+            votes: Vec::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    fn voters(&self, question: QuestionId) -> HashSet<Arc<str>> {
+        let mut voters = self.room.voters(question);
+        for v in self.votes.iter().filter(|v| v.question == question) {
+            if v.up {
+                voters.insert(v.person.clone());
+            } else {
+                voters.remove(&v.person);
+            }
+        }
+        voters
+    }
+
+    fn is_blocked(&self, person: &str) -> bool {
+        match self.blocks.iter().rev().find(|(p, _)| p == person) {
+            Some((_, blocked)) => *blocked,
+            None => self.room.is_blocked(person),
+        }
+    }
+}
+
+/// What a command does, before sequence numbers are assigned.
+#[derive(Default)]
+struct Decision {
+    events: Vec<RoomEvent>,
+    votes: Vec<VoteChange>,
+    blocks: Vec<(String, bool)>,
+    question: Option<QuestionId>,
+}
+
+impl Decision {
+    fn event(event: RoomEvent) -> Decision {
+        Decision {
+            events: vec![event],
+            ..Decision::default()
+        }
+    }
 }
 
 impl Sequencer {
     fn run(mut self, jobs: mpsc::Receiver<Job>) {
-        while let Ok(first) = jobs.recv() {
-            let mut batch = vec![first];
+        let mut last_tally = Instant::now();
+        loop {
+            let wait = TALLY_EVERY.saturating_sub(last_tally.elapsed());
+            let mut batch = Vec::new();
+            match jobs.recv_timeout(if self.untallied.is_empty() {
+                Duration::from_secs(3600)
+            } else {
+                wait
+            }) {
+                Ok(job) => batch.push(job),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
             while batch.len() < MAX_BATCH {
                 match jobs.try_recv() {
                     Ok(job) => batch.push(job),
                     Err(_) => break,
                 }
             }
-            self.run_batch(batch);
+            if !self.untallied.is_empty() && last_tally.elapsed() >= TALLY_EVERY {
+                last_tally = Instant::now();
+                for (_, (room, questions)) in self.untallied.drain() {
+                    batch.push(Job::Command {
+                        room,
+                        command: Command::PublishTallies(questions),
+                        reply: None,
+                    });
+                }
+            }
+            if !batch.is_empty() {
+                self.run_batch(batch);
+            }
+        }
+        // Publish what is still untallied, so tallies are exact when the server stops.
+        let last: Vec<Job> = self
+            .untallied
+            .drain()
+            .map(|(_, (room, questions))| Job::Command {
+                room,
+                command: Command::PublishTallies(questions),
+                reply: None,
+            })
+            .collect();
+        if !last.is_empty() {
+            self.run_batch(last);
         }
         tracing::debug!("sequencer stopped: every queued job is committed");
     }
@@ -408,79 +672,102 @@ impl Sequencer {
     fn run_batch(&mut self, jobs: Vec<Job>) {
         let mut pending: HashMap<RoomId, Pending> = HashMap::new();
         let mut docs: HashMap<EventCode, EventInfo> = HashMap::new();
-        let mut decided = Vec::new();
+        let mut decided: Vec<Decided> = Vec::new();
+        let mut records: Vec<Record> = Vec::new();
         let at_ms = now_ms();
         for job in jobs {
-            match job {
+            let (room, command, reply) = match job {
                 Job::Ping { reply } => {
                     let _ = reply.send(self.store.ping().is_ok());
+                    continue;
                 }
                 Job::Load { room, reply } => {
                     let _ = reply.send(self.load(room));
+                    continue;
                 }
                 Job::Command {
                     room,
                     command,
                     reply,
-                } => {
-                    let p = pending.entry((*room.id).clone()).or_insert_with(|| {
-                        let (seq, state) = room.snapshot();
-                        Pending {
-                            room: room.clone(),
-                            seq,
-                            state,
-                        }
-                    });
-                    match self.decide(p, &mut docs, command) {
-                        Ok(None) => decided.push(Decided {
-                            room,
-                            entry: None,
-                            seq: p.seq,
-                            reply,
-                        }),
-                        Ok(Some(event)) => {
-                            if p.state.apply(&event).is_err() {
-                                let _ = reply.send(Err(EngineError::invalid(
-                                    "room",
-                                    "this change does not apply to this kind of room",
-                                )));
-                                continue;
-                            }
-                            p.seq += 1;
-                            let entry = LogEntry {
-                                room: (*room.id).clone(),
-                                seq: p.seq,
-                                at_ms,
-                                event,
-                            };
-                            decided.push(Decided {
-                                room,
-                                entry: Some(entry),
-                                seq: p.seq,
-                                reply,
-                            });
-                        }
-                        Err(e) => {
-                            let _ = reply.send(Err(e));
-                        }
+                } => (room, command, reply),
+            };
+            let decision = self.decide(&room, &mut pending, &mut docs, command);
+            let decision = match decision {
+                Ok(d) => d,
+                Err(e) => {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Err(e));
                     }
+                    continue;
                 }
+            };
+            let p = pending
+                .get_mut(room.id.as_ref())
+                .expect("decide made it pending");
+            let mut entries = Vec::with_capacity(decision.events.len());
+            for event in decision.events {
+                // decide() only returns events that fit the room (its state checks them).
+                if p.state.apply(&event).is_err() {
+                    tracing::error!(room = %room.id, "a decided event does not fit its room");
+                    continue;
+                }
+                p.seq += 1;
+                entries.push(LogEntry {
+                    room: (*room.id).clone(),
+                    seq: p.seq,
+                    at_ms,
+                    event,
+                });
             }
+            for v in &decision.votes {
+                records.push(Record {
+                    room: (*room.id).clone(),
+                    kind: RecordKind::Upvote,
+                    key: format!("{}:{}", v.question, v.person),
+                    value: v.up.then(|| "1".to_owned()),
+                });
+            }
+            for (person, blocked) in &decision.blocks {
+                records.push(Record {
+                    room: (*room.id).clone(),
+                    kind: RecordKind::Block,
+                    key: person.clone(),
+                    value: blocked.then(|| "1".to_owned()),
+                });
+            }
+            p.votes.extend(decision.votes);
+            p.blocks.extend(decision.blocks);
+            decided.push(Decided {
+                room,
+                ack: Ack {
+                    seq: p.seq,
+                    question: decision.question,
+                },
+                entries,
+                reply,
+            });
         }
         if decided.is_empty() {
             return;
         }
         let batch = Batch {
-            log: decided.iter().filter_map(|d| d.entry.clone()).collect(),
+            log: decided
+                .iter()
+                .flat_map(|d| d.entries.iter().cloned())
+                .collect(),
             events: docs.values().cloned().collect(),
+            records,
         };
         if !batch.is_empty() {
             if let Err(e) = self.store.commit(&batch) {
                 tracing::error!(error = %e, "store commit failed; refusing the batch");
                 self.metrics.store_failures.inc();
                 for d in decided {
-                    let _ = d.reply.send(Err(EngineError::Unavailable));
+                    if let Some(reply) = d.reply {
+                        let _ = reply.send(Err(EngineError::Unavailable));
+                    }
                 }
+                self.forget_uncertain(pending.into_keys());
                 return;
             }
             self.metrics.store_commits.inc();
@@ -492,24 +779,79 @@ impl Sequencer {
                 .catalog
                 .insert(info.code.clone(), Arc::new(info));
         }
+        // Serialise each event once per audience, then make each room's batch visible at once:
+        // its sequence number, state, records and recent frames change under one lock, so a
+        // joining client sees either none or all of them. Publish only after that, in order.
+        let frames: Vec<Vec<Arc<Frames>>> = decided
+            .iter()
+            .map(|d| {
+                d.entries
+                    .iter()
+                    .map(|e| event_frames(&d.room.id, e))
+                    .collect()
+            })
+            .collect();
         for p in pending.into_values() {
             let mut inner = p.room.inner.lock().unwrap();
             inner.seq = p.seq;
             inner.state = p.state;
-        }
-        for d in decided {
-            if let Some(entry) = &d.entry {
-                let frame = event_frame(&d.room.id, entry);
-                {
-                    let mut inner = d.room.inner.lock().unwrap();
-                    if inner.recent.len() == RECENT_EVENTS {
-                        inner.recent.pop_front();
-                    }
-                    inner.recent.push_back((entry.seq, frame.clone()));
-                }
-                self.broker.publish(&d.room.id, entry.seq, &frame);
+            for v in &p.votes {
+                inner.records.apply_vote(v);
             }
-            let _ = d.reply.send(Ok(d.seq));
+            for (person, blocked) in &p.blocks {
+                if *blocked {
+                    inner.records.blocked.insert(person.clone());
+                } else {
+                    inner.records.blocked.remove(person);
+                }
+            }
+            for (d, frames) in decided.iter().zip(&frames) {
+                if Arc::ptr_eq(&d.room, &p.room) {
+                    for (entry, f) in d.entries.iter().zip(frames) {
+                        if inner.recent.len() == RECENT_EVENTS {
+                            inner.recent.pop_front();
+                        }
+                        inner.recent.push_back((entry.seq, f.clone()));
+                    }
+                }
+            }
+            debug_assert!(inner.recent.back().is_none_or(|(s, _)| *s == inner.seq));
+            drop(inner);
+            if !p.votes.is_empty() {
+                let (_, questions) = self
+                    .untallied
+                    .entry((*p.room.id).clone())
+                    .or_insert_with(|| (p.room.clone(), BTreeSet::new()));
+                questions.extend(p.votes.iter().map(|v| v.question));
+            }
+        }
+        for (d, frames) in decided.into_iter().zip(frames) {
+            for (entry, f) in d.entries.iter().zip(&frames) {
+                self.broker.publish(&d.room.id, entry.seq, f);
+            }
+            if let Some(reply) = d.reply {
+                let _ = reply.send(Ok(d.ack));
+            }
+        }
+    }
+
+    /// After a failed commit nothing in memory changed, but the store may hold part of the
+    /// batch (an fsync error at COMMIT can leave it on disk). Drop the touched rooms and reload
+    /// the catalog, so the next use reads what the store really has.
+    fn forget_uncertain(&mut self, rooms: impl Iterator<Item = RoomId>) {
+        for room in rooms {
+            self.untallied.remove(&room);
+            self.shared.rooms.remove(&room);
+        }
+        match self.store.load_events() {
+            Ok(events) => {
+                for info in events {
+                    self.shared
+                        .catalog
+                        .insert(info.code.clone(), Arc::new(info));
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "reloading the catalog failed"),
         }
     }
 
@@ -517,11 +859,13 @@ impl Sequencer {
         if let Some(room) = self.shared.rooms.get(&id) {
             return Ok(room.clone());
         }
-        let log = self.store.load_room(&id).map_err(|e| {
+        let unavailable = |e: StoreError| {
             tracing::error!(room = %id, error = %e, "loading a room failed");
             EngineError::Unavailable
-        })?;
-        let room = Arc::new(Room::from_log(id.clone(), log));
+        };
+        let log = self.store.load_room(&id).map_err(unavailable)?;
+        let records = self.store.load_records(&id).map_err(unavailable)?;
+        let room = Arc::new(Room::from_log(id.clone(), log, records));
         self.shared.rooms.insert(id, room.clone());
         Ok(room)
     }
@@ -538,30 +882,56 @@ impl Sequencer {
             .ok_or_else(|| EngineError::NotFound(format!("no event {code}")))
     }
 
-    /// Decides what event, if any, a command produces, given the room as the batch leaves it.
+    /// Whether `person` is blocked at `event`, as the batch leaves it.
+    fn blocked(
+        &mut self,
+        pending: &HashMap<RoomId, Pending>,
+        event: &EventCode,
+        person: &str,
+    ) -> Result<bool, EngineError> {
+        let id = RoomId::Event(event.clone());
+        if let Some(p) = pending.get(&id) {
+            return Ok(p.is_blocked(person));
+        }
+        Ok(self.load(id)?.is_blocked(person))
+    }
+
+    /// Decides what a command does, given its room (and others) as the batch leaves them.
     fn decide(
-        &self,
-        p: &Pending,
+        &mut self,
+        room: &Arc<Room>,
+        pending: &mut HashMap<RoomId, Pending>,
         docs: &mut HashMap<EventCode, EventInfo>,
         command: Command,
-    ) -> Result<Option<RoomEvent>, EngineError> {
-        let code = p.room.id.event_code();
+    ) -> Result<Decision, EngineError> {
+        let code = room.id.event_code().clone();
+        // Cross-room reads first, while `pending` is not borrowed for this room.
+        let blocked = match &command {
+            Command::Qa {
+                actor,
+                command: QaCommand::Ask { .. },
+            } => self.blocked(pending, &code, &actor.id)?,
+            _ => false,
+        };
+        let p = pending
+            .entry((*room.id).clone())
+            .or_insert_with(|| Pending::new(room));
         match (command, &p.state) {
             (Command::CreateEvent(info), RoomState::Event(state)) => {
-                if state.agenda_version > 0 || docs.contains_key(code) {
+                if state.agenda_version > 0 || docs.contains_key(&code) {
                     return Err(EngineError::Conflict(format!(
                         "an event with code {code} already exists"
                     )));
                 }
-                Ok(Some(new_agenda_version(docs, state, info)))
+                Ok(Decision::event(new_agenda_version(docs, state, info)))
             }
             (Command::ReplaceAgenda(agenda), RoomState::Event(state)) => {
-                let mut info = self.current_event(docs, code)?;
+                let mut info = self.current_event(docs, &code)?;
                 info.agenda = agenda;
-                Ok(Some(new_agenda_version(docs, state, info)))
+                Ok(Decision::event(new_agenda_version(docs, state, info)))
             }
             (Command::PutSession(session), RoomState::Event(state)) => {
-                let mut info = self.current_event(docs, code)?;
+                let mut info = self.current_event(docs, &code)?;
                 let sessions = &mut info.agenda.sessions;
                 match sessions.iter_mut().find(|s| s.id == session.id) {
                     Some(existing) => *existing = *session,
@@ -571,15 +941,41 @@ impl Sequencer {
                     message: format!("{}: {}", e.field, e.message),
                     field: Some(e.field),
                 })?;
-                Ok(Some(new_agenda_version(docs, state, info)))
+                Ok(Decision::event(new_agenda_version(docs, state, info)))
             }
-            (Command::Announce(text), RoomState::Event(_)) => Ok(Some(RoomEvent::Announced {
-                announcement: Announcement {
-                    text,
-                    at_ms: now_ms(),
-                },
-            })),
+            (Command::Announce(text), RoomState::Event(_)) => {
+                Ok(Decision::event(RoomEvent::Announced {
+                    announcement: Announcement {
+                        text,
+                        at_ms: now_ms(),
+                    },
+                }))
+            }
+            (Command::Block { person, blocked }, RoomState::Event(_)) => Ok(Decision {
+                blocks: vec![(person, blocked)],
+                ..Decision::default()
+            }),
             (Command::SetStage(update), RoomState::Session(state)) => {
+                let RoomId::Session(_, session_id) = room.id.as_ref() else {
+                    unreachable!("a session state belongs to a session room")
+                };
+                let info = self.current_event(docs, &code)?;
+                let session = info
+                    .agenda
+                    .sessions
+                    .iter()
+                    .find(|s| &s.id == session_id)
+                    .ok_or_else(|| {
+                        EngineError::NotFound(format!("no session {session_id} in event {code}"))
+                    })?;
+                if let Some(OnStage::Contribution { number }) = &update.on_stage
+                    && !session.contributions.iter().any(|c| c.number == *number)
+                {
+                    return Err(EngineError::invalid(
+                        "on_stage.number",
+                        format!("session {session_id} has no contribution {number}"),
+                    ));
+                }
                 let mut stage = state.stage.clone();
                 if let Some(status) = update.status {
                     stage.status = status;
@@ -588,58 +984,46 @@ impl Sequencer {
                     stage.on_stage = on_stage;
                 }
                 if stage == state.stage {
-                    return Ok(None);
+                    return Ok(Decision::default());
                 }
-                Ok(Some(RoomEvent::StageChanged { stage }))
+                Ok(Decision::event(RoomEvent::StageChanged { stage }))
+            }
+            (Command::Qa { actor, command }, RoomState::Session(state)) => {
+                // The rules work on a copy: the batch's state changes only through the events.
+                let mut qa = state.qa.clone();
+                let voters = |q| p.voters(q);
+                let cx = qa::Context {
+                    actor: &actor,
+                    blocked,
+                    now_ms: now_ms(),
+                    voters: &voters,
+                };
+                let out = qa::decide(&mut qa, command, &cx)?;
+                Ok(Decision {
+                    events: out.events,
+                    votes: out.votes,
+                    blocks: Vec::new(),
+                    question: out.question,
+                })
+            }
+            (Command::PublishTallies(questions), RoomState::Session(state)) => {
+                let tallies: Vec<VoteTally> = questions
+                    .into_iter()
+                    .filter_map(|id| {
+                        let votes = p.voters(id).len() as u64;
+                        let q = state.qa.get(id)?;
+                        (q.votes != votes).then_some(VoteTally { id, votes })
+                    })
+                    .collect();
+                if tallies.is_empty() {
+                    return Ok(Decision::default());
+                }
+                Ok(Decision::event(RoomEvent::Votes { tallies }))
             }
             _ => Err(EngineError::invalid(
                 "room",
                 "this change does not apply to this kind of room",
             )),
         }
-    }
-}
-
-impl Engine {
-    /// Creates an event from a checked [`plenum_protocol::CreateEvent`].
-    pub async fn create_event(
-        &self,
-        new: plenum_protocol::CreateEvent,
-    ) -> Result<Seq, EngineError> {
-        let room = RoomId::Event(new.code.clone());
-        let info = EventInfo {
-            code: new.code,
-            title: new.title,
-            time_zone: new.time_zone,
-            languages: new.languages,
-            venue: new.venue,
-            description: new.description,
-            agenda: new.agenda,
-            agenda_version: 0,
-        };
-        self.submit(&room, Command::CreateEvent(info)).await
-    }
-
-    /// Announces `text` to everyone at the event.
-    pub async fn announce(&self, event: &EventCode, text: String) -> Result<Seq, EngineError> {
-        let text = text.trim().to_owned();
-        if text.is_empty() {
-            return Err(EngineError::invalid("text", "must not be empty"));
-        }
-        if text.chars().count() > plenum_protocol::limits::MAX_ANNOUNCEMENT_CHARS {
-            return Err(EngineError::invalid(
-                "text",
-                format!(
-                    "is longer than {} characters",
-                    plenum_protocol::limits::MAX_ANNOUNCEMENT_CHARS
-                ),
-            ));
-        }
-        if text.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(EngineError::invalid("text", "contains control characters"));
-        }
-        let room = RoomId::Event(event.clone());
-        self.room(&room).await?;
-        self.submit(&room, Command::Announce(text)).await
     }
 }

@@ -80,6 +80,8 @@ pub fn api_error(e: EngineError) -> ApiError {
     let code = match &e {
         EngineError::NotFound(_) => ErrorCode::NotFound,
         EngineError::Conflict(_) => ErrorCode::Conflict,
+        EngineError::Forbidden(_) => ErrorCode::Forbidden,
+        EngineError::TooLarge(_) => ErrorCode::TooLarge,
         EngineError::Invalid { .. } => ErrorCode::BadRequest,
         EngineError::Unavailable => ErrorCode::Unavailable,
     };
@@ -156,6 +158,8 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
         .layer(DefaultBodyLimit::max(limits::MAX_AGENDA_BYTES))
+        // axum's own refusals (413, 405, 415…) are plain text: answer them as ApiError too.
+        .layer(axum::middleware::map_response(errors_as_json))
         // Answers are live state: never cache them.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -181,13 +185,54 @@ pub fn router(app: App) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            // Invitation links carry a credential in their query.
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             // wasm-unsafe-eval lets the page instantiate its WebAssembly; nothing else runs.
             HeaderValue::from_static(
-                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src https:; frame-ancestors 'none'",
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             ),
         ))
         .with_state(app)
+}
+
+/// Turns an error response that is not JSON into the protocol's error body.
+async fn errors_as_json(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let code = match status.as_u16() {
+        401 => ErrorCode::Unauthenticated,
+        403 => ErrorCode::Forbidden,
+        404 | 405 => ErrorCode::NotFound,
+        409 => ErrorCode::Conflict,
+        413 => ErrorCode::TooLarge,
+        429 => ErrorCode::RateLimited,
+        503 => ErrorCode::Unavailable,
+        400..=499 => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
+    };
+    let message = status
+        .canonical_reason()
+        .unwrap_or("request refused")
+        .to_lowercase();
+    (
+        status,
+        Json(ApiError {
+            code,
+            message,
+            field: None,
+        }),
+    )
+        .into_response()
 }
 
 async fn no_client() -> impl IntoResponse {
@@ -276,7 +321,7 @@ async fn replace_agenda(
             Command::ReplaceAgenda(agenda),
         )
         .await?;
-    Ok(Json(Appended { seq }))
+    Ok(Json(Appended { seq: seq.seq }))
 }
 
 async fn join(
@@ -361,7 +406,7 @@ async fn announce(
     require(&who, Action::Announce, &code)?;
     let req: AnnouncementRequest = parse_json(&body)?;
     let seq = app.engine.announce(&code, req.text).await?;
-    Ok(Json(Appended { seq }))
+    Ok(Json(Appended { seq: seq.seq }))
 }
 
 async fn set_stage(
@@ -377,7 +422,7 @@ async fn set_stage(
     require(&who, Action::SetStage, &code)?;
     let update: StageUpdate = parse_json(&body)?;
     let seq = app.engine.set_stage(&code, &session, update).await?;
-    Ok(Json(Appended { seq }))
+    Ok(Json(Appended { seq: seq.seq }))
 }
 
 async fn put_session(
@@ -408,5 +453,5 @@ async fn put_session(
             Command::PutSession(Box::new(session)),
         )
         .await?;
-    Ok(Json(Appended { seq }))
+    Ok(Json(Appended { seq: seq.seq }))
 }

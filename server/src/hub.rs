@@ -6,7 +6,7 @@
 //! resumes from its last sequence. One slow phone never stalls a room, and no queue grows
 //! without bound.
 
-use crate::metrics::Metrics;
+use crate::{audience::Frames, metrics::Metrics};
 use axum::extract::ws::Utf8Bytes;
 use dashmap::DashMap;
 use plenum_protocol::{RoomId, Seq};
@@ -28,7 +28,8 @@ pub struct Outbound {
     /// `Some` for room events, which the connection delivers in order and de-duplicates;
     /// `None` for unsequenced frames (presence).
     pub seq: Option<Seq>,
-    pub frame: Frame,
+    /// The event serialised for each audience; the connection sends its viewer's.
+    pub frames: Arc<Frames>,
 }
 
 /// How the hub reaches one connection.
@@ -84,7 +85,7 @@ impl Hub {
     }
 
     /// Delivers a frame to every local follower of `room`, without waiting.
-    pub fn deliver(&self, room: &Arc<RoomId>, seq: Option<Seq>, frame: &Frame) {
+    pub fn deliver(&self, room: &Arc<RoomId>, seq: Option<Seq>, frames: &Arc<Frames>) {
         let Some(followers) = self.rooms.get(room.as_ref()) else {
             return;
         };
@@ -92,7 +93,7 @@ impl Hub {
             let item = Outbound {
                 room: room.clone(),
                 seq,
-                frame: frame.clone(),
+                frames: frames.clone(),
             };
             match sub.tx.try_send(item) {
                 Ok(()) => {}

@@ -5,6 +5,8 @@
 //! - [`http`]    — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
 //! - [`ws`]      — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
 //! - [`engine`]  — rooms, their ordered logs, and the sequencer thread that commits changes.
+//! - [`qa`]      — the Q&A rules: asking, voting, moderating.
+//! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
 //! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
 //! - [`broker`]  — fan-out of committed events across instances (local implementation here).
 //! - [`store`]   — durable storage: the `Store` trait and the SQLite default.
@@ -17,6 +19,7 @@
 //! ([`Running::stop`], or cancelling [`Config::shutdown`]'s token), so tests drive it.
 
 pub mod agenda;
+pub mod audience;
 pub mod auth;
 pub mod broker;
 pub mod cli;
@@ -25,6 +28,7 @@ pub mod engine;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod qa;
 pub mod store;
 pub mod ws;
 
@@ -65,6 +69,11 @@ pub struct Config {
     pub presence_every: Duration,
     /// How long shutdown waits for connections to close before giving up on them.
     pub drain_timeout: Duration,
+    /// Most WebSocket connections at once; more are refused with 503. One process may hold
+    /// about 20,000 open files on our machines, and the store and listener need a few.
+    pub max_connections: usize,
+    /// Whether to keep the organiser key or replace it at start.
+    pub organiser_key: auth::OrganiserKey,
 }
 
 impl Config {
@@ -77,6 +86,8 @@ impl Config {
             limits: ws::Limits::default(),
             presence_every: Duration::from_millis(500),
             drain_timeout: Duration::from_secs(10),
+            max_connections: 16_000,
+            organiser_key: auth::OrganiserKey::Keep,
         }
     }
 }
@@ -97,6 +108,10 @@ pub struct AppInner {
     /// Tracks WebSocket tasks, which axum's graceful shutdown does not wait for (axum#3003).
     pub tracker: TaskTracker,
     pub next_conn: AtomicU64,
+    /// One permit per open WebSocket, [`Config::max_connections`] in all.
+    pub connection_slots: Arc<tokio::sync::Semaphore>,
+    /// Per-person rate limits (asking, voting), across all of a person's connections.
+    pub person_limits: ws::PersonLimits,
 }
 
 impl std::ops::Deref for App {
@@ -115,6 +130,13 @@ pub struct Running {
     task: JoinHandle<anyhow::Result<()>>,
 }
 
+impl Drop for Running {
+    /// A server dropped without [`Running::stop`] still shuts down (tests rely on it).
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
 impl Running {
     /// A token that shuts the server down when cancelled.
     pub fn shutdown_token(&self) -> CancellationToken {
@@ -122,8 +144,8 @@ impl Running {
     }
 
     /// Waits until the server has stopped (after its shutdown token is cancelled).
-    pub async fn wait(self) -> anyhow::Result<()> {
-        self.task.await.context("server task panicked")?
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        (&mut self.task).await.context("server task panicked")?
     }
 
     /// Graceful shutdown: stop accepting, tell clients to reconnect, flush the store, return.
@@ -142,10 +164,13 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
         .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     let mut store = SqliteStore::open(&config.data_dir)
         .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
-    let init = Auth::init(&mut store).context("initialising keys")?;
-    if let Some(key) = &init.new_organiser_key {
-        write_private(&config.data_dir.join(ORGANISER_KEY_FILE), key)?;
-    }
+    let key_file = config.data_dir.join(ORGANISER_KEY_FILE);
+    // The key file is written (and synced) before the key's hash is stored: a failed write
+    // leaves no key that nobody knows.
+    let init = Auth::init(&mut store, config.organiser_key, |key| {
+        write_private(&key_file, key)
+    })
+    .context("initialising keys")?;
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(metrics.clone()));
     let broker: Arc<dyn Broker> = Arc::new(LocalBroker::new(hub.clone()));
@@ -161,6 +186,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
             .context("loading the demo event")?;
     }
     let shutdown = CancellationToken::new();
+    let config_max_connections = config.max_connections;
     let app = App(Arc::new(AppInner {
         config,
         engine,
@@ -171,6 +197,8 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
         shutdown: shutdown.clone(),
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(1),
+        connection_slots: Arc::new(tokio::sync::Semaphore::new(config_max_connections)),
+        person_limits: ws::PersonLimits::default(),
     }));
     let addr = listener.local_addr()?;
     let router = http::router(app.clone());
@@ -180,7 +208,8 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    tokio::spawn(ws::presence_loop(app.clone(), app.config.presence_every));
+    app.tracker
+        .spawn(ws::presence_loop(app.clone(), app.config.presence_every));
     let serve_shutdown = shutdown.clone();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -210,15 +239,15 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
 
 fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
+    let mut file =
+        std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
+    // Set after creating, so a file that existed before is narrowed too.
     #[cfg(unix)]
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("writing {}", path.display()))?;
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
     writeln!(file, "{contents}")?;
+    file.sync_all()?;
     Ok(())
 }

@@ -22,6 +22,8 @@ pub struct Metrics {
     pub messages_out: Counter,
     /// Clients disconnected because their outbound queue overflowed.
     pub queue_overflows: Counter,
+    /// Clients cut because one socket write took longer than the send timeout.
+    pub send_timeouts: Counter,
     /// Joins with `since` that were served by replaying exactly the missed events.
     pub resume_replayed: Counter,
     /// Joins with `since` that needed a fresh snapshot (too far behind, or ahead).
@@ -45,6 +47,7 @@ impl Metrics {
             messages_in: Counter::default(),
             messages_out: Counter::default(),
             queue_overflows: Counter::default(),
+            send_timeouts: Counter::default(),
             resume_replayed: Counter::default(),
             resume_snapshot: Counter::default(),
             events_committed: Counter::default(),
@@ -77,6 +80,11 @@ impl Metrics {
             "queue_overflows",
             "Clients cut because their outbound queue overflowed",
             m.queue_overflows.clone(),
+        );
+        registry.register(
+            "send_timeouts",
+            "Clients cut because a socket write timed out",
+            m.send_timeouts.clone(),
         );
         registry.register(
             "resume_replayed",

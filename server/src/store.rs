@@ -32,6 +32,43 @@ pub struct LogEntry {
     pub event: RoomEvent,
 }
 
+/// A private record of a room: durable, but never broadcast as such (an upvote, a block).
+/// Aggregates of records reach clients as ordinary, coalesced room events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub room: RoomId,
+    pub kind: RecordKind,
+    pub key: String,
+    /// `None` deletes the record.
+    pub value: Option<String>,
+}
+
+/// What a record is; its key's format depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// Key `QUESTION:PERSON` in a session room: that person votes that question up.
+    Upvote,
+    /// Key `PERSON` in an event room: that person may not ask questions at the event.
+    Block,
+}
+
+impl RecordKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Upvote => "upvote",
+            RecordKind::Block => "block",
+        }
+    }
+
+    fn parse(s: &str) -> Option<RecordKind> {
+        match s {
+            "upvote" => Some(RecordKind::Upvote),
+            "block" => Some(RecordKind::Block),
+            _ => None,
+        }
+    }
+}
+
 /// Everything one transaction writes.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -39,11 +76,13 @@ pub struct Batch {
     pub log: Vec<LogEntry>,
     /// Events created or replaced (their agenda included).
     pub events: Vec<EventInfo>,
+    /// Private records set or deleted, in order.
+    pub records: Vec<Record>,
 }
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.log.is_empty() && self.events.is_empty()
+        self.log.is_empty() && self.events.is_empty() && self.records.is_empty()
     }
 }
 
@@ -53,6 +92,8 @@ pub trait Store: Send + 'static {
     fn load_events(&mut self) -> Result<Vec<EventInfo>, StoreError>;
     /// A room's whole log, in sequence order.
     fn load_room(&mut self, room: &RoomId) -> Result<Vec<LogEntry>, StoreError>;
+    /// A room's private records.
+    fn load_records(&mut self, room: &RoomId) -> Result<Vec<Record>, StoreError>;
     /// Writes the batch atomically and durably, or not at all.
     fn commit(&mut self, batch: &Batch) -> Result<(), StoreError>;
     /// A small named value (keys, hashes), if set.
@@ -77,6 +118,13 @@ CREATE TABLE IF NOT EXISTS room_log (
     at_ms INTEGER NOT NULL,
     event TEXT    NOT NULL,
     PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (
+    room  TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (room, kind, key)
 ) WITHOUT ROWID;
 ";
 
@@ -136,6 +184,32 @@ impl Store for SqliteStore {
         Ok(log)
     }
 
+    fn load_records(&mut self, room: &RoomId) -> Result<Vec<Record>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kind, key, value FROM records WHERE room = ?1")?;
+        let rows = stmt.query_map([room.to_string()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (kind, key, value) = row?;
+            let kind = RecordKind::parse(&kind)
+                .ok_or_else(|| corrupt("records", format!("unknown kind {kind}")))?;
+            records.push(Record {
+                room: room.clone(),
+                kind,
+                key,
+                value: Some(value),
+            });
+        }
+        Ok(records)
+    }
+
     fn commit(&mut self, batch: &Batch) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
@@ -158,6 +232,18 @@ impl Store for SqliteStore {
                     entry.at_ms,
                     event
                 ])?;
+            }
+            let mut set = tx.prepare_cached(
+                "INSERT OR REPLACE INTO records (room, kind, key, value) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut delete = tx
+                .prepare_cached("DELETE FROM records WHERE room = ?1 AND kind = ?2 AND key = ?3")?;
+            for r in &batch.records {
+                let room = r.room.to_string();
+                match &r.value {
+                    Some(v) => set.execute(params![room, r.kind.as_str(), r.key, v])?,
+                    None => delete.execute(params![room, r.kind.as_str(), r.key])?,
+                };
             }
         }
         tx.commit()?;

@@ -21,10 +21,12 @@
 
 use crate::{
     App,
+    audience::{self, Frames, Viewer},
     auth::{self, Action},
-    engine::{CatchUp, EngineError},
+    engine::{Ack, CatchUp, EngineError},
     http::api_error,
     hub::{ConnId, Frame, Outbound, Subscriber},
+    qa::QaCommand,
 };
 use axum::{
     extract::{
@@ -56,7 +58,7 @@ use tokio_util::sync::CancellationToken;
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time a new connection has to send `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
-/// Malformed frames tolerated before the connection is closed.
+/// Malformed or rate-limited frames tolerated before the connection is closed.
 const MAX_BAD_FRAMES: u32 = 20;
 /// Requests one connection may have waiting for the store at once.
 const MAX_PENDING_REQUESTS: usize = 64;
@@ -92,6 +94,11 @@ pub async fn upgrade(State(app): State<App>, headers: HeaderMap, ws: WebSocketUp
     if !origin_allowed(&app, &headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }
+    // One process may hold about 20,000 open files here: past the cap, refuse with 503 so a
+    // load balancer sends the client to another instance.
+    let Ok(permit) = app.connection_slots.clone().try_acquire_owned() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n").into_response();
+    };
     ws
         // axum's default read buffer is 128 KiB per connection; our frames are small.
         .read_buffer_size(4 * 1024)
@@ -101,7 +108,7 @@ pub async fn upgrade(State(app): State<App>, headers: HeaderMap, ws: WebSocketUp
         .max_frame_size(limits::MAX_CLIENT_FRAME_BYTES)
         .on_upgrade(move |socket| {
             let tracker = app.tracker.clone();
-            tracker.track_future(Connection::new(app).run(socket))
+            tracker.track_future(Connection::new(app, permit).run(socket))
         })
 }
 
@@ -111,7 +118,13 @@ fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return true;
     };
-    if app.config.allowed_origins.iter().any(|o| o == origin) {
+    let wanted = origin.trim_end_matches('/');
+    if app
+        .config
+        .allowed_origins
+        .iter()
+        .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(wanted))
+    {
         return true;
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
@@ -125,7 +138,7 @@ type Sink = SplitSink<WebSocket, Message>;
 type Reply = Pin<Box<dyn Future<Output = Option<ServerMsg>> + Send>>;
 
 /// A token bucket: `rate` per second, at most `burst` at once.
-struct Bucket {
+pub struct Bucket {
     tokens: f64,
     rate: f64,
     burst: f64,
@@ -152,6 +165,8 @@ struct Connection {
     id: ConnId,
     /// Who the hello's token said; `None` until then.
     person: Option<Person>,
+    /// Which view of each room this person gets (see `audience.rs`).
+    viewer: Viewer,
     /// Rooms followed, with the last sequence number sent for each.
     rooms: HashMap<RoomId, Seq>,
     tx: mpsc::Sender<Outbound>,
@@ -160,19 +175,35 @@ struct Connection {
     bucket: Bucket,
     bad_frames: u32,
     last_heard: Instant,
+    /// Held for the connection's life: one of [`crate::Config::max_connections`].
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Connection {
+    /// Cleanup on every way out, a panic included: unfollow every room, count the close.
+    fn drop(&mut self) {
+        for room in self.rooms.keys() {
+            if self.app.hub.unfollow(room, self.id) {
+                self.app.broker.close_room(room);
+            }
+        }
+        self.app.metrics.connections.dec();
+    }
 }
 
 /// Why the loop ended: a close code to send, or none when the peer is already gone.
 type Ending = Option<(u16, &'static str)>;
 
 impl Connection {
-    fn new(app: App) -> Connection {
+    fn new(app: App, slot: tokio::sync::OwnedSemaphorePermit) -> Connection {
+        app.metrics.connections.inc();
         let limits = app.config.limits.clone();
         let (tx, rx) = mpsc::channel(limits.outbound_queue);
         Connection {
             id: app.next_conn.fetch_add(1, Ordering::Relaxed),
             app,
             person: None,
+            viewer: Viewer::public(),
             rooms: HashMap::new(),
             tx,
             rx,
@@ -185,11 +216,11 @@ impl Connection {
             },
             bad_frames: 0,
             last_heard: Instant::now(),
+            _slot: slot,
         }
     }
 
     async fn run(mut self, socket: WebSocket) {
-        self.app.metrics.connections.inc();
         let (mut sink, mut stream) = socket.split();
         let mut pending: FuturesUnordered<Reply> = FuturesUnordered::new();
         let heartbeat_every = self.app.config.limits.heartbeat;
@@ -222,7 +253,10 @@ impl Connection {
                             self.last_heard = Instant::now();
                             continue;
                         }
-                        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
+                        Some(Ok(Message::Close(_))) | None => break None,
+                        // Too large, or not a WebSocket frame: say so (sending may fail if the
+                        // peer is gone, which is fine).
+                        Some(Err(_)) => break Some((close::PROTOCOL_VIOLATION, "unreadable or oversized frame")),
                     };
                     self.last_heard = Instant::now();
                     self.app.metrics.messages_in.inc();
@@ -253,18 +287,27 @@ impl Connection {
         };
 
         if let Some((code, reason)) = ending {
+            if code == close::SERVICE_RESTART {
+                // Requests already queued will be committed: give their answers a moment to
+                // arrive, so a client does not retry what succeeded.
+                let drain = async {
+                    while let Some(reply) = pending.next().await {
+                        if let Some(reply) = reply
+                            && self.send(&mut sink, &reply).await.is_err()
+                        {
+                            break;
+                        }
+                    }
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+            }
             let close = Message::Close(Some(CloseFrame {
                 code,
                 reason: reason.into(),
             }));
             let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
         }
-        for room in self.rooms.keys() {
-            if self.app.hub.unfollow(room, self.id) {
-                self.app.broker.close_room(room);
-            }
-        }
-        self.app.metrics.connections.dec();
+        // Drop unfollows every room.
     }
 
     /// Sends one message, within [`SEND_TIMEOUT`].
@@ -276,7 +319,7 @@ impl Connection {
             }
             Ok(Err(_)) => Err(None),
             Err(_) => {
-                self.app.metrics.queue_overflows.inc();
+                self.app.metrics.send_timeouts.inc();
                 Err(Some((close::LAGGING, "too slow; reconnect and resume")))
             }
         }
@@ -294,7 +337,7 @@ impl Connection {
         code: ErrorCode,
         message: String,
     ) -> Result<(), Ending> {
-        if code == ErrorCode::BadRequest {
+        if matches!(code, ErrorCode::BadRequest | ErrorCode::RateLimited) {
             self.bad_frames += 1;
             if self.bad_frames > MAX_BAD_FRAMES {
                 return Err(Some((
@@ -334,7 +377,8 @@ impl Connection {
                 }
             }
         }
-        self.send_raw(sink, Message::Text(item.frame)).await
+        let frame = item.frames.for_viewer(&self.viewer).clone();
+        self.send_raw(sink, Message::Text(frame)).await
     }
 
     async fn on_text(
@@ -402,7 +446,17 @@ impl Connection {
                     self.app.broker.close_room(&room);
                 }
                 match id {
-                    Some(id) => self.send(sink, &ServerMsg::Ok { id, seq: None }).await,
+                    Some(id) => {
+                        self.send(
+                            sink,
+                            &ServerMsg::Ok {
+                                id,
+                                seq: None,
+                                question: None,
+                            },
+                        )
+                        .await
+                    }
                     None => Ok(()),
                 }
             }
@@ -430,7 +484,183 @@ impl Connection {
                 })
                 .await
             }
+            ClientMsg::Ask {
+                event,
+                session,
+                text,
+                anonymous,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Follow,
+                    Some(PersonLimit::Ask),
+                    event,
+                    session,
+                    QaCommand::Ask { text, anonymous },
+                )
+                .await
+            }
+            ClientMsg::EditQuestion {
+                event,
+                session,
+                question,
+                text,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Follow,
+                    Some(PersonLimit::Ask),
+                    event,
+                    session,
+                    QaCommand::Edit { question, text },
+                )
+                .await
+            }
+            ClientMsg::WithdrawQuestion {
+                event,
+                session,
+                question,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Follow,
+                    None,
+                    event,
+                    session,
+                    QaCommand::Withdraw { question },
+                )
+                .await
+            }
+            ClientMsg::Upvote {
+                event,
+                session,
+                question,
+                up,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Follow,
+                    Some(PersonLimit::Vote),
+                    event,
+                    session,
+                    QaCommand::Upvote { question, up },
+                )
+                .await
+            }
+            ClientMsg::Moderate {
+                event,
+                session,
+                question,
+                change,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Moderate,
+                    None,
+                    event,
+                    session,
+                    QaCommand::Moderate { question, change },
+                )
+                .await
+            }
+            ClientMsg::Highlight {
+                event,
+                session,
+                question,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Moderate,
+                    None,
+                    event,
+                    session,
+                    QaCommand::Highlight { question },
+                )
+                .await
+            }
+            ClientMsg::SetQaSettings {
+                event,
+                session,
+                settings,
+            } => {
+                self.qa(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Moderate,
+                    None,
+                    event,
+                    session,
+                    QaCommand::Settings(settings),
+                )
+                .await
+            }
+            ClientMsg::Block {
+                event,
+                person: who,
+                blocked,
+            } => {
+                if !auth::allowed(&person, Action::Moderate, &event) {
+                    return self.forbidden(sink, id, &person).await;
+                }
+                let engine = self.app.engine.clone();
+                self.queue(sink, pending, id, async move {
+                    engine.block(&event, who, blocked).await
+                })
+                .await
+            }
         }
+    }
+
+    /// A Q&A request: checks the role and the person's rate limit, then queues it.
+    #[allow(clippy::too_many_arguments)]
+    async fn qa(
+        &mut self,
+        sink: &mut Sink,
+        pending: &mut FuturesUnordered<Reply>,
+        id: Option<RequestId>,
+        person: Person,
+        action: Action,
+        limit: Option<PersonLimit>,
+        event: plenum_protocol::EventCode,
+        session: plenum_protocol::SessionId,
+        command: QaCommand,
+    ) -> Result<(), Ending> {
+        if !auth::allowed(&person, action, &event) {
+            return self.forbidden(sink, id, &person).await;
+        }
+        if let Some(limit) = limit
+            && !self.app.person_limits.take(&person.id, limit)
+        {
+            self.app.metrics.rate_limited.inc();
+            return self
+                .refuse(sink, id, ErrorCode::RateLimited, limit.refusal().into())
+                .await;
+        }
+        let engine = self.app.engine.clone();
+        self.queue(sink, pending, id, async move {
+            engine.qa(&event, &session, person, command).await
+        })
+        .await
     }
 
     async fn forbidden(
@@ -450,7 +680,7 @@ impl Connection {
         sink: &mut Sink,
         pending: &mut FuturesUnordered<Reply>,
         id: Option<RequestId>,
-        change: impl Future<Output = Result<Seq, EngineError>> + Send + 'static,
+        change: impl Future<Output = Result<Ack, EngineError>> + Send + 'static,
     ) -> Result<(), Ending> {
         if pending.len() >= MAX_PENDING_REQUESTS {
             self.app.metrics.rate_limited.inc();
@@ -466,7 +696,11 @@ impl Connection {
         pending.push(Box::pin(async move {
             match (change.await, id) {
                 // Without an id the client asked for no answer on success.
-                (Ok(seq), Some(id)) => Some(ServerMsg::Ok { id, seq: Some(seq) }),
+                (Ok(ack), Some(id)) => Some(ServerMsg::Ok {
+                    id,
+                    seq: Some(ack.seq),
+                    question: ack.question,
+                }),
                 (Ok(_), None) => None,
                 (Err(e), id) => {
                     let e = api_error(e);
@@ -511,6 +745,7 @@ impl Connection {
         };
         match self.app.auth.verify(token) {
             Ok(person) => {
+                self.viewer = Viewer::of(&person);
                 self.person = Some(person.clone());
                 self.send(
                     sink,
@@ -582,7 +817,8 @@ impl Connection {
                     .await;
             }
         };
-        // Follow first, then catch up: see the module docs.
+        // Follow first, then catch up: see the module docs. Until the catch-up is sent, the
+        // room's last sequence is "everything", so queued copies are dropped as duplicates.
         if !self.rooms.contains_key(&room_id) {
             let sub = Subscriber {
                 tx: self.tx.clone(),
@@ -592,11 +828,13 @@ impl Connection {
                 self.app.broker.open_room(&room_id);
             }
         }
+        self.rooms.insert(room_id.clone(), Seq::MAX);
         let (seq, mode, replayed) = match room.catch_up(since) {
             CatchUp::Snapshot { seq, state } => {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
                 }
+                let state = audience::state_for(&state, &self.viewer);
                 self.send(
                     sink,
                     &ServerMsg::Snapshot {
@@ -611,7 +849,8 @@ impl Connection {
             CatchUp::Replay { seq, frames } => {
                 self.app.metrics.resume_replayed.inc();
                 let n = frames.len() as u64;
-                for frame in frames {
+                for frames in frames {
+                    let frame = frames.for_viewer(&self.viewer).clone();
                     self.send_raw(sink, Message::Text(frame)).await?;
                 }
                 (seq, JoinMode::Replay, n)
@@ -638,6 +877,53 @@ impl Connection {
             },
         )
         .await
+    }
+}
+
+/// A per-person rate limit: counted across all of one person's connections and devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonLimit {
+    /// Asking and editing questions: 5 at once, then one every 12 seconds.
+    Ask,
+    /// Voting: 30 at once, then 5 a second.
+    Vote,
+}
+
+impl PersonLimit {
+    fn bucket(self) -> (f64, f64) {
+        match self {
+            PersonLimit::Ask => (5.0, 1.0 / 12.0),
+            PersonLimit::Vote => (30.0, 5.0),
+        }
+    }
+
+    fn refusal(self) -> &'static str {
+        match self {
+            PersonLimit::Ask => "you are asking too fast; wait a little",
+            PersonLimit::Vote => "you are voting too fast; wait a little",
+        }
+    }
+}
+
+/// Token buckets per person and limit. Entries are small (a few dozen bytes) and there is
+/// one per person who asked or voted, so they are kept for the server's life.
+#[derive(Default)]
+pub struct PersonLimits(dashmap::DashMap<(String, PersonLimit), Bucket>);
+
+impl PersonLimits {
+    /// Spends one token of `person`'s `limit`; false when there is none.
+    pub fn take(&self, person: &str, limit: PersonLimit) -> bool {
+        let (burst, rate) = limit.bucket();
+        let mut bucket = self
+            .0
+            .entry((person.to_owned(), limit))
+            .or_insert_with(|| Bucket {
+                tokens: burst,
+                rate,
+                burst,
+                at: Instant::now(),
+            });
+        bucket.take()
     }
 }
 
@@ -681,7 +967,8 @@ pub async fn presence_loop(app: App, every: Duration) {
             };
             let frame =
                 Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"));
-            app.hub.deliver(&Arc::new(room), None, &frame);
+            app.hub
+                .deliver(&Arc::new(room), None, &Arc::new(Frames::uniform(frame)));
         }
     }
 }

@@ -98,10 +98,10 @@ async fn an_oversized_frame_closes_the_connection() {
     let mut ws = server.attendee("BAD", "Mallory").await;
     let big = json!({"type": "announce", "event": "BAD", "text": "x".repeat(plenum_protocol::limits::MAX_CLIENT_FRAME_BYTES)}).to_string();
     let _ = ws.send_text(&big).await;
-    let ended = ws.until_closed().await.unwrap();
-    assert!(
-        matches!(ended, Ended::Closed(1009) | Ended::Dropped),
-        "{ended:?}"
+    // Closed with a code that says "do not send that again", not just dropped.
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::PROTOCOL_VIOLATION)
     );
 }
 

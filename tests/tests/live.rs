@@ -252,7 +252,7 @@ async fn a_client_too_far_behind_or_ahead_gets_a_fresh_snapshot() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_client_is_cut_and_the_others_are_unaffected() {
     let server = TestServer::start_with(TestConfig {
-        outbound_queue: Some(16),
+        outbound_queue: Some(64),
         ..Default::default()
     })
     .await;

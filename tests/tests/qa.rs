@@ -1,0 +1,655 @@
+//! Q&A through the protocol: who sees what, moderation, votes counted exactly once per person
+//! and published coalesced, refusals that change nothing, and votes that survive a restart.
+
+use plenum_protocol::{
+    ClientMsg, ErrorCode, EventCode, Moderate, Moderation, QaSettings, QuestionId, QuestionStatus,
+    RoomEvent, RoomId, RoomState, ServerMsg, SessionId,
+};
+use plenum_tests::*;
+use std::time::Duration;
+
+const EVENT: &str = "QANDA";
+
+fn ev() -> EventCode {
+    EventCode::parse(EVENT).unwrap()
+}
+
+fn s1() -> SessionId {
+    SessionId::parse("s1").unwrap()
+}
+
+fn room() -> RoomId {
+    RoomId::Session(ev(), s1())
+}
+
+async fn server_with_event() -> TestServer {
+    let server = TestServer::start().await;
+    create_small_event(&server.http(), &server.organiser_key, EVENT)
+        .await
+        .unwrap();
+    server
+}
+
+/// A connected person following the session, with their view of it.
+struct Member {
+    ws: Ws,
+    view: Mirror,
+    id: String,
+}
+
+impl Member {
+    async fn attendee(server: &TestServer, name: &str) -> Member {
+        let ws = server.attendee(EVENT, name).await;
+        Self::following(ws).await
+    }
+
+    async fn moderator(server: &TestServer) -> Member {
+        let invite = server
+            .http()
+            .send(
+                "POST",
+                &format!("/api/events/{EVENT}/invites"),
+                Some(&server.organiser_key),
+                Some(&serde_json::json!({"role": "moderator", "name": "Maria"})),
+            )
+            .await
+            .unwrap();
+        let a = server
+            .http()
+            .send(
+                "POST",
+                &format!("/api/events/{EVENT}/join"),
+                None,
+                Some(&serde_json::json!({"invite": invite.body["invite"]})),
+            )
+            .await
+            .unwrap();
+        let ws = Ws::connect(&server.ws_url(), a.body["token"].as_str().unwrap())
+            .await
+            .unwrap();
+        Self::following(ws).await
+    }
+
+    async fn following(mut ws: Ws) -> Member {
+        let id = match &ws.welcome {
+            Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mut view = Mirror::new(room());
+        ws.join(&room(), None, &mut view).await.unwrap();
+        Member { ws, view, id }
+    }
+
+    /// Sends a request and folds everything until its answer, which it returns.
+    async fn ask(&mut self, msg: ClientMsg) -> ServerMsg {
+        let id = self.ws.request(&msg).await.unwrap();
+        loop {
+            let m = self.ws.recv().await.unwrap();
+            self.view.take(&m).unwrap();
+            match &m {
+                ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
+                    return m;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Folds room traffic until the view is at `seq`.
+    async fn catch_up_to(&mut self, seq: u64) {
+        while self.view.seq < seq {
+            let m = self.ws.recv().await.unwrap();
+            self.view.take(&m).unwrap();
+        }
+    }
+
+    /// Folds room traffic until `ok` holds of the Q&A view.
+    async fn until(&mut self, ok: impl Fn(&plenum_protocol::QaState) -> bool) {
+        loop {
+            if ok(&qa(&self.view)) {
+                return;
+            }
+            let m = self.ws.recv().await.unwrap();
+            self.view.take(&m).unwrap();
+        }
+    }
+}
+
+fn qa(view: &Mirror) -> plenum_protocol::QaState {
+    match view.state.as_ref().unwrap() {
+        RoomState::Session(s) => s.qa.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn ask(text: &str, anonymous: bool) -> ClientMsg {
+    ClientMsg::Ask {
+        event: ev(),
+        session: s1(),
+        text: text.into(),
+        anonymous,
+    }
+}
+
+fn moderate(question: QuestionId, change: Moderate) -> ClientMsg {
+    ClientMsg::Moderate {
+        event: ev(),
+        session: s1(),
+        question,
+        change,
+    }
+}
+
+fn upvote(question: QuestionId, up: bool) -> ClientMsg {
+    ClientMsg::Upvote {
+        event: ev(),
+        session: s1(),
+        question,
+        up,
+    }
+}
+
+fn answered(msg: &ServerMsg) -> (u64, Option<QuestionId>) {
+    match msg {
+        ServerMsg::Ok { seq, question, .. } => (seq.unwrap(), *question),
+        other => panic!("refused: {other:?}"),
+    }
+}
+
+fn refused(msg: &ServerMsg) -> ErrorCode {
+    match msg {
+        ServerMsg::Error { code, .. } => *code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn open_questions_appear_for_everyone_without_anyones_id() {
+    let server = server_with_event().await;
+    let mut eva = Member::attendee(&server, "Eva").await;
+    let mut bo = Member::attendee(&server, "Bo").await;
+
+    let (seq, id) = answered(&eva.ask(ask("  How do we fund this?  ", false)).await);
+    let id = id.expect("the answer names the new question");
+    let (_, anon) = answered(&eva.ask(ask("And who decides?", true)).await);
+    let anon = anon.unwrap();
+    bo.catch_up_to(seq + 1).await;
+
+    let seen = qa(&bo.view);
+    let q = seen.questions.iter().find(|q| q.id == id).unwrap();
+    assert_eq!(q.text, "How do we fund this?");
+    assert_eq!(q.status, QuestionStatus::Live);
+    assert_eq!(q.asker.name.as_deref(), Some("Eva"));
+    assert_eq!(q.asker.id, None, "nobody else's id is shown");
+    let a = seen.questions.iter().find(|q| q.id == anon).unwrap();
+    assert_eq!(
+        (a.asker.id.as_deref(), a.asker.name.as_deref()),
+        (None, None)
+    );
+    // The asker recognises their own questions.
+    let mine = qa(&eva.view);
+    assert_eq!(
+        mine.questions
+            .iter()
+            .find(|q| q.id == anon)
+            .unwrap()
+            .asker
+            .id
+            .as_deref(),
+        Some(eva.id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_asker() {
+    let server = server_with_event().await;
+    let mut moderator = Member::moderator(&server).await;
+    let settings = QaSettings {
+        moderation: Moderation::Reviewed,
+        ..QaSettings::default()
+    };
+    answered(
+        &moderator
+            .ask(ClientMsg::SetQaSettings {
+                event: ev(),
+                session: s1(),
+                settings,
+            })
+            .await,
+    );
+    let mut eva = Member::attendee(&server, "Eva").await;
+    let mut bo = Member::attendee(&server, "Bo").await;
+
+    let (_, q1) = answered(&eva.ask(ask("First?", false)).await);
+    let (seq, q2) = answered(&eva.ask(ask("Second?", false)).await);
+    let (q1, q2) = (q1.unwrap(), q2.unwrap());
+    // Bo sees only that two questions wait; Eva sees hers; the moderator sees both.
+    bo.catch_up_to(seq).await;
+    assert!(qa(&bo.view).questions.is_empty());
+    assert_eq!(qa(&bo.view).counts.waiting, 2);
+    assert_eq!(qa(&eva.view).questions.len(), 2);
+    moderator.catch_up_to(seq).await;
+    let queue = qa(&moderator.view);
+    assert!(
+        queue
+            .questions
+            .iter()
+            .all(|q| q.status == QuestionStatus::Pending)
+    );
+    assert_eq!(
+        queue.questions[0].asker.id.as_deref(),
+        Some(eva.id.as_str()),
+        "moderators see who asked"
+    );
+
+    // An attendee cannot moderate, and trying changes nothing.
+    assert_eq!(
+        refused(&bo.ask(moderate(q1, Moderate::Approve)).await),
+        ErrorCode::Forbidden
+    );
+    let before = bo.view.seq;
+
+    answered(&moderator.ask(moderate(q1, Moderate::Approve)).await);
+    let (seq, _) = answered(
+        &moderator
+            .ask(moderate(
+                q2,
+                Moderate::Dismiss {
+                    reason: "Asked in the keynote already".into(),
+                },
+            ))
+            .await,
+    );
+    assert_eq!(seq, before + 2);
+    bo.catch_up_to(seq).await;
+    eva.catch_up_to(seq).await;
+    let public = qa(&bo.view);
+    assert_eq!(
+        public.questions.iter().map(|q| q.id).collect::<Vec<_>>(),
+        vec![q1]
+    );
+    assert_eq!((public.counts.waiting, public.counts.dismissed), (0, 1));
+    let own = qa(&eva.view);
+    let dismissed = own.questions.iter().find(|q| q.id == q2).unwrap();
+    assert_eq!(dismissed.status, QuestionStatus::Dismissed);
+    assert_eq!(
+        dismissed.dismissed_reason.as_deref(),
+        Some("Asked in the keynote already")
+    );
+
+    // A reconnecting attendee's snapshot is their own view too.
+    let token = server.http().join(EVENT, Some("Late")).await.unwrap();
+    let late = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+    assert_eq!(qa(&late.view), qa(&bo.view));
+    late.ws.close().await;
+
+    // Reply, highlight, answered list.
+    answered(
+        &moderator
+            .ask(moderate(
+                q1,
+                Moderate::Reply {
+                    text: "Yes, in May.".into(),
+                },
+            ))
+            .await,
+    );
+    let (seq, _) = answered(
+        &moderator
+            .ask(ClientMsg::Highlight {
+                event: ev(),
+                session: s1(),
+                question: Some(q1),
+            })
+            .await,
+    );
+    bo.catch_up_to(seq).await;
+    let public = qa(&bo.view);
+    assert_eq!(public.highlighted, Some(q1));
+    assert_eq!(public.questions[0].status, QuestionStatus::Answered);
+    assert_eq!(
+        public.questions[0].reply.as_ref().unwrap().text,
+        "Yes, in May."
+    );
+    // Only a published question goes on the big screen.
+    assert_eq!(
+        refused(
+            &moderator
+                .ask(ClientMsg::Highlight {
+                    event: ev(),
+                    session: s1(),
+                    question: Some(q2)
+                })
+                .await
+        ),
+        ErrorCode::Conflict
+    );
+}
+
+#[tokio::test]
+async fn askers_edit_and_withdraw_only_their_own_questions() {
+    let server = server_with_event().await;
+    let mut eva = Member::attendee(&server, "Eva").await;
+    let mut bo = Member::attendee(&server, "Bo").await;
+    let (_, q) = answered(&eva.ask(ask("Typo quesiton", false)).await);
+    let q = q.unwrap();
+    let edit = |text: &str| ClientMsg::EditQuestion {
+        event: ev(),
+        session: s1(),
+        question: q,
+        text: text.into(),
+    };
+    assert_eq!(
+        refused(&bo.ask(edit("Hijacked")).await),
+        ErrorCode::Forbidden
+    );
+    answered(&eva.ask(edit("Typo question")).await);
+    // Once someone votes for it, its text is fixed.
+    answered(&bo.ask(upvote(q, true)).await);
+    eva.until(|qa| qa.get(q).is_some_and(|x| x.votes == 1))
+        .await;
+    assert_eq!(
+        refused(&eva.ask(edit("Something else")).await),
+        ErrorCode::Conflict
+    );
+    let withdraw = ClientMsg::WithdrawQuestion {
+        event: ev(),
+        session: s1(),
+        question: q,
+    };
+    assert_eq!(
+        refused(&bo.ask(withdraw.clone()).await),
+        ErrorCode::Forbidden
+    );
+    let (seq, _) = answered(&eva.ask(withdraw).await);
+    bo.catch_up_to(seq).await;
+    assert!(qa(&bo.view).get(q).is_none());
+    assert_eq!(
+        qa(&eva.view).get(q),
+        None,
+        "a withdrawn question leaves every view"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_coalesced() {
+    const PEOPLE: usize = 2000;
+    let server = server_with_event().await;
+    let mut observer = Member::attendee(&server, "Observer").await;
+    let (_, a) = answered(&observer.ask(ask("Question A", false)).await);
+    let (_, b) = answered(&observer.ask(ask("Question B", false)).await);
+    let (a, b) = (a.unwrap(), b.unwrap());
+
+    // Everyone votes A; every second person votes B; every tenth of those takes it back.
+    let mut voters = Vec::new();
+    for i in 0..PEOPLE {
+        let url = server.ws_url();
+        let http = server.http();
+        voters.push(tokio::spawn(async move {
+            let token = http.join(EVENT, Some(&format!("P{i}"))).await.unwrap();
+            let mut ws = Ws::connect(&url, &token).await.unwrap();
+            let mut wants = vec![upvote(a, true)];
+            if i % 2 == 0 {
+                wants.push(upvote(b, true));
+                if i % 20 == 0 {
+                    wants.push(upvote(b, false));
+                }
+            }
+            // The same person on a second device votes A again: still one vote.
+            if i % 100 == 0 {
+                let mut second = Ws::connect(&url, &token).await.unwrap();
+                let id = second.request(&upvote(a, true)).await.unwrap();
+                assert!(matches!(
+                    second.reply(id).await.unwrap(),
+                    ServerMsg::Ok { .. }
+                ));
+            }
+            for msg in wants {
+                let id = ws.request(&msg).await.unwrap();
+                let reply = ws.reply(id).await.unwrap();
+                assert!(matches!(reply, ServerMsg::Ok { .. }), "{reply:?}");
+            }
+            ws
+        }));
+    }
+    let mut connections = Vec::new();
+    for v in voters {
+        connections.push(v.await.unwrap());
+    }
+    let want_b = (PEOPLE / 2 - PEOPLE / 20) as u64;
+    let mut tally_events = 0;
+    loop {
+        let s = qa(&observer.view);
+        if s.get(a).unwrap().votes == PEOPLE as u64 && s.get(b).unwrap().votes == want_b {
+            break;
+        }
+        let m = tokio::time::timeout(Duration::from_secs(20), observer.ws.recv())
+            .await
+            .expect("tallies arrive")
+            .unwrap();
+        if matches!(
+            &m,
+            ServerMsg::Event {
+                event: RoomEvent::Votes { .. },
+                ..
+            }
+        ) {
+            tally_events += 1;
+        }
+        observer.view.take(&m).unwrap();
+    }
+    // Thousands of votes, a handful of broadcasts (at most four a second).
+    assert!(
+        tally_events < 100,
+        "{tally_events} tally events for {} votes",
+        PEOPLE + PEOPLE / 2
+    );
+    // And the counts stay exact: no later event changes them.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let fresh = Member::attendee(&server, "Fresh").await;
+    assert_eq!(qa(&fresh.view).get(a).unwrap().votes, PEOPLE as u64);
+    assert_eq!(qa(&fresh.view).get(b).unwrap().votes, want_b);
+    drop(connections);
+}
+
+#[tokio::test]
+async fn merging_combines_votes_and_counts_nobody_twice() {
+    let server = server_with_event().await;
+    let mut moderator = Member::moderator(&server).await;
+    let mut people = Vec::new();
+    for name in ["A", "B", "C", "D"] {
+        people.push(Member::attendee(&server, name).await);
+    }
+    let (_, original) = answered(&people[0].ask(ask("Original", false)).await);
+    let (_, duplicate) = answered(&people[1].ask(ask("Duplicate", false)).await);
+    let (original, duplicate) = (original.unwrap(), duplicate.unwrap());
+    // A and B vote the original; B, C and D vote the duplicate. B must count once.
+    for (who, q) in [
+        (0, original),
+        (1, original),
+        (1, duplicate),
+        (2, duplicate),
+        (3, duplicate),
+    ] {
+        answered(&people[who].ask(upvote(q, true)).await);
+    }
+    moderator
+        .until(|qa| {
+            qa.get(original).is_some_and(|q| q.votes == 2)
+                && qa.get(duplicate).is_some_and(|q| q.votes == 3)
+        })
+        .await;
+    answered(
+        &moderator
+            .ask(moderate(duplicate, Moderate::Merge { into: original }))
+            .await,
+    );
+    moderator
+        .until(|qa| qa.get(original).is_some_and(|q| q.votes == 4))
+        .await;
+    let s = qa(&moderator.view);
+    assert_eq!(s.get(original).unwrap().merged, vec![duplicate]);
+    assert_eq!(s.get(duplicate).unwrap().status, QuestionStatus::Merged);
+    people[3]
+        .until(|qa| qa.get(duplicate).is_none() && qa.get(original).is_some_and(|q| q.votes == 4))
+        .await;
+    // Votes for the merged question are refused; voting the original again changes nothing.
+    assert_eq!(
+        refused(&people[2].ask(upvote(duplicate, true)).await),
+        ErrorCode::Conflict
+    );
+    answered(&people[2].ask(upvote(original, true)).await);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let fresh = Member::attendee(&server, "Fresh").await;
+    assert_eq!(qa(&fresh.view).get(original).unwrap().votes, 4);
+}
+
+#[tokio::test]
+async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
+    let server = server_with_event().await;
+    let mut moderator = Member::moderator(&server).await;
+    let mut troll = Member::attendee(&server, "Troll").await;
+    let (_, q) = answered(&troll.ask(ask("Spam", false)).await);
+    let q = q.unwrap();
+    let troll_id = troll.id.clone();
+
+    // Every moderator action, tried by an attendee, is refused and changes nothing.
+    let before = troll.view.seq;
+    for msg in [
+        moderate(q, Moderate::Dismiss { reason: "x".into() }),
+        moderate(q, Moderate::Archive),
+        ClientMsg::Highlight {
+            event: ev(),
+            session: s1(),
+            question: Some(q),
+        },
+        ClientMsg::SetQaSettings {
+            event: ev(),
+            session: s1(),
+            settings: QaSettings::default(),
+        },
+        ClientMsg::Block {
+            event: ev(),
+            person: "someone".into(),
+            blocked: true,
+        },
+    ] {
+        assert_eq!(refused(&troll.ask(msg).await), ErrorCode::Forbidden);
+    }
+    assert_eq!(troll.view.seq, before);
+
+    answered(
+        &moderator
+            .ask(ClientMsg::Block {
+                event: ev(),
+                person: troll_id.clone(),
+                blocked: true,
+            })
+            .await,
+    );
+    assert_eq!(
+        refused(&troll.ask(ask("More spam", false)).await),
+        ErrorCode::Forbidden
+    );
+    answered(
+        &moderator
+            .ask(ClientMsg::Block {
+                event: ev(),
+                person: troll_id,
+                blocked: false,
+            })
+            .await,
+    );
+    answered(&troll.ask(ask("Sorry", false)).await);
+    // Oversized and empty questions are refused with a typed error.
+    assert_eq!(
+        refused(&troll.ask(ask(&"x".repeat(501), false)).await),
+        ErrorCode::TooLarge
+    );
+    assert_eq!(
+        refused(&troll.ask(ask("   ", false)).await),
+        ErrorCode::BadRequest
+    );
+}
+
+#[tokio::test]
+async fn asking_is_rate_limited_per_person_across_connections() {
+    let server = server_with_event().await;
+    let token = server.http().join(EVENT, Some("Eager")).await.unwrap();
+    let mut one = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+    let mut two = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+    let mut outcomes = Vec::new();
+    for i in 0..4 {
+        outcomes.push(one.ask(ask(&format!("Q{i}"), false)).await);
+        outcomes.push(two.ask(ask(&format!("R{i}"), false)).await);
+    }
+    let ok = outcomes
+        .iter()
+        .filter(|m| matches!(m, ServerMsg::Ok { .. }))
+        .count();
+    assert_eq!(ok, 5, "five at once, across both connections: {outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .skip(5)
+            .all(|m| refused(m) == ErrorCode::RateLimited)
+    );
+}
+
+#[tokio::test]
+async fn votes_and_blocks_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || TestConfig {
+        data_dir: Some(dir.path().into()),
+        ..Default::default()
+    };
+    let mut server = TestServer::start_with(config()).await;
+    create_small_event(&server.http(), &server.organiser_key, EVENT)
+        .await
+        .unwrap();
+    let eva_token = server.http().join(EVENT, Some("Eva")).await.unwrap();
+    let mut eva = Member::following(Ws::connect(&server.ws_url(), &eva_token).await.unwrap()).await;
+    let (_, q) = answered(&eva.ask(ask("Kept?", false)).await);
+    let q = q.unwrap();
+    let mut tokens = Vec::new();
+    for i in 0..5 {
+        let token = server
+            .http()
+            .join(EVENT, Some(&format!("V{i}")))
+            .await
+            .unwrap();
+        let mut m = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+        answered(&m.ask(upvote(q, true)).await);
+        tokens.push(token);
+    }
+    let mut organiser = Member::following(server.organiser().await).await;
+    answered(
+        &organiser
+            .ask(ClientMsg::Block {
+                event: ev(),
+                person: eva.id.clone(),
+                blocked: true,
+            })
+            .await,
+    );
+    // Stopping publishes the last tallies.
+    server.stop().await;
+
+    let server = TestServer::start_with(config()).await;
+    let fresh = Member::attendee(&server, "Fresh").await;
+    assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
+    // The same people voting again after the restart still count once each.
+    for token in &tokens {
+        let mut m = Member::following(Ws::connect(&server.ws_url(), token).await.unwrap()).await;
+        answered(&m.ask(upvote(q, true)).await);
+    }
+    // And the block holds.
+    let mut eva = Member::following(Ws::connect(&server.ws_url(), &eva_token).await.unwrap()).await;
+    assert_eq!(
+        refused(&eva.ask(ask("Still here?", false)).await),
+        ErrorCode::Forbidden
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let fresh = Member::attendee(&server, "Fresh again").await;
+    assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
+}

@@ -9,6 +9,7 @@
 //! - [`room`]     — live room state and the events whose fold produces it.
 //! - [`agenda`]   — the event and its agenda, as imported by organisers and read by clients.
 //! - [`qa`]       — questions, their moderation and votes.
+//! - [`poll`]     — polls of every kind, ballots and results.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -20,6 +21,7 @@ pub mod agenda;
 pub mod api;
 pub mod errors;
 pub mod ids;
+pub mod poll;
 pub mod qa;
 pub mod room;
 pub mod ws;
@@ -28,6 +30,7 @@ pub use agenda::*;
 pub use api::*;
 pub use errors::*;
 pub use ids::*;
+pub use poll::*;
 pub use qa::*;
 pub use room::*;
 pub use ws::*;
@@ -61,6 +64,16 @@ pub mod limits {
     pub const MAX_REPLY_CHARS: usize = 1000;
     /// Most questions one session takes.
     pub const MAX_QUESTIONS_PER_SESSION: u64 = 5000;
+    /// Most options in a choice or ranking poll.
+    pub const MAX_POLL_OPTIONS: usize = 20;
+    /// Longest poll option or word-cloud entry, in characters.
+    pub const MAX_OPTION_CHARS: usize = 120;
+    /// Longest word-cloud entry, in characters.
+    pub const MAX_WORD_CHARS: usize = 40;
+    /// Most polls in one session.
+    pub const MAX_POLLS_PER_SESSION: usize = 200;
+    /// Longest poll timer, in seconds.
+    pub const MAX_POLL_SECONDS: u32 = 3600;
     /// Most rooms one connection may join at once.
     pub const MAX_ROOMS_PER_CONNECTION: usize = 32;
 }

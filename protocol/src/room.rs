@@ -7,6 +7,7 @@
 use crate::{
     ids::RoomId,
     limits,
+    poll::{Poll, PollId, PollResults},
     qa::{QaCounts, QaSettings, QaState, Question, QuestionId, VoteTally},
 };
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,15 @@ pub struct SessionState {
     pub stage: StageState,
     #[serde(default)]
     pub qa: QaState,
+    /// The polls this viewer may see, by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub polls: Vec<Poll>,
+}
+
+impl SessionState {
+    pub fn poll(&self, id: PollId) -> Option<&Poll> {
+        self.polls.iter().find(|p| p.id == id)
+    }
 }
 
 /// The state of an event room.
@@ -137,6 +147,21 @@ pub enum RoomEvent {
     },
     /// The session's Q&A settings changed.
     QaSettingsChanged { settings: QaSettings },
+    /// A poll was created or changed (opened, closed, revealed): add or replace it in your view.
+    Poll { poll: Poll },
+    /// A poll left your view (a deleted draft).
+    PollHidden { id: PollId },
+    /// New results of a poll. Coalesced while it is open; exact when it closes.
+    PollResults {
+        id: PollId,
+        ballots: u64,
+        /// Absent when you may not see the results (yet).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        results: Option<PollResults>,
+        /// Whether the audience does not see these results (speakers and moderators do).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        hidden: bool,
+    },
 }
 
 /// An event that does not belong to the kind of room it was applied to.
@@ -197,6 +222,38 @@ impl RoomState {
             }
             (RoomState::Session(s), RoomEvent::QaSettingsChanged { settings }) => {
                 s.qa.settings = settings.clone();
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::Poll { poll }) => {
+                match s.polls.iter_mut().find(|p| p.id == poll.id) {
+                    // Your own answer stays: events never carry it.
+                    Some(p) => {
+                        let mine = p.mine.take();
+                        *p = poll.clone();
+                        p.mine = mine;
+                    }
+                    None => s.polls.push(poll.clone()),
+                }
+                s.polls.sort_by_key(|p| p.id);
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::PollHidden { id }) => {
+                s.polls.retain(|p| p.id != *id);
+                Ok(())
+            }
+            (
+                RoomState::Session(s),
+                RoomEvent::PollResults {
+                    id,
+                    ballots,
+                    results,
+                    ..
+                },
+            ) => {
+                if let Some(p) = s.polls.iter_mut().find(|p| p.id == *id) {
+                    p.ballots = *ballots;
+                    p.results = results.clone();
+                }
                 Ok(())
             }
             _ => Err(WrongRoom),

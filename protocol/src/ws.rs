@@ -9,6 +9,7 @@ use crate::{
     api::{Person, StageUpdate},
     errors::ErrorCode,
     ids::{EventCode, RequestId, RoomId, Seq, SessionId},
+    poll::{Answer, PollDraft, PollId},
     qa::{Moderate, QaSettings, QuestionId},
     room::{RoomEvent, RoomState},
 };
@@ -100,12 +101,50 @@ pub enum ClientMsg {
         session: SessionId,
         settings: QaSettings,
     },
+    /// Create a draft poll (speakers, moderators, organisers). The answer's `poll` is its id.
+    CreatePoll {
+        event: EventCode,
+        session: SessionId,
+        poll: PollDraft,
+    },
+    /// Open, close or reveal a poll, or delete a draft (speakers, moderators, organisers).
+    RunPoll {
+        event: EventCode,
+        session: SessionId,
+        poll: PollId,
+        step: PollStep,
+    },
+    /// Answer an open poll, or change your answer. One ballot per person.
+    Vote {
+        event: EventCode,
+        session: SessionId,
+        poll: PollId,
+        answer: Answer,
+    },
+    /// Approve (or hide again) an answer of a moderated open-text poll (moderators).
+    ApproveText {
+        event: EventCode,
+        session: SessionId,
+        poll: PollId,
+        answer: String,
+        approved: bool,
+    },
     /// Stop (or allow again) a person asking questions anywhere at the event (moderators).
     Block {
         event: EventCode,
         person: String,
         blocked: bool,
     },
+}
+
+/// A step in a poll's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollStep {
+    Open,
+    Close,
+    Reveal,
+    Delete,
 }
 
 /// How a join was served.
@@ -163,6 +202,9 @@ pub enum ServerMsg {
         /// The new question's id, in the answer to `ask`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         question: Option<QuestionId>,
+        /// The new poll's id, in the answer to `create_poll`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        poll: Option<PollId>,
     },
     /// A request was refused. Nothing was changed.
     Error {

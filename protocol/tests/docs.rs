@@ -117,6 +117,10 @@ const ALL_CLIENT: &[&str] = &[
     "highlight",
     "set_qa_settings",
     "block",
+    "create_poll",
+    "run_poll",
+    "vote",
+    "approve_text",
 ];
 const ALL_EVENTS: &[&str] = &[
     "stage_changed",
@@ -127,6 +131,9 @@ const ALL_EVENTS: &[&str] = &[
     "votes",
     "highlighted",
     "qa_settings_changed",
+    "poll",
+    "poll_hidden",
+    "poll_results",
 ];
 
 fn event_name(e: &RoomEvent) -> &'static str {
@@ -139,6 +146,9 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Votes { .. } => "votes",
         RoomEvent::Highlighted { .. } => "highlighted",
         RoomEvent::QaSettingsChanged { .. } => "qa_settings_changed",
+        RoomEvent::Poll { .. } => "poll",
+        RoomEvent::PollHidden { .. } => "poll_hidden",
+        RoomEvent::PollResults { .. } => "poll_results",
     }
 }
 const ALL_SERVER: &[&str] = &[
@@ -161,6 +171,10 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::Highlight { .. } => "highlight",
         ClientMsg::SetQaSettings { .. } => "set_qa_settings",
         ClientMsg::Block { .. } => "block",
+        ClientMsg::CreatePoll { .. } => "create_poll",
+        ClientMsg::RunPoll { .. } => "run_poll",
+        ClientMsg::Vote { .. } => "vote",
+        ClientMsg::ApproveText { .. } => "approve_text",
     }
 }
 

@@ -183,6 +183,25 @@ fn every_server_message_round_trips() {
                 dismissed: 2,
             },
         },
+        RoomEvent::Poll { poll: every_poll() },
+        RoomEvent::PollHidden { id: 3 },
+        RoomEvent::PollResults {
+            id: 3,
+            ballots: 0,
+            results: None,
+            hidden: true,
+        },
+        RoomEvent::PollResults {
+            id: 3,
+            ballots: 2,
+            results: Some(PollResults::Words {
+                words: vec![WordCount {
+                    word: "ai".into(),
+                    count: 2,
+                }],
+            }),
+            hidden: false,
+        },
         RoomEvent::QuestionHidden {
             id: 2,
             counts: QaCounts::default(),
@@ -209,6 +228,7 @@ fn every_server_message_round_trips() {
             state: RoomState::Session(SessionState {
                 stage,
                 qa: QaState::default(),
+                polls: vec![every_poll()],
             }),
         },
         ServerMsg::Snapshot {
@@ -238,11 +258,13 @@ fn every_server_message_round_trips() {
             id: 4,
             seq: Some(9),
             question: Some(2),
+            poll: None,
         },
         ServerMsg::Ok {
             id: 4,
             seq: None,
             question: None,
+            poll: Some(3),
         },
         ServerMsg::Pong { t: Some(2.0) },
     ];
@@ -363,4 +385,114 @@ fn versions_are_negotiated() {
         CloseAction::for_code(close::UNSUPPORTED_PROTOCOL),
         CloseAction::GiveUp
     );
+}
+
+fn every_poll() -> Poll {
+    Poll {
+        id: 3,
+        question: "Hur mår du?".into(),
+        kind: PollKind::Ranking {
+            options: vec!["a".into(), "b".into()],
+        },
+        status: PollStatus::Open,
+        visibility: ResultsVisibility::OnReveal,
+        revealed: true,
+        duration_s: Some(60),
+        closes_at_ms: Some(5),
+        ballots: 1,
+        results: Some(PollResults::Ranking { scores: vec![1, 0] }),
+        mine: Some(Answer::Ranking { order: vec![0, 1] }),
+    }
+}
+
+#[test]
+fn poll_messages_round_trip() {
+    for kind in [
+        PollKind::Single {
+            options: vec!["a".into(), "b".into()],
+        },
+        PollKind::Multiple {
+            options: vec!["a".into(), "b".into()],
+            max: 2,
+        },
+        PollKind::Rating { scale: 5 },
+        PollKind::WordCloud,
+        PollKind::OpenText { moderated: true },
+        PollKind::Ranking {
+            options: vec!["a".into(), "b".into()],
+        },
+    ] {
+        let draft = PollDraft {
+            question: "Q".into(),
+            kind,
+            visibility: ResultsVisibility::Never,
+            duration_s: None,
+        };
+        round_trip(ClientFrame {
+            id: Some(1),
+            msg: ClientMsg::CreatePoll {
+                event: ecc(),
+                session: opening(),
+                poll: draft,
+            },
+        });
+    }
+    for step in [
+        PollStep::Open,
+        PollStep::Close,
+        PollStep::Reveal,
+        PollStep::Delete,
+    ] {
+        round_trip(ClientMsg::RunPoll {
+            event: ecc(),
+            session: opening(),
+            poll: 1,
+            step,
+        });
+    }
+    for answer in [
+        Answer::Single { option: 1 },
+        Answer::Multiple {
+            options: vec![0, 1],
+        },
+        Answer::Rating { value: 3 },
+        Answer::Words {
+            words: vec!["grön".into()],
+        },
+        Answer::Text { text: "Bra".into() },
+        Answer::Ranking { order: vec![1, 0] },
+    ] {
+        round_trip(ClientMsg::Vote {
+            event: ecc(),
+            session: opening(),
+            poll: 1,
+            answer,
+        });
+    }
+    round_trip(ClientMsg::ApproveText {
+        event: ecc(),
+        session: opening(),
+        poll: 1,
+        answer: "x".into(),
+        approved: false,
+    });
+    for results in [
+        PollResults::Choices { counts: vec![1, 2] },
+        PollResults::Rating { counts: vec![0, 1] },
+        PollResults::Texts {
+            answers: vec![TextAnswer {
+                id: "i".into(),
+                text: "t".into(),
+                approved: true,
+            }],
+        },
+    ] {
+        round_trip(RoomEvent::PollResults {
+            id: 1,
+            ballots: 3,
+            results: Some(results),
+            hidden: false,
+        });
+    }
+    assert_eq!(normalise_word("  Green \t  DEAL "), "green deal");
 }

@@ -8,7 +8,11 @@
 //! differently: at most three times (staff, public, the asker), whatever the room's size.
 
 use crate::hub::Frame;
-use plenum_protocol::{Person, Question, QuestionStatus, Role, RoomEvent, RoomState};
+use plenum_protocol::{
+    Answer, Person, Poll, PollId, PollResults, PollStatus, Question, QuestionStatus, Role,
+    RoomEvent, RoomState,
+};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The view a connection gets.
@@ -60,9 +64,56 @@ pub fn question_for(q: &Question, viewer: &Viewer) -> Option<Question> {
     Some(q)
 }
 
+/// Results as the audience sees them: moderated open-text answers only once approved.
+fn public_results(results: &PollResults) -> PollResults {
+    match results {
+        PollResults::Texts { answers } => PollResults::Texts {
+            answers: answers.iter().filter(|a| a.approved).cloned().collect(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// `poll` as an attendee sees it, or `None` for a draft.
+pub fn poll_for_audience(poll: &Poll) -> Option<Poll> {
+    if poll.status == PollStatus::Draft {
+        return None;
+    }
+    let mut poll = poll.clone();
+    poll.results = if poll.results_public() {
+        poll.results.as_ref().map(public_results)
+    } else {
+        None
+    };
+    poll.mine = None;
+    Some(poll)
+}
+
 /// `event` as `viewer` sees it.
 pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
+    if *viewer == Viewer::Staff {
+        return event.clone();
+    }
     match event {
+        RoomEvent::Poll { poll } => match poll_for_audience(poll) {
+            Some(poll) => RoomEvent::Poll { poll },
+            None => RoomEvent::PollHidden { id: poll.id },
+        },
+        RoomEvent::PollResults {
+            id,
+            ballots,
+            results,
+            hidden,
+        } => RoomEvent::PollResults {
+            id: *id,
+            ballots: *ballots,
+            results: if *hidden {
+                None
+            } else {
+                results.as_ref().map(public_results)
+            },
+            hidden: *hidden,
+        },
         RoomEvent::Question { question, counts } => match question_for(question, viewer) {
             Some(question) => RoomEvent::Question {
                 question,
@@ -77,20 +128,24 @@ pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
     }
 }
 
-/// A room's state as `viewer` sees it.
-pub fn state_for(state: &RoomState, viewer: &Viewer) -> RoomState {
-    match (state, viewer) {
-        (_, Viewer::Staff) | (RoomState::Event(_), _) => state.clone(),
-        (RoomState::Session(s), _) => {
-            let mut s = s.clone();
-            s.qa.questions =
-                s.qa.questions
-                    .iter()
-                    .filter_map(|q| question_for(q, viewer))
-                    .collect();
-            RoomState::Session(s)
-        }
+/// A room's state as `viewer` sees it, with their own poll answers (`mine`).
+pub fn state_for(state: &RoomState, viewer: &Viewer, mine: &HashMap<PollId, Answer>) -> RoomState {
+    let RoomState::Session(s) = state else {
+        return state.clone();
+    };
+    let mut s = s.clone();
+    if *viewer != Viewer::Staff {
+        s.qa.questions =
+            s.qa.questions
+                .iter()
+                .filter_map(|q| question_for(q, viewer))
+                .collect();
+        s.polls = s.polls.iter().filter_map(poll_for_audience).collect();
     }
+    for poll in &mut s.polls {
+        poll.mine = mine.get(&poll.id).cloned();
+    }
+    RoomState::Session(s)
 }
 
 /// The person who sees `event` differently from the public, besides staff.

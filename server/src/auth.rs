@@ -51,8 +51,10 @@ pub enum Action {
     SetStage,
     /// Follow an event's rooms; ask and vote.
     Follow,
-    /// Run a session's Q&A: approve, dismiss, merge, highlight, block.
+    /// Run a session's Q&A: approve, dismiss, merge, highlight, block; approve poll texts.
     Moderate,
+    /// Create, open, close and reveal polls.
+    RunPolls,
 }
 
 /// Whether `person` may do `action` at `event`.
@@ -65,7 +67,9 @@ pub fn allowed(person: &Person, action: Action, event: &EventCode) -> bool {
     }
     match action {
         Action::Follow => true,
-        Action::SetStage => matches!(person.role, Role::Moderator | Role::Speaker),
+        Action::SetStage | Action::RunPolls => {
+            matches!(person.role, Role::Moderator | Role::Speaker)
+        }
         Action::Moderate => person.role == Role::Moderator,
         Action::CreateEvent | Action::ManageEvent | Action::Announce => false,
     }
@@ -377,6 +381,7 @@ mod tests {
             Action::Announce,
             Action::SetStage,
             Action::Moderate,
+            Action::RunPolls,
         ] {
             assert!(!allowed(&p, action, &ecc), "{action:?}");
         }

@@ -28,13 +28,14 @@ use crate::{
     broker::Broker,
     hub::Frame,
     metrics::Metrics,
+    polls::{self, ApprovalChange, BallotChange, PollCommand},
     qa::{self, QaCommand, VoteChange},
     store::{Batch, LogEntry, Record, RecordKind, Store, StoreError},
 };
 use dashmap::DashMap;
 use plenum_protocol::{
-    Agenda, Announcement, EventCode, EventInfo, OnStage, Person, QuestionId, RoomEvent, RoomId,
-    RoomState, Seq, ServerMsg, StageUpdate, VoteTally,
+    Agenda, Announcement, Answer, EventCode, EventInfo, OnStage, Person, PollId, PollStatus,
+    QuestionId, RoomEvent, RoomId, RoomState, Seq, ServerMsg, StageUpdate, VoteTally,
 };
 use std::{
     collections::{BTreeSet, HashMap, HashSet, VecDeque},
@@ -104,8 +105,20 @@ pub enum Command {
     Qa { actor: Person, command: QaCommand },
     /// Blocks (or unblocks) a person from asking at an event.
     Block { person: String, blocked: bool },
-    /// Publishes the current tallies of these questions (the sequencer's own, coalesced).
-    PublishTallies(BTreeSet<QuestionId>),
+    /// A poll request in a session, by `person` (a person id).
+    Poll {
+        person: String,
+        command: PollCommand,
+    },
+    /// Publishes current tallies and poll results (the sequencer's own, coalesced).
+    PublishTallies(Untallied),
+}
+
+/// What changed in a room since its tallies and results were last published.
+#[derive(Debug, Clone, Default)]
+pub struct Untallied {
+    questions: BTreeSet<QuestionId>,
+    polls: BTreeSet<PollId>,
 }
 
 /// What a committed command answers.
@@ -115,6 +128,8 @@ pub struct Ack {
     pub seq: Seq,
     /// A new question's id.
     pub question: Option<QuestionId>,
+    /// A new poll's id.
+    pub poll: Option<PollId>,
 }
 
 /// A room's private records, as committed.
@@ -124,6 +139,10 @@ struct Records {
     upvotes: HashMap<QuestionId, HashSet<Arc<str>>>,
     /// Who may not ask (event rooms).
     blocked: HashSet<String>,
+    /// Each poll's ballots, by person.
+    ballots: HashMap<PollId, HashMap<Arc<str>, Answer>>,
+    /// Each moderated open-text poll's approved answer ids.
+    approved: HashMap<PollId, HashSet<String>>,
 }
 
 impl Records {
@@ -141,9 +160,48 @@ impl Records {
                 RecordKind::Block => {
                     r.blocked.insert(record.key);
                 }
+                RecordKind::Ballot => {
+                    let answer = record
+                        .value
+                        .as_deref()
+                        .and_then(|v| serde_json::from_str(v).ok());
+                    if let (Some((poll, person)), Some(answer)) =
+                        (record.key.split_once(':'), answer)
+                        && let Ok(poll) = poll.parse()
+                    {
+                        r.ballots
+                            .entry(poll)
+                            .or_default()
+                            .insert(Arc::from(person), answer);
+                    }
+                }
+                RecordKind::Approved => {
+                    if let Some((poll, id)) = record.key.split_once(':')
+                        && let Ok(poll) = poll.parse()
+                    {
+                        r.approved.entry(poll).or_default().insert(id.to_owned());
+                    }
+                }
             }
         }
         r
+    }
+
+    fn apply_ballot(&mut self, b: &BallotChange) {
+        let ballots = self.ballots.entry(b.poll).or_default();
+        match &b.answer {
+            Some(a) => ballots.insert(b.person.clone(), a.clone()),
+            None => ballots.remove(&b.person),
+        };
+    }
+
+    fn apply_approval(&mut self, a: &ApprovalChange) {
+        let approved = self.approved.entry(a.poll).or_default();
+        if a.approved {
+            approved.insert(a.answer.clone());
+        } else {
+            approved.remove(&a.answer);
+        }
     }
 
     fn apply_vote(&mut self, v: &VoteChange) {
@@ -260,6 +318,54 @@ impl Room {
     fn is_blocked(&self, person: &str) -> bool {
         self.inner.lock().unwrap().records.blocked.contains(person)
     }
+
+    /// A poll's ballots and approved answers, as committed.
+    fn ballots(&self, poll: PollId) -> (HashMap<Arc<str>, Answer>, HashSet<String>) {
+        let inner = self.inner.lock().unwrap();
+        (
+            inner
+                .records
+                .ballots
+                .get(&poll)
+                .cloned()
+                .unwrap_or_default(),
+            inner
+                .records
+                .approved
+                .get(&poll)
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+
+    /// `person`'s answers to this room's polls.
+    pub fn answers_of(&self, person: &str) -> HashMap<PollId, Answer> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .records
+            .ballots
+            .iter()
+            .filter_map(|(poll, ballots)| Some((*poll, ballots.get(person)?.clone())))
+            .collect()
+    }
+
+    /// Open polls with a timer: (closes at, poll).
+    fn timers(&self) -> Vec<(i64, PollId)> {
+        inner_timers(&self.inner.lock().unwrap().state)
+    }
+}
+
+/// Open polls with a timer in `state`: (closes at, poll).
+fn inner_timers(state: &RoomState) -> Vec<(i64, PollId)> {
+    match state {
+        RoomState::Session(s) => s
+            .polls
+            .iter()
+            .filter(|p| p.status == PollStatus::Open)
+            .filter_map(|p| Some((p.closes_at_ms?, p.id)))
+            .collect(),
+        RoomState::Event(_) => Vec::new(),
+    }
 }
 
 /// Records `info` as the event's next agenda version in this batch, and the event telling clients.
@@ -354,6 +460,7 @@ impl Engine {
             metrics,
             shared: shared.clone(),
             untallied: HashMap::new(),
+            timers: BTreeSet::new(),
         };
         let handle = thread::Builder::new()
             .name("plenum-sequencer".into())
@@ -463,6 +570,19 @@ impl Engine {
         self.submit(&room, Command::Qa { actor, command }).await
     }
 
+    /// A poll request in a session.
+    pub async fn poll(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        person: String,
+        command: PollCommand,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Session(event.clone(), session.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::Poll { person, command }).await
+    }
+
     /// Blocks (or unblocks) a person from asking anywhere at the event.
     pub async fn block(
         &self,
@@ -545,8 +665,10 @@ struct Sequencer {
     broker: Arc<dyn Broker>,
     metrics: Arc<Metrics>,
     shared: Arc<Shared>,
-    /// Rooms whose vote records changed since their tallies were last published.
-    untallied: HashMap<RoomId, (Arc<Room>, BTreeSet<QuestionId>)>,
+    /// Rooms whose records changed since their tallies and results were last published.
+    untallied: HashMap<RoomId, (Arc<Room>, Untallied)>,
+    /// Poll timers: when, which room, which poll. A timer whose poll closed early is ignored.
+    timers: BTreeSet<(i64, RoomId, PollId)>,
 }
 
 /// A command decided within the current batch, waiting for the commit.
@@ -566,6 +688,10 @@ struct Pending {
     votes: Vec<VoteChange>,
     /// Block changes of this batch, in order.
     blocks: Vec<(String, bool)>,
+    ballots: Vec<BallotChange>,
+    approvals: Vec<ApprovalChange>,
+    /// Questions and polls whose tallies or results this batch changed.
+    untallied: Untallied,
 }
 
 impl Pending {
@@ -577,7 +703,28 @@ impl Pending {
             state,
             votes: Vec::new(),
             blocks: Vec::new(),
+            ballots: Vec::new(),
+            approvals: Vec::new(),
+            untallied: Untallied::default(),
         }
+    }
+
+    fn ballots(&self, poll: PollId) -> (HashMap<Arc<str>, Answer>, HashSet<String>) {
+        let (mut ballots, mut approved) = self.room.ballots(poll);
+        for b in self.ballots.iter().filter(|b| b.poll == poll) {
+            match &b.answer {
+                Some(a) => ballots.insert(b.person.clone(), a.clone()),
+                None => ballots.remove(&b.person),
+            };
+        }
+        for a in self.approvals.iter().filter(|a| a.poll == poll) {
+            if a.approved {
+                approved.insert(a.answer.clone());
+            } else {
+                approved.remove(&a.answer);
+            }
+        }
+        (ballots, approved)
     }
 
     fn voters(&self, question: QuestionId) -> HashSet<Arc<str>> {
@@ -606,7 +753,11 @@ struct Decision {
     events: Vec<RoomEvent>,
     votes: Vec<VoteChange>,
     blocks: Vec<(String, bool)>,
+    ballots: Vec<BallotChange>,
+    approvals: Vec<ApprovalChange>,
+    touched_polls: Vec<PollId>,
     question: Option<QuestionId>,
+    poll: Option<PollId>,
 }
 
 impl Decision {
@@ -622,13 +773,16 @@ impl Sequencer {
     fn run(mut self, jobs: mpsc::Receiver<Job>) {
         let mut last_tally = Instant::now();
         loop {
-            let wait = TALLY_EVERY.saturating_sub(last_tally.elapsed());
+            // Sleep until a job arrives, tallies are due, or a poll's timer runs out.
+            let mut wait = Duration::from_secs(3600);
+            if !self.untallied.is_empty() {
+                wait = wait.min(TALLY_EVERY.saturating_sub(last_tally.elapsed()));
+            }
+            if let Some((at, _, _)) = self.timers.first() {
+                wait = wait.min(Duration::from_millis((at - now_ms()).max(0) as u64));
+            }
             let mut batch = Vec::new();
-            match jobs.recv_timeout(if self.untallied.is_empty() {
-                Duration::from_secs(3600)
-            } else {
-                wait
-            }) {
+            match jobs.recv_timeout(wait) {
                 Ok(job) => batch.push(job),
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -639,34 +793,45 @@ impl Sequencer {
                     Err(_) => break,
                 }
             }
-            if !self.untallied.is_empty() && last_tally.elapsed() >= TALLY_EVERY {
-                last_tally = Instant::now();
-                for (_, (room, questions)) in self.untallied.drain() {
+            let now = now_ms();
+            while self.timers.first().is_some_and(|(at, _, _)| *at <= now) {
+                let (_, room, poll) = self.timers.pop_first().expect("checked");
+                if let Some(room) = self.shared.rooms.get(&room).map(|r| r.clone()) {
                     batch.push(Job::Command {
                         room,
-                        command: Command::PublishTallies(questions),
+                        command: Command::Poll {
+                            person: String::new(),
+                            command: PollCommand::TimerExpired { poll },
+                        },
                         reply: None,
                     });
                 }
+            }
+            if !self.untallied.is_empty() && last_tally.elapsed() >= TALLY_EVERY {
+                last_tally = Instant::now();
+                batch.extend(self.tally_jobs());
             }
             if !batch.is_empty() {
                 self.run_batch(batch);
             }
         }
         // Publish what is still untallied, so tallies are exact when the server stops.
-        let last: Vec<Job> = self
-            .untallied
-            .drain()
-            .map(|(_, (room, questions))| Job::Command {
-                room,
-                command: Command::PublishTallies(questions),
-                reply: None,
-            })
-            .collect();
+        let last = self.tally_jobs();
         if !last.is_empty() {
             self.run_batch(last);
         }
         tracing::debug!("sequencer stopped: every queued job is committed");
+    }
+
+    fn tally_jobs(&mut self) -> Vec<Job> {
+        self.untallied
+            .drain()
+            .map(|(_, (room, untallied))| Job::Command {
+                room,
+                command: Command::PublishTallies(untallied),
+                reply: None,
+            })
+            .collect()
     }
 
     fn run_batch(&mut self, jobs: Vec<Job>) {
@@ -735,13 +900,41 @@ impl Sequencer {
                     value: blocked.then(|| "1".to_owned()),
                 });
             }
+            for b in &decision.ballots {
+                records.push(Record {
+                    room: (*room.id).clone(),
+                    kind: RecordKind::Ballot,
+                    key: format!("{}:{}", b.poll, b.person),
+                    value: b
+                        .answer
+                        .as_ref()
+                        .map(|a| serde_json::to_string(a).expect("answers serialise")),
+                });
+            }
+            for a in &decision.approvals {
+                records.push(Record {
+                    room: (*room.id).clone(),
+                    kind: RecordKind::Approved,
+                    key: format!("{}:{}", a.poll, a.answer),
+                    value: a.approved.then(|| "1".to_owned()),
+                });
+            }
+            p.untallied
+                .questions
+                .extend(decision.votes.iter().map(|v| v.question));
+            p.untallied
+                .polls
+                .extend(decision.touched_polls.iter().copied());
             p.votes.extend(decision.votes);
             p.blocks.extend(decision.blocks);
+            p.ballots.extend(decision.ballots);
+            p.approvals.extend(decision.approvals);
             decided.push(Decided {
                 room,
                 ack: Ack {
                     seq: p.seq,
                     question: decision.question,
+                    poll: decision.poll,
                 },
                 entries,
                 reply,
@@ -805,6 +998,12 @@ impl Sequencer {
                     inner.records.blocked.remove(person);
                 }
             }
+            for b in &p.ballots {
+                inner.records.apply_ballot(b);
+            }
+            for a in &p.approvals {
+                inner.records.apply_approval(a);
+            }
             for (d, frames) in decided.iter().zip(&frames) {
                 if Arc::ptr_eq(&d.room, &p.room) {
                     for (entry, f) in d.entries.iter().zip(frames) {
@@ -816,13 +1015,18 @@ impl Sequencer {
                 }
             }
             debug_assert!(inner.recent.back().is_none_or(|(s, _)| *s == inner.seq));
+            let timers = inner_timers(&inner.state);
             drop(inner);
-            if !p.votes.is_empty() {
-                let (_, questions) = self
+            for (at, poll) in timers {
+                self.timers.insert((at, (*p.room.id).clone(), poll));
+            }
+            if !p.untallied.questions.is_empty() || !p.untallied.polls.is_empty() {
+                let (_, untallied) = self
                     .untallied
                     .entry((*p.room.id).clone())
-                    .or_insert_with(|| (p.room.clone(), BTreeSet::new()));
-                questions.extend(p.votes.iter().map(|v| v.question));
+                    .or_insert_with(|| (p.room.clone(), Untallied::default()));
+                untallied.questions.extend(p.untallied.questions);
+                untallied.polls.extend(p.untallied.polls);
             }
         }
         for (d, frames) in decided.into_iter().zip(frames) {
@@ -866,6 +1070,10 @@ impl Sequencer {
         let log = self.store.load_room(&id).map_err(unavailable)?;
         let records = self.store.load_records(&id).map_err(unavailable)?;
         let room = Arc::new(Room::from_log(id.clone(), log, records));
+        // Timers of polls left open (by a restart, say): a past one fires at the next turn.
+        for (at, poll) in room.timers() {
+            self.timers.insert((at, id.clone(), poll));
+        }
         self.shared.rooms.insert(id, room.clone());
         Ok(room)
     }
@@ -1002,12 +1210,31 @@ impl Sequencer {
                 Ok(Decision {
                     events: out.events,
                     votes: out.votes,
-                    blocks: Vec::new(),
                     question: out.question,
+                    ..Decision::default()
                 })
             }
-            (Command::PublishTallies(questions), RoomState::Session(state)) => {
-                let tallies: Vec<VoteTally> = questions
+            (Command::Poll { person, command }, RoomState::Session(state)) => {
+                let mut polls = state.polls.clone();
+                let ballots = |poll| p.ballots(poll);
+                let cx = polls::Context {
+                    person: &person,
+                    now_ms: now_ms(),
+                    ballots: &ballots,
+                };
+                let out = polls::decide(&mut polls, command, &cx)?;
+                Ok(Decision {
+                    events: out.events,
+                    ballots: out.ballots,
+                    approvals: out.approvals,
+                    touched_polls: out.touched,
+                    poll: out.poll,
+                    ..Decision::default()
+                })
+            }
+            (Command::PublishTallies(untallied), RoomState::Session(state)) => {
+                let tallies: Vec<VoteTally> = untallied
+                    .questions
                     .into_iter()
                     .filter_map(|id| {
                         let votes = p.voters(id).len() as u64;
@@ -1015,10 +1242,21 @@ impl Sequencer {
                         (q.votes != votes).then_some(VoteTally { id, votes })
                     })
                     .collect();
-                if tallies.is_empty() {
-                    return Ok(Decision::default());
+                let mut events = Vec::new();
+                if !tallies.is_empty() {
+                    events.push(RoomEvent::Votes { tallies });
                 }
-                Ok(Decision::event(RoomEvent::Votes { tallies }))
+                // Closed polls already have their exact results, from the close itself.
+                for id in untallied.polls {
+                    if let Some(poll) = state.poll(id).filter(|x| x.status == PollStatus::Open) {
+                        let (ballots, approved) = p.ballots(id);
+                        events.push(polls::results_event(poll, &ballots, &approved));
+                    }
+                }
+                Ok(Decision {
+                    events,
+                    ..Decision::default()
+                })
             }
             _ => Err(EngineError::invalid(
                 "room",

@@ -6,6 +6,7 @@
 //! - [`ws`]      — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
 //! - [`engine`]  — rooms, their ordered logs, and the sequencer thread that commits changes.
 //! - [`qa`]      — the Q&A rules: asking, voting, moderating.
+//! - [`polls`]   — the poll rules: kinds, lifecycle, answers, results.
 //! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
 //! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
 //! - [`broker`]  — fan-out of committed events across instances (local implementation here).
@@ -28,6 +29,7 @@ pub mod engine;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod polls;
 pub mod qa;
 pub mod store;
 pub mod ws;

@@ -50,6 +50,10 @@ pub enum RecordKind {
     Upvote,
     /// Key `PERSON` in an event room: that person may not ask questions at the event.
     Block,
+    /// Key `POLL:PERSON` in a session room; the value is the answer (protocol JSON).
+    Ballot,
+    /// Key `POLL:ANSWER_ID` in a session room: an approved open-text answer.
+    Approved,
 }
 
 impl RecordKind {
@@ -57,6 +61,8 @@ impl RecordKind {
         match self {
             RecordKind::Upvote => "upvote",
             RecordKind::Block => "block",
+            RecordKind::Ballot => "ballot",
+            RecordKind::Approved => "approved",
         }
     }
 
@@ -64,6 +70,8 @@ impl RecordKind {
         match s {
             "upvote" => Some(RecordKind::Upvote),
             "block" => Some(RecordKind::Block),
+            "ballot" => Some(RecordKind::Ballot),
+            "approved" => Some(RecordKind::Approved),
             _ => None,
         }
     }

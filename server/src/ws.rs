@@ -26,6 +26,7 @@ use crate::{
     engine::{Ack, CatchUp, EngineError},
     http::api_error,
     hub::{ConnId, Frame, Outbound, Subscriber},
+    polls::PollCommand,
     qa::QaCommand,
 };
 use axum::{
@@ -453,6 +454,7 @@ impl Connection {
                                 id,
                                 seq: None,
                                 question: None,
+                                poll: None,
                             },
                         )
                         .await
@@ -614,6 +616,86 @@ impl Connection {
                 )
                 .await
             }
+            ClientMsg::CreatePoll {
+                event,
+                session,
+                poll,
+            } => {
+                self.run_poll(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::RunPolls,
+                    None,
+                    event,
+                    session,
+                    PollCommand::Create(poll),
+                )
+                .await
+            }
+            ClientMsg::RunPoll {
+                event,
+                session,
+                poll,
+                step,
+            } => {
+                self.run_poll(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::RunPolls,
+                    None,
+                    event,
+                    session,
+                    PollCommand::Step { poll, step },
+                )
+                .await
+            }
+            ClientMsg::Vote {
+                event,
+                session,
+                poll,
+                answer,
+            } => {
+                self.run_poll(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Follow,
+                    Some(PersonLimit::Vote),
+                    event,
+                    session,
+                    PollCommand::Vote { poll, answer },
+                )
+                .await
+            }
+            ClientMsg::ApproveText {
+                event,
+                session,
+                poll,
+                answer,
+                approved,
+            } => {
+                self.run_poll(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Moderate,
+                    None,
+                    event,
+                    session,
+                    PollCommand::ApproveText {
+                        poll,
+                        answer,
+                        approved,
+                    },
+                )
+                .await
+            }
             ClientMsg::Block {
                 event,
                 person: who,
@@ -631,6 +713,58 @@ impl Connection {
         }
     }
 
+    /// A poll request: checks the role and the person's rate limit, then queues it.
+    #[allow(clippy::too_many_arguments)]
+    async fn run_poll(
+        &mut self,
+        sink: &mut Sink,
+        pending: &mut FuturesUnordered<Reply>,
+        id: Option<RequestId>,
+        person: Person,
+        action: Action,
+        limit: Option<PersonLimit>,
+        event: plenum_protocol::EventCode,
+        session: plenum_protocol::SessionId,
+        command: PollCommand,
+    ) -> Result<(), Ending> {
+        if !self
+            .permitted(sink, id, &person, action, limit, &event)
+            .await?
+        {
+            return Ok(());
+        }
+        let engine = self.app.engine.clone();
+        self.queue(sink, pending, id, async move {
+            engine.poll(&event, &session, person.id, command).await
+        })
+        .await
+    }
+
+    /// Checks a request's role and the person's rate limit; answers a refusal itself.
+    async fn permitted(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        person: &Person,
+        action: Action,
+        limit: Option<PersonLimit>,
+        event: &plenum_protocol::EventCode,
+    ) -> Result<bool, Ending> {
+        if !auth::allowed(person, action, event) {
+            self.forbidden(sink, id, person).await?;
+            return Ok(false);
+        }
+        if let Some(limit) = limit
+            && !self.app.person_limits.take(&person.id, limit)
+        {
+            self.app.metrics.rate_limited.inc();
+            self.refuse(sink, id, ErrorCode::RateLimited, limit.refusal().into())
+                .await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     /// A Q&A request: checks the role and the person's rate limit, then queues it.
     #[allow(clippy::too_many_arguments)]
     async fn qa(
@@ -645,16 +779,11 @@ impl Connection {
         session: plenum_protocol::SessionId,
         command: QaCommand,
     ) -> Result<(), Ending> {
-        if !auth::allowed(&person, action, &event) {
-            return self.forbidden(sink, id, &person).await;
-        }
-        if let Some(limit) = limit
-            && !self.app.person_limits.take(&person.id, limit)
+        if !self
+            .permitted(sink, id, &person, action, limit, &event)
+            .await?
         {
-            self.app.metrics.rate_limited.inc();
-            return self
-                .refuse(sink, id, ErrorCode::RateLimited, limit.refusal().into())
-                .await;
+            return Ok(());
         }
         let engine = self.app.engine.clone();
         self.queue(sink, pending, id, async move {
@@ -700,6 +829,7 @@ impl Connection {
                     id,
                     seq: Some(ack.seq),
                     question: ack.question,
+                    poll: ack.poll,
                 }),
                 (Ok(_), None) => None,
                 (Err(e), id) => {
@@ -834,7 +964,15 @@ impl Connection {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
                 }
-                let state = audience::state_for(&state, &self.viewer);
+                let mine = match &self.viewer {
+                    Viewer::Person(me) => room.answers_of(me),
+                    Viewer::Staff => self
+                        .person
+                        .as_ref()
+                        .map(|p| room.answers_of(&p.id))
+                        .unwrap_or_default(),
+                };
+                let state = audience::state_for(&state, &self.viewer, &mine);
                 self.send(
                     sink,
                     &ServerMsg::Snapshot {

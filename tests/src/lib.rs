@@ -6,7 +6,9 @@
 
 use anyhow::{Context as _, anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
-use plenum_protocol::{ClientFrame, ClientMsg, RoomEvent, RoomId, RoomState, Seq, ServerMsg};
+use plenum_protocol::{
+    ClientFrame, ClientMsg, QaState, RoomEvent, RoomId, RoomState, Seq, ServerMsg, SessionState,
+};
 use serde_json::Value;
 use std::{
     net::SocketAddr,
@@ -625,5 +627,109 @@ impl Mirror {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// A connected person following one room, with their own view of it.
+pub struct Member {
+    pub ws: Ws,
+    pub view: Mirror,
+    /// Their person id.
+    pub id: String,
+}
+
+impl Member {
+    /// A new attendee of `event`, following `room`.
+    pub async fn attendee(server: &TestServer, event: &str, name: &str, room: &RoomId) -> Member {
+        let ws = server.attendee(event, name).await;
+        Self::following(ws, room).await
+    }
+
+    /// Someone invited to `event` as `role` (`moderator` or `speaker`), following `room`.
+    pub async fn invited(
+        server: &TestServer,
+        event: &str,
+        role: &str,
+        name: &str,
+        room: &RoomId,
+    ) -> Member {
+        let http = server.http();
+        let invite = http
+            .send(
+                "POST",
+                &format!("/api/events/{event}/invites"),
+                Some(&server.organiser_key),
+                Some(&serde_json::json!({"role": role, "name": name})),
+            )
+            .await
+            .expect("invite");
+        let a = http
+            .send(
+                "POST",
+                &format!("/api/events/{event}/join"),
+                None,
+                Some(&serde_json::json!({"invite": invite.body["invite"]})),
+            )
+            .await
+            .expect("join with the invitation");
+        let ws = Ws::connect(&server.ws_url(), a.body["token"].as_str().expect("token"))
+            .await
+            .expect("connect");
+        Self::following(ws, room).await
+    }
+
+    /// `ws` (welcomed) joining `room`.
+    pub async fn following(mut ws: Ws, room: &RoomId) -> Member {
+        let id = match &ws.welcome {
+            Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+            other => panic!("not welcomed: {other:?}"),
+        };
+        let mut view = Mirror::new(room.clone());
+        ws.join(room, None, &mut view).await.expect("join");
+        Member { ws, view, id }
+    }
+
+    /// Sends a request and folds everything until its answer, which it returns.
+    pub async fn ask(&mut self, msg: ClientMsg) -> ServerMsg {
+        let id = self.ws.request(&msg).await.expect("send");
+        loop {
+            let m = self.ws.recv().await.expect("an answer");
+            self.view.take(&m).expect("a consistent view");
+            match &m {
+                ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
+                    return m;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Folds room traffic until the view is at `seq`.
+    pub async fn catch_up_to(&mut self, seq: u64) {
+        while self.view.seq < seq {
+            let m = self.ws.recv().await.expect("room traffic");
+            self.view.take(&m).expect("a consistent view");
+        }
+    }
+
+    /// The session as this member sees it.
+    pub fn session(&self) -> SessionState {
+        match self.view.state.as_ref().expect("joined") {
+            RoomState::Session(s) => s.clone(),
+            other => panic!("not a session: {other:?}"),
+        }
+    }
+
+    /// Folds room traffic until `ok` holds of the session.
+    pub async fn until_session(&mut self, ok: impl Fn(&SessionState) -> bool) {
+        while !ok(&self.session()) {
+            let m = self.ws.recv().await.expect("room traffic");
+            self.view.take(&m).expect("a consistent view");
+        }
+    }
+
+    /// Folds room traffic until `ok` holds of the session's Q&A.
+    pub async fn until_qa(&mut self, ok: impl Fn(&QaState) -> bool) {
+        self.until_session(|s| ok(&s.qa)).await
     }
 }

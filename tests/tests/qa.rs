@@ -30,89 +30,16 @@ async fn server_with_event() -> TestServer {
     server
 }
 
-/// A connected person following the session, with their view of it.
-struct Member {
-    ws: Ws,
-    view: Mirror,
-    id: String,
+async fn attendee(server: &TestServer, name: &str) -> Member {
+    Member::attendee(server, EVENT, name, &room()).await
 }
 
-impl Member {
-    async fn attendee(server: &TestServer, name: &str) -> Member {
-        let ws = server.attendee(EVENT, name).await;
-        Self::following(ws).await
-    }
+async fn moderator(server: &TestServer) -> Member {
+    Member::invited(server, EVENT, "moderator", "Maria", &room()).await
+}
 
-    async fn moderator(server: &TestServer) -> Member {
-        let invite = server
-            .http()
-            .send(
-                "POST",
-                &format!("/api/events/{EVENT}/invites"),
-                Some(&server.organiser_key),
-                Some(&serde_json::json!({"role": "moderator", "name": "Maria"})),
-            )
-            .await
-            .unwrap();
-        let a = server
-            .http()
-            .send(
-                "POST",
-                &format!("/api/events/{EVENT}/join"),
-                None,
-                Some(&serde_json::json!({"invite": invite.body["invite"]})),
-            )
-            .await
-            .unwrap();
-        let ws = Ws::connect(&server.ws_url(), a.body["token"].as_str().unwrap())
-            .await
-            .unwrap();
-        Self::following(ws).await
-    }
-
-    async fn following(mut ws: Ws) -> Member {
-        let id = match &ws.welcome {
-            Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
-            other => panic!("{other:?}"),
-        };
-        let mut view = Mirror::new(room());
-        ws.join(&room(), None, &mut view).await.unwrap();
-        Member { ws, view, id }
-    }
-
-    /// Sends a request and folds everything until its answer, which it returns.
-    async fn ask(&mut self, msg: ClientMsg) -> ServerMsg {
-        let id = self.ws.request(&msg).await.unwrap();
-        loop {
-            let m = self.ws.recv().await.unwrap();
-            self.view.take(&m).unwrap();
-            match &m {
-                ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
-                    return m;
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Folds room traffic until the view is at `seq`.
-    async fn catch_up_to(&mut self, seq: u64) {
-        while self.view.seq < seq {
-            let m = self.ws.recv().await.unwrap();
-            self.view.take(&m).unwrap();
-        }
-    }
-
-    /// Folds room traffic until `ok` holds of the Q&A view.
-    async fn until(&mut self, ok: impl Fn(&plenum_protocol::QaState) -> bool) {
-        loop {
-            if ok(&qa(&self.view)) {
-                return;
-            }
-            let m = self.ws.recv().await.unwrap();
-            self.view.take(&m).unwrap();
-        }
-    }
+async fn following(ws: Ws) -> Member {
+    Member::following(ws, &room()).await
 }
 
 fn qa(view: &Mirror) -> plenum_protocol::QaState {
@@ -166,8 +93,8 @@ fn refused(msg: &ServerMsg) -> ErrorCode {
 #[tokio::test]
 async fn open_questions_appear_for_everyone_without_anyones_id() {
     let server = server_with_event().await;
-    let mut eva = Member::attendee(&server, "Eva").await;
-    let mut bo = Member::attendee(&server, "Bo").await;
+    let mut eva = attendee(&server, "Eva").await;
+    let mut bo = attendee(&server, "Bo").await;
 
     let (seq, id) = answered(&eva.ask(ask("  How do we fund this?  ", false)).await);
     let id = id.expect("the answer names the new question");
@@ -203,7 +130,7 @@ async fn open_questions_appear_for_everyone_without_anyones_id() {
 #[tokio::test]
 async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_asker() {
     let server = server_with_event().await;
-    let mut moderator = Member::moderator(&server).await;
+    let mut moderator = moderator(&server).await;
     let settings = QaSettings {
         moderation: Moderation::Reviewed,
         ..QaSettings::default()
@@ -217,8 +144,8 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
             })
             .await,
     );
-    let mut eva = Member::attendee(&server, "Eva").await;
-    let mut bo = Member::attendee(&server, "Bo").await;
+    let mut eva = attendee(&server, "Eva").await;
+    let mut bo = attendee(&server, "Bo").await;
 
     let (_, q1) = answered(&eva.ask(ask("First?", false)).await);
     let (seq, q2) = answered(&eva.ask(ask("Second?", false)).await);
@@ -279,7 +206,7 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
 
     // A reconnecting attendee's snapshot is their own view too.
     let token = server.http().join(EVENT, Some("Late")).await.unwrap();
-    let late = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+    let late = following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
     assert_eq!(qa(&late.view), qa(&bo.view));
     late.ws.close().await;
 
@@ -329,8 +256,8 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
 #[tokio::test]
 async fn askers_edit_and_withdraw_only_their_own_questions() {
     let server = server_with_event().await;
-    let mut eva = Member::attendee(&server, "Eva").await;
-    let mut bo = Member::attendee(&server, "Bo").await;
+    let mut eva = attendee(&server, "Eva").await;
+    let mut bo = attendee(&server, "Bo").await;
     let (_, q) = answered(&eva.ask(ask("Typo quesiton", false)).await);
     let q = q.unwrap();
     let edit = |text: &str| ClientMsg::EditQuestion {
@@ -346,7 +273,7 @@ async fn askers_edit_and_withdraw_only_their_own_questions() {
     answered(&eva.ask(edit("Typo question")).await);
     // Once someone votes for it, its text is fixed.
     answered(&bo.ask(upvote(q, true)).await);
-    eva.until(|qa| qa.get(q).is_some_and(|x| x.votes == 1))
+    eva.until_qa(|qa| qa.get(q).is_some_and(|x| x.votes == 1))
         .await;
     assert_eq!(
         refused(&eva.ask(edit("Something else")).await),
@@ -375,7 +302,7 @@ async fn askers_edit_and_withdraw_only_their_own_questions() {
 async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_coalesced() {
     const PEOPLE: usize = 2000;
     let server = server_with_event().await;
-    let mut observer = Member::attendee(&server, "Observer").await;
+    let mut observer = attendee(&server, "Observer").await;
     let (_, a) = answered(&observer.ask(ask("Question A", false)).await);
     let (_, b) = answered(&observer.ask(ask("Question B", false)).await);
     let (a, b) = (a.unwrap(), b.unwrap());
@@ -446,7 +373,7 @@ async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_co
     );
     // And the counts stay exact: no later event changes them.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = Member::attendee(&server, "Fresh").await;
+    let fresh = attendee(&server, "Fresh").await;
     assert_eq!(qa(&fresh.view).get(a).unwrap().votes, PEOPLE as u64);
     assert_eq!(qa(&fresh.view).get(b).unwrap().votes, want_b);
     drop(connections);
@@ -455,10 +382,10 @@ async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_co
 #[tokio::test]
 async fn merging_combines_votes_and_counts_nobody_twice() {
     let server = server_with_event().await;
-    let mut moderator = Member::moderator(&server).await;
+    let mut moderator = moderator(&server).await;
     let mut people = Vec::new();
     for name in ["A", "B", "C", "D"] {
-        people.push(Member::attendee(&server, name).await);
+        people.push(attendee(&server, name).await);
     }
     let (_, original) = answered(&people[0].ask(ask("Original", false)).await);
     let (_, duplicate) = answered(&people[1].ask(ask("Duplicate", false)).await);
@@ -474,7 +401,7 @@ async fn merging_combines_votes_and_counts_nobody_twice() {
         answered(&people[who].ask(upvote(q, true)).await);
     }
     moderator
-        .until(|qa| {
+        .until_qa(|qa| {
             qa.get(original).is_some_and(|q| q.votes == 2)
                 && qa.get(duplicate).is_some_and(|q| q.votes == 3)
         })
@@ -485,13 +412,15 @@ async fn merging_combines_votes_and_counts_nobody_twice() {
             .await,
     );
     moderator
-        .until(|qa| qa.get(original).is_some_and(|q| q.votes == 4))
+        .until_qa(|qa| qa.get(original).is_some_and(|q| q.votes == 4))
         .await;
     let s = qa(&moderator.view);
     assert_eq!(s.get(original).unwrap().merged, vec![duplicate]);
     assert_eq!(s.get(duplicate).unwrap().status, QuestionStatus::Merged);
     people[3]
-        .until(|qa| qa.get(duplicate).is_none() && qa.get(original).is_some_and(|q| q.votes == 4))
+        .until_qa(|qa| {
+            qa.get(duplicate).is_none() && qa.get(original).is_some_and(|q| q.votes == 4)
+        })
         .await;
     // Votes for the merged question are refused; voting the original again changes nothing.
     assert_eq!(
@@ -500,15 +429,15 @@ async fn merging_combines_votes_and_counts_nobody_twice() {
     );
     answered(&people[2].ask(upvote(original, true)).await);
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = Member::attendee(&server, "Fresh").await;
+    let fresh = attendee(&server, "Fresh").await;
     assert_eq!(qa(&fresh.view).get(original).unwrap().votes, 4);
 }
 
 #[tokio::test]
 async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
     let server = server_with_event().await;
-    let mut moderator = Member::moderator(&server).await;
-    let mut troll = Member::attendee(&server, "Troll").await;
+    let mut moderator = moderator(&server).await;
+    let mut troll = attendee(&server, "Troll").await;
     let (_, q) = answered(&troll.ask(ask("Spam", false)).await);
     let q = q.unwrap();
     let troll_id = troll.id.clone();
@@ -576,8 +505,8 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
 async fn asking_is_rate_limited_per_person_across_connections() {
     let server = server_with_event().await;
     let token = server.http().join(EVENT, Some("Eager")).await.unwrap();
-    let mut one = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
-    let mut two = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+    let mut one = following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+    let mut two = following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
     let mut outcomes = Vec::new();
     for i in 0..4 {
         outcomes.push(one.ask(ask(&format!("Q{i}"), false)).await);
@@ -608,7 +537,7 @@ async fn votes_and_blocks_survive_a_restart() {
         .await
         .unwrap();
     let eva_token = server.http().join(EVENT, Some("Eva")).await.unwrap();
-    let mut eva = Member::following(Ws::connect(&server.ws_url(), &eva_token).await.unwrap()).await;
+    let mut eva = following(Ws::connect(&server.ws_url(), &eva_token).await.unwrap()).await;
     let (_, q) = answered(&eva.ask(ask("Kept?", false)).await);
     let q = q.unwrap();
     let mut tokens = Vec::new();
@@ -618,11 +547,11 @@ async fn votes_and_blocks_survive_a_restart() {
             .join(EVENT, Some(&format!("V{i}")))
             .await
             .unwrap();
-        let mut m = Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
+        let mut m = following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
         answered(&m.ask(upvote(q, true)).await);
         tokens.push(token);
     }
-    let mut organiser = Member::following(server.organiser().await).await;
+    let mut organiser = following(server.organiser().await).await;
     answered(
         &organiser
             .ask(ClientMsg::Block {
@@ -636,20 +565,20 @@ async fn votes_and_blocks_survive_a_restart() {
     server.stop().await;
 
     let server = TestServer::start_with(config()).await;
-    let fresh = Member::attendee(&server, "Fresh").await;
+    let fresh = attendee(&server, "Fresh").await;
     assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
     // The same people voting again after the restart still count once each.
     for token in &tokens {
-        let mut m = Member::following(Ws::connect(&server.ws_url(), token).await.unwrap()).await;
+        let mut m = following(Ws::connect(&server.ws_url(), token).await.unwrap()).await;
         answered(&m.ask(upvote(q, true)).await);
     }
     // And the block holds.
-    let mut eva = Member::following(Ws::connect(&server.ws_url(), &eva_token).await.unwrap()).await;
+    let mut eva = following(Ws::connect(&server.ws_url(), &eva_token).await.unwrap()).await;
     assert_eq!(
         refused(&eva.ask(ask("Still here?", false)).await),
         ErrorCode::Forbidden
     );
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = Member::attendee(&server, "Fresh again").await;
+    let fresh = attendee(&server, "Fresh again").await;
     assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
 }

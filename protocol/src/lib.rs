@@ -10,6 +10,7 @@
 //! - [`agenda`]   — the event and its agenda, as imported by organisers and read by clients.
 //! - [`qa`]       — questions, their moderation and votes.
 //! - [`poll`]     — polls of every kind, ballots and results.
+//! - [`award`]    — award votes: secret, verifiable ballots and a staged reveal.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -19,6 +20,7 @@
 
 pub mod agenda;
 pub mod api;
+pub mod award;
 pub mod errors;
 pub mod ids;
 pub mod poll;
@@ -28,6 +30,7 @@ pub mod ws;
 
 pub use agenda::*;
 pub use api::*;
+pub use award::*;
 pub use errors::*;
 pub use ids::*;
 pub use poll::*;
@@ -74,6 +77,8 @@ pub mod limits {
     pub const MAX_POLLS_PER_SESSION: usize = 200;
     /// Longest poll timer, in seconds.
     pub const MAX_POLL_SECONDS: u32 = 3600;
+    /// Most candidates in an award vote.
+    pub const MAX_CANDIDATES: usize = 20;
     /// Most rooms one connection may join at once.
     pub const MAX_ROOMS_PER_CONNECTION: usize = 32;
 }

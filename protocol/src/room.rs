@@ -5,6 +5,7 @@
 //! [`RoomState::apply`], so they cannot disagree.
 
 use crate::{
+    award::{Award, AwardId},
     ids::RoomId,
     limits,
     poll::{Poll, PollId, PollResults},
@@ -89,11 +90,18 @@ pub struct SessionState {
     /// The polls this viewer may see, by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub polls: Vec<Poll>,
+    /// The award votes this viewer may see, by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awards: Vec<Award>,
 }
 
 impl SessionState {
     pub fn poll(&self, id: PollId) -> Option<&Poll> {
         self.polls.iter().find(|p| p.id == id)
+    }
+
+    pub fn award(&self, id: AwardId) -> Option<&Award> {
+        self.awards.iter().find(|a| a.id == id)
     }
 }
 
@@ -149,6 +157,10 @@ pub enum RoomEvent {
     QaSettingsChanged { settings: QaSettings },
     /// A poll was created or changed (opened, closed, revealed): add or replace it in your view.
     Poll { poll: Poll },
+    /// An award vote was created or changed (opened, closed, a place revealed).
+    Award { award: Award },
+    /// How many ballots an open award vote has. Coalesced.
+    AwardBallots { id: AwardId, ballots: u64 },
     /// A poll left your view (a deleted draft).
     PollHidden { id: PollId },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
@@ -235,6 +247,20 @@ impl RoomState {
                     None => s.polls.push(poll.clone()),
                 }
                 s.polls.sort_by_key(|p| p.id);
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::Award { award }) => {
+                match s.awards.iter_mut().find(|a| a.id == award.id) {
+                    Some(a) => *a = award.clone(),
+                    None => s.awards.push(award.clone()),
+                }
+                s.awards.sort_by_key(|a| a.id);
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::AwardBallots { id, ballots }) => {
+                if let Some(a) = s.awards.iter_mut().find(|a| a.id == *id) {
+                    a.ballots = *ballots;
+                }
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::PollHidden { id }) => {

@@ -7,6 +7,7 @@
 
 use crate::{
     api::{Person, StageUpdate},
+    award::{AwardDraft, AwardId, AwardStep},
     errors::ErrorCode,
     ids::{EventCode, RequestId, RoomId, Seq, SessionId},
     poll::{Answer, PollDraft, PollId},
@@ -129,6 +130,26 @@ pub enum ClientMsg {
         answer: String,
         approved: bool,
     },
+    /// Create an award vote (organisers). The answer's `award` is its id.
+    CreateAward {
+        event: EventCode,
+        session: SessionId,
+        award: AwardDraft,
+    },
+    /// Open, close, or reveal an award vote's result (organisers).
+    RunAward {
+        event: EventCode,
+        session: SessionId,
+        award: AwardId,
+        step: AwardStep,
+    },
+    /// Cast your one ballot in an award vote. The answer's `receipt` lets you check it was counted.
+    CastAward {
+        event: EventCode,
+        session: SessionId,
+        award: AwardId,
+        candidate: u32,
+    },
     /// Stop (or allow again) a person asking questions anywhere at the event (moderators).
     Block {
         event: EventCode,
@@ -205,6 +226,12 @@ pub enum ServerMsg {
         /// The new poll's id, in the answer to `create_poll`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         poll: Option<PollId>,
+        /// The new award vote's id, in the answer to `create_award`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        award: Option<AwardId>,
+        /// Your ballot's receipt, in the answer to `cast_award`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<String>,
     },
     /// A request was refused. Nothing was changed.
     Error {

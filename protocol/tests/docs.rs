@@ -75,6 +75,7 @@ fn every_example_parses_and_round_trips() {
             "stage-update" => drop(check::<StageUpdate>(&label, &body)),
             "announcement-request" => drop(check::<AnnouncementRequest>(&label, &body)),
             "appended" => drop(check::<Appended>(&label, &body)),
+            "award-ballots" => drop(check::<AwardBallots>(&label, &body)),
             "api-error" => drop(check::<ApiError>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
@@ -121,6 +122,9 @@ const ALL_CLIENT: &[&str] = &[
     "run_poll",
     "vote",
     "approve_text",
+    "create_award",
+    "run_award",
+    "cast_award",
 ];
 const ALL_EVENTS: &[&str] = &[
     "stage_changed",
@@ -134,6 +138,8 @@ const ALL_EVENTS: &[&str] = &[
     "poll",
     "poll_hidden",
     "poll_results",
+    "award",
+    "award_ballots",
 ];
 
 fn event_name(e: &RoomEvent) -> &'static str {
@@ -149,6 +155,8 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Poll { .. } => "poll",
         RoomEvent::PollHidden { .. } => "poll_hidden",
         RoomEvent::PollResults { .. } => "poll_results",
+        RoomEvent::Award { .. } => "award",
+        RoomEvent::AwardBallots { .. } => "award_ballots",
     }
 }
 const ALL_SERVER: &[&str] = &[
@@ -175,6 +183,9 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::RunPoll { .. } => "run_poll",
         ClientMsg::Vote { .. } => "vote",
         ClientMsg::ApproveText { .. } => "approve_text",
+        ClientMsg::CreateAward { .. } => "create_award",
+        ClientMsg::RunAward { .. } => "run_award",
+        ClientMsg::CastAward { .. } => "cast_award",
     }
 }
 

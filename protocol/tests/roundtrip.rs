@@ -229,6 +229,7 @@ fn every_server_message_round_trips() {
                 stage,
                 qa: QaState::default(),
                 polls: vec![every_poll()],
+                awards: vec![every_award()],
             }),
         },
         ServerMsg::Snapshot {
@@ -259,12 +260,16 @@ fn every_server_message_round_trips() {
             seq: Some(9),
             question: Some(2),
             poll: None,
+            award: Some(1),
+            receipt: Some("r".into()),
         },
         ServerMsg::Ok {
             id: 4,
             seq: None,
             question: None,
             poll: Some(3),
+            award: None,
+            receipt: None,
         },
         ServerMsg::Pong { t: Some(2.0) },
     ];
@@ -495,4 +500,76 @@ fn poll_messages_round_trip() {
         });
     }
     assert_eq!(normalise_word("  Green \t  DEAL "), "green deal");
+}
+
+fn every_award() -> Award {
+    Award {
+        id: 1,
+        title: "Årets klusterledare".into(),
+        candidates: vec![
+            Candidate {
+                name: "A".into(),
+                organisation: Some("O".into()),
+            },
+            Candidate {
+                name: "B".into(),
+                organisation: None,
+            },
+        ],
+        voters: AwardVoters::Registered,
+        status: AwardStatus::Closed,
+        ballots: 3,
+        revealed: vec![Placing {
+            place: 2,
+            candidate: 0,
+            votes: 1,
+        }],
+        digest: Some("ab".into()),
+    }
+}
+
+#[test]
+fn award_messages_round_trip() {
+    let draft = AwardDraft {
+        title: "T".into(),
+        candidates: every_award().candidates,
+        voters: AwardVoters::Everyone,
+    };
+    round_trip(ClientMsg::CreateAward {
+        event: ecc(),
+        session: opening(),
+        award: draft,
+    });
+    for step in [
+        AwardStep::Open,
+        AwardStep::Close,
+        AwardStep::RevealNext,
+        AwardStep::RevealAll,
+    ] {
+        round_trip(ClientMsg::RunAward {
+            event: ecc(),
+            session: opening(),
+            award: 1,
+            step,
+        });
+    }
+    round_trip(ClientMsg::CastAward {
+        event: ecc(),
+        session: opening(),
+        award: 1,
+        candidate: 0,
+    });
+    round_trip(RoomEvent::Award {
+        award: every_award(),
+    });
+    round_trip(RoomEvent::AwardBallots { id: 1, ballots: 9 });
+    round_trip(AwardBallots {
+        award: 1,
+        ballots: vec![PublishedBallot {
+            receipt: "r".into(),
+            candidate: 1,
+        }],
+        counts: vec![0, 1],
+        digest: "d".into(),
+    });
 }

@@ -250,13 +250,22 @@ impl Auth {
         let role = parse_role(role).ok_or(AuthError::Invalid)?;
         Ok(Person {
             // The same invitation always makes the same person, on any device.
-            id: format!("inv-{id}"),
+            id: format!("{INVITED_PREFIX}{id}"),
             name: Some(name.clone()),
             role,
             event: Some(event.clone()),
         })
     }
 }
+
+/// Whether `person` is a registered attendee: one who joined through an organiser's
+/// registration (attendee) invitation, whose ids are marked when the invitation is redeemed.
+pub fn registered(person: &Person) -> bool {
+    person.role == Role::Attendee && person.id.starts_with(INVITED_PREFIX)
+}
+
+/// The prefix of the ids of people who joined through an invitation.
+const INVITED_PREFIX: &str = "inv-";
 
 /// A fresh random person id.
 pub fn new_id() -> String {

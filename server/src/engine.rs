@@ -25,6 +25,7 @@
 
 use crate::{
     audience::Frames,
+    awards::{self, AwardCommand, Ballot, BallotCast},
     broker::Broker,
     hub::Frame,
     metrics::Metrics,
@@ -34,8 +35,9 @@ use crate::{
 };
 use dashmap::DashMap;
 use plenum_protocol::{
-    Agenda, Announcement, Answer, EventCode, EventInfo, OnStage, Person, PollId, PollStatus,
-    QuestionId, RoomEvent, RoomId, RoomState, Seq, ServerMsg, StageUpdate, VoteTally,
+    Agenda, Announcement, Answer, AwardId, AwardStatus, EventCode, EventInfo, OnStage, Person,
+    PollId, PollStatus, QuestionId, RoomEvent, RoomId, RoomState, Seq, ServerMsg, StageUpdate,
+    VoteTally,
 };
 use std::{
     collections::{BTreeSet, HashMap, HashSet, VecDeque},
@@ -110,6 +112,11 @@ pub enum Command {
         person: String,
         command: PollCommand,
     },
+    /// An award request in a session, by `person`.
+    Award {
+        person: String,
+        command: AwardCommand,
+    },
     /// Publishes current tallies and poll results (the sequencer's own, coalesced).
     PublishTallies(Untallied),
 }
@@ -119,10 +126,11 @@ pub enum Command {
 pub struct Untallied {
     questions: BTreeSet<QuestionId>,
     polls: BTreeSet<PollId>,
+    awards: BTreeSet<AwardId>,
 }
 
 /// What a committed command answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ack {
     /// The room's sequence number after the command.
     pub seq: Seq,
@@ -130,6 +138,10 @@ pub struct Ack {
     pub question: Option<QuestionId>,
     /// A new poll's id.
     pub poll: Option<PollId>,
+    /// A new award vote's id.
+    pub award: Option<AwardId>,
+    /// An award ballot's receipt.
+    pub receipt: Option<String>,
 }
 
 /// A room's private records, as committed.
@@ -143,6 +155,8 @@ struct Records {
     ballots: HashMap<PollId, HashMap<Arc<str>, Answer>>,
     /// Each moderated open-text poll's approved answer ids.
     approved: HashMap<PollId, HashSet<String>>,
+    /// Each award vote's ballots, by person.
+    awards: HashMap<AwardId, HashMap<Arc<str>, Ballot>>,
 }
 
 impl Records {
@@ -173,6 +187,24 @@ impl Records {
                             .entry(poll)
                             .or_default()
                             .insert(Arc::from(person), answer);
+                    }
+                }
+                RecordKind::AwardBallot => {
+                    let ballot = record.value.as_deref().and_then(|v| {
+                        let (c, receipt) = v.split_once(':')?;
+                        Some(Ballot {
+                            candidate: c.parse().ok()?,
+                            receipt: receipt.to_owned(),
+                        })
+                    });
+                    if let (Some((award, person)), Some(ballot)) =
+                        (record.key.split_once(':'), ballot)
+                        && let Ok(award) = award.parse()
+                    {
+                        r.awards
+                            .entry(award)
+                            .or_default()
+                            .insert(Arc::from(person), ballot);
                     }
                 }
                 RecordKind::Approved => {
@@ -336,6 +368,17 @@ impl Room {
                 .cloned()
                 .unwrap_or_default(),
         )
+    }
+
+    /// An award's ballots, as committed.
+    pub fn award_ballots(&self, award: AwardId) -> HashMap<Arc<str>, Ballot> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .records
+            .awards
+            .get(&award)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `person`'s answers to this room's polls.
@@ -583,6 +626,44 @@ impl Engine {
         self.submit(&room, Command::Poll { person, command }).await
     }
 
+    /// An award request in a session.
+    pub async fn award(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        person: String,
+        command: AwardCommand,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Session(event.clone(), session.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::Award { person, command }).await
+    }
+
+    /// The bulletin board of a closed award vote.
+    pub async fn award_bulletin(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        award: AwardId,
+    ) -> Result<plenum_protocol::AwardBallots, EngineError> {
+        let room = self
+            .room(&RoomId::Session(event.clone(), session.clone()))
+            .await?;
+        let (_, state) = room.snapshot();
+        let RoomState::Session(s) = state else {
+            unreachable!("a session room")
+        };
+        let a = s.award(award).ok_or_else(|| {
+            EngineError::NotFound(format!("no award vote {award} in this session"))
+        })?;
+        if a.status != AwardStatus::Closed {
+            return Err(EngineError::Conflict(
+                "the ballots are published once the vote is closed".into(),
+            ));
+        }
+        Ok(awards::bulletin(a, &room.award_ballots(award)))
+    }
+
     /// Blocks (or unblocks) a person from asking anywhere at the event.
     pub async fn block(
         &self,
@@ -690,6 +771,7 @@ struct Pending {
     blocks: Vec<(String, bool)>,
     ballots: Vec<BallotChange>,
     approvals: Vec<ApprovalChange>,
+    award_ballots: Vec<BallotCast>,
     /// Questions and polls whose tallies or results this batch changed.
     untallied: Untallied,
 }
@@ -705,8 +787,17 @@ impl Pending {
             blocks: Vec::new(),
             ballots: Vec::new(),
             approvals: Vec::new(),
+            award_ballots: Vec::new(),
             untallied: Untallied::default(),
         }
+    }
+
+    fn award_ballots(&self, award: AwardId) -> HashMap<Arc<str>, Ballot> {
+        let mut ballots = self.room.award_ballots(award);
+        for b in self.award_ballots.iter().filter(|b| b.award == award) {
+            ballots.insert(b.person.clone(), b.ballot.clone());
+        }
+        ballots
     }
 
     fn ballots(&self, poll: PollId) -> (HashMap<Arc<str>, Answer>, HashSet<String>) {
@@ -756,8 +847,12 @@ struct Decision {
     ballots: Vec<BallotChange>,
     approvals: Vec<ApprovalChange>,
     touched_polls: Vec<PollId>,
+    award_ballots: Vec<BallotCast>,
+    touched_awards: Vec<AwardId>,
     question: Option<QuestionId>,
     poll: Option<PollId>,
+    award: Option<AwardId>,
+    receipt: Option<String>,
 }
 
 impl Decision {
@@ -925,6 +1020,18 @@ impl Sequencer {
             p.untallied
                 .polls
                 .extend(decision.touched_polls.iter().copied());
+            for b in &decision.award_ballots {
+                records.push(Record {
+                    room: (*room.id).clone(),
+                    kind: RecordKind::AwardBallot,
+                    key: format!("{}:{}", b.award, b.person),
+                    value: Some(format!("{}:{}", b.ballot.candidate, b.ballot.receipt)),
+                });
+            }
+            p.untallied
+                .awards
+                .extend(decision.touched_awards.iter().copied());
+            p.award_ballots.extend(decision.award_ballots);
             p.votes.extend(decision.votes);
             p.blocks.extend(decision.blocks);
             p.ballots.extend(decision.ballots);
@@ -935,6 +1042,8 @@ impl Sequencer {
                     seq: p.seq,
                     question: decision.question,
                     poll: decision.poll,
+                    award: decision.award,
+                    receipt: decision.receipt,
                 },
                 entries,
                 reply,
@@ -1004,6 +1113,14 @@ impl Sequencer {
             for a in &p.approvals {
                 inner.records.apply_approval(a);
             }
+            for b in &p.award_ballots {
+                inner
+                    .records
+                    .awards
+                    .entry(b.award)
+                    .or_default()
+                    .insert(b.person.clone(), b.ballot.clone());
+            }
             for (d, frames) in decided.iter().zip(&frames) {
                 if Arc::ptr_eq(&d.room, &p.room) {
                     for (entry, f) in d.entries.iter().zip(frames) {
@@ -1020,13 +1137,15 @@ impl Sequencer {
             for (at, poll) in timers {
                 self.timers.insert((at, (*p.room.id).clone(), poll));
             }
-            if !p.untallied.questions.is_empty() || !p.untallied.polls.is_empty() {
+            let u = p.untallied;
+            if !u.questions.is_empty() || !u.polls.is_empty() || !u.awards.is_empty() {
                 let (_, untallied) = self
                     .untallied
                     .entry((*p.room.id).clone())
                     .or_insert_with(|| (p.room.clone(), Untallied::default()));
-                untallied.questions.extend(p.untallied.questions);
-                untallied.polls.extend(p.untallied.polls);
+                untallied.questions.extend(u.questions);
+                untallied.polls.extend(u.polls);
+                untallied.awards.extend(u.awards);
             }
         }
         for (d, frames) in decided.into_iter().zip(frames) {
@@ -1232,6 +1351,23 @@ impl Sequencer {
                     ..Decision::default()
                 })
             }
+            (Command::Award { person, command }, RoomState::Session(state)) => {
+                let mut all = state.awards.clone();
+                let ballots = |award| p.award_ballots(award);
+                let cx = awards::Context {
+                    person: &person,
+                    ballots: &ballots,
+                };
+                let out = awards::decide(&mut all, command, &cx)?;
+                Ok(Decision {
+                    events: out.events,
+                    award_ballots: out.ballots,
+                    touched_awards: out.touched,
+                    award: out.award,
+                    receipt: out.receipt,
+                    ..Decision::default()
+                })
+            }
             (Command::PublishTallies(untallied), RoomState::Session(state)) => {
                 let tallies: Vec<VoteTally> = untallied
                     .questions
@@ -1245,6 +1381,14 @@ impl Sequencer {
                 let mut events = Vec::new();
                 if !tallies.is_empty() {
                     events.push(RoomEvent::Votes { tallies });
+                }
+                for id in untallied.awards {
+                    if let Some(a) = state.award(id).filter(|a| a.status == AwardStatus::Open) {
+                        let ballots = p.award_ballots(id).len() as u64;
+                        if ballots != a.ballots {
+                            events.push(RoomEvent::AwardBallots { id, ballots });
+                        }
+                    }
                 }
                 // Closed polls already have their exact results, from the close itself.
                 for id in untallied.polls {

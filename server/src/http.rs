@@ -157,6 +157,10 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/announcements", post(announce))
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
+        .route(
+            "/events/{code}/sessions/{session}/awards/{award}/ballots",
+            get(award_ballots),
+        )
         .layer(DefaultBodyLimit::max(limits::MAX_AGENDA_BYTES))
         // axum's own refusals (413, 405, 415…) are plain text: answer them as ApiError too.
         .layer(axum::middleware::map_response(errors_as_json))
@@ -370,10 +374,10 @@ async fn create_invite(
     let who = caller(&app, &headers)?;
     require(&who, Action::ManageEvent, &code)?;
     let req: CreateInvite = parse_json(&body)?;
-    if !matches!(req.role, Role::Moderator | Role::Speaker) {
+    if req.role == Role::Organiser {
         return Err(AppError(ApiError {
             code: ErrorCode::BadRequest,
-            message: "invitations are for moderators and speakers".into(),
+            message: "invitations are for moderators, speakers and registered attendees".into(),
             field: Some("role".into()),
         }));
     }
@@ -454,4 +458,17 @@ async fn put_session(
         )
         .await?;
     Ok(Json(Appended { seq: seq.seq }))
+}
+
+/// The bulletin board of a closed award vote: public, so anyone can recount it.
+async fn award_ballots(
+    State(app): State<App>,
+    Path((code, session, award)): Path<(String, String, u64)>,
+) -> Result<Json<plenum_protocol::AwardBallots>, AppError> {
+    let code = event_code(&code)?;
+    let session = SessionId::parse(&session)
+        .map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
+    Ok(Json(
+        app.engine.award_bulletin(&code, &session, award).await?,
+    ))
 }

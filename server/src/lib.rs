@@ -7,6 +7,7 @@
 //! - [`engine`]  — rooms, their ordered logs, and the sequencer thread that commits changes.
 //! - [`qa`]      — the Q&A rules: asking, voting, moderating.
 //! - [`polls`]   — the poll rules: kinds, lifecycle, answers, results.
+//! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
 //! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
 //! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
 //! - [`broker`]  — fan-out of committed events across instances (local implementation here).
@@ -22,6 +23,7 @@
 pub mod agenda;
 pub mod audience;
 pub mod auth;
+pub mod awards;
 pub mod broker;
 pub mod cli;
 pub mod demo;

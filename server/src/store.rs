@@ -54,6 +54,8 @@ pub enum RecordKind {
     Ballot,
     /// Key `POLL:ANSWER_ID` in a session room: an approved open-text answer.
     Approved,
+    /// Key `AWARD:PERSON` in a session room; the value is `CANDIDATE:RECEIPT`.
+    AwardBallot,
 }
 
 impl RecordKind {
@@ -63,6 +65,7 @@ impl RecordKind {
             RecordKind::Block => "block",
             RecordKind::Ballot => "ballot",
             RecordKind::Approved => "approved",
+            RecordKind::AwardBallot => "award_ballot",
         }
     }
 
@@ -72,6 +75,7 @@ impl RecordKind {
             "block" => Some(RecordKind::Block),
             "ballot" => Some(RecordKind::Ballot),
             "approved" => Some(RecordKind::Approved),
+            "award_ballot" => Some(RecordKind::AwardBallot),
             _ => None,
         }
     }

@@ -23,6 +23,7 @@ use crate::{
     App,
     audience::{self, Frames, Viewer},
     auth::{self, Action},
+    awards::AwardCommand,
     engine::{Ack, CatchUp, EngineError},
     http::api_error,
     hub::{ConnId, Frame, Outbound, Subscriber},
@@ -455,6 +456,8 @@ impl Connection {
                                 seq: None,
                                 question: None,
                                 poll: None,
+                                award: None,
+                                receipt: None,
                             },
                         )
                         .await
@@ -696,6 +699,67 @@ impl Connection {
                 )
                 .await
             }
+            ClientMsg::CreateAward {
+                event,
+                session,
+                award,
+            } => {
+                self.run_award(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::ManageEvent,
+                    None,
+                    event,
+                    session,
+                    AwardCommand::Create(award),
+                )
+                .await
+            }
+            ClientMsg::RunAward {
+                event,
+                session,
+                award,
+                step,
+            } => {
+                self.run_award(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::ManageEvent,
+                    None,
+                    event,
+                    session,
+                    AwardCommand::Step { award, step },
+                )
+                .await
+            }
+            ClientMsg::CastAward {
+                event,
+                session,
+                award,
+                candidate,
+            } => {
+                let registered = auth::registered(&person);
+                self.run_award(
+                    sink,
+                    pending,
+                    id,
+                    person,
+                    Action::Follow,
+                    Some(PersonLimit::Vote),
+                    event,
+                    session,
+                    AwardCommand::Cast {
+                        award,
+                        candidate,
+                        registered,
+                    },
+                )
+                .await
+            }
             ClientMsg::Block {
                 event,
                 person: who,
@@ -736,6 +800,33 @@ impl Connection {
         let engine = self.app.engine.clone();
         self.queue(sink, pending, id, async move {
             engine.poll(&event, &session, person.id, command).await
+        })
+        .await
+    }
+
+    /// An award request: checks the role and the person's rate limit, then queues it.
+    #[allow(clippy::too_many_arguments)]
+    async fn run_award(
+        &mut self,
+        sink: &mut Sink,
+        pending: &mut FuturesUnordered<Reply>,
+        id: Option<RequestId>,
+        person: Person,
+        action: Action,
+        limit: Option<PersonLimit>,
+        event: plenum_protocol::EventCode,
+        session: plenum_protocol::SessionId,
+        command: AwardCommand,
+    ) -> Result<(), Ending> {
+        if !self
+            .permitted(sink, id, &person, action, limit, &event)
+            .await?
+        {
+            return Ok(());
+        }
+        let engine = self.app.engine.clone();
+        self.queue(sink, pending, id, async move {
+            engine.award(&event, &session, person.id, command).await
         })
         .await
     }
@@ -830,6 +921,8 @@ impl Connection {
                     seq: Some(ack.seq),
                     question: ack.question,
                     poll: ack.poll,
+                    award: ack.award,
+                    receipt: ack.receipt,
                 }),
                 (Ok(_), None) => None,
                 (Err(e), id) => {

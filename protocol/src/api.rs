@@ -120,3 +120,35 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
+
+/// `GET /api/events/{code}/export.json`: everything said and decided in an event's sessions,
+/// exact at the moment of export (organisers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventExport {
+    pub event: EventCode,
+    pub title: String,
+    /// Milliseconds since the Unix epoch.
+    pub exported_at_ms: i64,
+    pub sessions: Vec<SessionExport>,
+}
+
+/// One session's part of an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionExport {
+    pub id: crate::SessionId,
+    pub title: String,
+    /// Every question, whatever its status, with exact vote counts; askers by name only.
+    pub questions: Vec<crate::Question>,
+    /// Every poll with its exact results (hidden ones included).
+    pub polls: Vec<crate::Poll>,
+    /// Every award vote; `counts` once it is closed.
+    pub awards: Vec<AwardExport>,
+}
+
+/// An award vote in an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardExport {
+    pub award: crate::Award,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Vec<u64>>,
+}

@@ -76,6 +76,7 @@ fn every_example_parses_and_round_trips() {
             "announcement-request" => drop(check::<AnnouncementRequest>(&label, &body)),
             "appended" => drop(check::<Appended>(&label, &body)),
             "award-ballots" => drop(check::<AwardBallots>(&label, &body)),
+            "event-export" => drop(check::<EventExport>(&label, &body)),
             "api-error" => drop(check::<ApiError>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }

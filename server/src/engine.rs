@@ -664,6 +664,57 @@ impl Engine {
         Ok(awards::bulletin(a, &room.award_ballots(award)))
     }
 
+    /// One session's questions, polls and awards, exact now: vote counts and poll results are
+    /// computed from the records, not taken from the last published tallies.
+    pub async fn export_session(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::Session,
+    ) -> Result<plenum_protocol::SessionExport, EngineError> {
+        let room = self
+            .room(&RoomId::Session(event.clone(), session.id.clone()))
+            .await?;
+        let (_, state) = room.snapshot();
+        let RoomState::Session(s) = state else {
+            unreachable!("a session room")
+        };
+        let questions =
+            s.qa.questions
+                .into_iter()
+                .map(|mut q| {
+                    q.votes = room.voters(q.id).len() as u64;
+                    q.asker.id = None;
+                    q
+                })
+                .collect();
+        let polls = s
+            .polls
+            .into_iter()
+            .map(|mut p| {
+                let (ballots, approved) = room.ballots(p.id);
+                p.ballots = ballots.len() as u64;
+                p.results = Some(polls::results(&p, &ballots, &approved));
+                p
+            })
+            .collect();
+        let awards = s
+            .awards
+            .into_iter()
+            .map(|award| {
+                let counts = (award.status == AwardStatus::Closed)
+                    .then(|| awards::bulletin(&award, &room.award_ballots(award.id)).counts);
+                plenum_protocol::AwardExport { award, counts }
+            })
+            .collect();
+        Ok(plenum_protocol::SessionExport {
+            id: session.id.clone(),
+            title: session.title.clone(),
+            questions,
+            polls,
+            awards,
+        })
+    }
+
     /// Blocks (or unblocks) a person from asking anywhere at the event.
     pub async fn block(
         &self,

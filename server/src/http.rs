@@ -157,6 +157,8 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/announcements", post(announce))
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
+        .route("/events/{code}/export.json", get(export_json))
+        .route("/events/{code}/export/{table}", get(export_csv))
         .route(
             "/events/{code}/sessions/{session}/awards/{award}/ballots",
             get(award_ballots),
@@ -471,4 +473,77 @@ async fn award_ballots(
     Ok(Json(
         app.engine.award_bulletin(&code, &session, award).await?,
     ))
+}
+
+/// `?session=ID` narrows an export to one session.
+#[derive(Debug, serde::Deserialize)]
+struct ExportQuery {
+    session: Option<String>,
+}
+
+async fn build_export(
+    app: &App,
+    headers: &HeaderMap,
+    code: &str,
+    query: &ExportQuery,
+) -> Result<plenum_protocol::EventExport, AppError> {
+    let code = event_code(code)?;
+    let who = caller(app, headers)?;
+    require(&who, Action::ManageEvent, &code)?;
+    let info = existing(app, &code)?;
+    let sessions: Vec<&plenum_protocol::Session> = match &query.session {
+        Some(id) => {
+            let s = info
+                .agenda
+                .sessions
+                .iter()
+                .find(|s| s.id.as_str() == id)
+                .ok_or_else(|| {
+                    AppError(ApiError {
+                        code: ErrorCode::NotFound,
+                        message: format!("no session {id}"),
+                        field: Some("session".into()),
+                    })
+                })?;
+            vec![s]
+        }
+        None => info.agenda.sessions.iter().collect(),
+    };
+    let mut out = Vec::with_capacity(sessions.len());
+    for s in sessions {
+        out.push(app.engine.export_session(&code, s).await?);
+    }
+    Ok(plenum_protocol::EventExport {
+        event: code,
+        title: info.title.clone(),
+        exported_at_ms: crate::engine::now_ms(),
+        sessions: out,
+    })
+}
+
+async fn export_json(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
+) -> Result<Json<plenum_protocol::EventExport>, AppError> {
+    Ok(Json(build_export(&app, &headers, &code, &query).await?))
+}
+
+async fn export_csv(
+    State(app): State<App>,
+    Path((code, table)): Path<(String, String)>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let table = crate::export::Table::parse(&table).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::NotFound,
+            "exports are questions.csv, polls.csv and awards.csv",
+        )
+    })?;
+    let export = build_export(&app, &headers, &code, &query).await?;
+    let body = crate::export::csv(&export, table)
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response())
 }

@@ -8,6 +8,7 @@
 //! - [`qa`]      — the Q&A rules: asking, voting, moderating.
 //! - [`polls`]   — the poll rules: kinds, lifecycle, answers, results.
 //! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
+//! - [`export`]  — exports of questions and results as CSV tables.
 //! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
 //! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
 //! - [`broker`]  — fan-out of committed events across instances (local implementation here).
@@ -28,6 +29,7 @@ pub mod broker;
 pub mod cli;
 pub mod demo;
 pub mod engine;
+pub mod export;
 pub mod http;
 pub mod hub;
 pub mod metrics;

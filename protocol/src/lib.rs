@@ -11,6 +11,7 @@
 //! - [`qa`]       — questions, their moderation and votes.
 //! - [`poll`]     — polls of every kind, ballots and results.
 //! - [`award`]    — award votes: secret, verifiable ballots and a staged reveal.
+//! - [`quiz`]     — quizzes: timed questions, fair for delayed streams, a leaderboard.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -25,6 +26,7 @@ pub mod errors;
 pub mod ids;
 pub mod poll;
 pub mod qa;
+pub mod quiz;
 pub mod room;
 pub mod ws;
 
@@ -35,6 +37,7 @@ pub use errors::*;
 pub use ids::*;
 pub use poll::*;
 pub use qa::*;
+pub use quiz::*;
 pub use room::*;
 pub use ws::*;
 
@@ -79,6 +82,10 @@ pub mod limits {
     pub const MAX_POLL_SECONDS: u32 = 3600;
     /// Most candidates in an award vote.
     pub const MAX_CANDIDATES: usize = 20;
+    /// Most questions in a quiz.
+    pub const MAX_QUIZ_QUESTIONS: usize = 50;
+    /// Longest stream delay an organiser may set, in milliseconds.
+    pub const MAX_STREAM_DELAY_MS: u32 = 120_000;
     /// Most rooms one connection may join at once.
     pub const MAX_ROOMS_PER_CONNECTION: usize = 32;
 }

@@ -10,6 +10,7 @@ use crate::{
     limits,
     poll::{Poll, PollId, PollResults},
     qa::{QaCounts, QaSettings, QaState, Question, QuestionId, VoteTally},
+    quiz::{Quiz, QuizId},
 };
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +94,16 @@ pub struct SessionState {
     /// The award votes this viewer may see, by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub awards: Vec<Award>,
+    /// The quizzes this viewer may see, by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quizzes: Vec<Quiz>,
+    /// How far the session's stream runs behind the room, in milliseconds (set by organisers).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub stream_delay_ms: u32,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 impl SessionState {
@@ -102,6 +113,10 @@ impl SessionState {
 
     pub fn award(&self, id: AwardId) -> Option<&Award> {
         self.awards.iter().find(|a| a.id == id)
+    }
+
+    pub fn quiz(&self, id: QuizId) -> Option<&Quiz> {
+        self.quizzes.iter().find(|q| q.id == id)
     }
 }
 
@@ -161,6 +176,12 @@ pub enum RoomEvent {
     Award { award: Award },
     /// How many ballots an open award vote has. Coalesced.
     AwardBallots { id: AwardId, ballots: u64 },
+    /// A quiz was created or moved on (a question asked or revealed, finished).
+    Quiz { quiz: Quiz },
+    /// How many have answered the current quiz question. Coalesced.
+    QuizAnswers { id: QuizId, answers: u64 },
+    /// The session's stream delay changed.
+    StreamDelay { delay_ms: u32 },
     /// A poll left your view (a deleted draft).
     PollHidden { id: PollId },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
@@ -261,6 +282,34 @@ impl RoomState {
                 if let Some(a) = s.awards.iter_mut().find(|a| a.id == *id) {
                     a.ballots = *ballots;
                 }
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::Quiz { quiz }) => {
+                match s.quizzes.iter_mut().find(|q| q.id == quiz.id) {
+                    // Your own standing stays: events never carry it.
+                    Some(q) => {
+                        let mine = q.mine.take();
+                        *q = quiz.clone();
+                        q.mine = mine;
+                    }
+                    None => s.quizzes.push(quiz.clone()),
+                }
+                s.quizzes.sort_by_key(|q| q.id);
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::QuizAnswers { id, answers }) => {
+                if let Some(c) = s
+                    .quizzes
+                    .iter_mut()
+                    .find(|q| q.id == *id)
+                    .and_then(|q| q.current.as_mut())
+                {
+                    c.answers = *answers;
+                }
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::StreamDelay { delay_ms }) => {
+                s.stream_delay_ms = *delay_ms;
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::PollHidden { id }) => {

@@ -12,6 +12,7 @@ use crate::{
     ids::{EventCode, RequestId, RoomId, Seq, SessionId},
     poll::{Answer, PollDraft, PollId},
     qa::{Moderate, QaSettings, QuestionId},
+    quiz::{MyStanding, QuizDraft, QuizId, QuizStep, Watching},
     room::{RoomEvent, RoomState},
 };
 use serde::{Deserialize, Serialize};
@@ -150,6 +151,41 @@ pub enum ClientMsg {
         award: AwardId,
         candidate: u32,
     },
+    /// Create a quiz (speakers, moderators, organisers). The answer's `quiz` is its id.
+    CreateQuiz {
+        event: EventCode,
+        session: SessionId,
+        quiz: QuizDraft,
+    },
+    /// Ask the next question, reveal the answer, or finish (speakers, moderators, organisers).
+    RunQuiz {
+        event: EventCode,
+        session: SessionId,
+        quiz: QuizId,
+        step: QuizStep,
+    },
+    /// Answer the current question of a quiz: once per question.
+    AnswerQuiz {
+        event: EventCode,
+        session: SessionId,
+        quiz: QuizId,
+        /// The question's index, so an answer to an earlier question is never taken for a later one.
+        question: u32,
+        option: u32,
+        watching: Watching,
+    },
+    /// Your own score and rank; the answer's `standing` holds it.
+    QuizStanding {
+        event: EventCode,
+        session: SessionId,
+        quiz: QuizId,
+    },
+    /// Set how far the session's stream runs behind the room (organisers), for fair quizzes.
+    SetStreamDelay {
+        event: EventCode,
+        session: SessionId,
+        delay_ms: u32,
+    },
     /// Stop (or allow again) a person asking questions anywhere at the event (moderators).
     Block {
         event: EventCode,
@@ -232,6 +268,12 @@ pub enum ServerMsg {
         /// Your ballot's receipt, in the answer to `cast_award`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         receipt: Option<String>,
+        /// The new quiz's id, in the answer to `create_quiz`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        quiz: Option<QuizId>,
+        /// Your standing, in the answer to `quiz_standing` and `answer_quiz` (after a reveal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        standing: Option<MyStanding>,
     },
     /// A request was refused. Nothing was changed.
     Error {

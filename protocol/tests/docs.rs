@@ -126,6 +126,11 @@ const ALL_CLIENT: &[&str] = &[
     "create_award",
     "run_award",
     "cast_award",
+    "create_quiz",
+    "run_quiz",
+    "answer_quiz",
+    "quiz_standing",
+    "set_stream_delay",
 ];
 const ALL_EVENTS: &[&str] = &[
     "stage_changed",
@@ -141,6 +146,9 @@ const ALL_EVENTS: &[&str] = &[
     "poll_results",
     "award",
     "award_ballots",
+    "quiz",
+    "quiz_answers",
+    "stream_delay",
 ];
 
 fn event_name(e: &RoomEvent) -> &'static str {
@@ -158,6 +166,9 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::PollResults { .. } => "poll_results",
         RoomEvent::Award { .. } => "award",
         RoomEvent::AwardBallots { .. } => "award_ballots",
+        RoomEvent::Quiz { .. } => "quiz",
+        RoomEvent::QuizAnswers { .. } => "quiz_answers",
+        RoomEvent::StreamDelay { .. } => "stream_delay",
     }
 }
 const ALL_SERVER: &[&str] = &[
@@ -187,6 +198,11 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::CreateAward { .. } => "create_award",
         ClientMsg::RunAward { .. } => "run_award",
         ClientMsg::CastAward { .. } => "cast_award",
+        ClientMsg::CreateQuiz { .. } => "create_quiz",
+        ClientMsg::RunQuiz { .. } => "run_quiz",
+        ClientMsg::AnswerQuiz { .. } => "answer_quiz",
+        ClientMsg::QuizStanding { .. } => "quiz_standing",
+        ClientMsg::SetStreamDelay { .. } => "set_stream_delay",
     }
 }
 

@@ -230,6 +230,8 @@ fn every_server_message_round_trips() {
                 qa: QaState::default(),
                 polls: vec![every_poll()],
                 awards: vec![every_award()],
+                quizzes: vec![every_quiz()],
+                stream_delay_ms: 15_000,
             }),
         },
         ServerMsg::Snapshot {
@@ -262,6 +264,13 @@ fn every_server_message_round_trips() {
             poll: None,
             award: Some(1),
             receipt: Some("r".into()),
+            quiz: Some(2),
+            standing: Some(MyStanding {
+                rank: None,
+                score: 0,
+                streak: 0,
+                players: 3,
+            }),
         },
         ServerMsg::Ok {
             id: 4,
@@ -270,6 +279,8 @@ fn every_server_message_round_trips() {
             poll: Some(3),
             award: None,
             receipt: None,
+            quiz: None,
+            standing: None,
         },
         ServerMsg::Pong { t: Some(2.0) },
     ];
@@ -572,4 +583,83 @@ fn award_messages_round_trip() {
         counts: vec![0, 1],
         digest: "d".into(),
     });
+}
+
+fn every_quiz() -> Quiz {
+    Quiz {
+        id: 2,
+        title: "Frågesport".into(),
+        length: 1,
+        status: QuizStatus::Revealed,
+        current: Some(CurrentQuestion {
+            index: 0,
+            text: "Q".into(),
+            options: vec!["a".into(), "b".into()],
+            seconds: 10,
+            started_at_ms: 5,
+            correct: Some(1),
+            answers: 7,
+        }),
+        leaderboard: vec![Standing {
+            rank: 1,
+            name: None,
+            score: 1000,
+        }],
+        questions: vec![QuizQuestion {
+            text: "Q".into(),
+            options: vec!["a".into(), "b".into()],
+            correct: 1,
+            seconds: 10,
+        }],
+        mine: Some(MyStanding {
+            rank: Some(1),
+            score: 1000,
+            streak: 1,
+            players: 7,
+        }),
+    }
+}
+
+#[test]
+fn quiz_messages_round_trip() {
+    let draft = QuizDraft {
+        title: "T".into(),
+        questions: every_quiz().questions,
+    };
+    round_trip(ClientMsg::CreateQuiz {
+        event: ecc(),
+        session: opening(),
+        quiz: draft,
+    });
+    for step in [QuizStep::Next, QuizStep::Reveal, QuizStep::Finish] {
+        round_trip(ClientMsg::RunQuiz {
+            event: ecc(),
+            session: opening(),
+            quiz: 2,
+            step,
+        });
+    }
+    for watching in [Watching::Onsite, Watching::Stream { adjust_ms: -3000 }] {
+        round_trip(ClientMsg::AnswerQuiz {
+            event: ecc(),
+            session: opening(),
+            quiz: 2,
+            question: 0,
+            option: 1,
+            watching,
+        });
+    }
+    round_trip(ClientMsg::QuizStanding {
+        event: ecc(),
+        session: opening(),
+        quiz: 2,
+    });
+    round_trip(ClientMsg::SetStreamDelay {
+        event: ecc(),
+        session: opening(),
+        delay_ms: 9000,
+    });
+    round_trip(RoomEvent::Quiz { quiz: every_quiz() });
+    round_trip(RoomEvent::QuizAnswers { id: 2, answers: 4 });
+    round_trip(RoomEvent::StreamDelay { delay_ms: 0 });
 }

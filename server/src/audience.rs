@@ -9,8 +9,8 @@
 
 use crate::hub::Frame;
 use plenum_protocol::{
-    Answer, Person, Poll, PollId, PollResults, PollStatus, Question, QuestionStatus, Role,
-    RoomEvent, RoomState,
+    Answer, MyStanding, Person, Poll, PollId, PollResults, PollStatus, Question, QuestionStatus,
+    Quiz, QuizId, Role, RoomEvent, RoomState,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -95,6 +95,9 @@ pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
         return event.clone();
     }
     match event {
+        RoomEvent::Quiz { quiz } => RoomEvent::Quiz {
+            quiz: quiz_for_audience(quiz),
+        },
         RoomEvent::Poll { poll } => match poll_for_audience(poll) {
             Some(poll) => RoomEvent::Poll { poll },
             None => RoomEvent::PollHidden { id: poll.id },
@@ -129,7 +132,25 @@ pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
 }
 
 /// A room's state as `viewer` sees it, with their own poll answers (`mine`).
-pub fn state_for(state: &RoomState, viewer: &Viewer, mine: &HashMap<PollId, Answer>) -> RoomState {
+/// What a snapshot adds for its viewer alone.
+#[derive(Debug, Default)]
+pub struct Own {
+    /// Their poll answers.
+    pub answers: HashMap<PollId, Answer>,
+    /// Their quiz standings.
+    pub standings: HashMap<QuizId, MyStanding>,
+}
+
+/// A quiz as the audience sees it: never the questions to come or their answers.
+pub fn quiz_for_audience(quiz: &Quiz) -> Quiz {
+    Quiz {
+        questions: Vec::new(),
+        mine: None,
+        ..quiz.clone()
+    }
+}
+
+pub fn state_for(state: &RoomState, viewer: &Viewer, own: &Own) -> RoomState {
     let RoomState::Session(s) = state else {
         return state.clone();
     };
@@ -141,9 +162,13 @@ pub fn state_for(state: &RoomState, viewer: &Viewer, mine: &HashMap<PollId, Answ
                 .filter_map(|q| question_for(q, viewer))
                 .collect();
         s.polls = s.polls.iter().filter_map(poll_for_audience).collect();
+        s.quizzes = s.quizzes.iter().map(quiz_for_audience).collect();
     }
     for poll in &mut s.polls {
-        poll.mine = mine.get(&poll.id).cloned();
+        poll.mine = own.answers.get(&poll.id).cloned();
+    }
+    for quiz in &mut s.quizzes {
+        quiz.mine = own.standings.get(&quiz.id).cloned();
     }
     RoomState::Session(s)
 }

@@ -46,7 +46,6 @@ pub struct Outcome {
     pub ballots: Vec<BallotCast>,
     pub award: Option<AwardId>,
     pub receipt: Option<String>,
-    pub touched: Vec<AwardId>,
 }
 
 pub struct Context<'a> {
@@ -260,7 +259,6 @@ pub fn decide(
                 },
             });
             out.receipt = Some(receipt);
-            out.touched.push(award);
         }
     }
     Ok(out)

@@ -31,13 +31,14 @@ use crate::{
     metrics::Metrics,
     polls::{self, ApprovalChange, BallotChange, PollCommand},
     qa::{self, QaCommand, VoteChange},
+    quizzes::{self, AnswerGiven, QuizAnswer, QuizCommand},
     store::{Batch, LogEntry, Record, RecordKind, Store, StoreError},
 };
 use dashmap::DashMap;
 use plenum_protocol::{
     Agenda, Announcement, Answer, AwardId, AwardStatus, EventCode, EventInfo, OnStage, Person,
-    PollId, PollStatus, QuestionId, RoomEvent, RoomId, RoomState, Seq, ServerMsg, StageUpdate,
-    VoteTally,
+    PollId, PollStatus, QuestionId, QuizId, QuizStatus, RoomEvent, RoomId, RoomState, Seq,
+    ServerMsg, StageUpdate, VoteTally,
 };
 use std::{
     collections::{BTreeSet, HashMap, HashSet, VecDeque},
@@ -117,6 +118,13 @@ pub enum Command {
         person: String,
         command: AwardCommand,
     },
+    /// A quiz request in a session, by `person`.
+    Quiz {
+        person: String,
+        command: QuizCommand,
+    },
+    /// Sets a session's stream delay.
+    StreamDelay(u32),
     /// Publishes current tallies and poll results (the sequencer's own, coalesced).
     PublishTallies(Untallied),
 }
@@ -127,6 +135,7 @@ pub struct Untallied {
     questions: BTreeSet<QuestionId>,
     polls: BTreeSet<PollId>,
     awards: BTreeSet<AwardId>,
+    quizzes: BTreeSet<QuizId>,
 }
 
 /// What a committed command answers.
@@ -142,6 +151,8 @@ pub struct Ack {
     pub award: Option<AwardId>,
     /// An award ballot's receipt.
     pub receipt: Option<String>,
+    /// A new quiz's id.
+    pub quiz: Option<QuizId>,
 }
 
 /// A room's private records, as committed.
@@ -157,6 +168,8 @@ struct Records {
     approved: HashMap<PollId, HashSet<String>>,
     /// Each award vote's ballots, by person.
     awards: HashMap<AwardId, HashMap<Arc<str>, Ballot>>,
+    /// Each quiz's answers.
+    quiz_answers: HashMap<QuizId, quizzes::Answers>,
 }
 
 impl Records {
@@ -207,6 +220,28 @@ impl Records {
                             .insert(Arc::from(person), ballot);
                     }
                 }
+                RecordKind::QuizAnswer => {
+                    let mut key = record.key.splitn(3, ':');
+                    let (Some(quiz), Some(question), Some(person)) =
+                        (key.next(), key.next(), key.next())
+                    else {
+                        continue;
+                    };
+                    let value = record.value.unwrap_or_default();
+                    let mut v = value.splitn(3, ':');
+                    let (Some(option), Some(t_ms)) = (v.next(), v.next()) else {
+                        continue;
+                    };
+                    let name = v.next().filter(|n| !n.is_empty()).map(str::to_owned);
+                    if let (Ok(quiz), Ok(question), Ok(option), Ok(t_ms)) =
+                        (quiz.parse(), question.parse(), option.parse(), t_ms.parse())
+                    {
+                        r.quiz_answers.entry(quiz).or_default().insert(
+                            (question, Arc::from(person)),
+                            QuizAnswer { option, t_ms, name },
+                        );
+                    }
+                }
                 RecordKind::Approved => {
                     if let Some((poll, id)) = record.key.split_once(':')
                         && let Ok(poll) = poll.parse()
@@ -219,31 +254,126 @@ impl Records {
         r
     }
 
-    fn apply_ballot(&mut self, b: &BallotChange) {
-        let ballots = self.ballots.entry(b.poll).or_default();
-        match &b.answer {
-            Some(a) => ballots.insert(b.person.clone(), a.clone()),
-            None => ballots.remove(&b.person),
-        };
+    /// Applies one change, as committed (or as a batch overlays it).
+    fn apply(&mut self, change: &RecordChange) {
+        match change {
+            RecordChange::Vote(v) => {
+                let set = self.upvotes.entry(v.question).or_default();
+                if v.up {
+                    set.insert(v.person.clone());
+                } else {
+                    set.remove(&v.person);
+                }
+            }
+            RecordChange::Block { person, blocked } => {
+                if *blocked {
+                    self.blocked.insert(person.clone());
+                } else {
+                    self.blocked.remove(person);
+                }
+            }
+            RecordChange::Ballot(b) => {
+                let ballots = self.ballots.entry(b.poll).or_default();
+                match &b.answer {
+                    Some(a) => ballots.insert(b.person.clone(), a.clone()),
+                    None => ballots.remove(&b.person),
+                };
+            }
+            RecordChange::Approval(a) => {
+                let approved = self.approved.entry(a.poll).or_default();
+                if a.approved {
+                    approved.insert(a.answer.clone());
+                } else {
+                    approved.remove(&a.answer);
+                }
+            }
+            RecordChange::AwardBallot(b) => {
+                self.awards
+                    .entry(b.award)
+                    .or_default()
+                    .insert(b.person.clone(), b.ballot.clone());
+            }
+            RecordChange::QuizAnswer(a) => {
+                self.quiz_answers
+                    .entry(a.quiz)
+                    .or_default()
+                    .insert((a.question, a.person.clone()), a.answer.clone());
+            }
+        }
     }
+}
 
-    fn apply_approval(&mut self, a: &ApprovalChange) {
-        let approved = self.approved.entry(a.poll).or_default();
-        if a.approved {
-            approved.insert(a.answer.clone());
-        } else {
-            approved.remove(&a.answer);
+/// A change to a room's private records. Each kind knows, here and only here, its store record
+/// and (in [`Records::apply`]) how it applies, so no kind can be half wired.
+#[derive(Debug, Clone)]
+enum RecordChange {
+    Vote(VoteChange),
+    Block { person: String, blocked: bool },
+    Ballot(BallotChange),
+    Approval(ApprovalChange),
+    AwardBallot(BallotCast),
+    QuizAnswer(AnswerGiven),
+}
+
+impl RecordChange {
+    /// The store record that makes this change durable.
+    fn record(&self, room: &RoomId) -> Record {
+        let (kind, key, value) = match self {
+            RecordChange::Vote(v) => (
+                RecordKind::Upvote,
+                format!("{}:{}", v.question, v.person),
+                v.up.then(|| "1".to_owned()),
+            ),
+            RecordChange::Block { person, blocked } => (
+                RecordKind::Block,
+                person.clone(),
+                blocked.then(|| "1".to_owned()),
+            ),
+            RecordChange::Ballot(b) => (
+                RecordKind::Ballot,
+                format!("{}:{}", b.poll, b.person),
+                b.answer
+                    .as_ref()
+                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
+            ),
+            RecordChange::Approval(a) => (
+                RecordKind::Approved,
+                format!("{}:{}", a.poll, a.answer),
+                a.approved.then(|| "1".to_owned()),
+            ),
+            RecordChange::AwardBallot(b) => (
+                RecordKind::AwardBallot,
+                format!("{}:{}", b.award, b.person),
+                Some(format!("{}:{}", b.ballot.candidate, b.ballot.receipt)),
+            ),
+            RecordChange::QuizAnswer(a) => (
+                RecordKind::QuizAnswer,
+                format!("{}:{}:{}", a.quiz, a.question, a.person),
+                Some(format!(
+                    "{}:{}:{}",
+                    a.answer.option,
+                    a.answer.t_ms,
+                    a.answer.name.as_deref().unwrap_or("")
+                )),
+            ),
+        };
+        Record {
+            room: room.clone(),
+            kind,
+            key,
+            value,
         }
     }
 
-    fn apply_vote(&mut self, v: &VoteChange) {
-        if v.up {
-            self.upvotes
-                .entry(v.question)
-                .or_default()
-                .insert(v.person.clone());
-        } else if let Some(set) = self.upvotes.get_mut(&v.question) {
-            set.remove(&v.person);
+    /// Notes which published aggregate this change makes stale.
+    fn stales(&self, u: &mut Untallied) {
+        match self {
+            RecordChange::Vote(v) => drop(u.questions.insert(v.question)),
+            RecordChange::Ballot(b) => drop(u.polls.insert(b.poll)),
+            RecordChange::Approval(a) => drop(u.polls.insert(a.poll)),
+            RecordChange::AwardBallot(b) => drop(u.awards.insert(b.award)),
+            RecordChange::QuizAnswer(a) => drop(u.quizzes.insert(a.quiz)),
+            RecordChange::Block { .. } => {}
         }
     }
 }
@@ -379,6 +509,33 @@ impl Room {
             .get(&award)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// A quiz's answers, as committed.
+    fn quiz_answers(&self, quiz: QuizId) -> quizzes::Answers {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .records
+            .quiz_answers
+            .get(&quiz)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// `person`'s standing in every quiz of this room.
+    pub fn quiz_standings_of(&self, person: &str) -> HashMap<QuizId, plenum_protocol::MyStanding> {
+        let inner = self.inner.lock().unwrap();
+        let RoomState::Session(s) = &inner.state else {
+            return HashMap::new();
+        };
+        let none = quizzes::Answers::new();
+        s.quizzes
+            .iter()
+            .map(|q| {
+                let answers = inner.records.quiz_answers.get(&q.id).unwrap_or(&none);
+                (q.id, quizzes::standing(q, answers, person))
+            })
+            .collect()
     }
 
     /// `person`'s answers to this room's polls.
@@ -639,6 +796,47 @@ impl Engine {
         self.submit(&room, Command::Award { person, command }).await
     }
 
+    /// A quiz request in a session.
+    pub async fn quiz(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        person: String,
+        command: QuizCommand,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Session(event.clone(), session.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::Quiz { person, command }).await
+    }
+
+    /// Sets how far a session's stream runs behind the room.
+    pub async fn stream_delay(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        delay_ms: u32,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Session(event.clone(), session.clone());
+        self.room(&room).await?;
+        self.submit(&room, Command::StreamDelay(delay_ms)).await
+    }
+
+    /// `person`'s standing in a quiz, as committed.
+    pub async fn quiz_standing(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        quiz: QuizId,
+        person: &str,
+    ) -> Result<plenum_protocol::MyStanding, EngineError> {
+        let room = self
+            .room(&RoomId::Session(event.clone(), session.clone()))
+            .await?;
+        room.quiz_standings_of(person)
+            .remove(&quiz)
+            .ok_or_else(|| EngineError::NotFound(format!("no quiz {quiz} in this session")))
+    }
+
     /// The bulletin board of a closed award vote.
     pub async fn award_bulletin(
         &self,
@@ -816,15 +1014,8 @@ struct Pending {
     room: Arc<Room>,
     seq: Seq,
     state: RoomState,
-    /// Vote changes of this batch, in order, over the committed records.
-    votes: Vec<VoteChange>,
-    /// Block changes of this batch, in order.
-    blocks: Vec<(String, bool)>,
-    ballots: Vec<BallotChange>,
-    approvals: Vec<ApprovalChange>,
-    award_ballots: Vec<BallotCast>,
-    /// Questions and polls whose tallies or results this batch changed.
-    untallied: Untallied,
+    /// Record changes of this batch, in order, over the committed records.
+    changes: Vec<RecordChange>,
 }
 
 impl Pending {
@@ -834,58 +1025,60 @@ impl Pending {
             room: room.clone(),
             seq,
             state,
-            votes: Vec::new(),
-            blocks: Vec::new(),
-            ballots: Vec::new(),
-            approvals: Vec::new(),
-            award_ballots: Vec::new(),
-            untallied: Untallied::default(),
+            changes: Vec::new(),
         }
+    }
+
+    /// `base` (a part of the committed records) with this batch's changes applied.
+    fn overlay(&self, mut base: Records) -> Records {
+        for c in &self.changes {
+            base.apply(c);
+        }
+        base
+    }
+
+    fn quiz_answers(&self, quiz: QuizId) -> quizzes::Answers {
+        let mut base = Records::default();
+        base.quiz_answers.insert(quiz, self.room.quiz_answers(quiz));
+        self.overlay(base)
+            .quiz_answers
+            .remove(&quiz)
+            .unwrap_or_default()
     }
 
     fn award_ballots(&self, award: AwardId) -> HashMap<Arc<str>, Ballot> {
-        let mut ballots = self.room.award_ballots(award);
-        for b in self.award_ballots.iter().filter(|b| b.award == award) {
-            ballots.insert(b.person.clone(), b.ballot.clone());
-        }
-        ballots
+        let mut base = Records::default();
+        base.awards.insert(award, self.room.award_ballots(award));
+        self.overlay(base).awards.remove(&award).unwrap_or_default()
     }
 
     fn ballots(&self, poll: PollId) -> (HashMap<Arc<str>, Answer>, HashSet<String>) {
-        let (mut ballots, mut approved) = self.room.ballots(poll);
-        for b in self.ballots.iter().filter(|b| b.poll == poll) {
-            match &b.answer {
-                Some(a) => ballots.insert(b.person.clone(), a.clone()),
-                None => ballots.remove(&b.person),
-            };
-        }
-        for a in self.approvals.iter().filter(|a| a.poll == poll) {
-            if a.approved {
-                approved.insert(a.answer.clone());
-            } else {
-                approved.remove(&a.answer);
-            }
-        }
-        (ballots, approved)
+        let (ballots, approved) = self.room.ballots(poll);
+        let mut base = Records::default();
+        base.ballots.insert(poll, ballots);
+        base.approved.insert(poll, approved);
+        let mut r = self.overlay(base);
+        (
+            r.ballots.remove(&poll).unwrap_or_default(),
+            r.approved.remove(&poll).unwrap_or_default(),
+        )
     }
 
     fn voters(&self, question: QuestionId) -> HashSet<Arc<str>> {
-        let mut voters = self.room.voters(question);
-        for v in self.votes.iter().filter(|v| v.question == question) {
-            if v.up {
-                voters.insert(v.person.clone());
-            } else {
-                voters.remove(&v.person);
-            }
-        }
-        voters
+        let mut base = Records::default();
+        base.upvotes.insert(question, self.room.voters(question));
+        self.overlay(base)
+            .upvotes
+            .remove(&question)
+            .unwrap_or_default()
     }
 
     fn is_blocked(&self, person: &str) -> bool {
-        match self.blocks.iter().rev().find(|(p, _)| p == person) {
-            Some((_, blocked)) => *blocked,
-            None => self.room.is_blocked(person),
+        let mut base = Records::default();
+        if self.room.is_blocked(person) {
+            base.blocked.insert(person.to_owned());
         }
+        self.overlay(base).blocked.contains(person)
     }
 }
 
@@ -893,17 +1086,12 @@ impl Pending {
 #[derive(Default)]
 struct Decision {
     events: Vec<RoomEvent>,
-    votes: Vec<VoteChange>,
-    blocks: Vec<(String, bool)>,
-    ballots: Vec<BallotChange>,
-    approvals: Vec<ApprovalChange>,
-    touched_polls: Vec<PollId>,
-    award_ballots: Vec<BallotCast>,
-    touched_awards: Vec<AwardId>,
+    changes: Vec<RecordChange>,
     question: Option<QuestionId>,
     poll: Option<PollId>,
     award: Option<AwardId>,
     receipt: Option<String>,
+    quiz: Option<QuizId>,
 }
 
 impl Decision {
@@ -1030,63 +1218,8 @@ impl Sequencer {
                     event,
                 });
             }
-            for v in &decision.votes {
-                records.push(Record {
-                    room: (*room.id).clone(),
-                    kind: RecordKind::Upvote,
-                    key: format!("{}:{}", v.question, v.person),
-                    value: v.up.then(|| "1".to_owned()),
-                });
-            }
-            for (person, blocked) in &decision.blocks {
-                records.push(Record {
-                    room: (*room.id).clone(),
-                    kind: RecordKind::Block,
-                    key: person.clone(),
-                    value: blocked.then(|| "1".to_owned()),
-                });
-            }
-            for b in &decision.ballots {
-                records.push(Record {
-                    room: (*room.id).clone(),
-                    kind: RecordKind::Ballot,
-                    key: format!("{}:{}", b.poll, b.person),
-                    value: b
-                        .answer
-                        .as_ref()
-                        .map(|a| serde_json::to_string(a).expect("answers serialise")),
-                });
-            }
-            for a in &decision.approvals {
-                records.push(Record {
-                    room: (*room.id).clone(),
-                    kind: RecordKind::Approved,
-                    key: format!("{}:{}", a.poll, a.answer),
-                    value: a.approved.then(|| "1".to_owned()),
-                });
-            }
-            p.untallied
-                .questions
-                .extend(decision.votes.iter().map(|v| v.question));
-            p.untallied
-                .polls
-                .extend(decision.touched_polls.iter().copied());
-            for b in &decision.award_ballots {
-                records.push(Record {
-                    room: (*room.id).clone(),
-                    kind: RecordKind::AwardBallot,
-                    key: format!("{}:{}", b.award, b.person),
-                    value: Some(format!("{}:{}", b.ballot.candidate, b.ballot.receipt)),
-                });
-            }
-            p.untallied
-                .awards
-                .extend(decision.touched_awards.iter().copied());
-            p.award_ballots.extend(decision.award_ballots);
-            p.votes.extend(decision.votes);
-            p.blocks.extend(decision.blocks);
-            p.ballots.extend(decision.ballots);
-            p.approvals.extend(decision.approvals);
+            records.extend(decision.changes.iter().map(|c| c.record(&room.id)));
+            p.changes.extend(decision.changes);
             decided.push(Decided {
                 room,
                 ack: Ack {
@@ -1095,6 +1228,7 @@ impl Sequencer {
                     poll: decision.poll,
                     award: decision.award,
                     receipt: decision.receipt,
+                    quiz: decision.quiz,
                 },
                 entries,
                 reply,
@@ -1148,29 +1282,8 @@ impl Sequencer {
             let mut inner = p.room.inner.lock().unwrap();
             inner.seq = p.seq;
             inner.state = p.state;
-            for v in &p.votes {
-                inner.records.apply_vote(v);
-            }
-            for (person, blocked) in &p.blocks {
-                if *blocked {
-                    inner.records.blocked.insert(person.clone());
-                } else {
-                    inner.records.blocked.remove(person);
-                }
-            }
-            for b in &p.ballots {
-                inner.records.apply_ballot(b);
-            }
-            for a in &p.approvals {
-                inner.records.apply_approval(a);
-            }
-            for b in &p.award_ballots {
-                inner
-                    .records
-                    .awards
-                    .entry(b.award)
-                    .or_default()
-                    .insert(b.person.clone(), b.ballot.clone());
+            for c in &p.changes {
+                inner.records.apply(c);
             }
             for (d, frames) in decided.iter().zip(&frames) {
                 if Arc::ptr_eq(&d.room, &p.room) {
@@ -1188,15 +1301,17 @@ impl Sequencer {
             for (at, poll) in timers {
                 self.timers.insert((at, (*p.room.id).clone(), poll));
             }
-            let u = p.untallied;
-            if !u.questions.is_empty() || !u.polls.is_empty() || !u.awards.is_empty() {
+            if p.changes
+                .iter()
+                .any(|c| !matches!(c, RecordChange::Block { .. }))
+            {
                 let (_, untallied) = self
                     .untallied
                     .entry((*p.room.id).clone())
                     .or_insert_with(|| (p.room.clone(), Untallied::default()));
-                untallied.questions.extend(u.questions);
-                untallied.polls.extend(u.polls);
-                untallied.awards.extend(u.awards);
+                for c in &p.changes {
+                    c.stales(untallied);
+                }
             }
         }
         for (d, frames) in decided.into_iter().zip(frames) {
@@ -1330,7 +1445,7 @@ impl Sequencer {
                 }))
             }
             (Command::Block { person, blocked }, RoomState::Event(_)) => Ok(Decision {
-                blocks: vec![(person, blocked)],
+                changes: vec![RecordChange::Block { person, blocked }],
                 ..Decision::default()
             }),
             (Command::SetStage(update), RoomState::Session(state)) => {
@@ -1379,7 +1494,7 @@ impl Sequencer {
                 let out = qa::decide(&mut qa, command, &cx)?;
                 Ok(Decision {
                     events: out.events,
-                    votes: out.votes,
+                    changes: out.votes.into_iter().map(RecordChange::Vote).collect(),
                     question: out.question,
                     ..Decision::default()
                 })
@@ -1393,11 +1508,15 @@ impl Sequencer {
                     ballots: &ballots,
                 };
                 let out = polls::decide(&mut polls, command, &cx)?;
+                let changes = out
+                    .ballots
+                    .into_iter()
+                    .map(RecordChange::Ballot)
+                    .chain(out.approvals.into_iter().map(RecordChange::Approval))
+                    .collect();
                 Ok(Decision {
                     events: out.events,
-                    ballots: out.ballots,
-                    approvals: out.approvals,
-                    touched_polls: out.touched,
+                    changes,
                     poll: out.poll,
                     ..Decision::default()
                 })
@@ -1412,12 +1531,51 @@ impl Sequencer {
                 let out = awards::decide(&mut all, command, &cx)?;
                 Ok(Decision {
                     events: out.events,
-                    award_ballots: out.ballots,
-                    touched_awards: out.touched,
+                    changes: out
+                        .ballots
+                        .into_iter()
+                        .map(RecordChange::AwardBallot)
+                        .collect(),
                     award: out.award,
                     receipt: out.receipt,
                     ..Decision::default()
                 })
+            }
+            (Command::Quiz { person, command }, RoomState::Session(state)) => {
+                let mut all = state.quizzes.clone();
+                let answers = |quiz| p.quiz_answers(quiz);
+                let cx = quizzes::Context {
+                    person: &person,
+                    now_ms: now_ms(),
+                    stream_delay_ms: state.stream_delay_ms,
+                    answers: &answers,
+                };
+                let out = quizzes::decide(&mut all, command, &cx)?;
+                Ok(Decision {
+                    events: out.events,
+                    changes: out
+                        .answers
+                        .into_iter()
+                        .map(RecordChange::QuizAnswer)
+                        .collect(),
+                    quiz: out.quiz,
+                    ..Decision::default()
+                })
+            }
+            (Command::StreamDelay(delay_ms), RoomState::Session(state)) => {
+                if delay_ms > plenum_protocol::limits::MAX_STREAM_DELAY_MS {
+                    return Err(EngineError::invalid(
+                        "delay_ms",
+                        format!(
+                            "must be at most {}",
+                            plenum_protocol::limits::MAX_STREAM_DELAY_MS
+                        ),
+                    ));
+                }
+                if state.stream_delay_ms == delay_ms {
+                    return Ok(Decision::default());
+                }
+                Ok(Decision::event(RoomEvent::StreamDelay { delay_ms }))
             }
             (Command::PublishTallies(untallied), RoomState::Session(state)) => {
                 let tallies: Vec<VoteTally> = untallied
@@ -1432,6 +1590,14 @@ impl Sequencer {
                 let mut events = Vec::new();
                 if !tallies.is_empty() {
                     events.push(RoomEvent::Votes { tallies });
+                }
+                for id in untallied.quizzes {
+                    if let Some(q) = state.quiz(id).filter(|q| q.status == QuizStatus::Asking) {
+                        let answers = quizzes::answered(q, &p.quiz_answers(id));
+                        if q.current.as_ref().is_some_and(|c| c.answers != answers) {
+                            events.push(RoomEvent::QuizAnswers { id, answers });
+                        }
+                    }
                 }
                 for id in untallied.awards {
                     if let Some(a) = state.award(id).filter(|a| a.status == AwardStatus::Open) {

@@ -8,6 +8,7 @@
 //! - [`qa`]      — the Q&A rules: asking, voting, moderating.
 //! - [`polls`]   — the poll rules: kinds, lifecycle, answers, results.
 //! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
+//! - [`quizzes`] — quizzes: fair timing across stream delays, scores, leaderboards.
 //! - [`export`]  — exports of questions and results as CSV tables.
 //! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
 //! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
@@ -35,6 +36,7 @@ pub mod hub;
 pub mod metrics;
 pub mod polls;
 pub mod qa;
+pub mod quizzes;
 pub mod store;
 pub mod ws;
 

@@ -63,8 +63,6 @@ pub struct Outcome {
     pub ballots: Vec<BallotChange>,
     pub approvals: Vec<ApprovalChange>,
     pub poll: Option<PollId>,
-    /// Polls whose results should be published (coalesced).
-    pub touched: Vec<PollId>,
 }
 
 /// What the rules need besides the session's polls.
@@ -400,7 +398,6 @@ pub fn decide(
                             ..p
                         },
                     );
-                    out.touched.push(poll);
                 }
                 (PollStep::Close, PollStatus::Open) => close(polls, &mut out, p, cx),
                 (PollStep::Reveal, PollStatus::Open | PollStatus::Closed) => {
@@ -445,7 +442,6 @@ pub fn decide(
                 person: Arc::from(cx.person),
                 answer: Some(answer),
             });
-            out.touched.push(poll);
         }
         PollCommand::ApproveText {
             poll,
@@ -463,7 +459,6 @@ pub fn decide(
                 answer,
                 approved,
             });
-            out.touched.push(poll);
         }
         PollCommand::TimerExpired { poll } => {
             if let Ok(p) = find(polls, poll)

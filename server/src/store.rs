@@ -56,6 +56,8 @@ pub enum RecordKind {
     Approved,
     /// Key `AWARD:PERSON` in a session room; the value is `CANDIDATE:RECEIPT`.
     AwardBallot,
+    /// Key `QUIZ:QUESTION:PERSON` in a session room; the value is `OPTION:T_MS:NAME`.
+    QuizAnswer,
 }
 
 impl RecordKind {
@@ -66,6 +68,7 @@ impl RecordKind {
             RecordKind::Ballot => "ballot",
             RecordKind::Approved => "approved",
             RecordKind::AwardBallot => "award_ballot",
+            RecordKind::QuizAnswer => "quiz_answer",
         }
     }
 
@@ -76,6 +79,7 @@ impl RecordKind {
             "ballot" => Some(RecordKind::Ballot),
             "approved" => Some(RecordKind::Approved),
             "award_ballot" => Some(RecordKind::AwardBallot),
+            "quiz_answer" => Some(RecordKind::QuizAnswer),
             _ => None,
         }
     }

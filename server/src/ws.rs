@@ -29,6 +29,7 @@ use crate::{
     hub::{ConnId, Frame, Outbound, Subscriber},
     polls::PollCommand,
     qa::QaCommand,
+    quizzes::QuizCommand,
 };
 use axum::{
     extract::{
@@ -458,6 +459,8 @@ impl Connection {
                                 poll: None,
                                 award: None,
                                 receipt: None,
+                                quiz: None,
+                                standing: None,
                             },
                         )
                         .await
@@ -495,16 +498,22 @@ impl Connection {
                 text,
                 anonymous,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(&at, &session, actor, QaCommand::Ask { text, anonymous })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Follow,
                     Some(PersonLimit::Ask),
-                    event,
-                    session,
-                    QaCommand::Ask { text, anonymous },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -514,16 +523,22 @@ impl Connection {
                 question,
                 text,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(&at, &session, actor, QaCommand::Edit { question, text })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Follow,
                     Some(PersonLimit::Ask),
-                    event,
-                    session,
-                    QaCommand::Edit { question, text },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -532,16 +547,22 @@ impl Connection {
                 session,
                 question,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(&at, &session, actor, QaCommand::Withdraw { question })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Follow,
                     None,
-                    event,
-                    session,
-                    QaCommand::Withdraw { question },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -551,16 +572,22 @@ impl Connection {
                 question,
                 up,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(&at, &session, actor, QaCommand::Upvote { question, up })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Follow,
                     Some(PersonLimit::Vote),
-                    event,
-                    session,
-                    QaCommand::Upvote { question, up },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -570,16 +597,27 @@ impl Connection {
                 question,
                 change,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(
+                            &at,
+                            &session,
+                            actor,
+                            QaCommand::Moderate { question, change },
+                        )
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Moderate,
                     None,
-                    event,
-                    session,
-                    QaCommand::Moderate { question, change },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -588,16 +626,22 @@ impl Connection {
                 session,
                 question,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(&at, &session, actor, QaCommand::Highlight { question })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Moderate,
                     None,
-                    event,
-                    session,
-                    QaCommand::Highlight { question },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -606,16 +650,22 @@ impl Connection {
                 session,
                 settings,
             } => {
-                self.qa(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.clone());
+                let change = async move {
+                    engine
+                        .qa(&at, &session, actor, QaCommand::Settings(settings))
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Moderate,
                     None,
-                    event,
-                    session,
-                    QaCommand::Settings(settings),
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -624,16 +674,22 @@ impl Connection {
                 session,
                 poll,
             } => {
-                self.run_poll(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .poll(&at, &session, actor, PollCommand::Create(poll))
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::RunPolls,
                     None,
-                    event,
-                    session,
-                    PollCommand::Create(poll),
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -643,16 +699,22 @@ impl Connection {
                 poll,
                 step,
             } => {
-                self.run_poll(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .poll(&at, &session, actor, PollCommand::Step { poll, step })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::RunPolls,
                     None,
-                    event,
-                    session,
-                    PollCommand::Step { poll, step },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -662,16 +724,22 @@ impl Connection {
                 poll,
                 answer,
             } => {
-                self.run_poll(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .poll(&at, &session, actor, PollCommand::Vote { poll, answer })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Follow,
                     Some(PersonLimit::Vote),
-                    event,
-                    session,
-                    PollCommand::Vote { poll, answer },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -682,20 +750,31 @@ impl Connection {
                 answer,
                 approved,
             } => {
-                self.run_poll(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .poll(
+                            &at,
+                            &session,
+                            actor,
+                            PollCommand::ApproveText {
+                                poll,
+                                answer,
+                                approved,
+                            },
+                        )
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::Moderate,
                     None,
-                    event,
-                    session,
-                    PollCommand::ApproveText {
-                        poll,
-                        answer,
-                        approved,
-                    },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -704,16 +783,22 @@ impl Connection {
                 session,
                 award,
             } => {
-                self.run_award(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .award(&at, &session, actor, AwardCommand::Create(award))
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::ManageEvent,
                     None,
-                    event,
-                    session,
-                    AwardCommand::Create(award),
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -723,16 +808,22 @@ impl Connection {
                 award,
                 step,
             } => {
-                self.run_award(
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .award(&at, &session, actor, AwardCommand::Step { award, step })
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
+                    &person,
                     Action::ManageEvent,
                     None,
-                    event,
-                    session,
-                    AwardCommand::Step { award, step },
+                    &event,
+                    change,
                 )
                 .await
             }
@@ -743,21 +834,180 @@ impl Connection {
                 candidate,
             } => {
                 let registered = auth::registered(&person);
-                self.run_award(
+                {
+                    let engine = self.app.engine.clone();
+                    let (at, actor) = (event.clone(), person.id.clone());
+                    let change = async move {
+                        engine
+                            .award(
+                                &at,
+                                &session,
+                                actor,
+                                AwardCommand::Cast {
+                                    award,
+                                    candidate,
+                                    registered,
+                                },
+                            )
+                            .await
+                    };
+                    self.checked(
+                        sink,
+                        pending,
+                        id,
+                        &person,
+                        Action::Follow,
+                        Some(PersonLimit::Vote),
+                        &event,
+                        change,
+                    )
+                    .await
+                }
+            }
+            ClientMsg::CreateQuiz {
+                event,
+                session,
+                quiz,
+            } => {
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .quiz(&at, &session, actor, QuizCommand::Create(quiz))
+                        .await
+                };
+                self.checked(
                     sink,
                     pending,
                     id,
-                    person,
-                    Action::Follow,
-                    Some(PersonLimit::Vote),
-                    event,
-                    session,
-                    AwardCommand::Cast {
-                        award,
-                        candidate,
-                        registered,
-                    },
+                    &person,
+                    Action::RunPolls,
+                    None,
+                    &event,
+                    change,
                 )
+                .await
+            }
+            ClientMsg::RunQuiz {
+                event,
+                session,
+                quiz,
+                step,
+            } => {
+                let engine = self.app.engine.clone();
+                let (at, actor) = (event.clone(), person.id.clone());
+                let change = async move {
+                    engine
+                        .quiz(&at, &session, actor, QuizCommand::Step { quiz, step })
+                        .await
+                };
+                self.checked(
+                    sink,
+                    pending,
+                    id,
+                    &person,
+                    Action::RunPolls,
+                    None,
+                    &event,
+                    change,
+                )
+                .await
+            }
+            ClientMsg::AnswerQuiz {
+                event,
+                session,
+                quiz,
+                question,
+                option,
+                watching,
+            } => {
+                let name = person.name.clone();
+                {
+                    let engine = self.app.engine.clone();
+                    let (at, actor) = (event.clone(), person.id.clone());
+                    let change = async move {
+                        engine
+                            .quiz(
+                                &at,
+                                &session,
+                                actor,
+                                QuizCommand::Answer {
+                                    quiz,
+                                    question,
+                                    option,
+                                    watching,
+                                    name,
+                                },
+                            )
+                            .await
+                    };
+                    self.checked(
+                        sink,
+                        pending,
+                        id,
+                        &person,
+                        Action::Follow,
+                        Some(PersonLimit::Vote),
+                        &event,
+                        change,
+                    )
+                    .await
+                }
+            }
+            ClientMsg::QuizStanding {
+                event,
+                session,
+                quiz,
+            } => {
+                if !self
+                    .permitted(sink, id, &person, Action::Follow, None, &event)
+                    .await?
+                {
+                    return Ok(());
+                }
+                let reply = match self
+                    .app
+                    .engine
+                    .quiz_standing(&event, &session, quiz, &person.id)
+                    .await
+                {
+                    Ok(standing) => ServerMsg::Ok {
+                        id: id.unwrap_or_default(),
+                        seq: None,
+                        question: None,
+                        poll: None,
+                        award: None,
+                        receipt: None,
+                        quiz: None,
+                        standing: Some(standing),
+                    },
+                    Err(e) => {
+                        let e = api_error(e);
+                        ServerMsg::Error {
+                            id,
+                            code: e.code,
+                            message: e.message,
+                            field: e.field,
+                        }
+                    }
+                };
+                self.send(sink, &reply).await
+            }
+            ClientMsg::SetStreamDelay {
+                event,
+                session,
+                delay_ms,
+            } => {
+                if !self
+                    .permitted(sink, id, &person, Action::ManageEvent, None, &event)
+                    .await?
+                {
+                    return Ok(());
+                }
+                let engine = self.app.engine.clone();
+                self.queue(sink, pending, id, async move {
+                    engine.stream_delay(&event, &session, delay_ms).await
+                })
                 .await
             }
             ClientMsg::Block {
@@ -777,58 +1027,27 @@ impl Connection {
         }
     }
 
-    /// A poll request: checks the role and the person's rate limit, then queues it.
+    /// Checks the role and the person's rate limit, then queues `change` (built by the caller
+    /// but not started until the checks pass).
     #[allow(clippy::too_many_arguments)]
-    async fn run_poll(
+    async fn checked(
         &mut self,
         sink: &mut Sink,
         pending: &mut FuturesUnordered<Reply>,
         id: Option<RequestId>,
-        person: Person,
+        person: &Person,
         action: Action,
         limit: Option<PersonLimit>,
-        event: plenum_protocol::EventCode,
-        session: plenum_protocol::SessionId,
-        command: PollCommand,
+        event: &plenum_protocol::EventCode,
+        change: impl Future<Output = Result<Ack, EngineError>> + Send + 'static,
     ) -> Result<(), Ending> {
         if !self
-            .permitted(sink, id, &person, action, limit, &event)
+            .permitted(sink, id, person, action, limit, event)
             .await?
         {
             return Ok(());
         }
-        let engine = self.app.engine.clone();
-        self.queue(sink, pending, id, async move {
-            engine.poll(&event, &session, person.id, command).await
-        })
-        .await
-    }
-
-    /// An award request: checks the role and the person's rate limit, then queues it.
-    #[allow(clippy::too_many_arguments)]
-    async fn run_award(
-        &mut self,
-        sink: &mut Sink,
-        pending: &mut FuturesUnordered<Reply>,
-        id: Option<RequestId>,
-        person: Person,
-        action: Action,
-        limit: Option<PersonLimit>,
-        event: plenum_protocol::EventCode,
-        session: plenum_protocol::SessionId,
-        command: AwardCommand,
-    ) -> Result<(), Ending> {
-        if !self
-            .permitted(sink, id, &person, action, limit, &event)
-            .await?
-        {
-            return Ok(());
-        }
-        let engine = self.app.engine.clone();
-        self.queue(sink, pending, id, async move {
-            engine.award(&event, &session, person.id, command).await
-        })
-        .await
+        self.queue(sink, pending, id, change).await
     }
 
     /// Checks a request's role and the person's rate limit; answers a refusal itself.
@@ -854,33 +1073,6 @@ impl Connection {
             return Ok(false);
         }
         Ok(true)
-    }
-
-    /// A Q&A request: checks the role and the person's rate limit, then queues it.
-    #[allow(clippy::too_many_arguments)]
-    async fn qa(
-        &mut self,
-        sink: &mut Sink,
-        pending: &mut FuturesUnordered<Reply>,
-        id: Option<RequestId>,
-        person: Person,
-        action: Action,
-        limit: Option<PersonLimit>,
-        event: plenum_protocol::EventCode,
-        session: plenum_protocol::SessionId,
-        command: QaCommand,
-    ) -> Result<(), Ending> {
-        if !self
-            .permitted(sink, id, &person, action, limit, &event)
-            .await?
-        {
-            return Ok(());
-        }
-        let engine = self.app.engine.clone();
-        self.queue(sink, pending, id, async move {
-            engine.qa(&event, &session, person, command).await
-        })
-        .await
     }
 
     async fn forbidden(
@@ -923,6 +1115,8 @@ impl Connection {
                     poll: ack.poll,
                     award: ack.award,
                     receipt: ack.receipt,
+                    quiz: ack.quiz,
+                    standing: None,
                 }),
                 (Ok(_), None) => None,
                 (Err(e), id) => {
@@ -1057,15 +1251,14 @@ impl Connection {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
                 }
-                let mine = match &self.viewer {
-                    Viewer::Person(me) => room.answers_of(me),
-                    Viewer::Staff => self
-                        .person
-                        .as_ref()
-                        .map(|p| room.answers_of(&p.id))
-                        .unwrap_or_default(),
+                let own = match &self.person {
+                    Some(p) => audience::Own {
+                        answers: room.answers_of(&p.id),
+                        standings: room.quiz_standings_of(&p.id),
+                    },
+                    None => audience::Own::default(),
                 };
-                let state = audience::state_for(&state, &self.viewer, &mine);
+                let state = audience::state_for(&state, &self.viewer, &own);
                 self.send(
                     sink,
                     &ServerMsg::Snapshot {

@@ -477,7 +477,7 @@ async fn rankings_are_scored_by_borda_count() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_thousand_voters_at_once_give_exact_results_in_a_few_broadcasts() {
+async fn two_thousand_people_voting_and_upvoting_at_once_are_counted_exactly() {
     const PEOPLE: usize = 2000;
     let server = server_with_event(TestConfig::default()).await;
     let mut sofia = speaker(&server).await;
@@ -491,6 +491,20 @@ async fn two_thousand_voters_at_once_give_exact_results_in_a_few_broadcasts() {
         ),
     )
     .await;
+    let ServerMsg::Ok {
+        question: Some(question),
+        ..
+    } = sofia
+        .ask(ClientMsg::Ask {
+            event: ev(),
+            session: s1(),
+            text: "Shared question".into(),
+            anonymous: false,
+        })
+        .await
+    else {
+        panic!("asking failed")
+    };
     let mut voters = Vec::new();
     for i in 0..PEOPLE {
         let url = server.ws_url();
@@ -507,6 +521,15 @@ async fn two_thousand_voters_at_once_give_exact_results_in_a_few_broadcasts() {
                     .unwrap();
                 assert!(matches!(ws.reply(r).await.unwrap(), ServerMsg::Ok { .. }));
             }
+            // Everyone also upvotes the question, in the same storm.
+            let up = ClientMsg::Upvote {
+                event: ev(),
+                session: s1(),
+                question,
+                up: true,
+            };
+            let r = ws.request(&up).await.unwrap();
+            assert!(matches!(ws.reply(r).await.unwrap(), ServerMsg::Ok { .. }));
             if i % 50 == 0 {
                 let mut second = Ws::connect(&url, &token).await.unwrap();
                 let r = second
@@ -518,6 +541,11 @@ async fn two_thousand_voters_at_once_give_exact_results_in_a_few_broadcasts() {
                     ))
                     .await
                     .unwrap();
+                assert!(matches!(
+                    second.reply(r).await.unwrap(),
+                    ServerMsg::Ok { .. }
+                ));
+                let r = second.request(&up).await.unwrap();
                 assert!(matches!(
                     second.reply(r).await.unwrap(),
                     ServerMsg::Ok { .. }
@@ -560,6 +588,10 @@ async fn two_thousand_voters_at_once_give_exact_results_in_a_few_broadcasts() {
         "{result_events} result broadcasts for {} votes",
         PEOPLE * 2
     );
+    // Upvotes from the same storm: one per person, both devices counted once.
+    sofia
+        .until_session(|s| s.qa.get(question).is_some_and(|q| q.votes == PEOPLE as u64))
+        .await;
     drop(connections);
 }
 

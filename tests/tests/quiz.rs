@@ -97,7 +97,12 @@ async fn setup(questions: Vec<QuizQuestion>) -> (TestServer, Member, u64) {
 #[tokio::test]
 async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
     let (server, mut speaker, id) = setup(vec![question("Q1", 2, 30), question("Q2", 0, 30)]).await;
-    let mut fast = Member::attendee(&server, EVENT, "Fast", &room()).await;
+    let fast_token = server.http().join(EVENT, Some("Fast")).await.unwrap();
+    let mut fast = Member::following(
+        Ws::connect(&server.ws_url(), &fast_token).await.unwrap(),
+        &room(),
+    )
+    .await;
     let mut slow = Member::attendee(&server, EVENT, "Slow", &room()).await;
     let mut wrong = Member::attendee(&server, EVENT, "Wrong", &room()).await;
 
@@ -184,21 +189,20 @@ async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
         "the second correct answer carries a 50-point streak bonus: {f:?}"
     );
 
-    // Reconnecting keeps the score: it comes back in the snapshot.
-    let token = server.http().join(EVENT, Some("Fast again")).await.unwrap();
-    let _ = token;
-    let ws = server.attendee(EVENT, "Observer").await;
-    let observer = Member::following(ws, &room()).await;
+    // Reconnecting keeps the score: the same person's snapshot carries it.
+    fast.ws.close().await;
+    let again = Member::following(
+        Ws::connect(&server.ws_url(), &fast_token).await.unwrap(),
+        &room(),
+    )
+    .await;
+    let q = again.session().quiz(id).unwrap().clone();
+    assert_eq!(q.status, QuizStatus::Finished);
     assert_eq!(
-        observer.session().quiz(id).unwrap().status,
-        QuizStatus::Finished
+        q.mine.as_ref().map(|m| (m.rank, m.score)),
+        Some((Some(1), f.score))
     );
-    assert_eq!(
-        observer.session().quiz(id).unwrap().leaderboard[0]
-            .name
-            .as_deref(),
-        Some("Fast")
-    );
+    assert_eq!(q.leaderboard[0].name.as_deref(), Some("Fast"));
 }
 
 #[tokio::test]

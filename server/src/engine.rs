@@ -757,70 +757,6 @@ impl Engine {
         self.submit(&room, Command::SetStage(update)).await
     }
 
-    /// A Q&A request in a session.
-    pub async fn qa(
-        &self,
-        event: &EventCode,
-        session: &plenum_protocol::SessionId,
-        actor: Person,
-        command: QaCommand,
-    ) -> Result<Ack, EngineError> {
-        let room = RoomId::Session(event.clone(), session.clone());
-        self.room(&room).await?;
-        self.submit(&room, Command::Qa { actor, command }).await
-    }
-
-    /// A poll request in a session.
-    pub async fn poll(
-        &self,
-        event: &EventCode,
-        session: &plenum_protocol::SessionId,
-        person: String,
-        command: PollCommand,
-    ) -> Result<Ack, EngineError> {
-        let room = RoomId::Session(event.clone(), session.clone());
-        self.room(&room).await?;
-        self.submit(&room, Command::Poll { person, command }).await
-    }
-
-    /// An award request in a session.
-    pub async fn award(
-        &self,
-        event: &EventCode,
-        session: &plenum_protocol::SessionId,
-        person: String,
-        command: AwardCommand,
-    ) -> Result<Ack, EngineError> {
-        let room = RoomId::Session(event.clone(), session.clone());
-        self.room(&room).await?;
-        self.submit(&room, Command::Award { person, command }).await
-    }
-
-    /// A quiz request in a session.
-    pub async fn quiz(
-        &self,
-        event: &EventCode,
-        session: &plenum_protocol::SessionId,
-        person: String,
-        command: QuizCommand,
-    ) -> Result<Ack, EngineError> {
-        let room = RoomId::Session(event.clone(), session.clone());
-        self.room(&room).await?;
-        self.submit(&room, Command::Quiz { person, command }).await
-    }
-
-    /// Sets how far a session's stream runs behind the room.
-    pub async fn stream_delay(
-        &self,
-        event: &EventCode,
-        session: &plenum_protocol::SessionId,
-        delay_ms: u32,
-    ) -> Result<Ack, EngineError> {
-        let room = RoomId::Session(event.clone(), session.clone());
-        self.room(&room).await?;
-        self.submit(&room, Command::StreamDelay(delay_ms)).await
-    }
-
     /// `person`'s standing in a quiz, as committed.
     pub async fn quiz_standing(
         &self,
@@ -911,6 +847,19 @@ impl Engine {
             polls,
             awards,
         })
+    }
+
+    /// A request in a session's room (Q&A, polls, awards, quizzes, its stream delay), once the
+    /// caller has checked who may make it.
+    pub async fn in_session(
+        &self,
+        event: &EventCode,
+        session: &plenum_protocol::SessionId,
+        command: Command,
+    ) -> Result<Ack, EngineError> {
+        let room = RoomId::Session(event.clone(), session.clone());
+        self.room(&room).await?;
+        self.submit(&room, command).await
     }
 
     /// Blocks (or unblocks) a person from asking anywhere at the event.

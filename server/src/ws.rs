@@ -24,7 +24,7 @@ use crate::{
     audience::{self, Frames, Viewer},
     auth::{self, Action},
     awards::AwardCommand,
-    engine::{Ack, CatchUp, EngineError},
+    engine::{Ack, CatchUp, Command, EngineError},
     http::api_error,
     hub::{ConnId, Frame, Outbound, Subscriber},
     polls::PollCommand,
@@ -492,467 +492,34 @@ impl Connection {
                 })
                 .await
             }
-            ClientMsg::Ask {
-                event,
-                session,
-                text,
-                anonymous,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(&at, &session, actor, QaCommand::Ask { text, anonymous })
-                        .await
+            msg @ (ClientMsg::Ask { .. }
+            | ClientMsg::EditQuestion { .. }
+            | ClientMsg::WithdrawQuestion { .. }
+            | ClientMsg::Upvote { .. }
+            | ClientMsg::Moderate { .. }
+            | ClientMsg::Highlight { .. }
+            | ClientMsg::SetQaSettings { .. }
+            | ClientMsg::CreatePoll { .. }
+            | ClientMsg::RunPoll { .. }
+            | ClientMsg::Vote { .. }
+            | ClientMsg::ApproveText { .. }
+            | ClientMsg::CreateAward { .. }
+            | ClientMsg::RunAward { .. }
+            | ClientMsg::CastAward { .. }
+            | ClientMsg::CreateQuiz { .. }
+            | ClientMsg::RunQuiz { .. }
+            | ClientMsg::AnswerQuiz { .. }
+            | ClientMsg::SetStreamDelay { .. }) => {
+                let Some(r) = session_request(&person, msg) else {
+                    return Ok(());
                 };
+                let engine = self.app.engine.clone();
+                let at = r.event.clone();
+                let change = async move { engine.in_session(&at, &r.session, r.command).await };
                 self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Follow,
-                    Some(PersonLimit::Ask),
-                    &event,
-                    change,
+                    sink, pending, id, &person, r.action, r.limit, &r.event, change,
                 )
                 .await
-            }
-            ClientMsg::EditQuestion {
-                event,
-                session,
-                question,
-                text,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(&at, &session, actor, QaCommand::Edit { question, text })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Follow,
-                    Some(PersonLimit::Ask),
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::WithdrawQuestion {
-                event,
-                session,
-                question,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(&at, &session, actor, QaCommand::Withdraw { question })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Follow,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::Upvote {
-                event,
-                session,
-                question,
-                up,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(&at, &session, actor, QaCommand::Upvote { question, up })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Follow,
-                    Some(PersonLimit::Vote),
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::Moderate {
-                event,
-                session,
-                question,
-                change,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(
-                            &at,
-                            &session,
-                            actor,
-                            QaCommand::Moderate { question, change },
-                        )
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Moderate,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::Highlight {
-                event,
-                session,
-                question,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(&at, &session, actor, QaCommand::Highlight { question })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Moderate,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::SetQaSettings {
-                event,
-                session,
-                settings,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.clone());
-                let change = async move {
-                    engine
-                        .qa(&at, &session, actor, QaCommand::Settings(settings))
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Moderate,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::CreatePoll {
-                event,
-                session,
-                poll,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .poll(&at, &session, actor, PollCommand::Create(poll))
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::RunPolls,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::RunPoll {
-                event,
-                session,
-                poll,
-                step,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .poll(&at, &session, actor, PollCommand::Step { poll, step })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::RunPolls,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::Vote {
-                event,
-                session,
-                poll,
-                answer,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .poll(&at, &session, actor, PollCommand::Vote { poll, answer })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Follow,
-                    Some(PersonLimit::Vote),
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::ApproveText {
-                event,
-                session,
-                poll,
-                answer,
-                approved,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .poll(
-                            &at,
-                            &session,
-                            actor,
-                            PollCommand::ApproveText {
-                                poll,
-                                answer,
-                                approved,
-                            },
-                        )
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::Moderate,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::CreateAward {
-                event,
-                session,
-                award,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .award(&at, &session, actor, AwardCommand::Create(award))
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::ManageEvent,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::RunAward {
-                event,
-                session,
-                award,
-                step,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .award(&at, &session, actor, AwardCommand::Step { award, step })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::ManageEvent,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::CastAward {
-                event,
-                session,
-                award,
-                candidate,
-            } => {
-                let registered = auth::registered(&person);
-                {
-                    let engine = self.app.engine.clone();
-                    let (at, actor) = (event.clone(), person.id.clone());
-                    let change = async move {
-                        engine
-                            .award(
-                                &at,
-                                &session,
-                                actor,
-                                AwardCommand::Cast {
-                                    award,
-                                    candidate,
-                                    registered,
-                                },
-                            )
-                            .await
-                    };
-                    self.checked(
-                        sink,
-                        pending,
-                        id,
-                        &person,
-                        Action::Follow,
-                        Some(PersonLimit::Vote),
-                        &event,
-                        change,
-                    )
-                    .await
-                }
-            }
-            ClientMsg::CreateQuiz {
-                event,
-                session,
-                quiz,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .quiz(&at, &session, actor, QuizCommand::Create(quiz))
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::RunPolls,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::RunQuiz {
-                event,
-                session,
-                quiz,
-                step,
-            } => {
-                let engine = self.app.engine.clone();
-                let (at, actor) = (event.clone(), person.id.clone());
-                let change = async move {
-                    engine
-                        .quiz(&at, &session, actor, QuizCommand::Step { quiz, step })
-                        .await
-                };
-                self.checked(
-                    sink,
-                    pending,
-                    id,
-                    &person,
-                    Action::RunPolls,
-                    None,
-                    &event,
-                    change,
-                )
-                .await
-            }
-            ClientMsg::AnswerQuiz {
-                event,
-                session,
-                quiz,
-                question,
-                option,
-                watching,
-            } => {
-                let name = person.name.clone();
-                {
-                    let engine = self.app.engine.clone();
-                    let (at, actor) = (event.clone(), person.id.clone());
-                    let change = async move {
-                        engine
-                            .quiz(
-                                &at,
-                                &session,
-                                actor,
-                                QuizCommand::Answer {
-                                    quiz,
-                                    question,
-                                    option,
-                                    watching,
-                                    name,
-                                },
-                            )
-                            .await
-                    };
-                    self.checked(
-                        sink,
-                        pending,
-                        id,
-                        &person,
-                        Action::Follow,
-                        Some(PersonLimit::Vote),
-                        &event,
-                        change,
-                    )
-                    .await
-                }
             }
             ClientMsg::QuizStanding {
                 event,
@@ -992,23 +559,6 @@ impl Connection {
                     }
                 };
                 self.send(sink, &reply).await
-            }
-            ClientMsg::SetStreamDelay {
-                event,
-                session,
-                delay_ms,
-            } => {
-                if !self
-                    .permitted(sink, id, &person, Action::ManageEvent, None, &event)
-                    .await?
-                {
-                    return Ok(());
-                }
-                let engine = self.app.engine.clone();
-                self.queue(sink, pending, id, async move {
-                    engine.stream_delay(&event, &session, delay_ms).await
-                })
-                .await
             }
             ClientMsg::Block {
                 event,
@@ -1302,6 +852,268 @@ impl Connection {
         )
         .await
     }
+}
+
+/// A request in a session's room: who may make it, what rate limit it spends, and the command.
+struct SessionRequest {
+    action: Action,
+    limit: Option<PersonLimit>,
+    event: plenum_protocol::EventCode,
+    session: plenum_protocol::SessionId,
+    command: Command,
+}
+
+/// Maps a session request to its permission, its rate limit and its engine command: the one
+/// table of who may do what in a session.
+fn session_request(person: &Person, msg: ClientMsg) -> Option<SessionRequest> {
+    use Action::{Follow, ManageEvent, Moderate, RunPolls};
+    use PersonLimit::{Ask, Vote};
+    let qa = |command| Command::Qa {
+        actor: person.clone(),
+        command,
+    };
+    let poll = |command| Command::Poll {
+        person: person.id.clone(),
+        command,
+    };
+    let award = |command| Command::Award {
+        person: person.id.clone(),
+        command,
+    };
+    let quiz = |command| Command::Quiz {
+        person: person.id.clone(),
+        command,
+    };
+    let (action, limit, event, session, command) = match msg {
+        ClientMsg::Ask {
+            event,
+            session,
+            text,
+            anonymous,
+        } => (
+            Follow,
+            Some(Ask),
+            event,
+            session,
+            qa(QaCommand::Ask { text, anonymous }),
+        ),
+        ClientMsg::EditQuestion {
+            event,
+            session,
+            question,
+            text,
+        } => (
+            Follow,
+            Some(Ask),
+            event,
+            session,
+            qa(QaCommand::Edit { question, text }),
+        ),
+        ClientMsg::WithdrawQuestion {
+            event,
+            session,
+            question,
+        } => (
+            Follow,
+            None,
+            event,
+            session,
+            qa(QaCommand::Withdraw { question }),
+        ),
+        ClientMsg::Upvote {
+            event,
+            session,
+            question,
+            up,
+        } => (
+            Follow,
+            Some(Vote),
+            event,
+            session,
+            qa(QaCommand::Upvote { question, up }),
+        ),
+        ClientMsg::Moderate {
+            event,
+            session,
+            question,
+            change,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            qa(QaCommand::Moderate { question, change }),
+        ),
+        ClientMsg::Highlight {
+            event,
+            session,
+            question,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            qa(QaCommand::Highlight { question }),
+        ),
+        ClientMsg::SetQaSettings {
+            event,
+            session,
+            settings,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            qa(QaCommand::Settings(settings)),
+        ),
+        ClientMsg::CreatePoll {
+            event,
+            session,
+            poll: p,
+        } => (RunPolls, None, event, session, poll(PollCommand::Create(p))),
+        ClientMsg::RunPoll {
+            event,
+            session,
+            poll: p,
+            step,
+        } => (
+            RunPolls,
+            None,
+            event,
+            session,
+            poll(PollCommand::Step { poll: p, step }),
+        ),
+        ClientMsg::Vote {
+            event,
+            session,
+            poll: p,
+            answer,
+        } => (
+            Follow,
+            Some(Vote),
+            event,
+            session,
+            poll(PollCommand::Vote { poll: p, answer }),
+        ),
+        ClientMsg::ApproveText {
+            event,
+            session,
+            poll: p,
+            answer,
+            approved,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            poll(PollCommand::ApproveText {
+                poll: p,
+                answer,
+                approved,
+            }),
+        ),
+        ClientMsg::CreateAward {
+            event,
+            session,
+            award: a,
+        } => (
+            ManageEvent,
+            None,
+            event,
+            session,
+            award(AwardCommand::Create(a)),
+        ),
+        ClientMsg::RunAward {
+            event,
+            session,
+            award: a,
+            step,
+        } => (
+            ManageEvent,
+            None,
+            event,
+            session,
+            award(AwardCommand::Step { award: a, step }),
+        ),
+        ClientMsg::CastAward {
+            event,
+            session,
+            award: a,
+            candidate,
+        } => {
+            let registered = auth::registered(person);
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                award(AwardCommand::Cast {
+                    award: a,
+                    candidate,
+                    registered,
+                }),
+            )
+        }
+        ClientMsg::CreateQuiz {
+            event,
+            session,
+            quiz: q,
+        } => (RunPolls, None, event, session, quiz(QuizCommand::Create(q))),
+        ClientMsg::RunQuiz {
+            event,
+            session,
+            quiz: q,
+            step,
+        } => (
+            RunPolls,
+            None,
+            event,
+            session,
+            quiz(QuizCommand::Step { quiz: q, step }),
+        ),
+        ClientMsg::AnswerQuiz {
+            event,
+            session,
+            quiz: q,
+            question,
+            option,
+            watching,
+        } => {
+            let name = person.name.clone();
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                quiz(QuizCommand::Answer {
+                    quiz: q,
+                    question,
+                    option,
+                    watching,
+                    name,
+                }),
+            )
+        }
+        ClientMsg::SetStreamDelay {
+            event,
+            session,
+            delay_ms,
+        } => (
+            ManageEvent,
+            None,
+            event,
+            session,
+            Command::StreamDelay(delay_ms),
+        ),
+        _ => return None,
+    };
+    Some(SessionRequest {
+        action,
+        limit,
+        event,
+        session,
+        command,
+    })
 }
 
 /// A per-person rate limit: counted across all of one person's connections and devices.

@@ -5,9 +5,10 @@
 //! no delay; online people have the session's stream delay (set by the organiser), which each
 //! of them may adjust by up to ±10 seconds to match what they see. An answer is timed on that
 //! clock, accepted from 0 to the question's limit (plus half a second for the network), and
-//! refused before it (that is earlier than the person's own stream could have shown it). The
-//! adjustment bounds what a person can gain by claiming more delay than they have: at most
-//! ten seconds of looking at a question before their clock starts.
+//! refused before it (that is earlier than the person's own stream could have shown it). How a
+//! person watches is their own statement, so what someone can gain by claiming more delay than
+//! they have is bounded by the session's delay plus the ten-second adjustment: that long
+//! looking at a question before their clock starts.
 //!
 //! **Points.** A correct answer scores `500 + round(500 × (1 − t / limit))` for an answer `t`
 //! milliseconds into a `limit`-millisecond window, plus a streak bonus of `50 × (streak − 1)`,

@@ -174,6 +174,10 @@ pub enum RoomEvent {
     Poll { poll: Poll },
     /// An award vote was created or changed (opened, closed, a place revealed).
     Award { award: Award },
+    /// An award vote left your view (drafts are for organisers).
+    AwardHidden { id: AwardId },
+    /// A quiz left your view (drafts are for speakers).
+    QuizHidden { id: QuizId },
     /// How many ballots an open award vote has. Coalesced.
     AwardBallots { id: AwardId, ballots: u64 },
     /// A quiz was created or moved on (a question asked or revealed, finished).
@@ -310,6 +314,14 @@ impl RoomState {
             }
             (RoomState::Session(s), RoomEvent::StreamDelay { delay_ms }) => {
                 s.stream_delay_ms = *delay_ms;
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::AwardHidden { id }) => {
+                s.awards.retain(|a| a.id != *id);
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::QuizHidden { id }) => {
+                s.quizzes.retain(|q| q.id != *id);
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::PollHidden { id }) => {

@@ -662,4 +662,6 @@ fn quiz_messages_round_trip() {
     round_trip(RoomEvent::Quiz { quiz: every_quiz() });
     round_trip(RoomEvent::QuizAnswers { id: 2, answers: 4 });
     round_trip(RoomEvent::StreamDelay { delay_ms: 0 });
+    round_trip(RoomEvent::QuizHidden { id: 2 });
+    round_trip(RoomEvent::AwardHidden { id: 1 });
 }

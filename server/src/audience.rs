@@ -9,8 +9,8 @@
 
 use crate::hub::Frame;
 use plenum_protocol::{
-    Answer, MyStanding, Person, Poll, PollId, PollResults, PollStatus, Question, QuestionStatus,
-    Quiz, QuizId, Role, RoomEvent, RoomState,
+    Answer, AwardStatus, MyStanding, Person, Poll, PollId, PollResults, PollStatus, Question,
+    QuestionStatus, Quiz, QuizId, QuizStatus, Role, RoomEvent, RoomState,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -95,9 +95,13 @@ pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
         return event.clone();
     }
     match event {
-        RoomEvent::Quiz { quiz } => RoomEvent::Quiz {
-            quiz: quiz_for_audience(quiz),
+        RoomEvent::Quiz { quiz } => match quiz_for_audience(quiz) {
+            Some(quiz) => RoomEvent::Quiz { quiz },
+            None => RoomEvent::QuizHidden { id: quiz.id },
         },
+        RoomEvent::Award { award } if award.status == AwardStatus::Draft => {
+            RoomEvent::AwardHidden { id: award.id }
+        }
         RoomEvent::Poll { poll } => match poll_for_audience(poll) {
             Some(poll) => RoomEvent::Poll { poll },
             None => RoomEvent::PollHidden { id: poll.id },
@@ -141,13 +145,14 @@ pub struct Own {
     pub standings: HashMap<QuizId, MyStanding>,
 }
 
-/// A quiz as the audience sees it: never the questions to come or their answers.
-pub fn quiz_for_audience(quiz: &Quiz) -> Quiz {
-    Quiz {
+/// A quiz as the audience sees it, or `None` for a draft: never the questions to come or
+/// their answers.
+pub fn quiz_for_audience(quiz: &Quiz) -> Option<Quiz> {
+    (quiz.status != QuizStatus::Draft).then(|| Quiz {
         questions: Vec::new(),
         mine: None,
         ..quiz.clone()
-    }
+    })
 }
 
 pub fn state_for(state: &RoomState, viewer: &Viewer, own: &Own) -> RoomState {
@@ -162,7 +167,8 @@ pub fn state_for(state: &RoomState, viewer: &Viewer, own: &Own) -> RoomState {
                 .filter_map(|q| question_for(q, viewer))
                 .collect();
         s.polls = s.polls.iter().filter_map(poll_for_audience).collect();
-        s.quizzes = s.quizzes.iter().map(quiz_for_audience).collect();
+        s.quizzes = s.quizzes.iter().filter_map(quiz_for_audience).collect();
+        s.awards.retain(|a| a.status != AwardStatus::Draft);
     }
     for poll in &mut s.polls {
         poll.mine = own.answers.get(&poll.id).cloned();

@@ -50,8 +50,10 @@ pub struct Outcome {
 
 pub struct Context<'a> {
     pub person: &'a str,
-    /// An award's ballots by person, as the batch leaves them.
+    /// An award's ballots by person, as the batch leaves them (for closing and revealing).
     pub ballots: &'a dyn Fn(AwardId) -> HashMap<Arc<str>, Ballot>,
+    /// Whether this person has voted in an award (a point lookup, for every ballot cast).
+    pub voted: &'a dyn Fn(AwardId) -> bool,
 }
 
 fn find(awards: &[Award], id: AwardId) -> Result<&Award, EngineError> {
@@ -95,6 +97,12 @@ pub fn bulletin(award: &Award, ballots: &HashMap<Arc<str>, Ballot>) -> AwardBall
         counts,
         digest,
     }
+}
+
+/// Whether the bulletin board (and so the counts) may be published: once the winner is
+/// revealed, so the board never gets ahead of the staged reveal.
+pub fn board_public(award: &Award) -> bool {
+    award.status == AwardStatus::Closed && award.revealed.iter().any(|p| p.place == 1)
 }
 
 /// Places by votes, most first; ties keep the ballot order.
@@ -197,26 +205,28 @@ pub fn decide(
                 AwardStep::RevealNext | AwardStep::RevealAll if a.status == AwardStatus::Closed => {
                     let board = bulletin(&a, &(cx.ballots)(award));
                     let places = standings(&board.counts);
-                    // Staged: third, second, winner (or fewer with fewer candidates); all at once
-                    // reveals every place.
+                    // Staged: the top three (fewer with fewer candidates), worst first; all at
+                    // once reveals every place not yet shown, worst first.
                     let top = if step == AwardStep::RevealAll {
                         places.len()
                     } else {
                         places.len().min(3)
                     };
-                    let shown = a.revealed.len();
-                    if shown >= top {
+                    let hidden: Vec<&Placing> = places[..top]
+                        .iter()
+                        .rev()
+                        .filter(|p| !a.revealed.iter().any(|r| r.place == p.place))
+                        .collect();
+                    if hidden.is_empty() {
                         return refuse("revealed further");
                     }
-                    let upto = if step == AwardStep::RevealAll {
-                        top
+                    let count = if step == AwardStep::RevealAll {
+                        hidden.len()
                     } else {
-                        shown + 1
+                        1
                     };
                     let mut revealed = a.revealed.clone();
-                    for n in shown..upto {
-                        revealed.push(places[top - 1 - n].clone());
-                    }
+                    revealed.extend(hidden.into_iter().take(count).cloned());
                     changed(awards, &mut out, Award { revealed, ..a });
                 }
                 AwardStep::Open => return refuse("opened"),
@@ -244,7 +254,7 @@ pub fn decide(
                     format!("must be 0 to {}", a.candidates.len() - 1),
                 ));
             }
-            if (cx.ballots)(award).contains_key(cx.person) {
+            if (cx.voted)(award) {
                 return Err(EngineError::Conflict(
                     "you have already voted in this award".into(),
                 ));
@@ -309,9 +319,11 @@ mod tests {
             }
             m
         };
+        let no = |_| false;
         let cx = Context {
             person: "organiser",
             ballots: &ballots,
+            voted: &no,
         };
         let places: Vec<u32> = (0..3)
             .map(|_| {
@@ -388,5 +400,72 @@ mod tests {
             .map(|b| format!("{b:02x}"))
             .collect();
         assert_eq!(board.digest, expected);
+    }
+}
+
+#[cfg(test)]
+mod reveal_tests {
+    use super::*;
+    use plenum_protocol::Candidate;
+
+    #[test]
+    fn reveal_all_after_reveal_next_shows_each_place_once() {
+        let mut awards = vec![Award {
+            id: 1,
+            title: "T".into(),
+            candidates: (0..5)
+                .map(|i| Candidate {
+                    name: format!("C{i}"),
+                    organisation: None,
+                })
+                .collect(),
+            voters: AwardVoters::Everyone,
+            status: AwardStatus::Closed,
+            ballots: 0,
+            revealed: vec![],
+            digest: None,
+        }];
+        let ballots = |_| -> HashMap<Arc<str>, Ballot> {
+            (0..15u32)
+                .map(|n| {
+                    (
+                        Arc::from(format!("p{n}").as_str()),
+                        Ballot {
+                            candidate: n % 5,
+                            receipt: format!("r{n}"),
+                        },
+                    )
+                })
+                .collect()
+        };
+        let no = |_| false;
+        let cx = Context {
+            person: "o",
+            ballots: &ballots,
+            voted: &no,
+        };
+        decide(
+            &mut awards,
+            AwardCommand::Step {
+                award: 1,
+                step: AwardStep::RevealNext,
+            },
+            &cx,
+        )
+        .unwrap();
+        decide(
+            &mut awards,
+            AwardCommand::Step {
+                award: 1,
+                step: AwardStep::RevealAll,
+            },
+            &cx,
+        )
+        .unwrap();
+        let mut places: Vec<u32> = awards[0].revealed.iter().map(|p| p.place).collect();
+        assert_eq!(places[0], 3, "reveal_next shows third place first");
+        places.sort();
+        assert_eq!(places, vec![1, 2, 3, 4, 5], "every place once");
+        assert!(board_public(&awards[0]));
     }
 }

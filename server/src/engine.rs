@@ -138,6 +138,15 @@ pub struct Untallied {
     quizzes: BTreeSet<QuizId>,
 }
 
+impl Untallied {
+    fn is_empty(&self) -> bool {
+        self.questions.is_empty()
+            && self.polls.is_empty()
+            && self.awards.is_empty()
+            && self.quizzes.is_empty()
+    }
+}
+
 /// What a committed command answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ack {
@@ -549,6 +558,56 @@ impl Room {
             .collect()
     }
 
+    /// Every aggregate that can still change: published questions, open polls and awards, the
+    /// quiz question being asked.
+    fn live_aggregates(&self) -> Untallied {
+        let inner = self.inner.lock().unwrap();
+        let RoomState::Session(s) = &inner.state else {
+            return Untallied::default();
+        };
+        Untallied {
+            questions: s.qa.questions.iter().map(|q| q.id).collect(),
+            polls: s
+                .polls
+                .iter()
+                .filter(|p| p.status == PollStatus::Open)
+                .map(|p| p.id)
+                .collect(),
+            awards: s
+                .awards
+                .iter()
+                .filter(|a| a.status == AwardStatus::Open)
+                .map(|a| a.id)
+                .collect(),
+            quizzes: s
+                .quizzes
+                .iter()
+                .filter(|q| q.status == QuizStatus::Asking)
+                .map(|q| q.id)
+                .collect(),
+        }
+    }
+
+    /// Whether `person` cast a ballot in `award`, as committed.
+    fn has_award_ballot(&self, award: AwardId, person: &str) -> bool {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .records
+            .awards
+            .get(&award)
+            .is_some_and(|b| b.contains_key(person))
+    }
+
+    /// Whether `person` answered `question` of `quiz`, as committed.
+    fn has_quiz_answer(&self, quiz: QuizId, question: u32, person: &str) -> bool {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .records
+            .quiz_answers
+            .get(&quiz)
+            .is_some_and(|a| a.contains_key(&(question, Arc::from(person))))
+    }
+
     /// Open polls with a timer: (closes at, poll).
     fn timers(&self) -> Vec<(i64, PollId)> {
         inner_timers(&self.inner.lock().unwrap().state)
@@ -633,6 +692,8 @@ struct Shared {
     sequencer: Mutex<Option<thread::JoinHandle<()>>>,
     /// The last readiness answer and when it was taken.
     readiness: Mutex<Option<(Instant, bool)>>,
+    /// Keys open-text answer ids (see `polls::text_id`); made on the first start, kept in the store.
+    answer_key: [u8; 32],
 }
 
 impl Engine {
@@ -642,6 +703,15 @@ impl Engine {
         broker: Arc<dyn Broker>,
         metrics: Arc<Metrics>,
     ) -> Result<Engine, StoreError> {
+        let answer_key = match store.get_meta("answer_id_key")? {
+            Some(k) if k.len() == 32 => k.try_into().expect("length checked"),
+            _ => {
+                let mut k = [0u8; 32];
+                getrandom::fill(&mut k).expect("the operating system's random source");
+                store.put_meta("answer_id_key", &k)?;
+                k
+            }
+        };
         let catalog = DashMap::new();
         for info in store.load_events()? {
             catalog.insert(info.code.clone(), Arc::new(info));
@@ -653,6 +723,7 @@ impl Engine {
             jobs: Mutex::new(Some(tx)),
             sequencer: Mutex::new(None),
             readiness: Mutex::new(None),
+            answer_key,
         });
         let sequencer = Sequencer {
             store,
@@ -790,9 +861,9 @@ impl Engine {
         let a = s.award(award).ok_or_else(|| {
             EngineError::NotFound(format!("no award vote {award} in this session"))
         })?;
-        if a.status != AwardStatus::Closed {
+        if !awards::board_public(a) {
             return Err(EngineError::Conflict(
-                "the ballots are published once the vote is closed".into(),
+                "the ballots are published once the winner is revealed".into(),
             ));
         }
         Ok(awards::bulletin(a, &room.award_ballots(award)))
@@ -827,7 +898,12 @@ impl Engine {
             .map(|mut p| {
                 let (ballots, approved) = room.ballots(p.id);
                 p.ballots = ballots.len() as u64;
-                p.results = Some(polls::results(&p, &ballots, &approved));
+                p.results = Some(polls::results(
+                    &p,
+                    &ballots,
+                    &approved,
+                    &self.shared.answer_key,
+                ));
                 p
             })
             .collect();
@@ -995,6 +1071,20 @@ impl Pending {
             .unwrap_or_default()
     }
 
+    /// Whether `person` has a ballot in `award`, as the batch leaves it (a point lookup: no copy).
+    fn voted_in_award(&self, award: AwardId, person: &str) -> bool {
+        self.room.has_award_ballot(award, person)
+            || self.changes.iter().any(|c| matches!(c, RecordChange::AwardBallot(b) if b.award == award && &*b.person == person))
+    }
+
+    /// Whether `person` answered `question` of `quiz`, as the batch leaves it.
+    fn answered_quiz(&self, quiz: QuizId, question: u32, person: &str) -> bool {
+        self.room.has_quiz_answer(quiz, question, person)
+            || self.changes.iter().any(
+                |c| matches!(c, RecordChange::QuizAnswer(a) if a.quiz == quiz && a.question == question && &*a.person == person),
+            )
+    }
+
     fn award_ballots(&self, award: AwardId) -> HashMap<Arc<str>, Ballot> {
         let mut base = Records::default();
         base.awards.insert(award, self.room.award_ballots(award));
@@ -1076,11 +1166,13 @@ impl Sequencer {
                     Err(_) => break,
                 }
             }
+            // Expired timers go first, so no answer queued behind them is taken after its close.
             let now = now_ms();
+            let mut expired = Vec::new();
             while self.timers.first().is_some_and(|(at, _, _)| *at <= now) {
                 let (_, room, poll) = self.timers.pop_first().expect("checked");
                 if let Some(room) = self.shared.rooms.get(&room).map(|r| r.clone()) {
-                    batch.push(Job::Command {
+                    expired.push(Job::Command {
                         room,
                         command: Command::Poll {
                             person: String::new(),
@@ -1090,6 +1182,7 @@ impl Sequencer {
                     });
                 }
             }
+            batch.splice(0..0, expired);
             if !self.untallied.is_empty() && last_tally.elapsed() >= TALLY_EVERY {
                 last_tally = Instant::now();
                 batch.extend(self.tally_jobs());
@@ -1138,6 +1231,17 @@ impl Sequencer {
                     command,
                     reply,
                 } => (room, command, reply),
+            };
+            // The room as loaded now: a job queued before a failed commit made us drop and
+            // reload a room must not act on the dropped copy.
+            let room = match self.load((*room.id).clone()) {
+                Ok(current) => current,
+                Err(e) => {
+                    if let Some(reply) = reply {
+                        let _ = reply.send(Err(e));
+                    }
+                    continue;
+                }
             };
             let decision = self.decide(&room, &mut pending, &mut docs, command);
             let decision = match decision {
@@ -1308,6 +1412,12 @@ impl Sequencer {
         for (at, poll) in room.timers() {
             self.timers.insert((at, id.clone(), poll));
         }
+        // Aggregates published before a crash may lag the records: mark what is live stale,
+        // and the next tally publishes whatever differs.
+        let stale = room.live_aggregates();
+        if !stale.is_empty() {
+            self.untallied.insert(id.clone(), (room.clone(), stale));
+        }
         self.shared.rooms.insert(id, room.clone());
         Ok(room)
     }
@@ -1455,6 +1565,7 @@ impl Sequencer {
                     person: &person,
                     now_ms: now_ms(),
                     ballots: &ballots,
+                    key: &self.shared.answer_key,
                 };
                 let out = polls::decide(&mut polls, command, &cx)?;
                 let changes = out
@@ -1473,9 +1584,11 @@ impl Sequencer {
             (Command::Award { person, command }, RoomState::Session(state)) => {
                 let mut all = state.awards.clone();
                 let ballots = |award| p.award_ballots(award);
+                let voted = |award| p.voted_in_award(award, &person);
                 let cx = awards::Context {
                     person: &person,
                     ballots: &ballots,
+                    voted: &voted,
                 };
                 let out = awards::decide(&mut all, command, &cx)?;
                 Ok(Decision {
@@ -1493,11 +1606,13 @@ impl Sequencer {
             (Command::Quiz { person, command }, RoomState::Session(state)) => {
                 let mut all = state.quizzes.clone();
                 let answers = |quiz| p.quiz_answers(quiz);
+                let answered = |quiz, question| p.answered_quiz(quiz, question, &person);
                 let cx = quizzes::Context {
                     person: &person,
                     now_ms: now_ms(),
                     stream_delay_ms: state.stream_delay_ms,
                     answers: &answers,
+                    answered: &answered,
                 };
                 let out = quizzes::decide(&mut all, command, &cx)?;
                 Ok(Decision {
@@ -1560,7 +1675,12 @@ impl Sequencer {
                 for id in untallied.polls {
                     if let Some(poll) = state.poll(id).filter(|x| x.status == PollStatus::Open) {
                         let (ballots, approved) = p.ballots(id);
-                        events.push(polls::results_event(poll, &ballots, &approved));
+                        events.push(polls::results_event(
+                            poll,
+                            &ballots,
+                            &approved,
+                            &self.shared.answer_key,
+                        ));
                     }
                 }
                 Ok(Decision {

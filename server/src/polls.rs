@@ -7,11 +7,12 @@
 
 use crate::engine::EngineError;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
+use hmac::{Hmac, Mac};
 use plenum_protocol::{
     Answer, Poll, PollDraft, PollId, PollKind, PollResults, PollStatus, RoomEvent, TextAnswer,
     WordCount, limits, normalise_word,
 };
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::{
     collections::{HashMap, HashSet},
     sync::Arc,
@@ -71,6 +72,8 @@ pub struct Context<'a> {
     pub now_ms: i64,
     /// A poll's ballots and approved text answers, as the batch leaves them.
     pub ballots: &'a dyn Fn(PollId) -> (HashMap<Arc<str>, Answer>, HashSet<String>),
+    /// The server's key for open-text answer ids.
+    pub key: &'a [u8; 32],
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> EngineError {
@@ -218,10 +221,12 @@ pub fn check_answer(kind: &PollKind, answer: Answer) -> Result<Answer, EngineErr
     }
 }
 
-/// The stable, anonymous id of a person's open-text answer to a poll.
-pub fn text_id(poll: PollId, person: &str) -> String {
-    let digest = Sha256::digest(format!("{poll}:{person}").as_bytes());
-    B64.encode(&digest[..9])
+/// The stable, anonymous id of a person's open-text answer to a poll: keyed with a secret of
+/// the server's, so knowing someone's person id (moderators do) does not find their answer.
+pub fn text_id(key: &[u8; 32], poll: PollId, person: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("{poll}:{person}").as_bytes());
+    B64.encode(&mac.finalize().into_bytes()[..9])
 }
 
 /// A poll's results from all its ballots.
@@ -229,6 +234,7 @@ pub fn results(
     poll: &Poll,
     ballots: &HashMap<Arc<str>, Answer>,
     approved: &HashSet<String>,
+    key: &[u8; 32],
 ) -> PollResults {
     match &poll.kind {
         PollKind::Single { options } | PollKind::Multiple { options, .. } => {
@@ -276,7 +282,7 @@ pub fn results(
                 .iter()
                 .filter_map(|(person, a)| match a {
                     Answer::Text { text } => {
-                        let id = text_id(poll.id, person);
+                        let id = text_id(key, poll.id, person);
                         let approved = !moderated || approved.contains(&id);
                         Some(TextAnswer {
                             id,
@@ -310,11 +316,12 @@ pub fn results_event(
     poll: &Poll,
     ballots: &HashMap<Arc<str>, Answer>,
     approved: &HashSet<String>,
+    key: &[u8; 32],
 ) -> RoomEvent {
     RoomEvent::PollResults {
         id: poll.id,
         ballots: ballots.len() as u64,
-        results: Some(results(poll, ballots, approved)),
+        results: Some(results(poll, ballots, approved, key)),
         hidden: !poll.results_public(),
     }
 }
@@ -342,7 +349,7 @@ fn close(polls: &mut Vec<Poll>, out: &mut Outcome, poll: Poll, cx: &Context) {
         ballots: ballots.len() as u64,
         ..poll
     };
-    let final_results = results_event(&closed, &ballots, &approved);
+    let final_results = results_event(&closed, &ballots, &approved, cx.key);
     changed(polls, out, closed);
     // Exact at close: computed from every ballot, in the same transaction as the close.
     out.events.push(final_results);
@@ -409,7 +416,7 @@ pub fn decide(
                         revealed: true,
                         ..p
                     };
-                    let now = results_event(&revealed, &ballots, &approved);
+                    let now = results_event(&revealed, &ballots, &approved, cx.key);
                     changed(polls, &mut out, revealed);
                     out.events.push(now);
                 }
@@ -433,7 +440,7 @@ pub fn decide(
         }
         PollCommand::Vote { poll, answer } => {
             let p = find(polls, poll)?;
-            if p.status != PollStatus::Open {
+            if p.status != PollStatus::Open || p.closes_at_ms.is_some_and(|t| t <= cx.now_ms) {
                 return Err(EngineError::Conflict("this poll is not open".into()));
             }
             let answer = check_answer(&p.kind, answer)?;
@@ -448,17 +455,38 @@ pub fn decide(
             answer,
             approved,
         } => {
-            let p = find(polls, poll)?;
-            if !matches!(p.kind, PollKind::OpenText { moderated: true }) {
+            let p = find(polls, poll)?.clone();
+            if !matches!(p.kind, PollKind::OpenText { moderated: true })
+                || p.status == PollStatus::Draft
+            {
                 return Err(EngineError::Conflict(
                     "only answers to moderated open-text polls are approved".into(),
                 ));
+            }
+            let (ballots, mut shown) = (cx.ballots)(poll);
+            if !ballots
+                .keys()
+                .any(|person| text_id(cx.key, poll, person) == answer)
+            {
+                return Err(EngineError::NotFound(format!(
+                    "no answer {answer} in poll {poll}"
+                )));
+            }
+            if approved {
+                shown.insert(answer.clone());
+            } else {
+                shown.remove(&answer);
             }
             out.approvals.push(ApprovalChange {
                 poll,
                 answer,
                 approved,
             });
+            // An open poll's results follow with the next tally; a closed one's would never
+            // change again, so they are published now.
+            if p.status == PollStatus::Closed {
+                out.events.push(results_event(&p, &ballots, &shown, cx.key));
+            }
         }
         PollCommand::TimerExpired { poll } => {
             if let Ok(p) = find(polls, poll)
@@ -476,6 +504,8 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KEY: [u8; 32] = [7; 32];
 
     fn poll(kind: PollKind) -> Poll {
         Poll {
@@ -518,7 +548,7 @@ mod tests {
             },
         ]);
         assert_eq!(
-            results(&p, &b, &HashSet::new()),
+            results(&p, &b, &HashSet::new(), &KEY),
             PollResults::Ranking {
                 scores: vec![3, 5, 1]
             }
@@ -569,6 +599,7 @@ mod tests {
                 },
             ]),
             &HashSet::new(),
+            &KEY,
         );
         assert_eq!(
             r,
@@ -648,8 +679,8 @@ mod tests {
             Answer::Text { text: "One".into() },
             Answer::Text { text: "Two".into() },
         ]);
-        let approved = HashSet::from([text_id(1, "p1")]);
-        let PollResults::Texts { answers } = results(&p, &b, &approved) else {
+        let approved = HashSet::from([text_id(&KEY, 1, "p1")]);
+        let PollResults::Texts { answers } = results(&p, &b, &approved, &KEY) else {
             panic!()
         };
         let shown: Vec<_> = answers
@@ -659,8 +690,8 @@ mod tests {
             .collect();
         assert_eq!(shown, vec!["Two"]);
         assert_ne!(
-            text_id(1, "p1"),
-            text_id(2, "p1"),
+            text_id(&KEY, 1, "p1"),
+            text_id(&KEY, 2, "p1"),
             "ids differ per poll, so answers cannot be linked"
         );
     }

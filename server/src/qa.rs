@@ -246,7 +246,10 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
         }
         QaCommand::Upvote { question, up } => {
             let q = find(qa, question)?;
-            if q.status != QuestionStatus::Live {
+            // Votes go to open questions; taking one back is fine once it is answered too.
+            let open =
+                q.status == QuestionStatus::Live || (!up && q.status == QuestionStatus::Answered);
+            if !open {
                 return Err(EngineError::Conflict(
                     "only published, unanswered questions take votes".into(),
                 ));

@@ -58,8 +58,10 @@ pub struct Context<'a> {
     pub person: &'a str,
     pub now_ms: i64,
     pub stream_delay_ms: u32,
-    /// A quiz's answers, as the batch leaves them.
+    /// A quiz's answers, as the batch leaves them (for reveals and leaderboards).
     pub answers: &'a dyn Fn(QuizId) -> Answers,
+    /// Whether this person answered a question (a point lookup, for every answer given).
+    pub answered: &'a dyn Fn(QuizId, u32) -> bool,
 }
 
 /// Points for a correct answer `t` ms into a `limit` ms window, with `streak` correct in a row.
@@ -350,7 +352,7 @@ pub fn decide(
                 return Err(EngineError::Conflict("time is up for this question".into()));
             }
             let person: Arc<str> = Arc::from(cx.person);
-            if (cx.answers)(quiz).contains_key(&(question, person.clone())) {
+            if (cx.answered)(quiz, question) {
                 return Err(EngineError::Conflict(
                     "you have already answered this question".into(),
                 ));

@@ -133,6 +133,48 @@ async fn one_secret_ballot_each_verifiable_by_receipt_and_revealed_in_stages() {
         "no ballot after the close"
     );
 
+    // Closed is not yet public: the counts would give the staged reveal away.
+    let early = server
+        .http()
+        .get(&format!(
+            "/api/events/{EVENT}/sessions/s1/awards/{id}/ballots"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(early.status, 409);
+
+    // Third, second, winner.
+    let mut places = Vec::new();
+    for _ in 0..3 {
+        assert!(matches!(
+            organiser.ask(run(id, AwardStep::RevealNext)).await,
+            ServerMsg::Ok { .. }
+        ));
+        let reveal = eve
+            .session()
+            .award(id)
+            .map(|a| a.revealed.len())
+            .unwrap_or(0)
+            + 1;
+        eve.until_session(|s| s.award(id).is_some_and(|a| a.revealed.len() == reveal))
+            .await;
+        let last = eve
+            .session()
+            .award(id)
+            .unwrap()
+            .revealed
+            .last()
+            .unwrap()
+            .clone();
+        places.push((last.place, last.candidate, last.votes));
+    }
+    assert_eq!(places, vec![(3, 2, 2), (2, 0, 4), (1, 1, 6)]);
+    assert_eq!(eve.session().award(id).unwrap().status, AwardStatus::Closed);
+    assert_eq!(
+        refused(&organiser.ask(run(id, AwardStep::RevealNext)).await),
+        ErrorCode::Conflict
+    );
+
     let board = server
         .http()
         .get(&format!(
@@ -182,38 +224,6 @@ async fn one_secret_ballot_each_verifiable_by_receipt_and_revealed_in_stages() {
                 .is_some_and(|a| a.digest.as_deref() == Some(digest.as_str()))
         })
         .await;
-
-    // Third, second, winner.
-    let mut places = Vec::new();
-    for _ in 0..3 {
-        assert!(matches!(
-            organiser.ask(run(id, AwardStep::RevealNext)).await,
-            ServerMsg::Ok { .. }
-        ));
-        let reveal = eve
-            .session()
-            .award(id)
-            .map(|a| a.revealed.len())
-            .unwrap_or(0)
-            + 1;
-        eve.until_session(|s| s.award(id).is_some_and(|a| a.revealed.len() == reveal))
-            .await;
-        let last = eve
-            .session()
-            .award(id)
-            .unwrap()
-            .revealed
-            .last()
-            .unwrap()
-            .clone();
-        places.push((last.place, last.candidate, last.votes));
-    }
-    assert_eq!(places, vec![(3, 2, 2), (2, 0, 4), (1, 1, 6)]);
-    assert_eq!(eve.session().award(id).unwrap().status, AwardStatus::Closed);
-    assert_eq!(
-        refused(&organiser.ask(run(id, AwardStep::RevealNext)).await),
-        ErrorCode::Conflict
-    );
 }
 
 #[tokio::test]
@@ -232,6 +242,26 @@ async fn registered_only_votes_refuse_everyone_else() {
             ..
         }
     ));
+    // A draft award is for organisers only.
+    let mut organiser = Member::following(server.organiser().await, &room()).await;
+    let reply = organiser
+        .ask(ClientMsg::CreateAward {
+            event: ev(),
+            session: s1(),
+            award: draft(AwardVoters::Everyone),
+        })
+        .await;
+    let ServerMsg::Ok {
+        award: Some(second),
+        seq: Some(seq),
+        ..
+    } = reply
+    else {
+        panic!("{reply:?}")
+    };
+    walk_in.catch_up_to(seq).await;
+    assert!(walk_in.session().award(second).is_none());
+    assert!(organiser.session().award(second).is_some());
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -365,6 +365,10 @@ async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_co
         }
         observer.view.take(&m).unwrap();
     }
+    eprintln!(
+        "upvote storm: {} upvotes, {tally_events} tally broadcasts",
+        PEOPLE + PEOPLE / 2 + PEOPLE / 100
+    );
     // Thousands of votes, a handful of broadcasts (at most four a second).
     assert!(
         tally_events < 100,

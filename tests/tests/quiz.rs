@@ -106,6 +106,14 @@ async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
     let mut slow = Member::attendee(&server, EVENT, "Slow", &room()).await;
     let mut wrong = Member::attendee(&server, EVENT, "Wrong", &room()).await;
 
+    // A draft is for speakers: the audience does not see it at all.
+    assert!(fast.session().quiz(id).is_none());
+    assert!(
+        speaker
+            .session()
+            .quiz(id)
+            .is_some_and(|q| !q.questions.is_empty())
+    );
     ok(speaker.ask(step(id, QuizStep::Next)).await);
     fast.until_session(|s| s.quiz(id).is_some_and(|q| q.status == QuizStatus::Asking))
         .await;

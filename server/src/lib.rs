@@ -166,28 +166,37 @@ impl Running {
 /// The file in the data directory that holds the organiser key (mode 0600).
 pub const ORGANISER_KEY_FILE: &str = "organiser-key";
 
-/// Opens the store, starts the engine and serves on `listener` until shut down.
+/// Opens the embedded store in the data directory, starts the engine and serves on `listener`
+/// until shut down.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
-    let mut store = SqliteStore::open(&config.data_dir)
+    let store = SqliteStore::open(&config.data_dir)
         .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
+    start_with_store(config, listener, Box::new(store)).await
+}
+
+/// Like [`start`], with a store of the caller's (the data directory still holds the organiser
+/// key file).
+pub async fn start_with_store(
+    config: Config,
+    listener: TcpListener,
+    mut store: Box<dyn Store>,
+) -> anyhow::Result<Running> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     let key_file = config.data_dir.join(ORGANISER_KEY_FILE);
     // The key file is written (and synced) before the key's hash is stored: a failed write
     // leaves no key that nobody knows.
-    let init = Auth::init(&mut store, config.organiser_key, |key| {
+    let init = Auth::init(store.as_mut(), config.organiser_key, |key| {
         write_private(&key_file, key)
     })
     .context("initialising keys")?;
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(metrics.clone()));
     let broker: Arc<dyn Broker> = Arc::new(LocalBroker::new(hub.clone()));
-    let engine = Engine::start(
-        Box::new(store) as Box<dyn Store>,
-        broker.clone(),
-        metrics.clone(),
-    )
-    .context("starting the engine")?;
+    let engine =
+        Engine::start(store, broker.clone(), metrics.clone()).context("starting the engine")?;
     if config.demo {
         demo::load_if_absent(&engine)
             .await

@@ -21,6 +21,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("corrupt record in {what}: {detail}")]
     Corrupt { what: &'static str, detail: String },
+    /// The store cannot be reached (a network store's connection is down, say).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// One committed event of a room's log.

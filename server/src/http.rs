@@ -320,14 +320,14 @@ async fn replace_agenda(
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
     existing(&app, &code)?;
-    let seq = app
+    let ack = app
         .engine
         .submit(
             &plenum_protocol::RoomId::Event(code),
             Command::ReplaceAgenda(agenda),
         )
         .await?;
-    Ok(Json(Appended { seq: seq.seq }))
+    Ok(Json(Appended { seq: ack.seq }))
 }
 
 async fn join(
@@ -411,8 +411,8 @@ async fn announce(
     let who = caller(&app, &headers)?;
     require(&who, Action::Announce, &code)?;
     let req: AnnouncementRequest = parse_json(&body)?;
-    let seq = app.engine.announce(&code, req.text).await?;
-    Ok(Json(Appended { seq: seq.seq }))
+    let ack = app.engine.announce(&code, req.text).await?;
+    Ok(Json(Appended { seq: ack.seq }))
 }
 
 async fn set_stage(
@@ -427,8 +427,8 @@ async fn set_stage(
     let who = caller(&app, &headers)?;
     require(&who, Action::SetStage, &code)?;
     let update: StageUpdate = parse_json(&body)?;
-    let seq = app.engine.set_stage(&code, &session, update).await?;
-    Ok(Json(Appended { seq: seq.seq }))
+    let ack = app.engine.set_stage(&code, &session, update).await?;
+    Ok(Json(Appended { seq: ack.seq }))
 }
 
 async fn put_session(
@@ -452,14 +452,14 @@ async fn put_session(
         }));
     }
     existing(&app, &code)?;
-    let seq = app
+    let ack = app
         .engine
         .submit(
             &plenum_protocol::RoomId::Event(code),
             Command::PutSession(Box::new(session)),
         )
         .await?;
-    Ok(Json(Appended { seq: seq.seq }))
+    Ok(Json(Appended { seq: ack.seq }))
 }
 
 /// The bulletin board of a closed award vote: public, so anyone can recount it.

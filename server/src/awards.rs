@@ -279,6 +279,25 @@ mod tests {
     use super::*;
     use plenum_protocol::Candidate;
 
+    /// A closed award vote with `n` candidates and nothing revealed yet.
+    fn closed_award(n: usize) -> Award {
+        Award {
+            id: 1,
+            title: "T".into(),
+            candidates: (0..n)
+                .map(|i| Candidate {
+                    name: format!("C{i}"),
+                    organisation: None,
+                })
+                .collect(),
+            voters: AwardVoters::Everyone,
+            status: AwardStatus::Closed,
+            ballots: 0,
+            revealed: vec![],
+            digest: None,
+        }
+    }
+
     #[test]
     fn the_reveal_goes_third_second_winner_and_ties_keep_ballot_order() {
         let counts = [5, 9, 9, 1];
@@ -287,21 +306,7 @@ mod tests {
             s.iter().map(|p| p.candidate).collect::<Vec<_>>(),
             vec![1, 2, 0, 3]
         );
-        let mut awards = vec![Award {
-            id: 1,
-            title: "T".into(),
-            candidates: (0..4)
-                .map(|i| Candidate {
-                    name: format!("C{i}"),
-                    organisation: None,
-                })
-                .collect(),
-            voters: AwardVoters::Everyone,
-            status: AwardStatus::Closed,
-            ballots: 24,
-            revealed: vec![],
-            digest: None,
-        }];
+        let mut awards = vec![closed_award(4)];
         let ballots = move |_| -> HashMap<Arc<str>, Ballot> {
             let mut m = HashMap::new();
             let mut n = 0;
@@ -355,25 +360,7 @@ mod tests {
 
     #[test]
     fn the_digest_is_over_sorted_receipts() {
-        let award = Award {
-            id: 1,
-            title: "T".into(),
-            candidates: vec![
-                Candidate {
-                    name: "A".into(),
-                    organisation: None,
-                },
-                Candidate {
-                    name: "B".into(),
-                    organisation: None,
-                },
-            ],
-            voters: AwardVoters::Everyone,
-            status: AwardStatus::Closed,
-            ballots: 2,
-            revealed: vec![],
-            digest: None,
-        };
+        let award = closed_award(2);
         let ballots: HashMap<Arc<str>, Ballot> = [
             (
                 Arc::from("p1"),
@@ -401,30 +388,10 @@ mod tests {
             .collect();
         assert_eq!(board.digest, expected);
     }
-}
-
-#[cfg(test)]
-mod reveal_tests {
-    use super::*;
-    use plenum_protocol::Candidate;
 
     #[test]
     fn reveal_all_after_reveal_next_shows_each_place_once() {
-        let mut awards = vec![Award {
-            id: 1,
-            title: "T".into(),
-            candidates: (0..5)
-                .map(|i| Candidate {
-                    name: format!("C{i}"),
-                    organisation: None,
-                })
-                .collect(),
-            voters: AwardVoters::Everyone,
-            status: AwardStatus::Closed,
-            ballots: 0,
-            revealed: vec![],
-            digest: None,
-        }];
+        let mut awards = vec![closed_award(5)];
         let ballots = |_| -> HashMap<Arc<str>, Ballot> {
             (0..15u32)
                 .map(|n| {

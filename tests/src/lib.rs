@@ -335,6 +335,14 @@ impl Http {
     }
 }
 
+/// The error code of a refusal; panics on anything else.
+pub fn refused(msg: &ServerMsg) -> plenum_protocol::ErrorCode {
+    match msg {
+        ServerMsg::Error { code, .. } => *code,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
 /// A small event with three sessions, for tests that do not need the demo.
 pub fn small_event(code: &str) -> Value {
     serde_json::json!({

@@ -54,13 +54,6 @@ fn cast(award: u64, candidate: u32) -> ClientMsg {
     }
 }
 
-fn refused(msg: &ServerMsg) -> ErrorCode {
-    match msg {
-        ServerMsg::Error { code, .. } => *code,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 async fn setup(voters: AwardVoters) -> (TestServer, Member, u64) {
     let server = TestServer::start().await;
     create_small_event(&server.http(), &server.organiser_key, EVENT)

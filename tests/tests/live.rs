@@ -1,7 +1,7 @@
 //! The live engine through the protocol: order, resume, slow clients, many clients,
 //! heartbeats, shutdown.
 
-use plenum_protocol::{ClientMsg, EventCode, RoomId, ServerMsg, SessionId, StageUpdate, close};
+use plenum_protocol::{EventCode, RoomId, ServerMsg, SessionId, close};
 use plenum_tests::*;
 use serde_json::json;
 use std::time::Duration;
@@ -487,9 +487,4 @@ async fn shutdown_tells_every_client_to_reconnect_and_loses_nothing() {
         matches!(joined, ServerMsg::Joined { replayed: 0, seq, .. } if seq == last),
         "{joined:?}"
     );
-    let _ = ws.request(&ClientMsg::Ping { t: None }).await;
-    let _ = StageUpdate {
-        status: None,
-        on_stage: None,
-    };
 }

@@ -84,13 +84,6 @@ fn ok(msg: &ServerMsg) -> (u64, Option<PollId>) {
     }
 }
 
-fn refused(msg: &ServerMsg) -> ErrorCode {
-    match msg {
-        ServerMsg::Error { code, .. } => *code,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 /// Creates and opens a poll; returns its id.
 async fn open(speaker: &mut Member, poll: PollDraft) -> PollId {
     let (_, id) = ok(&speaker.ask(create(poll)).await);

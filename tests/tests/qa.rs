@@ -83,13 +83,6 @@ fn answered(msg: &ServerMsg) -> (u64, Option<QuestionId>) {
     }
 }
 
-fn refused(msg: &ServerMsg) -> ErrorCode {
-    match msg {
-        ServerMsg::Error { code, .. } => *code,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn open_questions_appear_for_everyone_without_anyones_id() {
     let server = server_with_event().await;

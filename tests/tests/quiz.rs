@@ -59,13 +59,6 @@ fn standing(quiz: u64) -> ClientMsg {
     }
 }
 
-fn refused(msg: &ServerMsg) -> ErrorCode {
-    match msg {
-        ServerMsg::Error { code, .. } => *code,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
-
 fn ok(msg: ServerMsg) -> ServerMsg {
     assert!(matches!(msg, ServerMsg::Ok { .. }), "{msg:?}");
     msg

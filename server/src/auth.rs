@@ -116,9 +116,10 @@ impl Auth {
         let secret = match store.get_meta("token_secret")? {
             Some(s) if s.len() == 32 => s.try_into().expect("length checked"),
             _ => {
-                let s = random_bytes();
-                store.put_meta("token_secret", &s)?;
-                s
+                // Instances starting at once on a shared store all keep the first one's secret.
+                let s = store.put_meta_if_absent("token_secret", &random_bytes())?;
+                s.try_into()
+                    .map_err(|_| anyhow::anyhow!("the stored token secret is not 32 bytes"))?
             }
         };
         let stored = store
@@ -130,8 +131,22 @@ impl Auth {
                 let key = format!("{ORGANISER_PREFIX}{}", B64.encode(random_bytes()));
                 save_key(&key)?;
                 let hash: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-                store.put_meta("organiser_key_sha256", &hash)?;
-                (hash, Some(key))
+                if organiser_key == OrganiserKey::Reset {
+                    store.put_meta("organiser_key_sha256", &hash)?;
+                    (hash, Some(key))
+                } else {
+                    // Another instance on a shared store may have made the key first: then
+                    // that one is the key, and ours was never valid.
+                    let stored = store.put_meta_if_absent("organiser_key_sha256", &hash)?;
+                    let stored: [u8; 32] = stored.try_into().map_err(|_| {
+                        anyhow::anyhow!("the stored organiser key hash is not 32 bytes")
+                    })?;
+                    if stored == hash {
+                        (hash, Some(key))
+                    } else {
+                        (stored, None)
+                    }
+                }
             }
         };
         Ok(AuthInit {

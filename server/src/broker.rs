@@ -14,7 +14,9 @@
 //! someone on it follows.
 //!
 //! [`LocalBroker`] is the single-instance implementation: publishing is a direct call into
-//! the hub. A Redis implementation comes with scale-out.
+//! the hub. `RedisBus` (`redis_bus.rs`) is the scale-out one: there, committing a write to the
+//! shared store publishes it to the other instances in the same step, and `publish` delivers
+//! it to this instance's followers.
 
 use crate::{audience::Frames, hub::Hub};
 use plenum_protocol::{RoomId, Seq};
@@ -27,6 +29,10 @@ pub trait Broker: Send + Sync + 'static {
     fn close_room(&self, room: &RoomId);
     /// Fans a committed event out. Must not block: it is called from the sequencer.
     fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>);
+    /// Whether the broker receives what other instances publish (for `/readyz`).
+    fn healthy(&self) -> bool {
+        true
+    }
 }
 
 /// One instance, no other software: publishing delivers straight to the local hub.

@@ -35,6 +35,11 @@ pub struct Cli {
     /// Replace the organiser key with a new one (printed once); the old key stops working.
     #[arg(long, env = "PLENUM_RESET_ORGANISER_KEY")]
     pub reset_organiser_key: bool,
+    /// Share events with other instances through Redis (redis://host:port). Give it more than
+    /// once (or comma-separated) to partition rooms over several Redis servers. Without it,
+    /// Plenum runs alone on the embedded store in --data-dir.
+    #[arg(long, env = "PLENUM_REDIS", value_delimiter = ',')]
+    pub redis: Vec<String>,
 }
 
 impl Cli {
@@ -46,6 +51,7 @@ impl Cli {
         });
         config.allowed_origins = self.allowed_origins.clone();
         config.max_connections = self.max_connections;
+        config.redis = self.redis.clone();
         if self.reset_organiser_key {
             config.organiser_key = crate::auth::OrganiserKey::Reset;
         }

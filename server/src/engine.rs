@@ -32,7 +32,7 @@ use crate::{
     polls::{self, ApprovalChange, BallotChange, PollCommand},
     qa::{self, QaCommand, VoteChange},
     quizzes::{self, AnswerGiven, QuizAnswer, QuizCommand},
-    store::{Batch, LogEntry, Record, RecordKind, Store, StoreError},
+    store::{Batch, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError},
 };
 use dashmap::DashMap;
 use plenum_protocol::{
@@ -55,6 +55,10 @@ pub const RECENT_EVENTS: usize = 1024;
 
 /// Most commands in one store transaction. Bounds the latency a batch adds to its last command.
 pub const MAX_BATCH: usize = 1024;
+
+/// Most rounds of deciding again a room another instance keeps writing first, before its
+/// commands are refused as unavailable (retryable). Each round commits someone's write.
+pub const MAX_ROUNDS: usize = 32;
 
 /// How often new vote tallies are published, at most: four times a second reads as live, and
 /// ten thousand votes in a second cost four broadcasts per room, not ten thousand.
@@ -184,83 +188,105 @@ struct Records {
 impl Records {
     fn load(records: Vec<Record>) -> Records {
         let mut r = Records::default();
-        for record in records {
-            match record.kind {
-                RecordKind::Upvote => {
-                    if let Some((q, person)) = record.key.split_once(':')
-                        && let Ok(q) = q.parse()
-                    {
-                        r.upvotes.entry(q).or_default().insert(Arc::from(person));
+        for record in &records {
+            r.apply_record(record);
+        }
+        r
+    }
+
+    /// Applies one stored record: set, or deleted when it has no value. Unreadable records
+    /// are skipped (they were written by this code, so there are none).
+    fn apply_record(&mut self, record: &Record) {
+        let value = record.value.as_deref();
+        match record.kind {
+            RecordKind::Upvote => {
+                if let Some((q, person)) = record.key.split_once(':')
+                    && let Ok(q) = q.parse()
+                {
+                    let voters = self.upvotes.entry(q).or_default();
+                    if value.is_some() {
+                        voters.insert(Arc::from(person));
+                    } else {
+                        voters.remove(person);
                     }
                 }
-                RecordKind::Block => {
-                    r.blocked.insert(record.key);
+            }
+            RecordKind::Block => {
+                if value.is_some() {
+                    self.blocked.insert(record.key.clone());
+                } else {
+                    self.blocked.remove(&record.key);
                 }
-                RecordKind::Ballot => {
-                    let answer = record
-                        .value
-                        .as_deref()
-                        .and_then(|v| serde_json::from_str(v).ok());
-                    if let (Some((poll, person)), Some(answer)) =
-                        (record.key.split_once(':'), answer)
-                        && let Ok(poll) = poll.parse()
-                    {
-                        r.ballots
-                            .entry(poll)
-                            .or_default()
-                            .insert(Arc::from(person), answer);
+            }
+            RecordKind::Ballot => {
+                if let Some((poll, person)) = record.key.split_once(':')
+                    && let Ok(poll) = poll.parse()
+                {
+                    let ballots = self.ballots.entry(poll).or_default();
+                    match value {
+                        None => drop(ballots.remove(person)),
+                        Some(v) => {
+                            if let Ok(answer) = serde_json::from_str(v) {
+                                ballots.insert(Arc::from(person), answer);
+                            }
+                        }
                     }
                 }
-                RecordKind::AwardBallot => {
-                    let ballot = record.value.as_deref().and_then(|v| {
-                        let (c, receipt) = v.split_once(':')?;
-                        Some(Ballot {
-                            candidate: c.parse().ok()?,
-                            receipt: receipt.to_owned(),
-                        })
-                    });
-                    if let (Some((award, person)), Some(ballot)) =
-                        (record.key.split_once(':'), ballot)
-                        && let Ok(award) = award.parse()
-                    {
-                        r.awards
-                            .entry(award)
-                            .or_default()
-                            .insert(Arc::from(person), ballot);
+            }
+            RecordKind::AwardBallot => {
+                let ballot = value.and_then(|v| {
+                    let (c, receipt) = v.split_once(':')?;
+                    Some(Ballot {
+                        candidate: c.parse().ok()?,
+                        receipt: receipt.to_owned(),
+                    })
+                });
+                if let Some((award, person)) = record.key.split_once(':')
+                    && let Ok(award) = award.parse()
+                {
+                    let ballots = self.awards.entry(award).or_default();
+                    match ballot {
+                        Some(b) => drop(ballots.insert(Arc::from(person), b)),
+                        None => drop(ballots.remove(person)),
                     }
                 }
-                RecordKind::QuizAnswer => {
-                    let mut key = record.key.splitn(3, ':');
-                    let (Some(quiz), Some(question), Some(person)) =
-                        (key.next(), key.next(), key.next())
-                    else {
-                        continue;
-                    };
-                    let value = record.value.unwrap_or_default();
+            }
+            RecordKind::QuizAnswer => {
+                let mut key = record.key.splitn(3, ':');
+                let (Some(quiz), Some(question), Some(person)) =
+                    (key.next(), key.next(), key.next())
+                else {
+                    return;
+                };
+                let (Ok(quiz), Ok(question)) = (quiz.parse(), question.parse()) else {
+                    return;
+                };
+                let answers = self.quiz_answers.entry(quiz).or_default();
+                let answer = value.and_then(|value| {
                     let mut v = value.splitn(3, ':');
-                    let (Some(option), Some(t_ms)) = (v.next(), v.next()) else {
-                        continue;
-                    };
+                    let option = v.next()?.parse().ok()?;
+                    let t_ms = v.next()?.parse().ok()?;
                     let name = v.next().filter(|n| !n.is_empty()).map(str::to_owned);
-                    if let (Ok(quiz), Ok(question), Ok(option), Ok(t_ms)) =
-                        (quiz.parse(), question.parse(), option.parse(), t_ms.parse())
-                    {
-                        r.quiz_answers.entry(quiz).or_default().insert(
-                            (question, Arc::from(person)),
-                            QuizAnswer { option, t_ms, name },
-                        );
-                    }
+                    Some(QuizAnswer { option, t_ms, name })
+                });
+                match answer {
+                    Some(a) => drop(answers.insert((question, Arc::from(person)), a)),
+                    None => drop(answers.remove(&(question, Arc::from(person)))),
                 }
-                RecordKind::Approved => {
-                    if let Some((poll, id)) = record.key.split_once(':')
-                        && let Ok(poll) = poll.parse()
-                    {
-                        r.approved.entry(poll).or_default().insert(id.to_owned());
+            }
+            RecordKind::Approved => {
+                if let Some((poll, id)) = record.key.split_once(':')
+                    && let Ok(poll) = poll.parse()
+                {
+                    let approved = self.approved.entry(poll).or_default();
+                    if value.is_some() {
+                        approved.insert(id.to_owned());
+                    } else {
+                        approved.remove(id);
                     }
                 }
             }
         }
-        r
     }
 
     /// Applies one change, as committed (or as a batch overlays it).
@@ -397,6 +423,8 @@ pub struct Room {
 
 struct RoomInner {
     seq: Seq,
+    /// How many writes the room has had (see `store::RoomWrite::version`).
+    version: u64,
     /// The full (staff) view; connections derive their viewer's view from it.
     state: RoomState,
     records: Records,
@@ -418,7 +446,12 @@ pub enum CatchUp {
 }
 
 impl Room {
-    fn from_log(id: RoomId, log: Vec<LogEntry>, records: Vec<Record>) -> Room {
+    fn from_data(id: RoomId, data: RoomData) -> Room {
+        let RoomData {
+            version,
+            log,
+            records,
+        } = data;
         let mut state = RoomState::new(&id);
         let mut seq = 0;
         let mut recent = VecDeque::with_capacity(RECENT_EVENTS.min(log.len()));
@@ -436,6 +469,7 @@ impl Room {
             id: Arc::new(id),
             inner: Mutex::new(RoomInner {
                 seq,
+                version,
                 state,
                 records: Records::load(records),
                 recent,
@@ -447,6 +481,11 @@ impl Room {
     pub fn snapshot(&self) -> (Seq, RoomState) {
         let inner = self.inner.lock().unwrap();
         (inner.seq, inner.state.clone())
+    }
+
+    /// How many writes this copy of the room has applied.
+    pub fn version(&self) -> u64 {
+        self.inner.lock().unwrap().version
     }
 
     /// What to send a client that last saw `since` (or nothing).
@@ -657,10 +696,13 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Where a loaded (or synced) room is answered.
+type RoomReply = oneshot::Sender<Result<Arc<Room>, EngineError>>;
+
 enum Job {
     Load {
         room: RoomId,
-        reply: oneshot::Sender<Result<Arc<Room>, EngineError>>,
+        reply: RoomReply,
     },
     Command {
         room: Arc<Room>,
@@ -670,6 +712,21 @@ enum Job {
     },
     Ping {
         reply: oneshot::Sender<bool>,
+    },
+    /// Brings a room up to date with a shared store (loading it if needed). Without a reply
+    /// when the broker asks, after (re)subscribing to the room.
+    Sync {
+        room: RoomId,
+        reply: Option<RoomReply>,
+    },
+    /// A write another instance committed, from the broker.
+    Remote(RoomWrite),
+    /// An event's document changed on another instance; `None`: reload them all.
+    Catalog(Option<EventInfo>),
+    /// Looks for an event this instance has not heard of in a shared store.
+    FindEvent {
+        code: EventCode,
+        reply: oneshot::Sender<Option<Arc<EventInfo>>>,
     },
 }
 
@@ -694,6 +751,9 @@ struct Shared {
     readiness: Mutex<Option<(Instant, bool)>>,
     /// Keys open-text answer ids (see `polls::text_id`); made on the first start, kept in the store.
     answer_key: [u8; 32],
+    /// Whether other instances write to the store too (`--redis`): then a room held here may
+    /// be behind, and is brought up to date before a client joins it.
+    shared_store: bool,
 }
 
 impl Engine {
@@ -708,10 +768,15 @@ impl Engine {
             _ => {
                 let mut k = [0u8; 32];
                 getrandom::fill(&mut k).expect("the operating system's random source");
-                store.put_meta("answer_id_key", &k)?;
-                k
+                // Instances starting at once all keep the first one's key.
+                let k = store.put_meta_if_absent("answer_id_key", &k)?;
+                k.try_into().map_err(|_| StoreError::Corrupt {
+                    what: "meta",
+                    detail: "answer_id_key is not 32 bytes".into(),
+                })?
             }
         };
+        let shared_store = store.shared();
         let catalog = DashMap::new();
         for info in store.load_events()? {
             catalog.insert(info.code.clone(), Arc::new(info));
@@ -724,6 +789,7 @@ impl Engine {
             sequencer: Mutex::new(None),
             readiness: Mutex::new(None),
             answer_key,
+            shared_store,
         });
         let sequencer = Sequencer {
             store,
@@ -732,6 +798,7 @@ impl Engine {
             shared: shared.clone(),
             untallied: HashMap::new(),
             timers: BTreeSet::new(),
+            stale: HashSet::new(),
         };
         let handle = thread::Builder::new()
             .name("plenum-sequencer".into())
@@ -762,6 +829,24 @@ impl Engine {
         self.shared.catalog.get(code).map(|e| e.clone())
     }
 
+    /// The event, also when another instance created it a moment ago and its document has
+    /// not arrived here yet (a shared store is asked on a miss).
+    pub async fn find_event(&self, code: &EventCode) -> Option<Arc<EventInfo>> {
+        if let Some(e) = self.event(code) {
+            return Some(e);
+        }
+        if !self.shared.shared_store {
+            return None;
+        }
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::FindEvent {
+            code: code.clone(),
+            reply,
+        })
+        .ok()?;
+        answer.await.ok().flatten()
+    }
+
     pub fn events(&self) -> Vec<Arc<EventInfo>> {
         let mut all: Vec<_> = self.shared.catalog.iter().map(|e| e.clone()).collect();
         all.sort_by(|a, b| a.code.cmp(&b.code));
@@ -772,7 +857,8 @@ impl Engine {
     /// the agenda. Loads the room from the store on first use.
     pub async fn room(&self, id: &RoomId) -> Result<Arc<Room>, EngineError> {
         let event = self
-            .event(id.event_code())
+            .find_event(id.event_code())
+            .await
             .ok_or_else(|| EngineError::NotFound(format!("no event {}", id.event_code())))?;
         if let RoomId::Session(_, session) = id
             && !event.agenda.sessions.iter().any(|s| &s.id == session)
@@ -782,7 +868,32 @@ impl Engine {
                 event.code
             )));
         }
+        if self.shared.shared_store {
+            // Another instance may have written the room since this one last heard of it.
+            let (reply, answer) = oneshot::channel();
+            self.send(Job::Sync {
+                room: id.clone(),
+                reply: Some(reply),
+            })?;
+            return answer.await.map_err(|_| EngineError::Unavailable)?;
+        }
         self.load(id).await
+    }
+
+    /// A write another instance committed (from the broker). Never blocks.
+    pub fn remote_write(&self, write: RoomWrite) {
+        let _ = self.send(Job::Remote(write));
+    }
+
+    /// Brings `room` up to date from the shared store, if it is loaded (from the broker, after
+    /// subscribing to it). Never blocks.
+    pub fn resync(&self, room: RoomId) {
+        let _ = self.send(Job::Sync { room, reply: None });
+    }
+
+    /// An event's document changed on another instance (`None`: any may have). Never blocks.
+    pub fn catalog_changed(&self, doc: Option<EventInfo>) {
+        let _ = self.send(Job::Catalog(doc));
     }
 
     async fn load(&self, id: &RoomId) -> Result<Arc<Room>, EngineError> {
@@ -1024,20 +1135,34 @@ struct Sequencer {
     untallied: HashMap<RoomId, (Arc<Room>, Untallied)>,
     /// Poll timers: when, which room, which poll. A timer whose poll closed early is ignored.
     timers: BTreeSet<(i64, RoomId, PollId)>,
+    /// Rooms a failed commit to a shared store may have written in part: synced from the store
+    /// as soon as it answers, so their followers get what was written.
+    stale: HashSet<RoomId>,
 }
 
-/// A command decided within the current batch, waiting for the commit.
+/// A command to decide, and who waits for its answer.
+struct Work {
+    room: RoomId,
+    command: Command,
+    /// `None` for the sequencer's own commands.
+    reply: Option<oneshot::Sender<Result<Ack, EngineError>>>,
+}
+
+/// A command decided within the current round, waiting for the commit.
 struct Decided {
     room: Arc<Room>,
     entries: Vec<LogEntry>,
     ack: Ack,
-    reply: Option<oneshot::Sender<Result<Ack, EngineError>>>,
+    /// Kept to decide it again if the room's commit conflicts.
+    work: Work,
 }
 
 /// A room as the batch so far leaves it.
 struct Pending {
     room: Arc<Room>,
     seq: Seq,
+    /// The room's version this batch decides against.
+    version: u64,
     state: RoomState,
     /// Record changes of this batch, in order, over the committed records.
     changes: Vec<RecordChange>,
@@ -1049,6 +1174,7 @@ impl Pending {
         Pending {
             room: room.clone(),
             seq,
+            version: room.version(),
             state,
             changes: Vec::new(),
         }
@@ -1154,6 +1280,9 @@ impl Sequencer {
             if let Some((at, _, _)) = self.timers.first() {
                 wait = wait.min(Duration::from_millis((at - now_ms()).max(0) as u64));
             }
+            if !self.stale.is_empty() {
+                wait = wait.min(Duration::from_millis(200));
+            }
             let mut batch = Vec::new();
             match jobs.recv_timeout(wait) {
                 Ok(job) => batch.push(job),
@@ -1189,6 +1318,8 @@ impl Sequencer {
             }
             if !batch.is_empty() {
                 self.run_batch(batch);
+            } else if !self.stale.is_empty() {
+                self.sync_stale();
             }
         }
         // Publish what is still untallied, so tallies are exact when the server stops.
@@ -1211,45 +1342,106 @@ impl Sequencer {
     }
 
     fn run_batch(&mut self, jobs: Vec<Job>) {
-        let mut pending: HashMap<RoomId, Pending> = HashMap::new();
-        let mut docs: HashMap<EventCode, EventInfo> = HashMap::new();
-        let mut decided: Vec<Decided> = Vec::new();
-        let mut records: Vec<Record> = Vec::new();
-        let at_ms = now_ms();
+        let mut work: Vec<Work> = Vec::new();
+        let mut syncs: Vec<(RoomId, Option<RoomReply>)> = Vec::new();
         for job in jobs {
-            let (room, command, reply) = match job {
+            match job {
                 Job::Ping { reply } => {
                     let _ = reply.send(self.store.ping().is_ok());
-                    continue;
                 }
                 Job::Load { room, reply } => {
                     let _ = reply.send(self.load(room));
-                    continue;
+                }
+                Job::Sync { room, reply } => syncs.push((room, reply)),
+                Job::Remote(write) => self.remote(write),
+                Job::Catalog(doc) => self.catalog(doc),
+                Job::FindEvent { code, reply } => {
+                    let found = match self.store.load_event(&code) {
+                        Ok(Some(doc)) => {
+                            self.catalog(Some(doc));
+                            self.shared.catalog.get(&code).map(|e| e.clone())
+                        }
+                        Ok(None) => None,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "looking an event up failed");
+                            None
+                        }
+                    };
+                    let _ = reply.send(found);
                 }
                 Job::Command {
                     room,
                     command,
                     reply,
-                } => (room, command, reply),
+                } => work.push(Work {
+                    room: (*room.id).clone(),
+                    command,
+                    reply,
+                }),
+            }
+        }
+        if !self.stale.is_empty() {
+            self.sync_stale();
+        }
+        // One read of the store per room, however many clients join it in this batch.
+        let mut synced: HashMap<RoomId, Result<Arc<Room>, EngineError>> = HashMap::new();
+        for (room, reply) in syncs {
+            let result = match synced.get(&room) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = self.sync(&room, reply.is_some());
+                    synced.insert(room, r.clone());
+                    r
+                }
             };
+            if let Some(reply) = reply {
+                let _ = reply.send(result);
+            }
+        }
+        // Commands of a room another instance wrote first are decided again, after catching
+        // up; each round commits at least the other instance's write, so this ends.
+        let mut round = 0;
+        while !work.is_empty() {
+            round += 1;
+            if round > MAX_ROUNDS {
+                tracing::warn!(commands = work.len(), "rooms too contended; refusing");
+                for w in work {
+                    if let Some(reply) = w.reply {
+                        let _ = reply.send(Err(EngineError::Unavailable));
+                    }
+                }
+                break;
+            }
+            work = self.commit_round(work);
+        }
+    }
+
+    /// Decides, commits and publishes one round of commands. Returns the commands of rooms
+    /// whose commit conflicted (shared store only), to be decided again.
+    fn commit_round(&mut self, work: Vec<Work>) -> Vec<Work> {
+        let mut pending: HashMap<RoomId, Pending> = HashMap::new();
+        let mut docs: HashMap<EventCode, EventInfo> = HashMap::new();
+        let mut decided: Vec<Decided> = Vec::new();
+        let mut refused: Vec<(Work, EngineError)> = Vec::new();
+        let at_ms = now_ms();
+        for w in work {
             // The room as loaded now: a job queued before a failed commit made us drop and
             // reload a room must not act on the dropped copy.
-            let room = match self.load((*room.id).clone()) {
+            let room = match self.load(w.room.clone()) {
                 Ok(current) => current,
                 Err(e) => {
-                    if let Some(reply) = reply {
+                    if let Some(reply) = w.reply {
                         let _ = reply.send(Err(e));
                     }
                     continue;
                 }
             };
-            let decision = self.decide(&room, &mut pending, &mut docs, command);
-            let decision = match decision {
+            let decision = match self.decide(&room, &mut pending, &mut docs, w.command.clone()) {
                 Ok(d) => d,
                 Err(e) => {
-                    if let Some(reply) = reply {
-                        let _ = reply.send(Err(e));
-                    }
+                    // Answered after the commit: if the room turns out to be behind, it is
+                    // decided again.
+                    refused.push((w, e));
                     continue;
                 }
             };
@@ -1271,7 +1463,6 @@ impl Sequencer {
                     event,
                 });
             }
-            records.extend(decision.changes.iter().map(|c| c.record(&room.id)));
             p.changes.extend(decision.changes);
             decided.push(Decided {
                 room,
@@ -1284,103 +1475,248 @@ impl Sequencer {
                     quiz: decision.quiz,
                 },
                 entries,
-                reply,
+                work: w,
             });
         }
-        if decided.is_empty() {
-            return;
-        }
-        let batch = Batch {
-            log: decided
+        // One write per room that changes: its events in decision order, its records, and
+        // (for an event room) the event's new document.
+        let mut batch = Batch::default();
+        for (id, p) in &pending {
+            let log: Vec<LogEntry> = decided
                 .iter()
+                .filter(|d| Arc::ptr_eq(&d.room, &p.room))
                 .flat_map(|d| d.entries.iter().cloned())
-                .collect(),
-            events: docs.values().cloned().collect(),
-            records,
-        };
-        if !batch.is_empty() {
-            if let Err(e) = self.store.commit(&batch) {
-                tracing::error!(error = %e, "store commit failed; refusing the batch");
-                self.metrics.store_failures.inc();
-                for d in decided {
-                    if let Some(reply) = d.reply {
-                        let _ = reply.send(Err(EngineError::Unavailable));
-                    }
-                }
-                self.forget_uncertain(pending.into_keys());
-                return;
+                .collect();
+            let doc = match id {
+                RoomId::Event(code) => docs.get(code).cloned(),
+                RoomId::Session(..) => None,
+            };
+            if log.is_empty() && p.changes.is_empty() && doc.is_none() {
+                continue;
             }
-            self.metrics.store_commits.inc();
-            self.metrics.events_committed.inc_by(batch.log.len() as u64);
+            batch.rooms.push(RoomWrite {
+                room: id.clone(),
+                version: p.version + 1,
+                log,
+                records: p.changes.iter().map(|c| c.record(id)).collect(),
+                doc,
+            });
         }
-        // Committed: make it visible, in order, then acknowledge.
-        for info in batch.events {
-            self.shared
-                .catalog
-                .insert(info.code.clone(), Arc::new(info));
-        }
-        // Serialise each event once per audience, then make each room's batch visible at once:
-        // its sequence number, state, records and recent frames change under one lock, so a
-        // joining client sees either none or all of them. Publish only after that, in order.
-        let frames: Vec<Vec<Arc<Frames>>> = decided
-            .iter()
-            .map(|d| {
-                d.entries
-                    .iter()
-                    .map(|e| event_frames(&d.room.id, e))
-                    .collect()
-            })
-            .collect();
-        for p in pending.into_values() {
-            let mut inner = p.room.inner.lock().unwrap();
-            inner.seq = p.seq;
-            inner.state = p.state;
-            for c in &p.changes {
-                inner.records.apply(c);
-            }
-            for (d, frames) in decided.iter().zip(&frames) {
-                if Arc::ptr_eq(&d.room, &p.room) {
-                    for (entry, f) in d.entries.iter().zip(frames) {
-                        if inner.recent.len() == RECENT_EVENTS {
-                            inner.recent.pop_front();
+        let conflicts: HashSet<RoomId> = if batch.is_empty() {
+            HashSet::new()
+        } else {
+            match self.store.commit(&batch) {
+                Ok(conflicts) => conflicts.into_iter().collect(),
+                Err(e) => {
+                    tracing::error!(error = %e, "store commit failed; refusing the batch");
+                    self.metrics.store_failures.inc();
+                    for d in decided {
+                        if let Some(reply) = d.work.reply {
+                            let _ = reply.send(Err(EngineError::Unavailable));
                         }
-                        inner.recent.push_back((entry.seq, f.clone()));
                     }
+                    for (w, e) in refused {
+                        if let Some(reply) = w.reply {
+                            let _ = reply.send(Err(e));
+                        }
+                    }
+                    self.forget_uncertain(batch.rooms.into_iter().map(|w| w.room));
+                    return Vec::new();
                 }
             }
-            debug_assert!(inner.recent.back().is_none_or(|(s, _)| *s == inner.seq));
-            let timers = inner_timers(&inner.state);
-            drop(inner);
-            for (at, poll) in timers {
-                self.timers.insert((at, (*p.room.id).clone(), poll));
+        };
+        if batch.rooms.len() > conflicts.len() {
+            self.metrics.store_commits.inc();
+        }
+        // Rooms another instance wrote first: catch up, and decide their commands again.
+        let mut retry = Vec::new();
+        for id in &conflicts {
+            self.metrics.store_conflicts.inc();
+            if let Err(e) = self.sync(id, false) {
+                tracing::warn!(room = %id, error = %e, "catching up after a conflict failed");
             }
-            if p.changes
+        }
+        let mut written = Vec::new();
+        for write in batch.rooms {
+            if !conflicts.contains(&write.room) {
+                self.metrics.events_committed.inc_by(write.log.len() as u64);
+                written.push(write);
+            }
+        }
+        let mut acks = Vec::new();
+        for d in decided {
+            if conflicts.contains(d.room.id.as_ref()) {
+                retry.push(d.work);
+            } else {
+                acks.push((d.work.reply, d.ack));
+            }
+        }
+        for (w, e) in refused {
+            if conflicts.contains(&w.room) {
+                retry.push(w);
+            } else if let Some(reply) = w.reply {
+                let _ = reply.send(Err(e));
+            }
+        }
+        // Committed: make each room's write visible at once, publish it in order, then
+        // acknowledge.
+        for write in written {
+            let Some(p) = pending.remove(&write.room) else {
+                continue;
+            };
+            let untallied = p
+                .changes
                 .iter()
-                .any(|c| !matches!(c, RecordChange::Block { .. }))
-            {
-                let (_, untallied) = self
+                .any(|c| !matches!(c, RecordChange::Block { .. }));
+            if untallied {
+                let (_, u) = self
                     .untallied
-                    .entry((*p.room.id).clone())
+                    .entry(write.room.clone())
                     .or_insert_with(|| (p.room.clone(), Untallied::default()));
                 for c in &p.changes {
-                    c.stales(untallied);
+                    c.stales(u);
                 }
             }
+            self.apply_write(&p.room, write);
         }
-        for (d, frames) in decided.into_iter().zip(frames) {
-            for (entry, f) in d.entries.iter().zip(&frames) {
-                self.broker.publish(&d.room.id, entry.seq, f);
+        for (reply, ack) in acks {
+            if let Some(reply) = reply {
+                let _ = reply.send(Ok(ack));
             }
-            if let Some(reply) = d.reply {
-                let _ = reply.send(Ok(d.ack));
+        }
+        retry
+    }
+
+    /// Makes a committed write visible: the room's sequence number, state, records, version and
+    /// recent frames change under one lock, so a joining client sees all of it or none. Then
+    /// its events go to this instance's followers, in order. Each event is serialised once per
+    /// audience here, on every instance: never per follower.
+    fn apply_write(&mut self, room: &Arc<Room>, write: RoomWrite) {
+        let frames: Vec<Arc<Frames>> = write
+            .log
+            .iter()
+            .map(|e| event_frames(&room.id, e))
+            .collect();
+        {
+            let mut inner = room.inner.lock().unwrap();
+            for (entry, f) in write.log.iter().zip(&frames) {
+                if inner.state.apply(&entry.event).is_err() {
+                    tracing::error!(room = %room.id, seq = entry.seq, "a written event does not fit its room");
+                }
+                inner.seq = entry.seq;
+                if inner.recent.len() == RECENT_EVENTS {
+                    inner.recent.pop_front();
+                }
+                inner.recent.push_back((entry.seq, f.clone()));
+            }
+            for r in &write.records {
+                inner.records.apply_record(r);
+            }
+            inner.version = write.version;
+            debug_assert!(inner.recent.back().is_none_or(|(s, _)| *s == inner.seq));
+            for (at, poll) in inner_timers(&inner.state) {
+                self.timers.insert((at, (*room.id).clone(), poll));
+            }
+        }
+        if let Some(doc) = write.doc {
+            self.shared.catalog.insert(doc.code.clone(), Arc::new(doc));
+        }
+        for (entry, f) in write.log.iter().zip(&frames) {
+            self.broker.publish(&room.id, entry.seq, f);
+        }
+    }
+
+    /// A write from another instance: applied if it is the room's next, read from the store
+    /// with whatever else is missing if it is further ahead, ignored if already here (our
+    /// own, or one a resync brought). Rooms not loaded here are not followed here either.
+    fn remote(&mut self, write: RoomWrite) {
+        let Some(room) = self.shared.rooms.get(&write.room).map(|r| r.clone()) else {
+            return;
+        };
+        let have = room.version();
+        if write.version == have + 1 {
+            self.apply_write(&room, write);
+        } else if write.version > have + 1 {
+            self.metrics.broker_gaps.inc();
+            if let Err(e) = self.sync(&write.room, false) {
+                tracing::warn!(room = %write.room, error = %e, "filling a gap failed");
+                self.stale.insert(write.room);
+            }
+        }
+    }
+
+    /// Brings a loaded room up to date with the store (loads it when `load` and it is not
+    /// loaded). If the store does not answer, what this instance holds is still served.
+    fn sync(&mut self, id: &RoomId, load: bool) -> Result<Arc<Room>, EngineError> {
+        let Some(room) = self.shared.rooms.get(id).map(|r| r.clone()) else {
+            return if load {
+                self.load(id.clone())
+            } else {
+                Err(EngineError::NotFound(format!("room {id} is not loaded")))
+            };
+        };
+        match self.store.writes_since(id, room.version()) {
+            Ok(writes) => {
+                for write in writes {
+                    if write.version == room.version() + 1 {
+                        self.apply_write(&room, write);
+                    }
+                }
+                self.stale.remove(id);
+            }
+            Err(e) => {
+                tracing::warn!(room = %id, error = %e, "store unavailable; serving the room as held");
+                self.stale.insert(id.clone());
+            }
+        }
+        Ok(room)
+    }
+
+    /// Retries rooms left uncertain by a failed commit.
+    fn sync_stale(&mut self) {
+        let stale: Vec<RoomId> = self.stale.iter().cloned().collect();
+        for id in stale {
+            let _ = self.sync(&id, false);
+            if self.stale.contains(&id) {
+                // The store still does not answer: try again later.
+                break;
+            }
+        }
+    }
+
+    fn catalog(&mut self, doc: Option<EventInfo>) {
+        let docs = match doc {
+            Some(doc) => vec![doc],
+            None => match self.store.load_events() {
+                Ok(all) => all,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reloading the catalog failed");
+                    return;
+                }
+            },
+        };
+        for doc in docs {
+            let newer = self
+                .shared
+                .catalog
+                .get(&doc.code)
+                .is_none_or(|held| held.agenda_version <= doc.agenda_version);
+            if newer {
+                self.shared.catalog.insert(doc.code.clone(), Arc::new(doc));
             }
         }
     }
 
     /// After a failed commit nothing in memory changed, but the store may hold part of the
-    /// batch (an fsync error at COMMIT can leave it on disk). Drop the touched rooms and reload
-    /// the catalog, so the next use reads what the store really has.
+    /// batch (an fsync error at COMMIT can leave it on disk, a connection can drop after Redis
+    /// ran the script). An embedded store: drop the touched rooms and reload the catalog, so
+    /// the next use reads what the store really has. A shared store: keep them, and sync them
+    /// as soon as the store answers (versions tell exactly what was written).
     fn forget_uncertain(&mut self, rooms: impl Iterator<Item = RoomId>) {
+        if self.shared.shared_store {
+            self.stale.extend(rooms);
+            return;
+        }
         for room in rooms {
             self.untallied.remove(&room);
             self.shared.rooms.remove(&room);
@@ -1401,13 +1737,11 @@ impl Sequencer {
         if let Some(room) = self.shared.rooms.get(&id) {
             return Ok(room.clone());
         }
-        let unavailable = |e: StoreError| {
+        let data = self.store.load_room(&id).map_err(|e| {
             tracing::error!(room = %id, error = %e, "loading a room failed");
             EngineError::Unavailable
-        };
-        let log = self.store.load_room(&id).map_err(unavailable)?;
-        let records = self.store.load_records(&id).map_err(unavailable)?;
-        let room = Arc::new(Room::from_log(id.clone(), log, records));
+        })?;
+        let room = Arc::new(Room::from_data(id.clone(), data));
         // Timers of polls left open (by a restart, say): a past one fires at the next turn.
         for (at, poll) in room.timers() {
             self.timers.insert((at, id.clone(), poll));

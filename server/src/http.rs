@@ -140,9 +140,10 @@ fn event_code(raw: &str) -> Result<EventCode, AppError> {
 }
 
 /// The event with this code, or `not_found`.
-fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInfo>, AppError> {
+async fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInfo>, AppError> {
     app.engine
-        .event(code)
+        .find_event(code)
+        .await
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no event {code}")))
 }
 
@@ -249,10 +250,12 @@ async fn no_client() -> impl IntoResponse {
 }
 
 async fn readyz(State(app): State<App>) -> impl IntoResponse {
-    if app.engine.ready().await {
-        (StatusCode::OK, "ready\n")
-    } else {
+    if !app.engine.ready().await {
         (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n")
+    } else if !app.broker.healthy() {
+        (StatusCode::SERVICE_UNAVAILABLE, "broker disconnected\n")
+    } else {
+        (StatusCode::OK, "ready\n")
     }
 }
 
@@ -305,7 +308,7 @@ async fn get_event(
     Path(code): Path<String>,
 ) -> Result<Json<EventInfo>, AppError> {
     let code = event_code(&code)?;
-    Ok(Json((*existing(&app, &code)?).clone()))
+    Ok(Json((*existing(&app, &code).await?).clone()))
 }
 
 async fn replace_agenda(
@@ -319,7 +322,7 @@ async fn replace_agenda(
     require(&who, Action::ManageEvent, &code)?;
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
-    existing(&app, &code)?;
+    existing(&app, &code).await?;
     let ack = app
         .engine
         .submit(
@@ -341,7 +344,7 @@ async fn join(
     } else {
         parse_json(&body)?
     };
-    existing(&app, &code)?;
+    existing(&app, &code).await?;
     let person = match &req.invite {
         Some(invite) => app.auth.redeem(invite, &code)?,
         None => {
@@ -393,7 +396,7 @@ async fn create_invite(
                 field: Some("name".into()),
             })
         })?;
-    existing(&app, &code)?;
+    existing(&app, &code).await?;
     let invite = app.auth.invite(&code, req.role, &name);
     Ok(Json(Invite {
         link: format!("/e/{code}?invite={invite}"),
@@ -451,7 +454,7 @@ async fn put_session(
             field: Some("id".into()),
         }));
     }
-    existing(&app, &code)?;
+    existing(&app, &code).await?;
     let ack = app
         .engine
         .submit(
@@ -490,7 +493,7 @@ async fn build_export(
     let code = event_code(code)?;
     let who = caller(app, headers)?;
     require(&who, Action::ManageEvent, &code)?;
-    let info = existing(app, &code)?;
+    let info = existing(app, &code).await?;
     let sessions: Vec<&plenum_protocol::Session> = match &query.session {
         Some(id) => {
             let s = info

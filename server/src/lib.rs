@@ -12,8 +12,10 @@
 //! - [`export`]  — exports of questions and results as CSV tables.
 //! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
 //! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
-//! - [`broker`]  — fan-out of committed events across instances (local implementation here).
+//! - [`broker`]  — fan-out of committed events across instances: the trait, the local one.
 //! - [`store`]   — durable storage: the `Store` trait and the SQLite default.
+//! - [`redis_store`] — the shared store for several instances: versioned room streams in Redis.
+//! - [`redis_bus`]   — the broker for several instances: sharded pub/sub, resync after loss.
 //! - [`auth`]    — organiser key, signed person tokens, invitations, permissions.
 //! - [`agenda`]  — validation of imported events and agendas.
 //! - [`demo`]    — the demo conference loaded by `--demo`.
@@ -37,6 +39,8 @@ pub mod metrics;
 pub mod polls;
 pub mod qa;
 pub mod quizzes;
+pub mod redis_bus;
+pub mod redis_store;
 pub mod store;
 pub mod ws;
 
@@ -82,6 +86,9 @@ pub struct Config {
     pub max_connections: usize,
     /// Whether to keep the organiser key or replace it at start.
     pub organiser_key: auth::OrganiserKey,
+    /// Redis URLs: empty runs alone on the embedded store; one or more make this instance one
+    /// of several sharing the store in Redis (rooms partitioned over the URLs).
+    pub redis: Vec<String>,
 }
 
 impl Config {
@@ -96,6 +103,7 @@ impl Config {
             drain_timeout: Duration::from_secs(10),
             max_connections: 16_000,
             organiser_key: auth::OrganiserKey::Keep,
+            redis: Vec::new(),
         }
     }
 }
@@ -166,9 +174,13 @@ impl Running {
 /// The file in the data directory that holds the organiser key (mode 0600).
 pub const ORGANISER_KEY_FILE: &str = "organiser-key";
 
-/// Opens the embedded store in the data directory, starts the engine and serves on `listener`
-/// until shut down.
+/// Opens the store (the embedded one in the data directory, or Redis when configured), starts
+/// the engine and serves on `listener` until shut down.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
+    if !config.redis.is_empty() {
+        let store = redis_store::RedisStore::open(&config.redis).context("configuring Redis")?;
+        return start_with_store(config, listener, Box::new(store)).await;
+    }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     let store = SqliteStore::open(&config.data_dir)
@@ -188,15 +200,35 @@ pub async fn start_with_store(
     let key_file = config.data_dir.join(ORGANISER_KEY_FILE);
     // The key file is written (and synced) before the key's hash is stored: a failed write
     // leaves no key that nobody knows.
+    let mut wrote_key = false;
     let init = Auth::init(store.as_mut(), config.organiser_key, |key| {
+        wrote_key = true;
         write_private(&key_file, key)
     })
-    .context("initialising keys")?;
+    .context("initialising keys (is the store reachable?)")?;
+    if wrote_key && init.new_organiser_key.is_none() {
+        // Another instance made the key at the same moment: the one this start wrote is void.
+        let _ = std::fs::remove_file(&key_file);
+    }
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(metrics.clone()));
-    let broker: Arc<dyn Broker> = Arc::new(LocalBroker::new(hub.clone()));
+    let bus = if config.redis.is_empty() {
+        None
+    } else {
+        Some(
+            redis_bus::RedisBus::start(&config.redis, hub.clone(), metrics.clone())
+                .context("starting pub/sub")?,
+        )
+    };
+    let broker: Arc<dyn Broker> = match &bus {
+        Some(bus) => bus.clone(),
+        None => Arc::new(LocalBroker::new(hub.clone())),
+    };
     let engine =
         Engine::start(store, broker.clone(), metrics.clone()).context("starting the engine")?;
+    if let Some(bus) = &bus {
+        bus.attach(engine.clone());
+    }
     if config.demo {
         demo::load_if_absent(&engine)
             .await
@@ -243,6 +275,9 @@ pub async fn start_with_store(
             tracing::warn!("some connections did not close in time");
         }
         app.engine.close().await;
+        if let Some(bus) = bus {
+            bus.stop();
+        }
         tracing::info!("stopped");
         Ok(())
     });

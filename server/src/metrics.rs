@@ -36,6 +36,12 @@ pub struct Metrics {
     pub store_failures: Counter,
     /// Requests refused for exceeding a rate limit.
     pub rate_limited: Counter,
+    /// Room writes a shared store refused because another instance wrote the room first.
+    pub store_conflicts: Counter,
+    /// Writes from other instances that arrived with earlier ones missing (read from the store).
+    pub broker_gaps: Counter,
+    /// Pub/sub connections to Redis made again after one ended (a restart, a dropped subscriber).
+    pub broker_reconnects: Counter,
 }
 
 impl Metrics {
@@ -54,6 +60,9 @@ impl Metrics {
             store_commits: Counter::default(),
             store_failures: Counter::default(),
             rate_limited: Counter::default(),
+            store_conflicts: Counter::default(),
+            broker_gaps: Counter::default(),
+            broker_reconnects: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -115,6 +124,21 @@ impl Metrics {
             "rate_limited",
             "Requests refused by a rate limit",
             m.rate_limited.clone(),
+        );
+        registry.register(
+            "store_conflicts",
+            "Room writes decided again because another instance wrote the room first",
+            m.store_conflicts.clone(),
+        );
+        registry.register(
+            "broker_gaps",
+            "Writes from other instances that arrived with earlier ones missing",
+            m.broker_gaps.clone(),
+        );
+        registry.register(
+            "broker_reconnects",
+            "Pub/sub connections to Redis made again after one ended",
+            m.broker_reconnects.clone(),
         );
         Metrics { registry, ..m }
     }

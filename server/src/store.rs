@@ -1,7 +1,8 @@
 //! Durable storage behind the engine.
 //!
 //! [`Store`] is the contract; [`SqliteStore`] is the embedded default (one SQLite file in the
-//! data directory, nothing else to install). A Redis implementation comes with scale-out.
+//! data directory, nothing else to install); `RedisStore` (in `redis_store.rs`) is the shared
+//! store that lets several instances serve the same events.
 //!
 //! The store is written by one thread only, the engine's sequencer (see `engine.rs`), which
 //! hands it whole batches: one [`Batch`] is one transaction, so an agenda import and the
@@ -10,7 +11,7 @@
 //! `synchronous=FULL`, so an acknowledged write survives `kill -9` of the server (and a power
 //! cut, at the price of one fsync per batch; batching amortises it).
 
-use plenum_protocol::{EventInfo, RoomEvent, RoomId, Seq};
+use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
@@ -64,7 +65,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             RecordKind::Upvote => "upvote",
             RecordKind::Block => "block",
@@ -75,7 +76,7 @@ impl RecordKind {
         }
     }
 
-    fn parse(s: &str) -> Option<RecordKind> {
+    pub fn parse(s: &str) -> Option<RecordKind> {
         match s {
             "upvote" => Some(RecordKind::Upvote),
             "block" => Some(RecordKind::Block),
@@ -88,37 +89,89 @@ impl RecordKind {
     }
 }
 
-/// Everything one transaction writes.
-#[derive(Debug, Default)]
-pub struct Batch {
-    /// Appended to room logs, in order.
+/// What one batch writes to one room: the unit a shared store commits atomically.
+#[derive(Debug, Clone)]
+pub struct RoomWrite {
+    pub room: RoomId,
+    /// The room's version after this write. Every write to a room makes the next version, so
+    /// a write decided against a stale copy of the room (another instance wrote first) is
+    /// refused by a shared store as a conflict.
+    pub version: u64,
+    /// Appended to the room's log, in order.
     pub log: Vec<LogEntry>,
-    /// Events created or replaced (their agenda included).
-    pub events: Vec<EventInfo>,
     /// Private records set or deleted, in order.
     pub records: Vec<Record>,
+    /// The event's document, when this write (in its event room) creates or changes it.
+    pub doc: Option<EventInfo>,
+}
+
+/// Everything one batch writes.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub rooms: Vec<RoomWrite>,
 }
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.log.is_empty() && self.events.is_empty() && self.records.is_empty()
+        self.rooms.is_empty()
     }
+
+    pub fn log_len(&self) -> usize {
+        self.rooms.iter().map(|w| w.log.len()).sum()
+    }
+}
+
+/// A room as stored: its version, its whole log and its current records.
+#[derive(Debug, Default)]
+pub struct RoomData {
+    pub version: u64,
+    pub log: Vec<LogEntry>,
+    pub records: Vec<Record>,
 }
 
 /// What the engine needs from durable storage.
 pub trait Store: Send + 'static {
     /// Every event, for the catalog at start-up.
     fn load_events(&mut self) -> Result<Vec<EventInfo>, StoreError>;
-    /// A room's whole log, in sequence order.
-    fn load_room(&mut self, room: &RoomId) -> Result<Vec<LogEntry>, StoreError>;
-    /// A room's private records.
-    fn load_records(&mut self, room: &RoomId) -> Result<Vec<Record>, StoreError>;
-    /// Writes the batch atomically and durably, or not at all.
-    fn commit(&mut self, batch: &Batch) -> Result<(), StoreError>;
+    /// A room's version, whole log (in sequence order) and records.
+    fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError>;
+    /// Writes the batch durably. An embedded store writes all of it or nothing. A shared store
+    /// writes each room's part atomically, and refuses the part of a room whose version moved
+    /// on (another instance wrote it first): those rooms are returned, nothing of them written.
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<RoomId>, StoreError>;
+    /// The writes to `room` after `version`, in order: what this instance missed. Only a shared
+    /// store has any.
+    fn writes_since(
+        &mut self,
+        _room: &RoomId,
+        _version: u64,
+    ) -> Result<Vec<RoomWrite>, StoreError> {
+        Ok(Vec::new())
+    }
+    /// One event's document, if it exists: for an instance that has not heard of it yet (another
+    /// instance created it a moment ago). An embedded store's events are all loaded at start.
+    fn load_event(&mut self, _code: &EventCode) -> Result<Option<EventInfo>, StoreError> {
+        Ok(None)
+    }
+    /// Whether other instances write to this store too.
+    fn shared(&self) -> bool {
+        false
+    }
     /// A small named value (keys, hashes), if set.
     fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Sets a small named value, durably.
     fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError>;
+    /// Sets a small named value unless it is set, and returns the value that is set: when two
+    /// instances start at once, both end up with the first one's.
+    fn put_meta_if_absent(&mut self, key: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
+        match self.get_meta(key)? {
+            Some(v) => Ok(v),
+            None => {
+                self.put_meta(key, value)?;
+                Ok(value.to_vec())
+            }
+        }
+    }
     /// Whether the store answers now (for `/readyz`).
     fn ping(&mut self) -> Result<(), StoreError>;
 }
@@ -168,18 +221,8 @@ fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
     }
 }
 
-impl Store for SqliteStore {
-    fn load_events(&mut self) -> Result<Vec<EventInfo>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT doc FROM events ORDER BY code")?;
-        let docs = stmt.query_map([], |row| row.get::<_, String>(0))?;
-        let mut events = Vec::new();
-        for doc in docs {
-            events.push(serde_json::from_str(&doc?).map_err(|e| corrupt("events", e))?);
-        }
-        Ok(events)
-    }
-
-    fn load_room(&mut self, room: &RoomId) -> Result<Vec<LogEntry>, StoreError> {
+impl SqliteStore {
+    fn load_log(&mut self, room: &RoomId) -> Result<Vec<LogEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, at_ms, event FROM room_log WHERE room = ?1 ORDER BY seq",
         )?;
@@ -228,45 +271,68 @@ impl Store for SqliteStore {
         }
         Ok(records)
     }
+}
 
-    fn commit(&mut self, batch: &Batch) -> Result<(), StoreError> {
+impl Store for SqliteStore {
+    fn load_events(&mut self) -> Result<Vec<EventInfo>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT doc FROM events ORDER BY code")?;
+        let docs = stmt.query_map([], |row| row.get::<_, String>(0))?;
+        let mut events = Vec::new();
+        for doc in docs {
+            events.push(serde_json::from_str(&doc?).map_err(|e| corrupt("events", e))?);
+        }
+        Ok(events)
+    }
+
+    fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
+        Ok(RoomData {
+            version: 0,
+            log: self.load_log(room)?,
+            records: self.load_records(room)?,
+        })
+    }
+
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<RoomId>, StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut put_event =
                 tx.prepare_cached("INSERT OR REPLACE INTO events (code, doc) VALUES (?1, ?2)")?;
-            for event in &batch.events {
-                let doc = serde_json::to_string(event).map_err(|e| corrupt("events", e))?;
-                put_event.execute(params![event.code.as_str(), doc])?;
-            }
             // A plain INSERT: a duplicate (room, seq) is a sequencing bug and must fail loudly.
             let mut append = tx.prepare_cached(
                 "INSERT INTO room_log (room, seq, at_ms, event) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for entry in &batch.log {
-                let event =
-                    serde_json::to_string(&entry.event).map_err(|e| corrupt("room_log", e))?;
-                append.execute(params![
-                    entry.room.to_string(),
-                    entry.seq as i64,
-                    entry.at_ms,
-                    event
-                ])?;
-            }
             let mut set = tx.prepare_cached(
                 "INSERT OR REPLACE INTO records (room, kind, key, value) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let mut delete = tx
                 .prepare_cached("DELETE FROM records WHERE room = ?1 AND kind = ?2 AND key = ?3")?;
-            for r in &batch.records {
-                let room = r.room.to_string();
-                match &r.value {
-                    Some(v) => set.execute(params![room, r.kind.as_str(), r.key, v])?,
-                    None => delete.execute(params![room, r.kind.as_str(), r.key])?,
-                };
+            for write in &batch.rooms {
+                if let Some(event) = &write.doc {
+                    let doc = serde_json::to_string(event).map_err(|e| corrupt("events", e))?;
+                    put_event.execute(params![event.code.as_str(), doc])?;
+                }
+                for entry in &write.log {
+                    let event =
+                        serde_json::to_string(&entry.event).map_err(|e| corrupt("room_log", e))?;
+                    append.execute(params![
+                        entry.room.to_string(),
+                        entry.seq as i64,
+                        entry.at_ms,
+                        event
+                    ])?;
+                }
+                for r in &write.records {
+                    let room = r.room.to_string();
+                    match &r.value {
+                        Some(v) => set.execute(params![room, r.kind.as_str(), r.key, v])?,
+                        None => delete.execute(params![room, r.kind.as_str(), r.key])?,
+                    };
+                }
             }
         }
         tx.commit()?;
-        Ok(())
+        // The only writer: nothing can conflict.
+        Ok(Vec::new())
     }
 
     fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

@@ -51,6 +51,10 @@ pub struct TestConfig {
     pub heartbeat: Option<Duration>,
     /// Requests per second per connection (and burst = 3×).
     pub requests_per_second: Option<f64>,
+    /// Share the store in these Redis servers (`--redis`).
+    pub redis: Vec<String>,
+    /// The organiser key, when another instance made it (a shared store).
+    pub organiser_key: Option<String>,
 }
 
 /// A server running inside the test process.
@@ -91,13 +95,20 @@ impl TestServer {
             c.limits.requests_per_second = r;
             c.limits.request_burst = r * 3.0;
         }
+        c.redis = config.redis.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let running = plenum_server::start(c, listener)
             .await
             .expect("server starts");
-        let organiser_key = read_organiser_key(&data_dir).expect("organiser key file");
+        let organiser_key = match read_organiser_key(&data_dir) {
+            Ok(key) => key,
+            Err(e) => config
+                .organiser_key
+                .clone()
+                .unwrap_or_else(|| panic!("organiser key file: {e}")),
+        };
         TestServer {
             addr: running.addr,
             organiser_key,
@@ -228,7 +239,8 @@ impl ServerProcess {
     }
 }
 
-/// A small HTTP client for the API.
+/// A small HTTP client for the API. Cloning shares its connection pool.
+#[derive(Clone)]
 pub struct Http {
     base: String,
     client: reqwest::Client,
@@ -770,21 +782,14 @@ impl plenum_server::store::Store for FlakyStore {
     fn load_room(
         &mut self,
         room: &RoomId,
-    ) -> Result<Vec<plenum_server::store::LogEntry>, plenum_server::store::StoreError> {
+    ) -> Result<plenum_server::store::RoomData, plenum_server::store::StoreError> {
         self.check()?;
         self.inner.load_room(room)
-    }
-    fn load_records(
-        &mut self,
-        room: &RoomId,
-    ) -> Result<Vec<plenum_server::store::Record>, plenum_server::store::StoreError> {
-        self.check()?;
-        self.inner.load_records(room)
     }
     fn commit(
         &mut self,
         batch: &plenum_server::store::Batch,
-    ) -> Result<(), plenum_server::store::StoreError> {
+    ) -> Result<Vec<RoomId>, plenum_server::store::StoreError> {
         self.check()?;
         self.inner.commit(batch)
     }
@@ -833,4 +838,145 @@ impl TestServer {
         };
         (server, down)
     }
+}
+
+/// A real `redis-server` on a spare 127.0.0.1 port, with the persistence `docs/deploy.md`
+/// recommends (append-only file, fsync on every write). Killed when dropped.
+pub struct RedisServer {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<std::process::Child>,
+}
+
+impl RedisServer {
+    pub fn start() -> RedisServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a spare port")
+            .port();
+        let mut redis = RedisServer {
+            port,
+            dir: tempfile::tempdir().expect("temp dir"),
+            child: None,
+        };
+        redis.spawn();
+        redis
+    }
+
+    /// Starts redis-server again on the same port and directory (what it wrote is kept).
+    pub fn restart(&mut self) {
+        self.kill9();
+        self.spawn();
+    }
+
+    fn spawn(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+            ])
+            .args(["--daemonize", "no", "--loglevel", "warning"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server runs (scripts/setup installs it)");
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.try_cmd(&["PING"]).is_ok() {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not answer on port {}",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL: what was acknowledged is in the append-only file, nothing else runs.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Runs one command (`CONFIG SET ...`, `CLIENT KILL ...`).
+    pub fn try_cmd(&self, args: &[&str]) -> redis::RedisResult<redis::Value> {
+        let client = redis::Client::open(self.url())?;
+        let mut conn = client.get_connection_with_timeout(Duration::from_secs(1))?;
+        let mut cmd = redis::cmd(args[0]);
+        for a in &args[1..] {
+            cmd.arg(*a);
+        }
+        cmd.query(&mut conn)
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> redis::Value {
+        self.try_cmd(args).expect("redis answers")
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// Instances of Plenum sharing one [`RedisServer`], in this process. The first start on a
+/// fresh Redis makes the organiser key; the others share it.
+pub async fn redis_instances(redis: &RedisServer, n: usize, config: TestConfig) -> Vec<TestServer> {
+    let mut servers: Vec<TestServer> = Vec::new();
+    for _ in 0..n {
+        let mut c = config.clone();
+        c.redis = vec![redis.url()];
+        c.organiser_key = servers
+            .first()
+            .map(|s| s.organiser_key.clone())
+            .or(config.organiser_key.clone());
+        servers.push(TestServer::start_with(c).await);
+    }
+    servers
+}
+
+/// Polls `f` every 20 ms until it gives `Some`, for at most `WAIT`.
+pub async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    mut f: impl FnMut() -> F,
+) -> T {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Some(t) = f().await {
+            return t;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The value of a counter on a server's `/metrics`.
+pub async fn metric(http: &Http, name: &str) -> f64 {
+    let a = http.get("/metrics").await.expect("metrics");
+    let text = a.body.as_str().unwrap_or_default().to_owned();
+    text.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(' ')?;
+            (k == name).then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0.0)
 }

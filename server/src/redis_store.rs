@@ -1,0 +1,447 @@
+//! The shared store: room logs, records, events and keys in Redis, so any number of instances
+//! serve the same events (`--redis URL`).
+//!
+//! # Layout
+//!
+//! Every room has a **version** (`plenum:{ROOM}:v`), the number of writes it has had, and a
+//! **stream** (`plenum:{ROOM}:log`) with one entry per write, whose id is `VERSION-1`. An entry
+//! is one [`RoomWrite`] as JSON: the room's events with their sequence numbers, its record
+//! changes and, for an event room, the event's document. A room's state is the fold of its
+//! stream, so any instance can rebuild any room and resume any client.
+//!
+//! # One write, one round trip
+//!
+//! The sequencer commits a room's part of a batch with one script ([`COMMIT`]) that checks the
+//! version it decided against, appends the entry, bumps the version, stores the event document
+//! and publishes the entry on the room's channel — atomically, in one round trip (all rooms of a
+//! batch go in one pipeline). If another instance wrote the room first, the script changes
+//! nothing and the engine catches up from the stream and decides again. So sequence numbers come
+//! from one place, every instance applies the same writes in the same order, and nothing is
+//! published that is not durable (with the persistence settings in `docs/deploy.md`).
+//!
+//! # Beyond one Redis
+//!
+//! Given several URLs, rooms are partitioned over them by a stable hash of the room id
+//! ([`shard_of`]); every key and channel of a room lives on its shard, and every name carries
+//! the room in a `{hash tag}`, so one room's keys share a Redis Cluster slot too. Events'
+//! documents live beside their event room; small shared keys (`plenum:meta`) on the first shard.
+
+use crate::store::{LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError};
+use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
+use redis::{Client, Connection, Value};
+use serde::{Deserialize, Serialize};
+use std::{collections::HashMap, time::Duration};
+
+/// Checks the version a write was decided against, appends it, and publishes it. Returns -1 when
+/// written, else the room's current version (nothing written).
+///
+/// KEYS: version, stream, events hash. ARGV: expected version, the write (JSON), the room's
+/// channel, the event code (empty when the write has no document), the document.
+pub const COMMIT: &str = r#"
+local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+if v ~= tonumber(ARGV[1]) then return v end
+redis.call('SET', KEYS[1], v + 1)
+redis.call('XADD', KEYS[2], (v + 1) .. '-1', 'w', ARGV[2])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+  redis.call('SPUBLISH', 'plenum:catalog', ARGV[5])
+end
+redis.call('SPUBLISH', ARGV[3], ARGV[2])
+return -1
+"#;
+
+/// The channel every instance follows on every shard for event documents.
+pub const CATALOG_CHANNEL: &str = "plenum:catalog";
+
+/// Which of `shards` Redis servers holds `room`. FNV-1a: stable across instances and releases.
+pub fn shard_of(room: &RoomId, shards: usize) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in room.to_string().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % shards as u64) as usize
+}
+
+/// The pub/sub channel of a room.
+pub fn channel_of(room: &RoomId) -> String {
+    format!("plenum:{{{room}}}")
+}
+
+fn version_key(room: &RoomId) -> String {
+    format!("plenum:{{{room}}}:v")
+}
+
+fn log_key(room: &RoomId) -> String {
+    format!("plenum:{{{room}}}:log")
+}
+
+const EVENTS_KEY: &str = "plenum:events";
+const META_KEY: &str = "plenum:meta";
+
+/// A write as stored in a stream and published: serialised once, read by every instance.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    room: RoomId,
+    v: u64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    log: Vec<WireEvent>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rec: Vec<WireRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    doc: Option<EventInfo>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireEvent {
+    seq: Seq,
+    at: i64,
+    ev: RoomEvent,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireRecord {
+    k: String,
+    key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    val: Option<String>,
+}
+
+/// A write as JSON, as the stream and the channel carry it.
+pub fn encode(write: &RoomWrite) -> String {
+    let wire = Wire {
+        room: write.room.clone(),
+        v: write.version,
+        log: write
+            .log
+            .iter()
+            .map(|e| WireEvent {
+                seq: e.seq,
+                at: e.at_ms,
+                ev: e.event.clone(),
+            })
+            .collect(),
+        rec: write
+            .records
+            .iter()
+            .map(|r| WireRecord {
+                k: r.kind.as_str().to_owned(),
+                key: r.key.clone(),
+                val: r.value.clone(),
+            })
+            .collect(),
+        doc: write.doc.clone(),
+    };
+    serde_json::to_string(&wire).expect("writes serialise")
+}
+
+/// A write from its JSON.
+pub fn decode(json: &[u8]) -> Result<RoomWrite, StoreError> {
+    let wire: Wire = serde_json::from_slice(json).map_err(|e| StoreError::Corrupt {
+        what: "room stream",
+        detail: e.to_string(),
+    })?;
+    let room = wire.room;
+    let mut records = Vec::with_capacity(wire.rec.len());
+    for r in wire.rec {
+        let kind = RecordKind::parse(&r.k).ok_or_else(|| StoreError::Corrupt {
+            what: "room stream",
+            detail: format!("unknown record kind {}", r.k),
+        })?;
+        records.push(Record {
+            room: room.clone(),
+            kind,
+            key: r.key,
+            value: r.val,
+        });
+    }
+    Ok(RoomWrite {
+        log: wire
+            .log
+            .into_iter()
+            .map(|e| LogEntry {
+                room: room.clone(),
+                seq: e.seq,
+                at_ms: e.at,
+                event: e.ev,
+            })
+            .collect(),
+        records,
+        doc: wire.doc,
+        version: wire.v,
+        room,
+    })
+}
+
+/// One Redis server of the store, connected on first use and again after any failure.
+struct Shard {
+    client: Client,
+    conn: Option<Connection>,
+    /// The commit script's SHA-1, loaded on each connection.
+    sha: String,
+}
+
+/// Redis as the store shared by every instance. Used by the sequencer thread only, so plain
+/// blocking connections with timeouts are enough.
+pub struct RedisStore {
+    shards: Vec<Shard>,
+}
+
+/// How long a Redis command may take before the store counts as unavailable.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn unavailable(e: redis::RedisError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+impl RedisStore {
+    /// A store over the given Redis URLs (one per shard). Connects lazily; [`Store::ping`]
+    /// tells whether they answer.
+    pub fn open(urls: &[String]) -> Result<RedisStore, StoreError> {
+        if urls.is_empty() {
+            return Err(StoreError::Unavailable("no Redis URL given".into()));
+        }
+        let mut shards = Vec::new();
+        for url in urls {
+            let client = Client::open(url.as_str())
+                .map_err(|e| StoreError::Unavailable(format!("bad Redis URL {url}: {e}")))?;
+            shards.push(Shard {
+                client,
+                conn: None,
+                sha: String::new(),
+            });
+        }
+        Ok(RedisStore { shards })
+    }
+
+    /// Runs `f` on shard `i`'s connection; any error drops the connection, so the next use
+    /// reconnects (after a Redis restart, say).
+    fn with<T>(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut Connection, &str) -> redis::RedisResult<T>,
+    ) -> Result<T, StoreError> {
+        let shard = &mut self.shards[i];
+        if shard.conn.is_none() {
+            let mut conn = shard
+                .client
+                .get_connection_with_timeout(COMMAND_TIMEOUT)
+                .map_err(unavailable)?;
+            conn.set_read_timeout(Some(COMMAND_TIMEOUT))
+                .map_err(unavailable)?;
+            conn.set_write_timeout(Some(COMMAND_TIMEOUT))
+                .map_err(unavailable)?;
+            shard.sha = redis::cmd("SCRIPT")
+                .arg("LOAD")
+                .arg(COMMIT)
+                .query(&mut conn)
+                .map_err(unavailable)?;
+            shard.conn = Some(conn);
+        }
+        let conn = shard.conn.as_mut().expect("connected above");
+        match f(conn, &shard.sha) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                shard.conn = None;
+                Err(unavailable(e))
+            }
+        }
+    }
+
+    fn shard(&self, room: &RoomId) -> usize {
+        shard_of(room, self.shards.len())
+    }
+
+    /// The writes of `room` with versions in `from..`, in order.
+    fn read_stream(&mut self, room: &RoomId, from: u64) -> Result<Vec<RoomWrite>, StoreError> {
+        let key = log_key(room);
+        let start = format!("{from}-0");
+        let reply: Value = self.with(self.shard(room), |c, _| {
+            redis::cmd("XRANGE").arg(&key).arg(&start).arg("+").query(c)
+        })?;
+        let mut writes = Vec::new();
+        let Value::Array(entries) = reply else {
+            return Ok(writes);
+        };
+        for entry in entries {
+            // [id, [field, value]]
+            let payload = match entry {
+                Value::Array(mut parts) if parts.len() == 2 => match parts.pop() {
+                    Some(Value::Array(mut fields)) if fields.len() == 2 => fields.pop(),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some(Value::BulkString(json)) = payload else {
+                return Err(StoreError::Corrupt {
+                    what: "room stream",
+                    detail: format!("an entry of {key} is not a write"),
+                });
+            };
+            writes.push(decode(&json)?);
+        }
+        Ok(writes)
+    }
+}
+
+impl Store for RedisStore {
+    fn load_events(&mut self) -> Result<Vec<EventInfo>, StoreError> {
+        let mut events = Vec::new();
+        for i in 0..self.shards.len() {
+            let docs: HashMap<String, String> =
+                self.with(i, |c, _| redis::cmd("HGETALL").arg(EVENTS_KEY).query(c))?;
+            for doc in docs.values() {
+                events.push(serde_json::from_str(doc).map_err(|e| StoreError::Corrupt {
+                    what: "events",
+                    detail: e.to_string(),
+                })?);
+            }
+        }
+        Ok(events)
+    }
+
+    fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
+        let mut data = RoomData::default();
+        // The records as the stream leaves them: later writes replace or delete earlier ones.
+        let mut records: HashMap<(RecordKind, String), Record> = HashMap::new();
+        let mut order: Vec<(RecordKind, String)> = Vec::new();
+        for write in self.read_stream(room, 1)? {
+            data.version = write.version;
+            data.log.extend(write.log);
+            for r in write.records {
+                let key = (r.kind, r.key.clone());
+                if r.value.is_some() {
+                    if !records.contains_key(&key) {
+                        order.push(key.clone());
+                    }
+                    records.insert(key, r);
+                } else {
+                    records.remove(&key);
+                }
+            }
+        }
+        data.records = order
+            .into_iter()
+            .filter_map(|k| records.remove(&k))
+            .collect();
+        Ok(data)
+    }
+
+    fn commit(&mut self, batch: &crate::store::Batch) -> Result<Vec<RoomId>, StoreError> {
+        let mut by_shard: Vec<Vec<&RoomWrite>> = vec![Vec::new(); self.shards.len()];
+        for write in &batch.rooms {
+            by_shard[self.shard(&write.room)].push(write);
+        }
+        let mut conflicts = Vec::new();
+        for (i, writes) in by_shard.into_iter().enumerate() {
+            if writes.is_empty() {
+                continue;
+            }
+            let results: Vec<i64> = self.with(i, |c, sha| {
+                let mut pipe = redis::pipe();
+                for w in &writes {
+                    let (code, doc) = match &w.doc {
+                        Some(d) => (
+                            d.code.as_str().to_owned(),
+                            serde_json::to_string(d).expect("events serialise"),
+                        ),
+                        None => (String::new(), String::new()),
+                    };
+                    pipe.cmd("EVALSHA")
+                        .arg(sha)
+                        .arg(3)
+                        .arg(version_key(&w.room))
+                        .arg(log_key(&w.room))
+                        .arg(EVENTS_KEY)
+                        .arg(w.version - 1)
+                        .arg(encode(w))
+                        .arg(channel_of(&w.room))
+                        .arg(code)
+                        .arg(doc);
+                }
+                pipe.query(c)
+            })?;
+            for (w, current) in writes.iter().zip(results) {
+                if current < 0 {
+                    continue;
+                }
+                if (current as u64) < w.version - 1 {
+                    // Redis has fewer writes than we saw: it lost acknowledged data (restarted
+                    // without persistence). Refuse rather than write over the hole.
+                    return Err(StoreError::Corrupt {
+                        what: "room version",
+                        detail: format!(
+                            "{} is at version {current} in Redis but {} here: Redis lost writes",
+                            w.room,
+                            w.version - 1
+                        ),
+                    });
+                }
+                conflicts.push(w.room.clone());
+            }
+        }
+        Ok(conflicts)
+    }
+
+    fn load_event(&mut self, code: &EventCode) -> Result<Option<EventInfo>, StoreError> {
+        let shard = self.shard(&RoomId::Event(code.clone()));
+        let doc: Option<String> = self.with(shard, |c, _| {
+            redis::cmd("HGET")
+                .arg(EVENTS_KEY)
+                .arg(code.as_str())
+                .query(c)
+        })?;
+        doc.map(|d| {
+            serde_json::from_str(&d).map_err(|e| StoreError::Corrupt {
+                what: "events",
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    fn writes_since(&mut self, room: &RoomId, version: u64) -> Result<Vec<RoomWrite>, StoreError> {
+        self.read_stream(room, version + 1)
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(0, |c, _| redis::cmd("HGET").arg(META_KEY).arg(key).query(c))
+    }
+
+    fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.with(0, |c, _| {
+            redis::cmd("HSET")
+                .arg(META_KEY)
+                .arg(key)
+                .arg(value)
+                .query(c)
+        })
+    }
+
+    fn put_meta_if_absent(&mut self, key: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let (_, stored): (i64, Vec<u8>) = self.with(0, |c, _| {
+            redis::pipe()
+                .atomic()
+                .cmd("HSETNX")
+                .arg(META_KEY)
+                .arg(key)
+                .arg(value)
+                .cmd("HGET")
+                .arg(META_KEY)
+                .arg(key)
+                .query(c)
+        })?;
+        Ok(stored)
+    }
+
+    fn ping(&mut self) -> Result<(), StoreError> {
+        for i in 0..self.shards.len() {
+            let _: String = self.with(i, |c, _| redis::cmd("PING").query(c))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,495 @@
+//! One conformance suite, two deployments. Every scenario runs against the embedded default
+//! (one instance, SQLite) and against Redis (two instances sharing one real redis-server, the
+//! clients spread over both), with the same assertions. The store contract is checked the same
+//! way, on `SqliteStore` and `RedisStore` directly.
+
+use plenum_protocol::{
+    Answer, ClientMsg, EventCode, JoinMode, PollDraft, PollKind, PollStep, ResultsVisibility,
+    RoomEvent, RoomId, RoomState, ServerMsg, SessionId,
+};
+use plenum_server::store::{LogEntry, Record, RecordKind, RoomWrite, Store};
+use plenum_tests::*;
+use serde_json::json;
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Embedded,
+    Redis,
+}
+
+/// The servers of one deployment; `at(i)` spreads clients over them.
+struct Deployment {
+    servers: Vec<TestServer>,
+    redis: Option<RedisServer>,
+    /// The embedded instance's data directory, kept across restarts.
+    data_dir: Option<tempfile::TempDir>,
+}
+
+impl Deployment {
+    async fn start(kind: Kind) -> Deployment {
+        let mut d = match kind {
+            Kind::Embedded => Deployment {
+                servers: Vec::new(),
+                redis: None,
+                data_dir: Some(tempfile::tempdir().unwrap()),
+            },
+            Kind::Redis => Deployment {
+                servers: Vec::new(),
+                redis: Some(RedisServer::start()),
+                data_dir: None,
+            },
+        };
+        d.boot(None).await;
+        create_small_event(&d.at(0).http(), &d.key(), CODE)
+            .await
+            .unwrap();
+        d
+    }
+
+    async fn boot(&mut self, key: Option<String>) {
+        self.servers = match (&self.redis, &self.data_dir) {
+            (Some(redis), _) => {
+                let config = TestConfig {
+                    organiser_key: key,
+                    ..TestConfig::default()
+                };
+                redis_instances(redis, 2, config).await
+            }
+            (None, Some(dir)) => vec![
+                TestServer::start_with(TestConfig {
+                    data_dir: Some(dir.path().to_path_buf()),
+                    ..TestConfig::default()
+                })
+                .await,
+            ],
+            (None, None) => unreachable!(),
+        };
+    }
+
+    /// Stops every instance and starts them again on the same store.
+    async fn restart(&mut self) {
+        let key = self.key();
+        for s in &mut self.servers {
+            s.stop().await;
+        }
+        self.servers.clear();
+        self.boot(Some(key)).await;
+    }
+
+    fn at(&self, i: usize) -> &TestServer {
+        &self.servers[i % self.servers.len()]
+    }
+
+    fn key(&self) -> String {
+        self.servers[0].organiser_key.clone()
+    }
+}
+
+const CODE: &str = "CONF";
+
+fn room() -> RoomId {
+    RoomId::Session(
+        EventCode::parse(CODE).unwrap(),
+        SessionId::parse("s1").unwrap(),
+    )
+}
+
+fn stage_body(i: usize) -> serde_json::Value {
+    let status = ["live", "paused"][i % 2];
+    json!({"status": status, "on_stage": {"kind": "text", "text": format!("Slide {i}")}})
+}
+
+/// What a newcomer joining on `server` is sent for the room.
+async fn fresh_view(server: &TestServer) -> Mirror {
+    let mut ws = server.attendee(CODE, "Newcomer").await;
+    let mut view = Mirror::new(room());
+    ws.join(&room(), None, &mut view).await.unwrap();
+    view
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(#[tokio::test] async fn $name() { super::$name(super::Kind::Embedded).await })*
+        }
+        mod redis {
+            $(#[tokio::test] async fn $name() { super::$name(super::Kind::Redis).await })*
+        }
+    };
+}
+
+conformance!(
+    followers_on_every_instance_see_one_order,
+    a_resume_replays_exactly_what_was_missed,
+    votes_and_upvotes_are_exact_everywhere_and_survive_a_restart,
+    an_agenda_edit_reaches_every_instance,
+);
+
+async fn followers_on_every_instance_see_one_order(kind: Kind) {
+    let d = Deployment::start(kind).await;
+    let mut followers = Vec::new();
+    for i in 0..4 {
+        followers.push(Member::attendee(d.at(i), CODE, &format!("F{i}"), &room()).await);
+    }
+    // Stage changes race from every instance at once.
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (http, key) = (d.at(w).http(), d.key());
+        writers.push(tokio::spawn(async move {
+            let mut last = 0;
+            for i in 0..10 {
+                let a = http
+                    .set_stage(&key, CODE, "s1", stage_body(w * 10 + i))
+                    .await
+                    .unwrap();
+                assert_eq!(a.status, 200, "{}", a.body);
+                last = a.body["seq"].as_u64().unwrap();
+            }
+            last
+        }));
+    }
+    let mut top = 0;
+    for w in writers {
+        top = top.max(w.await.unwrap());
+    }
+    assert_eq!(top, 40, "40 changes, 40 sequence numbers, none skipped");
+    for f in &mut followers {
+        f.catch_up_to(top).await;
+    }
+    let first = &followers[0].view;
+    for f in &followers[1..] {
+        assert_eq!(
+            f.view.events, first.events,
+            "every follower saw the same order"
+        );
+    }
+    for i in 0..2 {
+        let fresh = fresh_view(d.at(i)).await;
+        assert_eq!(fresh.seq, top);
+        assert_eq!(
+            fresh.state, first.state,
+            "a snapshot equals the fold of the events"
+        );
+    }
+}
+
+async fn a_resume_replays_exactly_what_was_missed(kind: Kind) {
+    let d = Deployment::start(kind).await;
+    let (http, key) = (d.at(0).http(), d.key());
+    for i in 0..5 {
+        http.set_stage(&key, CODE, "s1", stage_body(i))
+            .await
+            .unwrap();
+    }
+    let token = http.join(CODE, Some("Phone")).await.unwrap();
+    let mut ws = Ws::connect(&d.at(0).ws_url(), &token).await.unwrap();
+    let mut view = Mirror::new(room());
+    ws.join(&room(), None, &mut view).await.unwrap();
+    assert_eq!(view.seq, 5);
+    ws.close().await;
+    // Missed while away, written on the other instance.
+    let other = d.at(1).http();
+    for i in 5..12 {
+        let a = other
+            .set_stage(&key, CODE, "s1", stage_body(i))
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200);
+    }
+    // Back, on the other instance, as the same person.
+    let mut ws = Ws::connect(&d.at(1).ws_url(), &token).await.unwrap();
+    let joined = ws.join(&room(), Some(5), &mut view).await.unwrap();
+    let ServerMsg::Joined {
+        seq,
+        mode,
+        replayed,
+        ..
+    } = joined
+    else {
+        panic!("{joined:?}")
+    };
+    assert_eq!((seq, mode, replayed), (12, JoinMode::Replay, 7));
+    let seqs: Vec<u64> = view.events.iter().map(|(s, _)| *s).collect();
+    assert_eq!(
+        seqs,
+        (6..=12).collect::<Vec<_>>(),
+        "the missed events, once each"
+    );
+    assert_eq!(view.state, fresh_view(d.at(0)).await.state);
+}
+
+async fn votes_and_upvotes_are_exact_everywhere_and_survive_a_restart(kind: Kind) {
+    const PEOPLE: usize = 40;
+    let mut d = Deployment::start(kind).await;
+    let ev = EventCode::parse(CODE).unwrap();
+    let s1 = SessionId::parse("s1").unwrap();
+    let mut speaker = Member::invited(d.at(0), CODE, "speaker", "Sofia", &room()).await;
+    let poll = match speaker
+        .ask(ClientMsg::CreatePoll {
+            event: ev.clone(),
+            session: s1.clone(),
+            poll: PollDraft {
+                question: "Which?".into(),
+                kind: PollKind::Single {
+                    options: vec!["a".into(), "b".into(), "c".into()],
+                },
+                visibility: ResultsVisibility::Live,
+                duration_s: None,
+            },
+        })
+        .await
+    {
+        ServerMsg::Ok { poll: Some(p), .. } => p,
+        other => panic!("{other:?}"),
+    };
+    let run = |step| ClientMsg::RunPoll {
+        event: ev.clone(),
+        session: s1.clone(),
+        poll,
+        step,
+    };
+    assert!(matches!(
+        speaker.ask(run(PollStep::Open)).await,
+        ServerMsg::Ok { .. }
+    ));
+    let question = match speaker
+        .ask(ClientMsg::Ask {
+            event: ev.clone(),
+            session: s1.clone(),
+            text: "Shared question".into(),
+            anonymous: false,
+        })
+        .await
+    {
+        ServerMsg::Ok {
+            question: Some(q), ..
+        } => q,
+        other => panic!("{other:?}"),
+    };
+    let mut people = Vec::new();
+    for i in 0..PEOPLE {
+        let (url, http) = (d.at(i).ws_url(), d.at(i).http());
+        let (ev, s1) = (ev.clone(), s1.clone());
+        people.push(tokio::spawn(async move {
+            let token = http.join(CODE, Some(&format!("P{i}"))).await.unwrap();
+            let mut ws = Ws::connect(&url, &token).await.unwrap();
+            for msg in [
+                ClientMsg::Vote {
+                    event: ev.clone(),
+                    session: s1.clone(),
+                    poll,
+                    answer: Answer::Single {
+                        option: (i % 3) as u32,
+                    },
+                },
+                ClientMsg::Upvote {
+                    event: ev,
+                    session: s1,
+                    question,
+                    up: true,
+                },
+            ] {
+                let r = ws.request(&msg).await.unwrap();
+                let answer = ws.reply(r).await.unwrap();
+                assert!(matches!(answer, ServerMsg::Ok { .. }), "{answer:?}");
+            }
+        }));
+    }
+    for p in people {
+        p.await.unwrap();
+    }
+    let closed = speaker.ask(run(PollStep::Close)).await;
+    let ServerMsg::Ok { seq: Some(seq), .. } = closed else {
+        panic!("{closed:?}")
+    };
+    let exact = |view: &Mirror| {
+        let Some(RoomState::Session(s)) = &view.state else {
+            panic!("not a session")
+        };
+        let p = s.poll(poll).unwrap();
+        let q = s.qa.get(question).unwrap();
+        (
+            serde_json::to_value(&p.results).unwrap(),
+            p.ballots,
+            q.votes,
+        )
+    };
+    let expected = (
+        json!({"kind": "choices", "counts": [14, 13, 13]}),
+        PEOPLE as u64,
+        PEOPLE as u64,
+    );
+    let mut before = Vec::new();
+    for i in 0..d.servers.len() {
+        let view = fresh_view(d.at(i)).await;
+        assert!(view.seq >= seq);
+        // Tallies are coalesced: wait for the last one to be published.
+        let mut view = view;
+        if exact(&view).2 != PEOPLE as u64 {
+            let mut ws = d.at(i).attendee(CODE, "Waiter").await;
+            view = Mirror::new(room());
+            ws.join(&room(), None, &mut view).await.unwrap();
+            while exact(&view).2 != PEOPLE as u64 {
+                let m = ws.recv().await.unwrap();
+                view.take(&m).unwrap();
+            }
+        }
+        assert_eq!(exact(&view), expected, "instance {i}");
+        before.push(view.state);
+    }
+    d.restart().await;
+    for (i, before) in before.into_iter().enumerate() {
+        let after = fresh_view(d.at(i)).await;
+        assert_eq!(exact(&after), expected, "after the restart, instance {i}");
+        assert_eq!(after.state, before, "the restart changed nothing");
+    }
+}
+
+async fn an_agenda_edit_reaches_every_instance(kind: Kind) {
+    let d = Deployment::start(kind).await;
+    let session = json!({"id": "s9", "title": "Added late", "kind": "workshop", "day": 1, "start": "16:00", "end": "17:00"});
+    let a = d
+        .at(0)
+        .http()
+        .send(
+            "PUT",
+            &format!("/api/events/{CODE}/sessions/s9"),
+            Some(&d.key()),
+            Some(&session),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    for i in 0..d.servers.len() {
+        let http = d.at(i).http();
+        eventually("the new session is on every instance's agenda", || {
+            let http = http.clone();
+            async move {
+                let a = http.get(&format!("/api/events/{CODE}")).await.ok()?;
+                let sessions = a.body["agenda"]["sessions"].as_array()?.clone();
+                sessions.iter().any(|s| s["id"] == "s9").then_some(())
+            }
+        })
+        .await;
+        // And it is a room one can join there.
+        let mut ws = d.at(i).attendee(CODE, "Late").await;
+        let late = RoomId::Session(
+            EventCode::parse(CODE).unwrap(),
+            SessionId::parse("s9").unwrap(),
+        );
+        let mut view = Mirror::new(late.clone());
+        ws.join(&late, None, &mut view).await.unwrap();
+    }
+}
+
+// ---- The store contract, on both stores ----
+
+fn entry(room: &RoomId, seq: u64) -> LogEntry {
+    LogEntry {
+        room: room.clone(),
+        seq,
+        at_ms: 1_000 + seq as i64,
+        event: RoomEvent::StreamDelay {
+            delay_ms: seq as u32 * 1000,
+        },
+    }
+}
+
+fn record(room: &RoomId, key: &str, value: Option<&str>) -> Record {
+    Record {
+        room: room.clone(),
+        kind: RecordKind::Upvote,
+        key: key.into(),
+        value: value.map(str::to_owned),
+    }
+}
+
+fn store_contract(store: &mut dyn Store) {
+    let room = room();
+    let first = RoomWrite {
+        room: room.clone(),
+        version: 1,
+        log: vec![entry(&room, 1), entry(&room, 2)],
+        records: vec![
+            record(&room, "1:ann", Some("1")),
+            record(&room, "1:bo", Some("1")),
+        ],
+        doc: None,
+    };
+    let second = RoomWrite {
+        room: room.clone(),
+        version: 2,
+        log: vec![entry(&room, 3)],
+        records: vec![record(&room, "1:ann", None)],
+        doc: None,
+    };
+    for w in [first, second] {
+        let batch = plenum_server::store::Batch { rooms: vec![w] };
+        assert!(store.commit(&batch).unwrap().is_empty(), "no conflict");
+    }
+    let data = store.load_room(&room).unwrap();
+    let seqs: Vec<u64> = data.log.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3]);
+    assert_eq!(data.log[2].event, entry(&room, 3).event);
+    assert_eq!(
+        data.records,
+        vec![record(&room, "1:bo", Some("1"))],
+        "a deleted record is gone"
+    );
+    assert!(
+        store
+            .load_room(&RoomId::Event(EventCode::parse("NONE").unwrap()))
+            .unwrap()
+            .log
+            .is_empty()
+    );
+    // The first value set wins, for instances starting at once.
+    assert_eq!(store.put_meta_if_absent("k", b"one").unwrap(), b"one");
+    assert_eq!(store.put_meta_if_absent("k", b"two").unwrap(), b"one");
+    assert_eq!(store.get_meta("k").unwrap().unwrap(), b"one");
+    store.ping().unwrap();
+}
+
+#[test]
+fn the_embedded_store_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = plenum_server::store::SqliteStore::open(dir.path()).unwrap();
+    store_contract(&mut store);
+}
+
+#[test]
+fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
+    let redis = RedisServer::start();
+    let mut store = plenum_server::redis_store::RedisStore::open(&[redis.url()]).unwrap();
+    store_contract(&mut store);
+    let room = room();
+    // Another instance decided against version 1, but the room is at 2: nothing is written.
+    let stale = RoomWrite {
+        room: room.clone(),
+        version: 2,
+        log: vec![entry(&room, 3)],
+        records: vec![],
+        doc: None,
+    };
+    let batch = plenum_server::store::Batch { rooms: vec![stale] };
+    assert_eq!(store.commit(&batch).unwrap(), vec![room.clone()]);
+    assert_eq!(store.load_room(&room).unwrap().log.len(), 3);
+    // What an instance at version 1 missed.
+    let missed = store.writes_since(&room, 1).unwrap();
+    assert_eq!(missed.len(), 1);
+    assert_eq!(missed[0].version, 2);
+    // A store that lost writes (Redis restarted without its data) is refused, not written over.
+    redis.cmd(&["FLUSHALL"]);
+    let ahead = RoomWrite {
+        room: room.clone(),
+        version: 3,
+        log: vec![entry(&room, 4)],
+        records: vec![],
+        doc: None,
+    };
+    assert!(
+        store
+            .commit(&plenum_server::store::Batch { rooms: vec![ahead] })
+            .is_err()
+    );
+}

@@ -32,7 +32,9 @@ use crate::{
     polls::{self, ApprovalChange, BallotChange, PollCommand},
     qa::{self, QaCommand, VoteChange},
     quizzes::{self, AnswerGiven, QuizAnswer, QuizCommand},
-    store::{Batch, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError},
+    store::{
+        Batch, Conflict, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
+    },
 };
 use dashmap::DashMap;
 use plenum_protocol::{
@@ -1502,11 +1504,11 @@ impl Sequencer {
                 doc,
             });
         }
-        let conflicts: HashSet<RoomId> = if batch.is_empty() {
-            HashSet::new()
+        let conflicts: Vec<Conflict> = if batch.is_empty() {
+            Vec::new()
         } else {
             match self.store.commit(&batch) {
-                Ok(conflicts) => conflicts.into_iter().collect(),
+                Ok(conflicts) => conflicts,
                 Err(e) => {
                     tracing::error!(error = %e, "store commit failed; refusing the batch");
                     self.metrics.store_failures.inc();
@@ -1528,14 +1530,17 @@ impl Sequencer {
         if batch.rooms.len() > conflicts.len() {
             self.metrics.store_commits.inc();
         }
-        // Rooms another instance wrote first: catch up, and decide their commands again.
+        // Rooms another instance wrote first: catch up (with the writes the store sent along,
+        // or by reading them), and decide their commands again.
         let mut retry = Vec::new();
-        for id in &conflicts {
-            self.metrics.store_conflicts.inc();
-            if let Err(e) = self.sync(id, false) {
-                tracing::warn!(room = %id, error = %e, "catching up after a conflict failed");
-            }
-        }
+        let conflicts: HashSet<RoomId> = conflicts
+            .into_iter()
+            .map(|c| {
+                self.metrics.store_conflicts.inc();
+                self.catch_up(&c.room, c.version, c.missed);
+                c.room
+            })
+            .collect();
         let mut written = Vec::new();
         for write in batch.rooms {
             if !conflicts.contains(&write.room) {
@@ -1642,6 +1647,24 @@ impl Sequencer {
                 tracing::warn!(room = %write.room, error = %e, "filling a gap failed");
                 self.stale.insert(write.room);
             }
+        }
+    }
+
+    /// Applies `missed` to a loaded room, in order; reads from the store only if they do not
+    /// bring it to `version`.
+    fn catch_up(&mut self, id: &RoomId, version: u64, missed: Vec<RoomWrite>) {
+        let Some(room) = self.shared.rooms.get(id).map(|r| r.clone()) else {
+            return;
+        };
+        for write in missed {
+            if write.version == room.version() + 1 {
+                self.apply_write(&room, write);
+            }
+        }
+        if room.version() < version
+            && let Err(e) = self.sync(id, false)
+        {
+            tracing::warn!(room = %id, error = %e, "catching up after a conflict failed");
         }
     }
 

@@ -26,20 +26,25 @@
 //! the room in a `{hash tag}`, so one room's keys share a Redis Cluster slot too. Events'
 //! documents live beside their event room; small shared keys (`plenum:meta`) on the first shard.
 
-use crate::store::{LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError};
+use crate::store::{
+    Conflict, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
+};
 use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
 use redis::{Client, Connection, Value};
 use serde::{Deserialize, Serialize};
 use std::{collections::HashMap, time::Duration};
 
 /// Checks the version a write was decided against, appends it, and publishes it. Returns -1 when
-/// written, else the room's current version (nothing written).
+/// written; else (nothing written) the room's current version and the writes the refused one
+/// missed, so catching up costs no second round trip.
 ///
 /// KEYS: version, stream, events hash. ARGV: expected version, the write (JSON), the room's
 /// channel, the event code (empty when the write has no document), the document.
 pub const COMMIT: &str = r#"
 local v = tonumber(redis.call('GET', KEYS[1]) or '0')
-if v ~= tonumber(ARGV[1]) then return v end
+if v ~= tonumber(ARGV[1]) then
+  return {v, redis.call('XRANGE', KEYS[2], (tonumber(ARGV[1]) + 1) .. '-0', '+')}
+end
 redis.call('SET', KEYS[1], v + 1)
 redis.call('XADD', KEYS[2], (v + 1) .. '-1', 'w', ARGV[2])
 if ARGV[4] ~= '' then
@@ -173,6 +178,13 @@ pub fn decode(json: &[u8]) -> Result<RoomWrite, StoreError> {
     })
 }
 
+fn bad_reply(v: &Option<Value>) -> StoreError {
+    StoreError::Corrupt {
+        what: "commit script",
+        detail: format!("unexpected reply {v:?}"),
+    }
+}
+
 /// One Redis server of the store, connected on first use and again after any failure.
 struct Shard {
     client: Client,
@@ -259,29 +271,34 @@ impl RedisStore {
         let reply: Value = self.with(self.shard(room), |c, _| {
             redis::cmd("XRANGE").arg(&key).arg(&start).arg("+").query(c)
         })?;
-        let mut writes = Vec::new();
-        let Value::Array(entries) = reply else {
-            return Ok(writes);
-        };
-        for entry in entries {
-            // [id, [field, value]]
-            let payload = match entry {
-                Value::Array(mut parts) if parts.len() == 2 => match parts.pop() {
-                    Some(Value::Array(mut fields)) if fields.len() == 2 => fields.pop(),
-                    _ => None,
-                },
-                _ => None,
-            };
-            let Some(Value::BulkString(json)) = payload else {
-                return Err(StoreError::Corrupt {
-                    what: "room stream",
-                    detail: format!("an entry of {key} is not a write"),
-                });
-            };
-            writes.push(decode(&json)?);
-        }
-        Ok(writes)
+        parse_entries(&key, reply)
     }
+}
+
+/// Stream entries (`[[id, [field, value]], ...]`) as writes.
+fn parse_entries(key: &str, reply: Value) -> Result<Vec<RoomWrite>, StoreError> {
+    let mut writes = Vec::new();
+    let Value::Array(entries) = reply else {
+        return Ok(writes);
+    };
+    for entry in entries {
+        // [id, [field, value]]
+        let payload = match entry {
+            Value::Array(mut parts) if parts.len() == 2 => match parts.pop() {
+                Some(Value::Array(mut fields)) if fields.len() == 2 => fields.pop(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(Value::BulkString(json)) = payload else {
+            return Err(StoreError::Corrupt {
+                what: "room stream",
+                detail: format!("an entry of {key} is not a write"),
+            });
+        };
+        writes.push(decode(&json)?);
+    }
+    Ok(writes)
 }
 
 impl Store for RedisStore {
@@ -327,7 +344,7 @@ impl Store for RedisStore {
         Ok(data)
     }
 
-    fn commit(&mut self, batch: &crate::store::Batch) -> Result<Vec<RoomId>, StoreError> {
+    fn commit(&mut self, batch: &crate::store::Batch) -> Result<Vec<Conflict>, StoreError> {
         let mut by_shard: Vec<Vec<&RoomWrite>> = vec![Vec::new(); self.shards.len()];
         for write in &batch.rooms {
             by_shard[self.shard(&write.room)].push(write);
@@ -337,7 +354,7 @@ impl Store for RedisStore {
             if writes.is_empty() {
                 continue;
             }
-            let results: Vec<i64> = self.with(i, |c, sha| {
+            let results: Vec<Value> = self.with(i, |c, sha| {
                 let mut pipe = redis::pipe();
                 for w in &writes {
                     let (code, doc) = match &w.doc {
@@ -361,10 +378,18 @@ impl Store for RedisStore {
                 }
                 pipe.query(c)
             })?;
-            for (w, current) in writes.iter().zip(results) {
-                if current < 0 {
-                    continue;
-                }
+            for (w, result) in writes.iter().zip(results) {
+                let (current, missed) = match result {
+                    Value::Int(_) => continue,
+                    Value::Array(mut parts) if parts.len() == 2 => {
+                        let missed = parts.pop().expect("two parts");
+                        match parts.pop() {
+                            Some(Value::Int(v)) => (v, missed),
+                            other => return Err(bad_reply(&other)),
+                        }
+                    }
+                    other => return Err(bad_reply(&Some(other))),
+                };
                 if (current as u64) < w.version - 1 {
                     // Redis has fewer writes than we saw: it lost acknowledged data (restarted
                     // without persistence). Refuse rather than write over the hole.
@@ -377,7 +402,11 @@ impl Store for RedisStore {
                         ),
                     });
                 }
-                conflicts.push(w.room.clone());
+                conflicts.push(Conflict {
+                    room: w.room.clone(),
+                    version: current as u64,
+                    missed: parse_entries(&log_key(&w.room), missed)?,
+                });
             }
         }
         Ok(conflicts)

@@ -121,6 +121,17 @@ impl Batch {
     }
 }
 
+/// A room's write a shared store refused: another instance wrote the room first.
+#[derive(Debug)]
+pub struct Conflict {
+    pub room: RoomId,
+    /// The room's version in the store when the write was refused.
+    pub version: u64,
+    /// The writes the refused one was missing, in order, when the store sends them along
+    /// (saving a round trip); else the caller reads them with [`Store::writes_since`].
+    pub missed: Vec<RoomWrite>,
+}
+
 /// A room as stored: its version, its whole log and its current records.
 #[derive(Debug, Default)]
 pub struct RoomData {
@@ -138,7 +149,7 @@ pub trait Store: Send + 'static {
     /// Writes the batch durably. An embedded store writes all of it or nothing. A shared store
     /// writes each room's part atomically, and refuses the part of a room whose version moved
     /// on (another instance wrote it first): those rooms are returned, nothing of them written.
-    fn commit(&mut self, batch: &Batch) -> Result<Vec<RoomId>, StoreError>;
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<Conflict>, StoreError>;
     /// The writes to `room` after `version`, in order: what this instance missed. Only a shared
     /// store has any.
     fn writes_since(
@@ -292,7 +303,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn commit(&mut self, batch: &Batch) -> Result<Vec<RoomId>, StoreError> {
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<Conflict>, StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut put_event =

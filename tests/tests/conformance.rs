@@ -472,7 +472,12 @@ fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
         doc: None,
     };
     let batch = plenum_server::store::Batch { rooms: vec![stale] };
-    assert_eq!(store.commit(&batch).unwrap(), vec![room.clone()]);
+    let conflicts = store.commit(&batch).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!((&conflicts[0].room, conflicts[0].version), (&room, 2));
+    // The refusal brings what the writer missed, so catching up needs no second round trip.
+    let missed: Vec<u64> = conflicts[0].missed.iter().map(|w| w.version).collect();
+    assert_eq!(missed, vec![2]);
     assert_eq!(store.load_room(&room).unwrap().log.len(), 3);
     // What an instance at version 1 missed.
     let missed = store.writes_since(&room, 1).unwrap();

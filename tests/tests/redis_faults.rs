@@ -365,3 +365,22 @@ async fn a_subscriber_redis_drops_for_falling_behind_is_detected_and_recovered()
         .unwrap();
     assert_eq!(a.body["agenda"]["sessions"].as_array().unwrap().len(), 8);
 }
+
+#[tokio::test]
+async fn a_write_published_while_an_instance_resubscribes_still_reaches_its_followers() {
+    let redis = RedisServer::start();
+    let servers = two_instances(&redis).await;
+    let key = servers[0].organiser_key.clone();
+    let mut follower = Member::attendee(&servers[1], CODE, "Follower", &room()).await;
+    // Cut every subscriber; the one write of a quiet room is published while they reconnect
+    // (they wait 100 ms first), so only the resync after resubscribing can bring it.
+    redis.cmd(&["CLIENT", "KILL", "TYPE", "pubsub"]);
+    let a = servers[0]
+        .http()
+        .set_stage(&key, CODE, "s1", slide(7))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    follower.catch_up_to(a.body["seq"].as_u64().unwrap()).await;
+    assert_eq!(slides(&follower.view), vec!["Slide 7".to_owned()]);
+}

@@ -33,7 +33,7 @@ use crate::{
     qa::{self, QaCommand, VoteChange},
     quizzes::{self, AnswerGiven, QuizAnswer, QuizCommand},
     store::{
-        Batch, Conflict, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
+        Batch, Committed, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
     },
 };
 use dashmap::DashMap;
@@ -58,9 +58,15 @@ pub const RECENT_EVENTS: usize = 1024;
 /// Most commands in one store transaction. Bounds the latency a batch adds to its last command.
 pub const MAX_BATCH: usize = 1024;
 
-/// Most rounds of deciding again a room another instance keeps writing first, before its
-/// commands are refused as unavailable (retryable). Each round commits someone's write.
-pub const MAX_ROUNDS: usize = 32;
+/// How long commands of a room other instances keep writing first are decided again, before
+/// they are refused as unavailable (retryable). Each round commits someone's write, so the
+/// deployment always progresses; after a few lost rounds an instance waits a random moment
+/// before the next, so instances do not keep colliding.
+pub const RETRY_FOR: Duration = Duration::from_secs(5);
+
+/// How long after another instance's votes this one publishes their tallies itself, if they
+/// are still not published (that instance died). Normally they are, and this publishes nothing.
+pub const ORPHANED_TALLIES_AFTER: Duration = Duration::from_secs(1);
 
 /// How often new vote tallies are published, at most: four times a second reads as live, and
 /// ten thousand votes in a second cost four broadcasts per room, not ten thousand.
@@ -425,8 +431,9 @@ pub struct Room {
 
 struct RoomInner {
     seq: Seq,
-    /// How many writes the room has had (see `store::RoomWrite::version`).
+    /// How many writes the room has had, and the id of the last (see `store::RoomWrite`).
     version: u64,
+    last_id: u64,
     /// The full (staff) view; connections derive their viewer's view from it.
     state: RoomState,
     records: Records,
@@ -451,6 +458,7 @@ impl Room {
     fn from_data(id: RoomId, data: RoomData) -> Room {
         let RoomData {
             version,
+            id: last_id,
             log,
             records,
         } = data;
@@ -472,6 +480,7 @@ impl Room {
             inner: Mutex::new(RoomInner {
                 seq,
                 version,
+                last_id,
                 state,
                 records: Records::load(records),
                 recent,
@@ -488,6 +497,12 @@ impl Room {
     /// How many writes this copy of the room has applied.
     pub fn version(&self) -> u64 {
         self.inner.lock().unwrap().version
+    }
+
+    /// The version and the id of the last write applied.
+    fn head(&self) -> (u64, u64) {
+        let inner = self.inner.lock().unwrap();
+        (inner.version, inner.last_id)
     }
 
     /// What to send a client that last saw `since` (or nothing).
@@ -692,6 +707,13 @@ fn event_frames(room: &RoomId, entry: &LogEntry) -> Arc<Frames> {
     }))
 }
 
+/// A random id for a room write (never 0, which stands for "no write yet").
+fn write_id() -> u64 {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the operating system's random source");
+    u64::from_le_bytes(b).max(1)
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -732,6 +754,16 @@ enum Job {
     },
 }
 
+/// An [`Engine`] handle that lets the engine stop when everything else has let it go.
+#[derive(Clone)]
+pub struct WeakEngine(std::sync::Weak<Shared>);
+
+impl WeakEngine {
+    pub fn upgrade(&self) -> Option<Engine> {
+        self.0.upgrade().map(|shared| Engine { shared })
+    }
+}
+
 /// The engine handle: cheap to clone, shared by every request and connection.
 #[derive(Clone)]
 pub struct Engine {
@@ -756,6 +788,9 @@ struct Shared {
     /// Whether other instances write to the store too (`--redis`): then a room held here may
     /// be behind, and is brought up to date before a client joins it.
     shared_store: bool,
+    /// Event codes recently looked up in a shared store and not found: asked again only after
+    /// a second, so guessing codes cannot keep the sequencer busy.
+    misses: DashMap<EventCode, Instant>,
 }
 
 impl Engine {
@@ -792,6 +827,7 @@ impl Engine {
             readiness: Mutex::new(None),
             answer_key,
             shared_store,
+            misses: DashMap::new(),
         });
         let sequencer = Sequencer {
             store,
@@ -801,6 +837,7 @@ impl Engine {
             untallied: HashMap::new(),
             timers: BTreeSet::new(),
             stale: HashSet::new(),
+            orphaned: HashMap::new(),
         };
         let handle = thread::Builder::new()
             .name("plenum-sequencer".into())
@@ -840,13 +877,33 @@ impl Engine {
         if !self.shared.shared_store {
             return None;
         }
+        if self
+            .shared
+            .misses
+            .get(code)
+            .is_some_and(|at| at.elapsed() < Duration::from_secs(1))
+        {
+            return None;
+        }
         let (reply, answer) = oneshot::channel();
         self.send(Job::FindEvent {
             code: code.clone(),
             reply,
         })
         .ok()?;
-        answer.await.ok().flatten()
+        let found = answer.await.ok().flatten();
+        if found.is_none() {
+            if self.shared.misses.len() > 10_000 {
+                self.shared.misses.clear();
+            }
+            self.shared.misses.insert(code.clone(), Instant::now());
+        }
+        found
+    }
+
+    /// A handle that does not keep the engine alive (for the broker's threads).
+    pub fn downgrade(&self) -> WeakEngine {
+        WeakEngine(Arc::downgrade(&self.shared))
     }
 
     pub fn events(&self) -> Vec<Arc<EventInfo>> {
@@ -1140,6 +1197,9 @@ struct Sequencer {
     /// Rooms a failed commit to a shared store may have written in part: synced from the store
     /// as soon as it answers, so their followers get what was written.
     stale: HashSet<RoomId>,
+    /// Rooms whose records another instance changed, and when to publish their tallies here
+    /// if that instance has not (it died before its next tally).
+    orphaned: HashMap<RoomId, Instant>,
 }
 
 /// A command to decide, and who waits for its answer.
@@ -1163,8 +1223,9 @@ struct Decided {
 struct Pending {
     room: Arc<Room>,
     seq: Seq,
-    /// The room's version this batch decides against.
+    /// The room's version, and its last write's id, this batch decides against.
     version: u64,
+    last_id: u64,
     state: RoomState,
     /// Record changes of this batch, in order, over the committed records.
     changes: Vec<RecordChange>,
@@ -1176,7 +1237,8 @@ impl Pending {
         Pending {
             room: room.clone(),
             seq,
-            version: room.version(),
+            version: room.head().0,
+            last_id: room.head().1,
             state,
             changes: Vec::new(),
         }
@@ -1285,6 +1347,9 @@ impl Sequencer {
             if !self.stale.is_empty() {
                 wait = wait.min(Duration::from_millis(200));
             }
+            if let Some(at) = self.orphaned.values().min() {
+                wait = wait.min(at.saturating_duration_since(Instant::now()));
+            }
             let mut batch = Vec::new();
             match jobs.recv_timeout(wait) {
                 Ok(job) => batch.push(job),
@@ -1314,6 +1379,7 @@ impl Sequencer {
                 }
             }
             batch.splice(0..0, expired);
+            self.adopt_orphans();
             if !self.untallied.is_empty() && last_tally.elapsed() >= TALLY_EVERY {
                 last_tally = Instant::now();
                 batch.extend(self.tally_jobs());
@@ -1330,6 +1396,32 @@ impl Sequencer {
             self.run_batch(last);
         }
         tracing::debug!("sequencer stopped: every queued job is committed");
+    }
+
+    /// Rooms whose tallies another instance should have published by now: publish whatever
+    /// still differs from the records (normally nothing).
+    fn adopt_orphans(&mut self) {
+        let now = Instant::now();
+        let due: Vec<RoomId> = self
+            .orphaned
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in due {
+            self.orphaned.remove(&id);
+            if let Some(room) = self.shared.rooms.get(&id).map(|r| r.clone()) {
+                let live = room.live_aggregates();
+                let (_, u) = self
+                    .untallied
+                    .entry(id)
+                    .or_insert_with(|| (room.clone(), Untallied::default()));
+                u.questions.extend(live.questions);
+                u.polls.extend(live.polls);
+                u.awards.extend(live.awards);
+                u.quizzes.extend(live.quizzes);
+            }
+        }
     }
 
     fn tally_jobs(&mut self) -> Vec<Job> {
@@ -1386,13 +1478,14 @@ impl Sequencer {
             self.sync_stale();
         }
         // One read of the store per room, however many clients join it in this batch.
-        let mut synced: HashMap<RoomId, Result<Arc<Room>, EngineError>> = HashMap::new();
+        let mut synced: HashMap<(RoomId, bool), Result<Arc<Room>, EngineError>> = HashMap::new();
         for (room, reply) in syncs {
-            let result = match synced.get(&room) {
+            let key = (room, reply.is_some());
+            let result = match synced.get(&key) {
                 Some(r) => r.clone(),
                 None => {
-                    let r = self.sync(&room, reply.is_some());
-                    synced.insert(room, r.clone());
+                    let r = self.sync(&key.0, key.1);
+                    synced.insert(key, r.clone());
                     r
                 }
             };
@@ -1400,14 +1493,44 @@ impl Sequencer {
                 let _ = reply.send(result);
             }
         }
+        // Asking reads the event room's block list: bring it up to date first (once per batch),
+        // as this instance may not follow the event room.
+        if self.shared.shared_store {
+            let events: HashSet<RoomId> = work
+                .iter()
+                .filter(|w| {
+                    matches!(
+                        w.command,
+                        Command::Qa {
+                            command: QaCommand::Ask { .. },
+                            ..
+                        }
+                    )
+                })
+                .map(|w| RoomId::Event(w.room.event_code().clone()))
+                .collect();
+            for id in events {
+                let _ = self.sync(&id, true);
+            }
+        }
         // Commands of a room another instance wrote first are decided again, after catching
         // up; each round commits at least the other instance's write, so this ends.
-        let mut round = 0;
+        let started = Instant::now();
+        let mut round: u64 = 0;
         while !work.is_empty() {
             round += 1;
-            if round > MAX_ROUNDS {
+            if round > 4 {
+                let mut b = [0u8; 2];
+                getrandom::fill(&mut b).expect("the operating system's random source");
+                let max_us = 250 * (round - 4).min(20);
+                thread::sleep(Duration::from_micros(
+                    u64::from(u16::from_le_bytes(b)) % max_us,
+                ));
+            }
+            if started.elapsed() > RETRY_FOR {
                 tracing::warn!(commands = work.len(), "rooms too contended; refusing");
                 for w in work {
+                    self.rearm_timer(&w);
                     if let Some(reply) = w.reply {
                         let _ = reply.send(Err(EngineError::Unavailable));
                     }
@@ -1499,16 +1622,18 @@ impl Sequencer {
             batch.rooms.push(RoomWrite {
                 room: id.clone(),
                 version: p.version + 1,
+                id: write_id(),
+                prev: p.last_id,
                 log,
                 records: p.changes.iter().map(|c| c.record(id)).collect(),
                 doc,
             });
         }
-        let conflicts: Vec<Conflict> = if batch.is_empty() {
-            Vec::new()
+        let committed = if batch.is_empty() {
+            Committed::default()
         } else {
             match self.store.commit(&batch) {
-                Ok(conflicts) => conflicts,
+                Ok(committed) => committed,
                 Err(e) => {
                     tracing::error!(error = %e, "store commit failed; refusing the batch");
                     self.metrics.store_failures.inc();
@@ -1527,42 +1652,65 @@ impl Sequencer {
                 }
             }
         };
-        if batch.rooms.len() > conflicts.len() {
+        if batch.rooms.len() > committed.conflicts.len() + committed.failed.len() {
             self.metrics.store_commits.inc();
         }
+        // Rooms the store may or may not hold the write of: their requests are refused as
+        // unavailable (retryable), and the rooms are synced as soon as the store answers.
+        let failed: HashSet<RoomId> = committed
+            .failed
+            .into_iter()
+            .map(|(room, e)| {
+                tracing::error!(room = %room, error = %e, "store commit failed for a room");
+                self.metrics.store_failures.inc();
+                room
+            })
+            .collect();
         // Rooms another instance wrote first: catch up (with the writes the store sent along,
-        // or by reading them), and decide their commands again.
+        // or by reading them), and decide their commands again. A room whose history in the
+        // store is not the one held here (Redis lost writes) is refused instead.
         let mut retry = Vec::new();
-        let conflicts: HashSet<RoomId> = conflicts
+        let mut diverged = HashSet::new();
+        let conflicts: HashSet<RoomId> = committed
+            .conflicts
             .into_iter()
             .map(|c| {
                 self.metrics.store_conflicts.inc();
-                self.catch_up(&c.room, c.version, c.missed);
+                if !self.catch_up(&c.room, c.version, c.missed) {
+                    diverged.insert(c.room.clone());
+                }
                 c.room
             })
             .collect();
+        let refused_rooms: HashSet<RoomId> = failed.union(&diverged).cloned().collect();
         let mut written = Vec::new();
         for write in batch.rooms {
-            if !conflicts.contains(&write.room) {
+            if !conflicts.contains(&write.room) && !failed.contains(&write.room) {
                 self.metrics.events_committed.inc_by(write.log.len() as u64);
                 written.push(write);
             }
         }
         let mut acks = Vec::new();
         for d in decided {
-            if conflicts.contains(d.room.id.as_ref()) {
+            if refused_rooms.contains(d.room.id.as_ref()) {
+                self.rearm_timer(&d.work);
+                if let Some(reply) = d.work.reply {
+                    let _ = reply.send(Err(EngineError::Unavailable));
+                }
+            } else if conflicts.contains(d.room.id.as_ref()) {
                 retry.push(d.work);
             } else {
                 acks.push((d.work.reply, d.ack));
             }
         }
         for (w, e) in refused {
-            if conflicts.contains(&w.room) {
+            if conflicts.contains(&w.room) && !diverged.contains(&w.room) {
                 retry.push(w);
             } else if let Some(reply) = w.reply {
                 let _ = reply.send(Err(e));
             }
         }
+        self.stale.extend(failed);
         // Committed: make each room's write visible at once, publish it in order, then
         // acknowledge.
         for write in written {
@@ -1618,6 +1766,7 @@ impl Sequencer {
                 inner.records.apply_record(r);
             }
             inner.version = write.version;
+            inner.last_id = write.id;
             debug_assert!(inner.recent.back().is_none_or(|(s, _)| *s == inner.seq));
             for (at, poll) in inner_timers(&inner.state) {
                 self.timers.insert((at, (*room.id).clone(), poll));
@@ -1640,7 +1789,7 @@ impl Sequencer {
         };
         let have = room.version();
         if write.version == have + 1 {
-            self.apply_write(&room, write);
+            self.apply_next(&room, write);
         } else if write.version > have + 1 {
             self.metrics.broker_gaps.inc();
             if let Err(e) = self.sync(&write.room, false) {
@@ -1651,20 +1800,64 @@ impl Sequencer {
     }
 
     /// Applies `missed` to a loaded room, in order; reads from the store only if they do not
-    /// bring it to `version`.
-    fn catch_up(&mut self, id: &RoomId, version: u64, missed: Vec<RoomWrite>) {
+    /// bring it to `version`. False when the room made no progress: the store's history of the
+    /// room is not the one held here.
+    fn catch_up(&mut self, id: &RoomId, version: u64, missed: Vec<RoomWrite>) -> bool {
         let Some(room) = self.shared.rooms.get(id).map(|r| r.clone()) else {
-            return;
+            return true;
         };
+        let before = room.version();
         for write in missed {
-            if write.version == room.version() + 1 {
-                self.apply_write(&room, write);
+            if !self.apply_next(&room, write) {
+                break;
             }
         }
         if room.version() < version
             && let Err(e) = self.sync(id, false)
         {
             tracing::warn!(room = %id, error = %e, "catching up after a conflict failed");
+            return true;
+        }
+        let progressed = room.version() > before;
+        if !progressed {
+            tracing::error!(room = %id, version = before, store_version = version,
+                "the store's history of this room differs from this instance's (did Redis lose writes?); refusing to write it");
+        }
+        progressed
+    }
+
+    /// Applies `write` if it is the room's next (its version and the id it follows match);
+    /// returns whether it did.
+    fn apply_next(&mut self, room: &Arc<Room>, write: RoomWrite) -> bool {
+        let (version, last_id) = room.head();
+        if write.version != version + 1 {
+            return false;
+        }
+        if write.prev != last_id {
+            tracing::error!(room = %room.id, version = write.version,
+                "a write does not follow this instance's history of the room (did Redis lose writes?)");
+            return false;
+        }
+        let from_elsewhere = write.records.iter().any(|r| r.kind != RecordKind::Block);
+        self.apply_write(room, write);
+        if from_elsewhere {
+            // Its instance publishes the tallies; if it dies first, this one does.
+            self.orphaned
+                .entry((*room.id).clone())
+                .or_insert_with(|| Instant::now() + ORPHANED_TALLIES_AFTER);
+        }
+        true
+    }
+
+    /// Puts back the timer of a poll whose expiry could not be committed.
+    fn rearm_timer(&mut self, work: &Work) {
+        if let Command::Poll {
+            command: PollCommand::TimerExpired { poll },
+            ..
+        } = &work.command
+        {
+            let at = now_ms() + 200;
+            self.timers.insert((at, work.room.clone(), *poll));
         }
     }
 
@@ -1681,11 +1874,15 @@ impl Sequencer {
         match self.store.writes_since(id, room.version()) {
             Ok(writes) => {
                 for write in writes {
-                    if write.version == room.version() + 1 {
-                        self.apply_write(&room, write);
+                    if !self.apply_next(&room, write) {
+                        break;
                     }
                 }
                 self.stale.remove(id);
+                // A poll timer lost with a failed commit comes back (the set has no duplicates).
+                for (at, poll) in room.timers() {
+                    self.timers.insert((at, id.clone(), poll));
+                }
             }
             Err(e) => {
                 tracing::warn!(room = %id, error = %e, "store unavailable; serving the room as held");
@@ -2032,12 +2229,22 @@ impl Sequencer {
                 for id in untallied.polls {
                     if let Some(poll) = state.poll(id).filter(|x| x.status == PollStatus::Open) {
                         let (ballots, approved) = p.ballots(id);
-                        events.push(polls::results_event(
+                        let event = polls::results_event(
                             poll,
                             &ballots,
                             &approved,
                             &self.shared.answer_key,
-                        ));
+                        );
+                        // Results as published already: nothing to say.
+                        if let RoomEvent::PollResults {
+                            ballots, results, ..
+                        } = &event
+                            && *ballots == poll.ballots
+                            && *results == poll.results
+                        {
+                            continue;
+                        }
+                        events.push(event);
                     }
                 }
                 Ok(Decision {

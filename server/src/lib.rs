@@ -227,7 +227,7 @@ pub async fn start_with_store(
     let engine =
         Engine::start(store, broker.clone(), metrics.clone()).context("starting the engine")?;
     if let Some(bus) = &bus {
-        bus.attach(engine.clone());
+        bus.attach(engine.downgrade());
     }
     if config.demo {
         demo::load_if_absent(&engine)

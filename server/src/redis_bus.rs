@@ -18,7 +18,7 @@
 use crate::{
     audience::Frames,
     broker::Broker,
-    engine::Engine,
+    engine::WeakEngine,
     hub::Hub,
     metrics::Metrics,
     redis_store::{CATALOG_CHANNEL, channel_of, decode, shard_of},
@@ -62,7 +62,8 @@ struct ShardBus {
 pub struct RedisBus {
     hub: Arc<Hub>,
     shards: Vec<Arc<ShardBus>>,
-    engine: Arc<OnceLock<Engine>>,
+    /// Weak: the broker's threads must not keep a stopped server's engine alive.
+    engine: Arc<OnceLock<WeakEngine>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -116,7 +117,7 @@ impl RedisBus {
     }
 
     /// Gives the bus the engine that applies what arrives.
-    pub fn attach(&self, engine: Engine) {
+    pub fn attach(&self, engine: WeakEngine) {
         let _ = self.engine.set(engine);
     }
 
@@ -142,31 +143,35 @@ impl Drop for RedisBus {
 }
 
 impl Broker for RedisBus {
+    // Opening and closing are decided under the `wanted` lock against the hub's count now,
+    // not when the hub saw the first or last follower: a screen that reconnects can make a
+    // "last" (its old socket) and a "first" (its new one) race, and the room must end
+    // subscribed. The command is written under the lock too, so they go out in that order.
     fn open_room(&self, room: &RoomId) {
         let shard = self.shard(room);
         let channel = channel_of(room);
-        shard
-            .wanted
-            .lock()
-            .unwrap()
-            .insert(channel.clone(), room.clone());
-        // Not connected: the reconnect subscribes to everything wanted.
-        send(
-            shard,
-            &redis::cmd("SSUBSCRIBE").arg(&channel).get_packed_command(),
-        );
+        let mut wanted = shard.wanted.lock().unwrap();
+        if wanted.insert(channel.clone(), room.clone()).is_none() {
+            // Not connected: the reconnect subscribes to everything wanted.
+            send(
+                shard,
+                &redis::cmd("SSUBSCRIBE").arg(&channel).get_packed_command(),
+            );
+        }
     }
 
     fn close_room(&self, room: &RoomId) {
         let shard = self.shard(room);
         let channel = channel_of(room);
-        shard.wanted.lock().unwrap().remove(&channel);
-        send(
-            shard,
-            &redis::cmd("SUNSUBSCRIBE")
-                .arg(&channel)
-                .get_packed_command(),
-        );
+        let mut wanted = shard.wanted.lock().unwrap();
+        if self.hub.count(room) == 0 && wanted.remove(&channel).is_some() {
+            send(
+                shard,
+                &redis::cmd("SUNSUBSCRIBE")
+                    .arg(&channel)
+                    .get_packed_command(),
+            );
+        }
     }
 
     /// Delivers to this instance's followers. Other instances got the write from the commit
@@ -212,12 +217,22 @@ fn pinger(shard: &ShardBus, stop: &AtomicBool) {
     }
 }
 
-fn subscriber(shard: &ShardBus, engine: &OnceLock<Engine>, stop: &AtomicBool, metrics: &Metrics) {
+fn subscriber(
+    shard: &ShardBus,
+    engine: &OnceLock<WeakEngine>,
+    stop: &AtomicBool,
+    metrics: &Metrics,
+) {
     let mut backoff = Duration::from_millis(100);
     let mut first = true;
     while !stop.load(Ordering::SeqCst) {
         match connect(shard) {
             Ok(stream) => {
+                if stop.load(Ordering::SeqCst) {
+                    // Stopped while connecting: `stop` did not see this socket.
+                    let _ = stream.shutdown(Shutdown::Both);
+                    break;
+                }
                 backoff = Duration::from_millis(100);
                 if !first {
                     metrics.broker_reconnects.inc();
@@ -250,6 +265,8 @@ fn connect(shard: &ShardBus) -> std::io::Result<TcpStream> {
         .ok_or_else(|| std::io::Error::other("no address"))?;
     let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(1))?;
     stream.set_nodelay(true)?;
+    // Subscribing happens under a lock that joins wait for: never wait long on Redis.
+    stream.set_write_timeout(Some(Duration::from_secs(2)))?;
     let mut writer = stream.try_clone()?;
     if let Some(password) = &shard.target.password {
         let mut auth = redis::cmd("AUTH");
@@ -285,7 +302,7 @@ fn bytes(v: &Value) -> Option<&[u8]> {
 }
 
 /// Reads until the connection ends, handing messages to the engine.
-fn read(shard: &ShardBus, stream: TcpStream, engine: &OnceLock<Engine>) {
+fn read(shard: &ShardBus, stream: TcpStream, engine: &OnceLock<WeakEngine>) {
     let mut reader = BufReader::with_capacity(64 * 1024, stream);
     let mut parser = redis::Parser::new();
     loop {
@@ -309,7 +326,7 @@ fn read(shard: &ShardBus, stream: TcpStream, engine: &OnceLock<Engine>) {
         let Some(kind) = items.first().and_then(bytes) else {
             continue;
         };
-        let Some(engine) = engine.get() else {
+        let Some(engine) = engine.get().and_then(WeakEngine::upgrade) else {
             continue;
         };
         match kind {

@@ -3,7 +3,8 @@
 //!
 //! # Layout
 //!
-//! Every room has a **version** (`plenum:{ROOM}:v`), the number of writes it has had, and a
+//! Every room has a **version** (`plenum:{ROOM}:v`: the number of writes it has had and the
+//! random id of the last one, `VERSION:ID`), and a
 //! **stream** (`plenum:{ROOM}:log`) with one entry per write, whose id is `VERSION-1`. An entry
 //! is one [`RoomWrite`] as JSON: the room's events with their sequence numbers, its record
 //! changes and, for an event room, the event's document. A room's state is the fold of its
@@ -27,7 +28,7 @@
 //! documents live beside their event room; small shared keys (`plenum:meta`) on the first shard.
 
 use crate::store::{
-    Conflict, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
+    Committed, Conflict, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
 };
 use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
 use redis::{Client, Connection, Value};
@@ -38,15 +39,19 @@ use std::{collections::HashMap, time::Duration};
 /// written; else (nothing written) the room's current version and the writes the refused one
 /// missed, so catching up costs no second round trip.
 ///
-/// KEYS: version, stream, events hash. ARGV: expected version, the write (JSON), the room's
-/// channel, the event code (empty when the write has no document), the document.
+/// KEYS: version, stream, events hash. ARGV: the expected `VERSION:ID`, the write (JSON), the
+/// room's channel, the event code (empty when the write has no document), the document, the
+/// new `VERSION:ID`. The entry is appended before the version moves, so a failing `XADD` leaves
+/// the room as it was.
 pub const COMMIT: &str = r#"
-local v = tonumber(redis.call('GET', KEYS[1]) or '0')
-if v ~= tonumber(ARGV[1]) then
-  return {v, redis.call('XRANGE', KEYS[2], (tonumber(ARGV[1]) + 1) .. '-0', '+')}
+local cur = redis.call('GET', KEYS[1]) or '0:0'
+local v = tonumber(string.match(cur, '^(%d+)'))
+if cur ~= ARGV[1] then
+  local from = tonumber(string.match(ARGV[1], '^(%d+)')) + 1
+  return {v, redis.call('XRANGE', KEYS[2], from .. '-0', '+')}
 end
-redis.call('SET', KEYS[1], v + 1)
 redis.call('XADD', KEYS[2], (v + 1) .. '-1', 'w', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[6])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
   redis.call('SPUBLISH', 'plenum:catalog', ARGV[5])
@@ -89,6 +94,8 @@ const META_KEY: &str = "plenum:meta";
 struct Wire {
     room: RoomId,
     v: u64,
+    id: u64,
+    prev: u64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     log: Vec<WireEvent>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -117,6 +124,8 @@ pub fn encode(write: &RoomWrite) -> String {
     let wire = Wire {
         room: write.room.clone(),
         v: write.version,
+        id: write.id,
+        prev: write.prev,
         log: write
             .log
             .iter()
@@ -174,8 +183,14 @@ pub fn decode(json: &[u8]) -> Result<RoomWrite, StoreError> {
         records,
         doc: wire.doc,
         version: wire.v,
+        id: wire.id,
+        prev: wire.prev,
         room,
     })
+}
+
+fn clone_err(e: &StoreError) -> StoreError {
+    StoreError::Unavailable(e.to_string())
 }
 
 fn bad_reply(v: &Option<Value>) -> StoreError {
@@ -217,6 +232,12 @@ impl RedisStore {
         for url in urls {
             let client = Client::open(url.as_str())
                 .map_err(|e| StoreError::Unavailable(format!("bad Redis URL {url}: {e}")))?;
+            // Pub/sub ignores databases: two deployments on one Redis would hear each other.
+            if client.get_connection_info().redis_settings().db() != 0 {
+                return Err(StoreError::Unavailable(format!(
+                    "{url}: Plenum uses database 0; give each deployment its own Redis"
+                )));
+            }
             shards.push(Shard {
                 client,
                 conn: None,
@@ -324,6 +345,7 @@ impl Store for RedisStore {
         let mut order: Vec<(RecordKind, String)> = Vec::new();
         for write in self.read_stream(room, 1)? {
             data.version = write.version;
+            data.id = write.id;
             data.log.extend(write.log);
             for r in write.records {
                 let key = (r.kind, r.key.clone());
@@ -344,18 +366,20 @@ impl Store for RedisStore {
         Ok(data)
     }
 
-    fn commit(&mut self, batch: &crate::store::Batch) -> Result<Vec<Conflict>, StoreError> {
+    fn commit(&mut self, batch: &crate::store::Batch) -> Result<Committed, StoreError> {
         let mut by_shard: Vec<Vec<&RoomWrite>> = vec![Vec::new(); self.shards.len()];
         for write in &batch.rooms {
             by_shard[self.shard(&write.room)].push(write);
         }
-        let mut conflicts = Vec::new();
+        let mut out = Committed::default();
         for (i, writes) in by_shard.into_iter().enumerate() {
             if writes.is_empty() {
                 continue;
             }
-            let results: Vec<Value> = self.with(i, |c, sha| {
+            // Each shard on its own: one that fails leaves the others' rooms written.
+            let results = self.with(i, |c, sha| {
                 let mut pipe = redis::pipe();
+                pipe.ignore_errors();
                 for w in &writes {
                     let (code, doc) = match &w.doc {
                         Some(d) => (
@@ -370,46 +394,54 @@ impl Store for RedisStore {
                         .arg(version_key(&w.room))
                         .arg(log_key(&w.room))
                         .arg(EVENTS_KEY)
-                        .arg(w.version - 1)
+                        .arg(format!("{}:{}", w.version - 1, w.prev))
                         .arg(encode(w))
                         .arg(channel_of(&w.room))
                         .arg(code)
-                        .arg(doc);
+                        .arg(doc)
+                        .arg(format!("{}:{}", w.version, w.id));
                 }
-                pipe.query(c)
-            })?;
+                pipe.query::<Vec<Value>>(c)
+            });
+            let results = match results {
+                Ok(r) => r,
+                Err(e) => {
+                    // The connection failed: any of the scripts may have run.
+                    for w in writes {
+                        out.failed.push((w.room.clone(), clone_err(&e)));
+                    }
+                    continue;
+                }
+            };
             for (w, result) in writes.iter().zip(results) {
-                let (current, missed) = match result {
-                    Value::Int(_) => continue,
+                match result {
+                    Value::Int(_) => {}
                     Value::Array(mut parts) if parts.len() == 2 => {
                         let missed = parts.pop().expect("two parts");
-                        match parts.pop() {
-                            Some(Value::Int(v)) => (v, missed),
-                            other => return Err(bad_reply(&other)),
-                        }
+                        let conflict = match (parts.pop(), parse_entries(&log_key(&w.room), missed))
+                        {
+                            (Some(Value::Int(v)), Ok(missed)) => Conflict {
+                                room: w.room.clone(),
+                                version: v as u64,
+                                missed,
+                            },
+                            (other, Ok(_)) => {
+                                out.failed.push((w.room.clone(), bad_reply(&other)));
+                                continue;
+                            }
+                            (_, Err(e)) => {
+                                out.failed.push((w.room.clone(), e));
+                                continue;
+                            }
+                        };
+                        out.conflicts.push(conflict);
                     }
-                    other => return Err(bad_reply(&Some(other))),
-                };
-                if (current as u64) < w.version - 1 {
-                    // Redis has fewer writes than we saw: it lost acknowledged data (restarted
-                    // without persistence). Refuse rather than write over the hole.
-                    return Err(StoreError::Corrupt {
-                        what: "room version",
-                        detail: format!(
-                            "{} is at version {current} in Redis but {} here: Redis lost writes",
-                            w.room,
-                            w.version - 1
-                        ),
-                    });
+                    // A script that failed before writing (XADD refused, say): nothing written.
+                    other => out.failed.push((w.room.clone(), bad_reply(&Some(other)))),
                 }
-                conflicts.push(Conflict {
-                    room: w.room.clone(),
-                    version: current as u64,
-                    missed: parse_entries(&log_key(&w.room), missed)?,
-                });
             }
         }
-        Ok(conflicts)
+        Ok(out)
     }
 
     fn load_event(&mut self, code: &EventCode) -> Result<Option<EventInfo>, StoreError> {

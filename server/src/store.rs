@@ -97,6 +97,11 @@ pub struct RoomWrite {
     /// a write decided against a stale copy of the room (another instance wrote first) is
     /// refused by a shared store as a conflict.
     pub version: u64,
+    /// A random id of this write, and the id of the write it follows (0 for the first). A
+    /// shared store checks both with the version, so a history that diverged (Redis lost
+    /// writes and others were made in their place) is noticed, never written over.
+    pub id: u64,
+    pub prev: u64,
     /// Appended to the room's log, in order.
     pub log: Vec<LogEntry>,
     /// Private records set or deleted, in order.
@@ -109,6 +114,15 @@ pub struct RoomWrite {
 #[derive(Debug, Default)]
 pub struct Batch {
     pub rooms: Vec<RoomWrite>,
+}
+
+/// What a commit did, room by room: every room of the batch not listed was written.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// Refused: another instance wrote the room first. Nothing of it was written.
+    pub conflicts: Vec<Conflict>,
+    /// Unknown: the store failed while writing the room (it may or may not hold the write).
+    pub failed: Vec<(RoomId, StoreError)>,
 }
 
 impl Batch {
@@ -136,6 +150,8 @@ pub struct Conflict {
 #[derive(Debug, Default)]
 pub struct RoomData {
     pub version: u64,
+    /// The id of the room's last write (0 for none).
+    pub id: u64,
     pub log: Vec<LogEntry>,
     pub records: Vec<Record>,
 }
@@ -148,8 +164,9 @@ pub trait Store: Send + 'static {
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError>;
     /// Writes the batch durably. An embedded store writes all of it or nothing. A shared store
     /// writes each room's part atomically, and refuses the part of a room whose version moved
-    /// on (another instance wrote it first): those rooms are returned, nothing of them written.
-    fn commit(&mut self, batch: &Batch) -> Result<Vec<Conflict>, StoreError>;
+    /// on (another instance wrote it first), or whose history differs from the write's: those
+    /// rooms are returned as conflicts, nothing of them written.
+    fn commit(&mut self, batch: &Batch) -> Result<Committed, StoreError>;
     /// The writes to `room` after `version`, in order: what this instance missed. Only a shared
     /// store has any.
     fn writes_since(
@@ -298,12 +315,13 @@ impl Store for SqliteStore {
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
         Ok(RoomData {
             version: 0,
+            id: 0,
             log: self.load_log(room)?,
             records: self.load_records(room)?,
         })
     }
 
-    fn commit(&mut self, batch: &Batch) -> Result<Vec<Conflict>, StoreError> {
+    fn commit(&mut self, batch: &Batch) -> Result<Committed, StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut put_event =
@@ -342,8 +360,8 @@ impl Store for SqliteStore {
             }
         }
         tx.commit()?;
-        // The only writer: nothing can conflict.
-        Ok(Vec::new())
+        // The only writer: nothing can conflict, and it is all or nothing.
+        Ok(Committed::default())
     }
 
     fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

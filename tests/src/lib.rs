@@ -789,7 +789,7 @@ impl plenum_server::store::Store for FlakyStore {
     fn commit(
         &mut self,
         batch: &plenum_server::store::Batch,
-    ) -> Result<Vec<plenum_server::store::Conflict>, plenum_server::store::StoreError> {
+    ) -> Result<plenum_server::store::Committed, plenum_server::store::StoreError> {
         self.check()?;
         self.inner.commit(batch)
     }

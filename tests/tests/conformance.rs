@@ -404,28 +404,38 @@ fn record(room: &RoomId, key: &str, value: Option<&str>) -> Record {
     }
 }
 
+fn write(version: u64, log: Vec<LogEntry>, records: Vec<Record>) -> RoomWrite {
+    RoomWrite {
+        room: room(),
+        version,
+        id: 10 + version,
+        prev: if version == 1 { 0 } else { 9 + version },
+        log,
+        records,
+        doc: None,
+    }
+}
+
+fn commit(store: &mut dyn Store, w: RoomWrite) -> plenum_server::store::Committed {
+    store
+        .commit(&plenum_server::store::Batch { rooms: vec![w] })
+        .unwrap()
+}
+
 fn store_contract(store: &mut dyn Store) {
     let room = room();
-    let first = RoomWrite {
-        room: room.clone(),
-        version: 1,
-        log: vec![entry(&room, 1), entry(&room, 2)],
-        records: vec![
+    let first = write(
+        1,
+        vec![entry(&room, 1), entry(&room, 2)],
+        vec![
             record(&room, "1:ann", Some("1")),
             record(&room, "1:bo", Some("1")),
         ],
-        doc: None,
-    };
-    let second = RoomWrite {
-        room: room.clone(),
-        version: 2,
-        log: vec![entry(&room, 3)],
-        records: vec![record(&room, "1:ann", None)],
-        doc: None,
-    };
+    );
+    let second = write(2, vec![entry(&room, 3)], vec![record(&room, "1:ann", None)]);
     for w in [first, second] {
-        let batch = plenum_server::store::Batch { rooms: vec![w] };
-        assert!(store.commit(&batch).unwrap().is_empty(), "no conflict");
+        let committed = commit(store, w);
+        assert!(committed.conflicts.is_empty() && committed.failed.is_empty());
     }
     let data = store.load_room(&room).unwrap();
     let seqs: Vec<u64> = data.log.iter().map(|e| e.seq).collect();
@@ -463,16 +473,22 @@ fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
     let mut store = plenum_server::redis_store::RedisStore::open(&[redis.url()]).unwrap();
     store_contract(&mut store);
     let room = room();
+    assert_eq!(
+        store.load_room(&room).unwrap().id,
+        12,
+        "the last write's id"
+    );
     // Another instance decided against version 1, but the room is at 2: nothing is written.
-    let stale = RoomWrite {
-        room: room.clone(),
-        version: 2,
-        log: vec![entry(&room, 3)],
-        records: vec![],
-        doc: None,
-    };
-    let batch = plenum_server::store::Batch { rooms: vec![stale] };
-    let conflicts = store.commit(&batch).unwrap();
+    let stale = write(2, vec![entry(&room, 3)], vec![]);
+    let conflicts = commit(
+        &mut store,
+        RoomWrite {
+            prev: 11,
+            id: 99,
+            ..stale
+        },
+    )
+    .conflicts;
     assert_eq!(conflicts.len(), 1);
     assert_eq!((&conflicts[0].room, conflicts[0].version), (&room, 2));
     // The refusal brings what the writer missed, so catching up needs no second round trip.
@@ -483,18 +499,15 @@ fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
     let missed = store.writes_since(&room, 1).unwrap();
     assert_eq!(missed.len(), 1);
     assert_eq!(missed[0].version, 2);
-    // A store that lost writes (Redis restarted without its data) is refused, not written over.
-    redis.cmd(&["FLUSHALL"]);
-    let ahead = RoomWrite {
-        room: room.clone(),
-        version: 3,
-        log: vec![entry(&room, 4)],
-        records: vec![],
-        doc: None,
-    };
-    assert!(
-        store
-            .commit(&plenum_server::store::Batch { rooms: vec![ahead] })
-            .is_err()
-    );
+    // The right version on another history (Redis lost writes and another instance made
+    // others in their place) is refused too, with nothing to catch up on.
+    let other = write(3, vec![entry(&room, 4)], vec![]);
+    let conflicts = commit(&mut store, RoomWrite { prev: 77, ..other }).conflicts;
+    assert_eq!((conflicts.len(), conflicts[0].version), (1, 2));
+    assert!(conflicts[0].missed.is_empty());
+    assert_eq!(store.load_room(&room).unwrap().log.len(), 3);
+    // The next write on the right history lands.
+    let next = commit(&mut store, write(3, vec![entry(&room, 4)], vec![]));
+    assert!(next.conflicts.is_empty() && next.failed.is_empty());
+    assert_eq!(store.load_room(&room).unwrap().version, 3);
 }

@@ -384,3 +384,88 @@ async fn a_write_published_while_an_instance_resubscribes_still_reaches_its_foll
     follower.catch_up_to(a.body["seq"].as_u64().unwrap()).await;
     assert_eq!(slides(&follower.view), vec!["Slide 7".to_owned()]);
 }
+
+#[tokio::test]
+async fn when_redis_has_lost_writes_an_instance_refuses_to_write_over_the_hole() {
+    let redis = RedisServer::start();
+    let servers = two_instances(&redis).await;
+    let key = servers[0].organiser_key.clone();
+    let http = servers[0].http();
+    for i in 0..3 {
+        let a = http.set_stage(&key, CODE, "s1", slide(i)).await.unwrap();
+        assert_eq!(a.status, 200);
+    }
+    // Redis comes back empty (no persistence, or a failover to a replica that was behind).
+    redis.cmd(&["FLUSHALL"]);
+    let a = http.set_stage(&key, CODE, "s1", slide(9)).await.unwrap();
+    assert_eq!(
+        (a.status, a.body["code"].as_str()),
+        (503, Some("unavailable"))
+    );
+    let log = redis.cmd(&["EXISTS", &format!("plenum:{{{}}}:log", room())]);
+    assert_eq!(
+        log,
+        redis::Value::Int(0),
+        "nothing was written over the hole"
+    );
+}
+
+#[tokio::test]
+async fn tallies_an_instance_died_before_publishing_are_published_by_another() {
+    const VOTERS: usize = 10;
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = ServerProcess::spawn(BIN, dir_a.path(), &["--redis", &url])
+        .await
+        .unwrap();
+    let key = a.organiser_key.clone().unwrap();
+    let b = ServerProcess::spawn(BIN, dir_b.path(), &["--redis", &url])
+        .await
+        .unwrap();
+    create_small_event(&b.http(), &key, CODE).await.unwrap();
+    let token = b.http().join(CODE, Some("Asker")).await.unwrap();
+    let mut follower =
+        Member::following(Ws::connect(&b.ws_url(), &token).await.unwrap(), &room()).await;
+    let asked = follower
+        .ask(ClientMsg::Ask {
+            event: EventCode::parse(CODE).unwrap(),
+            session: SessionId::parse("s1").unwrap(),
+            text: "Who counts?".into(),
+            anonymous: false,
+        })
+        .await;
+    let ServerMsg::Ok {
+        question: Some(question),
+        ..
+    } = asked
+    else {
+        panic!("{asked:?}")
+    };
+    // People on A upvote at once; A dies as soon as their votes are acknowledged, before its
+    // next tally (every 250 ms) can tell anyone.
+    let mut voters = Vec::new();
+    for i in 0..VOTERS {
+        let token = a.http().join(CODE, Some(&format!("V{i}"))).await.unwrap();
+        voters.push(Ws::connect(&a.ws_url(), &token).await.unwrap());
+    }
+    let mut ids = Vec::new();
+    for v in &mut voters {
+        let up = ClientMsg::Upvote {
+            event: EventCode::parse(CODE).unwrap(),
+            session: SessionId::parse("s1").unwrap(),
+            question,
+            up: true,
+        };
+        ids.push(v.request(&up).await.unwrap());
+    }
+    for (v, id) in voters.iter_mut().zip(ids) {
+        let answer = v.reply(id).await.unwrap();
+        assert!(matches!(answer, ServerMsg::Ok { .. }), "{answer:?}");
+    }
+    a.kill9().await;
+    // B publishes the count A could not.
+    follower
+        .until_qa(|qa| qa.get(question).is_some_and(|q| q.votes == VOTERS as u64))
+        .await;
+}

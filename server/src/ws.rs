@@ -103,8 +103,9 @@ pub async fn upgrade(State(app): State<App>, headers: HeaderMap, ws: WebSocketUp
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n").into_response();
     };
     ws
-        // axum's default read buffer is 128 KiB per connection; our frames are small.
-        .read_buffer_size(4 * 1024)
+        // axum's default read buffer is 128 KiB per connection; our frames are small, and
+        // a larger one is read in several steps.
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(limits::MAX_CLIENT_FRAME_BYTES)
@@ -247,7 +248,7 @@ impl Connection {
                         Some(Ok(Message::Text(text))) => text,
                         Some(Ok(Message::Binary(_))) => {
                             self.last_heard = Instant::now();
-                            match self.refuse(&mut sink, None, ErrorCode::BadRequest, "frames are JSON text".into()).await {
+                            match Box::pin(self.refuse(&mut sink, None, ErrorCode::BadRequest, "frames are JSON text".into())).await {
                                 Ok(()) => continue,
                                 Err(end) => break end,
                             }
@@ -263,7 +264,9 @@ impl Connection {
                     };
                     self.last_heard = Instant::now();
                     self.app.metrics.messages_in.inc();
-                    if let Err(end) = self.on_text(&mut sink, &mut pending, &text).await {
+                    // Boxed: a request's handling (joins, snapshots) is a large future, and inline
+                    // it would sit in every idle connection's task (see BENCHMARKS.md, W0).
+                    if let Err(end) = Box::pin(self.on_text(&mut sink, &mut pending, &text)).await {
                         break end;
                     }
                 }
@@ -302,7 +305,7 @@ impl Connection {
                         }
                     }
                 };
-                let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+                let _ = tokio::time::timeout(Duration::from_secs(1), Box::pin(drain)).await;
             }
             let close = Message::Close(Some(CloseFrame {
                 code,

@@ -101,10 +101,9 @@ fn stage_body(i: usize) -> serde_json::Value {
 
 /// What a newcomer joining on `server` is sent for the room.
 async fn fresh_view(server: &TestServer) -> Mirror {
-    let mut ws = server.attendee(CODE, "Newcomer").await;
-    let mut view = Mirror::new(room());
-    ws.join(&room(), None, &mut view).await.unwrap();
-    view
+    Member::attendee(server, CODE, "Newcomer", &room())
+        .await
+        .view
 }
 
 macro_rules! conformance {
@@ -321,19 +320,13 @@ async fn votes_and_upvotes_are_exact_everywhere_and_survive_a_restart(kind: Kind
     );
     let mut before = Vec::new();
     for i in 0..d.servers.len() {
-        let view = fresh_view(d.at(i)).await;
-        assert!(view.seq >= seq);
+        let mut newcomer = Member::attendee(d.at(i), CODE, "Newcomer", &room()).await;
+        assert!(newcomer.view.seq >= seq);
         // Tallies are coalesced: wait for the last one to be published.
-        let mut view = view;
-        if exact(&view).2 != PEOPLE as u64 {
-            let mut ws = d.at(i).attendee(CODE, "Waiter").await;
-            view = Mirror::new(room());
-            ws.join(&room(), None, &mut view).await.unwrap();
-            while exact(&view).2 != PEOPLE as u64 {
-                let m = ws.recv().await.unwrap();
-                view.take(&m).unwrap();
-            }
-        }
+        newcomer
+            .until_qa(|qa| qa.get(question).is_some_and(|q| q.votes == PEOPLE as u64))
+            .await;
+        let view = newcomer.view;
         assert_eq!(exact(&view), expected, "instance {i}");
         before.push(view.state);
     }
@@ -372,13 +365,11 @@ async fn an_agenda_edit_reaches_every_instance(kind: Kind) {
         })
         .await;
         // And it is a room one can join there.
-        let mut ws = d.at(i).attendee(CODE, "Late").await;
         let late = RoomId::Session(
             EventCode::parse(CODE).unwrap(),
             SessionId::parse("s9").unwrap(),
         );
-        let mut view = Mirror::new(late.clone());
-        ws.join(&late, None, &mut view).await.unwrap();
+        Member::attendee(d.at(i), CODE, "Late", &late).await;
     }
 }
 

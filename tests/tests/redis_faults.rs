@@ -106,10 +106,8 @@ async fn a_redis_restart_loses_no_acknowledged_write() {
     assert_eq!(followers[0].view.events, followers[1].view.events);
     for s in &servers {
         assert!(metric(&s.http(), "plenum_broker_reconnects_total").await >= 1.0);
-        let mut ws = s.attendee(CODE, "Late").await;
-        let mut view = Mirror::new(room());
-        ws.join(&room(), None, &mut view).await.unwrap();
-        assert_eq!(view.state, followers[0].view.state);
+        let late = Member::attendee(s, CODE, "Late", &room()).await;
+        assert_eq!(late.view.state, followers[0].view.state);
     }
 }
 
@@ -165,9 +163,9 @@ async fn while_redis_is_down_writes_are_refused_reads_work_and_it_recovers_by_it
             200
         );
     }
-    let mut ws = servers[0].attendee(CODE, "Newcomer").await;
-    let mut view = Mirror::new(room());
-    ws.join(&room(), None, &mut view).await.unwrap();
+    let view = Member::attendee(&servers[0], CODE, "Newcomer", &room())
+        .await
+        .view;
     assert_eq!(view.seq, before);
     assert_eq!(view.state, follower.view.state);
     // Nothing refused ever reaches a client.

@@ -107,18 +107,11 @@ fn outcome(view: &Mirror, poll: PollId, question: QuestionId) -> (serde_json::Va
 
 /// A newcomer's view on `server` once the question's coalesced tally shows `votes`.
 async fn settled_view(server: &TestServer, question: QuestionId, votes: u64) -> Mirror {
-    let mut ws = server.attendee(CODE, "Observer").await;
-    let mut view = Mirror::new(room());
-    ws.join(&room(), None, &mut view).await.unwrap();
-    loop {
-        if let Some(RoomState::Session(s)) = &view.state
-            && s.qa.get(question).is_some_and(|q| q.votes == votes)
-        {
-            return view;
-        }
-        let m = ws.recv().await.unwrap();
-        view.take(&m).unwrap();
-    }
+    let mut observer = Member::attendee(server, CODE, "Observer", &room()).await;
+    observer
+        .until_qa(|qa| qa.get(question).is_some_and(|q| q.votes == votes))
+        .await;
+    observer.view
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -386,13 +379,7 @@ async fn nginx_balances_websocket_clients_over_two_instances() {
     }
     for c in &mut clients {
         c.catch_up_to(last).await;
-        assert_eq!(c.view.state, clients_state(&servers[0]).await);
+        let check = Member::attendee(&servers[0], CODE, "Check", &room()).await;
+        assert_eq!(c.view.state, check.view.state);
     }
-}
-
-async fn clients_state(server: &TestServer) -> Option<RoomState> {
-    let mut ws = server.attendee(CODE, "Check").await;
-    let mut view = Mirror::new(room());
-    ws.join(&room(), None, &mut view).await.unwrap();
-    view.state
 }

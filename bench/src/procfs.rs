@@ -17,10 +17,33 @@ fn ticks_per_second() -> f64 {
     })
 }
 
-/// User plus system CPU seconds a process has used.
+/// CPU seconds a process has used, to the nanosecond: the sum over its threads of
+/// `/proc/PID/task/TID/schedstat` (clock ticks, 10 ms, are too coarse for idle CPU).
 pub fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
-    let (user, system) = cpu_split(pid)?;
-    Ok(user + system)
+    let mut ns: u64 = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let path = task?.path().join("schedstat");
+        if let Ok(s) = std::fs::read_to_string(path) {
+            ns += s
+                .split_whitespace()
+                .next()
+                .unwrap_or("0")
+                .parse::<u64>()
+                .unwrap_or(0);
+        }
+    }
+    Ok(ns as f64 / 1e9)
+}
+
+/// The kernel thread that runs deferred network work on `cpu` (its time is the servers' too,
+/// when only servers run on that core).
+pub fn ksoftirqd(cpu: u32) -> Option<u32> {
+    let name = format!("ksoftirqd/{cpu}");
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+        (comm.trim() == name).then_some(pid)
+    })
 }
 
 /// User and system (kernel) CPU seconds a process has used.

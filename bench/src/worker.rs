@@ -273,10 +273,9 @@ async fn connection(
             s.lost += n - last_n - 1;
             last_n = n;
         }
-        let _ = s
-            .histogram
+        s.histogram
             .get_or_insert_with(new_histogram)
-            .record(latency);
+            .saturating_record(latency);
         let e = s.last_receipt.entry(n).or_default();
         *e = (*e).max(latency);
     }

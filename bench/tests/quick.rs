@@ -25,7 +25,7 @@ fn the_quick_suite_runs_every_workload_and_plenum_loses_nothing() {
         );
     }
     assert!(
-        report.contains("- Broadcasts lost, all workloads: Plenum 0;"),
+        report.contains("- Updates missed by a receiver, all workloads: Plenum 0;"),
         "{report}"
     );
     assert!(

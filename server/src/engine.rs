@@ -1730,7 +1730,8 @@ impl Sequencer {
                     c.stales(u);
                 }
             }
-            self.apply_write(&p.room, write);
+            let room = p.room.clone();
+            self.apply_write(&room, write, Some(p));
         }
         for (reply, ack) in acks {
             if let Some(reply) = reply {
@@ -1744,7 +1745,11 @@ impl Sequencer {
     /// recent frames change under one lock, so a joining client sees all of it or none. Then
     /// its events go to this instance's followers, in order. Each event is serialised once per
     /// audience here, on every instance: never per follower.
-    fn apply_write(&mut self, room: &Arc<Room>, write: RoomWrite) {
+    ///
+    /// `folded` is this instance's own write as the batch already worked it out (its state
+    /// and record changes), so nothing is folded or parsed twice; `None` for a write from
+    /// another instance, folded here from what it carries.
+    fn apply_write(&mut self, room: &Arc<Room>, write: RoomWrite, folded: Option<Pending>) {
         let frames: Vec<Arc<Frames>> = write
             .log
             .iter()
@@ -1752,8 +1757,9 @@ impl Sequencer {
             .collect();
         {
             let mut inner = room.inner.lock().unwrap();
+            let local = folded.is_some();
             for (entry, f) in write.log.iter().zip(&frames) {
-                if inner.state.apply(&entry.event).is_err() {
+                if !local && inner.state.apply(&entry.event).is_err() {
                     tracing::error!(room = %room.id, seq = entry.seq, "a written event does not fit its room");
                 }
                 inner.seq = entry.seq;
@@ -1762,8 +1768,18 @@ impl Sequencer {
                 }
                 inner.recent.push_back((entry.seq, f.clone()));
             }
-            for r in &write.records {
-                inner.records.apply_record(r);
+            match folded {
+                Some(p) => {
+                    inner.state = p.state;
+                    for c in &p.changes {
+                        inner.records.apply(c);
+                    }
+                }
+                None => {
+                    for r in &write.records {
+                        inner.records.apply_record(r);
+                    }
+                }
             }
             inner.version = write.version;
             inner.last_id = write.id;
@@ -1839,7 +1855,7 @@ impl Sequencer {
             return false;
         }
         let from_elsewhere = write.records.iter().any(|r| r.kind != RecordKind::Block);
-        self.apply_write(room, write);
+        self.apply_write(room, write, None);
         if from_elsewhere {
             // Its instance publishes the tallies; if it dies first, this one does.
             self.orphaned

@@ -748,6 +748,67 @@ impl Member {
         }
     }
 
+    /// Creates and opens a single-choice poll with `options` options and live results in the
+    /// session this member follows; returns its id.
+    pub async fn open_poll(&mut self, options: usize) -> plenum_protocol::PollId {
+        let RoomId::Session(event, session) = self.view.room.clone() else {
+            panic!("not following a session")
+        };
+        let created = self
+            .ask(ClientMsg::CreatePoll {
+                event: event.clone(),
+                session: session.clone(),
+                poll: plenum_protocol::PollDraft {
+                    question: "Which?".into(),
+                    kind: plenum_protocol::PollKind::Single {
+                        options: (0..options).map(|i| format!("Option {i}")).collect(),
+                    },
+                    visibility: plenum_protocol::ResultsVisibility::Live,
+                    duration_s: None,
+                },
+            })
+            .await;
+        let ServerMsg::Ok {
+            poll: Some(poll), ..
+        } = created
+        else {
+            panic!("creating the poll failed: {created:?}")
+        };
+        let opened = self
+            .ask(ClientMsg::RunPoll {
+                event,
+                session,
+                poll,
+                step: plenum_protocol::PollStep::Open,
+            })
+            .await;
+        assert!(matches!(opened, ServerMsg::Ok { .. }), "{opened:?}");
+        poll
+    }
+
+    /// Asks `text` (by name) in the session this member follows; returns the question's id.
+    pub async fn ask_question(&mut self, text: &str) -> plenum_protocol::QuestionId {
+        let RoomId::Session(event, session) = self.view.room.clone() else {
+            panic!("not following a session")
+        };
+        let asked = self
+            .ask(ClientMsg::Ask {
+                event,
+                session,
+                text: text.into(),
+                anonymous: false,
+            })
+            .await;
+        let ServerMsg::Ok {
+            question: Some(question),
+            ..
+        } = asked
+        else {
+            panic!("asking failed: {asked:?}")
+        };
+        question
+    }
+
     /// Folds room traffic until `ok` holds of the session's Q&A.
     pub async fn until_qa(&mut self, ok: impl Fn(&QaState) -> bool) {
         self.until_session(|s| ok(&s.qa)).await

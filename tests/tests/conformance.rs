@@ -4,8 +4,8 @@
 //! way, on `SqliteStore` and `RedisStore` directly.
 
 use plenum_protocol::{
-    Answer, ClientMsg, EventCode, JoinMode, PollDraft, PollKind, PollStep, ResultsVisibility,
-    RoomEvent, RoomId, RoomState, ServerMsg, SessionId,
+    Answer, ClientMsg, EventCode, JoinMode, PollStep, RoomEvent, RoomId, RoomState, ServerMsg,
+    SessionId,
 };
 use plenum_server::store::{LogEntry, Record, RecordKind, RoomWrite, Store};
 use plenum_tests::*;
@@ -223,48 +223,14 @@ async fn votes_and_upvotes_are_exact_everywhere_and_survive_a_restart(kind: Kind
     let ev = EventCode::parse(CODE).unwrap();
     let s1 = SessionId::parse("s1").unwrap();
     let mut speaker = Member::invited(d.at(0), CODE, "speaker", "Sofia", &room()).await;
-    let poll = match speaker
-        .ask(ClientMsg::CreatePoll {
-            event: ev.clone(),
-            session: s1.clone(),
-            poll: PollDraft {
-                question: "Which?".into(),
-                kind: PollKind::Single {
-                    options: vec!["a".into(), "b".into(), "c".into()],
-                },
-                visibility: ResultsVisibility::Live,
-                duration_s: None,
-            },
-        })
-        .await
-    {
-        ServerMsg::Ok { poll: Some(p), .. } => p,
-        other => panic!("{other:?}"),
-    };
+    let poll = speaker.open_poll(3).await;
     let run = |step| ClientMsg::RunPoll {
         event: ev.clone(),
         session: s1.clone(),
         poll,
         step,
     };
-    assert!(matches!(
-        speaker.ask(run(PollStep::Open)).await,
-        ServerMsg::Ok { .. }
-    ));
-    let question = match speaker
-        .ask(ClientMsg::Ask {
-            event: ev.clone(),
-            session: s1.clone(),
-            text: "Shared question".into(),
-            anonymous: false,
-        })
-        .await
-    {
-        ServerMsg::Ok {
-            question: Some(q), ..
-        } => q,
-        other => panic!("{other:?}"),
-    };
+    let question = speaker.ask_question("Shared question").await;
     let mut people = Vec::new();
     for i in 0..PEOPLE {
         let (url, http) = (d.at(i).ws_url(), d.at(i).http());

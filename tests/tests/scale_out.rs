@@ -3,8 +3,8 @@
 //! documented configuration) balancing WebSocket clients over two instances.
 
 use plenum_protocol::{
-    Answer, ClientMsg, EventCode, PollDraft, PollId, PollKind, PollStep, QuestionId,
-    ResultsVisibility, RoomId, RoomState, ServerMsg, SessionId,
+    Answer, ClientMsg, EventCode, PollId, PollStep, QuestionId, RoomId, RoomState, ServerMsg,
+    SessionId,
 };
 use plenum_tests::*;
 use serde_json::json;
@@ -45,41 +45,8 @@ fn upvote(question: QuestionId) -> ClientMsg {
 /// A speaker on `server` opens a four-option poll and asks a question; returns both ids.
 async fn poll_and_question(server: &TestServer) -> (Member, PollId, QuestionId) {
     let mut speaker = Member::invited(server, CODE, "speaker", "Sofia", &room()).await;
-    let ServerMsg::Ok {
-        poll: Some(poll), ..
-    } = speaker
-        .ask(ClientMsg::CreatePoll {
-            event: ev(),
-            session: s1(),
-            poll: PollDraft {
-                question: "Which?".into(),
-                kind: PollKind::Single {
-                    options: (0..4).map(|i| format!("Option {i}")).collect(),
-                },
-                visibility: ResultsVisibility::Live,
-                duration_s: None,
-            },
-        })
-        .await
-    else {
-        panic!("creating the poll failed")
-    };
-    let opened = speaker.ask(step(poll, PollStep::Open)).await;
-    assert!(matches!(opened, ServerMsg::Ok { .. }), "{opened:?}");
-    let ServerMsg::Ok {
-        question: Some(question),
-        ..
-    } = speaker
-        .ask(ClientMsg::Ask {
-            event: ev(),
-            session: s1(),
-            text: "Shared question".into(),
-            anonymous: false,
-        })
-        .await
-    else {
-        panic!("asking failed")
-    };
+    let poll = speaker.open_poll(4).await;
+    let question = speaker.ask_question("Shared question").await;
     (speaker, poll, question)
 }
 

@@ -1,9 +1,13 @@
 //! The HTTP API, and the token the browser keeps for each event.
 //!
-//! Plain `fetch` through web-sys: the client makes two kinds of request, which does not
-//! justify an HTTP crate in the download.
+//! Plain `fetch` through web-sys: a dozen requests do not justify an HTTP crate in the download.
+//! Organiser requests carry the organiser key as a bearer token; the server checks it on
+//! every one.
 
-use plenum_protocol::{ApiError, ErrorCode, EventCode, EventInfo, JoinRequest, JoinResponse};
+use plenum_protocol::{
+    Agenda, ApiError, Appended, CreateEvent, CreateInvite, ErrorCode, EventCode, EventInfo, Invite,
+    JoinRequest, JoinResponse, Role, SessionId, StageUpdate,
+};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -26,48 +30,173 @@ pub enum ApiFailure {
 }
 
 impl ApiFailure {
-    /// What to tell the person.
+    /// What to tell the person, in their language (tracked).
     pub fn message(&self) -> String {
+        use crate::i18n::{Arg, t, ta};
         match self {
-            ApiFailure::NotFound => "No event with this code".to_owned(),
-            ApiFailure::Refused { error: Some(e), .. } if e.code == ErrorCode::BadRequest => {
-                e.message.clone()
+            ApiFailure::NotFound => t("no-such-event"),
+            ApiFailure::Refused { error: Some(e), .. }
+                if matches!(e.code, ErrorCode::BadRequest | ErrorCode::Conflict) =>
+            {
+                ta(
+                    "refused-because",
+                    &[("detail", Arg::Str(e.message.clone()))],
+                )
             }
-            ApiFailure::Refused { error: Some(e), .. } if e.code.retryable() => {
-                "The server is busy. Please try again in a moment.".to_owned()
+            ApiFailure::Refused { error: Some(e), .. } if e.code == ErrorCode::Forbidden => {
+                t("error-forbidden")
             }
-            ApiFailure::Refused { status, .. } => {
-                format!("The server refused this (HTTP {status}). Please try again.")
-            }
-            ApiFailure::Offline => {
-                "Could not reach the server. Check your connection and try again.".to_owned()
-            }
-            ApiFailure::Unreadable => {
-                "The server sent an answer this page does not understand. Reload the page."
-                    .to_owned()
-            }
+            ApiFailure::Refused { status: 401, .. } => t("error-unauthenticated"),
+            ApiFailure::Refused { error: Some(e), .. } if e.code.retryable() => t("server-busy"),
+            ApiFailure::Refused { status, .. } => ta(
+                "server-refused",
+                &[("status", Arg::Str(status.to_string()))],
+            ),
+            ApiFailure::Offline => t("server-unreachable"),
+            ApiFailure::Unreadable => t("server-unreadable"),
         }
     }
 }
 
-/// `POST /api/events/{code}/join`: an attendee token for this event, named or anonymous.
-pub async fn join(code: &EventCode, name: Option<String>) -> Result<JoinResponse, ApiFailure> {
-    let body = JoinRequest { name, invite: None };
+/// `POST /api/events/{code}/join`: a token for this event, named or anonymous; with an
+/// invitation, as the moderator, speaker or registered attendee it invites.
+pub async fn join(
+    code: &EventCode,
+    name: Option<String>,
+    invite: Option<String>,
+) -> Result<JoinResponse, ApiFailure> {
+    let body = JoinRequest { name, invite };
     let body = serde_json::to_string(&body).map_err(|_| ApiFailure::Unreadable)?;
-    call("POST", &format!("/api/events/{code}/join"), Some(body)).await
+    call(
+        "POST",
+        &format!("/api/events/{code}/join"),
+        Some(body),
+        None,
+    )
+    .await
 }
 
 /// `GET /api/events/{code}`: the event and its agenda.
 pub async fn event_info(code: EventCode) -> Result<EventInfo, ApiFailure> {
-    call("GET", &format!("/api/events/{code}"), None).await
+    call("GET", &format!("/api/events/{code}"), None, None).await
+}
+
+/// The organiser's requests, each with the organiser key.
+pub mod organiser {
+    use super::*;
+
+    fn json<T: serde::Serialize>(body: &T) -> Result<String, ApiFailure> {
+        serde_json::to_string(body).map_err(|_| ApiFailure::Unreadable)
+    }
+
+    /// `GET /api/events`: every event (checks the key, too).
+    pub async fn events(key: &str) -> Result<Vec<EventInfo>, ApiFailure> {
+        call("GET", "/api/events", None, Some(key)).await
+    }
+
+    /// `POST /api/events`.
+    pub async fn create_event(key: &str, event: &CreateEvent) -> Result<EventInfo, ApiFailure> {
+        call("POST", "/api/events", Some(json(event)?), Some(key)).await
+    }
+
+    /// `PUT /api/events/{code}/agenda`: the whole agenda, as JSON text an organiser pasted or
+    /// loaded from a file. Sent as given: the server checks every field and names the wrong one.
+    pub async fn replace_agenda(
+        key: &str,
+        code: &EventCode,
+        agenda_json: String,
+    ) -> Result<Appended, ApiFailure> {
+        call(
+            "PUT",
+            &format!("/api/events/{code}/agenda"),
+            Some(agenda_json),
+            Some(key),
+        )
+        .await
+    }
+
+    /// The agenda as JSON for editing, pretty-printed.
+    pub fn agenda_text(agenda: &Agenda) -> String {
+        serde_json::to_string_pretty(agenda).unwrap_or_default()
+    }
+
+    /// `POST /api/events/{code}/invites`.
+    pub async fn invite(
+        key: &str,
+        code: &EventCode,
+        role: Role,
+        name: String,
+    ) -> Result<Invite, ApiFailure> {
+        let body = json(&CreateInvite { role, name })?;
+        call(
+            "POST",
+            &format!("/api/events/{code}/invites"),
+            Some(body),
+            Some(key),
+        )
+        .await
+    }
+
+    /// `POST /api/events/{code}/announcements`.
+    pub async fn announce(
+        key: &str,
+        code: &EventCode,
+        text: String,
+    ) -> Result<Appended, ApiFailure> {
+        let body = json(&plenum_protocol::AnnouncementRequest { text })?;
+        call(
+            "POST",
+            &format!("/api/events/{code}/announcements"),
+            Some(body),
+            Some(key),
+        )
+        .await
+    }
+
+    /// `POST /api/events/{code}/sessions/{id}/stage`.
+    pub async fn set_stage(
+        key: &str,
+        code: &EventCode,
+        session: &SessionId,
+        update: &StageUpdate,
+    ) -> Result<Appended, ApiFailure> {
+        call(
+            "POST",
+            &format!("/api/events/{code}/sessions/{session}/stage"),
+            Some(json(update)?),
+            Some(key),
+        )
+        .await
+    }
+
+    /// An export (`export.json`, `export/questions.csv`…) as text, to be saved as a file.
+    pub async fn export(key: &str, code: &EventCode, file: &str) -> Result<String, ApiFailure> {
+        let (status, text) = fetch(
+            "GET",
+            &format!("/api/events/{code}/{file}"),
+            None,
+            Some(key),
+        )
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+        match status {
+            200..=299 => Ok(text),
+            404 => Err(ApiFailure::NotFound),
+            _ => Err(ApiFailure::Refused {
+                status,
+                error: serde_json::from_str(&text).ok(),
+            }),
+        }
+    }
 }
 
 async fn call<T: DeserializeOwned>(
     method: &str,
     path: &str,
     body: Option<String>,
+    key: Option<&str>,
 ) -> Result<T, ApiFailure> {
-    let (status, text) = fetch(method, path, body)
+    let (status, text) = fetch(method, path, body, key)
         .await
         .map_err(|_| ApiFailure::Offline)?;
     match status {
@@ -81,9 +210,17 @@ async fn call<T: DeserializeOwned>(
 }
 
 /// One request on the page's own origin: the status and the body as text.
-async fn fetch(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), JsValue> {
+async fn fetch(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    key: Option<&str>,
+) -> Result<(u16, String), JsValue> {
     let headers = Headers::new()?;
     headers.set("accept", "application/json")?;
+    if let Some(key) = key {
+        headers.set("authorization", &format!("Bearer {key}"))?;
+    }
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
@@ -148,6 +285,57 @@ pub mod saved {
                 Some(name) => storage.set_item(&name_key(code), name),
                 None => storage.remove_item(&name_key(code)),
             };
+        }
+    }
+
+    fn session() -> Option<Storage> {
+        leptos::prelude::window().session_storage().ok().flatten()
+    }
+
+    const ORGANISER_KEY: &str = "plenum.organiser";
+
+    /// The organiser key, kept for this tab only (sessionStorage): it opens every event, so it
+    /// is not left behind in a browser when the tab is closed.
+    pub fn organiser_key() -> Option<String> {
+        session()?
+            .get_item(ORGANISER_KEY)
+            .ok()
+            .flatten()
+            .filter(|k| !k.is_empty())
+    }
+
+    pub fn keep_organiser_key(key: &str) {
+        if let Some(s) = session() {
+            let _ = s.set_item(ORGANISER_KEY, key);
+        }
+    }
+
+    pub fn forget_organiser_key() {
+        if let Some(s) = session() {
+            let _ = s.remove_item(ORGANISER_KEY);
+        }
+    }
+
+    fn stars_key(code: &EventCode) -> String {
+        format!("plenum.stars.{code}")
+    }
+
+    /// The sessions this person starred for their own agenda.
+    pub fn stars(code: &EventCode) -> Vec<String> {
+        storage()
+            .and_then(|s| s.get_item(&stars_key(code)).ok().flatten())
+            .map(|list| {
+                list.split(',')
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn keep_stars(code: &EventCode, stars: &[String]) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(&stars_key(code), &stars.join(","));
         }
     }
 

@@ -1,11 +1,16 @@
 //! The Plenum browser client: leptos, client-side rendered, compiled to WebAssembly.
 //!
 //! Module map:
-//! - [`route`] — the three places a person can be (join, agenda, session), `pushState` routing.
-//! - [`api`]   — the HTTP API (join, event info) and the token the browser keeps per event.
-//! - [`live`]  — the WebSocket: follows rooms, folds their events, reconnects and resumes.
-//! - [`pages`] — the screens: the join form, the agenda, a session with its live stage.
-//! - [`text`]  — how protocol values read to people: status and kind labels, dates, names.
+//! - [`route`] — the places a person can be (join, agenda, session, the consoles, the big
+//!   screen, the organiser's pages), `pushState` routing.
+//! - [`api`]   — the HTTP API (join, event info, the organiser's requests) and what the browser
+//!   keeps (tokens, stars, the organiser key for the tab).
+//! - [`live`]  — the WebSocket: follows rooms, folds their events, sends requests and gets
+//!   their answers, reconnects and resumes.
+//! - [`pages`] — the screens.
+//! - [`i18n`]  — English and Swedish (Fluent files in `locales/`), numbers through `Intl`.
+//! - [`time`]  — time zones, dates, the personal agenda's .ics.
+//! - [`text`]  — how protocol values read to people: status and kind labels, names, links.
 //!
 //! Invariants:
 //! - Every message on the wire is a `plenum_protocol` type; room state is only ever changed by
@@ -14,10 +19,12 @@
 //!   links taken from an agenda are used only when they are `http(s)`.
 
 pub mod api;
+pub mod i18n;
 pub mod live;
 pub mod pages;
 pub mod route;
 pub mod text;
+pub mod time;
 
 use leptos::prelude::*;
 

@@ -7,14 +7,19 @@
 //! the server sends exactly what was missed. What to do after a close is the server's call,
 //! told by the close code ([`CloseAction::for_code`]).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use plenum_protocol::{
     ClientFrame, ClientMsg, CloseAction, ErrorCode, EventCode, MIN_PROTOCOL_VERSION,
-    PROTOCOL_VERSION, RequestId, RoomId, RoomState, Seq, ServerMsg, close, limits,
+    PROTOCOL_VERSION, Person, RequestId, RoomId, RoomState, Seq, ServerMsg, close, limits,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -30,8 +35,67 @@ pub enum Connection {
     Open,
     /// Lost; another attempt is scheduled or under way.
     Reconnecting,
-    /// Will not reconnect on its own, for the reason given (shown to the person).
-    Stopped(String),
+    /// Will not reconnect on its own, for the reason given (a message key, shown to the person).
+    Stopped(&'static str),
+}
+
+/// Who the connection speaks as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// The token this browser keeps for the event (joining again when the server refuses it).
+    Event,
+    /// The organiser key, typed into the organiser's sign-in.
+    Organiser(String),
+}
+
+/// Why a request was not done. Nothing was changed by it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The server's reason; `None` when the connection was not there to ask.
+    pub code: Option<ErrorCode>,
+    /// The server's own words (English), for the details.
+    pub message: String,
+}
+
+impl Refusal {
+    fn offline() -> Refusal {
+        Refusal {
+            code: None,
+            message: String::new(),
+        }
+    }
+}
+
+type Slot = Rc<RefCell<(Option<Result<ServerMsg, Refusal>>, Option<Waker>)>>;
+
+/// The answer to a request: `Ok(ServerMsg::Ok {..})` or why it was refused. A request made
+/// while the connection is down, or lost with it, is refused with no code: the screen says so
+/// and the person sends it again.
+pub struct Reply(Slot);
+
+impl Future for Reply {
+    type Output = Result<ServerMsg, Refusal>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut slot = self.0.borrow_mut();
+        match slot.0.take() {
+            Some(result) => Poll::Ready(result),
+            None => {
+                slot.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+fn settle(slot: &Slot, result: Result<ServerMsg, Refusal>) {
+    let waker = {
+        let mut slot = slot.borrow_mut();
+        slot.0 = Some(result);
+        slot.1.take()
+    };
+    if let Some(waker) = waker {
+        waker.wake();
+    }
 }
 
 /// What this client knows of one room.
@@ -52,6 +116,7 @@ pub struct Room {
 #[derive(Clone, Copy)]
 pub struct Live {
     connection: RwSignal<Connection>,
+    person: RwSignal<Option<Person>>,
     rooms: RwSignal<BTreeMap<RoomId, Room>>,
     /// The socket and its bookkeeping. Local storage: `WebSocket` and closures are not Send.
     /// Never borrowed across a call that may borrow it again (the lock is not reentrant).
@@ -60,6 +125,9 @@ pub struct Live {
 
 struct Wire {
     code: EventCode,
+    credential: Credential,
+    /// Requests sent and not yet answered.
+    requests: HashMap<RequestId, Slot>,
     /// The rooms to be in; joined again after every reconnect.
     following: BTreeSet<RoomId>,
     socket: Option<Socket>,
@@ -106,12 +174,15 @@ const LONGEST_RETRY: Duration = Duration::from_secs(15);
 impl Live {
     /// Connects to the event. The connection closes when the calling owner (the event's
     /// screen) is cleaned up.
-    pub fn start(code: EventCode) -> Live {
+    pub fn start(code: EventCode, credential: Credential) -> Live {
         let live = Live {
             connection: RwSignal::new(Connection::Connecting),
+            person: RwSignal::new(None),
             rooms: RwSignal::new(BTreeMap::new()),
             wire: StoredValue::new_local(Wire {
                 code,
+                credential,
+                requests: HashMap::new(),
                 following: BTreeSet::new(),
                 socket: None,
                 generation: 0,
@@ -133,6 +204,30 @@ impl Live {
     /// How the connection stands (tracked).
     pub fn connection(&self) -> Connection {
         self.connection.get()
+    }
+
+    /// Who the server says this connection is, once welcomed (tracked).
+    pub fn person(&self) -> Option<Person> {
+        self.person.get()
+    }
+
+    /// Sends a request; the reply says whether it was done. Refused at once while offline:
+    /// nothing is queued behind the person's back.
+    pub fn request(&self, msg: ClientMsg) -> Reply {
+        let slot: Slot = Rc::new(RefCell::new((None, None)));
+        let id = self.wire.try_update_value(|w| {
+            if !w.welcomed || w.socket.is_none() {
+                return None;
+            }
+            w.next_request += 1;
+            w.requests.insert(w.next_request, slot.clone());
+            Some(w.next_request)
+        });
+        match id.flatten() {
+            Some(id) => self.send(msg, Some(id)),
+            None => settle(&slot, Err(Refusal::offline())),
+        }
+        Reply(slot)
     }
 
     /// What is known of a room (tracked).
@@ -191,21 +286,28 @@ impl Live {
     /// Opens a socket, first getting a token when there is none (a first visit after the
     /// server refused the old one).
     fn connect(self) {
-        let Some(code) = self.wire.try_with_value(|w| w.code.clone()) else {
+        let Some((code, credential)) = self
+            .wire
+            .try_with_value(|w| (w.code.clone(), w.credential.clone()))
+        else {
             return;
         };
+        if let Credential::Organiser(key) = credential {
+            self.open(key);
+            return;
+        }
         if let Some(token) = saved::token(&code) {
             self.open(token);
             return;
         }
         spawn_local(async move {
             let name = saved::name(&code);
-            match api::join(&code, name.clone()).await {
+            match api::join(&code, name.clone(), None).await {
                 Ok(joined) => {
                     saved::keep(&code, &joined.token, name.as_deref());
                     self.open(joined.token);
                 }
-                Err(ApiFailure::NotFound) => self.stop("This event no longer exists.".to_owned()),
+                Err(ApiFailure::NotFound) => self.stop("event-gone"),
                 Err(_) => self.lost(),
             }
         });
@@ -312,7 +414,12 @@ impl Live {
             return;
         };
         match msg {
-            ServerMsg::Welcome { heartbeat_ms, .. } => {
+            ServerMsg::Welcome {
+                heartbeat_ms,
+                person,
+                ..
+            } => {
+                self.person.set(Some(person));
                 let rooms = self.wire.try_update_value(|w| {
                     w.welcomed = true;
                     w.failures = 0;
@@ -368,12 +475,33 @@ impl Live {
             ServerMsg::Joined { id: Some(id), .. } => {
                 self.wire.try_update_value(|w| w.joins.remove(&id));
             }
-            ServerMsg::Error { id, code, .. } => {
-                let room = id.and_then(|id| {
-                    self.wire
-                        .try_update_value(|w| w.joins.remove(&id))
-                        .flatten()
-                });
+            ServerMsg::Ok { id, .. } => {
+                let slot = self
+                    .wire
+                    .try_update_value(|w| w.requests.remove(&id))
+                    .flatten();
+                if let Some(slot) = slot {
+                    settle(&slot, Ok(msg));
+                }
+            }
+            ServerMsg::Error {
+                id, code, message, ..
+            } => {
+                let (room, slot) = id
+                    .and_then(|id| {
+                        self.wire
+                            .try_update_value(|w| (w.joins.remove(&id), w.requests.remove(&id)))
+                    })
+                    .unwrap_or_default();
+                if let Some(slot) = slot {
+                    settle(
+                        &slot,
+                        Err(Refusal {
+                            code: Some(code),
+                            message,
+                        }),
+                    );
+                }
                 match (code, room) {
                     (ErrorCode::NotFound, Some(room)) => {
                         self.rooms
@@ -383,7 +511,7 @@ impl Live {
                     _ => {}
                 }
             }
-            ServerMsg::Joined { id: None, .. } | ServerMsg::Ok { .. } | ServerMsg::Pong { .. } => {}
+            ServerMsg::Joined { id: None, .. } | ServerMsg::Pong { .. } => {}
         }
     }
 
@@ -423,16 +551,24 @@ impl Live {
         match CloseAction::for_code(code) {
             CloseAction::ReconnectAndResume => self.lost(),
             CloseAction::Reauthenticate => {
-                if let Some(code) = self.wire.try_with_value(|w| w.code.clone()) {
-                    saved::forget_token(&code);
+                match self
+                    .wire
+                    .try_with_value(|w| (w.code.clone(), w.credential.clone()))
+                {
+                    Some((_, Credential::Organiser(_))) => {
+                        crate::api::saved::forget_organiser_key();
+                        self.stop("organiser-key-refused");
+                    }
+                    Some((code, Credential::Event)) => {
+                        saved::forget_token(&code);
+                        self.lost();
+                    }
+                    None => {}
                 }
-                self.lost();
             }
             CloseAction::GiveUp => self.stop(match code {
-                close::UNSUPPORTED_PROTOCOL => {
-                    "This page is out of date. Reload it to continue.".to_owned()
-                }
-                _ => "The server ended the live connection.".to_owned(),
+                close::UNSUPPORTED_PROTOCOL => "page-out-of-date",
+                _ => "server-ended",
             }),
         }
     }
@@ -464,7 +600,7 @@ impl Live {
         }
     }
 
-    fn stop(self, why: String) {
+    fn stop(self, why: &'static str) {
         self.hang_up();
         self.connection.try_set(Connection::Stopped(why));
     }
@@ -474,10 +610,19 @@ impl Live {
         let parts = self.wire.try_update_value(|w| {
             w.generation += 1;
             w.welcomed = false;
-            (w.socket.take(), w.watchdog.take(), w.retry.take())
+            (
+                w.socket.take(),
+                w.watchdog.take(),
+                w.retry.take(),
+                std::mem::take(&mut w.requests),
+            )
         });
-        if let Some((socket, watchdog, retry)) = parts {
+        if let Some((socket, watchdog, retry, requests)) = parts {
             drop(socket);
+            // Their answers, if any, went with the socket: the person is told to send again.
+            for slot in requests.values() {
+                settle(slot, Err(Refusal::offline()));
+            }
             if let Some(watchdog) = watchdog {
                 watchdog.clear();
             }

@@ -1,22 +1,39 @@
 //! The screens. [`App`] picks one from the route:
-//! - [`join`]    — `/`, and an event's pages before joining it: the join form.
-//! - [`agenda`]  — `/e/{CODE}`: the event's days and sessions.
-//! - [`session`] — `/e/{CODE}/s/{ID}`: a session, its programme and its live stage.
+//! - [`join`]     — `/`, and an event's pages before joining it: the join form (and invitations).
+//! - [`agenda`]   — `/e/{CODE}`: days, parallel tracks, live now and next, a personal agenda.
+//! - [`session`]  — `/e/{CODE}/s/{ID}`: a session's stage, stream, Q&A, polls, quiz and awards.
+//! - [`moderate`] — `/e/{CODE}/s/{ID}/moderate`: the moderator console.
+//! - [`speak`]    — `/e/{CODE}/s/{ID}/speak`: the speaker console (polls and quizzes).
+//! - [`screen`]   — `/e/{CODE}/s/{ID}/screen`: the big screen in the room.
+//! - [`organise`] — `/organise`, `/organise/{CODE}`: events, agenda, invitations, the live stage.
 //!
-//! An event's screens share one [`EventShell`]: moving between the agenda and a session keeps
-//! the live connection and the fetched agenda.
+//! Shared pieces: [`qa`] (the audience's Q&A), [`interact`] (voting, quiz, award ballots),
+//! [`results`] (results as charts and as text). An event's screens share one [`EventShell`]:
+//! moving between them keeps the live connection and the fetched agenda.
 
 mod agenda;
+mod interact;
 mod join;
+mod moderate;
+mod organise;
+mod qa;
+mod results;
+mod screen;
 mod session;
+mod speak;
 
 use leptos::prelude::*;
-use plenum_protocol::{EventCode, EventInfo, RoomId, RoomState};
+use leptos::task::spawn_local;
+use plenum_protocol::{
+    ClientMsg, ErrorCode, EventCode, EventInfo, Role, RoomId, RoomState, ServerMsg, SessionId,
+    SessionState,
+};
 
 use crate::api::{self, ApiFailure, saved};
-use crate::live::{Connection, Live};
+use crate::i18n::{Arg, LanguageSwitch, t, ta};
+use crate::live::{Connection, Credential, Live, Refusal};
 use crate::route::{Link, Route, Router, use_router};
-use crate::text;
+use crate::time;
 
 /// Bumped when the join form keeps a new token, so an event's page that was showing the form
 /// shows the event instead. (localStorage itself is not reactive.)
@@ -27,24 +44,53 @@ struct Joined(RwSignal<u32>);
 #[derive(Clone, Copy)]
 struct EventData(LocalResource<Result<EventInfo, ApiFailure>>);
 
+/// A polite live region for what happens without the person doing anything (a new question,
+/// a poll opening): read out by screen readers without moving focus.
+#[derive(Clone, Copy)]
+pub struct Announcer(RwSignal<String>);
+
+impl Announcer {
+    pub fn say(&self, text: String) {
+        // The same words twice in a row would not be read again: a zero-width space differs.
+        self.0.update(|current| {
+            *current = if *current == text {
+                format!("{text}\u{200b}")
+            } else {
+                text
+            };
+        });
+    }
+}
+
+pub fn announcer() -> Announcer {
+    expect_context()
+}
+
 /// What `App` shows: changes only when the event changes, not between an event's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Screen {
     Join,
     Event(EventCode),
+    Organise,
+    OrganiseEvent(EventCode),
     NotFound,
 }
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    crate::i18n::start();
     let router = Router::start();
     provide_context(router);
     provide_context(Joined(RwSignal::new(0)));
+    let said = RwSignal::new(String::new());
+    provide_context(Announcer(said));
 
     let screen = Memo::new(move |_| match router.route() {
         Route::Home => Screen::Join,
         Route::NotFound => Screen::NotFound,
+        Route::Organise => Screen::Organise,
+        Route::OrganiseEvent(code) => Screen::OrganiseEvent(code),
         route => route
             .event()
             .cloned()
@@ -66,29 +112,44 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
+        <a class="skip-link" href="#main">
+            {move || t("skip-to-content")}
+        </a>
         <main id="main" tabindex="-1">
             {move || match screen.get() {
                 Screen::Join => view! { <join::JoinPage code=None /> }.into_any(),
                 Screen::Event(code) => view! { <EventGate code /> }.into_any(),
+                Screen::Organise => view! { <organise::OrganisePage /> }.into_any(),
+                Screen::OrganiseEvent(code) => {
+                    view! { <organise::OrganiseEventPage code /> }.into_any()
+                }
                 Screen::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
+        <div class="visually-hidden" aria-live="polite" id="announcer">
+            {move || said.get()}
+        </div>
     }
 }
 
 /// An event's pages: the event itself once joined, else the join form with its code filled in.
+/// The big screen joins by itself (anonymously): nobody types on it.
 #[component]
 fn EventGate(code: EventCode) -> impl IntoView {
     let Joined(joined) = expect_context();
+    let router = use_router();
     let has_token = {
         let code = code.clone();
         Memo::new(move |_| {
             joined.track();
-            saved::token(&code).is_some()
+            saved::token(&code).is_some() || saved::organiser_key().is_some()
         })
     };
+    let on_screen = Memo::new(move |_| matches!(router.route(), Route::Screen(..)));
+    let invited =
+        crate::i18n::query_param(&window().location().search().unwrap_or_default(), "invite");
     move || {
-        if has_token.get() {
+        if invited.is_none() && (has_token.get() || on_screen.get()) {
             view! { <EventShell code=code.clone() /> }.into_any()
         } else {
             view! { <join::JoinPage code=Some(code.clone()) /> }.into_any()
@@ -101,7 +162,11 @@ fn EventGate(code: EventCode) -> impl IntoView {
 #[component]
 fn EventShell(code: EventCode) -> impl IntoView {
     let router = use_router();
-    let live = Live::start(code.clone());
+    let credential = match saved::organiser_key() {
+        Some(key) => Credential::Organiser(key),
+        None => Credential::Event,
+    };
+    let live = Live::start(code.clone(), credential);
     provide_context(live);
     let event_room = RoomId::Event(code.clone());
     live.follow(event_room.clone());
@@ -132,38 +197,61 @@ fn EventShell(code: EventCode) -> impl IntoView {
             info.refetch();
         }
     });
-    Effect::new(move || {
-        if let Some(Ok(event)) = info.get() {
-            document().set_title(&format!("{} · Plenum", event.title));
-        }
-    });
 
-    let session = Memo::new(move |_| match router.route() {
-        Route::Session(_, id) => Some(id),
-        _ => None,
-    });
+    let route = Memo::new(move |_| router.route());
+    let on_screen = Memo::new(move |_| matches!(route.get(), Route::Screen(..)));
     let header_code = code.to_string();
+    let body_code = code.clone();
     view! {
-        <header class="bar">
-            <Link to=Route::Home class="brand">
-                "Plenum"
-            </Link>
-            <span class="event-code" aria-label="Event code">
-                {header_code}
-            </span>
-            <ConnectionStatus live />
-        </header>
-        <Announcements live room=event_room />
-        {move || match session.get() {
-            Some(id) => view! { <session::SessionPage code=code.clone() id /> }.into_any(),
-            None => view! { <agenda::AgendaPage code=code.clone() /> }.into_any(),
+        <Show when=move || !on_screen.get()>
+            <header class="bar">
+                <Link to=Route::Home class="brand">
+                    "Plenum"
+                </Link>
+                <span class="event-code" aria-label=move || t("event-code")>
+                    {header_code.clone()}
+                </span>
+                <RoleBadge live />
+                <LanguageSwitch />
+                <ConnectionStatus live />
+            </header>
+            <Announcements live room=event_room.clone() />
+        </Show>
+        {move || {
+            let code = body_code.clone();
+            match route.get() {
+                Route::Session(_, id) => view! { <session::SessionPage code id /> }.into_any(),
+                Route::Moderate(_, id) => view! { <moderate::ModeratePage code id /> }.into_any(),
+                Route::Speak(_, id) => view! { <speak::SpeakPage code id /> }.into_any(),
+                Route::Screen(_, id) => view! { <screen::ScreenPage code id /> }.into_any(),
+                _ => view! { <agenda::AgendaPage code /> }.into_any(),
+            }
         }}
     }
 }
 
+/// "Moderator", "Speaker", "Organiser": who this browser is at the event.
+#[component]
+fn RoleBadge(live: Live) -> impl IntoView {
+    move || {
+        live.person()
+            .filter(|p| p.role != Role::Attendee)
+            .map(|p| view! { <span class="role-badge">{role_label(p.role)}</span> })
+    }
+}
+
+pub fn role_label(role: Role) -> String {
+    t(match role {
+        Role::Attendee => "role-attendee",
+        Role::Speaker => "role-speaker",
+        Role::Moderator => "role-moderator",
+        Role::Organiser => "role-organiser",
+    })
+}
+
 /// The connection's state, announced politely when it changes, with a way to retry now.
 #[component]
-fn ConnectionStatus(live: Live) -> impl IntoView {
+pub fn ConnectionStatus(live: Live) -> impl IntoView {
     let connection = Memo::new(move |_| live.connection());
     let state = move || match connection.get() {
         Connection::Connecting => "connecting",
@@ -172,10 +260,10 @@ fn ConnectionStatus(live: Live) -> impl IntoView {
         Connection::Stopped(_) => "stopped",
     };
     let words = move || match connection.get() {
-        Connection::Connecting => "Connecting…".to_owned(),
-        Connection::Open => "Live".to_owned(),
-        Connection::Reconnecting => "Reconnecting…".to_owned(),
-        Connection::Stopped(why) => why,
+        Connection::Connecting => t("connecting"),
+        Connection::Open => t("connection-live"),
+        Connection::Reconnecting => t("reconnecting"),
+        Connection::Stopped(why) => t(why),
     };
     let can_retry = move || {
         matches!(
@@ -191,7 +279,7 @@ fn ConnectionStatus(live: Live) -> impl IntoView {
             </span>
             <Show when=can_retry>
                 <button type="button" class="link-button" on:click=move |_| live.retry_now()>
-                    "Retry now"
+                    {move || t("retry-now")}
                 </button>
             </Show>
         </div>
@@ -213,8 +301,8 @@ fn Announcements(live: Live, room: RoomId) -> impl IntoView {
                     .map(|a| {
                         view! {
                             <p class="announcement">
-                                <span class="visually-hidden">"Announcement "</span>
-                                <time>{text::clock(a.at_ms)}</time>
+                                <span class="visually-hidden">{t("announcement")} " "</span>
+                                <time>{time::clock(a.at_ms)}</time>
                                 " "
                                 {a.text}
                             </p>
@@ -228,10 +316,14 @@ fn Announcements(live: Live, room: RoomId) -> impl IntoView {
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
-        <h1>"Page not found"</h1>
-        <p>
-            "This address is not a page of Plenum. " <Link to=Route::Home>"Join an event"</Link>
-        </p>
+        <div class="narrow">
+            <LanguageSwitch />
+            <h1>{move || t("page-not-found")}</h1>
+            <p>
+                {move || t("page-not-found-text")} " "
+                <Link to=Route::Home>{move || t("join-an-event")}</Link>
+            </p>
+        </div>
     }
 }
 
@@ -243,19 +335,151 @@ fn agenda_unavailable(
     match failure {
         None => view! {
             <p class="loading" role="status">
-                "Loading the agenda…"
+                {move || t("loading-agenda")}
             </p>
         }
         .into_any(),
         Some(failure) => view! {
-            <h1>"The agenda could not be loaded"</h1>
+            <h1>{move || t("agenda-unavailable")}</h1>
             <p class="error" role="alert">
-                {failure.message()}
+                {move || failure.message()}
             </p>
             <button type="button" on:click=move |_| info.refetch()>
-                "Try again"
+                {move || t("try-again")}
             </button>
         }
         .into_any(),
     }
+}
+
+// ---- Shared by the session screens ----------------------------------------------------------
+
+/// Follows a session's room while the calling screen lives, and gives its state (tracked).
+pub fn follow_session(
+    code: &EventCode,
+    id: &SessionId,
+) -> (Live, Memo<Option<SessionState>>, Memo<crate::live::Room>) {
+    let live = expect_context::<Live>();
+    let room = RoomId::Session(code.clone(), id.clone());
+    live.follow(room.clone());
+    {
+        let room = room.clone();
+        on_cleanup(move || live.unfollow(&room));
+    }
+    let here = Memo::new(move |_| live.room(&room));
+    let state = Memo::new(move |_| {
+        here.with(|r| match &r.state {
+            Some(RoomState::Session(s)) => Some(s.clone()),
+            _ => None,
+        })
+    });
+    (live, state, here)
+}
+
+/// Sends a request and puts what went wrong (or nothing) into `problem`; `done` runs on success.
+pub fn act(
+    live: Live,
+    msg: ClientMsg,
+    problem: RwSignal<Option<String>>,
+    done: impl FnOnce(ServerMsg) + 'static,
+) {
+    spawn_local(async move {
+        match live.request(msg).await {
+            Ok(reply) => {
+                problem.try_set(None);
+                done(reply);
+            }
+            Err(refusal) => {
+                problem.try_set(Some(refusal_text(&refusal)));
+            }
+        }
+    });
+}
+
+/// Why a request was refused, in the person's language.
+pub fn refusal_text(refusal: &Refusal) -> String {
+    match refusal.code {
+        None => t("not-sent-offline"),
+        Some(ErrorCode::BadRequest | ErrorCode::Conflict | ErrorCode::TooLarge) => ta(
+            "refused-because",
+            &[("detail", Arg::Str(refusal.message.clone()))],
+        ),
+        Some(ErrorCode::Forbidden) => t("error-forbidden"),
+        Some(ErrorCode::RateLimited) => t("error-rate-limited"),
+        Some(ErrorCode::NotFound) => t("error-not-found"),
+        Some(ErrorCode::Unauthenticated) => t("error-unauthenticated"),
+        Some(ErrorCode::UnsupportedVersion) => t("page-out-of-date"),
+        Some(ErrorCode::Unavailable | ErrorCode::Internal) => t("server-busy"),
+    }
+}
+
+/// A problem, shown and announced (role="alert"), or nothing.
+pub fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        problem.get().map(|message| {
+            view! {
+                <p class="error" role="alert">
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// The session's title from the agenda (or its id while the agenda loads).
+pub fn session_title(id: &SessionId) -> Memo<String> {
+    let EventData(info) = expect_context();
+    let id = id.clone();
+    Memo::new(move |_| {
+        info.get()
+            .and_then(|r| r.ok())
+            .and_then(|e| e.agenda.sessions.into_iter().find(|s| s.id == id))
+            .map(|s| s.title)
+            .unwrap_or_else(|| id.to_string())
+    })
+}
+
+/// Whether the person may use a console: checked here only to show the right page; the
+/// server checks every action itself.
+pub fn may(live: Live, roles: &'static [Role]) -> impl Fn() -> Option<bool> + Copy {
+    move || live.person().map(|p| roles.contains(&p.role))
+}
+
+/// "This console is for moderators" while the person is someone else.
+pub fn not_for_you(key: &'static str) -> impl IntoView {
+    view! {
+        <div class="narrow">
+            <h1>{move || t("not-for-you")}</h1>
+            <p>{move || t(key)}</p>
+        </div>
+    }
+}
+
+/// Sets the page's title: "what · event · Plenum".
+pub fn page_title(what: impl Fn() -> String + 'static) {
+    Effect::new(move || {
+        document().set_title(&format!("{} · Plenum", what()));
+    });
+}
+
+/// A countdown in whole seconds to `until_ms`, ticking while the screen lives.
+pub fn countdown(
+    until_ms: impl Fn() -> Option<i64> + Send + Sync + 'static,
+) -> Signal<Option<i64>> {
+    let now = RwSignal::new(time::now_ms());
+    let handle = set_interval_with_handle(
+        move || {
+            let _ = now.try_set(time::now_ms());
+        },
+        std::time::Duration::from_millis(250),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    Signal::derive(move || {
+        until_ms().map(|until| ((until - now.get()) as f64 / 1000.0).ceil().max(0.0) as i64)
+    })
 }

@@ -18,6 +18,16 @@ pub enum Route {
     Event(EventCode),
     /// `/e/{CODE}/s/{SESSION}`: one session and its live stage.
     Session(EventCode, SessionId),
+    /// `/e/{CODE}/s/{SESSION}/moderate`: the moderator console.
+    Moderate(EventCode, SessionId),
+    /// `/e/{CODE}/s/{SESSION}/speak`: the speaker console (polls and quizzes).
+    Speak(EventCode, SessionId),
+    /// `/e/{CODE}/s/{SESSION}/screen`: the big screen in the room.
+    Screen(EventCode, SessionId),
+    /// `/organise`: the organiser's sign-in and their events.
+    Organise,
+    /// `/organise/{CODE}`: one event's organiser console.
+    OrganiseEvent(EventCode),
     /// Anything else.
     NotFound,
 }
@@ -29,11 +39,18 @@ impl Route {
         match parts.as_slice() {
             [""] => Route::Home,
             ["e", code] => EventCode::parse(code).map_or(Route::NotFound, Route::Event),
-            ["e", code, "s", session] => {
-                match (EventCode::parse(code), SessionId::parse(session)) {
-                    (Ok(code), Ok(session)) => Route::Session(code, session),
+            ["e", code, "s", session, rest @ ..] => {
+                match (EventCode::parse(code), SessionId::parse(session), rest) {
+                    (Ok(code), Ok(session), []) => Route::Session(code, session),
+                    (Ok(code), Ok(session), ["moderate"]) => Route::Moderate(code, session),
+                    (Ok(code), Ok(session), ["speak"]) => Route::Speak(code, session),
+                    (Ok(code), Ok(session), ["screen"]) => Route::Screen(code, session),
                     _ => Route::NotFound,
                 }
+            }
+            ["organise"] => Route::Organise,
+            ["organise", code] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::OrganiseEvent)
             }
             _ => Route::NotFound,
         }
@@ -45,14 +62,23 @@ impl Route {
             Route::Home | Route::NotFound => "/".to_owned(),
             Route::Event(code) => format!("/e/{code}"),
             Route::Session(code, session) => format!("/e/{code}/s/{session}"),
+            Route::Moderate(code, session) => format!("/e/{code}/s/{session}/moderate"),
+            Route::Speak(code, session) => format!("/e/{code}/s/{session}/speak"),
+            Route::Screen(code, session) => format!("/e/{code}/s/{session}/screen"),
+            Route::Organise => "/organise".to_owned(),
+            Route::OrganiseEvent(code) => format!("/organise/{code}"),
         }
     }
 
     /// The event this route is inside of, if any.
     pub fn event(&self) -> Option<&EventCode> {
         match self {
-            Route::Event(code) | Route::Session(code, _) => Some(code),
-            Route::Home | Route::NotFound => None,
+            Route::Event(code)
+            | Route::Session(code, _)
+            | Route::Moderate(code, _)
+            | Route::Speak(code, _)
+            | Route::Screen(code, _) => Some(code),
+            Route::Home | Route::NotFound | Route::Organise | Route::OrganiseEvent(_) => None,
         }
     }
 }
@@ -73,9 +99,12 @@ impl Router {
         if route.get_untracked() != Route::NotFound
             && location_pathname().as_deref() != Some(canonical.as_str())
         {
+            // The query (an invitation, `?lang=`) is kept: the page still reads it.
+            let search = window().location().search().unwrap_or_default();
+            let url = format!("{canonical}{search}");
             let _ = window()
                 .history()
-                .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&canonical)));
+                .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&url)));
         }
         // The handle is not kept: the app lives as long as the page, and so does this listener.
         let _ = window_event_listener(ev::popstate, move |_| route.set(current()));
@@ -149,11 +178,21 @@ mod tests {
         assert_eq!(Route::parse("/e/x"), Route::NotFound);
         assert_eq!(Route::parse("/e/ECC2026/s/Bad_Id"), Route::NotFound);
         assert_eq!(Route::parse("/admin"), Route::NotFound);
+        assert_eq!(Route::parse("/e/ECC2026/s/opening/delete"), Route::NotFound);
     }
 
     #[test]
     fn paths_round_trip() {
-        for path in ["/", "/e/ECC2026", "/e/ECC2026/s/opening"] {
+        for path in [
+            "/",
+            "/e/ECC2026",
+            "/e/ECC2026/s/opening",
+            "/e/ECC2026/s/opening/moderate",
+            "/e/ECC2026/s/opening/speak",
+            "/e/ECC2026/s/opening/screen",
+            "/organise",
+            "/organise/ECC2026",
+        ] {
             assert_eq!(Route::parse(path).path(), path);
         }
     }

@@ -1,16 +1,17 @@
-//! How protocol values read to people. English for now; every label the screens show that
-//! does not come from the agenda itself is here, so translating means changing this file.
+//! How protocol values read to people, in the chosen language (see [`crate::i18n`]).
 
 use plenum_protocol::{AgendaPerson, SessionKind, StageStatus};
 
+use crate::i18n::t;
+
 /// The status as shown on the stage.
-pub fn status_label(status: StageStatus) -> &'static str {
-    match status {
-        StageStatus::Scheduled => "Scheduled",
-        StageStatus::Live => "Live",
-        StageStatus::Paused => "Paused",
-        StageStatus::Ended => "Ended",
-    }
+pub fn status_label(status: StageStatus) -> String {
+    t(match status {
+        StageStatus::Scheduled => "status-scheduled",
+        StageStatus::Live => "status-live",
+        StageStatus::Paused => "status-paused",
+        StageStatus::Ended => "status-ended",
+    })
 }
 
 /// The status as a stable token for styling and tests (the wire name).
@@ -23,19 +24,19 @@ pub fn status_key(status: StageStatus) -> &'static str {
     }
 }
 
-pub fn kind_label(kind: SessionKind) -> &'static str {
-    match kind {
-        SessionKind::Plenary => "Plenary",
-        SessionKind::Panel => "Panel",
-        SessionKind::Breakout => "Breakout",
-        SessionKind::Workshop => "Workshop",
-        SessionKind::WorldCafe => "World café",
-        SessionKind::Pitch => "Pitches",
-        SessionKind::Award => "Award",
-        SessionKind::Networking => "Networking",
-        SessionKind::Visit => "Visit",
-        SessionKind::Social => "Social",
-    }
+pub fn kind_label(kind: SessionKind) -> String {
+    t(match kind {
+        SessionKind::Plenary => "kind-plenary",
+        SessionKind::Panel => "kind-panel",
+        SessionKind::Breakout => "kind-breakout",
+        SessionKind::Workshop => "kind-workshop",
+        SessionKind::WorldCafe => "kind-world-cafe",
+        SessionKind::Pitch => "kind-pitch",
+        SessionKind::Award => "kind-award",
+        SessionKind::Networking => "kind-networking",
+        SessionKind::Visit => "kind-visit",
+        SessionKind::Social => "kind-social",
+    })
 }
 
 /// "Maria Svensson, Cluster Manager, Skåne Food Innovation Network".
@@ -54,53 +55,8 @@ pub fn names<'a>(people: impl IntoIterator<Item = &'a AgendaPerson>) -> String {
     match names.as_slice() {
         [] => String::new(),
         [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), t("list-and")),
     }
-}
-
-/// "Tuesday 2 June 2026" for `2026-06-02`; the input unchanged if it is not such a date.
-/// Computed here rather than through `Intl`: the date is the event's, not the viewer's.
-pub fn date(iso: &str) -> String {
-    const DAYS: [&str; 7] = [
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-    ];
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u32>().ok());
-    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
-    else {
-        return iso.to_owned();
-    };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1 {
-        return iso.to_owned();
-    }
-    // Sakamoto's day-of-week algorithm (0 = Sunday).
-    const T: [u32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-    let yy = if m < 3 { y - 1 } else { y };
-    let weekday = (yy + yy / 4 - yy / 100 + yy / 400 + T[m as usize - 1] + d) % 7;
-    format!(
-        "{} {d} {} {y}",
-        DAYS[weekday as usize],
-        MONTHS[m as usize - 1]
-    )
 }
 
 /// A link from an agenda, only if it is `http(s)`: a `javascript:` URL in an imported agenda
@@ -110,10 +66,46 @@ pub fn safe_href(url: &str) -> Option<String> {
     (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
 }
 
-/// "14:05" in the viewer's clock, for server times in ms since the epoch.
-pub fn clock(at_ms: i64) -> String {
-    let t = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64));
-    format!("{:02}:{:02}", t.get_hours(), t.get_minutes())
+/// The address of a stream's embeddable player, for the stream services that offer one
+/// (YouTube, Vimeo); `None` for anything else, which is shown as a link instead.
+pub fn embed_url(url: &str) -> Option<String> {
+    let url = safe_href(url)?;
+    let rest = url.split_once("://")?.1;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = host.trim_start_matches("www.").trim_start_matches("m.");
+    let id_ok = |id: &str| {
+        !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    match host {
+        "youtube.com" => {
+            let id = path
+                .strip_prefix("watch?")
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
+                .or_else(|| {
+                    path.strip_prefix("live/")
+                        .map(|p| p.split(['?', '/']).next().unwrap_or(""))
+                })
+                .or_else(|| {
+                    path.strip_prefix("embed/")
+                        .map(|p| p.split(['?', '/']).next().unwrap_or(""))
+                })?;
+            id_ok(id).then(|| format!("https://www.youtube-nocookie.com/embed/{id}"))
+        }
+        "youtu.be" => {
+            let id = path.split(['?', '/']).next()?;
+            id_ok(id).then(|| format!("https://www.youtube-nocookie.com/embed/{id}"))
+        }
+        "vimeo.com" => {
+            let id = path.split(['?', '/']).next()?;
+            (id_ok(id) && id.chars().all(|c| c.is_ascii_digit()))
+                .then(|| format!("https://player.vimeo.com/video/{id}"))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -121,11 +113,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_read_as_on_a_programme() {
-        assert_eq!(date("2026-06-02"), "Tuesday 2 June 2026");
-        assert_eq!(date("2020-11-24"), "Tuesday 24 November 2020");
-        assert_eq!(date("2023-01-01"), "Sunday 1 January 2023");
-        assert_eq!(date("soon"), "soon");
+    fn streams_embed_only_from_known_players() {
+        assert_eq!(
+            embed_url("https://www.youtube.com/watch?v=abc_DEF-12&t=3").as_deref(),
+            Some("https://www.youtube-nocookie.com/embed/abc_DEF-12")
+        );
+        assert_eq!(
+            embed_url("https://youtu.be/xyz").as_deref(),
+            Some("https://www.youtube-nocookie.com/embed/xyz")
+        );
+        assert_eq!(
+            embed_url("https://vimeo.com/123456").as_deref(),
+            Some("https://player.vimeo.com/video/123456")
+        );
+        assert_eq!(embed_url("https://youtube.com/watch?v=a\"onload=x"), None);
+        assert_eq!(embed_url("https://example.org/stream"), None);
+        assert_eq!(
+            embed_url("javascript:alert(1)//youtube.com/watch?v=x"),
+            None
+        );
     }
 
     #[test]

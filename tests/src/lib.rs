@@ -63,6 +63,7 @@ pub struct TestServer {
     pub organiser_key: String,
     pub data_dir: PathBuf,
     running: Option<plenum_server::Running>,
+    config: TestConfig,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -73,6 +74,27 @@ impl TestServer {
     }
 
     pub async fn start_with(config: TestConfig) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        Self::start_on(config, listener).await
+    }
+
+    /// Stops the server gracefully and starts it again on the same address and data
+    /// directory, as an operator restarting it would: clients see their connection drop and
+    /// come back.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let mut config = self.config.clone();
+        config.data_dir = Some(self.data_dir.clone());
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .expect("bind the same address again");
+        let restarted = Self::start_on(config, listener).await;
+        self.running = restarted.running;
+    }
+
+    async fn start_on(config: TestConfig, listener: tokio::net::TcpListener) -> TestServer {
         let (temp, data_dir) = match &config.data_dir {
             Some(d) => (None, d.clone()),
             None => {
@@ -96,9 +118,6 @@ impl TestServer {
             c.limits.request_burst = r * 3.0;
         }
         c.redis = config.redis.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
         let running = plenum_server::start(c, listener)
             .await
             .expect("server starts");
@@ -114,6 +133,7 @@ impl TestServer {
             organiser_key,
             data_dir,
             running: Some(running),
+            config,
             _temp: temp,
         }
     }
@@ -895,6 +915,7 @@ impl TestServer {
             organiser_key,
             data_dir,
             running: Some(running),
+            config: TestConfig::default(),
             _temp: Some(temp),
         };
         (server, down)

@@ -1,105 +1,449 @@
-//! The agenda: the event's title, then per day its sessions in time order, each a link to
-//! the session's page.
+//! The agenda: the event, "live now" and "next", then each day's time slots with parallel
+//! sessions side by side. Times are the event's, with the person's own beside them when their
+//! time zone differs. A star puts a session in the personal agenda, which downloads as .ics.
+
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use plenum_protocol::{AgendaPerson, Day, EventCode, EventInfo, Session};
+use wasm_bindgen::JsCast;
 
 use super::{EventData, agenda_unavailable};
+use crate::api::saved;
+use crate::i18n::{Arg, t, ta, tc};
 use crate::route::{Link, Route};
-use crate::text;
+use crate::{text, time};
 
 #[component]
 pub fn AgendaPage(code: EventCode) -> impl IntoView {
     let EventData(info) = expect_context();
+    super::page_title(move || {
+        info.get()
+            .and_then(|r| r.ok())
+            .map(|e| e.title)
+            .unwrap_or_else(|| t("agenda"))
+    });
+    let stars = RwSignal::new(saved::stars(&code).into_iter().collect::<BTreeSet<_>>());
+    let mine_only = RwSignal::new(false);
+    // Live now and next move with the clock.
+    let now = RwSignal::new(time::now_ms());
+    let tick = set_interval_with_handle(
+        move || {
+            let _ = now.try_set(time::now_ms());
+        },
+        std::time::Duration::from_secs(30),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = tick {
+            h.clear();
+        }
+    });
     move || match info.get() {
-        Some(Ok(event)) => agenda(code.clone(), event).into_any(),
+        Some(Ok(event)) => agenda(code.clone(), event, stars, mine_only, now).into_any(),
         Some(Err(failure)) => agenda_unavailable(info, Some(failure)),
         None => agenda_unavailable(info, None),
     }
 }
 
-fn agenda(code: EventCode, event: EventInfo) -> impl IntoView {
+/// A session with its instants (when its date and times parse).
+#[derive(Clone)]
+struct Slotted {
+    session: Session,
+    start_ms: Option<i64>,
+    end_ms: Option<i64>,
+}
+
+fn agenda(
+    code: EventCode,
+    event: EventInfo,
+    stars: RwSignal<BTreeSet<String>>,
+    mine_only: RwSignal<bool>,
+    now: RwSignal<i64>,
+) -> impl IntoView {
     let EventInfo {
         title,
         venue,
         description,
         agenda,
+        time_zone,
         ..
     } = event;
     let mut days = agenda.days;
     days.sort_by_key(|d| d.number);
-    let mut sessions = agenda.sessions;
+    let date_of = |day: u32| {
+        days.iter()
+            .find(|d| d.number == day)
+            .map(|d| d.date.clone())
+    };
+    let mut sessions: Vec<Slotted> = agenda
+        .sessions
+        .into_iter()
+        .map(|session| {
+            let date = date_of(session.day);
+            let at = |hm: &str| {
+                date.as_deref()
+                    .and_then(|d| time::instant(d, hm, &time_zone))
+            };
+            Slotted {
+                start_ms: at(&session.start),
+                end_ms: at(&session.end),
+                session,
+            }
+        })
+        .collect();
     sessions.sort_by(|a, b| {
-        (a.day, &a.start, &a.end, &a.track).cmp(&(b.day, &b.start, &b.end, &b.track))
+        (
+            a.session.day,
+            &a.session.start,
+            &a.session.end,
+            &a.session.track,
+        )
+            .cmp(&(
+                b.session.day,
+                &b.session.start,
+                &b.session.end,
+                &b.session.track,
+            ))
+    });
+    let sessions = StoredValue::new(sessions);
+    let zone = StoredValue::new(time_zone.clone());
+    let viewer_zone = time::viewer_zone();
+    let same_zone = viewer_zone == time_zone;
+    let cal_title = title.clone();
+
+    // Live now: started and not ended. Next: the earliest start still to come.
+    let live_now = Memo::new(move |_| {
+        let now = now.get();
+        sessions.with_value(|all| {
+            all.iter()
+                .filter(|s| {
+                    s.start_ms.is_some_and(|a| a <= now) && s.end_ms.is_some_and(|b| now < b)
+                })
+                .map(|s| s.session.id.to_string())
+                .collect::<Vec<_>>()
+        })
+    });
+    let next = Memo::new(move |_| {
+        let now = now.get();
+        sessions.with_value(|all| {
+            let first = all
+                .iter()
+                .filter_map(|s| s.start_ms.filter(|a| *a > now))
+                .min();
+            all.iter()
+                .filter(|s| first.is_some() && s.start_ms == first)
+                .map(|s| s.session.id.to_string())
+                .collect::<Vec<_>>()
+        })
     });
 
-    // Sessions of a day the agenda does not list still belong on the page.
-    let orphans: Vec<Session> = sessions
-        .iter()
-        .filter(|s| !days.iter().any(|d| d.number == s.day))
-        .cloned()
-        .collect();
-    let day_sections = days
-        .into_iter()
-        .map(|day| {
-            let of_day: Vec<Session> = sessions
+    let highlights = {
+        let code = code.clone();
+        move || {
+            let live = live_now.get();
+            let next = next.get();
+            let pick = |ids: &[String]| {
+                sessions.with_value(|all| {
+                    all.iter()
+                        .filter(|s| ids.contains(&s.session.id.to_string()))
+                        .map(|s| {
+                            let title = s.session.title.clone();
+                            let times = session_times(s, &zone.get_value(), same_zone);
+                            view! {
+                                <li>
+                                    <Link to=Route::Session(code.clone(), s.session.id.clone())>
+                                        {title}
+                                    </Link>
+                                    " "
+                                    <span class="meta">
+                                        {times}
+                                    </span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                })
+            };
+            (!live.is_empty() || !next.is_empty()).then(|| {
+                view! {
+                    <section class="highlights" aria-labelledby="now-heading">
+                        <h2 id="now-heading" class="visually-hidden">
+                            {t("now-and-next")}
+                        </h2>
+                        {(!live.is_empty())
+                            .then(|| {
+                                view! {
+                                    <div class="live-now">
+                                        <h3>{t("live-now")}</h3>
+                                        <ul>{pick(&live)}</ul>
+                                    </div>
+                                }
+                            })}
+                        {(!next.is_empty())
+                            .then(|| {
+                                view! {
+                                    <div class="next-up">
+                                        <h3>{t("next")}</h3>
+                                        <ul>{pick(&next)}</ul>
+                                    </div>
+                                }
+                            })}
+                    </section>
+                }
+            })
+        }
+    };
+
+    let code_for_days = code.clone();
+    let days_view = move || {
+        let filter_mine = mine_only.get();
+        let starred = stars.get();
+        let visible: Vec<Slotted> = sessions.with_value(|all| {
+            all.iter()
+                .filter(|s| !filter_mine || starred.contains(s.session.id.as_str()))
+                .cloned()
+                .collect()
+        });
+        if visible.is_empty() {
+            return view! {
+                <p class="empty">
+                    {if filter_mine { t("my-agenda-empty") } else { t("agenda-empty") }}
+                </p>
+            }
+            .into_any();
+        }
+        let mut sections = Vec::new();
+        let mut listed: Vec<Option<Day>> = days.iter().cloned().map(Some).collect();
+        if visible
+            .iter()
+            .any(|s| !days.iter().any(|d| d.number == s.session.day))
+        {
+            listed.push(None);
+        }
+        for day in listed {
+            let of_day: Vec<Slotted> = visible
                 .iter()
-                .filter(|s| s.day == day.number)
+                .filter(|s| match &day {
+                    Some(d) => s.session.day == d.number,
+                    None => !days.iter().any(|d| d.number == s.session.day),
+                })
                 .cloned()
                 .collect();
-            day_section(code.clone(), Some(day), of_day)
-        })
-        .collect_view();
-    let more = (!orphans.is_empty()).then(|| day_section(code.clone(), None, orphans));
-    let empty = sessions
-        .is_empty()
-        .then(|| view! { <p class="empty">"The agenda has not been published yet."</p> });
+            if !of_day.is_empty() {
+                sections.push(day_section(
+                    code_for_days.clone(),
+                    day,
+                    of_day,
+                    stars,
+                    zone.get_value(),
+                    same_zone,
+                    live_now,
+                ));
+            }
+        }
+        sections.collect_view().into_any()
+    };
+
+    let download = {
+        let code = code.clone();
+        move |_| {
+            let starred = stars.get_untracked();
+            let origin = window().location().origin().unwrap_or_default();
+            let entries: Vec<time::CalendarEntry> = sessions.with_value(|all| {
+                all.iter()
+                    .filter(|s| starred.contains(s.session.id.as_str()))
+                    .filter_map(|s| {
+                        Some(time::CalendarEntry {
+                            uid: format!("{}@{}.plenum", s.session.id, code),
+                            title: s.session.title.clone(),
+                            start_ms: s.start_ms?,
+                            end_ms: s.end_ms?,
+                            location: s.session.location.clone(),
+                            url: format!(
+                                "{origin}{}",
+                                Route::Session(code.clone(), s.session.id.clone()).path()
+                            ),
+                            description: s.session.description.clone(),
+                        })
+                    })
+                    .collect()
+            });
+            let calendar = time::ics(&cal_title, &entries, time::now_ms());
+            save_file(&format!("{code}-my-agenda.ics"), "text/calendar", &calendar);
+        }
+    };
+    let star_count = move || stars.with(|s| s.len() as u64);
+    let zone_note = {
+        let time_zone = time_zone.clone();
+        move || {
+            // The zone's name when the event happens (summer time or not), not today's.
+            let at = sessions
+                .with_value(|all| all.iter().find_map(|s| s.start_ms))
+                .unwrap_or_else(|| now.get());
+            let name = time::zone_name(&time_zone, at);
+            if same_zone {
+                ta(
+                    "times-in-zone",
+                    &[("zone", Arg::Str(format!("{time_zone} ({name})")))],
+                )
+            } else {
+                ta(
+                    "times-in-zone-yours",
+                    &[
+                        ("zone", Arg::Str(format!("{time_zone} ({name})"))),
+                        ("yours", Arg::Str(viewer_zone.clone())),
+                    ],
+                )
+            }
+        }
+    };
 
     view! {
         <div class="agenda">
             <h1>{title}</h1>
             {venue.map(|venue| view! { <p class="venue">{venue}</p> })}
             {description.map(|text| view! { <p class="description">{text}</p> })}
-            {empty}
-            {day_sections}
-            {more}
+            <p class="hint zone-note">{zone_note}</p>
+            {highlights}
+            <div class="agenda-tools" role="group" aria-label=move || t("agenda-view")>
+                <button
+                    type="button"
+                    aria-pressed=move || if mine_only.get() { "false" } else { "true" }
+                    on:click=move |_| mine_only.set(false)
+                >
+                    {move || t("whole-programme")}
+                </button>
+                <button
+                    type="button"
+                    id="my-agenda"
+                    aria-pressed=move || if mine_only.get() { "true" } else { "false" }
+                    on:click=move |_| mine_only.set(true)
+                >
+                    {move || tc("my-agenda-count", star_count())}
+                </button>
+                <button
+                    type="button"
+                    id="download-ics"
+                    class="secondary"
+                    disabled=move || star_count() == 0
+                    on:click=download
+                >
+                    {move || t("download-ics")}
+                </button>
+            </div>
+            {days_view}
         </div>
     }
 }
 
-fn day_section(code: EventCode, day: Option<Day>, sessions: Vec<Session>) -> impl IntoView {
+fn day_section(
+    code: EventCode,
+    day: Option<Day>,
+    sessions: Vec<Slotted>,
+    stars: RwSignal<BTreeSet<String>>,
+    zone: String,
+    same_zone: bool,
+    live_now: Memo<Vec<String>>,
+) -> AnyView {
     let heading_id = format!("day-{}", day.as_ref().map_or(0, |d| d.number));
     let labelled_by = heading_id.clone();
-    let (heading, subtitle) = match day {
-        Some(day) => (
-            format!("Day {} · {}", day.number, text::date(&day.date)),
-            day.title,
-        ),
-        None => ("More sessions".to_owned(), None),
+    let heading = {
+        let day = day.clone();
+        move || match &day {
+            Some(day) => ta(
+                "day-heading",
+                &[
+                    ("number", Arg::Str(day.number.to_string())),
+                    ("date", Arg::Str(time::long_date(&day.date))),
+                ],
+            ),
+            None => t("more-sessions"),
+        }
     };
-    let items = sessions
+    let subtitle = day.and_then(|d| d.title);
+    // Time slots: sessions starting together run in parallel, side by side.
+    let mut slots: Vec<Vec<Slotted>> = Vec::new();
+    for s in sessions {
+        match slots.last_mut() {
+            Some(slot) if slot[0].session.start == s.session.start => slot.push(s),
+            _ => slots.push(vec![s]),
+        }
+    }
+    let slots = slots
         .into_iter()
-        .map(|s| session_item(code.clone(), s))
+        .map(|slot| {
+            let parallel = slot.len() > 1;
+            let cards = slot
+                .into_iter()
+                .map(|s| session_card(code.clone(), s, stars, &zone, same_zone, live_now))
+                .collect_view();
+            view! {
+                <li class="slot" class:parallel=parallel>
+                    <ul class="slot-sessions">{cards}</ul>
+                </li>
+            }
+        })
         .collect_view();
     view! {
         <section class="day" aria-labelledby=labelled_by>
             <h2 id=heading_id>{heading}</h2>
             {subtitle.map(|t| view! { <p class="day-title">{t}</p> })}
-            <ol class="sessions">{items}</ol>
+            <ol class="slots">{slots}</ol>
         </section>
+    }
+    .into_any()
+}
+
+/// "09:30–10:15", and "(10:30–11:15 your time)" when the person's zone differs.
+fn session_times(s: &Slotted, zone: &str, same_zone: bool) -> String {
+    let event = format!("{}–{}", s.session.start, s.session.end);
+    match (s.start_ms, s.end_ms, same_zone) {
+        (Some(a), Some(b), false) => {
+            let yours = format!("{}–{}", time::clock(a), time::clock(b));
+            if yours
+                == format!(
+                    "{}–{}",
+                    time::clock_in(a, Some(zone)),
+                    time::clock_in(b, Some(zone))
+                )
+            {
+                event
+            } else {
+                ta(
+                    "times-with-yours",
+                    &[("event", Arg::Str(event)), ("yours", Arg::Str(yours))],
+                )
+            }
+        }
+        _ => event,
     }
 }
 
-fn session_item(code: EventCode, session: Session) -> impl IntoView {
-    let meta = [
-        Some(text::kind_label(session.kind).to_owned()),
-        session.track,
-        session.location,
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+fn session_card(
+    code: EventCode,
+    s: Slotted,
+    stars: RwSignal<BTreeSet<String>>,
+    zone: &str,
+    same_zone: bool,
+    live_now: Memo<Vec<String>>,
+) -> impl IntoView {
+    let session = s.session.clone();
+    let id = session.id.to_string();
+    let kind = session.kind;
+    let track = session.track.clone();
+    let location = session.location.clone();
+    let meta = move || {
+        [
+            Some(text::kind_label(kind)),
+            track.clone(),
+            location.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+    };
     let speakers = speakers(
         &session
             .contributions
@@ -108,12 +452,38 @@ fn session_item(code: EventCode, session: Session) -> impl IntoView {
             .collect::<Vec<_>>(),
     );
     let moderator = session.moderator.map(|m| m.name);
+    let times = {
+        let (s, zone) = (s.clone(), zone.to_owned());
+        move || session_times(&s, &zone, same_zone)
+    };
+    let starred = {
+        let id = id.clone();
+        Memo::new(move |_| stars.with(|s| s.contains(&id)))
+    };
+    let is_live = {
+        let id = id.clone();
+        move || live_now.with(|l| l.contains(&id))
+    };
+    let toggle = {
+        let (id, code) = (id.clone(), code.clone());
+        move |_| {
+            stars.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id.clone());
+                }
+            });
+            saved::keep_stars(
+                &code,
+                &stars.get_untracked().into_iter().collect::<Vec<_>>(),
+            );
+        }
+    };
+    let title_for_label = session.title.clone();
     view! {
-        <li class="session">
+        <li class="session" class:starred=move || starred.get() data-session=id.clone()>
             <p class="time">
-                <time>{session.start}</time>
-                "–"
-                <time>{session.end}</time>
+                {times}
+                {move || is_live().then(|| view! { <span class="badge live">{t("live-now")}</span> })}
             </p>
             <div class="session-body">
                 <h3 class="session-title">
@@ -121,8 +491,26 @@ fn session_item(code: EventCode, session: Session) -> impl IntoView {
                 </h3>
                 <p class="meta">{meta}</p>
                 {(!speakers.is_empty()).then(|| view! { <p class="people">{speakers}</p> })}
-                {moderator.map(|m| view! { <p class="people">"Moderator: " {m}</p> })}
+                {moderator
+                    .map(|m| {
+                        view! {
+                            <p class="people">
+                                {move || ta("moderator-named", &[("name", Arg::Str(m.clone()))])}
+                            </p>
+                        }
+                    })}
             </div>
+            <button
+                type="button"
+                class="star"
+                aria-pressed=move || if starred.get() { "true" } else { "false" }
+                aria-label=move || {
+                    ta("star-session", &[("title", Arg::Str(title_for_label.clone()))])
+                }
+                on:click=toggle
+            >
+                <span aria-hidden="true">{move || if starred.get() { "★" } else { "☆" }}</span>
+            </button>
         </li>
     }
 }
@@ -136,4 +524,32 @@ fn speakers(people: &[&AgendaPerson]) -> String {
         }
     }
     text::names(unique)
+}
+
+/// Offers text as a file download (a calendar, an export), without a round trip.
+pub fn save_file(name: &str, mime: &str, content: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        let _ = document().body().map(|b| b.append_child(&a));
+        a.click();
+        a.remove();
+    }
+    // Revoked once the browser has taken the file.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
 }

@@ -1,17 +1,23 @@
-//! The join form: an event code and an optional name, traded for a token.
+//! The join form: an event code and an optional name, traded for a token. An invitation link
+//! (`/e/CODE?invite=…`) is redeemed here too: the person becomes the moderator, speaker or
+//! registered attendee it names.
 
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{EventCode, limits};
+use wasm_bindgen::JsValue;
 
 use super::Joined;
 use crate::api::{self, ApiFailure, saved};
-use crate::route::{Route, Router, use_router};
+use crate::i18n::{LanguageSwitch, query_param, t};
+use crate::route::{Link, Route, Router, use_router};
 
 /// What is wrong with the form, shown next to the field it is about.
 #[derive(Debug, Clone, PartialEq)]
 enum Problem {
-    Code(String),
-    Other(String),
+    /// A message key about the code.
+    CodeKey(&'static str),
+    Code(ApiFailure),
+    Other(ApiFailure),
 }
 
 /// The join form. `code` fills in the code, for an event's link opened before joining.
@@ -19,43 +25,56 @@ enum Problem {
 pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
     let router = use_router();
     let Joined(joined) = expect_context();
-    document().set_title("Join an event · Plenum");
+    super::page_title(|| t("join-an-event"));
+    let invite = query_param(&window().location().search().unwrap_or_default(), "invite")
+        .filter(|i| !i.is_empty());
     let (code_text, set_code_text) = signal(code.map(|c| c.to_string()).unwrap_or_default());
     let (name, set_name) = signal(String::new());
     let (problem, set_problem) = signal(None::<Problem>);
 
-    let join = Action::new_local(move |(code, name): &(EventCode, Option<String>)| {
-        let (code, name) = (code.clone(), name.clone());
-        async move {
-            let answer = api::join(&code, name.clone()).await?;
-            saved::keep(&code, &answer.token, name.as_deref());
-            enter(router, joined, code);
-            Ok::<(), ApiFailure>(())
-        }
-    });
+    let join = Action::new_local(
+        move |(code, name, invite): &(EventCode, Option<String>, Option<String>)| {
+            let (code, name, invite) = (code.clone(), name.clone(), invite.clone());
+            async move {
+                let answer = api::join(&code, name.clone(), invite.clone()).await?;
+                saved::keep(&code, &answer.token, name.as_deref());
+                if invite.is_some() {
+                    // The invitation is spent: it leaves the address bar and the history.
+                    let path = Route::Event(code.clone()).path();
+                    let _ = window()
+                        .history()
+                        .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&path)));
+                    // A fresh shell: the gate reads the address once.
+                    let _ = window().location().reload();
+                    return Ok(());
+                }
+                enter(router, joined, code);
+                Ok::<(), ApiFailure>(())
+            }
+        },
+    );
     Effect::new(move || {
         if let Some(Err(failure)) = join.value().get() {
             set_problem.set(Some(match failure {
-                ApiFailure::NotFound => Problem::Code(failure.message()),
-                failure => Problem::Other(failure.message()),
+                ApiFailure::NotFound => Problem::Code(failure),
+                failure => Problem::Other(failure),
             }));
         }
     });
 
+    let invited = invite.is_some();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if join.pending().get_untracked() {
             return;
         }
         let Ok(code) = EventCode::parse(&code_text.get_untracked()) else {
-            set_problem.set(Some(Problem::Code(
-                "Event codes are 3 to 16 letters or digits, like ECC2026.".to_owned(),
-            )));
+            set_problem.set(Some(Problem::CodeKey("code-format")));
             return;
         };
         set_problem.set(None);
         // A token kept from an earlier visit is the same person: no need to join again.
-        if saved::token(&code).is_some() {
+        if !invited && saved::token(&code).is_some() {
             enter(router, joined, code);
             return;
         }
@@ -65,29 +84,35 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
             .chars()
             .take(limits::MAX_DISPLAY_NAME_CHARS)
             .collect();
-        join.dispatch((code, Some(name).filter(|n| !n.is_empty())));
+        join.dispatch((code, Some(name).filter(|n| !n.is_empty()), invite.clone()));
     };
 
     let code_problem = move || match problem.get() {
-        Some(Problem::Code(message)) => Some(message),
+        Some(Problem::CodeKey(key)) => Some(t(key)),
+        Some(Problem::Code(failure)) => Some(failure.message()),
         _ => None,
     };
     let other_problem = move || match problem.get() {
-        Some(Problem::Other(message)) => Some(message),
+        Some(Problem::Other(failure)) => Some(failure.message()),
         _ => None,
     };
     let pending = join.pending();
 
     view! {
         <div class="join">
-            <p class="brand" aria-hidden="true">
-                "Plenum"
+            <div class="join-top">
+                <p class="brand" aria-hidden="true">
+                    "Plenum"
+                </p>
+                <LanguageSwitch />
+            </div>
+            <h1>{move || if invited { t("accept-invitation") } else { t("join-an-event") }}</h1>
+            <p class="lead">
+                {move || if invited { t("invitation-lead") } else { t("join-lead") }}
             </p>
-            <h1>"Join an event"</h1>
-            <p class="lead">"Type the code shown on the screen or in your invitation."</p>
             <form on:submit=submit novalidate>
                 <div class="field">
-                    <label for="code">"Event code"</label>
+                    <label for="code">{move || t("event-code")}</label>
                     <input
                         id="code"
                         name="code"
@@ -118,7 +143,10 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
                     }}
                 </div>
                 <div class="field">
-                    <label for="name">"Your name " <span class="optional">"(optional)"</span></label>
+                    <label for="name">
+                        {move || t("your-name")} " "
+                        <span class="optional">{move || t("optional")}</span>
+                    </label>
                     <input
                         id="name"
                         name="name"
@@ -130,7 +158,7 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
                         on:input=move |ev| set_name.set(event_target_value(&ev))
                     />
                     <p id="name-hint" class="hint">
-                        "Shown with your questions. Leave it empty to take part anonymously."
+                        {move || t("name-hint")}
                     </p>
                 </div>
                 {move || {
@@ -144,9 +172,12 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
                         })
                 }}
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Joining…" } else { "Join" }}
+                    {move || if pending.get() { t("joining") } else { t("join") }}
                 </button>
             </form>
+            <p class="hint organiser-link">
+                <Link to=Route::Organise>{move || t("organiser-sign-in")}</Link>
+            </p>
         </div>
     }
 }

@@ -1,0 +1,388 @@
+# Plenum's words in English. Project Fluent syntax: https://projectfluent.org/fluent/guide/
+# A count is given twice: $count selects the plural form, $count_n is the number as written.
+
+## Everywhere
+language = Language
+skip-to-content = Skip to content
+loading = Loading…
+try-again = Try again
+optional = (optional)
+anonymous = Anonymous
+confirm = Confirm
+cancel = Cancel
+choose = Choose…
+copy = Copy
+delete = Delete
+show = Show
+hide = Hide
+back = Back
+list-and = and
+
+## Connection
+connecting = Connecting…
+connection-live = Live
+reconnecting = Reconnecting…
+retry-now = Retry now
+organiser-key-refused = The organiser key was not accepted. Sign in again.
+page-out-of-date = This page is out of date. Reload it to continue.
+server-ended = The server ended the live connection.
+event-gone = This event no longer exists.
+not-sent-offline = Not sent: the connection is down. It comes back by itself; then send again.
+
+## Errors
+no-such-event = No event with this code
+refused-because = Not accepted: { $detail }
+error-forbidden = Your role may not do this.
+error-not-found = That no longer exists.
+error-rate-limited = Too many at once. Wait a moment and try again.
+error-unauthenticated = Your sign-in has expired. Reload the page.
+server-busy = The server is busy. Please try again in a moment.
+server-refused = The server refused this (HTTP { $status }). Please try again.
+server-unreachable = Could not reach the server. Check your connection and try again.
+server-unreadable = The server sent an answer this page does not understand. Reload the page.
+
+## Joining
+join-an-event = Join an event
+join-lead = Type the code shown on the screen or in your invitation.
+accept-invitation = Accept your invitation
+invitation-lead = You were invited to help run this event. Give your name to continue.
+event-code = Event code
+code-format = Event codes are 3 to 16 letters or digits, like ECC2026.
+your-name = Your name
+name-hint = Shown with your questions. Leave it empty to take part anonymously.
+join = Join
+joining = Joining…
+organiser-sign-in = Organiser sign-in
+page-not-found = Page not found
+page-not-found-text = This address is not a page of Plenum.
+
+## Roles
+role-attendee = Attendee
+role-speaker = Speaker
+role-moderator = Moderator
+role-organiser = Organiser
+role-registered = Registered attendee
+not-for-you = Not for your role
+for-moderators = This console is for the event's moderators. Ask the organisers for an invitation.
+for-speakers = This console is for the event's speakers and moderators. Ask the organisers for an invitation.
+
+## Agenda
+agenda = Agenda
+announcement = Announcement
+loading-agenda = Loading the agenda…
+agenda-unavailable = The agenda could not be loaded
+agenda-empty = The agenda has not been published yet.
+my-agenda-empty = Your agenda is empty. Star sessions to add them.
+agenda-view = Agenda view
+whole-programme = Whole programme
+my-agenda-count = { $count ->
+    [0] My agenda
+   *[other] My agenda ({ $count_n })
+}
+download-ics = Download my agenda (.ics)
+now-and-next = Now and next
+live-now = Live now
+next = Next
+more-sessions = More sessions
+day-heading = Day { $number } · { $date }
+times-in-zone = Times are in the event's time zone, { $zone }.
+times-in-zone-yours = Times are in the event's time zone, { $zone }; yours ({ $yours }) is shown beside them.
+times-with-yours = { $event } (your time { $yours })
+moderator-named = Moderator: { $name }
+star-session = Add to my agenda: { $title }
+sessions-count = { $count ->
+    [one] { $count_n } session
+   *[other] { $count_n } sessions
+}
+
+## Session kinds and stage
+kind-plenary = Plenary
+kind-panel = Panel
+kind-breakout = Breakout
+kind-workshop = Workshop
+kind-world-cafe = World café
+kind-pitch = Pitches
+kind-award = Award
+kind-networking = Networking
+kind-visit = Visit
+kind-social = Social
+status-scheduled = Scheduled
+status-live = Live
+status-paused = Paused
+status-ended = Ended
+
+## A session
+no-such-session = No such session
+no-such-session-text = This event has no session “{ $id }”.
+see-agenda = See the agenda
+back-to-agenda = ← Agenda
+back-to-session = ← Session
+language-named = Language: { $language }
+on-stage = On stage
+no-live-stage = This session has no live stage.
+waiting-for-stage = Waiting for the live stage…
+here-now = { $count ->
+    [one] { $count_n } here now
+   *[other] { $count_n } here now
+}
+contribution-number = Contribution { $number }
+stream-of = Stream: { $title }
+watch-stream = Watch the stream
+programme = Programme
+materials = Materials
+consoles = Consoles
+moderator-console = Moderator console
+speaker-console = Speaker console
+big-screen = Big screen
+
+## Q&A
+questions = Questions
+questions-closed = Questions are closed for this session.
+ask-a-question = Ask a question
+characters-left = { $count ->
+    [one] { $count_n } character left
+   *[other] { $count_n } characters left
+}
+ask-anonymously = Ask anonymously
+send-question = Send question
+question-empty = Write your question first.
+question-too-long = { $count ->
+   *[other] A question can be at most { $count_n } characters.
+}
+question-waiting-review = Sent. A moderator will review your question before it is shown.
+question-published = Sent. Your question is in the list.
+sort-questions = Sort questions
+sort-popular = Most votes
+sort-recent = Newest
+your-questions-waiting = Your questions waiting for review
+no-questions-yet = No questions yet.
+answered-count = { $count ->
+    [one] { $count_n } answered question
+   *[other] { $count_n } answered questions
+}
+new-question = New question: { $text }
+edited = edited
+answered = Answered
+on-screen = On the big screen
+waiting-review = Waiting for review
+reply = Reply
+upvote-question = { $count ->
+    [one] Vote up “{ $text }”, { $count_n } vote
+   *[other] Vote up “{ $text }”, { $count_n } votes
+}
+withdraw = Withdraw
+votes = { $count ->
+    [one] { $count_n } vote
+   *[other] { $count_n } votes
+}
+
+## Taking part
+take-part = Take part
+nothing-open = Nothing to answer right now. Polls and quiz questions appear here when they open.
+poll-opened = New poll: { $question }
+poll-open = Open
+poll-closed = Closed
+poll-draft = Draft
+answers-count = { $count ->
+    [one] { $count_n } answer
+   *[other] { $count_n } answers
+}
+seconds-left = { $count ->
+    [one] { $count_n } second left
+   *[other] { $count_n } seconds left
+}
+answer-received = Your answer is in. You can change it while the poll is open.
+choose-one = Choose one
+choose-up-to = { $count ->
+    [one] Choose one
+   *[other] Choose up to { $count_n }
+}
+send-answer = Send answer
+rate-value = { $value } of { $scale }
+your-rating = Your rating
+your-words = Your words (separate them with commas)
+your-answer = Your answer
+rank-hint = Put the options in your order, best first, with the arrow buttons.
+move-up = Move up: { $option }
+move-down = Move down: { $option }
+results-hidden = The results are shown later.
+average-rating = Average { $average }
+word-cloud = Word cloud
+points = { $count ->
+    [one] { $count_n } point
+   *[other] { $count_n } points
+}
+question-of = Question { $index } of { $length }
+correct-answer = Correct answer
+watching-stream = I am watching the stream (it runs behind the room)
+my-score = Your score: { $score_n } ({ $players_n } playing)
+quiz-finished = Finished
+quiz-starting = The quiz starts soon.
+quiz-asking = Asking
+quiz-revealed = Answer shown
+no-scores-yet = No scores yet.
+place = { $place ->
+    [1] 1st place
+    [2] 2nd place
+    [3] 3rd place
+   *[other] { $place }th place
+}
+ballots-count = { $count ->
+    [one] { $count_n } ballot
+   *[other] { $count_n } ballots
+}
+award-choose = Your choice
+award-secret = Your ballot is secret. You get a receipt to check that it was counted.
+cast-vote = Cast my vote
+vote-counted = Your vote was counted.
+your-receipt = Your receipt:
+voting-closed = Voting has closed.
+
+## Moderator console
+moderating = Moderating: { $title }
+counts = Counts
+count-waiting = Waiting
+count-live = Live
+count-answered = Answered
+count-dismissed = Dismissed
+qa-settings = Q&A settings
+setting-review = Review questions before they are shown
+setting-anonymous = Allow anonymous questions
+setting-accepting = Accept questions
+moderator-keys = Keys on a focused question: A approve · D dismiss · M answered · R reply · H big screen · B block · X archive · J/K next and previous.
+review-queue = { $count ->
+   *[other] Review queue ({ $count_n })
+}
+live-list = { $count ->
+   *[other] Live ({ $count_n })
+}
+queue-count = { $count ->
+    [one] { $count_n } question waiting for review
+   *[other] { $count_n } questions waiting for review
+}
+queue-empty = Nothing waiting for review.
+anonymous-to-audience = { $name } (anonymous to the audience)
+question-by = { $text }, by { $name }
+merged-count = { $count ->
+    [one] { $count_n } merged in
+   *[other] { $count_n } merged in
+}
+approve = Approve
+dismiss = Dismiss
+mark-answered = Answered
+highlight = Big screen
+merge = Merge
+block = Block
+archive = Archive
+dismiss-reason = Reason (the asker sees it)
+reply-text = Reply
+merge-into = Merge into
+
+## Speaker console
+speaker-console-for = Speaker console: { $title }
+new-poll = New poll
+poll-question = Question
+poll-kind = Kind
+kind-single = One choice
+kind-multiple = Several choices
+kind-rating = Rating
+kind-word-cloud = Word cloud
+kind-open-text = Open text
+kind-ranking = Ranking
+poll-options = Options, one per line
+options-hint = { $count ->
+   *[other] At most { $count_n } options.
+}
+poll-max = Most choices per person
+poll-scale = Scale (highest rating)
+poll-moderated = Review answers before they are shown
+poll-visibility = Results
+visibility-live = Shown live
+visibility-on-reveal = Shown when I reveal them
+visibility-never = Never shown to the audience
+poll-duration = Closes by itself after (seconds, empty for never)
+create-poll = Create poll
+poll-created = Poll created. Open it when you are ready.
+polls = Polls
+no-polls = No polls yet.
+participation = { $present ->
+    [0] { $count_n } answered
+   *[other] { $count_n } answered of { $present_n } here
+}
+open-poll = Open
+close-poll = Close
+reveal-results = Reveal results
+answers-to-review = Answers to review
+new-quiz = New quiz
+quiz-title = Quiz title
+question-number = Question { $number }
+quiz-question-text = Question
+correct-option-number = Number of the correct option
+seconds-to-answer = Seconds to answer
+add-question = Add a question
+create-quiz = Create quiz
+quiz-created = Quiz created.
+quizzes = Quizzes
+no-quizzes = No quizzes yet.
+reveal-answer = Reveal the answer
+next-question = Next question
+finish-quiz = Finish
+
+## Big screen
+join-at = Join at
+with-code = with the code
+qr-label = QR code to join the event
+vote-now = Vote now
+leaderboard-of = Leaderboard: { $title }
+question-from-audience = Question from the audience
+
+## Organiser
+organiser = Organiser
+organiser-key = Organiser key
+organiser-key-hint = Printed by the server when it first started. It stays in this tab only.
+organiser-key-wrong = This is not the organiser key.
+sign-in = Sign in
+sign-out = Sign out
+your-events = Your events
+no-events = No events yet.
+create-event = Create an event
+event-title = Title
+time-zone = Time zone (for example Europe/Stockholm)
+venue = Venue
+attendee-view = Open the attendee view
+live-control = Live
+session = Session
+stage-status = Stage status
+put-on-stage = On stage
+nothing-on-stage = Nothing
+stage-text = Or a short text (for example “Coffee until 10:30”)
+show-text = Show text
+stream-delay = Stream delay (seconds)
+set-delay = Set delay
+current-delay = Now { $seconds } s
+award-votes = Award votes
+open-voting = Open voting
+close-voting = Close voting
+reveal-next = Reveal the next place
+reveal-all = Reveal all
+ballot-digest = Ballot digest:
+award-title = Award title
+award-candidates = Candidates, one per line
+award-candidates-hint = Write “Name - Organisation” to add the organisation.
+award-registered-only = Only registered attendees may vote
+create-award = Create award vote
+announce = Announce
+announcement-text = Announcement to everyone at the event
+send-announcement = Send announcement
+announcement-sent = Announcement sent.
+invitations = Invitations
+invitee-name = Name
+invitee-role = Role
+create-invitation = Create invitation link
+import-agenda-file = Import an agenda file (JSON)
+agenda-json = Agenda (JSON)
+agenda-hint = The server checks every field and names any that is wrong. The format is in docs/protocol.md.
+agenda-too-large = The agenda is larger than 2 MB.
+save-agenda = Save agenda
+agenda-saved = Agenda saved. Everyone sees it now.
+export-results = Export results

@@ -1,0 +1,387 @@
+# Plenums ord på svenska. Project Fluent: https://projectfluent.org/fluent/guide/
+# Ett antal ges två gånger: $count väljer pluralform, $count_n är talet som det skrivs.
+
+## Överallt
+language = Språk
+skip-to-content = Hoppa till innehållet
+loading = Laddar…
+try-again = Försök igen
+optional = (frivilligt)
+anonymous = Anonym
+confirm = Bekräfta
+cancel = Avbryt
+choose = Välj…
+copy = Kopiera
+delete = Ta bort
+show = Visa
+hide = Dölj
+back = Tillbaka
+list-and = och
+
+## Anslutning
+connecting = Ansluter…
+connection-live = Live
+reconnecting = Återansluter…
+retry-now = Försök nu
+organiser-key-refused = Arrangörsnyckeln godtogs inte. Logga in igen.
+page-out-of-date = Sidan är inaktuell. Ladda om den för att fortsätta.
+server-ended = Servern avslutade liveanslutningen.
+event-gone = Evenemanget finns inte längre.
+not-sent-offline = Inte skickat: anslutningen är nere. Den kommer tillbaka av sig själv; skicka sedan igen.
+
+## Fel
+no-such-event = Inget evenemang har den koden
+refused-because = Godtogs inte: { $detail }
+error-forbidden = Din roll får inte göra detta.
+error-not-found = Det finns inte längre.
+error-rate-limited = För många på en gång. Vänta en stund och försök igen.
+error-unauthenticated = Din inloggning har gått ut. Ladda om sidan.
+server-busy = Servern är upptagen. Försök igen om en stund.
+server-refused = Servern avvisade detta (HTTP { $status }). Försök igen.
+server-unreachable = Kunde inte nå servern. Kontrollera din anslutning och försök igen.
+server-unreadable = Servern skickade ett svar som sidan inte förstår. Ladda om sidan.
+
+## Gå med
+join-an-event = Gå med i ett evenemang
+join-lead = Skriv koden som visas på skärmen eller i din inbjudan.
+accept-invitation = Tacka ja till din inbjudan
+invitation-lead = Du har bjudits in för att hjälpa till med evenemanget. Ange ditt namn för att fortsätta.
+event-code = Evenemangskod
+code-format = Evenemangskoder är 3 till 16 bokstäver eller siffror, till exempel ECC2026.
+your-name = Ditt namn
+name-hint = Visas med dina frågor. Lämna tomt för att delta anonymt.
+join = Gå med
+joining = Går med…
+organiser-sign-in = Inloggning för arrangörer
+page-not-found = Sidan finns inte
+page-not-found-text = Den här adressen är ingen sida i Plenum.
+
+## Roller
+role-attendee = Deltagare
+role-speaker = Talare
+role-moderator = Moderator
+role-organiser = Arrangör
+role-registered = Registrerad deltagare
+not-for-you = Inte för din roll
+for-moderators = Den här konsolen är för evenemangets moderatorer. Be arrangörerna om en inbjudan.
+for-speakers = Den här konsolen är för evenemangets talare och moderatorer. Be arrangörerna om en inbjudan.
+
+## Program
+agenda = Program
+announcement = Meddelande
+loading-agenda = Laddar programmet…
+agenda-unavailable = Programmet kunde inte laddas
+agenda-empty = Programmet har inte publicerats än.
+my-agenda-empty = Ditt program är tomt. Stjärnmärk pass för att lägga till dem.
+agenda-view = Programvy
+whole-programme = Hela programmet
+my-agenda-count = { $count ->
+    [0] Mitt program
+   *[other] Mitt program ({ $count_n })
+}
+download-ics = Ladda ner mitt program (.ics)
+now-and-next = Nu och härnäst
+live-now = Pågår nu
+next = Härnäst
+more-sessions = Fler pass
+day-heading = Dag { $number } · { $date }
+times-in-zone = Tiderna är i evenemangets tidszon, { $zone }.
+times-in-zone-yours = Tiderna är i evenemangets tidszon, { $zone }; din egen ({ $yours }) visas bredvid.
+times-with-yours = { $event } (din tid { $yours })
+moderator-named = Moderator: { $name }
+star-session = Lägg till i mitt program: { $title }
+sessions-count = { $count ->
+    [one] { $count_n } pass
+   *[other] { $count_n } pass
+}
+
+## Passtyper och scen
+kind-plenary = Plenum
+kind-panel = Panel
+kind-breakout = Parallellpass
+kind-workshop = Workshop
+kind-world-cafe = Världscafé
+kind-pitch = Pitchar
+kind-award = Prisutdelning
+kind-networking = Nätverkande
+kind-visit = Studiebesök
+kind-social = Socialt
+status-scheduled = Planerat
+status-live = Pågår
+status-paused = Paus
+status-ended = Avslutat
+
+## Ett pass
+no-such-session = Passet finns inte
+no-such-session-text = Evenemanget har inget pass ”{ $id }”.
+see-agenda = Se programmet
+back-to-agenda = ← Program
+back-to-session = ← Passet
+language-named = Språk: { $language }
+on-stage = På scen
+no-live-stage = Det här passet har ingen livescen.
+waiting-for-stage = Väntar på livescenen…
+here-now = { $count ->
+    [one] { $count_n } här nu
+   *[other] { $count_n } här nu
+}
+contribution-number = Bidrag { $number }
+stream-of = Sändning: { $title }
+watch-stream = Se sändningen
+programme = Programpunkter
+materials = Material
+consoles = Konsoler
+moderator-console = Moderatorkonsol
+speaker-console = Talarkonsol
+big-screen = Storskärm
+
+## Frågor
+questions = Frågor
+questions-closed = Frågorna är stängda för det här passet.
+ask-a-question = Ställ en fråga
+characters-left = { $count ->
+    [one] { $count_n } tecken kvar
+   *[other] { $count_n } tecken kvar
+}
+ask-anonymously = Fråga anonymt
+send-question = Skicka frågan
+question-empty = Skriv din fråga först.
+question-too-long = { $count ->
+   *[other] En fråga får vara högst { $count_n } tecken.
+}
+question-waiting-review = Skickat. En moderator granskar frågan innan den visas.
+question-published = Skickat. Din fråga finns i listan.
+sort-questions = Sortera frågorna
+sort-popular = Flest röster
+sort-recent = Senaste
+your-questions-waiting = Dina frågor som väntar på granskning
+no-questions-yet = Inga frågor än.
+answered-count = { $count ->
+    [one] { $count_n } besvarad fråga
+   *[other] { $count_n } besvarade frågor
+}
+new-question = Ny fråga: { $text }
+edited = redigerad
+answered = Besvarad
+on-screen = På storskärmen
+waiting-review = Väntar på granskning
+reply = Svar
+upvote-question = { $count ->
+    [one] Rösta upp ”{ $text }”, { $count_n } röst
+   *[other] Rösta upp ”{ $text }”, { $count_n } röster
+}
+withdraw = Dra tillbaka
+votes = { $count ->
+    [one] { $count_n } röst
+   *[other] { $count_n } röster
+}
+
+## Delta
+take-part = Delta
+nothing-open = Inget att svara på just nu. Omröstningar och quizfrågor visas här när de öppnar.
+poll-opened = Ny omröstning: { $question }
+poll-open = Öppen
+poll-closed = Stängd
+poll-draft = Utkast
+answers-count = { $count ->
+    [one] { $count_n } svar
+   *[other] { $count_n } svar
+}
+seconds-left = { $count ->
+    [one] { $count_n } sekund kvar
+   *[other] { $count_n } sekunder kvar
+}
+answer-received = Ditt svar är inskickat. Du kan ändra det medan omröstningen är öppen.
+choose-one = Välj ett
+choose-up-to = { $count ->
+    [one] Välj ett
+   *[other] Välj upp till { $count_n }
+}
+send-answer = Skicka svaret
+rate-value = { $value } av { $scale }
+your-rating = Ditt betyg
+your-words = Dina ord (skilj dem åt med kommatecken)
+your-answer = Ditt svar
+rank-hint = Ordna alternativen, bästa först, med pilknapparna.
+move-up = Flytta upp: { $option }
+move-down = Flytta ner: { $option }
+results-hidden = Resultaten visas senare.
+average-rating = Medelbetyg { $average }
+word-cloud = Ordmoln
+points = { $count ->
+    [one] { $count_n } poäng
+   *[other] { $count_n } poäng
+}
+question-of = Fråga { $index } av { $length }
+correct-answer = Rätt svar
+watching-stream = Jag ser sändningen (den ligger efter salen)
+my-score = Dina poäng: { $score_n } ({ $players_n } spelar)
+quiz-finished = Klart
+quiz-starting = Quizet börjar snart.
+quiz-asking = Frågar
+quiz-revealed = Svaret visas
+no-scores-yet = Inga poäng än.
+place = { $place ->
+    [1] 1:a plats
+    [2] 2:a plats
+   *[other] { $place }:e plats
+}
+ballots-count = { $count ->
+    [one] { $count_n } röst
+   *[other] { $count_n } röster
+}
+award-choose = Ditt val
+award-secret = Din röst är hemlig. Du får ett kvitto för att kontrollera att den räknades.
+cast-vote = Lägg min röst
+vote-counted = Din röst har räknats.
+your-receipt = Ditt kvitto:
+voting-closed = Röstningen är stängd.
+
+## Moderatorkonsol
+moderating = Modererar: { $title }
+counts = Antal
+count-waiting = Väntar
+count-live = Publicerade
+count-answered = Besvarade
+count-dismissed = Avvisade
+qa-settings = Inställningar för frågor
+setting-review = Granska frågor innan de visas
+setting-anonymous = Tillåt anonyma frågor
+setting-accepting = Ta emot frågor
+moderator-keys = Tangenter på en markerad fråga: A godkänn · D avvisa · M besvarad · R svara · H storskärm · B blockera · X arkivera · J/K nästa och föregående.
+review-queue = { $count ->
+   *[other] Granskningskö ({ $count_n })
+}
+live-list = { $count ->
+   *[other] Publicerade ({ $count_n })
+}
+queue-count = { $count ->
+    [one] { $count_n } fråga väntar på granskning
+   *[other] { $count_n } frågor väntar på granskning
+}
+queue-empty = Inget väntar på granskning.
+anonymous-to-audience = { $name } (anonym för publiken)
+question-by = { $text }, av { $name }
+merged-count = { $count ->
+    [one] { $count_n } sammanslagen
+   *[other] { $count_n } sammanslagna
+}
+approve = Godkänn
+dismiss = Avvisa
+mark-answered = Besvarad
+highlight = Storskärm
+merge = Slå samman
+block = Blockera
+archive = Arkivera
+dismiss-reason = Anledning (frågeställaren ser den)
+reply-text = Svar
+merge-into = Slå samman med
+
+## Talarkonsol
+speaker-console-for = Talarkonsol: { $title }
+new-poll = Ny omröstning
+poll-question = Fråga
+poll-kind = Typ
+kind-single = Ett val
+kind-multiple = Flera val
+kind-rating = Betyg
+kind-word-cloud = Ordmoln
+kind-open-text = Fritext
+kind-ranking = Rangordning
+poll-options = Alternativ, ett per rad
+options-hint = { $count ->
+   *[other] Högst { $count_n } alternativ.
+}
+poll-max = Flest val per person
+poll-scale = Skala (högsta betyg)
+poll-moderated = Granska svaren innan de visas
+poll-visibility = Resultat
+visibility-live = Visas direkt
+visibility-on-reveal = Visas när jag avslöjar dem
+visibility-never = Visas aldrig för publiken
+poll-duration = Stängs av sig själv efter (sekunder, tomt för aldrig)
+create-poll = Skapa omröstning
+poll-created = Omröstningen är skapad. Öppna den när du är redo.
+polls = Omröstningar
+no-polls = Inga omröstningar än.
+participation = { $present ->
+    [0] { $count_n } har svarat
+   *[other] { $count_n } har svarat av { $present_n } här
+}
+open-poll = Öppna
+close-poll = Stäng
+reveal-results = Visa resultaten
+answers-to-review = Svar att granska
+new-quiz = Nytt quiz
+quiz-title = Quizets namn
+question-number = Fråga { $number }
+quiz-question-text = Fråga
+correct-option-number = Nummer på rätt alternativ
+seconds-to-answer = Sekunder att svara
+add-question = Lägg till en fråga
+create-quiz = Skapa quiz
+quiz-created = Quizet är skapat.
+quizzes = Quiz
+no-quizzes = Inga quiz än.
+reveal-answer = Visa svaret
+next-question = Nästa fråga
+finish-quiz = Avsluta
+
+## Storskärm
+join-at = Gå med på
+with-code = med koden
+qr-label = QR-kod för att gå med i evenemanget
+vote-now = Rösta nu
+leaderboard-of = Topplista: { $title }
+question-from-audience = Fråga från publiken
+
+## Arrangör
+organiser = Arrangör
+organiser-key = Arrangörsnyckel
+organiser-key-hint = Skrevs ut av servern när den startade första gången. Den sparas bara i den här fliken.
+organiser-key-wrong = Det här är inte arrangörsnyckeln.
+sign-in = Logga in
+sign-out = Logga ut
+your-events = Dina evenemang
+no-events = Inga evenemang än.
+create-event = Skapa ett evenemang
+event-title = Namn
+time-zone = Tidszon (till exempel Europe/Stockholm)
+venue = Plats
+attendee-view = Öppna deltagarvyn
+live-control = Live
+session = Pass
+stage-status = Scenens läge
+put-on-stage = På scen
+nothing-on-stage = Inget
+stage-text = Eller en kort text (till exempel ”Kaffe till 10.30”)
+show-text = Visa texten
+stream-delay = Sändningens fördröjning (sekunder)
+set-delay = Ange fördröjning
+current-delay = Nu { $seconds } s
+award-votes = Prisomröstningar
+open-voting = Öppna röstningen
+close-voting = Stäng röstningen
+reveal-next = Avslöja nästa plats
+reveal-all = Avslöja alla
+ballot-digest = Röstsammandrag:
+award-title = Prisets namn
+award-candidates = Kandidater, en per rad
+award-candidates-hint = Skriv ”Namn - Organisation” för att ange organisationen.
+award-registered-only = Bara registrerade deltagare får rösta
+create-award = Skapa prisomröstning
+announce = Meddela
+announcement-text = Meddelande till alla på evenemanget
+send-announcement = Skicka meddelandet
+announcement-sent = Meddelandet är skickat.
+invitations = Inbjudningar
+invitee-name = Namn
+invitee-role = Roll
+create-invitation = Skapa inbjudningslänk
+import-agenda-file = Importera en programfil (JSON)
+agenda-json = Program (JSON)
+agenda-hint = Servern kontrollerar varje fält och namnger det som är fel. Formatet finns i docs/protocol.md.
+agenda-too-large = Programmet är större än 2 MB.
+save-agenda = Spara programmet
+agenda-saved = Programmet är sparat. Alla ser det nu.
+export-results = Exportera resultat

@@ -1,0 +1,416 @@
+//! The moderator console: the review queue and the live list side by side, the counts at a
+//! glance, the session's Q&A settings. Every action is a button, and a key on the focused
+//! question: A approve, D dismiss, M mark answered, R reply, H highlight, B block, X archive,
+//! J/K or the arrows to move. The server checks the moderator's role on every action.
+
+use leptos::{ev::KeyboardEvent, prelude::*};
+use plenum_protocol::{
+    ClientMsg, EventCode, Moderate, Moderation, QaSettings, Question, QuestionId, QuestionStatus,
+    Role, SessionId, SessionState, limits,
+};
+use wasm_bindgen::JsCast;
+
+use super::{act, announcer, follow_session, may, not_for_you, problem_view};
+use crate::i18n::{Arg, t, ta, tc};
+use crate::live::Live;
+use crate::route::{Link, Route};
+use crate::time;
+
+/// The inline form open on a question: a dismissal reason, a reply, or a merge target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Dismiss(QuestionId),
+    Reply(QuestionId),
+    Merge(QuestionId),
+}
+
+#[component]
+pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
+    let (live, state, _) = follow_session(&code, &id);
+    let title = super::session_title(&id);
+    super::page_title(move || ta("moderating", &[("title", Arg::Str(title.get()))]));
+    let allowed = may(live, &[Role::Moderator, Role::Organiser]);
+    let (c, i) = (code.clone(), id.clone());
+    move || match allowed() {
+        Some(false) => not_for_you("for-moderators").into_any(),
+        _ => view! { <Console code=c.clone() id=i.clone() state title /> }.into_any(),
+    }
+}
+
+#[component]
+fn Console(
+    code: EventCode,
+    id: SessionId,
+    state: Memo<Option<SessionState>>,
+    title: Memo<String>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let problem = RwSignal::new(None::<String>);
+    let form = RwSignal::new(None::<Form>);
+    let lists = Memo::new(move |_| {
+        state.with(|s| {
+            let Some(s) = s else {
+                return (Vec::new(), Vec::new(), Vec::new());
+            };
+            let mut pending: Vec<&Question> =
+                s.qa.questions
+                    .iter()
+                    .filter(|q| q.status == QuestionStatus::Pending)
+                    .collect();
+            pending.sort_by_key(|q| q.asked_at_ms);
+            let mut live_q: Vec<&Question> =
+                s.qa.questions
+                    .iter()
+                    .filter(|q| q.status == QuestionStatus::Live)
+                    .collect();
+            live_q.sort_by(|a, b| {
+                b.votes
+                    .cmp(&a.votes)
+                    .then(a.asked_at_ms.cmp(&b.asked_at_ms))
+            });
+            let answered: Vec<QuestionId> =
+                s.qa.questions
+                    .iter()
+                    .filter(|q| q.status == QuestionStatus::Answered)
+                    .map(|q| q.id)
+                    .collect();
+            (
+                pending.iter().map(|q| q.id).collect::<Vec<_>>(),
+                live_q.iter().map(|q| q.id).collect::<Vec<_>>(),
+                answered,
+            )
+        })
+    });
+    let counts = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.counts)));
+
+    // A new question in the queue is announced.
+    Effect::new(move |before: Option<usize>| {
+        let n = lists.with(|l| l.0.len());
+        if before.is_some_and(|b| n > b) {
+            announcer().say(tc("queue-count", n as u64));
+        }
+        n
+    });
+
+    let send: Sender = {
+        let (code, id) = (code.clone(), id.clone());
+        StoredValue::new_local(Box::new(move |msg: MakeMsg| {
+            act(live, msg(code.clone(), id.clone()), problem, move |_| {
+                form.set(None)
+            });
+        }))
+    };
+    let settings = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.settings.clone())));
+    let set_settings = move |change: Box<dyn Fn(&mut QaSettings)>| {
+        if let Some(mut s) = settings.get_untracked() {
+            change(&mut s);
+            send.with_value(|f| {
+                f(Box::new(move |event, session| ClientMsg::SetQaSettings {
+                    event,
+                    session,
+                    settings: s,
+                }))
+            });
+        }
+    };
+    let set1 = set_settings;
+    let set2 = set_settings;
+    let set3 = set_settings;
+
+    let item = move |qid: QuestionId| view! { <ModItem qid state send form lists /> };
+    let item2 = item;
+    let (back_code, back_id) = (code.clone(), id.clone());
+
+    view! {
+        <nav class="crumbs" aria-label=move || t("back")>
+            <Link to=Route::Session(back_code.clone(), back_id.clone())>{move || t("back-to-session")}</Link>
+        </nav>
+        <h1>{move || ta("moderating", &[("title", Arg::Str(title.get()))])}</h1>
+        <dl class="counts" aria-label=move || t("counts")>
+            <div><dt>{move || t("count-waiting")}</dt><dd id="count-waiting">{move || lists.with(|l| l.0.len())}</dd></div>
+            <div><dt>{move || t("count-live")}</dt><dd id="count-live">{move || lists.with(|l| l.1.len())}</dd></div>
+            <div><dt>{move || t("count-answered")}</dt><dd>{move || lists.with(|l| l.2.len())}</dd></div>
+            <div><dt>{move || t("count-dismissed")}</dt><dd>{move || counts.get().map_or(0, |c| c.dismissed)}</dd></div>
+        </dl>
+        <fieldset class="settings">
+            <legend>{move || t("qa-settings")}</legend>
+            <label class="check">
+                <input type="checkbox" id="setting-review"
+                    prop:checked=move || settings.get().is_some_and(|s| s.moderation == Moderation::Reviewed)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set1(Box::new(move |s| s.moderation = if on { Moderation::Reviewed } else { Moderation::Open })) }
+                />
+                {move || t("setting-review")}
+            </label>
+            <label class="check">
+                <input type="checkbox"
+                    prop:checked=move || settings.get().is_some_and(|s| s.anonymous_allowed)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set2(Box::new(move |s| s.anonymous_allowed = on)) }
+                />
+                {move || t("setting-anonymous")}
+            </label>
+            <label class="check">
+                <input type="checkbox"
+                    prop:checked=move || settings.get().is_some_and(|s| s.accepting)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set3(Box::new(move |s| s.accepting = on)) }
+                />
+                {move || t("setting-accepting")}
+            </label>
+        </fieldset>
+        {problem_view(problem)}
+        <p class="hint keys">{move || t("moderator-keys")}</p>
+        <div class="columns">
+            <section class="panel" aria-labelledby="queue-heading">
+                <h2 id="queue-heading">{move || tc("review-queue", lists.with(|l| l.0.len() as u64))}</h2>
+                <ul class="questions mod-list" id="review-queue">
+                    <For each=move || lists.get().0 key=|q| *q children=item />
+                </ul>
+                <Show when=move || lists.with(|l| l.0.is_empty())>
+                    <p class="empty">{move || t("queue-empty")}</p>
+                </Show>
+            </section>
+            <section class="panel" aria-labelledby="live-heading">
+                <h2 id="live-heading">{move || tc("live-list", lists.with(|l| l.1.len() as u64))}</h2>
+                <ul class="questions mod-list" id="live-list">
+                    <For each=move || lists.get().1 key=|q| *q children=item2 />
+                </ul>
+                <Show when=move || lists.with(|l| l.1.is_empty())>
+                    <p class="empty">{move || t("no-questions-yet")}</p>
+                </Show>
+            </section>
+        </div>
+    }
+}
+
+/// Builds a request for this session.
+type MakeMsg = Box<dyn FnOnce(EventCode, SessionId) -> ClientMsg>;
+/// Sends a request for this session, reporting problems on the console.
+type Sender = StoredValue<Box<dyn Fn(MakeMsg)>, LocalStorage>;
+
+#[component]
+fn ModItem(
+    qid: QuestionId,
+    state: Memo<Option<SessionState>>,
+    send: Sender,
+    form: RwSignal<Option<Form>>,
+    lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
+) -> impl IntoView {
+    let question =
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.get(qid).cloned())));
+    let highlighted =
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
+    let text = RwSignal::new(String::new());
+    let merge_into = RwSignal::new(None::<QuestionId>);
+    let run = move |m: Moderate| {
+        send.with_value(|f| {
+            f(Box::new(move |event, session| ClientMsg::Moderate {
+                event,
+                session,
+                question: qid,
+                change: m,
+            }))
+        })
+    };
+    let highlight = move || {
+        let on = highlighted.get_untracked();
+        send.with_value(|f| {
+            f(Box::new(move |event, session| ClientMsg::Highlight {
+                event,
+                session,
+                question: (!on).then_some(qid),
+            }))
+        })
+    };
+    let block = move || {
+        let Some(person) = question.get_untracked().and_then(|q| q.asker.id) else {
+            return;
+        };
+        send.with_value(|f| {
+            f(Box::new(move |event, _| ClientMsg::Block {
+                event,
+                person,
+                blocked: true,
+            }))
+        })
+    };
+    let open_form = move |f: Form| {
+        text.set(String::new());
+        form.set(Some(f));
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&format!("form-{qid}")) {
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        });
+    };
+    let keys = move |ev: KeyboardEvent| {
+        // Only keys pressed on the question itself, not while typing in its form.
+        let on_item = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| el.class_list().contains("mod-question"));
+        if !on_item || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let status = question.with_untracked(|q| q.as_ref().map(|q| q.status));
+        let pending = status == Some(QuestionStatus::Pending);
+        let mut handled = true;
+        match ev.key().as_str() {
+            "a" if pending => run(Moderate::Approve),
+            "d" => open_form(Form::Dismiss(qid)),
+            "m" if !pending => run(Moderate::Answer),
+            "r" => open_form(Form::Reply(qid)),
+            "h" if !pending => highlight(),
+            "b" => block(),
+            "x" => run(Moderate::Archive),
+            "j" | "ArrowDown" => move_focus(qid, 1, lists),
+            "k" | "ArrowUp" => move_focus(qid, -1, lists),
+            _ => handled = false,
+        }
+        if handled {
+            ev.prevent_default();
+        }
+    };
+    let submit_form = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = text.get_untracked().trim().to_owned();
+        match form.get_untracked() {
+            Some(Form::Dismiss(_)) => run(Moderate::Dismiss { reason: value }),
+            Some(Form::Reply(_)) if !value.is_empty() => run(Moderate::Reply { text: value }),
+            Some(Form::Merge(_)) => {
+                if let Some(into) = merge_into.get_untracked() {
+                    run(Moderate::Merge { into });
+                }
+            }
+            _ => {}
+        }
+    };
+    // Rebuilt when the question itself changes, not when its votes are counted: the focused
+    // question keeps its focus while people vote.
+    let shape = Memo::new(move |_| {
+        question.with(|q| {
+            q.as_ref().map(|q| {
+                let mut q = q.clone();
+                q.votes = 0;
+                q
+            })
+        })
+    });
+    let votes = move || question.with(|q| q.as_ref().map_or(0, |q| q.votes));
+    move || {
+        let q = shape.get()?;
+        let pending = q.status == QuestionStatus::Pending;
+        let who = match (&q.asker.name, q.anonymous) {
+            (Some(name), false) => name.clone(),
+            (Some(name), true) => ta("anonymous-to-audience", &[("name", Arg::Str(name.clone()))]),
+            _ => t("anonymous"),
+        };
+        let others = move || -> Vec<(QuestionId, String)> {
+            state.with(|s| {
+                s.as_ref()
+                    .map(|s| {
+                        s.qa.questions
+                            .iter()
+                            .filter(|o| o.id != qid && o.status == QuestionStatus::Live)
+                            .map(|o| (o.id, o.text.chars().take(80).collect()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+        };
+        let form_view = move || {
+            let f = form.get().filter(
+                |f| matches!(f, Form::Dismiss(x) | Form::Reply(x) | Form::Merge(x) if *x == qid),
+            )?;
+            let (label, max) = match f {
+                Form::Dismiss(_) => (t("dismiss-reason"), limits::MAX_REPLY_CHARS),
+                Form::Reply(_) => (t("reply-text"), limits::MAX_REPLY_CHARS),
+                Form::Merge(_) => (t("merge-into"), 0),
+            };
+            let field_id = format!("form-{qid}");
+            let field = if matches!(f, Form::Merge(_)) {
+                let options = others()
+                    .into_iter()
+                    .map(|(id, text)| view! { <option value=id.to_string()>{text}</option> })
+                    .collect_view();
+                view! {
+                    <select id=field_id.clone() on:change=move |ev| merge_into.set(event_target_value(&ev).parse().ok())>
+                        <option value="">{t("choose")}</option>
+                        {options}
+                    </select>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <textarea id=field_id.clone() rows="2" maxlength=max.to_string()
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                        on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { form.set(None) }
+                    ></textarea>
+                }
+                .into_any()
+            };
+            Some(view! {
+                <form class="inline-form" on:submit=submit_form>
+                    <label for=field_id>{label}</label>
+                    {field}
+                    <button type="submit" class="primary">{t("confirm")}</button>
+                    <button type="button" on:click=move |_| form.set(None)>{t("cancel")}</button>
+                </form>
+            })
+        };
+        let label = ta(
+            "question-by",
+            &[
+                ("text", Arg::Str(q.text.clone())),
+                ("name", Arg::Str(who.clone())),
+            ],
+        );
+        Some(view! {
+            <li class="question mod-question" class:highlighted=move || highlighted.get()
+                tabindex="0" id=format!("q-{qid}") data-question=qid aria-label=label on:keydown=keys>
+                <p class="question-text">{q.text.clone()}</p>
+                <p class="question-meta">
+                    {who} " · " <time>{time::clock(q.asked_at_ms)}</time> " · " {move || tc("votes", votes())}
+                    {(!q.merged.is_empty()).then(|| view! { " · " {tc("merged-count", q.merged.len() as u64)} })}
+                </p>
+                {q.reply.clone().map(|r| view! { <p class="reply"><span class="reply-label">{t("reply")} ": "</span>{r.text}</p> })}
+                <div class="question-actions">
+                    {pending.then(|| view! {
+                        <button type="button" class="primary approve" on:click=move |_| run(Moderate::Approve)>{t("approve")} <kbd aria-hidden="true">"A"</kbd></button>
+                    })}
+                    <button type="button" class="dismiss" on:click=move |_| open_form(Form::Dismiss(qid))>{t("dismiss")} <kbd aria-hidden="true">"D"</kbd></button>
+                    {(!pending).then(|| view! {
+                        <button type="button" on:click=move |_| run(Moderate::Answer)>{t("mark-answered")} <kbd aria-hidden="true">"M"</kbd></button>
+                        <button type="button" class="highlight" aria-pressed=move || if highlighted.get() { "true" } else { "false" } on:click=move |_| highlight()>{t("highlight")} <kbd aria-hidden="true">"H"</kbd></button>
+                    })}
+                    <button type="button" on:click=move |_| open_form(Form::Reply(qid))>{t("reply")} <kbd aria-hidden="true">"R"</kbd></button>
+                    <button type="button" on:click=move |_| { merge_into.set(None); form.set(Some(Form::Merge(qid))) }>{t("merge")}</button>
+                    {q.asker.id.is_some().then(|| view! {
+                        <button type="button" class="danger" on:click=move |_| block()>{t("block")} <kbd aria-hidden="true">"B"</kbd></button>
+                    })}
+                    <button type="button" on:click=move |_| run(Moderate::Archive)>{t("archive")} <kbd aria-hidden="true">"X"</kbd></button>
+                </div>
+                {form_view}
+            </li>
+        })
+    }
+}
+
+/// Moves focus to the next (or previous) question across both lists.
+fn move_focus(
+    from: QuestionId,
+    step: i32,
+    lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
+) {
+    let all: Vec<QuestionId> =
+        lists.with_untracked(|l| l.0.iter().chain(l.1.iter()).copied().collect());
+    let Some(pos) = all.iter().position(|q| *q == from) else {
+        return;
+    };
+    let next = pos as i32 + step;
+    if next < 0 || next as usize >= all.len() {
+        return;
+    }
+    if let Some(el) = document().get_element_by_id(&format!("q-{}", all[next as usize])) {
+        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}

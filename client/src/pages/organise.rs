@@ -1,0 +1,694 @@
+//! The organiser: sign in with the organiser key, create an event, import and edit its
+//! agenda, invite moderators and speakers, switch sessions live and set what is on stage, set
+//! a stream's delay, announce, run award votes, and export results. The key stays in this tab
+//! (sessionStorage) and goes with every request; the server checks it each time.
+
+use leptos::task::spawn_local;
+use leptos::{ev::SubmitEvent, prelude::*};
+use plenum_protocol::{
+    Agenda, AwardDraft, AwardStatus, AwardStep, AwardVoters, Candidate, ClientMsg, CreateEvent,
+    EventCode, EventInfo, OnStage, Role, RoomId, RoomState, SessionId, StageStatus, StageUpdate,
+    limits,
+};
+
+use super::{ConnectionStatus, act, agenda::save_file, problem_view};
+use crate::api::{self, ApiFailure, organiser, saved};
+use crate::i18n::{Arg, LanguageSwitch, t, ta, tc};
+use crate::live::{Credential, Live};
+use crate::route::{Link, Route, use_router};
+use crate::{text, time};
+
+/// Signed in: the key. Bumped on sign-in and sign-out.
+fn key_signal() -> RwSignal<Option<String>> {
+    RwSignal::new(saved::organiser_key())
+}
+
+#[component]
+pub fn OrganisePage() -> impl IntoView {
+    super::page_title(|| t("organiser"));
+    let key = key_signal();
+    view! {
+        <div class="organise">
+            <header class="bar">
+                <Link to=Route::Home class="brand">"Plenum"</Link>
+                <span class="role-badge">{move || t("role-organiser")}</span>
+                <LanguageSwitch />
+                <Show when=move || key.get().is_some()>
+                    <button type="button" class="link-button" on:click=move |_| { saved::forget_organiser_key(); key.set(None) }>
+                        {move || t("sign-out")}
+                    </button>
+                </Show>
+            </header>
+            {move || match key.get() {
+                None => view! { <SignIn key /> }.into_any(),
+                Some(k) => view! { <Events key=k /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn SignIn(key: RwSignal<Option<String>>) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let k = typed.get_untracked().trim().to_owned();
+        spawn_local(async move {
+            match organiser::events(&k).await {
+                Ok(_) => {
+                    saved::keep_organiser_key(&k);
+                    key.set(Some(k));
+                }
+                Err(ApiFailure::Refused { status: 401, .. }) => {
+                    problem.set(Some(t("organiser-key-wrong")))
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <div class="narrow">
+            <h1>{move || t("organiser-sign-in")}</h1>
+            <form class="stack" on:submit=submit>
+                <label for="organiser-key">{move || t("organiser-key")}</label>
+                <input id="organiser-key" type="password" autocomplete="current-password" required
+                    aria-describedby="organiser-key-hint"
+                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+                <p id="organiser-key-hint" class="hint">{move || t("organiser-key-hint")}</p>
+                <button type="submit" class="primary">{move || t("sign-in")}</button>
+                {problem_view(problem)}
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn Events(key: String) -> impl IntoView {
+    let router = use_router();
+    let k = key.clone();
+    let events = LocalResource::new(move || {
+        let k = k.clone();
+        async move { organiser::events(&k).await }
+    });
+    let code = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let zone = RwSignal::new(time::viewer_zone());
+    let venue = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Ok(c) = EventCode::parse(code.get_untracked().trim()) else {
+            problem.set(Some(t("code-format")));
+            return;
+        };
+        let event = CreateEvent {
+            code: c.clone(),
+            title: title.get_untracked().trim().to_owned(),
+            time_zone: zone.get_untracked().trim().to_owned(),
+            languages: vec!["en".into(), "sv".into()],
+            venue: Some(venue.get_untracked().trim().to_owned()).filter(|v| !v.is_empty()),
+            description: None,
+            agenda: Agenda::default(),
+        };
+        let key = key.clone();
+        spawn_local(async move {
+            match organiser::create_event(&key, &event).await {
+                Ok(_) => router.go(Route::OrganiseEvent(c)),
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    let list = move || match events.get() {
+        None => view! { <p role="status">{t("loading")}</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="empty">{t("no-events")}</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <ul class="event-list">
+                {list.into_iter().map(|e| view! {
+                    <li>
+                        <Link to=Route::OrganiseEvent(e.code.clone())>{e.title.clone()}</Link>
+                        " · " <code>{e.code.to_string()}</code>
+                        " · " {tc("sessions-count", e.agenda.sessions.len() as u64)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="columns">
+            <section class="panel" aria-labelledby="events-heading">
+                <h1 id="events-heading">{move || t("your-events")}</h1>
+                {list}
+            </section>
+            <section class="panel" aria-labelledby="create-heading">
+                <h2 id="create-heading">{move || t("create-event")}</h2>
+                <form class="stack" on:submit=submit>
+                    <label for="new-code">{move || t("event-code")}</label>
+                    <input id="new-code" type="text" required maxlength="16" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+                    <label for="new-title">{move || t("event-title")}</label>
+                    <input id="new-title" type="text" required maxlength=limits::MAX_TITLE_CHARS.to_string() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                    <label for="new-zone">{move || t("time-zone")}</label>
+                    <input id="new-zone" type="text" required prop:value=move || zone.get() on:input=move |ev| zone.set(event_target_value(&ev)) />
+                    <label for="new-venue">{move || t("venue")} " " <span class="optional">{move || t("optional")}</span></label>
+                    <input id="new-venue" type="text" prop:value=move || venue.get() on:input=move |ev| venue.set(event_target_value(&ev)) />
+                    <button type="submit" class="primary">{move || t("create-event")}</button>
+                    {problem_view(problem)}
+                </form>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+pub fn OrganiseEventPage(code: EventCode) -> impl IntoView {
+    let Some(key) = saved::organiser_key() else {
+        return view! { <OrganisePage /> }.into_any();
+    };
+    let live = Live::start(code.clone(), Credential::Organiser(key.clone()));
+    provide_context(live);
+    live.follow(RoomId::Event(code.clone()));
+    let info = {
+        let code = code.clone();
+        LocalResource::new(move || api::event_info(code.clone()))
+    };
+    // Refetch when the agenda changes (by this page or another organiser).
+    let version = {
+        let room = RoomId::Event(code.clone());
+        Memo::new(move |_| match live.room(&room).state {
+            Some(RoomState::Event(e)) => Some(e.agenda_version),
+            _ => None,
+        })
+    };
+    Effect::new(move |before: Option<Option<u64>>| {
+        let v = version.get();
+        if before.is_some_and(|b| b.is_some() && b != v) {
+            info.refetch();
+        }
+        v
+    });
+    super::page_title(move || {
+        info.get()
+            .and_then(|r| r.ok())
+            .map(|e| e.title)
+            .unwrap_or_else(|| t("organiser"))
+    });
+    let key = StoredValue::new(key);
+    let c = code.clone();
+    view! {
+        <div class="organise">
+            <header class="bar">
+                <Link to=Route::Organise class="brand">"Plenum"</Link>
+                <span class="event-code">{code.to_string()}</span>
+                <span class="role-badge">{move || t("role-organiser")}</span>
+                <LanguageSwitch />
+                <ConnectionStatus live />
+            </header>
+            {move || match info.get() {
+                None => view! { <p role="status">{t("loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
+                Some(Ok(event)) => view! { <EventConsole code=c.clone() event key /> }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn EventConsole(code: EventCode, event: EventInfo, key: StoredValue<String>) -> impl IntoView {
+    let sessions = StoredValue::new(event.agenda.sessions.clone());
+    let first = event.agenda.sessions.first().map(|s| s.id.clone());
+    let chosen = RwSignal::new(first);
+    let c = code.clone();
+    view! {
+        <h1>{event.title.clone()}</h1>
+        <p class="links">
+            <Link to=Route::Event(code.clone())>{move || t("attendee-view")}</Link>
+        </p>
+        <div class="columns">
+            <div>
+                <section class="panel" aria-labelledby="live-control-heading">
+                    <h2 id="live-control-heading">{move || t("live-control")}</h2>
+                    <label for="session-choice">{move || t("session")}</label>
+                    <select id="session-choice" on:change=move |ev| chosen.set(SessionId::parse(&event_target_value(&ev)).ok())>
+                        {sessions.get_value().into_iter().map(|s| view! {
+                            <option value=s.id.to_string()>{format!("{} · {}", s.start, s.title)}</option>
+                        }).collect_view()}
+                    </select>
+                    {move || chosen.get().map(|id| view! { <SessionControl code=c.clone() id sessions key /> })}
+                </section>
+                <Announce code=code.clone() key />
+                <Invites code=code.clone() key />
+            </div>
+            <div>
+                <AgendaEditor code=code.clone() agenda=event.agenda.clone() key />
+                <Exports code=code.clone() key />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn SessionControl(
+    code: EventCode,
+    id: SessionId,
+    sessions: StoredValue<Vec<plenum_protocol::Session>>,
+    key: StoredValue<String>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let room = RoomId::Session(code.clone(), id.clone());
+    live.follow(room.clone());
+    {
+        let room = room.clone();
+        on_cleanup(move || live.unfollow(&room));
+    }
+    let state = Memo::new(move |_| match live.room(&room).state {
+        Some(RoomState::Session(s)) => Some(s),
+        _ => None,
+    });
+    let problem = RwSignal::new(None::<String>);
+    let contributions = sessions.with_value(|all| {
+        all.iter()
+            .find(|s| s.id == id)
+            .map(|s| s.contributions.clone())
+            .unwrap_or_default()
+    });
+    let stage_text = RwSignal::new(String::new());
+    let delay = RwSignal::new(String::new());
+    let set_stage = {
+        let (code, id) = (code.clone(), id.clone());
+        StoredValue::new(move |update: StageUpdate| {
+            let (code, id, key) = (code.clone(), id.clone(), key.get_value());
+            spawn_local(async move {
+                match organiser::set_stage(&key, &code, &id, &update).await {
+                    Ok(_) => problem.set(None),
+                    Err(e) => problem.set(Some(e.message())),
+                }
+            });
+        })
+    };
+    let statuses = StageStatus::ALL
+        .into_iter()
+        .map(|s| {
+            let key = text::status_key(s);
+            view! {
+                <button type="button" data-set-status=key
+                    aria-pressed=move || if state.with(|st| st.as_ref().map(|st| st.stage.status)) == Some(s) { "true" } else { "false" }
+                    on:click=move |_| set_stage.with_value(|f| f(StageUpdate { status: Some(s), on_stage: None }))>
+                    {move || text::status_label(s)}
+                </button>
+            }
+        })
+        .collect_view();
+    let on_stage_buttons = contributions
+        .into_iter()
+        .map(|c| {
+            let number = c.number;
+            view! {
+                <li>
+                    <button type="button"
+                        aria-pressed=move || if state.with(|st| st.as_ref().map(|st| st.stage.on_stage.clone())) == Some(OnStage::Contribution { number }) { "true" } else { "false" }
+                        on:click=move |_| set_stage.with_value(|f| f(StageUpdate { status: None, on_stage: Some(OnStage::Contribution { number }) }))>
+                        {format!("{number}. {}", c.title)}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    let stage_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = stage_text.get_untracked().trim().to_owned();
+        let on_stage = if text.is_empty() {
+            OnStage::Nothing
+        } else {
+            OnStage::Text { text }
+        };
+        set_stage.with_value(|f| {
+            f(StageUpdate {
+                status: None,
+                on_stage: Some(on_stage),
+            })
+        });
+    };
+    let (c2, i2) = (code.clone(), id.clone());
+    let delay_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let seconds: f64 = delay
+            .get_untracked()
+            .trim()
+            .replace(',', ".")
+            .parse()
+            .unwrap_or(0.0);
+        let delay_ms = (seconds * 1000.0)
+            .round()
+            .clamp(0.0, limits::MAX_STREAM_DELAY_MS as f64) as u32;
+        act(
+            live,
+            ClientMsg::SetStreamDelay {
+                event: c2.clone(),
+                session: i2.clone(),
+                delay_ms,
+            },
+            problem,
+            |_| {},
+        );
+    };
+    let (lc, li) = (code.clone(), id.clone());
+    view! {
+        <div class="session-control">
+            <p class="links">
+                <Link to=Route::Moderate(lc.clone(), li.clone())>{move || t("moderator-console")}</Link>
+                " · " <Link to=Route::Speak(lc.clone(), li.clone())>{move || t("speaker-console")}</Link>
+                " · " <a href=Route::Screen(lc.clone(), li.clone()).path() target="_blank">{move || t("big-screen")}</a>
+            </p>
+            <div class="actions" role="group" aria-label=move || t("stage-status")>{statuses}</div>
+            <h3>{move || t("put-on-stage")}</h3>
+            <ul class="stage-picks">
+                <li>
+                    <button type="button" on:click=move |_| set_stage.with_value(|f| f(StageUpdate { status: None, on_stage: Some(OnStage::Nothing) }))>{move || t("nothing-on-stage")}</button>
+                </li>
+                {on_stage_buttons}
+            </ul>
+            <form class="inline-form" on:submit=stage_submit>
+                <label for="stage-text">{move || t("stage-text")}</label>
+                <input id="stage-text" type="text" maxlength=limits::MAX_STAGE_TEXT_CHARS.to_string() prop:value=move || stage_text.get() on:input=move |ev| stage_text.set(event_target_value(&ev)) />
+                <button type="submit">{move || t("show-text")}</button>
+            </form>
+            <form class="inline-form" on:submit=delay_submit>
+                <label for="stream-delay">{move || t("stream-delay")}</label>
+                <input id="stream-delay" type="number" min="0" max="120" step="0.5" prop:value=move || delay.get() on:input=move |ev| delay.set(event_target_value(&ev)) />
+                <button type="submit">{move || t("set-delay")}</button>
+                <span class="hint">{move || ta("current-delay", &[("seconds", Arg::Num(state.with(|s| s.as_ref().map_or(0, |s| s.stream_delay_ms)) as f64 / 1000.0))])}</span>
+            </form>
+            {problem_view(problem)}
+            <Awards code id state />
+        </div>
+    }
+}
+
+#[component]
+fn Awards(
+    code: EventCode,
+    id: SessionId,
+    state: Memo<Option<plenum_protocol::SessionState>>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let problem = RwSignal::new(None::<String>);
+    let title = RwSignal::new(String::new());
+    let candidates = RwSignal::new(String::new());
+    let registered = RwSignal::new(false);
+    let (c1, i1) = (code.clone(), id.clone());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let list = candidates
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| match l.split_once(" - ") {
+                Some((name, org)) => Candidate {
+                    name: name.trim().to_owned(),
+                    organisation: Some(org.trim().to_owned()),
+                },
+                None => Candidate {
+                    name: l.to_owned(),
+                    organisation: None,
+                },
+            })
+            .collect();
+        let award = AwardDraft {
+            title: title.get_untracked().trim().to_owned(),
+            candidates: list,
+            voters: if registered.get_untracked() {
+                AwardVoters::Registered
+            } else {
+                AwardVoters::Everyone
+            },
+        };
+        act(
+            live,
+            ClientMsg::CreateAward {
+                event: c1.clone(),
+                session: i1.clone(),
+                award,
+            },
+            problem,
+            move |_| {
+                title.set(String::new());
+                candidates.set(String::new());
+            },
+        );
+    };
+    let step = StoredValue::new(move |award: u64, step: AwardStep| {
+        act(
+            live,
+            ClientMsg::RunAward {
+                event: code.clone(),
+                session: id.clone(),
+                award,
+                step,
+            },
+            problem,
+            |_| {},
+        );
+    });
+    let awards = Memo::new(move |_| {
+        state.with(|s| s.as_ref().map(|s| s.awards.clone()).unwrap_or_default())
+    });
+    view! {
+        <h3>{move || t("award-votes")}</h3>
+        {move || awards.get().into_iter().map(|a| {
+            let aid = a.id;
+            let all_revealed = a.revealed.len() >= a.candidates.len();
+            view! {
+                <article class="card">
+                    <h4>{a.title.clone()}</h4>
+                    <p class="poll-meta">{match a.status { AwardStatus::Draft => t("poll-draft"), AwardStatus::Open => t("poll-open"), AwardStatus::Closed => t("poll-closed") }} " · " {tc("ballots-count", a.ballots)}</p>
+                    <div class="actions">
+                        {(a.status == AwardStatus::Draft).then(|| view! { <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Open))>{t("open-voting")}</button> })}
+                        {(a.status == AwardStatus::Open).then(|| view! { <button type="button" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Close))>{t("close-voting")}</button> })}
+                        {(a.status == AwardStatus::Closed && !all_revealed).then(|| view! {
+                            <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealNext))>{t("reveal-next")}</button>
+                            <button type="button" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealAll))>{t("reveal-all")}</button>
+                        })}
+                    </div>
+                    {super::results::award_placings(&a)}
+                    {a.digest.clone().map(|d| view! { <p class="hint">{t("ballot-digest")} " " <code>{d}</code></p> })}
+                </article>
+            }
+        }).collect_view()}
+        <form class="stack" on:submit=submit>
+            <label for="award-title">{move || t("award-title")}</label>
+            <input id="award-title" type="text" required prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+            <label for="award-candidates">{move || t("award-candidates")}</label>
+            <textarea id="award-candidates" rows="4" aria-describedby="award-candidates-hint" prop:value=move || candidates.get() on:input=move |ev| candidates.set(event_target_value(&ev))></textarea>
+            <p id="award-candidates-hint" class="hint">{move || t("award-candidates-hint")}</p>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || registered.get() on:change=move |ev| registered.set(event_target_checked(&ev)) />
+                {move || t("award-registered-only")}
+            </label>
+            <button type="submit">{move || t("create-award")}</button>
+            {problem_view(problem)}
+        </form>
+    }
+}
+
+#[component]
+fn Announce(code: EventCode, key: StoredValue<String>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (code, body, key) = (
+            code.clone(),
+            text.get_untracked().trim().to_owned(),
+            key.get_value(),
+        );
+        spawn_local(async move {
+            match organiser::announce(&key, &code, body).await {
+                Ok(_) => {
+                    problem.set(None);
+                    text.set(String::new());
+                    sent.set(true);
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="announce-heading">
+            <h2 id="announce-heading">{move || t("announce")}</h2>
+            <form class="stack" on:submit=submit>
+                <label for="announce-text">{move || t("announcement-text")}</label>
+                <textarea id="announce-text" rows="2" maxlength=limits::MAX_ANNOUNCEMENT_CHARS.to_string() prop:value=move || text.get() on:input=move |ev| { text.set(event_target_value(&ev)); sent.set(false) }></textarea>
+                <button type="submit">{move || t("send-announcement")}</button>
+                {problem_view(problem)}
+                <p role="status" class="sent">{move || sent.get().then(|| t("announcement-sent"))}</p>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Invites(code: EventCode, key: StoredValue<String>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Moderator);
+    let problem = RwSignal::new(None::<String>);
+    let links = RwSignal::new(Vec::<(String, Role, String)>::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (code, who, r, key) = (
+            code.clone(),
+            name.get_untracked().trim().to_owned(),
+            role.get_untracked(),
+            key.get_value(),
+        );
+        spawn_local(async move {
+            match organiser::invite(&key, &code, r, who.clone()).await {
+                Ok(invite) => {
+                    problem.set(None);
+                    name.set(String::new());
+                    let origin = window().location().origin().unwrap_or_default();
+                    links.update(|l| l.insert(0, (who, r, format!("{origin}{}", invite.link))));
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="invites-heading">
+            <h2 id="invites-heading">{move || t("invitations")}</h2>
+            <form class="stack" on:submit=submit>
+                <label for="invite-name">{move || t("invitee-name")}</label>
+                <input id="invite-name" type="text" required maxlength=limits::MAX_DISPLAY_NAME_CHARS.to_string() prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                <label for="invite-role">{move || t("invitee-role")}</label>
+                <select id="invite-role" on:change=move |ev| role.set(match event_target_value(&ev).as_str() { "speaker" => Role::Speaker, "attendee" => Role::Attendee, _ => Role::Moderator })>
+                    <option value="moderator" selected>{move || t("role-moderator")}</option>
+                    <option value="speaker">{move || t("role-speaker")}</option>
+                    <option value="attendee">{move || t("role-registered")}</option>
+                </select>
+                <button type="submit">{move || t("create-invitation")}</button>
+                {problem_view(problem)}
+            </form>
+            <ul class="invite-links">
+                {move || links.get().into_iter().enumerate().map(|(i, (who, r, link))| {
+                    let field = format!("invite-link-{i}");
+                    view! {
+                        <li>
+                            <label for=field.clone()>{format!("{who} · {}", super::role_label(r))}</label>
+                            <input id=field.clone() type="text" readonly value=link.clone() on:focus=move |ev| {
+                                if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { input.select(); }
+                            } />
+                            <button type="button" on:click=move |_| copy(&link)>{t("copy")}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn copy(text: &str) {
+    let clipboard = window().navigator().clipboard();
+    let _ = clipboard.write_text(text);
+}
+
+#[component]
+fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -> impl IntoView {
+    let text = RwSignal::new(organiser::agenda_text(&agenda));
+    let problem = RwSignal::new(None::<String>);
+    let saved_ok = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (code, body, key) = (code.clone(), text.get_untracked(), key.get_value());
+        if body.len() > limits::MAX_AGENDA_BYTES {
+            problem.set(Some(t("agenda-too-large")));
+            return;
+        }
+        spawn_local(async move {
+            match organiser::replace_agenda(&key, &code, body).await {
+                Ok(_) => {
+                    problem.set(None);
+                    saved_ok.set(true);
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    let load = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                text.set(content.as_string().unwrap_or_default());
+                saved_ok.set(false);
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="agenda-heading">
+            <h2 id="agenda-heading">{move || t("agenda")}</h2>
+            <form class="stack" on:submit=submit>
+                <label for="agenda-file">{move || t("import-agenda-file")}</label>
+                <input id="agenda-file" type="file" accept=".json,application/json" on:change=load />
+                <label for="agenda-json">{move || t("agenda-json")}</label>
+                <textarea id="agenda-json" class="code" rows="16" spellcheck="false" aria-describedby="agenda-hint"
+                    prop:value=move || text.get() on:input=move |ev| { text.set(event_target_value(&ev)); saved_ok.set(false) }></textarea>
+                <p id="agenda-hint" class="hint">{move || t("agenda-hint")}</p>
+                <button type="submit" class="primary">{move || t("save-agenda")}</button>
+                {problem_view(problem)}
+                <p role="status" class="sent">{move || saved_ok.get().then(|| t("agenda-saved"))}</p>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Exports(code: EventCode, key: StoredValue<String>) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let files = [
+        "export.json",
+        "export/questions.csv",
+        "export/polls.csv",
+        "export/awards.csv",
+    ];
+    let buttons = files
+        .into_iter()
+        .map(|file| {
+            let code = code.clone();
+            let name = format!("{code}-{}", file.replace('/', "-").replace("export-", ""));
+            let go = move |_| {
+                let (code, key, name) = (code.clone(), key.get_value(), name.clone());
+                spawn_local(async move {
+                    match organiser::export(&key, &code, file).await {
+                        Ok(body) => {
+                            problem.set(None);
+                            let mime = if file.ends_with(".csv") { "text/csv" } else { "application/json" };
+                            save_file(&name, mime, &body);
+                        }
+                        Err(e) => problem.set(Some(e.message())),
+                    }
+                });
+            };
+            view! { <li><button type="button" on:click=go>{file.trim_start_matches("export/").to_owned()}</button></li> }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="export-heading">
+            <h2 id="export-heading">{move || t("export-results")}</h2>
+            <ul class="exports">{buttons}</ul>
+            {problem_view(problem)}
+        </section>
+    }
+}

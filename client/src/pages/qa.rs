@@ -1,0 +1,380 @@
+//! The audience's Q&A: ask (named or anonymous), vote questions up, sort by votes or by time,
+//! see replies and what was answered. New questions are announced to screen readers without
+//! moving focus; the list updates in place, so a focused button stays focused.
+
+use std::collections::BTreeSet;
+
+use leptos::{ev::SubmitEvent, prelude::*};
+use plenum_protocol::{
+    ClientMsg, EventCode, Moderation, Question, QuestionId, QuestionStatus, SessionId,
+    SessionState, limits,
+};
+
+use super::{act, announcer, problem_view};
+use crate::i18n::{Arg, t, ta, tc};
+use crate::live::Live;
+use crate::time;
+
+/// My upvotes in this session, kept in the browser (the server counts each person once
+/// whatever the browser remembers).
+fn upvotes_key(code: &EventCode, id: &SessionId) -> String {
+    format!("plenum.up.{code}.{id}")
+}
+
+fn load_upvotes(key: &str) -> BTreeSet<QuestionId> {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn keep_upvotes(key: &str, ids: &BTreeSet<QuestionId>) {
+    if let Some(s) = window().local_storage().ok().flatten() {
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let _ = s.set_item(key, &list.join(","));
+    }
+}
+
+#[component]
+pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let me = Memo::new(move |_| live.person().map(|p| p.id));
+    let settings = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.settings.clone())));
+    let text = RwSignal::new(String::new());
+    let anonymous = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(None::<&'static str>);
+    let popular = RwSignal::new(true);
+    let key = upvotes_key(&code, &id);
+    let upvoted = RwSignal::new(load_upvotes(&key));
+    let upvotes_key = StoredValue::new(key);
+
+    // Announce questions that appear while the person is here (not the first load).
+    let seen = StoredValue::new(None::<BTreeSet<QuestionId>>);
+    Effect::new(move || {
+        let live_ids: Vec<(QuestionId, String, Option<String>)> = state.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.qa.questions
+                        .iter()
+                        .filter(|q| q.status == QuestionStatus::Live)
+                        .map(|q| (q.id, q.text.clone(), q.asker.id.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        let mine = me.get_untracked();
+        let fresh: Vec<String> = seen.with_value(|seen| match seen {
+            None => Vec::new(),
+            Some(seen) => live_ids
+                .iter()
+                .filter(|(id, _, asker)| !seen.contains(id) && (asker.is_none() || *asker != mine))
+                .map(|(_, text, _)| text.clone())
+                .collect(),
+        });
+        seen.set_value(Some(live_ids.iter().map(|(id, ..)| *id).collect()));
+        if let Some(text) = fresh.last() {
+            announcer().say(ta("new-question", &[("text", Arg::Str(text.clone()))]));
+        }
+    });
+
+    let submit = {
+        let (code, id) = (code.clone(), id.clone());
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let question = text.get_untracked().trim().to_owned();
+            if question.is_empty() {
+                problem.set(Some(t("question-empty")));
+                return;
+            }
+            if question.chars().count() > limits::MAX_QUESTION_CHARS {
+                problem.set(Some(tc(
+                    "question-too-long",
+                    limits::MAX_QUESTION_CHARS as u64,
+                )));
+                return;
+            }
+            let reviewed = settings
+                .get_untracked()
+                .is_some_and(|s| s.moderation == Moderation::Reviewed);
+            act(
+                live,
+                ClientMsg::Ask {
+                    event: code.clone(),
+                    session: id.clone(),
+                    text: question,
+                    anonymous: anonymous.get_untracked(),
+                },
+                problem,
+                move |_| {
+                    text.set(String::new());
+                    sent.set(Some(if reviewed {
+                        "question-waiting-review"
+                    } else {
+                        "question-published"
+                    }));
+                },
+            );
+        }
+    };
+
+    let questions = Memo::new(move |_| {
+        let popular = popular.get();
+        let mine = me.get();
+        state.with(|s| {
+            let Some(s) = s else {
+                return (Vec::new(), Vec::new(), Vec::new());
+            };
+            let mut open: Vec<&Question> =
+                s.qa.questions
+                    .iter()
+                    .filter(|q| q.status == QuestionStatus::Live)
+                    .collect();
+            if popular {
+                open.sort_by(|a, b| {
+                    b.votes
+                        .cmp(&a.votes)
+                        .then(a.asked_at_ms.cmp(&b.asked_at_ms))
+                });
+            } else {
+                open.sort_by_key(|q| std::cmp::Reverse(q.asked_at_ms));
+            }
+            let waiting: Vec<QuestionId> =
+                s.qa.questions
+                    .iter()
+                    .filter(|q| {
+                        q.status == QuestionStatus::Pending && mine.is_some() && q.asker.id == mine
+                    })
+                    .map(|q| q.id)
+                    .collect();
+            let answered: Vec<QuestionId> =
+                s.qa.questions
+                    .iter()
+                    .filter(|q| q.status == QuestionStatus::Answered)
+                    .map(|q| q.id)
+                    .collect();
+            (open.iter().map(|q| q.id).collect(), waiting, answered)
+        })
+    });
+    let item = move |qid: QuestionId| {
+        view! { <QuestionItem qid state upvoted upvotes_key code=code.clone() id=id.clone() problem me /> }
+    };
+    let item2 = item.clone();
+    let item3 = item.clone();
+    let accepting = move || settings.get().is_none_or(|s| s.accepting);
+    let anonymous_allowed = move || settings.get().is_none_or(|s| s.anonymous_allowed);
+    let left = move || limits::MAX_QUESTION_CHARS as i64 - text.with(|t| t.chars().count() as i64);
+
+    view! {
+        <section class="qa panel" aria-labelledby="qa-heading">
+            <h2 id="qa-heading">{move || t("questions")}</h2>
+            <Show
+                when=accepting
+                fallback=move || view! { <p class="hint">{t("questions-closed")}</p> }
+            >
+                <form class="ask" on:submit=submit.clone()>
+                    <label for="ask-text">{move || t("ask-a-question")}</label>
+                    <textarea
+                        id="ask-text"
+                        rows="3"
+                        maxlength=limits::MAX_QUESTION_CHARS.to_string()
+                        aria-describedby="ask-left"
+                        prop:value=move || text.get()
+                        on:input=move |ev| {
+                            text.set(event_target_value(&ev));
+                            sent.set(None);
+                        }
+                    ></textarea>
+                    <p id="ask-left" class="hint">
+                        {move || tc("characters-left", left().max(0) as u64)}
+                    </p>
+                    <Show when=anonymous_allowed>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                id="ask-anonymous"
+                                prop:checked=move || anonymous.get()
+                                on:change=move |ev| anonymous.set(event_target_checked(&ev))
+                            />
+                            {move || t("ask-anonymously")}
+                        </label>
+                    </Show>
+                    <button type="submit" class="primary" id="ask-send">
+                        {move || t("send-question")}
+                    </button>
+                    {problem_view(problem)}
+                    <p class="sent" role="status">
+                        {move || sent.get().map(t)}
+                    </p>
+                </form>
+            </Show>
+            <div class="sort" role="group" aria-label=move || t("sort-questions")>
+                <button
+                    type="button"
+                    aria-pressed=move || if popular.get() { "true" } else { "false" }
+                    on:click=move |_| popular.set(true)
+                >
+                    {move || t("sort-popular")}
+                </button>
+                <button
+                    type="button"
+                    aria-pressed=move || if popular.get() { "false" } else { "true" }
+                    on:click=move |_| popular.set(false)
+                >
+                    {move || t("sort-recent")}
+                </button>
+            </div>
+            <Show when=move || !questions.with(|q| q.1.is_empty())>
+                <h3>{move || t("your-questions-waiting")}</h3>
+                <ul class="questions waiting">
+                    <For each=move || questions.get().1 key=|q| *q children=item2.clone() />
+                </ul>
+            </Show>
+            <ul class="questions" id="questions">
+                <For each=move || questions.get().0 key=|q| *q children=item.clone() />
+            </ul>
+            <Show when=move || questions.with(|q| q.0.is_empty())>
+                <p class="empty">{move || t("no-questions-yet")}</p>
+            </Show>
+            <Show when=move || !questions.with(|q| q.2.is_empty())>
+                <details class="answered">
+                    <summary>{move || tc("answered-count", questions.with(|q| q.2.len() as u64))}</summary>
+                    <ul class="questions">
+                        <For each=move || questions.get().2 key=|q| *q children=item3.clone() />
+                    </ul>
+                </details>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn QuestionItem(
+    qid: QuestionId,
+    state: Memo<Option<SessionState>>,
+    upvoted: RwSignal<BTreeSet<QuestionId>>,
+    upvotes_key: StoredValue<String>,
+    code: EventCode,
+    id: SessionId,
+    problem: RwSignal<Option<String>>,
+    me: Memo<Option<String>>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let question =
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.get(qid).cloned())));
+    let highlighted =
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
+    let pressed = Memo::new(move |_| upvoted.with(|u| u.contains(&qid)));
+    let mine = Memo::new(move |_| {
+        question
+            .with(|q| q.as_ref().and_then(|q| q.asker.id.clone()))
+            .is_some_and(|a| Some(a) == me.get())
+    });
+    let vote = {
+        let (code, id) = (code.clone(), id.clone());
+        move |_| {
+            let up = !pressed.get_untracked();
+            act(
+                live,
+                ClientMsg::Upvote {
+                    event: code.clone(),
+                    session: id.clone(),
+                    question: qid,
+                    up,
+                },
+                problem,
+                move |_| {
+                    upvoted.update(|u| {
+                        if up {
+                            u.insert(qid);
+                        } else {
+                            u.remove(&qid);
+                        }
+                    });
+                    upvotes_key.with_value(|k| keep_upvotes(k, &upvoted.get_untracked()));
+                },
+            );
+        }
+    };
+    let withdraw = move |_| {
+        act(
+            live,
+            ClientMsg::WithdrawQuestion {
+                event: code.clone(),
+                session: id.clone(),
+                question: qid,
+            },
+            problem,
+            |_| {},
+        );
+    };
+    // Rebuilt when the question itself changes, not when its votes are counted: the vote
+    // button keeps its focus after a press.
+    let shape = Memo::new(move |_| {
+        question.with(|q| {
+            q.as_ref().map(|q| {
+                let mut q = q.clone();
+                q.votes = 0;
+                q
+            })
+        })
+    });
+    let votes = move || question.with(|q| q.as_ref().map_or(0, |q| q.votes));
+    move || {
+        let q = shape.get()?;
+        let who = match (&q.asker.name, q.anonymous) {
+            (Some(name), false) => name.clone(),
+            _ => t("anonymous"),
+        };
+        let answered = q.status == QuestionStatus::Answered;
+        let pending = q.status == QuestionStatus::Pending;
+        let text_for_label = q.text.clone();
+        Some(view! {
+            <li
+                class="question"
+                class:highlighted=move || highlighted.get()
+                class:answered=answered
+                data-question=qid
+            >
+                <p class="question-text">{q.text.clone()}</p>
+                <p class="question-meta">
+                    {who} " · " <time>{time::clock(q.asked_at_ms)}</time>
+                    {q.edited.then(|| view! { " · " {t("edited")} })}
+                    {answered.then(|| view! { " · " <span class="badge">{t("answered")}</span> })}
+                    {move || highlighted.get().then(|| view! { " · " <span class="badge live">{t("on-screen")}</span> })}
+                    {pending.then(|| view! { " · " <span class="badge">{t("waiting-review")}</span> })}
+                </p>
+                {q.reply.clone().map(|r| view! {
+                    <p class="reply">
+                        <span class="reply-label">{t("reply")} ": "</span>
+                        {r.text}
+                    </p>
+                })}
+                <div class="question-actions">
+                    {(!pending)
+                        .then(|| view! {
+                            <button
+                                type="button"
+                                class="upvote"
+                                aria-pressed=move || if pressed.get() { "true" } else { "false" }
+                                aria-label=move || ta("upvote-question", &[("text", Arg::Str(text_for_label.clone())), ("count", Arg::Count(votes()))])
+                                on:click=vote.clone()
+                            >
+                                <span aria-hidden="true">"▲ "</span>
+                                <span class="votes">{move || crate::i18n::number(votes() as f64)}</span>
+                            </button>
+                        })}
+                    {(mine.get() && !answered)
+                        .then(|| view! {
+                            <button type="button" class="link-button" on:click=withdraw.clone()>
+                                {t("withdraw")}
+                            </button>
+                        })}
+                </div>
+            </li>
+        })
+    }
+}

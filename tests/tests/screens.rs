@@ -1,0 +1,403 @@
+//! Every interface of the client, in several browsers at once against the real server:
+//! three attendees on phones, a moderator, a speaker, the big screen and the organiser, each
+//! a headless Chromium with its own profile (its own person).
+//!
+//! - An attendee asks; the moderator (by keyboard) approves; the question appears for the
+//!   attendees; the moderator puts it on the big screen, which shows it.
+//! - The speaker builds a poll and opens it; three attendees vote; the big screen's results
+//!   change to the exact counts.
+//! - The server restarts: every page comes back by itself, nothing is lost, and what happens
+//!   next reaches everyone.
+//! - Switching to Swedish changes the page, and survives a reload.
+//! - axe-core (WCAG 2.1 A and AA rules) finds no serious or critical violation on any screen.
+//! - A screenshot of every interface is saved in `$CARGO_TARGET_DIR/screenshots/`.
+
+mod web;
+
+use anyhow::{Context as _, anyhow, bail, ensure};
+use fantoccini::{Client, Locator, key::Key};
+use plenum_tests::{TestConfig, TestServer};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use web::*;
+
+const CODE: &str = "ECC2026";
+const SESSION: &str = "opening";
+const QUESTION: &str = "How will the cluster fund its first pilots?";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_in_several_browsers_at_once() -> anyhow::Result<()> {
+    let dist = check_prerequisites()?;
+    let axe = axe_source()?;
+    let mut server = TestServer::start_with(TestConfig {
+        demo: true,
+        web_dir: Some(dist),
+        ..Default::default()
+    })
+    .await;
+    let profiles = tempfile::tempdir()?;
+    let driver = Chromedriver::start(profiles.path())?;
+    let people = People::open(&driver, profiles.path()).await?;
+
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(600),
+        scenario(&people, &mut server, &axe),
+    )
+    .await
+    .unwrap_or_else(|_| Err(anyhow!("the scenario did not finish within 600 s")));
+    if outcome.is_err() {
+        // Pictures of how each screen ended, for the failure.
+        for (name, b) in people.all() {
+            let _ = tokio::time::timeout(
+                Duration::from_secs(20),
+                save_screenshot(b, &format!("failed-{name}")),
+            )
+            .await;
+        }
+    }
+    people.close().await;
+    outcome
+}
+
+/// The seven browsers.
+struct People {
+    ada: Client,
+    bo: Client,
+    cy: Client,
+    moderator: Client,
+    speaker: Client,
+    screen: Client,
+    organiser: Client,
+}
+
+impl People {
+    async fn open(driver: &Chromedriver, dir: &Path) -> anyhow::Result<People> {
+        let phone = (420, 900);
+        let laptop = (1280, 900);
+        Ok(People {
+            ada: open_sized(driver, &dir.join("ada"), phone).await?,
+            bo: open_sized(driver, &dir.join("bo"), phone).await?,
+            cy: open_sized(driver, &dir.join("cy"), phone).await?,
+            moderator: open_sized(driver, &dir.join("moderator"), laptop).await?,
+            speaker: open_sized(driver, &dir.join("speaker"), laptop).await?,
+            screen: open_sized(driver, &dir.join("screen"), (1280, 720)).await?,
+            organiser: open_sized(driver, &dir.join("organiser"), laptop).await?,
+        })
+    }
+
+    fn all(&self) -> [(&'static str, &Client); 7] {
+        [
+            ("ada", &self.ada),
+            ("bo", &self.bo),
+            ("cy", &self.cy),
+            ("moderator", &self.moderator),
+            ("speaker", &self.speaker),
+            ("screen", &self.screen),
+            ("organiser", &self.organiser),
+        ]
+    }
+
+    fn attendees(&self) -> [&Client; 3] {
+        [&self.ada, &self.bo, &self.cy]
+    }
+
+    async fn close(self) {
+        for (_, b) in self.all() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), b.clone().close()).await;
+        }
+    }
+}
+
+async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let session_path = format!("/e/{CODE}/s/{SESSION}");
+
+    // --- Attendees join by the event's link, the first through the home page.
+    p.ada.goto(&server.url("/")).await?;
+    wait_for_text(&p.ada, "h1", "Join an event").await?;
+    check_and_capture(&p.ada, axe, "join").await?;
+    type_into(&p.ada, "#code", CODE).await?;
+    type_into(&p.ada, "#name", "Ada").await?;
+    click(&p.ada, "button[type=submit]").await?;
+    wait_for_text(&p.ada, "h1", "European Cluster").await?;
+    for (b, name) in [(&p.bo, "Bo"), (&p.cy, "Cy")] {
+        b.goto(&server.url(&format!("/e/{CODE}"))).await?;
+        wait_until(
+            b,
+            "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
+            vec![json!(CODE)],
+            "the code to be filled in from the link",
+        )
+        .await?;
+        type_into(b, "#name", name).await?;
+        click(b, "button[type=submit]").await?;
+        wait_for_text(b, "h1", "European Cluster").await?;
+    }
+
+    // --- The agenda: a star puts a session in the personal agenda, which can be downloaded.
+    wait_for_text(&p.ada, "#my-agenda", "My agenda").await?;
+    click(&p.ada, &format!("li[data-session='{SESSION}'] button.star")).await?;
+    wait_for_text(&p.ada, "#my-agenda", "My agenda (1)").await?;
+    let enabled = p
+        .ada
+        .execute(
+            "return !document.querySelector('#download-ics').disabled",
+            vec![],
+        )
+        .await?;
+    ensure!(enabled == json!(true), "the .ics download stays disabled");
+    check_and_capture(&p.ada, axe, "agenda").await?;
+
+    for b in p.attendees() {
+        b.goto(&server.url(&session_path)).await?;
+        wait_for_text(b, "#connection-status", "Live").await?;
+        wait_for_attr(b, "#stage-status", "data-status", "scheduled").await?;
+    }
+
+    // --- Moderator and speaker redeem invitations from the organiser.
+    let invite = |role: &'static str, name: &'static str| {
+        let http = http.clone();
+        let url = server.url(&format!("/api/events/{CODE}/invites"));
+        let key = server.organiser_key.clone();
+        async move {
+            let answer: Value = http
+                .post(url)
+                .bearer_auth(key)
+                .json(&json!({"role": role, "name": name}))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            anyhow::Ok(answer["link"].as_str().context("invite link")?.to_owned())
+        }
+    };
+    for (b, role, name, console) in [
+        (&p.moderator, "moderator", "Maja Moderator", "moderate"),
+        (&p.speaker, "speaker", "Sam Speaker", "speak"),
+    ] {
+        let link = invite(role, name).await?;
+        b.goto(&server.url(&link)).await?;
+        wait_for_text(b, "h1", "Accept your invitation").await?;
+        click(b, "button[type=submit]").await?;
+        wait_for_text(b, "h1", "European Cluster").await?;
+        wait_for_text(
+            b,
+            ".role-badge",
+            if role == "speaker" {
+                "Speaker"
+            } else {
+                "Moderator"
+            },
+        )
+        .await?;
+        b.goto(&server.url(&format!("{session_path}/{console}")))
+            .await?;
+    }
+    wait_for_text(&p.moderator, "h1", "Moderating").await?;
+    wait_for_text(&p.speaker, "h1", "Speaker console").await?;
+
+    // --- The big screen joins by itself.
+    p.screen
+        .goto(&server.url(&format!("{session_path}/screen")))
+        .await?;
+    wait_for_text(&p.screen, "#screen-code", CODE).await?;
+    wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "stage").await?;
+
+    // --- Q&A: the moderator reviews questions first; Ada asks.
+    click(&p.moderator, "#setting-review").await?;
+    wait_until(
+        &p.moderator,
+        "return document.querySelector('#setting-review').checked",
+        vec![],
+        "review to be switched on",
+    )
+    .await?;
+    type_into(&p.ada, "#ask-text", QUESTION).await?;
+    click(&p.ada, "#ask-send").await?;
+    wait_for_text(&p.ada, ".qa .sent", "review").await?;
+    wait_for_text(&p.moderator, "#review-queue", QUESTION).await?;
+    wait_for_text(&p.moderator, "#count-waiting", "1").await?;
+    ensure!(
+        !text_of(&p.bo, "#questions").await?.contains(QUESTION),
+        "an unreviewed question reached another attendee"
+    );
+    check_and_capture(&p.moderator, axe, "moderator").await?;
+
+    // Approved by keyboard: focus the question, press A.
+    let item = p
+        .moderator
+        .find(Locator::Css("#review-queue .mod-question"))
+        .await?;
+    item.send_keys("a").await?;
+    for b in p.attendees() {
+        wait_for_text(b, "#questions", QUESTION).await?;
+    }
+    wait_for_text(&p.moderator, "#live-list", QUESTION).await?;
+
+    // Bo votes it up; the count changes in place and his button keeps the focus.
+    click(&p.bo, "#questions .upvote").await?;
+    wait_for_attr(&p.bo, "#questions .upvote", "aria-pressed", "true").await?;
+    wait_for_text(&p.ada, "#questions .upvote .votes", "1").await?;
+    wait_for_text(&p.moderator, "#live-list .question-meta", "1 vote").await?;
+    let focused =
+        p.bo.execute(
+            "return document.activeElement && document.activeElement.classList.contains('upvote')",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        focused == json!(true),
+        "the upvote button lost its focus when the count changed"
+    );
+
+    // On the big screen.
+    click(&p.moderator, "#live-list .highlight").await?;
+    wait_for_text(&p.screen, "#screen-question", QUESTION).await?;
+    check_and_capture(&p.screen, axe, "screen-question").await?;
+
+    // --- A poll: the speaker builds and opens it, three attendees vote.
+    type_into(&p.speaker, "#poll-question", "Which pilot first?").await?;
+    type_into(&p.speaker, "#poll-options", "Logistics").await?;
+    p.speaker
+        .find(Locator::Css("#poll-options"))
+        .await?
+        .send_keys(&format!("{}Food{}Energy", Key::Enter, Key::Enter))
+        .await?;
+    click(&p.speaker, "#create-poll").await?;
+    wait_for_attr(&p.speaker, ".poll-control", "data-status", "draft").await?;
+    click(&p.speaker, ".poll-control .open-poll").await?;
+    wait_for_attr(&p.speaker, ".poll-control", "data-status", "open").await?;
+    wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "poll").await?;
+    wait_for_text(&p.screen, ".screen-poll .ballots", "0 answers").await?;
+
+    for (b, option) in [(&p.ada, 0), (&p.bo, 1), (&p.cy, 0)] {
+        wait_for_attr(b, "article.poll", "data-status", "open").await?;
+        click(
+            b,
+            &format!("article.poll input[type=radio][value='{option}']"),
+        )
+        .await?;
+        click(b, "article.poll .ballot button[type=submit]").await?;
+        wait_for_text(b, "article.poll .sent", "Your answer is in").await?;
+    }
+    wait_for_text(&p.screen, ".screen-poll .ballots", "3 answers").await?;
+    wait_for_text(&p.screen, ".screen-poll .bars", "2 votes").await?;
+    wait_for_text(&p.screen, ".screen-poll .bars", "1 vote").await?;
+    wait_for_text(&p.speaker, ".poll-control .participation", "3 answered").await?;
+    check_and_capture(&p.screen, axe, "screen-poll").await?;
+    check_and_capture(&p.speaker, axe, "speaker").await?;
+    check_and_capture(&p.ada, axe, "session").await?;
+
+    // --- The organiser signs in and puts the session live.
+    p.organiser.goto(&server.url("/organise")).await?;
+    wait_for_text(&p.organiser, "h1", "Organiser sign-in").await?;
+    check_and_capture(&p.organiser, axe, "organiser-sign-in").await?;
+    type_into(&p.organiser, "#organiser-key", &server.organiser_key).await?;
+    click(&p.organiser, "button[type=submit]").await?;
+    click(&p.organiser, &format!("a[href='/organise/{CODE}']")).await?;
+    wait_for_text(&p.organiser, "#live-control-heading", "Live").await?;
+    click(&p.organiser, "[data-set-status=live]").await?;
+    for b in p.attendees() {
+        wait_for_attr(b, "#stage-status", "data-status", "live").await?;
+    }
+    check_and_capture(&p.organiser, axe, "organiser").await?;
+
+    // --- The server restarts. Every page comes back by itself, with nothing lost.
+    server.restart().await;
+    for (name, b) in p.all() {
+        wait_for_text(b, "#connection-status", "Live")
+            .await
+            .with_context(|| format!("{name} after the restart"))?;
+    }
+    for b in p.attendees() {
+        wait_for_text(b, "#questions", QUESTION).await?;
+        wait_for_attr(b, "#stage-status", "data-status", "live").await?;
+    }
+    wait_for_text(&p.screen, ".screen-poll .ballots", "3 answers").await?;
+    wait_for_text(&p.moderator, "#live-list", QUESTION).await?;
+    // What happens next reaches everyone: the speaker closes the poll.
+    click(&p.speaker, ".poll-control .close-poll").await?;
+    for b in p.attendees() {
+        wait_for_attr(b, "article.poll", "data-status", "closed").await?;
+    }
+    wait_for_text(&p.screen, ".screen-poll", "Closed").await?;
+
+    // --- Swedish, switched on one screen, kept across a reload.
+    click(&p.bo, "button[data-locale=sv]").await?;
+    wait_for_text(&p.bo, "#qa-heading", "Frågor").await?;
+    wait_for_text(&p.bo, "#stage-status", "Pågår").await?;
+    wait_for_attr(&p.bo, "html", "lang", "sv").await?;
+    p.bo.refresh().await?;
+    wait_for_text(&p.bo, "#qa-heading", "Frågor").await?;
+    wait_for_text(&p.bo, "#connection-status", "Live").await?;
+    check_and_capture(&p.bo, axe, "session-sv").await?;
+    // Ada's page is still English: the choice is per browser.
+    wait_for_text(&p.ada, "#qa-heading", "Questions").await?;
+    Ok(())
+}
+
+/// axe-core's source, installed by `scripts/setup --browser` into the cache.
+fn axe_source() -> anyhow::Result<String> {
+    let cache = std::env::var_os("PLENUM_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/plenum")))
+        .context("no PLENUM_CACHE or HOME")?;
+    let path = cache.join("axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "{} is missing: install it with scripts/setup --browser",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core's WCAG 2.1 A and AA rules on the page as it is; fails on any serious or
+/// critical violation (and prints the lesser ones). Then saves a screenshot.
+async fn check_and_capture(b: &Client, axe: &str, name: &str) -> anyhow::Result<()> {
+    // Let transitions and the live data settle before judging contrast.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    b.execute(&format!("{axe}\n;return true;"), vec![]).await?;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+            resultTypes: ['violations'],
+        }).then(r => done(JSON.stringify(r.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '')),
+        }))))).catch(e => done('axe failed: ' + e));
+    "#;
+    let answer = b.execute_async(script, vec![]).await?;
+    let text = answer.as_str().context("axe answered nothing")?;
+    if text.starts_with("axe failed") {
+        bail!("{name}: {text}");
+    }
+    let violations: Vec<Value> = serde_json::from_str(text)?;
+    let serious: Vec<&Value> = violations
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    for v in &violations {
+        eprintln!("axe {name}: {} ({}) {}", v["id"], v["impact"], v["nodes"]);
+    }
+    save_screenshot(b, name).await?;
+    ensure!(
+        serious.is_empty(),
+        "axe-core found serious or critical WCAG 2.1 AA violations on {name}:\n{}",
+        serde_json::to_string_pretty(&serious)?
+    );
+    eprintln!("axe {name}: no serious or critical violation");
+    Ok(())
+}
+
+async fn text_of(b: &Client, css: &str) -> anyhow::Result<String> {
+    let v = b
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
+            vec![json!(css)],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}

@@ -1,0 +1,224 @@
+//! What the browser tests share: chromedriver, Chromium sessions (one profile each, so each
+//! is a different person), waiting for the page, screenshots and axe-core.
+
+#![allow(dead_code)]
+
+use anyhow::{Context as _, bail, ensure};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element, wd::Capabilities};
+use hyper_util::client::legacy::connect::HttpConnector;
+use plenum_tests::workspace_root;
+use serde_json::{Value, json};
+use std::{
+    net::TcpListener,
+    os::unix::process::CommandExt as _,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// How long the page may take to show something expected. Generous: several Chromiums share
+/// two cores with the server during these tests.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Fails, saying what to run, unless the client is built and Chromium installed.
+pub fn check_prerequisites() -> anyhow::Result<PathBuf> {
+    let dist = workspace_root().join("client/dist");
+    ensure!(
+        dist.join("index.html").is_file(),
+        "{} is missing: build the browser client first with scripts/build-client",
+        dist.join("index.html").display()
+    );
+    ensure!(
+        Path::new(CHROMEDRIVER).is_file() && Path::new(CHROMIUM).is_file(),
+        "{CHROMEDRIVER} or {CHROMIUM} is missing: install them with scripts/setup --browser"
+    );
+    Ok(dist)
+}
+
+/// Where screenshots go: `$CARGO_TARGET_DIR/screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    };
+    target.join("screenshots")
+}
+
+pub async fn save_screenshot(browser: &Client, name: &str) -> anyhow::Result<PathBuf> {
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, browser.screenshot().await?)?;
+    eprintln!("screenshot: {}", path.display());
+    Ok(path)
+}
+
+/// chromedriver on a spare port, in a process group of its own: dropping this kills the
+/// group, so the Chromium it started goes too, even when the test panics.
+pub struct Chromedriver {
+    child: Child,
+    url: String,
+}
+
+impl Chromedriver {
+    pub fn start(log_dir: &Path) -> anyhow::Result<Chromedriver> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg(format!(
+                "--log-path={}",
+                log_dir.join("chromedriver.log").display()
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("starting {CHROMEDRIVER}"))?;
+        Ok(Chromedriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A Chromium session through chromedriver, once it listens.
+pub async fn open_browser(driver: &Chromedriver, profile: &Path) -> anyhow::Result<Client> {
+    open_sized(driver, profile, (420, 900)).await
+}
+
+/// A Chromium session with its own profile (its own localStorage: its own person) and window size.
+pub async fn open_sized(
+    driver: &Chromedriver,
+    profile: &Path,
+    size: (u32, u32),
+) -> anyhow::Result<Client> {
+    let http = reqwest::Client::new();
+    // chromedriver takes a moment to listen.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match http.get(format!("{}/status", driver.url)).send().await {
+            Ok(r) if r.status().is_success() => break,
+            _ if Instant::now() > deadline => bail!("chromedriver did not start within 20 s"),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.push(format!("--window-size={},{}", size.0, size.1));
+    args.push("--lang=en-US".to_owned());
+    args.push(format!(
+        "--user-data-dir={}",
+        profile.join("chromium").display()
+    ));
+    let mut capabilities = Capabilities::new();
+    capabilities.insert("browserName".into(), json!("chrome"));
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({"binary": CHROMIUM, "args": args}),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .with_context(|| format!("opening a Chromium session through {}", driver.url))
+}
+
+pub async fn find(browser: &Client, css: &str) -> anyhow::Result<Element> {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("finding {css}"))
+}
+
+/// Types as a person would: key events, so the page's input handlers run.
+pub async fn type_into(browser: &Client, css: &str, text: &str) -> anyhow::Result<()> {
+    Ok(find(browser, css).await?.send_keys(text).await?)
+}
+
+pub async fn click(browser: &Client, css: &str) -> anyhow::Result<()> {
+    Ok(find(browser, css).await?.click().await?)
+}
+
+/// Waits until the element's text contains `text` (any text, for "").
+pub async fn wait_for_text(browser: &Client, css: &str, text: &str) -> anyhow::Result<()> {
+    let script = "const e = document.querySelector(arguments[0]);
+                  return e !== null && e.textContent.includes(arguments[1]);";
+    wait_until(
+        browser,
+        script,
+        vec![json!(css), json!(text)],
+        &format!("{css} to show {text:?}"),
+    )
+    .await
+}
+
+/// Waits until the element's attribute has the value.
+pub async fn wait_for_attr(
+    browser: &Client,
+    css: &str,
+    attr: &str,
+    value: &str,
+) -> anyhow::Result<()> {
+    let script = "const e = document.querySelector(arguments[0]);
+                  return e !== null && e.getAttribute(arguments[1]) === arguments[2];";
+    wait_until(
+        browser,
+        script,
+        vec![json!(css), json!(attr), json!(value)],
+        &format!("{css} to have {attr}={value:?}"),
+    )
+    .await
+}
+
+/// Polls the page until `script` returns true; on timeout, says what the page showed.
+pub async fn wait_until(
+    browser: &Client,
+    script: &str,
+    args: Vec<Value>,
+    what: &str,
+) -> anyhow::Result<()> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if browser.execute(script, args.clone()).await? == json!(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let page = browser
+                .execute("return document.body.innerText", vec![])
+                .await
+                .unwrap_or_default();
+            let url = browser
+                .current_url()
+                .await
+                .map(String::from)
+                .unwrap_or_default();
+            bail!(
+                "waited {PATIENCE:?} for {what}; the page at {url} shows:\n{}",
+                page.as_str().unwrap_or("")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

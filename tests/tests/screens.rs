@@ -324,6 +324,87 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     }
     wait_for_text(&p.screen, ".screen-poll", "Closed").await?;
 
+    // --- A quiz: the speaker builds it and asks; two attendees answer; the answer is shown.
+    type_into(&p.speaker, "#quiz-title", "Cluster quiz").await?;
+    type_into(&p.speaker, "#quiz-q-0", "Where is ECC 2026?").await?;
+    type_into(&p.speaker, "#quiz-o-0", "Malmö").await?;
+    p.speaker
+        .find(Locator::Css("#quiz-o-0"))
+        .await?
+        .send_keys(&format!("{}Oslo", Key::Enter))
+        .await?;
+    click(&p.speaker, "#create-quiz").await?;
+    click_when(&p.speaker, ".quiz-next").await?;
+    wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "quiz").await?;
+    wait_for_text(&p.screen, ".screen-question", "Where is ECC 2026?").await?;
+    click_when(&p.ada, "article.quiz .quiz-option:nth-of-type(1)").await?;
+    click_when(&p.bo, "article.quiz .quiz-option:nth-of-type(2)").await?;
+    wait_for_text(&p.screen, ".screen-quiz .screen-meta", "2 answers").await?;
+    check_and_capture(&p.screen, axe, "screen-quiz").await?;
+    click_when(&p.speaker, ".quiz-reveal").await?;
+    wait_for_text(&p.screen, ".screen-options li.correct", "Malmö").await?;
+    wait_for_text(&p.ada, "article.quiz .quiz-option.correct", "Malmö").await?;
+    click_when(&p.speaker, ".quiz-finish").await?;
+    wait_for_text(&p.ada, "article.quiz .leaderboard", "Ada").await?;
+    let first = text_of(&p.ada, "article.quiz .leaderboard li:first-child").await?;
+    ensure!(
+        first.contains("Ada"),
+        "Ada answered right but leads not: {first:?}"
+    );
+    wait_for_text(&p.ada, "article.quiz .leaderboard li:nth-child(2)", "Bo").await?;
+    wait_for_text(
+        &p.ada,
+        "article.quiz .leaderboard li:nth-child(2)",
+        "0 points",
+    )
+    .await?;
+
+    // --- An award vote: the organiser runs it, three attendees vote secretly, the big screen
+    // reveals the places worst first.
+    type_into(&p.organiser, "#award-title", "Best pilot").await?;
+    type_into(
+        &p.organiser,
+        "#award-candidates",
+        "Logistics Lab - Cluster A",
+    )
+    .await?;
+    p.organiser
+        .find(Locator::Css("#award-candidates"))
+        .await?
+        .send_keys(&format!("{}Food Hub", Key::Enter))
+        .await?;
+    click(&p.organiser, "#create-award").await?;
+    click_when(&p.organiser, ".award-open").await?;
+    for (b, choice) in [(&p.ada, 1), (&p.bo, 2), (&p.cy, 1)] {
+        click_when(
+            b,
+            &format!("article.award label.choice:nth-of-type({choice}) input"),
+        )
+        .await?;
+        click(b, "article.award button[type=submit]").await?;
+        wait_until(
+            b,
+            "const e = document.querySelector('article.award .receipt code'); return e !== null && e.textContent.length > 8;",
+            vec![],
+            "a ballot receipt",
+        )
+        .await?;
+    }
+    wait_for_text(&p.screen, ".screen-award", "3 ballots").await?;
+    click_when(&p.organiser, ".award-close").await?;
+    click_when(&p.organiser, ".award-reveal-next").await?;
+    wait_for_text(&p.screen, ".screen-award .placings", "Food Hub").await?;
+    ensure!(
+        !text_of(&p.screen, ".screen-award .placings")
+            .await?
+            .contains("Logistics"),
+        "the winner was revealed before second place"
+    );
+    click_when(&p.organiser, ".award-reveal-next").await?;
+    wait_for_text(&p.screen, ".screen-award .placings", "Logistics Lab").await?;
+    wait_for_text(&p.screen, ".screen-award .placings", "2 votes").await?;
+    check_and_capture(&p.screen, axe, "screen-award").await?;
+
     // --- Swedish, switched on one screen, kept across a reload.
     click(&p.bo, "button[data-locale=sv]").await?;
     wait_for_text(&p.bo, "#qa-heading", "Frågor").await?;
@@ -390,6 +471,12 @@ async fn check_and_capture(b: &Client, axe: &str, name: &str) -> anyhow::Result<
     );
     eprintln!("axe {name}: no serious or critical violation");
     Ok(())
+}
+
+/// Waits for the element, then clicks it (it may appear only after the server answers).
+async fn click_when(b: &Client, css: &str) -> anyhow::Result<()> {
+    wait_for_text(b, css, "").await?;
+    click(b, css).await
 }
 
 async fn text_of(b: &Client, css: &str) -> anyhow::Result<String> {

@@ -459,41 +459,46 @@ fn Awards(
         state.with(|s| s.as_ref().map(|s| s.awards.clone()).unwrap_or_default())
     });
     view! {
-        <h3>{move || t("award-votes")}</h3>
-        {move || awards.get().into_iter().map(|a| {
-            let aid = a.id;
-            let all_revealed = a.revealed.len() >= a.candidates.len();
-            view! {
-                <article class="card">
-                    <h4>{a.title.clone()}</h4>
-                    <p class="poll-meta">{match a.status { AwardStatus::Draft => t("poll-draft"), AwardStatus::Open => t("poll-open"), AwardStatus::Closed => t("poll-closed") }} " · " {tc("ballots-count", a.ballots)}</p>
-                    <div class="actions">
-                        {(a.status == AwardStatus::Draft).then(|| view! { <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Open))>{t("open-voting")}</button> })}
-                        {(a.status == AwardStatus::Open).then(|| view! { <button type="button" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Close))>{t("close-voting")}</button> })}
-                        {(a.status == AwardStatus::Closed && !all_revealed).then(|| view! {
-                            <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealNext))>{t("reveal-next")}</button>
-                            <button type="button" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealAll))>{t("reveal-all")}</button>
-                        })}
-                    </div>
-                    {super::results::award_placings(&a)}
-                    {a.digest.clone().map(|d| view! { <p class="hint">{t("ballot-digest")} " " <code>{d}</code></p> })}
-                </article>
-            }
-        }).collect_view()}
-        <form class="stack" on:submit=submit>
-            <label for="award-title">{move || t("award-title")}</label>
-            <input id="award-title" type="text" required prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
-            <label for="award-candidates">{move || t("award-candidates")}</label>
-            <textarea id="award-candidates" rows="4" aria-describedby="award-candidates-hint" prop:value=move || candidates.get() on:input=move |ev| candidates.set(event_target_value(&ev))></textarea>
-            <p id="award-candidates-hint" class="hint">{move || t("award-candidates-hint")}</p>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || registered.get() on:change=move |ev| registered.set(event_target_checked(&ev)) />
-                {move || t("award-registered-only")}
-            </label>
-            <button type="submit">{move || t("create-award")}</button>
-            {problem_view(problem)}
-        </form>
-    }
+            <h3>{move || t("award-votes")}</h3>
+            {move || awards.get().into_iter().map(|a| {
+                let aid = a.id;
+                // Staged reveals show the top three (fewer with fewer candidates); "all" shows the rest.
+                let staged_done = a.revealed.len() >= a.candidates.len().min(3);
+                let all_revealed = a.revealed.len() >= a.candidates.len();
+                view! {
+                    <article class="card">
+                        <h4>{a.title.clone()}</h4>
+                        <p class="poll-meta">{match a.status { AwardStatus::Draft => t("poll-draft"), AwardStatus::Open => t("poll-open"), AwardStatus::Closed => t("poll-closed") }} " · " {tc("ballots-count", a.ballots)}</p>
+                        <div class="actions">
+                            {(a.status == AwardStatus::Draft).then(|| view! { <button type="button" class="primary award-open" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Open))>{t("open-voting")}</button> })}
+                            {(a.status == AwardStatus::Open).then(|| view! { <button type="button" class="award-close" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Close))>{t("close-voting")}</button> })}
+                            {(a.status == AwardStatus::Closed && !staged_done).then(|| view! {
+                                <button type="button" class="primary award-reveal-next" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealNext))>{t("reveal-next")}</button>
+
+                            })}
+                            {(a.status == AwardStatus::Closed && !all_revealed).then(|| view! {
+    <button type="button" class="award-reveal-all" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealAll))>{t("reveal-all")}</button>
+                            })}
+                        </div>
+                        {super::results::award_placings(&a)}
+                        {a.digest.clone().map(|d| view! { <p class="hint">{t("ballot-digest")} " " <code>{d}</code></p> })}
+                    </article>
+                }
+            }).collect_view()}
+            <form class="stack" on:submit=submit>
+                <label for="award-title">{move || t("award-title")}</label>
+                <input id="award-title" type="text" required prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                <label for="award-candidates">{move || t("award-candidates")}</label>
+                <textarea id="award-candidates" rows="4" aria-describedby="award-candidates-hint" prop:value=move || candidates.get() on:input=move |ev| candidates.set(event_target_value(&ev))></textarea>
+                <p id="award-candidates-hint" class="hint">{move || t("award-candidates-hint")}</p>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || registered.get() on:change=move |ev| registered.set(event_target_checked(&ev)) />
+                    {move || t("award-registered-only")}
+                </label>
+                <button type="submit" id="create-award">{move || t("create-award")}</button>
+                {problem_view(problem)}
+            </form>
+        }
 }
 
 #[component]

@@ -49,9 +49,24 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
         })
     });
     let left = countdown(move || quiz_ends.get());
+    // What changed last gets the screen: the poll just opened, the question just highlighted,
+    // the place just revealed. Counts (ballots, answers, votes) are not changes of focus.
+    let latest = RwSignal::new(None::<Focus>);
+    let marks = Memo::new(move |_| state.with(|s| s.as_ref().map(marks).unwrap_or_default()));
+    Effect::new(move |before: Option<Vec<(Focus, String)>>| {
+        let now = marks.get();
+        if let Some(before) = before {
+            for (focus, mark) in &now {
+                if before.iter().find(|(f, _)| f == focus).map(|(_, m)| m) != Some(mark) {
+                    latest.set(Some(*focus));
+                }
+            }
+        }
+        now
+    });
     let focus = move || {
         let s: SessionState = state.get()?;
-        Some(focus_view(&s, contributions.get(), left))
+        Some(focus_view(&s, latest.get(), contributions.get(), left))
     };
     view! {
         <div class="big-screen" data-connection=move || format!("{:?}", live.connection())>
@@ -82,37 +97,100 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
     }
 }
 
+/// Something the big screen can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Quiz(u64),
+    Award(u64),
+    Poll(u64),
+    Question,
+}
+
+/// Each showable thing with a mark that changes when it moves on (not when it is counted).
+fn marks(s: &SessionState) -> Vec<(Focus, String)> {
+    let mut out = Vec::new();
+    for q in &s.quizzes {
+        let index = q.current.as_ref().map(|c| c.index);
+        out.push((Focus::Quiz(q.id), format!("{:?} {index:?}", q.status)));
+    }
+    for a in &s.awards {
+        out.push((
+            Focus::Award(a.id),
+            format!("{:?} {}", a.status, a.revealed.len()),
+        ));
+    }
+    for p in &s.polls {
+        out.push((Focus::Poll(p.id), format!("{:?} {}", p.status, p.revealed)));
+    }
+    out.push((Focus::Question, format!("{:?}", s.qa.highlighted)));
+    out
+}
+
 fn focus_view(
     s: &SessionState,
+    latest: Option<Focus>,
     contributions: Vec<plenum_protocol::Contribution>,
     left: Signal<Option<i64>>,
 ) -> AnyView {
-    // A quiz in progress.
-    if let Some(q) = s
-        .quizzes
-        .iter()
-        .rev()
-        .find(|q| matches!(q.status, QuizStatus::Asking | QuizStatus::Revealed))
-        && let Some(c) = &q.current
-    {
-        let revealed = q.status == QuizStatus::Revealed;
-        let options = c
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let correct = revealed && c.correct == Some(i as u32);
-                view! {
-                    <li class:correct=correct>
-                        <span class="letter">{char::from(b'A' + i as u8).to_string()}</span>
-                        " " {o.clone()}
-                        {correct.then(|| view! { " ✓" <span class="visually-hidden">{t("correct-answer")}</span> })}
-                    </li>
+    // The latest change, while it still has something to show.
+    match latest {
+        Some(Focus::Quiz(id)) => {
+            if let Some(q) = s.quiz(id) {
+                if let Some(view) = quiz_view(q, left) {
+                    return view;
                 }
-            })
-            .collect_view();
-        let answers = c.answers;
-        return view! {
+                if q.status == QuizStatus::Finished {
+                    return leaderboard_view(q);
+                }
+            }
+        }
+        Some(Focus::Award(id)) => {
+            if let Some(a) = s.award(id).filter(|a| a.status != AwardStatus::Draft) {
+                return award_view(a);
+            }
+        }
+        Some(Focus::Poll(id)) => {
+            if let Some(p) = s
+                .poll(id)
+                .filter(|p| p.status == PollStatus::Open || p.results.is_some())
+            {
+                return poll_view(p);
+            }
+        }
+        Some(Focus::Question) => {
+            if let Some(q) = s.qa.highlighted.and_then(|id| s.qa.get(id)) {
+                return question_view(q);
+            }
+        }
+        None => {}
+    }
+    fallback_view(s, contributions, left)
+}
+
+fn quiz_view(q: &plenum_protocol::Quiz, left: Signal<Option<i64>>) -> Option<AnyView> {
+    if !matches!(q.status, QuizStatus::Asking | QuizStatus::Revealed) {
+        return None;
+    }
+    let c = q.current.as_ref()?;
+    let revealed = q.status == QuizStatus::Revealed;
+    let options = c
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let correct = revealed && c.correct == Some(i as u32);
+            view! {
+                <li class:correct=correct>
+                    <span class="letter">{char::from(b'A' + i as u8).to_string()}</span>
+                    " " {o.clone()}
+                    {correct.then(|| view! { " ✓" <span class="visually-hidden">{t("correct-answer")}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let answers = c.answers;
+    Some(
+        view! {
             <section class="screen-quiz" data-focus="quiz">
                 <p class="screen-kicker">
                     {ta("question-of", &[("index", Arg::Str((c.index + 1).to_string())), ("length", Arg::Str(q.length.to_string()))])}
@@ -125,82 +203,88 @@ fn focus_view(
                 </p>
             </section>
         }
-        .into_any();
+        .into_any(),
+    )
+}
+
+fn question_view(q: &plenum_protocol::Question) -> AnyView {
+    let who = match (&q.asker.name, q.anonymous) {
+        (Some(n), false) => n.clone(),
+        _ => t("anonymous"),
+    };
+    view! {
+        <section class="screen-highlight" data-focus="question">
+            <p class="screen-kicker">{t("question-from-audience")}</p>
+            <blockquote class="screen-question" id="screen-question">{q.text.clone()}</blockquote>
+            <p class="screen-meta">{who} " · " {tc("votes", q.votes)}</p>
+        </section>
     }
-    if let Some(q) = s
-        .quizzes
-        .iter()
-        .rev()
-        .find(|q| q.status == QuizStatus::Finished)
-        && s.polls.iter().all(|p| p.status != PollStatus::Open)
-    {
-        return view! {
-            <section class="screen-quiz" data-focus="leaderboard">
-                <h2 class="screen-question">{ta("leaderboard-of", &[("title", Arg::Str(q.title.clone()))])}</h2>
-                {results::leaderboard(q)}
-            </section>
-        }
-        .into_any();
+    .into_any()
+}
+
+fn leaderboard_view(q: &plenum_protocol::Quiz) -> AnyView {
+    view! {
+        <section class="screen-quiz" data-focus="leaderboard">
+            <h2 class="screen-question">{ta("leaderboard-of", &[("title", Arg::Str(q.title.clone()))])}</h2>
+            {results::leaderboard(q)}
+        </section>
     }
-    // An award vote: open (ballots counting) or its staged reveal.
-    if let Some(a) = s
+    .into_any()
+}
+
+/// What to show when nothing changed since the screen started (or what changed is over).
+fn fallback_view(
+    s: &SessionState,
+    contributions: Vec<plenum_protocol::Contribution>,
+    left: Signal<Option<i64>>,
+) -> AnyView {
+    // A quiz in progress.
+    if let Some(view) = s.quizzes.iter().rev().find_map(|q| quiz_view(q, left)) {
+        return view;
+    }
+    // Then, in order: an award vote open or being revealed, the open poll, the highlighted
+    // question, a finished award's result, a finished quiz's leaderboard, the latest closed
+    // poll's results. Whatever people are doing now comes before what is over.
+    let award = s
         .awards
         .iter()
         .rev()
-        .find(|a| a.status != AwardStatus::Draft)
-        && (a.status == AwardStatus::Open || !a.revealed.is_empty())
-    {
-        return view! {
-            <section class="screen-award" data-focus="award">
-                <h2 class="screen-question">{a.title.clone()}</h2>
-                {if a.status == AwardStatus::Open {
-                    view! { <p class="screen-meta">{t("vote-now")} " · " {tc("ballots-count", a.ballots)}</p> }.into_any()
-                } else {
-                    results::award_placings(a)
-                }}
-            </section>
-        }
-        .into_any();
-    }
-    // The open poll, else the latest poll with results to show.
-    let poll = s
+        .find(|a| a.status != AwardStatus::Draft);
+    let revealing = |a: &&plenum_protocol::Award| {
+        a.status == AwardStatus::Open
+            || (!a.revealed.is_empty() && a.revealed.len() < a.candidates.len())
+    };
+    let open_poll = s.polls.iter().rev().find(|p| p.status == PollStatus::Open);
+    let highlighted = s.qa.highlighted.and_then(|id| s.qa.get(id));
+    let awarded = award.filter(|a| a.status == AwardStatus::Closed && !a.revealed.is_empty());
+    let leaderboard = s
+        .quizzes
+        .iter()
+        .rev()
+        .find(|q| q.status == QuizStatus::Finished);
+    let closed_poll = s
         .polls
         .iter()
         .rev()
-        .find(|p| p.status == PollStatus::Open)
-        .or_else(|| {
-            s.polls
-                .iter()
-                .rev()
-                .find(|p| p.status == PollStatus::Closed && p.results.is_some())
-        });
-    if let Some(p) = poll {
-        let open = p.status == PollStatus::Open;
-        return view! {
-            <section class="screen-poll" data-focus="poll" data-poll=p.id>
-                <h2 class="screen-question">{p.question.clone()}</h2>
-                <div class="results">{results::poll_results(p)}</div>
-                <p class="screen-meta">
-                    {if open { t("vote-now") } else { t("poll-closed") }} " · "
-                    <span class="ballots">{tc("answers-count", p.ballots)}</span>
-                </p>
-            </section>
-        }
-        .into_any();
+        .find(|p| p.status == PollStatus::Closed && p.results.is_some());
+
+    if let Some(a) = award.filter(revealing) {
+        return award_view(a);
     }
-    if let Some(q) = s.qa.highlighted.and_then(|id| s.qa.get(id)) {
-        let who = match (&q.asker.name, q.anonymous) {
-            (Some(n), false) => n.clone(),
-            _ => t("anonymous"),
-        };
-        return view! {
-            <section class="screen-highlight" data-focus="question">
-                <p class="screen-kicker">{t("question-from-audience")}</p>
-                <blockquote class="screen-question" id="screen-question">{q.text.clone()}</blockquote>
-                <p class="screen-meta">{who} " · " {tc("votes", q.votes)}</p>
-            </section>
-        }
-        .into_any();
+    if let Some(p) = open_poll {
+        return poll_view(p);
+    }
+    if let Some(q) = highlighted {
+        return question_view(q);
+    }
+    if let Some(a) = awarded {
+        return award_view(a);
+    }
+    if let Some(q) = leaderboard {
+        return leaderboard_view(q);
+    }
+    if let Some(p) = closed_poll {
+        return poll_view(p);
     }
     let on_stage = match &s.stage.on_stage {
         OnStage::Nothing => None,
@@ -218,6 +302,35 @@ fn focus_view(
                 <h2 class="screen-question">{title}</h2>
                 <p class="screen-meta">{people}</p>
             })}
+        </section>
+    }
+    .into_any()
+}
+
+fn award_view(a: &plenum_protocol::Award) -> AnyView {
+    view! {
+        <section class="screen-award" data-focus="award">
+            <h2 class="screen-question">{a.title.clone()}</h2>
+            {if a.status == AwardStatus::Open {
+                view! { <p class="screen-meta">{t("vote-now")} " · " {tc("ballots-count", a.ballots)}</p> }.into_any()
+            } else {
+                results::award_placings(a)
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+fn poll_view(p: &plenum_protocol::Poll) -> AnyView {
+    let open = p.status == PollStatus::Open;
+    view! {
+        <section class="screen-poll" data-focus="poll" data-poll=p.id>
+            <h2 class="screen-question">{p.question.clone()}</h2>
+            <div class="results">{results::poll_results(p)}</div>
+            <p class="screen-meta">
+                {if open { t("vote-now") } else { t("poll-closed") }} " · "
+                <span class="ballots">{tc("answers-count", p.ballots)}</span>
+            </p>
         </section>
     }
     .into_any()

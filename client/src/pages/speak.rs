@@ -374,8 +374,10 @@ fn QuizBuilder(code: EventCode, id: SessionId) -> impl IntoView {
             },
         );
     };
+    // Rebuilt only when a question is added: editing one changes values in place.
+    let count = Memo::new(move |_| questions.with(Vec::len));
     let editors = move || {
-        let n = questions.with(Vec::len);
+        let n = count.get();
         (0..n)
             .map(|i| {
                 let get = move || questions.with(|q| q.get(i).cloned().unwrap_or_default());
@@ -410,7 +412,7 @@ fn QuizBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                 {editors}
                 <button type="button" disabled=move || questions.with(|q| q.len() >= limits::MAX_QUIZ_QUESTIONS)
                     on:click=move |_| questions.update(|q| q.push(QuestionDraft::default()))>{move || t("add-question")}</button>
-                <button type="submit" class="primary">{move || t("create-quiz")}</button>
+                <button type="submit" class="primary" id="create-quiz">{move || t("create-quiz")}</button>
                 {problem_view(problem)}
                 <p role="status" class="sent">{move || created.get().then(|| t("quiz-created"))}</p>
             </form>
@@ -459,13 +461,13 @@ fn QuizList(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>) -
                         {current.map(|c| view! { <p class="quiz-question">{c.text}</p> })}
                         <div class="actions">
                             {(q.status == QuizStatus::Asking).then(|| view! {
-                                <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Reveal))>{t("reveal-answer")}</button>
+                                <button type="button" class="primary quiz-reveal" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Reveal))>{t("reveal-answer")}</button>
                             })}
                             {(matches!(q.status, QuizStatus::Draft | QuizStatus::Revealed) && more).then(|| view! {
-                                <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Next))>{t("next-question")}</button>
+                                <button type="button" class="primary quiz-next" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Next))>{t("next-question")}</button>
                             })}
                             {(q.status != QuizStatus::Finished).then(|| view! {
-                                <button type="button" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Finish))>{t("finish-quiz")}</button>
+                                <button type="button" class="quiz-finish" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Finish))>{t("finish-quiz")}</button>
                             })}
                         </div>
                         {(q.status != QuizStatus::Draft).then(|| results::leaderboard(&q))}

@@ -386,3 +386,6 @@ agenda-too-large = The agenda is larger than 2 MB.
 save-agenda = Save agenda
 agenda-saved = Agenda saved. Everyone sees it now.
 export-results = Export results
+not-published = Not published
+dismiss-reason-shown = Moderator's reason
+give-a-reason = Give a reason: the asker sees it.

@@ -385,3 +385,6 @@ agenda-too-large = Programmet är större än 2 MB.
 save-agenda = Spara programmet
 agenda-saved = Programmet är sparat. Alla ser det nu.
 export-results = Exportera resultat
+not-published = Inte publicerad
+dismiss-reason-shown = Moderatorns motivering
+give-a-reason = Ange en anledning: frågeställaren ser den.

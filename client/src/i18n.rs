@@ -369,6 +369,22 @@ mod tests {
         assert_eq!(format_in(Locale::Sv, "votes", Some(&args)), "3 röster");
     }
 
+    /// Places select their form by number ("1st", "2nd"…): the argument must be a number,
+    /// not text, or every place reads "…th".
+    #[test]
+    fn places_read_as_ordinals() {
+        let place = |locale, n: f64| {
+            let mut args = FluentArgs::new();
+            args.set("place", FluentValue::from(n));
+            format_in(locale, "place", Some(&args))
+        };
+        assert_eq!(place(Locale::En, 1.0), "1st place");
+        assert_eq!(place(Locale::En, 2.0), "2nd place");
+        assert_eq!(place(Locale::En, 4.0), "4th place");
+        assert_eq!(place(Locale::Sv, 1.0), "1:a plats");
+        assert_eq!(place(Locale::Sv, 3.0), "3:e plats");
+    }
+
     #[test]
     fn language_tags_parse() {
         assert_eq!(Locale::parse("sv-SE"), Some(Locale::Sv));

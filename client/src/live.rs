@@ -419,7 +419,11 @@ impl Live {
                 person,
                 ..
             } => {
-                self.person.set(Some(person));
+                // Set only when it changed: every reconnect is welcomed again, and screens that
+                // depend on the person's role must not be rebuilt (losing what was typed).
+                if self.person.get_untracked().as_ref() != Some(&person) {
+                    self.person.set(Some(person));
+                }
                 let rooms = self.wire.try_update_value(|w| {
                     w.welcomed = true;
                     w.failures = 0;

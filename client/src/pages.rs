@@ -383,6 +383,17 @@ pub fn act(
     problem: RwSignal<Option<String>>,
     done: impl FnOnce(ServerMsg) + 'static,
 ) {
+    act_or(live, msg, problem, done, || {});
+}
+
+/// [`act`], with `failed` run when the request was refused (to undo what the screen showed).
+pub fn act_or(
+    live: Live,
+    msg: ClientMsg,
+    problem: RwSignal<Option<String>>,
+    done: impl FnOnce(ServerMsg) + 'static,
+    failed: impl FnOnce() + 'static,
+) {
     spawn_local(async move {
         match live.request(msg).await {
             Ok(reply) => {
@@ -391,6 +402,7 @@ pub fn act(
             }
             Err(refusal) => {
                 problem.try_set(Some(refusal_text(&refusal)));
+                failed();
             }
         }
     });
@@ -441,8 +453,8 @@ pub fn session_title(id: &SessionId) -> Memo<String> {
 
 /// Whether the person may use a console: checked here only to show the right page; the
 /// server checks every action itself.
-pub fn may(live: Live, roles: &'static [Role]) -> impl Fn() -> Option<bool> + Copy {
-    move || live.person().map(|p| roles.contains(&p.role))
+pub fn may(live: Live, roles: &'static [Role]) -> Memo<Option<bool>> {
+    Memo::new(move |_| live.person().map(|p| roles.contains(&p.role)))
 }
 
 /// "This console is for moderators" while the person is someone else.

@@ -198,7 +198,13 @@ fn agenda(
     let code_for_days = code.clone();
     let days_view = move || {
         let filter_mine = mine_only.get();
-        let starred = stars.get();
+        // The whole list depends on the stars only when it shows just the starred ones; else a
+        // star changes its own button in place (and keeps its focus).
+        let starred = if filter_mine {
+            stars.get()
+        } else {
+            stars.get_untracked()
+        };
         let visible: Vec<Slotted> = sessions.with_value(|all| {
             all.iter()
                 .filter(|s| !filter_mine || starred.contains(s.session.id.as_str()))

@@ -128,6 +128,8 @@ fn PollCard(
     let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.poll(poll).cloned())));
     let problem = RwSignal::new(None::<String>);
     let done = RwSignal::new(false);
+    // Counts accepted answers: a typed answer is cleared only once it was taken.
+    let sent = RwSignal::new(0u32);
     let left = countdown(move || {
         data.with(|p| {
             p.as_ref()
@@ -145,7 +147,10 @@ fn PollCard(
                 answer,
             },
             problem,
-            move |_| done.set(true),
+            move |_| {
+                done.set(true);
+                sent.update(|n| *n += 1);
+            },
         );
     };
     let send = StoredValue::new(send);
@@ -159,7 +164,7 @@ fn PollCard(
             .then(|| {
                 data.with_untracked(|p| {
                     p.as_ref()
-                        .map(|p| ballot_form(p, move |a| send.with_value(|f| f(a))))
+                        .map(|p| ballot_form(p, move |a| send.with_value(|f| f(a)), sent))
                 })
             })
             .flatten()
@@ -192,9 +197,9 @@ fn PollCard(
                     {move || left.get().map(|s| view! { " · " <span class="countdown">{tc("seconds-left", s as u64)}</span> })}
                 </p>
                 {form}
-                {move || answered().then(|| view! { <p class="sent" role="status">{t("answer-received")}</p> })}
+                <p class="sent" role="status">{move || answered().then(|| t("answer-received"))}</p>
                 {problem_view(problem)}
-                <div class="results" aria-live="polite">{results_view}</div>
+                <div class="results">{results_view}</div>
             </article>
         })
     }
@@ -202,7 +207,11 @@ fn PollCard(
 
 /// The form to answer a poll, by kind. Every control is a native input: keyboard and screen
 /// readers work as they do everywhere.
-fn ballot_form(poll: &Poll, send: impl Fn(Answer) + Clone + Send + Sync + 'static) -> AnyView {
+fn ballot_form(
+    poll: &Poll,
+    send: impl Fn(Answer) + Clone + Send + Sync + 'static,
+    sent: RwSignal<u32>,
+) -> AnyView {
     let pid = poll.id;
     let mine = poll.mine.clone();
     match poll.kind.clone() {
@@ -351,8 +360,14 @@ fn ballot_form(poll: &Poll, send: impl Fn(Answer) + Clone + Send + Sync + 'stati
                 } else {
                     Answer::Text { text: value }
                 });
-                text.set(String::new());
             };
+            Effect::new(move |before: Option<u32>| {
+                let now = sent.get();
+                if before.is_some_and(|b| b != now) {
+                    text.set(String::new());
+                }
+                now
+            });
             let input_id = format!("answer-{pid}");
             let max = if words {
                 limits::MAX_OPTION_CHARS
@@ -453,14 +468,25 @@ fn QuizCard(
     // What I answered, per question index (the server keeps it too; this is for showing).
     let answered = RwSignal::new(std::collections::BTreeMap::<u32, u32>::new());
     let on_stream = RwSignal::new(false);
+    // Someone watching the stream sees the question later, by the session's stream delay:
+    // their time runs from then, as the server counts it.
+    let delay = Memo::new(move |_| state.with(|s| s.as_ref().map_or(0, |s| s.stream_delay_ms)));
     let left = countdown(move || {
+        let behind = if on_stream.get() {
+            i64::from(delay.get())
+        } else {
+            0
+        };
         data.with(|q| {
             q.as_ref()
                 .filter(|q| q.status == QuizStatus::Asking)
                 .and_then(|q| q.current.as_ref())
-                .map(|c| c.started_at_ms + i64::from(c.seconds) * 1000)
+                .map(|c| c.started_at_ms + behind + i64::from(c.seconds) * 1000)
         })
     });
+    // My score: in the snapshot, then asked for after each reveal (events carry no one's own).
+    let standing = RwSignal::new(None::<plenum_protocol::MyStanding>);
+    let (code2, id2) = (code.clone(), id.clone());
     let answer = StoredValue::new(move |index: u32, option: u32| {
         let watching = if on_stream.get_untracked() {
             Watching::Stream { adjust_ms: 0 }
@@ -478,10 +504,17 @@ fn QuizCard(
                 watching,
             },
             problem,
-            move |_| {
+            move |reply| {
                 answered.update(|a| {
                     a.insert(index, option);
-                })
+                });
+                if let ServerMsg::Ok {
+                    standing: Some(mine),
+                    ..
+                } = reply
+                {
+                    standing.set(Some(mine));
+                }
             },
         );
     });
@@ -493,7 +526,39 @@ fn QuizCard(
                 .map(|q| (q.status, q.current.as_ref().map(|c| c.index)))
         })
     });
-    let standing = move || data.with(|q| q.as_ref().and_then(|q| q.mine.clone()));
+    let ask_standing = StoredValue::new({
+        let (code, id) = (code2, id2);
+        move || {
+            act(
+                live,
+                ClientMsg::QuizStanding {
+                    event: code.clone(),
+                    session: id.clone(),
+                    quiz,
+                },
+                problem,
+                move |reply| {
+                    if let ServerMsg::Ok {
+                        standing: Some(mine),
+                        ..
+                    } = reply
+                    {
+                        standing.set(Some(mine));
+                    }
+                },
+            );
+        }
+    });
+    Effect::new(move |_| {
+        if let Some((QuizStatus::Revealed | QuizStatus::Finished, _)) = stage.get() {
+            ask_standing.with_value(|f| f());
+        }
+    });
+    let standing = move || {
+        standing
+            .get()
+            .or_else(|| data.with(|q| q.as_ref().and_then(|q| q.mine.clone())))
+    };
     move || {
         stage.get()?;
         let q: Quiz = data.get_untracked()?;
@@ -517,7 +582,7 @@ fn QuizCard(
                                 class="quiz-option"
                                 class:correct=is_correct
                                 aria-pressed=move || if answered.with(|a| a.get(&index) == Some(&i)) { "true" } else { "false" }
-                                disabled=move || revealed || answered.with(|a| a.contains_key(&index)) || left.get() == Some(0)
+                                disabled=move || revealed || answered.with(|a| a.contains_key(&index))
                                 on:click=move |_| answer.with_value(|f| f(index, i))
                             >
                                 {label.clone()}
@@ -545,7 +610,7 @@ fn QuizCard(
             }
             (QuizStatus::Finished, _) => view! {
                 <p>{t("quiz-finished")}</p>
-                {q.mine.clone().map(|m| view! {
+                {move || standing().map(|m| view! {
                     <p class="standing">{ta("my-score", &[("score", Arg::Count(m.score)), ("players", Arg::Count(m.players))])}</p>
                 })}
                 {results::leaderboard(&q)}
@@ -630,6 +695,7 @@ fn AwardCard(
             <article class="award card" aria-labelledby=labelled_by>
                 <h3 id=heading_id>{a.title.clone()}</h3>
                 <p class="poll-meta">{move || tc("ballots-count", ballots())}</p>
+                <p class="sent" role="status">{move || receipt.get().map(|_| t("vote-counted"))}</p>
                 {move || match (open, receipt.get()) {
                     (true, None) => view! {
                         <form class="ballot" on:submit=submit>
@@ -644,7 +710,6 @@ fn AwardCard(
                         </form>
                     }.into_any(),
                     (_, Some(r)) => view! {
-                        <p class="sent" role="status">{t("vote-counted")}</p>
                         <p class="receipt">{t("your-receipt")} " " <code>{r}</code></p>
                     }.into_any(),
                     (false, None) => view! { <p class="hint">{t("voting-closed")}</p> }.into_any(),

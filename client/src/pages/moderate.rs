@@ -10,7 +10,7 @@ use plenum_protocol::{
 };
 use wasm_bindgen::JsCast;
 
-use super::{act, announcer, follow_session, may, not_for_you, problem_view};
+use super::{act, act_or, announcer, follow_session, may, not_for_you, problem_view};
 use crate::i18n::{Arg, t, ta, tc};
 use crate::live::Live;
 use crate::route::{Link, Route};
@@ -31,7 +31,7 @@ pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
     super::page_title(move || ta("moderating", &[("title", Arg::Str(title.get()))]));
     let allowed = may(live, &[Role::Moderator, Role::Organiser]);
     let (c, i) = (code.clone(), id.clone());
-    move || match allowed() {
+    move || match allowed.get() {
         Some(false) => not_for_you("for-moderators").into_any(),
         _ => view! { <Console code=c.clone() id=i.clone() state title /> }.into_any(),
     }
@@ -94,27 +94,51 @@ fn Console(
 
     let send: Sender = {
         let (code, id) = (code.clone(), id.clone());
-        StoredValue::new_local(Box::new(move |msg: MakeMsg| {
+        StoredValue::new_local(Box::new(move |msg: MakeMsg, after: After| {
             act(live, msg(code.clone(), id.clone()), problem, move |_| {
-                form.set(None)
+                // Close the form of the question acted on (not another one being written).
+                if let Some(owner) = after.owner {
+                    form.update(|f| {
+                        if f.is_some_and(|f| f.question() == owner) {
+                            *f = None;
+                        }
+                    });
+                }
+                // A question that left its list hands the focus to its neighbour.
+                if let Some(next) = after.focus {
+                    request_animation_frame(move || {
+                        if let Some(el) = document().get_element_by_id(&format!("q-{next}")) {
+                            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+                        }
+                    });
+                }
             });
         }))
     };
     let settings = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.settings.clone())));
-    let set_settings = move |change: Box<dyn Fn(&mut QaSettings)>| {
-        if let Some(mut s) = settings.get_untracked() {
-            change(&mut s);
-            send.with_value(|f| {
-                f(Box::new(move |event, session| ClientMsg::SetQaSettings {
-                    event,
-                    session,
-                    settings: s,
-                }))
-            });
+    // Bumped when a change of settings is refused, so the boxes show the settings in force.
+    let epoch = RwSignal::new(0u32);
+    let set_settings = {
+        let (code, id) = (code.clone(), id.clone());
+        move |change: Box<dyn Fn(&mut QaSettings)>| {
+            if let Some(mut s) = settings.get_untracked() {
+                change(&mut s);
+                act_or(
+                    live,
+                    ClientMsg::SetQaSettings {
+                        event: code.clone(),
+                        session: id.clone(),
+                        settings: s,
+                    },
+                    problem,
+                    |_| {},
+                    move || epoch.update(|n| *n += 1),
+                );
+            }
         }
     };
-    let set1 = set_settings;
-    let set2 = set_settings;
+    let set1 = set_settings.clone();
+    let set2 = set_settings.clone();
     let set3 = set_settings;
 
     let item = move |qid: QuestionId| view! { <ModItem qid state send form lists /> };
@@ -136,21 +160,21 @@ fn Console(
             <legend>{move || t("qa-settings")}</legend>
             <label class="check">
                 <input type="checkbox" id="setting-review"
-                    prop:checked=move || settings.get().is_some_and(|s| s.moderation == Moderation::Reviewed)
+                    prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.moderation == Moderation::Reviewed)
                     on:change=move |ev| { let on = event_target_checked(&ev); set1(Box::new(move |s| s.moderation = if on { Moderation::Reviewed } else { Moderation::Open })) }
                 />
                 {move || t("setting-review")}
             </label>
             <label class="check">
                 <input type="checkbox"
-                    prop:checked=move || settings.get().is_some_and(|s| s.anonymous_allowed)
+                    prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.anonymous_allowed)
                     on:change=move |ev| { let on = event_target_checked(&ev); set2(Box::new(move |s| s.anonymous_allowed = on)) }
                 />
                 {move || t("setting-anonymous")}
             </label>
             <label class="check">
                 <input type="checkbox"
-                    prop:checked=move || settings.get().is_some_and(|s| s.accepting)
+                    prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.accepting)
                     on:change=move |ev| { let on = event_target_checked(&ev); set3(Box::new(move |s| s.accepting = on)) }
                 />
                 {move || t("setting-accepting")}
@@ -183,8 +207,25 @@ fn Console(
 
 /// Builds a request for this session.
 type MakeMsg = Box<dyn FnOnce(EventCode, SessionId) -> ClientMsg>;
+
+/// What to do once a request about a question succeeded.
+#[derive(Debug, Clone, Copy, Default)]
+struct After {
+    /// Close this question's form.
+    owner: Option<QuestionId>,
+    /// Move the focus to this question (the acted-on one left its list).
+    focus: Option<QuestionId>,
+}
+
+impl Form {
+    fn question(self) -> QuestionId {
+        match self {
+            Form::Dismiss(q) | Form::Reply(q) | Form::Merge(q) => q,
+        }
+    }
+}
 /// Sends a request for this session, reporting problems on the console.
-type Sender = StoredValue<Box<dyn Fn(MakeMsg)>, LocalStorage>;
+type Sender = StoredValue<Box<dyn Fn(MakeMsg, After)>, LocalStorage>;
 
 #[component]
 fn ModItem(
@@ -200,24 +241,37 @@ fn ModItem(
         Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
     let text = RwSignal::new(String::new());
     let merge_into = RwSignal::new(None::<QuestionId>);
+    let local_problem = RwSignal::new(None::<String>);
     let run = move |m: Moderate| {
+        // Every action but a reply takes the question out of the list it is in.
+        let leaves = !matches!(m, Moderate::Reply { .. });
+        let after = After {
+            owner: Some(qid),
+            focus: leaves.then(|| neighbour(qid, lists)).flatten(),
+        };
         send.with_value(|f| {
-            f(Box::new(move |event, session| ClientMsg::Moderate {
-                event,
-                session,
-                question: qid,
-                change: m,
-            }))
+            f(
+                Box::new(move |event, session| ClientMsg::Moderate {
+                    event,
+                    session,
+                    question: qid,
+                    change: m,
+                }),
+                after,
+            )
         })
     };
     let highlight = move || {
         let on = highlighted.get_untracked();
         send.with_value(|f| {
-            f(Box::new(move |event, session| ClientMsg::Highlight {
-                event,
-                session,
-                question: (!on).then_some(qid),
-            }))
+            f(
+                Box::new(move |event, session| ClientMsg::Highlight {
+                    event,
+                    session,
+                    question: (!on).then_some(qid),
+                }),
+                After::default(),
+            )
         })
     };
     let block = move || {
@@ -225,11 +279,14 @@ fn ModItem(
             return;
         };
         send.with_value(|f| {
-            f(Box::new(move |event, _| ClientMsg::Block {
-                event,
-                person,
-                blocked: true,
-            }))
+            f(
+                Box::new(move |event, _| ClientMsg::Block {
+                    event,
+                    person,
+                    blocked: true,
+                }),
+                After::default(),
+            )
         })
     };
     let open_form = move |f: Form| {
@@ -269,11 +326,27 @@ fn ModItem(
             ev.prevent_default();
         }
     };
+    // Closing a form gives the focus back to its question.
+    let close_form = move || {
+        form.set(None);
+        local_problem.set(None);
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&format!("q-{qid}")) {
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        });
+    };
     let submit_form = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value = text.get_untracked().trim().to_owned();
         match form.get_untracked() {
-            Some(Form::Dismiss(_)) => run(Moderate::Dismiss { reason: value }),
+            Some(Form::Dismiss(_)) if value.is_empty() => {
+                local_problem.set(Some(t("give-a-reason")))
+            }
+            Some(Form::Dismiss(_)) => {
+                local_problem.set(None);
+                run(Moderate::Dismiss { reason: value })
+            }
             Some(Form::Reply(_)) if !value.is_empty() => run(Moderate::Reply { text: value }),
             Some(Form::Merge(_)) => {
                 if let Some(into) = merge_into.get_untracked() {
@@ -303,8 +376,9 @@ fn ModItem(
             (Some(name), true) => ta("anonymous-to-audience", &[("name", Arg::Str(name.clone()))]),
             _ => t("anonymous"),
         };
+        // Read once when the form opens: a list rebuilt on every vote would lose the choice.
         let others = move || -> Vec<(QuestionId, String)> {
-            state.with(|s| {
+            state.with_untracked(|s| {
                 s.as_ref()
                     .map(|s| {
                         s.qa.questions
@@ -332,7 +406,7 @@ fn ModItem(
                     .map(|(id, text)| view! { <option value=id.to_string()>{text}</option> })
                     .collect_view();
                 view! {
-                    <select id=field_id.clone() on:change=move |ev| merge_into.set(event_target_value(&ev).parse().ok())>
+                    <select id=field_id.clone() prop:value=move || merge_into.get().map(|q| q.to_string()).unwrap_or_default() on:change=move |ev| merge_into.set(event_target_value(&ev).parse().ok())>
                         <option value="">{t("choose")}</option>
                         {options}
                     </select>
@@ -343,7 +417,7 @@ fn ModItem(
                     <textarea id=field_id.clone() rows="2" maxlength=max.to_string()
                         prop:value=move || text.get()
                         on:input=move |ev| text.set(event_target_value(&ev))
-                        on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { form.set(None) }
+                        on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close_form() }
                     ></textarea>
                 }
                 .into_any()
@@ -353,7 +427,8 @@ fn ModItem(
                     <label for=field_id>{label}</label>
                     {field}
                     <button type="submit" class="primary">{t("confirm")}</button>
-                    <button type="button" on:click=move |_| form.set(None)>{t("cancel")}</button>
+                    {problem_view(local_problem)}
+                    <button type="button" on:click=move |_| close_form()>{t("cancel")}</button>
                 </form>
             })
         };
@@ -393,6 +468,19 @@ fn ModItem(
             </li>
         })
     }
+}
+
+/// The question after this one across both lists (or before it, for the last).
+fn neighbour(
+    qid: QuestionId,
+    lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
+) -> Option<QuestionId> {
+    let all: Vec<QuestionId> =
+        lists.with_untracked(|l| l.0.iter().chain(l.1.iter()).copied().collect());
+    let pos = all.iter().position(|q| *q == qid)?;
+    all.get(pos + 1)
+        .or_else(|| pos.checked_sub(1).and_then(|p| all.get(p)))
+        .copied()
 }
 
 /// Moves focus to the next (or previous) question across both lists.

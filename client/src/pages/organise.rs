@@ -198,6 +198,16 @@ pub fn OrganiseEventPage(code: EventCode) -> impl IntoView {
     });
     let key = StoredValue::new(key);
     let c = code.clone();
+    // The console is built once the event is there and stays: refetching the agenda (after a
+    // save here or by another organiser) updates it in place, keeping what is being typed,
+    // the invitation links and the chosen session.
+    let event = Memo::new(move |_| info.get().and_then(|r| r.ok()));
+    let loaded = Memo::new(move |previous: Option<&Loaded>| match info.get() {
+        _ if previous == Some(&Loaded::Ready) => Loaded::Ready,
+        Some(Ok(_)) => Loaded::Ready,
+        Some(Err(_)) => Loaded::Failed,
+        None => Loaded::Waiting,
+    });
     view! {
         <div class="organise">
             <header class="bar">
@@ -207,24 +217,47 @@ pub fn OrganiseEventPage(code: EventCode) -> impl IntoView {
                 <LanguageSwitch />
                 <ConnectionStatus live />
             </header>
-            {move || match info.get() {
-                None => view! { <p role="status">{t("loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
-                Some(Ok(event)) => view! { <EventConsole code=c.clone() event key /> }.into_any(),
+            {move || match loaded.get() {
+                Loaded::Waiting => view! { <p role="status">{t("loading")}</p> }.into_any(),
+                Loaded::Failed => view! {
+                    <p class="error" role="alert">
+                        {move || info.get().and_then(|r| r.err()).map(|e| e.message())}
+                    </p>
+                }
+                .into_any(),
+                Loaded::Ready => view! { <EventConsole code=c.clone() event key /> }.into_any(),
             }}
         </div>
     }
     .into_any()
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loaded {
+    Waiting,
+    Failed,
+    Ready,
+}
+
 #[component]
-fn EventConsole(code: EventCode, event: EventInfo, key: StoredValue<String>) -> impl IntoView {
-    let sessions = StoredValue::new(event.agenda.sessions.clone());
-    let first = event.agenda.sessions.first().map(|s| s.id.clone());
+fn EventConsole(
+    code: EventCode,
+    event: Memo<Option<EventInfo>>,
+    key: StoredValue<String>,
+) -> impl IntoView {
+    let sessions = Memo::new(move |_| {
+        event.with(|e| {
+            e.as_ref()
+                .map(|e| e.agenda.sessions.clone())
+                .unwrap_or_default()
+        })
+    });
+    let first = sessions.with_untracked(|s| s.first().map(|s| s.id.clone()));
     let chosen = RwSignal::new(first);
+    let agenda = event.with_untracked(|e| e.as_ref().map(|e| e.agenda.clone()).unwrap_or_default());
     let c = code.clone();
     view! {
-        <h1>{event.title.clone()}</h1>
+        <h1>{move || event.with(|e| e.as_ref().map(|e| e.title.clone()))}</h1>
         <p class="links">
             <Link to=Route::Event(code.clone())>{move || t("attendee-view")}</Link>
         </p>
@@ -234,8 +267,11 @@ fn EventConsole(code: EventCode, event: EventInfo, key: StoredValue<String>) -> 
                     <h2 id="live-control-heading">{move || t("live-control")}</h2>
                     <label for="session-choice">{move || t("session")}</label>
                     <select id="session-choice" on:change=move |ev| chosen.set(SessionId::parse(&event_target_value(&ev)).ok())>
-                        {sessions.get_value().into_iter().map(|s| view! {
-                            <option value=s.id.to_string()>{format!("{} · {}", s.start, s.title)}</option>
+                        {move || sessions.get().into_iter().map(|s| {
+                            let selected = chosen.get_untracked().as_ref() == Some(&s.id);
+                            view! {
+                                <option value=s.id.to_string() selected=selected>{format!("{} · {}", s.start, s.title)}</option>
+                            }
                         }).collect_view()}
                     </select>
                     {move || chosen.get().map(|id| view! { <SessionControl code=c.clone() id sessions key /> })}
@@ -244,7 +280,7 @@ fn EventConsole(code: EventCode, event: EventInfo, key: StoredValue<String>) -> 
                 <Invites code=code.clone() key />
             </div>
             <div>
-                <AgendaEditor code=code.clone() agenda=event.agenda.clone() key />
+                <AgendaEditor code=code.clone() agenda key />
                 <Exports code=code.clone() key />
             </div>
         </div>
@@ -255,7 +291,7 @@ fn EventConsole(code: EventCode, event: EventInfo, key: StoredValue<String>) -> 
 fn SessionControl(
     code: EventCode,
     id: SessionId,
-    sessions: StoredValue<Vec<plenum_protocol::Session>>,
+    sessions: Memo<Vec<plenum_protocol::Session>>,
     key: StoredValue<String>,
 ) -> impl IntoView {
     let live = expect_context::<Live>();
@@ -270,7 +306,7 @@ fn SessionControl(
         _ => None,
     });
     let problem = RwSignal::new(None::<String>);
-    let contributions = sessions.with_value(|all| {
+    let contributions = sessions.with_untracked(|all| {
         all.iter()
             .find(|s| s.id == id)
             .map(|s| s.contributions.clone())
@@ -455,50 +491,72 @@ fn Awards(
             |_| {},
         );
     });
-    let awards = Memo::new(move |_| {
-        state.with(|s| s.as_ref().map(|s| s.awards.clone()).unwrap_or_default())
+    let ids = Memo::new(move |_| {
+        state.with(|s| {
+            s.as_ref()
+                .map(|s| s.awards.iter().map(|a| a.id).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     });
     view! {
-            <h3>{move || t("award-votes")}</h3>
-            {move || awards.get().into_iter().map(|a| {
-                let aid = a.id;
-                // Staged reveals show the top three (fewer with fewer candidates); "all" shows the rest.
-                let staged_done = a.revealed.len() >= a.candidates.len().min(3);
-                let all_revealed = a.revealed.len() >= a.candidates.len();
-                view! {
-                    <article class="card">
-                        <h4>{a.title.clone()}</h4>
-                        <p class="poll-meta">{match a.status { AwardStatus::Draft => t("poll-draft"), AwardStatus::Open => t("poll-open"), AwardStatus::Closed => t("poll-closed") }} " · " {tc("ballots-count", a.ballots)}</p>
-                        <div class="actions">
-                            {(a.status == AwardStatus::Draft).then(|| view! { <button type="button" class="primary award-open" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Open))>{t("open-voting")}</button> })}
-                            {(a.status == AwardStatus::Open).then(|| view! { <button type="button" class="award-close" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Close))>{t("close-voting")}</button> })}
-                            {(a.status == AwardStatus::Closed && !staged_done).then(|| view! {
-                                <button type="button" class="primary award-reveal-next" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealNext))>{t("reveal-next")}</button>
+        <h3>{move || t("award-votes")}</h3>
+        <For each=move || ids.get() key=|a| *a children=move |aid| view! { <AwardControl aid state step /> } />
+        <form class="stack" on:submit=submit>
+            <label for="award-title">{move || t("award-title")}</label>
+            <input id="award-title" type="text" required prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+            <label for="award-candidates">{move || t("award-candidates")}</label>
+            <textarea id="award-candidates" rows="4" aria-describedby="award-candidates-hint" prop:value=move || candidates.get() on:input=move |ev| candidates.set(event_target_value(&ev))></textarea>
+            <p id="award-candidates-hint" class="hint">{move || t("award-candidates-hint")}</p>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || registered.get() on:change=move |ev| registered.set(event_target_checked(&ev)) />
+                {move || t("award-registered-only")}
+            </label>
+            <button type="submit" id="create-award">{move || t("create-award")}</button>
+            {problem_view(problem)}
+        </form>
+    }
+}
 
-                            })}
-                            {(a.status == AwardStatus::Closed && !all_revealed).then(|| view! {
-    <button type="button" class="award-reveal-all" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealAll))>{t("reveal-all")}</button>
-                            })}
-                        </div>
-                        {super::results::award_placings(&a)}
-                        {a.digest.clone().map(|d| view! { <p class="hint">{t("ballot-digest")} " " <code>{d}</code></p> })}
-                    </article>
-                }
-            }).collect_view()}
-            <form class="stack" on:submit=submit>
-                <label for="award-title">{move || t("award-title")}</label>
-                <input id="award-title" type="text" required prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
-                <label for="award-candidates">{move || t("award-candidates")}</label>
-                <textarea id="award-candidates" rows="4" aria-describedby="award-candidates-hint" prop:value=move || candidates.get() on:input=move |ev| candidates.set(event_target_value(&ev))></textarea>
-                <p id="award-candidates-hint" class="hint">{move || t("award-candidates-hint")}</p>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || registered.get() on:change=move |ev| registered.set(event_target_checked(&ev)) />
-                    {move || t("award-registered-only")}
-                </label>
-                <button type="submit" id="create-award">{move || t("create-award")}</button>
-                {problem_view(problem)}
-            </form>
-        }
+/// One award vote's controls: rebuilt when it moves on; the ballot count changes in place.
+#[component]
+fn AwardControl(
+    aid: u64,
+    state: Memo<Option<plenum_protocol::SessionState>>,
+    step: StoredValue<impl Fn(u64, AwardStep) + Send + Sync + 'static>,
+) -> impl IntoView {
+    let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.award(aid).cloned())));
+    let stage = Memo::new(move |_| {
+        data.with(|a| {
+            a.as_ref()
+                .map(|a| (a.status, a.revealed.len(), a.digest.clone()))
+        })
+    });
+    let ballots = move || data.with(|a| a.as_ref().map_or(0, |a| a.ballots));
+    move || {
+        stage.get()?;
+        let a = data.get_untracked()?;
+        // Staged reveals show the top three (fewer with fewer candidates); "all" shows the rest.
+        let staged_done = a.revealed.len() >= a.candidates.len().min(3);
+        let all_revealed = a.revealed.len() >= a.candidates.len();
+        Some(view! {
+            <article class="card">
+                <h4>{a.title.clone()}</h4>
+                <p class="poll-meta">{match a.status { AwardStatus::Draft => t("poll-draft"), AwardStatus::Open => t("poll-open"), AwardStatus::Closed => t("poll-closed") }} " · " {move || tc("ballots-count", ballots())}</p>
+                <div class="actions">
+                    {(a.status == AwardStatus::Draft).then(|| view! { <button type="button" class="primary award-open" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Open))>{t("open-voting")}</button> })}
+                    {(a.status == AwardStatus::Open).then(|| view! { <button type="button" class="award-close" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Close))>{t("close-voting")}</button> })}
+                    {(a.status == AwardStatus::Closed && !staged_done).then(|| view! {
+                        <button type="button" class="primary award-reveal-next" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealNext))>{t("reveal-next")}</button>
+                    })}
+                    {(a.status == AwardStatus::Closed && !all_revealed).then(|| view! {
+                        <button type="button" class="award-reveal-all" on:click=move |_| step.with_value(|f| f(aid, AwardStep::RevealAll))>{t("reveal-all")}</button>
+                    })}
+                </div>
+                {super::results::award_placings(&a)}
+                {a.digest.clone().map(|d| view! { <p class="hint">{t("ballot-digest")} " " <code>{d}</code></p> })}
+            </article>
+        })
+    }
 }
 
 #[component]

@@ -9,6 +9,7 @@ use plenum_protocol::{
     ClientMsg, EventCode, Moderation, Question, QuestionId, QuestionStatus, SessionId,
     SessionState, limits,
 };
+use wasm_bindgen::JsCast;
 
 use super::{act, announcer, problem_view};
 use crate::i18n::{Arg, t, ta, tc};
@@ -106,7 +107,12 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                     event: code.clone(),
                     session: id.clone(),
                     text: question,
-                    anonymous: anonymous.get_untracked(),
+                    // Only while the session allows it: the box may have been ticked before a
+                    // moderator turned anonymous questions off (and is hidden since).
+                    anonymous: anonymous.get_untracked()
+                        && settings
+                            .get_untracked()
+                            .is_some_and(|s| s.anonymous_allowed),
                 },
                 problem,
                 move |_| {
@@ -145,8 +151,13 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
             let waiting: Vec<QuestionId> =
                 s.qa.questions
                     .iter()
+                    // Mine waiting for review, or dismissed (only I see those, with the reason).
                     .filter(|q| {
-                        q.status == QuestionStatus::Pending && mine.is_some() && q.asker.id == mine
+                        matches!(
+                            q.status,
+                            QuestionStatus::Pending | QuestionStatus::Dismissed
+                        ) && mine.is_some()
+                            && q.asker.id == mine
                     })
                     .map(|q| q.id)
                     .collect();
@@ -287,14 +298,27 @@ fn QuestionItem(
                 },
                 problem,
                 move |_| {
-                    upvoted.update(|u| {
+                    // The panel may be gone by the time the answer comes.
+                    upvoted.try_update(|u| {
                         if up {
                             u.insert(qid);
                         } else {
                             u.remove(&qid);
                         }
                     });
-                    upvotes_key.with_value(|k| keep_upvotes(k, &upvoted.get_untracked()));
+                    if let Some(ids) = upvoted.try_get_untracked() {
+                        upvotes_key.try_with_value(|k| keep_upvotes(k, &ids));
+                    }
+                    // Sorting by votes may have moved this question, and the focus with it.
+                    request_animation_frame(move || {
+                        let lost = document()
+                            .active_element()
+                            .is_none_or(|e| e.tag_name() == "BODY");
+                        let selector = format!("#questions [data-question='{qid}'] .upvote");
+                        if lost && let Ok(Some(button)) = document().query_selector(&selector) {
+                            let _ = button.unchecked_into::<web_sys::HtmlElement>().focus();
+                        }
+                    });
                 },
             );
         }
@@ -331,6 +355,8 @@ fn QuestionItem(
         };
         let answered = q.status == QuestionStatus::Answered;
         let pending = q.status == QuestionStatus::Pending;
+        let dismissed = q.status == QuestionStatus::Dismissed;
+        let reason = q.dismissed_reason.clone().filter(|r| !r.is_empty());
         let text_for_label = q.text.clone();
         Some(view! {
             <li
@@ -346,7 +372,9 @@ fn QuestionItem(
                     {answered.then(|| view! { " · " <span class="badge">{t("answered")}</span> })}
                     {move || highlighted.get().then(|| view! { " · " <span class="badge live">{t("on-screen")}</span> })}
                     {pending.then(|| view! { " · " <span class="badge">{t("waiting-review")}</span> })}
+                    {dismissed.then(|| view! { " · " <span class="badge">{t("not-published")}</span> })}
                 </p>
+                {reason.map(|r| view! { <p class="reply"><span class="reply-label">{t("dismiss-reason-shown")} ": "</span>{r}</p> })}
                 {q.reply.clone().map(|r| view! {
                     <p class="reply">
                         <span class="reply-label">{t("reply")} ": "</span>
@@ -354,7 +382,8 @@ fn QuestionItem(
                     </p>
                 })}
                 <div class="question-actions">
-                    {(!pending)
+                    // Votes are for published questions (the server refuses others).
+                    {(q.status == QuestionStatus::Live)
                         .then(|| view! {
                             <button
                                 type="button"
@@ -367,7 +396,7 @@ fn QuestionItem(
                                 <span class="votes">{move || crate::i18n::number(votes() as f64)}</span>
                             </button>
                         })}
-                    {(mine.get() && !answered)
+                    {(mine.get() && !answered && !dismissed)
                         .then(|| view! {
                             <button type="button" class="link-button" on:click=withdraw.clone()>
                                 {t("withdraw")}

@@ -179,7 +179,7 @@ pub fn award_placings(award: &Award) -> AnyView {
             let (place, votes) = (p.place, p.votes);
             view! {
                 <li class="placing" data-place=place>
-                    <span class="place">{move || ta("place", &[("place", Arg::Str(place.to_string()))])}</span>
+                    <span class="place">{move || ta("place", &[("place", Arg::Count(u64::from(place)))])}</span>
                     " "
                     <span class="name">{name}</span>
                     {org.map(|o| view! { <span class="org">{format!(" · {o}")}</span> })}

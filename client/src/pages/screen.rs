@@ -150,10 +150,9 @@ fn focus_view(
             }
         }
         Some(Focus::Poll(id)) => {
-            if let Some(p) = s
-                .poll(id)
-                .filter(|p| p.status == PollStatus::Open || p.results.is_some())
-            {
+            if let Some(p) = s.poll(id).filter(|p| {
+                p.status == PollStatus::Open || (p.results.is_some() && p.results_public())
+            }) {
                 return poll_view(p);
             }
         }
@@ -266,7 +265,7 @@ fn fallback_view(
         .polls
         .iter()
         .rev()
-        .find(|p| p.status == PollStatus::Closed && p.results.is_some());
+        .find(|p| p.status == PollStatus::Closed && p.results.is_some() && p.results_public());
 
     if let Some(a) = award.filter(revealing) {
         return award_view(a);
@@ -323,6 +322,13 @@ fn award_view(a: &plenum_protocol::Award) -> AnyView {
 
 fn poll_view(p: &plenum_protocol::Poll) -> AnyView {
     let open = p.status == PollStatus::Open;
+    // The screen may be opened by a speaker, whose view carries results the room is not to
+    // see yet: the screen shows only what the audience may see.
+    let mut shown = p.clone();
+    if !p.results_public() {
+        shown.results = None;
+    }
+    let p = &shown;
     view! {
         <section class="screen-poll" data-focus="poll" data-poll=p.id>
             <h2 class="screen-question">{p.question.clone()}</h2>

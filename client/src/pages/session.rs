@@ -133,7 +133,8 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
     });
     let programme = StoredValue::new(contributions);
 
-    let stage_now = move || match (here.with(|r| r.missing), stage.get()) {
+    let missing = Memo::new(move |_| here.with(|r| r.missing));
+    let stage_now = move || match (missing.get(), stage.get()) {
         (true, _) => view! { <p class="stage-waiting">{t("no-live-stage")}</p> }.into_any(),
         (false, None) => view! { <p class="stage-waiting">{t("waiting-for-stage")}</p> }.into_any(),
         (false, Some(stage)) => programme

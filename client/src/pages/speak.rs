@@ -19,7 +19,7 @@ pub fn SpeakPage(code: EventCode, id: SessionId) -> impl IntoView {
     super::page_title(move || ta("speaker-console-for", &[("title", Arg::Str(title.get()))]));
     let allowed = may(live, &[Role::Speaker, Role::Moderator, Role::Organiser]);
     let (c, i) = (code.clone(), id.clone());
-    move || match allowed() {
+    move || match allowed.get() {
         Some(false) => not_for_you("for-speakers").into_any(),
         _ => view! {
             <nav class="crumbs" aria-label=move || t("back")>
@@ -118,7 +118,7 @@ fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
             <h2 id="new-poll-heading">{move || t("new-poll")}</h2>
             <form class="stack" on:submit=submit>
                 <label for="poll-question">{move || t("poll-question")}</label>
-                <input id="poll-question" type="text" maxlength=limits::MAX_OPTION_CHARS.to_string() required
+                <input id="poll-question" type="text" maxlength=limits::MAX_QUESTION_CHARS.to_string() required
                     prop:value=move || question.get() on:input=move |ev| { question.set(event_target_value(&ev)); created.set(false) } />
                 <label for="poll-kind">{move || t("poll-kind")}</label>
                 <select id="poll-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
@@ -262,7 +262,11 @@ fn PollControl(
             )) => answers.clone(),
             _ => Vec::new(),
         });
-        (!texts.is_empty()).then(|| {
+        // Approving answers is a moderator's decision (the server checks it too).
+        let moderates = live
+            .person()
+            .is_some_and(|p| matches!(p.role, Role::Moderator | Role::Organiser));
+        (moderates && !texts.is_empty()).then(|| {
             let rows = texts
                 .into_iter()
                 .map(|a| {
@@ -392,7 +396,7 @@ fn QuizBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                         <textarea id=format!("quiz-o-{i}") rows="4" prop:value=move || get().options
                             on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |d| d.options = v.clone())) }></textarea>
                         <label for=format!("quiz-c-{i}")>{t("correct-option-number")}</label>
-                        <input id=format!("quiz-c-{i}") type="number" min="1" max="10" prop:value=move || get().correct.to_string()
+                        <input id=format!("quiz-c-{i}") type="number" min="1" max=limits::MAX_POLL_OPTIONS.to_string() prop:value=move || get().correct.to_string()
                             on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(1); set(Box::new(move |d| d.correct = v)) } />
                         <label for=format!("quiz-s-{i}")>{t("seconds-to-answer")}</label>
                         <input id=format!("quiz-s-{i}") type="number" min="5" max="300" prop:value=move || get().seconds.to_string()
@@ -437,43 +441,86 @@ fn QuizList(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>) -
             |_| {},
         );
     });
-    let quizzes = Memo::new(move |_| {
-        state.with(|s| s.as_ref().map(|s| s.quizzes.clone()).unwrap_or_default())
+    let ids = Memo::new(move |_| {
+        state.with(|s| {
+            s.as_ref()
+                .map(|s| s.quizzes.iter().map(|q| q.id).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     });
     view! {
         <section class="panel" aria-labelledby="quizzes-heading">
             <h2 id="quizzes-heading">{move || t("quizzes")}</h2>
             {problem_view(problem)}
-            <Show when=move || quizzes.with(Vec::is_empty)>
+            <Show when=move || ids.with(Vec::is_empty)>
                 <p class="empty">{move || t("no-quizzes")}</p>
             </Show>
-            {move || quizzes.get().into_iter().map(|q| {
-                let qid = q.id;
-                let current = q.current.clone();
-                let more = current.as_ref().map_or(0, |c| c.index + 1) < q.length;
-                let status = match q.status { QuizStatus::Draft => t("poll-draft"), QuizStatus::Asking => t("quiz-asking"), QuizStatus::Revealed => t("quiz-revealed"), QuizStatus::Finished => t("quiz-finished") };
-                view! {
-                    <article class="card">
-                        <h3>{q.title.clone()}</h3>
-                        <p class="poll-meta">{status}
-                            {current.as_ref().map(|c| view! { " · " {ta("question-of", &[("index", Arg::Str((c.index + 1).to_string())), ("length", Arg::Str(q.length.to_string()))])} " · " {tc("answers-count", c.answers)} })}
-                        </p>
-                        {current.map(|c| view! { <p class="quiz-question">{c.text}</p> })}
-                        <div class="actions">
-                            {(q.status == QuizStatus::Asking).then(|| view! {
-                                <button type="button" class="primary quiz-reveal" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Reveal))>{t("reveal-answer")}</button>
-                            })}
-                            {(matches!(q.status, QuizStatus::Draft | QuizStatus::Revealed) && more).then(|| view! {
-                                <button type="button" class="primary quiz-next" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Next))>{t("next-question")}</button>
-                            })}
-                            {(q.status != QuizStatus::Finished).then(|| view! {
-                                <button type="button" class="quiz-finish" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Finish))>{t("finish-quiz")}</button>
-                            })}
-                        </div>
-                        {(q.status != QuizStatus::Draft).then(|| results::leaderboard(&q))}
-                    </article>
-                }
-            }).collect_view()}
+            <For each=move || ids.get() key=|q| *q children=move |qid| view! { <QuizControl qid state step /> } />
         </section>
+    }
+}
+
+/// One quiz's controls: rebuilt when it moves on, while answer counts and the leaderboard
+/// change in place (a focused button keeps its focus).
+#[component]
+fn QuizControl(
+    qid: u64,
+    state: Memo<Option<SessionState>>,
+    step: StoredValue<impl Fn(u64, QuizStep) + Send + Sync + 'static>,
+) -> impl IntoView {
+    let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.quiz(qid).cloned())));
+    let stage = Memo::new(move |_| {
+        data.with(|q| {
+            q.as_ref()
+                .map(|q| (q.status, q.current.as_ref().map(|c| c.index)))
+        })
+    });
+    let answers = move || {
+        data.with(|q| {
+            q.as_ref()
+                .and_then(|q| q.current.as_ref())
+                .map_or(0, |c| c.answers)
+        })
+    };
+    let board = move || {
+        data.with(|q| {
+            q.as_ref()
+                .filter(|q| q.status != QuizStatus::Draft)
+                .map(results::leaderboard)
+        })
+    };
+    move || {
+        stage.get()?;
+        let q = data.get_untracked()?;
+        let current = q.current.clone();
+        let more = current.as_ref().map_or(0, |c| c.index + 1) < q.length;
+        let status = match q.status {
+            QuizStatus::Draft => t("poll-draft"),
+            QuizStatus::Asking => t("quiz-asking"),
+            QuizStatus::Revealed => t("quiz-revealed"),
+            QuizStatus::Finished => t("quiz-finished"),
+        };
+        Some(view! {
+            <article class="card">
+                <h3>{q.title.clone()}</h3>
+                <p class="poll-meta">{status}
+                    {current.as_ref().map(|c| view! { " · " {ta("question-of", &[("index", Arg::Str((c.index + 1).to_string())), ("length", Arg::Str(q.length.to_string()))])} " · " {move || tc("answers-count", answers())} })}
+                </p>
+                {current.map(|c| view! { <p class="quiz-question">{c.text}</p> })}
+                <div class="actions">
+                    {(q.status == QuizStatus::Asking).then(|| view! {
+                        <button type="button" class="primary quiz-reveal" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Reveal))>{t("reveal-answer")}</button>
+                    })}
+                    {(matches!(q.status, QuizStatus::Draft | QuizStatus::Revealed) && more).then(|| view! {
+                        <button type="button" class="primary quiz-next" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Next))>{t("next-question")}</button>
+                    })}
+                    // The server finishes a quiz only after a question's answer was shown.
+                    {(q.status == QuizStatus::Revealed).then(|| view! {
+                        <button type="button" class="quiz-finish" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Finish))>{t("finish-quiz")}</button>
+                    })}
+                </div>
+                {board}
+            </article>
+        })
     }
 }

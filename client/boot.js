@@ -1,9 +1,16 @@
 // Starts the client. A file of its own, not an inline script, so the server can send a
 // Content-Security-Policy without 'unsafe-inline'.
-import init from "/client.js?v=__VERSION__";
+//
+// Two builds: attendees' pages load the small one; the moderator, speaker, big-screen and
+// organiser screens load the staff build, which has every screen. The pattern is wider than
+// the staff routes, so the attendee build never sends a page back here in a loop.
+const staff = /^\/organise(\/|$)|\/(moderate|speak|screen)\/?$/i.test(location.pathname);
+const name = staff ? "staff" : "client";
 
-init({ module_or_path: "/client_bg.wasm?v=__VERSION__" }).catch((error) => {
-  const boot = document.getElementById("boot");
-  if (boot) boot.textContent = "Plenum could not start in this browser. Try reloading the page.";
-  console.error(error);
-});
+import(`/${name}.js?v=__VERSION__`)
+  .then(({ default: init }) => init({ module_or_path: `/${name}_bg.wasm?v=__VERSION__` }))
+  .catch((error) => {
+    const boot = document.getElementById("boot");
+    if (boot) boot.textContent = "Plenum could not start in this browser. Try reloading the page.";
+    console.error(error);
+  });

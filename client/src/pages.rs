@@ -7,6 +7,10 @@
 //! - [`screen`]   — `/e/{CODE}/s/{ID}/screen`: the big screen in the room.
 //! - [`organise`] — `/organise`, `/organise/{CODE}`: events, agenda, invitations, the live stage.
 //!
+//! The consoles, the big screen and the organiser's pages are in the staff build only (cargo
+//! feature `staff`): attendees' phones do not download them. In the attendee build their
+//! routes load the page again, and `boot.js` starts the staff build for them.
+//!
 //! Shared pieces: [`qa`] (the audience's Q&A), [`interact`] (voting, quiz, award ballots),
 //! [`results`] (results as charts and as text). An event's screens share one [`EventShell`]:
 //! moving between them keeps the live connection and the fetched agenda.
@@ -14,12 +18,16 @@
 mod agenda;
 mod interact;
 mod join;
+#[cfg(feature = "staff")]
 mod moderate;
+#[cfg(feature = "staff")]
 mod organise;
 mod qa;
 mod results;
+#[cfg(feature = "staff")]
 mod screen;
 mod session;
+#[cfg(feature = "staff")]
 mod speak;
 
 use leptos::prelude::*;
@@ -119,10 +127,8 @@ pub fn App() -> impl IntoView {
             {move || match screen.get() {
                 Screen::Join => view! { <join::JoinPage code=None /> }.into_any(),
                 Screen::Event(code) => view! { <EventGate code /> }.into_any(),
-                Screen::Organise => view! { <organise::OrganisePage /> }.into_any(),
-                Screen::OrganiseEvent(code) => {
-                    view! { <organise::OrganiseEventPage code /> }.into_any()
-                }
+                Screen::Organise => organise_page(),
+                Screen::OrganiseEvent(code) => organise_event_page(code),
                 Screen::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
@@ -221,13 +227,68 @@ fn EventShell(code: EventCode) -> impl IntoView {
             let code = body_code.clone();
             match route.get() {
                 Route::Session(_, id) => view! { <session::SessionPage code id /> }.into_any(),
-                Route::Moderate(_, id) => view! { <moderate::ModeratePage code id /> }.into_any(),
-                Route::Speak(_, id) => view! { <speak::SpeakPage code id /> }.into_any(),
-                Route::Screen(_, id) => view! { <screen::ScreenPage code id /> }.into_any(),
+                Route::Moderate(_, id) => moderate_page(code, id),
+                Route::Speak(_, id) => speak_page(code, id),
+                Route::Screen(_, id) => screen_page(code, id),
                 _ => view! { <agenda::AgendaPage code /> }.into_any(),
             }
         }}
     }
+}
+
+#[cfg(feature = "staff")]
+fn organise_page() -> AnyView {
+    view! { <organise::OrganisePage /> }.into_any()
+}
+#[cfg(feature = "staff")]
+fn organise_event_page(code: EventCode) -> AnyView {
+    view! { <organise::OrganiseEventPage code /> }.into_any()
+}
+#[cfg(feature = "staff")]
+fn moderate_page(code: EventCode, id: SessionId) -> AnyView {
+    view! { <moderate::ModeratePage code id /> }.into_any()
+}
+#[cfg(feature = "staff")]
+fn speak_page(code: EventCode, id: SessionId) -> AnyView {
+    view! { <speak::SpeakPage code id /> }.into_any()
+}
+#[cfg(feature = "staff")]
+fn screen_page(code: EventCode, id: SessionId) -> AnyView {
+    view! { <screen::ScreenPage code id /> }.into_any()
+}
+
+#[cfg(not(feature = "staff"))]
+fn organise_page() -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "staff"))]
+fn organise_event_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "staff"))]
+fn moderate_page(_: EventCode, _: SessionId) -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "staff"))]
+fn speak_page(_: EventCode, _: SessionId) -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "staff"))]
+fn screen_page(_: EventCode, _: SessionId) -> AnyView {
+    load_staff_build()
+}
+
+/// A staff screen reached in the attendee build (a link followed in the page): load the
+/// address again, and `boot.js` starts the staff build for it.
+#[cfg(not(feature = "staff"))]
+fn load_staff_build() -> AnyView {
+    let _ = window().location().reload();
+    view! {
+        <p class="loading" role="status">
+            {move || t("loading")}
+        </p>
+    }
+    .into_any()
 }
 
 /// "Moderator", "Speaker", "Organiser": who this browser is at the event.
@@ -240,6 +301,7 @@ fn RoleBadge(live: Live) -> impl IntoView {
     }
 }
 
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
 pub fn role_label(role: Role) -> String {
     t(match role {
         Role::Attendee => "role-attendee",
@@ -386,6 +448,7 @@ pub fn act(
     act_or(live, msg, problem, done, || {});
 }
 
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
 /// [`act`], with `failed` run when the request was refused (to undo what the screen showed).
 pub fn act_or(
     live: Live,
@@ -451,12 +514,14 @@ pub fn session_title(id: &SessionId) -> Memo<String> {
     })
 }
 
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
 /// Whether the person may use a console: checked here only to show the right page; the
 /// server checks every action itself.
 pub fn may(live: Live, roles: &'static [Role]) -> Memo<Option<bool>> {
     Memo::new(move |_| live.person().map(|p| roles.contains(&p.role)))
 }
 
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
 /// "This console is for moderators" while the person is someone else.
 pub fn not_for_you(key: &'static str) -> impl IntoView {
     view! {
@@ -474,6 +539,7 @@ pub fn page_title(what: impl Fn() -> String + 'static) {
     });
 }
 
+#[cfg_attr(not(feature = "staff"), allow(dead_code))]
 /// A countdown in whole seconds to `until_ms`, ticking while the screen lives.
 pub fn countdown(
     until_ms: impl Fn() -> Option<i64> + Send + Sync + 'static,

@@ -192,8 +192,14 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
             },
         )
         .await?;
-        b.goto(&server.url(&format!("{session_path}/{console}")))
-            .await?;
+        if console == "moderate" {
+            // Through the session page's link: the attendee build hands over to the staff build.
+            b.goto(&server.url(&session_path)).await?;
+            click_when(b, "nav.consoles a[href$='/moderate']").await?;
+        } else {
+            b.goto(&server.url(&format!("{session_path}/{console}")))
+                .await?;
+        }
     }
     wait_for_text(&p.moderator, "h1", "Moderating").await?;
     wait_for_text(&p.speaker, "h1", "Speaker console").await?;
@@ -404,6 +410,27 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_text(&p.screen, ".screen-award .placings", "Logistics Lab").await?;
     wait_for_text(&p.screen, ".screen-award .placings", "2 votes").await?;
     check_and_capture(&p.screen, axe, "screen-award").await?;
+
+    // --- Attendees' phones never downloaded the staff build; the consoles run on it.
+    let loaded = "return performance.getEntriesByType('resource').map(e => e.name).join(' ')";
+    for b in p.attendees() {
+        let files = b.execute(loaded, vec![]).await?;
+        let files = files.as_str().unwrap_or_default();
+        ensure!(
+            files.contains("/client_bg.wasm") && !files.contains("staff"),
+            "an attendee loaded {files}"
+        );
+    }
+    for b in [&p.moderator, &p.screen, &p.organiser] {
+        let files = b.execute(loaded, vec![]).await?;
+        ensure!(
+            files
+                .as_str()
+                .unwrap_or_default()
+                .contains("/staff_bg.wasm"),
+            "a console did not load the staff build: {files}"
+        );
+    }
 
     // --- Swedish, switched on one screen, kept across a reload.
     click(&p.bo, "button[data-locale=sv]").await?;

@@ -438,6 +438,61 @@ pub fn follow_session(
     (live, state, here)
 }
 
+/// The ids of a session's polls, quizzes or awards that `pick` chooses (tracked).
+pub fn ids_of(
+    state: Memo<Option<SessionState>>,
+    pick: fn(&SessionState) -> Vec<u64>,
+) -> Memo<Vec<u64>> {
+    Memo::new(move |_| state.with(|s| s.as_ref().map(pick).unwrap_or_default()))
+}
+
+/// One question of the session, without its vote count, and the count on its own: a view built
+/// from the first is rebuilt when the question changes, not each time someone votes, so a
+/// focused button in it keeps its focus.
+pub fn question_and_votes(
+    state: Memo<Option<SessionState>>,
+    id: plenum_protocol::QuestionId,
+) -> (Memo<Option<plenum_protocol::Question>>, Memo<u64>) {
+    let question =
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.get(id).cloned())));
+    let shape = Memo::new(move |_| {
+        question.with(|q| {
+            q.as_ref().map(|q| plenum_protocol::Question {
+                votes: 0,
+                ..q.clone()
+            })
+        })
+    });
+    let votes = Memo::new(move |_| question.with(|q| q.as_ref().map_or(0, |q| q.votes)));
+    (shape, votes)
+}
+
+/// Who asked, as the audience sees it: the name, or "Anonymous".
+pub fn asker(q: &plenum_protocol::Question) -> String {
+    match (&q.asker.name, q.anonymous) {
+        (Some(name), false) => name.clone(),
+        _ => t("anonymous"),
+    }
+}
+
+/// The time now, updated every `period` while the calling screen lives.
+pub fn ticking_now(period: std::time::Duration) -> RwSignal<i64> {
+    let now = RwSignal::new(time::now_ms());
+    let handle = set_interval_with_handle(
+        move || {
+            let _ = now.try_set(time::now_ms());
+        },
+        period,
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    now
+}
+
 /// Sends a request and puts what went wrong (or nothing) into `problem`; `done` runs on success.
 pub fn act(
     live: Live,
@@ -544,19 +599,7 @@ pub fn page_title(what: impl Fn() -> String + 'static) {
 pub fn countdown(
     until_ms: impl Fn() -> Option<i64> + Send + Sync + 'static,
 ) -> Signal<Option<i64>> {
-    let now = RwSignal::new(time::now_ms());
-    let handle = set_interval_with_handle(
-        move || {
-            let _ = now.try_set(time::now_ms());
-        },
-        std::time::Duration::from_millis(250),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
+    let now = ticking_now(std::time::Duration::from_millis(250));
     Signal::derive(move || {
         until_ms().map(|until| ((until - now.get()) as f64 / 1000.0).ceil().max(0.0) as i64)
     })

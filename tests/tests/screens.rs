@@ -212,6 +212,14 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "stage").await?;
 
     // --- Q&A: the moderator reviews questions first; Ada asks.
+    // The boxes are enabled once the session's settings have arrived.
+    wait_until(
+        &p.moderator,
+        "const e = document.querySelector('#setting-review'); return e !== null && !e.disabled;",
+        vec![],
+        "the Q&A settings to arrive",
+    )
+    .await?;
     click(&p.moderator, "#setting-review").await?;
     wait_until(
         &p.moderator,
@@ -302,7 +310,7 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     check_and_capture(&p.organiser, axe, "organiser-sign-in").await?;
     type_into(&p.organiser, "#organiser-key", &server.organiser_key).await?;
     click(&p.organiser, "button[type=submit]").await?;
-    click(&p.organiser, &format!("a[href='/organise/{CODE}']")).await?;
+    click_when(&p.organiser, &format!("a[href='/organise/{CODE}']")).await?;
     wait_for_text(&p.organiser, "#live-control-heading", "Live").await?;
     click(&p.organiser, "[data-set-status=live]").await?;
     for b in p.attendees() {

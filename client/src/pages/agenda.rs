@@ -26,19 +26,7 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
     let stars = RwSignal::new(saved::stars(&code).into_iter().collect::<BTreeSet<_>>());
     let mine_only = RwSignal::new(false);
     // Live now and next move with the clock.
-    let now = RwSignal::new(time::now_ms());
-    let tick = set_interval_with_handle(
-        move || {
-            let _ = now.try_set(time::now_ms());
-        },
-        std::time::Duration::from_secs(30),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(h) = tick {
-            h.clear();
-        }
-    });
+    let now = super::ticking_now(std::time::Duration::from_secs(30));
     move || match info.get() {
         Some(Ok(event)) => agenda(code.clone(), event, stars, mine_only, now).into_any(),
         Some(Err(failure)) => agenda_unavailable(info, Some(failure)),

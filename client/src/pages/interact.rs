@@ -37,31 +37,19 @@ pub fn Interact(
             ids
         })
     });
-    let quizzes = Memo::new(move |_| {
-        state.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.quizzes
-                        .iter()
-                        .filter(|q| q.status != QuizStatus::Draft)
-                        .map(|q| q.id)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+    let quizzes = super::ids_of(state, |s| {
+        s.quizzes
+            .iter()
+            .filter(|q| q.status != QuizStatus::Draft)
+            .map(|q| q.id)
+            .collect()
     });
-    let awards = Memo::new(move |_| {
-        state.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.awards
-                        .iter()
-                        .filter(|a| a.status != AwardStatus::Draft)
-                        .map(|a| a.id)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+    let awards = super::ids_of(state, |s| {
+        s.awards
+            .iter()
+            .filter(|a| a.status != AwardStatus::Draft)
+            .map(|a| a.id)
+            .collect()
     });
     // A poll or quiz question opening is announced.
     let open_poll = Memo::new(move |_| {

@@ -159,21 +159,21 @@ fn Console(
         <fieldset class="settings">
             <legend>{move || t("qa-settings")}</legend>
             <label class="check">
-                <input type="checkbox" id="setting-review"
+                <input type="checkbox" id="setting-review" disabled=move || settings.with(Option::is_none)
                     prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.moderation == Moderation::Reviewed)
                     on:change=move |ev| { let on = event_target_checked(&ev); set1(Box::new(move |s| s.moderation = if on { Moderation::Reviewed } else { Moderation::Open })) }
                 />
                 {move || t("setting-review")}
             </label>
             <label class="check">
-                <input type="checkbox"
+                <input type="checkbox" disabled=move || settings.with(Option::is_none)
                     prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.anonymous_allowed)
                     on:change=move |ev| { let on = event_target_checked(&ev); set2(Box::new(move |s| s.anonymous_allowed = on)) }
                 />
                 {move || t("setting-anonymous")}
             </label>
             <label class="check">
-                <input type="checkbox"
+                <input type="checkbox" disabled=move || settings.with(Option::is_none)
                     prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.accepting)
                     on:change=move |ev| { let on = event_target_checked(&ev); set3(Box::new(move |s| s.accepting = on)) }
                 />
@@ -235,8 +235,7 @@ fn ModItem(
     form: RwSignal<Option<Form>>,
     lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
 ) -> impl IntoView {
-    let question =
-        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.get(qid).cloned())));
+    let (question, votes) = super::question_and_votes(state, qid);
     let highlighted =
         Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
     let text = RwSignal::new(String::new());
@@ -358,18 +357,8 @@ fn ModItem(
     };
     // Rebuilt when the question itself changes, not when its votes are counted: the focused
     // question keeps its focus while people vote.
-    let shape = Memo::new(move |_| {
-        question.with(|q| {
-            q.as_ref().map(|q| {
-                let mut q = q.clone();
-                q.votes = 0;
-                q
-            })
-        })
-    });
-    let votes = move || question.with(|q| q.as_ref().map_or(0, |q| q.votes));
     move || {
-        let q = shape.get()?;
+        let q = question.get()?;
         let pending = q.status == QuestionStatus::Pending;
         let who = match (&q.asker.name, q.anonymous) {
             (Some(name), false) => name.clone(),
@@ -444,7 +433,7 @@ fn ModItem(
                 tabindex="0" id=format!("q-{qid}") data-question=qid aria-label=label on:keydown=keys>
                 <p class="question-text">{q.text.clone()}</p>
                 <p class="question-meta">
-                    {who} " · " <time>{time::clock(q.asked_at_ms)}</time> " · " {move || tc("votes", votes())}
+                    {who} " · " <time>{time::clock(q.asked_at_ms)}</time> " · " {move || tc("votes", votes.get())}
                     {(!q.merged.is_empty()).then(|| view! { " · " {tc("merged-count", q.merged.len() as u64)} })}
                 </p>
                 {q.reply.clone().map(|r| view! { <p class="reply"><span class="reply-label">{t("reply")} ": "</span>{r.text}</p> })}

@@ -491,13 +491,7 @@ fn Awards(
             |_| {},
         );
     });
-    let ids = Memo::new(move |_| {
-        state.with(|s| {
-            s.as_ref()
-                .map(|s| s.awards.iter().map(|a| a.id).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let ids = super::ids_of(state, |s| s.awards.iter().map(|a| a.id).collect());
     view! {
         <h3>{move || t("award-votes")}</h3>
         <For each=move || ids.get() key=|a| *a children=move |aid| view! { <AwardControl aid state step /> } />

@@ -274,8 +274,7 @@ fn QuestionItem(
     me: Memo<Option<String>>,
 ) -> impl IntoView {
     let live = expect_context::<Live>();
-    let question =
-        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.get(qid).cloned())));
+    let (question, votes) = super::question_and_votes(state, qid);
     let highlighted =
         Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
     let pressed = Memo::new(move |_| upvoted.with(|u| u.contains(&qid)));
@@ -337,22 +336,9 @@ fn QuestionItem(
     };
     // Rebuilt when the question itself changes, not when its votes are counted: the vote
     // button keeps its focus after a press.
-    let shape = Memo::new(move |_| {
-        question.with(|q| {
-            q.as_ref().map(|q| {
-                let mut q = q.clone();
-                q.votes = 0;
-                q
-            })
-        })
-    });
-    let votes = move || question.with(|q| q.as_ref().map_or(0, |q| q.votes));
     move || {
-        let q = shape.get()?;
-        let who = match (&q.asker.name, q.anonymous) {
-            (Some(name), false) => name.clone(),
-            _ => t("anonymous"),
-        };
+        let q = question.get()?;
+        let who = super::asker(&q);
         let answered = q.status == QuestionStatus::Answered;
         let pending = q.status == QuestionStatus::Pending;
         let dismissed = q.status == QuestionStatus::Dismissed;
@@ -389,11 +375,11 @@ fn QuestionItem(
                                 type="button"
                                 class="upvote"
                                 aria-pressed=move || if pressed.get() { "true" } else { "false" }
-                                aria-label=move || ta("upvote-question", &[("text", Arg::Str(text_for_label.clone())), ("count", Arg::Count(votes()))])
+                                aria-label=move || ta("upvote-question", &[("text", Arg::Str(text_for_label.clone())), ("count", Arg::Count(votes.get()))])
                                 on:click=vote.clone()
                             >
                                 <span aria-hidden="true">"▲ "</span>
-                                <span class="votes">{move || crate::i18n::number(votes() as f64)}</span>
+                                <span class="votes">{move || crate::i18n::number(votes.get() as f64)}</span>
                             </button>
                         })}
                     {(mine.get() && !answered && !dismissed)

@@ -207,10 +207,7 @@ fn quiz_view(q: &plenum_protocol::Quiz, left: Signal<Option<i64>>) -> Option<Any
 }
 
 fn question_view(q: &plenum_protocol::Question) -> AnyView {
-    let who = match (&q.asker.name, q.anonymous) {
-        (Some(n), false) => n.clone(),
-        _ => t("anonymous"),
-    };
+    let who = super::asker(q);
     view! {
         <section class="screen-highlight" data-focus="question">
             <p class="screen-kicker">{t("question-from-audience")}</p>

@@ -441,13 +441,7 @@ fn QuizList(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>) -
             |_| {},
         );
     });
-    let ids = Memo::new(move |_| {
-        state.with(|s| {
-            s.as_ref()
-                .map(|s| s.quizzes.iter().map(|q| q.id).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let ids = super::ids_of(state, |s| s.quizzes.iter().map(|q| q.id).collect());
     view! {
         <section class="panel" aria-labelledby="quizzes-heading">
             <h2 id="quizzes-heading">{move || t("quizzes")}</h2>

@@ -282,7 +282,9 @@ async fn askers_edit_and_withdraw_only_their_own_questions() {
         ErrorCode::Forbidden
     );
     let (seq, _) = answered(&eva.ask(withdraw).await);
+    // The answer may come before the event it acknowledges: both views catch up to it.
     bo.catch_up_to(seq).await;
+    eva.catch_up_to(seq).await;
     assert!(qa(&bo.view).get(q).is_none());
     assert_eq!(
         qa(&eva.view).get(q),

@@ -1,6 +1,6 @@
 //! Every interface of the client, in several browsers at once against the real server:
 //! three attendees on phones, a moderator, a speaker, the big screen and the organiser, each
-//! a headless Chromium with its own profile (its own person).
+//! a headless Chromium with its own profile (its own person), and a phone in dark mode.
 //!
 //! - An attendee asks; the moderator (by keyboard) approves; the question appears for the
 //!   attendees; the moderator puts it on the big screen, which shows it.
@@ -9,7 +9,8 @@
 //! - The server restarts: every page comes back by itself, nothing is lost, and what happens
 //!   next reaches everyone.
 //! - Switching to Swedish changes the page, and survives a reload.
-//! - axe-core (WCAG 2.1 A and AA rules) finds no serious or critical violation on any screen.
+//! - axe-core (WCAG 2.1 A and AA rules) finds no serious or critical violation on any screen,
+//!   in the light colour scheme and (attendee screens) the dark one.
 //! - A screenshot of every interface is saved in `$CARGO_TARGET_DIR/screenshots/`.
 
 mod web;
@@ -60,7 +61,7 @@ async fn every_screen_in_several_browsers_at_once() -> anyhow::Result<()> {
     outcome
 }
 
-/// The seven browsers.
+/// The eight browsers.
 struct People {
     ada: Client,
     bo: Client,
@@ -69,6 +70,8 @@ struct People {
     speaker: Client,
     screen: Client,
     organiser: Client,
+    /// A phone in dark mode, for the dark colour scheme's contrast.
+    night: Client,
 }
 
 impl People {
@@ -83,10 +86,11 @@ impl People {
             speaker: open_sized(driver, &dir.join("speaker"), laptop).await?,
             screen: open_sized(driver, &dir.join("screen"), (1280, 720)).await?,
             organiser: open_sized(driver, &dir.join("organiser"), laptop).await?,
+            night: open_with(driver, &dir.join("night"), phone, &["--force-dark-mode"]).await?,
         })
     }
 
-    fn all(&self) -> [(&'static str, &Client); 7] {
+    fn all(&self) -> [(&'static str, &Client); 8] {
         [
             ("ada", &self.ada),
             ("bo", &self.bo),
@@ -95,6 +99,7 @@ impl People {
             ("speaker", &self.speaker),
             ("screen", &self.screen),
             ("organiser", &self.organiser),
+            ("night", &self.night),
         ]
     }
 
@@ -320,7 +325,7 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
 
     // --- The server restarts. Every page comes back by itself, with nothing lost.
     server.restart().await;
-    for (name, b) in p.all() {
+    for (name, b) in p.all().into_iter().filter(|(name, _)| *name != "night") {
         wait_for_text(b, "#connection-status", "Live")
             .await
             .with_context(|| format!("{name} after the restart"))?;
@@ -419,6 +424,56 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_text(&p.screen, ".screen-award .placings", "2 votes").await?;
     check_and_capture(&p.screen, axe, "screen-award").await?;
 
+    // --- A ranking poll, answered by keyboard: the focus follows the option it moves.
+    type_into(&p.speaker, "#poll-question", "Rank the themes").await?;
+    p.speaker
+        .find(Locator::Css("#poll-kind"))
+        .await?
+        .select_by_value("ranking")
+        .await?;
+    type_into(&p.speaker, "#poll-options", "Skills").await?;
+    p.speaker
+        .find(Locator::Css("#poll-options"))
+        .await?
+        .send_keys(&format!("{}Energy{}Digital", Key::Enter, Key::Enter))
+        .await?;
+    click(&p.speaker, "#create-poll").await?;
+    click_when(&p.speaker, ".poll-control[data-status=draft] .open-poll").await?;
+    wait_for_text(&p.screen, ".screen-question", "Rank the themes").await?;
+    let first_down =
+        "article.poll[data-status=open] ol.ranking li:first-child button:nth-of-type(2)";
+    click_when(&p.ada, first_down).await?;
+    wait_for_text(
+        &p.ada,
+        "article.poll[data-status=open] ol.ranking li:first-child",
+        "Energy",
+    )
+    .await?;
+    let focused = p
+        .ada
+        .execute(
+            "return document.activeElement ? document.activeElement.id : ''",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        focused.as_str().is_some_and(|id| id.ends_with("-0-down")),
+        "the focus did not follow the moved option: {focused}"
+    );
+    click(
+        &p.ada,
+        "article.poll[data-status=open] .ballot button[type=submit]",
+    )
+    .await?;
+    wait_for_text(
+        &p.ada,
+        "article.poll[data-status=open] .sent",
+        "Your answer is in",
+    )
+    .await?;
+    wait_for_text(&p.screen, ".screen-poll .ballots", "1 answer").await?;
+    wait_for_text(&p.screen, ".ranking-results li:first-child", "Energy").await?;
+
     // --- Attendees' phones never downloaded the staff build; the consoles run on it.
     let loaded = "return performance.getEntriesByType('resource').map(e => e.name).join(' ')";
     for b in p.attendees() {
@@ -451,6 +506,34 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     check_and_capture(&p.bo, axe, "session-sv").await?;
     // Ada's page is still English: the choice is per browser.
     wait_for_text(&p.ada, "#qa-heading", "Questions").await?;
+
+    // --- The dark colour scheme holds its contrast too (a phone set to dark mode).
+    let night = &p.night;
+    let dark = night
+        .execute(
+            "return matchMedia('(prefers-color-scheme: dark)').matches",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        dark == json!(true),
+        "Chromium did not take the dark colour scheme"
+    );
+    night.goto(&server.url(&format!("/e/{CODE}"))).await?;
+    wait_until(
+        night,
+        "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
+        vec![json!(CODE)],
+        "the code to be filled in from the link",
+    )
+    .await?;
+    check_and_capture(night, axe, "join-dark").await?;
+    click(night, "button[type=submit]").await?;
+    wait_for_text(night, "h1", "European Cluster").await?;
+    check_and_capture(night, axe, "agenda-dark").await?;
+    night.goto(&server.url(&session_path)).await?;
+    wait_for_text(night, "#questions", QUESTION).await?;
+    check_and_capture(night, axe, "session-dark").await?;
     Ok(())
 }
 

@@ -409,18 +409,26 @@ fn ballot_form(
                                 <button
                                     type="button"
                                     class="small"
+                                    id=format!("rank-{pid}-{option}-up")
                                     disabled=pos == 0
                                     aria-label=move || ta("move-up", &[("option", Arg::Str(l1.clone()))])
-                                    on:click=move |_| order.update(|o| o.swap(pos, pos - 1))
+                                    on:click=move |_| {
+                                        order.update(|o| o.swap(pos, pos - 1));
+                                        follow_moved(pid, option, "up", "down");
+                                    }
                                 >
                                     "↑"
                                 </button>
                                 <button
                                     type="button"
                                     class="small"
+                                    id=format!("rank-{pid}-{option}-down")
                                     disabled=pos + 1 == n
                                     aria-label=move || ta("move-down", &[("option", Arg::Str(l2.clone()))])
-                                    on:click=move |_| order.update(|o| o.swap(pos, pos + 1))
+                                    on:click=move |_| {
+                                        order.update(|o| o.swap(pos, pos + 1));
+                                        follow_moved(pid, option, "down", "up");
+                                    }
                                 >
                                     "↓"
                                 </button>
@@ -441,6 +449,22 @@ fn ballot_form(
             .into_any()
         }
     }
+}
+
+/// After a ranking option moved, the focus follows it: its same button, or the other one when
+/// it reached the end of the list.
+fn follow_moved(pid: u64, option: u32, same: &'static str, other: &'static str) {
+    request_animation_frame(move || {
+        for dir in [same, other] {
+            if let Some(el) = document().get_element_by_id(&format!("rank-{pid}-{option}-{dir}")) {
+                let button: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(el);
+                if !button.has_attribute("disabled") {
+                    let _ = button.focus();
+                    return;
+                }
+            }
+        }
+    });
 }
 
 #[component]

@@ -103,6 +103,16 @@ pub async fn open_sized(
     profile: &Path,
     size: (u32, u32),
 ) -> anyhow::Result<Client> {
+    open_with(driver, profile, size, &[]).await
+}
+
+/// [`open_sized`] with more Chromium flags (`--force-dark-mode` for the dark colour scheme).
+pub async fn open_with(
+    driver: &Chromedriver,
+    profile: &Path,
+    size: (u32, u32),
+    extra: &[&str],
+) -> anyhow::Result<Client> {
     let http = reqwest::Client::new();
     // chromedriver takes a moment to listen.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -128,6 +138,7 @@ pub async fn open_sized(
     .to_vec();
     args.push(format!("--window-size={},{}", size.0, size.1));
     args.push("--lang=en-US".to_owned());
+    args.extend(extra.iter().map(|a| a.to_string()));
     args.push(format!(
         "--user-data-dir={}",
         profile.join("chromium").display()

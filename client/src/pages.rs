@@ -467,6 +467,25 @@ pub fn question_and_votes(
     (shape, votes)
 }
 
+/// The order to show: `fresh`, or while `held` is given (the focus is in the list), the held
+/// order with what left removed and what is new at the end.
+pub fn hold_order(
+    held: Option<Vec<plenum_protocol::QuestionId>>,
+    fresh: Vec<plenum_protocol::QuestionId>,
+) -> Vec<plenum_protocol::QuestionId> {
+    let Some(held) = held else {
+        return fresh;
+    };
+    let mut kept: Vec<_> = held.into_iter().filter(|id| fresh.contains(id)).collect();
+    let new: Vec<_> = fresh
+        .iter()
+        .filter(|id| !kept.contains(id))
+        .copied()
+        .collect();
+    kept.extend(new);
+    kept
+}
+
 /// Who asked, as the audience sees it: the name, or "Anonymous".
 pub fn asker(q: &plenum_protocol::Question) -> String {
     match (&q.asker.name, q.anonymous) {
@@ -603,4 +622,19 @@ pub fn countdown(
     Signal::derive(move || {
         until_ms().map(|until| ((until - now.get()) as f64 / 1000.0).ceil().max(0.0) as i64)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hold_order;
+
+    #[test]
+    fn a_held_order_keeps_its_places_and_adds_new_at_the_end() {
+        assert_eq!(hold_order(None, vec![3, 1, 2]), vec![3, 1, 2]);
+        // 2 gained votes and would move up; 4 is new; 1 left the list.
+        assert_eq!(
+            hold_order(Some(vec![1, 3, 2]), vec![2, 3, 4]),
+            vec![3, 2, 4]
+        );
+    }
 }

@@ -16,6 +16,9 @@ use crate::live::Live;
 use crate::route::{Link, Route};
 use crate::time;
 
+/// The review queue, the live list, the answered questions.
+type Lists = (Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>);
+
 /// The inline form open on a question: a dismissal reason, a reply, or a merge target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -47,7 +50,13 @@ fn Console(
     let live = expect_context::<Live>();
     let problem = RwSignal::new(None::<String>);
     let form = RwSignal::new(None::<Form>);
-    let lists = Memo::new(move |_| {
+    // While the focus is in a list, the live list's order holds still (see `hold_order`).
+    let holding = RwSignal::new(false);
+    let lists = Memo::new(move |previous: Option<&Lists>| {
+        let held = holding
+            .get()
+            .then(|| previous.map(|p| p.1.clone()))
+            .flatten();
         state.with(|s| {
             let Some(s) = s else {
                 return (Vec::new(), Vec::new(), Vec::new());
@@ -76,7 +85,7 @@ fn Console(
                     .collect();
             (
                 pending.iter().map(|q| q.id).collect::<Vec<_>>(),
-                live_q.iter().map(|q| q.id).collect::<Vec<_>>(),
+                super::hold_order(held, live_q.iter().map(|q| q.id).collect()),
                 answered,
             )
         })
@@ -182,7 +191,11 @@ fn Console(
         </fieldset>
         {problem_view(problem)}
         <p class="hint keys">{move || t("moderator-keys")}</p>
-        <div class="columns">
+        <div
+            class="columns"
+            on:focusin=move |_| holding.set(true)
+            on:focusout=move |_| holding.set(false)
+        >
             <section class="panel" aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{move || tc("review-queue", lists.with(|l| l.0.len() as u64))}</h2>
                 <ul class="questions mod-list" id="review-queue">
@@ -233,7 +246,7 @@ fn ModItem(
     state: Memo<Option<SessionState>>,
     send: Sender,
     form: RwSignal<Option<Form>>,
-    lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
+    lists: Memo<Lists>,
 ) -> impl IntoView {
     let (question, votes) = super::question_and_votes(state, qid);
     let highlighted =
@@ -460,10 +473,7 @@ fn ModItem(
 }
 
 /// The question after this one across both lists (or before it, for the last).
-fn neighbour(
-    qid: QuestionId,
-    lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
-) -> Option<QuestionId> {
+fn neighbour(qid: QuestionId, lists: Memo<Lists>) -> Option<QuestionId> {
     let all: Vec<QuestionId> =
         lists.with_untracked(|l| l.0.iter().chain(l.1.iter()).copied().collect());
     let pos = all.iter().position(|q| *q == qid)?;
@@ -473,11 +483,7 @@ fn neighbour(
 }
 
 /// Moves focus to the next (or previous) question across both lists.
-fn move_focus(
-    from: QuestionId,
-    step: i32,
-    lists: Memo<(Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>)>,
-) {
+fn move_focus(from: QuestionId, step: i32, lists: Memo<Lists>) {
     let all: Vec<QuestionId> =
         lists.with_untracked(|l| l.0.iter().chain(l.1.iter()).copied().collect());
     let Some(pos) = all.iter().position(|q| *q == from) else {

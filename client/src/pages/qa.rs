@@ -127,9 +127,16 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
         }
     };
 
-    let questions = Memo::new(move |_| {
+    // While the focus is in the list, its order holds still (new questions go at the end):
+    // a list that re-sorts under a keyboard or screen-reader user moves what they are on.
+    let holding = RwSignal::new(false);
+    let questions = Memo::new(move |previous: Option<&Lists>| {
         let popular = popular.get();
         let mine = me.get();
+        let held = holding
+            .get()
+            .then(|| previous.map(|p| p.0.clone()))
+            .flatten();
         state.with(|s| {
             let Some(s) = s else {
                 return (Vec::new(), Vec::new(), Vec::new());
@@ -167,7 +174,8 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                     .filter(|q| q.status == QuestionStatus::Answered)
                     .map(|q| q.id)
                     .collect();
-            (open.iter().map(|q| q.id).collect(), waiting, answered)
+            let open = super::hold_order(held, open.iter().map(|q| q.id).collect());
+            (open, waiting, answered)
         })
     });
     let item = move |qid: QuestionId| {
@@ -244,7 +252,12 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                     <For each=move || questions.get().1 key=|q| *q children=item2.clone() />
                 </ul>
             </Show>
-            <ul class="questions" id="questions">
+            <ul
+                class="questions"
+                id="questions"
+                on:focusin=move |_| holding.set(true)
+                on:focusout=move |_| holding.set(false)
+            >
                 <For each=move || questions.get().0 key=|q| *q children=item.clone() />
             </ul>
             <Show when=move || questions.with(|q| q.0.is_empty())>
@@ -261,6 +274,9 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
         </section>
     }
 }
+
+/// Published, mine waiting or dismissed, answered.
+type Lists = (Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>);
 
 #[component]
 fn QuestionItem(

@@ -2,9 +2,11 @@
 // Content-Security-Policy without 'unsafe-inline'.
 //
 // Two builds: attendees' pages load the small one; the moderator, speaker, big-screen and
-// organiser screens load the staff build, which has every screen. The pattern is wider than
-// the staff routes, so the attendee build never sends a page back here in a loop.
-const staff = /^\/organise(\/|$)|\/(moderate|speak|screen)\/?$/i.test(location.pathname);
+// organiser screens load the staff build, which has every screen. The pattern takes every
+// path the app reads as a staff screen (any case, repeated slashes), so the attendee build
+// never sends a page back here in a loop; an event or session named "screen" stays attendee.
+const staff = /^\/+organise(\/|$)|^\/+e\/[^/]+\/+s\/[^/]+\/+(moderate|speak|screen)\/*$/i
+  .test(location.pathname);
 const name = staff ? "staff" : "client";
 
 import(`/${name}.js?v=__VERSION__`)

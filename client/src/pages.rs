@@ -467,6 +467,18 @@ pub fn question_and_votes(
     (shape, votes)
 }
 
+/// Whether a keyboard user's focus is inside `list`: a list under it should not re-sort.
+/// Read when the list's order is computed, so a focus that left without an event (its element
+/// was removed) or a mouse click (no visible focus) does not hold it.
+pub fn keyboard_focus_in(list: NodeRef<leptos::html::Ul>) -> bool {
+    let Some(list) = list.get_untracked() else {
+        return false;
+    };
+    document().active_element().is_some_and(|active| {
+        list.contains(Some(&active)) && active.matches(":focus-visible").unwrap_or(false)
+    })
+}
+
 /// The order to show: `fresh`, or while `held` is given (the focus is in the list), the held
 /// order with what left removed and what is new at the end.
 pub fn hold_order(

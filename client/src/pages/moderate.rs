@@ -52,9 +52,9 @@ fn Console(
     let form = RwSignal::new(None::<Form>);
     // While the focus is in a list, the live list's order holds still (see `hold_order`).
     let holding = RwSignal::new(false);
+    let live_list = NodeRef::<leptos::html::Ul>::new();
     let lists = Memo::new(move |previous: Option<&Lists>| {
-        let held = holding
-            .get()
+        let held = (holding.get() && super::keyboard_focus_in(live_list))
             .then(|| previous.map(|p| p.1.clone()))
             .flatten();
         state.with(|s| {
@@ -165,7 +165,15 @@ fn Console(
             <div><dt>{move || t("count-answered")}</dt><dd>{move || lists.with(|l| l.2.len())}</dd></div>
             <div><dt>{move || t("count-dismissed")}</dt><dd>{move || counts.get().map_or(0, |c| c.dismissed)}</dd></div>
         </dl>
-        <fieldset class="settings">
+        <fieldset
+            class="settings"
+            data-moderation=move || {
+                settings.get().map(|s| match s.moderation {
+                    Moderation::Reviewed => "reviewed",
+                    Moderation::Open => "open",
+                })
+            }
+        >
             <legend>{move || t("qa-settings")}</legend>
             <label class="check">
                 <input type="checkbox" id="setting-review" disabled=move || settings.with(Option::is_none)
@@ -191,11 +199,7 @@ fn Console(
         </fieldset>
         {problem_view(problem)}
         <p class="hint keys">{move || t("moderator-keys")}</p>
-        <div
-            class="columns"
-            on:focusin=move |_| holding.set(true)
-            on:focusout=move |_| holding.set(false)
-        >
+        <div class="columns">
             <section class="panel" aria-labelledby="queue-heading">
                 <h2 id="queue-heading">{move || tc("review-queue", lists.with(|l| l.0.len() as u64))}</h2>
                 <ul class="questions mod-list" id="review-queue">
@@ -207,7 +211,13 @@ fn Console(
             </section>
             <section class="panel" aria-labelledby="live-heading">
                 <h2 id="live-heading">{move || tc("live-list", lists.with(|l| l.1.len() as u64))}</h2>
-                <ul class="questions mod-list" id="live-list">
+                <ul
+                    class="questions mod-list"
+                    id="live-list"
+                    node_ref=live_list
+                    on:focusin=move |_| holding.set(true)
+                    on:focusout=move |_| holding.set(false)
+                >
                     <For each=move || lists.get().1 key=|q| *q children=item2 />
                 </ul>
                 <Show when=move || lists.with(|l| l.1.is_empty())>

@@ -130,11 +130,11 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
     // While the focus is in the list, its order holds still (new questions go at the end):
     // a list that re-sorts under a keyboard or screen-reader user moves what they are on.
     let holding = RwSignal::new(false);
+    let list = NodeRef::<leptos::html::Ul>::new();
     let questions = Memo::new(move |previous: Option<&Lists>| {
         let popular = popular.get();
         let mine = me.get();
-        let held = holding
-            .get()
+        let held = (holding.get() && super::keyboard_focus_in(list))
             .then(|| previous.map(|p| p.0.clone()))
             .flatten();
         state.with(|s| {
@@ -194,7 +194,16 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                 when=accepting
                 fallback=move || view! { <p class="hint">{t("questions-closed")}</p> }
             >
-                <form class="ask" on:submit=submit.clone()>
+                <form
+                    class="ask"
+                    on:submit=submit.clone()
+                    data-moderation=move || {
+                        settings.get().map(|s| match s.moderation {
+                            Moderation::Reviewed => "reviewed",
+                            Moderation::Open => "open",
+                        })
+                    }
+                >
                     <label for="ask-text">{move || t("ask-a-question")}</label>
                     <textarea
                         id="ask-text"
@@ -234,14 +243,20 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                 <button
                     type="button"
                     aria-pressed=move || if popular.get() { "true" } else { "false" }
-                    on:click=move |_| popular.set(true)
+                    on:click=move |_| {
+                        holding.set(false);
+                        popular.set(true)
+                    }
                 >
                     {move || t("sort-popular")}
                 </button>
                 <button
                     type="button"
                     aria-pressed=move || if popular.get() { "false" } else { "true" }
-                    on:click=move |_| popular.set(false)
+                    on:click=move |_| {
+                        holding.set(false);
+                        popular.set(false)
+                    }
                 >
                     {move || t("sort-recent")}
                 </button>
@@ -255,6 +270,7 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
             <ul
                 class="questions"
                 id="questions"
+                node_ref=list
                 on:focusin=move |_| holding.set(true)
                 on:focusout=move |_| holding.set(false)
             >

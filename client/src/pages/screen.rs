@@ -106,21 +106,24 @@ enum Focus {
     Question,
 }
 
-/// Each showable thing with a mark that changes when it moves on (not when it is counted).
+/// Each showable thing with a mark that changes when it moves on (not when it is counted),
+/// in order of priority. Drafts have an empty mark: nothing to show.
 fn marks(s: &SessionState) -> Vec<(Focus, String)> {
     let mut out = Vec::new();
     for q in &s.quizzes {
         let index = q.current.as_ref().map(|c| c.index);
-        out.push((Focus::Quiz(q.id), format!("{:?} {index:?}", q.status)));
+        let mark = (q.status != QuizStatus::Draft).then(|| format!("{:?} {index:?}", q.status));
+        out.push((Focus::Quiz(q.id), mark.unwrap_or_default()));
     }
     for a in &s.awards {
-        out.push((
-            Focus::Award(a.id),
-            format!("{:?} {}", a.status, a.revealed.len()),
-        ));
+        let mark = (a.status != AwardStatus::Draft)
+            .then(|| format!("{:?} {}", a.status, a.revealed.len()));
+        out.push((Focus::Award(a.id), mark.unwrap_or_default()));
     }
     for p in &s.polls {
-        out.push((Focus::Poll(p.id), format!("{:?} {}", p.status, p.revealed)));
+        let mark =
+            (p.status != PollStatus::Draft).then(|| format!("{:?} {}", p.status, p.revealed));
+        out.push((Focus::Poll(p.id), mark.unwrap_or_default()));
     }
     out.push((Focus::Question, format!("{:?}", s.qa.highlighted)));
     out
@@ -246,9 +249,10 @@ fn fallback_view(
         .iter()
         .rev()
         .find(|a| a.status != AwardStatus::Draft);
+    // Open, or its staged reveal begun and the winner not yet shown.
     let revealing = |a: &&plenum_protocol::Award| {
         a.status == AwardStatus::Open
-            || (!a.revealed.is_empty() && a.revealed.len() < a.candidates.len())
+            || (!a.revealed.is_empty() && !a.revealed.iter().any(|p| p.place == 1))
     };
     let open_poll = s.polls.iter().rev().find(|p| p.status == PollStatus::Open);
     let highlighted = s.qa.highlighted.and_then(|id| s.qa.get(id));

@@ -467,6 +467,36 @@ pub fn question_and_votes(
     (shape, votes)
 }
 
+/// The published questions, most votes first (ties: first asked first), or newest first.
+pub fn published(s: &SessionState, popular: bool) -> Vec<plenum_protocol::QuestionId> {
+    let mut open: Vec<&plenum_protocol::Question> =
+        s.qa.questions
+            .iter()
+            .filter(|q| q.status == plenum_protocol::QuestionStatus::Live)
+            .collect();
+    if popular {
+        open.sort_by(|a, b| {
+            b.votes
+                .cmp(&a.votes)
+                .then(a.asked_at_ms.cmp(&b.asked_at_ms))
+        });
+    } else {
+        open.sort_by_key(|q| std::cmp::Reverse(q.asked_at_ms));
+    }
+    open.iter().map(|q| q.id).collect()
+}
+
+/// The order a list showed last, while a keyboard user's focus is in it (see [`hold_order`]).
+pub fn held(
+    holding: RwSignal<bool>,
+    list: NodeRef<leptos::html::Ul>,
+    shown: Option<&Vec<plenum_protocol::QuestionId>>,
+) -> Option<Vec<plenum_protocol::QuestionId>> {
+    (holding.get() && keyboard_focus_in(list))
+        .then(|| shown.cloned())
+        .flatten()
+}
+
 /// Whether a keyboard user's focus is inside `list`: a list under it should not re-sort.
 /// Read when the list's order is computed, so a focus that left without an event (its element
 /// was removed) or a mouse click (no visible focus) does not hold it.

@@ -54,9 +54,7 @@ fn Console(
     let holding = RwSignal::new(false);
     let live_list = NodeRef::<leptos::html::Ul>::new();
     let lists = Memo::new(move |previous: Option<&Lists>| {
-        let held = (holding.get() && super::keyboard_focus_in(live_list))
-            .then(|| previous.map(|p| p.1.clone()))
-            .flatten();
+        let held = super::held(holding, live_list, previous.map(|p| &p.1));
         state.with(|s| {
             let Some(s) = s else {
                 return (Vec::new(), Vec::new(), Vec::new());
@@ -67,16 +65,6 @@ fn Console(
                     .filter(|q| q.status == QuestionStatus::Pending)
                     .collect();
             pending.sort_by_key(|q| q.asked_at_ms);
-            let mut live_q: Vec<&Question> =
-                s.qa.questions
-                    .iter()
-                    .filter(|q| q.status == QuestionStatus::Live)
-                    .collect();
-            live_q.sort_by(|a, b| {
-                b.votes
-                    .cmp(&a.votes)
-                    .then(a.asked_at_ms.cmp(&b.asked_at_ms))
-            });
             let answered: Vec<QuestionId> =
                 s.qa.questions
                     .iter()
@@ -85,7 +73,7 @@ fn Console(
                     .collect();
             (
                 pending.iter().map(|q| q.id).collect::<Vec<_>>(),
-                super::hold_order(held, live_q.iter().map(|q| q.id).collect()),
+                super::hold_order(held, super::published(s, true)),
                 answered,
             )
         })

@@ -6,8 +6,7 @@ use std::collections::BTreeSet;
 
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
-    ClientMsg, EventCode, Moderation, Question, QuestionId, QuestionStatus, SessionId,
-    SessionState, limits,
+    ClientMsg, EventCode, Moderation, QuestionId, QuestionStatus, SessionId, SessionState, limits,
 };
 use wasm_bindgen::JsCast;
 
@@ -134,27 +133,11 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
     let questions = Memo::new(move |previous: Option<&Lists>| {
         let popular = popular.get();
         let mine = me.get();
-        let held = (holding.get() && super::keyboard_focus_in(list))
-            .then(|| previous.map(|p| p.0.clone()))
-            .flatten();
+        let held = super::held(holding, list, previous.map(|p| &p.0));
         state.with(|s| {
             let Some(s) = s else {
                 return (Vec::new(), Vec::new(), Vec::new());
             };
-            let mut open: Vec<&Question> =
-                s.qa.questions
-                    .iter()
-                    .filter(|q| q.status == QuestionStatus::Live)
-                    .collect();
-            if popular {
-                open.sort_by(|a, b| {
-                    b.votes
-                        .cmp(&a.votes)
-                        .then(a.asked_at_ms.cmp(&b.asked_at_ms))
-                });
-            } else {
-                open.sort_by_key(|q| std::cmp::Reverse(q.asked_at_ms));
-            }
             let waiting: Vec<QuestionId> =
                 s.qa.questions
                     .iter()
@@ -174,7 +157,7 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                     .filter(|q| q.status == QuestionStatus::Answered)
                     .map(|q| q.id)
                     .collect();
-            let open = super::hold_order(held, open.iter().map(|q| q.id).collect());
+            let open = super::hold_order(held, super::published(s, popular));
             (open, waiting, answered)
         })
     });

@@ -467,6 +467,19 @@ pub fn question_and_votes(
     (shape, votes)
 }
 
+/// The ids of the session's questions that `keep` chooses, in the order they were asked.
+pub fn questions_where(
+    s: &SessionState,
+    keep: impl Fn(&plenum_protocol::Question) -> bool,
+) -> Vec<plenum_protocol::QuestionId> {
+    // Ids are given in the order questions are asked, and the list is kept by id.
+    s.qa.questions
+        .iter()
+        .filter(|q| keep(q))
+        .map(|q| q.id)
+        .collect()
+}
+
 /// The published questions, most votes first (ties: first asked first), or newest first.
 pub fn published(s: &SessionState, popular: bool) -> Vec<plenum_protocol::QuestionId> {
     let mut open: Vec<&plenum_protocol::Question> =

@@ -177,18 +177,31 @@ fn options(pairs: &[(&str, &str)]) -> js_sys::Object {
 
 /// How far `zone` is ahead of UTC at the instant `utc_ms`, in ms.
 fn zone_offset_ms(zone: &str, utc_ms: i64) -> Option<i64> {
-    let format = js_sys::Intl::DateTimeFormat::new(
-        &js_sys::Array::of1(&"en-US".into()),
-        &options(&[
-            ("timeZone", zone),
-            ("hourCycle", "h23"),
-            ("year", "numeric"),
-            ("month", "numeric"),
-            ("day", "numeric"),
-            ("hour", "numeric"),
-            ("minute", "numeric"),
-        ]),
-    );
+    // One formatter per zone: an agenda of a thousand sessions asks four times per session.
+    thread_local! {
+        static FORMATS: std::cell::RefCell<Vec<(String, js_sys::Intl::DateTimeFormat)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let format = FORMATS.with(|formats| {
+        let mut formats = formats.borrow_mut();
+        if let Some((_, f)) = formats.iter().find(|(z, _)| z == zone) {
+            return f.clone();
+        }
+        let f = js_sys::Intl::DateTimeFormat::new(
+            &js_sys::Array::of1(&"en-US".into()),
+            &options(&[
+                ("timeZone", zone),
+                ("hourCycle", "h23"),
+                ("year", "numeric"),
+                ("month", "numeric"),
+                ("day", "numeric"),
+                ("hour", "numeric"),
+                ("minute", "numeric"),
+            ]),
+        );
+        formats.push((zone.to_owned(), f.clone()));
+        f
+    });
     let date = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
     let parts = format.format_to_parts(&date);
     let field = |name: &str| -> Option<u32> {

@@ -5,8 +5,8 @@
 
 use leptos::{ev::KeyboardEvent, prelude::*};
 use plenum_protocol::{
-    ClientMsg, EventCode, Moderate, Moderation, QaSettings, Question, QuestionId, QuestionStatus,
-    Role, SessionId, SessionState, limits,
+    ClientMsg, EventCode, Moderate, Moderation, QaSettings, QuestionId, QuestionStatus, Role,
+    SessionId, SessionState, limits,
 };
 use wasm_bindgen::JsCast;
 
@@ -59,22 +59,10 @@ fn Console(
             let Some(s) = s else {
                 return (Vec::new(), Vec::new(), Vec::new());
             };
-            let mut pending: Vec<&Question> =
-                s.qa.questions
-                    .iter()
-                    .filter(|q| q.status == QuestionStatus::Pending)
-                    .collect();
-            pending.sort_by_key(|q| q.asked_at_ms);
-            let answered: Vec<QuestionId> =
-                s.qa.questions
-                    .iter()
-                    .filter(|q| q.status == QuestionStatus::Answered)
-                    .map(|q| q.id)
-                    .collect();
             (
-                pending.iter().map(|q| q.id).collect::<Vec<_>>(),
+                super::questions_where(s, |q| q.status == QuestionStatus::Pending),
                 super::hold_order(held, super::published(s, true)),
-                answered,
+                super::questions_where(s, |q| q.status == QuestionStatus::Answered),
             )
         })
     });

@@ -138,25 +138,15 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
             let Some(s) = s else {
                 return (Vec::new(), Vec::new(), Vec::new());
             };
-            let waiting: Vec<QuestionId> =
-                s.qa.questions
-                    .iter()
-                    // Mine waiting for review, or dismissed (only I see those, with the reason).
-                    .filter(|q| {
-                        matches!(
-                            q.status,
-                            QuestionStatus::Pending | QuestionStatus::Dismissed
-                        ) && mine.is_some()
-                            && q.asker.id == mine
-                    })
-                    .map(|q| q.id)
-                    .collect();
-            let answered: Vec<QuestionId> =
-                s.qa.questions
-                    .iter()
-                    .filter(|q| q.status == QuestionStatus::Answered)
-                    .map(|q| q.id)
-                    .collect();
+            // Mine waiting for review, or dismissed (only I see those, with the reason).
+            let waiting = super::questions_where(s, |q| {
+                matches!(
+                    q.status,
+                    QuestionStatus::Pending | QuestionStatus::Dismissed
+                ) && mine.is_some()
+                    && q.asker.id == mine
+            });
+            let answered = super::questions_where(s, |q| q.status == QuestionStatus::Answered);
             let open = super::hold_order(held, super::published(s, popular));
             (open, waiting, answered)
         })

@@ -462,17 +462,14 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
         "Energy",
     )
     .await?;
-    let focused = p
-        .ada
-        .execute(
-            "return document.activeElement ? document.activeElement.id : ''",
-            vec![],
-        )
-        .await?;
-    ensure!(
-        focused.as_str().is_some_and(|id| id.ends_with("-0-down")),
-        "the focus did not follow the moved option: {focused}"
-    );
+    // The focus moves in the next animation frame, which a loaded machine may delay.
+    wait_until(
+        &p.ada,
+        "return document.activeElement !== null && document.activeElement.id.endsWith('-0-down')",
+        vec![],
+        "the focus to follow the moved option",
+    )
+    .await?;
     click(
         &p.ada,
         "article.poll[data-status=open] .ballot button[type=submit]",

@@ -377,6 +377,8 @@ send-announcement = Send announcement
 announcement-sent = Announcement sent.
 invitations = Invitations
 invitee-name = Name
+invitee-sessions = Covers
+all-sessions = All sessions
 invitee-role = Role
 create-invitation = Create invitation link
 import-agenda-file = Import an agenda file (JSON)
@@ -389,3 +391,11 @@ export-results = Export results
 not-published = Not published
 dismiss-reason-shown = Moderator's reason
 give-a-reason = Give a reason: the asker sees it.
+
+## The inbox: notes about your own questions
+note-answered = Your question was answered
+note-dismissed = Your question was not taken
+inbox-notes = { $count ->
+    [one] { $count_n } note about your questions
+   *[other] { $count_n } notes about your questions
+}

@@ -376,6 +376,8 @@ send-announcement = Skicka meddelandet
 announcement-sent = Meddelandet är skickat.
 invitations = Inbjudningar
 invitee-name = Namn
+invitee-sessions = Gäller
+all-sessions = Alla sessioner
 invitee-role = Roll
 create-invitation = Skapa inbjudningslänk
 import-agenda-file = Importera en programfil (JSON)
@@ -388,3 +390,11 @@ export-results = Exportera resultat
 not-published = Inte publicerad
 dismiss-reason-shown = Moderatorns motivering
 give-a-reason = Ange en anledning: frågeställaren ser den.
+
+## Inkorgen: meddelanden om dina egna frågor
+note-answered = Din fråga har besvarats
+note-dismissed = Din fråga togs inte upp
+inbox-notes = { $count ->
+    [one] { $count_n } meddelande om dina frågor
+   *[other] { $count_n } meddelanden om dina frågor
+}

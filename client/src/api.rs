@@ -126,8 +126,13 @@ pub mod organiser {
         code: &EventCode,
         role: Role,
         name: String,
+        sessions: Vec<SessionId>,
     ) -> Result<Invite, ApiFailure> {
-        let body = json(&CreateInvite { role, name })?;
+        let body = json(&CreateInvite {
+            role,
+            name,
+            sessions,
+        })?;
         call(
             "POST",
             &format!("/api/events/{code}/invites"),

@@ -7,7 +7,8 @@
 //!   keeps (tokens, stars, the organiser key for the tab).
 //! - [`live`]  — the WebSocket: follows rooms, folds their events, sends requests and gets
 //!   their answers, reconnects and resumes.
-//! - [`pages`] — the screens.
+//! - [`pages`] — the screens: thin, composing features for a route.
+//! - [`features`] — one folder or file per interaction, with its widgets for every role.
 //! - [`i18n`]  — English and Swedish (Fluent files in `locales/`), numbers through `Intl`.
 //! - [`time`]  — time zones, dates, the personal agenda's .ics.
 //! - [`text`]  — how protocol values read to people: status and kind labels, names, links.
@@ -19,6 +20,7 @@
 //!   links taken from an agenda are used only when they are `http(s)`.
 
 pub mod api;
+pub mod features;
 pub mod i18n;
 pub mod live;
 pub mod pages;

@@ -176,6 +176,7 @@ fn EventShell(code: EventCode) -> impl IntoView {
     provide_context(live);
     let event_room = RoomId::Event(code.clone());
     live.follow(event_room.clone());
+    crate::features::inbox::follow(live, code.clone());
 
     let info = {
         let code = code.clone();
@@ -222,6 +223,7 @@ fn EventShell(code: EventCode) -> impl IntoView {
                 <ConnectionStatus live />
             </header>
             <Announcements live room=event_room.clone() />
+            <crate::features::inbox::Inbox live code=code.clone() />
         </Show>
         {move || {
             let code = body_code.clone();

@@ -30,6 +30,11 @@ pub struct Person {
     /// The event the token is for; `None` for organisers, who may act on every event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<EventCode>,
+    /// The sessions a moderator's or speaker's invitation covers: they moderate, run polls and
+    /// quizzes, and see the review queue in these sessions only. Empty (absent): every session
+    /// of the event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<crate::SessionId>,
 }
 
 /// `POST /api/events/{code}/join`: become an attendee, or redeem an invitation.
@@ -75,6 +80,11 @@ pub struct CreateInvite {
     pub role: Role,
     /// Who the invitation is for; becomes their display name.
     pub name: String,
+    /// For a moderator or speaker: the sessions the invitation covers (at most
+    /// [`crate::limits::MAX_INVITE_SESSIONS`], each on the agenda). Absent or empty: every
+    /// session of the event.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<crate::SessionId>,
 }
 
 /// An invitation: a token and the link that redeems it.

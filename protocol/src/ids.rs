@@ -64,21 +64,49 @@ impl SessionId {
     }
 }
 
+/// A person's id, as their token carries it: 1 to 64 characters, `A`–`Z`, `a`–`z`, `0`–`9`,
+/// `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonId(String);
+
+impl PersonId {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let ok_len = (1..=64).contains(&s.len());
+        if ok_len
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(IdError(format!(
+                "person id must be 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_', got {s:?}"
+            )))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A room: the unit of ordering and fan-out. Every room has one ordered log of events.
 ///
 /// On the wire a room is a string: `event:ECC2020` for the event itself (announcements,
-/// agenda changes) and `session:ECC2020:keynote` for one session of it.
+/// agenda changes), `session:ECC2020:keynote` for one session of it, and
+/// `inbox:ECC2020:PERSON` for one person's inbox at it (what happened to their own things,
+/// for them alone, on every device they have open).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum RoomId {
     Event(EventCode),
     Session(EventCode, SessionId),
+    Inbox(EventCode, PersonId),
 }
 
 impl RoomId {
     pub fn event_code(&self) -> &EventCode {
         match self {
-            RoomId::Event(e) | RoomId::Session(e, _) => e,
+            RoomId::Event(e) | RoomId::Session(e, _) | RoomId::Inbox(e, _) => e,
         }
     }
     pub fn parse(s: &str) -> Result<Self, IdError> {
@@ -89,8 +117,11 @@ impl RoomId {
                 EventCode::parse(code)?,
                 SessionId::parse(id)?,
             )),
+            (Some("inbox"), Some(code), Some(id)) => {
+                Ok(RoomId::Inbox(EventCode::parse(code)?, PersonId::parse(id)?))
+            }
             _ => Err(IdError(format!(
-                "room must be 'event:CODE' or 'session:CODE:ID', got {s:?}"
+                "room must be 'event:CODE', 'session:CODE:ID' or 'inbox:CODE:PERSON', got {s:?}"
             ))),
         }
     }
@@ -101,6 +132,7 @@ impl fmt::Display for RoomId {
         match self {
             RoomId::Event(e) => write!(f, "event:{}", e.0),
             RoomId::Session(e, s) => write!(f, "session:{}:{}", e.0, s.0),
+            RoomId::Inbox(e, p) => write!(f, "inbox:{}:{}", e.0, p.0),
         }
     }
 }
@@ -120,9 +152,15 @@ macro_rules! string_conversions {
         }
     )*};
 }
-string_conversions!(EventCode, SessionId, RoomId);
+string_conversions!(EventCode, SessionId, PersonId, RoomId);
 
 impl fmt::Display for EventCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for PersonId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }

@@ -58,6 +58,8 @@ pub mod limits {
     pub const MAX_STAGE_TEXT_CHARS: usize = 280;
     /// Longest display name, in characters.
     pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
+    /// Most sessions one invitation may name.
+    pub const MAX_INVITE_SESSIONS: usize = 32;
     /// Longest title (event, session, contribution), in characters.
     pub const MAX_TITLE_CHARS: usize = 200;
     /// Longest description, in characters.

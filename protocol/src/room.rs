@@ -6,7 +6,7 @@
 
 use crate::{
     award::{Award, AwardId},
-    ids::RoomId,
+    ids::{RoomId, SessionId},
     limits,
     poll::{Poll, PollId, PollResults},
     qa::{QaCounts, QaSettings, QaState, Question, QuestionId, VoteTally},
@@ -133,12 +133,51 @@ impl EventState {
     pub const KEEP_ANNOUNCEMENTS: usize = 20;
 }
 
+/// What a note in a person's inbox is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteAbout {
+    /// A moderator marked your question answered (or replied to it in writing).
+    QuestionAnswered,
+    /// A moderator dismissed your question.
+    QuestionDismissed,
+}
+
+/// Something that happened to one of a person's own things, kept in their inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub about: NoteAbout,
+    /// Milliseconds since the Unix epoch, server time.
+    pub at_ms: i64,
+    /// The session it happened in.
+    pub session: SessionId,
+    /// The question it is about.
+    pub question: QuestionId,
+    /// The question's text, so the note reads on its own.
+    pub text: String,
+    /// The moderator's written reply (answered) or reason (dismissed), if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The state of a person's inbox room: their newest notes, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct InboxState {
+    /// At most [`InboxState::KEEP_NOTES`].
+    pub notes: Vec<Note>,
+}
+
+impl InboxState {
+    pub const KEEP_NOTES: usize = 50;
+}
+
 /// The state of any room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomState {
     Event(EventState),
     Session(SessionState),
+    Inbox(InboxState),
 }
 
 /// Something that happened in a room. Rooms are the fold of these.
@@ -188,6 +227,8 @@ pub enum RoomEvent {
     StreamDelay { delay_ms: u32 },
     /// A poll left your view (a deleted draft).
     PollHidden { id: PollId },
+    /// A note for the inbox's person (inbox rooms only).
+    Note { note: Note },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
     PollResults {
         id: PollId,
@@ -211,6 +252,7 @@ impl RoomState {
         match room {
             RoomId::Event(_) => RoomState::Event(EventState::default()),
             RoomId::Session(..) => RoomState::Session(SessionState::default()),
+            RoomId::Inbox(..) => RoomState::Inbox(InboxState::default()),
         }
     }
 
@@ -229,6 +271,12 @@ impl RoomState {
                     .len()
                     .saturating_sub(EventState::KEEP_ANNOUNCEMENTS);
                 e.announcements.drain(..excess);
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::Note { note }) => {
+                i.notes.push(note.clone());
+                let excess = i.notes.len().saturating_sub(InboxState::KEEP_NOTES);
+                i.notes.drain(..excess);
                 Ok(())
             }
             (RoomState::Event(e), RoomEvent::AgendaUpdated { version }) => {

@@ -151,6 +151,7 @@ const ALL_EVENTS: &[&str] = &[
     "quiz",
     "quiz_answers",
     "stream_delay",
+    "note",
 ];
 
 fn event_name(e: &RoomEvent) -> &'static str {
@@ -173,6 +174,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Quiz { .. } => "quiz",
         RoomEvent::QuizAnswers { .. } => "quiz_answers",
         RoomEvent::StreamDelay { .. } => "stream_delay",
+        RoomEvent::Note { .. } => "note",
     }
 }
 const ALL_SERVER: &[&str] = &[

@@ -28,6 +28,7 @@ fn person() -> Person {
         name: Some("Åsa \"<b>\" Lind".into()),
         role: Role::Speaker,
         event: Some(ecc()),
+        sessions: vec![plenum_protocol::SessionId::parse("keynote").unwrap()],
     }
 }
 

@@ -15,6 +15,7 @@ use crate::store::Store;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use hmac::{Hmac, Mac};
 use plenum_protocol::{EventCode, Person, Role, limits};
+use plenum_protocol::{RoomId, SessionId};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -57,22 +58,35 @@ pub enum Action {
     RunPolls,
 }
 
-/// Whether `person` may do `action` at `event`.
-pub fn allowed(person: &Person, action: Action, event: &EventCode) -> bool {
+/// Whether `person` may do `action` in `room`: organisers anything anywhere; everyone else
+/// at their own event only, staff within the sessions their invitation covers (all, when it
+/// names none), and a person's inbox is theirs alone.
+pub fn allowed(person: &Person, action: Action, room: &RoomId) -> bool {
     if person.role == Role::Organiser {
         return true;
     }
-    if person.event.as_ref() != Some(event) {
+    if person.event.as_ref() != Some(room.event_code()) {
         return false;
     }
     match action {
-        Action::Follow => true,
+        Action::Follow => match room {
+            RoomId::Inbox(_, owner) => owner.as_str() == person.id,
+            _ => true,
+        },
         Action::SetStage | Action::RunPolls => {
-            matches!(person.role, Role::Moderator | Role::Speaker)
+            matches!(person.role, Role::Moderator | Role::Speaker) && in_scope(person, room)
         }
-        Action::Moderate => person.role == Role::Moderator,
+        Action::Moderate => person.role == Role::Moderator && in_scope(person, room),
         Action::CreateEvent | Action::ManageEvent | Action::Announce => false,
     }
+}
+
+/// Whether `room` is within the sessions `person`'s invitation covers. An invitation naming
+/// sessions covers those sessions' rooms only (not the event room: blocking someone from
+/// asking at the whole event is for moderators of the whole event).
+pub fn in_scope(person: &Person, room: &RoomId) -> bool {
+    person.sessions.is_empty()
+        || matches!(room, RoomId::Session(_, s) if person.sessions.contains(s))
 }
 
 /// Whether a start keeps the organiser key or makes a new one (the old one stops working).
@@ -189,6 +203,7 @@ impl Auth {
     pub fn issue(&self, person: &Person) -> String {
         let event = person.event.as_ref().map_or("", |e| e.as_str());
         let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
+        let sessions = join_sessions(&person.sessions);
         self.sign(
             PERSON_PREFIX,
             &[
@@ -197,6 +212,7 @@ impl Auth {
                 &person.id,
                 &exp,
                 person.name.as_deref().unwrap_or(""),
+                &sessions,
             ],
         )
     }
@@ -215,14 +231,20 @@ impl Auth {
                     name: Some("Organiser".into()),
                     role: Role::Organiser,
                     event: None,
+                    sessions: Vec::new(),
                 })
             } else {
                 Err(AuthError::Invalid)
             };
         }
         let f = self.open(PERSON_PREFIX, token)?;
-        let [role, event, id, exp, name] = f.as_slice() else {
-            return Err(AuthError::Invalid);
+        // Tokens made before invitations could name sessions have five fields.
+        let (role, event, id, exp, name, sessions) = match f.as_slice() {
+            [role, event, id, exp, name] => (role, event, id, exp, name, ""),
+            [role, event, id, exp, name, sessions] => {
+                (role, event, id, exp, name, sessions.as_str())
+            }
+            _ => return Err(AuthError::Invalid),
         };
         if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
             return Err(AuthError::Expired);
@@ -237,24 +259,41 @@ impl Auth {
             name: (!name.is_empty()).then(|| name.clone()),
             role,
             event: Some(EventCode::parse(event).map_err(|_| AuthError::Invalid)?),
+            sessions: split_sessions(sessions)?,
         })
     }
 
-    /// An invitation to join `event` as `role` (moderator or speaker), under `name`.
-    pub fn invite(&self, event: &EventCode, role: Role, name: &str) -> String {
+    /// An invitation to join `event` as `role`, under `name`; for staff, covering `sessions`
+    /// only (all, when empty).
+    pub fn invite(
+        &self,
+        event: &EventCode,
+        role: Role,
+        name: &str,
+        sessions: &[SessionId],
+    ) -> String {
         let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
         let id = new_id();
         self.sign(
             INVITE_PREFIX,
-            &[role_name(role), event.as_str(), &id, &exp, name],
+            &[
+                role_name(role),
+                event.as_str(),
+                &id,
+                &exp,
+                name,
+                &join_sessions(sessions),
+            ],
         )
     }
 
     /// Redeems an invitation for `event`: the person it makes.
     pub fn redeem(&self, invite: &str, event: &EventCode) -> Result<Person, AuthError> {
         let f = self.open(INVITE_PREFIX, invite.trim())?;
-        let [role, ev, id, exp, name] = f.as_slice() else {
-            return Err(AuthError::Invalid);
+        let (role, ev, id, exp, name, sessions) = match f.as_slice() {
+            [role, ev, id, exp, name] => (role, ev, id, exp, name, ""),
+            [role, ev, id, exp, name, sessions] => (role, ev, id, exp, name, sessions.as_str()),
+            _ => return Err(AuthError::Invalid),
         };
         if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
             return Err(AuthError::Expired);
@@ -269,8 +308,28 @@ impl Auth {
             name: Some(name.clone()),
             role,
             event: Some(event.clone()),
+            sessions: split_sessions(sessions)?,
         })
     }
+}
+
+/// Sessions as a token field: comma-separated ids (which never contain commas).
+fn join_sessions(sessions: &[SessionId]) -> String {
+    sessions
+        .iter()
+        .map(SessionId::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn split_sessions(field: &str) -> Result<Vec<SessionId>, AuthError> {
+    if field.is_empty() {
+        return Ok(Vec::new());
+    }
+    field
+        .split(',')
+        .map(|s| SessionId::parse(s).map_err(|_| AuthError::Invalid))
+        .collect()
 }
 
 /// Whether `person` is a registered attendee: one who joined through an organiser's
@@ -348,6 +407,7 @@ mod tests {
             name: Some("Åsa Lind".into()),
             role: Role::Attendee,
             event: Some(EventCode::parse("ECC2026").unwrap()),
+            sessions: Vec::new(),
         }
     }
 
@@ -376,7 +436,12 @@ mod tests {
         };
         assert_eq!(a.verify(&other.issue(&attendee())), Err(AuthError::Invalid));
         // An invitation is not a person token.
-        let invite = a.invite(&EventCode::parse("ECC2026").unwrap(), Role::Moderator, "M");
+        let invite = a.invite(
+            &EventCode::parse("ECC2026").unwrap(),
+            Role::Moderator,
+            "M",
+            &[],
+        );
         assert_eq!(a.verify(&invite), Err(AuthError::Invalid));
         assert_eq!(a.verify("org_wrong"), Err(AuthError::Invalid));
         assert_eq!(a.verify("org_secret").unwrap().role, Role::Organiser);
@@ -387,7 +452,7 @@ mod tests {
         let a = auth();
         let ecc = EventCode::parse("ECC2026").unwrap();
         let other = EventCode::parse("MALMO23").unwrap();
-        let invite = a.invite(&ecc, Role::Speaker, "Sven");
+        let invite = a.invite(&ecc, Role::Speaker, "Sven", &[]);
         assert_eq!(a.redeem(&invite, &other), Err(AuthError::WrongEvent));
         let p = a.redeem(&invite, &ecc).unwrap();
         assert_eq!(p.role, Role::Speaker);
@@ -395,10 +460,56 @@ mod tests {
     }
 
     #[test]
-    fn attendees_may_only_follow() {
+    fn an_invitation_naming_sessions_covers_those_sessions_only() {
+        let a = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let s = |id: &str| SessionId::parse(id).unwrap();
+        let invite = a.invite(&ecc, Role::Moderator, "Mia", &[s("panel"), s("pitch")]);
+        let mia = a.redeem(&invite, &ecc).unwrap();
+        assert_eq!(mia.sessions, vec![s("panel"), s("pitch")]);
+        // The token she gets carries her scope.
+        assert_eq!(a.verify(&a.issue(&mia)).unwrap(), mia);
+        let room = |id: &str| RoomId::Session(ecc.clone(), s(id));
+        for action in [Action::Moderate, Action::RunPolls, Action::SetStage] {
+            assert!(allowed(&mia, action, &room("panel")), "{action:?}");
+            assert!(!allowed(&mia, action, &room("keynote")), "{action:?}");
+            assert!(
+                !allowed(&mia, action, &RoomId::Event(ecc.clone())),
+                "{action:?}"
+            );
+        }
+        assert!(allowed(&mia, Action::Follow, &room("keynote")));
+        // One that names none keeps the event-wide scope.
+        let all = a
+            .redeem(&a.invite(&ecc, Role::Moderator, "Max", &[]), &ecc)
+            .unwrap();
+        assert!(allowed(&all, Action::Moderate, &room("keynote")));
+        assert!(allowed(&all, Action::Moderate, &RoomId::Event(ecc.clone())));
+    }
+
+    #[test]
+    fn an_inbox_is_its_owners_alone() {
         let ecc = EventCode::parse("ECC2026").unwrap();
         let p = attendee();
-        assert!(allowed(&p, Action::Follow, &ecc));
+        let mine = RoomId::parse("inbox:ECC2026:abc").unwrap();
+        let theirs = RoomId::parse("inbox:ECC2026:xyz").unwrap();
+        assert!(allowed(&p, Action::Follow, &mine));
+        assert!(!allowed(&p, Action::Follow, &theirs));
+        let moderator = Person {
+            role: Role::Moderator,
+            id: "mod".into(),
+            ..attendee()
+        };
+        assert!(!allowed(&moderator, Action::Follow, &theirs), "staff too");
+        let _ = ecc;
+    }
+
+    #[test]
+    fn attendees_may_only_follow() {
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let ecc = &RoomId::Event(ecc);
+        let p = attendee();
+        assert!(allowed(&p, Action::Follow, ecc));
         for action in [
             Action::CreateEvent,
             Action::ManageEvent,
@@ -407,9 +518,9 @@ mod tests {
             Action::Moderate,
             Action::RunPolls,
         ] {
-            assert!(!allowed(&p, action, &ecc), "{action:?}");
+            assert!(!allowed(&p, action, ecc), "{action:?}");
         }
-        let elsewhere = EventCode::parse("OTHER1").unwrap();
+        let elsewhere = RoomId::Event(EventCode::parse("OTHER1").unwrap());
         assert!(!allowed(&p, Action::Follow, &elsewhere));
     }
 }

@@ -2,7 +2,11 @@
 //! breakouts, a world café, pitches, an award vote and a site visit, mostly in English with
 //! some Swedish. Loaded by `--demo` when absent; the file is `server/demo/ecc2026.json`.
 
-use crate::{agenda, engine::Engine, http::parse_json};
+use crate::{
+    engine::Engine,
+    interactions::agenda,
+    transport::{http::parse_json, requests},
+};
 use plenum_protocol::CreateEvent;
 
 /// The demo event as imported: the same format organisers use.
@@ -20,7 +24,8 @@ pub fn event() -> anyhow::Result<CreateEvent> {
 pub async fn load_if_absent(engine: &Engine) -> anyhow::Result<()> {
     let event = event()?;
     if engine.event(&event.code).is_none() {
-        engine.create_event(event).await?;
+        let (room, command) = requests::create_event(event);
+        engine.create(&room, command).await?;
         tracing::info!("demo event ECC2026 created");
     }
     Ok(())

@@ -1,56 +1,44 @@
 //! The Plenum server: live conference rooms over WebSocket, an HTTP API, an embedded store.
 //!
-//! Module map:
-//! - [`cli`]     — the command line (`plenum --help`), tracing, signals: the thin edge.
-//! - [`http`]    — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
-//! - [`ws`]      — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
-//! - [`engine`]  — rooms, their ordered logs, and the sequencer thread that commits changes.
-//! - [`qa`]      — the Q&A rules: asking, voting, moderating.
-//! - [`polls`]   — the poll rules: kinds, lifecycle, answers, results.
-//! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
-//! - [`quizzes`] — quizzes: fair timing across stream delays, scores, leaderboards.
-//! - [`export`]  — exports of questions and results as CSV tables.
-//! - [`audience`]— who sees what of a room (moderators, askers, everyone), frames per audience.
-//! - [`hub`]     — which local connections follow which rooms; non-blocking delivery.
-//! - [`broker`]  — fan-out of committed events across instances: the trait, the local one.
-//! - [`store`]   — durable storage: the `Store` trait and the SQLite default.
-//! - [`redis_store`] — the shared store for several instances: versioned room streams in Redis.
-//! - [`redis_bus`]   — the broker for several instances: sharded pub/sub, resync after loss.
-//! - [`auth`]    — organiser key, signed person tokens, invitations, permissions.
-//! - [`agenda`]  — validation of imported events and agendas.
-//! - [`demo`]    — the demo conference loaded by `--demo`.
-//! - [`metrics`] — Prometheus counters and gauges.
+//! Module map (ARCHITECTURE.md has the whole picture):
+//! - [`cli`]          — the command line (`plenum --help`), tracing, signals: the thin edge.
+//! - [`transport`]    — HTTP and WebSocket, and the one table of requests (who may do what).
+//! - [`interactions`] — one module per interaction (agenda, stage, Q&A, polls, quizzes, awards):
+//!   commands, record kinds, tallies, timers, pure rules; behind one trait.
+//! - [`engine`]       — rooms, their ordered logs, and the sequencer thread that commits changes;
+//!   names no interaction.
+//! - [`delivery`]     — audiences (who sees what), frames, the hub, the broker and its Redis one.
+//! - [`store`]        — durable storage: the `Store` trait, SQLite, Redis.
+//! - [`auth`]         — organiser key, signed person tokens, invitations, permissions.
+//! - [`export`]       — exports of questions and results as CSV tables.
+//! - [`demo`]         — the demo conference loaded by `--demo`.
+//! - [`metrics`]      — Prometheus counters and gauges.
 //!
 //! [`start`] wires them together and returns a [`Running`] server; shutdown is a value
 //! ([`Running::stop`], or cancelling [`Config::shutdown`]'s token), so tests drive it.
 
-pub mod agenda;
-pub mod audience;
 pub mod auth;
-pub mod awards;
-pub mod broker;
 pub mod cli;
+pub mod delivery;
 pub mod demo;
 pub mod engine;
 pub mod export;
-pub mod http;
-pub mod hub;
+pub mod interactions;
 pub mod metrics;
-pub mod polls;
-pub mod qa;
-pub mod quizzes;
-pub mod redis_bus;
-pub mod redis_store;
 pub mod store;
-pub mod ws;
+pub mod transport;
 
 use crate::{
     auth::Auth,
-    broker::{Broker, LocalBroker},
-    engine::Engine,
-    hub::Hub,
+    delivery::{
+        broker::{Broker, LocalBroker},
+        hub::Hub,
+        redis_bus,
+    },
+    engine::{Engine, Registry},
     metrics::Metrics,
     store::{SqliteStore, Store},
+    transport::{http, requests, ws},
 };
 use anyhow::Context as _;
 use axum::serve::ListenerExt as _;
@@ -89,6 +77,8 @@ pub struct Config {
     /// Redis URLs: empty runs alone on the embedded store; one or more make this instance one
     /// of several sharing the store in Redis (rooms partitioned over the URLs).
     pub redis: Vec<String>,
+    /// The interactions the engine runs: [`interactions()`], unless a test adds its own.
+    pub interactions: Registry,
 }
 
 impl Config {
@@ -104,8 +94,22 @@ impl Config {
             max_connections: 16_000,
             organiser_key: auth::OrganiserKey::Keep,
             redis: Vec::new(),
+            interactions: interactions(),
         }
     }
+}
+
+/// Every interaction Plenum runs, in the order the engine consults them (which is the order of
+/// the events one tally publishes).
+pub fn interactions() -> Registry {
+    use crate::interactions::*;
+    Registry::default()
+        .with(agenda::EventAgenda)
+        .with(stage::Stage)
+        .with(qa::Qa)
+        .with(quizzes::Quizzes)
+        .with(awards::Awards)
+        .with(polls::Polls)
 }
 
 /// Shared by every handler and connection. Cheap to clone.
@@ -127,7 +131,7 @@ pub struct AppInner {
     /// One permit per open WebSocket, [`Config::max_connections`] in all.
     pub connection_slots: Arc<tokio::sync::Semaphore>,
     /// Per-person rate limits (asking, voting), across all of a person's connections.
-    pub person_limits: ws::PersonLimits,
+    pub person_limits: requests::PersonLimits,
 }
 
 impl std::ops::Deref for App {
@@ -142,6 +146,7 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The organiser key, if this start created it (the first start on a data directory).
     pub new_organiser_key: Option<String>,
+    engine: Engine,
     shutdown: CancellationToken,
     task: JoinHandle<anyhow::Result<()>>,
 }
@@ -154,6 +159,11 @@ impl Drop for Running {
 }
 
 impl Running {
+    /// The server's engine (tests drive interactions of their own through it).
+    pub fn engine(&self) -> Engine {
+        self.engine.clone()
+    }
+
     /// A token that shuts the server down when cancelled.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()
@@ -178,7 +188,7 @@ pub const ORGANISER_KEY_FILE: &str = "organiser-key";
 /// the engine and serves on `listener` until shut down.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
     if !config.redis.is_empty() {
-        let store = redis_store::RedisStore::open(&config.redis).context("configuring Redis")?;
+        let store = store::RedisStore::open(&config.redis).context("configuring Redis")?;
         return start_with_store(config, listener, Box::new(store)).await;
     }
     std::fs::create_dir_all(&config.data_dir)
@@ -224,8 +234,13 @@ pub async fn start_with_store(
         Some(bus) => bus.clone(),
         None => Arc::new(LocalBroker::new(hub.clone())),
     };
-    let engine =
-        Engine::start(store, broker.clone(), metrics.clone()).context("starting the engine")?;
+    let engine = Engine::start(
+        store,
+        broker.clone(),
+        metrics.clone(),
+        config.interactions.clone(),
+    )
+    .context("starting the engine")?;
     if let Some(bus) = &bus {
         bus.attach(engine.downgrade());
     }
@@ -234,6 +249,7 @@ pub async fn start_with_store(
             .await
             .context("loading the demo event")?;
     }
+    let engine_handle = engine.clone();
     let shutdown = CancellationToken::new();
     let config_max_connections = config.max_connections;
     let app = App(Arc::new(AppInner {
@@ -247,7 +263,7 @@ pub async fn start_with_store(
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(1),
         connection_slots: Arc::new(tokio::sync::Semaphore::new(config_max_connections)),
-        person_limits: ws::PersonLimits::default(),
+        person_limits: requests::PersonLimits::default(),
     }));
     let addr = listener.local_addr()?;
     let router = http::router(app.clone());
@@ -284,6 +300,7 @@ pub async fn start_with_store(
     Ok(Running {
         addr,
         new_organiser_key: init.new_organiser_key,
+        engine: engine_handle,
         shutdown,
         task,
     })

@@ -55,6 +55,8 @@ pub struct TestConfig {
     pub redis: Vec<String>,
     /// The organiser key, when another instance made it (a shared store).
     pub organiser_key: Option<String>,
+    /// The interactions the engine runs, when a test adds its own.
+    pub interactions: Option<plenum_server::engine::Registry>,
 }
 
 /// A server running inside the test process.
@@ -118,6 +120,9 @@ impl TestServer {
             c.limits.request_burst = r * 3.0;
         }
         c.redis = config.redis.clone();
+        if let Some(interactions) = &config.interactions {
+            c.interactions = interactions.clone();
+        }
         let running = plenum_server::start(c, listener)
             .await
             .expect("server starts");
@@ -157,6 +162,14 @@ impl TestServer {
         if let Some(r) = self.running.take() {
             r.stop().await.expect("clean stop");
         }
+    }
+
+    /// The running server's engine, for tests that drive it directly.
+    pub fn engine(&self) -> plenum_server::engine::Engine {
+        self.running
+            .as_ref()
+            .expect("the server is running")
+            .engine()
     }
 
     /// A WebSocket client that has said hello with an attendee token for `event`.
@@ -693,16 +706,29 @@ impl Member {
         name: &str,
         room: &RoomId,
     ) -> Member {
+        Self::invited_for(server, event, role, name, &[], room).await
+    }
+
+    /// Like [`Member::invited`], with an invitation covering `sessions` only (all when empty).
+    pub async fn invited_for(
+        server: &TestServer,
+        event: &str,
+        role: &str,
+        name: &str,
+        sessions: &[&str],
+        room: &RoomId,
+    ) -> Member {
         let http = server.http();
         let invite = http
             .send(
                 "POST",
                 &format!("/api/events/{event}/invites"),
                 Some(&server.organiser_key),
-                Some(&serde_json::json!({"role": role, "name": name})),
+                Some(&serde_json::json!({"role": role, "name": name, "sessions": sessions})),
             )
             .await
             .expect("invite");
+        assert_eq!(invite.status, 200, "invitation refused: {}", invite.body);
         let a = http
             .send(
                 "POST",

@@ -7,7 +7,7 @@ use plenum_protocol::{
     Answer, ClientMsg, EventCode, JoinMode, PollStep, RoomEvent, RoomId, RoomState, ServerMsg,
     SessionId,
 };
-use plenum_server::store::{LogEntry, Record, RecordKind, RoomWrite, Store};
+use plenum_server::store::{LogEntry, Record, RoomWrite, Store};
 use plenum_tests::*;
 use serde_json::json;
 
@@ -355,7 +355,7 @@ fn entry(room: &RoomId, seq: u64) -> LogEntry {
 fn record(room: &RoomId, key: &str, value: Option<&str>) -> Record {
     Record {
         room: room.clone(),
-        kind: RecordKind::Upvote,
+        kind: "upvote".into(),
         key: key.into(),
         value: value.map(str::to_owned),
     }
@@ -427,7 +427,7 @@ fn the_embedded_store_keeps_the_contract() {
 #[test]
 fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
     let redis = RedisServer::start();
-    let mut store = plenum_server::redis_store::RedisStore::open(&[redis.url()]).unwrap();
+    let mut store = plenum_server::store::RedisStore::open(&[redis.url()]).unwrap();
     store_contract(&mut store);
     let room = room();
     assert_eq!(

@@ -217,3 +217,172 @@ async fn invited_speakers_run_the_stage_but_not_the_event() {
         .unwrap();
     assert_eq!(a.status, 403);
 }
+
+/// An invitation that names sessions covers those sessions only: its speaker runs polls and
+/// its moderator moderates (and sees the review queue) there, and is an attendee elsewhere.
+#[tokio::test]
+async fn an_invitation_naming_sessions_covers_those_sessions_only() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    create_small_event(&http, &server.organiser_key, "ROLE")
+        .await
+        .unwrap();
+    let ev = || EventCode::parse("ROLE").unwrap();
+    let s = |id: &str| SessionId::parse(id).unwrap();
+    let room = |id: &str| RoomId::Session(ev(), s(id));
+
+    // Bad scopes are refused on the field, and make no invitation.
+    for (body, why) in [
+        (
+            json!({"role": "speaker", "name": "S", "sessions": ["nope"]}),
+            "no session nope",
+        ),
+        (
+            json!({"role": "attendee", "name": "A", "sessions": ["s1"]}),
+            "only moderator",
+        ),
+        (
+            json!({"role": "speaker", "name": "S", "sessions": ["s1", "s1"]}),
+            "named twice",
+        ),
+    ] {
+        let a = http
+            .send(
+                "POST",
+                "/api/events/ROLE/invites",
+                Some(&server.organiser_key),
+                Some(&body),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.status, a.body["field"].as_str()),
+            (400, Some("sessions")),
+            "{body}"
+        );
+        assert!(
+            a.body["message"].as_str().unwrap().contains(why),
+            "{}",
+            a.body
+        );
+    }
+
+    let mut speaker =
+        Member::invited_for(&server, "ROLE", "speaker", "Sofia", &["s1"], &room("s1")).await;
+    let welcome = speaker.ws.welcome.clone();
+    assert!(
+        matches!(&welcome, Some(ServerMsg::Welcome { person, .. }) if person.sessions == vec![s("s1")]),
+        "{welcome:?}"
+    );
+    let poll = |session: &str| ClientMsg::CreatePoll {
+        event: ev(),
+        session: s(session),
+        poll: serde_json::from_value(
+            json!({"question": "Ready?", "kind": "single", "options": ["Yes", "No"]}),
+        )
+        .unwrap(),
+    };
+    let made = speaker.ask(poll("s1")).await;
+    assert!(
+        matches!(made, ServerMsg::Ok { poll: Some(_), .. }),
+        "{made:?}"
+    );
+    let refused_there = speaker.ask(poll("s2")).await;
+    assert_eq!(refused(&refused_there), ErrorCode::Forbidden);
+    let stage = |session: &str| ClientMsg::SetStage {
+        event: ev(),
+        session: s(session),
+        update: serde_json::from_value(json!({"status": "live"})).unwrap(),
+    };
+    assert!(matches!(
+        speaker.ask(stage("s1")).await,
+        ServerMsg::Ok { .. }
+    ));
+    assert_eq!(
+        refused(&speaker.ask(stage("s2")).await),
+        ErrorCode::Forbidden
+    );
+
+    // Over HTTP too, with the same token.
+    let token = {
+        let invite = http
+            .send(
+                "POST",
+                "/api/events/ROLE/invites",
+                Some(&server.organiser_key),
+                Some(&json!({"role": "speaker", "name": "Sven", "sessions": ["s1"]})),
+            )
+            .await
+            .unwrap();
+        let a = http
+            .send(
+                "POST",
+                "/api/events/ROLE/join",
+                None,
+                Some(&json!({"invite": invite.body["invite"]})),
+            )
+            .await
+            .unwrap();
+        a.body["token"].as_str().unwrap().to_owned()
+    };
+    for (session, status) in [("s1", 200), ("s2", 403)] {
+        let a = http
+            .send(
+                "POST",
+                &format!("/api/events/ROLE/sessions/{session}/stage"),
+                Some(&token),
+                Some(&json!({"status": "paused"})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, status, "{session}: {}", a.body);
+    }
+
+    // A scoped moderator sees the review queue of their session, not of another one.
+    let mut attendee = Member::attendee(&server, "ROLE", "Eva", &room("s2")).await;
+    let mut moderator =
+        Member::invited_for(&server, "ROLE", "moderator", "Mia", &["s1"], &room("s2")).await;
+    let mut organiser = Member::following(server.organiser().await, &room("s2")).await;
+    let reviewed = ClientMsg::SetQaSettings {
+        event: ev(),
+        session: s("s2"),
+        settings: plenum_protocol::QaSettings {
+            moderation: plenum_protocol::Moderation::Reviewed,
+            ..Default::default()
+        },
+    };
+    assert_eq!(
+        refused(&moderator.ask(reviewed.clone()).await),
+        ErrorCode::Forbidden
+    );
+    assert!(matches!(
+        organiser.ask(reviewed).await,
+        ServerMsg::Ok { .. }
+    ));
+    let q = attendee.ask_question("Waiting for review?").await;
+    organiser.until_qa(|qa| qa.get(q).is_some()).await;
+    moderator.catch_up_to(organiser.view.seq).await;
+    assert!(
+        moderator.session().qa.get(q).is_none(),
+        "a pending question in another session is not theirs to see"
+    );
+    assert_eq!(
+        moderator.session().qa.counts.waiting,
+        1,
+        "the counts are public"
+    );
+    let approve = ClientMsg::Moderate {
+        event: ev(),
+        session: s("s2"),
+        question: q,
+        change: plenum_protocol::Moderate::Approve,
+    };
+    assert_eq!(refused(&moderator.ask(approve).await), ErrorCode::Forbidden);
+    // Blocking someone from the whole event needs an invitation for the whole event.
+    let block = ClientMsg::Block {
+        event: ev(),
+        person: attendee.id.clone(),
+        blocked: true,
+    };
+    assert_eq!(refused(&moderator.ask(block).await), ErrorCode::Forbidden);
+}

@@ -277,7 +277,7 @@ fn EventConsole(
                     {move || chosen.get().map(|id| view! { <SessionControl code=c.clone() id sessions key /> })}
                 </section>
                 <Announce code=code.clone() key />
-                <Invites code=code.clone() key />
+                <Invites code=code.clone() key sessions />
             </div>
             <div>
                 <AgendaEditor code=code.clone() agenda key />
@@ -591,9 +591,15 @@ fn Announce(code: EventCode, key: StoredValue<String>) -> impl IntoView {
 }
 
 #[component]
-fn Invites(code: EventCode, key: StoredValue<String>) -> impl IntoView {
+fn Invites(
+    code: EventCode,
+    key: StoredValue<String>,
+    sessions: Memo<Vec<plenum_protocol::Session>>,
+) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Moderator);
+    // The session a moderator's or speaker's invitation covers; `None`: all of them.
+    let scope = RwSignal::new(None::<SessionId>);
     let problem = RwSignal::new(None::<String>);
     let links = RwSignal::new(Vec::<(String, Role, String)>::new());
     let submit = move |ev: SubmitEvent| {
@@ -604,8 +610,12 @@ fn Invites(code: EventCode, key: StoredValue<String>) -> impl IntoView {
             role.get_untracked(),
             key.get_value(),
         );
+        let covers: Vec<SessionId> = match r {
+            Role::Moderator | Role::Speaker => scope.get_untracked().into_iter().collect(),
+            _ => Vec::new(),
+        };
         spawn_local(async move {
-            match organiser::invite(&key, &code, r, who.clone()).await {
+            match organiser::invite(&key, &code, r, who.clone(), covers).await {
                 Ok(invite) => {
                     problem.set(None);
                     name.set(String::new());
@@ -627,6 +637,13 @@ fn Invites(code: EventCode, key: StoredValue<String>) -> impl IntoView {
                     <option value="moderator" selected>{move || t("role-moderator")}</option>
                     <option value="speaker">{move || t("role-speaker")}</option>
                     <option value="attendee">{move || t("role-registered")}</option>
+                </select>
+                <label for="invite-scope">{move || t("invitee-sessions")}</label>
+                <select id="invite-scope" prop:disabled=move || role.get() == Role::Attendee on:change=move |ev| scope.set(SessionId::parse(&event_target_value(&ev)).ok())>
+                    <option value="" selected>{move || t("all-sessions")}</option>
+                    {move || sessions.get().into_iter().map(|s| {
+                        view! { <option value=s.id.to_string()>{format!("{} · {}", s.start, s.title)}</option> }
+                    }).collect_view()}
                 </select>
                 <button type="submit">{move || t("create-invitation")}</button>
                 {problem_view(problem)}

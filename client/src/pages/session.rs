@@ -278,7 +278,7 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
 fn session_stage(state: &plenum_protocol::RoomState) -> Option<StageState> {
     match state {
         plenum_protocol::RoomState::Session(s) => Some(s.stage.clone()),
-        plenum_protocol::RoomState::Event(_) => None,
+        plenum_protocol::RoomState::Event(_) | plenum_protocol::RoomState::Inbox(_) => None,
     }
 }
 

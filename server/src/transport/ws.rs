@@ -19,17 +19,19 @@
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
+use super::{
+    http::api_error,
+    requests::{self, Bucket, PersonLimit},
+};
 use crate::{
     App,
-    audience::{self, Frames, Viewer},
     auth::{self, Action},
-    awards::AwardCommand,
-    engine::{Ack, CatchUp, Command, EngineError},
-    http::api_error,
-    hub::{ConnId, Frame, Outbound, Subscriber},
-    polls::PollCommand,
-    qa::QaCommand,
-    quizzes::QuizCommand,
+    delivery::{
+        audience::{self, Frames, Viewer},
+        hub::{ConnId, Frame, Outbound, Subscriber},
+    },
+    engine::{CatchUp, Done},
+    interactions::{Made, Refusal, quizzes::Quizzes},
 };
 use axum::{
     extract::{
@@ -44,8 +46,8 @@ use futures_util::{
     stream::{FuturesUnordered, SplitSink},
 };
 use plenum_protocol::{
-    ClientFrame, ClientMsg, ErrorCode, JoinMode, Person, RequestId, RoomId, Seq, ServerMsg, close,
-    limits, negotiate,
+    ClientFrame, ClientMsg, ErrorCode, JoinMode, MyStanding, Person, RequestId, RoomId, Seq,
+    ServerMsg, close, limits, negotiate,
 };
 use std::{
     collections::HashMap,
@@ -141,38 +143,14 @@ fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
 type Sink = SplitSink<WebSocket, Message>;
 type Reply = Pin<Box<dyn Future<Output = Option<ServerMsg>> + Send>>;
 
-/// A token bucket: `rate` per second, at most `burst` at once.
-pub struct Bucket {
-    tokens: f64,
-    rate: f64,
-    burst: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        self.tokens =
-            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 struct Connection {
     app: App,
     id: ConnId,
     /// Who the hello's token said; `None` until then.
     person: Option<Person>,
-    /// Which view of each room this person gets (see `audience.rs`).
-    viewer: Viewer,
-    /// Rooms followed, with the last sequence number sent for each.
-    rooms: HashMap<RoomId, Seq>,
+    /// Rooms followed: the last sequence number sent for each, and which view of it this
+    /// person gets (see `delivery/audience.rs`).
+    rooms: HashMap<RoomId, (Seq, Viewer)>,
     tx: mpsc::Sender<Outbound>,
     rx: mpsc::Receiver<Outbound>,
     lagged: CancellationToken,
@@ -207,17 +185,11 @@ impl Connection {
             id: app.next_conn.fetch_add(1, Ordering::Relaxed),
             app,
             person: None,
-            viewer: Viewer::public(),
             rooms: HashMap::new(),
             tx,
             rx,
             lagged: CancellationToken::new(),
-            bucket: Bucket {
-                tokens: limits.request_burst,
-                rate: limits.requests_per_second,
-                burst: limits.request_burst,
-                at: Instant::now(),
-            },
+            bucket: Bucket::new(limits.requests_per_second, limits.request_burst),
             bad_frames: 0,
             last_heard: Instant::now(),
             _slot: slot,
@@ -366,7 +338,7 @@ impl Connection {
 
     /// Forwards a room frame from the queue, in order and without duplicates.
     async fn forward(&mut self, sink: &mut Sink, item: Outbound) -> Result<(), Ending> {
-        let Some(last) = self.rooms.get_mut(item.room.as_ref()) else {
+        let Some((last, viewer)) = self.rooms.get_mut(item.room.as_ref()) else {
             return Ok(()); // left the room since
         };
         if let Some(seq) = item.seq {
@@ -383,7 +355,7 @@ impl Connection {
                 }
             }
         }
-        let frame = item.frames.for_viewer(&self.viewer).clone();
+        let frame = item.frames.for_viewer(viewer).clone();
         self.send_raw(sink, Message::Text(frame)).await
     }
 
@@ -452,157 +424,60 @@ impl Connection {
                     self.app.broker.close_room(&room);
                 }
                 match id {
-                    Some(id) => {
-                        self.send(
-                            sink,
-                            &ServerMsg::Ok {
-                                id,
-                                seq: None,
-                                question: None,
-                                poll: None,
-                                award: None,
-                                receipt: None,
-                                quiz: None,
-                                standing: None,
-                            },
-                        )
-                        .await
-                    }
+                    Some(id) => self.send(sink, &ok(id, None, Made::default(), None)).await,
                     None => Ok(()),
                 }
-            }
-            ClientMsg::SetStage {
-                event,
-                session,
-                update,
-            } => {
-                if !auth::allowed(&person, Action::SetStage, &event) {
-                    return self.forbidden(sink, id, &person).await;
-                }
-                let engine = self.app.engine.clone();
-                self.queue(sink, pending, id, async move {
-                    engine.set_stage(&event, &session, update).await
-                })
-                .await
-            }
-            ClientMsg::Announce { event, text } => {
-                if !auth::allowed(&person, Action::Announce, &event) {
-                    return self.forbidden(sink, id, &person).await;
-                }
-                let engine = self.app.engine.clone();
-                self.queue(sink, pending, id, async move {
-                    engine.announce(&event, text).await
-                })
-                .await
-            }
-            msg @ (ClientMsg::Ask { .. }
-            | ClientMsg::EditQuestion { .. }
-            | ClientMsg::WithdrawQuestion { .. }
-            | ClientMsg::Upvote { .. }
-            | ClientMsg::Moderate { .. }
-            | ClientMsg::Highlight { .. }
-            | ClientMsg::SetQaSettings { .. }
-            | ClientMsg::CreatePoll { .. }
-            | ClientMsg::RunPoll { .. }
-            | ClientMsg::Vote { .. }
-            | ClientMsg::ApproveText { .. }
-            | ClientMsg::CreateAward { .. }
-            | ClientMsg::RunAward { .. }
-            | ClientMsg::CastAward { .. }
-            | ClientMsg::CreateQuiz { .. }
-            | ClientMsg::RunQuiz { .. }
-            | ClientMsg::AnswerQuiz { .. }
-            | ClientMsg::SetStreamDelay { .. }) => {
-                let Some(r) = session_request(&person, msg) else {
-                    return Ok(());
-                };
-                let engine = self.app.engine.clone();
-                let at = r.event.clone();
-                let change = async move { engine.in_session(&at, &r.session, r.command).await };
-                self.checked(
-                    sink, pending, id, &person, r.action, r.limit, &r.event, change,
-                )
-                .await
             }
             ClientMsg::QuizStanding {
                 event,
                 session,
                 quiz,
             } => {
+                let room = RoomId::Session(event, session);
                 if !self
-                    .permitted(sink, id, &person, Action::Follow, None, &event)
+                    .permitted(sink, id, &person, Action::Follow, None, &room)
                     .await?
                 {
                     return Ok(());
                 }
-                let reply = match self
+                let standing = self
                     .app
                     .engine
-                    .quiz_standing(&event, &session, quiz, &person.id)
+                    .read::<Quizzes, _>(&room, |state, records| {
+                        crate::interactions::quizzes::standing(state, records, quiz, &person.id)
+                    })
                     .await
-                {
-                    Ok(standing) => ServerMsg::Ok {
-                        id: id.unwrap_or_default(),
-                        seq: None,
-                        question: None,
-                        poll: None,
-                        award: None,
-                        receipt: None,
-                        quiz: None,
-                        standing: Some(standing),
-                    },
-                    Err(e) => {
-                        let e = api_error(e);
-                        ServerMsg::Error {
-                            id,
-                            code: e.code,
-                            message: e.message,
-                            field: e.field,
-                        }
-                    }
+                    .and_then(|s| s);
+                let reply = match standing {
+                    Ok(standing) => ok(
+                        id.unwrap_or_default(),
+                        None,
+                        Made::default(),
+                        Some(standing),
+                    ),
+                    Err(e) => refusal(id, e),
                 };
                 self.send(sink, &reply).await
             }
-            ClientMsg::Block {
-                event,
-                person: who,
-                blocked,
-            } => {
-                if !auth::allowed(&person, Action::Moderate, &event) {
-                    return self.forbidden(sink, id, &person).await;
+            msg => {
+                // Everything else changes a room: the request table says who may, and how.
+                let Some(r) = requests::route(&person, msg) else {
+                    return Ok(());
+                };
+                if !self
+                    .permitted(sink, id, &person, r.action, r.limit, &r.room)
+                    .await?
+                {
+                    return Ok(());
                 }
                 let engine = self.app.engine.clone();
                 self.queue(sink, pending, id, async move {
-                    engine.block(&event, who, blocked).await
+                    engine.submit(&r.room, r.command).await
                 })
                 .await
             }
         }
     }
-
-    /// Checks the role and the person's rate limit, then queues `change` (built by the caller
-    /// but not started until the checks pass).
-    #[allow(clippy::too_many_arguments)]
-    async fn checked(
-        &mut self,
-        sink: &mut Sink,
-        pending: &mut FuturesUnordered<Reply>,
-        id: Option<RequestId>,
-        person: &Person,
-        action: Action,
-        limit: Option<PersonLimit>,
-        event: &plenum_protocol::EventCode,
-        change: impl Future<Output = Result<Ack, EngineError>> + Send + 'static,
-    ) -> Result<(), Ending> {
-        if !self
-            .permitted(sink, id, person, action, limit, event)
-            .await?
-        {
-            return Ok(());
-        }
-        self.queue(sink, pending, id, change).await
-    }
-
     /// Checks a request's role and the person's rate limit; answers a refusal itself.
     async fn permitted(
         &mut self,
@@ -611,9 +486,9 @@ impl Connection {
         person: &Person,
         action: Action,
         limit: Option<PersonLimit>,
-        event: &plenum_protocol::EventCode,
+        room: &RoomId,
     ) -> Result<bool, Ending> {
-        if !auth::allowed(person, action, event) {
+        if !auth::allowed(person, action, room) {
             self.forbidden(sink, id, person).await?;
             return Ok(false);
         }
@@ -645,7 +520,7 @@ impl Connection {
         sink: &mut Sink,
         pending: &mut FuturesUnordered<Reply>,
         id: Option<RequestId>,
-        change: impl Future<Output = Result<Ack, EngineError>> + Send + 'static,
+        change: impl Future<Output = Result<Done, Refusal>> + Send + 'static,
     ) -> Result<(), Ending> {
         if pending.len() >= MAX_PENDING_REQUESTS {
             self.app.metrics.rate_limited.inc();
@@ -661,26 +536,9 @@ impl Connection {
         pending.push(Box::pin(async move {
             match (change.await, id) {
                 // Without an id the client asked for no answer on success.
-                (Ok(ack), Some(id)) => Some(ServerMsg::Ok {
-                    id,
-                    seq: Some(ack.seq),
-                    question: ack.question,
-                    poll: ack.poll,
-                    award: ack.award,
-                    receipt: ack.receipt,
-                    quiz: ack.quiz,
-                    standing: None,
-                }),
+                (Ok(done), Some(id)) => Some(ok(id, Some(done.seq), done.made, None)),
                 (Ok(_), None) => None,
-                (Err(e), id) => {
-                    let e = api_error(e);
-                    Some(ServerMsg::Error {
-                        id,
-                        code: e.code,
-                        message: e.message,
-                        field: e.field,
-                    })
-                }
+                (Err(e), id) => Some(refusal(id, e)),
             }
         }));
         Ok(())
@@ -715,7 +573,6 @@ impl Connection {
         };
         match self.app.auth.verify(token) {
             Ok(person) => {
-                self.viewer = Viewer::of(&person);
                 self.person = Some(person.clone());
                 self.send(
                     sink,
@@ -752,7 +609,7 @@ impl Connection {
         room_id: RoomId,
         since: Option<Seq>,
     ) -> Result<(), Ending> {
-        if !auth::allowed(person, Action::Follow, room_id.event_code()) {
+        if !auth::allowed(person, Action::Follow, &room_id) {
             return self.forbidden(sink, id, person).await;
         }
         if !self.rooms.contains_key(&room_id)
@@ -773,18 +630,11 @@ impl Connection {
         let room = match self.app.engine.room(&room_id).await {
             Ok(room) => room,
             Err(e) => {
-                let e = api_error(e);
-                return self
-                    .send(
-                        sink,
-                        &ServerMsg::Error {
-                            id,
-                            code: e.code,
-                            message: e.message,
-                            field: Some("room".into()),
-                        },
-                    )
-                    .await;
+                let mut msg = refusal(id, e);
+                if let ServerMsg::Error { field, .. } = &mut msg {
+                    *field = Some("room".into());
+                }
+                return self.send(sink, &msg).await;
             }
         };
         // Follow first, then catch up: see the module docs. Until the catch-up is sent, the
@@ -798,20 +648,18 @@ impl Connection {
                 self.app.broker.open_room(&room_id);
             }
         }
-        self.rooms.insert(room_id.clone(), Seq::MAX);
+        let viewer = Viewer::of(person, &room_id);
+        self.rooms
+            .insert(room_id.clone(), (Seq::MAX, viewer.clone()));
         let (seq, mode, replayed) = match room.catch_up(since) {
             CatchUp::Snapshot { seq, state } => {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
                 }
-                let own = match &self.person {
-                    Some(p) => audience::Own {
-                        answers: room.answers_of(&p.id),
-                        standings: room.quiz_standings_of(&p.id),
-                    },
-                    None => audience::Own::default(),
-                };
-                let state = audience::state_for(&state, &self.viewer, &own);
+                let mut state = audience::state_for(&state, &viewer);
+                if let Some(p) = &self.person {
+                    room.personalise(&mut state, &p.id);
+                }
                 self.send(
                     sink,
                     &ServerMsg::Snapshot {
@@ -827,13 +675,13 @@ impl Connection {
                 self.app.metrics.resume_replayed.inc();
                 let n = frames.len() as u64;
                 for frames in frames {
-                    let frame = frames.for_viewer(&self.viewer).clone();
+                    let frame = frames.for_viewer(&viewer).clone();
                     self.send_raw(sink, Message::Text(frame)).await?;
                 }
                 (seq, JoinMode::Replay, n)
             }
         };
-        self.rooms.insert(room_id.clone(), seq);
+        self.rooms.insert(room_id.clone(), (seq, viewer));
         self.send(
             sink,
             &ServerMsg::Joined {
@@ -857,312 +705,35 @@ impl Connection {
     }
 }
 
-/// A request in a session's room: who may make it, what rate limit it spends, and the command.
-struct SessionRequest {
-    action: Action,
-    limit: Option<PersonLimit>,
-    event: plenum_protocol::EventCode,
-    session: plenum_protocol::SessionId,
-    command: Command,
-}
-
-/// Maps a session request to its permission, its rate limit and its engine command: the one
-/// table of who may do what in a session.
-fn session_request(person: &Person, msg: ClientMsg) -> Option<SessionRequest> {
-    use Action::{Follow, ManageEvent, Moderate, RunPolls};
-    use PersonLimit::{Ask, Vote};
-    let qa = |command| Command::Qa {
-        actor: person.clone(),
-        command,
-    };
-    let poll = |command| Command::Poll {
-        person: person.id.clone(),
-        command,
-    };
-    let award = |command| Command::Award {
-        person: person.id.clone(),
-        command,
-    };
-    let quiz = |command| Command::Quiz {
-        person: person.id.clone(),
-        command,
-    };
-    let (action, limit, event, session, command) = match msg {
-        ClientMsg::Ask {
-            event,
-            session,
-            text,
-            anonymous,
-        } => (
-            Follow,
-            Some(Ask),
-            event,
-            session,
-            qa(QaCommand::Ask { text, anonymous }),
-        ),
-        ClientMsg::EditQuestion {
-            event,
-            session,
-            question,
-            text,
-        } => (
-            Follow,
-            Some(Ask),
-            event,
-            session,
-            qa(QaCommand::Edit { question, text }),
-        ),
-        ClientMsg::WithdrawQuestion {
-            event,
-            session,
-            question,
-        } => (
-            Follow,
-            None,
-            event,
-            session,
-            qa(QaCommand::Withdraw { question }),
-        ),
-        ClientMsg::Upvote {
-            event,
-            session,
-            question,
-            up,
-        } => (
-            Follow,
-            Some(Vote),
-            event,
-            session,
-            qa(QaCommand::Upvote { question, up }),
-        ),
-        ClientMsg::Moderate {
-            event,
-            session,
-            question,
-            change,
-        } => (
-            Moderate,
-            None,
-            event,
-            session,
-            qa(QaCommand::Moderate { question, change }),
-        ),
-        ClientMsg::Highlight {
-            event,
-            session,
-            question,
-        } => (
-            Moderate,
-            None,
-            event,
-            session,
-            qa(QaCommand::Highlight { question }),
-        ),
-        ClientMsg::SetQaSettings {
-            event,
-            session,
-            settings,
-        } => (
-            Moderate,
-            None,
-            event,
-            session,
-            qa(QaCommand::Settings(settings)),
-        ),
-        ClientMsg::CreatePoll {
-            event,
-            session,
-            poll: p,
-        } => (RunPolls, None, event, session, poll(PollCommand::Create(p))),
-        ClientMsg::RunPoll {
-            event,
-            session,
-            poll: p,
-            step,
-        } => (
-            RunPolls,
-            None,
-            event,
-            session,
-            poll(PollCommand::Step { poll: p, step }),
-        ),
-        ClientMsg::Vote {
-            event,
-            session,
-            poll: p,
-            answer,
-        } => (
-            Follow,
-            Some(Vote),
-            event,
-            session,
-            poll(PollCommand::Vote { poll: p, answer }),
-        ),
-        ClientMsg::ApproveText {
-            event,
-            session,
-            poll: p,
-            answer,
-            approved,
-        } => (
-            Moderate,
-            None,
-            event,
-            session,
-            poll(PollCommand::ApproveText {
-                poll: p,
-                answer,
-                approved,
-            }),
-        ),
-        ClientMsg::CreateAward {
-            event,
-            session,
-            award: a,
-        } => (
-            ManageEvent,
-            None,
-            event,
-            session,
-            award(AwardCommand::Create(a)),
-        ),
-        ClientMsg::RunAward {
-            event,
-            session,
-            award: a,
-            step,
-        } => (
-            ManageEvent,
-            None,
-            event,
-            session,
-            award(AwardCommand::Step { award: a, step }),
-        ),
-        ClientMsg::CastAward {
-            event,
-            session,
-            award: a,
-            candidate,
-        } => {
-            let registered = auth::registered(person);
-            (
-                Follow,
-                Some(Vote),
-                event,
-                session,
-                award(AwardCommand::Cast {
-                    award: a,
-                    candidate,
-                    registered,
-                }),
-            )
-        }
-        ClientMsg::CreateQuiz {
-            event,
-            session,
-            quiz: q,
-        } => (RunPolls, None, event, session, quiz(QuizCommand::Create(q))),
-        ClientMsg::RunQuiz {
-            event,
-            session,
-            quiz: q,
-            step,
-        } => (
-            RunPolls,
-            None,
-            event,
-            session,
-            quiz(QuizCommand::Step { quiz: q, step }),
-        ),
-        ClientMsg::AnswerQuiz {
-            event,
-            session,
-            quiz: q,
-            question,
-            option,
-            watching,
-        } => {
-            let name = person.name.clone();
-            (
-                Follow,
-                Some(Vote),
-                event,
-                session,
-                quiz(QuizCommand::Answer {
-                    quiz: q,
-                    question,
-                    option,
-                    watching,
-                    name,
-                }),
-            )
-        }
-        ClientMsg::SetStreamDelay {
-            event,
-            session,
-            delay_ms,
-        } => (
-            ManageEvent,
-            None,
-            event,
-            session,
-            Command::StreamDelay(delay_ms),
-        ),
-        _ => return None,
-    };
-    Some(SessionRequest {
-        action,
-        limit,
-        event,
-        session,
-        command,
-    })
-}
-
-/// A per-person rate limit: counted across all of one person's connections and devices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PersonLimit {
-    /// Asking and editing questions: 5 at once, then one every 12 seconds.
-    Ask,
-    /// Voting: 30 at once, then 5 a second.
-    Vote,
-}
-
-impl PersonLimit {
-    fn bucket(self) -> (f64, f64) {
-        match self {
-            PersonLimit::Ask => (5.0, 1.0 / 12.0),
-            PersonLimit::Vote => (30.0, 5.0),
-        }
-    }
-
-    fn refusal(self) -> &'static str {
-        match self {
-            PersonLimit::Ask => "you are asking too fast; wait a little",
-            PersonLimit::Vote => "you are voting too fast; wait a little",
-        }
+/// The answer to a request that succeeded: the one place `ok` is built.
+fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStanding>) -> ServerMsg {
+    let Made {
+        question,
+        poll,
+        award,
+        receipt,
+        quiz,
+    } = made;
+    ServerMsg::Ok {
+        id,
+        seq,
+        question,
+        poll,
+        award,
+        receipt,
+        quiz,
+        standing,
     }
 }
 
-/// Token buckets per person and limit. Entries are small (a few dozen bytes) and there is
-/// one per person who asked or voted, so they are kept for the server's life.
-#[derive(Default)]
-pub struct PersonLimits(dashmap::DashMap<(String, PersonLimit), Bucket>);
-
-impl PersonLimits {
-    /// Spends one token of `person`'s `limit`; false when there is none.
-    pub fn take(&self, person: &str, limit: PersonLimit) -> bool {
-        let (burst, rate) = limit.bucket();
-        let mut bucket = self
-            .0
-            .entry((person.to_owned(), limit))
-            .or_insert_with(|| Bucket {
-                tokens: burst,
-                rate,
-                burst,
-                at: Instant::now(),
-            });
-        bucket.take()
+/// The answer to a request that was refused.
+fn refusal(id: Option<RequestId>, e: Refusal) -> ServerMsg {
+    let e = api_error(e);
+    ServerMsg::Error {
+        id,
+        code: e.code,
+        message: e.message,
+        field: e.field,
     }
 }
 

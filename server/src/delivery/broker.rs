@@ -18,7 +18,7 @@
 //! shared store publishes it to the other instances in the same step, and `publish` delivers
 //! it to this instance's followers.
 
-use crate::{audience::Frames, hub::Hub};
+use super::{audience::Frames, hub::Hub};
 use plenum_protocol::{RoomId, Seq};
 use std::sync::Arc;
 

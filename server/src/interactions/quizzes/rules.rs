@@ -2,7 +2,7 @@
 //! The formulas are in `plenum_protocol::quiz`; scores are always recomputed from the answer
 //! records, so a reconnect (or a restart) changes nothing.
 
-use crate::engine::EngineError;
+use crate::interactions::Refusal;
 use plenum_protocol::{
     ANSWER_GRACE_MS, CurrentQuestion, MAX_DELAY_ADJUST_MS, MyStanding, Quiz, QuizDraft, QuizId,
     QuizQuestion, QuizStatus, QuizStep, RoomEvent, Standing, Watching, limits,
@@ -165,11 +165,11 @@ pub fn answered(quiz: &Quiz, answers: &Answers) -> u64 {
     answers.keys().filter(|(q, _)| *q == c.index).count() as u64
 }
 
-fn find(quizzes: &[Quiz], id: QuizId) -> Result<&Quiz, EngineError> {
+fn find(quizzes: &[Quiz], id: QuizId) -> Result<&Quiz, Refusal> {
     quizzes
         .iter()
         .find(|q| q.id == id)
-        .ok_or_else(|| EngineError::NotFound(format!("no quiz {id} in this session")))
+        .ok_or_else(|| Refusal::NotFound(format!("no quiz {id} in this session")))
 }
 
 fn changed(quizzes: &mut Vec<Quiz>, out: &mut Outcome, quiz: Quiz) {
@@ -180,15 +180,15 @@ fn changed(quizzes: &mut Vec<Quiz>, out: &mut Outcome, quiz: Quiz) {
     out.events.push(RoomEvent::Quiz { quiz });
 }
 
-fn check_draft(d: &QuizDraft) -> Result<(), EngineError> {
+fn check_draft(d: &QuizDraft) -> Result<(), Refusal> {
     if d.title.trim().is_empty() || d.title.chars().count() > limits::MAX_TITLE_CHARS {
-        return Err(EngineError::invalid(
+        return Err(Refusal::invalid(
             "quiz.title",
             "must be 1 to 200 characters",
         ));
     }
     if d.questions.is_empty() || d.questions.len() > limits::MAX_QUIZ_QUESTIONS {
-        return Err(EngineError::invalid(
+        return Err(Refusal::invalid(
             "quiz.questions",
             format!("needs 1 to {} questions", limits::MAX_QUIZ_QUESTIONS),
         ));
@@ -196,7 +196,7 @@ fn check_draft(d: &QuizDraft) -> Result<(), EngineError> {
     for (i, q) in d.questions.iter().enumerate() {
         let f = format!("quiz.questions[{i}]");
         if q.text.trim().is_empty() || q.text.chars().count() > limits::MAX_QUESTION_CHARS {
-            return Err(EngineError::invalid(
+            return Err(Refusal::invalid(
                 &format!("{f}.text"),
                 "must be 1 to 500 characters",
             ));
@@ -206,19 +206,19 @@ fn check_draft(d: &QuizDraft) -> Result<(), EngineError> {
                 .iter()
                 .any(|o| o.trim().is_empty() || o.chars().count() > limits::MAX_OPTION_CHARS)
         {
-            return Err(EngineError::invalid(
+            return Err(Refusal::invalid(
                 &format!("{f}.options"),
                 "needs 2 to 20 options of 1 to 120 characters",
             ));
         }
         if q.correct as usize >= q.options.len() {
-            return Err(EngineError::invalid(
+            return Err(Refusal::invalid(
                 &format!("{f}.correct"),
                 "must be one of the options",
             ));
         }
         if !(5..=300).contains(&q.seconds) {
-            return Err(EngineError::invalid(
+            return Err(Refusal::invalid(
                 &format!("{f}.seconds"),
                 "must be 5 to 300",
             ));
@@ -231,7 +231,7 @@ pub fn decide(
     quizzes: &mut Vec<Quiz>,
     command: QuizCommand,
     cx: &Context,
-) -> Result<Outcome, EngineError> {
+) -> Result<Outcome, Refusal> {
     let mut out = Outcome::default();
     match command {
         QuizCommand::Create(d) => {
@@ -255,7 +255,7 @@ pub fn decide(
         }
         QuizCommand::Step { quiz, step } => {
             let q = find(quizzes, quiz)?.clone();
-            let conflict = |m: &str| Err(EngineError::Conflict(m.to_owned()));
+            let conflict = |m: &str| Err(Refusal::Conflict(m.to_owned()));
             match (step, q.status) {
                 (QuizStep::Next, QuizStatus::Draft | QuizStatus::Revealed) => {
                     let index = q.current.as_ref().map_or(0, |c| c.index + 1);
@@ -324,13 +324,11 @@ pub fn decide(
             let current = match (&q.current, q.status) {
                 (Some(c), QuizStatus::Asking) if c.index == question => c,
                 _ => {
-                    return Err(EngineError::Conflict(
-                        "that question is not being asked".into(),
-                    ));
+                    return Err(Refusal::Conflict("that question is not being asked".into()));
                 }
             };
             if option as usize >= current.options.len() {
-                return Err(EngineError::invalid(
+                return Err(Refusal::invalid(
                     "option",
                     format!("must be 0 to {}", current.options.len() - 1),
                 ));
@@ -344,16 +342,16 @@ pub fn decide(
             let t = cx.now_ms - (current.started_at_ms + delay);
             let limit = i64::from(current.seconds) * 1000;
             if t < -ANSWER_GRACE_MS {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "too early: your stream has not shown this question yet".into(),
                 ));
             }
             if t > limit + ANSWER_GRACE_MS {
-                return Err(EngineError::Conflict("time is up for this question".into()));
+                return Err(Refusal::Conflict("time is up for this question".into()));
             }
             let person: Arc<str> = Arc::from(cx.person);
             if (cx.answered)(quiz, question) {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "you have already answered this question".into(),
                 ));
             }

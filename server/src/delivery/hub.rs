@@ -6,7 +6,8 @@
 //! resumes from its last sequence. One slow phone never stalls a room, and no queue grows
 //! without bound.
 
-use crate::{audience::Frames, metrics::Metrics};
+use super::audience::Frames;
+use crate::metrics::Metrics;
 use axum::extract::ws::Utf8Bytes;
 use dashmap::DashMap;
 use plenum_protocol::{RoomId, Seq};

@@ -7,12 +7,11 @@
 //! fold stays gap-free. [`Frames`] serialises an event once per audience that sees it
 //! differently: at most three times (staff, public, the asker), whatever the room's size.
 
-use crate::hub::Frame;
+use super::hub::Frame;
 use plenum_protocol::{
-    Answer, AwardStatus, MyStanding, Person, Poll, PollId, PollResults, PollStatus, Question,
-    QuestionStatus, Quiz, QuizId, QuizStatus, Role, RoomEvent, RoomState,
+    AwardStatus, Person, Poll, PollResults, PollStatus, Question, QuestionStatus, Quiz, QuizStatus,
+    Role, RoomEvent, RoomId, RoomState,
 };
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The view a connection gets.
@@ -25,10 +24,18 @@ pub enum Viewer {
 }
 
 impl Viewer {
-    pub fn of(person: &Person) -> Viewer {
-        match person.role {
-            Role::Attendee => Viewer::Person(Arc::from(person.id.as_str())),
-            Role::Speaker | Role::Moderator | Role::Organiser => Viewer::Staff,
+    /// How `person` sees `room`: staff see everything of the rooms their role covers
+    /// (`auth::in_scope`); in any other room they see what an attendee sees.
+    pub fn of(person: &Person, room: &RoomId) -> Viewer {
+        let staff = match person.role {
+            Role::Organiser => true,
+            Role::Speaker | Role::Moderator => crate::auth::in_scope(person, room),
+            Role::Attendee => false,
+        };
+        if staff {
+            Viewer::Staff
+        } else {
+            Viewer::Person(Arc::from(person.id.as_str()))
         }
     }
 
@@ -135,16 +142,6 @@ pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
     }
 }
 
-/// A room's state as `viewer` sees it, with their own poll answers (`mine`).
-/// What a snapshot adds for its viewer alone.
-#[derive(Debug, Default)]
-pub struct Own {
-    /// Their poll answers.
-    pub answers: HashMap<PollId, Answer>,
-    /// Their quiz standings.
-    pub standings: HashMap<QuizId, MyStanding>,
-}
-
 /// A quiz as the audience sees it, or `None` for a draft: never the questions to come or
 /// their answers.
 pub fn quiz_for_audience(quiz: &Quiz) -> Option<Quiz> {
@@ -155,7 +152,9 @@ pub fn quiz_for_audience(quiz: &Quiz) -> Option<Quiz> {
     })
 }
 
-pub fn state_for(state: &RoomState, viewer: &Viewer, own: &Own) -> RoomState {
+/// A room's state as `viewer` sees it. What is theirs alone (their answers, their standing) is
+/// added by the interactions (`Room::personalise`).
+pub fn state_for(state: &RoomState, viewer: &Viewer) -> RoomState {
     let RoomState::Session(s) = state else {
         return state.clone();
     };
@@ -169,12 +168,6 @@ pub fn state_for(state: &RoomState, viewer: &Viewer, own: &Own) -> RoomState {
         s.polls = s.polls.iter().filter_map(poll_for_audience).collect();
         s.quizzes = s.quizzes.iter().filter_map(quiz_for_audience).collect();
         s.awards.retain(|a| a.status != AwardStatus::Draft);
-    }
-    for poll in &mut s.polls {
-        poll.mine = own.answers.get(&poll.id).cloned();
-    }
-    for quiz in &mut s.quizzes {
-        quiz.mine = own.standings.get(&quiz.id).cloned();
     }
     RoomState::Session(s)
 }

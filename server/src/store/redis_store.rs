@@ -27,9 +27,7 @@
 //! the room in a `{hash tag}`, so one room's keys share a Redis Cluster slot too. Events'
 //! documents live beside their event room; small shared keys (`plenum:meta`) on the first shard.
 
-use crate::store::{
-    Committed, Conflict, LogEntry, Record, RecordKind, RoomData, RoomWrite, Store, StoreError,
-};
+use crate::store::{Committed, Conflict, LogEntry, Record, RoomData, RoomWrite, Store, StoreError};
 use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
 use redis::{Client, Connection, Value};
 use serde::{Deserialize, Serialize};
@@ -139,7 +137,7 @@ pub fn encode(write: &RoomWrite) -> String {
             .records
             .iter()
             .map(|r| WireRecord {
-                k: r.kind.as_str().to_owned(),
+                k: r.kind.clone(),
                 key: r.key.clone(),
                 val: r.value.clone(),
             })
@@ -158,13 +156,9 @@ pub fn decode(json: &[u8]) -> Result<RoomWrite, StoreError> {
     let room = wire.room;
     let mut records = Vec::with_capacity(wire.rec.len());
     for r in wire.rec {
-        let kind = RecordKind::parse(&r.k).ok_or_else(|| StoreError::Corrupt {
-            what: "room stream",
-            detail: format!("unknown record kind {}", r.k),
-        })?;
         records.push(Record {
             room: room.clone(),
-            kind,
+            kind: r.k,
             key: r.key,
             value: r.val,
         });
@@ -341,14 +335,14 @@ impl Store for RedisStore {
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
         let mut data = RoomData::default();
         // The records as the stream leaves them: later writes replace or delete earlier ones.
-        let mut records: HashMap<(RecordKind, String), Record> = HashMap::new();
-        let mut order: Vec<(RecordKind, String)> = Vec::new();
+        let mut records: HashMap<(String, String), Record> = HashMap::new();
+        let mut order: Vec<(String, String)> = Vec::new();
         for write in self.read_stream(room, 1)? {
             data.version = write.version;
             data.id = write.id;
             data.log.extend(write.log);
             for r in write.records {
-                let key = (r.kind, r.key.clone());
+                let key = (r.kind.clone(), r.key.clone());
                 if r.value.is_some() {
                     if !records.contains_key(&key) {
                         order.push(key.clone());

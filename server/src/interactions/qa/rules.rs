@@ -5,7 +5,7 @@
 //! applies the vote changes to the room's private records. Who sees which event is
 //! `audience.rs`'s business; who may ask for what was checked before (`auth::allowed`).
 
-use crate::engine::EngineError;
+use crate::interactions::Refusal;
 use plenum_protocol::{
     Asker, Moderate, Person, QaCounts, QaSettings, QaState, Question, QuestionId, QuestionReply,
     QuestionStatus, RoomEvent, limits,
@@ -69,17 +69,17 @@ pub struct Context<'a> {
     pub voters: &'a dyn Fn(QuestionId) -> HashSet<Arc<str>>,
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> EngineError {
-    EngineError::invalid(field, message)
+fn invalid(field: &str, message: impl Into<String>) -> Refusal {
+    Refusal::invalid(field, message)
 }
 
-fn question_text(field: &str, text: &str, max: usize) -> Result<String, EngineError> {
+fn question_text(field: &str, text: &str, max: usize) -> Result<String, Refusal> {
     let text = text.trim();
     if text.is_empty() {
         return Err(invalid(field, "must not be empty"));
     }
     if text.chars().count() > max {
-        return Err(EngineError::TooLarge(format!(
+        return Err(Refusal::TooLarge(format!(
             "{field} is longer than {max} characters"
         )));
     }
@@ -89,9 +89,9 @@ fn question_text(field: &str, text: &str, max: usize) -> Result<String, EngineEr
     Ok(text.to_owned())
 }
 
-fn find(qa: &QaState, id: QuestionId) -> Result<&Question, EngineError> {
+fn find(qa: &QaState, id: QuestionId) -> Result<&Question, Refusal> {
     qa.get(id)
-        .ok_or_else(|| EngineError::NotFound(format!("no question {id} in this session")))
+        .ok_or_else(|| Refusal::NotFound(format!("no question {id} in this session")))
 }
 
 fn is_own(q: &Question, actor: &Person) -> bool {
@@ -133,12 +133,12 @@ fn unhighlight(qa: &mut QaState, out: &mut Outcome, id: QuestionId) {
 }
 
 /// Decides a request against `qa` (the moderators' view), updating it as the events say.
-pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outcome, EngineError> {
+pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outcome, Refusal> {
     let mut out = Outcome::default();
     match command {
         QaCommand::Ask { text, anonymous } => {
             if !qa.settings.accepting {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "this session takes no questions now".into(),
                 ));
             }
@@ -149,7 +149,7 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
                 ));
             }
             if cx.blocked {
-                return Err(EngineError::Forbidden(
+                return Err(Refusal::Forbidden(
                     "you may not ask questions at this event".into(),
                 ));
             }
@@ -157,7 +157,7 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
             // the last one's id is the last id given out.
             let last_id = qa.questions.last().map_or(0, |q| q.id);
             if last_id >= limits::MAX_QUESTIONS_PER_SESSION {
-                return Err(EngineError::TooLarge(
+                return Err(Refusal::TooLarge(
                     "this session has taken all the questions it can".into(),
                 ));
             }
@@ -196,14 +196,14 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
         QaCommand::Edit { question, text } => {
             let q = find(qa, question)?.clone();
             if !is_own(&q, cx.actor) {
-                return Err(EngineError::Forbidden(
+                return Err(Refusal::Forbidden(
                     "only its asker may edit a question".into(),
                 ));
             }
             let editable = q.status == QuestionStatus::Pending
                 || (q.status == QuestionStatus::Live && (cx.voters)(q.id).is_empty());
             if !editable {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "a question can be edited while it waits for review, or before anyone votes for it".into(),
                 ));
             }
@@ -223,12 +223,12 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
         QaCommand::Withdraw { question } => {
             let q = find(qa, question)?.clone();
             if !is_own(&q, cx.actor) {
-                return Err(EngineError::Forbidden(
+                return Err(Refusal::Forbidden(
                     "only its asker may withdraw a question".into(),
                 ));
             }
             if !matches!(q.status, QuestionStatus::Pending | QuestionStatus::Live) {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "only a waiting or published question can be withdrawn".into(),
                 ));
             }
@@ -250,7 +250,7 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
             let open =
                 q.status == QuestionStatus::Live || (!up && q.status == QuestionStatus::Answered);
             if !open {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "only published, unanswered questions take votes".into(),
                 ));
             }
@@ -265,7 +265,7 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
             if let Some(id) = question {
                 let q = find(qa, id)?;
                 if !matches!(q.status, QuestionStatus::Live | QuestionStatus::Answered) {
-                    return Err(EngineError::Conflict(
+                    return Err(Refusal::Conflict(
                         "only a published question can go on the big screen".into(),
                     ));
                 }
@@ -291,14 +291,19 @@ fn moderate(
     id: QuestionId,
     change: Moderate,
     cx: &Context,
-) -> Result<(), EngineError> {
+) -> Result<(), Refusal> {
     use QuestionStatus::*;
     let q = find(qa, id)?.clone();
     let from = q.status;
     let refuse = |what: &str| {
-        Err(EngineError::Conflict(format!(
-            "a {} question cannot be {what}",
-            format!("{from:?}").to_lowercase()
+        let status = format!("{from:?}").to_lowercase();
+        let article = if status.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        Err(Refusal::Conflict(format!(
+            "{article} {status} question cannot be {what}"
         )))
     };
     match change {
@@ -381,7 +386,7 @@ fn moderate(
             }
             let target = find(qa, into)?.clone();
             if !matches!(target.status, Pending | Live | Answered) {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "merge into a waiting, published or answered question".into(),
                 ));
             }
@@ -447,10 +452,11 @@ mod tests {
             name: Some(id.to_uppercase()),
             role,
             event: Some(EventCode::parse("QA1").unwrap()),
+            sessions: Vec::new(),
         }
     }
 
-    fn run(qa: &mut QaState, actor: &Person, command: QaCommand) -> Result<Outcome, EngineError> {
+    fn run(qa: &mut QaState, actor: &Person, command: QaCommand) -> Result<Outcome, Refusal> {
         let none = |_| HashSet::new();
         let cx = Context {
             actor,
@@ -540,7 +546,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(matches!(err, EngineError::Conflict(_)), "{err:?}");
+        assert!(matches!(err, Refusal::Conflict(_)), "{err:?}");
     }
 
     #[test]
@@ -567,7 +573,7 @@ mod tests {
                     text: "X".into()
                 }
             ),
-            Err(EngineError::Forbidden(_))
+            Err(Refusal::Forbidden(_))
         ));
         run(
             &mut qa,
@@ -595,7 +601,7 @@ mod tests {
                 },
                 &cx
             ),
-            Err(EngineError::Conflict(_))
+            Err(Refusal::Conflict(_))
         ));
     }
 
@@ -682,7 +688,7 @@ mod tests {
                 },
                 &cx
             ),
-            Err(EngineError::Forbidden(_))
+            Err(Refusal::Forbidden(_))
         ));
         qa.settings.accepting = false;
         assert!(matches!(
@@ -694,7 +700,7 @@ mod tests {
                     anonymous: false
                 }
             ),
-            Err(EngineError::Conflict(_))
+            Err(Refusal::Conflict(_))
         ));
         qa.settings = QaSettings {
             anonymous_allowed: false,
@@ -709,7 +715,7 @@ mod tests {
                     anonymous: true
                 }
             ),
-            Err(EngineError::Invalid { .. })
+            Err(Refusal::Invalid { .. })
         ));
         let long = "x".repeat(limits::MAX_QUESTION_CHARS + 1);
         assert!(matches!(
@@ -721,7 +727,7 @@ mod tests {
                     anonymous: false
                 }
             ),
-            Err(EngineError::TooLarge(_))
+            Err(Refusal::TooLarge(_))
         ));
         assert!(
             qa.questions.is_empty(),

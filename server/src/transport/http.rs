@@ -4,12 +4,18 @@
 //! anything. Errors are [`AppError`]s: a typed code and a message for the client, and nothing
 //! internal.
 
+use super::{requests, ws};
 use crate::{
     App,
-    agenda::{self, FieldError},
     auth::{self, Action, AuthError},
-    engine::{Command, EngineError},
-    ws,
+    engine::Command,
+    interactions::{
+        Refusal,
+        agenda::{self, AgendaCommand, EventAgenda, FieldError},
+        awards::{self, Awards},
+        polls::{self, Polls},
+        qa::{self, Qa},
+    },
 };
 use axum::{
     Json, Router,
@@ -20,9 +26,9 @@ use axum::{
     routing::{get, post, put},
 };
 use plenum_protocol::{
-    Agenda, AnnouncementRequest, ApiError, Appended, CreateEvent, CreateInvite, ErrorCode,
-    EventCode, EventInfo, Invite, JoinRequest, JoinResponse, Person, Role, SessionId, StageUpdate,
-    limits,
+    Agenda, AnnouncementRequest, ApiError, Appended, ClientMsg, CreateEvent, CreateInvite,
+    ErrorCode, EventCode, EventInfo, Invite, JoinRequest, JoinResponse, Person, Role, RoomId,
+    SessionId, StageUpdate, limits,
 };
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -53,8 +59,8 @@ impl IntoResponse for AppError {
     }
 }
 
-impl From<EngineError> for AppError {
-    fn from(e: EngineError) -> AppError {
+impl From<Refusal> for AppError {
+    fn from(e: Refusal) -> AppError {
         AppError(api_error(e))
     }
 }
@@ -75,18 +81,18 @@ impl From<AuthError> for AppError {
     }
 }
 
-/// The protocol error for an engine refusal; shared with the WebSocket layer.
-pub fn api_error(e: EngineError) -> ApiError {
+/// The protocol error for a refusal; shared with the WebSocket layer.
+pub fn api_error(e: Refusal) -> ApiError {
     let code = match &e {
-        EngineError::NotFound(_) => ErrorCode::NotFound,
-        EngineError::Conflict(_) => ErrorCode::Conflict,
-        EngineError::Forbidden(_) => ErrorCode::Forbidden,
-        EngineError::TooLarge(_) => ErrorCode::TooLarge,
-        EngineError::Invalid { .. } => ErrorCode::BadRequest,
-        EngineError::Unavailable => ErrorCode::Unavailable,
+        Refusal::NotFound(_) => ErrorCode::NotFound,
+        Refusal::Conflict(_) => ErrorCode::Conflict,
+        Refusal::Forbidden(_) => ErrorCode::Forbidden,
+        Refusal::TooLarge(_) => ErrorCode::TooLarge,
+        Refusal::Invalid { .. } => ErrorCode::BadRequest,
+        Refusal::Unavailable => ErrorCode::Unavailable,
     };
     let field = match &e {
-        EngineError::Invalid { field, .. } => field.clone(),
+        Refusal::Invalid { field, .. } => field.clone(),
         _ => None,
     };
     ApiError {
@@ -124,8 +130,14 @@ pub fn caller(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
     Ok(app.auth.verify(token)?)
 }
 
+/// Checks an event-wide action (managing the event, announcing).
 fn require(person: &Person, action: Action, event: &EventCode) -> Result<(), AppError> {
-    if auth::allowed(person, action, event) {
+    require_in(person, action, &RoomId::Event(event.clone()))
+}
+
+/// Checks an action in one room (a session's stage, say).
+fn require_in(person: &Person, action: Action, room: &RoomId) -> Result<(), AppError> {
+    if auth::allowed(person, action, room) {
         Ok(())
     } else {
         Err(AppError::new(
@@ -295,7 +307,8 @@ async fn create_event(
     require(&who, Action::CreateEvent, &new.code)?;
     agenda::check_event(&new)?;
     let code = new.code.clone();
-    app.engine.create_event(new).await?;
+    let (room, command) = requests::create_event(new);
+    app.engine.create(&room, command).await?;
     let info = app
         .engine
         .event(&code)
@@ -323,14 +336,14 @@ async fn replace_agenda(
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
     existing(&app, &code).await?;
-    let ack = app
+    let done = app
         .engine
         .submit(
-            &plenum_protocol::RoomId::Event(code),
-            Command::ReplaceAgenda(agenda),
+            &RoomId::Event(code),
+            Command::to::<EventAgenda>(AgendaCommand::Replace(agenda)),
         )
         .await?;
-    Ok(Json(Appended { seq: ack.seq }))
+    Ok(Json(Appended { seq: done.seq }))
 }
 
 async fn join(
@@ -360,6 +373,7 @@ async fn join(
                 name,
                 role: Role::Attendee,
                 event: Some(code),
+                sessions: Vec::new(),
             }
         }
     };
@@ -396,12 +410,48 @@ async fn create_invite(
                 field: Some("name".into()),
             })
         })?;
-    existing(&app, &code).await?;
-    let invite = app.auth.invite(&code, req.role, &name);
+    let event = existing(&app, &code).await?;
+    check_invite_sessions(&req, &event)?;
+    let invite = app.auth.invite(&code, req.role, &name, &req.sessions);
     Ok(Json(Invite {
         link: format!("/e/{code}?invite={invite}"),
         invite,
     }))
+}
+
+/// The sessions an invitation names: for moderators and speakers only, each on the agenda,
+/// at most `MAX_INVITE_SESSIONS`, none twice.
+fn check_invite_sessions(req: &CreateInvite, event: &EventInfo) -> Result<(), AppError> {
+    let bad = |message: String| {
+        AppError(ApiError {
+            code: ErrorCode::BadRequest,
+            message: format!("sessions: {message}"),
+            field: Some("sessions".into()),
+        })
+    };
+    if req.sessions.is_empty() {
+        return Ok(());
+    }
+    if !matches!(req.role, Role::Moderator | Role::Speaker) {
+        return Err(bad(
+            "only moderator and speaker invitations name sessions".into()
+        ));
+    }
+    if req.sessions.len() > limits::MAX_INVITE_SESSIONS {
+        return Err(bad(format!(
+            "an invitation names at most {} sessions",
+            limits::MAX_INVITE_SESSIONS
+        )));
+    }
+    for (i, s) in req.sessions.iter().enumerate() {
+        if req.sessions[..i].contains(s) {
+            return Err(bad(format!("{s} is named twice")));
+        }
+        if !event.agenda.sessions.iter().any(|x| &x.id == s) {
+            return Err(bad(format!("no session {s} in event {}", event.code)));
+        }
+    }
+    Ok(())
 }
 
 async fn announce(
@@ -414,8 +464,11 @@ async fn announce(
     let who = caller(&app, &headers)?;
     require(&who, Action::Announce, &code)?;
     let req: AnnouncementRequest = parse_json(&body)?;
-    let ack = app.engine.announce(&code, req.text).await?;
-    Ok(Json(Appended { seq: ack.seq }))
+    let msg = ClientMsg::Announce {
+        event: code,
+        text: req.text,
+    };
+    submit(&app, &who, msg).await
 }
 
 async fn set_stage(
@@ -428,10 +481,18 @@ async fn set_stage(
     let session = SessionId::parse(&session)
         .map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
     let who = caller(&app, &headers)?;
-    require(&who, Action::SetStage, &code)?;
+    require_in(
+        &who,
+        Action::SetStage,
+        &RoomId::Session(code.clone(), session.clone()),
+    )?;
     let update: StageUpdate = parse_json(&body)?;
-    let ack = app.engine.set_stage(&code, &session, update).await?;
-    Ok(Json(Appended { seq: ack.seq }))
+    let msg = ClientMsg::SetStage {
+        event: code,
+        session,
+        update,
+    };
+    submit(&app, &who, msg).await
 }
 
 async fn put_session(
@@ -455,14 +516,14 @@ async fn put_session(
         }));
     }
     existing(&app, &code).await?;
-    let ack = app
+    let done = app
         .engine
         .submit(
-            &plenum_protocol::RoomId::Event(code),
-            Command::PutSession(Box::new(session)),
+            &RoomId::Event(code),
+            Command::to::<EventAgenda>(AgendaCommand::PutSession(Box::new(session))),
         )
         .await?;
-    Ok(Json(Appended { seq: ack.seq }))
+    Ok(Json(Appended { seq: done.seq }))
 }
 
 /// The bulletin board of a closed award vote: public, so anyone can recount it.
@@ -473,9 +534,63 @@ async fn award_ballots(
     let code = event_code(&code)?;
     let session = SessionId::parse(&session)
         .map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
-    Ok(Json(
-        app.engine.award_bulletin(&code, &session, award).await?,
-    ))
+    let room = RoomId::Session(code, session);
+    let board = app
+        .engine
+        .read::<Awards, _>(&room, |state, records| {
+            awards::bulletin(state, records, award)
+        })
+        .await??;
+    Ok(Json(board))
+}
+
+/// Submits a room-changing message through the request table, as its WebSocket twin would.
+async fn submit(app: &App, who: &Person, msg: ClientMsg) -> Result<Json<Appended>, AppError> {
+    let r = requests::route(who, msg)
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "no route for this request"))?;
+    if !r.permitted(who) {
+        return Err(AppError::new(ErrorCode::Forbidden, auth::refusal(who.role)));
+    }
+    let done = app.engine.submit(&r.room, r.command).await?;
+    Ok(Json(Appended { seq: done.seq }))
+}
+
+/// One session's questions, polls and awards, exact now: vote counts and poll results are
+/// computed from the records, not taken from the last published tallies.
+async fn export_session(
+    app: &App,
+    code: &EventCode,
+    session: &plenum_protocol::Session,
+) -> Result<plenum_protocol::SessionExport, AppError> {
+    let room = RoomId::Session(code.clone(), session.id.clone());
+    let in_session = |state: &plenum_protocol::RoomState| match state {
+        plenum_protocol::RoomState::Session(s) => Ok(s.clone()),
+        _ => Err(crate::interactions::wrong_room()),
+    };
+    let engine = &app.engine;
+    let key = *engine.key();
+    let questions = engine
+        .read::<Qa, _>(&room, |state, r| {
+            in_session(state).map(|s| qa::export(&s, r))
+        })
+        .await??;
+    let polls = engine
+        .read::<Polls, _>(&room, |state, r| {
+            in_session(state).map(|s| polls::export(&s, r, &key))
+        })
+        .await??;
+    let awards = engine
+        .read::<Awards, _>(&room, |state, r| {
+            in_session(state).map(|s| awards::export(&s, r))
+        })
+        .await??;
+    Ok(plenum_protocol::SessionExport {
+        id: session.id.clone(),
+        title: session.title.clone(),
+        questions,
+        polls,
+        awards,
+    })
 }
 
 /// `?session=ID` narrows an export to one session.
@@ -514,7 +629,7 @@ async fn build_export(
     };
     let mut out = Vec::with_capacity(sessions.len());
     for s in sessions {
-        out.push(app.engine.export_session(&code, s).await?);
+        out.push(export_session(app, &code, s).await?);
     }
     Ok(plenum_protocol::EventExport {
         event: code,

@@ -1,7 +1,7 @@
 //! The Redis broker: each instance follows, over sharded pub/sub (`SSUBSCRIBE`), the rooms its
 //! connections follow, and hands what arrives to its engine.
 //!
-//! Committing a write publishes it (see `redis_store.rs`), so this side only receives. One
+//! Committing a write publishes it (see `store/redis_store.rs`), so this side only receives. One
 //! thread per Redis shard reads a plain TCP connection; subscribing and unsubscribing write
 //! to the same socket from whichever thread opens or closes a room.
 //!
@@ -15,13 +15,11 @@
 //! version more than one ahead, and the engine reads the gap from the stream. A `PING` every
 //! second, answered within [`STALE_AFTER`], finds a connection that died silently.
 
+use super::{audience::Frames, broker::Broker, hub::Hub};
 use crate::{
-    audience::Frames,
-    broker::Broker,
     engine::WeakEngine,
-    hub::Hub,
     metrics::Metrics,
-    redis_store::{CATALOG_CHANNEL, channel_of, decode, shard_of},
+    store::redis_store::{CATALOG_CHANNEL, channel_of, decode, shard_of},
 };
 use plenum_protocol::{EventInfo, RoomId, Seq};
 use redis::Value;

@@ -1,7 +1,7 @@
 //! Award vote rules: one secret, verifiable ballot per eligible person; a staged reveal.
 //! See `plenum_protocol::award` for the receipt and digest scheme.
 
-use crate::engine::EngineError;
+use crate::interactions::Refusal;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use plenum_protocol::{
     Award, AwardBallots, AwardDraft, AwardId, AwardStatus, AwardStep, AwardVoters, Placing,
@@ -56,11 +56,11 @@ pub struct Context<'a> {
     pub voted: &'a dyn Fn(AwardId) -> bool,
 }
 
-fn find(awards: &[Award], id: AwardId) -> Result<&Award, EngineError> {
+fn find(awards: &[Award], id: AwardId) -> Result<&Award, Refusal> {
     awards
         .iter()
         .find(|a| a.id == id)
-        .ok_or_else(|| EngineError::NotFound(format!("no award vote {id} in this session")))
+        .ok_or_else(|| Refusal::NotFound(format!("no award vote {id} in this session")))
 }
 
 fn changed(awards: &mut Vec<Award>, out: &mut Outcome, award: Award) {
@@ -130,26 +130,26 @@ pub fn decide(
     awards: &mut Vec<Award>,
     command: AwardCommand,
     cx: &Context,
-) -> Result<Outcome, EngineError> {
+) -> Result<Outcome, Refusal> {
     let mut out = Outcome::default();
     match command {
         AwardCommand::Create(d) => {
             let title = d.title.trim();
             if title.is_empty() || title.chars().count() > limits::MAX_TITLE_CHARS {
-                return Err(EngineError::invalid(
+                return Err(Refusal::invalid(
                     "award.title",
                     format!("must be 1 to {} characters", limits::MAX_TITLE_CHARS),
                 ));
             }
             if !(2..=limits::MAX_CANDIDATES).contains(&d.candidates.len()) {
-                return Err(EngineError::invalid(
+                return Err(Refusal::invalid(
                     "award.candidates",
                     format!("needs 2 to {} candidates", limits::MAX_CANDIDATES),
                 ));
             }
             for (i, c) in d.candidates.iter().enumerate() {
                 if c.name.trim().is_empty() || c.name.chars().count() > limits::MAX_TITLE_CHARS {
-                    return Err(EngineError::invalid(
+                    return Err(Refusal::invalid(
                         &format!("award.candidates[{i}].name"),
                         "must be 1 to 200 characters",
                     ));
@@ -175,7 +175,7 @@ pub fn decide(
         AwardCommand::Step { award, step } => {
             let a = find(awards, award)?.clone();
             let refuse = |what: &str| {
-                Err(EngineError::Conflict(
+                Err(Refusal::Conflict(
                     format!("this award vote cannot be {what} now ({:?})", a.status).to_lowercase(),
                 ))
             };
@@ -241,21 +241,21 @@ pub fn decide(
         } => {
             let a = find(awards, award)?;
             if a.status != AwardStatus::Open {
-                return Err(EngineError::Conflict("this award vote is not open".into()));
+                return Err(Refusal::Conflict("this award vote is not open".into()));
             }
             if a.voters == AwardVoters::Registered && !registered {
-                return Err(EngineError::Forbidden(
+                return Err(Refusal::Forbidden(
                     "only registered attendees vote in this award".into(),
                 ));
             }
             if candidate as usize >= a.candidates.len() {
-                return Err(EngineError::invalid(
+                return Err(Refusal::invalid(
                     "candidate",
                     format!("must be 0 to {}", a.candidates.len() - 1),
                 ));
             }
             if (cx.voted)(award) {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "you have already voted in this award".into(),
                 ));
             }

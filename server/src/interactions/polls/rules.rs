@@ -5,7 +5,7 @@
 //! answer); results are always computed from all ballots, never counted incrementally, so a
 //! changed answer can never be counted twice.
 
-use crate::engine::EngineError;
+use crate::interactions::Refusal;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use hmac::{Hmac, Mac};
 use plenum_protocol::{
@@ -76,17 +76,17 @@ pub struct Context<'a> {
     pub key: &'a [u8; 32],
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> EngineError {
-    EngineError::invalid(field, message)
+fn invalid(field: &str, message: impl Into<String>) -> Refusal {
+    Refusal::invalid(field, message)
 }
 
-fn text(field: &str, value: &str, max: usize) -> Result<String, EngineError> {
+fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let value = value.trim();
     if value.is_empty() {
         return Err(invalid(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(EngineError::TooLarge(format!(
+        return Err(Refusal::TooLarge(format!(
             "{field} is longer than {max} characters"
         )));
     }
@@ -96,7 +96,7 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, EngineError> {
     Ok(value.to_owned())
 }
 
-fn options(field: &str, options: &[String]) -> Result<Vec<String>, EngineError> {
+fn options(field: &str, options: &[String]) -> Result<Vec<String>, Refusal> {
     if !(2..=limits::MAX_POLL_OPTIONS).contains(&options.len()) {
         return Err(invalid(
             field,
@@ -111,7 +111,7 @@ fn options(field: &str, options: &[String]) -> Result<Vec<String>, EngineError> 
 }
 
 /// Checks a draft and returns it cleaned up.
-fn check_draft(d: PollDraft) -> Result<PollDraft, EngineError> {
+fn check_draft(d: PollDraft) -> Result<PollDraft, Refusal> {
     let question = text("poll.question", &d.question, limits::MAX_QUESTION_CHARS)?;
     let kind = match d.kind {
         PollKind::Single { options: o } => PollKind::Single {
@@ -151,7 +151,7 @@ fn check_draft(d: PollDraft) -> Result<PollDraft, EngineError> {
 }
 
 /// Checks an answer against its poll and returns it normalised.
-pub fn check_answer(kind: &PollKind, answer: Answer) -> Result<Answer, EngineError> {
+pub fn check_answer(kind: &PollKind, answer: Answer) -> Result<Answer, Refusal> {
     let in_range = |o: u32, n: usize| (o as usize) < n;
     match (kind, answer) {
         (PollKind::Single { options }, Answer::Single { option })
@@ -326,11 +326,11 @@ pub fn results_event(
     }
 }
 
-fn find(polls: &[Poll], id: PollId) -> Result<&Poll, EngineError> {
+fn find(polls: &[Poll], id: PollId) -> Result<&Poll, Refusal> {
     polls
         .iter()
         .find(|p| p.id == id)
-        .ok_or_else(|| EngineError::NotFound(format!("no poll {id} in this session")))
+        .ok_or_else(|| Refusal::NotFound(format!("no poll {id} in this session")))
 }
 
 fn changed(polls: &mut Vec<Poll>, out: &mut Outcome, poll: Poll) {
@@ -360,13 +360,13 @@ pub fn decide(
     polls: &mut Vec<Poll>,
     command: PollCommand,
     cx: &Context,
-) -> Result<Outcome, EngineError> {
+) -> Result<Outcome, Refusal> {
     use plenum_protocol::PollStep;
     let mut out = Outcome::default();
     match command {
         PollCommand::Create(draft) => {
             if polls.len() >= limits::MAX_POLLS_PER_SESSION {
-                return Err(EngineError::TooLarge(
+                return Err(Refusal::TooLarge(
                     "this session has as many polls as it can take".into(),
                 ));
             }
@@ -425,7 +425,7 @@ pub fn decide(
                     out.events.push(RoomEvent::PollHidden { id: poll });
                 }
                 (step, status) => {
-                    return Err(EngineError::Conflict(format!(
+                    return Err(Refusal::Conflict(format!(
                         "a {} poll cannot be {}",
                         format!("{status:?}").to_lowercase(),
                         match step {
@@ -441,7 +441,7 @@ pub fn decide(
         PollCommand::Vote { poll, answer } => {
             let p = find(polls, poll)?;
             if p.status != PollStatus::Open || p.closes_at_ms.is_some_and(|t| t <= cx.now_ms) {
-                return Err(EngineError::Conflict("this poll is not open".into()));
+                return Err(Refusal::Conflict("this poll is not open".into()));
             }
             let answer = check_answer(&p.kind, answer)?;
             out.ballots.push(BallotChange {
@@ -459,7 +459,7 @@ pub fn decide(
             if !matches!(p.kind, PollKind::OpenText { moderated: true })
                 || p.status == PollStatus::Draft
             {
-                return Err(EngineError::Conflict(
+                return Err(Refusal::Conflict(
                     "only answers to moderated open-text polls are approved".into(),
                 ));
             }
@@ -468,7 +468,7 @@ pub fn decide(
                 .keys()
                 .any(|person| text_id(cx.key, poll, person) == answer)
             {
-                return Err(EngineError::NotFound(format!(
+                return Err(Refusal::NotFound(format!(
                     "no answer {answer} in poll {poll}"
                 )));
             }

@@ -1,0 +1,12 @@
+//! Delivery: who sees what of a room, and getting committed frames to every follower.
+//!
+//! - [`audience`]  — the views of a room (staff, public, one person) and [`audience::Frames`],
+//!   one serialisation per distinct view.
+//! - [`hub`]       — which local connections follow which rooms; non-blocking delivery.
+//! - [`broker`]    — fan-out of committed frames across instances: the trait, the local one.
+//! - [`redis_bus`] — the broker for several instances: sharded pub/sub, resync after loss.
+
+pub mod audience;
+pub mod broker;
+pub mod hub;
+pub mod redis_bus;

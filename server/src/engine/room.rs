@@ -1,0 +1,217 @@
+//! A live room: its committed state, its private records and its ring of recent frames.
+
+use super::{RECENT_EVENTS, Registry, Untallied};
+use crate::{
+    delivery::{audience::Frames, hub::Frame},
+    interactions::Interaction,
+    store::{LogEntry, Record, RoomData},
+};
+use plenum_protocol::{RoomId, RoomState, Seq, ServerMsg};
+use std::{
+    any::Any,
+    collections::VecDeque,
+    sync::{Arc, Mutex},
+};
+
+/// A live room: its committed state and its recent events.
+pub struct Room {
+    pub id: Arc<RoomId>,
+    pub(super) registry: Arc<Registry>,
+    // A std mutex: it is held for microseconds (copying state, pushing a frame, deciding one
+    // command) and never across an `.await`, so an async mutex would only add overhead.
+    pub(super) inner: Mutex<RoomInner>,
+}
+
+pub(super) struct RoomInner {
+    pub seq: Seq,
+    /// How many writes the room has had, and the id of the last (see `store::RoomWrite`).
+    pub version: u64,
+    pub last_id: u64,
+    /// The full (staff) view; connections derive their viewer's view from it.
+    pub state: RoomState,
+    /// Each interaction's private records, by its index in the registry.
+    pub records: Vec<Box<dyn Any + Send>>,
+    /// The last [`RECENT_EVENTS`] events, serialised as sent, oldest first.
+    pub recent: VecDeque<(Seq, Arc<Frames>)>,
+}
+
+impl RoomInner {
+    /// Applies one stored record to the records of the interaction that owns its kind.
+    pub fn apply_record(&mut self, registry: &Registry, id: &RoomId, record: &Record) {
+        match registry.owner_of(&record.kind) {
+            Some(i) => registry.get(i).load(
+                self.records[i].as_mut(),
+                &record.kind,
+                &record.key,
+                record.value.as_deref(),
+            ),
+            None => tracing::error!(room = %id, kind = %record.kind,
+                "a record of a kind no interaction owns; skipped"),
+        }
+    }
+}
+
+/// What a joining client is sent.
+pub enum CatchUp {
+    /// The full state: the connection sends its viewer's view of it.
+    Snapshot {
+        seq: Seq,
+        state: RoomState,
+    },
+    Replay {
+        seq: Seq,
+        frames: Vec<Arc<Frames>>,
+    },
+}
+
+impl Room {
+    pub(super) fn from_data(id: RoomId, data: RoomData, registry: Arc<Registry>) -> Room {
+        let RoomData {
+            version,
+            id: last_id,
+            log,
+            records,
+        } = data;
+        let mut state = RoomState::new(&id);
+        let mut seq = 0;
+        let mut recent = VecDeque::with_capacity(RECENT_EVENTS.min(log.len()));
+        let keep_from = log.len().saturating_sub(RECENT_EVENTS);
+        for (i, entry) in log.into_iter().enumerate() {
+            if state.apply(&entry.event).is_err() {
+                tracing::error!(room = %id, seq = entry.seq, "logged event does not fit its room; skipped");
+            }
+            seq = entry.seq;
+            if i >= keep_from {
+                recent.push_back((entry.seq, event_frames(&id, &entry)));
+            }
+        }
+        let mut inner = RoomInner {
+            seq,
+            version,
+            last_id,
+            state,
+            records: registry.new_records(),
+            recent,
+        };
+        for record in &records {
+            inner.apply_record(&registry, &id, record);
+        }
+        Room {
+            id: Arc::new(id),
+            registry,
+            inner: Mutex::new(inner),
+        }
+    }
+
+    /// The current sequence number and full state.
+    pub fn snapshot(&self) -> (Seq, RoomState) {
+        let inner = self.inner.lock().unwrap();
+        (inner.seq, inner.state.clone())
+    }
+
+    /// How many writes this copy of the room has applied.
+    pub fn version(&self) -> u64 {
+        self.inner.lock().unwrap().version
+    }
+
+    /// The version and the id of the last write applied.
+    pub(super) fn head(&self) -> (u64, u64) {
+        let inner = self.inner.lock().unwrap();
+        (inner.version, inner.last_id)
+    }
+
+    /// What to send a client that last saw `since` (or nothing).
+    pub fn catch_up(&self, since: Option<Seq>) -> CatchUp {
+        let inner = self.inner.lock().unwrap();
+        if let Some(since) = since {
+            let oldest_kept = inner.recent.front().map_or(inner.seq + 1, |(s, _)| *s);
+            // Replay when every event after `since` is still in memory. A client claiming to
+            // be ahead of us gets a snapshot: its view is not ours.
+            if since <= inner.seq && since + 1 >= oldest_kept {
+                let frames = inner
+                    .recent
+                    .iter()
+                    .filter(|(s, _)| *s > since)
+                    .map(|(_, f)| f.clone())
+                    .collect();
+                return CatchUp::Replay {
+                    seq: inner.seq,
+                    frames,
+                };
+            }
+        }
+        CatchUp::Snapshot {
+            seq: inner.seq,
+            state: inner.state.clone(),
+        }
+    }
+
+    /// Reads the committed state and interaction `I`'s records, under the room's lock.
+    /// `None` when the engine does not run `I`.
+    pub fn read<I: Interaction, T>(
+        &self,
+        read: impl FnOnce(&RoomState, &I::Records) -> T,
+    ) -> Option<T> {
+        let index = self.registry.index_of::<I>()?;
+        let inner = self.inner.lock().unwrap();
+        let records = inner.records[index]
+            .downcast_ref()
+            .expect("records of their own interaction");
+        Some(read(&inner.state, records))
+    }
+
+    /// Adds to `state` (a viewer's view of this room) what is `person`'s alone, as every
+    /// interaction sees it.
+    pub fn personalise(&self, state: &mut RoomState, person: &str) {
+        let inner = self.inner.lock().unwrap();
+        for (i, interaction) in self.registry.iter() {
+            interaction.personalise(inner.records[i].as_ref(), &inner.state, state, person);
+        }
+    }
+
+    /// Every aggregate that can still change, by interaction.
+    pub(super) fn live_aggregates(&self) -> Untallied {
+        let inner = self.inner.lock().unwrap();
+        live_in(&self.registry, &inner.state)
+    }
+
+    /// The timers the room's state asks for: (when, interaction, key).
+    pub(super) fn timers(&self) -> Vec<(i64, usize, u64)> {
+        timers_in(&self.registry, &self.inner.lock().unwrap().state)
+    }
+}
+
+pub(super) fn live_in(registry: &Registry, state: &RoomState) -> Untallied {
+    let mut u = Untallied::default();
+    for (i, interaction) in registry.iter() {
+        let live = interaction.live(state);
+        if !live.is_empty() {
+            u.0.entry(i).or_default().extend(live);
+        }
+    }
+    u
+}
+
+pub(super) fn timers_in(registry: &Registry, state: &RoomState) -> Vec<(i64, usize, u64)> {
+    registry
+        .iter()
+        .flat_map(|(i, interaction)| {
+            interaction
+                .timers(state)
+                .into_iter()
+                .map(move |(at, key)| (at, i, key))
+        })
+        .collect()
+}
+
+pub(super) fn event_frames(room: &RoomId, entry: &LogEntry) -> Arc<Frames> {
+    Arc::new(Frames::of(&entry.event, |event| {
+        let msg = ServerMsg::Event {
+            room: room.clone(),
+            seq: entry.seq,
+            at_ms: entry.at_ms,
+            event: event.clone(),
+        };
+        Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"))
+    }))
+}

@@ -1,0 +1,353 @@
+//! The interactions: what people do in a room, one module each, behind one trait.
+//!
+//! - [`agenda`]  — an event's document (create, import, edit sessions) and its announcements.
+//! - [`stage`]   — a session's stage (status, what is on) and its stream delay.
+//! - [`qa`]      — questions: asking, voting up, moderating; blocking askers.
+//! - [`polls`]   — the six poll kinds: lifecycle, timers, ballots, results.
+//! - [`quizzes`] — quizzes: fair timing across stream delays, scores, leaderboards.
+//! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
+//!
+//! Each owns its commands, its private record kinds (how a record is stored, applied, and
+//! which published aggregate it makes stale), its tallies, its timers and its pure rules. The
+//! engine (`engine/`) calls them through [`Interaction`] without knowing any by name: it hands
+//! a command to the interaction it was made for, with a [`Cx`] over the room as the batch
+//! leaves it, and logs what the interaction [`Cx::emit`]s.
+//!
+//! This module is the seam between the two, and the reason the dependency points one way: an
+//! interaction depends on `plenum_protocol` and this module only (never on the engine, the
+//! transport or the store), and the engine depends on this module, never on an interaction.
+//!
+//! Adding an interaction is a recipe in ARCHITECTURE.md.
+
+pub mod agenda;
+pub mod awards;
+pub mod polls;
+pub mod qa;
+pub mod quizzes;
+pub mod stage;
+
+use plenum_protocol::{
+    AwardId, EventInfo, PollId, QuestionId, QuizId, RoomEvent, RoomId, RoomState,
+};
+use std::{any::Any, collections::BTreeSet, marker::PhantomData};
+
+/// Why a request was refused. Each maps to one protocol error code (`transport::http`).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        field: Option<String>,
+    },
+    #[error("the store is unavailable; nothing was changed")]
+    Unavailable,
+}
+
+impl Refusal {
+    /// A bad field: the message names it, and so does `field`.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Refusal {
+        let message = message.into();
+        Refusal::Invalid {
+            message: format!("{field}: {message}"),
+            field: Some(field.to_owned()),
+        }
+    }
+}
+
+/// What a committed request made, besides its place in the room's log: the id of a new item
+/// (or a ballot's receipt), answered to the requester in `ok`. One type from the rules to the
+/// wire, so a new id is never copied field by field through the layers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Made {
+    pub question: Option<QuestionId>,
+    pub poll: Option<PollId>,
+    pub award: Option<AwardId>,
+    pub receipt: Option<String>,
+    pub quiz: Option<QuizId>,
+}
+
+/// A kind of private record an interaction stores: its name in the store, and whether a change
+/// of it makes a published aggregate stale (so another instance's write of it may leave a
+/// tally to publish, see `engine::ORPHANED_TALLIES_AFTER`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordKind {
+    pub name: &'static str,
+    pub tallied: bool,
+}
+
+/// A record change as the store keeps it: `(kind, key, value)`, `None` deleting the record.
+/// The key's and value's formats are the interaction's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub kind: &'static str,
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// One interaction: everything the engine needs to run it, and nothing of how.
+///
+/// Its private records (`Records`) are durable but never broadcast: a thousand upvotes are a
+/// thousand records and, at most four times a second, one tally event ([`Interaction::tally`]).
+/// Aggregates are keyed by a `u64` the interaction chooses (a question's, a poll's id).
+pub trait Interaction: Send + Sync + 'static {
+    /// A request to it, with whatever it needs to know of who makes it. Cloned when a
+    /// conflict with another instance's write has it decided again.
+    type Command: Clone + Send + 'static;
+    /// Its private records in one room, as committed.
+    type Records: Default + Send + 'static;
+    /// One change to those records.
+    type Change: Clone + Send + 'static;
+
+    /// Its name, in logs.
+    const NAME: &'static str;
+    /// The record kinds it stores; no two interactions share one.
+    const KINDS: &'static [RecordKind] = &[];
+
+    /// Checks of a command that need no room: run before it is queued, so bad input costs the
+    /// sequencer nothing.
+    fn check(&self, _command: &Self::Command) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    /// Rooms besides its own that deciding `command` reads ([`Cx::other`]): the engine loads
+    /// them, and brings them up to date from a shared store, before deciding.
+    fn reads(&self, _room: &RoomId, _command: &Self::Command) -> Vec<RoomId> {
+        Vec::new()
+    }
+
+    /// Decides a command against the room as the batch leaves it: emits the events to log and
+    /// the record changes to make, or refuses (and then nothing it emitted counts).
+    fn decide(&self, cx: &mut Cx<'_, Self>, command: Self::Command) -> Result<Made, Refusal>;
+
+    /// Applies one stored record (`None`: deleted) while a room loads, or from another
+    /// instance's write. Unreadable records are skipped: this interaction wrote them.
+    fn load(records: &mut Self::Records, kind: &str, key: &str, value: Option<&str>);
+
+    /// Applies one change, as committed (or as a batch sees it).
+    fn apply(records: &mut Self::Records, change: &Self::Change);
+
+    /// The store record that makes `change` durable.
+    fn store(change: &Self::Change) -> Stored;
+
+    /// The published aggregate `change` makes stale, if any.
+    fn stales(_change: &Self::Change) -> Option<u64> {
+        None
+    }
+
+    /// Publishes the `stale` aggregates whose published value differs from the records.
+    fn tally(&self, _cx: &mut Cx<'_, Self>, _stale: &BTreeSet<u64>) {}
+
+    /// Every aggregate of `state` that can still change (published again after a restart, or
+    /// when another instance died before publishing its tallies).
+    fn live(&self, _state: &RoomState) -> Vec<u64> {
+        Vec::new()
+    }
+
+    /// Timers `state` asks for: (when, in ms since the epoch; a key of the interaction's).
+    fn timers(&self, _state: &RoomState) -> Vec<(i64, u64)> {
+        Vec::new()
+    }
+
+    /// The command a timer runs when it is due (decided like any other).
+    fn on_timer(&self, _key: u64) -> Option<Self::Command> {
+        None
+    }
+
+    /// Adds to `view`, a viewer's snapshot of a room whose full state is `full`, what is
+    /// `person`'s alone (their answers, their standing).
+    fn personalise(
+        &self,
+        _records: &Self::Records,
+        _full: &RoomState,
+        _view: &mut RoomState,
+        _person: &str,
+    ) {
+    }
+}
+
+/// A room's committed records of one interaction, with the batch's changes over them.
+pub struct View<'a, I: Interaction + ?Sized> {
+    pub committed: &'a I::Records,
+    /// This batch's changes, in order.
+    pub changes: &'a [I::Change],
+}
+
+impl<I: Interaction + ?Sized> View<'_, I> {
+    /// A part of the committed records (chosen by `part`) with the batch's changes applied:
+    /// a point read that copies only what it needs.
+    pub fn part(&self, part: impl FnOnce(&I::Records) -> I::Records) -> I::Records {
+        let mut r = part(self.committed);
+        for c in self.changes {
+            I::apply(&mut r, c);
+        }
+        r
+    }
+}
+
+/// What the engine offers while deciding, for one room and one interaction. Implemented by the
+/// engine (`engine::staged`); type-erased so that the engine needs no interaction's types.
+/// Interactions use it through [`Cx`].
+pub trait Batch {
+    fn room(&self) -> &RoomId;
+    /// The room's state as the batch leaves it (full, staff view).
+    fn state(&self) -> &RoomState;
+    fn now_ms(&self) -> i64;
+    /// A server-wide secret for ids the rules derive (kept in the store).
+    fn key(&self) -> &[u8; 32];
+    /// The event's document as the batch leaves it.
+    fn event_doc(&self) -> Option<EventInfo>;
+    /// Whether this batch already changed the event's document.
+    fn event_doc_changed(&self) -> bool;
+    /// Sets the event's document, committed with the room's write (event rooms only).
+    fn set_event_doc(&mut self, doc: EventInfo);
+    fn emit(&mut self, event: RoomEvent);
+    /// Logs `event` in another room, as a follow-up (see [`Cx::emit_to`]).
+    fn emit_to(&mut self, room: RoomId, event: RoomEvent);
+    /// This interaction's committed records (`&I::Records`) and batch changes
+    /// (`&Vec<I::Change>`).
+    fn records(&self) -> (&dyn Any, &dyn Any);
+    /// The batch's changes of this interaction (`&mut Vec<I::Change>`).
+    fn changes_mut(&mut self) -> &mut dyn Any;
+    /// Notes a change's store record and the aggregate it makes stale.
+    fn note(&mut self, stored: Stored, stale: Option<u64>);
+    /// Runs `read` over this interaction's records in another room (see
+    /// [`Interaction::reads`]).
+    fn other(&self, room: &RoomId, read: &mut dyn FnMut(&dyn Any, &dyn Any))
+    -> Result<(), Refusal>;
+}
+
+/// An interaction's typed window on the batch: see [`Batch`].
+pub struct Cx<'a, I: Interaction + ?Sized> {
+    batch: &'a mut dyn Batch,
+    _interaction: PhantomData<fn(&I)>,
+}
+
+impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
+    /// For the engine: a window on `batch`.
+    pub fn new(batch: &'a mut dyn Batch) -> Cx<'a, I> {
+        Cx {
+            batch,
+            _interaction: PhantomData,
+        }
+    }
+
+    pub fn room(&self) -> &RoomId {
+        self.batch.room()
+    }
+
+    /// The room's state as the batch leaves it, before this command's events.
+    pub fn state(&self) -> &RoomState {
+        self.batch.state()
+    }
+
+    /// A session room's state, or a refusal for any other room.
+    pub fn session(&self) -> Result<&plenum_protocol::SessionState, Refusal> {
+        match self.batch.state() {
+            RoomState::Session(s) => Ok(s),
+            _ => Err(wrong_room()),
+        }
+    }
+
+    /// An event room's state, or a refusal for any other room.
+    pub fn event_room(&self) -> Result<&plenum_protocol::EventState, Refusal> {
+        match self.batch.state() {
+            RoomState::Event(s) => Ok(s),
+            _ => Err(wrong_room()),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.batch.now_ms()
+    }
+
+    pub fn key(&self) -> &[u8; 32] {
+        self.batch.key()
+    }
+
+    /// The event's document as the batch leaves it, or `not_found`.
+    pub fn event_doc(&self) -> Result<EventInfo, Refusal> {
+        self.batch
+            .event_doc()
+            .ok_or_else(|| Refusal::NotFound(format!("no event {}", self.room().event_code())))
+    }
+
+    pub fn event_doc_changed(&self) -> bool {
+        self.batch.event_doc_changed()
+    }
+
+    pub fn set_event_doc(&mut self, doc: EventInfo) {
+        self.batch.set_event_doc(doc)
+    }
+
+    /// Logs `event` in this room (once the command is decided without refusal).
+    pub fn emit(&mut self, event: RoomEvent) {
+        self.batch.emit(event);
+    }
+
+    /// Logs `event` in another room (a person's inbox, say) as a **follow-up** of this command:
+    /// committed right after this room's write, only once that write is committed, and
+    /// decided again on its own if the other room conflicts; never without this room's write,
+    /// never twice for one command.
+    pub fn emit_to(&mut self, room: RoomId, event: RoomEvent) {
+        self.batch.emit_to(room, event);
+    }
+
+    /// This interaction's records in this room, as the batch leaves them.
+    pub fn records(&self) -> View<'_, I> {
+        let (committed, changes) = self.batch.records();
+        View {
+            committed: committed
+                .downcast_ref()
+                .expect("the engine hands each interaction its own records"),
+            changes: changes
+                .downcast_ref::<Vec<I::Change>>()
+                .expect("the engine hands each interaction its own changes"),
+        }
+    }
+
+    /// Makes a change to this interaction's records in this room.
+    pub fn change(&mut self, change: I::Change) {
+        self.batch.note(I::store(&change), I::stales(&change));
+        self.batch
+            .changes_mut()
+            .downcast_mut::<Vec<I::Change>>()
+            .expect("the engine hands each interaction its own changes")
+            .push(change);
+    }
+
+    /// Reads this interaction's records in another room (one named by [`Interaction::reads`]).
+    pub fn other<T>(
+        &self,
+        room: &RoomId,
+        read: impl FnOnce(View<'_, I>) -> T,
+    ) -> Result<T, Refusal> {
+        let mut read = Some(read);
+        let mut out = None;
+        self.batch.other(room, &mut |committed, changes| {
+            if let Some(read) = read.take() {
+                out = Some(read(View {
+                    committed: committed
+                        .downcast_ref()
+                        .expect("the engine hands each interaction its own records"),
+                    changes: changes
+                        .downcast_ref::<Vec<I::Change>>()
+                        .expect("the engine hands each interaction its own changes"),
+                }));
+            }
+        })?;
+        out.ok_or(Refusal::Unavailable)
+    }
+}
+
+/// The refusal for a command sent to a kind of room it does not apply to.
+pub fn wrong_room() -> Refusal {
+    Refusal::invalid("room", "this change does not apply to this kind of room")
+}

@@ -1,0 +1,95 @@
+//! A session's stage: whether it is live, what is on (a contribution of the agenda, or a short
+//! text), and how far its stream runs behind the room.
+
+use super::{Cx, Interaction, Made, Refusal};
+use plenum_protocol::{OnStage, RoomEvent, RoomId, StageUpdate, limits};
+
+/// The stage interaction.
+pub struct Stage;
+
+#[derive(Debug, Clone)]
+pub enum StageCommand {
+    /// Changes the stage: status, what is on, or both.
+    Set(StageUpdate),
+    /// Sets the stream delay, in milliseconds.
+    StreamDelay(u32),
+}
+
+impl Interaction for Stage {
+    type Command = StageCommand;
+    type Records = ();
+    type Change = ();
+    const NAME: &'static str = "stage";
+
+    fn check(&self, command: &StageCommand) -> Result<(), Refusal> {
+        match command {
+            StageCommand::Set(StageUpdate {
+                on_stage: Some(on_stage),
+                ..
+            }) => on_stage
+                .check()
+                .map_err(|m| Refusal::invalid("on_stage", m)),
+            StageCommand::StreamDelay(delay_ms) if *delay_ms > limits::MAX_STREAM_DELAY_MS => {
+                Err(Refusal::invalid(
+                    "delay_ms",
+                    format!("must be at most {}", limits::MAX_STREAM_DELAY_MS),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn decide(&self, cx: &mut Cx<'_, Self>, command: StageCommand) -> Result<Made, Refusal> {
+        let state = cx.session()?;
+        match command {
+            StageCommand::Set(update) => {
+                let RoomId::Session(code, session_id) = cx.room() else {
+                    return Err(super::wrong_room());
+                };
+                // Against the agenda as the batch leaves it: an edit in the same batch counts.
+                let info = cx.event_doc()?;
+                let session = info
+                    .agenda
+                    .sessions
+                    .iter()
+                    .find(|s| &s.id == session_id)
+                    .ok_or_else(|| {
+                        Refusal::NotFound(format!("no session {session_id} in event {code}"))
+                    })?;
+                if let Some(OnStage::Contribution { number }) = &update.on_stage
+                    && !session.contributions.iter().any(|c| c.number == *number)
+                {
+                    return Err(Refusal::invalid(
+                        "on_stage.number",
+                        format!("session {session_id} has no contribution {number}"),
+                    ));
+                }
+                let mut stage = state.stage.clone();
+                if let Some(status) = update.status {
+                    stage.status = status;
+                }
+                if let Some(on_stage) = update.on_stage {
+                    stage.on_stage = on_stage;
+                }
+                if stage != state.stage {
+                    cx.emit(RoomEvent::StageChanged { stage });
+                }
+            }
+            StageCommand::StreamDelay(delay_ms) => {
+                self.check(&StageCommand::StreamDelay(delay_ms))?;
+                if state.stream_delay_ms != delay_ms {
+                    cx.emit(RoomEvent::StreamDelay { delay_ms });
+                }
+            }
+        }
+        Ok(Made::default())
+    }
+
+    fn load(_: &mut (), _: &str, _: &str, _: Option<&str>) {}
+
+    fn apply(_: &mut (), _: &()) {}
+
+    fn store(_: &()) -> super::Stored {
+        unreachable!("the stage keeps no records")
+    }
+}

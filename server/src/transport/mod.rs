@@ -1,0 +1,9 @@
+//! Transport: HTTP and WebSocket, and the one table that maps requests to rooms and commands.
+//!
+//! - [`http`]     — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
+//! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
+//! - [`requests`] — the request table: who may do what, the limits it spends, where it goes.
+
+pub mod http;
+pub mod requests;
+pub mod ws;

@@ -1,0 +1,429 @@
+//! The one table of requests: each WebSocket message (and each HTTP route that changes a room,
+//! through the same message) maps here to who may make it, the per-person limit it spends, the
+//! room it goes to and the interaction's command. Permissions are checked against it in one
+//! place ([`Routed::permit`]), on the server, for every request.
+
+use crate::{
+    auth::{self, Action},
+    engine::Command,
+    interactions::{
+        agenda::{AgendaCommand, EventAgenda},
+        awards::{AwardCommand, AwardRequest, Awards},
+        polls::{PollCommand, PollRequest, Polls},
+        qa::{Qa, QaCommand, QaRequest},
+        quizzes::{QuizCommand, QuizRequest, Quizzes},
+        stage::{Stage, StageCommand},
+    },
+};
+use plenum_protocol::{ClientMsg, CreateEvent, EventCode, EventInfo, Person, RoomId, SessionId};
+use std::time::Instant;
+
+/// A request, routed: who may make it, what limit it spends, where it goes, what it asks.
+pub struct Routed {
+    pub action: Action,
+    pub limit: Option<PersonLimit>,
+    pub room: RoomId,
+    pub command: Command,
+}
+
+/// Maps a message that changes a room to its permission, its rate limit, its room and its
+/// command; `None` for messages that change no room (hello, join, ping…).
+pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
+    use Action::{Follow, ManageEvent, Moderate, RunPolls};
+    use PersonLimit::{Ask, Vote};
+    let qa = |command| {
+        Command::to::<Qa>(QaRequest::Session {
+            actor: person.clone(),
+            command,
+        })
+    };
+    let poll = |command| {
+        Command::to::<Polls>(PollRequest {
+            person: person.id.clone(),
+            command,
+        })
+    };
+    let award = |command| {
+        Command::to::<Awards>(AwardRequest {
+            person: person.id.clone(),
+            command,
+        })
+    };
+    let quiz = |command| {
+        Command::to::<Quizzes>(QuizRequest {
+            person: person.id.clone(),
+            command,
+        })
+    };
+    let stage = Command::to::<Stage>;
+    let in_session = |event: EventCode, session: SessionId| RoomId::Session(event, session);
+    // Requests in an event's own room.
+    match msg {
+        ClientMsg::Announce { event, text } => {
+            return Some(Routed {
+                action: Action::Announce,
+                limit: None,
+                room: RoomId::Event(event),
+                command: Command::to::<EventAgenda>(AgendaCommand::Announce(text)),
+            });
+        }
+        ClientMsg::Block {
+            event,
+            person: who,
+            blocked,
+        } => {
+            return Some(Routed {
+                action: Moderate,
+                limit: None,
+                room: RoomId::Event(event),
+                command: Command::to::<Qa>(QaRequest::Block {
+                    person: who,
+                    blocked,
+                }),
+            });
+        }
+        _ => {}
+    }
+    // Requests in a session's room.
+    let (action, limit, event, session, command) = match msg {
+        ClientMsg::SetStage {
+            event,
+            session,
+            update,
+        } => (
+            Action::SetStage,
+            None,
+            event,
+            session,
+            stage(StageCommand::Set(update)),
+        ),
+        ClientMsg::Ask {
+            event,
+            session,
+            text,
+            anonymous,
+        } => (
+            Follow,
+            Some(Ask),
+            event,
+            session,
+            qa(QaCommand::Ask { text, anonymous }),
+        ),
+        ClientMsg::EditQuestion {
+            event,
+            session,
+            question,
+            text,
+        } => (
+            Follow,
+            Some(Ask),
+            event,
+            session,
+            qa(QaCommand::Edit { question, text }),
+        ),
+        ClientMsg::WithdrawQuestion {
+            event,
+            session,
+            question,
+        } => (
+            Follow,
+            None,
+            event,
+            session,
+            qa(QaCommand::Withdraw { question }),
+        ),
+        ClientMsg::Upvote {
+            event,
+            session,
+            question,
+            up,
+        } => (
+            Follow,
+            Some(Vote),
+            event,
+            session,
+            qa(QaCommand::Upvote { question, up }),
+        ),
+        ClientMsg::Moderate {
+            event,
+            session,
+            question,
+            change,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            qa(QaCommand::Moderate { question, change }),
+        ),
+        ClientMsg::Highlight {
+            event,
+            session,
+            question,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            qa(QaCommand::Highlight { question }),
+        ),
+        ClientMsg::SetQaSettings {
+            event,
+            session,
+            settings,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            qa(QaCommand::Settings(settings)),
+        ),
+        ClientMsg::CreatePoll {
+            event,
+            session,
+            poll: p,
+        } => (RunPolls, None, event, session, poll(PollCommand::Create(p))),
+        ClientMsg::RunPoll {
+            event,
+            session,
+            poll: p,
+            step,
+        } => (
+            RunPolls,
+            None,
+            event,
+            session,
+            poll(PollCommand::Step { poll: p, step }),
+        ),
+        ClientMsg::Vote {
+            event,
+            session,
+            poll: p,
+            answer,
+        } => (
+            Follow,
+            Some(Vote),
+            event,
+            session,
+            poll(PollCommand::Vote { poll: p, answer }),
+        ),
+        ClientMsg::ApproveText {
+            event,
+            session,
+            poll: p,
+            answer,
+            approved,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            poll(PollCommand::ApproveText {
+                poll: p,
+                answer,
+                approved,
+            }),
+        ),
+        ClientMsg::CreateAward {
+            event,
+            session,
+            award: a,
+        } => (
+            ManageEvent,
+            None,
+            event,
+            session,
+            award(AwardCommand::Create(a)),
+        ),
+        ClientMsg::RunAward {
+            event,
+            session,
+            award: a,
+            step,
+        } => (
+            ManageEvent,
+            None,
+            event,
+            session,
+            award(AwardCommand::Step { award: a, step }),
+        ),
+        ClientMsg::CastAward {
+            event,
+            session,
+            award: a,
+            candidate,
+        } => {
+            let registered = auth::registered(person);
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                award(AwardCommand::Cast {
+                    award: a,
+                    candidate,
+                    registered,
+                }),
+            )
+        }
+        ClientMsg::CreateQuiz {
+            event,
+            session,
+            quiz: q,
+        } => (RunPolls, None, event, session, quiz(QuizCommand::Create(q))),
+        ClientMsg::RunQuiz {
+            event,
+            session,
+            quiz: q,
+            step,
+        } => (
+            RunPolls,
+            None,
+            event,
+            session,
+            quiz(QuizCommand::Step { quiz: q, step }),
+        ),
+        ClientMsg::AnswerQuiz {
+            event,
+            session,
+            quiz: q,
+            question,
+            option,
+            watching,
+        } => {
+            let name = person.name.clone();
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                quiz(QuizCommand::Answer {
+                    quiz: q,
+                    question,
+                    option,
+                    watching,
+                    name,
+                }),
+            )
+        }
+        ClientMsg::SetStreamDelay {
+            event,
+            session,
+            delay_ms,
+        } => (
+            ManageEvent,
+            None,
+            event,
+            session,
+            stage(StageCommand::StreamDelay(delay_ms)),
+        ),
+        _ => return None,
+    };
+    Some(Routed {
+        action,
+        limit,
+        room: in_session(event, session),
+        command,
+    })
+}
+
+/// The room and command that create an event from a checked [`CreateEvent`].
+pub fn create_event(new: CreateEvent) -> (RoomId, Command) {
+    let room = RoomId::Event(new.code.clone());
+    let info = EventInfo {
+        code: new.code,
+        title: new.title,
+        time_zone: new.time_zone,
+        languages: new.languages,
+        venue: new.venue,
+        description: new.description,
+        agenda: new.agenda,
+        agenda_version: 0,
+    };
+    let command = Command::to::<EventAgenda>(AgendaCommand::Create(Box::new(info)));
+    (room, command)
+}
+
+impl Routed {
+    /// Whether `person` may make this request (its role, at this room's event).
+    pub fn permitted(&self, person: &Person) -> bool {
+        auth::allowed(person, self.action, &self.room)
+    }
+}
+
+/// A per-person rate limit: counted across all of one person's connections and devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonLimit {
+    /// Asking and editing questions: 5 at once, then one every 12 seconds.
+    Ask,
+    /// Voting: 30 at once, then 5 a second.
+    Vote,
+}
+
+impl PersonLimit {
+    fn bucket(self) -> (f64, f64) {
+        match self {
+            PersonLimit::Ask => (5.0, 1.0 / 12.0),
+            PersonLimit::Vote => (30.0, 5.0),
+        }
+    }
+
+    pub fn refusal(self) -> &'static str {
+        match self {
+            PersonLimit::Ask => "you are asking too fast; wait a little",
+            PersonLimit::Vote => "you are voting too fast; wait a little",
+        }
+    }
+}
+
+/// Token buckets per person and limit. Entries are small (a few dozen bytes) and there is
+/// one per person who asked or voted, so they are kept for the server's life.
+#[derive(Default)]
+pub struct PersonLimits(dashmap::DashMap<(String, PersonLimit), Bucket>);
+
+impl PersonLimits {
+    /// Spends one token of `person`'s `limit`; false when there is none.
+    pub fn take(&self, person: &str, limit: PersonLimit) -> bool {
+        let (burst, rate) = limit.bucket();
+        let mut bucket = self
+            .0
+            .entry((person.to_owned(), limit))
+            .or_insert_with(|| Bucket::new(rate, burst));
+        bucket.take()
+    }
+}
+
+/// A token bucket: `rate` per second, at most `burst` at once.
+pub struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    /// A full bucket.
+    pub fn new(rate: f64, burst: f64) -> Bucket {
+        Bucket {
+            tokens: burst,
+            rate,
+            burst,
+            at: Instant::now(),
+        }
+    }
+}
+
+impl Bucket {
+    pub fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.rate).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}

@@ -8,7 +8,8 @@
 //! - [`live`]  — the WebSocket: follows rooms, folds their events, sends requests and gets
 //!   their answers, reconnects and resumes.
 //! - [`pages`] — the screens: thin, composing features for a route.
-//! - [`features`] — one folder or file per interaction, with its widgets for every role.
+//! - [`features`] — one folder per interaction, with its widgets for every role.
+//! - [`components`] — shared widgets and helpers (feedback, clocks, status, charts, QR).
 //! - [`i18n`]  — English and Swedish (Fluent files in `locales/`), numbers through `Intl`.
 //! - [`time`]  — time zones, dates, the personal agenda's .ics.
 //! - [`text`]  — how protocol values read to people: status and kind labels, names, links.
@@ -20,6 +21,7 @@
 //!   links taken from an agenda are used only when they are `http(s)`.
 
 pub mod api;
+pub mod components;
 pub mod features;
 pub mod i18n;
 pub mod live;

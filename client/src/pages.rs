@@ -11,19 +11,16 @@
 //! feature `staff`): attendees' phones do not download them. In the attendee build their
 //! routes load the page again, and `boot.js` starts the staff build for them.
 //!
-//! Shared pieces: [`qa`] (the audience's Q&A), [`interact`] (voting, quiz, award ballots),
-//! [`results`] (results as charts and as text). An event's screens share one [`EventShell`]:
-//! moving between them keeps the live connection and the fetched agenda.
+//! Pages are thin: they compose the widgets of `crate::features` (one folder per interaction)
+//! and `crate::components` for a route. An event's screens share one [`EventShell`]: moving
+//! between them keeps the live connection and the fetched agenda.
 
 mod agenda;
-mod interact;
 mod join;
 #[cfg(feature = "staff")]
 mod moderate;
 #[cfg(feature = "staff")]
 mod organise;
-mod qa;
-mod results;
 #[cfg(feature = "staff")]
 mod screen;
 mod session;
@@ -31,48 +28,23 @@ mod session;
 mod speak;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use plenum_protocol::{
-    ClientMsg, ErrorCode, EventCode, EventInfo, Role, RoomId, RoomState, ServerMsg, SessionId,
-    SessionState,
-};
+use plenum_protocol::{EventCode, EventInfo, RoomId, RoomState, SessionId};
 
 use crate::api::{self, ApiFailure, saved};
-use crate::i18n::{Arg, LanguageSwitch, t, ta};
-use crate::live::{Connection, Credential, Live, Refusal};
+use crate::components::{clock::*, feedback::*, follow::*, status::*};
+use crate::i18n::{LanguageSwitch, t};
+use crate::live::{Credential, Live};
 use crate::route::{Link, Route, Router, use_router};
 use crate::time;
 
 /// Bumped when the join form keeps a new token, so an event's page that was showing the form
 /// shows the event instead. (localStorage itself is not reactive.)
 #[derive(Clone, Copy)]
-struct Joined(RwSignal<u32>);
+pub(crate) struct Joined(pub(crate) RwSignal<u32>);
 
 /// The event and its agenda, fetched once per event and refetched when the organisers edit it.
 #[derive(Clone, Copy)]
-struct EventData(LocalResource<Result<EventInfo, ApiFailure>>);
-
-/// A polite live region for what happens without the person doing anything (a new question,
-/// a poll opening): read out by screen readers without moving focus.
-#[derive(Clone, Copy)]
-pub struct Announcer(RwSignal<String>);
-
-impl Announcer {
-    pub fn say(&self, text: String) {
-        // The same words twice in a row would not be read again: a zero-width space differs.
-        self.0.update(|current| {
-            *current = if *current == text {
-                format!("{text}\u{200b}")
-            } else {
-                text
-            };
-        });
-    }
-}
-
-pub fn announcer() -> Announcer {
-    expect_context()
-}
+pub(crate) struct EventData(pub(crate) LocalResource<Result<EventInfo, ApiFailure>>);
 
 /// What `App` shows: changes only when the event changes, not between an event's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +64,7 @@ pub fn App() -> impl IntoView {
     provide_context(router);
     provide_context(Joined(RwSignal::new(0)));
     let said = RwSignal::new(String::new());
-    provide_context(Announcer(said));
+    provide_context(Announcer::new(said));
 
     let screen = Memo::new(move |_| match router.route() {
         Route::Home => Screen::Join,
@@ -293,63 +265,6 @@ fn load_staff_build() -> AnyView {
     .into_any()
 }
 
-/// "Moderator", "Speaker", "Organiser": who this browser is at the event.
-#[component]
-fn RoleBadge(live: Live) -> impl IntoView {
-    move || {
-        live.person()
-            .filter(|p| p.role != Role::Attendee)
-            .map(|p| view! { <span class="role-badge">{role_label(p.role)}</span> })
-    }
-}
-
-#[cfg_attr(not(feature = "staff"), allow(dead_code))]
-pub fn role_label(role: Role) -> String {
-    t(match role {
-        Role::Attendee => "role-attendee",
-        Role::Speaker => "role-speaker",
-        Role::Moderator => "role-moderator",
-        Role::Organiser => "role-organiser",
-    })
-}
-
-/// The connection's state, announced politely when it changes, with a way to retry now.
-#[component]
-pub fn ConnectionStatus(live: Live) -> impl IntoView {
-    let connection = Memo::new(move |_| live.connection());
-    let state = move || match connection.get() {
-        Connection::Connecting => "connecting",
-        Connection::Open => "open",
-        Connection::Reconnecting => "reconnecting",
-        Connection::Stopped(_) => "stopped",
-    };
-    let words = move || match connection.get() {
-        Connection::Connecting => t("connecting"),
-        Connection::Open => t("connection-live"),
-        Connection::Reconnecting => t("reconnecting"),
-        Connection::Stopped(why) => t(why),
-    };
-    let can_retry = move || {
-        matches!(
-            connection.get(),
-            Connection::Reconnecting | Connection::Stopped(_)
-        )
-    };
-    view! {
-        <div class="connection" data-state=state>
-            <span class="dot" aria-hidden="true"></span>
-            <span id="connection-status" role="status" aria-live="polite">
-                {words}
-            </span>
-            <Show when=can_retry>
-                <button type="button" class="link-button" on:click=move |_| live.retry_now()>
-                    {move || t("retry-now")}
-                </button>
-            </Show>
-        </div>
-    }
-}
-
 /// The newest announcement of the event, read out when it arrives.
 #[component]
 fn Announcements(live: Live, room: RoomId) -> impl IntoView {
@@ -392,7 +307,7 @@ fn NotFound() -> impl IntoView {
 }
 
 /// "Loading…" or what went wrong, while the agenda is not there.
-fn agenda_unavailable(
+pub(crate) fn agenda_unavailable(
     info: LocalResource<Result<EventInfo, ApiFailure>>,
     failure: Option<ApiFailure>,
 ) -> AnyView {
@@ -413,285 +328,5 @@ fn agenda_unavailable(
             </button>
         }
         .into_any(),
-    }
-}
-
-// ---- Shared by the session screens ----------------------------------------------------------
-
-/// Follows a session's room while the calling screen lives, and gives its state (tracked).
-pub fn follow_session(
-    code: &EventCode,
-    id: &SessionId,
-) -> (Live, Memo<Option<SessionState>>, Memo<crate::live::Room>) {
-    let live = expect_context::<Live>();
-    let room = RoomId::Session(code.clone(), id.clone());
-    live.follow(room.clone());
-    {
-        let room = room.clone();
-        on_cleanup(move || live.unfollow(&room));
-    }
-    let here = Memo::new(move |_| live.room(&room));
-    let state = Memo::new(move |_| {
-        here.with(|r| match &r.state {
-            Some(RoomState::Session(s)) => Some(s.clone()),
-            _ => None,
-        })
-    });
-    (live, state, here)
-}
-
-/// The ids of a session's polls, quizzes or awards that `pick` chooses (tracked).
-pub fn ids_of(
-    state: Memo<Option<SessionState>>,
-    pick: fn(&SessionState) -> Vec<u64>,
-) -> Memo<Vec<u64>> {
-    Memo::new(move |_| state.with(|s| s.as_ref().map(pick).unwrap_or_default()))
-}
-
-/// One question of the session, without its vote count, and the count on its own: a view built
-/// from the first is rebuilt when the question changes, not each time someone votes, so a
-/// focused button in it keeps its focus.
-pub fn question_and_votes(
-    state: Memo<Option<SessionState>>,
-    id: plenum_protocol::QuestionId,
-) -> (Memo<Option<plenum_protocol::Question>>, Memo<u64>) {
-    let question =
-        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.get(id).cloned())));
-    let shape = Memo::new(move |_| {
-        question.with(|q| {
-            q.as_ref().map(|q| plenum_protocol::Question {
-                votes: 0,
-                ..q.clone()
-            })
-        })
-    });
-    let votes = Memo::new(move |_| question.with(|q| q.as_ref().map_or(0, |q| q.votes)));
-    (shape, votes)
-}
-
-/// The ids of the session's questions that `keep` chooses, in the order they were asked.
-pub fn questions_where(
-    s: &SessionState,
-    keep: impl Fn(&plenum_protocol::Question) -> bool,
-) -> Vec<plenum_protocol::QuestionId> {
-    // Ids are given in the order questions are asked, and the list is kept by id.
-    s.qa.questions
-        .iter()
-        .filter(|q| keep(q))
-        .map(|q| q.id)
-        .collect()
-}
-
-/// The published questions, most votes first (ties: first asked first), or newest first.
-pub fn published(s: &SessionState, popular: bool) -> Vec<plenum_protocol::QuestionId> {
-    let mut open: Vec<&plenum_protocol::Question> =
-        s.qa.questions
-            .iter()
-            .filter(|q| q.status == plenum_protocol::QuestionStatus::Live)
-            .collect();
-    if popular {
-        open.sort_by(|a, b| {
-            b.votes
-                .cmp(&a.votes)
-                .then(a.asked_at_ms.cmp(&b.asked_at_ms))
-        });
-    } else {
-        open.sort_by_key(|q| std::cmp::Reverse(q.asked_at_ms));
-    }
-    open.iter().map(|q| q.id).collect()
-}
-
-/// The order a list showed last, while a keyboard user's focus is in it (see [`hold_order`]).
-pub fn held(
-    holding: RwSignal<bool>,
-    list: NodeRef<leptos::html::Ul>,
-    shown: Option<&Vec<plenum_protocol::QuestionId>>,
-) -> Option<Vec<plenum_protocol::QuestionId>> {
-    (holding.get() && keyboard_focus_in(list))
-        .then(|| shown.cloned())
-        .flatten()
-}
-
-/// Whether a keyboard user's focus is inside `list`: a list under it should not re-sort.
-/// Read when the list's order is computed, so a focus that left without an event (its element
-/// was removed) or a mouse click (no visible focus) does not hold it.
-pub fn keyboard_focus_in(list: NodeRef<leptos::html::Ul>) -> bool {
-    let Some(list) = list.get_untracked() else {
-        return false;
-    };
-    document().active_element().is_some_and(|active| {
-        list.contains(Some(&active)) && active.matches(":focus-visible").unwrap_or(false)
-    })
-}
-
-/// The order to show: `fresh`, or while `held` is given (the focus is in the list), the held
-/// order with what left removed and what is new at the end.
-pub fn hold_order(
-    held: Option<Vec<plenum_protocol::QuestionId>>,
-    fresh: Vec<plenum_protocol::QuestionId>,
-) -> Vec<plenum_protocol::QuestionId> {
-    let Some(held) = held else {
-        return fresh;
-    };
-    let mut kept: Vec<_> = held.into_iter().filter(|id| fresh.contains(id)).collect();
-    let new: Vec<_> = fresh
-        .iter()
-        .filter(|id| !kept.contains(id))
-        .copied()
-        .collect();
-    kept.extend(new);
-    kept
-}
-
-/// Who asked, as the audience sees it: the name, or "Anonymous".
-pub fn asker(q: &plenum_protocol::Question) -> String {
-    match (&q.asker.name, q.anonymous) {
-        (Some(name), false) => name.clone(),
-        _ => t("anonymous"),
-    }
-}
-
-/// The time now, updated every `period` while the calling screen lives.
-pub fn ticking_now(period: std::time::Duration) -> RwSignal<i64> {
-    let now = RwSignal::new(time::now_ms());
-    let handle = set_interval_with_handle(
-        move || {
-            let _ = now.try_set(time::now_ms());
-        },
-        period,
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
-    now
-}
-
-/// Sends a request and puts what went wrong (or nothing) into `problem`; `done` runs on success.
-pub fn act(
-    live: Live,
-    msg: ClientMsg,
-    problem: RwSignal<Option<String>>,
-    done: impl FnOnce(ServerMsg) + 'static,
-) {
-    act_or(live, msg, problem, done, || {});
-}
-
-#[cfg_attr(not(feature = "staff"), allow(dead_code))]
-/// [`act`], with `failed` run when the request was refused (to undo what the screen showed).
-pub fn act_or(
-    live: Live,
-    msg: ClientMsg,
-    problem: RwSignal<Option<String>>,
-    done: impl FnOnce(ServerMsg) + 'static,
-    failed: impl FnOnce() + 'static,
-) {
-    spawn_local(async move {
-        match live.request(msg).await {
-            Ok(reply) => {
-                problem.try_set(None);
-                done(reply);
-            }
-            Err(refusal) => {
-                problem.try_set(Some(refusal_text(&refusal)));
-                failed();
-            }
-        }
-    });
-}
-
-/// Why a request was refused, in the person's language.
-pub fn refusal_text(refusal: &Refusal) -> String {
-    match refusal.code {
-        None => t("not-sent-offline"),
-        Some(ErrorCode::BadRequest | ErrorCode::Conflict | ErrorCode::TooLarge) => ta(
-            "refused-because",
-            &[("detail", Arg::Str(refusal.message.clone()))],
-        ),
-        Some(ErrorCode::Forbidden) => t("error-forbidden"),
-        Some(ErrorCode::RateLimited) => t("error-rate-limited"),
-        Some(ErrorCode::NotFound) => t("error-not-found"),
-        Some(ErrorCode::Unauthenticated) => t("error-unauthenticated"),
-        Some(ErrorCode::UnsupportedVersion) => t("page-out-of-date"),
-        Some(ErrorCode::Unavailable | ErrorCode::Internal) => t("server-busy"),
-    }
-}
-
-/// A problem, shown and announced (role="alert"), or nothing.
-pub fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
-    move || {
-        problem.get().map(|message| {
-            view! {
-                <p class="error" role="alert">
-                    {message}
-                </p>
-            }
-        })
-    }
-}
-
-/// The session's title from the agenda (or its id while the agenda loads).
-pub fn session_title(id: &SessionId) -> Memo<String> {
-    let EventData(info) = expect_context();
-    let id = id.clone();
-    Memo::new(move |_| {
-        info.get()
-            .and_then(|r| r.ok())
-            .and_then(|e| e.agenda.sessions.into_iter().find(|s| s.id == id))
-            .map(|s| s.title)
-            .unwrap_or_else(|| id.to_string())
-    })
-}
-
-#[cfg_attr(not(feature = "staff"), allow(dead_code))]
-/// Whether the person may use a console: checked here only to show the right page; the
-/// server checks every action itself.
-pub fn may(live: Live, roles: &'static [Role]) -> Memo<Option<bool>> {
-    Memo::new(move |_| live.person().map(|p| roles.contains(&p.role)))
-}
-
-#[cfg_attr(not(feature = "staff"), allow(dead_code))]
-/// "This console is for moderators" while the person is someone else.
-pub fn not_for_you(key: &'static str) -> impl IntoView {
-    view! {
-        <div class="narrow">
-            <h1>{move || t("not-for-you")}</h1>
-            <p>{move || t(key)}</p>
-        </div>
-    }
-}
-
-/// Sets the page's title: "what · event · Plenum".
-pub fn page_title(what: impl Fn() -> String + 'static) {
-    Effect::new(move || {
-        document().set_title(&format!("{} · Plenum", what()));
-    });
-}
-
-#[cfg_attr(not(feature = "staff"), allow(dead_code))]
-/// A countdown in whole seconds to `until_ms`, ticking while the screen lives.
-pub fn countdown(
-    until_ms: impl Fn() -> Option<i64> + Send + Sync + 'static,
-) -> Signal<Option<i64>> {
-    let now = ticking_now(std::time::Duration::from_millis(250));
-    Signal::derive(move || {
-        until_ms().map(|until| ((until - now.get()) as f64 / 1000.0).ceil().max(0.0) as i64)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hold_order;
-
-    #[test]
-    fn a_held_order_keeps_its_places_and_adds_new_at_the_end() {
-        assert_eq!(hold_order(None, vec![3, 1, 2]), vec![3, 1, 2]);
-        // 2 gained votes and would move up; 4 is new; 1 left the list.
-        assert_eq!(
-            hold_order(Some(vec![1, 3, 2]), vec![2, 3, 4]),
-            vec![3, 2, 4]
-        );
     }
 }

@@ -2,25 +2,13 @@
 //! voter finds on the published bulletin board, a digest anyone can recompute, a staged reveal.
 
 use plenum_protocol::{
-    AwardDraft, AwardStatus, AwardStep, AwardVoters, Candidate, ClientMsg, ErrorCode, EventCode,
-    RoomId, ServerMsg, SessionId,
+    AwardDraft, AwardStatus, AwardStep, AwardVoters, Candidate, ClientMsg, ErrorCode, ServerMsg,
 };
 use plenum_tests::*;
 use std::collections::HashMap;
 
 const EVENT: &str = "AWARDS";
-
-fn ev() -> EventCode {
-    EventCode::parse(EVENT).unwrap()
-}
-
-fn s1() -> SessionId {
-    SessionId::parse("s1").unwrap()
-}
-
-fn room() -> RoomId {
-    RoomId::Session(ev(), s1())
-}
+const F: Fixture = Fixture(EVENT);
 
 fn draft(voters: AwardVoters) -> AwardDraft {
     AwardDraft {
@@ -38,8 +26,8 @@ fn draft(voters: AwardVoters) -> AwardDraft {
 
 fn run(award: u64, step: AwardStep) -> ClientMsg {
     ClientMsg::RunAward {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         award,
         step,
     }
@@ -47,8 +35,8 @@ fn run(award: u64, step: AwardStep) -> ClientMsg {
 
 fn cast(award: u64, candidate: u32) -> ClientMsg {
     ClientMsg::CastAward {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         award,
         candidate,
     }
@@ -59,11 +47,11 @@ async fn setup(voters: AwardVoters) -> (TestServer, Member, u64) {
     create_small_event(&server.http(), &server.organiser_key, EVENT)
         .await
         .unwrap();
-    let mut organiser = Member::following(server.organiser().await, &room()).await;
+    let mut organiser = Member::following(server.organiser().await, &F.room()).await;
     let reply = organiser
         .ask(ClientMsg::CreateAward {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             award: draft(voters),
         })
         .await;
@@ -87,7 +75,7 @@ async fn one_secret_ballot_each_verifiable_by_receipt_and_revealed_in_stages() {
     let choices = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2, 2];
     let mut receipts = HashMap::new();
     for (i, candidate) in choices.into_iter().enumerate() {
-        let mut voter = Member::attendee(&server, EVENT, &format!("V{i}"), &room()).await;
+        let mut voter = Member::attendee(&server, EVENT, &format!("V{i}"), &F.room()).await;
         let reply = voter.ask(cast(id, candidate)).await;
         let ServerMsg::Ok {
             receipt: Some(receipt),
@@ -110,7 +98,7 @@ async fn one_secret_ballot_each_verifiable_by_receipt_and_revealed_in_stages() {
         .unwrap();
     assert_eq!((a.status, a.body["code"].as_str()), (409, Some("conflict")));
     // Attendees cannot run the vote.
-    let mut eve = Member::attendee(&server, EVENT, "Eve", &room()).await;
+    let mut eve = Member::attendee(&server, EVENT, "Eve", &F.room()).await;
     assert_eq!(
         refused(&eve.ask(run(id, AwardStep::Close)).await),
         ErrorCode::Forbidden
@@ -222,12 +210,12 @@ async fn one_secret_ballot_each_verifiable_by_receipt_and_revealed_in_stages() {
 #[tokio::test]
 async fn registered_only_votes_refuse_everyone_else() {
     let (server, _organiser, id) = setup(AwardVoters::Registered).await;
-    let mut walk_in = Member::attendee(&server, EVENT, "Walk-in", &room()).await;
+    let mut walk_in = Member::attendee(&server, EVENT, "Walk-in", &F.room()).await;
     assert_eq!(
         refused(&walk_in.ask(cast(id, 0)).await),
         ErrorCode::Forbidden
     );
-    let mut registered = Member::invited(&server, EVENT, "attendee", "Registered", &room()).await;
+    let mut registered = Member::invited(&server, EVENT, "attendee", "Registered", &F.room()).await;
     assert!(matches!(
         registered.ask(cast(id, 0)).await,
         ServerMsg::Ok {
@@ -236,11 +224,11 @@ async fn registered_only_votes_refuse_everyone_else() {
         }
     ));
     // A draft award is for organisers only.
-    let mut organiser = Member::following(server.organiser().await, &room()).await;
+    let mut organiser = Member::following(server.organiser().await, &F.room()).await;
     let reply = organiser
         .ask(ClientMsg::CreateAward {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             award: draft(AwardVoters::Everyone),
         })
         .await;

@@ -86,13 +86,7 @@ impl Deployment {
 }
 
 const CODE: &str = "CONF";
-
-fn room() -> RoomId {
-    RoomId::Session(
-        EventCode::parse(CODE).unwrap(),
-        SessionId::parse("s1").unwrap(),
-    )
-}
+const F: Fixture = Fixture(CODE);
 
 fn stage_body(i: usize) -> serde_json::Value {
     let status = ["live", "paused"][i % 2];
@@ -101,7 +95,7 @@ fn stage_body(i: usize) -> serde_json::Value {
 
 /// What a newcomer joining on `server` is sent for the room.
 async fn fresh_view(server: &TestServer) -> Mirror {
-    Member::attendee(server, CODE, "Newcomer", &room())
+    Member::attendee(server, CODE, "Newcomer", &F.room())
         .await
         .view
 }
@@ -128,7 +122,7 @@ async fn followers_on_every_instance_see_one_order(kind: Kind) {
     let d = Deployment::start(kind).await;
     let mut followers = Vec::new();
     for i in 0..4 {
-        followers.push(Member::attendee(d.at(i), CODE, &format!("F{i}"), &room()).await);
+        followers.push(Member::attendee(d.at(i), CODE, &format!("F{i}"), &F.room()).await);
     }
     // Stage changes race from every instance at once.
     let mut writers = Vec::new();
@@ -182,8 +176,8 @@ async fn a_resume_replays_exactly_what_was_missed(kind: Kind) {
     }
     let token = http.join(CODE, Some("Phone")).await.unwrap();
     let mut ws = Ws::connect(&d.at(0).ws_url(), &token).await.unwrap();
-    let mut view = Mirror::new(room());
-    ws.join(&room(), None, &mut view).await.unwrap();
+    let mut view = Mirror::new(F.room());
+    ws.join(&F.room(), None, &mut view).await.unwrap();
     assert_eq!(view.seq, 5);
     ws.close().await;
     // Missed while away, written on the other instance.
@@ -197,7 +191,7 @@ async fn a_resume_replays_exactly_what_was_missed(kind: Kind) {
     }
     // Back, on the other instance, as the same person.
     let mut ws = Ws::connect(&d.at(1).ws_url(), &token).await.unwrap();
-    let joined = ws.join(&room(), Some(5), &mut view).await.unwrap();
+    let joined = ws.join(&F.room(), Some(5), &mut view).await.unwrap();
     let ServerMsg::Joined {
         seq,
         mode,
@@ -222,7 +216,7 @@ async fn votes_and_upvotes_are_exact_everywhere_and_survive_a_restart(kind: Kind
     let mut d = Deployment::start(kind).await;
     let ev = EventCode::parse(CODE).unwrap();
     let s1 = SessionId::parse("s1").unwrap();
-    let mut speaker = Member::invited(d.at(0), CODE, "speaker", "Sofia", &room()).await;
+    let mut speaker = Member::invited(d.at(0), CODE, "speaker", "Sofia", &F.room()).await;
     let poll = speaker.open_poll(3).await;
     let run = |step| ClientMsg::RunPoll {
         event: ev.clone(),
@@ -286,7 +280,7 @@ async fn votes_and_upvotes_are_exact_everywhere_and_survive_a_restart(kind: Kind
     );
     let mut before = Vec::new();
     for i in 0..d.servers.len() {
-        let mut newcomer = Member::attendee(d.at(i), CODE, "Newcomer", &room()).await;
+        let mut newcomer = Member::attendee(d.at(i), CODE, "Newcomer", &F.room()).await;
         assert!(newcomer.view.seq >= seq);
         // Tallies are coalesced: wait for the last one to be published.
         newcomer
@@ -363,7 +357,7 @@ fn record(room: &RoomId, key: &str, value: Option<&str>) -> Record {
 
 fn write(version: u64, log: Vec<LogEntry>, records: Vec<Record>) -> RoomWrite {
     RoomWrite {
-        room: room(),
+        room: F.room(),
         version,
         id: 10 + version,
         prev: if version == 1 { 0 } else { 9 + version },
@@ -380,7 +374,7 @@ fn commit(store: &mut dyn Store, w: RoomWrite) -> plenum_server::store::Committe
 }
 
 fn store_contract(store: &mut dyn Store) {
-    let room = room();
+    let room = F.room();
     let first = write(
         1,
         vec![entry(&room, 1), entry(&room, 2)],
@@ -429,7 +423,7 @@ fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
     let redis = RedisServer::start();
     let mut store = plenum_server::store::RedisStore::open(&[redis.url()]).unwrap();
     store_contract(&mut store);
-    let room = room();
+    let room = F.room();
     assert_eq!(
         store.load_room(&room).unwrap().id,
         12,

@@ -2,29 +2,13 @@
 //! complete for organisers, as JSON and as CSV that spreadsheets read back unchanged.
 
 use plenum_protocol::{
-    Answer, AwardDraft, AwardStep, AwardVoters, Candidate, ClientMsg, EventCode, PollDraft,
-    PollKind, PollStep, ResultsVisibility, RoomId, ServerMsg, SessionId,
+    Answer, AwardDraft, AwardStep, AwardVoters, Candidate, ClientMsg, PollDraft, PollKind,
+    PollStep, ResultsVisibility, ServerMsg,
 };
 use plenum_tests::*;
 
 const EVENT: &str = "EXPORT";
-
-fn ev() -> EventCode {
-    EventCode::parse(EVENT).unwrap()
-}
-
-fn s1() -> SessionId {
-    SessionId::parse("s1").unwrap()
-}
-
-fn room() -> RoomId {
-    RoomId::Session(ev(), s1())
-}
-
-fn ok(m: ServerMsg) -> ServerMsg {
-    assert!(matches!(m, ServerMsg::Ok { .. }), "{m:?}");
-    m
-}
+const F: Fixture = Fixture(EVENT);
 
 #[tokio::test]
 async fn organisers_export_exact_results_as_json_and_csv() {
@@ -33,17 +17,17 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     create_small_event(&http, &server.organiser_key, EVENT)
         .await
         .unwrap();
-    let mut organiser = Member::following(server.organiser().await, &room()).await;
-    let mut eva = Member::attendee(&server, EVENT, "Eva \"E\" Lind", &room()).await;
-    let mut bo = Member::attendee(&server, EVENT, "Bo", &room()).await;
+    let mut organiser = Member::following(server.organiser().await, &F.room()).await;
+    let mut eva = Member::attendee(&server, EVENT, "Eva \"E\" Lind", &F.room()).await;
+    let mut bo = Member::attendee(&server, EVENT, "Bo", &F.room()).await;
 
     let tricky = "Budget, timeline, and \"risks\"?\nSecond line";
     let ServerMsg::Ok {
         question: Some(q), ..
     } = ok(eva
         .ask(ClientMsg::Ask {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             text: tricky.into(),
             anonymous: false,
         })
@@ -53,16 +37,16 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     };
     ok(bo
         .ask(ClientMsg::Upvote {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             question: q,
             up: true,
         })
         .await);
     ok(eva
         .ask(ClientMsg::Ask {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             text: "Anonymous one".into(),
             anonymous: true,
         })
@@ -79,8 +63,8 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     };
     let ServerMsg::Ok { poll: Some(p), .. } = ok(organiser
         .ask(ClientMsg::CreatePoll {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             poll: draft,
         })
         .await)
@@ -89,16 +73,16 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     };
     ok(organiser
         .ask(ClientMsg::RunPoll {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             poll: p,
             step: PollStep::Open,
         })
         .await);
     for m in [&mut eva, &mut bo] {
         ok(m.ask(ClientMsg::Vote {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             poll: p,
             answer: Answer::Single { option: 1 },
         })
@@ -120,8 +104,8 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     };
     let ServerMsg::Ok { award: Some(a), .. } = ok(organiser
         .ask(ClientMsg::CreateAward {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             award,
         })
         .await)
@@ -130,24 +114,24 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     };
     ok(organiser
         .ask(ClientMsg::RunAward {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             award: a,
             step: AwardStep::Open,
         })
         .await);
     ok(bo
         .ask(ClientMsg::CastAward {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             award: a,
             candidate: 1,
         })
         .await);
     ok(organiser
         .ask(ClientMsg::RunAward {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             award: a,
             step: AwardStep::Close,
         })

@@ -3,18 +3,12 @@
 //! it resumes like any room.
 
 use plenum_protocol::{
-    ClientMsg, ErrorCode, EventCode, Moderate, Moderation, NoteAbout, QaSettings, RoomEvent,
-    RoomId, RoomState, ServerMsg, SessionId,
+    ClientMsg, ErrorCode, Moderate, Moderation, NoteAbout, QaSettings, RoomEvent, RoomId,
+    RoomState, ServerMsg,
 };
 use plenum_tests::*;
 
-fn ev() -> EventCode {
-    EventCode::parse("INBOX").unwrap()
-}
-
-fn s1() -> RoomId {
-    RoomId::Session(ev(), SessionId::parse("s1").unwrap())
-}
+const F: Fixture = Fixture("INBOX");
 
 fn inbox_of(id: &str) -> RoomId {
     RoomId::parse(&format!("inbox:INBOX:{id}")).unwrap()
@@ -22,8 +16,8 @@ fn inbox_of(id: &str) -> RoomId {
 
 fn moderate(question: u64, change: Moderate) -> ClientMsg {
     ClientMsg::Moderate {
-        event: ev(),
-        session: SessionId::parse("s1").unwrap(),
+        event: F.ev(),
+        session: F.s1(),
         question,
         change,
     }
@@ -39,7 +33,7 @@ fn notes(m: &Mirror) -> Vec<plenum_protocol::Note> {
 
 /// Folds `ws`'s traffic into `m` until the inbox holds `n` notes.
 async fn until_notes(ws: &mut Ws, m: &mut Mirror, n: usize) {
-    until_notes_with(ws, m, &mut Mirror::new(s1()), n).await
+    until_notes_with(ws, m, &mut Mirror::new(F.room()), n).await
 }
 
 /// Like [`until_notes`], on a connection that follows another room too (`also`).
@@ -64,15 +58,15 @@ async fn askers_hear_what_happened_to_their_questions_on_every_device() {
     create_small_event(&http, &server.organiser_key, "INBOX")
         .await
         .unwrap();
-    let mut moderator = Member::invited(&server, "INBOX", "moderator", "Mia", &s1()).await;
+    let mut moderator = Member::invited(&server, "INBOX", "moderator", "Mia", &F.room()).await;
     let reviewed = QaSettings {
         moderation: Moderation::Reviewed,
         ..QaSettings::default()
     };
     let set = moderator
         .ask(ClientMsg::SetQaSettings {
-            event: ev(),
-            session: SessionId::parse("s1").unwrap(),
+            event: F.ev(),
+            session: F.s1(),
             settings: reviewed,
         })
         .await;
@@ -80,8 +74,11 @@ async fn askers_hear_what_happened_to_their_questions_on_every_device() {
 
     // Eva on her phone and her laptop: one token, two connections.
     let token = http.join("INBOX", Some("Eva")).await.unwrap();
-    let mut phone =
-        Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap(), &s1()).await;
+    let mut phone = Member::following(
+        Ws::connect(&server.ws_url(), &token).await.unwrap(),
+        &F.room(),
+    )
+    .await;
     let eva = phone.id.clone();
     let mut laptop = Ws::connect(&server.ws_url(), &token).await.unwrap();
     let mut laptop_inbox = Mirror::new(inbox_of(&eva));
@@ -104,8 +101,8 @@ async fn askers_hear_what_happened_to_their_questions_on_every_device() {
     // An anonymous question: its asker still hears of it (only they can).
     let asked = phone
         .ask(ClientMsg::Ask {
-            event: ev(),
-            session: SessionId::parse("s1").unwrap(),
+            event: F.ev(),
+            session: F.s1(),
             text: "Who pays for the pilot?".into(),
             anonymous: true,
         })
@@ -240,10 +237,13 @@ async fn an_inbox_keeps_its_newest_notes() {
     create_small_event(&http, &server.organiser_key, "INBOX")
         .await
         .unwrap();
-    let mut moderator = Member::invited(&server, "INBOX", "moderator", "Mia", &s1()).await;
+    let mut moderator = Member::invited(&server, "INBOX", "moderator", "Mia", &F.room()).await;
     let token = http.join("INBOX", Some("Eva")).await.unwrap();
-    let mut eva =
-        Member::following(Ws::connect(&server.ws_url(), &token).await.unwrap(), &s1()).await;
+    let mut eva = Member::following(
+        Ws::connect(&server.ws_url(), &token).await.unwrap(),
+        &F.room(),
+    )
+    .await;
     let q = eva.ask_question("Is there free coffee?").await;
     // Dismissed and restored again and again: a note each time it is dismissed.
     let keep = plenum_protocol::InboxState::KEEP_NOTES;

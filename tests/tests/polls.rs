@@ -2,40 +2,21 @@
 //! per person under load, timers, word clouds and moderated texts, refusals, restarts.
 
 use plenum_protocol::{
-    Answer, ClientMsg, ErrorCode, EventCode, PollDraft, PollId, PollKind, PollResults, PollStatus,
-    PollStep, ResultsVisibility, RoomEvent, RoomId, ServerMsg, SessionId, WordCount,
+    Answer, ClientMsg, ErrorCode, PollDraft, PollId, PollKind, PollResults, PollStatus, PollStep,
+    ResultsVisibility, RoomEvent, ServerMsg, WordCount,
 };
 use plenum_tests::*;
 use std::time::Duration;
 
 const EVENT: &str = "POLLS";
+const F: Fixture = Fixture(EVENT);
 
-fn ev() -> EventCode {
-    EventCode::parse(EVENT).unwrap()
-}
-
-fn s1() -> SessionId {
-    SessionId::parse("s1").unwrap()
-}
-
-fn room() -> RoomId {
-    RoomId::Session(ev(), s1())
-}
-
-async fn server_with_event(config: TestConfig) -> TestServer {
-    let server = TestServer::start_with(config).await;
-    create_small_event(&server.http(), &server.organiser_key, EVENT)
-        .await
-        .unwrap();
-    server
-}
-
-async fn attendee(server: &TestServer, name: &str) -> Member {
-    Member::attendee(server, EVENT, name, &room()).await
-}
-
-async fn speaker(server: &TestServer) -> Member {
-    Member::invited(server, EVENT, "speaker", "Sofia", &room()).await
+/// The sequence number and the new poll of a request that succeeded.
+fn created(msg: &ServerMsg) -> (u64, Option<PollId>) {
+    match ok(msg.clone()) {
+        ServerMsg::Ok { seq, poll, .. } => (seq.expect("a sequence number"), poll),
+        _ => unreachable!("ok() checked it"),
+    }
 }
 
 fn draft(kind: PollKind, visibility: ResultsVisibility) -> PollDraft {
@@ -53,16 +34,16 @@ fn options(n: usize) -> Vec<String> {
 
 fn create(poll: PollDraft) -> ClientMsg {
     ClientMsg::CreatePoll {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll,
     }
 }
 
 fn step(poll: PollId, step: PollStep) -> ClientMsg {
     ClientMsg::RunPoll {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll,
         step,
     }
@@ -70,43 +51,38 @@ fn step(poll: PollId, step: PollStep) -> ClientMsg {
 
 fn vote(poll: PollId, answer: Answer) -> ClientMsg {
     ClientMsg::Vote {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll,
         answer,
     }
 }
 
-fn ok(msg: &ServerMsg) -> (u64, Option<PollId>) {
-    match msg {
-        ServerMsg::Ok { seq, poll, .. } => (seq.unwrap(), *poll),
-        other => panic!("refused: {other:?}"),
-    }
-}
-
 /// Creates and opens a poll; returns its id.
 async fn open(speaker: &mut Member, poll: PollDraft) -> PollId {
-    let (_, id) = ok(&speaker.ask(create(poll)).await);
+    let (_, id) = created(&speaker.ask(create(poll)).await);
     let id = id.expect("the answer names the poll");
-    ok(&speaker.ask(step(id, PollStep::Open)).await);
+    created(&speaker.ask(step(id, PollStep::Open)).await);
     id
 }
 
 #[tokio::test]
 async fn a_poll_goes_from_draft_to_open_to_closed_with_exact_results() {
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
-    let mut eva = attendee(&server, "Eva").await;
-    let mut bo = attendee(&server, "Bo").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
+    let mut eva = F.attendee(&server, "Eva").await;
+    let mut bo = F.attendee(&server, "Bo").await;
 
-    let (seq, id) = ok(&sofia
-        .ask(create(draft(
-            PollKind::Single {
-                options: options(3),
-            },
-            ResultsVisibility::Live,
-        )))
-        .await);
+    let (seq, id) = created(
+        &sofia
+            .ask(create(draft(
+                PollKind::Single {
+                    options: options(3),
+                },
+                ResultsVisibility::Live,
+            )))
+            .await,
+    );
     let id = id.unwrap();
     eva.catch_up_to(seq).await;
     assert!(
@@ -120,11 +96,11 @@ async fn a_poll_goes_from_draft_to_open_to_closed_with_exact_results() {
         ErrorCode::Conflict
     );
 
-    ok(&sofia.ask(step(id, PollStep::Open)).await);
-    ok(&eva.ask(vote(id, Answer::Single { option: 0 })).await);
+    created(&sofia.ask(step(id, PollStep::Open)).await);
+    created(&eva.ask(vote(id, Answer::Single { option: 0 })).await);
     // Eva changes her mind: still one ballot.
-    ok(&eva.ask(vote(id, Answer::Single { option: 2 })).await);
-    ok(&bo.ask(vote(id, Answer::Single { option: 2 })).await);
+    created(&eva.ask(vote(id, Answer::Single { option: 2 })).await);
+    created(&bo.ask(vote(id, Answer::Single { option: 2 })).await);
     assert_eq!(
         refused(&bo.ask(vote(id, Answer::Single { option: 3 })).await),
         ErrorCode::BadRequest
@@ -134,7 +110,7 @@ async fn a_poll_goes_from_draft_to_open_to_closed_with_exact_results() {
         ErrorCode::BadRequest
     );
 
-    let (seq, _) = ok(&sofia.ask(step(id, PollStep::Close)).await);
+    let (seq, _) = created(&sofia.ask(step(id, PollStep::Close)).await);
     eva.catch_up_to(seq).await;
     let poll = eva.session().poll(id).unwrap().clone();
     assert_eq!(poll.status, PollStatus::Closed);
@@ -152,7 +128,7 @@ async fn a_poll_goes_from_draft_to_open_to_closed_with_exact_results() {
         ErrorCode::Conflict
     );
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let fresh = attendee(&server, "Fresh").await;
+    let fresh = F.attendee(&server, "Fresh").await;
     assert_eq!(
         fresh.session().poll(id).unwrap().results,
         Some(PollResults::Choices {
@@ -175,9 +151,9 @@ async fn a_poll_goes_from_draft_to_open_to_closed_with_exact_results() {
 
 #[tokio::test]
 async fn hidden_results_reach_the_audience_only_when_revealed() {
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
-    let mut eva = attendee(&server, "Eva").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
+    let mut eva = F.attendee(&server, "Eva").await;
     let on_reveal = open(
         &mut sofia,
         draft(PollKind::Rating { scale: 5 }, ResultsVisibility::OnReveal),
@@ -189,7 +165,7 @@ async fn hidden_results_reach_the_audience_only_when_revealed() {
     )
     .await;
     for poll in [on_reveal, never] {
-        ok(&eva.ask(vote(poll, Answer::Rating { value: 4 })).await);
+        created(&eva.ask(vote(poll, Answer::Rating { value: 4 })).await);
     }
     // Speakers see results as they come; the audience sees how many answered, nothing more.
     sofia
@@ -207,8 +183,8 @@ async fn hidden_results_reach_the_audience_only_when_revealed() {
     .await;
     assert!(eva.session().polls.iter().all(|p| p.results.is_none()));
 
-    let (seq, _) = ok(&sofia.ask(step(on_reveal, PollStep::Reveal)).await);
-    ok(&sofia.ask(step(never, PollStep::Close)).await);
+    let (seq, _) = created(&sofia.ask(step(on_reveal, PollStep::Reveal)).await);
+    created(&sofia.ask(step(never, PollStep::Close)).await);
     eva.catch_up_to(seq + 1).await;
     let s = eva.session();
     assert_eq!(
@@ -223,7 +199,7 @@ async fn hidden_results_reach_the_audience_only_when_revealed() {
         "never means never, closed or not"
     );
     // A newcomer's snapshot agrees, and carries no answers of anyone else's.
-    let late = attendee(&server, "Late").await;
+    let late = F.attendee(&server, "Late").await;
     assert_eq!(late.session().poll(never).unwrap().results, None);
     assert!(late.session().poll(on_reveal).unwrap().results.is_some());
     assert!(late.session().polls.iter().all(|p| p.mine.is_none()));
@@ -231,8 +207,8 @@ async fn hidden_results_reach_the_audience_only_when_revealed() {
 
 #[tokio::test]
 async fn your_own_answer_comes_back_after_a_reconnect() {
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
     let id = open(
         &mut sofia,
         draft(
@@ -247,21 +223,22 @@ async fn your_own_answer_comes_back_after_a_reconnect() {
     let token = server.http().join(EVENT, Some("Eva")).await.unwrap();
     let mut eva = Member::following(
         Ws::connect(&server.ws_url(), &token).await.unwrap(),
-        &room(),
+        &F.room(),
     )
     .await;
-    ok(&eva
-        .ask(vote(
+    created(
+        &eva.ask(vote(
             id,
             Answer::Multiple {
                 options: vec![3, 1],
             },
         ))
-        .await);
+        .await,
+    );
     eva.ws.close().await;
     let eva = Member::following(
         Ws::connect(&server.ws_url(), &token).await.unwrap(),
-        &room(),
+        &F.room(),
     )
     .await;
     assert_eq!(
@@ -274,9 +251,9 @@ async fn your_own_answer_comes_back_after_a_reconnect() {
 
 #[tokio::test]
 async fn a_timed_poll_closes_by_itself() {
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
-    let mut eva = attendee(&server, "Eva").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
+    let mut eva = F.attendee(&server, "Eva").await;
     let poll = PollDraft {
         duration_s: Some(1),
         ..draft(
@@ -288,7 +265,7 @@ async fn a_timed_poll_closes_by_itself() {
     };
     let id = open(&mut sofia, poll).await;
     assert!(sofia.session().poll(id).unwrap().closes_at_ms.is_some());
-    ok(&eva.ask(vote(id, Answer::Single { option: 1 })).await);
+    created(&eva.ask(vote(id, Answer::Single { option: 1 })).await);
     tokio::time::timeout(
         Duration::from_secs(10),
         eva.until_session(|s| s.poll(id).is_some_and(|p| p.status == PollStatus::Closed)),
@@ -307,12 +284,12 @@ async fn a_timed_poll_closes_by_itself() {
 
 #[tokio::test]
 async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
-    let mut maria = Member::invited(&server, EVENT, "moderator", "Maria", &room()).await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
+    let mut maria = Member::invited(&server, EVENT, "moderator", "Maria", &F.room()).await;
     let mut people = Vec::new();
     for name in ["A", "B", "C"] {
-        people.push(attendee(&server, name).await);
+        people.push(F.attendee(&server, name).await);
     }
     let cloud = open(
         &mut sofia,
@@ -325,14 +302,15 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
         vec!["ai", "AI", "Skills"],
     ];
     for (p, w) in people.iter_mut().zip(words) {
-        ok(&p
-            .ask(vote(
+        created(
+            &p.ask(vote(
                 cloud,
                 Answer::Words {
                     words: w.into_iter().map(String::from).collect(),
                 },
             ))
-            .await);
+            .await,
+        );
     }
     assert_eq!(
         refused(
@@ -378,22 +356,26 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
         ),
     )
     .await;
-    ok(&people[0]
-        .ask(vote(
-            texts,
-            Answer::Text {
-                text: "More coffee".into(),
-            },
-        ))
-        .await);
-    ok(&people[1]
-        .ask(vote(
-            texts,
-            Answer::Text {
-                text: "<script>alert(1)</script>".into(),
-            },
-        ))
-        .await);
+    created(
+        &people[0]
+            .ask(vote(
+                texts,
+                Answer::Text {
+                    text: "More coffee".into(),
+                },
+            ))
+            .await,
+    );
+    created(
+        &people[1]
+            .ask(vote(
+                texts,
+                Answer::Text {
+                    text: "<script>alert(1)</script>".into(),
+                },
+            ))
+            .await,
+    );
     // Moderators see both, unapproved; the audience sees none.
     maria
         .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers }) if answers.len() == 2))
@@ -418,8 +400,8 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
     );
     // Only moderators approve.
     let approve = |approved| ClientMsg::ApproveText {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll: texts,
         answer: coffee.clone(),
         approved,
@@ -428,20 +410,20 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
         refused(&people[2].ask(approve(true)).await),
         ErrorCode::Forbidden
     );
-    ok(&maria.ask(approve(true)).await);
+    created(&maria.ask(approve(true)).await);
     people[2]
         .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers }) if answers.len() == 1 && answers[0].text == "More coffee"))
         .await;
     // Unknown answers are refused; approving after the close still reaches everyone.
     let unknown = ClientMsg::ApproveText {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll: texts,
         answer: "nope".into(),
         approved: true,
     };
     assert_eq!(refused(&maria.ask(unknown).await), ErrorCode::NotFound);
-    ok(&sofia.ask(step(texts, PollStep::Close)).await);
+    created(&sofia.ask(step(texts, PollStep::Close)).await);
     let Some(PollResults::Texts { answers }) = maria.session().poll(texts).unwrap().results.clone()
     else {
         panic!()
@@ -453,13 +435,13 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
         .id
         .clone();
     let late = ClientMsg::ApproveText {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll: texts,
         answer: other,
         approved: true,
     };
-    ok(&maria.ask(late).await);
+    created(&maria.ask(late).await);
     people[2]
         .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers }) if answers.len() == 2))
         .await;
@@ -467,8 +449,8 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
 
 #[tokio::test]
 async fn rankings_are_scored_by_borda_count() {
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
     let id = open(
         &mut sofia,
         draft(
@@ -480,17 +462,18 @@ async fn rankings_are_scored_by_borda_count() {
     )
     .await;
     for (i, order) in [[0, 1, 2], [1, 0, 2], [1, 2, 0]].into_iter().enumerate() {
-        let mut p = attendee(&server, &format!("R{i}")).await;
-        ok(&p
-            .ask(vote(
+        let mut p = F.attendee(&server, &format!("R{i}")).await;
+        created(
+            &p.ask(vote(
                 id,
                 Answer::Ranking {
                     order: order.to_vec(),
                 },
             ))
-            .await);
+            .await,
+        );
     }
-    let (seq, _) = ok(&sofia.ask(step(id, PollStep::Close)).await);
+    let (seq, _) = created(&sofia.ask(step(id, PollStep::Close)).await);
     sofia.catch_up_to(seq).await;
     assert_eq!(
         sofia.session().poll(id).unwrap().results,
@@ -503,8 +486,8 @@ async fn rankings_are_scored_by_borda_count() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_people_voting_and_upvoting_at_once_are_counted_exactly() {
     const PEOPLE: usize = 2000;
-    let server = server_with_event(TestConfig::default()).await;
-    let mut sofia = speaker(&server).await;
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
     let id = open(
         &mut sofia,
         draft(
@@ -520,8 +503,8 @@ async fn two_thousand_people_voting_and_upvoting_at_once_are_counted_exactly() {
         ..
     } = sofia
         .ask(ClientMsg::Ask {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             text: "Shared question".into(),
             anonymous: false,
         })
@@ -530,7 +513,7 @@ async fn two_thousand_people_voting_and_upvoting_at_once_are_counted_exactly() {
         panic!("asking failed")
     };
     // Someone who only listens counts what the storm costs in broadcasts.
-    let mut observer = attendee(&server, "Observer").await;
+    let mut observer = F.attendee(&server, "Observer").await;
     let mut voters = Vec::new();
     for i in 0..PEOPLE {
         let url = server.ws_url();
@@ -549,8 +532,8 @@ async fn two_thousand_people_voting_and_upvoting_at_once_are_counted_exactly() {
             }
             // Everyone also upvotes the question, in the same storm.
             let up = ClientMsg::Upvote {
-                event: ev(),
-                session: s1(),
+                event: F.ev(),
+                session: F.s1(),
                 question,
                 up: true,
             };
@@ -585,7 +568,7 @@ async fn two_thousand_people_voting_and_upvoting_at_once_are_counted_exactly() {
         connections.push(v.await.unwrap());
     }
     // The close's answer carries the sequence number of its final results.
-    let (seq, _) = ok(&sofia.ask(step(id, PollStep::Close)).await);
+    let (seq, _) = created(&sofia.ask(step(id, PollStep::Close)).await);
     let mut result_events = 0;
     while observer.view.seq < seq {
         let m = observer.ws.recv().await.unwrap();
@@ -634,8 +617,8 @@ async fn ballots_survive_a_restart_and_still_count_once() {
         data_dir: Some(dir.path().into()),
         ..Default::default()
     };
-    let mut server = server_with_event(config()).await;
-    let mut sofia = speaker(&server).await;
+    let mut server = F.server(config()).await;
+    let mut sofia = F.speaker(&server).await;
     let id = open(
         &mut sofia,
         draft(
@@ -655,25 +638,28 @@ async fn ballots_survive_a_restart_and_still_count_once() {
             .unwrap();
         let mut m = Member::following(
             Ws::connect(&server.ws_url(), &token).await.unwrap(),
-            &room(),
+            &F.room(),
         )
         .await;
-        ok(&m.ask(vote(id, Answer::Single { option: 1 })).await);
+        created(&m.ask(vote(id, Answer::Single { option: 1 })).await);
         tokens.push(token);
     }
     server.stop().await;
     let server = TestServer::start_with(config()).await;
     for token in &tokens {
-        let mut m =
-            Member::following(Ws::connect(&server.ws_url(), token).await.unwrap(), &room()).await;
+        let mut m = Member::following(
+            Ws::connect(&server.ws_url(), token).await.unwrap(),
+            &F.room(),
+        )
+        .await;
         assert_eq!(
             m.session().poll(id).unwrap().mine,
             Some(Answer::Single { option: 1 })
         );
-        ok(&m.ask(vote(id, Answer::Single { option: 0 })).await);
+        created(&m.ask(vote(id, Answer::Single { option: 0 })).await);
     }
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = attendee(&server, "Fresh").await;
+    let fresh = F.attendee(&server, "Fresh").await;
     let poll = fresh.session().poll(id).unwrap().clone();
     assert_eq!(
         (poll.ballots, poll.results),

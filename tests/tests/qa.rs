@@ -2,44 +2,17 @@
 //! and published coalesced, refusals that change nothing, and votes that survive a restart.
 
 use plenum_protocol::{
-    ClientMsg, ErrorCode, EventCode, Moderate, Moderation, QaSettings, QuestionId, QuestionStatus,
-    RoomEvent, RoomId, RoomState, ServerMsg, SessionId,
+    ClientMsg, ErrorCode, Moderate, Moderation, QaSettings, QuestionId, QuestionStatus, RoomEvent,
+    RoomState, ServerMsg,
 };
 use plenum_tests::*;
 use std::time::Duration;
 
 const EVENT: &str = "QANDA";
-
-fn ev() -> EventCode {
-    EventCode::parse(EVENT).unwrap()
-}
-
-fn s1() -> SessionId {
-    SessionId::parse("s1").unwrap()
-}
-
-fn room() -> RoomId {
-    RoomId::Session(ev(), s1())
-}
-
-async fn server_with_event() -> TestServer {
-    let server = TestServer::start().await;
-    create_small_event(&server.http(), &server.organiser_key, EVENT)
-        .await
-        .unwrap();
-    server
-}
-
-async fn attendee(server: &TestServer, name: &str) -> Member {
-    Member::attendee(server, EVENT, name, &room()).await
-}
-
-async fn moderator(server: &TestServer) -> Member {
-    Member::invited(server, EVENT, "moderator", "Maria", &room()).await
-}
+const F: Fixture = Fixture(EVENT);
 
 async fn following(ws: Ws) -> Member {
-    Member::following(ws, &room()).await
+    Member::following(ws, &F.room()).await
 }
 
 fn qa(view: &Mirror) -> plenum_protocol::QaState {
@@ -51,8 +24,8 @@ fn qa(view: &Mirror) -> plenum_protocol::QaState {
 
 fn ask(text: &str, anonymous: bool) -> ClientMsg {
     ClientMsg::Ask {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         text: text.into(),
         anonymous,
     }
@@ -60,8 +33,8 @@ fn ask(text: &str, anonymous: bool) -> ClientMsg {
 
 fn moderate(question: QuestionId, change: Moderate) -> ClientMsg {
     ClientMsg::Moderate {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         question,
         change,
     }
@@ -69,8 +42,8 @@ fn moderate(question: QuestionId, change: Moderate) -> ClientMsg {
 
 fn upvote(question: QuestionId, up: bool) -> ClientMsg {
     ClientMsg::Upvote {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         question,
         up,
     }
@@ -85,9 +58,9 @@ fn answered(msg: &ServerMsg) -> (u64, Option<QuestionId>) {
 
 #[tokio::test]
 async fn open_questions_appear_for_everyone_without_anyones_id() {
-    let server = server_with_event().await;
-    let mut eva = attendee(&server, "Eva").await;
-    let mut bo = attendee(&server, "Bo").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut eva = F.attendee(&server, "Eva").await;
+    let mut bo = F.attendee(&server, "Bo").await;
 
     let (seq, id) = answered(&eva.ask(ask("  How do we fund this?  ", false)).await);
     let id = id.expect("the answer names the new question");
@@ -122,8 +95,8 @@ async fn open_questions_appear_for_everyone_without_anyones_id() {
 
 #[tokio::test]
 async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_asker() {
-    let server = server_with_event().await;
-    let mut moderator = moderator(&server).await;
+    let server = F.server(TestConfig::default()).await;
+    let mut moderator = F.moderator(&server).await;
     let settings = QaSettings {
         moderation: Moderation::Reviewed,
         ..QaSettings::default()
@@ -131,14 +104,14 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
     answered(
         &moderator
             .ask(ClientMsg::SetQaSettings {
-                event: ev(),
-                session: s1(),
+                event: F.ev(),
+                session: F.s1(),
                 settings,
             })
             .await,
     );
-    let mut eva = attendee(&server, "Eva").await;
-    let mut bo = attendee(&server, "Bo").await;
+    let mut eva = F.attendee(&server, "Eva").await;
+    let mut bo = F.attendee(&server, "Bo").await;
 
     let (_, q1) = answered(&eva.ask(ask("First?", false)).await);
     let (seq, q2) = answered(&eva.ask(ask("Second?", false)).await);
@@ -217,8 +190,8 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
     let (seq, _) = answered(
         &moderator
             .ask(ClientMsg::Highlight {
-                event: ev(),
-                session: s1(),
+                event: F.ev(),
+                session: F.s1(),
                 question: Some(q1),
             })
             .await,
@@ -236,8 +209,8 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
         refused(
             &moderator
                 .ask(ClientMsg::Highlight {
-                    event: ev(),
-                    session: s1(),
+                    event: F.ev(),
+                    session: F.s1(),
                     question: Some(q2)
                 })
                 .await
@@ -248,14 +221,14 @@ async fn reviewed_questions_wait_for_a_moderator_and_dismissals_reach_their_aske
 
 #[tokio::test]
 async fn askers_edit_and_withdraw_only_their_own_questions() {
-    let server = server_with_event().await;
-    let mut eva = attendee(&server, "Eva").await;
-    let mut bo = attendee(&server, "Bo").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut eva = F.attendee(&server, "Eva").await;
+    let mut bo = F.attendee(&server, "Bo").await;
     let (_, q) = answered(&eva.ask(ask("Typo quesiton", false)).await);
     let q = q.unwrap();
     let edit = |text: &str| ClientMsg::EditQuestion {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         question: q,
         text: text.into(),
     };
@@ -273,8 +246,8 @@ async fn askers_edit_and_withdraw_only_their_own_questions() {
         ErrorCode::Conflict
     );
     let withdraw = ClientMsg::WithdrawQuestion {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         question: q,
     };
     assert_eq!(
@@ -296,8 +269,8 @@ async fn askers_edit_and_withdraw_only_their_own_questions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_coalesced() {
     const PEOPLE: usize = 2000;
-    let server = server_with_event().await;
-    let mut observer = attendee(&server, "Observer").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut observer = F.attendee(&server, "Observer").await;
     let (_, a) = answered(&observer.ask(ask("Question A", false)).await);
     let (_, b) = answered(&observer.ask(ask("Question B", false)).await);
     let (a, b) = (a.unwrap(), b.unwrap());
@@ -372,7 +345,7 @@ async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_co
     );
     // And the counts stay exact: no later event changes them.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = attendee(&server, "Fresh").await;
+    let fresh = F.attendee(&server, "Fresh").await;
     assert_eq!(qa(&fresh.view).get(a).unwrap().votes, PEOPLE as u64);
     assert_eq!(qa(&fresh.view).get(b).unwrap().votes, want_b);
     drop(connections);
@@ -380,11 +353,11 @@ async fn two_thousand_people_voting_at_once_are_counted_exactly_and_published_co
 
 #[tokio::test]
 async fn merging_combines_votes_and_counts_nobody_twice() {
-    let server = server_with_event().await;
-    let mut moderator = moderator(&server).await;
+    let server = F.server(TestConfig::default()).await;
+    let mut moderator = F.moderator(&server).await;
     let mut people = Vec::new();
     for name in ["A", "B", "C", "D"] {
-        people.push(attendee(&server, name).await);
+        people.push(F.attendee(&server, name).await);
     }
     let (_, original) = answered(&people[0].ask(ask("Original", false)).await);
     let (_, duplicate) = answered(&people[1].ask(ask("Duplicate", false)).await);
@@ -428,15 +401,15 @@ async fn merging_combines_votes_and_counts_nobody_twice() {
     );
     answered(&people[2].ask(upvote(original, true)).await);
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = attendee(&server, "Fresh").await;
+    let fresh = F.attendee(&server, "Fresh").await;
     assert_eq!(qa(&fresh.view).get(original).unwrap().votes, 4);
 }
 
 #[tokio::test]
 async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
-    let server = server_with_event().await;
-    let mut moderator = moderator(&server).await;
-    let mut troll = attendee(&server, "Troll").await;
+    let server = F.server(TestConfig::default()).await;
+    let mut moderator = F.moderator(&server).await;
+    let mut troll = F.attendee(&server, "Troll").await;
     let (_, q) = answered(&troll.ask(ask("Spam", false)).await);
     let q = q.unwrap();
     let troll_id = troll.id.clone();
@@ -447,17 +420,17 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
         moderate(q, Moderate::Dismiss { reason: "x".into() }),
         moderate(q, Moderate::Archive),
         ClientMsg::Highlight {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             question: Some(q),
         },
         ClientMsg::SetQaSettings {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             settings: QaSettings::default(),
         },
         ClientMsg::Block {
-            event: ev(),
+            event: F.ev(),
             person: "someone".into(),
             blocked: true,
         },
@@ -469,7 +442,7 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
     answered(
         &moderator
             .ask(ClientMsg::Block {
-                event: ev(),
+                event: F.ev(),
                 person: troll_id.clone(),
                 blocked: true,
             })
@@ -482,7 +455,7 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
     answered(
         &moderator
             .ask(ClientMsg::Block {
-                event: ev(),
+                event: F.ev(),
                 person: troll_id,
                 blocked: false,
             })
@@ -502,7 +475,7 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
 
 #[tokio::test]
 async fn asking_is_rate_limited_per_person_across_connections() {
-    let server = server_with_event().await;
+    let server = F.server(TestConfig::default()).await;
     let token = server.http().join(EVENT, Some("Eager")).await.unwrap();
     let mut one = following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
     let mut two = following(Ws::connect(&server.ws_url(), &token).await.unwrap()).await;
@@ -554,7 +527,7 @@ async fn votes_and_blocks_survive_a_restart() {
     answered(
         &organiser
             .ask(ClientMsg::Block {
-                event: ev(),
+                event: F.ev(),
                 person: eva.id.clone(),
                 blocked: true,
             })
@@ -564,7 +537,7 @@ async fn votes_and_blocks_survive_a_restart() {
     server.stop().await;
 
     let server = TestServer::start_with(config()).await;
-    let fresh = attendee(&server, "Fresh").await;
+    let fresh = F.attendee(&server, "Fresh").await;
     assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
     // The same people voting again after the restart still count once each.
     for token in &tokens {
@@ -578,6 +551,6 @@ async fn votes_and_blocks_survive_a_restart() {
         ErrorCode::Forbidden
     );
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let fresh = attendee(&server, "Fresh again").await;
+    let fresh = F.attendee(&server, "Fresh again").await;
     assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
 }

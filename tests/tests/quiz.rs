@@ -2,25 +2,13 @@
 //! deadlines, one answer each, nothing leaked before a reveal, scores kept across reconnects.
 
 use plenum_protocol::{
-    ClientMsg, ErrorCode, EventCode, QuizDraft, QuizQuestion, QuizStatus, QuizStep, RoomId,
-    ServerMsg, SessionId, Watching,
+    ClientMsg, ErrorCode, QuizDraft, QuizQuestion, QuizStatus, QuizStep, ServerMsg, Watching,
 };
 use plenum_tests::*;
 use std::time::Duration;
 
 const EVENT: &str = "QUIZ";
-
-fn ev() -> EventCode {
-    EventCode::parse(EVENT).unwrap()
-}
-
-fn s1() -> SessionId {
-    SessionId::parse("s1").unwrap()
-}
-
-fn room() -> RoomId {
-    RoomId::Session(ev(), s1())
-}
+const F: Fixture = Fixture(EVENT);
 
 fn question(text: &str, correct: u32, seconds: u32) -> QuizQuestion {
     QuizQuestion {
@@ -33,8 +21,8 @@ fn question(text: &str, correct: u32, seconds: u32) -> QuizQuestion {
 
 fn step(quiz: u64, step: QuizStep) -> ClientMsg {
     ClientMsg::RunQuiz {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         quiz,
         step,
     }
@@ -42,8 +30,8 @@ fn step(quiz: u64, step: QuizStep) -> ClientMsg {
 
 fn answer(quiz: u64, question: u32, option: u32, watching: Watching) -> ClientMsg {
     ClientMsg::AnswerQuiz {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         quiz,
         question,
         option,
@@ -53,15 +41,10 @@ fn answer(quiz: u64, question: u32, option: u32, watching: Watching) -> ClientMs
 
 fn standing(quiz: u64) -> ClientMsg {
     ClientMsg::QuizStanding {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         quiz,
     }
-}
-
-fn ok(msg: ServerMsg) -> ServerMsg {
-    assert!(matches!(msg, ServerMsg::Ok { .. }), "{msg:?}");
-    msg
 }
 
 async fn setup(questions: Vec<QuizQuestion>) -> (TestServer, Member, u64) {
@@ -69,15 +52,15 @@ async fn setup(questions: Vec<QuizQuestion>) -> (TestServer, Member, u64) {
     create_small_event(&server.http(), &server.organiser_key, EVENT)
         .await
         .unwrap();
-    let mut speaker = Member::invited(&server, EVENT, "speaker", "Sofia", &room()).await;
+    let mut speaker = Member::invited(&server, EVENT, "speaker", "Sofia", &F.room()).await;
     let quiz = QuizDraft {
         title: "Know your clusters".into(),
         questions,
     };
     let ServerMsg::Ok { quiz: Some(id), .. } = ok(speaker
         .ask(ClientMsg::CreateQuiz {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             quiz,
         })
         .await)
@@ -93,11 +76,11 @@ async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
     let fast_token = server.http().join(EVENT, Some("Fast")).await.unwrap();
     let mut fast = Member::following(
         Ws::connect(&server.ws_url(), &fast_token).await.unwrap(),
-        &room(),
+        &F.room(),
     )
     .await;
-    let mut slow = Member::attendee(&server, EVENT, "Slow", &room()).await;
-    let mut wrong = Member::attendee(&server, EVENT, "Wrong", &room()).await;
+    let mut slow = Member::attendee(&server, EVENT, "Slow", &F.room()).await;
+    let mut wrong = Member::attendee(&server, EVENT, "Wrong", &F.room()).await;
 
     // A draft is for speakers: the audience does not see it at all.
     assert!(fast.session().quiz(id).is_none());
@@ -194,7 +177,7 @@ async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
     fast.ws.close().await;
     let again = Member::following(
         Ws::connect(&server.ws_url(), &fast_token).await.unwrap(),
-        &room(),
+        &F.room(),
     )
     .await;
     let q = again.session().quiz(id).unwrap().clone();
@@ -209,17 +192,17 @@ async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
 #[tokio::test]
 async fn online_and_onsite_players_get_the_same_chance() {
     let (server, mut speaker, id) = setup(vec![question("Q1", 1, 5)]).await;
-    let mut organiser = Member::following(server.organiser().await, &room()).await;
+    let mut organiser = Member::following(server.organiser().await, &F.room()).await;
     ok(organiser
         .ask(ClientMsg::SetStreamDelay {
-            event: ev(),
-            session: s1(),
+            event: F.ev(),
+            session: F.s1(),
             delay_ms: 2000,
         })
         .await);
-    let mut onsite = Member::attendee(&server, EVENT, "Onsite", &room()).await;
-    let mut online = Member::attendee(&server, EVENT, "Online", &room()).await;
-    let mut late = Member::attendee(&server, EVENT, "Late", &room()).await;
+    let mut onsite = Member::attendee(&server, EVENT, "Onsite", &F.room()).await;
+    let mut online = Member::attendee(&server, EVENT, "Online", &F.room()).await;
+    let mut late = Member::attendee(&server, EVENT, "Late", &F.room()).await;
 
     ok(speaker.ask(step(id, QuizStep::Next)).await);
     onsite

@@ -8,13 +8,7 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_plenum-under-test");
 const CODE: &str = "FAULT";
-
-fn room() -> RoomId {
-    RoomId::Session(
-        EventCode::parse(CODE).unwrap(),
-        SessionId::parse("s1").unwrap(),
-    )
-}
+const F: Fixture = Fixture(CODE);
 
 fn slide(i: usize) -> serde_json::Value {
     json!({"on_stage": {"kind": "text", "text": format!("Slide {i}")}})
@@ -53,7 +47,7 @@ async fn a_redis_restart_loses_no_acknowledged_write() {
     let key = servers[0].organiser_key.clone();
     let mut followers = Vec::new();
     for (i, s) in servers.iter().enumerate() {
-        followers.push(Member::attendee(s, CODE, &format!("F{i}"), &room()).await);
+        followers.push(Member::attendee(s, CODE, &format!("F{i}"), &F.room()).await);
     }
     let mut acknowledged = Vec::new();
     let mut refused = 0;
@@ -106,7 +100,7 @@ async fn a_redis_restart_loses_no_acknowledged_write() {
     assert_eq!(followers[0].view.events, followers[1].view.events);
     for s in &servers {
         assert!(metric(&s.http(), "plenum_broker_reconnects_total").await >= 1.0);
-        let late = Member::attendee(s, CODE, "Late", &room()).await;
+        let late = Member::attendee(s, CODE, "Late", &F.room()).await;
         assert_eq!(late.view.state, followers[0].view.state);
     }
 }
@@ -116,7 +110,7 @@ async fn while_redis_is_down_writes_are_refused_reads_work_and_it_recovers_by_it
     let mut redis = RedisServer::start();
     let servers = two_instances(&redis).await;
     let key = servers[0].organiser_key.clone();
-    let mut follower = Member::attendee(&servers[0], CODE, "Follower", &room()).await;
+    let mut follower = Member::attendee(&servers[0], CODE, "Follower", &F.room()).await;
     let a = servers[0]
         .http()
         .set_stage(&key, CODE, "s1", slide(1))
@@ -163,7 +157,7 @@ async fn while_redis_is_down_writes_are_refused_reads_work_and_it_recovers_by_it
             200
         );
     }
-    let view = Member::attendee(&servers[0], CODE, "Newcomer", &room())
+    let view = Member::attendee(&servers[0], CODE, "Newcomer", &F.room())
         .await
         .view;
     assert_eq!(view.seq, before);
@@ -224,8 +218,8 @@ async fn clients_of_a_killed_instance_resume_on_another_with_nothing_missing_or_
     for i in 0..CLIENTS {
         let token = a.http().join(CODE, Some(&format!("C{i}"))).await.unwrap();
         let mut ws = Ws::connect(&a.ws_url(), &token).await.unwrap();
-        let mut view = Mirror::new(room());
-        ws.join(&room(), None, &mut view).await.unwrap();
+        let mut view = Mirror::new(F.room());
+        ws.join(&F.room(), None, &mut view).await.unwrap();
         clients.push((token, ws, view));
     }
     // The organiser keeps changing the stage through B while A dies.
@@ -252,7 +246,7 @@ async fn clients_of_a_killed_instance_resume_on_another_with_nothing_missing_or_
         }
         let since = view.seq;
         let mut again = Ws::connect(&b.ws_url(), token).await.unwrap();
-        let joined = again.join(&room(), Some(since), view).await.unwrap();
+        let joined = again.join(&F.room(), Some(since), view).await.unwrap();
         let ServerMsg::Joined { mode, .. } = joined else {
             panic!("{joined:?}")
         };
@@ -260,11 +254,11 @@ async fn clients_of_a_killed_instance_resume_on_another_with_nothing_missing_or_
         *ws = again;
     }
     let last = writer.await.unwrap();
-    let mut fresh = Mirror::new(room());
+    let mut fresh = Mirror::new(F.room());
     let mut ws = Ws::connect(&b.ws_url(), &b.http().join(CODE, None).await.unwrap())
         .await
         .unwrap();
-    ws.join(&room(), None, &mut fresh).await.unwrap();
+    ws.join(&F.room(), None, &mut fresh).await.unwrap();
     for (_, ws, view) in &mut clients {
         while view.seq < last {
             let msg = ws.recv().await.unwrap();
@@ -286,7 +280,7 @@ async fn a_subscriber_redis_drops_for_falling_behind_is_detected_and_recovered()
     let redis = RedisServer::start();
     let servers = two_instances(&redis).await;
     let key = servers[0].organiser_key.clone();
-    let mut follower = Member::attendee(&servers[1], CODE, "Follower", &room()).await;
+    let mut follower = Member::attendee(&servers[1], CODE, "Follower", &F.room()).await;
     let mut event_follower = {
         let ws = servers[1].attendee(CODE, "Hall").await;
         Member::following(ws, &RoomId::Event(EventCode::parse(CODE).unwrap())).await
@@ -369,7 +363,7 @@ async fn a_write_published_while_an_instance_resubscribes_still_reaches_its_foll
     let redis = RedisServer::start();
     let servers = two_instances(&redis).await;
     let key = servers[0].organiser_key.clone();
-    let mut follower = Member::attendee(&servers[1], CODE, "Follower", &room()).await;
+    let mut follower = Member::attendee(&servers[1], CODE, "Follower", &F.room()).await;
     // Cut every subscriber; the one write of a quiet room is published while they reconnect
     // (they wait 100 ms first), so only the resync after resubscribing can bring it.
     redis.cmd(&["CLIENT", "KILL", "TYPE", "pubsub"]);
@@ -400,7 +394,7 @@ async fn when_redis_has_lost_writes_an_instance_refuses_to_write_over_the_hole()
         (a.status, a.body["code"].as_str()),
         (503, Some("unavailable"))
     );
-    let log = redis.cmd(&["EXISTS", &format!("plenum:{{{}}}:log", room())]);
+    let log = redis.cmd(&["EXISTS", &format!("plenum:{{{}}}:log", F.room())]);
     assert_eq!(
         log,
         redis::Value::Int(0),
@@ -424,7 +418,7 @@ async fn tallies_an_instance_died_before_publishing_are_published_by_another() {
     create_small_event(&b.http(), &key, CODE).await.unwrap();
     let token = b.http().join(CODE, Some("Asker")).await.unwrap();
     let mut follower =
-        Member::following(Ws::connect(&b.ws_url(), &token).await.unwrap(), &room()).await;
+        Member::following(Ws::connect(&b.ws_url(), &token).await.unwrap(), &F.room()).await;
     let asked = follower
         .ask(ClientMsg::Ask {
             event: EventCode::parse(CODE).unwrap(),

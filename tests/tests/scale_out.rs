@@ -2,32 +2,18 @@
 //! exact and identical results on every instance under a storm, and nginx (Debian's, with the
 //! documented configuration) balancing WebSocket clients over two instances.
 
-use plenum_protocol::{
-    Answer, ClientMsg, EventCode, PollId, PollStep, QuestionId, RoomId, RoomState, ServerMsg,
-    SessionId,
-};
+use plenum_protocol::{Answer, ClientMsg, PollId, PollStep, QuestionId, RoomState, ServerMsg};
 use plenum_tests::*;
 use serde_json::json;
 use std::{path::Path, time::Duration};
 
 const CODE: &str = "SCALE";
-
-fn ev() -> EventCode {
-    EventCode::parse(CODE).unwrap()
-}
-
-fn s1() -> SessionId {
-    SessionId::parse("s1").unwrap()
-}
-
-fn room() -> RoomId {
-    RoomId::Session(ev(), s1())
-}
+const F: Fixture = Fixture(CODE);
 
 fn vote(poll: PollId, option: u32) -> ClientMsg {
     ClientMsg::Vote {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll,
         answer: Answer::Single { option },
     }
@@ -35,8 +21,8 @@ fn vote(poll: PollId, option: u32) -> ClientMsg {
 
 fn upvote(question: QuestionId) -> ClientMsg {
     ClientMsg::Upvote {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         question,
         up: true,
     }
@@ -44,7 +30,7 @@ fn upvote(question: QuestionId) -> ClientMsg {
 
 /// A speaker on `server` opens a four-option poll and asks a question; returns both ids.
 async fn poll_and_question(server: &TestServer) -> (Member, PollId, QuestionId) {
-    let mut speaker = Member::invited(server, CODE, "speaker", "Sofia", &room()).await;
+    let mut speaker = Member::invited(server, CODE, "speaker", "Sofia", &F.room()).await;
     let poll = speaker.open_poll(4).await;
     let question = speaker.ask_question("Shared question").await;
     (speaker, poll, question)
@@ -52,8 +38,8 @@ async fn poll_and_question(server: &TestServer) -> (Member, PollId, QuestionId) 
 
 fn step(poll: PollId, step: PollStep) -> ClientMsg {
     ClientMsg::RunPoll {
-        event: ev(),
-        session: s1(),
+        event: F.ev(),
+        session: F.s1(),
         poll,
         step,
     }
@@ -74,7 +60,7 @@ fn outcome(view: &Mirror, poll: PollId, question: QuestionId) -> (serde_json::Va
 
 /// A newcomer's view on `server` once the question's coalesced tally shows `votes`.
 async fn settled_view(server: &TestServer, question: QuestionId, votes: u64) -> Mirror {
-    let mut observer = Member::attendee(server, CODE, "Observer", &room()).await;
+    let mut observer = Member::attendee(server, CODE, "Observer", &F.room()).await;
     observer
         .until_qa(|qa| qa.get(question).is_some_and(|q| q.votes == votes))
         .await;
@@ -320,7 +306,7 @@ async fn nginx_balances_websocket_clients_over_two_instances() {
         let welcome = ws.recv().await.unwrap();
         assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
         ws.welcome = Some(welcome);
-        clients.push(Member::following(ws, &room()).await);
+        clients.push(Member::following(ws, &F.room()).await);
     }
     // Both instances hold some of the clients.
     for s in &servers {
@@ -346,7 +332,7 @@ async fn nginx_balances_websocket_clients_over_two_instances() {
     }
     for c in &mut clients {
         c.catch_up_to(last).await;
-        let check = Member::attendee(&servers[0], CODE, "Check", &room()).await;
+        let check = Member::attendee(&servers[0], CODE, "Check", &F.room()).await;
         assert_eq!(c.view.state, check.view.state);
     }
 }

@@ -1,5 +1,17 @@
-//! One folder or file per interaction, with its widgets for every role that uses it.
+//! One folder per interaction, with its widgets for every role that uses it: what the audience
+//! does on a phone, the staff's console, the big screen's view, its results. Pages compose
+//! them for a route. Consoles and big-screen views are in the staff build only.
 //!
-//! - [`inbox`] — a person's own notes (their questions answered or dismissed), on every device.
+//! - [`stage`]   — what is on stage; the organiser's control of it.
+//! - [`qa`]      — questions: the audience's panel, the moderator's console, the big screen's.
+//! - [`polls`]   — polls of six kinds: the ballots, the speaker's builder and controls, results.
+//! - [`quizzes`] — quiz questions with a countdown, the speaker's quiz runner, leaderboards.
+//! - [`awards`]  — award votes with receipts, the organiser's staged reveal.
+//! - [`inbox`]   — a person's own notes (their questions answered or dismissed).
 
+pub mod awards;
 pub mod inbox;
+pub mod polls;
+pub mod qa;
+pub mod quizzes;
+pub mod stage;

@@ -7,10 +7,17 @@ use leptos::prelude::*;
 use plenum_protocol::{
     AwardStatus, EventCode, OnStage, PollStatus, QuizStatus, SessionId, SessionState,
 };
-use qrcodegen::{QrCode, QrCodeEcc};
 
-use super::{EventData, countdown, follow_session, results};
-use crate::i18n::{Arg, LanguageSwitch, t, ta, tc};
+use crate::components::qr::Qr;
+use crate::components::{clock::*, follow::*};
+use crate::features::{
+    awards::screen::award_view,
+    polls::screen::poll_view,
+    qa::screen::question_view,
+    quizzes::screen::{leaderboard_view, quiz_view},
+};
+use crate::i18n::{LanguageSwitch, t, tc};
+use crate::pages::EventData;
 use crate::route::Route;
 use crate::text;
 
@@ -169,68 +176,6 @@ fn focus_view(
     fallback_view(s, contributions, left)
 }
 
-fn quiz_view(q: &plenum_protocol::Quiz, left: Signal<Option<i64>>) -> Option<AnyView> {
-    if !matches!(q.status, QuizStatus::Asking | QuizStatus::Revealed) {
-        return None;
-    }
-    let c = q.current.as_ref()?;
-    let revealed = q.status == QuizStatus::Revealed;
-    let options = c
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let correct = revealed && c.correct == Some(i as u32);
-            view! {
-                <li class:correct=correct>
-                    <span class="letter">{char::from(b'A' + i as u8).to_string()}</span>
-                    " " {o.clone()}
-                    {correct.then(|| view! { " ✓" <span class="visually-hidden">{t("correct-answer")}</span> })}
-                </li>
-            }
-        })
-        .collect_view();
-    let answers = c.answers;
-    Some(
-        view! {
-            <section class="screen-quiz" data-focus="quiz">
-                <p class="screen-kicker">
-                    {ta("question-of", &[("index", Arg::Str((c.index + 1).to_string())), ("length", Arg::Str(q.length.to_string()))])}
-                </p>
-                <h2 class="screen-question">{c.text.clone()}</h2>
-                <ol class="screen-options">{options}</ol>
-                <p class="screen-meta">
-                    {move || (!revealed).then(|| left.get().map(|s| view! { <span class="countdown" role="timer">{tc("seconds-left", s as u64)}</span> " · " }))}
-                    {tc("answers-count", answers)}
-                </p>
-            </section>
-        }
-        .into_any(),
-    )
-}
-
-fn question_view(q: &plenum_protocol::Question) -> AnyView {
-    let who = super::asker(q);
-    view! {
-        <section class="screen-highlight" data-focus="question">
-            <p class="screen-kicker">{t("question-from-audience")}</p>
-            <blockquote class="screen-question" id="screen-question">{q.text.clone()}</blockquote>
-            <p class="screen-meta">{who} " · " {tc("votes", q.votes)}</p>
-        </section>
-    }
-    .into_any()
-}
-
-fn leaderboard_view(q: &plenum_protocol::Quiz) -> AnyView {
-    view! {
-        <section class="screen-quiz" data-focus="leaderboard">
-            <h2 class="screen-question">{ta("leaderboard-of", &[("title", Arg::Str(q.title.clone()))])}</h2>
-            {results::leaderboard(q)}
-        </section>
-    }
-    .into_any()
-}
-
 /// What to show when nothing changed since the screen started (or what changed is over).
 fn fallback_view(
     s: &SessionState,
@@ -303,67 +248,6 @@ fn fallback_view(
                 <p class="screen-meta">{people}</p>
             })}
         </section>
-    }
-    .into_any()
-}
-
-fn award_view(a: &plenum_protocol::Award) -> AnyView {
-    view! {
-        <section class="screen-award" data-focus="award">
-            <h2 class="screen-question">{a.title.clone()}</h2>
-            {if a.status == AwardStatus::Open {
-                view! { <p class="screen-meta">{t("vote-now")} " · " {tc("ballots-count", a.ballots)}</p> }.into_any()
-            } else {
-                results::award_placings(a)
-            }}
-        </section>
-    }
-    .into_any()
-}
-
-fn poll_view(p: &plenum_protocol::Poll) -> AnyView {
-    let open = p.status == PollStatus::Open;
-    // The screen may be opened by a speaker, whose view carries results the room is not to
-    // see yet: the screen shows only what the audience may see.
-    let mut shown = p.clone();
-    if !p.results_public() {
-        shown.results = None;
-    }
-    let p = &shown;
-    view! {
-        <section class="screen-poll" data-focus="poll" data-poll=p.id>
-            <h2 class="screen-question">{p.question.clone()}</h2>
-            <div class="results">{results::poll_results(p)}</div>
-            <p class="screen-meta">
-                {if open { t("vote-now") } else { t("poll-closed") }} " · "
-                <span class="ballots">{tc("answers-count", p.ballots)}</span>
-            </p>
-        </section>
-    }
-    .into_any()
-}
-
-/// A QR code drawn as one SVG path: crisp at any size, a few hundred bytes.
-#[component]
-fn Qr(text: String) -> impl IntoView {
-    let Ok(code) = QrCode::encode_text(&text, QrCodeEcc::Medium) else {
-        return view! { <span></span> }.into_any();
-    };
-    let size = code.size();
-    let mut path = String::new();
-    for y in 0..size {
-        for x in 0..size {
-            if code.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + 4, y + 4));
-            }
-        }
-    }
-    let view_box = format!("0 0 {} {}", size + 8, size + 8);
-    view! {
-        <svg class="qr" viewBox=view_box role="img" aria-label=move || t("qr-label") shape-rendering="crispEdges">
-            <rect width="100%" height="100%" fill="#fff"></rect>
-            <path d=path fill="#000"></path>
-        </svg>
     }
     .into_any()
 }

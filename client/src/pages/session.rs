@@ -3,15 +3,22 @@
 //! the consoles appear for the people whose role opens them.
 
 use leptos::prelude::*;
-use plenum_protocol::{
-    Contribution, EventCode, EventInfo, OnStage, Role, Session, SessionId, StageState,
-};
+use plenum_protocol::{EventCode, EventInfo, OnStage, Role, Session, SessionId};
 
-use super::{EventData, agenda_unavailable, follow_session, interact, qa};
+use crate::components::{feedback::*, follow::*};
+use crate::features::{
+    awards::ballot::AwardCard,
+    polls::ballot::PollCard,
+    qa::audience::QaPanel,
+    quizzes::card::QuizCard,
+    stage::{session_stage, stage_view},
+};
 use crate::i18n::{Arg, t, ta};
 use crate::live::Room;
+use crate::pages::{EventData, agenda_unavailable};
 use crate::route::{Link, Route};
 use crate::text;
+use plenum_protocol::{AwardStatus, PollStatus, QuizStatus, SessionState};
 
 #[component]
 pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
@@ -63,8 +70,8 @@ pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
         {consoles}
         {page}
         <div class="session-live">
-            <interact::Interact code=code.clone() id=id.clone() state />
-            <qa::QaPanel code id state />
+            <Interact code=code.clone() id=id.clone() state />
+            <QaPanel code id state />
         </div>
     }
 }
@@ -275,54 +282,95 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
     .into_any()
 }
 
-fn session_stage(state: &plenum_protocol::RoomState) -> Option<StageState> {
-    match state {
-        plenum_protocol::RoomState::Session(s) => Some(s.stage.clone()),
-        plenum_protocol::RoomState::Event(_) | plenum_protocol::RoomState::Inbox(_) => None,
-    }
-}
-
-/// The status and what is on stage. `#stage-status[data-status]` and `#on-stage` are stable
-/// hooks for tests and the big-screen styles.
-pub fn stage_view(stage: StageState, programme: &[Contribution]) -> impl IntoView + use<> {
-    let key = text::status_key(stage.status);
-    let status = stage.status;
-    let now = match stage.on_stage {
-        OnStage::Nothing => None,
-        OnStage::Contribution { number } => {
-            Some(match programme.iter().find(|c| c.number == number) {
-                Some(c) => {
-                    let speakers = text::names(&c.speakers);
-                    view! {
-                        <p class="on-stage-title">{format!("{number}. {}", c.title)}</p>
-                        {(!speakers.is_empty())
-                            .then(|| view! { <p class="on-stage-people">{speakers}</p> })}
-                    }
-                    .into_any()
-                }
-                None => view! {
-                    <p class="on-stage-title">
-                        {move || ta("contribution-number", &[("number", Arg::Str(number.to_string()))])}
-                    </p>
-                }
-                .into_any(),
+#[component]
+pub fn Interact(
+    code: EventCode,
+    id: SessionId,
+    state: Memo<Option<SessionState>>,
+) -> impl IntoView {
+    // Polls, quizzes and awards that are not drafts, newest first: drafts never reach the
+    // audience, but a speaker looking at this page sees theirs, which are not for voting yet.
+    let polls = Memo::new(move |_| {
+        state.with(|s| {
+            let mut ids: Vec<u64> = s
+                .as_ref()
+                .map(|s| {
+                    s.polls
+                        .iter()
+                        .filter(|p| p.status != PollStatus::Draft)
+                        .map(|p| p.id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            ids.reverse();
+            ids.truncate(5);
+            ids
+        })
+    });
+    let quizzes = super::ids_of(state, |s| {
+        s.quizzes
+            .iter()
+            .filter(|q| q.status != QuizStatus::Draft)
+            .map(|q| q.id)
+            .collect()
+    });
+    let awards = super::ids_of(state, |s| {
+        s.awards
+            .iter()
+            .filter(|a| a.status != AwardStatus::Draft)
+            .map(|a| a.id)
+            .collect()
+    });
+    // A poll or quiz question opening is announced.
+    let open_poll = Memo::new(move |_| {
+        state.with(|s| {
+            s.as_ref().and_then(|s| {
+                s.polls
+                    .iter()
+                    .rev()
+                    .find(|p| p.status == PollStatus::Open)
+                    .map(|p| (p.id, p.question.clone()))
             })
+        })
+    });
+    Effect::new(move |previous: Option<Option<u64>>| {
+        let now = open_poll.get();
+        // Not on the first run: a poll already open when the page loads is not news.
+        if let (Some(before), Some((id, question))) = (previous, &now)
+            && before != Some(*id)
+        {
+            announcer().say(ta(
+                "poll-opened",
+                &[("question", Arg::Str(question.clone()))],
+            ));
         }
-        OnStage::Text { text } => Some(view! { <p class="on-stage-text">{text}</p> }.into_any()),
+        now.map(|(id, _)| id)
+    });
+    let nothing = move || {
+        polls.with(Vec::is_empty) && quizzes.with(Vec::is_empty) && awards.with(Vec::is_empty)
     };
-    let kind = if now.is_some() {
-        "something"
-    } else {
-        "nothing"
-    };
+    let (c1, i1, c2, i2, c3, i3) = (code.clone(), id.clone(), code.clone(), id.clone(), code, id);
     view! {
-        <p class="status-line">
-            <span id="stage-status" class=format!("status status-{key}") data-status=key>
-                {move || text::status_label(status)}
-            </span>
-        </p>
-        <div id="on-stage" data-kind=kind>
-            {now}
-        </div>
+        <section class="interact panel" aria-labelledby="interact-heading">
+            <h2 id="interact-heading">{move || t("take-part")}</h2>
+            <Show when=nothing>
+                <p class="empty">{move || t("nothing-open")}</p>
+            </Show>
+            <For
+                each=move || quizzes.get()
+                key=|q| *q
+                children=move |quiz| view! { <QuizCard quiz code=c1.clone() id=i1.clone() state /> }
+            />
+            <For
+                each=move || awards.get()
+                key=|a| *a
+                children=move |award| view! { <AwardCard award code=c2.clone() id=i2.clone() state /> }
+            />
+            <For
+                each=move || polls.get()
+                key=|p| *p
+                children=move |poll| view! { <PollCard poll code=c3.clone() id=i3.clone() state /> }
+            />
+        </section>
     }
 }

@@ -39,6 +39,8 @@ mod registry;
 mod room;
 mod sequencer;
 mod staged;
+#[cfg(test)]
+mod tests;
 
 pub use registry::{Command, Registry};
 pub use room::{CatchUp, Room};

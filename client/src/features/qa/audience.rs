@@ -2,26 +2,28 @@
 //! see replies and what was answered. New questions are announced to screen readers without
 //! moving focus; the list updates in place, so a focused button stays focused.
 
-use std::collections::BTreeSet;
-
-use leptos::{ev::SubmitEvent, prelude::*};
-use plenum_protocol::{
-    ClientMsg, EventCode, Moderation, QuestionId, QuestionStatus, SessionId, SessionState, limits,
-};
-use wasm_bindgen::JsCast;
-
-use super::{act, announcer, problem_view};
+use crate::components::feedback::*;
 use crate::i18n::{Arg, t, ta, tc};
 use crate::live::Live;
 use crate::time;
+use leptos::{ev::SubmitEvent, prelude::*};
+use plenum_protocol::{
+    ClientMsg, EventCode, Moderation, QaSettings, QuestionId, QuestionStatus, SessionId,
+    SessionState, limits,
+};
+use std::collections::BTreeSet;
+use wasm_bindgen::JsCast;
+
+/// Published, mine waiting or dismissed, answered.
+type Lists = (Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>);
 
 /// My upvotes in this session, kept in the browser (the server counts each person once
 /// whatever the browser remembers).
-fn upvotes_key(code: &EventCode, id: &SessionId) -> String {
+pub fn upvotes_key(code: &EventCode, id: &SessionId) -> String {
     format!("plenum.up.{code}.{id}")
 }
 
-fn load_upvotes(key: &str) -> BTreeSet<QuestionId> {
+pub fn load_upvotes(key: &str) -> BTreeSet<QuestionId> {
     window()
         .local_storage()
         .ok()
@@ -31,7 +33,7 @@ fn load_upvotes(key: &str) -> BTreeSet<QuestionId> {
         .unwrap_or_default()
 }
 
-fn keep_upvotes(key: &str, ids: &BTreeSet<QuestionId>) {
+pub fn keep_upvotes(key: &str, ids: &BTreeSet<QuestionId>) {
     if let Some(s) = window().local_storage().ok().flatten() {
         let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
         let _ = s.set_item(key, &list.join(","));
@@ -43,16 +45,86 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
     let live = expect_context::<Live>();
     let me = Memo::new(move |_| live.person().map(|p| p.id));
     let settings = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.settings.clone())));
-    let text = RwSignal::new(String::new());
-    let anonymous = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    let sent = RwSignal::new(None::<&'static str>);
     let popular = RwSignal::new(true);
     let key = upvotes_key(&code, &id);
     let upvoted = RwSignal::new(load_upvotes(&key));
     let upvotes_key = StoredValue::new(key);
 
-    // Announce questions that appear while the person is here (not the first load).
+    announce_new_questions(state, me);
+
+    // While the focus is in the list, its order holds still (new questions go at the end):
+    // a list that re-sorts under a keyboard or screen-reader user moves what they are on.
+    let holding = RwSignal::new(false);
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let questions = Memo::new(move |previous: Option<&Lists>| {
+        let popular = popular.get();
+        let mine = me.get();
+        let held = super::held(holding, list, previous.map(|p| &p.0));
+        state.with(|s| {
+            let Some(s) = s else {
+                return (Vec::new(), Vec::new(), Vec::new());
+            };
+            // Mine waiting for review, or dismissed (only I see those, with the reason).
+            let waiting = super::questions_where(s, |q| {
+                matches!(
+                    q.status,
+                    QuestionStatus::Pending | QuestionStatus::Dismissed
+                ) && mine.is_some()
+                    && q.asker.id == mine
+            });
+            let answered = super::questions_where(s, |q| q.status == QuestionStatus::Answered);
+            let open = super::hold_order(held, super::published(s, popular));
+            (open, waiting, answered)
+        })
+    });
+    let item = {
+        let (code, id) = (code.clone(), id.clone());
+        move |qid: QuestionId| {
+            view! { <QuestionItem qid state upvoted upvotes_key code=code.clone() id=id.clone() problem me /> }
+        }
+    };
+    let item2 = item.clone();
+    let item3 = item.clone();
+
+    view! {
+        <section class="qa panel" aria-labelledby="qa-heading">
+            <h2 id="qa-heading">{move || t("questions")}</h2>
+            <AskForm code=code.clone() id=id.clone() settings problem />
+            <SortToggle popular holding />
+            <Show when=move || !questions.with(|q| q.1.is_empty())>
+                <h3>{move || t("your-questions-waiting")}</h3>
+                <ul class="questions waiting">
+                    <For each=move || questions.get().1 key=|q| *q children=item2.clone() />
+                </ul>
+            </Show>
+            <ul
+                class="questions"
+                id="questions"
+                node_ref=list
+                on:focusin=move |_| holding.set(true)
+                on:focusout=move |_| holding.set(false)
+            >
+                <For each=move || questions.get().0 key=|q| *q children=item.clone() />
+            </ul>
+            <Show when=move || questions.with(|q| q.0.is_empty())>
+                <p class="empty">{move || t("no-questions-yet")}</p>
+            </Show>
+            <Show when=move || !questions.with(|q| q.2.is_empty())>
+                <details class="answered">
+                    <summary>{move || tc("answered-count", questions.with(|q| q.2.len() as u64))}</summary>
+                    <ul class="questions">
+                        <For each=move || questions.get().2 key=|q| *q children=item3.clone() />
+                    </ul>
+                </details>
+            </Show>
+        </section>
+    }
+}
+
+/// Announces questions that appear while the person is here (not those of the first load, nor
+/// their own), without moving focus.
+fn announce_new_questions(state: Memo<Option<SessionState>>, me: Memo<Option<String>>) {
     let seen = StoredValue::new(None::<BTreeSet<QuestionId>>);
     Effect::new(move || {
         let live_ids: Vec<(QuestionId, String, Option<String>)> = state.with(|s| {
@@ -80,7 +152,21 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
             announcer().say(ta("new-question", &[("text", Arg::Str(text.clone()))]));
         }
     });
+}
 
+/// Asking: the question, what is left of its length, anonymously where the session allows it;
+/// what became of it (published, or waiting for review).
+#[component]
+fn AskForm(
+    code: EventCode,
+    id: SessionId,
+    settings: Memo<Option<QaSettings>>,
+    problem: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let text = RwSignal::new(String::new());
+    let anonymous = RwSignal::new(false);
+    let sent = RwSignal::new(None::<&'static str>);
     let submit = {
         let (code, id) = (code.clone(), id.clone());
         move |ev: SubmitEvent| {
@@ -126,43 +212,10 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
         }
     };
 
-    // While the focus is in the list, its order holds still (new questions go at the end):
-    // a list that re-sorts under a keyboard or screen-reader user moves what they are on.
-    let holding = RwSignal::new(false);
-    let list = NodeRef::<leptos::html::Ul>::new();
-    let questions = Memo::new(move |previous: Option<&Lists>| {
-        let popular = popular.get();
-        let mine = me.get();
-        let held = super::held(holding, list, previous.map(|p| &p.0));
-        state.with(|s| {
-            let Some(s) = s else {
-                return (Vec::new(), Vec::new(), Vec::new());
-            };
-            // Mine waiting for review, or dismissed (only I see those, with the reason).
-            let waiting = super::questions_where(s, |q| {
-                matches!(
-                    q.status,
-                    QuestionStatus::Pending | QuestionStatus::Dismissed
-                ) && mine.is_some()
-                    && q.asker.id == mine
-            });
-            let answered = super::questions_where(s, |q| q.status == QuestionStatus::Answered);
-            let open = super::hold_order(held, super::published(s, popular));
-            (open, waiting, answered)
-        })
-    });
-    let item = move |qid: QuestionId| {
-        view! { <QuestionItem qid state upvoted upvotes_key code=code.clone() id=id.clone() problem me /> }
-    };
-    let item2 = item.clone();
-    let item3 = item.clone();
     let accepting = move || settings.get().is_none_or(|s| s.accepting);
     let anonymous_allowed = move || settings.get().is_none_or(|s| s.anonymous_allowed);
     let left = move || limits::MAX_QUESTION_CHARS as i64 - text.with(|t| t.chars().count() as i64);
-
     view! {
-        <section class="qa panel" aria-labelledby="qa-heading">
-            <h2 id="qa-heading">{move || t("questions")}</h2>
             <Show
                 when=accepting
                 fallback=move || view! { <p class="hint">{t("questions-closed")}</p> }
@@ -212,6 +265,13 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                     </p>
                 </form>
             </Show>
+    }
+}
+
+/// Most votes first, or newest first. Choosing lets go of a held order.
+#[component]
+fn SortToggle(popular: RwSignal<bool>, holding: RwSignal<bool>) -> impl IntoView {
+    view! {
             <div class="sort" role="group" aria-label=move || t("sort-questions")>
                 <button
                     type="button"
@@ -234,41 +294,11 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
                     {move || t("sort-recent")}
                 </button>
             </div>
-            <Show when=move || !questions.with(|q| q.1.is_empty())>
-                <h3>{move || t("your-questions-waiting")}</h3>
-                <ul class="questions waiting">
-                    <For each=move || questions.get().1 key=|q| *q children=item2.clone() />
-                </ul>
-            </Show>
-            <ul
-                class="questions"
-                id="questions"
-                node_ref=list
-                on:focusin=move |_| holding.set(true)
-                on:focusout=move |_| holding.set(false)
-            >
-                <For each=move || questions.get().0 key=|q| *q children=item.clone() />
-            </ul>
-            <Show when=move || questions.with(|q| q.0.is_empty())>
-                <p class="empty">{move || t("no-questions-yet")}</p>
-            </Show>
-            <Show when=move || !questions.with(|q| q.2.is_empty())>
-                <details class="answered">
-                    <summary>{move || tc("answered-count", questions.with(|q| q.2.len() as u64))}</summary>
-                    <ul class="questions">
-                        <For each=move || questions.get().2 key=|q| *q children=item3.clone() />
-                    </ul>
-                </details>
-            </Show>
-        </section>
     }
 }
 
-/// Published, mine waiting or dismissed, answered.
-type Lists = (Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>);
-
 #[component]
-fn QuestionItem(
+pub fn QuestionItem(
     qid: QuestionId,
     state: Memo<Option<SessionState>>,
     upvoted: RwSignal<BTreeSet<QuestionId>>,

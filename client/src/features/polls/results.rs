@@ -1,11 +1,10 @@
-//! Results, drawn and written: every chart is also text (each bar's label, count and share
-//! are words in the page), so a screen reader, a zoomed phone and the back row of the room
-//! read the same thing. Used by the session page, the speaker console and the big screen.
+//! A poll's results, drawn and written for each kind (bars, word cloud, rating distribution,
+//! ranking order, approved texts).
 
+use crate::components::chart::bars;
+use crate::i18n::{Arg, t, ta, tc};
 use leptos::prelude::*;
-use plenum_protocol::{Award, Poll, PollKind, PollResults, Quiz};
-
-use crate::i18n::{Arg, percent, t, ta, tc};
+use plenum_protocol::{Poll, PollKind, PollResults};
 
 /// A poll's results as bars (choices, rating), a word cloud, a ranking or a list of answers.
 pub fn poll_results(poll: &Poll) -> AnyView {
@@ -116,78 +115,4 @@ pub fn poll_results(poll: &Poll) -> AnyView {
         }
         _ => view! { <p class="hint">{move || t("results-hidden")}</p> }.into_any(),
     }
-}
-
-/// Labelled bars: "Label — 12 votes, 40%".
-pub fn bars(rows: Vec<(String, u64)>, whole: u64) -> AnyView {
-    let most = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
-    let items = rows
-        .into_iter()
-        .map(|(label, count)| {
-            let width = 100.0 * count as f64 / most as f64;
-            view! {
-                <li class="bar-row">
-                    <span class="label">{label}</span>
-                    <span class="bar" aria-hidden="true">
-                        <span class="fill" style=format!("width: {width:.1}%")></span>
-                    </span>
-                    <span class="count">
-                        {move || format!("{} · {}", tc("votes", count), percent(count, whole))}
-                    </span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="bars">{items}</ul> }.into_any()
-}
-
-/// A quiz's leaderboard: rank, name, score.
-pub fn leaderboard(quiz: &Quiz) -> AnyView {
-    if quiz.leaderboard.is_empty() {
-        return view! { <p class="hint">{move || t("no-scores-yet")}</p> }.into_any();
-    }
-    let rows = quiz
-        .leaderboard
-        .iter()
-        .map(|s| {
-            let name = s.name.clone();
-            let (rank, score) = (s.rank, s.score);
-            view! {
-                <li>
-                    <span class="rank">{rank}</span>
-                    " "
-                    <span class="name">{move || name.clone().unwrap_or_else(|| t("anonymous"))}</span>
-                    " "
-                    <span class="count">{move || ta("points", &[("count", Arg::Count(score))])}</span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ol class="leaderboard">{rows}</ol> }.into_any()
-}
-
-/// The places of an award revealed so far, from the first place revealed down.
-pub fn award_placings(award: &Award) -> AnyView {
-    let mut placings = award.revealed.clone();
-    placings.sort_by_key(|p| p.place);
-    let rows = placings
-        .into_iter()
-        .map(|p| {
-            let candidate = award.candidates.get(p.candidate as usize).cloned();
-            let name = candidate.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-            let org = candidate.and_then(|c| c.organisation);
-            let (place, votes) = (p.place, p.votes);
-            view! {
-                <li class="placing" data-place=place>
-                    <span class="place">{move || ta("place", &[("place", Arg::Count(u64::from(place)))])}</span>
-                    " "
-                    <span class="name">{name}</span>
-                    {org.map(|o| view! { <span class="org">{format!(" · {o}")}</span> })}
-                    " "
-                    <span class="count">{move || tc("votes", votes)}</span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ol class="placings">{rows}</ol> }.into_any()
 }

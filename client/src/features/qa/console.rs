@@ -1,0 +1,482 @@
+//! The moderator console: the review queue and the live list side by side, the counts at a
+//! glance, the session's Q&A settings. Every action is a button, and a key on the focused
+//! question: A approve, D dismiss, M mark answered, R reply, H highlight, B block, X archive,
+//! J/K or the arrows to move. The server checks the moderator's role on every action.
+
+use crate::components::feedback::*;
+use crate::i18n::{Arg, t, ta, tc};
+use crate::live::Live;
+use crate::route::{Link, Route};
+use crate::time;
+use leptos::{ev::KeyboardEvent, prelude::*};
+use plenum_protocol::{
+    ClientMsg, EventCode, Moderate, Moderation, QaSettings, QuestionId, QuestionStatus, SessionId,
+    SessionState, limits,
+};
+use wasm_bindgen::JsCast;
+
+/// The review queue, the live list, the answered questions.
+type Lists = (Vec<QuestionId>, Vec<QuestionId>, Vec<QuestionId>);
+
+/// Builds a request for this session.
+type MakeMsg = Box<dyn FnOnce(EventCode, SessionId) -> ClientMsg>;
+
+impl Form {
+    fn question(self) -> QuestionId {
+        match self {
+            Form::Dismiss(q) | Form::Reply(q) | Form::Merge(q) => q,
+        }
+    }
+}
+
+/// Sends a request for this session, reporting problems on the console.
+type Sender = StoredValue<Box<dyn Fn(MakeMsg, After)>, LocalStorage>;
+
+/// The inline form open on a question: a dismissal reason, a reply, or a merge target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Dismiss(QuestionId),
+    Reply(QuestionId),
+    Merge(QuestionId),
+}
+
+#[component]
+pub fn Console(
+    code: EventCode,
+    id: SessionId,
+    state: Memo<Option<SessionState>>,
+    title: Memo<String>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let problem = RwSignal::new(None::<String>);
+    let form = RwSignal::new(None::<Form>);
+    // While the focus is in a list, the live list's order holds still (see `hold_order`).
+    let holding = RwSignal::new(false);
+    let live_list = NodeRef::<leptos::html::Ul>::new();
+    let lists = Memo::new(move |previous: Option<&Lists>| {
+        let held = super::held(holding, live_list, previous.map(|p| &p.1));
+        state.with(|s| {
+            let Some(s) = s else {
+                return (Vec::new(), Vec::new(), Vec::new());
+            };
+            (
+                super::questions_where(s, |q| q.status == QuestionStatus::Pending),
+                super::hold_order(held, super::published(s, true)),
+                super::questions_where(s, |q| q.status == QuestionStatus::Answered),
+            )
+        })
+    });
+    let counts = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.counts)));
+
+    // A new question in the queue is announced.
+    Effect::new(move |before: Option<usize>| {
+        let n = lists.with(|l| l.0.len());
+        if before.is_some_and(|b| n > b) {
+            announcer().say(tc("queue-count", n as u64));
+        }
+        n
+    });
+
+    let send: Sender = {
+        let (code, id) = (code.clone(), id.clone());
+        StoredValue::new_local(Box::new(move |msg: MakeMsg, after: After| {
+            act(live, msg(code.clone(), id.clone()), problem, move |_| {
+                // Close the form of the question acted on (not another one being written).
+                if let Some(owner) = after.owner {
+                    form.update(|f| {
+                        if f.is_some_and(|f| f.question() == owner) {
+                            *f = None;
+                        }
+                    });
+                }
+                // A question that left its list hands the focus to its neighbour.
+                if let Some(next) = after.focus {
+                    request_animation_frame(move || {
+                        if let Some(el) = document().get_element_by_id(&format!("q-{next}")) {
+                            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+                        }
+                    });
+                }
+            });
+        }))
+    };
+    let settings = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.settings.clone())));
+    // Bumped when a change of settings is refused, so the boxes show the settings in force.
+    let epoch = RwSignal::new(0u32);
+    let set_settings = {
+        let (code, id) = (code.clone(), id.clone());
+        move |change: Box<dyn Fn(&mut QaSettings)>| {
+            if let Some(mut s) = settings.get_untracked() {
+                change(&mut s);
+                act_or(
+                    live,
+                    ClientMsg::SetQaSettings {
+                        event: code.clone(),
+                        session: id.clone(),
+                        settings: s,
+                    },
+                    problem,
+                    |_| {},
+                    move || epoch.update(|n| *n += 1),
+                );
+            }
+        }
+    };
+    let set1 = set_settings.clone();
+    let set2 = set_settings.clone();
+    let set3 = set_settings;
+
+    let item = move |qid: QuestionId| view! { <ModItem qid state send form lists /> };
+    let item2 = item;
+    let (back_code, back_id) = (code.clone(), id.clone());
+
+    view! {
+        <nav class="crumbs" aria-label=move || t("back")>
+            <Link to=Route::Session(back_code.clone(), back_id.clone())>{move || t("back-to-session")}</Link>
+        </nav>
+        <h1>{move || ta("moderating", &[("title", Arg::Str(title.get()))])}</h1>
+        <dl class="counts" aria-label=move || t("counts")>
+            <div><dt>{move || t("count-waiting")}</dt><dd id="count-waiting">{move || lists.with(|l| l.0.len())}</dd></div>
+            <div><dt>{move || t("count-live")}</dt><dd id="count-live">{move || lists.with(|l| l.1.len())}</dd></div>
+            <div><dt>{move || t("count-answered")}</dt><dd>{move || lists.with(|l| l.2.len())}</dd></div>
+            <div><dt>{move || t("count-dismissed")}</dt><dd>{move || counts.get().map_or(0, |c| c.dismissed)}</dd></div>
+        </dl>
+        <fieldset
+            class="settings"
+            data-moderation=move || {
+                settings.get().map(|s| match s.moderation {
+                    Moderation::Reviewed => "reviewed",
+                    Moderation::Open => "open",
+                })
+            }
+        >
+            <legend>{move || t("qa-settings")}</legend>
+            <label class="check">
+                <input type="checkbox" id="setting-review" disabled=move || settings.with(Option::is_none)
+                    prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.moderation == Moderation::Reviewed)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set1(Box::new(move |s| s.moderation = if on { Moderation::Reviewed } else { Moderation::Open })) }
+                />
+                {move || t("setting-review")}
+            </label>
+            <label class="check">
+                <input type="checkbox" disabled=move || settings.with(Option::is_none)
+                    prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.anonymous_allowed)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set2(Box::new(move |s| s.anonymous_allowed = on)) }
+                />
+                {move || t("setting-anonymous")}
+            </label>
+            <label class="check">
+                <input type="checkbox" disabled=move || settings.with(Option::is_none)
+                    prop:checked=move || { epoch.track(); settings.get() }.is_some_and(|s| s.accepting)
+                    on:change=move |ev| { let on = event_target_checked(&ev); set3(Box::new(move |s| s.accepting = on)) }
+                />
+                {move || t("setting-accepting")}
+            </label>
+        </fieldset>
+        {problem_view(problem)}
+        <p class="hint keys">{move || t("moderator-keys")}</p>
+        <div class="columns">
+            <section class="panel" aria-labelledby="queue-heading">
+                <h2 id="queue-heading">{move || tc("review-queue", lists.with(|l| l.0.len() as u64))}</h2>
+                <ul class="questions mod-list" id="review-queue">
+                    <For each=move || lists.get().0 key=|q| *q children=item />
+                </ul>
+                <Show when=move || lists.with(|l| l.0.is_empty())>
+                    <p class="empty">{move || t("queue-empty")}</p>
+                </Show>
+            </section>
+            <section class="panel" aria-labelledby="live-heading">
+                <h2 id="live-heading">{move || tc("live-list", lists.with(|l| l.1.len() as u64))}</h2>
+                <ul
+                    class="questions mod-list"
+                    id="live-list"
+                    node_ref=live_list
+                    on:focusin=move |_| holding.set(true)
+                    on:focusout=move |_| holding.set(false)
+                >
+                    <For each=move || lists.get().1 key=|q| *q children=item2 />
+                </ul>
+                <Show when=move || lists.with(|l| l.1.is_empty())>
+                    <p class="empty">{move || t("no-questions-yet")}</p>
+                </Show>
+            </section>
+        </div>
+    }
+}
+
+/// What to do once a request about a question succeeded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct After {
+    /// Close this question's form.
+    owner: Option<QuestionId>,
+    /// Move the focus to this question (the acted-on one left its list).
+    focus: Option<QuestionId>,
+}
+
+#[component]
+pub fn ModItem(
+    qid: QuestionId,
+    state: Memo<Option<SessionState>>,
+    send: Sender,
+    form: RwSignal<Option<Form>>,
+    lists: Memo<Lists>,
+) -> impl IntoView {
+    let (question, votes) = super::question_and_votes(state, qid);
+    let highlighted =
+        Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
+    let run = move |m: Moderate| {
+        // Every action but a reply takes the question out of the list it is in.
+        let leaves = !matches!(m, Moderate::Reply { .. });
+        let after = After {
+            owner: Some(qid),
+            focus: leaves.then(|| neighbour(qid, lists)).flatten(),
+        };
+        send.with_value(|f| {
+            f(
+                Box::new(move |event, session| ClientMsg::Moderate {
+                    event,
+                    session,
+                    question: qid,
+                    change: m,
+                }),
+                after,
+            )
+        })
+    };
+    let highlight = move || {
+        let on = highlighted.get_untracked();
+        send.with_value(|f| {
+            f(
+                Box::new(move |event, session| ClientMsg::Highlight {
+                    event,
+                    session,
+                    question: (!on).then_some(qid),
+                }),
+                After::default(),
+            )
+        })
+    };
+    let block = move || {
+        let Some(person) = question.get_untracked().and_then(|q| q.asker.id) else {
+            return;
+        };
+        send.with_value(|f| {
+            f(
+                Box::new(move |event, _| ClientMsg::Block {
+                    event,
+                    person,
+                    blocked: true,
+                }),
+                After::default(),
+            )
+        })
+    };
+    let open_form = move |f: Form| {
+        form.set(Some(f));
+        focus_later(format!("form-{qid}"));
+    };
+    let keys = move |ev: KeyboardEvent| {
+        // Only keys pressed on the question itself, not while typing in its form.
+        let on_item = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| el.class_list().contains("mod-question"));
+        if !on_item || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let status = question.with_untracked(|q| q.as_ref().map(|q| q.status));
+        let pending = status == Some(QuestionStatus::Pending);
+        let mut handled = true;
+        match ev.key().as_str() {
+            "a" if pending => run(Moderate::Approve),
+            "d" => open_form(Form::Dismiss(qid)),
+            "m" if !pending => run(Moderate::Answer),
+            "r" => open_form(Form::Reply(qid)),
+            "h" if !pending => highlight(),
+            "b" => block(),
+            "x" => run(Moderate::Archive),
+            "j" | "ArrowDown" => move_focus(qid, 1, lists),
+            "k" | "ArrowUp" => move_focus(qid, -1, lists),
+            _ => handled = false,
+        }
+        if handled {
+            ev.prevent_default();
+        }
+    };
+    // Rebuilt when the question itself changes, not when its votes are counted: the focused
+    // question keeps its focus while people vote.
+    move || {
+        let q = question.get()?;
+        let pending = q.status == QuestionStatus::Pending;
+        let who = match (&q.asker.name, q.anonymous) {
+            (Some(name), false) => name.clone(),
+            (Some(name), true) => ta("anonymous-to-audience", &[("name", Arg::Str(name.clone()))]),
+            _ => t("anonymous"),
+        };
+        let form_view = move || {
+            let f = form.get().filter(
+                |f| matches!(f, Form::Dismiss(x) | Form::Reply(x) | Form::Merge(x) if *x == qid),
+            )?;
+            Some(view! { <ActionForm qid kind=f form state run=Callback::new(run) /> })
+        };
+        let label = ta(
+            "question-by",
+            &[
+                ("text", Arg::Str(q.text.clone())),
+                ("name", Arg::Str(who.clone())),
+            ],
+        );
+        Some(view! {
+            <li class="question mod-question" class:highlighted=move || highlighted.get()
+                tabindex="0" id=format!("q-{qid}") data-question=qid aria-label=label on:keydown=keys>
+                <p class="question-text">{q.text.clone()}</p>
+                <p class="question-meta">
+                    {who} " · " <time>{time::clock(q.asked_at_ms)}</time> " · " {move || tc("votes", votes.get())}
+                    {(!q.merged.is_empty()).then(|| view! { " · " {tc("merged-count", q.merged.len() as u64)} })}
+                </p>
+                {q.reply.clone().map(|r| view! { <p class="reply"><span class="reply-label">{t("reply")} ": "</span>{r.text}</p> })}
+                <div class="question-actions">
+                    {pending.then(|| view! {
+                        <button type="button" class="primary approve" on:click=move |_| run(Moderate::Approve)>{t("approve")} <kbd aria-hidden="true">"A"</kbd></button>
+                    })}
+                    <button type="button" class="dismiss" on:click=move |_| open_form(Form::Dismiss(qid))>{t("dismiss")} <kbd aria-hidden="true">"D"</kbd></button>
+                    {(!pending).then(|| view! {
+                        <button type="button" on:click=move |_| run(Moderate::Answer)>{t("mark-answered")} <kbd aria-hidden="true">"M"</kbd></button>
+                        <button type="button" class="highlight" aria-pressed=move || if highlighted.get() { "true" } else { "false" } on:click=move |_| highlight()>{t("highlight")} <kbd aria-hidden="true">"H"</kbd></button>
+                    })}
+                    <button type="button" on:click=move |_| open_form(Form::Reply(qid))>{t("reply")} <kbd aria-hidden="true">"R"</kbd></button>
+                    <button type="button" on:click=move |_| open_form(Form::Merge(qid))>{t("merge")}</button>
+                    {q.asker.id.is_some().then(|| view! {
+                        <button type="button" class="danger" on:click=move |_| block()>{t("block")} <kbd aria-hidden="true">"B"</kbd></button>
+                    })}
+                    <button type="button" on:click=move |_| run(Moderate::Archive)>{t("archive")} <kbd aria-hidden="true">"X"</kbd></button>
+                </div>
+                {form_view}
+            </li>
+        })
+    }
+}
+
+/// Focuses the element with this id once the page has drawn it.
+fn focus_later(id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(&id) {
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    });
+}
+
+/// The form a question action needs (a dismissal's reason, a reply, the question to merge
+/// into), under its question. Built afresh each time it opens; closing it gives the focus back
+/// to the question.
+#[component]
+fn ActionForm(
+    qid: QuestionId,
+    kind: Form,
+    form: RwSignal<Option<Form>>,
+    state: Memo<Option<SessionState>>,
+    run: Callback<Moderate>,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let merge_into = RwSignal::new(None::<QuestionId>);
+    let local_problem = RwSignal::new(None::<String>);
+    let close_form = move || {
+        form.set(None);
+        focus_later(format!("q-{qid}"));
+    };
+    let submit_form = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = text.get_untracked().trim().to_owned();
+        match kind {
+            Form::Dismiss(_) if value.is_empty() => local_problem.set(Some(t("give-a-reason"))),
+            Form::Dismiss(_) => {
+                local_problem.set(None);
+                run.run(Moderate::Dismiss { reason: value })
+            }
+            Form::Reply(_) if !value.is_empty() => run.run(Moderate::Reply { text: value }),
+            Form::Merge(_) => {
+                if let Some(into) = merge_into.get_untracked() {
+                    run.run(Moderate::Merge { into });
+                }
+            }
+            _ => {}
+        }
+    };
+    // Read once when the form opens: a list rebuilt on every vote would lose the choice.
+    let others = move || -> Vec<(QuestionId, String)> {
+        state.with_untracked(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.qa.questions
+                        .iter()
+                        .filter(|o| o.id != qid && o.status == QuestionStatus::Live)
+                        .map(|o| (o.id, o.text.chars().take(80).collect()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let (label, max) = match kind {
+        Form::Dismiss(_) => (t("dismiss-reason"), limits::MAX_REPLY_CHARS),
+        Form::Reply(_) => (t("reply-text"), limits::MAX_REPLY_CHARS),
+        Form::Merge(_) => (t("merge-into"), 0),
+    };
+    let field_id = format!("form-{qid}");
+    let field = if matches!(kind, Form::Merge(_)) {
+        let options = others()
+            .into_iter()
+            .map(|(id, text)| view! { <option value=id.to_string()>{text}</option> })
+            .collect_view();
+        view! {
+            <select id=field_id.clone() prop:value=move || merge_into.get().map(|q| q.to_string()).unwrap_or_default() on:change=move |ev| merge_into.set(event_target_value(&ev).parse().ok())>
+                <option value="">{t("choose")}</option>
+                {options}
+            </select>
+        }
+        .into_any()
+    } else {
+        view! {
+            <textarea id=field_id.clone() rows="2" maxlength=max.to_string()
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close_form() }
+            ></textarea>
+        }
+        .into_any()
+    };
+    view! {
+        <form class="inline-form" on:submit=submit_form>
+            <label for=field_id>{label}</label>
+            {field}
+            <button type="submit" class="primary">{t("confirm")}</button>
+            {problem_view(local_problem)}
+            <button type="button" on:click=move |_| close_form()>{t("cancel")}</button>
+        </form>
+    }
+}
+
+/// The question after this one across both lists (or before it, for the last).
+pub fn neighbour(qid: QuestionId, lists: Memo<Lists>) -> Option<QuestionId> {
+    let all: Vec<QuestionId> =
+        lists.with_untracked(|l| l.0.iter().chain(l.1.iter()).copied().collect());
+    let pos = all.iter().position(|q| *q == qid)?;
+    all.get(pos + 1)
+        .or_else(|| pos.checked_sub(1).and_then(|p| all.get(p)))
+        .copied()
+}
+
+/// Moves focus to the next (or previous) question across both lists.
+pub fn move_focus(from: QuestionId, step: i32, lists: Memo<Lists>) {
+    let all: Vec<QuestionId> =
+        lists.with_untracked(|l| l.0.iter().chain(l.1.iter()).copied().collect());
+    let Some(pos) = all.iter().position(|q| *q == from) else {
+        return;
+    };
+    let next = pos as i32 + step;
+    if next < 0 || next as usize >= all.len() {
+        return;
+    }
+    if let Some(el) = document().get_element_by_id(&format!("q-{}", all[next as usize])) {
+        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+    }
+}

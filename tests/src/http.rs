@@ -1,0 +1,113 @@
+//! The HTTP API as a client calls it.
+
+use anyhow::Context as _;
+use serde_json::Value;
+use std::net::SocketAddr;
+
+/// A small HTTP client for the API. Cloning shares its connection pool.
+#[derive(Clone)]
+pub struct Http {
+    base: String,
+    client: reqwest::Client,
+}
+
+/// An HTTP answer: status and JSON body (or `Value::Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Http {
+    pub fn new(addr: SocketAddr) -> Http {
+        Http {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> anyhow::Result<Answer> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.finish(req).await
+    }
+
+    /// Sends `body` verbatim as JSON (for malformed documents).
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> anyhow::Result<Answer> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.finish(req).await
+    }
+
+    async fn finish(&self, req: reqwest::RequestBuilder) -> anyhow::Result<Answer> {
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok(Answer { status, body })
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
+        self.send("GET", path, None, None).await
+    }
+
+    /// Joins `event` as an attendee and returns the token.
+    pub async fn join(&self, event: &str, name: Option<&str>) -> anyhow::Result<String> {
+        let body = match name {
+            Some(n) => serde_json::json!({ "name": n }),
+            None => serde_json::json!({}),
+        };
+        let a = self
+            .send(
+                "POST",
+                &format!("/api/events/{event}/join"),
+                None,
+                Some(&body),
+            )
+            .await?;
+        anyhow::ensure!(a.status == 200, "join answered {}: {}", a.status, a.body);
+        Ok(a.body["token"].as_str().context("token")?.to_owned())
+    }
+
+    /// Sets a session's stage as `token`; returns the new sequence number.
+    pub async fn set_stage(
+        &self,
+        token: &str,
+        event: &str,
+        session: &str,
+        body: Value,
+    ) -> anyhow::Result<Answer> {
+        self.send(
+            "POST",
+            &format!("/api/events/{event}/sessions/{session}/stage"),
+            Some(token),
+            Some(&body),
+        )
+        .await
+    }
+}

@@ -399,3 +399,8 @@ inbox-notes = { $count ->
     [one] { $count_n } note about your questions
    *[other] { $count_n } notes about your questions
 }
+note-new = new
+inbox-new = { $count ->
+    [one] { $count_n } new
+   *[other] { $count_n } new
+}

@@ -398,3 +398,8 @@ inbox-notes = { $count ->
     [one] { $count_n } meddelande om dina frågor
    *[other] { $count_n } meddelanden om dina frågor
 }
+note-new = ny
+inbox-new = { $count ->
+    [one] { $count_n } ny
+   *[other] { $count_n } nya
+}

@@ -160,11 +160,18 @@ pub struct Note {
     pub detail: Option<String>,
 }
 
-/// The state of a person's inbox room: their newest notes, oldest first.
+/// The state of a person's inbox room: their newest notes, oldest first, and how many of all
+/// the notes they ever got they have read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InboxState {
     /// At most [`InboxState::KEEP_NOTES`].
     pub notes: Vec<Note>,
+    /// How many notes the inbox has had in all (the newest `notes` are the last of them).
+    #[serde(default)]
+    pub total: u64,
+    /// How many of them are read: the newest `total - read` are new.
+    #[serde(default)]
+    pub read: u64,
 }
 
 impl InboxState {
@@ -229,6 +236,8 @@ pub enum RoomEvent {
     PollHidden { id: PollId },
     /// A note for the inbox's person (inbox rooms only).
     Note { note: Note },
+    /// The inbox's person read their notes up to this count (inbox rooms only).
+    NotesRead { upto: u64 },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
     PollResults {
         id: PollId,
@@ -273,7 +282,12 @@ impl RoomState {
                 e.announcements.drain(..excess);
                 Ok(())
             }
+            (RoomState::Inbox(i), RoomEvent::NotesRead { upto }) => {
+                i.read = (*upto).clamp(i.read, i.total);
+                Ok(())
+            }
             (RoomState::Inbox(i), RoomEvent::Note { note }) => {
+                i.total += 1;
                 i.notes.push(note.clone());
                 let excess = i.notes.len().saturating_sub(InboxState::KEEP_NOTES);
                 i.notes.drain(..excess);

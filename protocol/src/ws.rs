@@ -180,6 +180,9 @@ pub enum ClientMsg {
         session: SessionId,
         quiz: QuizId,
     },
+    /// Marks the notes of your own inbox at `event` read, up to `upto` (a count of notes, as in
+    /// `InboxState::total`): on every device you have open.
+    ReadNotes { event: EventCode, upto: u64 },
     /// Set how far the session's stream runs behind the room (organisers), for fair quizzes.
     SetStreamDelay {
         event: EventCode,

@@ -131,6 +131,7 @@ const ALL_CLIENT: &[&str] = &[
     "answer_quiz",
     "quiz_standing",
     "set_stream_delay",
+    "read_notes",
 ];
 const ALL_EVENTS: &[&str] = &[
     "stage_changed",
@@ -152,6 +153,7 @@ const ALL_EVENTS: &[&str] = &[
     "quiz_answers",
     "stream_delay",
     "note",
+    "notes_read",
 ];
 
 fn event_name(e: &RoomEvent) -> &'static str {
@@ -175,6 +177,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::QuizAnswers { .. } => "quiz_answers",
         RoomEvent::StreamDelay { .. } => "stream_delay",
         RoomEvent::Note { .. } => "note",
+        RoomEvent::NotesRead { .. } => "notes_read",
     }
 }
 const ALL_SERVER: &[&str] = &[
@@ -209,6 +212,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::AnswerQuiz { .. } => "answer_quiz",
         ClientMsg::QuizStanding { .. } => "quiz_standing",
         ClientMsg::SetStreamDelay { .. } => "set_stream_delay",
+        ClientMsg::ReadNotes { .. } => "read_notes",
     }
 }
 

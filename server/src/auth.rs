@@ -62,6 +62,12 @@ pub enum Action {
 /// at their own event only, staff within the sessions their invitation covers (all, when it
 /// names none), and a person's inbox is theirs alone.
 pub fn allowed(person: &Person, action: Action, room: &RoomId) -> bool {
+    // Nothing personal is anyone else's: not even an organiser follows another's inbox.
+    if let RoomId::Inbox(_, owner) = room
+        && owner.as_str() != person.id
+    {
+        return false;
+    }
     if person.role == Role::Organiser {
         return true;
     }
@@ -204,17 +210,19 @@ impl Auth {
         let event = person.event.as_ref().map_or("", |e| e.as_str());
         let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
         let sessions = join_sessions(&person.sessions);
-        self.sign(
-            PERSON_PREFIX,
-            &[
-                role_name(person.role),
-                event,
-                &person.id,
-                &exp,
-                person.name.as_deref().unwrap_or(""),
-                &sessions,
-            ],
-        )
+        let mut fields = vec![
+            role_name(person.role),
+            event,
+            &person.id,
+            &exp,
+            person.name.as_deref().unwrap_or(""),
+        ];
+        // Five fields unless there is a scope: instances that know only five (during a rolling
+        // upgrade) still read every token without one.
+        if !sessions.is_empty() {
+            fields.push(&sessions);
+        }
+        self.sign(PERSON_PREFIX, &fields)
     }
 
     /// Who a token (or the organiser key) says the caller is.
@@ -274,17 +282,12 @@ impl Auth {
     ) -> String {
         let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
         let id = new_id();
-        self.sign(
-            INVITE_PREFIX,
-            &[
-                role_name(role),
-                event.as_str(),
-                &id,
-                &exp,
-                name,
-                &join_sessions(sessions),
-            ],
-        )
+        let sessions = join_sessions(sessions);
+        let mut fields = vec![role_name(role), event.as_str(), &id, &exp, name];
+        if !sessions.is_empty() {
+            fields.push(&sessions);
+        }
+        self.sign(INVITE_PREFIX, &fields)
     }
 
     /// Redeems an invitation for `event`: the person it makes.
@@ -501,6 +504,16 @@ mod tests {
             ..attendee()
         };
         assert!(!allowed(&moderator, Action::Follow, &theirs), "staff too");
+        let organiser = Person {
+            role: Role::Organiser,
+            id: "organiser".into(),
+            event: None,
+            ..attendee()
+        };
+        assert!(
+            !allowed(&organiser, Action::Follow, &theirs),
+            "organisers too"
+        );
         let _ = ecc;
     }
 

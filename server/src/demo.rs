@@ -24,8 +24,8 @@ pub fn event() -> anyhow::Result<CreateEvent> {
 pub async fn load_if_absent(engine: &Engine) -> anyhow::Result<()> {
     let event = event()?;
     if engine.event(&event.code).is_none() {
-        let (room, command) = requests::create_event(event);
-        engine.create(&room, command).await?;
+        let r = requests::document(requests::Document::NewEvent(event));
+        engine.create(&r.room, r.command).await?;
         tracing::info!("demo event ECC2026 created");
     }
     Ok(())

@@ -3,7 +3,8 @@
 //! Module map (ARCHITECTURE.md has the whole picture):
 //! - [`cli`]          — the command line (`plenum --help`), tracing, signals: the thin edge.
 //! - [`transport`]    — HTTP and WebSocket, and the one table of requests (who may do what).
-//! - [`interactions`] — one module per interaction (agenda, stage, Q&A, polls, quizzes, awards):
+//! - [`interactions`] — one module per interaction (agenda, stage, Q&A, polls, quizzes, awards,
+//!   inbox):
 //!   commands, record kinds, tallies, timers, pure rules; behind one trait.
 //! - [`engine`]       — rooms, their ordered logs, and the sequencer thread that commits changes;
 //!   names no interaction.
@@ -110,6 +111,7 @@ pub fn interactions() -> Registry {
         .with(quizzes::Quizzes)
         .with(awards::Awards)
         .with(polls::Polls)
+        .with(inbox::Inbox)
 }
 
 /// Shared by every handler and connection. Cheap to clone.

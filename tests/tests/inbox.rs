@@ -31,6 +31,28 @@ fn notes(m: &Mirror) -> Vec<plenum_protocol::Note> {
     }
 }
 
+/// Sends `msg` on `ws` and folds its traffic into `m` until the answer, which it returns.
+async fn ask_folding(ws: &mut Ws, m: &mut Mirror, msg: ClientMsg) -> ServerMsg {
+    let id = ws.request(&msg).await.unwrap();
+    loop {
+        let reply = ws.recv().await.expect("an answer");
+        m.take(&reply).expect("in order, without gaps");
+        match &reply {
+            ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
+                return reply;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn read_state(m: &Mirror) -> (u64, u64) {
+    match &m.state {
+        Some(RoomState::Inbox(i)) => (i.total, i.read),
+        other => panic!("not an inbox: {other:?}"),
+    }
+}
+
 /// Folds `ws`'s traffic into `m` until the inbox holds `n` notes.
 async fn until_notes(ws: &mut Ws, m: &mut Mirror, n: usize) {
     until_notes_with(ws, m, &mut Mirror::new(F.room()), n).await
@@ -171,6 +193,38 @@ async fn askers_hear_what_happened_to_their_questions_on_every_device() {
         ]
     );
     assert!(got.iter().all(|n| n.session.as_str() == "s1"));
+
+    // Reading them on the laptop reads them on the phone too.
+    assert_eq!(read_state(&laptop_inbox), (3, 0), "three new notes");
+    let read = ClientMsg::ReadNotes {
+        event: F.ev(),
+        upto: 3,
+    };
+    ok(ask_folding(&mut laptop, &mut laptop_inbox, read).await);
+    assert_eq!(read_state(&laptop_inbox), (3, 3));
+    while read_state(&phone_inbox).1 < 3 {
+        let msg = phone.ws.recv().await.unwrap();
+        phone_inbox.take(&msg).unwrap();
+        phone.view.take(&msg).unwrap();
+    }
+    // Reading what is read already says nothing new; reading notes that never came is refused.
+    let seq = laptop_inbox.seq;
+    let again = ClientMsg::ReadNotes {
+        event: F.ev(),
+        upto: 1,
+    };
+    ok(ask_folding(&mut laptop, &mut laptop_inbox, again).await);
+    assert_eq!(laptop_inbox.seq, seq, "no event for what changed nothing");
+    let beyond = ClientMsg::ReadNotes {
+        event: F.ev(),
+        upto: 4,
+    };
+    let refused_beyond = ask_folding(&mut laptop, &mut laptop_inbox, beyond).await;
+    assert_eq!(refused(&refused_beyond), ErrorCode::BadRequest);
+    assert!(
+        matches!(&refused_beyond, ServerMsg::Error { field: Some(f), .. } if f == "upto"),
+        "{refused_beyond:?}"
+    );
 
     // Nobody else may follow Eva's inbox: not another attendee, not a moderator.
     let mut bo = server.attendee("INBOX", "Bo").await;

@@ -5,7 +5,7 @@ use crate::i18n::{Arg, t, ta};
 use crate::live::{Live, Refusal};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use plenum_protocol::{ClientMsg, ErrorCode, Role, ServerMsg};
+use plenum_protocol::{ClientMsg, ErrorCode, Role, ServerMsg, SessionId};
 
 /// A polite live region for what happens without the person doing anything (a new question,
 /// a poll opening): read out by screen readers without moving focus.
@@ -104,11 +104,20 @@ pub fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-#[cfg_attr(not(feature = "staff"), allow(dead_code))]
-/// Whether the person may use a console: checked here only to show the right page; the
-/// server checks every action itself.
-pub fn may(live: Live, roles: &'static [Role]) -> Memo<Option<bool>> {
-    Memo::new(move |_| live.person().map(|p| roles.contains(&p.role)))
+/// Whether the person may use a console of session `id`: their role is one of `roles`, and
+/// their invitation covers the session (an organiser's, or one that names no sessions, covers
+/// all). Checked here only to show the right page; the server checks every action itself.
+pub fn may(live: Live, roles: &'static [Role], id: &SessionId) -> Memo<Option<bool>> {
+    let id = id.clone();
+    Memo::new(move |_| {
+        live.person()
+            .map(|p| roles.contains(&p.role) && covers(&p, &id))
+    })
+}
+
+/// Whether `person`'s role covers session `id` (see [`may`]).
+pub fn covers(person: &plenum_protocol::Person, id: &SessionId) -> bool {
+    person.role == Role::Organiser || person.sessions.is_empty() || person.sessions.contains(id)
 }
 
 #[cfg_attr(not(feature = "staff"), allow(dead_code))]

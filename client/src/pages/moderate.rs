@@ -13,7 +13,7 @@ pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
     let (live, state, _) = follow_session(&code, &id);
     let title = super::session_title(&id);
     super::page_title(move || ta("moderating", &[("title", Arg::Str(title.get()))]));
-    let allowed = may(live, &[Role::Moderator, Role::Organiser]);
+    let allowed = may(live, &[Role::Moderator, Role::Organiser], &id);
     let (c, i) = (code.clone(), id.clone());
     move || match allowed.get() {
         Some(false) => not_for_you("for-moderators").into_any(),

@@ -34,13 +34,15 @@ pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
         Some(Err(failure)) => agenda_unavailable(info, Some(failure)),
         None => agenda_unavailable(info, None),
     };
-    let person_role = move || live.person().map(|p| p.role);
     let consoles = {
         let (code, id) = (code.clone(), id.clone());
         move || {
-            let role = person_role()?;
-            let moderate = matches!(role, Role::Moderator | Role::Organiser);
-            let speak = role != Role::Attendee;
+            let person = live.person()?;
+            let role = person.role;
+            // Staff whose invitation names sessions get the consoles of those only.
+            let here = covers(&person, &id);
+            let moderate = matches!(role, Role::Moderator | Role::Organiser) && here;
+            let speak = role != Role::Attendee && here;
             Some(view! {
                 <nav class="consoles" aria-label=move || t("consoles")>
                     {moderate

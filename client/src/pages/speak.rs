@@ -17,7 +17,11 @@ pub fn SpeakPage(code: EventCode, id: SessionId) -> impl IntoView {
     let (live, state, here) = follow_session(&code, &id);
     let title = super::session_title(&id);
     super::page_title(move || ta("speaker-console-for", &[("title", Arg::Str(title.get()))]));
-    let allowed = may(live, &[Role::Speaker, Role::Moderator, Role::Organiser]);
+    let allowed = may(
+        live,
+        &[Role::Speaker, Role::Moderator, Role::Organiser],
+        &id,
+    );
     let (c, i) = (code.clone(), id.clone());
     move || match allowed.get() {
         Some(false) => not_for_you("for-speakers").into_any(),

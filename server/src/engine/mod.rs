@@ -245,6 +245,7 @@ impl Engine {
             timers: BTreeSet::new(),
             stale: HashSet::new(),
             orphaned: HashMap::new(),
+            undelivered: Vec::new(),
         };
         let handle = thread::Builder::new()
             .name("plenum-sequencer".into())

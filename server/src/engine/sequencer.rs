@@ -37,6 +37,9 @@ pub(super) struct Sequencer {
     /// Rooms whose records another instance changed, and when to publish their aggregates
     /// here if that instance has not (it died before its next tally).
     pub orphaned: HashMap<RoomId, Instant>,
+    /// Follow-ups whose commit failed (the store was down, the room too contended): tried
+    /// again with the next batch, until committed. Their command is committed already.
+    pub undelivered: Vec<Request>,
 }
 
 /// What a request asks of its room.
@@ -59,7 +62,7 @@ enum Asked {
 }
 
 /// A request in flight: what is asked of which room, and who waits for the answer.
-struct Request {
+pub(super) struct Request {
     room: RoomId,
     asked: Asked,
     /// `None` for the sequencer's own requests (timers, tallies).
@@ -103,7 +106,7 @@ impl Sequencer {
             if let Some((at, ..)) = self.timers.first() {
                 wait = wait.min(Duration::from_millis((at - now_ms()).max(0) as u64));
             }
-            if !self.stale.is_empty() {
+            if !self.stale.is_empty() || !self.undelivered.is_empty() {
                 wait = wait.min(Duration::from_millis(200));
             }
             if let Some(at) = self.orphaned.values().min() {
@@ -122,22 +125,27 @@ impl Sequencer {
                 }
             }
             // Due timers go first, so no command queued behind them is taken after their time.
-            let mut requests = self.due_timers();
+            let first = self.due_timers();
             self.adopt_orphans();
+            // Follow-ups a failed commit left behind, and tallies, go after the batch's
+            // commands: a tally then counts every vote of its batch, and a poll closed in the
+            // batch publishes no stale results after its exact ones.
+            let mut last = std::mem::take(&mut self.undelivered);
             if !self.untallied.is_empty() && last_tally.elapsed() >= TALLY_EVERY {
                 last_tally = Instant::now();
-                requests.extend(self.tally_requests());
+                last.extend(self.tally_requests());
             }
-            if !batch.is_empty() || !requests.is_empty() {
-                self.run_batch(requests, batch);
+            if !batch.is_empty() || !first.is_empty() || !last.is_empty() {
+                self.run_batch(first, batch, last);
             } else if !self.stale.is_empty() {
                 self.sync_stale();
             }
         }
         // Publish what is still untallied, so aggregates are exact when the server stops.
-        let last = self.tally_requests();
+        let mut last = std::mem::take(&mut self.undelivered);
+        last.extend(self.tally_requests());
         if !last.is_empty() {
-            self.run_batch(last, Vec::new());
+            self.run_batch(Vec::new(), Vec::new(), last);
         }
         tracing::debug!("sequencer stopped: every queued job is committed");
     }
@@ -200,7 +208,9 @@ impl Sequencer {
             .collect()
     }
 
-    fn run_batch(&mut self, mut work: Vec<Request>, jobs: Vec<Job>) {
+    /// Runs one batch: `first` (due timers), the jobs' commands, then `last` (follow-ups still
+    /// to deliver, tallies).
+    fn run_batch(&mut self, mut work: Vec<Request>, jobs: Vec<Job>, last: Vec<Request>) {
         let mut syncs: Vec<(RoomId, Option<RoomReply>)> = Vec::new();
         for job in jobs {
             match job {
@@ -248,6 +258,7 @@ impl Sequencer {
                 },
             }
         }
+        work.extend(last);
         if !self.stale.is_empty() {
             self.sync_stale();
         }
@@ -316,8 +327,16 @@ impl Sequencer {
     }
 
     /// Answers a request with a refusal; a timer whose command could not be committed comes
-    /// back a moment later.
+    /// back a moment later, and a follow-up is kept to be delivered with the next batch.
     fn refuse(&mut self, request: Request, refusal: Refusal) {
+        if matches!(request.asked, Asked::FollowUp(_)) {
+            if matches!(refusal, Refusal::Unavailable) {
+                self.undelivered.push(request);
+            } else {
+                tracing::error!(room = %request.room, error = %refusal, "a follow-up does not fit its room; dropped");
+            }
+            return;
+        }
         if let Asked::Timer {
             interaction, key, ..
         } = &request.asked
@@ -386,6 +405,7 @@ impl Sequencer {
                 key: &self.shared.answer_key,
                 events: Vec::new(),
                 elsewhere: Vec::new(),
+                stale: Vec::new(),
             };
             let made = match (&request.asked, body) {
                 (Asked::Tally(u), _) => {
@@ -397,10 +417,14 @@ impl Sequencer {
             };
             let events = std::mem::take(&mut deciding.events);
             let elsewhere = std::mem::take(&mut deciding.elsewhere);
+            let stale = std::mem::take(&mut deciding.stale);
             match made {
                 Ok(made) => {
                     outcomes.push((made, events));
                     follow_ups.extend(elsewhere);
+                    for key in stale {
+                        mine.stale.0.entry(index).or_default().insert(key);
+                    }
                 }
                 Err(e) => {
                     // Nothing of a refused decision stays in the batch.

@@ -72,6 +72,8 @@ pub(super) struct Deciding<'a> {
     pub events: Vec<RoomEvent>,
     /// Events for other rooms, committed after this room's write (follow-ups).
     pub elsewhere: Vec<(RoomId, RoomEvent)>,
+    /// Aggregates the changes make stale: marked once the decision stands.
+    pub stale: Vec<u64>,
 }
 
 impl Batch for Deciding<'_> {

@@ -78,6 +78,8 @@ impl Interaction for Count {
             Add::ThenRefuse(p) => {
                 cx.change((p, 1000));
                 cx.emit(announced("never".into()));
+                let other = RoomId::Event(EventCode::parse("OTHER").unwrap());
+                cx.emit_to(other, announced("never told".into()));
                 return Err(Refusal::Conflict("changed my mind".into()));
             }
             Add::AndTell(p, n, other) => {
@@ -126,6 +128,9 @@ struct SharedRooms {
     meta: Arc<Mutex<HashMap<String, Vec<u8>>>>,
     /// Commits seen, and conflicts answered.
     commits: Arc<Mutex<(usize, usize)>>,
+    /// Fails this room's next writes, this many times (the write may or may not be stored: here
+    /// it is not).
+    failing: Arc<Mutex<Option<(RoomId, usize)>>>,
 }
 
 impl Store for SharedRooms {
@@ -157,8 +162,20 @@ impl Store for SharedRooms {
         let mut rooms = self.rooms.lock().unwrap();
         let mut committed = Committed::default();
         let mut counts = self.commits.lock().unwrap();
+        let mut failing = self.failing.lock().unwrap();
         for write in &batch.rooms {
             counts.0 += 1;
+            if let Some((room, left)) = failing.as_mut()
+                && *room == write.room
+                && *left > 0
+            {
+                *left -= 1;
+                committed.failed.push((
+                    write.room.clone(),
+                    StoreError::Unavailable("injected".into()),
+                ));
+                continue;
+            }
             let held = rooms.entry(write.room.clone()).or_default();
             let (version, last) = (held.len() as u64, held.last().map_or(0, |w| w.id));
             if write.version != version + 1 || write.prev != last {
@@ -337,6 +354,8 @@ async fn follow_ups_are_committed_after_their_command_and_only_then() {
         .unwrap();
     let refused = add(&engine, Add::ThenRefuse("ada".into())).await;
     assert!(refused.is_err());
+    // Long enough for a leaked follow-up of the refusal to be committed too.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     // The follow-up is committed in the round after its command's.
     let mut told = Vec::new();
     for _ in 0..100 {
@@ -359,5 +378,50 @@ async fn follow_ups_are_committed_after_their_command_and_only_then() {
         vec!["ada added 3".to_owned()],
         "once, and only for what was committed"
     );
+    engine.close().await;
+}
+
+/// Reads `room`'s announcements from the store until there are `n`.
+async fn told(store: &SharedRooms, room: &RoomId, n: usize) -> Vec<String> {
+    let mut texts = Vec::new();
+    for _ in 0..300 {
+        let mut s = store.clone();
+        texts = s
+            .load_room(room)
+            .unwrap()
+            .log
+            .iter()
+            .filter_map(|e| match &e.event {
+                RoomEvent::Announced { announcement } => Some(announcement.text.clone()),
+                _ => None,
+            })
+            .collect();
+        if texts.len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    texts
+}
+
+#[tokio::test]
+async fn a_follow_up_whose_commit_fails_is_delivered_later_once() {
+    let store = SharedRooms::default();
+    let other = RoomId::Event(EventCode::parse("OTHER").unwrap());
+    *store.failing.lock().unwrap() = Some((other.clone(), 3));
+    let engine = engine(store.clone());
+    // Answered at once: the command's own room committed.
+    add(&engine, Add::AndTell("bo".into(), 4, other.clone()))
+        .await
+        .unwrap();
+    assert_eq!(told(&store, &other, 1).await, vec!["bo added 4".to_owned()]);
+    assert_eq!(
+        store.failing.lock().unwrap().as_ref().map(|f| f.1),
+        Some(0),
+        "it failed three times first"
+    );
+    // Nothing more comes later.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(told(&store, &other, 2).await.len(), 1, "delivered once");
     engine.close().await;
 }

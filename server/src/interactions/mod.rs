@@ -6,6 +6,7 @@
 //! - [`polls`]   — the six poll kinds: lifecycle, timers, ballots, results.
 //! - [`quizzes`] — quizzes: fair timing across stream delays, scores, leaderboards.
 //! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
+//! - [`inbox`]   — a person's own notes (left by the others as follow-ups), read on every device.
 //!
 //! Each owns its commands, its private record kinds (how a record is stored, applied, and
 //! which published aggregate it makes stale), its tallies, its timers and its pure rules. The
@@ -21,6 +22,7 @@
 
 pub mod agenda;
 pub mod awards;
+pub mod inbox;
 pub mod polls;
 pub mod qa;
 pub mod quizzes;
@@ -60,6 +62,25 @@ impl Refusal {
             field: Some(field.to_owned()),
         }
     }
+}
+
+/// A person's text in a request (a question, a poll's question or option): trimmed, not
+/// empty, at most `max` characters (`too_large` beyond), no control characters but line
+/// breaks. Named by `field` in the refusal.
+pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Refusal::invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(Refusal::TooLarge(format!(
+            "{field} is longer than {max} characters"
+        )));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Refusal::invalid(field, "contains control characters"));
+    }
+    Ok(value.to_owned())
 }
 
 /// What a committed request made, besides its place in the room's log: the id of a new item
@@ -180,7 +201,20 @@ pub struct View<'a, I: Interaction + ?Sized> {
     pub changes: &'a [I::Change],
 }
 
-impl<I: Interaction + ?Sized> View<'_, I> {
+impl<'a, I: Interaction + ?Sized> View<'a, I> {
+    /// The view over what the engine hands over type-erased: `&I::Records` and
+    /// `&Vec<I::Change>`.
+    fn of(committed: &'a dyn Any, changes: &'a dyn Any) -> View<'a, I> {
+        View {
+            committed: committed
+                .downcast_ref()
+                .expect("the engine hands each interaction its own records"),
+            changes: changes
+                .downcast_ref::<Vec<I::Change>>()
+                .expect("the engine hands each interaction its own changes"),
+        }
+    }
+
     /// A part of the committed records (chosen by `part`) with the batch's changes applied:
     /// a point read that copies only what it needs.
     pub fn part(&self, part: impl FnOnce(&I::Records) -> I::Records) -> I::Records {
@@ -303,14 +337,7 @@ impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
     /// This interaction's records in this room, as the batch leaves them.
     pub fn records(&self) -> View<'_, I> {
         let (committed, changes) = self.batch.records();
-        View {
-            committed: committed
-                .downcast_ref()
-                .expect("the engine hands each interaction its own records"),
-            changes: changes
-                .downcast_ref::<Vec<I::Change>>()
-                .expect("the engine hands each interaction its own changes"),
-        }
+        View::of(committed, changes)
     }
 
     /// Makes a change to this interaction's records in this room.
@@ -333,14 +360,7 @@ impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
         let mut out = None;
         self.batch.other(room, &mut |committed, changes| {
             if let Some(read) = read.take() {
-                out = Some(read(View {
-                    committed: committed
-                        .downcast_ref()
-                        .expect("the engine hands each interaction its own records"),
-                    changes: changes
-                        .downcast_ref::<Vec<I::Change>>()
-                        .expect("the engine hands each interaction its own changes"),
-                }));
+                out = Some(read(View::of(committed, changes)));
             }
         })?;
         out.ok_or(Refusal::Unavailable)

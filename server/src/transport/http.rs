@@ -4,14 +4,16 @@
 //! anything. Errors are [`AppError`]s: a typed code and a message for the client, and nothing
 //! internal.
 
-use super::{requests, ws};
+use super::{
+    requests::{self, Document, DocumentKind},
+    ws,
+};
 use crate::{
     App,
     auth::{self, Action, AuthError},
-    engine::Command,
     interactions::{
         Refusal,
-        agenda::{self, AgendaCommand, EventAgenda, FieldError},
+        agenda::{self, FieldError},
         awards::{self, Awards},
         polls::{self, Polls},
         qa::{self, Qa},
@@ -304,11 +306,11 @@ async fn create_event(
 ) -> Result<(StatusCode, Json<EventInfo>), AppError> {
     let who = caller(&app, &headers)?;
     let new: CreateEvent = parse_json(&body)?;
-    require(&who, Action::CreateEvent, &new.code)?;
+    require(&who, DocumentKind::NewEvent.action(), &new.code)?;
     agenda::check_event(&new)?;
     let code = new.code.clone();
-    let (room, command) = requests::create_event(new);
-    app.engine.create(&room, command).await?;
+    let r = requests::document(Document::NewEvent(new));
+    app.engine.create(&r.room, r.command).await?;
     let info = app
         .engine
         .event(&code)
@@ -332,17 +334,12 @@ async fn replace_agenda(
 ) -> Result<Json<Appended>, AppError> {
     let code = event_code(&code)?;
     let who = caller(&app, &headers)?;
-    require(&who, Action::ManageEvent, &code)?;
+    require(&who, DocumentKind::Agenda.action(), &code)?;
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
     existing(&app, &code).await?;
-    let done = app
-        .engine
-        .submit(
-            &RoomId::Event(code),
-            Command::to::<EventAgenda>(AgendaCommand::Replace(agenda)),
-        )
-        .await?;
+    let r = requests::document(Document::Agenda(code, agenda));
+    let done = app.engine.submit(&r.room, r.command).await?;
     Ok(Json(Appended { seq: done.seq }))
 }
 
@@ -503,7 +500,7 @@ async fn put_session(
 ) -> Result<Json<Appended>, AppError> {
     let code = event_code(&code)?;
     let who = caller(&app, &headers)?;
-    require(&who, Action::ManageEvent, &code)?;
+    require(&who, DocumentKind::Session.action(), &code)?;
     let session: plenum_protocol::Session = parse_json(&body)?;
     if session.id.as_str() != session_id {
         return Err(AppError(ApiError {
@@ -516,13 +513,8 @@ async fn put_session(
         }));
     }
     existing(&app, &code).await?;
-    let done = app
-        .engine
-        .submit(
-            &RoomId::Event(code),
-            Command::to::<EventAgenda>(AgendaCommand::PutSession(Box::new(session))),
-        )
-        .await?;
+    let r = requests::document(Document::Session(code, Box::new(session)));
+    let done = app.engine.submit(&r.room, r.command).await?;
     Ok(Json(Appended { seq: done.seq }))
 }
 

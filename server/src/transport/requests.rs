@@ -1,7 +1,8 @@
-//! The one table of requests: each WebSocket message (and each HTTP route that changes a room,
-//! through the same message) maps here to who may make it, the per-person limit it spends, the
-//! room it goes to and the interaction's command. Permissions are checked against it in one
-//! place ([`Routed::permit`]), on the server, for every request.
+//! The one table of requests: each WebSocket message that changes a room ([`route`]; the HTTP
+//! routes for the stage and announcements send the same message), and each document only the
+//! HTTP API takes ([`document`]), maps here to who may make it, the per-person limit it spends,
+//! the room it goes to and the interaction's command. Every request's permission is checked
+//! against what this table says ([`Routed::permitted`]), on the server.
 
 use crate::{
     auth::{self, Action},
@@ -9,13 +10,17 @@ use crate::{
     interactions::{
         agenda::{AgendaCommand, EventAgenda},
         awards::{AwardCommand, AwardRequest, Awards},
+        inbox::{Inbox, InboxCommand},
         polls::{PollCommand, PollRequest, Polls},
         qa::{Qa, QaCommand, QaRequest},
         quizzes::{QuizCommand, QuizRequest, Quizzes},
         stage::{Stage, StageCommand},
     },
 };
-use plenum_protocol::{ClientMsg, CreateEvent, EventCode, EventInfo, Person, RoomId, SessionId};
+use plenum_protocol::{
+    Agenda, ClientMsg, CreateEvent, EventCode, EventInfo, Person, PersonId, RoomId, Session,
+    SessionId,
+};
 use std::time::Instant;
 
 /// A request, routed: who may make it, what limit it spends, where it goes, what it asks.
@@ -65,6 +70,16 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                 limit: None,
                 room: RoomId::Event(event),
                 command: Command::to::<EventAgenda>(AgendaCommand::Announce(text)),
+            });
+        }
+        ClientMsg::ReadNotes { event, upto } => {
+            // Always the sender's own inbox: nobody names another's.
+            let me = PersonId::parse(&person.id).ok()?;
+            return Some(Routed {
+                action: Action::Follow,
+                limit: None,
+                room: RoomId::Inbox(event, me),
+                command: Command::to::<Inbox>(InboxCommand::Read { upto }),
             });
         }
         ClientMsg::Block {
@@ -327,21 +342,71 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
     })
 }
 
-/// The room and command that create an event from a checked [`CreateEvent`].
-pub fn create_event(new: CreateEvent) -> (RoomId, Command) {
-    let room = RoomId::Event(new.code.clone());
-    let info = EventInfo {
-        code: new.code,
-        title: new.title,
-        time_zone: new.time_zone,
-        languages: new.languages,
-        venue: new.venue,
-        description: new.description,
-        agenda: new.agenda,
-        agenda_version: 0,
+/// What only the HTTP API sends: whole documents, larger than a WebSocket frame. Checked whole
+/// (`interactions::agenda::check_*`) before they are routed.
+pub enum Document {
+    /// A new event with its agenda.
+    NewEvent(CreateEvent),
+    /// An event's whole agenda, replacing the one it has.
+    Agenda(EventCode, Agenda),
+    /// One session of an event's agenda, added or replacing the one with its id.
+    Session(EventCode, Box<Session>),
+}
+
+/// The kinds of [`Document`]: who may send one is known before its body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    NewEvent,
+    Agenda,
+    Session,
+}
+
+impl DocumentKind {
+    /// Who may send a document of this kind.
+    pub fn action(self) -> Action {
+        match self {
+            DocumentKind::NewEvent => Action::CreateEvent,
+            DocumentKind::Agenda | DocumentKind::Session => Action::ManageEvent,
+        }
+    }
+}
+
+/// Maps a document to its permission, its room (the event's) and its command.
+pub fn document(doc: Document) -> Routed {
+    let (kind, code, command) = match doc {
+        Document::NewEvent(new) => {
+            let code = new.code.clone();
+            let info = EventInfo {
+                code: new.code,
+                title: new.title,
+                time_zone: new.time_zone,
+                languages: new.languages,
+                venue: new.venue,
+                description: new.description,
+                agenda: new.agenda,
+                agenda_version: 0,
+            };
+            (
+                DocumentKind::NewEvent,
+                code,
+                AgendaCommand::Create(Box::new(info)),
+            )
+        }
+        Document::Agenda(code, agenda) => {
+            (DocumentKind::Agenda, code, AgendaCommand::Replace(agenda))
+        }
+        Document::Session(code, session) => (
+            DocumentKind::Session,
+            code,
+            AgendaCommand::PutSession(session),
+        ),
     };
-    let command = Command::to::<EventAgenda>(AgendaCommand::Create(Box::new(info)));
-    (room, command)
+    Routed {
+        action: kind.action(),
+        limit: None,
+        room: RoomId::Event(code),
+        command: Command::to::<EventAgenda>(command),
+    }
 }
 
 impl Routed {

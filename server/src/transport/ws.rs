@@ -462,7 +462,9 @@ impl Connection {
             msg => {
                 // Everything else changes a room: the request table says who may, and how.
                 let Some(r) = requests::route(&person, msg) else {
-                    return Ok(());
+                    return self
+                        .refuse(sink, id, ErrorCode::BadRequest, "no such request".into())
+                        .await;
                 };
                 if !self
                     .permitted(sink, id, &person, r.action, r.limit, &r.room)

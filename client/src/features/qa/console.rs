@@ -224,6 +224,12 @@ pub fn ModItem(
     let (question, votes) = super::question_and_votes(state, qid);
     let highlighted =
         Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.qa.highlighted)) == Some(qid));
+    // This question's open form: rebuilt when it opens, closes or changes kind, not when
+    // another question's form does (which would empty what the moderator is typing here).
+    let open = Memo::new(move |_| form.get().filter(|f| f.question() == qid));
+    // Blocking is event-wide: for moderators whose invitation covers every session.
+    let live = expect_context::<Live>();
+    let may_block = Memo::new(move |_| live.person().is_some_and(|p| p.sessions.is_empty()));
     let run = move |m: Moderate| {
         // Every action but a reply takes the question out of the list it is in.
         let leaves = !matches!(m, Moderate::Reply { .. });
@@ -293,7 +299,7 @@ pub fn ModItem(
             "m" if !pending => run(Moderate::Answer),
             "r" => open_form(Form::Reply(qid)),
             "h" if !pending => highlight(),
-            "b" => block(),
+            "b" if may_block.get_untracked() => block(),
             "x" => run(Moderate::Archive),
             "j" | "ArrowDown" => move_focus(qid, 1, lists),
             "k" | "ArrowUp" => move_focus(qid, -1, lists),
@@ -314,9 +320,7 @@ pub fn ModItem(
             _ => t("anonymous"),
         };
         let form_view = move || {
-            let f = form.get().filter(
-                |f| matches!(f, Form::Dismiss(x) | Form::Reply(x) | Form::Merge(x) if *x == qid),
-            )?;
+            let f = open.get()?;
             Some(view! { <ActionForm qid kind=f form state run=Callback::new(run) /> })
         };
         let label = ta(
@@ -346,7 +350,7 @@ pub fn ModItem(
                     })}
                     <button type="button" on:click=move |_| open_form(Form::Reply(qid))>{t("reply")} <kbd aria-hidden="true">"R"</kbd></button>
                     <button type="button" on:click=move |_| open_form(Form::Merge(qid))>{t("merge")}</button>
-                    {q.asker.id.is_some().then(|| view! {
+                    {(q.asker.id.is_some() && may_block.get_untracked()).then(|| view! {
                         <button type="button" class="danger" on:click=move |_| block()>{t("block")} <kbd aria-hidden="true">"B"</kbd></button>
                     })}
                     <button type="button" on:click=move |_| run(Moderate::Archive)>{t("archive")} <kbd aria-hidden="true">"X"</kbd></button>

@@ -71,8 +71,8 @@ impl Interaction for Awards {
     }];
 
     fn decide(&self, cx: &mut Cx<'_, Self>, request: AwardRequest) -> Result<Made, Refusal> {
-        let mut all = cx.session()?.awards.clone();
         let out = {
+            let all = &cx.session()?.awards;
             let view = cx.records();
             let person = request.person.as_str();
             let ballots = |award| ballots(&view, award);
@@ -82,7 +82,7 @@ impl Interaction for Awards {
                 ballots: &ballots,
                 voted: &voted,
             };
-            rules::decide(&mut all, request.command, &rules)?
+            rules::decide(all, request.command, &rules)?
         };
         for event in out.events {
             cx.emit(event);

@@ -63,11 +63,7 @@ fn find(awards: &[Award], id: AwardId) -> Result<&Award, Refusal> {
         .ok_or_else(|| Refusal::NotFound(format!("no award vote {id} in this session")))
 }
 
-fn changed(awards: &mut Vec<Award>, out: &mut Outcome, award: Award) {
-    match awards.iter_mut().find(|a| a.id == award.id) {
-        Some(a) => *a = award.clone(),
-        None => awards.push(award.clone()),
-    }
+fn changed(out: &mut Outcome, award: Award) {
     out.events.push(RoomEvent::Award { award });
 }
 
@@ -126,11 +122,9 @@ fn new_receipt() -> String {
     B64.encode(b)
 }
 
-pub fn decide(
-    awards: &mut Vec<Award>,
-    command: AwardCommand,
-    cx: &Context,
-) -> Result<Outcome, Refusal> {
+/// Decides a request against the session's awards (the full view); the events say what
+/// changes (the sequencer folds them in).
+pub fn decide(awards: &[Award], command: AwardCommand, cx: &Context) -> Result<Outcome, Refusal> {
     let mut out = Outcome::default();
     match command {
         AwardCommand::Create(d) => {
@@ -157,7 +151,6 @@ pub fn decide(
             }
             let id = awards.iter().map(|a| a.id).max().unwrap_or(0) + 1;
             changed(
-                awards,
                 &mut out,
                 Award {
                     id,
@@ -181,7 +174,6 @@ pub fn decide(
             };
             match step {
                 AwardStep::Open if a.status == AwardStatus::Draft => changed(
-                    awards,
                     &mut out,
                     Award {
                         status: AwardStatus::Open,
@@ -192,7 +184,6 @@ pub fn decide(
                     let ballots = (cx.ballots)(award);
                     let board = bulletin(&a, &ballots);
                     changed(
-                        awards,
                         &mut out,
                         Award {
                             status: AwardStatus::Closed,
@@ -227,7 +218,7 @@ pub fn decide(
                     };
                     let mut revealed = a.revealed.clone();
                     revealed.extend(hidden.into_iter().take(count).cloned());
-                    changed(awards, &mut out, Award { revealed, ..a });
+                    changed(&mut out, Award { revealed, ..a });
                 }
                 AwardStep::Open => return refuse("opened"),
                 AwardStep::Close => return refuse("closed"),
@@ -276,6 +267,27 @@ pub fn decide(
 
 #[cfg(test)]
 mod tests {
+    /// Decides, then folds the events into `awards` as the sequencer does.
+    fn decide_and_fold(
+        awards: &mut Vec<Award>,
+        command: AwardCommand,
+        cx: &Context,
+    ) -> Result<Outcome, Refusal> {
+        let out = decide(awards, command, cx)?;
+        let mut room = plenum_protocol::RoomState::Session(plenum_protocol::SessionState {
+            awards: std::mem::take(awards),
+            ..Default::default()
+        });
+        for event in &out.events {
+            room.apply(event).expect("the rules' events fit the room");
+        }
+        let plenum_protocol::RoomState::Session(s) = room else {
+            unreachable!("a session room")
+        };
+        *awards = s.awards;
+        Ok(out)
+    }
+
     use super::*;
     use plenum_protocol::Candidate;
 
@@ -332,7 +344,7 @@ mod tests {
         };
         let places: Vec<u32> = (0..3)
             .map(|_| {
-                decide(
+                decide_and_fold(
                     &mut awards,
                     AwardCommand::Step {
                         award: 1,
@@ -346,7 +358,7 @@ mod tests {
             .collect();
         assert_eq!(places, vec![3, 2, 1]);
         assert!(
-            decide(
+            decide_and_fold(
                 &mut awards,
                 AwardCommand::Step {
                     award: 1,
@@ -411,7 +423,7 @@ mod tests {
             ballots: &ballots,
             voted: &no,
         };
-        decide(
+        decide_and_fold(
             &mut awards,
             AwardCommand::Step {
                 award: 1,
@@ -420,7 +432,7 @@ mod tests {
             &cx,
         )
         .unwrap();
-        decide(
+        decide_and_fold(
             &mut awards,
             AwardCommand::Step {
                 award: 1,

@@ -94,8 +94,8 @@ impl Interaction for Polls {
     ];
 
     fn decide(&self, cx: &mut Cx<'_, Self>, request: PollRequest) -> Result<Made, Refusal> {
-        let mut polls = cx.session()?.polls.clone();
         let out = {
+            let polls = &cx.session()?.polls;
             let view = cx.records();
             let ballots = |poll| ballots(&view, poll);
             let rules = rules::Context {
@@ -104,7 +104,7 @@ impl Interaction for Polls {
                 ballots: &ballots,
                 key: cx.key(),
             };
-            rules::decide(&mut polls, request.command, &rules)?
+            rules::decide(polls, request.command, &rules)?
         };
         for event in out.events {
             cx.emit(event);

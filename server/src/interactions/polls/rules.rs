@@ -5,7 +5,7 @@
 //! answer); results are always computed from all ballots, never counted incrementally, so a
 //! changed answer can never be counted twice.
 
-use crate::interactions::Refusal;
+use crate::interactions::{Refusal, text};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use hmac::{Hmac, Mac};
 use plenum_protocol::{
@@ -78,22 +78,6 @@ pub struct Context<'a> {
 
 fn invalid(field: &str, message: impl Into<String>) -> Refusal {
     Refusal::invalid(field, message)
-}
-
-fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(invalid(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(Refusal::TooLarge(format!(
-            "{field} is longer than {max} characters"
-        )));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(field, "contains control characters"));
-    }
-    Ok(value.to_owned())
 }
 
 fn options(field: &str, options: &[String]) -> Result<Vec<String>, Refusal> {
@@ -333,15 +317,11 @@ fn find(polls: &[Poll], id: PollId) -> Result<&Poll, Refusal> {
         .ok_or_else(|| Refusal::NotFound(format!("no poll {id} in this session")))
 }
 
-fn changed(polls: &mut Vec<Poll>, out: &mut Outcome, poll: Poll) {
-    match polls.iter_mut().find(|p| p.id == poll.id) {
-        Some(p) => *p = poll.clone(),
-        None => polls.push(poll.clone()),
-    }
+fn changed(out: &mut Outcome, poll: Poll) {
     out.events.push(RoomEvent::Poll { poll });
 }
 
-fn close(polls: &mut Vec<Poll>, out: &mut Outcome, poll: Poll, cx: &Context) {
+fn close(out: &mut Outcome, poll: Poll, cx: &Context) {
     let (ballots, approved) = (cx.ballots)(poll.id);
     let closed = Poll {
         status: PollStatus::Closed,
@@ -350,17 +330,14 @@ fn close(polls: &mut Vec<Poll>, out: &mut Outcome, poll: Poll, cx: &Context) {
         ..poll
     };
     let final_results = results_event(&closed, &ballots, &approved, cx.key);
-    changed(polls, out, closed);
+    changed(out, closed);
     // Exact at close: computed from every ballot, in the same transaction as the close.
     out.events.push(final_results);
 }
 
-/// Decides a poll request against the session's polls (the full view), updating them.
-pub fn decide(
-    polls: &mut Vec<Poll>,
-    command: PollCommand,
-    cx: &Context,
-) -> Result<Outcome, Refusal> {
+/// Decides a poll request against the session's polls (the full view); the events say what
+/// changes (the sequencer folds them in).
+pub fn decide(polls: &[Poll], command: PollCommand, cx: &Context) -> Result<Outcome, Refusal> {
     use plenum_protocol::PollStep;
     let mut out = Outcome::default();
     match command {
@@ -373,7 +350,6 @@ pub fn decide(
             let d = check_draft(draft)?;
             let id = polls.iter().map(|p| p.id).max().unwrap_or(0) + 1;
             changed(
-                polls,
                 &mut out,
                 Poll {
                     id,
@@ -397,7 +373,6 @@ pub fn decide(
                 (PollStep::Open, PollStatus::Draft) => {
                     let closes_at_ms = p.duration_s.map(|s| cx.now_ms + i64::from(s) * 1000);
                     changed(
-                        polls,
                         &mut out,
                         Poll {
                             status: PollStatus::Open,
@@ -406,7 +381,7 @@ pub fn decide(
                         },
                     );
                 }
-                (PollStep::Close, PollStatus::Open) => close(polls, &mut out, p, cx),
+                (PollStep::Close, PollStatus::Open) => close(&mut out, p, cx),
                 (PollStep::Reveal, PollStatus::Open | PollStatus::Closed) => {
                     if p.revealed {
                         return Ok(out);
@@ -417,11 +392,10 @@ pub fn decide(
                         ..p
                     };
                     let now = results_event(&revealed, &ballots, &approved, cx.key);
-                    changed(polls, &mut out, revealed);
+                    changed(&mut out, revealed);
                     out.events.push(now);
                 }
                 (PollStep::Delete, PollStatus::Draft) => {
-                    polls.retain(|x| x.id != poll);
                     out.events.push(RoomEvent::PollHidden { id: poll });
                 }
                 (step, status) => {
@@ -494,7 +468,7 @@ pub fn decide(
                 && p.closes_at_ms.is_some_and(|t| t <= cx.now_ms)
             {
                 let p = p.clone();
-                close(polls, &mut out, p, cx);
+                close(&mut out, p, cx);
             }
         }
     }

@@ -92,7 +92,13 @@ fn notes(cx: &Cx<'_, Qa>, events: &[RoomEvent]) -> Result<Vec<(RoomId, RoomEvent
             QuestionStatus::Dismissed => (NoteAbout::QuestionDismissed, q.dismissed_reason.clone()),
             _ => continue,
         };
-        if before.get(q.id).map(|b| b.status) == Some(q.status) {
+        // A new status, or a new written reply to an answered question.
+        let was = before.get(q.id);
+        let news = was.map(|b| b.status) != Some(q.status)
+            || (q.status == QuestionStatus::Answered
+                && was.and_then(|b| b.reply.as_ref()).map(|r| &r.text)
+                    != q.reply.as_ref().map(|r| &r.text));
+        if !news {
             continue;
         }
         let Some(asker) = q.asker.id.as_deref().and_then(|a| PersonId::parse(a).ok()) else {
@@ -156,9 +162,10 @@ impl Interaction for Qa {
                     }
                     _ => false,
                 };
-                // The rules work on a copy; the batch's state changes through the events.
-                let mut qa = cx.session()?.qa.clone();
+                // The rules read the state as the batch leaves it and say what changes; the
+                // engine folds their events in, once.
                 let out = {
+                    let qa = &cx.session()?.qa;
                     let view = cx.records();
                     let voters = |q| voters(&view, q);
                     let rules = rules::Context {
@@ -167,7 +174,7 @@ impl Interaction for Qa {
                         now_ms: cx.now_ms(),
                         voters: &voters,
                     };
-                    rules::decide(&mut qa, command, &rules)?
+                    rules::decide(qa, command, &rules)?
                 };
                 for (room, note) in notes(cx, &out.events)? {
                     cx.emit_to(room, note);

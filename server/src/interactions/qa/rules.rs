@@ -1,11 +1,13 @@
 //! Q&A rules: what each request does to a session's questions.
 //!
 //! Pure functions over the session's full (moderators') view of [`QaState`]: the sequencer
-//! calls [`decide`] with the state as its batch leaves it, logs the events it returns, and
-//! applies the vote changes to the room's private records. Who sees which event is
+//! calls [`decide`] with the state as its batch leaves it, and the rules return events without
+//! changing it; the sequencer logs them and folds them into the state, once. A request that
+//! changes several questions (a merge) keeps the counts and the highlight as its own events
+//! leave them. The vote changes go to the room's private records. Who sees which event is
 //! `audience.rs`'s business; who may ask for what was checked before (`auth::allowed`).
 
-use crate::interactions::Refusal;
+use crate::interactions::{Refusal, text as question_text};
 use plenum_protocol::{
     Asker, Moderate, Person, QaCounts, QaSettings, QaState, Question, QuestionId, QuestionReply,
     QuestionStatus, RoomEvent, limits,
@@ -57,6 +59,9 @@ pub struct Outcome {
     pub votes: Vec<VoteChange>,
     /// The new question's id, for `ask`.
     pub question: Option<QuestionId>,
+    /// The counts and the highlighted question as this request's own events leave them.
+    counts: Option<QaCounts>,
+    highlighted: Option<Option<QuestionId>>,
 }
 
 /// What the rules need to know besides the Q&A state.
@@ -71,22 +76,6 @@ pub struct Context<'a> {
 
 fn invalid(field: &str, message: impl Into<String>) -> Refusal {
     Refusal::invalid(field, message)
-}
-
-fn question_text(field: &str, text: &str, max: usize) -> Result<String, Refusal> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(invalid(field, "must not be empty"));
-    }
-    if text.chars().count() > max {
-        return Err(Refusal::TooLarge(format!(
-            "{field} is longer than {max} characters"
-        )));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(field, "contains control characters"));
-    }
-    Ok(text.to_owned())
 }
 
 fn find(qa: &QaState, id: QuestionId) -> Result<&Question, Refusal> {
@@ -112,28 +101,27 @@ fn recount(mut counts: QaCounts, from: Option<QuestionStatus>, to: QuestionStatu
     counts
 }
 
-/// Builds the event for a question changed from status `from`, and applies it to `qa` so that
-/// later changes in the same request see it.
-fn changed(qa: &mut QaState, out: &mut Outcome, from: Option<QuestionStatus>, q: Question) {
-    let counts = recount(qa.counts, from, q.status);
-    let event = RoomEvent::Question {
-        question: q.clone(),
+/// The event for a question changed from status `from`, with the counts after it (and after
+/// this request's earlier events).
+fn changed(qa: &QaState, out: &mut Outcome, from: Option<QuestionStatus>, q: Question) {
+    let counts = recount(out.counts.unwrap_or(qa.counts), from, q.status);
+    out.counts = Some(counts);
+    out.events.push(RoomEvent::Question {
+        question: q,
         counts,
-    };
-    qa.upsert(q);
-    qa.counts = counts;
-    out.events.push(event);
+    });
 }
 
-fn unhighlight(qa: &mut QaState, out: &mut Outcome, id: QuestionId) {
-    if qa.highlighted == Some(id) {
-        qa.highlighted = None;
+/// Takes question `id` off the big screen, if this request's events leave it there.
+fn unhighlight(qa: &QaState, out: &mut Outcome, id: QuestionId) {
+    if out.highlighted.unwrap_or(qa.highlighted) == Some(id) {
+        out.highlighted = Some(None);
         out.events.push(RoomEvent::Highlighted { id: None });
     }
 }
 
-/// Decides a request against `qa` (the moderators' view), updating it as the events say.
-pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outcome, Refusal> {
+/// Decides a request against `qa` (the moderators' view); the events say what changes.
+pub fn decide(qa: &QaState, command: QaCommand, cx: &Context) -> Result<Outcome, Refusal> {
     let mut out = Outcome::default();
     match command {
         QaCommand::Ask { text, anonymous } => {
@@ -271,13 +259,11 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
                 }
             }
             if qa.highlighted != question {
-                qa.highlighted = question;
                 out.events.push(RoomEvent::Highlighted { id: question });
             }
         }
         QaCommand::Settings(settings) => {
             if qa.settings != settings {
-                qa.settings = settings.clone();
                 out.events.push(RoomEvent::QaSettingsChanged { settings });
             }
         }
@@ -286,7 +272,7 @@ pub fn decide(qa: &mut QaState, command: QaCommand, cx: &Context) -> Result<Outc
 }
 
 fn moderate(
-    qa: &mut QaState,
+    qa: &QaState,
     out: &mut Outcome,
     id: QuestionId,
     change: Moderate,
@@ -464,7 +450,28 @@ mod tests {
             now_ms: 1,
             voters: &none,
         };
-        decide(qa, command, &cx)
+        decide_and_fold(qa, command, &cx)
+    }
+
+    /// Decides, then folds the events into `qa` as the sequencer does.
+    fn decide_and_fold(
+        qa: &mut QaState,
+        command: QaCommand,
+        cx: &Context,
+    ) -> Result<Outcome, Refusal> {
+        let out = decide(qa, command, cx)?;
+        let mut room = plenum_protocol::RoomState::Session(plenum_protocol::SessionState {
+            qa: std::mem::take(qa),
+            ..Default::default()
+        });
+        for event in &out.events {
+            room.apply(event).expect("the rules' events fit the room");
+        }
+        let plenum_protocol::RoomState::Session(s) = room else {
+            unreachable!("a session room")
+        };
+        *qa = s.qa;
+        Ok(out)
     }
 
     #[test]
@@ -593,7 +600,7 @@ mod tests {
             voters: &voted,
         };
         assert!(matches!(
-            decide(
+            decide_and_fold(
                 &mut qa,
                 QaCommand::Edit {
                     question: 1,
@@ -640,7 +647,7 @@ mod tests {
             now_ms: 1,
             voters: &voters,
         };
-        let out = decide(
+        let out = decide_and_fold(
             &mut qa,
             QaCommand::Moderate {
                 question: 2,
@@ -680,7 +687,7 @@ mod tests {
             voters: &none,
         };
         assert!(matches!(
-            decide(
+            decide_and_fold(
                 &mut qa,
                 QaCommand::Ask {
                     text: "Q".into(),

@@ -69,9 +69,9 @@ impl Interaction for Quizzes {
 
     fn decide(&self, cx: &mut Cx<'_, Self>, request: QuizRequest) -> Result<Made, Refusal> {
         let state = cx.session()?;
-        let mut all = state.quizzes.clone();
         let stream_delay_ms = state.stream_delay_ms;
         let out = {
+            let all = &cx.session()?.quizzes;
             let view = cx.records();
             let person = request.person.as_str();
             let answers = |quiz| answers(&view, quiz);
@@ -83,7 +83,7 @@ impl Interaction for Quizzes {
                 answers: &answers,
                 answered: &answered,
             };
-            rules::decide(&mut all, request.command, &rules)?
+            rules::decide(all, request.command, &rules)?
         };
         for event in out.events {
             cx.emit(event);

@@ -172,11 +172,7 @@ fn find(quizzes: &[Quiz], id: QuizId) -> Result<&Quiz, Refusal> {
         .ok_or_else(|| Refusal::NotFound(format!("no quiz {id} in this session")))
 }
 
-fn changed(quizzes: &mut Vec<Quiz>, out: &mut Outcome, quiz: Quiz) {
-    match quizzes.iter_mut().find(|q| q.id == quiz.id) {
-        Some(q) => *q = quiz.clone(),
-        None => quizzes.push(quiz.clone()),
-    }
+fn changed(out: &mut Outcome, quiz: Quiz) {
     out.events.push(RoomEvent::Quiz { quiz });
 }
 
@@ -227,18 +223,15 @@ fn check_draft(d: &QuizDraft) -> Result<(), Refusal> {
     Ok(())
 }
 
-pub fn decide(
-    quizzes: &mut Vec<Quiz>,
-    command: QuizCommand,
-    cx: &Context,
-) -> Result<Outcome, Refusal> {
+/// Decides a request against the session's quizzes (the full view); the events say what
+/// changes (the sequencer folds them in).
+pub fn decide(quizzes: &[Quiz], command: QuizCommand, cx: &Context) -> Result<Outcome, Refusal> {
     let mut out = Outcome::default();
     match command {
         QuizCommand::Create(d) => {
             check_draft(&d)?;
             let id = quizzes.iter().map(|q| q.id).max().unwrap_or(0) + 1;
             changed(
-                quizzes,
                 &mut out,
                 Quiz {
                     id,
@@ -272,7 +265,6 @@ pub fn decide(
                         answers: 0,
                     };
                     changed(
-                        quizzes,
                         &mut out,
                         Quiz {
                             status: QuizStatus::Asking,
@@ -293,7 +285,7 @@ pub fn decide(
                         c.answers = count;
                     }
                     revealed.leaderboard = leaderboard(&revealed, &answers);
-                    changed(quizzes, &mut out, revealed);
+                    changed(&mut out, revealed);
                 }
                 (QuizStep::Finish, QuizStatus::Revealed) => {
                     let answers = (cx.answers)(quiz);
@@ -302,7 +294,7 @@ pub fn decide(
                         ..q
                     };
                     finished.leaderboard = leaderboard(&finished, &answers);
-                    changed(quizzes, &mut out, finished);
+                    changed(&mut out, finished);
                 }
                 (QuizStep::Next, _) => {
                     return conflict("ask the next question after revealing this one");

@@ -2,6 +2,8 @@
 //! three attendees on phones, a moderator, a speaker, the big screen and the organiser, each
 //! a headless Chromium with its own profile (its own person), and a phone in dark mode.
 //!
+//! - An attendee's second question is dismissed with a reason: the note reaches her inbox (and
+//!   nobody else's), and opening it marks it read.
 //! - An attendee asks; the moderator (by keyboard) approves; the question appears for the
 //!   attendees; the moderator puts it on the big screen, which shows it.
 //! - The speaker builds a poll and opens it; three attendees vote; the big screen's results
@@ -26,6 +28,8 @@ use web::*;
 const CODE: &str = "ECC2026";
 const SESSION: &str = "opening";
 const QUESTION: &str = "How will the cluster fund its first pilots?";
+const OFF_TOPIC: &str = "Is there free coffee?";
+const REASON: &str = "Off topic: ask at the info desk";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_in_several_browsers_at_once() -> anyhow::Result<()> {
@@ -282,6 +286,40 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     click(&p.moderator, "#live-list .highlight").await?;
     wait_for_text(&p.screen, "#screen-question", QUESTION).await?;
     check_and_capture(&p.screen, axe, "screen-question").await?;
+
+    // --- Ada's inbox: the moderator dismisses her second question with a reason (D, then the
+    // form); the note reaches her at once, and opening her notes marks them read.
+    type_into(&p.ada, "#ask-text", OFF_TOPIC).await?;
+    click(&p.ada, "#ask-send").await?;
+    wait_for_text(&p.moderator, "#review-queue", OFF_TOPIC).await?;
+    let item = p
+        .moderator
+        .find(Locator::Css("#review-queue .mod-question"))
+        .await?;
+    item.send_keys("d").await?;
+    type_into(&p.moderator, "#review-queue .inline-form textarea", REASON).await?;
+    click(
+        &p.moderator,
+        "#review-queue .inline-form button[type=submit]",
+    )
+    .await?;
+    wait_for_text(&p.ada, ".inbox-news", REASON).await?;
+    wait_for_text(&p.ada, "details.inbox summary", "1 new").await?;
+    ensure!(
+        text_of(&p.bo, "header ~ .inbox-news").await?.is_empty()
+            && text_of(&p.bo, "details.inbox").await?.is_empty(),
+        "Ada's note reached Bo"
+    );
+    click(&p.ada, "details.inbox summary").await?;
+    wait_until(
+        &p.ada,
+        "const s = document.querySelector('details.inbox summary'); return s !== null && !s.textContent.includes('new');",
+        vec![],
+        "the note to be read",
+    )
+    .await?;
+    wait_for_text(&p.ada, "details.inbox li", REASON).await?;
+    check_and_capture(&p.ada, axe, "inbox").await?;
 
     // --- A poll: the speaker builds and opens it, three attendees vote.
     type_into(&p.speaker, "#poll-question", "Which pilot first?").await?;

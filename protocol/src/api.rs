@@ -35,6 +35,10 @@ pub struct Person {
     /// of the event.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sessions: Vec<crate::SessionId>,
+    /// An attendee an organiser registered (who joined with an attendee invitation): award votes
+    /// may be open to them only. A signed claim of the token, never guessed from the id.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub registered: bool,
 }
 
 /// `POST /api/events/{code}/join`: become an attendee, or redeem an invitation.

@@ -31,7 +31,12 @@ pub struct ClientFrame {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
     /// The first frame of every connection: the protocol versions this client speaks and its token.
-    Hello { versions: Vec<u32>, token: String },
+    Hello {
+        versions: Vec<u32>,
+        /// Absent or empty: refused as `unauthenticated`, like a wrong token.
+        #[serde(default)]
+        token: String,
+    },
     /// Follow a room. With `since`, resume after that sequence number: the server sends the
     /// events after it, or a fresh snapshot when it no longer has them all.
     Join {

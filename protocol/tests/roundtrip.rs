@@ -29,6 +29,7 @@ fn person() -> Person {
         role: Role::Speaker,
         event: Some(ecc()),
         sessions: vec![plenum_protocol::SessionId::parse("keynote").unwrap()],
+        registered: false,
     }
 }
 

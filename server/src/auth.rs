@@ -217,10 +217,13 @@ impl Auth {
             &exp,
             person.name.as_deref().unwrap_or(""),
         ];
-        // Five fields unless there is a scope: instances that know only five (during a rolling
-        // upgrade) still read every token without one.
-        if !sessions.is_empty() {
+        // Five fields unless there is a scope or a registration: instances that know only five
+        // (during a rolling upgrade) still read every token without them.
+        if !sessions.is_empty() || person.registered {
             fields.push(&sessions);
+        }
+        if person.registered {
+            fields.push(REGISTERED);
         }
         self.sign(PERSON_PREFIX, &fields)
     }
@@ -240,20 +243,33 @@ impl Auth {
                     role: Role::Organiser,
                     event: None,
                     sessions: Vec::new(),
+                    registered: false,
                 })
             } else {
                 Err(AuthError::Invalid)
             };
         }
         let f = self.open(PERSON_PREFIX, token)?;
-        // Tokens made before invitations could name sessions have five fields.
-        let (role, event, id, exp, name, sessions) = match f.as_slice() {
-            [role, event, id, exp, name] => (role, event, id, exp, name, ""),
+        // Five fields, then optionally the scope, then optionally the registration claim.
+        let (role, event, id, exp, name, sessions, claim) = match f.as_slice() {
+            [role, event, id, exp, name] => (role, event, id, exp, name, "", ""),
             [role, event, id, exp, name, sessions] => {
-                (role, event, id, exp, name, sessions.as_str())
+                (role, event, id, exp, name, sessions.as_str(), "")
             }
+            [role, event, id, exp, name, sessions, claim] => (
+                role,
+                event,
+                id,
+                exp,
+                name,
+                sessions.as_str(),
+                claim.as_str(),
+            ),
             _ => return Err(AuthError::Invalid),
         };
+        if !claim.is_empty() && claim != REGISTERED {
+            return Err(AuthError::Invalid);
+        }
         if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
             return Err(AuthError::Expired);
         }
@@ -268,6 +284,7 @@ impl Auth {
             role,
             event: Some(EventCode::parse(event).map_err(|_| AuthError::Invalid)?),
             sessions: split_sessions(sessions)?,
+            registered: claim == REGISTERED && role == Role::Attendee,
         })
     }
 
@@ -312,6 +329,8 @@ impl Auth {
             role,
             event: Some(event.clone()),
             sessions: split_sessions(sessions)?,
+            // An attendee invitation is the organiser's registration.
+            registered: role == Role::Attendee,
         })
     }
 }
@@ -336,10 +355,13 @@ fn split_sessions(field: &str) -> Result<Vec<SessionId>, AuthError> {
 }
 
 /// Whether `person` is a registered attendee: one who joined through an organiser's
-/// registration (attendee) invitation, whose ids are marked when the invitation is redeemed.
+/// registration (attendee) invitation, as their token's signed claim says.
 pub fn registered(person: &Person) -> bool {
-    person.role == Role::Attendee && person.id.starts_with(INVITED_PREFIX)
+    person.role == Role::Attendee && person.registered
 }
+
+/// The token field that claims a registration.
+const REGISTERED: &str = "registered";
 
 /// The prefix of the ids of people who joined through an invitation.
 const INVITED_PREFIX: &str = "inv-";
@@ -365,7 +387,9 @@ pub fn display_name(name: Option<&str>) -> Result<Option<String>, String> {
     if name.chars().any(char::is_control) {
         return Err("name contains control characters".into());
     }
-    Ok(Some(name.to_owned()))
+    crate::interactions::visible(name)
+        .map(Some)
+        .map_err(|why| format!("name {why}"))
 }
 
 /// The refusal text for a role that may not do something.
@@ -411,7 +435,39 @@ mod tests {
             role: Role::Attendee,
             event: Some(EventCode::parse("ECC2026").unwrap()),
             sessions: Vec::new(),
+            registered: false,
         }
+    }
+
+    #[test]
+    fn registration_is_a_signed_claim_not_an_id() {
+        let a = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        // A self-joined attendee whose random id happens to look like an invited one.
+        let lucky = Person {
+            id: "inv-abcdef".into(),
+            ..attendee()
+        };
+        assert!(!registered(&a.verify(&a.issue(&lucky)).unwrap()));
+        // A registration invitation's person is registered, on every device, with or without a
+        // scope field before the claim.
+        let ada = a
+            .redeem(&a.invite(&ecc, Role::Attendee, "Ada", &[]), &ecc)
+            .unwrap();
+        assert!(registered(&ada));
+        let again = a.verify(&a.issue(&ada)).unwrap();
+        assert!(registered(&again) && again == ada);
+        // Staff invitations register nobody.
+        let speaker = a
+            .redeem(&a.invite(&ecc, Role::Speaker, "Sven", &[]), &ecc)
+            .unwrap();
+        assert!(!registered(&speaker));
+        // A claim the server never writes is refused.
+        let forged = a.sign(
+            PERSON_PREFIX,
+            &["attendee", "ECC2026", "x", "9999999999", "X", "", "admin"],
+        );
+        assert_eq!(a.verify(&forged), Err(AuthError::Invalid));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Exports of what was said and decided: questions, poll results and award results, as JSON
 //! (`EventExport`) and as CSV tables for spreadsheets. One row per thing counted, so a table
-//! sorts and filters as organisers expect.
+//! sorts and filters as organisers expect. What people typed can never become a formula: a cell
+//! that starts like one is written as text ([`cell`]).
 
 use plenum_protocol::{EventExport, PollKind, PollResults};
 
@@ -23,6 +24,25 @@ impl Table {
     }
 }
 
+/// Writes one row, each cell made safe for spreadsheets ([`cell`]).
+fn record<const N: usize>(
+    w: &mut csv::Writer<Vec<u8>>,
+    cells: [&str; N],
+) -> Result<(), csv::Error> {
+    w.write_record(cells.map(|c| cell(c).into_owned()))
+}
+
+/// A cell as a spreadsheet may take it: a text that starts like a formula (`=`, `+`, `-`, `@`,
+/// a tab or a carriage return) gets a leading apostrophe, so Excel and LibreOffice show it as
+/// the text it is and never run it (CSV injection). Everything else is written as it is.
+pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 fn lower<T: std::fmt::Debug>(v: T) -> String {
     format!("{v:?}").to_lowercase()
 }
@@ -32,18 +52,21 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     match table {
         Table::Questions => {
-            w.write_record([
-                "session",
-                "question",
-                "status",
-                "votes",
-                "asked_at_ms",
-                "asker",
-                "text",
-                "reply",
-                "dismissed_reason",
-                "merged_into",
-            ])?;
+            record(
+                &mut w,
+                [
+                    "session",
+                    "question",
+                    "status",
+                    "votes",
+                    "asked_at_ms",
+                    "asker",
+                    "text",
+                    "reply",
+                    "dismissed_reason",
+                    "merged_into",
+                ],
+            )?;
             for s in &export.sessions {
                 for q in &s.questions {
                     let asker = if q.anonymous {
@@ -51,25 +74,31 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                     } else {
                         q.asker.name.as_deref().unwrap_or("")
                     };
-                    w.write_record([
-                        s.id.as_str(),
-                        &q.id.to_string(),
-                        &lower(q.status),
-                        &q.votes.to_string(),
-                        &q.asked_at_ms.to_string(),
-                        asker,
-                        &q.text,
-                        q.reply.as_ref().map_or("", |r| r.text.as_str()),
-                        q.dismissed_reason.as_deref().unwrap_or(""),
-                        &q.merged_into.map(|m| m.to_string()).unwrap_or_default(),
-                    ])?;
+                    record(
+                        &mut w,
+                        [
+                            s.id.as_str(),
+                            &q.id.to_string(),
+                            &lower(q.status),
+                            &q.votes.to_string(),
+                            &q.asked_at_ms.to_string(),
+                            asker,
+                            &q.text,
+                            q.reply.as_ref().map_or("", |r| r.text.as_str()),
+                            q.dismissed_reason.as_deref().unwrap_or(""),
+                            &q.merged_into.map(|m| m.to_string()).unwrap_or_default(),
+                        ],
+                    )?;
                 }
             }
         }
         Table::Polls => {
-            w.write_record([
-                "session", "poll", "question", "kind", "status", "ballots", "answer", "count",
-            ])?;
+            record(
+                &mut w,
+                [
+                    "session", "poll", "question", "kind", "status", "ballots", "answer", "count",
+                ],
+            )?;
             for s in &export.sessions {
                 for p in &s.polls {
                     let kind = match &p.kind {
@@ -123,31 +152,37 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                         None => Vec::new(),
                     };
                     for (answer, count) in rows {
-                        w.write_record([
-                            s.id.as_str(),
-                            &p.id.to_string(),
-                            &p.question,
-                            kind,
-                            &lower(p.status),
-                            &p.ballots.to_string(),
-                            &answer,
-                            &count,
-                        ])?;
+                        record(
+                            &mut w,
+                            [
+                                s.id.as_str(),
+                                &p.id.to_string(),
+                                &p.question,
+                                kind,
+                                &lower(p.status),
+                                &p.ballots.to_string(),
+                                &answer,
+                                &count,
+                            ],
+                        )?;
                     }
                 }
             }
         }
         Table::Awards => {
-            w.write_record([
-                "session",
-                "award",
-                "title",
-                "status",
-                "ballots",
-                "candidate",
-                "votes",
-                "digest",
-            ])?;
+            record(
+                &mut w,
+                [
+                    "session",
+                    "award",
+                    "title",
+                    "status",
+                    "ballots",
+                    "candidate",
+                    "votes",
+                    "digest",
+                ],
+            )?;
             for s in &export.sessions {
                 for a in &s.awards {
                     for (i, c) in a.award.candidates.iter().enumerate() {
@@ -156,16 +191,19 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                             .as_ref()
                             .map(|c| c[i].to_string())
                             .unwrap_or_default();
-                        w.write_record([
-                            s.id.as_str(),
-                            &a.award.id.to_string(),
-                            &a.award.title,
-                            &lower(a.award.status),
-                            &a.award.ballots.to_string(),
-                            &c.name,
-                            &votes,
-                            a.award.digest.as_deref().unwrap_or(""),
-                        ])?;
+                        record(
+                            &mut w,
+                            [
+                                s.id.as_str(),
+                                &a.award.id.to_string(),
+                                &a.award.title,
+                                &lower(a.award.status),
+                                &a.award.ballots.to_string(),
+                                &c.name,
+                                &votes,
+                                a.award.digest.as_deref().unwrap_or(""),
+                            ],
+                        )?;
                     }
                 }
             }
@@ -173,4 +211,26 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_that_start_like_formulas_are_text() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(cell(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for fine in ["Why?", "42", "a=b", "", "'quoted"] {
+            assert_eq!(cell(fine), fine);
+        }
+    }
 }

@@ -193,8 +193,7 @@ pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Runn
         let store = store::RedisStore::open(&config.redis).context("configuring Redis")?;
         return start_with_store(config, listener, Box::new(store)).await;
     }
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    private_dir(&config.data_dir)?;
     let store = SqliteStore::open(&config.data_dir)
         .with_context(|| format!("opening the store in {}", config.data_dir.display()))?;
     start_with_store(config, listener, Box::new(store)).await
@@ -207,8 +206,7 @@ pub async fn start_with_store(
     listener: TcpListener,
     mut store: Box<dyn Store>,
 ) -> anyhow::Result<Running> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    private_dir(&config.data_dir)?;
     let key_file = config.data_dir.join(ORGANISER_KEY_FILE);
     // The key file is written (and synced) before the key's hash is stored: a failed write
     // leaves no key that nobody knows.
@@ -306,6 +304,25 @@ pub async fn start_with_store(
         shutdown,
         task,
     })
+}
+
+/// Creates the data directory, or narrows an existing one, to its owner alone (0700): it holds
+/// the store, whose secrets sign every token. One that was wider is narrowed, and said so.
+fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            tracing::warn!(dir = %dir.display(), mode = format!("{mode:o}"),
+                "the data directory was readable by others; narrowing it to 0700");
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("narrowing {} to 0700", dir.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {

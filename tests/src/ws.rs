@@ -158,6 +158,17 @@ impl Ws {
         }
     }
 
+    /// Closes from the client side (code 1000) and reads until the connection ends: how the
+    /// server answered.
+    pub async fn close_and_read(&mut self) -> anyhow::Result<Ended> {
+        let frame = tungstenite::protocol::CloseFrame {
+            code: tungstenite::protocol::frame::coding::CloseCode::Normal,
+            reason: "bye".into(),
+        };
+        self.stream.send(Message::Close(Some(frame))).await?;
+        self.until_closed().await
+    }
+
     /// Reads until the connection ends; returns how.
     pub async fn until_closed(&mut self) -> anyhow::Result<Ended> {
         loop {

@@ -127,6 +127,25 @@ async fn hello_is_required_and_checked() {
         error_code(&ws.recv().await.unwrap()),
         Some(ErrorCode::Unauthenticated)
     );
+    // The first frame must be hello: anything else also ends the connection.
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::PROTOCOL_VIOLATION)
+    );
+
+    // A hello without a token is refused like a wrong one.
+    let mut ws = Ws::connect_raw(&url, None).await.unwrap();
+    ws.send_text(r#"{"type": "hello", "versions": [1]}"#)
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(&ws.recv().await.unwrap()),
+        Some(ErrorCode::Unauthenticated)
+    );
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::AUTH_FAILED)
+    );
 
     let mut ws = Ws::connect_raw(&url, None).await.unwrap();
     ws.send(
@@ -166,6 +185,17 @@ async fn hello_is_required_and_checked() {
         ws.until_closed().await.unwrap(),
         Ended::Closed(close::UNSUPPORTED_PROTOCOL)
     );
+}
+
+/// A client that closes gets the server's Close frame back (RFC 6455), not a dropped connection.
+#[tokio::test]
+async fn a_close_from_the_client_is_answered() {
+    let server = TestServer::start().await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let mut ws = server.attendee("BAD", "Eva").await;
+    assert_eq!(ws.close_and_read().await.unwrap(), Ended::Closed(1000));
 }
 
 #[tokio::test]

@@ -51,6 +51,16 @@ async fn organisers_export_exact_results_as_json_and_csv() {
             anonymous: true,
         })
         .await);
+    // Text that a spreadsheet would run as a formula.
+    let formula = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+    ok(bo
+        .ask(ClientMsg::Ask {
+            event: F.ev(),
+            session: F.s1(),
+            text: formula.into(),
+            anonymous: false,
+        })
+        .await);
 
     // A poll whose results the audience never sees: the export still has them.
     let draft = PollDraft {
@@ -205,10 +215,16 @@ async fn organisers_export_exact_results_as_json_and_csv() {
         }
     };
     let questions = csv_of("questions.csv").await;
-    assert_eq!(questions.len(), 2);
+    assert_eq!(questions.len(), 3);
     assert_eq!(questions[0][6], tricky);
     assert_eq!(questions[0][5], "Eva \"E\" Lind");
     assert_eq!(questions[1][5], "(anonymous)");
+    // A formula is text in the spreadsheet (a leading apostrophe), and verbatim in the JSON.
+    assert_eq!(questions[2][6], format!("'{formula}"));
+    assert_eq!(
+        s["questions"][2]["text"], formula,
+        "the JSON keeps it as typed"
+    );
     let polls = csv_of("polls.csv").await;
     assert_eq!(
         polls

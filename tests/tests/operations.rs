@@ -64,3 +64,31 @@ async fn without_a_built_client_the_root_says_how_to_build_it() {
     assert_eq!(a.status, 404);
     assert!(a.body.as_str().unwrap().contains("scripts/build-client"));
 }
+
+/// The data directory holds the secret every token is signed with: its owner's alone. One that
+/// was readable by others is narrowed at start.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_the_store_are_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut server = TestServer::start_with(TestConfig {
+        data_dir: Some(dir.clone()),
+        ..TestConfig::default()
+    })
+    .await;
+    create_small_event(&server.http(), &server.organiser_key, "PRIV")
+        .await
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the data directory");
+    for name in ["plenum.sqlite3", "plenum.sqlite3-wal", "organiser-key"] {
+        let path = dir.join(name);
+        assert!(path.exists(), "{name} exists");
+        assert_eq!(mode(&path), 0o600, "{name}");
+    }
+    server.stop().await;
+}

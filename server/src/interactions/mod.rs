@@ -66,7 +66,8 @@ impl Refusal {
 
 /// A person's text in a request (a question, a poll's question or option): trimmed, not
 /// empty, at most `max` characters (`too_large` beyond), no control characters but line
-/// breaks. Named by `field` in the refusal.
+/// breaks, nothing invisible or direction-changing ([`visible`]), in Unicode NFC. Named by
+/// `field` in the refusal.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let value = value.trim();
     if value.is_empty() {
@@ -80,7 +81,38 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     if value.chars().any(|c| c.is_control() && c != '\n') {
         return Err(Refusal::invalid(field, "contains control characters"));
     }
-    Ok(value.to_owned())
+    visible(value).map_err(|m| Refusal::invalid(field, m))
+}
+
+/// Text as people will see it, or why not: refuses characters that change the direction of
+/// what follows (bidi overrides, embeddings, isolates, marks), invisible ones (zero-width space,
+/// word joiner, byte-order mark, invisible operators, tag characters), and text with nothing
+/// visible. Zero-width joiners and non-joiners stay where they join visible characters (emoji
+/// sequences, Persian, Indic scripts). Returns the text in Unicode NFC.
+pub fn visible(value: &str) -> Result<String, &'static str> {
+    use unicode_normalization::UnicodeNormalization as _;
+    let steers = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+    let hidden = |c: char| matches!(c, '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}' | '\u{E0000}'..='\u{E007F}');
+    let joiner = |c: char| matches!(c, '\u{200C}' | '\u{200D}');
+    let chars: Vec<char> = value.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if steers(c) {
+            return Err("contains characters that change the text's direction");
+        }
+        if hidden(c) {
+            return Err("contains invisible characters");
+        }
+        if joiner(c) {
+            let shows = |c: Option<&char>| c.is_some_and(|c| !c.is_whitespace() && !joiner(*c));
+            if !(shows(i.checked_sub(1).and_then(|j| chars.get(j))) && shows(chars.get(i + 1))) {
+                return Err("contains invisible characters");
+            }
+        }
+    }
+    if chars.iter().all(|c| c.is_whitespace() || joiner(*c)) {
+        return Err("has nothing visible");
+    }
+    Ok(value.nfc().collect())
 }
 
 /// What a committed request made, besides its place in the room's log: the id of a new item
@@ -370,4 +402,45 @@ impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
 /// The refusal for a command sent to a kind of room it does not apply to.
 pub fn wrong_room() -> Refusal {
     Refusal::invalid("room", "this change does not apply to this kind of room")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn only_what_people_see_passes() {
+        // Direction overrides, isolates and marks: the "exe.txt" trick and friends.
+        for steer in [
+            "invoice\u{202E}txt.exe",
+            "a\u{2066}b\u{2069}",
+            "x\u{200F}y",
+            "x\u{061C}",
+        ] {
+            assert!(visible(steer).is_err(), "{steer:?}");
+        }
+        // Invisible characters, and names of nothing but them.
+        for hidden in [
+            "Ada\u{200B}",
+            "\u{2060}",
+            "a\u{FEFF}b",
+            "tag\u{E0041}",
+            "\u{200D}",
+            " \u{200C} ",
+        ] {
+            assert!(visible(hidden).is_err(), "{hidden:?}");
+        }
+        assert_eq!(visible("\u{200D}Ada"), Err("contains invisible characters"));
+        // Joiners inside visible text stay: an emoji family, Persian, Devanagari.
+        for fine in [
+            "👩\u{200D}👩\u{200D}👧",
+            "می\u{200C}خواهم",
+            "क्\u{200D}ष",
+            "Åsa Lind",
+        ] {
+            assert_eq!(visible(fine).as_deref(), Ok(fine), "{fine:?}");
+        }
+        // Composed (NFC): "é" typed as e + combining accent becomes one character.
+        assert_eq!(visible("Ame\u{301}lie").unwrap(), "Am\u{e9}lie");
+    }
 }

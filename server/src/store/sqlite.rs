@@ -39,6 +39,17 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        // The file holds the token secret: its owner's alone (SQLite gives the -wal and -shm
+        // files the database's mode; they exist by now, in WAL mode, and are narrowed too).
+        #[cfg(unix)]
+        for name in ["plenum.sqlite3", "plenum.sqlite3-wal", "plenum.sqlite3-shm"] {
+            use std::os::unix::fs::PermissionsExt as _;
+            let path = dir.join(name);
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| StoreError::Unavailable(format!("narrowing {name}: {e}")))?;
+            }
+        }
         Ok(SqliteStore { conn })
     }
 }

@@ -371,6 +371,7 @@ async fn join(
                 role: Role::Attendee,
                 event: Some(code),
                 sessions: Vec::new(),
+                registered: false,
             }
         }
     };

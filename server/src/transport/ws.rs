@@ -229,7 +229,13 @@ impl Connection {
                             self.last_heard = Instant::now();
                             continue;
                         }
-                        Some(Ok(Message::Close(_))) | None => break None,
+                        // The client closes: answer its Close frame (RFC 6455 section 5.5.1), which
+                        // the WebSocket library queued and a flush sends.
+                        Some(Ok(Message::Close(_))) => {
+                            let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
+                            break None;
+                        }
+                        None => break None,
                         // Too large, or not a WebSocket frame: say so (sending may fail if the
                         // peer is gone, which is fine).
                         Some(Err(_)) => break Some((close::PROTOCOL_VIOLATION, "unreadable or oversized frame")),
@@ -398,14 +404,15 @@ impl Connection {
                 return self.hello(sink, id, &versions, &token).await;
             }
             (None, _) => {
-                return self
-                    .refuse(
-                        sink,
-                        id,
-                        ErrorCode::Unauthenticated,
-                        "say hello first".into(),
-                    )
-                    .await;
+                // The first frame must be `hello`: say so, then close.
+                self.refuse(
+                    sink,
+                    id,
+                    ErrorCode::Unauthenticated,
+                    "say hello first".into(),
+                )
+                .await?;
+                return Err(Some((close::PROTOCOL_VIOLATION, "say hello first")));
             }
             (Some(_), ClientMsg::Hello { .. }) => {
                 return self

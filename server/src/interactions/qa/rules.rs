@@ -439,6 +439,7 @@ mod tests {
             role,
             event: Some(EventCode::parse("QA1").unwrap()),
             sessions: Vec::new(),
+            registered: false,
         }
     }
 

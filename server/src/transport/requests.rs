@@ -441,8 +441,9 @@ impl PersonLimit {
     }
 }
 
-/// Token buckets per person and limit. Entries are small (a few dozen bytes) and there is
-/// one per person who asked or voted, so they are kept for the server's life.
+/// Token buckets per person and limit: one per person who asked or voted lately. A bucket that
+/// has filled up again says nothing a fresh one would not, so [`PersonLimits::sweep`] drops it:
+/// the table holds the people active in the last minutes, not everyone who ever voted.
 #[derive(Default)]
 pub struct PersonLimits(dashmap::DashMap<(String, PersonLimit), Bucket>);
 
@@ -456,6 +457,21 @@ impl PersonLimits {
             .or_insert_with(|| Bucket::new(rate, burst));
         bucket.take()
     }
+
+    /// Drops the buckets that are full again and were last used more than `idle` ago.
+    pub fn sweep(&self, idle: std::time::Duration) {
+        self.0
+            .retain(|_, b| !(b.at.elapsed() > idle && b.full_now()));
+    }
+
+    /// How many buckets are held.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A token bucket: `rate` per second, at most `burst` at once.
@@ -467,6 +483,11 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// Whether the bucket would be full if used now.
+    fn full_now(&self) -> bool {
+        self.tokens + self.at.elapsed().as_secs_f64() * self.rate >= self.burst
+    }
+
     /// A full bucket.
     pub fn new(rate: f64, burst: f64) -> Bucket {
         Bucket {
@@ -490,5 +511,27 @@ impl Bucket {
         } else {
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PersonLimit, PersonLimits};
+    use std::time::Duration;
+
+    #[test]
+    fn idle_full_buckets_are_dropped_and_busy_ones_kept() {
+        let limits = PersonLimits::default();
+        for i in 0..1000 {
+            assert!(limits.take(&format!("p{i}"), PersonLimit::Vote));
+        }
+        // Someone who used up their burst keeps their bucket: the limit still holds for them.
+        while limits.take("busy", PersonLimit::Ask) {}
+        assert_eq!(limits.len(), 1001);
+        std::thread::sleep(Duration::from_millis(300));
+        // Votes refill 5 a second: after 0.3 s one token is back, so every voter's is full.
+        limits.sweep(Duration::from_millis(100));
+        assert_eq!(limits.len(), 1, "only the one still limited is kept");
+        assert!(!limits.take("busy", PersonLimit::Ask), "and still limits");
     }
 }

@@ -65,6 +65,9 @@ pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// Malformed or rate-limited frames tolerated before the connection is closed.
 const MAX_BAD_FRAMES: u32 = 20;
+/// How often idle per-person rate-limit buckets are dropped, and how long they must have been
+/// idle (and full again) to go.
+const LIMITS_SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// Requests one connection may have waiting for the store at once.
 const MAX_PENDING_REQUESTS: usize = 64;
 
@@ -774,10 +777,16 @@ fn admit(last: &mut Seq, seq: Seq) -> Admit {
 /// tick, not a thousand.
 pub async fn presence_loop(app: App, every: Duration) {
     let mut tick = tokio::time::interval(every);
+    let mut last_sweep = Instant::now();
     loop {
         tokio::select! {
             _ = app.shutdown.cancelled() => return,
             _ = tick.tick() => {}
+        }
+        // Per-person limits of people who have been quiet for a while say nothing any more.
+        if last_sweep.elapsed() > LIMITS_SWEEP_EVERY {
+            last_sweep = Instant::now();
+            app.person_limits.sweep(LIMITS_SWEEP_EVERY);
         }
         for (room, count) in app.hub.presence_changes() {
             let msg = ServerMsg::Presence {

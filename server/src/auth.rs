@@ -217,8 +217,8 @@ impl Auth {
             &exp,
             person.name.as_deref().unwrap_or(""),
         ];
-        // Five fields unless there is a scope or a registration: instances that know only five
-        // (during a rolling upgrade) still read every token without them.
+        // Five fields unless there is a scope or a registration (a scope makes six, a
+        // registration seven): instances that know only five still read every other token.
         if !sessions.is_empty() || person.registered {
             fields.push(&sessions);
         }
@@ -378,18 +378,18 @@ pub fn display_name(name: Option<&str>) -> Result<Option<String>, String> {
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
+    if name.chars().any(char::is_control) {
+        return Err("name contains control characters".into());
+    }
+    let name = crate::interactions::visible(name).map_err(|why| format!("name {why}"))?;
+    // Counted as kept (NFC splits a few characters into several).
     if name.chars().count() > limits::MAX_DISPLAY_NAME_CHARS {
         return Err(format!(
             "name is longer than {} characters",
             limits::MAX_DISPLAY_NAME_CHARS
         ));
     }
-    if name.chars().any(char::is_control) {
-        return Err("name contains control characters".into());
-    }
-    crate::interactions::visible(name)
-        .map(Some)
-        .map_err(|why| format!("name {why}"))
+    Ok(Some(name))
 }
 
 /// The refusal text for a role that may not do something.

@@ -24,12 +24,12 @@ impl Table {
     }
 }
 
-/// Writes one row, each cell made safe for spreadsheets ([`cell`]).
+/// Writes one row. Cells of text people typed go through [`cell`] first.
 fn record<const N: usize>(
     w: &mut csv::Writer<Vec<u8>>,
     cells: [&str; N],
 ) -> Result<(), csv::Error> {
-    w.write_record(cells.map(|c| cell(c).into_owned()))
+    w.write_record(cells)
 }
 
 /// A cell as a spreadsheet may take it: a text that starts like a formula (`=`, `+`, `-`, `@`,
@@ -82,10 +82,10 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                             &lower(q.status),
                             &q.votes.to_string(),
                             &q.asked_at_ms.to_string(),
-                            asker,
-                            &q.text,
-                            q.reply.as_ref().map_or("", |r| r.text.as_str()),
-                            q.dismissed_reason.as_deref().unwrap_or(""),
+                            &cell(asker),
+                            &cell(&q.text),
+                            &cell(q.reply.as_ref().map_or("", |r| r.text.as_str())),
+                            &cell(q.dismissed_reason.as_deref().unwrap_or("")),
                             &q.merged_into.map(|m| m.to_string()).unwrap_or_default(),
                         ],
                     )?;
@@ -157,11 +157,11 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                             [
                                 s.id.as_str(),
                                 &p.id.to_string(),
-                                &p.question,
+                                &cell(&p.question),
                                 kind,
                                 &lower(p.status),
                                 &p.ballots.to_string(),
-                                &answer,
+                                &cell(&answer),
                                 &count,
                             ],
                         )?;
@@ -196,10 +196,10 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                             [
                                 s.id.as_str(),
                                 &a.award.id.to_string(),
-                                &a.award.title,
+                                &cell(&a.award.title),
                                 &lower(a.award.status),
                                 &a.award.ballots.to_string(),
-                                &c.name,
+                                &cell(&c.name),
                                 &votes,
                                 a.award.digest.as_deref().unwrap_or(""),
                             ],

@@ -307,7 +307,8 @@ pub async fn start_with_store(
 }
 
 /// Creates the data directory, or narrows an existing one, to its owner alone (0700): it holds
-/// the store, whose secrets sign every token. One that was wider is narrowed, and said so.
+/// the store, whose secrets sign every token. One that was wider is narrowed, and said so; one
+/// the server may not change (not its owner's) is left, with an error in the log.
 fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating data directory {}", dir.display()))?;
@@ -316,10 +317,15 @@ fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
         use std::os::unix::fs::PermissionsExt as _;
         let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            tracing::warn!(dir = %dir.display(), mode = format!("{mode:o}"),
-                "the data directory was readable by others; narrowing it to 0700");
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .with_context(|| format!("narrowing {} to 0700", dir.display()))?;
+            match std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+                Ok(()) => tracing::warn!(dir = %dir.display(), mode = format!("{mode:o}"),
+                    "the data directory was open to others; narrowed it to 0700"),
+                // Not ours to change (a mounted volume, say): say so loudly, and go on.
+                Err(e) => {
+                    tracing::error!(dir = %dir.display(), mode = format!("{mode:o}"), error = %e,
+                    "the data directory is open to others and could not be narrowed: anyone who can read it can forge tokens")
+                }
+            }
         }
     }
     Ok(())

@@ -127,9 +127,28 @@ async fn hello_is_required_and_checked() {
         error_code(&ws.recv().await.unwrap()),
         Some(ErrorCode::Unauthenticated)
     );
-    // The first frame must be hello: anything else also ends the connection.
+    // The first frame must be hello: anything else also ends the connection, at once (not
+    // after the 10 s a client has to say hello).
+    let quick = std::time::Duration::from_secs(3);
     assert_eq!(
-        ws.until_closed().await.unwrap(),
+        tokio::time::timeout(quick, ws.until_closed())
+            .await
+            .unwrap()
+            .unwrap(),
+        Ended::Closed(close::PROTOCOL_VIOLATION)
+    );
+    // So does a malformed first frame.
+    let mut ws = Ws::connect_raw(&url, None).await.unwrap();
+    ws.send_text("{not json").await.unwrap();
+    assert_eq!(
+        error_code(&ws.recv().await.unwrap()),
+        Some(ErrorCode::BadRequest)
+    );
+    assert_eq!(
+        tokio::time::timeout(quick, ws.until_closed())
+            .await
+            .unwrap()
+            .unwrap(),
         Ended::Closed(close::PROTOCOL_VIOLATION)
     );
 

@@ -1,5 +1,6 @@
 //! Exports: an event's (or one session's) questions, poll results and award results, exact and
-//! complete for organisers, as JSON and as CSV that spreadsheets read back unchanged.
+//! complete for organisers, as JSON and as CSV that spreadsheets read back unchanged (but for
+//! text that starts like a formula, which is written as text).
 
 use plenum_protocol::{
     Answer, AwardDraft, AwardStep, AwardVoters, Candidate, ClientMsg, PollDraft, PollKind,

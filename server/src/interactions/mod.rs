@@ -64,55 +64,77 @@ impl Refusal {
     }
 }
 
-/// A person's text in a request (a question, a poll's question or option): trimmed, not
-/// empty, at most `max` characters (`too_large` beyond), no control characters but line
-/// breaks, nothing invisible or direction-changing ([`visible`]), in Unicode NFC. Named by
-/// `field` in the refusal.
+/// A person's text in a request (a question, a reply, a poll's question, option or answer):
+/// trimmed, not empty, no control characters but line breaks, nothing invisible or
+/// direction-changing ([`visible`]), and, in Unicode NFC, at most `max` characters
+/// (`too_large` beyond). Named by `field` in the refusal.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Refusal::invalid(field, "must not be empty"));
     }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Refusal::invalid(field, "contains control characters"));
+    }
+    let value = visible(value).map_err(|m| Refusal::invalid(field, m))?;
+    // Counted as kept: NFC splits a few characters into several.
     if value.chars().count() > max {
         return Err(Refusal::TooLarge(format!(
             "{field} is longer than {max} characters"
         )));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Refusal::invalid(field, "contains control characters"));
-    }
-    visible(value).map_err(|m| Refusal::invalid(field, m))
+    Ok(value)
 }
 
-/// Text as people will see it, or why not: refuses characters that change the direction of
-/// what follows (bidi overrides, embeddings, isolates, marks), invisible ones (zero-width space,
-/// word joiner, byte-order mark, invisible operators, tag characters), and text with nothing
-/// visible. Zero-width joiners and non-joiners stay where they join visible characters (emoji
-/// sequences, Persian, Indic scripts). Returns the text in Unicode NFC.
+/// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`,
+/// which renderers show as nothing) or another invisible format character.
+fn ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Text as people will see it, or why not. Refused: characters that change the direction of
+/// what follows (bidi overrides, embeddings, isolates, marks), invisible ones (every
+/// default-ignorable code point: zero-width space, word joiner, byte-order mark, Hangul fillers,
+/// tag characters…), and text with nothing visible. Kept: a zero-width joiner or non-joiner
+/// between two visible characters of a script that uses them (emoji sequences, Persian, Indic
+/// scripts; never between two Latin letters), and a variation selector right after a visible
+/// character (❤️). Returns the text in Unicode NFC.
 pub fn visible(value: &str) -> Result<String, &'static str> {
     use unicode_normalization::UnicodeNormalization as _;
+    let value: String = value.nfc().collect();
     let steers = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-    let hidden = |c: char| matches!(c, '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}' | '\u{E0000}'..='\u{E007F}');
     let joiner = |c: char| matches!(c, '\u{200C}' | '\u{200D}');
+    let selector = |c: char| matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}');
+    let shows = |c: char| !c.is_whitespace() && !ignorable(c);
     let chars: Vec<char> = value.chars().collect();
+    let before = |i: usize| i.checked_sub(1).and_then(|j| chars.get(j)).copied();
     for (i, &c) in chars.iter().enumerate() {
         if steers(c) {
             return Err("contains characters that change the text's direction");
         }
-        if hidden(c) {
+        if !ignorable(c) {
+            continue;
+        }
+        let kept = if joiner(c) {
+            // Joining two visible characters, not two Latin letters ("A\u{200D}da" is "Ada").
+            matches!((before(i), chars.get(i + 1)), (Some(a), Some(&b))
+                if shows(a) && shows(b) && !(a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()))
+        } else {
+            selector(c) && before(i).is_some_and(shows)
+        };
+        if !kept {
             return Err("contains invisible characters");
         }
-        if joiner(c) {
-            let shows = |c: Option<&char>| c.is_some_and(|c| !c.is_whitespace() && !joiner(*c));
-            if !(shows(i.checked_sub(1).and_then(|j| chars.get(j))) && shows(chars.get(i + 1))) {
-                return Err("contains invisible characters");
-            }
-        }
     }
-    if chars.iter().all(|c| c.is_whitespace() || joiner(*c)) {
+    if !chars.iter().copied().any(shows) {
         return Err("has nothing visible");
     }
-    Ok(value.nfc().collect())
+    Ok(value)
 }
 
 /// What a committed request made, besides its place in the room's log: the id of a new item
@@ -442,5 +464,17 @@ mod tests {
         }
         // Composed (NFC): "é" typed as e + combining accent becomes one character.
         assert_eq!(visible("Ame\u{301}lie").unwrap(), "Am\u{e9}lie");
+    }
+
+    #[test]
+    fn the_length_is_counted_as_kept() {
+        // NFC splits U+FB2C into three characters: 200 of them are 600 once kept.
+        let long = "\u{FB2C}".repeat(200);
+        assert_eq!(super::visible(&long).unwrap().chars().count(), 600);
+        assert!(matches!(
+            super::text("text", &long, 500),
+            Err(super::Refusal::TooLarge(_))
+        ));
+        assert!(super::text("text", &"\u{FB2C}".repeat(100), 500).is_ok());
     }
 }

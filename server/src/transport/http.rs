@@ -398,16 +398,18 @@ async fn create_invite(
             field: Some("role".into()),
         }));
     }
-    let name = auth::display_name(Some(&req.name))
-        .ok()
-        .flatten()
-        .ok_or_else(|| {
-            AppError(ApiError {
+    let name = match auth::display_name(Some(&req.name)) {
+        Ok(Some(name)) => name,
+        refused => {
+            return Err(AppError(ApiError {
                 code: ErrorCode::BadRequest,
-                message: "name must be 1 to 60 characters with no control characters".into(),
+                message: refused
+                    .err()
+                    .unwrap_or_else(|| "name must not be empty".into()),
                 field: Some("name".into()),
-            })
-        })?;
+            }));
+        }
+    };
     let event = existing(&app, &code).await?;
     check_invite_sessions(&req, &event)?;
     let invite = app.auth.invite(&code, req.role, &name, &req.sessions);

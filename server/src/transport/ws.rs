@@ -224,6 +224,7 @@ impl Connection {
                         Some(Ok(Message::Binary(_))) => {
                             self.last_heard = Instant::now();
                             match Box::pin(self.refuse(&mut sink, None, ErrorCode::BadRequest, "frames are JSON text".into())).await {
+                                Ok(()) if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "say hello first")),
                                 Ok(()) => continue,
                                 Err(end) => break end,
                             }
@@ -380,14 +381,18 @@ impl Connection {
                 let id = serde_json::from_str::<serde_json::Value>(text)
                     .ok()
                     .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
-                return self
-                    .refuse(
-                        sink,
-                        id,
-                        ErrorCode::BadRequest,
-                        format!("malformed message: {e}"),
-                    )
-                    .await;
+                self.refuse(
+                    sink,
+                    id,
+                    ErrorCode::BadRequest,
+                    format!("malformed message: {e}"),
+                )
+                .await?;
+                // The first frame must be a `hello`.
+                return match self.person {
+                    None => Err(Some((close::PROTOCOL_VIOLATION, "say hello first"))),
+                    Some(_) => Ok(()),
+                };
             }
         };
         let id = frame.id;

@@ -168,13 +168,21 @@ pub fn check_answer(kind: &PollKind, answer: Answer) -> Result<Answer, Refusal> 
         (PollKind::WordCloud, Answer::Words { words }) => {
             let mut seen = Vec::new();
             for (i, w) in words.iter().enumerate() {
-                let w = normalise_word(w);
+                let field = format!("answer.words[{i}]");
+                // Shown on the big screen: nothing invisible, one form per word (NFC).
+                let w = if w.trim().is_empty() {
+                    String::new()
+                } else {
+                    normalise_word(
+                        &crate::interactions::visible(w).map_err(|m| invalid(&field, m))?,
+                    )
+                };
                 if w.is_empty()
                     || w.chars().count() > limits::MAX_WORD_CHARS
                     || w.chars().any(char::is_control)
                 {
                     return Err(invalid(
-                        &format!("answer.words[{i}]"),
+                        &field,
                         format!("must be 1 to {} characters", limits::MAX_WORD_CHARS),
                     ));
                 }

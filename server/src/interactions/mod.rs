@@ -421,6 +421,22 @@ impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
     }
 }
 
+/// For the rules' unit tests: `state` with `events` folded in, as the sequencer folds them.
+#[cfg(test)]
+pub(crate) fn folded(
+    state: plenum_protocol::SessionState,
+    events: &[RoomEvent],
+) -> plenum_protocol::SessionState {
+    let mut room = RoomState::Session(state);
+    for event in events {
+        room.apply(event).expect("the rules' events fit the room");
+    }
+    match room {
+        RoomState::Session(s) => s,
+        _ => unreachable!("a session room stays one"),
+    }
+}
+
 /// The refusal for a command sent to a kind of room it does not apply to.
 pub fn wrong_room() -> Refusal {
     Refusal::invalid("room", "this change does not apply to this kind of room")

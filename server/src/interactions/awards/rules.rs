@@ -274,17 +274,11 @@ mod tests {
         cx: &Context,
     ) -> Result<Outcome, Refusal> {
         let out = decide(awards, command, cx)?;
-        let mut room = plenum_protocol::RoomState::Session(plenum_protocol::SessionState {
+        let state = plenum_protocol::SessionState {
             awards: std::mem::take(awards),
             ..Default::default()
-        });
-        for event in &out.events {
-            room.apply(event).expect("the rules' events fit the room");
-        }
-        let plenum_protocol::RoomState::Session(s) = room else {
-            unreachable!("a session room")
         };
-        *awards = s.awards;
+        *awards = crate::interactions::folded(state, &out.events).awards;
         Ok(out)
     }
 

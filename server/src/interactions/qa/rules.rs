@@ -461,17 +461,11 @@ mod tests {
         cx: &Context,
     ) -> Result<Outcome, Refusal> {
         let out = decide(qa, command, cx)?;
-        let mut room = plenum_protocol::RoomState::Session(plenum_protocol::SessionState {
+        let state = plenum_protocol::SessionState {
             qa: std::mem::take(qa),
             ..Default::default()
-        });
-        for event in &out.events {
-            room.apply(event).expect("the rules' events fit the room");
-        }
-        let plenum_protocol::RoomState::Session(s) = room else {
-            unreachable!("a session room")
         };
-        *qa = s.qa;
+        *qa = crate::interactions::folded(state, &out.events).qa;
         Ok(out)
     }
 

@@ -19,23 +19,41 @@ async fn malformed_frames_get_typed_errors_and_the_connection_survives() {
         .await
         .unwrap();
     let mut ws = server.attendee("BAD", "Mallory").await;
-    for (frame, want_id) in [
-        ("not json", None),
-        (r#"{"id": 5, "type": "jion", "room": "event:BAD"}"#, Some(5)),
-        (r#"{"id": 6, "type": "join", "room": "lobby"}"#, Some(6)),
-        (r#"{"id": 7, "type": "join"}"#, Some(7)),
+    for (frame, want_id, want_field) in [
+        ("not json", None, None),
+        (
+            r#"{"id": 5, "type": "jion", "room": "event:BAD"}"#,
+            Some(5),
+            Some("type"),
+        ),
+        (
+            r#"{"id": 6, "type": "join", "room": "lobby"}"#,
+            Some(6),
+            Some("room"),
+        ),
+        (r#"{"id": 7, "type": "join"}"#, Some(7), Some("room")),
+        (
+            r#"{"id": 9, "type": "join", "room": 42}"#,
+            Some(9),
+            Some("room"),
+        ),
         (
             r#"{"id": 8, "type": "set_stage", "event": "BAD", "session": "s1", "status": "sideways"}"#,
             Some(8),
+            Some("status"),
         ),
     ] {
         ws.send_text(frame).await.unwrap();
         match ws.recv().await.unwrap() {
             ServerMsg::Error {
-                id, code, message, ..
+                id,
+                code,
+                message,
+                field,
             } => {
                 assert_eq!(code, ErrorCode::BadRequest, "{frame}");
                 assert_eq!(id, want_id, "{frame}");
+                assert_eq!(field.as_deref(), want_field, "{frame}: the field to blame");
                 assert!(!message.is_empty());
             }
             other => panic!("{frame}: {other:?}"),

@@ -325,6 +325,18 @@ impl Connection {
         code: ErrorCode,
         message: String,
     ) -> Result<(), Ending> {
+        self.refuse_field(sink, id, code, message, None).await
+    }
+
+    /// [`Connection::refuse`], naming the field to blame.
+    async fn refuse_field(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        code: ErrorCode,
+        message: String,
+        field: Option<String>,
+    ) -> Result<(), Ending> {
         if matches!(code, ErrorCode::BadRequest | ErrorCode::RateLimited) {
             self.bad_frames += 1;
             if self.bad_frames > MAX_BAD_FRAMES {
@@ -340,7 +352,7 @@ impl Connection {
                 id,
                 code,
                 message,
-                field: None,
+                field,
             },
         )
         .await
@@ -378,16 +390,17 @@ impl Connection {
         let frame: ClientFrame = match serde_json::from_str(text) {
             Ok(f) => f,
             Err(e) => {
-                let id = serde_json::from_str::<serde_json::Value>(text)
-                    .ok()
+                let value = serde_json::from_str::<serde_json::Value>(text).ok();
+                let id = value
+                    .as_ref()
                     .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
-                self.refuse(
-                    sink,
-                    id,
-                    ErrorCode::BadRequest,
-                    format!("malformed message: {e}"),
-                )
-                .await?;
+                let field = value.as_ref().and_then(|v| offending_field(v, &e));
+                let message = match &field {
+                    Some(f) => format!("{f}: malformed message: {e}"),
+                    None => format!("malformed message: {e}"),
+                };
+                self.refuse_field(sink, id, ErrorCode::BadRequest, message, field)
+                    .await?;
                 // The first frame must be a `hello`.
                 return match self.person {
                     None => Err(Some((close::PROTOCOL_VIOLATION, "say hello first"))),
@@ -722,6 +735,45 @@ impl Connection {
     }
 }
 
+/// The top-level field of a message that made it unreadable, if one did. serde cannot say
+/// through the message's internally tagged enum, so it is found here: a missing field names
+/// itself, an unknown `type` is the `type`'s fault, then the field whose value the refusal
+/// quotes, then the field without which the message reads.
+fn offending_field(message: &serde_json::Value, error: &serde_json::Error) -> Option<String> {
+    let said = error.to_string();
+    if let Some(rest) = said.strip_prefix("missing field `") {
+        return rest.split('`').next().map(str::to_owned);
+    }
+    let kind = message.get("type").and_then(|t| t.as_str());
+    let unknown_kind = kind.is_some_and(|k| said.starts_with(&format!("unknown variant `{k}`")));
+    if unknown_kind || kind.is_none() {
+        return Some("type".into());
+    }
+    let fields = message.as_object()?;
+    let keys = || fields.keys().filter(|k| *k != "type" && *k != "id");
+    // The field whose value the refusal quotes ("invalid type: integer `42`", "unknown variant
+    // `sideways`", "got \"lobby\"")…
+    let quoted = keys().find(|k| match &fields[*k] {
+        serde_json::Value::String(s) => {
+            said.contains(&format!("`{s}`")) || said.contains(&format!("{s:?}"))
+        }
+        serde_json::Value::Number(n) => said.contains(&format!("`{n}`")),
+        serde_json::Value::Bool(b) => said.contains(&format!("`{b}`")),
+        _ => false,
+    });
+    if quoted.is_some() {
+        return quoted.cloned();
+    }
+    // …else the one without which the message reads.
+    keys()
+        .find(|k| {
+            let mut without = fields.clone();
+            without.remove(*k);
+            serde_json::from_value::<ClientFrame>(serde_json::Value::Object(without)).is_ok()
+        })
+        .cloned()
+}
+
 /// The answer to a request that succeeded: the one place `ok` is built.
 fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStanding>) -> ServerMsg {
     let Made {
@@ -808,7 +860,37 @@ pub async fn presence_loop(app: App, every: Duration) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Admit, admit};
+    use super::{Admit, admit, offending_field};
+
+    #[test]
+    fn an_unreadable_message_names_its_field() {
+        let field = |text: &str| {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let error = serde_json::from_str::<plenum_protocol::ClientFrame>(text).unwrap_err();
+            offending_field(&value, &error)
+        };
+        assert_eq!(
+            field(r#"{"type": "join", "room": 42}"#).as_deref(),
+            Some("room")
+        );
+        assert_eq!(
+            field(r#"{"type": "join", "room": "lobby"}"#).as_deref(),
+            Some("room")
+        );
+        assert_eq!(field(r#"{"type": "join"}"#).as_deref(), Some("room"));
+        assert_eq!(
+            field(r#"{"type": "jion", "room": "event:X1"}"#).as_deref(),
+            Some("type")
+        );
+        assert_eq!(
+            field(
+                r#"{"type": "set_stage", "event": "BAD", "session": "s1", "status": "sideways"}"#
+            )
+            .as_deref(),
+            Some("status")
+        );
+        assert_eq!(field(r#"{"room": "event:X1"}"#).as_deref(), Some("type"));
+    }
 
     #[test]
     fn queued_events_are_sent_once_and_in_order() {

@@ -380,6 +380,13 @@ impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
         self.batch.emit(event);
     }
 
+    /// Logs `events` in this room, in order.
+    pub fn emit_all(&mut self, events: impl IntoIterator<Item = RoomEvent>) {
+        for event in events {
+            self.batch.emit(event);
+        }
+    }
+
     /// Logs `event` in another room (a person's inbox, say) as a **follow-up** of this command:
     /// committed right after this room's write, only once that write is committed, and
     /// decided again on its own if the other room conflicts; never without this room's write,

@@ -20,7 +20,7 @@
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
 use super::{
-    http::api_error,
+    replies::{offending_field, ok, refusal},
     requests::{self, Bucket, PersonLimit},
 };
 use crate::{
@@ -46,8 +46,8 @@ use futures_util::{
     stream::{FuturesUnordered, SplitSink},
 };
 use plenum_protocol::{
-    ClientFrame, ClientMsg, ErrorCode, JoinMode, MyStanding, Person, RequestId, RoomId, Seq,
-    ServerMsg, close, limits, negotiate,
+    ClientFrame, ClientMsg, ErrorCode, JoinMode, Person, RequestId, RoomId, Seq, ServerMsg, close,
+    limits, negotiate,
 };
 use std::{
     collections::HashMap,
@@ -735,77 +735,6 @@ impl Connection {
     }
 }
 
-/// The top-level field of a message that made it unreadable, if one did. serde cannot say
-/// through the message's internally tagged enum, so it is found here: a missing field names
-/// itself, an unknown `type` is the `type`'s fault, then the field whose value the refusal
-/// quotes, then the field without which the message reads.
-fn offending_field(message: &serde_json::Value, error: &serde_json::Error) -> Option<String> {
-    let said = error.to_string();
-    if let Some(rest) = said.strip_prefix("missing field `") {
-        return rest.split('`').next().map(str::to_owned);
-    }
-    let kind = message.get("type").and_then(|t| t.as_str());
-    let unknown_kind = kind.is_some_and(|k| said.starts_with(&format!("unknown variant `{k}`")));
-    if unknown_kind || kind.is_none() {
-        return Some("type".into());
-    }
-    let fields = message.as_object()?;
-    let keys = || fields.keys().filter(|k| *k != "type" && *k != "id");
-    // The field whose value the refusal quotes ("invalid type: integer `42`", "unknown variant
-    // `sideways`", "got \"lobby\"")…
-    let quoted = keys().find(|k| match &fields[*k] {
-        serde_json::Value::String(s) => {
-            said.contains(&format!("`{s}`")) || said.contains(&format!("{s:?}"))
-        }
-        serde_json::Value::Number(n) => said.contains(&format!("`{n}`")),
-        serde_json::Value::Bool(b) => said.contains(&format!("`{b}`")),
-        _ => false,
-    });
-    if quoted.is_some() {
-        return quoted.cloned();
-    }
-    // …else the one without which the message reads.
-    keys()
-        .find(|k| {
-            let mut without = fields.clone();
-            without.remove(*k);
-            serde_json::from_value::<ClientFrame>(serde_json::Value::Object(without)).is_ok()
-        })
-        .cloned()
-}
-
-/// The answer to a request that succeeded: the one place `ok` is built.
-fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStanding>) -> ServerMsg {
-    let Made {
-        question,
-        poll,
-        award,
-        receipt,
-        quiz,
-    } = made;
-    ServerMsg::Ok {
-        id,
-        seq,
-        question,
-        poll,
-        award,
-        receipt,
-        quiz,
-        standing,
-    }
-}
-
-/// The answer to a request that was refused.
-fn refusal(id: Option<RequestId>, e: Refusal) -> ServerMsg {
-    let e = api_error(e);
-    ServerMsg::Error {
-        id,
-        code: e.code,
-        message: e.message,
-        field: e.field,
-    }
-}
-
 /// What to do with a room event that arrives through the queue.
 #[derive(Debug, PartialEq, Eq)]
 enum Admit {
@@ -860,37 +789,7 @@ pub async fn presence_loop(app: App, every: Duration) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Admit, admit, offending_field};
-
-    #[test]
-    fn an_unreadable_message_names_its_field() {
-        let field = |text: &str| {
-            let value: serde_json::Value = serde_json::from_str(text).unwrap();
-            let error = serde_json::from_str::<plenum_protocol::ClientFrame>(text).unwrap_err();
-            offending_field(&value, &error)
-        };
-        assert_eq!(
-            field(r#"{"type": "join", "room": 42}"#).as_deref(),
-            Some("room")
-        );
-        assert_eq!(
-            field(r#"{"type": "join", "room": "lobby"}"#).as_deref(),
-            Some("room")
-        );
-        assert_eq!(field(r#"{"type": "join"}"#).as_deref(), Some("room"));
-        assert_eq!(
-            field(r#"{"type": "jion", "room": "event:X1"}"#).as_deref(),
-            Some("type")
-        );
-        assert_eq!(
-            field(
-                r#"{"type": "set_stage", "event": "BAD", "session": "s1", "status": "sideways"}"#
-            )
-            .as_deref(),
-            Some("status")
-        );
-        assert_eq!(field(r#"{"room": "event:X1"}"#).as_deref(), Some("type"));
-    }
+    use super::{Admit, admit};
 
     #[test]
     fn queued_events_are_sent_once_and_in_order() {

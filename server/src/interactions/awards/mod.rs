@@ -84,9 +84,7 @@ impl Interaction for Awards {
             };
             rules::decide(all, request.command, &rules)?
         };
-        for event in out.events {
-            cx.emit(event);
-        }
+        cx.emit_all(out.events);
         for b in out.ballots {
             cx.change(b);
         }
@@ -153,9 +151,7 @@ impl Interaction for Awards {
                 }
             }
         }
-        for event in events {
-            cx.emit(event);
-        }
+        cx.emit_all(events);
     }
 
     fn live(&self, state: &RoomState) -> Vec<u64> {

@@ -106,9 +106,7 @@ impl Interaction for Polls {
             };
             rules::decide(polls, request.command, &rules)?
         };
-        for event in out.events {
-            cx.emit(event);
-        }
+        cx.emit_all(out.events);
         for b in out.ballots {
             cx.change(PollChange::Ballot(b));
         }
@@ -220,9 +218,7 @@ impl Interaction for Polls {
                 events.push(event);
             }
         }
-        for event in events {
-            cx.emit(event);
-        }
+        cx.emit_all(events);
     }
 
     fn live(&self, state: &RoomState) -> Vec<u64> {

@@ -179,9 +179,7 @@ impl Interaction for Qa {
                 for (room, note) in notes(cx, &out.events)? {
                     cx.emit_to(room, note);
                 }
-                for event in out.events {
-                    cx.emit(event);
-                }
+                cx.emit_all(out.events);
                 for vote in out.votes {
                     cx.change(QaChange::Vote(vote));
                 }

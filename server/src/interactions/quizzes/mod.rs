@@ -85,9 +85,7 @@ impl Interaction for Quizzes {
             };
             rules::decide(all, request.command, &rules)?
         };
-        for event in out.events {
-            cx.emit(event);
-        }
+        cx.emit_all(out.events);
         for a in out.answers {
             cx.change(a);
         }
@@ -162,9 +160,7 @@ impl Interaction for Quizzes {
                 }
             }
         }
-        for event in events {
-            cx.emit(event);
-        }
+        cx.emit_all(events);
     }
 
     fn live(&self, state: &RoomState) -> Vec<u64> {

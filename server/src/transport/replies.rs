@@ -1,0 +1,112 @@
+//! What the server answers a WebSocket request: `ok` (built here only), a refusal, and which
+//! field to blame in a message that cannot be read.
+
+use super::http::api_error;
+use crate::interactions::{Made, Refusal};
+use plenum_protocol::{ClientFrame, MyStanding, RequestId, Seq, ServerMsg};
+
+/// The top-level field of a message that made it unreadable, if one did. serde cannot say
+/// through the message's internally tagged enum, so it is found here: a missing field names
+/// itself, an unknown `type` is the `type`'s fault, then the field whose value the refusal
+/// quotes, then the field without which the message reads.
+pub fn offending_field(message: &serde_json::Value, error: &serde_json::Error) -> Option<String> {
+    let said = error.to_string();
+    if let Some(rest) = said.strip_prefix("missing field `") {
+        return rest.split('`').next().map(str::to_owned);
+    }
+    let kind = message.get("type").and_then(|t| t.as_str());
+    let unknown_kind = kind.is_some_and(|k| said.starts_with(&format!("unknown variant `{k}`")));
+    if unknown_kind || kind.is_none() {
+        return Some("type".into());
+    }
+    let fields = message.as_object()?;
+    let keys = || fields.keys().filter(|k| *k != "type" && *k != "id");
+    // The field whose value the refusal quotes ("invalid type: integer `42`", "unknown variant
+    // `sideways`", "got \"lobby\"")…
+    let quoted = keys().find(|k| match &fields[*k] {
+        serde_json::Value::String(s) => {
+            said.contains(&format!("`{s}`")) || said.contains(&format!("{s:?}"))
+        }
+        serde_json::Value::Number(n) => said.contains(&format!("`{n}`")),
+        serde_json::Value::Bool(b) => said.contains(&format!("`{b}`")),
+        _ => false,
+    });
+    if quoted.is_some() {
+        return quoted.cloned();
+    }
+    // …else the one without which the message reads.
+    keys()
+        .find(|k| {
+            let mut without = fields.clone();
+            without.remove(*k);
+            serde_json::from_value::<ClientFrame>(serde_json::Value::Object(without)).is_ok()
+        })
+        .cloned()
+}
+
+/// The answer to a request that succeeded: the one place `ok` is built.
+pub fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStanding>) -> ServerMsg {
+    let Made {
+        question,
+        poll,
+        award,
+        receipt,
+        quiz,
+    } = made;
+    ServerMsg::Ok {
+        id,
+        seq,
+        question,
+        poll,
+        award,
+        receipt,
+        quiz,
+        standing,
+    }
+}
+
+/// The answer to a request that was refused.
+pub fn refusal(id: Option<RequestId>, e: Refusal) -> ServerMsg {
+    let e = api_error(e);
+    ServerMsg::Error {
+        id,
+        code: e.code,
+        message: e.message,
+        field: e.field,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offending_field;
+
+    #[test]
+    fn an_unreadable_message_names_its_field() {
+        let field = |text: &str| {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let error = serde_json::from_str::<plenum_protocol::ClientFrame>(text).unwrap_err();
+            offending_field(&value, &error)
+        };
+        assert_eq!(
+            field(r#"{"type": "join", "room": 42}"#).as_deref(),
+            Some("room")
+        );
+        assert_eq!(
+            field(r#"{"type": "join", "room": "lobby"}"#).as_deref(),
+            Some("room")
+        );
+        assert_eq!(field(r#"{"type": "join"}"#).as_deref(), Some("room"));
+        assert_eq!(
+            field(r#"{"type": "jion", "room": "event:X1"}"#).as_deref(),
+            Some("type")
+        );
+        assert_eq!(
+            field(
+                r#"{"type": "set_stage", "event": "BAD", "session": "s1", "status": "sideways"}"#
+            )
+            .as_deref(),
+            Some("status")
+        );
+        assert_eq!(field(r#"{"room": "event:X1"}"#).as_deref(), Some("type"));
+    }
+}

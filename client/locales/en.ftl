@@ -313,6 +313,7 @@ open-poll = Open
 close-poll = Close
 reveal-results = Reveal results
 answers-to-review = Answers to review
+answers-shown = { $shown } of { $count } answers shown; every answer is in the export.
 new-quiz = New quiz
 quiz-title = Quiz title
 question-number = Question { $number }
@@ -403,4 +404,8 @@ note-new = new
 inbox-new = { $count ->
     [one] { $count_n } new
    *[other] { $count_n } new
+}
+earlier-questions = { $count ->
+    [one] Show one more question
+   *[other] Show { $count } more questions
 }

@@ -312,6 +312,7 @@ open-poll = Öppna
 close-poll = Stäng
 reveal-results = Visa resultaten
 answers-to-review = Svar att granska
+answers-shown = { $shown } av { $count } svar visas; alla svar finns i exporten.
 new-quiz = Nytt quiz
 quiz-title = Quizets namn
 question-number = Fråga { $number }
@@ -402,4 +403,8 @@ note-new = ny
 inbox-new = { $count ->
     [one] { $count_n } ny
    *[other] { $count_n } nya
+}
+earlier-questions = { $count ->
+    [one] Visa en fråga till
+   *[other] Visa { $count } frågor till
 }

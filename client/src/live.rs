@@ -515,6 +515,34 @@ impl Live {
                     _ => {}
                 }
             }
+            ServerMsg::Page {
+                id,
+                ref room,
+                ref questions,
+                ref polls,
+                ref quizzes,
+                ref awards,
+                ..
+            } => {
+                self.rooms.update(|rooms| {
+                    if let Some(RoomState::Session(s)) =
+                        rooms.get_mut(room).and_then(|r| r.state.as_mut())
+                    {
+                        s.add_page(
+                            questions.clone(),
+                            polls.clone(),
+                            quizzes.clone(),
+                            awards.clone(),
+                        );
+                    }
+                });
+                let slot = id
+                    .and_then(|id| self.wire.try_update_value(|w| w.requests.remove(&id)))
+                    .flatten();
+                if let Some(slot) = slot {
+                    settle(&slot, Ok(msg));
+                }
+            }
             ServerMsg::Joined { id: None, .. } | ServerMsg::Pong { .. } => {}
         }
     }

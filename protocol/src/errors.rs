@@ -81,6 +81,10 @@ pub mod close {
     pub const UNSUPPORTED_PROTOCOL: u16 = 4200;
     /// The client broke the protocol (for example: no `hello` first, or a flood of malformed frames).
     pub const PROTOCOL_VIOLATION: u16 = 4201;
+    /// A message for this client came out larger than [`crate::limits::MAX_SERVER_FRAME_BYTES`]
+    /// and was not sent. Every message is bounded by design, so this is a server bug (it is
+    /// logged); reconnecting would meet the same message.
+    pub const FRAME_TOO_LARGE: u16 = 4202;
 }
 
 impl CloseAction {

@@ -50,6 +50,19 @@ pub const MIN_PROTOCOL_VERSION: u32 = 1;
 pub mod limits {
     /// Largest WebSocket message the server reads, in bytes.
     pub const MAX_CLIENT_FRAME_BYTES: usize = 16 * 1024;
+    /// Largest WebSocket message the server sends, in bytes. Snapshots and pages are filled up
+    /// to this (less a margin) and say what they left out; every event is smaller by design.
+    pub const MAX_SERVER_FRAME_BYTES: usize = 64 * 1024;
+    /// What a snapshot or a page may spend on its lists, in bytes (the rest of the frame is
+    /// the envelope and the session's fixed parts).
+    pub const LIST_BUDGET_BYTES: usize = 56 * 1024;
+    /// What one open-text poll's results may spend on answers, in bytes, per list (the
+    /// approved answers; for moderators also the ones waiting).
+    pub const TEXT_ANSWERS_BUDGET_BYTES: usize = 8 * 1024;
+    /// Most vote counts in one `votes` event (more are sent as several events).
+    pub const MAX_TALLIES_PER_EVENT: usize = 1000;
+    /// Most questions merged into one question.
+    pub const MAX_MERGED: usize = 100;
     /// Largest agenda document accepted by the HTTP API, in bytes.
     pub const MAX_AGENDA_BYTES: usize = 2 * 1024 * 1024;
     /// Longest announcement text, in characters.
@@ -70,8 +83,11 @@ pub mod limits {
     pub const MAX_QUESTION_CHARS: usize = 500;
     /// Longest moderator reply or dismissal reason, in characters.
     pub const MAX_REPLY_CHARS: usize = 1000;
-    /// Most questions one session takes.
-    pub const MAX_QUESTIONS_PER_SESSION: u64 = 5000;
+    /// Most open questions (waiting for review or published) in one session: a moderator
+    /// who answers, dismisses or archives questions makes room for more.
+    pub const MAX_OPEN_QUESTIONS: usize = 5000;
+    /// Most questions one session is ever asked (ids are never reused).
+    pub const MAX_QUESTIONS_PER_SESSION: u64 = 50_000;
     /// Most options in a choice or ranking poll.
     pub const MAX_POLL_OPTIONS: usize = 20;
     /// Longest poll option or word-cloud entry, in characters.

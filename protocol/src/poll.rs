@@ -101,8 +101,18 @@ pub enum PollResults {
     Rating { counts: Vec<u64> },
     /// Word cloud: the most given words, most first (at most 100).
     Words { words: Vec<WordCount> },
-    /// Open text: the answers (the audience sees approved ones only).
-    Texts { answers: Vec<TextAnswer> },
+    /// Open text: a bounded selection of the answers, in answer-id order (a stable order that
+    /// favours nobody): the approved ones, and for moderators also those waiting, each list
+    /// within [`crate::limits::TEXT_ANSWERS_BUDGET_BYTES`]. Every answer is in the export.
+    Texts {
+        answers: Vec<TextAnswer>,
+        /// How many answers this viewer may see in all (the audience: the approved ones).
+        #[serde(default)]
+        total: u64,
+        /// How many of them are approved (always `total` in unmoderated polls).
+        #[serde(default)]
+        approved: u64,
+    },
     /// Ranking: each option's Borda score (see the module docs).
     Ranking { scores: Vec<u64> },
 }

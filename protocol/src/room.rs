@@ -100,6 +100,32 @@ pub struct SessionState {
     /// How far the session's stream runs behind the room, in milliseconds (set by organisers).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub stream_delay_ms: u32,
+    /// What this snapshot left out to stay within the frame limit: ask for it with `page`.
+    #[serde(default, skip_serializing_if = "Omitted::is_empty")]
+    pub omitted: Omitted,
+}
+
+/// How many items of each list a snapshot left out (as of its sequence number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Omitted {
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub questions: u64,
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub polls: u64,
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub quizzes: u64,
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub awards: u64,
+}
+
+impl Omitted {
+    pub fn is_empty(&self) -> bool {
+        *self == Omitted::default()
+    }
+}
+
+fn is_zero64(v: &u64) -> bool {
+    *v == 0
 }
 
 fn is_zero(v: &u32) -> bool {
@@ -107,6 +133,44 @@ fn is_zero(v: &u32) -> bool {
 }
 
 impl SessionState {
+    /// Adds a `page` of items this state does not hold yet (events keep the held ones
+    /// current, so those are left as they are), and counts them off `omitted`.
+    pub fn add_page(
+        &mut self,
+        questions: Vec<Question>,
+        polls: Vec<Poll>,
+        quizzes: Vec<Quiz>,
+        awards: Vec<Award>,
+    ) {
+        for q in questions {
+            if self.qa.get(q.id).is_none() {
+                self.qa.upsert(q);
+                self.omitted.questions = self.omitted.questions.saturating_sub(1);
+            }
+        }
+        for p in polls {
+            if self.poll(p.id).is_none() {
+                self.polls.push(p);
+                self.omitted.polls = self.omitted.polls.saturating_sub(1);
+            }
+        }
+        for q in quizzes {
+            if self.quiz(q.id).is_none() {
+                self.quizzes.push(q);
+                self.omitted.quizzes = self.omitted.quizzes.saturating_sub(1);
+            }
+        }
+        for a in awards {
+            if self.award(a.id).is_none() {
+                self.awards.push(a);
+                self.omitted.awards = self.omitted.awards.saturating_sub(1);
+            }
+        }
+        self.polls.sort_by_key(|p| p.id);
+        self.quizzes.sort_by_key(|q| q.id);
+        self.awards.sort_by_key(|a| a.id);
+    }
+
     pub fn poll(&self, id: PollId) -> Option<&Poll> {
         self.polls.iter().find(|p| p.id == id)
     }

@@ -7,12 +7,12 @@
 
 use crate::{
     api::{Person, StageUpdate},
-    award::{AwardDraft, AwardId, AwardStep},
+    award::{Award, AwardDraft, AwardId, AwardStep},
     errors::ErrorCode,
     ids::{EventCode, RequestId, RoomId, Seq, SessionId},
-    poll::{Answer, PollDraft, PollId},
-    qa::{Moderate, QaSettings, QuestionId},
-    quiz::{MyStanding, QuizDraft, QuizId, QuizStep, Watching},
+    poll::{Answer, Poll, PollDraft, PollId},
+    qa::{Moderate, QaSettings, Question, QuestionId},
+    quiz::{MyStanding, Quiz, QuizDraft, QuizId, QuizStep, Watching},
     room::{RoomEvent, RoomState},
 };
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,14 @@ pub enum ClientMsg {
     },
     /// Stop following a room.
     Leave { room: RoomId },
+    /// One page of a session's list, newest first: the items a snapshot left out (see
+    /// `SessionState::omitted`), or any of them. With `before`, only items with a smaller id.
+    Page {
+        room: RoomId,
+        of: Listing,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<u64>,
+    },
     /// Application-level ping; the server answers [`ServerMsg::Pong`] with the same `t`.
     Ping {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +220,16 @@ pub enum PollStep {
     Delete,
 }
 
+/// A list of a session that `page` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Listing {
+    Questions,
+    Polls,
+    Quizzes,
+    Awards,
+}
+
 /// How a join was served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -256,6 +274,25 @@ pub enum ServerMsg {
         mode: JoinMode,
         /// How many events were replayed (0 for a snapshot).
         replayed: u64,
+    },
+    /// The answer to `page`: items as this viewer sees them at `seq`, newest first, filling
+    /// at most [`crate::limits::LIST_BUDGET_BYTES`]; only the list asked for is present. Keep
+    /// what you already hold (events keep it current) and add the rest.
+    Page {
+        id: Option<RequestId>,
+        room: RoomId,
+        seq: Seq,
+        of: Listing,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        questions: Vec<Question>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        polls: Vec<Poll>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        quizzes: Vec<Quiz>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<Award>,
+        /// Whether there are more, with smaller ids: ask again with `before` the last id here.
+        more: bool,
     },
     /// How many people are following a room now. Coalesced: sent at most a few times a second.
     Presence { room: RoomId, count: u64 },

@@ -108,6 +108,7 @@ const ALL_CLIENT: &[&str] = &[
     "hello",
     "join",
     "leave",
+    "page",
     "ping",
     "set_stage",
     "announce",
@@ -181,7 +182,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
     }
 }
 const ALL_SERVER: &[&str] = &[
-    "welcome", "snapshot", "event", "joined", "presence", "ok", "error", "pong",
+    "welcome", "snapshot", "event", "joined", "page", "presence", "ok", "error", "pong",
 ];
 
 fn client_name(m: &ClientMsg) -> &'static str {
@@ -189,6 +190,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::Hello { .. } => "hello",
         ClientMsg::Join { .. } => "join",
         ClientMsg::Leave { .. } => "leave",
+        ClientMsg::Page { .. } => "page",
         ClientMsg::Ping { .. } => "ping",
         ClientMsg::SetStage { .. } => "set_stage",
         ClientMsg::Announce { .. } => "announce",
@@ -222,6 +224,7 @@ fn server_name(m: &ServerMsg) -> &'static str {
         ServerMsg::Snapshot { .. } => "snapshot",
         ServerMsg::Event { .. } => "event",
         ServerMsg::Joined { .. } => "joined",
+        ServerMsg::Page { .. } => "page",
         ServerMsg::Presence { .. } => "presence",
         ServerMsg::Ok { .. } => "ok",
         ServerMsg::Error { .. } => "error",

@@ -57,6 +57,16 @@ fn every_client_message_round_trips() {
         ClientMsg::Leave {
             room: session_room(),
         },
+        ClientMsg::Page {
+            room: session_room(),
+            of: Listing::Questions,
+            before: Some(120),
+        },
+        ClientMsg::Page {
+            room: session_room(),
+            of: Listing::Polls,
+            before: None,
+        },
         ClientMsg::Ping { t: Some(1.5) },
         ClientMsg::Ping { t: None },
         ClientMsg::SetStage {
@@ -234,6 +244,12 @@ fn every_server_message_round_trips() {
                 awards: vec![every_award()],
                 quizzes: vec![every_quiz()],
                 stream_delay_ms: 15_000,
+                omitted: Omitted {
+                    questions: 4000,
+                    polls: 2,
+                    quizzes: 0,
+                    awards: 0,
+                },
             }),
         },
         ServerMsg::Snapshot {
@@ -258,6 +274,17 @@ fn every_server_message_round_trips() {
         ServerMsg::Presence {
             room: session_room(),
             count: 900,
+        },
+        ServerMsg::Page {
+            id: Some(7),
+            room: session_room(),
+            seq: 12,
+            of: Listing::Polls,
+            questions: Vec::new(),
+            polls: vec![every_poll()],
+            quizzes: Vec::new(),
+            awards: Vec::new(),
+            more: true,
         },
         ServerMsg::Ok {
             id: 4,
@@ -503,6 +530,8 @@ fn poll_messages_round_trip() {
                 text: "t".into(),
                 approved: true,
             }],
+            total: 2000,
+            approved: 1500,
         },
     ] {
         round_trip(RoomEvent::PollResults {

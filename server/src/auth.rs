@@ -11,6 +11,7 @@
 //!
 //! Every privileged action is checked with [`allowed`], on the server, for every request.
 
+use crate::interactions::Refusal;
 use crate::store::Store;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use hmac::{Hmac, Mac};
@@ -374,20 +375,17 @@ pub fn new_id() -> String {
 }
 
 /// Checks a display name: trimmed, no control characters, not too long. Empty means anonymous.
-pub fn display_name(name: Option<&str>) -> Result<Option<String>, String> {
+pub fn display_name(name: Option<&str>) -> Result<Option<String>, Refusal> {
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
     if name.chars().any(char::is_control) {
-        return Err("name contains control characters".into());
+        return Err(Refusal::invalid("name", "contains control characters"));
     }
-    let name = crate::interactions::visible(name).map_err(|why| format!("name {why}"))?;
+    let name = crate::interactions::visible(name).map_err(|why| Refusal::invalid("name", why))?;
     // Counted as kept (NFC splits a few characters into several).
     if name.chars().count() > limits::MAX_DISPLAY_NAME_CHARS {
-        return Err(format!(
-            "name is longer than {} characters",
-            limits::MAX_DISPLAY_NAME_CHARS
-        ));
+        return Err(Refusal::too_long("name", limits::MAX_DISPLAY_NAME_CHARS));
     }
     Ok(Some(name))
 }

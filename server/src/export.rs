@@ -135,7 +135,7 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                             .iter()
                             .map(|w| (w.word.clone(), w.count.to_string()))
                             .collect(),
-                        Some(PollResults::Texts { answers }) => answers
+                        Some(PollResults::Texts { answers, .. }) => answers
                             .iter()
                             .map(|a| {
                                 (

@@ -53,6 +53,23 @@ impl Mirror {
                 self.seq = *seq;
                 self.events.push((*seq, event.clone()));
             }
+            ServerMsg::Page {
+                room,
+                questions,
+                polls,
+                quizzes,
+                awards,
+                ..
+            } if room == &self.room => {
+                if let Some(RoomState::Session(s)) = self.state.as_mut() {
+                    s.add_page(
+                        questions.clone(),
+                        polls.clone(),
+                        quizzes.clone(),
+                        awards.clone(),
+                    );
+                }
+            }
             _ => {}
         }
         Ok(())

@@ -24,6 +24,8 @@ pub struct Ws {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_id: u64,
     pub welcome: Option<ServerMsg>,
+    /// The largest text frame received so far, in bytes.
+    pub largest: usize,
 }
 
 /// How a connection ended, as seen by the client.
@@ -65,6 +67,7 @@ impl Ws {
             stream,
             next_id: 1,
             welcome: None,
+            largest: 0,
         })
     }
 
@@ -82,6 +85,7 @@ impl Ws {
             stream,
             next_id: 1,
             welcome: None,
+            largest: 0,
         };
         ws.send(
             &ClientMsg::Hello {
@@ -135,6 +139,7 @@ impl Ws {
                 .map_err(|_| anyhow!("nothing from the server within {wait:?}"))?;
             match frame {
                 Some(Ok(Message::Text(t))) => {
+                    self.largest = self.largest.max(t.len());
                     return Ok(Ok(
                         serde_json::from_str(&t).with_context(|| format!("parsing {t}"))?
                     ));

@@ -127,8 +127,14 @@ async fn an_invalid_agenda_is_refused_precisely_and_changes_nothing() {
             )
             .await
             .unwrap();
-        assert_eq!(a.status, 400, "{field}: {}", a.body);
-        assert_eq!(a.body["code"], "bad_request");
+        // An over-long text is `too_large`, as every text anywhere; the rest `bad_request`.
+        let (status, code) = if field.ends_with("title") {
+            (413, "too_large")
+        } else {
+            (400, "bad_request")
+        };
+        assert_eq!(a.status, status, "{field}: {}", a.body);
+        assert_eq!(a.body["code"], code);
         assert_eq!(a.body["field"], field, "{}", a.body);
         assert!(
             a.body["message"].as_str().unwrap().starts_with(field),

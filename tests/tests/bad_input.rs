@@ -295,7 +295,10 @@ async fn bad_input_over_http_is_typed() {
         )
         .await
         .unwrap();
-    assert_eq!((a.status, a.body["field"].as_str()), (400, Some("name")));
+    assert_eq!(
+        (a.status, a.body["code"].as_str(), a.body["field"].as_str()),
+        (413, Some("too_large"), Some("name"))
+    );
     let a = http
         .send(
             "POST",
@@ -338,7 +341,28 @@ async fn bad_input_over_http_is_typed() {
         )
         .await
         .unwrap();
-    assert_eq!(a.status, 400);
+    // An over-long text is `too_large` naming its field, whatever the text (issue 12, item 13).
+    assert_eq!(
+        (a.status, a.body["code"].as_str(), a.body["field"].as_str()),
+        (413, Some("too_large"), Some("on_stage.text")),
+        "{}",
+        a.body
+    );
+    let a = http
+        .send(
+            "POST",
+            "/api/events/BAD/announcements",
+            Some(&server.organiser_key),
+            Some(&json!({"text": "x".repeat(plenum_protocol::limits::MAX_ANNOUNCEMENT_CHARS + 1)})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.status, a.body["code"].as_str(), a.body["field"].as_str()),
+        (413, Some("too_large"), Some("text")),
+        "{}",
+        a.body
+    );
     let a = http
         .send(
             "POST",

@@ -378,9 +378,10 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
     );
     // Moderators see both, unapproved; the audience sees none.
     maria
-        .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers }) if answers.len() == 2))
+        .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers, .. }) if answers.len() == 2))
         .await;
-    let Some(PollResults::Texts { answers }) = maria.session().poll(texts).unwrap().results.clone()
+    let Some(PollResults::Texts { answers, .. }) =
+        maria.session().poll(texts).unwrap().results.clone()
     else {
         panic!()
     };
@@ -396,7 +397,11 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
         .await;
     assert_eq!(
         people[2].session().poll(texts).unwrap().results,
-        Some(PollResults::Texts { answers: vec![] })
+        Some(PollResults::Texts {
+            answers: vec![],
+            total: 0,
+            approved: 0
+        })
     );
     // Only moderators approve.
     let approve = |approved| ClientMsg::ApproveText {
@@ -412,7 +417,7 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
     );
     created(&maria.ask(approve(true)).await);
     people[2]
-        .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers }) if answers.len() == 1 && answers[0].text == "More coffee"))
+        .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers, .. }) if answers.len() == 1 && answers[0].text == "More coffee"))
         .await;
     // Unknown answers are refused; approving after the close still reaches everyone.
     let unknown = ClientMsg::ApproveText {
@@ -424,7 +429,8 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
     };
     assert_eq!(refused(&maria.ask(unknown).await), ErrorCode::NotFound);
     created(&sofia.ask(step(texts, PollStep::Close)).await);
-    let Some(PollResults::Texts { answers }) = maria.session().poll(texts).unwrap().results.clone()
+    let Some(PollResults::Texts { answers, .. }) =
+        maria.session().poll(texts).unwrap().results.clone()
     else {
         panic!()
     };
@@ -443,7 +449,7 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
     };
     created(&maria.ask(late).await);
     people[2]
-        .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers }) if answers.len() == 2))
+        .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers, .. }) if answers.len() == 2))
         .await;
 }
 

@@ -10,7 +10,7 @@
 use super::hub::Frame;
 use plenum_protocol::{
     AwardStatus, Person, Poll, PollResults, PollStatus, Question, QuestionStatus, Quiz, QuizStatus,
-    Role, RoomEvent, RoomId, RoomState,
+    Role, RoomEvent, RoomId,
 };
 use std::sync::Arc;
 
@@ -74,8 +74,12 @@ pub fn question_for(q: &Question, viewer: &Viewer) -> Option<Question> {
 /// Results as the audience sees them: moderated open-text answers only once approved.
 fn public_results(results: &PollResults) -> PollResults {
     match results {
-        PollResults::Texts { answers } => PollResults::Texts {
+        PollResults::Texts {
+            answers, approved, ..
+        } => PollResults::Texts {
             answers: answers.iter().filter(|a| a.approved).cloned().collect(),
+            total: *approved,
+            approved: *approved,
         },
         other => other.clone(),
     }
@@ -150,26 +154,6 @@ pub fn quiz_for_audience(quiz: &Quiz) -> Option<Quiz> {
         mine: None,
         ..quiz.clone()
     })
-}
-
-/// A room's state as `viewer` sees it. What is theirs alone (their answers, their standing) is
-/// added by the interactions (`Room::personalise`).
-pub fn state_for(state: &RoomState, viewer: &Viewer) -> RoomState {
-    let RoomState::Session(s) = state else {
-        return state.clone();
-    };
-    let mut s = s.clone();
-    if *viewer != Viewer::Staff {
-        s.qa.questions =
-            s.qa.questions
-                .iter()
-                .filter_map(|q| question_for(q, viewer))
-                .collect();
-        s.polls = s.polls.iter().filter_map(poll_for_audience).collect();
-        s.quizzes = s.quizzes.iter().filter_map(quiz_for_audience).collect();
-        s.awards.retain(|a| a.status != AwardStatus::Draft);
-    }
-    RoomState::Session(s)
 }
 
 /// The person who sees `event` differently from the public, besides staff.

@@ -2,11 +2,13 @@
 //!
 //! - [`audience`]  — the views of a room (staff, public, one person) and [`audience::Frames`],
 //!   one serialisation per distinct view.
+//! - [`bounds`]    — snapshots and pages within the frame limit, in the order of what matters.
 //! - [`hub`]       — which local connections follow which rooms; non-blocking delivery.
 //! - [`broker`]    — fan-out of committed frames across instances: the trait, the local one.
 //! - [`redis_bus`] — the broker for several instances: sharded pub/sub, resync after loss.
 
 pub mod audience;
+pub mod bounds;
 pub mod broker;
 pub mod hub;
 pub mod redis_bus;

@@ -43,7 +43,7 @@ mod staged;
 mod tests;
 
 pub use registry::{Command, Registry};
-pub use room::{CatchUp, Room};
+pub use room::{CatchUp, Personalise, Room};
 
 use crate::{
     delivery::broker::Broker,

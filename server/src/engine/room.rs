@@ -53,7 +53,7 @@ impl RoomInner {
 
 /// What a joining client is sent.
 pub enum CatchUp {
-    /// The full state: the connection sends its viewer's view of it.
+    /// The viewer's view of the full state, as the caller built it.
     Snapshot {
         seq: Seq,
         state: RoomState,
@@ -63,6 +63,9 @@ pub enum CatchUp {
         frames: Vec<Arc<Frames>>,
     },
 }
+
+/// Adds what is one person's alone to a view of a room (see [`Room::view`]).
+pub type Personalise<'a> = &'a dyn Fn(&mut RoomState);
 
 impl Room {
     pub(super) fn from_data(id: RoomId, data: RoomData, registry: Arc<Registry>) -> Room {
@@ -120,30 +123,57 @@ impl Room {
         (inner.version, inner.last_id)
     }
 
-    /// What to send a client that last saw `since` (or nothing).
-    pub fn catch_up(&self, since: Option<Seq>) -> CatchUp {
-        let inner = self.inner.lock().unwrap();
-        if let Some(since) = since {
-            let oldest_kept = inner.recent.front().map_or(inner.seq + 1, |(s, _)| *s);
-            // Replay when every event after `since` is still in memory. A client claiming to
-            // be ahead of us gets a snapshot: its view is not ours.
-            if since <= inner.seq && since + 1 >= oldest_kept {
-                let frames = inner
-                    .recent
-                    .iter()
-                    .filter(|(s, _)| *s > since)
-                    .map(|(_, f)| f.clone())
-                    .collect();
-                return CatchUp::Replay {
-                    seq: inner.seq,
-                    frames,
-                };
+    /// What to send a client that last saw `since` (or nothing). A snapshot is what `build`
+    /// makes of the full state (see [`Room::view`]).
+    pub fn catch_up(
+        &self,
+        since: Option<Seq>,
+        person: Option<&str>,
+        build: impl FnOnce(&RoomState, Personalise<'_>) -> RoomState,
+    ) -> CatchUp {
+        {
+            let inner = self.inner.lock().unwrap();
+            if let Some(since) = since {
+                let oldest_kept = inner.recent.front().map_or(inner.seq + 1, |(s, _)| *s);
+                // Replay when every event after `since` is still in memory. A client claiming
+                // to be ahead of us gets a snapshot: its view is not ours.
+                if since <= inner.seq && since + 1 >= oldest_kept {
+                    let frames = inner
+                        .recent
+                        .iter()
+                        .filter(|(s, _)| *s > since)
+                        .map(|(_, f)| f.clone())
+                        .collect();
+                    return CatchUp::Replay {
+                        seq: inner.seq,
+                        frames,
+                    };
+                }
             }
         }
-        CatchUp::Snapshot {
-            seq: inner.seq,
-            state: inner.state.clone(),
-        }
+        let (seq, state) = self.view(person, |seq, full, personalise| {
+            (seq, build(full, personalise))
+        });
+        CatchUp::Snapshot { seq, state }
+    }
+
+    /// Runs `f` on the committed state under the room's lock, without copying it, with the
+    /// sequence number and a function that adds `person`'s own (their answers, their quiz
+    /// standing) to a view built from it. Keep `f` short: the room waits.
+    pub fn view<T>(
+        &self,
+        person: Option<&str>,
+        f: impl FnOnce(Seq, &RoomState, Personalise<'_>) -> T,
+    ) -> T {
+        let inner = self.inner.lock().unwrap();
+        let personalise = |view: &mut RoomState| {
+            if let Some(person) = person {
+                for (i, interaction) in self.registry.iter() {
+                    interaction.personalise(inner.records[i].as_ref(), &inner.state, view, person);
+                }
+            }
+        };
+        f(inner.seq, &inner.state, &personalise)
     }
 
     /// Reads the committed state and interaction `I`'s records, under the room's lock.
@@ -158,15 +188,6 @@ impl Room {
             .downcast_ref()
             .expect("records of their own interaction");
         Some(read(&inner.state, records))
-    }
-
-    /// Adds to `state` (a viewer's view of this room) what is `person`'s alone, as every
-    /// interaction sees it.
-    pub fn personalise(&self, state: &mut RoomState, person: &str) {
-        let inner = self.inner.lock().unwrap();
-        for (i, interaction) in self.registry.iter() {
-            interaction.personalise(inner.records[i].as_ref(), &inner.state, state, person);
-        }
     }
 
     /// Every aggregate that can still change, by interaction.

@@ -49,11 +49,22 @@ pub enum Refusal {
         message: String,
         field: Option<String>,
     },
+    /// A text over its length limit: `too_large`, naming the field (every text alike).
+    #[error("{field} is longer than {max} characters")]
+    TooLong { field: String, max: usize },
     #[error("the store is unavailable; nothing was changed")]
     Unavailable,
 }
 
 impl Refusal {
+    /// A text longer than `max` characters.
+    pub fn too_long(field: &str, max: usize) -> Refusal {
+        Refusal::TooLong {
+            field: field.to_owned(),
+            max,
+        }
+    }
+
     /// A bad field: the message names it, and so does `field`.
     pub fn invalid(field: &str, message: impl Into<String>) -> Refusal {
         let message = message.into();
@@ -79,9 +90,7 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let value = visible(value).map_err(|m| Refusal::invalid(field, m))?;
     // Counted as kept: NFC splits a few characters into several.
     if value.chars().count() > max {
-        return Err(Refusal::TooLarge(format!(
-            "{field} is longer than {max} characters"
-        )));
+        return Err(Refusal::too_long(field, max));
     }
     Ok(value)
 }
@@ -496,7 +505,7 @@ mod tests {
         assert_eq!(super::visible(&long).unwrap().chars().count(), 600);
         assert!(matches!(
             super::text("text", &long, 500),
-            Err(super::Refusal::TooLarge(_))
+            Err(super::Refusal::TooLong { .. })
         ));
         assert!(super::text("text", &"\u{FB2C}".repeat(100), 500).is_ok());
     }

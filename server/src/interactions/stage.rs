@@ -26,9 +26,17 @@ impl Interaction for Stage {
             StageCommand::Set(StageUpdate {
                 on_stage: Some(on_stage),
                 ..
-            }) => on_stage
-                .check()
-                .map_err(|m| Refusal::invalid("on_stage", m)),
+            }) => match on_stage {
+                OnStage::Text { text } if text.chars().count() > limits::MAX_STAGE_TEXT_CHARS => {
+                    Err(Refusal::too_long(
+                        "on_stage.text",
+                        limits::MAX_STAGE_TEXT_CHARS,
+                    ))
+                }
+                _ => on_stage
+                    .check()
+                    .map_err(|m| Refusal::invalid("on_stage", m)),
+            },
             StageCommand::StreamDelay(delay_ms) if *delay_ms > limits::MAX_STREAM_DELAY_MS => {
                 Err(Refusal::invalid(
                     "delay_ms",

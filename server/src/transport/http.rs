@@ -69,11 +69,7 @@ impl From<Refusal> for AppError {
 
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> AppError {
-        AppError(ApiError {
-            code: ErrorCode::BadRequest,
-            message: format!("{}: {}", e.field, e.message),
-            field: Some(e.field),
-        })
+        AppError::from(Refusal::from(e))
     }
 }
 
@@ -89,12 +85,13 @@ pub fn api_error(e: Refusal) -> ApiError {
         Refusal::NotFound(_) => ErrorCode::NotFound,
         Refusal::Conflict(_) => ErrorCode::Conflict,
         Refusal::Forbidden(_) => ErrorCode::Forbidden,
-        Refusal::TooLarge(_) => ErrorCode::TooLarge,
+        Refusal::TooLarge(_) | Refusal::TooLong { .. } => ErrorCode::TooLarge,
         Refusal::Invalid { .. } => ErrorCode::BadRequest,
         Refusal::Unavailable => ErrorCode::Unavailable,
     };
     let field = match &e {
         Refusal::Invalid { field, .. } => field.clone(),
+        Refusal::TooLong { field, .. } => Some(field.clone()),
         _ => None,
     };
     ApiError {
@@ -358,13 +355,7 @@ async fn join(
     let person = match &req.invite {
         Some(invite) => app.auth.redeem(invite, &code)?,
         None => {
-            let name = auth::display_name(req.name.as_deref()).map_err(|m| {
-                AppError(ApiError {
-                    code: ErrorCode::BadRequest,
-                    message: m,
-                    field: Some("name".into()),
-                })
-            })?;
+            let name = auth::display_name(req.name.as_deref())?;
             Person {
                 id: auth::new_id(),
                 name,
@@ -398,17 +389,8 @@ async fn create_invite(
             field: Some("role".into()),
         }));
     }
-    let name = match auth::display_name(Some(&req.name)) {
-        Ok(Some(name)) => name,
-        refused => {
-            return Err(AppError(ApiError {
-                code: ErrorCode::BadRequest,
-                message: refused
-                    .err()
-                    .unwrap_or_else(|| "name must not be empty".into()),
-                field: Some("name".into()),
-            }));
-        }
+    let Some(name) = auth::display_name(Some(&req.name))? else {
+        return Err(Refusal::invalid("name", "must not be empty").into());
     };
     let event = existing(&app, &code).await?;
     check_invite_sessions(&req, &event)?;

@@ -27,7 +27,8 @@ use crate::{
     App,
     auth::{self, Action},
     delivery::{
-        audience::{self, Frames, Viewer},
+        audience::{Frames, Viewer},
+        bounds,
         hub::{ConnId, Frame, Outbound, Subscriber},
     },
     engine::{CatchUp, Done},
@@ -46,8 +47,8 @@ use futures_util::{
     stream::{FuturesUnordered, SplitSink},
 };
 use plenum_protocol::{
-    ClientFrame, ClientMsg, ErrorCode, JoinMode, Person, RequestId, RoomId, Seq, ServerMsg, close,
-    limits, negotiate,
+    ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, RoomId, Seq,
+    ServerMsg, close, limits, negotiate,
 };
 use std::{
     collections::HashMap,
@@ -298,8 +299,24 @@ impl Connection {
         // Drop unfollows every room.
     }
 
-    /// Sends one message, within [`SEND_TIMEOUT`].
+    /// Sends one message, within [`SEND_TIMEOUT`]. A message over the frame limit is not sent:
+    /// every message is bounded by design, so one that is not is a bug, logged, and the
+    /// connection closes with [`close::FRAME_TOO_LARGE`] (the client would not read it).
     async fn send_raw(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
+        if let Message::Text(text) = &msg
+            && text.len() > limits::MAX_SERVER_FRAME_BYTES
+        {
+            let start: String = text.as_str().chars().take(120).collect();
+            tracing::error!(
+                bytes = text.len(),
+                start,
+                "a frame over the limit was not sent; closing the connection"
+            );
+            return Err(Some((
+                close::FRAME_TOO_LARGE,
+                "a message was too large to send",
+            )));
+        }
         match tokio::time::timeout(SEND_TIMEOUT, sink.send(msg)).await {
             Ok(Ok(())) => {
                 self.app.metrics.messages_out.inc();
@@ -455,6 +472,9 @@ impl Connection {
                     Some(id) => self.send(sink, &ok(id, None, Made::default(), None)).await,
                     None => Ok(()),
                 }
+            }
+            ClientMsg::Page { room, of, before } => {
+                self.page(sink, id, &person, room, of, before).await
             }
             ClientMsg::QuizStanding {
                 event,
@@ -631,6 +651,52 @@ impl Connection {
         }
     }
 
+    /// One page of a list of a room this connection follows, as its viewer sees it.
+    async fn page(
+        &mut self,
+        sink: &mut Sink,
+        id: Option<RequestId>,
+        person: &Person,
+        room_id: RoomId,
+        of: Listing,
+        before: Option<u64>,
+    ) -> Result<(), Ending> {
+        let Some((_, viewer)) = self.rooms.get(&room_id) else {
+            return self
+                .refuse_field(
+                    sink,
+                    id,
+                    ErrorCode::BadRequest,
+                    "join the room first".into(),
+                    Some("room".into()),
+                )
+                .await;
+        };
+        let viewer = viewer.clone();
+        let room = match self.app.engine.room(&room_id).await {
+            Ok(room) => room,
+            Err(e) => return self.send(sink, &refusal(id, e)).await,
+        };
+        let (seq, page) = room.view(Some(&person.id), |seq, full, personalise| {
+            (seq, bounds::page(full, &viewer, personalise, of, before))
+        });
+        self.send(
+            sink,
+            &ServerMsg::Page {
+                id,
+                room: room_id,
+                seq,
+                of,
+                questions: page.questions,
+                polls: page.polls,
+                quizzes: page.quizzes,
+                awards: page.awards,
+                more: page.more,
+            },
+        )
+        .await
+    }
+
     async fn join(
         &mut self,
         sink: &mut Sink,
@@ -681,14 +747,13 @@ impl Connection {
         let viewer = Viewer::of(person, &room_id);
         self.rooms
             .insert(room_id.clone(), (Seq::MAX, viewer.clone()));
-        let (seq, mode, replayed) = match room.catch_up(since) {
+        let snapshot = room.catch_up(since, Some(&person.id), |full, personalise| {
+            bounds::snapshot(full, &viewer, personalise)
+        });
+        let (seq, mode, replayed) = match snapshot {
             CatchUp::Snapshot { seq, state } => {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
-                }
-                let mut state = audience::state_for(&state, &viewer);
-                if let Some(p) = &self.person {
-                    room.personalise(&mut state, &p.id);
                 }
                 self.send(
                     sink,

@@ -227,7 +227,7 @@ pub fn PollControl(
         let texts = data.with(|p| match p.as_ref().map(|p| (&p.kind, &p.results)) {
             Some((
                 PollKind::OpenText { moderated: true },
-                Some(PollResults::Texts { answers }),
+                Some(PollResults::Texts { answers, .. }),
             )) => answers.clone(),
             _ => Vec::new(),
         });

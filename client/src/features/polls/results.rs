@@ -86,13 +86,36 @@ pub fn poll_results(poll: &Poll) -> AnyView {
             }
             .into_any()
         }
-        (PollKind::OpenText { .. }, PollResults::Texts { answers }) => {
-            let items = answers
+        (
+            PollKind::OpenText { .. },
+            PollResults::Texts {
+                answers, approved, ..
+            },
+        ) => {
+            let items: Vec<_> = answers.into_iter().filter(|a| a.approved).collect();
+            let shown = items.len() as u64;
+            // Frames are bounded: a large poll shows a selection, and says so.
+            let note = (shown < approved).then(|| {
+                view! {
+                    <p class="hint">
+                        {move || {
+                            ta(
+                                "answers-shown",
+                                &[("shown", Arg::Count(shown)), ("count", Arg::Count(approved))],
+                            )
+                        }}
+                    </p>
+                }
+            });
+            let items = items
                 .into_iter()
-                .filter(|a| a.approved)
                 .map(|a| view! { <li>{a.text}</li> })
                 .collect_view();
-            view! { <ul class="text-answers">{items}</ul> }.into_any()
+            view! {
+                <ul class="text-answers">{items}</ul>
+                {note}
+            }
+            .into_any()
         }
         (PollKind::Ranking { options }, PollResults::Ranking { scores }) => {
             let mut rows: Vec<(String, u64)> = options.iter().cloned().zip(scores).collect();

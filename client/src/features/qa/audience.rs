@@ -110,6 +110,7 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
             <Show when=move || questions.with(|q| q.0.is_empty())>
                 <p class="empty">{move || t("no-questions-yet")}</p>
             </Show>
+            <super::EarlierQuestions code=code.clone() id=id.clone() state />
             <Show when=move || !questions.with(|q| q.2.is_empty())>
                 <details class="answered">
                     <summary>{move || tc("answered-count", questions.with(|q| q.2.len() as u64))}</summary>

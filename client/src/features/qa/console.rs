@@ -199,6 +199,7 @@ pub fn Console(
                 <Show when=move || lists.with(|l| l.1.is_empty())>
                     <p class="empty">{move || t("no-questions-yet")}</p>
                 </Show>
+                <super::EarlierQuestions code=code.clone() id=id.clone() state />
             </section>
         </div>
     }

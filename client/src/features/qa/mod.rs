@@ -8,9 +8,56 @@ pub mod console;
 #[cfg(feature = "staff")]
 pub mod screen;
 
-use crate::i18n::t;
+use crate::i18n::{t, tc};
+use crate::live::Live;
 use leptos::prelude::*;
-use plenum_protocol::SessionState;
+use leptos::task::spawn_local;
+use plenum_protocol::{ClientMsg, EventCode, Listing, RoomId, ServerMsg, SessionId, SessionState};
+
+/// The questions a snapshot left out (a session with thousands: frames are bounded), fetched a
+/// page at a time, newest first, on request.
+#[component]
+pub fn EarlierQuestions(
+    code: EventCode,
+    id: SessionId,
+    state: Memo<Option<SessionState>>,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let room = RoomId::Session(code, id);
+    let cursor = StoredValue::new(None::<u64>);
+    let busy = RwSignal::new(false);
+    let exhausted = RwSignal::new(false);
+    let left = Memo::new(move |_| state.with(|s| s.as_ref().map_or(0, |s| s.omitted.questions)));
+    let more = move |_| {
+        busy.set(true);
+        let reply = live.request(ClientMsg::Page {
+            room: room.clone(),
+            of: Listing::Questions,
+            before: cursor.get_value(),
+        });
+        spawn_local(async move {
+            if let Ok(ServerMsg::Page {
+                questions, more, ..
+            }) = reply.await
+            {
+                if let Some(last) = questions.last() {
+                    cursor.set_value(Some(last.id));
+                }
+                exhausted.set(!more);
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || { left.get() > 0 && !exhausted.get() }>
+            <p>
+                <button type="button" class="small" disabled=move || busy.get() on:click=more.clone()>
+                    {move || tc("earlier-questions", left.get())}
+                </button>
+            </p>
+        </Show>
+    }
+}
 
 /// One question of the session, without its vote count, and the count on its own: a view built
 /// from the first is rebuilt when the question changes, not each time someone votes, so a

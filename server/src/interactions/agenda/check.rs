@@ -6,6 +6,7 @@
 //! refused with the first offending field's path, like `sessions[3].end`: nothing is ever
 //! half-imported.
 
+use crate::interactions::Refusal;
 use chrono::{NaiveDate, NaiveTime};
 use plenum_protocol::{Agenda, AgendaPerson, CreateEvent, limits};
 use std::collections::HashSet;
@@ -16,12 +17,30 @@ use std::collections::HashSet;
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// Set when the field is a text over this many characters (`too_large`, as every text).
+    pub max: Option<usize>,
+}
+
+impl From<FieldError> for Refusal {
+    fn from(e: FieldError) -> Refusal {
+        match e.max {
+            Some(max) => Refusal::TooLong {
+                field: e.field,
+                max,
+            },
+            None => Refusal::Invalid {
+                message: format!("{}: {}", e.field, e.message),
+                field: Some(e.field),
+            },
+        }
+    }
 }
 
 fn err<T>(field: impl Into<String>, message: impl Into<String>) -> Result<T, FieldError> {
     Err(FieldError {
         field: field.into(),
         message: message.into(),
+        max: None,
     })
 }
 
@@ -30,7 +49,11 @@ fn text(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
         return err(field, "must not be empty");
     }
     if value.chars().count() > max {
-        return err(field, format!("is longer than {max} characters"));
+        return Err(FieldError {
+            field: field.into(),
+            message: format!("is longer than {max} characters"),
+            max: Some(max),
+        });
     }
     if value
         .chars()

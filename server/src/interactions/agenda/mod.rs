@@ -39,10 +39,7 @@ fn announcement(text: &str) -> Result<String, Refusal> {
     }
     let max = limits::MAX_ANNOUNCEMENT_CHARS;
     if text.chars().count() > max {
-        return Err(Refusal::invalid(
-            "text",
-            format!("is longer than {max} characters"),
-        ));
+        return Err(Refusal::too_long("text", max));
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
         return Err(Refusal::invalid("text", "contains control characters"));
@@ -96,10 +93,7 @@ impl Interaction for EventAgenda {
                     Some(existing) => *existing = *session,
                     None => sessions.push(*session),
                 }
-                check_agenda(&info.agenda).map_err(|e| Refusal::Invalid {
-                    message: format!("{}: {}", e.field, e.message),
-                    field: Some(e.field),
-                })?;
+                check_agenda(&info.agenda).map_err(Refusal::from)?;
                 new_version(cx, info)?;
             }
             AgendaCommand::Announce(text) => {

@@ -129,11 +129,11 @@ pub fn decide(awards: &[Award], command: AwardCommand, cx: &Context) -> Result<O
     match command {
         AwardCommand::Create(d) => {
             let title = d.title.trim();
-            if title.is_empty() || title.chars().count() > limits::MAX_TITLE_CHARS {
-                return Err(Refusal::invalid(
-                    "award.title",
-                    format!("must be 1 to {} characters", limits::MAX_TITLE_CHARS),
-                ));
+            if title.is_empty() {
+                return Err(Refusal::invalid("award.title", "must not be empty"));
+            }
+            if title.chars().count() > limits::MAX_TITLE_CHARS {
+                return Err(Refusal::too_long("award.title", limits::MAX_TITLE_CHARS));
             }
             if !(2..=limits::MAX_CANDIDATES).contains(&d.candidates.len()) {
                 return Err(Refusal::invalid(
@@ -142,11 +142,12 @@ pub fn decide(awards: &[Award], command: AwardCommand, cx: &Context) -> Result<O
                 ));
             }
             for (i, c) in d.candidates.iter().enumerate() {
-                if c.name.trim().is_empty() || c.name.chars().count() > limits::MAX_TITLE_CHARS {
-                    return Err(Refusal::invalid(
-                        &format!("award.candidates[{i}].name"),
-                        "must be 1 to 200 characters",
-                    ));
+                let field = format!("award.candidates[{i}].name");
+                if c.name.trim().is_empty() {
+                    return Err(Refusal::invalid(&field, "must not be empty"));
+                }
+                if c.name.chars().count() > limits::MAX_TITLE_CHARS {
+                    return Err(Refusal::too_long(&field, limits::MAX_TITLE_CHARS));
                 }
             }
             let id = awards.iter().map(|a| a.id).max().unwrap_or(0) + 1;

@@ -10,7 +10,9 @@ pub mod rules;
 pub use rules::{ApprovalChange, BallotChange, PollCommand, text_id};
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored, View};
-use plenum_protocol::{Answer, Poll, PollId, PollStatus, RoomEvent, RoomState, SessionState};
+use plenum_protocol::{
+    Answer, Poll, PollId, PollKind, PollResults, PollStatus, RoomEvent, RoomState, SessionState,
+};
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
     sync::Arc,
@@ -266,7 +268,18 @@ pub fn export(state: &SessionState, records: &PollRecords, key: &[u8; 32]) -> Ve
         .map(|mut p| {
             let (ballots, approved) = records.of(p.id);
             p.ballots = ballots.len() as u64;
-            p.results = Some(rules::results(&p, &ballots, &approved, key));
+            p.results = Some(match p.kind {
+                // Exports carry every answer; only frames are bounded.
+                PollKind::OpenText { .. } => {
+                    let answers = rules::all_texts(&p, &ballots, &approved, key);
+                    PollResults::Texts {
+                        total: answers.len() as u64,
+                        approved: answers.iter().filter(|a| a.approved).count() as u64,
+                        answers,
+                    }
+                }
+                _ => rules::results(&p, &ballots, &approved, key),
+            });
             p
         })
         .collect()

@@ -177,10 +177,10 @@ pub fn check_answer(kind: &PollKind, answer: Answer) -> Result<Answer, Refusal> 
                         &crate::interactions::visible(w).map_err(|m| invalid(&field, m))?,
                     )
                 };
-                if w.is_empty()
-                    || w.chars().count() > limits::MAX_WORD_CHARS
-                    || w.chars().any(char::is_control)
-                {
+                if w.chars().count() > limits::MAX_WORD_CHARS {
+                    return Err(Refusal::too_long(&field, limits::MAX_WORD_CHARS));
+                }
+                if w.is_empty() || w.chars().any(char::is_control) {
                     return Err(invalid(
                         &field,
                         format!("must be 1 to {} characters", limits::MAX_WORD_CHARS),
@@ -269,25 +269,7 @@ pub fn results(
             words.truncate(100);
             PollResults::Words { words }
         }
-        PollKind::OpenText { moderated } => {
-            let mut answers: Vec<TextAnswer> = ballots
-                .iter()
-                .filter_map(|(person, a)| match a {
-                    Answer::Text { text } => {
-                        let id = text_id(key, poll.id, person);
-                        let approved = !moderated || approved.contains(&id);
-                        Some(TextAnswer {
-                            id,
-                            text: text.clone(),
-                            approved,
-                        })
-                    }
-                    _ => None,
-                })
-                .collect();
-            answers.sort_by(|a, b| a.id.cmp(&b.id));
-            PollResults::Texts { answers }
-        }
+        PollKind::OpenText { .. } => bounded_texts(all_texts(poll, ballots, approved, key)),
         PollKind::Ranking { options } => {
             let n = options.len() as u64;
             let mut scores = vec![0u64; options.len()];
@@ -301,6 +283,66 @@ pub fn results(
             PollResults::Ranking { scores }
         }
     }
+}
+
+/// Open-text results within the frame limit: every answer counted, a stable selection (by
+/// answer id) of the approved ones and of those waiting, each list within
+/// [`limits::TEXT_ANSWERS_BUDGET_BYTES`].
+pub fn bounded_texts(answers: Vec<TextAnswer>) -> PollResults {
+    let total = answers.len() as u64;
+    let approved = answers.iter().filter(|a| a.approved).count() as u64;
+    let mut spent = [0usize; 2];
+    let answers = answers
+        .into_iter()
+        .filter(|a| {
+            let list = &mut spent[usize::from(a.approved)];
+            let size = text_answer_bytes(a);
+            let fits = *list + size <= limits::TEXT_ANSWERS_BUDGET_BYTES;
+            if fits {
+                *list += size;
+            }
+            fits
+        })
+        .collect();
+    PollResults::Texts {
+        answers,
+        total,
+        approved,
+    }
+}
+
+/// An upper bound of one answer's size in JSON (its text may need escapes).
+fn text_answer_bytes(a: &TextAnswer) -> usize {
+    serde_json::to_string(a).map_or(usize::MAX / 4, |s| s.len() + 1)
+}
+
+/// Every open-text answer of `poll` (for exports): the same answers as [`results`], unbounded.
+pub fn all_texts(
+    poll: &Poll,
+    ballots: &HashMap<Arc<str>, Answer>,
+    approved: &HashSet<String>,
+    key: &[u8; 32],
+) -> Vec<TextAnswer> {
+    let PollKind::OpenText { moderated } = poll.kind else {
+        return Vec::new();
+    };
+    let mut answers: Vec<TextAnswer> = ballots
+        .iter()
+        .filter_map(|(person, a)| match a {
+            Answer::Text { text } => {
+                let id = text_id(key, poll.id, person);
+                let approved = !moderated || approved.contains(&id);
+                Some(TextAnswer {
+                    id,
+                    text: text.clone(),
+                    approved,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    answers.sort_by(|a, b| a.id.cmp(&b.id));
+    answers
 }
 
 /// The results event of `poll` now.
@@ -662,7 +704,7 @@ mod tests {
             Answer::Text { text: "Two".into() },
         ]);
         let approved = HashSet::from([text_id(&KEY, 1, "p1")]);
-        let PollResults::Texts { answers } = results(&p, &b, &approved, &KEY) else {
+        let PollResults::Texts { answers, .. } = results(&p, &b, &approved, &KEY) else {
             panic!()
         };
         let shown: Vec<_> = answers
@@ -676,5 +718,45 @@ mod tests {
             text_id(&KEY, 2, "p1"),
             "ids differ per poll, so answers cannot be linked"
         );
+    }
+
+    #[test]
+    fn texts_results_stay_within_their_budget_and_count_every_answer() {
+        let p = poll(PollKind::OpenText { moderated: true });
+        let long = "é".repeat(limits::MAX_QUESTION_CHARS);
+        let b: HashMap<Arc<str>, Answer> = (0..2000)
+            .map(|i| {
+                (
+                    Arc::from(format!("p{i}")),
+                    Answer::Text {
+                        text: format!("{i} {long}"),
+                    },
+                )
+            })
+            .collect();
+        let approved: HashSet<String> = (0..700)
+            .map(|i| text_id(&KEY, 1, &format!("p{i}")))
+            .collect();
+        let PollResults::Texts {
+            answers,
+            total,
+            approved: approved_count,
+        } = results(&p, &b, &approved, &KEY)
+        else {
+            panic!()
+        };
+        assert_eq!((total, approved_count), (2000, 700));
+        for approved in [true, false] {
+            let list: Vec<_> = answers.iter().filter(|a| a.approved == approved).collect();
+            assert!(!list.is_empty());
+            let bytes: usize = list
+                .iter()
+                .map(|a| serde_json::to_string(a).unwrap().len() + 1)
+                .sum();
+            assert!(bytes <= limits::TEXT_ANSWERS_BUDGET_BYTES, "{bytes}");
+        }
+        assert!(answers.windows(2).all(|w| w[0].id < w[1].id));
+        let all = all_texts(&p, &b, &approved, &KEY);
+        assert_eq!(all.len(), 2000);
     }
 }

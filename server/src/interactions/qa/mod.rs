@@ -13,7 +13,7 @@ pub use rules::{QaCommand, VoteChange};
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored, View};
 use plenum_protocol::{
     Note, NoteAbout, Person, PersonId, Question, QuestionId, QuestionStatus, RoomEvent, RoomId,
-    RoomState, SessionState, VoteTally,
+    RoomState, SessionState, VoteTally, limits,
 };
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
@@ -276,8 +276,11 @@ impl Interaction for Qa {
                 (q.votes != votes).then_some(VoteTally { id, votes })
             })
             .collect();
-        if !tallies.is_empty() {
-            cx.emit(RoomEvent::Votes { tallies });
+        // Several events rather than one frame over the limit.
+        for chunk in tallies.chunks(limits::MAX_TALLIES_PER_EVENT) {
+            cx.emit(RoomEvent::Votes {
+                tallies: chunk.to_vec(),
+            });
         }
     }
 

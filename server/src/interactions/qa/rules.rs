@@ -149,6 +149,20 @@ pub fn decide(qa: &QaState, command: QaCommand, cx: &Context) -> Result<Outcome,
                     "this session has taken all the questions it can".into(),
                 ));
             }
+            // Only open questions count: a moderator who answers, dismisses or archives
+            // questions makes room for more.
+            let open = qa
+                .questions
+                .iter()
+                .filter(|q| matches!(q.status, QuestionStatus::Pending | QuestionStatus::Live))
+                .count();
+            if open >= limits::MAX_OPEN_QUESTIONS {
+                return Err(Refusal::TooLarge(format!(
+                    "this session has {} open questions, the most it holds; try again when the \
+                     moderators have answered some",
+                    limits::MAX_OPEN_QUESTIONS
+                )));
+            }
             let text = question_text("text", &text, limits::MAX_QUESTION_CHARS)?;
             let id = last_id + 1;
             let status = match qa.settings.moderation {
@@ -375,6 +389,12 @@ fn moderate(
                 return Err(Refusal::Conflict(
                     "merge into a waiting, published or answered question".into(),
                 ));
+            }
+            if target.merged.len() >= limits::MAX_MERGED {
+                return Err(Refusal::TooLarge(format!(
+                    "at most {} questions can be merged into one",
+                    limits::MAX_MERGED
+                )));
             }
             // Every voter of the duplicate now votes for the target, each person once.
             let already = (cx.voters)(into);
@@ -729,7 +749,7 @@ mod tests {
                     anonymous: false
                 }
             ),
-            Err(Refusal::TooLarge(_))
+            Err(Refusal::TooLong { .. })
         ));
         assert!(
             qa.questions.is_empty(),

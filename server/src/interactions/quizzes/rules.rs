@@ -177,11 +177,11 @@ fn changed(out: &mut Outcome, quiz: Quiz) {
 }
 
 fn check_draft(d: &QuizDraft) -> Result<(), Refusal> {
-    if d.title.trim().is_empty() || d.title.chars().count() > limits::MAX_TITLE_CHARS {
-        return Err(Refusal::invalid(
-            "quiz.title",
-            "must be 1 to 200 characters",
-        ));
+    if d.title.trim().is_empty() {
+        return Err(Refusal::invalid("quiz.title", "must not be empty"));
+    }
+    if d.title.chars().count() > limits::MAX_TITLE_CHARS {
+        return Err(Refusal::too_long("quiz.title", limits::MAX_TITLE_CHARS));
     }
     if d.questions.is_empty() || d.questions.len() > limits::MAX_QUIZ_QUESTIONS {
         return Err(Refusal::invalid(
@@ -191,16 +191,27 @@ fn check_draft(d: &QuizDraft) -> Result<(), Refusal> {
     }
     for (i, q) in d.questions.iter().enumerate() {
         let f = format!("quiz.questions[{i}]");
-        if q.text.trim().is_empty() || q.text.chars().count() > limits::MAX_QUESTION_CHARS {
-            return Err(Refusal::invalid(
+        if q.text.trim().is_empty() {
+            return Err(Refusal::invalid(&format!("{f}.text"), "must not be empty"));
+        }
+        if q.text.chars().count() > limits::MAX_QUESTION_CHARS {
+            return Err(Refusal::too_long(
                 &format!("{f}.text"),
-                "must be 1 to 500 characters",
+                limits::MAX_QUESTION_CHARS,
+            ));
+        }
+        if let Some(o) = q
+            .options
+            .iter()
+            .position(|o| o.chars().count() > limits::MAX_OPTION_CHARS)
+        {
+            return Err(Refusal::too_long(
+                &format!("{f}.options[{o}]"),
+                limits::MAX_OPTION_CHARS,
             ));
         }
         if !(2..=limits::MAX_POLL_OPTIONS).contains(&q.options.len())
-            || q.options
-                .iter()
-                .any(|o| o.trim().is_empty() || o.chars().count() > limits::MAX_OPTION_CHARS)
+            || q.options.iter().any(|o| o.trim().is_empty())
         {
             return Err(Refusal::invalid(
                 &format!("{f}.options"),

@@ -1,0 +1,577 @@
+//! Every frame within [`limits::MAX_SERVER_FRAME_BYTES`], however large the room.
+//!
+//! Events are bounded by construction: each carries one item or a cut list (a question, whose
+//! merges stop at [`limits::MAX_MERGED`]; a poll, quiz or award vote, each created in one client
+//! frame of at most 16 KiB; open-text results cut to their budget; vote counts split at
+//! [`limits::MAX_TALLIES_PER_EVENT`]). Lists are not: a session may hold 5,000 open questions
+//! and 200 polls. So a snapshot is filled to [`limits::LIST_BUDGET_BYTES`] in the order of what
+//! matters now, and says in `omitted` what it left out; `page` serves the rest, newest first,
+//! in the same budget. The event room keeps its newest announcements and an inbox its newest
+//! notes, as many as fit.
+//!
+//! The order of a session snapshot:
+//! 1. what is running: open polls, a quiz being played, open award votes, the highlighted question;
+//! 2. questions, taken in turn from three lists: the oldest waiting for review (staff; for an
+//!    attendee their own waiting ones), the top-voted published ones, and the newest they may see;
+//! 3. the other polls, quizzes and award votes, newest first (drafts first for staff);
+//! 4. more questions, in the same turn, while room is left.
+
+use super::audience::{Viewer, poll_for_audience, question_for, quiz_for_audience};
+use crate::engine::Personalise;
+use plenum_protocol::{
+    Award, AwardStatus, Listing, Omitted, Poll, PollStatus, QaState, Question, QuestionStatus,
+    Quiz, QuizStatus, RoomState, SessionState, limits,
+};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// What is left of the budget.
+struct Budget(usize);
+
+impl Budget {
+    /// Takes `item` if its JSON (and a comma) fits what is left.
+    fn take<T: Serialize>(&mut self, item: &T) -> bool {
+        let size = json_len(item) + 1;
+        let fits = size <= self.0;
+        if fits {
+            self.0 -= size;
+        }
+        fits
+    }
+}
+
+fn json_len<T: Serialize>(item: &T) -> usize {
+    serde_json::to_vec(item).map_or(usize::MAX / 2, |v| v.len())
+}
+
+/// The lists a viewer may see of a session, other than questions, personalised.
+struct Lists {
+    polls: Vec<Poll>,
+    quizzes: Vec<Quiz>,
+    awards: Vec<Award>,
+}
+
+fn lists(s: &SessionState, viewer: &Viewer, personalise: Personalise<'_>) -> Lists {
+    let staff = *viewer == Viewer::Staff;
+    let mut view = SessionState {
+        polls: if staff {
+            s.polls.clone()
+        } else {
+            s.polls.iter().filter_map(poll_for_audience).collect()
+        },
+        quizzes: if staff {
+            s.quizzes.clone()
+        } else {
+            s.quizzes.iter().filter_map(quiz_for_audience).collect()
+        },
+        awards: s
+            .awards
+            .iter()
+            .filter(|a| staff || a.status != AwardStatus::Draft)
+            .cloned()
+            .collect(),
+        ..SessionState::default()
+    };
+    let mut room = RoomState::Session(std::mem::take(&mut view));
+    personalise(&mut room);
+    let RoomState::Session(view) = room else {
+        unreachable!("a session view stays a session view")
+    };
+    Lists {
+        polls: view.polls,
+        quizzes: view.quizzes,
+        awards: view.awards,
+    }
+}
+
+/// Whether `viewer` may see `q` (without copying it).
+fn sees(q: &Question, viewer: &Viewer) -> bool {
+    match viewer {
+        Viewer::Staff => true,
+        Viewer::Person(me) => match q.status {
+            QuestionStatus::Live | QuestionStatus::Answered => true,
+            QuestionStatus::Pending | QuestionStatus::Dismissed => {
+                !me.is_empty() && q.asker.id.as_deref() == Some(me)
+            }
+            _ => false,
+        },
+    }
+}
+
+/// The questions `viewer` may see, in the turn of the module docs: indexes into `all`.
+fn question_order(all: &[Question], viewer: &Viewer) -> Vec<usize> {
+    let visible: Vec<usize> = (0..all.len()).filter(|&i| sees(&all[i], viewer)).collect();
+    // Oldest waiting first: what a moderator reviews next, or an attendee's own.
+    let waiting: Vec<usize> = visible
+        .iter()
+        .copied()
+        .filter(|&i| all[i].status == QuestionStatus::Pending)
+        .collect();
+    let mut top: Vec<usize> = visible
+        .iter()
+        .copied()
+        .filter(|&i| all[i].status == QuestionStatus::Live)
+        .collect();
+    top.sort_by(|&a, &b| {
+        all[b]
+            .votes
+            .cmp(&all[a].votes)
+            .then(all[b].id.cmp(&all[a].id))
+    });
+    let newest = visible.iter().rev().copied();
+    let mut lists: [Box<dyn Iterator<Item = usize>>; 3] = [
+        Box::new(waiting.into_iter()),
+        Box::new(top.into_iter()),
+        Box::new(newest),
+    ];
+    let mut seen = HashSet::with_capacity(visible.len());
+    let mut order = Vec::with_capacity(visible.len());
+    loop {
+        let mut any = false;
+        for list in &mut lists {
+            for i in list.by_ref() {
+                any = true;
+                if seen.insert(i) {
+                    order.push(i);
+                    break;
+                }
+            }
+        }
+        if !any {
+            return order;
+        }
+    }
+}
+
+/// Takes questions from `order` (starting at `*next`) while they fit in `budget` minus `keep`.
+/// Stops after a run of misses, so a nearly full budget does not walk 5,000 questions.
+fn take_questions(
+    all: &[Question],
+    order: &[usize],
+    next: &mut usize,
+    viewer: &Viewer,
+    budget: &mut Budget,
+    keep: usize,
+    into: &mut Vec<Question>,
+) {
+    let mut misses = 0;
+    while *next < order.len() && misses < 32 && budget.0 > keep + 64 {
+        let i = order[*next];
+        *next += 1;
+        let Some(q) = question_for(&all[i], viewer) else {
+            continue;
+        };
+        let mut room = Budget(budget.0 - keep);
+        if room.take(&q) {
+            budget.0 = room.0 + keep;
+            into.push(q);
+            misses = 0;
+        } else {
+            misses += 1;
+        }
+    }
+}
+
+fn active_poll(p: &Poll) -> bool {
+    p.status == PollStatus::Open
+}
+
+fn active_quiz(q: &Quiz) -> bool {
+    matches!(q.status, QuizStatus::Asking | QuizStatus::Revealed)
+}
+
+fn active_award(a: &Award) -> bool {
+    a.status == AwardStatus::Open
+}
+
+/// Newest first, drafts (staff only see them) before the rest.
+fn rest_order<T>(items: &[T], id: impl Fn(&T) -> u64, draft: impl Fn(&T) -> bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (!draft(&items[i]), std::cmp::Reverse(id(&items[i]))));
+    order
+}
+
+/// Takes the items at `order` that fit, marking them taken.
+fn take_items<T: Serialize>(
+    items: &[T],
+    order: impl IntoIterator<Item = usize>,
+    taken: &mut [bool],
+    budget: &mut Budget,
+) {
+    for i in order {
+        if !taken[i] && budget.take(&items[i]) {
+            taken[i] = true;
+        }
+    }
+}
+
+fn keep_taken<T>(items: Vec<T>, taken: &[bool]) -> (Vec<T>, u64) {
+    let omitted = taken.iter().filter(|t| !**t).count() as u64;
+    let kept = items
+        .into_iter()
+        .zip(taken)
+        .filter_map(|(item, t)| t.then_some(item))
+        .collect();
+    (kept, omitted)
+}
+
+/// `state` as `viewer` sees it, within the frame limit: see the module docs.
+pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>) -> RoomState {
+    let mut budget = Budget(limits::LIST_BUDGET_BYTES);
+    match state {
+        RoomState::Session(s) => RoomState::Session(session(s, viewer, personalise, &mut budget)),
+        RoomState::Event(e) => {
+            let mut e = e.clone();
+            let keep = newest_that_fit(&e.announcements, &mut budget);
+            e.announcements.drain(..e.announcements.len() - keep);
+            RoomState::Event(e)
+        }
+        RoomState::Inbox(i) => {
+            let mut i = i.clone();
+            let keep = newest_that_fit(&i.notes, &mut budget);
+            i.notes.drain(..i.notes.len() - keep);
+            RoomState::Inbox(i)
+        }
+    }
+}
+
+/// How many of the last items of `items` fit.
+fn newest_that_fit<T: Serialize>(items: &[T], budget: &mut Budget) -> usize {
+    items
+        .iter()
+        .rev()
+        .take_while(|item| budget.take(item))
+        .count()
+}
+
+fn session(
+    s: &SessionState,
+    viewer: &Viewer,
+    personalise: Personalise<'_>,
+    budget: &mut Budget,
+) -> SessionState {
+    let mut out = SessionState {
+        stage: s.stage.clone(),
+        qa: QaState {
+            settings: s.qa.settings.clone(),
+            questions: Vec::new(),
+            highlighted: s.qa.highlighted,
+            counts: s.qa.counts,
+        },
+        stream_delay_ms: s.stream_delay_ms,
+        ..SessionState::default()
+    };
+    budget.0 = budget.0.saturating_sub(json_len(&out));
+    let Lists {
+        polls,
+        quizzes,
+        awards,
+    } = lists(s, viewer, personalise);
+    let (mut polls_taken, mut quizzes_taken, mut awards_taken) = (
+        vec![false; polls.len()],
+        vec![false; quizzes.len()],
+        vec![false; awards.len()],
+    );
+    // 1. What is running.
+    let running = |active: &dyn Fn(usize) -> bool, n: usize| {
+        (0..n).rev().filter(|&i| active(i)).collect::<Vec<_>>()
+    };
+    take_items(
+        &polls,
+        running(&|i| active_poll(&polls[i]), polls.len()),
+        &mut polls_taken,
+        budget,
+    );
+    take_items(
+        &quizzes,
+        running(&|i| active_quiz(&quizzes[i]), quizzes.len()),
+        &mut quizzes_taken,
+        budget,
+    );
+    take_items(
+        &awards,
+        running(&|i| active_award(&awards[i]), awards.len()),
+        &mut awards_taken,
+        budget,
+    );
+    let all = &s.qa.questions;
+    let mut questions = Vec::new();
+    if let Some(q) =
+        s.qa.highlighted
+            .and_then(|id| s.qa.get(id))
+            .and_then(|q| question_for(q, viewer))
+        && budget.take(&q)
+    {
+        questions.push(q);
+    }
+    // 2. Questions, keeping back room for the rest of the lists.
+    let order = question_order(all, viewer);
+    let mut next = 0;
+    let keep = budget.0 * 3 / 10;
+    take_questions(all, &order, &mut next, viewer, budget, keep, &mut questions);
+    // 3. The other polls, quizzes and award votes.
+    take_items(
+        &polls,
+        rest_order(&polls, |p| p.id, |p| p.status == PollStatus::Draft),
+        &mut polls_taken,
+        budget,
+    );
+    take_items(
+        &quizzes,
+        rest_order(&quizzes, |q| q.id, |q| q.status == QuizStatus::Draft),
+        &mut quizzes_taken,
+        budget,
+    );
+    take_items(
+        &awards,
+        rest_order(&awards, |a| a.id, |a| a.status == AwardStatus::Draft),
+        &mut awards_taken,
+        budget,
+    );
+    // 4. More questions.
+    take_questions(all, &order, &mut next, viewer, budget, 0, &mut questions);
+    questions.sort_by_key(|q| q.id);
+    questions.dedup_by_key(|q| q.id);
+    let visible = all.iter().filter(|q| sees(q, viewer)).count() as u64;
+    let omitted_questions = visible.saturating_sub(questions.len() as u64);
+    out.qa.questions = questions;
+    let (polls, omitted_polls) = keep_taken(polls, &polls_taken);
+    let (quizzes, omitted_quizzes) = keep_taken(quizzes, &quizzes_taken);
+    let (awards, omitted_awards) = keep_taken(awards, &awards_taken);
+    out.polls = polls;
+    out.quizzes = quizzes;
+    out.awards = awards;
+    out.omitted = Omitted {
+        questions: omitted_questions,
+        polls: omitted_polls,
+        quizzes: omitted_quizzes,
+        awards: omitted_awards,
+    };
+    out
+}
+
+/// One page of a session's list, newest first, with ids below `before`: see [`ServerMsg::Page`].
+/// (The lists are empty for a room that is not a session.)
+///
+/// [`ServerMsg::Page`]: plenum_protocol::ServerMsg::Page
+pub struct Page {
+    pub questions: Vec<Question>,
+    pub polls: Vec<Poll>,
+    pub quizzes: Vec<Quiz>,
+    pub awards: Vec<Award>,
+    pub more: bool,
+}
+
+pub fn page(
+    state: &RoomState,
+    viewer: &Viewer,
+    personalise: Personalise<'_>,
+    of: Listing,
+    before: Option<u64>,
+) -> Page {
+    let mut page = Page {
+        questions: Vec::new(),
+        polls: Vec::new(),
+        quizzes: Vec::new(),
+        awards: Vec::new(),
+        more: false,
+    };
+    let RoomState::Session(s) = state else {
+        return page;
+    };
+    let below = |id: u64| before.is_none_or(|b| id < b);
+    let mut budget = Budget(limits::LIST_BUDGET_BYTES);
+    match of {
+        Listing::Questions => {
+            for q in s.qa.questions.iter().rev().filter(|q| below(q.id)) {
+                let Some(q) = question_for(q, viewer) else {
+                    continue;
+                };
+                if !budget.take(&q) {
+                    page.more = true;
+                    break;
+                }
+                page.questions.push(q);
+            }
+        }
+        Listing::Polls | Listing::Quizzes | Listing::Awards => {
+            let lists = lists(s, viewer, personalise);
+            page.more = match of {
+                Listing::Polls => fill(lists.polls, |p| p.id, &below, &mut budget, &mut page.polls),
+                Listing::Quizzes => fill(
+                    lists.quizzes,
+                    |q| q.id,
+                    &below,
+                    &mut budget,
+                    &mut page.quizzes,
+                ),
+                _ => fill(
+                    lists.awards,
+                    |a| a.id,
+                    &below,
+                    &mut budget,
+                    &mut page.awards,
+                ),
+            };
+        }
+    }
+    page
+}
+
+/// Fills `into` with `items` below the cursor, newest first; whether some were left.
+fn fill<T: Serialize>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> u64,
+    below: &impl Fn(u64) -> bool,
+    budget: &mut Budget,
+    into: &mut Vec<T>,
+) -> bool {
+    for item in items.into_iter().rev().filter(|i| below(id(i))) {
+        if !budget.take(&item) {
+            return true;
+        }
+        into.push(item);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plenum_protocol::Asker;
+
+    fn question(id: u64, votes: u64, status: QuestionStatus, asker: &str) -> Question {
+        Question {
+            id,
+            text: "🙂".repeat(limits::MAX_QUESTION_CHARS),
+            asker: Asker {
+                id: Some(asker.into()),
+                name: Some("Name".into()),
+            },
+            anonymous: false,
+            status,
+            asked_at_ms: 0,
+            votes,
+            reply: None,
+            dismissed_reason: None,
+            merged_into: None,
+            merged: Vec::new(),
+            edited: false,
+        }
+    }
+
+    fn big_session() -> SessionState {
+        let mut s = SessionState::default();
+        for id in 1..=5000 {
+            let status = if id % 3 == 0 {
+                QuestionStatus::Pending
+            } else {
+                QuestionStatus::Live
+            };
+            // Question 17 is the most voted; 4999 is the second.
+            let votes = match id {
+                17 => 900,
+                4999 => 800,
+                _ => id % 7,
+            };
+            s.qa.questions
+                .push(question(id, votes, status, &format!("p{}", id % 100)));
+        }
+        s
+    }
+
+    fn none(_: &mut RoomState) {}
+
+    #[test]
+    fn a_snapshot_of_5000_questions_fits_and_holds_the_newest_the_top_and_the_queue() {
+        let s = big_session();
+        let state = RoomState::Session(s);
+        for viewer in [Viewer::Staff, Viewer::Person("p3".into()), Viewer::public()] {
+            let RoomState::Session(view) = snapshot(&state, &viewer, &none) else {
+                panic!()
+            };
+            let frame = serde_json::to_vec(&view).unwrap().len();
+            assert!(
+                frame <= limits::LIST_BUDGET_BYTES,
+                "{frame} bytes for {viewer:?}"
+            );
+            let ids: Vec<u64> = view.qa.questions.iter().map(|q| q.id).collect();
+            assert!(
+                ids.contains(&17) && ids.contains(&4999),
+                "top questions: {ids:?}"
+            );
+            assert!(
+                ids.contains(&5000) || ids.contains(&4997),
+                "newest: {ids:?}"
+            );
+            let RoomState::Session(full) = &state else {
+                panic!()
+            };
+            let visible = full
+                .qa
+                .questions
+                .iter()
+                .filter(|q| sees(q, &viewer))
+                .count();
+            assert!(visible > 3000 && ids.len() < 100);
+            assert_eq!(view.omitted.questions as usize + ids.len(), visible);
+            if viewer == Viewer::Staff {
+                assert!(ids.contains(&3), "the oldest waiting one: {ids:?}");
+            } else {
+                assert!(
+                    view.qa
+                        .questions
+                        .iter()
+                        .all(|q| q.status != QuestionStatus::Pending
+                            || q.asker.id.as_deref() == Some("p3")),
+                    "only one's own waiting questions"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pages_walk_every_visible_question_once_newest_first() {
+        let state = RoomState::Session(big_session());
+        let viewer = Viewer::public();
+        let mut before = None;
+        let mut seen = Vec::new();
+        loop {
+            let page = page(&state, &viewer, &none, Listing::Questions, before);
+            let size = serde_json::to_vec(&page.questions).unwrap().len();
+            assert!(size <= limits::LIST_BUDGET_BYTES);
+            assert!(!page.questions.is_empty());
+            seen.extend(page.questions.iter().map(|q| q.id));
+            before = page.questions.last().map(|q| q.id);
+            if !page.more {
+                break;
+            }
+        }
+        let expected: Vec<u64> = (1..=5000).rev().filter(|id| id % 3 != 0).collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_full_inbox_and_announcements_are_cut_to_the_newest_that_fit() {
+        let mut inbox = plenum_protocol::InboxState::default();
+        for n in 0..plenum_protocol::InboxState::KEEP_NOTES {
+            inbox.notes.push(plenum_protocol::Note {
+                about: plenum_protocol::NoteAbout::QuestionAnswered,
+                at_ms: n as i64,
+                session: plenum_protocol::SessionId::parse("s1").unwrap(),
+                question: n as u64,
+                text: "🙂".repeat(limits::MAX_QUESTION_CHARS),
+                detail: Some("🙂".repeat(limits::MAX_REPLY_CHARS)),
+            });
+        }
+        inbox.total = 70;
+        let RoomState::Inbox(cut) = snapshot(&RoomState::Inbox(inbox), &Viewer::public(), &none)
+        else {
+            panic!()
+        };
+        assert!(serde_json::to_vec(&cut).unwrap().len() <= limits::LIST_BUDGET_BYTES);
+        assert!(!cut.notes.is_empty() && cut.notes.len() < 50);
+        assert_eq!(cut.notes.last().unwrap().at_ms, 49, "the newest stay");
+        assert_eq!(cut.total, 70);
+    }
+}

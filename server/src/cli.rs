@@ -29,9 +29,38 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
-    /// Most WebSocket connections at once; more are refused with 503.
+    /// Most connections (HTTP and WebSocket) open at once; more are answered 503 and closed.
     #[arg(long, env = "PLENUM_MAX_CONNECTIONS", default_value_t = 16_000)]
     pub max_connections: usize,
+    /// Behind a reverse proxy you run: take each client's address from the last entry of
+    /// X-Forwarded-For (the per-address limits count it). Without it the header is ignored.
+    #[arg(long, env = "PLENUM_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// HTTP requests one client address may make per second (the web client's files included)…
+    #[arg(
+        long,
+        env = "PLENUM_ADDRESS_REQUESTS_PER_SECOND",
+        default_value_t = 200.0
+    )]
+    pub address_requests_per_second: f64,
+    /// …and at once.
+    #[arg(long, env = "PLENUM_ADDRESS_REQUEST_BURST", default_value_t = 2000.0)]
+    pub address_request_burst: f64,
+    /// People one client address may join as per second (POST …/join)…
+    #[arg(long, env = "PLENUM_ADDRESS_JOINS_PER_SECOND", default_value_t = 20.0)]
+    pub address_joins_per_second: f64,
+    /// …and at once.
+    #[arg(long, env = "PLENUM_ADDRESS_JOIN_BURST", default_value_t = 200.0)]
+    pub address_join_burst: f64,
+    /// Questions (asked or edited) from one client address per second, all its people together…
+    #[arg(long, env = "PLENUM_ADDRESS_ASKS_PER_SECOND", default_value_t = 2.0)]
+    pub address_asks_per_second: f64,
+    /// …and at once.
+    #[arg(long, env = "PLENUM_ADDRESS_ASK_BURST", default_value_t = 100.0)]
+    pub address_ask_burst: f64,
+    /// WebSockets one client address may hold open (never more than half of --max-connections).
+    #[arg(long, env = "PLENUM_ADDRESS_WEBSOCKETS", default_value_t = 2000)]
+    pub address_websockets: usize,
     /// Replace the organiser key with a new one (printed once); the old key stops working.
     #[arg(long, env = "PLENUM_RESET_ORGANISER_KEY")]
     pub reset_organiser_key: bool,
@@ -51,6 +80,16 @@ impl Cli {
         });
         config.allowed_origins = self.allowed_origins.clone();
         config.max_connections = self.max_connections;
+        config.addresses = crate::transport::addresses::AddressConfig {
+            trust_proxy: self.trust_proxy,
+            requests_per_second: self.address_requests_per_second,
+            request_burst: self.address_request_burst,
+            joins_per_second: self.address_joins_per_second,
+            join_burst: self.address_join_burst,
+            asks_per_second: self.address_asks_per_second,
+            ask_burst: self.address_ask_burst,
+            websockets: self.address_websockets,
+        };
         config.redis = self.redis.clone();
         if self.reset_organiser_key {
             config.organiser_key = crate::auth::OrganiserKey::Reset;

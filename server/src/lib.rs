@@ -42,7 +42,6 @@ use crate::{
     transport::{http, requests, ws},
 };
 use anyhow::Context as _;
-use axum::serve::ListenerExt as _;
 use std::{
     net::SocketAddr,
     path::PathBuf,
@@ -70,9 +69,14 @@ pub struct Config {
     pub presence_every: Duration,
     /// How long shutdown waits for connections to close before giving up on them.
     pub drain_timeout: Duration,
-    /// Most WebSocket connections at once; more are refused with 503. One process may hold
-    /// about 20,000 open files on our machines, and the store and listener need a few.
+    /// Most connections (HTTP and WebSocket) open at once; more are answered 503 and closed.
+    /// One process may hold about 20,000 open files on our machines, and the store and
+    /// listener need a few.
     pub max_connections: usize,
+    /// How long a connection may stall (`transport::listener`).
+    pub timeouts: transport::listener::Timeouts,
+    /// What one client address may do (`transport::addresses`).
+    pub addresses: transport::addresses::AddressConfig,
     /// Whether to keep the organiser key or replace it at start.
     pub organiser_key: auth::OrganiserKey,
     /// Redis URLs: empty runs alone on the embedded store; one or more make this instance one
@@ -93,6 +97,8 @@ impl Config {
             presence_every: Duration::from_millis(500),
             drain_timeout: Duration::from_secs(10),
             max_connections: 16_000,
+            timeouts: transport::listener::Timeouts::default(),
+            addresses: transport::addresses::AddressConfig::default(),
             organiser_key: auth::OrganiserKey::Keep,
             redis: Vec::new(),
             interactions: interactions(),
@@ -130,8 +136,10 @@ pub struct AppInner {
     /// Tracks WebSocket tasks, which axum's graceful shutdown does not wait for (axum#3003).
     pub tracker: TaskTracker,
     pub next_conn: AtomicU64,
-    /// One permit per open WebSocket, [`Config::max_connections`] in all.
+    /// One permit per open connection, [`Config::max_connections`] in all.
     pub connection_slots: Arc<tokio::sync::Semaphore>,
+    /// Limits per client address.
+    pub addresses: Arc<transport::addresses::AddressLimits>,
     /// Per-person rate limits (asking, voting), across all of a person's connections.
     pub person_limits: requests::PersonLimits,
 }
@@ -252,6 +260,11 @@ pub async fn start_with_store(
     let engine_handle = engine.clone();
     let shutdown = CancellationToken::new();
     let config_max_connections = config.max_connections;
+    // Never more per address than half of all: one client cannot take every connection.
+    let mut config_addresses = config.addresses.clone();
+    config_addresses.websockets = config_addresses
+        .websockets
+        .min((config_max_connections / 2).max(1));
     let app = App(Arc::new(AppInner {
         config,
         engine,
@@ -263,24 +276,15 @@ pub async fn start_with_store(
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(1),
         connection_slots: Arc::new(tokio::sync::Semaphore::new(config_max_connections)),
+        addresses: Arc::new(transport::addresses::AddressLimits::new(config_addresses)),
         person_limits: requests::PersonLimits::default(),
     }));
     let addr = listener.local_addr()?;
     let router = http::router(app.clone());
-    let listener = listener.tap_io(|tcp| {
-        // Live updates are small frames: send them now, not after Nagle's delay.
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
     app.tracker
         .spawn(ws::presence_loop(app.clone(), app.config.presence_every));
-    let serve_shutdown = shutdown.clone();
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { serve_shutdown.cancelled().await })
-            .await
-            .context("serving HTTP")?;
+        transport::listener::serve(app.clone(), listener, router).await;
         // No new connections now. Connections saw the token and are closing with
         // SERVICE_RESTART; wait for them, then for the store to commit what is queued.
         app.tracker.close();

@@ -36,6 +36,14 @@ pub struct Metrics {
     pub store_failures: Counter,
     /// Requests refused for exceeding a rate limit.
     pub rate_limited: Counter,
+    /// Requests and WebSockets refused by a limit of their address.
+    pub address_limited: Counter,
+    /// Open TCP connections (HTTP and WebSocket), against `--max-connections`.
+    pub open_connections: Gauge,
+    /// Connections refused with 503 because `--max-connections` were open.
+    pub connections_refused: Counter,
+    /// Failed accepts (the loop backs off after each).
+    pub accept_errors: Counter,
     /// Room writes a shared store refused because another instance wrote the room first.
     pub store_conflicts: Counter,
     /// Writes from other instances that arrived with earlier ones missing (read from the store).
@@ -60,6 +68,10 @@ impl Metrics {
             store_commits: Counter::default(),
             store_failures: Counter::default(),
             rate_limited: Counter::default(),
+            address_limited: Counter::default(),
+            open_connections: Gauge::default(),
+            connections_refused: Counter::default(),
+            accept_errors: Counter::default(),
             store_conflicts: Counter::default(),
             broker_gaps: Counter::default(),
             broker_reconnects: Counter::default(),
@@ -125,6 +137,22 @@ impl Metrics {
             "Requests refused by a rate limit",
             m.rate_limited.clone(),
         );
+        registry.register(
+            "address_limited",
+            "Requests and WebSockets refused by a limit of their address",
+            m.address_limited.clone(),
+        );
+        registry.register(
+            "open_connections",
+            "Open TCP connections, HTTP and WebSocket",
+            m.open_connections.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections refused because --max-connections were open",
+            m.connections_refused.clone(),
+        );
+        registry.register("accept_errors", "Failed accepts", m.accept_errors.clone());
         registry.register(
             "store_conflicts",
             "Room writes decided again because another instance wrote the room first",

@@ -32,6 +32,13 @@ pub struct TestConfig {
     pub organiser_key: Option<String>,
     /// The interactions the engine runs, when a test adds its own.
     pub interactions: Option<plenum_server::engine::Registry>,
+    /// Per-address limits. Default: none worth the name (tests make thousands of people from
+    /// 127.0.0.1); the tests of these limits set their own.
+    pub addresses: Option<plenum_server::transport::addresses::AddressConfig>,
+    /// Connection timeouts, when a test needs short ones.
+    pub timeouts: Option<plenum_server::transport::listener::Timeouts>,
+    /// `--max-connections`.
+    pub max_connections: Option<usize>,
 }
 
 /// A server running inside the test process.
@@ -95,6 +102,16 @@ impl TestServer {
             c.limits.request_burst = r * 3.0;
         }
         c.redis = config.redis.clone();
+        c.addresses = config
+            .addresses
+            .clone()
+            .unwrap_or_else(plenum_server::transport::addresses::AddressConfig::unlimited);
+        if let Some(t) = config.timeouts {
+            c.timeouts = t;
+        }
+        if let Some(m) = config.max_connections {
+            c.max_connections = m;
+        }
         if let Some(interactions) = &config.interactions {
             c.interactions = interactions.clone();
         }
@@ -181,11 +198,26 @@ impl ServerProcess {
         data_dir: &Path,
         extra: &[&str],
     ) -> anyhow::Result<ServerProcess> {
+        // Tests make many people from 127.0.0.1: lift the per-address limits a test does not set.
+        let lifted: Vec<&str> = [
+            ("--address-requests-per-second", "1e9"),
+            ("--address-request-burst", "1e9"),
+            ("--address-joins-per-second", "1e9"),
+            ("--address-join-burst", "1e9"),
+            ("--address-asks-per-second", "1e9"),
+            ("--address-ask-burst", "1e9"),
+            ("--address-websockets", "1000000"),
+        ]
+        .into_iter()
+        .filter(|(flag, _)| !extra.contains(flag))
+        .flat_map(|(flag, value)| [flag, value])
+        .collect();
         let mut child = tokio::process::Command::new(binary)
             .arg("--bind")
             .arg("127.0.0.1:0")
             .arg("--data-dir")
             .arg(data_dir)
+            .args(&lifted)
             .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

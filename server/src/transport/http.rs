@@ -5,6 +5,7 @@
 //! internal.
 
 use super::{
+    addresses::{ClientAddr, Counted},
     requests::{self, Document, DocumentKind},
     ws,
 };
@@ -198,6 +199,10 @@ pub fn router(app: App) -> Router {
         _ => router.fallback(no_client),
     };
     router
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            per_address,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -215,6 +220,51 @@ pub fn router(app: App) -> Router {
             ),
         ))
         .with_state(app)
+}
+
+/// Spends the client address's request (and join) allowance, and tells the handlers the
+/// address (`ClientAddr`, for the WebSocket limits). Probes (`/healthz`, `/readyz`,
+/// `/metrics`) are never limited: a load balancer must always reach them.
+async fn per_address(
+    State(app): State<App>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0.ip());
+    let limits = &app.addresses;
+    let addr = ClientAddr::of(peer, req.headers(), limits.config().trust_proxy);
+    let path = req.uri().path();
+    let probe = matches!(path, "/healthz" | "/readyz" | "/metrics");
+    let join = req.method() == axum::http::Method::POST
+        && path.starts_with("/api/events/")
+        && path.ends_with("/join");
+    let refused = if probe {
+        None
+    } else if !limits.take(addr, Counted::Request) {
+        Some(Counted::Request)
+    } else if join && !limits.take(addr, Counted::Join) {
+        Some(Counted::Join)
+    } else {
+        None
+    };
+    if let Some(what) = refused {
+        app.metrics.address_limited.inc();
+        let mut response = AppError(ApiError {
+            code: ErrorCode::RateLimited,
+            message: what.refusal().into(),
+            field: None,
+        })
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
+    req.extensions_mut().insert(addr);
+    next.run(req).await
 }
 
 /// Turns an error response that is not JSON into the protocol's error body.

@@ -460,8 +460,7 @@ impl PersonLimits {
 
     /// Drops the buckets that are full again and were last used more than `idle` ago.
     pub fn sweep(&self, idle: std::time::Duration) {
-        self.0
-            .retain(|_, b| !(b.at.elapsed() > idle && b.full_now()));
+        self.0.retain(|_, b| !b.idle_and_full(idle));
     }
 
     /// How many buckets are held.
@@ -483,6 +482,11 @@ pub struct Bucket {
 }
 
 impl Bucket {
+    /// Whether it was last used more than `idle` ago and is full again.
+    pub fn idle_and_full(&self, idle: std::time::Duration) -> bool {
+        self.at.elapsed() > idle && self.full_now()
+    }
+
     /// Whether the bucket would be full if used now.
     fn full_now(&self) -> bool {
         self.tokens + self.at.elapsed().as_secs_f64() * self.rate >= self.burst

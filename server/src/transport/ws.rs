@@ -20,6 +20,7 @@
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
 use super::{
+    addresses::{ClientAddr, Counted, SocketGuard},
     replies::{offending_field, ok, refusal},
     requests::{self, Bucket, PersonLimit},
 };
@@ -99,14 +100,26 @@ impl Default for Limits {
 }
 
 /// `GET /ws`: checks the Origin, then upgrades.
-pub async fn upgrade(State(app): State<App>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(app): State<App>,
+    addr: Option<axum::Extension<ClientAddr>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
     if !origin_allowed(&app, &headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }
-    // One process may hold about 20,000 open files here: past the cap, refuse with 503 so a
-    // load balancer sends the client to another instance.
-    let Ok(permit) = app.connection_slots.clone().try_acquire_owned() else {
-        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections\n").into_response();
+    // The connection itself counts against --max-connections (transport::listener); here,
+    // against what one address may hold open.
+    let addr = addr.map_or(ClientAddr(std::net::Ipv4Addr::UNSPECIFIED.into()), |a| a.0);
+    let Some(socket_guard) = app.addresses.open_socket(addr) else {
+        app.metrics.address_limited.inc();
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "1")],
+            "too many connections from your address\n",
+        )
+            .into_response();
     };
     ws
         // axum's default read buffer is 128 KiB per connection; our frames are small, and
@@ -118,7 +131,7 @@ pub async fn upgrade(State(app): State<App>, headers: HeaderMap, ws: WebSocketUp
         .max_frame_size(limits::MAX_CLIENT_FRAME_BYTES)
         .on_upgrade(move |socket| {
             let tracker = app.tracker.clone();
-            tracker.track_future(Connection::new(app, permit).run(socket))
+            tracker.track_future(Connection::new(app, addr, socket_guard).run(socket))
         })
 }
 
@@ -162,7 +175,9 @@ struct Connection {
     bad_frames: u32,
     last_heard: Instant,
     /// Held for the connection's life: one of [`crate::Config::max_connections`].
-    _slot: tokio::sync::OwnedSemaphorePermit,
+    /// The client's address, and its count of open WebSockets.
+    addr: ClientAddr,
+    _socket: SocketGuard,
 }
 
 impl Drop for Connection {
@@ -181,7 +196,7 @@ impl Drop for Connection {
 type Ending = Option<(u16, &'static str)>;
 
 impl Connection {
-    fn new(app: App, slot: tokio::sync::OwnedSemaphorePermit) -> Connection {
+    fn new(app: App, addr: ClientAddr, socket: SocketGuard) -> Connection {
         app.metrics.connections.inc();
         let limits = app.config.limits.clone();
         let (tx, rx) = mpsc::channel(limits.outbound_queue);
@@ -196,7 +211,8 @@ impl Connection {
             bucket: Bucket::new(limits.requests_per_second, limits.request_burst),
             bad_frames: 0,
             last_heard: Instant::now(),
-            _slot: slot,
+            addr,
+            _socket: socket,
         }
     }
 
@@ -550,6 +566,18 @@ impl Connection {
                 .await?;
             return Ok(false);
         }
+        // Questions also count per address: a thousand throwaway identities share one.
+        if limit == Some(PersonLimit::Ask) && !self.app.addresses.take(self.addr, Counted::Ask) {
+            self.app.metrics.address_limited.inc();
+            self.refuse(
+                sink,
+                id,
+                ErrorCode::RateLimited,
+                Counted::Ask.refusal().into(),
+            )
+            .await?;
+            return Ok(false);
+        }
         Ok(true)
     }
 
@@ -838,6 +866,7 @@ pub async fn presence_loop(app: App, every: Duration) {
         if last_sweep.elapsed() > LIMITS_SWEEP_EVERY {
             last_sweep = Instant::now();
             app.person_limits.sweep(LIMITS_SWEEP_EVERY);
+            app.addresses.sweep(LIMITS_SWEEP_EVERY);
         }
         for (room, count) in app.hub.presence_changes() {
             let msg = ServerMsg::Presence {

@@ -1,0 +1,207 @@
+//! Accepting connections: a cap on all of them, timeouts on every one, and calm on errors.
+//!
+//! axum's `serve` accepts without limit and gives hyper no timer, so a silent or slow client
+//! held a socket (and its memory) for as long as it liked. Here:
+//! - **One cap on all connections** (`--max-connections`): a TCP connection takes a permit when
+//!   accepted and holds it until it closes, WebSocket or not. Past the cap the server answers
+//!   `503` at once and closes, so a load balancer can send the client elsewhere.
+//! - **Headers within [`Timeouts::header`]** (hyper's header-read timer, which also bounds how
+//!   long a kept-alive connection may sit idle between requests).
+//! - **No read or write may stall** longer than [`Timeouts::read`] or [`Timeouts::write`]
+//!   (`tokio-io-timeout` on the socket): a request body that stops coming, a client that stops
+//!   reading its response. A WebSocket reads a pong at least every heartbeat, so the read
+//!   timeout is at least three heartbeats.
+//! - **Accept errors** (out of file descriptors, say) are logged and the loop backs off, 5 ms
+//!   doubling to 1 s, instead of spinning.
+//!
+//! Only HTTP/1.1 is served (with upgrades, for WebSockets): browsers speak HTTP/2 only over TLS,
+//! which a reverse proxy in front terminates.
+
+use crate::App;
+use axum::{Router, extract::ConnectInfo};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::{
+    net::SocketAddr,
+    pin::Pin,
+    task::{Context, Poll},
+    time::Duration,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf},
+    net::{TcpListener, TcpStream},
+    sync::OwnedSemaphorePermit,
+};
+use tokio_io_timeout::TimeoutStream;
+use tower_service::Service as _;
+
+/// The timeouts every connection gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// A request's headers must arrive within this, and a kept-alive connection must start its
+    /// next request within it.
+    pub header: Duration,
+    /// The longest a read may wait for a byte once a request is being read (or on a WebSocket).
+    pub read: Duration,
+    /// The longest a write may wait for the client to take a byte.
+    pub write: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: Duration::from_secs(10),
+            read: Duration::from_secs(60),
+            write: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Serves `router` on `listener` until the server shuts down; every connection task is tracked
+/// by `app.tracker`.
+pub async fn serve(app: App, listener: TcpListener, router: Router) {
+    let mut backoff = Duration::from_millis(5);
+    loop {
+        let accepted = tokio::select! {
+            _ = app.shutdown.cancelled() => return,
+            accepted = listener.accept() => accepted,
+        };
+        let (tcp, peer) = match accepted {
+            Ok(c) => {
+                backoff = Duration::from_millis(5);
+                c
+            }
+            Err(e) => {
+                app.metrics.accept_errors.inc();
+                tracing::warn!(error = %e, backoff_ms = backoff.as_millis() as u64,
+                    "accepting a connection failed; backing off");
+                tokio::select! {
+                    _ = app.shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        let Ok(permit) = app.connection_slots.clone().try_acquire_owned() else {
+            app.metrics.connections_refused.inc();
+            tokio::spawn(refuse_busy(tcp));
+            continue;
+        };
+        // Live updates are small frames: send them now, not after Nagle's delay.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+        let task = connection(app.clone(), router.clone(), tcp, peer, permit);
+        app.tracker.spawn(task);
+    }
+}
+
+/// One HTTP/1.1 connection, upgraded or not, with its permit.
+async fn connection(
+    app: App,
+    router: Router,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    permit: OwnedSemaphorePermit,
+) {
+    let t = app.config.timeouts;
+    let mut io = TimeoutStream::new(tcp);
+    let heartbeats = app.config.limits.heartbeat * 3;
+    io.set_read_timeout(Some(t.read.max(heartbeats)));
+    io.set_write_timeout(Some(t.write));
+    app.metrics.open_connections.inc();
+    let io = Counted {
+        io: Box::pin(io),
+        _permit: permit,
+        gauge: app.metrics.open_connections.clone(),
+    };
+    // The peer's address goes with every request, for the per-address limits.
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<_>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        router.clone().call(req)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(t.header)
+        .keep_alive(true);
+    let conn = builder
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades();
+    tokio::pin!(conn);
+    let result = tokio::select! {
+        r = conn.as_mut() => r,
+        _ = app.shutdown.cancelled() => {
+            // Finish the request in flight, then close.
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(%peer, error = %e, "connection ended with an error");
+    }
+}
+
+/// Past the cap: a short answer and a close, never a hang.
+async fn refuse_busy(mut tcp: TcpStream) {
+    const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\
+        content-length: 21\r\nretry-after: 1\r\nconnection: close\r\n\r\ntoo many connections\n";
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let _ = tcp.write_all(BUSY).await;
+        let _ = tcp.shutdown().await;
+    })
+    .await;
+}
+
+/// A socket that holds its connection permit for as long as it lives (through an upgrade too).
+struct Counted {
+    io: Pin<Box<TimeoutStream<TcpStream>>>,
+    _permit: OwnedSemaphorePermit,
+    gauge: prometheus_client::metrics::gauge::Gauge,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.gauge.dec();
+    }
+}
+
+impl AsyncRead for Counted {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.io.as_mut().poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Counted {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        self.io.as_mut().poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.io.as_mut().poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.io.as_mut().poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        self.io.as_mut().poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+}

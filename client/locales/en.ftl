@@ -409,3 +409,5 @@ earlier-questions = { $count ->
     [one] Show one more question
    *[other] Show { $count } more questions
 }
+withdraw-invitation = Withdraw
+invitation-withdrawn = withdrawn: the link and the person it made no longer work

@@ -408,3 +408,5 @@ earlier-questions = { $count ->
     [one] Visa en fråga till
    *[other] Visa { $count } frågor till
 }
+withdraw-invitation = Dra tillbaka
+invitation-withdrawn = tillbakadragen: länken och personen den skapade fungerar inte längre

@@ -142,6 +142,21 @@ pub mod organiser {
         .await
     }
 
+    /// `DELETE /api/events/{code}/invites/{id}`: withdraws an invitation and what it made.
+    pub async fn withdraw_invite(
+        key: &str,
+        code: &EventCode,
+        id: &str,
+    ) -> Result<Appended, ApiFailure> {
+        call(
+            "DELETE",
+            &format!("/api/events/{code}/invites/{id}"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
     /// `POST /api/events/{code}/announcements`.
     pub async fn announce(
         key: &str,

@@ -97,6 +97,10 @@ pub struct Invite {
     pub invite: String,
     /// A path on this server, for example `/e/ECC2020?invite=…`.
     pub link: String,
+    /// The invitation's id: `DELETE /api/events/{code}/invites/{id}` withdraws it. The person it
+    /// makes has the id `inv-{id}`.
+    #[serde(default)]
+    pub id: String,
 }
 
 /// `POST /api/events/{code}/sessions/{id}/stage` and the `set_stage` WebSocket request.

@@ -8,6 +8,14 @@
 //!   keeps its token, so a reload or a reconnect is the same person. A token names one event.
 //! - **Invitations** are signed the same way, with a different prefix so one can never be used
 //!   as the other.
+//! - **Two secrets**: one for attendees' tokens and registration links, one for staff's
+//!   (moderators, speakers). `--reset-organiser-key` replaces the organiser key *and* the staff
+//!   secret, so everything the old key could have handed out stops working (staff get new
+//!   invitations), while attendees stay signed in as the same people (who could otherwise join
+//!   again as new ones and vote twice). A store from before the split starts with the staff
+//!   secret equal to the other, so nobody is signed out by the upgrade.
+//! - **Invitations are withdrawn one by one** (`interactions::access`): the invitation, and every
+//!   token of the person it made, are refused from then on.
 //!
 //! Every privileged action is checked with [`allowed`], on the server, for every request.
 
@@ -38,6 +46,8 @@ pub enum AuthError {
     Expired,
     #[error("the token is for another event")]
     WrongEvent,
+    #[error("this invitation was withdrawn by the organisers")]
+    Revoked,
 }
 
 /// What a caller wants to do; [`allowed`] decides.
@@ -105,8 +115,16 @@ pub enum OrganiserKey {
 
 /// The server's keys.
 pub struct Auth {
+    /// Signs attendees' tokens and registration (attendee) invitations.
     secret: [u8; 32],
+    /// Signs moderators' and speakers' tokens and invitations; replaced on a key reset.
+    staff_secret: [u8; 32],
     organiser_hash: [u8; 32],
+}
+
+/// Whether tokens and invitations for `role` are signed with the staff secret.
+fn staff(role: &str) -> bool {
+    matches!(parse_role(role), Some(Role::Moderator | Role::Speaker))
 }
 
 /// The result of [`Auth::init`].
@@ -134,13 +152,28 @@ impl Auth {
         organiser_key: OrganiserKey,
         save_key: impl FnOnce(&str) -> anyhow::Result<()>,
     ) -> anyhow::Result<AuthInit> {
-        let secret = match store.get_meta("token_secret")? {
+        let secret: [u8; 32] = match store.get_meta("token_secret")? {
             Some(s) if s.len() == 32 => s.try_into().expect("length checked"),
             _ => {
                 // Instances starting at once on a shared store all keep the first one's secret.
                 let s = store.put_meta_if_absent("token_secret", &random_bytes())?;
                 s.try_into()
                     .map_err(|_| anyhow::anyhow!("the stored token secret is not 32 bytes"))?
+            }
+        };
+        // Before the split there was one secret: start the staff one equal to it, so no one is
+        // signed out by an upgrade. A reset replaces it.
+        let staff_secret: [u8; 32] = if organiser_key == OrganiserKey::Reset {
+            let fresh = random_bytes();
+            store.put_meta("staff_token_secret", &fresh)?;
+            fresh
+        } else {
+            match store.get_meta("staff_token_secret")? {
+                Some(s) if s.len() == 32 => s.try_into().expect("length checked"),
+                _ => store
+                    .put_meta_if_absent("staff_token_secret", &secret)?
+                    .try_into()
+                    .map_err(|_| anyhow::anyhow!("the stored staff secret is not 32 bytes"))?,
             }
         };
         let stored = store
@@ -173,36 +206,48 @@ impl Auth {
         Ok(AuthInit {
             auth: Auth {
                 secret,
+                staff_secret,
                 organiser_hash,
             },
             new_organiser_key,
         })
     }
 
-    fn mac(&self, prefix: &str, payload: &str) -> Vec<u8> {
-        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        mac.update(prefix.as_bytes());
-        mac.update(payload.as_bytes());
-        mac.finalize().into_bytes().to_vec()
+    /// The secret that signs tokens and invitations whose first field (the role) is `role`.
+    fn secret_for(&self, role: &str) -> &[u8; 32] {
+        if staff(role) {
+            &self.staff_secret
+        } else {
+            &self.secret
+        }
     }
 
+    /// Signs `fields`, the first of which is the role (it picks the secret).
     fn sign(&self, prefix: &str, fields: &[&str]) -> String {
         let payload = B64.encode(fields.join("\n"));
-        let sig = B64.encode(self.mac(prefix, &payload));
+        let mut mac = HmacSha256::new_from_slice(self.secret_for(fields[0]))
+            .expect("HMAC takes any key length");
+        mac.update(prefix.as_bytes());
+        mac.update(payload.as_bytes());
+        let sig = B64.encode(mac.finalize().into_bytes());
         format!("{prefix}{payload}.{sig}")
     }
 
-    /// The fields of a token signed with `prefix`, if the signature holds.
+    /// The fields of a token signed with `prefix`, if the signature holds under the secret its
+    /// role names (a staff token signed with the attendee secret, or the other way round, is
+    /// refused).
     fn open(&self, prefix: &str, token: &str) -> Result<Vec<String>, AuthError> {
         let rest = token.strip_prefix(prefix).ok_or(AuthError::Invalid)?;
         let (payload, sig) = rest.split_once('.').ok_or(AuthError::Invalid)?;
         let sig = B64.decode(sig).map_err(|_| AuthError::Invalid)?;
-        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        let text = String::from_utf8(B64.decode(payload).map_err(|_| AuthError::Invalid)?)
+            .map_err(|_| AuthError::Invalid)?;
+        let role = text.split('\n').next().unwrap_or_default();
+        let mut mac =
+            HmacSha256::new_from_slice(self.secret_for(role)).expect("HMAC takes any key length");
         mac.update(prefix.as_bytes());
         mac.update(payload.as_bytes());
         mac.verify_slice(&sig).map_err(|_| AuthError::Invalid)?;
-        let text = String::from_utf8(B64.decode(payload).map_err(|_| AuthError::Invalid)?)
-            .map_err(|_| AuthError::Invalid)?;
         Ok(text.split('\n').map(str::to_owned).collect())
     }
 
@@ -290,14 +335,14 @@ impl Auth {
     }
 
     /// An invitation to join `event` as `role`, under `name`; for staff, covering `sessions`
-    /// only (all, when empty).
+    /// only (all, when empty). Gives the invitation and its id (to withdraw it by).
     pub fn invite(
         &self,
         event: &EventCode,
         role: Role,
         name: &str,
         sessions: &[SessionId],
-    ) -> String {
+    ) -> (String, String) {
         let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
         let id = new_id();
         let sessions = join_sessions(sessions);
@@ -305,7 +350,7 @@ impl Auth {
         if !sessions.is_empty() {
             fields.push(&sessions);
         }
-        self.sign(INVITE_PREFIX, &fields)
+        (self.sign(INVITE_PREFIX, &fields), id)
     }
 
     /// Redeems an invitation for `event`: the person it makes.
@@ -353,6 +398,27 @@ fn split_sessions(field: &str) -> Result<Vec<SessionId>, AuthError> {
         .split(',')
         .map(|s| SessionId::parse(s).map_err(|_| AuthError::Invalid))
         .collect()
+}
+
+/// The id of the invitation `person` joined through, if they did.
+pub fn invitation_of(person: &Person) -> Option<&str> {
+    person.id.strip_prefix(INVITED_PREFIX)
+}
+
+/// Whether `person` may still use their credentials: false when the invitation they joined
+/// through was withdrawn (`interactions::access`). Asks the event room, so only people who
+/// joined through an invitation cost a lookup.
+pub async fn still_valid(engine: &crate::engine::Engine, person: &Person) -> bool {
+    let (Some(invitation), Some(event)) = (invitation_of(person), person.event.as_ref()) else {
+        return true;
+    };
+    let room = RoomId::Event(event.clone());
+    engine
+        .read::<crate::interactions::access::Access, _>(&room, |_, revoked| {
+            !revoked.contains(invitation)
+        })
+        .await
+        .unwrap_or(true)
 }
 
 /// Whether `person` is a registered attendee: one who joined through an organiser's
@@ -422,8 +488,52 @@ mod tests {
     fn auth() -> Auth {
         Auth {
             secret: [7; 32],
+            staff_secret: [7; 32],
             organiser_hash: Sha256::digest(b"org_secret").into(),
         }
+    }
+
+    #[test]
+    fn a_new_staff_secret_ends_staff_credentials_and_keeps_attendees() {
+        let before = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let speaker = before
+            .redeem(&before.invite(&ecc, Role::Speaker, "Sven", &[]).0, &ecc)
+            .unwrap();
+        let speaker_token = before.issue(&speaker);
+        let staff_invite = before.invite(&ecc, Role::Moderator, "Mia", &[]).0;
+        let registration = before.invite(&ecc, Role::Attendee, "Ada", &[]).0;
+        let attendee_token = before.issue(&attendee());
+        // The reset: a new staff secret, the attendee one kept.
+        let after = Auth {
+            staff_secret: [9; 32],
+            ..auth()
+        };
+        assert_eq!(after.verify(&speaker_token), Err(AuthError::Invalid));
+        assert_eq!(
+            after.redeem(&staff_invite, &ecc).err(),
+            Some(AuthError::Invalid)
+        );
+        assert_eq!(after.verify(&attendee_token).unwrap(), attendee());
+        assert!(after.redeem(&registration, &ecc).is_ok());
+        // A staff role cannot be slipped under the attendee secret.
+        let forged = after.sign(
+            PERSON_PREFIX,
+            &["moderator", "ECC2026", "x", "9999999999", "M"],
+        );
+        assert!(
+            after.verify(&forged).is_ok(),
+            "signed with the staff secret: fine"
+        );
+        let mut mac = HmacSha256::new_from_slice(&after.secret).unwrap();
+        let payload = B64.encode("moderator\nECC2026\nx\n9999999999\nM");
+        mac.update(PERSON_PREFIX.as_bytes());
+        mac.update(payload.as_bytes());
+        let wrong_key = format!(
+            "{PERSON_PREFIX}{payload}.{}",
+            B64.encode(mac.finalize().into_bytes())
+        );
+        assert_eq!(after.verify(&wrong_key), Err(AuthError::Invalid));
     }
 
     fn attendee() -> Person {
@@ -450,14 +560,14 @@ mod tests {
         // A registration invitation's person is registered, on every device, with or without a
         // scope field before the claim.
         let ada = a
-            .redeem(&a.invite(&ecc, Role::Attendee, "Ada", &[]), &ecc)
+            .redeem(&a.invite(&ecc, Role::Attendee, "Ada", &[]).0, &ecc)
             .unwrap();
         assert!(registered(&ada));
         let again = a.verify(&a.issue(&ada)).unwrap();
         assert!(registered(&again) && again == ada);
         // Staff invitations register nobody.
         let speaker = a
-            .redeem(&a.invite(&ecc, Role::Speaker, "Sven", &[]), &ecc)
+            .redeem(&a.invite(&ecc, Role::Speaker, "Sven", &[]).0, &ecc)
             .unwrap();
         assert!(!registered(&speaker));
         // A claim the server never writes is refused.
@@ -493,12 +603,14 @@ mod tests {
         };
         assert_eq!(a.verify(&other.issue(&attendee())), Err(AuthError::Invalid));
         // An invitation is not a person token.
-        let invite = a.invite(
-            &EventCode::parse("ECC2026").unwrap(),
-            Role::Moderator,
-            "M",
-            &[],
-        );
+        let invite = a
+            .invite(
+                &EventCode::parse("ECC2026").unwrap(),
+                Role::Moderator,
+                "M",
+                &[],
+            )
+            .0;
         assert_eq!(a.verify(&invite), Err(AuthError::Invalid));
         assert_eq!(a.verify("org_wrong"), Err(AuthError::Invalid));
         assert_eq!(a.verify("org_secret").unwrap().role, Role::Organiser);
@@ -509,7 +621,7 @@ mod tests {
         let a = auth();
         let ecc = EventCode::parse("ECC2026").unwrap();
         let other = EventCode::parse("MALMO23").unwrap();
-        let invite = a.invite(&ecc, Role::Speaker, "Sven", &[]);
+        let invite = a.invite(&ecc, Role::Speaker, "Sven", &[]).0;
         assert_eq!(a.redeem(&invite, &other), Err(AuthError::WrongEvent));
         let p = a.redeem(&invite, &ecc).unwrap();
         assert_eq!(p.role, Role::Speaker);
@@ -521,7 +633,9 @@ mod tests {
         let a = auth();
         let ecc = EventCode::parse("ECC2026").unwrap();
         let s = |id: &str| SessionId::parse(id).unwrap();
-        let invite = a.invite(&ecc, Role::Moderator, "Mia", &[s("panel"), s("pitch")]);
+        let invite = a
+            .invite(&ecc, Role::Moderator, "Mia", &[s("panel"), s("pitch")])
+            .0;
         let mia = a.redeem(&invite, &ecc).unwrap();
         assert_eq!(mia.sessions, vec![s("panel"), s("pitch")]);
         // The token she gets carries her scope.
@@ -538,7 +652,7 @@ mod tests {
         assert!(allowed(&mia, Action::Follow, &room("keynote")));
         // One that names none keeps the event-wide scope.
         let all = a
-            .redeem(&a.invite(&ecc, Role::Moderator, "Max", &[]), &ecc)
+            .redeem(&a.invite(&ecc, Role::Moderator, "Max", &[]).0, &ecc)
             .unwrap();
         assert!(allowed(&all, Action::Moderate, &room("keynote")));
         assert!(allowed(&all, Action::Moderate, &RoomId::Event(ecc.clone())));

@@ -118,6 +118,7 @@ pub fn interactions() -> Registry {
         .with(awards::Awards)
         .with(polls::Polls)
         .with(inbox::Inbox)
+        .with(access::Access)
 }
 
 /// Shared by every handler and connection. Cheap to clone.

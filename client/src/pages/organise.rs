@@ -335,7 +335,9 @@ fn Invites(
     // The session a moderator's or speaker's invitation covers; `None`: all of them.
     let scope = RwSignal::new(None::<SessionId>);
     let problem = RwSignal::new(None::<String>);
-    let links = RwSignal::new(Vec::<(String, Role, String)>::new());
+    let event = StoredValue::new(code.clone());
+    // (who, role, link, id, withdrawn)
+    let links = RwSignal::new(Vec::<(String, Role, String, String, bool)>::new());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (code, who, r, key) = (
@@ -354,7 +356,8 @@ fn Invites(
                     problem.set(None);
                     name.set(String::new());
                     let origin = window().location().origin().unwrap_or_default();
-                    links.update(|l| l.insert(0, (who, r, format!("{origin}{}", invite.link))));
+                    let link = format!("{origin}{}", invite.link);
+                    links.update(|l| l.insert(0, (who, r, link, invite.id, false)));
                 }
                 Err(e) => problem.set(Some(e.message())),
             }
@@ -383,17 +386,35 @@ fn Invites(
                 {problem_view(problem)}
             </form>
             <ul class="invite-links">
-                {move || links.get().into_iter().enumerate().map(|(i, (who, r, link))| {
+                {move || links.get().into_iter().enumerate().map(|(i, (who, r, link, id, withdrawn))| {
                     let field = format!("invite-link-{i}");
+                    let label = format!("{who} · {}", super::role_label(r));
+                    if withdrawn {
+                        return view! { <li><span>{label}</span>" · "<em>{t("invitation-withdrawn")}</em></li> }.into_any();
+                    }
+                    let withdraw = move |_| {
+                        let (code, id, key) = (event.get_value(), id.clone(), key.get_value());
+                        spawn_local(async move {
+                            match organiser::withdraw_invite(&key, &code, &id).await {
+                                Ok(_) => links.update(|l| {
+                                    if let Some(row) = l.iter_mut().find(|row| row.3 == id) {
+                                        row.4 = true;
+                                    }
+                                }),
+                                Err(e) => problem.set(Some(e.message())),
+                            }
+                        });
+                    };
                     view! {
                         <li>
-                            <label for=field.clone()>{format!("{who} · {}", super::role_label(r))}</label>
+                            <label for=field.clone()>{label}</label>
                             <input id=field.clone() type="text" readonly value=link.clone() on:focus=move |ev| {
                                 if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { input.select(); }
                             } />
                             <button type="button" on:click=move |_| copy(&link)>{t("copy")}</button>
+                            <button type="button" class="small" on:click=withdraw>{t("withdraw-invitation")}</button>
                         </li>
-                    }
+                    }.into_any()
                 }).collect_view()}
             </ul>
         </section>

@@ -20,6 +20,7 @@
 //!
 //! Adding an interaction is a recipe in ARCHITECTURE.md.
 
+pub mod access;
 pub mod agenda;
 pub mod awards;
 pub mod inbox;

@@ -1,7 +1,7 @@
 //! The HTTP API, operations endpoints, and the static client.
 //!
-//! Every handler authenticates with [`caller`] and checks [`auth::allowed`] before it changes
-//! anything. Errors are [`AppError`]s: a typed code and a message for the client, and nothing
+//! Every handler authenticates with [`caller_checked`] (the token, and that its invitation was
+//! not withdrawn) and checks [`auth::allowed`] before it changes anything. Errors are [`AppError`]s: a typed code and a message for the client, and nothing
 //! internal.
 
 use super::{
@@ -12,8 +12,10 @@ use super::{
 use crate::{
     App,
     auth::{self, Action, AuthError},
+    engine::Command,
     interactions::{
         Refusal,
+        access::{Access, AccessCommand},
         agenda::{self, FieldError},
         awards::{self, Awards},
         polls::{self, Polls},
@@ -130,6 +132,15 @@ pub fn caller(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
     Ok(app.auth.verify(token)?)
 }
 
+/// [`caller`], refused when the invitation they joined through was withdrawn.
+pub async fn caller_checked(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
+    let person = caller(app, headers)?;
+    if !auth::still_valid(&app.engine, &person).await {
+        return Err(AuthError::Revoked.into());
+    }
+    Ok(person)
+}
+
 /// Checks an event-wide action (managing the event, announcing).
 fn require(person: &Person, action: Action, event: &EventCode) -> Result<(), AppError> {
     require_in(person, action, &RoomId::Event(event.clone()))
@@ -167,6 +178,10 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/agenda", put(replace_agenda))
         .route("/events/{code}/join", post(join))
         .route("/events/{code}/invites", post(create_invite))
+        .route(
+            "/events/{code}/invites/{id}",
+            axum::routing::delete(revoke_invite),
+        )
         .route("/events/{code}/announcements", post(announce))
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
@@ -334,7 +349,7 @@ async fn list_events(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<EventInfo>>, AppError> {
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     if who.role != Role::Organiser {
         return Err(AppError::new(
             ErrorCode::Forbidden,
@@ -351,7 +366,7 @@ async fn create_event(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<EventInfo>), AppError> {
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     let new: CreateEvent = parse_json(&body)?;
     require(&who, DocumentKind::NewEvent.action(), &new.code)?;
     agenda::check_event(&new)?;
@@ -380,7 +395,7 @@ async fn replace_agenda(
     body: Bytes,
 ) -> Result<Json<Appended>, AppError> {
     let code = event_code(&code)?;
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     require(&who, DocumentKind::Agenda.action(), &code)?;
     let agenda: Agenda = parse_json(&body)?;
     agenda::check_agenda(&agenda)?;
@@ -403,7 +418,13 @@ async fn join(
     };
     existing(&app, &code).await?;
     let person = match &req.invite {
-        Some(invite) => app.auth.redeem(invite, &code)?,
+        Some(invite) => {
+            let person = app.auth.redeem(invite, &code)?;
+            if !auth::still_valid(&app.engine, &person).await {
+                return Err(AuthError::Revoked.into());
+            }
+            person
+        }
         None => {
             let name = auth::display_name(req.name.as_deref())?;
             Person {
@@ -429,7 +450,7 @@ async fn create_invite(
     body: Bytes,
 ) -> Result<Json<Invite>, AppError> {
     let code = event_code(&code)?;
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     require(&who, Action::ManageEvent, &code)?;
     let req: CreateInvite = parse_json(&body)?;
     if req.role == Role::Organiser {
@@ -444,11 +465,31 @@ async fn create_invite(
     };
     let event = existing(&app, &code).await?;
     check_invite_sessions(&req, &event)?;
-    let invite = app.auth.invite(&code, req.role, &name, &req.sessions);
+    let (invite, id) = app.auth.invite(&code, req.role, &name, &req.sessions);
     Ok(Json(Invite {
         link: format!("/e/{code}?invite={invite}"),
         invite,
+        id,
     }))
+}
+
+/// `DELETE /api/events/{code}/invites/{id}`: withdraws an invitation and what it made.
+async fn revoke_invite(
+    State(app): State<App>,
+    Path((code, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<Appended>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, Action::ManageEvent, &code)?;
+    let done = app
+        .engine
+        .submit(
+            &RoomId::Event(code),
+            Command::to::<Access>(AccessCommand::Revoke { invitation: id }),
+        )
+        .await?;
+    Ok(Json(Appended { seq: done.seq }))
 }
 
 /// The sessions an invitation names: for moderators and speakers only, each on the agenda,
@@ -493,7 +534,7 @@ async fn announce(
     body: Bytes,
 ) -> Result<Json<Appended>, AppError> {
     let code = event_code(&code)?;
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     require(&who, Action::Announce, &code)?;
     let req: AnnouncementRequest = parse_json(&body)?;
     let msg = ClientMsg::Announce {
@@ -512,7 +553,7 @@ async fn set_stage(
     let code = event_code(&code)?;
     let session = SessionId::parse(&session)
         .map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     require_in(
         &who,
         Action::SetStage,
@@ -534,7 +575,7 @@ async fn put_session(
     body: Bytes,
 ) -> Result<Json<Appended>, AppError> {
     let code = event_code(&code)?;
-    let who = caller(&app, &headers)?;
+    let who = caller_checked(&app, &headers).await?;
     require(&who, DocumentKind::Session.action(), &code)?;
     let session: plenum_protocol::Session = parse_json(&body)?;
     if session.id.as_str() != session_id {
@@ -633,7 +674,7 @@ async fn build_export(
     query: &ExportQuery,
 ) -> Result<plenum_protocol::EventExport, AppError> {
     let code = event_code(code)?;
-    let who = caller(app, headers)?;
+    let who = caller_checked(app, headers).await?;
     require(&who, Action::ManageEvent, &code)?;
     let info = existing(app, &code).await?;
     let sessions: Vec<&plenum_protocol::Session> = match &query.session {

@@ -558,6 +558,18 @@ impl Connection {
             self.forbidden(sink, id, person).await?;
             return Ok(false);
         }
+        // Invitations may be withdrawn: checked on every request of a person who joined
+        // through one (an in-memory lookup; other people cost nothing).
+        if !auth::still_valid(&self.app.engine, person).await {
+            self.refuse(
+                sink,
+                id,
+                ErrorCode::Unauthenticated,
+                auth::AuthError::Revoked.to_string(),
+            )
+            .await?;
+            return Err(Some((close::AUTH_FAILED, "invitation withdrawn")));
+        }
         if let Some(limit) = limit
             && !self.app.person_limits.take(&person.id, limit)
         {
@@ -649,7 +661,13 @@ impl Connection {
                 "no common protocol version",
             )));
         };
-        match self.app.auth.verify(token) {
+        let verified = match self.app.auth.verify(token) {
+            Ok(person) if !auth::still_valid(&self.app.engine, &person).await => {
+                Err(auth::AuthError::Revoked)
+            }
+            other => other,
+        };
+        match verified {
             Ok(person) => {
                 self.person = Some(person.clone());
                 self.send(
@@ -733,8 +751,11 @@ impl Connection {
         room_id: RoomId,
         since: Option<Seq>,
     ) -> Result<(), Ending> {
-        if !auth::allowed(person, Action::Follow, &room_id) {
-            return self.forbidden(sink, id, person).await;
+        if !self
+            .permitted(sink, id, person, Action::Follow, None, &room_id)
+            .await?
+        {
+            return Ok(());
         }
         if !self.rooms.contains_key(&room_id)
             && self.rooms.len() >= limits::MAX_ROOMS_PER_CONNECTION

@@ -118,12 +118,26 @@ async fn start_plenum(
     key: Option<&str>,
 ) -> anyhow::Result<Server> {
     let dir = tempfile::tempdir()?;
+    let mut server = launch_plenum(opts, dir.path(), redis, key, &[]).await?;
+    server._dir = Some(dir);
+    Ok(server)
+}
+
+/// Starts Plenum on `dir` (kept by the caller), with `extra` flags.
+async fn launch_plenum(
+    opts: &Options,
+    dir: &Path,
+    redis: Option<&str>,
+    key: Option<&str>,
+    extra: &[&str],
+) -> anyhow::Result<Server> {
     let port = spare_port();
     let mut cmd = pinned(SERVER_CORE, &opts.plenum);
     cmd.arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--data-dir")
-        .arg(dir.path())
+        .arg(dir)
+        .args(extra)
         .arg("--max-connections")
         .arg("19900")
         // The load comes from a few 127.0.0.x addresses: no per-address limit applies.
@@ -164,7 +178,7 @@ async fn start_plenum(
         pid: taskset_child_pid(pid),
         addr: format!("127.0.0.1:{port}"),
         key: printed.or(key.map(str::to_owned)),
-        _dir: Some(dir),
+        _dir: None,
     })
 }
 
@@ -851,6 +865,150 @@ struct Votes {
     result_updates: u64,
 }
 
+/// W7: a long event, restarted. What a restart costs after a two-day event's worth of writes:
+/// the time until the server answers again, and each room's first join (which loads the room:
+/// its snapshot and the events after it, or, without snapshots, its whole log).
+struct Restart {
+    events: u64,
+    ready_ms: f64,
+    busiest_join_ms: f64,
+    all_joins_ms: f64,
+}
+
+async fn w7(
+    opts: &Options,
+    snapshot_every: u64,
+    rooms: usize,
+    per_room: usize,
+    busiest: usize,
+) -> anyhow::Result<Restart> {
+    const CODE: &str = "LONG";
+    let dir = tempfile::tempdir()?;
+    let every = snapshot_every.to_string();
+    let extra = ["--snapshot-every", every.as_str()];
+    let mut server = launch_plenum(opts, dir.path(), None, None, &extra).await?;
+    let key = server.key.clone().context("key")?;
+    let http = http_client();
+    let base = format!("http://{}", server.addr);
+    let sessions: Vec<serde_json::Value> = (0..rooms)
+        .map(|i| {
+            serde_json::json!({"id": format!("s{i}"), "title": format!("Session {i}"),
+                "kind": "breakout", "day": 1 + i % 2, "start": "09:00", "end": "17:00"})
+        })
+        .collect();
+    let event = serde_json::json!({
+        "code": CODE, "title": "Two days", "time_zone": "Europe/Brussels", "languages": ["en"],
+        "agenda": {"days": [{"number": 1, "date": "2026-11-23"}, {"number": 2, "date": "2026-11-24"}],
+            "sessions": sessions}
+    });
+    let r = http
+        .post(format!("{base}/api/events"))
+        .bearer_auth(&key)
+        .json(&event)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        r.status().as_u16() == 201,
+        "creating the event: {}",
+        r.status()
+    );
+    // The writes: stage changes, one event each, the busiest room (s0) the most. Eight
+    // writers at a time.
+    let mut work: Vec<(usize, usize)> = Vec::new();
+    for room in 0..rooms {
+        let n = if room == 0 { busiest } else { per_room };
+        work.extend((0..n).map(|i| (room, i)));
+    }
+    let events = work.len() as u64;
+    let work = std::sync::Arc::new(std::sync::Mutex::new(work));
+    let mut writers = Vec::new();
+    for _ in 0..8 {
+        let (work, http, base, key) = (work.clone(), http.clone(), base.clone(), key.clone());
+        writers.push(tokio::spawn(async move {
+            loop {
+                let Some((room, i)) = work.lock().unwrap().pop() else {
+                    return Ok::<_, anyhow::Error>(());
+                };
+                let status = ["live", "paused"][i % 2];
+                let body = serde_json::json!({"status": status,
+                    "on_stage": {"kind": "text", "text": format!("Item {i} of a long day")}});
+                let r = http
+                    .post(format!("{base}/api/events/{CODE}/sessions/s{room}/stage"))
+                    .bearer_auth(&key)
+                    .json(&body)
+                    .send()
+                    .await?;
+                anyhow::ensure!(r.status().is_success(), "stage change: {}", r.status());
+            }
+        }));
+    }
+    for w in writers {
+        w.await??;
+    }
+    // Restart on the same data directory.
+    let _ = std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(server.pid.to_string())
+        .status();
+    let _ = server.child.wait().await;
+    let started = Instant::now();
+    let server = launch_plenum(opts, dir.path(), None, Some(&key), &extra).await?;
+    let base = format!("http://{}", server.addr);
+    loop {
+        let ok = http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        if ok {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let r: serde_json::Value = http
+        .post(format!("{base}/api/events/{CODE}/join"))
+        .json(&serde_json::json!({"name": "First"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = r["token"].as_str().context("token")?.to_owned();
+    // At most 32 rooms per connection: one connection joins them all.
+    anyhow::ensure!(rooms <= 32, "W7 joins every room on one connection");
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(
+        format!("ws://{}/ws", server.addr),
+        None,
+        true,
+    )
+    .await?;
+    let hello = serde_json::json!({"type": "hello", "versions": [1], "token": token});
+    ws.send(Message::text(hello.to_string())).await?;
+    ws.next().await;
+    // Each room's first join: the time until its snapshot arrives.
+    let mut joins = Vec::new();
+    for room in 0..rooms {
+        let t = Instant::now();
+        let join = serde_json::json!({"id": room + 1, "type": "join", "room": format!("session:{CODE}:s{room}")});
+        ws.send(Message::text(join.to_string())).await?;
+        loop {
+            let Some(Ok(Message::Text(t))) = ws.next().await else {
+                bail!("closed while joining")
+            };
+            if t.contains("\"type\":\"snapshot\"") {
+                break;
+            }
+        }
+        joins.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(Restart {
+        events,
+        ready_ms,
+        busiest_join_ms: joins[0],
+        all_joins_ms: joins.iter().sum(),
+    })
+}
+
 async fn w3(opts: &Options, voters: usize) -> anyhow::Result<Votes> {
     use plenum_protocol::{
         Answer, ClientMsg, EventCode, PollDraft, PollKind, PollStep, ResultsVisibility, SessionId,
@@ -1307,6 +1465,39 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         writeln!(
             md,
             "Socket.IO and ws clients reconnect too, but neither protocol resumes: what was broadcast while they were away is gone.\n"
+        )?;
+    }
+
+    if opts.runs("w7") {
+        // A two-day event: 30 rooms of 2,000 events, the plenary 20,000 (quick: far fewer).
+        let (rooms, per_room, busiest) = if q {
+            (4, 150, 3_000)
+        } else {
+            (30, 2_000, 20_000)
+        };
+        writeln!(
+            md,
+            "## W7 restart after a long event (Plenum; {rooms} rooms, the busiest with {busiest} events, the others {per_room})\n"
+        )?;
+        writeln!(
+            md,
+            "| snapshots | events | restart until /readyz answers | first join of the busiest room | first joins of all {rooms} rooms |\n|---|---|---|---|---|"
+        )?;
+        let every = plenum_server::engine::SNAPSHOT_EVERY;
+        for (label, snapshot_every) in [
+            (format!("every {every} events"), every),
+            ("none".to_owned(), 0),
+        ] {
+            let r = w7(&opts, snapshot_every, rooms, per_room, busiest).await?;
+            writeln!(
+                md,
+                "| {label} | {} | {:.0} ms | {:.1} ms | {:.0} ms |",
+                r.events, r.ready_ms, r.busiest_join_ms, r.all_joins_ms
+            )?;
+        }
+        writeln!(
+            md,
+            "\nRooms are loaded on their first use, so a restart itself reads only the events' documents; each room's first join loads it: from its newest snapshot and the events after it (at most {every}), or, without snapshots, from its whole log.\n"
         )?;
     }
 

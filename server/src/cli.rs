@@ -61,6 +61,10 @@ pub struct Cli {
     /// WebSockets one client address may hold open (never more than half of --max-connections).
     #[arg(long, env = "PLENUM_ADDRESS_WEBSOCKETS", default_value_t = 2000)]
     pub address_websockets: usize,
+    /// Keep a snapshot of each room every this many events, so loading a room after a restart
+    /// folds at most that many (0: never; rooms are then folded from their whole log).
+    #[arg(long, env = "PLENUM_SNAPSHOT_EVERY", default_value_t = crate::engine::SNAPSHOT_EVERY)]
+    pub snapshot_every: u64,
     /// Replace the organiser key with a new one (printed once); the old key stops working.
     #[arg(long, env = "PLENUM_RESET_ORGANISER_KEY")]
     pub reset_organiser_key: bool,
@@ -69,6 +73,13 @@ pub struct Cli {
     /// Plenum runs alone on the embedded store in --data-dir.
     #[arg(long, env = "PLENUM_REDIS", value_delimiter = ',')]
     pub redis: Vec<String>,
+    /// With --redis: answer a write only once this many replicas of its Redis server have it
+    /// (Redis WAIT), so a failover loses nothing acknowledged; 0 answers once the primary has it.
+    #[arg(long, env = "PLENUM_REDIS_REPLICAS", default_value_t = 0)]
+    pub redis_replicas: u32,
+    /// How long a write waits for those replicas before it is refused as unavailable.
+    #[arg(long, env = "PLENUM_REDIS_REPLICA_TIMEOUT_MS", default_value_t = 1000)]
+    pub redis_replica_timeout_ms: u64,
 }
 
 impl Cli {
@@ -80,6 +91,7 @@ impl Cli {
         });
         config.allowed_origins = self.allowed_origins.clone();
         config.max_connections = self.max_connections;
+        config.snapshot_every = self.snapshot_every;
         config.addresses = crate::transport::addresses::AddressConfig {
             trust_proxy: self.trust_proxy,
             requests_per_second: self.address_requests_per_second,
@@ -91,6 +103,11 @@ impl Cli {
             websockets: self.address_websockets,
         };
         config.redis = self.redis.clone();
+        config.redis_replicas =
+            (self.redis_replicas > 0).then(|| crate::store::redis_store::Replicas {
+                count: self.redis_replicas,
+                timeout: std::time::Duration::from_millis(self.redis_replica_timeout_ms),
+            });
         if self.reset_organiser_key {
             config.organiser_key = crate::auth::OrganiserKey::Reset;
         }

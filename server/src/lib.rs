@@ -77,6 +77,10 @@ pub struct Config {
     pub timeouts: transport::listener::Timeouts,
     /// What one client address may do (`transport::addresses`).
     pub addresses: transport::addresses::AddressConfig,
+    /// Snapshot each room every this many events (0: never; `engine::SNAPSHOT_EVERY`).
+    pub snapshot_every: u64,
+    /// With Redis: how many replicas must acknowledge a write (`WAIT`) before it is answered.
+    pub redis_replicas: Option<store::redis_store::Replicas>,
     /// Whether to keep the organiser key or replace it at start.
     pub organiser_key: auth::OrganiserKey,
     /// Redis URLs: empty runs alone on the embedded store; one or more make this instance one
@@ -99,6 +103,8 @@ impl Config {
             max_connections: 16_000,
             timeouts: transport::listener::Timeouts::default(),
             addresses: transport::addresses::AddressConfig::default(),
+            snapshot_every: engine::SNAPSHOT_EVERY,
+            redis_replicas: None,
             organiser_key: auth::OrganiserKey::Keep,
             redis: Vec::new(),
             interactions: interactions(),
@@ -199,7 +205,9 @@ pub const ORGANISER_KEY_FILE: &str = "organiser-key";
 /// the engine and serves on `listener` until shut down.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
     if !config.redis.is_empty() {
-        let store = store::RedisStore::open(&config.redis).context("configuring Redis")?;
+        let store = store::RedisStore::open(&config.redis)
+            .context("configuring Redis")?
+            .with_replicas(config.redis_replicas);
         return start_with_store(config, listener, Box::new(store)).await;
     }
     private_dir(&config.data_dir)?;
@@ -243,11 +251,12 @@ pub async fn start_with_store(
         Some(bus) => bus.clone(),
         None => Arc::new(LocalBroker::new(hub.clone())),
     };
-    let engine = Engine::start(
+    let engine = Engine::start_with(
         store,
         broker.clone(),
         metrics.clone(),
         config.interactions.clone(),
+        config.snapshot_every,
     )
     .context("starting the engine")?;
     if let Some(bus) = &bus {

@@ -44,6 +44,8 @@ pub struct Metrics {
     pub connections_refused: Counter,
     /// Failed accepts (the loop backs off after each).
     pub accept_errors: Counter,
+    /// Room snapshots kept in the store.
+    pub snapshots: Counter,
     /// Room writes a shared store refused because another instance wrote the room first.
     pub store_conflicts: Counter,
     /// Writes from other instances that arrived with earlier ones missing (read from the store).
@@ -72,6 +74,7 @@ impl Metrics {
             open_connections: Gauge::default(),
             connections_refused: Counter::default(),
             accept_errors: Counter::default(),
+            snapshots: Counter::default(),
             store_conflicts: Counter::default(),
             broker_gaps: Counter::default(),
             broker_reconnects: Counter::default(),
@@ -153,6 +156,11 @@ impl Metrics {
             m.connections_refused.clone(),
         );
         registry.register("accept_errors", "Failed accepts", m.accept_errors.clone());
+        registry.register(
+            "snapshots",
+            "Room snapshots kept in the store",
+            m.snapshots.clone(),
+        );
         registry.register(
             "store_conflicts",
             "Room writes decided again because another instance wrote the room first",

@@ -9,10 +9,17 @@ pub struct RedisServer {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<std::process::Child>,
+    /// More arguments for redis-server (`--replicaof …`, `--cluster-enabled yes`).
+    extra: Vec<String>,
 }
 
 impl RedisServer {
     pub fn start() -> RedisServer {
+        Self::start_with(&[])
+    }
+
+    /// A redis-server with more arguments.
+    pub fn start_with(extra: &[&str]) -> RedisServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a spare port")
@@ -21,9 +28,58 @@ impl RedisServer {
             port,
             dir: tempfile::tempdir().expect("temp dir"),
             child: None,
+            extra: extra.iter().map(|a| a.to_string()).collect(),
         };
         redis.spawn();
         redis
+    }
+
+    /// A replica of `primary`, in sync with it before this returns.
+    pub fn replica_of(primary: &RedisServer) -> RedisServer {
+        let port = primary.port.to_string();
+        let replica = Self::start_with(&["--replicaof", "127.0.0.1", &port]);
+        primary.sync_replicas();
+        replica
+    }
+
+    /// Returns once a replica has everything written so far (a write of its own, then `WAIT`
+    /// for it on the same connection: replication keeps the order).
+    pub fn sync_replicas(&self) {
+        let client = ::redis::Client::open(self.url()).expect("url");
+        let mut conn = client
+            .get_connection_with_timeout(Duration::from_secs(1))
+            .expect("redis answers");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let _: () = ::redis::cmd("SET")
+                .arg("plenum-test:sync")
+                .arg("1")
+                .query(&mut conn)
+                .expect("SET");
+            let acked: i64 = ::redis::cmd("WAIT")
+                .arg(1)
+                .arg(500)
+                .query(&mut conn)
+                .expect("WAIT");
+            if acked >= 1 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the replica never synced"
+            );
+        }
+    }
+
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the process.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("running").id();
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
     }
 
     /// Starts redis-server again on the same port and directory (what it wrote is kept).
@@ -46,6 +102,7 @@ impl RedisServer {
                 "always",
             ])
             .args(["--daemonize", "no", "--loglevel", "warning"])
+            .args(&self.extra)
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server runs (scripts/setup installs it)");

@@ -39,6 +39,8 @@ pub struct TestConfig {
     pub timeouts: Option<plenum_server::transport::listener::Timeouts>,
     /// `--max-connections`.
     pub max_connections: Option<usize>,
+    /// `--redis-replicas` and its timeout.
+    pub redis_replicas: Option<plenum_server::store::redis_store::Replicas>,
 }
 
 /// A server running inside the test process.
@@ -112,6 +114,7 @@ impl TestServer {
         if let Some(m) = config.max_connections {
             c.max_connections = m;
         }
+        c.redis_replicas = config.redis_replicas;
         if let Some(interactions) = &config.interactions {
             c.interactions = interactions.clone();
         }

@@ -195,6 +195,8 @@ async fn five_thousand_questions_and_two_thousand_long_answers_fit_in_bounded_fr
         } else {
             F.attendee(&server, "Newcomer").await
         };
+        // Results are coalesced: the last tally may come just after the snapshot.
+        m.until_session(full_results).await;
         let s = m.session();
         assert!(
             m.ws.largest <= limits::MAX_SERVER_FRAME_BYTES,
@@ -202,7 +204,6 @@ async fn five_thousand_questions_and_two_thousand_long_answers_fit_in_bounded_fr
             m.ws.largest
         );
         assert!(sees_the_newest_and_the_top(&s), "staff: {staff}");
-        assert!(full_results(&s), "staff: {staff}");
         assert!(s.omitted.questions > 4000, "{:?}", s.omitted);
         assert_eq!(
             s.qa.questions.len() as u64 + s.omitted.questions,

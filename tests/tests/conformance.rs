@@ -116,6 +116,7 @@ conformance!(
     a_resume_replays_exactly_what_was_missed,
     votes_and_upvotes_are_exact_everywhere_and_survive_a_restart,
     an_agenda_edit_reaches_every_instance,
+    a_long_room_loads_from_its_snapshot_after_a_restart,
 );
 
 async fn followers_on_every_instance_see_one_order(kind: Kind) {
@@ -333,6 +334,58 @@ async fn an_agenda_edit_reaches_every_instance(kind: Kind) {
     }
 }
 
+async fn a_long_room_loads_from_its_snapshot_after_a_restart(kind: Kind) {
+    // More than two snapshots' worth of events (one every SNAPSHOT_EVERY), from 8 writers.
+    let total = 2 * plenum_server::engine::SNAPSHOT_EVERY as usize + 300;
+    let mut d = Deployment::start(kind).await;
+    let key = d.key();
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let (http, key) = (d.at(w).http(), key.clone());
+        writers.push(tokio::spawn(async move {
+            for i in (w..total).step_by(8) {
+                let a = http
+                    .set_stage(&key, CODE, "s1", stage_body(i))
+                    .await
+                    .unwrap();
+                assert_eq!(a.status, 200, "{}", a.body);
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    let before = fresh_view(d.at(0)).await;
+    assert!(before.seq >= total as u64);
+    let mut snapshots = 0.0;
+    for s in &d.servers {
+        snapshots += metric(&s.http(), "plenum_snapshots_total").await;
+    }
+    assert!(snapshots >= 2.0, "{snapshots} snapshots");
+    d.restart().await;
+    // The same room, folded from the snapshot and the events after it.
+    for i in 0..d.servers.len() {
+        let after = fresh_view(d.at(i)).await;
+        assert_eq!(
+            (after.seq, &after.state),
+            (before.seq, &before.state),
+            "instance {i}"
+        );
+    }
+    // A client that saw an event from before the snapshot is sent a snapshot; one that saw the
+    // last event is told it missed nothing.
+    for (since, mode) in [(10, JoinMode::Snapshot), (before.seq, JoinMode::Replay)] {
+        let token = d.at(0).http().join(CODE, Some("Back")).await.unwrap();
+        let mut ws = Ws::connect(&d.at(0).ws_url(), &token).await.unwrap();
+        let mut view = Mirror::new(F.room());
+        let joined = ws.join(&F.room(), Some(since), &mut view).await.unwrap();
+        assert!(
+            matches!(joined, ServerMsg::Joined { mode: m, .. } if m == mode),
+            "since {since}: {joined:?}"
+        );
+    }
+}
+
 // ---- The store contract, on both stores ----
 
 fn entry(room: &RoomId, seq: u64) -> LogEntry {
@@ -411,11 +464,81 @@ fn store_contract(store: &mut dyn Store) {
     store.ping().unwrap();
 }
 
+/// Snapshots: a room loads from its newest snapshot and the log after it, with its records
+/// as they stand; an older snapshot never replaces a newer one.
+fn snapshot_contract(store: &mut dyn Store) {
+    let room = RoomId::Session(F.ev(), SessionId::parse("s2").unwrap());
+    let at = |version: u64, log: Vec<LogEntry>, records: Vec<Record>| RoomWrite {
+        room: room.clone(),
+        ..write(version, log, records)
+    };
+    let rec = |key: &str, value: Option<&str>| record(&room, key, value);
+    let writes = [
+        at(
+            1,
+            vec![entry(&room, 1), entry(&room, 2)],
+            vec![rec("1:ann", Some("1"))],
+        ),
+        at(2, vec![entry(&room, 3)], vec![rec("1:bo", Some("1"))]),
+        at(
+            3,
+            vec![entry(&room, 4)],
+            vec![rec("1:ann", None), rec("1:cy", Some("1"))],
+        ),
+    ];
+    let mut state = RoomState::new(&room);
+    for (i, w) in writes.into_iter().enumerate() {
+        for e in &w.log {
+            state.apply(&e.event).unwrap();
+        }
+        commit(store, w);
+        if i == 1 {
+            // After the second write: seq 3, version 2.
+            let snapshot = plenum_server::store::Snapshot {
+                seq: 3,
+                version: 2,
+                id: 12,
+                state: state.clone(),
+            };
+            store.put_snapshot(&room, &snapshot).unwrap();
+        }
+    }
+    let data = store.load_room(&room).unwrap();
+    let snapshot = data.snapshot.expect("the snapshot");
+    assert_eq!((snapshot.seq, data.log.len(), data.log[0].seq), (3, 1, 4));
+    let mut folded = snapshot.state.clone();
+    for e in &data.log {
+        folded.apply(&e.event).unwrap();
+    }
+    assert_eq!(
+        folded, state,
+        "snapshot and tail fold to the whole log's state"
+    );
+    let mut keys: Vec<&str> = data
+        .records
+        .iter()
+        .filter(|r| r.value.is_some())
+        .map(|r| r.key.as_str())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, vec!["1:bo", "1:cy"], "records as they stand");
+    // An older snapshot does not replace the newer one.
+    let older = plenum_server::store::Snapshot {
+        seq: 2,
+        version: 1,
+        id: 11,
+        state: RoomState::new(&room),
+    };
+    store.put_snapshot(&room, &older).unwrap();
+    assert_eq!(store.load_room(&room).unwrap().snapshot.unwrap().seq, 3);
+}
+
 #[test]
 fn the_embedded_store_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = plenum_server::store::SqliteStore::open(dir.path()).unwrap();
     store_contract(&mut store);
+    snapshot_contract(&mut store);
 }
 
 #[test]
@@ -423,6 +546,7 @@ fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
     let redis = RedisServer::start();
     let mut store = plenum_server::store::RedisStore::open(&[redis.url()]).unwrap();
     store_contract(&mut store);
+    snapshot_contract(&mut store);
     let room = F.room();
     assert_eq!(
         store.load_room(&room).unwrap().id,

@@ -67,6 +67,12 @@ use tokio::sync::oneshot;
 /// this covers minutes of a phone being off the Wi-Fi.
 pub const RECENT_EVENTS: usize = 1024;
 
+/// By default a room is snapshotted in the store every this many events (`store::Snapshot`,
+/// `--snapshot-every`): loading it folds at most this many events after its snapshot, however
+/// long the event ran. As many as the catch-up ring keeps, so a room loaded from its snapshot
+/// can still replay most resumes.
+pub const SNAPSHOT_EVERY: u64 = RECENT_EVENTS as u64;
+
 /// Most commands in one store transaction. Bounds the latency a batch adds to its last command.
 pub const MAX_BATCH: usize = 1024;
 
@@ -201,10 +207,21 @@ pub(crate) struct Shared {
 impl Engine {
     /// Loads the catalog and starts the sequencer thread, which takes ownership of the store.
     pub fn start(
+        store: Box<dyn Store>,
+        broker: Arc<dyn Broker>,
+        metrics: Arc<Metrics>,
+        registry: Registry,
+    ) -> Result<Engine, StoreError> {
+        Self::start_with(store, broker, metrics, registry, SNAPSHOT_EVERY)
+    }
+
+    /// [`Engine::start`], snapshotting each room every `snapshot_every` events (0: never).
+    pub fn start_with(
         mut store: Box<dyn Store>,
         broker: Arc<dyn Broker>,
         metrics: Arc<Metrics>,
         registry: Registry,
+        snapshot_every: u64,
     ) -> Result<Engine, StoreError> {
         let answer_key = match store.get_meta("answer_id_key")? {
             Some(k) if k.len() == 32 => k.try_into().expect("length checked"),
@@ -246,6 +263,7 @@ impl Engine {
             stale: HashSet::new(),
             orphaned: HashMap::new(),
             undelivered: Vec::new(),
+            snapshot_every,
         };
         let handle = thread::Builder::new()
             .name("plenum-sequencer".into())

@@ -33,6 +33,8 @@ pub(super) struct RoomInner {
     pub records: Vec<Box<dyn Any + Send>>,
     /// The last [`RECENT_EVENTS`] events, serialised as sent, oldest first.
     pub recent: VecDeque<(Seq, Arc<Frames>)>,
+    /// The sequence number of the room's newest snapshot in the store (0: none).
+    pub snapshot_seq: Seq,
 }
 
 impl RoomInner {
@@ -72,11 +74,16 @@ impl Room {
         let RoomData {
             version,
             id: last_id,
+            snapshot,
             log,
             records,
         } = data;
-        let mut state = RoomState::new(&id);
-        let mut seq = 0;
+        // From the snapshot, if there is one: then only the events after it are folded.
+        let (mut state, mut seq) = match snapshot {
+            Some(s) => (s.state, s.seq),
+            None => (RoomState::new(&id), 0),
+        };
+        let snapshot_seq = seq;
         let mut recent = VecDeque::with_capacity(RECENT_EVENTS.min(log.len()));
         let keep_from = log.len().saturating_sub(RECENT_EVENTS);
         for (i, entry) in log.into_iter().enumerate() {
@@ -95,6 +102,7 @@ impl Room {
             state,
             records: registry.new_records(),
             recent,
+            snapshot_seq,
         };
         for record in &records {
             inner.apply_record(&registry, &id, record);

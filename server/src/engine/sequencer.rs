@@ -10,7 +10,7 @@ use crate::{
     delivery::{audience::Frames, broker::Broker},
     interactions::{Made, Refusal},
     metrics::Metrics,
-    store::{Batch, Committed, LogEntry, RoomWrite, Store},
+    store::{Batch, Committed, LogEntry, RoomWrite, Snapshot, Store},
 };
 use plenum_protocol::{EventCode, EventInfo, RoomId};
 use std::{
@@ -40,6 +40,8 @@ pub(super) struct Sequencer {
     /// Follow-ups whose commit failed (the store was down, the room too contended): tried
     /// again with the next batch, until committed. Their command is committed already.
     pub undelivered: Vec<Request>,
+    /// Snapshot a room every this many events (0: never).
+    pub snapshot_every: u64,
 }
 
 /// What a request asks of its room.
@@ -640,6 +642,7 @@ impl Sequencer {
             }
             let room = s.room.clone();
             self.apply_write(&room, write, Some(s));
+            self.maybe_snapshot(&room);
         }
         for (reply, done) in answers {
             if let Some(reply) = reply {
@@ -647,6 +650,34 @@ impl Sequencer {
             }
         }
         retry
+    }
+
+    /// Keeps a snapshot of `room` in the store once `snapshot_every` events have been
+    /// logged since its last one, so loading it (after a restart, on another instance) folds at
+    /// most that many events. A snapshot that fails is only logged: the log is whole without it.
+    fn maybe_snapshot(&mut self, room: &Arc<Room>) {
+        let snapshot = {
+            let mut inner = room.inner.lock().unwrap();
+            if self.snapshot_every == 0 || inner.seq < inner.snapshot_seq + self.snapshot_every {
+                return;
+            }
+            // Not tried again before another SNAPSHOT_EVERY events, whatever happens below.
+            inner.snapshot_seq = inner.seq;
+            Snapshot {
+                seq: inner.seq,
+                version: inner.version,
+                id: inner.last_id,
+                state: inner.state.clone(),
+            }
+        };
+        match self.store.put_snapshot(&room.id, &snapshot) {
+            Ok(()) => {
+                self.metrics.snapshots.inc();
+            }
+            Err(e) => {
+                tracing::warn!(room = %room.id, error = %e, "keeping a room snapshot failed")
+            }
+        }
     }
 
     /// Makes a committed write visible: the room's sequence number, state, records, version and

@@ -153,6 +153,7 @@ impl Store for SharedRooms {
         Ok(RoomData {
             version: writes.len() as u64,
             id: writes.last().map_or(0, |w| w.id),
+            snapshot: None,
             log: writes.iter().flat_map(|w| w.log.clone()).collect(),
             records,
         })

@@ -18,7 +18,7 @@ mod sqlite;
 pub use redis_store::RedisStore;
 pub use sqlite::SqliteStore;
 
-use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
+use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, RoomState, Seq};
 
 /// A store failure. Callers turn it into `ErrorCode::Unavailable`: nothing was changed.
 #[derive(Debug, thiserror::Error)]
@@ -113,12 +113,26 @@ pub struct Conflict {
     pub missed: Vec<RoomWrite>,
 }
 
-/// A room as stored: its version, its whole log and its current records.
+/// A room's state as the fold of its log up to `seq` left it (after write `version`, `id`), so
+/// loading the room folds only what came after. Taken by the engine every
+/// `engine::SNAPSHOT_EVERY` events of a room; a cache of the log, never instead of it.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub seq: Seq,
+    pub version: u64,
+    pub id: u64,
+    pub state: RoomState,
+}
+
+/// A room as stored: its version, its log (after its snapshot, if it has one) and its records
+/// (set and deleted, in order: applying them in turn leaves the current ones).
 #[derive(Debug, Default)]
 pub struct RoomData {
     pub version: u64,
     /// The id of the room's last write (0 for none).
     pub id: u64,
+    /// The newest snapshot: `log` holds the events after it.
+    pub snapshot: Option<Snapshot>,
     pub log: Vec<LogEntry>,
     pub records: Vec<Record>,
 }
@@ -169,4 +183,9 @@ pub trait Store: Send + 'static {
     }
     /// Whether the store answers now (for `/readyz`).
     fn ping(&mut self) -> Result<(), StoreError>;
+    /// Keeps `snapshot` of `room`, unless the store holds a newer one. Both stores keep them;
+    /// a store that does not (a test's) loads rooms from their whole log.
+    fn put_snapshot(&mut self, _room: &RoomId, _snapshot: &Snapshot) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -10,6 +10,11 @@
 //! changes and, for an event room, the event's document. A room's state is the fold of its
 //! stream, so any instance can rebuild any room and resume any client.
 //!
+//! A **snapshot** (`plenum:{ROOM}:snap`, a hash: `v` and `data`) holds the room's state after
+//! some write and its records as of then (the stream's record changes folded), so a room loads
+//! from its snapshot and the stream entries after it. Any instance may write one; a newer one
+//! is never replaced by an older ([`SNAPSHOT`]).
+//!
 //! # One write, one round trip
 //!
 //! The sequencer commits a room's part of a batch with one script ([`COMMIT`]) that checks the
@@ -27,8 +32,10 @@
 //! the room in a `{hash tag}`, so one room's keys share a Redis Cluster slot too. Events'
 //! documents live beside their event room; small shared keys (`plenum:meta`) on the first shard.
 
-use crate::store::{Committed, Conflict, LogEntry, Record, RoomData, RoomWrite, Store, StoreError};
-use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, Seq};
+use crate::store::{
+    Committed, Conflict, LogEntry, Record, RoomData, RoomWrite, Snapshot, Store, StoreError,
+};
+use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, RoomState, Seq};
 use redis::{Client, Connection, Value};
 use serde::{Deserialize, Serialize};
 use std::{collections::HashMap, time::Duration};
@@ -39,8 +46,9 @@ use std::{collections::HashMap, time::Duration};
 ///
 /// KEYS: version, stream, events hash. ARGV: the expected `VERSION:ID`, the write (JSON), the
 /// room's channel, the event code (empty when the write has no document), the document, the
-/// new `VERSION:ID`. The entry is appended before the version moves, so a failing `XADD` leaves
-/// the room as it was.
+/// new `VERSION:ID`, and `1` to publish it now (`0` when the store publishes it once replicas
+/// have acknowledged it). The entry is appended before the version moves, so a failing `XADD`
+/// leaves the room as it was.
 pub const COMMIT: &str = r#"
 local cur = redis.call('GET', KEYS[1]) or '0:0'
 local v = tonumber(string.match(cur, '^(%d+)'))
@@ -52,11 +60,38 @@ redis.call('XADD', KEYS[2], (v + 1) .. '-1', 'w', ARGV[2])
 redis.call('SET', KEYS[1], ARGV[6])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
-  redis.call('SPUBLISH', 'plenum:catalog', ARGV[5])
+  if ARGV[7] ~= '0' then redis.call('SPUBLISH', 'plenum:catalog', ARGV[5]) end
 end
-redis.call('SPUBLISH', ARGV[3], ARGV[2])
+if ARGV[7] ~= '0' then redis.call('SPUBLISH', ARGV[3], ARGV[2]) end
 return -1
 "#;
+
+/// How many replicas must acknowledge a write before it counts as committed (`WAIT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replicas {
+    pub count: u32,
+    pub timeout: Duration,
+}
+
+/// Keeps a snapshot unless one of a later write is kept. KEYS: the snapshot hash. ARGV: the
+/// version of its write, its data.
+pub const SNAPSHOT: &str = r#"
+local kept = tonumber(redis.call('HGET', KEYS[1], 'v') or '-1')
+if kept >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'data', ARGV[2])
+return 1
+"#;
+
+/// A snapshot as stored.
+#[derive(Serialize, Deserialize)]
+struct WireSnapshot {
+    seq: Seq,
+    v: u64,
+    id: u64,
+    state: RoomState,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rec: Vec<WireRecord>,
+}
 
 /// The channel every instance follows on every shard for event documents.
 pub const CATALOG_CHANNEL: &str = "plenum:catalog";
@@ -82,6 +117,10 @@ fn version_key(room: &RoomId) -> String {
 
 fn log_key(room: &RoomId) -> String {
     format!("plenum:{{{room}}}:log")
+}
+
+fn snapshot_key(room: &RoomId) -> String {
+    format!("plenum:{{{room}}}:snap")
 }
 
 const EVENTS_KEY: &str = "plenum:events";
@@ -206,6 +245,9 @@ struct Shard {
 /// blocking connections with timeouts are enough.
 pub struct RedisStore {
     shards: Vec<Shard>,
+    /// With replica acknowledgement on: each shard's writes are published only once `WAIT`
+    /// says enough replicas have them; fewer, and they are answered as failed (uncertain).
+    replicas: Option<Replicas>,
 }
 
 /// How long a Redis command may take before the store counts as unavailable.
@@ -238,7 +280,16 @@ impl RedisStore {
                 sha: String::new(),
             });
         }
-        Ok(RedisStore { shards })
+        Ok(RedisStore {
+            shards,
+            replicas: None,
+        })
+    }
+
+    /// Waits for `replicas` to acknowledge every write before it counts as committed.
+    pub fn with_replicas(mut self, replicas: Option<Replicas>) -> RedisStore {
+        self.replicas = replicas.filter(|r| r.count > 0);
+        self
     }
 
     /// Runs `f` on shard `i`'s connection; any error drops the connection, so the next use
@@ -248,13 +299,16 @@ impl RedisStore {
         i: usize,
         f: impl FnOnce(&mut Connection, &str) -> redis::RedisResult<T>,
     ) -> Result<T, StoreError> {
+        let replicas = self.replicas;
         let shard = &mut self.shards[i];
         if shard.conn.is_none() {
             let mut conn = shard
                 .client
                 .get_connection_with_timeout(COMMAND_TIMEOUT)
                 .map_err(unavailable)?;
-            conn.set_read_timeout(Some(COMMAND_TIMEOUT))
+            // A WAIT may take its whole timeout before it answers.
+            let wait = replicas.map_or(Duration::ZERO, |r| r.timeout);
+            conn.set_read_timeout(Some(COMMAND_TIMEOUT + wait))
                 .map_err(unavailable)?;
             conn.set_write_timeout(Some(COMMAND_TIMEOUT))
                 .map_err(unavailable)?;
@@ -279,6 +333,95 @@ impl RedisStore {
         shard_of(room, self.shards.len())
     }
 
+    /// Waits until `replicas` have shard `i`'s `written` writes, then publishes them. Fewer
+    /// in time, and they count as failed: the master has them, a failover may not, so they are
+    /// never acknowledged (nor published; the engine resyncs the rooms from the store).
+    fn acknowledge(
+        &mut self,
+        i: usize,
+        replicas: Replicas,
+        written: &[&RoomWrite],
+        out: &mut Committed,
+    ) {
+        let timeout_ms = replicas.timeout.as_millis() as u64;
+        let acked = self.with(i, |c, _| {
+            redis::cmd("WAIT")
+                .arg(replicas.count)
+                .arg(timeout_ms)
+                .query::<u64>(c)
+        });
+        let refused = match acked {
+            Ok(n) if n >= u64::from(replicas.count) => None,
+            Ok(n) => Some(StoreError::Unavailable(format!(
+                "{n} of {} replicas acknowledged the write within {timeout_ms} ms",
+                replicas.count
+            ))),
+            Err(e) => Some(e),
+        };
+        if let Some(e) = refused {
+            for w in written {
+                out.failed.push((w.room.clone(), clone_err(&e)));
+            }
+            return;
+        }
+        let published = self.with(i, |c, _| {
+            let mut pipe = redis::pipe();
+            for w in written {
+                if let Some(doc) = &w.doc {
+                    let doc = serde_json::to_string(doc).expect("events serialise");
+                    pipe.cmd("SPUBLISH").arg(CATALOG_CHANNEL).arg(doc).ignore();
+                }
+                pipe.cmd("SPUBLISH")
+                    .arg(channel_of(&w.room))
+                    .arg(encode(w))
+                    .ignore();
+            }
+            pipe.query::<()>(c)
+        });
+        // Committed and replicated: a lost publication is found by the other instances as a gap
+        // at the room's next write, or when they resync.
+        if let Err(e) = published {
+            tracing::warn!(error = %e, "publishing replicated writes failed");
+        }
+    }
+
+    /// The room's snapshot and the records as of it, if it has one.
+    fn read_snapshot(
+        &mut self,
+        room: &RoomId,
+    ) -> Result<Option<(Snapshot, Vec<Record>)>, StoreError> {
+        let key = snapshot_key(room);
+        let data: Option<String> = self.with(self.shard(room), |c, _| {
+            redis::cmd("HGET").arg(&key).arg("data").query(c)
+        })?;
+        let Some(data) = data else {
+            return Ok(None);
+        };
+        let wire: WireSnapshot = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
+            what: "room snapshot",
+            detail: e.to_string(),
+        })?;
+        let records = wire
+            .rec
+            .into_iter()
+            .map(|r| Record {
+                room: room.clone(),
+                kind: r.k,
+                key: r.key,
+                value: r.val,
+            })
+            .collect();
+        Ok(Some((
+            Snapshot {
+                seq: wire.seq,
+                version: wire.v,
+                id: wire.id,
+                state: wire.state,
+            },
+            records,
+        )))
+    }
+
     /// The writes of `room` with versions in `from..`, in order.
     fn read_stream(&mut self, room: &RoomId, from: u64) -> Result<Vec<RoomWrite>, StoreError> {
         let key = log_key(room);
@@ -288,6 +431,27 @@ impl RedisStore {
         })?;
         parse_entries(&key, reply)
     }
+}
+
+/// Record changes in order, as the set they leave: later ones replace or delete earlier ones.
+fn compact(changes: Vec<Record>) -> Vec<Record> {
+    let mut records: HashMap<(String, String), Record> = HashMap::new();
+    let mut order: Vec<(String, String)> = Vec::new();
+    for r in changes {
+        let key = (r.kind.clone(), r.key.clone());
+        if r.value.is_some() {
+            if !records.contains_key(&key) {
+                order.push(key.clone());
+            }
+            records.insert(key, r);
+        } else {
+            records.remove(&key);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|k| records.remove(&k))
+        .collect()
 }
 
 /// Stream entries (`[[id, [field, value]], ...]`) as writes.
@@ -334,30 +498,69 @@ impl Store for RedisStore {
 
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
         let mut data = RoomData::default();
-        // The records as the stream leaves them: later writes replace or delete earlier ones.
-        let mut records: HashMap<(String, String), Record> = HashMap::new();
-        let mut order: Vec<(String, String)> = Vec::new();
-        for write in self.read_stream(room, 1)? {
+        let (snapshot, mut records) = match self.read_snapshot(room)? {
+            Some((snapshot, records)) => (Some(snapshot), records),
+            None => (None, Vec::new()),
+        };
+        let from = snapshot.as_ref().map_or(0, |s| s.version) + 1;
+        if let Some(s) = &snapshot {
+            data.version = s.version;
+            data.id = s.id;
+        }
+        for write in self.read_stream(room, from)? {
             data.version = write.version;
             data.id = write.id;
             data.log.extend(write.log);
-            for r in write.records {
-                let key = (r.kind.clone(), r.key.clone());
-                if r.value.is_some() {
-                    if !records.contains_key(&key) {
-                        order.push(key.clone());
-                    }
-                    records.insert(key, r);
-                } else {
-                    records.remove(&key);
-                }
-            }
+            records.extend(write.records);
         }
-        data.records = order
-            .into_iter()
-            .filter_map(|k| records.remove(&k))
-            .collect();
+        data.records = compact(records);
+        data.snapshot = snapshot;
         Ok(data)
+    }
+
+    fn put_snapshot(&mut self, room: &RoomId, snapshot: &Snapshot) -> Result<(), StoreError> {
+        // The records as of the snapshot's write: the last snapshot's, then the stream's
+        // changes up to it (so each snapshot reads only what came since the one before).
+        let (from, mut records) = match self.read_snapshot(room)? {
+            Some((old, _)) if old.version >= snapshot.version => return Ok(()),
+            Some((old, records)) => (old.version + 1, records),
+            None => (1, Vec::new()),
+        };
+        for write in self.read_stream(room, from)? {
+            if write.version > snapshot.version {
+                break;
+            }
+            records.extend(write.records);
+        }
+        let wire = WireSnapshot {
+            seq: snapshot.seq,
+            v: snapshot.version,
+            id: snapshot.id,
+            state: snapshot.state.clone(),
+            rec: compact(records)
+                .into_iter()
+                .map(|r| WireRecord {
+                    k: r.kind,
+                    key: r.key,
+                    val: r.value,
+                })
+                .collect(),
+        };
+        let data = serde_json::to_string(&wire).map_err(|e| StoreError::Corrupt {
+            what: "room snapshot",
+            detail: e.to_string(),
+        })?;
+        let key = snapshot_key(room);
+        self.with(self.shard(room), |c, _| {
+            redis::cmd("EVAL")
+                .arg(SNAPSHOT)
+                .arg(1)
+                .arg(&key)
+                .arg(snapshot.version)
+                .arg(&data)
+                .query::<i64>(c)
+        })?;
+        Ok(())
     }
 
     fn commit(&mut self, batch: &crate::store::Batch) -> Result<Committed, StoreError> {
@@ -366,10 +569,12 @@ impl Store for RedisStore {
             by_shard[self.shard(&write.room)].push(write);
         }
         let mut out = Committed::default();
+        let publish_now = self.replicas.is_none();
         for (i, writes) in by_shard.into_iter().enumerate() {
             if writes.is_empty() {
                 continue;
             }
+            let mut written = Vec::new();
             // Each shard on its own: one that fails leaves the others' rooms written.
             let results = self.with(i, |c, sha| {
                 let mut pipe = redis::pipe();
@@ -393,7 +598,8 @@ impl Store for RedisStore {
                         .arg(channel_of(&w.room))
                         .arg(code)
                         .arg(doc)
-                        .arg(format!("{}:{}", w.version, w.id));
+                        .arg(format!("{}:{}", w.version, w.id))
+                        .arg(if publish_now { "1" } else { "0" });
                 }
                 pipe.query::<Vec<Value>>(c)
             });
@@ -409,7 +615,7 @@ impl Store for RedisStore {
             };
             for (w, result) in writes.iter().zip(results) {
                 match result {
-                    Value::Int(_) => {}
+                    Value::Int(_) => written.push(*w),
                     Value::Array(mut parts) if parts.len() == 2 => {
                         let missed = parts.pop().expect("two parts");
                         let conflict = match (parts.pop(), parse_entries(&log_key(&w.room), missed))
@@ -433,6 +639,11 @@ impl Store for RedisStore {
                     // A script that failed before writing (XADD refused, say): nothing written.
                     other => out.failed.push((w.room.clone(), bad_reply(&Some(other)))),
                 }
+            }
+            if let Some(replicas) = self.replicas
+                && !written.is_empty()
+            {
+                self.acknowledge(i, replicas, &written, &mut out);
             }
         }
         Ok(out)

@@ -1,6 +1,6 @@
 //! The embedded default store: one SQLite file in the data directory.
 
-use super::{Batch, Committed, LogEntry, Record, RoomData, Store, StoreError};
+use super::{Batch, Committed, LogEntry, Record, RoomData, Snapshot, Store, StoreError};
 use plenum_protocol::{EventInfo, RoomId, Seq};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
@@ -19,6 +19,11 @@ CREATE TABLE IF NOT EXISTS room_log (
     at_ms INTEGER NOT NULL,
     event TEXT    NOT NULL,
     PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS room_snapshots (
+    room  TEXT    PRIMARY KEY,
+    seq   INTEGER NOT NULL,
+    state TEXT    NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
     room  TEXT NOT NULL,
@@ -62,11 +67,12 @@ fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
 }
 
 impl SqliteStore {
-    fn load_log(&mut self, room: &RoomId) -> Result<Vec<LogEntry>, StoreError> {
+    /// The room's log after `after`.
+    fn load_log(&mut self, room: &RoomId, after: Seq) -> Result<Vec<LogEntry>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, at_ms, event FROM room_log WHERE room = ?1 ORDER BY seq",
+            "SELECT seq, at_ms, event FROM room_log WHERE room = ?1 AND seq > ?2 ORDER BY seq",
         )?;
-        let rows = stmt.query_map([room.to_string()], |row| {
+        let rows = stmt.query_map(params![room.to_string(), after as i64], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
                 row.get::<_, i64>(1)?,
@@ -123,12 +129,44 @@ impl Store for SqliteStore {
     }
 
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
+        let snapshot = self
+            .conn
+            .query_row(
+                "SELECT seq, state FROM room_snapshots WHERE room = ?1",
+                [room.to_string()],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(seq, state)| {
+                Ok::<_, StoreError>(Snapshot {
+                    seq: seq as Seq,
+                    version: 0,
+                    id: 0,
+                    state: serde_json::from_str(&state)
+                        .map_err(|e| corrupt("room_snapshots", e))?,
+                })
+            })
+            .transpose()?;
+        let after = snapshot.as_ref().map_or(0, |s| s.seq);
         Ok(RoomData {
             version: 0,
             id: 0,
-            log: self.load_log(room)?,
+            log: self.load_log(room, after)?,
+            snapshot,
             records: self.load_records(room)?,
         })
+    }
+
+    fn put_snapshot(&mut self, room: &RoomId, snapshot: &Snapshot) -> Result<(), StoreError> {
+        let state =
+            serde_json::to_string(&snapshot.state).map_err(|e| corrupt("room_snapshots", e))?;
+        self.conn.execute(
+            "INSERT INTO room_snapshots (room, seq, state) VALUES (?1, ?2, ?3)
+             ON CONFLICT (room) DO UPDATE SET seq = excluded.seq, state = excluded.state
+             WHERE excluded.seq > room_snapshots.seq",
+            params![room.to_string(), snapshot.seq as i64, state],
+        )?;
+        Ok(())
     }
 
     fn commit(&mut self, batch: &Batch) -> Result<Committed, StoreError> {

@@ -865,6 +865,85 @@ struct Votes {
     result_updates: u64,
 }
 
+/// W8: a soak. Connections held for a long time under steady traffic: does memory settle?
+struct Soak {
+    connections: usize,
+    minutes: f64,
+    deliveries: u64,
+    missing: u64,
+    rss_start: u64,
+    rss_peak: u64,
+    rss_end: u64,
+    /// Least-squares slope of RSS over the run, bytes per minute.
+    slope_per_min: f64,
+}
+
+async fn w8(opts: &Options, connections: usize, length: Duration) -> anyhow::Result<Soak> {
+    let d = Deployment::start(opts, System::Plenum, 1).await?;
+    let mut ws = workers(&d, connections, 2, &d.targets()).await?;
+    for w in ws.iter_mut() {
+        w.report().await?; // count from here
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut publisher = Publisher::connect(&d).await?;
+    let started = Instant::now();
+    let rss_start = d.rss();
+    let mut samples: Vec<(f64, f64)> = Vec::new();
+    let mut rss_peak = rss_start;
+    let mut n = 0u64;
+    // Steady traffic: two stage changes a second to everyone, RSS sampled every second.
+    while started.elapsed() < length {
+        n += 1;
+        publisher.publish(n).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if n.is_multiple_of(2) {
+            let rss = d.rss();
+            rss_peak = rss_peak.max(rss);
+            samples.push((started.elapsed().as_secs_f64() / 60.0, rss as f64));
+        }
+    }
+    let expected = connections as u64 * n;
+    let settle = Instant::now();
+    loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut got = 0;
+        for w in ws.iter_mut() {
+            got += w.count().await?;
+        }
+        if got >= expected || settle.elapsed() > Duration::from_secs(30) {
+            break;
+        }
+    }
+    let rss_end = d.rss();
+    d.check_alive()?;
+    publisher.finish().await?;
+    let mut reports = Vec::new();
+    for w in ws.iter_mut() {
+        reports.push(w.report().await?);
+    }
+    let (_, _, received, duplicated) = merge(&reports, 1..=n)?;
+    let deliveries = received.saturating_sub(duplicated);
+    let (k, mx, my) = (
+        samples.len() as f64,
+        samples.iter().map(|s| s.0).sum::<f64>() / samples.len().max(1) as f64,
+        samples.iter().map(|s| s.1).sum::<f64>() / samples.len().max(1) as f64,
+    );
+    let cov: f64 = samples.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let var: f64 = samples.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+    let slope_per_min = if k > 1.0 && var > 0.0 { cov / var } else { 0.0 };
+    drop(ws);
+    Ok(Soak {
+        connections,
+        minutes: started.elapsed().as_secs_f64() / 60.0,
+        deliveries,
+        missing: expected.saturating_sub(deliveries),
+        rss_start,
+        rss_peak,
+        rss_end,
+        slope_per_min,
+    })
+}
+
 /// W7: a long event, restarted. What a restart costs after a two-day event's worth of writes:
 /// the time until the server answers again, and each room's first join (which loads the room:
 /// its snapshot and the events after it, or, without snapshots, its whole log).
@@ -1498,6 +1577,40 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         writeln!(
             md,
             "\nRooms are loaded on their first use, so a restart itself reads only the events' documents; each room's first join loads it: from its newest snapshot and the events after it (at most {every}), or, without snapshots, from its whole log.\n"
+        )?;
+    }
+
+    if opts.runs("w8") {
+        let (n, length) = if q {
+            (300, Duration::from_secs(30))
+        } else {
+            (3_000, Duration::from_secs(20 * 60))
+        };
+        let s = w8(&opts, n, length).await?;
+        lost[0] += s.missing;
+        writeln!(
+            md,
+            "## W8 soak (Plenum; {n} connections, two updates a second to all of them, {:.1} minutes)\n",
+            s.minutes
+        )?;
+        writeln!(
+            md,
+            "| connections | deliveries | missing | RSS at start | peak | end | slope |\n|---|---|---|---|---|---|---|"
+        )?;
+        writeln!(
+            md,
+            "| {} | {} | {} | {:.1} MiB | {:.1} MiB | {:.1} MiB | {:+.1} KiB/min |\n",
+            s.connections,
+            s.deliveries,
+            s.missing,
+            s.rss_start as f64 / 1048576.0,
+            s.rss_peak as f64 / 1048576.0,
+            s.rss_end as f64 / 1048576.0,
+            s.slope_per_min / 1024.0
+        )?;
+        writeln!(
+            md,
+            "RSS is sampled every second once every connection has joined; the slope is a least-squares fit over the run. A server that leaks per update or per person shows a slope that grows with the run's length.\n"
         )?;
     }
 

@@ -73,7 +73,13 @@ pub struct Cli {
     /// Plenum runs alone on the embedded store in --data-dir.
     #[arg(long, env = "PLENUM_REDIS", value_delimiter = ',')]
     pub redis: Vec<String>,
-    /// With --redis: answer a write only once this many replicas of its Redis server have it
+    /// Share events with other instances through a Redis Cluster: its seed nodes
+    /// (redis://host:port, comma-separated; redis://user:password@host:port for an ACL user).
+    /// Instead of --redis.
+    #[arg(long, env = "PLENUM_REDIS_CLUSTER", value_delimiter = ',')]
+    pub redis_cluster: Vec<String>,
+    /// With --redis or --redis-cluster: answer a write only once this many replicas of its
+    /// Redis server have it
     /// (Redis WAIT), so a failover loses nothing acknowledged; 0 answers once the primary has it.
     #[arg(long, env = "PLENUM_REDIS_REPLICAS", default_value_t = 0)]
     pub redis_replicas: u32,
@@ -103,6 +109,7 @@ impl Cli {
             websockets: self.address_websockets,
         };
         config.redis = self.redis.clone();
+        config.redis_cluster = self.redis_cluster.clone();
         config.redis_replicas =
             (self.redis_replicas > 0).then(|| crate::store::redis_store::Replicas {
                 count: self.redis_replicas,

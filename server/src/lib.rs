@@ -24,6 +24,7 @@ pub mod delivery;
 pub mod demo;
 pub mod engine;
 pub mod export;
+pub mod fuzzing;
 pub mod interactions;
 pub mod metrics;
 pub mod store;
@@ -33,6 +34,7 @@ use crate::{
     auth::Auth,
     delivery::{
         broker::{Broker, LocalBroker},
+        cluster_bus,
         hub::Hub,
         redis_bus,
     },
@@ -79,6 +81,9 @@ pub struct Config {
     pub addresses: transport::addresses::AddressConfig,
     /// Snapshot each room every this many events (0: never; `engine::SNAPSHOT_EVERY`).
     pub snapshot_every: u64,
+    /// Seed nodes of a Redis Cluster to share the store in (`--redis-cluster`), instead of
+    /// `redis`.
+    pub redis_cluster: Vec<String>,
     /// With Redis: how many replicas must acknowledge a write (`WAIT`) before it is answered.
     pub redis_replicas: Option<store::redis_store::Replicas>,
     /// Whether to keep the organiser key or replace it at start.
@@ -104,6 +109,7 @@ impl Config {
             timeouts: transport::listener::Timeouts::default(),
             addresses: transport::addresses::AddressConfig::default(),
             snapshot_every: engine::SNAPSHOT_EVERY,
+            redis_cluster: Vec::new(),
             redis_replicas: None,
             organiser_key: auth::OrganiserKey::Keep,
             redis: Vec::new(),
@@ -198,12 +204,28 @@ impl Running {
     }
 }
 
+/// The pub/sub of a shared store.
+enum Bus {
+    One(Arc<redis_bus::RedisBus>),
+    Cluster(Arc<cluster_bus::ClusterBus>),
+}
+
 /// The file in the data directory that holds the organiser key (mode 0600).
 pub const ORGANISER_KEY_FILE: &str = "organiser-key";
 
 /// Opens the store (the embedded one in the data directory, or Redis when configured), starts
 /// the engine and serves on `listener` until shut down.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
+    if !config.redis_cluster.is_empty() {
+        anyhow::ensure!(
+            config.redis.is_empty(),
+            "give --redis or --redis-cluster, not both"
+        );
+        let store = store::RedisStore::open_cluster(&config.redis_cluster)
+            .context("configuring the Redis Cluster")?
+            .with_replicas(config.redis_replicas);
+        return start_with_store(config, listener, Box::new(store)).await;
+    }
     if !config.redis.is_empty() {
         let store = store::RedisStore::open(&config.redis)
             .context("configuring Redis")?
@@ -239,16 +261,22 @@ pub async fn start_with_store(
     }
     let metrics = Arc::new(Metrics::new());
     let hub = Arc::new(Hub::new(metrics.clone()));
-    let bus = if config.redis.is_empty() {
-        None
-    } else {
-        Some(
+    let bus = if !config.redis_cluster.is_empty() {
+        Some(Bus::Cluster(
+            cluster_bus::ClusterBus::start(&config.redis_cluster, hub.clone(), metrics.clone())
+                .context("starting pub/sub in the Redis Cluster")?,
+        ))
+    } else if !config.redis.is_empty() {
+        Some(Bus::One(
             redis_bus::RedisBus::start(&config.redis, hub.clone(), metrics.clone())
                 .context("starting pub/sub")?,
-        )
+        ))
+    } else {
+        None
     };
     let broker: Arc<dyn Broker> = match &bus {
-        Some(bus) => bus.clone(),
+        Some(Bus::One(bus)) => bus.clone(),
+        Some(Bus::Cluster(bus)) => bus.clone(),
         None => Arc::new(LocalBroker::new(hub.clone())),
     };
     let engine = Engine::start_with(
@@ -259,8 +287,10 @@ pub async fn start_with_store(
         config.snapshot_every,
     )
     .context("starting the engine")?;
-    if let Some(bus) = &bus {
-        bus.attach(engine.downgrade());
+    match &bus {
+        Some(Bus::One(bus)) => bus.attach(engine.downgrade()),
+        Some(Bus::Cluster(bus)) => bus.attach(engine.downgrade()),
+        None => {}
     }
     if config.demo {
         demo::load_if_absent(&engine)
@@ -305,8 +335,10 @@ pub async fn start_with_store(
             tracing::warn!("some connections did not close in time");
         }
         app.engine.close().await;
-        if let Some(bus) = bus {
-            bus.stop();
+        match bus {
+            Some(Bus::One(bus)) => bus.stop(),
+            Some(Bus::Cluster(bus)) => bus.stop(),
+            None => {}
         }
         tracing::info!("stopped");
         Ok(())

@@ -148,16 +148,23 @@ impl Member {
         Member { ws, view, id }
     }
 
-    /// Sends a request and folds everything until its answer, which it returns.
+    /// Sends a request and folds everything until its answer, which it returns. An `ok` to a
+    /// change of the followed room carries the change's sequence number; the protocol does not
+    /// promise its events come before the `ok`, so they are folded up to it too.
     pub async fn ask(&mut self, msg: ClientMsg) -> ServerMsg {
+        let changes_this_room = room_of(&msg).as_ref() == Some(&self.view.room);
         let id = self.ws.request(&msg).await.expect("send");
         loop {
             let m = self.ws.recv().await.expect("an answer");
             self.view.take(&m).expect("a consistent view");
             match &m {
-                ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
+                ServerMsg::Ok { id: i, seq, .. } if *i == id => {
+                    if let (true, Some(seq)) = (changes_this_room, seq) {
+                        self.catch_up_to(*seq).await;
+                    }
                     return m;
                 }
+                ServerMsg::Error { id: Some(i), .. } if *i == id => return m,
                 _ => {}
             }
         }
@@ -252,4 +259,12 @@ impl Member {
     pub async fn until_qa(&mut self, ok: impl Fn(&QaState) -> bool) {
         self.until_session(|s| ok(&s.qa)).await
     }
+}
+
+/// The session room a request changes, when it names one (`event` and `session`).
+fn room_of(msg: &ClientMsg) -> Option<RoomId> {
+    let v = serde_json::to_value(msg).ok()?;
+    let event = plenum_protocol::EventCode::parse(v.get("event")?.as_str()?).ok()?;
+    let session = plenum_protocol::SessionId::parse(v.get("session")?.as_str()?).ok()?;
+    Some(RoomId::Session(event, session))
 }

@@ -45,6 +45,11 @@ impl RedisServer {
     /// Returns once a replica has everything written so far (a write of its own, then `WAIT`
     /// for it on the same connection: replication keeps the order).
     pub fn sync_replicas(&self) {
+        self.sync_replicas_with("plenum-test:sync");
+    }
+
+    /// [`RedisServer::sync_replicas`] writing `key` (in a cluster, a key of a slot this node owns).
+    pub fn sync_replicas_with(&self, key: &str) {
         let client = ::redis::Client::open(self.url()).expect("url");
         let mut conn = client
             .get_connection_with_timeout(Duration::from_secs(1))
@@ -52,7 +57,7 @@ impl RedisServer {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
             let _: () = ::redis::cmd("SET")
-                .arg("plenum-test:sync")
+                .arg(key)
                 .arg("1")
                 .query(&mut conn)
                 .expect("SET");
@@ -169,4 +174,146 @@ pub async fn redis_instances(redis: &RedisServer, n: usize, config: TestConfig) 
         servers.push(TestServer::start_with(c).await);
     }
     servers
+}
+
+/// A real Redis Cluster of three primaries with a replica each, on spare ports, made with
+/// `redis-cli --cluster create` (one second of node timeout, so a failover is quick).
+pub struct RedisCluster {
+    pub nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    pub fn start() -> RedisCluster {
+        let nodes: Vec<RedisServer> = (0..6)
+            .map(|_| {
+                RedisServer::start_with(&[
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    "1000",
+                ])
+            })
+            .collect();
+        let created = std::process::Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)))
+            .args(["--cluster-replicas", "1", "--cluster-yes"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("redis-cli runs (scripts/setup installs it)");
+        assert!(created.success(), "redis-cli --cluster create failed");
+        let cluster = RedisCluster { nodes };
+        cluster.wait_until_ok(&[]);
+        // And every replica attached and in sync, every primary with its replica.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        for node in &cluster.nodes {
+            loop {
+                let info = match node.try_cmd(&["INFO", "replication"]) {
+                    Ok(redis::Value::BulkString(b)) => String::from_utf8_lossy(&b).into_owned(),
+                    Ok(redis::Value::VerbatimString { text, .. }) => text,
+                    _ => String::new(),
+                };
+                let ready = (info.contains("role:master") && info.contains("connected_slaves:1"))
+                    || (info.contains("role:slave") && info.contains("master_link_status:up"));
+                if ready {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "replication never settled: {info}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        cluster
+    }
+
+    /// Seed URLs: every node.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(RedisServer::url).collect()
+    }
+
+    /// Waits until every node but `except` says the cluster is `ok`.
+    pub fn wait_until_ok(&self, except: &[usize]) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        for (i, node) in self.nodes.iter().enumerate() {
+            if except.contains(&i) {
+                continue;
+            }
+            loop {
+                let ok = cluster_info(node).contains("cluster_state:ok");
+                if ok {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the cluster never became ok on node {i}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// The indexes of the primary owning `key`'s slot and of its replica, as `asked` sees them.
+    pub fn owners(&self, key: &str, asked: usize) -> (usize, usize) {
+        let node = &self.nodes[asked];
+        let slot = match node.cmd(&["CLUSTER", "KEYSLOT", key]) {
+            redis::Value::Int(s) => s,
+            other => panic!("{other:?}"),
+        };
+        let redis::Value::Array(ranges) = node.cmd(&["CLUSTER", "SLOTS"]) else {
+            panic!("CLUSTER SLOTS")
+        };
+        let port_of = |v: &redis::Value| match v {
+            redis::Value::Array(parts) => match parts.get(1) {
+                Some(redis::Value::Int(p)) => *p as u16,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        let index_of = |port: u16| {
+            self.nodes
+                .iter()
+                .position(|n| n.port == port)
+                .expect("a node of this cluster")
+        };
+        for range in ranges {
+            let redis::Value::Array(parts) = range else {
+                continue;
+            };
+            let (Some(redis::Value::Int(from)), Some(redis::Value::Int(to))) =
+                (parts.first(), parts.get(1))
+            else {
+                continue;
+            };
+            if (*from..=*to).contains(&slot) {
+                let primary = index_of(port_of(&parts[2]));
+                // Its replica, as the primary itself tells (`slave0:ip=…,port=…`).
+                let info = match self.nodes[primary].cmd(&["INFO", "replication"]) {
+                    redis::Value::BulkString(b) => String::from_utf8_lossy(&b).into_owned(),
+                    redis::Value::VerbatimString { text, .. } => text,
+                    other => panic!("{other:?}"),
+                };
+                let port: u16 = info
+                    .lines()
+                    .find_map(|l| l.strip_prefix("slave0:"))
+                    .and_then(|l| l.split(',').find_map(|kv| kv.strip_prefix("port=")))
+                    .and_then(|p| p.trim().parse().ok())
+                    .unwrap_or_else(|| panic!("no replica: {info}"));
+                return (primary, index_of(port));
+            }
+        }
+        panic!("no node owns slot {slot}")
+    }
+}
+
+fn cluster_info(node: &RedisServer) -> String {
+    match node.try_cmd(&["CLUSTER", "INFO"]) {
+        Ok(redis::Value::BulkString(b)) => String::from_utf8_lossy(&b).into_owned(),
+        Ok(redis::Value::VerbatimString { text, .. }) => text,
+        Ok(redis::Value::SimpleString(s)) => s,
+        _ => String::new(),
+    }
 }

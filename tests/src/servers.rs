@@ -41,6 +41,8 @@ pub struct TestConfig {
     pub max_connections: Option<usize>,
     /// `--redis-replicas` and its timeout.
     pub redis_replicas: Option<plenum_server::store::redis_store::Replicas>,
+    /// Share the store in this Redis Cluster (`--redis-cluster`).
+    pub redis_cluster: Vec<String>,
 }
 
 /// A server running inside the test process.
@@ -115,6 +117,7 @@ impl TestServer {
             c.max_connections = m;
         }
         c.redis_replicas = config.redis_replicas;
+        c.redis_cluster = config.redis_cluster.clone();
         if let Some(interactions) = &config.interactions {
             c.interactions = interactions.clone();
         }

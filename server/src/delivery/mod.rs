@@ -6,9 +6,11 @@
 //! - [`hub`]       — which local connections follow which rooms; non-blocking delivery.
 //! - [`broker`]    — fan-out of committed frames across instances: the trait, the local one.
 //! - [`redis_bus`] — the broker for several instances: sharded pub/sub, resync after loss.
+//! - [`cluster_bus`] — the same over a Redis Cluster, with the redis crate's cluster client.
 
 pub mod audience;
 pub mod bounds;
 pub mod broker;
+pub mod cluster_bus;
 pub mod hub;
 pub mod redis_bus;

@@ -415,11 +415,7 @@ impl Engine {
 
     /// The command's own checks, before anything is queued.
     fn check(&self, command: &Command) -> Result<(), Refusal> {
-        let registry = &self.shared.registry;
-        let index = registry
-            .index_for(command)
-            .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))?;
-        registry.get(index).check(command.body.as_ref())
+        self.shared.registry.check(command)
     }
 
     async fn queue(&self, room: Arc<Room>, command: Command) -> Result<Done, Refusal> {

@@ -174,6 +174,14 @@ impl Registry {
         self
     }
 
+    /// A command's own checks (its interaction's `check`), as `Engine::submit` runs them.
+    pub(crate) fn check(&self, command: &Command) -> Result<(), Refusal> {
+        let index = self
+            .index_for(command)
+            .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))?;
+        self.get(index).check(command.body.as_ref())
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

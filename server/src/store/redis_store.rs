@@ -46,9 +46,11 @@ use std::{collections::HashMap, time::Duration};
 ///
 /// KEYS: version, stream, events hash. ARGV: the expected `VERSION:ID`, the write (JSON), the
 /// room's channel, the event code (empty when the write has no document), the document, the
-/// new `VERSION:ID`, and `1` to publish it now (`0` when the store publishes it once replicas
-/// have acknowledged it). The entry is appended before the version moves, so a failing `XADD`
-/// leaves the room as it was.
+/// new `VERSION:ID`, `1` to publish it now (`0` when the store publishes it once replicas have
+/// acknowledged it), and `1` to publish a document on the catalog channel here (`0` in a
+/// cluster, where that channel is in another slot). The entry is appended before the version
+/// moves, so a failing `XADD` leaves the room as it was. KEYS[3] is the events hash, or in a
+/// cluster the room's own document key.
 pub const COMMIT: &str = r#"
 local cur = redis.call('GET', KEYS[1]) or '0:0'
 local v = tonumber(string.match(cur, '^(%d+)'))
@@ -60,7 +62,7 @@ redis.call('XADD', KEYS[2], (v + 1) .. '-1', 'w', ARGV[2])
 redis.call('SET', KEYS[1], ARGV[6])
 if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
-  if ARGV[7] ~= '0' then redis.call('SPUBLISH', 'plenum:catalog', ARGV[5]) end
+  if ARGV[8] ~= '0' then redis.call('SPUBLISH', 'plenum:catalog', ARGV[5]) end
 end
 if ARGV[7] ~= '0' then redis.call('SPUBLISH', ARGV[3], ARGV[2]) end
 return -1
@@ -118,6 +120,14 @@ fn version_key(room: &RoomId) -> String {
 fn log_key(room: &RoomId) -> String {
     format!("plenum:{{{room}}}:log")
 }
+
+/// An event's document in a cluster, beside its event room (a hash: code → document).
+fn doc_key(room: &RoomId) -> String {
+    format!("plenum:{{{room}}}:doc")
+}
+
+/// In a cluster: the codes of every event (documents live beside their rooms).
+const EVENT_CODES_KEY: &str = "plenum:event-codes";
 
 fn snapshot_key(room: &RoomId) -> String {
     format!("plenum:{{{room}}}:snap")
@@ -233,18 +243,44 @@ fn bad_reply(v: &Option<Value>) -> StoreError {
     }
 }
 
-/// One Redis server of the store, connected on first use and again after any failure.
+/// One Redis server of the store, or a whole Redis Cluster, connected on first use and again
+/// after any failure.
 struct Shard {
-    client: Client,
-    conn: Option<Connection>,
-    /// The commit script's SHA-1, loaded on each connection.
+    client: ShardClient,
+    conn: Option<Conn>,
+    /// The commit script's SHA-1, loaded on each connection (not in a cluster: a replica promoted
+    /// in a failover has no scripts loaded, so the cluster is sent the script itself).
     sha: String,
+}
+
+enum ShardClient {
+    One(Client),
+    Cluster(Box<redis::cluster::ClusterClient>),
+}
+
+enum Conn {
+    One(Connection),
+    /// Routes each command by its key's slot; follows MOVED and failovers.
+    Cluster(Box<redis::cluster::ClusterConnection>),
+}
+
+impl Conn {
+    fn get(&mut self) -> &mut dyn redis::ConnectionLike {
+        match self {
+            Conn::One(c) => c,
+            Conn::Cluster(c) => c.as_mut(),
+        }
+    }
 }
 
 /// Redis as the store shared by every instance. Used by the sequencer thread only, so plain
 /// blocking connections with timeouts are enough.
 pub struct RedisStore {
     shards: Vec<Shard>,
+    /// A Redis Cluster (`--redis-cluster`): one "shard", the cluster connection, which routes
+    /// by slot. Event documents then live beside their event room (`plenum:{ROOM}:doc`) with
+    /// an index of their codes, since one script may touch one slot only.
+    cluster: bool,
     /// With replica acknowledgement on: each shard's writes are published only once `WAIT`
     /// says enough replicas have them; fewer, and they are answered as failed (uncertain).
     replicas: Option<Replicas>,
@@ -275,13 +311,37 @@ impl RedisStore {
                 )));
             }
             shards.push(Shard {
-                client,
+                client: ShardClient::One(client),
                 conn: None,
                 sha: String::new(),
             });
         }
         Ok(RedisStore {
             shards,
+            cluster: false,
+            replicas: None,
+        })
+    }
+
+    /// A store in a Redis Cluster, reached through any of `seeds` (`redis://` or `rediss://`,
+    /// with `user:password@` for an ACL user).
+    pub fn open_cluster(seeds: &[String]) -> Result<RedisStore, StoreError> {
+        if seeds.is_empty() {
+            return Err(StoreError::Unavailable(
+                "no Redis Cluster node given".into(),
+            ));
+        }
+        let client = redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
+            .connection_timeout(COMMAND_TIMEOUT)
+            .build()
+            .map_err(|e| StoreError::Unavailable(format!("bad Redis Cluster nodes: {e}")))?;
+        Ok(RedisStore {
+            shards: vec![Shard {
+                client: ShardClient::Cluster(Box::new(client)),
+                conn: None,
+                sha: String::new(),
+            }],
+            cluster: true,
             replicas: None,
         })
     }
@@ -297,35 +357,61 @@ impl RedisStore {
     fn with<T>(
         &mut self,
         i: usize,
-        f: impl FnOnce(&mut Connection, &str) -> redis::RedisResult<T>,
+        f: impl FnOnce(&mut dyn redis::ConnectionLike, &str) -> redis::RedisResult<T>,
     ) -> Result<T, StoreError> {
         let replicas = self.replicas;
         let shard = &mut self.shards[i];
         if shard.conn.is_none() {
-            let mut conn = shard
-                .client
-                .get_connection_with_timeout(COMMAND_TIMEOUT)
-                .map_err(unavailable)?;
             // A WAIT may take its whole timeout before it answers.
             let wait = replicas.map_or(Duration::ZERO, |r| r.timeout);
-            conn.set_read_timeout(Some(COMMAND_TIMEOUT + wait))
-                .map_err(unavailable)?;
-            conn.set_write_timeout(Some(COMMAND_TIMEOUT))
-                .map_err(unavailable)?;
-            shard.sha = redis::cmd("SCRIPT")
-                .arg("LOAD")
-                .arg(COMMIT)
-                .query(&mut conn)
-                .map_err(unavailable)?;
+            let conn = match &shard.client {
+                ShardClient::One(client) => {
+                    let mut conn = client
+                        .get_connection_with_timeout(COMMAND_TIMEOUT)
+                        .map_err(unavailable)?;
+                    conn.set_read_timeout(Some(COMMAND_TIMEOUT + wait))
+                        .map_err(unavailable)?;
+                    conn.set_write_timeout(Some(COMMAND_TIMEOUT))
+                        .map_err(unavailable)?;
+                    shard.sha = redis::cmd("SCRIPT")
+                        .arg("LOAD")
+                        .arg(COMMIT)
+                        .query(&mut conn)
+                        .map_err(unavailable)?;
+                    Conn::One(conn)
+                }
+                ShardClient::Cluster(client) => {
+                    let conn = client.get_connection().map_err(unavailable)?;
+                    conn.set_read_timeout(Some(COMMAND_TIMEOUT + wait))
+                        .map_err(unavailable)?;
+                    conn.set_write_timeout(Some(COMMAND_TIMEOUT))
+                        .map_err(unavailable)?;
+                    Conn::Cluster(Box::new(conn))
+                }
+            };
             shard.conn = Some(conn);
         }
         let conn = shard.conn.as_mut().expect("connected above");
-        match f(conn, &shard.sha) {
+        match f(conn.get(), &shard.sha) {
             Ok(v) => Ok(v),
             Err(e) => {
                 shard.conn = None;
                 Err(unavailable(e))
             }
+        }
+    }
+
+    /// [`RedisStore::with`] for a read, tried once more on a fresh connection if it fails:
+    /// after a failover (or a Redis restart) the first command on the old connection fails,
+    /// and a read is safe to repeat (a write is not: it may have run).
+    fn read<T>(
+        &mut self,
+        i: usize,
+        f: impl Fn(&mut dyn redis::ConnectionLike) -> redis::RedisResult<T>,
+    ) -> Result<T, StoreError> {
+        match self.with(i, |c, _| f(c)) {
+            Ok(v) => Ok(v),
+            Err(_) => self.with(i, |c, _| f(c)),
         }
     }
 
@@ -344,12 +430,59 @@ impl RedisStore {
         out: &mut Committed,
     ) {
         let timeout_ms = replicas.timeout.as_millis() as u64;
-        let acked = self.with(i, |c, _| {
-            redis::cmd("WAIT")
-                .arg(replicas.count)
-                .arg(timeout_ms)
-                .query::<u64>(c)
-        });
+        let wait = {
+            let mut c = redis::cmd("WAIT");
+            c.arg(replicas.count).arg(timeout_ms);
+            c
+        };
+        let acked = if self.cluster {
+            // WAIT covers what this connection wrote to one node: ask each written room's node
+            // (a node asked twice answers at once the second time).
+            let routes: Vec<redis::cluster_routing::RoutingInfo> = written
+                .iter()
+                .map(|w| {
+                    redis::cluster_routing::RoutingInfo::SingleNode(
+                        redis::cluster_routing::SingleNodeRoutingInfo::SpecificNode(
+                            redis::cluster_routing::Route::with_key(
+                                version_key(&w.room),
+                                redis::cluster_routing::SlotAddr::Master,
+                            ),
+                        ),
+                    )
+                })
+                .collect();
+            let shard = &mut self.shards[i];
+            match shard.conn.as_mut() {
+                Some(Conn::Cluster(conn)) => {
+                    let mut least = u64::MAX;
+                    let mut failed = None;
+                    for route in routes {
+                        match conn
+                            .route_command(&wait, route)
+                            .and_then(|v| Ok(redis::from_redis_value::<u64>(v)?))
+                        {
+                            Ok(n) => least = least.min(n),
+                            Err(e) => {
+                                failed = Some(e);
+                                break;
+                            }
+                        }
+                    }
+                    match failed {
+                        Some(e) => {
+                            shard.conn = None;
+                            Err(unavailable(e))
+                        }
+                        None => Ok(least),
+                    }
+                }
+                _ => Err(StoreError::Unavailable(
+                    "no connection to the cluster".into(),
+                )),
+            }
+        } else {
+            self.with(i, |c, _| wait.query::<u64>(c))
+        };
         let refused = match acked {
             Ok(n) if n >= u64::from(replicas.count) => None,
             Ok(n) => Some(StoreError::Unavailable(format!(
@@ -364,25 +497,49 @@ impl RedisStore {
             }
             return;
         }
-        let published = self.with(i, |c, _| {
-            let mut pipe = redis::pipe();
-            for w in written {
-                if let Some(doc) = &w.doc {
-                    let doc = serde_json::to_string(doc).expect("events serialise");
-                    pipe.cmd("SPUBLISH").arg(CATALOG_CHANNEL).arg(doc).ignore();
-                }
-                pipe.cmd("SPUBLISH")
-                    .arg(channel_of(&w.room))
-                    .arg(encode(w))
-                    .ignore();
-            }
-            pipe.query::<()>(c)
-        });
+        let published = self.publish(i, written, true);
         // Committed and replicated: a lost publication is found by the other instances as a gap
         // at the room's next write, or when they resync.
         if let Err(e) = published {
             tracing::warn!(error = %e, "publishing replicated writes failed");
         }
+    }
+
+    /// Publishes committed writes to the other instances: their rooms' writes (unless the
+    /// commit script did) and the event documents they carry (in a cluster always here: the
+    /// catalog's channel is in another slot than any room).
+    fn publish(&mut self, i: usize, written: &[&RoomWrite], rooms: bool) -> Result<(), StoreError> {
+        let mut cmds = Vec::new();
+        for w in written {
+            if let Some(doc) = &w.doc {
+                let doc = serde_json::to_string(doc).expect("events serialise");
+                let mut c = redis::cmd("SPUBLISH");
+                c.arg(CATALOG_CHANNEL).arg(doc);
+                cmds.push(c);
+            }
+            if rooms {
+                let mut c = redis::cmd("SPUBLISH");
+                c.arg(channel_of(&w.room)).arg(encode(w));
+                cmds.push(c);
+            }
+        }
+        if cmds.is_empty() {
+            return Ok(());
+        }
+        let cluster = self.cluster;
+        self.with(i, |c, _| {
+            if cluster {
+                for cmd in &cmds {
+                    cmd.query::<()>(c)?;
+                }
+                return Ok(());
+            }
+            let mut pipe = redis::pipe();
+            for cmd in cmds {
+                pipe.add_command(cmd).ignore();
+            }
+            pipe.query::<()>(c)
+        })
     }
 
     /// The room's snapshot and the records as of it, if it has one.
@@ -391,7 +548,7 @@ impl RedisStore {
         room: &RoomId,
     ) -> Result<Option<(Snapshot, Vec<Record>)>, StoreError> {
         let key = snapshot_key(room);
-        let data: Option<String> = self.with(self.shard(room), |c, _| {
+        let data: Option<String> = self.read(self.shard(room), |c| {
             redis::cmd("HGET").arg(&key).arg("data").query(c)
         })?;
         let Some(data) = data else {
@@ -426,11 +583,49 @@ impl RedisStore {
     fn read_stream(&mut self, room: &RoomId, from: u64) -> Result<Vec<RoomWrite>, StoreError> {
         let key = log_key(room);
         let start = format!("{from}-0");
-        let reply: Value = self.with(self.shard(room), |c, _| {
+        let reply: Value = self.read(self.shard(room), |c| {
             redis::cmd("XRANGE").arg(&key).arg(&start).arg("+").query(c)
         })?;
         parse_entries(&key, reply)
     }
+}
+
+/// The commit of `w`: the script (by its SHA-1 on one server; itself in a cluster).
+fn commit_cmd(cluster: bool, w: &RoomWrite, sha: &str, publish_now: bool) -> redis::Cmd {
+    let (code, doc) = match &w.doc {
+        Some(d) => (
+            d.code.as_str().to_owned(),
+            serde_json::to_string(d).expect("events serialise"),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let mut cmd = if cluster {
+        let mut c = redis::cmd("EVAL");
+        c.arg(COMMIT);
+        c
+    } else {
+        let mut c = redis::cmd("EVALSHA");
+        c.arg(sha);
+        c
+    };
+    cmd.arg(3)
+        .arg(version_key(&w.room))
+        .arg(log_key(&w.room))
+        .arg(if cluster {
+            doc_key(&w.room)
+        } else {
+            EVENTS_KEY.to_owned()
+        })
+        .arg(format!("{}:{}", w.version - 1, w.prev))
+        .arg(encode(w))
+        .arg(channel_of(&w.room))
+        .arg(code)
+        .arg(doc)
+        .arg(format!("{}:{}", w.version, w.id))
+        .arg(if publish_now { "1" } else { "0" })
+        // The catalog's channel is in another slot: in a cluster it is published apart.
+        .arg(if publish_now && !cluster { "1" } else { "0" });
+    cmd
 }
 
 /// Record changes in order, as the set they leave: later ones replace or delete earlier ones.
@@ -483,9 +678,23 @@ fn parse_entries(key: &str, reply: Value) -> Result<Vec<RoomWrite>, StoreError> 
 impl Store for RedisStore {
     fn load_events(&mut self) -> Result<Vec<EventInfo>, StoreError> {
         let mut events = Vec::new();
+        if self.cluster {
+            let codes: Vec<String> =
+                self.read(0, |c| redis::cmd("SMEMBERS").arg(EVENT_CODES_KEY).query(c))?;
+            for code in codes {
+                let Ok(code) = EventCode::parse(&code) else {
+                    continue;
+                };
+                // An index entry without a document: its first write did not commit.
+                if let Some(info) = self.load_event(&code)? {
+                    events.push(info);
+                }
+            }
+            return Ok(events);
+        }
         for i in 0..self.shards.len() {
             let docs: HashMap<String, String> =
-                self.with(i, |c, _| redis::cmd("HGETALL").arg(EVENTS_KEY).query(c))?;
+                self.read(i, |c| redis::cmd("HGETALL").arg(EVENTS_KEY).query(c))?;
             for doc in docs.values() {
                 events.push(serde_json::from_str(doc).map_err(|e| StoreError::Corrupt {
                     what: "events",
@@ -570,36 +779,51 @@ impl Store for RedisStore {
         }
         let mut out = Committed::default();
         let publish_now = self.replicas.is_none();
-        for (i, writes) in by_shard.into_iter().enumerate() {
+        for (i, mut writes) in by_shard.into_iter().enumerate() {
             if writes.is_empty() {
                 continue;
             }
             let mut written = Vec::new();
-            // Each shard on its own: one that fails leaves the others' rooms written.
+            // In a cluster, an event's code goes into the index before its document is
+            // written: an index entry without a document is skipped when loading.
+            if self.cluster {
+                for w in writes.iter().filter_map(|w| w.doc.as_ref()) {
+                    let code = w.code.as_str().to_owned();
+                    if let Err(e) = self.with(i, |c, _| {
+                        redis::cmd("SADD")
+                            .arg(EVENT_CODES_KEY)
+                            .arg(&code)
+                            .query::<()>(c)
+                    }) {
+                        for w in &writes {
+                            out.failed.push((w.room.clone(), clone_err(&e)));
+                        }
+                        writes.clear();
+                        break;
+                    }
+                }
+                if writes.is_empty() {
+                    continue;
+                }
+            }
+            // Each shard on its own: one that fails leaves the others' rooms written. One
+            // server takes them in one pipeline; a cluster routes each by its room's slot.
+            let cluster = self.cluster;
             let results = self.with(i, |c, sha| {
+                let cmds = writes
+                    .iter()
+                    .map(|w| commit_cmd(cluster, w, sha, publish_now));
+                if cluster {
+                    let mut results = Vec::with_capacity(writes.len());
+                    for cmd in cmds {
+                        results.push(cmd.query::<Value>(c)?);
+                    }
+                    return Ok(results);
+                }
                 let mut pipe = redis::pipe();
                 pipe.ignore_errors();
-                for w in &writes {
-                    let (code, doc) = match &w.doc {
-                        Some(d) => (
-                            d.code.as_str().to_owned(),
-                            serde_json::to_string(d).expect("events serialise"),
-                        ),
-                        None => (String::new(), String::new()),
-                    };
-                    pipe.cmd("EVALSHA")
-                        .arg(sha)
-                        .arg(3)
-                        .arg(version_key(&w.room))
-                        .arg(log_key(&w.room))
-                        .arg(EVENTS_KEY)
-                        .arg(format!("{}:{}", w.version - 1, w.prev))
-                        .arg(encode(w))
-                        .arg(channel_of(&w.room))
-                        .arg(code)
-                        .arg(doc)
-                        .arg(format!("{}:{}", w.version, w.id))
-                        .arg(if publish_now { "1" } else { "0" });
+                for cmd in cmds {
+                    pipe.add_command(cmd);
                 }
                 pipe.query::<Vec<Value>>(c)
             });
@@ -644,18 +868,27 @@ impl Store for RedisStore {
                 && !written.is_empty()
             {
                 self.acknowledge(i, replicas, &written, &mut out);
+            } else if self.cluster
+                && written.iter().any(|w| w.doc.is_some())
+                && let Err(e) = self.publish(i, &written, false)
+            {
+                // Committed: instances that missed the document read it when they meet the event.
+                tracing::warn!(error = %e, "publishing an event's document failed");
             }
         }
         Ok(out)
     }
 
     fn load_event(&mut self, code: &EventCode) -> Result<Option<EventInfo>, StoreError> {
-        let shard = self.shard(&RoomId::Event(code.clone()));
-        let doc: Option<String> = self.with(shard, |c, _| {
-            redis::cmd("HGET")
-                .arg(EVENTS_KEY)
-                .arg(code.as_str())
-                .query(c)
+        let room = RoomId::Event(code.clone());
+        let shard = self.shard(&room);
+        let key = if self.cluster {
+            doc_key(&room)
+        } else {
+            EVENTS_KEY.to_owned()
+        };
+        let doc: Option<String> = self.read(shard, |c| {
+            redis::cmd("HGET").arg(&key).arg(code.as_str()).query(c)
         })?;
         doc.map(|d| {
             serde_json::from_str(&d).map_err(|e| StoreError::Corrupt {
@@ -675,7 +908,7 @@ impl Store for RedisStore {
     }
 
     fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.with(0, |c, _| redis::cmd("HGET").arg(META_KEY).arg(key).query(c))
+        self.read(0, |c| redis::cmd("HGET").arg(META_KEY).arg(key).query(c))
     }
 
     fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError> {
@@ -689,16 +922,14 @@ impl Store for RedisStore {
     }
 
     fn put_meta_if_absent(&mut self, key: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let (_, stored): (i64, Vec<u8>) = self.with(0, |c, _| {
-            redis::pipe()
-                .atomic()
-                .cmd("HSETNX")
+        // One script, one key: atomic on one server and in a cluster alike.
+        let stored: Vec<u8> = self.with(0, |c, _| {
+            redis::cmd("EVAL")
+                .arg("redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) return redis.call('HGET', KEYS[1], ARGV[1])")
+                .arg(1)
                 .arg(META_KEY)
                 .arg(key)
                 .arg(value)
-                .cmd("HGET")
-                .arg(META_KEY)
-                .arg(key)
                 .query(c)
         })?;
         Ok(stored)
@@ -706,7 +937,7 @@ impl Store for RedisStore {
 
     fn ping(&mut self) -> Result<(), StoreError> {
         for i in 0..self.shards.len() {
-            let _: String = self.with(i, |c, _| redis::cmd("PING").query(c))?;
+            let _: String = self.read(i, |c| redis::cmd("PING").query(c))?;
         }
         Ok(())
     }

@@ -5,6 +5,31 @@ use super::http::api_error;
 use crate::interactions::{Made, Refusal};
 use plenum_protocol::{ClientFrame, MyStanding, RequestId, Seq, ServerMsg};
 
+/// Why a WebSocket message could not be read, as the refusal says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The request id, when the message has one that can be read.
+    pub id: Option<u64>,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// Reads one client frame, or says why not (naming the field to blame).
+pub fn read_frame(text: &str) -> Result<ClientFrame, Unreadable> {
+    serde_json::from_str(text).map_err(|e| {
+        let value = serde_json::from_str::<serde_json::Value>(text).ok();
+        let id = value
+            .as_ref()
+            .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
+        let field = value.as_ref().and_then(|v| offending_field(v, &e));
+        let message = match &field {
+            Some(f) => format!("{f}: malformed message: {e}"),
+            None => format!("malformed message: {e}"),
+        };
+        Unreadable { id, message, field }
+    })
+}
+
 /// The top-level field of a message that made it unreadable, if one did. serde cannot say
 /// through the message's internally tagged enum, so it is found here: a missing field names
 /// itself, an unknown `type` is the `type`'s fault, then the field whose value the refusal

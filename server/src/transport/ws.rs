@@ -21,7 +21,7 @@
 
 use super::{
     addresses::{ClientAddr, Counted, SocketGuard},
-    replies::{offending_field, ok, refusal},
+    replies::{Unreadable, ok, read_frame, refusal},
     requests::{self, Bucket, PersonLimit},
 };
 use crate::{
@@ -420,18 +420,9 @@ impl Connection {
         pending: &mut FuturesUnordered<Reply>,
         text: &str,
     ) -> Result<(), Ending> {
-        let frame: ClientFrame = match serde_json::from_str(text) {
+        let frame: ClientFrame = match read_frame(text) {
             Ok(f) => f,
-            Err(e) => {
-                let value = serde_json::from_str::<serde_json::Value>(text).ok();
-                let id = value
-                    .as_ref()
-                    .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
-                let field = value.as_ref().and_then(|v| offending_field(v, &e));
-                let message = match &field {
-                    Some(f) => format!("{f}: malformed message: {e}"),
-                    None => format!("malformed message: {e}"),
-                };
+            Err(Unreadable { id, message, field }) => {
                 self.refuse_field(sink, id, ErrorCode::BadRequest, message, field)
                     .await?;
                 // The first frame must be a `hello`.

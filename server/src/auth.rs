@@ -406,19 +406,23 @@ pub fn invitation_of(person: &Person) -> Option<&str> {
 }
 
 /// Whether `person` may still use their credentials: false when the invitation they joined
-/// through was withdrawn (`interactions::access`). Asks the event room, so only people who
-/// joined through an invitation cost a lookup.
-pub async fn still_valid(engine: &crate::engine::Engine, person: &Person) -> bool {
+/// through was withdrawn (`interactions::access`). Reads the event room as this instance holds
+/// it (withdrawals reach every instance through the broker), so only people who joined through
+/// an invitation cost a lookup, and an in-memory one. When the event room cannot be read it
+/// fails closed: `Err(Unavailable)`.
+pub async fn still_valid(
+    engine: &crate::engine::Engine,
+    person: &Person,
+) -> Result<bool, crate::interactions::Refusal> {
     let (Some(invitation), Some(event)) = (invitation_of(person), person.event.as_ref()) else {
-        return true;
+        return Ok(true);
     };
     let room = RoomId::Event(event.clone());
     engine
-        .read::<crate::interactions::access::Access, _>(&room, |_, revoked| {
+        .read_held::<crate::interactions::access::Access, _>(&room, |_, revoked| {
             !revoked.contains(invitation)
         })
         .await
-        .unwrap_or(true)
 }
 
 /// Whether `person` is a registered attendee: one who joined through an organiser's

@@ -32,10 +32,11 @@ pub struct Cli {
     /// Most connections (HTTP and WebSocket) open at once; more are answered 503 and closed.
     #[arg(long, env = "PLENUM_MAX_CONNECTIONS", default_value_t = 16_000)]
     pub max_connections: usize,
-    /// Behind a reverse proxy you run: take each client's address from the last entry of
-    /// X-Forwarded-For (the per-address limits count it). Without it the header is ignored.
-    #[arg(long, env = "PLENUM_TRUST_PROXY")]
-    pub trust_proxy: bool,
+    /// The addresses of your reverse proxies (comma-separated): from them, each client's
+    /// address is the last entry of X-Forwarded-For (the per-address limits count it). From
+    /// anyone else the header is ignored.
+    #[arg(long, env = "PLENUM_TRUST_PROXY", value_delimiter = ',')]
+    pub trust_proxy: Vec<std::net::IpAddr>,
     /// HTTP requests one client address may make per second (the web client's files included)…
     #[arg(
         long,
@@ -62,7 +63,7 @@ pub struct Cli {
     #[arg(long, env = "PLENUM_ADDRESS_WEBSOCKETS", default_value_t = 2000)]
     pub address_websockets: usize,
     /// Keep a snapshot of each room every this many events, so loading a room after a restart
-    /// folds at most that many (0: never; rooms are then folded from their whole log).
+    /// folds at most that many (0: take no new snapshots; those already kept are still used).
     #[arg(long, env = "PLENUM_SNAPSHOT_EVERY", default_value_t = crate::engine::SNAPSHOT_EVERY)]
     pub snapshot_every: u64,
     /// Replace the organiser key with a new one (printed once); the old key stops working.
@@ -99,7 +100,7 @@ impl Cli {
         config.max_connections = self.max_connections;
         config.snapshot_every = self.snapshot_every;
         config.addresses = crate::transport::addresses::AddressConfig {
-            trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trust_proxy.clone(),
             requests_per_second: self.address_requests_per_second,
             request_burst: self.address_request_burst,
             joins_per_second: self.address_joins_per_second,
@@ -107,6 +108,8 @@ impl Cli {
             asks_per_second: self.address_asks_per_second,
             ask_burst: self.address_ask_burst,
             websockets: self.address_websockets,
+            // Half of --max-connections (set at start).
+            connections: usize::MAX,
         };
         config.redis = self.redis.clone();
         config.redis_cluster = self.redis_cluster.clone();

@@ -305,6 +305,9 @@ pub async fn start_with_store(
     config_addresses.websockets = config_addresses
         .websockets
         .min((config_max_connections / 2).max(1));
+    config_addresses.connections = config_addresses
+        .connections
+        .min((config_max_connections / 2).max(1));
     let app = App(Arc::new(AppInner {
         config,
         engine,

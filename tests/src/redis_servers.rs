@@ -230,6 +230,26 @@ impl RedisCluster {
         cluster
     }
 
+    /// Waits until node `primary` has a replica in sync.
+    pub fn wait_for_replica(&self, primary: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let info = match self.nodes[primary].try_cmd(&["INFO", "replication"]) {
+                Ok(redis::Value::BulkString(b)) => String::from_utf8_lossy(&b).into_owned(),
+                Ok(redis::Value::VerbatimString { text, .. }) => text,
+                _ => String::new(),
+            };
+            if info.contains("connected_slaves:1") && info.contains("state=online") {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no replica joined node {primary}: {info}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Seed URLs: every node.
     pub fn urls(&self) -> Vec<String> {
         self.nodes.iter().map(RedisServer::url).collect()

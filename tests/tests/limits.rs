@@ -95,7 +95,7 @@ async fn behind_a_trusted_proxy_each_forwarded_address_has_its_own_allowance() {
     let server = F
         .server(TestConfig {
             addresses: Some(only(|c| {
-                c.trust_proxy = true;
+                c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
                 c.joins_per_second = 0.1;
                 c.join_burst = 5.0;
             })),
@@ -153,11 +153,35 @@ async fn one_address_cannot_hold_more_websockets_than_its_share() {
     .await;
 }
 
+/// A TCP connection from source address `127.0.0.{source}`.
+async fn from(source: u8, server: std::net::SocketAddr) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(format!("127.0.0.{source}:0").parse().unwrap())
+        .unwrap();
+    socket.connect(server).await.unwrap()
+}
+
+/// What a connection from `127.0.0.{source}` is answered: the status, 0 if just closed.
+async fn status_from(source: u8, server: std::net::SocketAddr) -> u16 {
+    let mut tcp = from(source, server).await;
+    let _ = tcp
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(WAIT, tcp.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
 #[tokio::test]
 async fn past_max_connections_the_server_answers_503_and_silent_sockets_are_closed() {
     let server = F
         .server(TestConfig {
-            max_connections: Some(5),
+            max_connections: Some(4),
             timeouts: Some(Timeouts {
                 header: Duration::from_secs(1),
                 ..Timeouts::default()
@@ -168,17 +192,23 @@ async fn past_max_connections_the_server_answers_503_and_silent_sockets_are_clos
     // The connection that created the event is kept alive by the test's HTTP client: let the
     // header timeout (which bounds idle keep-alive too) close it first.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    // Five silent connections take every place…
-    let mut silent = Vec::new();
-    for _ in 0..5 {
-        silent.push(TcpStream::connect(server.addr).await.unwrap());
-    }
+    // One peer holds at most half of the places: two silent sockets from 127.0.0.2…
+    let mut silent = vec![from(2, server.addr).await, from(2, server.addr).await];
     tokio::time::sleep(Duration::from_millis(200)).await;
-    // …so the sixth is answered 503 at once (and closed).
     let started = Instant::now();
     assert_eq!(
-        status_of(server.addr, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await,
-        503
+        status_from(2, server.addr).await,
+        503,
+        "a third from the same peer"
+    );
+    // …two more from 127.0.0.3 fill every place, so anyone else is answered 503 at once.
+    silent.push(from(3, server.addr).await);
+    silent.push(from(3, server.addr).await);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        status_from(4, server.addr).await,
+        503,
+        "past --max-connections"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
     // The silent ones are closed after the header timeout (1 s here; 10 s by default)…
@@ -192,10 +222,9 @@ async fn past_max_connections_the_server_answers_503_and_silent_sockets_are_clos
         assert!(n == 0 || answer.starts_with("HTTP/1.1 408"), "{answer}");
     }
     // …and so is one that sends its headers too slowly.
-    let mut slow = TcpStream::connect(server.addr).await.unwrap();
+    let mut slow = from(5, server.addr).await;
     slow.write_all(b"GET /healthz HTTP/1.1\r\n").await.unwrap();
     let started = Instant::now();
-    let mut rest = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             if slow.write_all(b"x-slow: 1\r\n").await.is_err() {
@@ -204,8 +233,7 @@ async fn past_max_connections_the_server_answers_503_and_silent_sockets_are_clos
             let mut buf = [0u8; 64];
             match tokio::time::timeout(Duration::from_millis(300), slow.read(&mut buf)).await {
                 Ok(Ok(0)) | Ok(Err(_)) => return,
-                Ok(Ok(n)) => rest.extend_from_slice(&buf[..n]),
-                Err(_) => {}
+                _ => {}
             }
         }
     })
@@ -216,7 +244,7 @@ async fn past_max_connections_the_server_answers_503_and_silent_sockets_are_clos
     );
     // Places are free again.
     eventually("places are free again", || async {
-        (server.http().get("/healthz").await.ok()?.status == 200).then_some(())
+        (status_from(6, server.addr).await == 200).then_some(())
     })
     .await;
 }

@@ -388,6 +388,11 @@ pub fn page(
                     continue;
                 };
                 if !budget.take(&q) {
+                    // One that can never fit (none can, by the limits) is skipped, never a
+                    // page that is empty and says there is more.
+                    if page.questions.is_empty() {
+                        continue;
+                    }
                     page.more = true;
                     break;
                 }
@@ -428,6 +433,10 @@ fn fill<T: Serialize>(
 ) -> bool {
     for item in items.into_iter().rev().filter(|i| below(id(i))) {
         if !budget.take(&item) {
+            // As for questions: an item that can never fit is skipped, not a stall.
+            if into.is_empty() {
+                continue;
+            }
             return true;
         }
         into.push(item);

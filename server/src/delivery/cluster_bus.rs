@@ -8,13 +8,18 @@
 //! A `PING` to every primary each second keeps the cluster's map fresh (a dead node makes the
 //! client look again) and tells `/readyz` whether every primary answers.
 
-use super::{audience::Frames, broker::Broker, hub::Hub};
+use super::{
+    audience::Frames,
+    broker::Broker,
+    hub::Hub,
+    redis_bus::{on_message, on_subscribed},
+};
 use crate::{
     engine::WeakEngine,
     metrics::Metrics,
-    store::redis_store::{CATALOG_CHANNEL, channel_of, decode},
+    store::redis_store::{CATALOG_CHANNEL, channel_of},
 };
-use plenum_protocol::{EventInfo, RoomId, Seq};
+use plenum_protocol::{RoomId, Seq};
 use redis::{
     PushInfo, PushKind, Value,
     cluster_routing::{MultipleNodeRoutingInfo, ResponsePolicy, RoutingInfo},
@@ -67,32 +72,11 @@ fn on_push(
     let channel = push.data.first().and_then(bytes);
     match (push.kind, channel) {
         (PushKind::SMessage, Some(channel)) => {
-            let Some(payload) = push.data.get(1).and_then(bytes) else {
-                return;
-            };
-            if channel == CATALOG_CHANNEL.as_bytes() {
-                match serde_json::from_slice::<EventInfo>(payload) {
-                    Ok(doc) => engine.catalog_changed(Some(doc)),
-                    Err(e) => tracing::error!(error = %e, "unreadable event document"),
-                }
-            } else {
-                match decode(payload) {
-                    Ok(write) => engine.remote_write(write),
-                    Err(e) => tracing::error!(error = %e, "unreadable room write"),
-                }
+            if let Some(payload) = push.data.get(1).and_then(bytes) {
+                on_message(&engine, channel, payload);
             }
         }
-        (PushKind::SSubscribe, Some(channel)) => {
-            if channel == CATALOG_CHANNEL.as_bytes() {
-                // Documents may have changed while we were not listening.
-                engine.catalog_changed(None);
-            } else if let Some(room) = std::str::from_utf8(channel)
-                .ok()
-                .and_then(|c| wanted.lock().unwrap().get(c).cloned())
-            {
-                engine.resync(room);
-            }
-        }
+        (PushKind::SSubscribe, Some(channel)) => on_subscribed(&engine, channel, wanted),
         (PushKind::Disconnection, _) => {
             metrics.broker_reconnects.inc();
         }
@@ -192,21 +176,37 @@ async fn run(
             }
         }
         let mut tick = tokio::time::interval(Duration::from_secs(1));
+        // Subscriptions the cluster refused or never confirmed: the client only keeps those it
+        // confirmed, so these are asked for again every second while they are wanted.
+        let mut retry: Vec<String> = Vec::new();
         loop {
             tokio::select! {
                 _ = stop.cancelled() => return,
                 command = commands.recv() => {
-                    let result = match command {
-                        Some(Subscription::On(channel)) => conn.ssubscribe(&channel).await,
-                        Some(Subscription::Off(channel)) => conn.sunsubscribe(&channel).await,
+                    match command {
+                        Some(Subscription::On(channel)) => {
+                            if let Err(e) = conn.ssubscribe(&channel).await {
+                                tracing::warn!(error = %e, channel, "subscribing failed; trying again");
+                                retry.push(channel);
+                            }
+                        }
+                        Some(Subscription::Off(channel)) => {
+                            retry.retain(|c| *c != channel);
+                            if let Err(e) = conn.sunsubscribe(&channel).await {
+                                tracing::warn!(error = %e, channel, "unsubscribing failed");
+                            }
+                        }
                         None => return,
-                    };
-                    // The client keeps the subscription and makes it again once it can.
-                    if let Err(e) = result {
-                        tracing::warn!(error = %e, "a pub/sub command failed");
                     }
                 }
                 _ = tick.tick() => {
+                    let again = std::mem::take(&mut retry);
+                    for channel in again {
+                        let still = wanted.lock().unwrap().contains_key(&channel);
+                        if still && conn.ssubscribe(&channel).await.is_err() {
+                            retry.push(channel);
+                        }
+                    }
                     let ping = conn
                         .route_command(
                             redis::cmd("PING"),

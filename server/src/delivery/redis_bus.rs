@@ -329,40 +329,51 @@ fn read(shard: &ShardBus, stream: TcpStream, engine: &OnceLock<WeakEngine>) {
         };
         match kind {
             b"smessage" => {
-                let (Some(channel), Some(payload)) =
+                if let (Some(channel), Some(payload)) =
                     (items.get(1).and_then(bytes), items.get(2).and_then(bytes))
-                else {
-                    continue;
-                };
-                if channel == CATALOG_CHANNEL.as_bytes() {
-                    match serde_json::from_slice::<EventInfo>(payload) {
-                        Ok(doc) => engine.catalog_changed(Some(doc)),
-                        Err(e) => tracing::error!(error = %e, "unreadable event document"),
-                    }
-                } else {
-                    match decode(payload) {
-                        Ok(write) => engine.remote_write(write),
-                        Err(e) => tracing::error!(error = %e, "unreadable room write"),
-                    }
+                {
+                    on_message(&engine, channel, payload);
                 }
             }
             b"ssubscribe" => {
-                let Some(channel) = items.get(1).and_then(bytes) else {
-                    continue;
-                };
-                if channel == CATALOG_CHANNEL.as_bytes() {
-                    // Documents may have changed while we were not listening.
-                    engine.catalog_changed(None);
-                } else {
-                    let room = std::str::from_utf8(channel)
-                        .ok()
-                        .and_then(|c| shard.wanted.lock().unwrap().get(c).cloned());
-                    if let Some(room) = room {
-                        engine.resync(room);
-                    }
+                if let Some(channel) = items.get(1).and_then(bytes) {
+                    on_subscribed(&engine, channel, &shard.wanted);
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// A message on a followed channel: a room's write, or an event's document (the catalog).
+pub(super) fn on_message(engine: &crate::engine::Engine, channel: &[u8], payload: &[u8]) {
+    if channel == CATALOG_CHANNEL.as_bytes() {
+        match serde_json::from_slice::<EventInfo>(payload) {
+            Ok(doc) => engine.catalog_changed(Some(doc)),
+            Err(e) => tracing::error!(error = %e, "unreadable event document"),
+        }
+    } else {
+        match decode(payload) {
+            Ok(write) => engine.remote_write(write),
+            Err(e) => tracing::error!(error = %e, "unreadable room write"),
+        }
+    }
+}
+
+/// A subscription confirmed (first, or again after a reconnect): whatever was published while
+/// nobody listened is read from the store.
+pub(super) fn on_subscribed(
+    engine: &crate::engine::Engine,
+    channel: &[u8],
+    wanted: &Mutex<HashMap<String, RoomId>>,
+) {
+    if channel == CATALOG_CHANNEL.as_bytes() {
+        // Documents may have changed while we were not listening.
+        engine.catalog_changed(None);
+    } else if let Some(room) = std::str::from_utf8(channel)
+        .ok()
+        .and_then(|c| wanted.lock().unwrap().get(c).cloned())
+    {
+        engine.resync(room);
     }
 }

@@ -370,6 +370,23 @@ impl Engine {
         self.load(id).await
     }
 
+    /// Reads interaction `I`'s records in `room` as this instance holds them, without asking
+    /// a shared store for newer writes (the broker brings those): for checks on every request
+    /// that must not cost a round trip. Loads the room if it is not loaded yet.
+    pub async fn read_held<I: Interaction, T>(
+        &self,
+        room: &RoomId,
+        read: impl FnOnce(&plenum_protocol::RoomState, &I::Records) -> T,
+    ) -> Result<T, Refusal> {
+        let held = self.shared.rooms.get(room).map(|r| r.clone());
+        let room = match held {
+            Some(room) => room,
+            None => self.room(room).await?,
+        };
+        room.read::<I, T>(read)
+            .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))
+    }
+
     /// A write another instance committed (from the broker). Never blocks.
     pub fn remote_write(&self, write: RoomWrite) {
         let _ = self.send(Job::Remote(write));

@@ -430,59 +430,8 @@ impl RedisStore {
         out: &mut Committed,
     ) {
         let timeout_ms = replicas.timeout.as_millis() as u64;
-        let wait = {
-            let mut c = redis::cmd("WAIT");
-            c.arg(replicas.count).arg(timeout_ms);
-            c
-        };
-        let acked = if self.cluster {
-            // WAIT covers what this connection wrote to one node: ask each written room's node
-            // (a node asked twice answers at once the second time).
-            let routes: Vec<redis::cluster_routing::RoutingInfo> = written
-                .iter()
-                .map(|w| {
-                    redis::cluster_routing::RoutingInfo::SingleNode(
-                        redis::cluster_routing::SingleNodeRoutingInfo::SpecificNode(
-                            redis::cluster_routing::Route::with_key(
-                                version_key(&w.room),
-                                redis::cluster_routing::SlotAddr::Master,
-                            ),
-                        ),
-                    )
-                })
-                .collect();
-            let shard = &mut self.shards[i];
-            match shard.conn.as_mut() {
-                Some(Conn::Cluster(conn)) => {
-                    let mut least = u64::MAX;
-                    let mut failed = None;
-                    for route in routes {
-                        match conn
-                            .route_command(&wait, route)
-                            .and_then(|v| Ok(redis::from_redis_value::<u64>(v)?))
-                        {
-                            Ok(n) => least = least.min(n),
-                            Err(e) => {
-                                failed = Some(e);
-                                break;
-                            }
-                        }
-                    }
-                    match failed {
-                        Some(e) => {
-                            shard.conn = None;
-                            Err(unavailable(e))
-                        }
-                        None => Ok(least),
-                    }
-                }
-                _ => Err(StoreError::Unavailable(
-                    "no connection to the cluster".into(),
-                )),
-            }
-        } else {
-            self.with(i, |c, _| wait.query::<u64>(c))
-        };
+        let rooms: Vec<&RoomId> = written.iter().map(|w| &w.room).collect();
+        let acked = self.replicated(i, replicas, &rooms);
         let refused = match acked {
             Ok(n) if n >= u64::from(replicas.count) => None,
             Ok(n) => Some(StoreError::Unavailable(format!(
@@ -503,6 +452,87 @@ impl RedisStore {
         if let Err(e) = published {
             tracing::warn!(error = %e, "publishing replicated writes failed");
         }
+    }
+
+    /// How many replicas have everything this connection wrote to the nodes of `rooms` (the
+    /// fewest of them): `WAIT` on each node once, stopping at the first that falls short.
+    fn replicated(
+        &mut self,
+        i: usize,
+        replicas: Replicas,
+        rooms: &[&RoomId],
+    ) -> Result<u64, StoreError> {
+        let wait = {
+            let mut c = redis::cmd("WAIT");
+            c.arg(replicas.count)
+                .arg(replicas.timeout.as_millis() as u64);
+            c
+        };
+        if !self.cluster {
+            return self.with(i, |c, _| wait.query::<u64>(c));
+        }
+        // One WAIT per slot (rooms in one slot share a node; a node asked again answers at once).
+        let slots: HashMap<redis::cluster_routing::Slot, &RoomId> = rooms
+            .iter()
+            .map(|r| (redis::cluster_routing::Slot::for_key(version_key(r)), *r))
+            .collect();
+        let shard = &mut self.shards[i];
+        let Some(Conn::Cluster(conn)) = shard.conn.as_mut() else {
+            return Err(StoreError::Unavailable(
+                "no connection to the cluster".into(),
+            ));
+        };
+        let mut least = u64::MAX;
+        for room in slots.into_values() {
+            let route = redis::cluster_routing::RoutingInfo::SingleNode(
+                redis::cluster_routing::SingleNodeRoutingInfo::SpecificNode(
+                    redis::cluster_routing::Route::with_key(
+                        version_key(room),
+                        redis::cluster_routing::SlotAddr::Master,
+                    ),
+                ),
+            );
+            match conn
+                .route_command(&wait, route)
+                .and_then(|v| Ok(redis::from_redis_value::<u64>(v)?))
+            {
+                Ok(n) => {
+                    least = least.min(n);
+                    if n < u64::from(replicas.count) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    shard.conn = None;
+                    return Err(unavailable(e));
+                }
+            }
+        }
+        Ok(least)
+    }
+
+    /// With replica acknowledgement on: before writes read to catch a room up are applied (after
+    /// a refused or uncertain write, a conflict, a gap), makes sure the replicas have them. A write of our own in the room's slot, then `WAIT` for it: replication
+    /// keeps the order, so whatever preceded it is replicated too. Writes the replicas do not
+    /// have (one refused a moment ago, whose primary held it) are never shown: after a
+    /// failover they would not exist.
+    fn confirm_replicated(&mut self, room: &RoomId) -> Result<(), StoreError> {
+        let Some(replicas) = self.replicas else {
+            return Ok(());
+        };
+        let i = self.shard(room);
+        let key = format!("plenum:{{{room}}}:seen");
+        self.with(i, |c, _| {
+            redis::cmd("SET").arg(&key).arg("1").query::<()>(c)
+        })?;
+        let n = self.replicated(i, replicas, &[room])?;
+        if n < u64::from(replicas.count) {
+            return Err(StoreError::Unavailable(format!(
+                "{n} of {} replicas have the room {room} yet",
+                replicas.count
+            )));
+        }
+        Ok(())
     }
 
     /// Publishes committed writes to the other instances: their rooms' writes (unless the
@@ -814,11 +844,11 @@ impl Store for RedisStore {
                     .iter()
                     .map(|w| commit_cmd(cluster, w, sha, publish_now));
                 if cluster {
-                    let mut results = Vec::with_capacity(writes.len());
-                    for cmd in cmds {
-                        results.push(cmd.query::<Value>(c)?);
-                    }
-                    return Ok(results);
+                    // Each room on its own node: one that fails is that room's failure only
+                    // (an error is an unexpected reply: the room counts as failed below).
+                    return Ok(cmds
+                        .map(|cmd| cmd.query::<Value>(c).unwrap_or(Value::Nil))
+                        .collect::<Vec<_>>());
                 }
                 let mut pipe = redis::pipe();
                 pipe.ignore_errors();
@@ -857,6 +887,17 @@ impl Store for RedisStore {
                                 out.failed.push((w.room.clone(), e));
                                 continue;
                             }
+                        };
+                        // With replica acknowledgement, what the refusal brings along may not be
+                        // replicated yet: the engine reads it again through `writes_since`,
+                        // which confirms it first.
+                        let conflict = if self.replicas.is_some() {
+                            Conflict {
+                                missed: Vec::new(),
+                                ..conflict
+                            }
+                        } else {
+                            conflict
                         };
                         out.conflicts.push(conflict);
                     }
@@ -900,7 +941,11 @@ impl Store for RedisStore {
     }
 
     fn writes_since(&mut self, room: &RoomId, version: u64) -> Result<Vec<RoomWrite>, StoreError> {
-        self.read_stream(room, version + 1)
+        let writes = self.read_stream(room, version + 1)?;
+        if !writes.is_empty() {
+            self.confirm_replicated(room)?;
+        }
+        Ok(writes)
     }
 
     fn shared(&self) -> bool {

@@ -4,9 +4,9 @@
 //! one NAT load the client, join and connect within a minute, and refuse a burst of thousands
 //! of joins in seconds. Every limit is a flag (`--address-…`); tests and benchmarks set their own.
 //!
-//! The address is the TCP peer's; behind a reverse proxy that is the proxy, so with
-//! `--trust-proxy` it is the last address in `X-Forwarded-For` (the one the proxy added).
-//! Without the flag the header is ignored: anyone can write it. IPv6 addresses count by their
+//! The address is the TCP peer's; behind a reverse proxy that is the proxy, so for a peer listed
+//! in `--trust-proxy` it is the last address in `X-Forwarded-For` (the one the proxy added).
+//! From any other peer the header is ignored: anyone can write it. IPv6 addresses count by their
 //! /64 network, which one household or phone commonly holds whole.
 //!
 //! The tables hold the addresses active lately: a bucket that has filled up again says nothing a
@@ -24,8 +24,9 @@ use std::{
 /// What one address may do. Rates are per second; bursts are what a full bucket allows at once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddressConfig {
-    /// Take the client's address from `X-Forwarded-For` (behind a reverse proxy you run).
-    pub trust_proxy: bool,
+    /// Your reverse proxies: from these peers the client's address is taken from
+    /// `X-Forwarded-For`.
+    pub trusted_proxies: Vec<IpAddr>,
     /// HTTP requests (the web client's files included).
     pub requests_per_second: f64,
     pub request_burst: f64,
@@ -37,12 +38,15 @@ pub struct AddressConfig {
     pub ask_burst: f64,
     /// Open WebSockets at once.
     pub websockets: usize,
+    /// Open TCP connections at once, whatever they carry, per peer (a listed proxy is not
+    /// counted so): half of `--max-connections`, so no one peer takes every place.
+    pub connections: usize,
 }
 
 impl Default for AddressConfig {
     fn default() -> Self {
         AddressConfig {
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
             // 1,000 phones loading the client (about 10 requests each) within a minute.
             requests_per_second: 200.0,
             request_burst: 2000.0,
@@ -53,6 +57,7 @@ impl Default for AddressConfig {
             asks_per_second: 2.0,
             ask_burst: 100.0,
             websockets: 2000,
+            connections: usize::MAX,
         }
     }
 }
@@ -62,7 +67,7 @@ impl AddressConfig {
     /// from 127.0.0.1 (the tests of these limits set their own).
     pub fn unlimited() -> AddressConfig {
         AddressConfig {
-            trust_proxy: false,
+            trusted_proxies: Vec::new(),
             requests_per_second: 1e9,
             request_burst: 1e9,
             joins_per_second: 1e9,
@@ -70,6 +75,7 @@ impl AddressConfig {
             asks_per_second: 1e9,
             ask_burst: 1e9,
             websockets: usize::MAX,
+            connections: usize::MAX,
         }
     }
 }
@@ -80,8 +86,9 @@ pub struct ClientAddr(pub IpAddr);
 
 impl ClientAddr {
     /// The address of a request from TCP peer `peer`.
-    pub fn of(peer: IpAddr, headers: &HeaderMap, trust_proxy: bool) -> ClientAddr {
-        let forwarded = trust_proxy
+    pub fn of(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> ClientAddr {
+        let forwarded = trusted_proxies
+            .contains(&peer)
             .then(|| {
                 headers
                     .get_all("x-forwarded-for")
@@ -136,6 +143,8 @@ pub struct AddressLimits {
     config: AddressConfig,
     buckets: dashmap::DashMap<(ClientAddr, Counted), Bucket>,
     sockets: dashmap::DashMap<ClientAddr, usize>,
+    /// Open TCP connections per peer.
+    peers: dashmap::DashMap<ClientAddr, usize>,
 }
 
 impl AddressLimits {
@@ -144,6 +153,7 @@ impl AddressLimits {
             config,
             buckets: dashmap::DashMap::new(),
             sockets: dashmap::DashMap::new(),
+            peers: dashmap::DashMap::new(),
         }
     }
 
@@ -179,6 +189,24 @@ impl AddressLimits {
         })
     }
 
+    /// Counts an open TCP connection from `peer` until the guard is dropped; `None` when the
+    /// peer holds as many as it may. A listed proxy is not counted (its clients are, later).
+    pub fn open_connection(self: &Arc<Self>, peer: IpAddr) -> Option<Option<ConnectionGuard>> {
+        if self.config.trusted_proxies.contains(&peer) {
+            return Some(None);
+        }
+        let addr = ClientAddr::counted(peer);
+        let mut open = self.peers.entry(addr).or_insert(0);
+        if *open >= self.config.connections {
+            return None;
+        }
+        *open += 1;
+        Some(Some(ConnectionGuard {
+            limits: self.clone(),
+            addr,
+        }))
+    }
+
     /// Drops the buckets that are full again and were last used more than `idle` ago.
     pub fn sweep(&self, idle: Duration) {
         self.buckets.retain(|_, b| !b.idle_and_full(idle));
@@ -186,7 +214,7 @@ impl AddressLimits {
 
     /// How many entries the tables hold (for tests and metrics).
     pub fn len(&self) -> usize {
-        self.buckets.len() + self.sockets.len()
+        self.buckets.len() + self.sockets.len() + self.peers.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -209,6 +237,21 @@ impl Drop for SocketGuard {
     }
 }
 
+/// One open TCP connection of a peer.
+pub struct ConnectionGuard {
+    limits: Arc<AddressLimits>,
+    addr: ClientAddr,
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.limits.peers.remove_if_mut(&self.addr, |_, open| {
+            *open -= 1;
+            *open == 0
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,26 +265,32 @@ mod tests {
     #[test]
     fn the_forwarded_address_counts_only_behind_a_trusted_proxy() {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let stranger: IpAddr = "10.0.0.9".parse().unwrap();
         let h = headers("198.51.100.7, 203.0.113.9");
-        assert_eq!(ClientAddr::of(proxy, &h, false).0, proxy);
+        assert_eq!(ClientAddr::of(proxy, &h, &[]).0, proxy);
         assert_eq!(
-            ClientAddr::of(proxy, &h, true).0,
+            ClientAddr::of(proxy, &h, &[proxy]).0,
             "203.0.113.9".parse::<IpAddr>().unwrap(),
             "the last hop, the one our proxy added"
         );
         assert_eq!(
-            ClientAddr::of(proxy, &headers("not an address"), true).0,
+            ClientAddr::of(stranger, &h, &[proxy]).0,
+            stranger,
+            "only the listed proxies are believed"
+        );
+        assert_eq!(
+            ClientAddr::of(proxy, &headers("not an address"), &[proxy]).0,
             proxy
         );
         let a = ClientAddr::of(
             "2001:db8:1:2:aaaa::1".parse().unwrap(),
             &HeaderMap::new(),
-            false,
+            &[],
         );
         let b = ClientAddr::of(
             "2001:db8:1:2:bbbb::9".parse().unwrap(),
             &HeaderMap::new(),
-            false,
+            &[],
         );
         assert_eq!(a, b, "one /64 is one address");
     }

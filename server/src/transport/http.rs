@@ -135,7 +135,7 @@ pub fn caller(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
 /// [`caller`], refused when the invitation they joined through was withdrawn.
 pub async fn caller_checked(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
     let person = caller(app, headers)?;
-    if !auth::still_valid(&app.engine, &person).await {
+    if !auth::still_valid(&app.engine, &person).await? {
         return Err(AuthError::Revoked.into());
     }
     Ok(person)
@@ -250,7 +250,7 @@ async fn per_address(
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0.ip());
     let limits = &app.addresses;
-    let addr = ClientAddr::of(peer, req.headers(), limits.config().trust_proxy);
+    let addr = ClientAddr::of(peer, req.headers(), &limits.config().trusted_proxies);
     let path = req.uri().path();
     let probe = matches!(path, "/healthz" | "/readyz" | "/metrics");
     let join = req.method() == axum::http::Method::POST
@@ -420,7 +420,7 @@ async fn join(
     let person = match &req.invite {
         Some(invite) => {
             let person = app.auth.redeem(invite, &code)?;
-            if !auth::still_valid(&app.engine, &person).await {
+            if !auth::still_valid(&app.engine, &person).await? {
                 return Err(AuthError::Revoked.into());
             }
             person

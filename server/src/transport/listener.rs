@@ -17,9 +17,11 @@
 //! Only HTTP/1.1 is served (with upgrades, for WebSockets): browsers speak HTTP/2 only over TLS,
 //! which a reverse proxy in front terminates.
 
+use super::addresses::ConnectionGuard;
 use crate::App;
 use axum::{Router, extract::ConnectInfo};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::sync::Arc;
 use std::{
     net::SocketAddr,
     pin::Pin,
@@ -27,7 +29,7 @@ use std::{
     time::Duration,
 };
 use tokio::{
-    io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf},
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
     net::{TcpListener, TcpStream},
     sync::OwnedSemaphorePermit,
 };
@@ -60,6 +62,8 @@ impl Default for Timeouts {
 /// by `app.tracker`.
 pub async fn serve(app: App, listener: TcpListener, router: Router) {
     let mut backoff = Duration::from_millis(5);
+    // Refusals in flight: bounded, so a flood past the cap costs a bounded number of tasks.
+    let refusing = Arc::new(tokio::sync::Semaphore::new(256));
     loop {
         let accepted = tokio::select! {
             _ = app.shutdown.cancelled() => return,
@@ -84,14 +88,20 @@ pub async fn serve(app: App, listener: TcpListener, router: Router) {
         };
         let Ok(permit) = app.connection_slots.clone().try_acquire_owned() else {
             app.metrics.connections_refused.inc();
-            tokio::spawn(refuse_busy(tcp));
+            refuse_busy(tcp, &refusing);
+            continue;
+        };
+        // One peer holds at most half of the places (silent sockets last the header timeout).
+        let Some(peer_guard) = app.addresses.open_connection(peer.ip()) else {
+            app.metrics.address_limited.inc();
+            refuse_busy(tcp, &refusing);
             continue;
         };
         // Live updates are small frames: send them now, not after Nagle's delay.
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
-        let task = connection(app.clone(), router.clone(), tcp, peer, permit);
+        let task = connection(app.clone(), router.clone(), tcp, peer, (permit, peer_guard));
         app.tracker.spawn(task);
     }
 }
@@ -102,7 +112,7 @@ async fn connection(
     router: Router,
     tcp: TcpStream,
     peer: SocketAddr,
-    permit: OwnedSemaphorePermit,
+    permit: (OwnedSemaphorePermit, Option<ConnectionGuard>),
 ) {
     let t = app.config.timeouts;
     let mut io = TimeoutStream::new(tcp);
@@ -142,21 +152,34 @@ async fn connection(
     }
 }
 
-/// Past the cap: a short answer and a close, never a hang.
-async fn refuse_busy(mut tcp: TcpStream) {
+/// Past the cap: a short answer and a close, never a hang. What the client sent is read first
+/// (briefly), so the close does not reset the connection before the answer arrives. At most 256
+/// at once; past that the connection is just closed.
+fn refuse_busy(tcp: TcpStream, refusing: &Arc<tokio::sync::Semaphore>) {
     const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\
         content-length: 21\r\nretry-after: 1\r\nconnection: close\r\n\r\ntoo many connections\n";
-    let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        let _ = tcp.write_all(BUSY).await;
-        let _ = tcp.shutdown().await;
-    })
-    .await;
+    let Ok(slot) = refusing.clone().try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut tcp = tcp;
+        let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            let mut request = [0u8; 2048];
+            let _ = tokio::time::timeout(Duration::from_millis(100), tcp.read(&mut request)).await;
+            let _ = tcp.write_all(BUSY).await;
+            let _ = tcp.shutdown().await;
+            // Drain what else comes until the client closes, so nothing unread resets the 503.
+            while matches!(tcp.read(&mut request).await, Ok(n) if n > 0) {}
+        })
+        .await;
+        drop(slot);
+    });
 }
 
 /// A socket that holds its connection permit for as long as it lives (through an upgrade too).
 struct Counted {
     io: Pin<Box<TimeoutStream<TcpStream>>>,
-    _permit: OwnedSemaphorePermit,
+    _permit: (OwnedSemaphorePermit, Option<ConnectionGuard>),
     gauge: prometheus_client::metrics::gauge::Gauge,
 }
 

@@ -284,6 +284,14 @@ impl Connection {
                     if self.last_heard.elapsed() > heartbeat_every * 2 {
                         break Some((close::HEARTBEAT_TIMEOUT, "no heartbeat"));
                     }
+                    // A withdrawn invitation ends an open connection within a heartbeat, even
+                    // one that only listens.
+                    if let Some(p) = &self.person
+                        && auth::invitation_of(p).is_some()
+                        && matches!(auth::still_valid(&self.app.engine, p).await, Ok(false))
+                    {
+                        break Some((close::AUTH_FAILED, "invitation withdrawn"));
+                    }
                     if let Err(end) = self.send_raw(&mut sink, Message::Ping(Default::default())).await {
                         break end;
                     }
@@ -551,15 +559,13 @@ impl Connection {
         }
         // Invitations may be withdrawn: checked on every request of a person who joined
         // through one (an in-memory lookup; other people cost nothing).
-        if !auth::still_valid(&self.app.engine, person).await {
-            self.refuse(
-                sink,
-                id,
-                ErrorCode::Unauthenticated,
-                auth::AuthError::Revoked.to_string(),
-            )
-            .await?;
-            return Err(Some((close::AUTH_FAILED, "invitation withdrawn")));
+        match auth::still_valid(&self.app.engine, person).await {
+            Ok(true) => {}
+            Ok(false) => return self.withdrawn(sink, id).await.map(|()| false),
+            Err(e) => {
+                self.send(sink, &refusal(id, e)).await?;
+                return Ok(false);
+            }
         }
         if let Some(limit) = limit
             && !self.app.person_limits.take(&person.id, limit)
@@ -582,6 +588,18 @@ impl Connection {
             return Ok(false);
         }
         Ok(true)
+    }
+
+    /// The person's invitation was withdrawn: say so, and close (4100).
+    async fn withdrawn(&mut self, sink: &mut Sink, id: Option<RequestId>) -> Result<(), Ending> {
+        self.refuse(
+            sink,
+            id,
+            ErrorCode::Unauthenticated,
+            auth::AuthError::Revoked.to_string(),
+        )
+        .await?;
+        Err(Some((close::AUTH_FAILED, "invitation withdrawn")))
     }
 
     async fn forbidden(
@@ -653,10 +671,16 @@ impl Connection {
             )));
         };
         let verified = match self.app.auth.verify(token) {
-            Ok(person) if !auth::still_valid(&self.app.engine, &person).await => {
-                Err(auth::AuthError::Revoked)
-            }
-            other => other,
+            Ok(person) => match auth::still_valid(&self.app.engine, &person).await {
+                Ok(true) => Ok(person),
+                Ok(false) => Err(auth::AuthError::Revoked),
+                // The event room cannot be read now: try again shortly.
+                Err(e) => {
+                    self.send(sink, &refusal(id, e)).await?;
+                    return Err(Some((close::SERVICE_RESTART, "try again shortly")));
+                }
+            },
+            Err(e) => Err(e),
         };
         match verified {
             Ok(person) => {
@@ -698,6 +722,12 @@ impl Connection {
         of: Listing,
         before: Option<u64>,
     ) -> Result<(), Ending> {
+        if !self
+            .permitted(sink, id, person, Action::Follow, None, &room_id)
+            .await?
+        {
+            return Ok(());
+        }
         let Some((_, viewer)) = self.rooms.get(&room_id) else {
             return self
                 .refuse_field(

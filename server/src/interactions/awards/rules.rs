@@ -149,6 +149,15 @@ pub fn decide(awards: &[Award], command: AwardCommand, cx: &Context) -> Result<O
                 if c.name.chars().count() > limits::MAX_TITLE_CHARS {
                     return Err(Refusal::too_long(&field, limits::MAX_TITLE_CHARS));
                 }
+                if let Some(org) = &c.organisation {
+                    let field = format!("award.candidates[{i}].organisation");
+                    if org.chars().count() > limits::MAX_TITLE_CHARS {
+                        return Err(Refusal::too_long(&field, limits::MAX_TITLE_CHARS));
+                    }
+                    if org.chars().any(char::is_control) {
+                        return Err(Refusal::invalid(&field, "contains control characters"));
+                    }
+                }
             }
             let id = awards.iter().map(|a| a.id).max().unwrap_or(0) + 1;
             changed(

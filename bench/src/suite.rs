@@ -1088,6 +1088,222 @@ async fn w7(
     })
 }
 
+type PlenumWs =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A Plenum WebSocket that has said hello with `token` (no Nagle: requests go out at once).
+async fn connect(addr: &str, token: &str) -> anyhow::Result<PlenumWs> {
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/ws"), None, true).await?;
+    let hello = plenum_protocol::ClientMsg::Hello {
+        versions: vec![1],
+        token: token.to_owned(),
+    };
+    ws.send(Message::text(serde_json::to_string(&hello)?))
+        .await?;
+    ws.next().await;
+    Ok(ws)
+}
+
+/// Sends `msg` with request id `id`; its answer (ok or error).
+async fn request(
+    ws: &mut PlenumWs,
+    id: u64,
+    msg: &plenum_protocol::ClientMsg,
+) -> anyhow::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(msg)?;
+    v["id"] = id.into();
+    ws.send(Message::text(v.to_string())).await?;
+    loop {
+        let Some(Ok(Message::Text(t))) = ws.next().await else {
+            bail!("closed")
+        };
+        let v: serde_json::Value = serde_json::from_str(&t)?;
+        if v["id"] == id && (v["type"] == "ok" || v["type"] == "error") {
+            return Ok(v);
+        }
+    }
+}
+
+/// W9: a session grown huge (5,000 questions and 2,000 long open-text answers): joining it, and
+/// paging through it. Every frame stays within 64 KiB (the test suite checks it); here, the time.
+struct Large {
+    questions: usize,
+    answers: usize,
+    snapshot_bytes: usize,
+    join_ms: Vec<f64>,
+    pages: usize,
+    /// The median time from a `page` request to its answer.
+    page_ms: f64,
+}
+
+async fn w9(opts: &Options, questions: usize, answers: usize) -> anyhow::Result<Large> {
+    use plenum_protocol::{
+        Answer, ClientMsg, EventCode, Listing, PollDraft, PollKind, PollStep, ResultsVisibility,
+        RoomId, SessionId,
+    };
+    let d = Deployment::start(opts, System::Plenum, 1).await?;
+    let addr = d.servers[0].addr.clone();
+    let key = d.servers[0].key.clone().context("key")?;
+    let ev = EventCode::parse(EVENT).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let s1 = SessionId::parse("s1").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let http = http_client();
+    let long = |n: usize| format!("{n} {}", "🙂".repeat(490));
+    // People: each asks five questions (a person's burst) and answers once.
+    let people = answers.max(questions.div_ceil(5));
+    let mut tasks = Vec::new();
+    for chunk in (0..people).collect::<Vec<_>>().chunks(people.div_ceil(8)) {
+        let (chunk, addr, http, ev, s1) = (
+            chunk.to_vec(),
+            addr.clone(),
+            http.clone(),
+            ev.clone(),
+            s1.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut conns = Vec::new();
+            for i in chunk {
+                let r: serde_json::Value = http
+                    .post(format!("http://{addr}/api/events/{EVENT}/join"))
+                    .json(&serde_json::json!({"name": format!("P{i}")}))
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                let ws = connect(&addr, r["token"].as_str().context("token")?).await?;
+                conns.push((i, ws));
+            }
+            for (i, ws) in &mut conns {
+                for k in 0..5 {
+                    if *i * 5 + k < questions {
+                        let ask = ClientMsg::Ask {
+                            event: ev.clone(),
+                            session: s1.clone(),
+                            text: long(*i * 5 + k),
+                            anonymous: false,
+                        };
+                        let a = request(ws, k as u64 + 1, &ask).await?;
+                        anyhow::ensure!(a["type"] == "ok", "ask: {a}");
+                    }
+                }
+            }
+            Ok::<_, anyhow::Error>(conns)
+        }));
+    }
+    let mut conns = Vec::new();
+    for t in tasks {
+        conns.extend(t.await??);
+    }
+    let mut organiser = connect(&addr, &key).await?;
+    let poll = PollDraft {
+        question: "What should change?".into(),
+        kind: PollKind::OpenText { moderated: false },
+        visibility: ResultsVisibility::Live,
+        duration_s: None,
+    };
+    let created = request(
+        &mut organiser,
+        1,
+        &ClientMsg::CreatePoll {
+            event: ev.clone(),
+            session: s1.clone(),
+            poll,
+        },
+    )
+    .await?;
+    let id: plenum_protocol::PollId = serde_json::from_value(created["poll"].clone())?;
+    let open = ClientMsg::RunPoll {
+        event: ev.clone(),
+        session: s1.clone(),
+        poll: id,
+        step: PollStep::Open,
+    };
+    request(&mut organiser, 2, &open).await?;
+    for (i, ws) in conns.iter_mut().take(answers) {
+        let vote = ClientMsg::Vote {
+            event: ev.clone(),
+            session: s1.clone(),
+            poll: id,
+            answer: Answer::Text { text: long(*i) },
+        };
+        let a = request(ws, 100, &vote).await?;
+        anyhow::ensure!(a["type"] == "ok", "vote: {a}");
+    }
+    drop(conns);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Twenty newcomers join in turn: the time until their snapshot arrives.
+    let room = RoomId::Session(ev.clone(), s1.clone());
+    let mut join_ms = Vec::new();
+    let mut snapshot_bytes = 0;
+    let token = d.token.clone();
+    for _ in 0..20 {
+        let mut ws = connect(&addr, &token).await?;
+        let t = Instant::now();
+        let join = serde_json::json!({"id": 1, "type": "join", "room": room.to_string()});
+        ws.send(Message::text(join.to_string())).await?;
+        loop {
+            let Some(Ok(Message::Text(text))) = ws.next().await else {
+                bail!("closed while joining")
+            };
+            if text.contains("\"type\":\"snapshot\"") {
+                snapshot_bytes = text.len();
+                break;
+            }
+        }
+        join_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    join_ms.sort_by(f64::total_cmp);
+    // One of them pages through every question.
+    let mut ws = connect(&addr, &token).await?;
+    let join = serde_json::json!({"id": 1, "type": "join", "room": room.to_string()});
+    ws.send(Message::text(join.to_string())).await?;
+    let (mut before, mut pages) = (None, 0);
+    let mut page_ms = Vec::new();
+    loop {
+        pages += 1;
+        // A connection may make 20 requests a second: page at that pace, timing each answer.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let t = Instant::now();
+        let page = ClientMsg::Page {
+            room: room.clone(),
+            of: Listing::Questions,
+            before,
+        };
+        let mut v = serde_json::to_value(&page)?;
+        v["id"] = (pages as u64 + 10).into();
+        ws.send(Message::text(v.to_string())).await?;
+        let answer = loop {
+            let Some(Ok(Message::Text(text))) = ws.next().await else {
+                bail!("closed while paging")
+            };
+            let v: serde_json::Value = serde_json::from_str(&text)?;
+            if v["type"] == "page" {
+                break v;
+            }
+            anyhow::ensure!(v["type"] != "error", "paging: {v}");
+        };
+        page_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        before = answer["questions"]
+            .as_array()
+            .and_then(|q| q.last())
+            .and_then(|q| q["id"].as_u64());
+        if answer["more"] != true {
+            break;
+        }
+    }
+    Ok(Large {
+        questions,
+        answers,
+        snapshot_bytes,
+        join_ms,
+        pages,
+        page_ms: {
+            page_ms.sort_by(f64::total_cmp);
+            page_ms[page_ms.len() / 2]
+        },
+    })
+}
+
 async fn w3(opts: &Options, voters: usize) -> anyhow::Result<Votes> {
     use plenum_protocol::{
         Answer, ClientMsg, EventCode, PollDraft, PollKind, PollStep, ResultsVisibility, SessionId,
@@ -1098,44 +1314,6 @@ async fn w3(opts: &Options, voters: usize) -> anyhow::Result<Votes> {
     let ev = EventCode::parse(EVENT).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let s1 = SessionId::parse("s1").map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let http = http_client();
-    async fn connect(
-        addr: &str,
-        token: &str,
-    ) -> anyhow::Result<
-        tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-    > {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await?;
-        let hello = ClientMsg::Hello {
-            versions: vec![1],
-            token: token.to_owned(),
-        };
-        ws.send(Message::text(serde_json::to_string(&hello)?))
-            .await?;
-        ws.next().await;
-        Ok(ws)
-    }
-    async fn request(
-        ws: &mut tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-        id: u64,
-        msg: &ClientMsg,
-    ) -> anyhow::Result<serde_json::Value> {
-        let mut v = serde_json::to_value(msg)?;
-        v["id"] = id.into();
-        ws.send(Message::text(v.to_string())).await?;
-        loop {
-            let Some(Ok(Message::Text(t))) = ws.next().await else {
-                bail!("closed")
-            };
-            let v: serde_json::Value = serde_json::from_str(&t)?;
-            if v["id"] == id && (v["type"] == "ok" || v["type"] == "error") {
-                return Ok(v);
-            }
-        }
-    }
     let mut organiser = connect(&addr, &key).await?;
     let poll = PollDraft {
         question: "Best pitch?".into(),
@@ -1577,6 +1755,34 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         writeln!(
             md,
             "\nRooms are loaded on their first use, so a restart itself reads only the events' documents; each room's first join loads it: from its newest snapshot and the events after it (at most {every}), or, without snapshots, from its whole log.\n"
+        )?;
+    }
+
+    if opts.runs("w9") {
+        let (questions, answers) = if q { (500, 200) } else { (5_000, 2_000) };
+        let l = w9(&opts, questions, answers).await?;
+        writeln!(
+            md,
+            "## W9 a session grown huge (Plenum; {questions} questions and {answers} open-text answers of 500 characters)\n"
+        )?;
+        writeln!(
+            md,
+            "| questions | answers | snapshot | join, median of 20 | join, slowest | pages of every question | a page, median |\n|---|---|---|---|---|---|---|"
+        )?;
+        writeln!(
+            md,
+            "| {} | {} | {:.1} KiB | {:.1} ms | {:.1} ms | {} | {:.1} ms |\n",
+            l.questions,
+            l.answers,
+            l.snapshot_bytes as f64 / 1024.0,
+            l.join_ms[l.join_ms.len() / 2],
+            l.join_ms.last().copied().unwrap_or_default(),
+            l.pages,
+            l.page_ms
+        )?;
+        writeln!(
+            md,
+            "A snapshot carries what matters now within 64 KiB (the review queue, the top and the newest questions, the open poll with a selection of its answers) and says what it left out; the rest comes in pages of at most 56 KiB.\n"
         )?;
     }
 

@@ -79,6 +79,10 @@ pub struct Cli {
     /// Instead of --redis.
     #[arg(long, env = "PLENUM_REDIS_CLUSTER", value_delimiter = ',')]
     pub redis_cluster: Vec<String>,
+    /// With rediss:// cluster nodes: a PEM file of the CA that signed their certificates
+    /// (default: the system's trusted roots).
+    #[arg(long, env = "PLENUM_REDIS_CA")]
+    pub redis_ca: Option<PathBuf>,
     /// With --redis or --redis-cluster: answer a write only once this many replicas of its
     /// Redis server have it
     /// (Redis WAIT), so a failover loses nothing acknowledged; 0 answers once the primary has it.
@@ -90,7 +94,7 @@ pub struct Cli {
 }
 
 impl Cli {
-    pub fn config(&self) -> Config {
+    pub fn config(&self) -> anyhow::Result<Config> {
         let mut config = Config::new(self.data_dir.clone());
         config.demo = self.demo;
         config.web_dir = self.web_dir.clone().or_else(|| {
@@ -113,6 +117,12 @@ impl Cli {
         };
         config.redis = self.redis.clone();
         config.redis_cluster = self.redis_cluster.clone();
+        config.redis_ca = match &self.redis_ca {
+            Some(path) => Some(std::fs::read(path).map_err(|e| {
+                anyhow::anyhow!("reading the Redis CA file {}: {e}", path.display())
+            })?),
+            None => None,
+        };
         config.redis_replicas =
             (self.redis_replicas > 0).then(|| crate::store::redis_store::Replicas {
                 count: self.redis_replicas,
@@ -121,7 +131,7 @@ impl Cli {
         if self.reset_organiser_key {
             config.organiser_key = crate::auth::OrganiserKey::Reset;
         }
-        config
+        Ok(config)
     }
 }
 
@@ -150,7 +160,7 @@ pub fn main() -> ExitCode {
 }
 
 async fn serve(cli: Cli) -> anyhow::Result<()> {
-    let config = cli.config();
+    let config = cli.config()?;
     let listener = tokio::net::TcpListener::bind(cli.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.bind))?;

@@ -84,6 +84,9 @@ pub struct Config {
     /// Seed nodes of a Redis Cluster to share the store in (`--redis-cluster`), instead of
     /// `redis`.
     pub redis_cluster: Vec<String>,
+    /// PEM certificates of the CA that signed the Redis Cluster's TLS certificates (rediss://);
+    /// `None`: the system's roots.
+    pub redis_ca: Option<Vec<u8>>,
     /// With Redis: how many replicas must acknowledge a write (`WAIT`) before it is answered.
     pub redis_replicas: Option<store::redis_store::Replicas>,
     /// Whether to keep the organiser key or replace it at start.
@@ -110,6 +113,7 @@ impl Config {
             addresses: transport::addresses::AddressConfig::default(),
             snapshot_every: engine::SNAPSHOT_EVERY,
             redis_cluster: Vec::new(),
+            redis_ca: None,
             redis_replicas: None,
             organiser_key: auth::OrganiserKey::Keep,
             redis: Vec::new(),
@@ -216,12 +220,20 @@ pub const ORGANISER_KEY_FILE: &str = "organiser-key";
 /// Opens the store (the embedded one in the data directory, or Redis when configured), starts
 /// the engine and serves on `listener` until shut down.
 pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Running> {
+    // TLS to Redis (rediss://) goes through rustls, on its ring provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if config.redis.iter().any(|u| u.starts_with("rediss://")) {
+        anyhow::bail!(
+            "rediss:// (TLS) is supported with --redis-cluster; with --redis, reach Redis over a \
+             private network or a TLS tunnel"
+        );
+    }
     if !config.redis_cluster.is_empty() {
         anyhow::ensure!(
             config.redis.is_empty(),
             "give --redis or --redis-cluster, not both"
         );
-        let store = store::RedisStore::open_cluster(&config.redis_cluster)
+        let store = store::RedisStore::open_cluster(&config.redis_cluster, config.redis_ca.clone())
             .context("configuring the Redis Cluster")?
             .with_replicas(config.redis_replicas);
         return start_with_store(config, listener, Box::new(store)).await;
@@ -263,8 +275,13 @@ pub async fn start_with_store(
     let hub = Arc::new(Hub::new(metrics.clone()));
     let bus = if !config.redis_cluster.is_empty() {
         Some(Bus::Cluster(
-            cluster_bus::ClusterBus::start(&config.redis_cluster, hub.clone(), metrics.clone())
-                .context("starting pub/sub in the Redis Cluster")?,
+            cluster_bus::ClusterBus::start(
+                &config.redis_cluster,
+                config.redis_ca.clone(),
+                hub.clone(),
+                metrics.clone(),
+            )
+            .context("starting pub/sub in the Redis Cluster")?,
         ))
     } else if !config.redis.is_empty() {
         Some(Bus::One(

@@ -24,6 +24,21 @@ impl RedisServer {
             .and_then(|l| l.local_addr())
             .expect("a spare port")
             .port();
+        Self::start_on(port, extra)
+    }
+
+    /// A spare port whose cluster bus port (10,000 higher) is spare too.
+    fn spare_cluster_port() -> u16 {
+        loop {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a spare port");
+            let port = l.local_addr().expect("an address").port();
+            if port <= 55_535 && std::net::TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+                return port;
+            }
+        }
+    }
+
+    fn start_on(port: u16, extra: &[&str]) -> RedisServer {
         let mut redis = RedisServer {
             port,
             dir: tempfile::tempdir().expect("temp dir"),
@@ -180,20 +195,130 @@ pub async fn redis_instances(redis: &RedisServer, n: usize, config: TestConfig) 
 /// `redis-cli --cluster create` (one second of node timeout, so a failover is quick).
 pub struct RedisCluster {
     pub nodes: Vec<RedisServer>,
+    /// With TLS: each node's TLS port, and the CA's certificate (PEM) and its directory.
+    tls: Option<(Vec<u16>, Vec<u8>, tempfile::TempDir)>,
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it, made with `openssl` in `dir`.
+fn make_certificates(dir: &std::path::Path) {
+    let run = |args: &[&str]| {
+        let status = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=plenum-test-ca",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "node.key",
+        "-out",
+        "node.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+         keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "node.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "node.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
 }
 
 impl RedisCluster {
     pub fn start() -> RedisCluster {
+        Self::start_with_tls(false)
+    }
+
+    /// The same cluster speaking TLS to clients, to each other and to replicas (each node keeps a
+    /// plain port too, for the test's own commands).
+    pub fn start_tls() -> RedisCluster {
+        Self::start_with_tls(true)
+    }
+
+    fn start_with_tls(tls: bool) -> RedisCluster {
+        let certs = tls.then(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            make_certificates(dir.path());
+            dir
+        });
+        let mut tls_ports = Vec::new();
         let nodes: Vec<RedisServer> = (0..6)
             .map(|_| {
-                RedisServer::start_with(&[
+                let mut args: Vec<String> = [
                     "--cluster-enabled",
                     "yes",
                     "--cluster-config-file",
                     "nodes.conf",
                     "--cluster-node-timeout",
                     "1000",
-                ])
+                ]
+                .map(String::from)
+                .to_vec();
+                if let Some(dir) = &certs {
+                    let port = std::net::TcpListener::bind("127.0.0.1:0")
+                        .and_then(|l| l.local_addr())
+                        .expect("a spare port")
+                        .port();
+                    tls_ports.push(port);
+                    let file = |name: &str| dir.path().join(name).display().to_string();
+                    args.extend([
+                        "--tls-port".into(),
+                        port.to_string(),
+                        "--tls-cert-file".into(),
+                        file("node.crt"),
+                        "--tls-key-file".into(),
+                        file("node.key"),
+                        "--tls-ca-cert-file".into(),
+                        file("ca.crt"),
+                        "--tls-cluster".into(),
+                        "yes".into(),
+                        "--tls-replication".into(),
+                        "yes".into(),
+                        "--tls-auth-clients".into(),
+                        "no".into(),
+                    ]);
+                }
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                RedisServer::start_on(RedisServer::spare_cluster_port(), &args)
             })
             .collect();
         let created = std::process::Command::new("redis-cli")
@@ -204,7 +329,11 @@ impl RedisCluster {
             .status()
             .expect("redis-cli runs (scripts/setup installs it)");
         assert!(created.success(), "redis-cli --cluster create failed");
-        let cluster = RedisCluster { nodes };
+        let tls = certs.map(|dir| {
+            let ca = std::fs::read(dir.path().join("ca.crt")).expect("the CA");
+            (tls_ports, ca, dir)
+        });
+        let cluster = RedisCluster { nodes, tls };
         cluster.wait_until_ok(&[]);
         // And every replica attached and in sync, every primary with its replica.
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
@@ -250,9 +379,20 @@ impl RedisCluster {
         }
     }
 
-    /// Seed URLs: every node.
+    /// Seed URLs: every node (over TLS, `rediss://`, for a TLS cluster).
     pub fn urls(&self) -> Vec<String> {
-        self.nodes.iter().map(RedisServer::url).collect()
+        match &self.tls {
+            Some((ports, ..)) => ports
+                .iter()
+                .map(|p| format!("rediss://127.0.0.1:{p}/"))
+                .collect(),
+            None => self.nodes.iter().map(RedisServer::url).collect(),
+        }
+    }
+
+    /// The CA certificate of a TLS cluster (PEM).
+    pub fn ca(&self) -> Option<Vec<u8>> {
+        self.tls.as_ref().map(|(_, ca, _)| ca.clone())
     }
 
     /// Waits until every node but `except` says the cluster is `ok`.

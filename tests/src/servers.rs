@@ -43,6 +43,8 @@ pub struct TestConfig {
     pub redis_replicas: Option<plenum_server::store::redis_store::Replicas>,
     /// Share the store in this Redis Cluster (`--redis-cluster`).
     pub redis_cluster: Vec<String>,
+    /// `--redis-ca`: the PEM of the CA of a TLS cluster.
+    pub redis_ca: Option<Vec<u8>>,
 }
 
 /// A server running inside the test process.
@@ -118,6 +120,7 @@ impl TestServer {
         }
         c.redis_replicas = config.redis_replicas;
         c.redis_cluster = config.redis_cluster.clone();
+        c.redis_ca = config.redis_ca.clone();
         if let Some(interactions) = &config.interactions {
             c.interactions = interactions.clone();
         }

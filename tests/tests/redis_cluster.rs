@@ -48,8 +48,32 @@ async fn stage(server: &TestServer) -> (String, u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_one_event_through_the_cluster() {
-    let cluster = RedisCluster::start();
-    let mut servers = instances(&cluster, 2, TestConfig::default()).await;
+    one_event_two_instances(RedisCluster::start()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_over_tls() {
+    let cluster = RedisCluster::start_tls();
+    assert!(cluster.urls()[0].starts_with("rediss://"));
+    // Certificates are checked: without the cluster's CA, Plenum does not start.
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = plenum_server::Config::new(dir.path().to_path_buf());
+    config.redis_cluster = cluster.urls();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let untrusted = plenum_server::start(config, listener).await;
+    assert!(
+        untrusted.is_err(),
+        "a certificate nobody vouches for is refused"
+    );
+    one_event_two_instances(cluster).await;
+}
+
+async fn one_event_two_instances(cluster: RedisCluster) {
+    let base = TestConfig {
+        redis_ca: cluster.ca(),
+        ..TestConfig::default()
+    };
+    let mut servers = instances(&cluster, 2, base.clone()).await;
     create_small_event(&servers[0].http(), &servers[0].organiser_key, EVENT)
         .await
         .unwrap();
@@ -87,7 +111,7 @@ async fn two_instances_share_one_event_through_the_cluster() {
         2,
         TestConfig {
             organiser_key: Some(key),
-            ..TestConfig::default()
+            ..base
         },
     )
     .await;

@@ -89,6 +89,7 @@ impl ClusterBus {
     /// handed to the engine once [`ClusterBus::attach`] gives it.
     pub fn start(
         seeds: &[String],
+        ca: Option<Vec<u8>>,
         hub: Arc<Hub>,
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Arc<ClusterBus>> {
@@ -101,12 +102,16 @@ impl ClusterBus {
                 Ok::<(), std::convert::Infallible>(())
             }
         };
-        let client = redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
-            .use_protocol(redis::ProtocolVersion::RESP3)
-            .connection_timeout(Duration::from_secs(2))
-            .response_timeout(Duration::from_secs(2))
-            .push_sender(push)
-            .build()?;
+        let mut builder =
+            redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
+                .use_protocol(redis::ProtocolVersion::RESP3)
+                .connection_timeout(Duration::from_secs(2))
+                .response_timeout(Duration::from_secs(2))
+                .push_sender(push);
+        if let Some(ca) = ca {
+            builder = builder.certs(crate::store::redis_store::tls_roots(ca));
+        }
+        let client = builder.build()?;
         let (commands, receive) = mpsc::unbounded_channel();
         let bus = Arc::new(ClusterBus {
             hub,

@@ -254,7 +254,7 @@ struct Shard {
 }
 
 enum ShardClient {
-    One(Client),
+    One(Box<Client>),
     Cluster(Box<redis::cluster::ClusterClient>),
 }
 
@@ -311,7 +311,7 @@ impl RedisStore {
                 )));
             }
             shards.push(Shard {
-                client: ShardClient::One(client),
+                client: ShardClient::One(Box::new(client)),
                 conn: None,
                 sha: String::new(),
             });
@@ -325,14 +325,19 @@ impl RedisStore {
 
     /// A store in a Redis Cluster, reached through any of `seeds` (`redis://` or `rediss://`,
     /// with `user:password@` for an ACL user).
-    pub fn open_cluster(seeds: &[String]) -> Result<RedisStore, StoreError> {
+    pub fn open_cluster(seeds: &[String], ca: Option<Vec<u8>>) -> Result<RedisStore, StoreError> {
         if seeds.is_empty() {
             return Err(StoreError::Unavailable(
                 "no Redis Cluster node given".into(),
             ));
         }
-        let client = redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
-            .connection_timeout(COMMAND_TIMEOUT)
+        let mut builder =
+            redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
+                .connection_timeout(COMMAND_TIMEOUT);
+        if let Some(ca) = ca {
+            builder = builder.certs(tls_roots(ca));
+        }
+        let client = builder
             .build()
             .map_err(|e| StoreError::Unavailable(format!("bad Redis Cluster nodes: {e}")))?;
         Ok(RedisStore {
@@ -656,6 +661,14 @@ fn commit_cmd(cluster: bool, w: &RoomWrite, sha: &str, publish_now: bool) -> red
         // The catalog's channel is in another slot: in a cluster it is published apart.
         .arg(if publish_now && !cluster { "1" } else { "0" });
     cmd
+}
+
+/// TLS trust for `rediss://` nodes: the given CA's certificates (PEM), no client certificate.
+pub fn tls_roots(ca: Vec<u8>) -> redis::TlsCertificates {
+    redis::TlsCertificates {
+        client_tls: None,
+        root_cert: Some(ca),
+    }
 }
 
 /// Record changes in order, as the set they leave: later ones replace or delete earlier ones.

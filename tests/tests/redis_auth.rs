@@ -23,6 +23,8 @@ async fn plenum_runs_as_an_acl_user_confined_to_its_own_keys() {
         "~plenum:*",
         "&plenum:*",
         "+@all",
+        "-@admin",
+        "-@dangerous",
     ]);
     let config = TestConfig {
         redis: vec![as_user(&redis, "s3cret")],
@@ -76,6 +78,8 @@ fn a_wrong_password_is_refused_at_start() {
         "~plenum:*",
         "&plenum:*",
         "+@all",
+        "-@admin",
+        "-@dangerous",
     ]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();

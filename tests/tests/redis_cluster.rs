@@ -61,9 +61,10 @@ async fn the_same_over_tls() {
     config.redis_cluster = cluster.urls();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let untrusted = plenum_server::start(config, listener).await;
+    let error = format!("{:#}", untrusted.err().expect("refused"));
     assert!(
-        untrusted.is_err(),
-        "a certificate nobody vouches for is refused"
+        error.to_lowercase().contains("certificate") || error.contains("UnknownIssuer"),
+        "a certificate nobody vouches for is refused: {error}"
     );
     one_event_two_instances(cluster).await;
 }

@@ -58,6 +58,10 @@ async fn failover(acknowledge: bool) -> (u16, String) {
     // Long enough for the instance to read the room again (it does within 200 ms of a failed
     // write): what the replicas do not have must not come back through that read either.
     tokio::time::sleep(Duration::from_millis(800)).await;
+    // Until then, the instance shows nothing the replica does not have.
+    if acknowledge {
+        assert_eq!(stage_text(&server).await, "Acknowledged 4");
+    }
     // The primary dies; the replica takes over.
     server.stop().await;
     drop(primary);

@@ -73,6 +73,10 @@ pub const RECENT_EVENTS: usize = 1024;
 /// can still replay most resumes.
 pub const SNAPSHOT_EVERY: u64 = RECENT_EVENTS as u64;
 
+/// How stale [`Engine::read_held`] may read a room from a shared store (a withdrawn invitation
+/// reaches an instance that does not follow the event room within this).
+pub const HELD_FRESH: Duration = Duration::from_secs(2);
+
 /// Most commands in one store transaction. Bounds the latency a batch adds to its last command.
 pub const MAX_BATCH: usize = 1024;
 
@@ -202,6 +206,8 @@ pub(crate) struct Shared {
     /// Event codes recently looked up in a shared store and not found: asked again only after
     /// a second, so guessing codes cannot keep the sequencer busy.
     misses: DashMap<EventCode, Instant>,
+    /// When [`Engine::read_held`] last read each room from a shared store.
+    held_reads: DashMap<RoomId, Instant>,
 }
 
 impl Engine {
@@ -252,6 +258,7 @@ impl Engine {
             answer_key,
             shared_store,
             misses: DashMap::new(),
+            held_reads: DashMap::new(),
         });
         let sequencer = Sequencer {
             store,
@@ -378,10 +385,22 @@ impl Engine {
         room: &RoomId,
         read: impl FnOnce(&plenum_protocol::RoomState, &I::Records) -> T,
     ) -> Result<T, Refusal> {
+        // A room this instance holds but nobody here follows hears nothing from the broker: with
+        // a shared store it is read again from the store, at most every HELD_FRESH.
         let held = self.shared.rooms.get(room).map(|r| r.clone());
+        let fresh = !self.shared.shared_store
+            || self
+                .shared
+                .held_reads
+                .get(room)
+                .is_some_and(|at| at.elapsed() < HELD_FRESH);
         let room = match held {
-            Some(room) => room,
-            None => self.room(room).await?,
+            Some(held) if fresh => held,
+            _ => {
+                let loaded = self.room(room).await?;
+                self.shared.held_reads.insert(room.clone(), Instant::now());
+                loaded
+            }
         };
         room.read::<I, T>(read)
             .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))

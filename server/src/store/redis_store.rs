@@ -331,9 +331,13 @@ impl RedisStore {
                 "no Redis Cluster node given".into(),
             ));
         }
+        // No retries inside the client: a script sent again after a reset may have run the
+        // first time, and a WAIT sent on a fresh connection covers nothing. A failed command is
+        // the room's uncertain failure; the engine reads the room again.
         let mut builder =
             redis::cluster::ClusterClientBuilder::new(seeds.iter().map(String::as_str))
-                .connection_timeout(COMMAND_TIMEOUT);
+                .connection_timeout(COMMAND_TIMEOUT)
+                .retries(0);
         if let Some(ca) = ca {
             builder = builder.certs(tls_roots(ca));
         }
@@ -852,6 +856,7 @@ impl Store for RedisStore {
             // Each shard on its own: one that fails leaves the others' rooms written. One
             // server takes them in one pipeline; a cluster routes each by its room's slot.
             let cluster = self.cluster;
+            let mut failed_commands = false;
             let results = self.with(i, |c, sha| {
                 let cmds = writes
                     .iter()
@@ -859,9 +864,20 @@ impl Store for RedisStore {
                 if cluster {
                     // Each room on its own node: one that fails is that room's failure only
                     // (an error is an unexpected reply: the room counts as failed below).
-                    return Ok(cmds
-                        .map(|cmd| cmd.query::<Value>(c).unwrap_or(Value::Nil))
-                        .collect::<Vec<_>>());
+                    let mut any_failed = false;
+                    let results: Vec<Value> = cmds
+                        .map(|cmd| {
+                            cmd.query::<Value>(c).unwrap_or_else(|e| {
+                                tracing::warn!(error = %e, "a room's commit failed in the cluster");
+                                any_failed = true;
+                                Value::Nil
+                            })
+                        })
+                        .collect();
+                    if any_failed {
+                        failed_commands = true;
+                    }
+                    return Ok(results);
                 }
                 let mut pipe = redis::pipe();
                 pipe.ignore_errors();
@@ -870,6 +886,10 @@ impl Store for RedisStore {
                 }
                 pipe.query::<Vec<Value>>(c)
             });
+            if failed_commands {
+                // A fresh connection (and map of the cluster) for what comes next.
+                self.shards[i].conn = None;
+            }
             let results = match results {
                 Ok(r) => r,
                 Err(e) => {
@@ -955,8 +975,15 @@ impl Store for RedisStore {
 
     fn writes_since(&mut self, room: &RoomId, version: u64) -> Result<Vec<RoomWrite>, StoreError> {
         let writes = self.read_stream(room, version + 1)?;
-        if !writes.is_empty() {
+        if !writes.is_empty() && self.replicas.is_some() {
             self.confirm_replicated(room)?;
+            // A write refused a moment ago for want of replicas, now confirmed, was never
+            // published: publish what was read (other instances skip what they have).
+            let i = self.shard(room);
+            let refs: Vec<&RoomWrite> = writes.iter().collect();
+            if let Err(e) = self.publish(i, &refs, true) {
+                tracing::warn!(room = %room, error = %e, "publishing confirmed writes failed");
+            }
         }
         Ok(writes)
     }

@@ -80,6 +80,13 @@ impl AddressConfig {
     }
 }
 
+/// Whether `peer` is one of the proxies (an IPv4 peer on a dual-stack socket arrives as
+/// `::ffff:a.b.c.d`: both sides are compared in their canonical form).
+fn trusted(peer: IpAddr, proxies: &[IpAddr]) -> bool {
+    let peer = peer.to_canonical();
+    proxies.iter().any(|p| p.to_canonical() == peer)
+}
+
 /// A client's address as the limits count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClientAddr(pub IpAddr);
@@ -87,8 +94,7 @@ pub struct ClientAddr(pub IpAddr);
 impl ClientAddr {
     /// The address of a request from TCP peer `peer`.
     pub fn of(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> ClientAddr {
-        let forwarded = trusted_proxies
-            .contains(&peer)
+        let forwarded = trusted(peer, trusted_proxies)
             .then(|| {
                 headers
                     .get_all("x-forwarded-for")
@@ -192,7 +198,7 @@ impl AddressLimits {
     /// Counts an open TCP connection from `peer` until the guard is dropped; `None` when the
     /// peer holds as many as it may. A listed proxy is not counted (its clients are, later).
     pub fn open_connection(self: &Arc<Self>, peer: IpAddr) -> Option<Option<ConnectionGuard>> {
-        if self.config.trusted_proxies.contains(&peer) {
+        if trusted(peer, &self.config.trusted_proxies) {
             return Some(None);
         }
         let addr = ClientAddr::counted(peer);
@@ -277,6 +283,12 @@ mod tests {
             ClientAddr::of(stranger, &h, &[proxy]).0,
             stranger,
             "only the listed proxies are believed"
+        );
+        let mapped: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
+        assert_eq!(
+            ClientAddr::of(mapped, &h, &[proxy]).0,
+            "203.0.113.9".parse::<IpAddr>().unwrap(),
+            "the proxy on a dual-stack socket"
         );
         assert_eq!(
             ClientAddr::of(proxy, &headers("not an address"), &[proxy]).0,

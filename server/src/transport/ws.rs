@@ -288,7 +288,8 @@ impl Connection {
                     // one that only listens.
                     if let Some(p) = &self.person
                         && auth::invitation_of(p).is_some()
-                        && matches!(auth::still_valid(&self.app.engine, p).await, Ok(false))
+                        // Boxed: rare, and inline it would sit in every idle connection's task.
+                        && matches!(Box::pin(auth::still_valid(&self.app.engine, p)).await, Ok(false))
                     {
                         break Some((close::AUTH_FAILED, "invitation withdrawn"));
                     }

@@ -349,6 +349,32 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_text(&p.screen, ".screen-poll .ballots", "3 answers").await?;
     wait_for_text(&p.screen, ".screen-poll .bars", "2 votes").await?;
     wait_for_text(&p.screen, ".screen-poll .bars", "1 vote").await?;
+    // Bars as long as each option's share of the ballots (2, 1 and 0 of 3), not scaled to the
+    // leader; counts large enough for the back of the room (issue 13, item 3).
+    tokio::time::sleep(Duration::from_millis(700)).await; // the bars' transition
+    let measured = p
+        .screen
+        .execute(
+            "return [...document.querySelectorAll('.screen-poll .bar-row')].map(r => [\
+               r.querySelector('.fill').getBoundingClientRect().width /\
+                 r.querySelector('.bar').getBoundingClientRect().width,\
+               parseFloat(getComputedStyle(r.querySelector('.count')).fontSize) / window.innerHeight]);",
+            vec![],
+        )
+        .await?;
+    let rows: Vec<(f64, f64)> = serde_json::from_value(measured)?;
+    let shares: Vec<f64> = rows.iter().map(|r| r.0).collect();
+    anyhow::ensure!(
+        shares.len() == 3
+            && (shares[0] - 2.0 / 3.0).abs() < 0.02
+            && (shares[1] - 1.0 / 3.0).abs() < 0.02
+            && shares[2] < 0.01,
+        "bars by share of the ballots: {shares:?}"
+    );
+    anyhow::ensure!(
+        rows.iter().all(|r| r.1 >= 0.04),
+        "counts at least 4% of the screen's height: {rows:?}"
+    );
     wait_for_text(&p.speaker, ".poll-control .participation", "3 answered").await?;
     check_and_capture(&p.screen, axe, "screen-poll").await?;
     check_and_capture(&p.speaker, axe, "speaker").await?;

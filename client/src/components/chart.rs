@@ -5,13 +5,13 @@
 use crate::i18n::{percent, tc};
 use leptos::prelude::*;
 
-/// Labelled bars: "Label — 12 votes, 40%".
+/// Labelled bars: "Label — 12 votes, 40%". A bar is as long as its share of `whole` (the
+/// ballots): 33% fills a third of it, whatever the leading option has.
 pub fn bars(rows: Vec<(String, u64)>, whole: u64) -> AnyView {
-    let most = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let items = rows
         .into_iter()
         .map(|(label, count)| {
-            let width = 100.0 * count as f64 / most as f64;
+            let width = (100.0 * count as f64 / whole.max(1) as f64).min(100.0);
             view! {
                 <li class="bar-row">
                     <span class="label">{label}</span>

@@ -7,13 +7,8 @@ use serde_json::json;
 const EVENT: &str = "ACL";
 const F: Fixture = Fixture(EVENT);
 
-fn as_user(redis: &RedisServer, password: &str) -> String {
-    format!("redis://plenum:{password}@127.0.0.1:{}/", redis.port)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plenum_runs_as_an_acl_user_confined_to_its_own_keys() {
-    let redis = RedisServer::start();
+/// The user docs/deploy.md recommends: Plenum's keys and channels, no admin commands.
+fn plenum_user(redis: &RedisServer) {
     redis.cmd(&[
         "ACL",
         "SETUSER",
@@ -26,6 +21,16 @@ async fn plenum_runs_as_an_acl_user_confined_to_its_own_keys() {
         "-@admin",
         "-@dangerous",
     ]);
+}
+
+fn as_user(redis: &RedisServer, password: &str) -> String {
+    format!("redis://plenum:{password}@127.0.0.1:{}/", redis.port)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plenum_runs_as_an_acl_user_confined_to_its_own_keys() {
+    let redis = RedisServer::start();
+    plenum_user(&redis);
     let config = TestConfig {
         redis: vec![as_user(&redis, "s3cret")],
         ..TestConfig::default()
@@ -69,18 +74,7 @@ async fn plenum_runs_as_an_acl_user_confined_to_its_own_keys() {
 #[test]
 fn a_wrong_password_is_refused_at_start() {
     let redis = RedisServer::start();
-    redis.cmd(&[
-        "ACL",
-        "SETUSER",
-        "plenum",
-        "on",
-        ">s3cret",
-        "~plenum:*",
-        "&plenum:*",
-        "+@all",
-        "-@admin",
-        "-@dangerous",
-    ]);
+    plenum_user(&redis);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut config = plenum_server::Config::new(dir.path().to_path_buf());

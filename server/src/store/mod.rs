@@ -13,6 +13,7 @@
 //! cut, at the price of one fsync per batch; batching amortises it).
 
 pub mod redis_store;
+mod redis_wire;
 mod sqlite;
 
 pub use redis_store::RedisStore;

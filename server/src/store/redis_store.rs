@@ -32,12 +32,11 @@
 //! the room in a `{hash tag}`, so one room's keys share a Redis Cluster slot too. Events'
 //! documents live beside their event room; small shared keys (`plenum:meta`) on the first shard.
 
-use crate::store::{
-    Committed, Conflict, LogEntry, Record, RoomData, RoomWrite, Snapshot, Store, StoreError,
-};
-use plenum_protocol::{EventCode, EventInfo, RoomEvent, RoomId, RoomState, Seq};
+use super::redis_wire::{WireRecord, WireSnapshot, compact, parse_entries};
+pub use super::redis_wire::{decode, encode};
+use crate::store::{Committed, Conflict, Record, RoomData, RoomWrite, Snapshot, Store, StoreError};
+use plenum_protocol::{EventCode, EventInfo, RoomId};
 use redis::{Client, Connection, Value};
-use serde::{Deserialize, Serialize};
 use std::{collections::HashMap, time::Duration};
 
 /// Checks the version a write was decided against, appends it, and publishes it. Returns -1 when
@@ -84,17 +83,6 @@ redis.call('HSET', KEYS[1], 'v', ARGV[1], 'data', ARGV[2])
 return 1
 "#;
 
-/// A snapshot as stored.
-#[derive(Serialize, Deserialize)]
-struct WireSnapshot {
-    seq: Seq,
-    v: u64,
-    id: u64,
-    state: RoomState,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    rec: Vec<WireRecord>,
-}
-
 /// The channel every instance follows on every shard for event documents.
 pub const CATALOG_CHANNEL: &str = "plenum:catalog";
 
@@ -135,102 +123,6 @@ fn snapshot_key(room: &RoomId) -> String {
 
 const EVENTS_KEY: &str = "plenum:events";
 const META_KEY: &str = "plenum:meta";
-
-/// A write as stored in a stream and published: serialised once, read by every instance.
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    room: RoomId,
-    v: u64,
-    id: u64,
-    prev: u64,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    log: Vec<WireEvent>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    rec: Vec<WireRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    doc: Option<EventInfo>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct WireEvent {
-    seq: Seq,
-    at: i64,
-    ev: RoomEvent,
-}
-
-#[derive(Serialize, Deserialize)]
-struct WireRecord {
-    k: String,
-    key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    val: Option<String>,
-}
-
-/// A write as JSON, as the stream and the channel carry it.
-pub fn encode(write: &RoomWrite) -> String {
-    let wire = Wire {
-        room: write.room.clone(),
-        v: write.version,
-        id: write.id,
-        prev: write.prev,
-        log: write
-            .log
-            .iter()
-            .map(|e| WireEvent {
-                seq: e.seq,
-                at: e.at_ms,
-                ev: e.event.clone(),
-            })
-            .collect(),
-        rec: write
-            .records
-            .iter()
-            .map(|r| WireRecord {
-                k: r.kind.clone(),
-                key: r.key.clone(),
-                val: r.value.clone(),
-            })
-            .collect(),
-        doc: write.doc.clone(),
-    };
-    serde_json::to_string(&wire).expect("writes serialise")
-}
-
-/// A write from its JSON.
-pub fn decode(json: &[u8]) -> Result<RoomWrite, StoreError> {
-    let wire: Wire = serde_json::from_slice(json).map_err(|e| StoreError::Corrupt {
-        what: "room stream",
-        detail: e.to_string(),
-    })?;
-    let room = wire.room;
-    let mut records = Vec::with_capacity(wire.rec.len());
-    for r in wire.rec {
-        records.push(Record {
-            room: room.clone(),
-            kind: r.k,
-            key: r.key,
-            value: r.val,
-        });
-    }
-    Ok(RoomWrite {
-        log: wire
-            .log
-            .into_iter()
-            .map(|e| LogEntry {
-                room: room.clone(),
-                seq: e.seq,
-                at_ms: e.at,
-                event: e.ev,
-            })
-            .collect(),
-        records,
-        doc: wire.doc,
-        version: wire.v,
-        id: wire.id,
-        prev: wire.prev,
-        room,
-    })
-}
 
 fn clone_err(e: &StoreError) -> StoreError {
     StoreError::Unavailable(e.to_string())
@@ -673,53 +565,6 @@ pub fn tls_roots(ca: Vec<u8>) -> redis::TlsCertificates {
         client_tls: None,
         root_cert: Some(ca),
     }
-}
-
-/// Record changes in order, as the set they leave: later ones replace or delete earlier ones.
-fn compact(changes: Vec<Record>) -> Vec<Record> {
-    let mut records: HashMap<(String, String), Record> = HashMap::new();
-    let mut order: Vec<(String, String)> = Vec::new();
-    for r in changes {
-        let key = (r.kind.clone(), r.key.clone());
-        if r.value.is_some() {
-            if !records.contains_key(&key) {
-                order.push(key.clone());
-            }
-            records.insert(key, r);
-        } else {
-            records.remove(&key);
-        }
-    }
-    order
-        .into_iter()
-        .filter_map(|k| records.remove(&k))
-        .collect()
-}
-
-/// Stream entries (`[[id, [field, value]], ...]`) as writes.
-fn parse_entries(key: &str, reply: Value) -> Result<Vec<RoomWrite>, StoreError> {
-    let mut writes = Vec::new();
-    let Value::Array(entries) = reply else {
-        return Ok(writes);
-    };
-    for entry in entries {
-        // [id, [field, value]]
-        let payload = match entry {
-            Value::Array(mut parts) if parts.len() == 2 => match parts.pop() {
-                Some(Value::Array(mut fields)) if fields.len() == 2 => fields.pop(),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(Value::BulkString(json)) = payload else {
-            return Err(StoreError::Corrupt {
-                what: "room stream",
-                detail: format!("an entry of {key} is not a write"),
-            });
-        };
-        writes.push(decode(&json)?);
-    }
-    Ok(writes)
 }
 
 impl Store for RedisStore {

@@ -382,9 +382,9 @@ invitee-sessions = Covers
 all-sessions = All sessions
 invitee-role = Role
 create-invitation = Create invitation link
-import-agenda-file = Import an agenda file (JSON)
-agenda-json = Agenda (JSON)
-agenda-hint = The server checks every field and names any that is wrong. The format is in docs/protocol.md.
+import-agenda-file = Import a spreadsheet or schedule (CSV, XLSX, schedule.xml, schedule.json)
+agenda-json = Agenda as JSON (for scripts)
+agenda-hint = The format is in docs/protocol.md. Use this JSON puts it in the form above; Save agenda saves it.
 agenda-too-large = The agenda is larger than 2 MB.
 save-agenda = Save agenda
 agenda-saved = Agenda saved. Everyone sees it now.
@@ -411,3 +411,63 @@ earlier-questions = { $count ->
 }
 withdraw-invitation = Withdraw
 invitation-withdrawn = withdrawn: the link and the person it made no longer work
+
+import-agenda-hint = Fill in the template, one session a row; a row with only a talk and its speakers adds a talk to the session above. Nothing is saved until you look at the preview.
+template-xlsx = Template (Excel)
+template-csv = Template (CSV)
+reading-file = Reading the file…
+import-preview = Preview
+import-row = Row { $row }
+import-time-zone = The schedule is in the time zone { $zone }; times are taken as written, in this event's zone.
+import-problems = { $count ->
+    [one] One problem: fix it in the file and import it again.
+   *[other] { $count_n } problems: fix them in the file and import it again.
+}
+import-sessions = { $count ->
+    [one] One session
+   *[other] { $count_n } sessions
+}
+preview-date = Date
+preview-time = Time
+preview-track = Track or room
+preview-talks = Talks / speakers
+use-imported-agenda = Put this agenda in the form
+use-json = Use this JSON
+json-unreadable = The JSON is not an agenda: { $detail }
+agenda-days = Days
+day-number = Day { $number }
+day-title = Title of the day (optional)
+day-in-use = Sessions are on this day
+add-day = Add a day
+add-day-first = Add a day before adding sessions.
+add-session = Add a session
+untitled-session = (no title yet)
+session-title = Title
+session-kind = Kind
+session-day = Day
+session-start = Starts
+session-end = Ends
+session-track = Track or room (optional)
+session-location = Place onsite (optional)
+session-attendance = Attendance
+attendance-hybrid = Hybrid (onsite and online)
+attendance-onsite = Onsite only
+attendance-online = Online only
+session-language = Language
+language-of-event = The event's language
+session-moderator = Moderator (optional): name, organisation
+session-stream = Stream address (optional)
+session-description = Description (optional)
+session-materials = Materials (optional)
+materials-hint = One a line: title | https://address
+session-talks = Talks
+add-talk = Add a talk
+talk-title = Talk title
+talk-speakers = Speakers
+speakers-hint = One a line: name, organisation (or name, role, organisation)
+talk-materials = The talk's materials (optional)
+remove = Remove
+remove-talk = Remove this talk
+remove-session = Remove this session
+agenda-unsaved = Changes not saved yet.
+agenda-problem-in-session = Session { $number } ({ $title })

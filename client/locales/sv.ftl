@@ -381,9 +381,9 @@ invitee-sessions = Gäller
 all-sessions = Alla sessioner
 invitee-role = Roll
 create-invitation = Skapa inbjudningslänk
-import-agenda-file = Importera en programfil (JSON)
-agenda-json = Program (JSON)
-agenda-hint = Servern kontrollerar varje fält och namnger det som är fel. Formatet finns i docs/protocol.md.
+import-agenda-file = Importera ett kalkylark eller schema (CSV, XLSX, schedule.xml, schedule.json)
+agenda-json = Programmet som JSON (för skript)
+agenda-hint = Formatet finns i docs/protocol.md. Använd denna JSON lägger in den i formuläret ovan; Spara program sparar den.
 agenda-too-large = Programmet är större än 2 MB.
 save-agenda = Spara programmet
 agenda-saved = Programmet är sparat. Alla ser det nu.
@@ -410,3 +410,63 @@ earlier-questions = { $count ->
 }
 withdraw-invitation = Dra tillbaka
 invitation-withdrawn = tillbakadragen: länken och personen den skapade fungerar inte längre
+
+import-agenda-hint = Fyll i mallen, ett pass per rad; en rad med bara ett bidrag och dess talare lägger till bidraget i passet ovanför. Inget sparas förrän du har sett förhandsvisningen.
+template-xlsx = Mall (Excel)
+template-csv = Mall (CSV)
+reading-file = Läser filen…
+import-preview = Förhandsvisning
+import-row = Rad { $row }
+import-time-zone = Schemat är i tidszonen { $zone }; tiderna tas som de står, i evenemangets tidszon.
+import-problems = { $count ->
+    [one] Ett problem: rätta det i filen och importera den igen.
+   *[other] { $count_n } problem: rätta dem i filen och importera den igen.
+}
+import-sessions = { $count ->
+    [one] Ett pass
+   *[other] { $count_n } pass
+}
+preview-date = Datum
+preview-time = Tid
+preview-track = Spår eller rum
+preview-talks = Bidrag / talare
+use-imported-agenda = Lägg in programmet i formuläret
+use-json = Använd denna JSON
+json-unreadable = JSON-texten är inget program: { $detail }
+agenda-days = Dagar
+day-number = Dag { $number }
+day-title = Dagens rubrik (frivilligt)
+day-in-use = Det finns pass denna dag
+add-day = Lägg till en dag
+add-day-first = Lägg till en dag innan du lägger till pass.
+add-session = Lägg till ett pass
+untitled-session = (ingen titel än)
+session-title = Titel
+session-kind = Typ
+session-day = Dag
+session-start = Börjar
+session-end = Slutar
+session-track = Spår eller rum (frivilligt)
+session-location = Lokal (frivilligt)
+session-attendance = Deltagande
+attendance-hybrid = Hybrid (på plats och digitalt)
+attendance-onsite = Bara på plats
+attendance-online = Bara digitalt
+session-language = Språk
+language-of-event = Evenemangets språk
+session-moderator = Moderator (frivilligt): namn, organisation
+session-stream = Sändningens adress (frivilligt)
+session-description = Beskrivning (frivilligt)
+session-materials = Material (frivilligt)
+materials-hint = Ett per rad: titel | https://adress
+session-talks = Bidrag
+add-talk = Lägg till ett bidrag
+talk-title = Bidragets titel
+talk-speakers = Talare
+speakers-hint = En per rad: namn, organisation (eller namn, roll, organisation)
+talk-materials = Bidragets material (frivilligt)
+remove = Ta bort
+remove-talk = Ta bort bidraget
+remove-session = Ta bort passet
+agenda-unsaved = Ändringarna är inte sparade än.
+agenda-problem-in-session = Pass { $number } ({ $title })

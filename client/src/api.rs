@@ -115,6 +115,24 @@ pub mod organiser {
         .await
     }
 
+    /// `POST /api/events/{code}/agenda/import`: a spreadsheet or schedule file read into an
+    /// agenda to preview, with its problems; saves nothing.
+    pub async fn import_agenda(
+        key: &str,
+        code: &EventCode,
+        file: &web_sys::File,
+    ) -> Result<plenum_protocol::AgendaImport, ApiFailure> {
+        let (status, text) = send(
+            "POST",
+            &format!("/api/events/{code}/agenda/import"),
+            Some((file.as_ref(), "application/octet-stream")),
+            Some(key),
+        )
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+        answer(status, &text)
+    }
+
     /// The agenda as JSON for editing, pretty-printed.
     pub fn agenda_text(agenda: &Agenda) -> String {
         serde_json::to_string_pretty(agenda).unwrap_or_default()
@@ -219,12 +237,17 @@ async fn call<T: DeserializeOwned>(
     let (status, text) = fetch(method, path, body, key)
         .await
         .map_err(|_| ApiFailure::Offline)?;
+    answer(status, &text)
+}
+
+/// An answer as `T`, or why not.
+fn answer<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiFailure> {
     match status {
-        200..=299 => serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable),
+        200..=299 => serde_json::from_str(text).map_err(|_| ApiFailure::Unreadable),
         404 => Err(ApiFailure::NotFound),
         _ => Err(ApiFailure::Refused {
             status,
-            error: serde_json::from_str(&text).ok(),
+            error: serde_json::from_str(text).ok(),
         }),
     }
 }
@@ -236,6 +259,23 @@ async fn fetch(
     body: Option<String>,
     key: Option<&str>,
 ) -> Result<(u16, String), JsValue> {
+    let body = body.map(|b| JsValue::from_str(&b));
+    send(
+        method,
+        path,
+        body.as_ref().map(|b| (b, "application/json")),
+        key,
+    )
+    .await
+}
+
+/// [`fetch`] with any body (a file, say) of the given type.
+async fn send(
+    method: &str,
+    path: &str,
+    body: Option<(&JsValue, &str)>,
+    key: Option<&str>,
+) -> Result<(u16, String), JsValue> {
     let headers = Headers::new()?;
     headers.set("accept", "application/json")?;
     if let Some(key) = key {
@@ -243,9 +283,9 @@ async fn fetch(
     }
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(body) = body {
-        headers.set("content-type", "application/json")?;
-        init.set_body(&JsValue::from_str(&body));
+    if let Some((body, kind)) = body {
+        headers.set("content-type", kind)?;
+        init.set_body(body);
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(path, &init)?;

@@ -16,6 +16,8 @@
 //! between them keeps the live connection and the fetched agenda.
 
 mod agenda;
+#[cfg(feature = "staff")]
+mod agenda_editor;
 mod join;
 #[cfg(feature = "staff")]
 mod moderate;

@@ -3,6 +3,7 @@
 use plenum_protocol::{AgendaPerson, SessionKind, StageStatus};
 
 use crate::i18n::t;
+use wasm_bindgen::JsCast;
 
 /// The status as shown on the stage.
 pub fn status_label(status: StageStatus) -> String {
@@ -106,6 +107,34 @@ pub fn embed_url(url: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The languages an agenda form offers for a session, beside the event's own.
+pub const LANGUAGE_CODES: [&str; 16] = [
+    "en", "sv", "fi", "no", "da", "de", "fr", "es", "it", "nl", "pl", "et", "lv", "lt", "pt", "is",
+];
+
+/// A language's name in the chosen language ("Swedish", "svenska") from the browser's
+/// `Intl.DisplayNames`; the code itself where the browser has no name for it (tracked).
+pub fn language_name(code: &str) -> String {
+    let tag = crate::i18n::locale().intl();
+    let name = (|| {
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &"DisplayNames".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"type".into(), &"language".into()).ok()?;
+        let args = js_sys::Array::of2(&js_sys::Array::of1(&tag.into()), &options);
+        let names = js_sys::Reflect::construct(&ctor, &args).ok()?;
+        let of: js_sys::Function = js_sys::Reflect::get(&names, &"of".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        of.call1(&names, &code.into()).ok()?.as_string()
+    })();
+    name.unwrap_or_else(|| code.to_owned())
 }
 
 #[cfg(test)]

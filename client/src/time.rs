@@ -293,6 +293,32 @@ pub fn zone_name(zone: &str, utc_ms: i64) -> String {
         .unwrap_or_else(|| zone.to_owned())
 }
 
+/// Every IANA time zone the browser knows (`Intl.supportedValuesOf("timeZone")`), the
+/// viewer's own included; just the viewer's where the browser cannot list them.
+pub fn zones() -> Vec<String> {
+    let own = viewer_zone();
+    let listed = (|| {
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let f: js_sys::Function = wasm_bindgen::JsCast::dyn_into(
+            js_sys::Reflect::get(&intl, &"supportedValuesOf".into()).ok()?,
+        )
+        .ok()?;
+        let list: js_sys::Array =
+            wasm_bindgen::JsCast::dyn_into(f.call1(&intl, &"timeZone".into()).ok()?).ok()?;
+        Some(
+            list.iter()
+                .filter_map(|v| v.as_string())
+                .collect::<Vec<_>>(),
+        )
+    })();
+    let mut zones = listed.unwrap_or_default();
+    if !zones.contains(&own) {
+        zones.push(own);
+        zones.sort();
+    }
+    zones
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,6 +54,9 @@ pub struct Contribution {
     pub title: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speakers: Vec<AgendaPerson>,
+    /// The talk's own slides or recording, added before, during or after the session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<Material>,
 }
 
 /// A published material: slides, a report, a recording.
@@ -136,4 +139,45 @@ pub struct EventInfo {
     pub agenda: Agenda,
     /// Matches [`crate::EventState::agenda_version`] of the event room.
     pub agenda_version: u64,
+}
+
+/// The formats `POST /api/events/{code}/agenda/import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFormat {
+    /// A spreadsheet saved as CSV (comma, semicolon or tab separated; UTF-8, with or without a
+    /// byte order mark), in the layout of the template.
+    Csv,
+    /// An Excel workbook (`.xlsx`), its first sheet in the layout of the template.
+    Xlsx,
+    /// The `schedule.xml` of frab and pretalx.
+    ScheduleXml,
+    /// The `schedule.json` of frab and pretalx.
+    ScheduleJson,
+}
+
+/// Something wrong in an imported file, where a spreadsheet shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    /// The spreadsheet's row number (the header is row 1); for a schedule, the position of the
+    /// talk in the file (1, 2, 3…). Absent for the file as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// The column's heading as written in the file (or the schedule's field name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// The answer to an import: the agenda the file describes, to preview, and what is wrong
+/// with it. Nothing is saved: the organiser saves the agenda with
+/// `PUT /api/events/{code}/agenda` once `problems` is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaImport {
+    pub format: ImportFormat,
+    pub agenda: Agenda,
+    pub problems: Vec<ImportProblem>,
+    /// The time zone a schedule names (`Europe/Berlin`), when it differs from the event's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }

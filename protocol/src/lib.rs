@@ -63,6 +63,8 @@ pub mod limits {
     pub const MAX_TALLIES_PER_EVENT: usize = 1000;
     /// Most questions merged into one question.
     pub const MAX_MERGED: usize = 100;
+    /// Most materials one session, or one talk, may list.
+    pub const MAX_MATERIALS: usize = 50;
     /// Largest agenda document accepted by the HTTP API, in bytes.
     pub const MAX_AGENDA_BYTES: usize = 2 * 1024 * 1024;
     /// Longest announcement text, in characters.

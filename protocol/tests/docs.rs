@@ -67,6 +67,7 @@ fn every_example_parses_and_round_trips() {
             "create-event" => drop(check::<CreateEvent>(&label, &body)),
             "agenda" => drop(check::<Agenda>(&label, &body)),
             "session" => drop(check::<Session>(&label, &body)),
+            "agenda-import" => drop(check::<plenum_protocol::AgendaImport>(&label, &body)),
             "event-info" => drop(check::<EventInfo>(&label, &body)),
             "join-request" => drop(check::<JoinRequest>(&label, &body)),
             "join-response" => drop(check::<JoinResponse>(&label, &body)),

@@ -64,6 +64,44 @@ impl Http {
         self.finish(req).await
     }
 
+    /// Sends `body` as bytes of `content_type` (a file upload).
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> anyhow::Result<Answer> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.finish(req).await
+    }
+
+    /// A GET whose answer is kept as bytes: status, content type, body.
+    pub async fn get_bytes(&self, path: &str) -> anyhow::Result<(u16, String, Vec<u8>)> {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        let kind = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        Ok((status, kind, resp.bytes().await?.to_vec()))
+    }
+
     async fn finish(&self, req: reqwest::RequestBuilder) -> anyhow::Result<Answer> {
         let resp = req.send().await?;
         let status = resp.status().as_u16();

@@ -288,3 +288,232 @@ async fn one_session_is_edited_in_place_and_concurrent_edits_all_land() {
     assert_eq!((a.status, a.body["field"].as_str()), (400, Some("id")));
     assert_eq!(http.get("/api/events/EDIT").await.unwrap().body, info);
 }
+
+/// The organiser's spreadsheet path end to end: the Swedish XLSX template downloaded, read
+/// back as a preview with nothing saved, saved with the ordinary PUT; a CSV with mistakes
+/// answered with every problem by row and column; and nobody else may import.
+#[tokio::test]
+async fn a_spreadsheet_is_previewed_by_row_and_saved_by_the_organiser_only() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    create_small_event(&http, &key, "SHEET").await.unwrap();
+
+    let (status, kind, xlsx) = http
+        .get_bytes("/api/agenda-template.xlsx?lang=sv")
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        kind,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(xlsx.starts_with(b"PK\x03\x04"));
+    let (status, kind, csv) = http.get_bytes("/api/agenda-template.csv").await.unwrap();
+    assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBFDate,Start,End,Title"),
+        "a BOM, then English headings"
+    );
+
+    let import = "/api/events/SHEET/agenda/import";
+    let before = http.get("/api/events/SHEET").await.unwrap().body;
+    let preview = http
+        .send_bytes(
+            "POST",
+            import,
+            Some(&key),
+            xlsx.clone(),
+            "application/octet-stream",
+        )
+        .await
+        .unwrap();
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body["format"], "xlsx");
+    assert_eq!(preview.body["problems"], json!([]));
+    let sessions = preview.body["agenda"]["sessions"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(sessions.len(), 4);
+    assert_eq!(sessions[0]["title"], "Välkommen och inledning");
+    assert_eq!(sessions[0]["language"], "sv");
+    assert_eq!(sessions[1]["kind"], "breakout");
+    assert_eq!(sessions[1]["attendance"], "onsite");
+    assert_eq!(sessions[0]["contributions"].as_array().unwrap().len(), 2);
+    // A preview saves nothing.
+    let now = http.get("/api/events/SHEET").await.unwrap().body;
+    assert_eq!(now, before);
+
+    let saved = http
+        .send(
+            "PUT",
+            "/api/events/SHEET/agenda",
+            Some(&key),
+            Some(&preview.body["agenda"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let now = http.get("/api/events/SHEET").await.unwrap().body;
+    assert_eq!(now["agenda"], preview.body["agenda"]);
+
+    // Mistakes: each named by row and column, all at once; the good row still previewed.
+    let bad = "Datum;Start;Slut;Titel;Typ;Deltagande\n\
+               2026-05-12;09.00;10.00;Bra;Plenum;På plats\n\
+               2026-05-12;10:00;09:00;Baklänges;;\n\
+               maj;10:00;11:00;Dansen;dans;ute\n";
+    let answer = http
+        .send_bytes(
+            "POST",
+            import,
+            Some(&key),
+            bad.as_bytes().to_vec(),
+            "text/csv",
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let places: Vec<(i64, String)> = answer.body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [(3, "Slut"), (4, "Datum"), (4, "Typ"), (4, "Deltagande")]
+            .map(|(r, c)| (r, c.to_owned()))
+            .to_vec(),
+        "{}",
+        answer.body
+    );
+    assert_eq!(
+        answer.body["agenda"]["sessions"].as_array().unwrap().len(),
+        1
+    );
+
+    // Only the organiser may import; the same error as any organiser's action.
+    let eva = http.join("SHEET", Some("Eva")).await.unwrap();
+    let refused = http
+        .send_bytes(
+            "POST",
+            import,
+            Some(&eva),
+            xlsx.clone(),
+            "application/octet-stream",
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.body["code"], "forbidden");
+    let refused = http
+        .send_bytes("POST", import, None, xlsx, "application/octet-stream")
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 401);
+    // A file over the limit is refused before it is read.
+    let huge = vec![b'a'; plenum_protocol::limits::MAX_AGENDA_BYTES + 1];
+    let refused = http
+        .send_bytes("POST", import, Some(&key), huge, "text/csv")
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 413);
+    assert_eq!(refused.body["code"], "too_large");
+}
+
+/// A form's empty optional field means "none", not an error; the stored agenda has no trace
+/// of it.
+#[tokio::test]
+async fn empty_optional_fields_from_a_form_are_absent() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    create_small_event(&http, &key, "FORM").await.unwrap();
+    let mut agenda = small_event("FORM")["agenda"].clone();
+    agenda["sessions"][1]["track"] = json!("");
+    agenda["sessions"][1]["location"] = json!("  ");
+    agenda["sessions"][1]["title"] = json!("  Session 2  ");
+    agenda["sessions"][1]["moderator"] = json!({"name": "", "organisation": ""});
+    agenda["sessions"][0]["contributions"][0]["speakers"][0]["role"] = json!("");
+    let a = http
+        .send("PUT", "/api/events/FORM/agenda", Some(&key), Some(&agenda))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let now = http.get("/api/events/FORM").await.unwrap().body;
+    let s2 = &now["agenda"]["sessions"][1];
+    assert_eq!(s2["title"], "Session 2");
+    for absent in ["track", "location", "moderator"] {
+        assert!(s2.get(absent).is_none(), "{absent} in {s2}");
+    }
+    assert!(
+        now["agenda"]["sessions"][0]["contributions"][0]["speakers"][0]
+            .get("role")
+            .is_none()
+    );
+    // A required field left empty is still refused, by name.
+    agenda["sessions"][1]["title"] = json!(" ");
+    let a = http
+        .send("PUT", "/api/events/FORM/agenda", Some(&key), Some(&agenda))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 400);
+    assert_eq!(a.body["field"], "sessions[1].title");
+}
+
+/// A frab/pretalx schedule.json: talks become sessions, rooms tracks; a schedule in another
+/// zone is pointed out.
+#[tokio::test]
+async fn a_pretalx_schedule_imports() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    create_small_event(&http, &key, "PRETALX").await.unwrap();
+    let schedule = json!({"schedule": {"version": "0.1", "conference": {
+        "acronym": "c", "title": "C", "time_zone_name": "Europe/Berlin",
+        "days": [{"index": 1, "date": "2026-03-10", "rooms": {
+            "Saal 1": [{"id": 11, "start": "09:00", "duration": "00:30", "title": "Eröffnung", "type": "Talk",
+                        "language": "de", "persons": [{"public_name": "Anna"}]}],
+            "Saal 2": [{"id": 12, "start": "09:00", "duration": "01:00", "title": "Werkstatt", "type": "Workshop",
+                        "persons": []}]}}]}}});
+    let a = http
+        .send_bytes(
+            "POST",
+            "/api/events/PRETALX/agenda/import",
+            Some(&key),
+            serde_json::to_vec(&schedule).unwrap(),
+            "application/json",
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["format"], "schedule_json");
+    assert_eq!(a.body["time_zone"], "Europe/Berlin");
+    assert_eq!(a.body["problems"], json!([]));
+    let s = a.body["agenda"]["sessions"].as_array().unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!(
+        (s[0]["id"].as_str(), s[0]["track"].as_str()),
+        (Some("talk-11"), Some("Saal 1"))
+    );
+    assert_eq!(
+        (s[1]["kind"].as_str(), s[1]["end"].as_str()),
+        (Some("workshop"), Some("10:00"))
+    );
+    let saved = http
+        .send(
+            "PUT",
+            "/api/events/PRETALX/agenda",
+            Some(&key),
+            Some(&a.body["agenda"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 200, "{}", saved.body);
+}

@@ -17,11 +17,11 @@
 
 mod web;
 
-use anyhow::{Context as _, anyhow, bail, ensure};
+use anyhow::{Context as _, anyhow, ensure};
 use fantoccini::{Client, Locator, key::Key};
 use plenum_tests::{TestConfig, TestServer};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 use web::*;
 
@@ -607,74 +607,4 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_text(night, "#questions", QUESTION).await?;
     check_and_capture(night, axe, "session-dark").await?;
     Ok(())
-}
-
-/// axe-core's source, installed by `scripts/setup --browser` into the cache.
-fn axe_source() -> anyhow::Result<String> {
-    let cache = std::env::var_os("PLENUM_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/plenum")))
-        .context("no PLENUM_CACHE or HOME")?;
-    let path = cache.join("axe/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "{} is missing: install it with scripts/setup --browser",
-            path.display()
-        )
-    })
-}
-
-/// Runs axe-core's WCAG 2.1 A and AA rules on the page as it is; fails on any serious or
-/// critical violation (and prints the lesser ones). Then saves a screenshot.
-async fn check_and_capture(b: &Client, axe: &str, name: &str) -> anyhow::Result<()> {
-    // Let transitions and the live data settle before judging contrast.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    b.execute(&format!("{axe}\n;return true;"), vec![]).await?;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-            resultTypes: ['violations'],
-        }).then(r => done(JSON.stringify(r.violations.map(v => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '')),
-        }))))).catch(e => done('axe failed: ' + e));
-    "#;
-    let answer = b.execute_async(script, vec![]).await?;
-    let text = answer.as_str().context("axe answered nothing")?;
-    if text.starts_with("axe failed") {
-        bail!("{name}: {text}");
-    }
-    let violations: Vec<Value> = serde_json::from_str(text)?;
-    let serious: Vec<&Value> = violations
-        .iter()
-        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-        .collect();
-    for v in &violations {
-        eprintln!("axe {name}: {} ({}) {}", v["id"], v["impact"], v["nodes"]);
-    }
-    save_screenshot(b, name).await?;
-    ensure!(
-        serious.is_empty(),
-        "axe-core found serious or critical WCAG 2.1 AA violations on {name}:\n{}",
-        serde_json::to_string_pretty(&serious)?
-    );
-    eprintln!("axe {name}: no serious or critical violation");
-    Ok(())
-}
-
-/// Waits for the element, then clicks it (it may appear only after the server answers).
-async fn click_when(b: &Client, css: &str) -> anyhow::Result<()> {
-    wait_for_text(b, css, "").await?;
-    click(b, css).await
-}
-
-async fn text_of(b: &Client, css: &str) -> anyhow::Result<String> {
-    let v = b
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
-            vec![json!(css)],
-        )
-        .await?;
-    Ok(v.as_str().unwrap_or_default().to_owned())
 }

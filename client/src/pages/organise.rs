@@ -152,7 +152,12 @@ fn Events(key: String) -> impl IntoView {
                     <label for="new-title">{move || t("event-title")}</label>
                     <input id="new-title" type="text" required maxlength=limits::MAX_TITLE_CHARS.to_string() prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
                     <label for="new-zone">{move || t("time-zone")}</label>
-                    <input id="new-zone" type="text" required prop:value=move || zone.get() on:input=move |ev| zone.set(event_target_value(&ev)) />
+                    <select id="new-zone" required on:change=move |ev| zone.set(event_target_value(&ev))>
+                        {time::zones().into_iter().map(|z| {
+                            let selected = z == zone.get_untracked();
+                            view! { <option value=z.clone() selected=selected>{z.replace('_', " ")}</option> }
+                        }).collect_view()}
+                    </select>
                     <label for="new-venue">{move || t("venue")} " " <span class="optional">{move || t("optional")}</span></label>
                     <input id="new-venue" type="text" prop:value=move || venue.get() on:input=move |ev| venue.set(event_target_value(&ev)) />
                     <button type="submit" class="primary">{move || t("create-event")}</button>
@@ -280,7 +285,7 @@ fn EventConsole(
                 <Invites code=code.clone() key sessions />
             </div>
             <div>
-                <AgendaEditor code=code.clone() agenda key />
+                <super::agenda_editor::AgendaEditor code=code.clone() agenda key />
                 <Exports code=code.clone() key />
             </div>
         </div>
@@ -424,63 +429,6 @@ fn Invites(
 fn copy(text: &str) {
     let clipboard = window().navigator().clipboard();
     let _ = clipboard.write_text(text);
-}
-
-#[component]
-fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -> impl IntoView {
-    let text = RwSignal::new(organiser::agenda_text(&agenda));
-    let problem = RwSignal::new(None::<String>);
-    let saved_ok = RwSignal::new(false);
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (code, body, key) = (code.clone(), text.get_untracked(), key.get_value());
-        if body.len() > limits::MAX_AGENDA_BYTES {
-            problem.set(Some(t("agenda-too-large")));
-            return;
-        }
-        spawn_local(async move {
-            match organiser::replace_agenda(&key, &code, body).await {
-                Ok(_) => {
-                    problem.set(None);
-                    saved_ok.set(true);
-                }
-                Err(e) => problem.set(Some(e.message())),
-            }
-        });
-    };
-    let load = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        spawn_local(async move {
-            if let Ok(content) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                text.set(content.as_string().unwrap_or_default());
-                saved_ok.set(false);
-            }
-        });
-    };
-    view! {
-        <section class="panel" aria-labelledby="agenda-heading">
-            <h2 id="agenda-heading">{move || t("agenda")}</h2>
-            <form class="stack" on:submit=submit>
-                <label for="agenda-file">{move || t("import-agenda-file")}</label>
-                <input id="agenda-file" type="file" accept=".json,application/json" on:change=load />
-                <label for="agenda-json">{move || t("agenda-json")}</label>
-                <textarea id="agenda-json" class="code" rows="16" spellcheck="false" aria-describedby="agenda-hint"
-                    prop:value=move || text.get() on:input=move |ev| { text.set(event_target_value(&ev)); saved_ok.set(false) }></textarea>
-                <p id="agenda-hint" class="hint">{move || t("agenda-hint")}</p>
-                <button type="submit" class="primary">{move || t("save-agenda")}</button>
-                {problem_view(problem)}
-                <p role="status" class="sent">{move || saved_ok.get().then(|| t("agenda-saved"))}</p>
-            </form>
-        </section>
-    }
 }
 
 #[component]

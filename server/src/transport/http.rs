@@ -176,6 +176,9 @@ pub fn router(app: App) -> Router {
         .route("/events", get(list_events).post(create_event))
         .route("/events/{code}", get(get_event))
         .route("/events/{code}/agenda", put(replace_agenda))
+        .route("/events/{code}/agenda/import", post(import_agenda))
+        .route("/agenda-template.csv", get(|q| agenda_template(q, false)))
+        .route("/agenda-template.xlsx", get(|q| agenda_template(q, true)))
         .route("/events/{code}/join", post(join))
         .route("/events/{code}/invites", post(create_invite))
         .route(
@@ -367,7 +370,8 @@ async fn create_event(
     body: Bytes,
 ) -> Result<(StatusCode, Json<EventInfo>), AppError> {
     let who = caller_checked(&app, &headers).await?;
-    let new: CreateEvent = parse_json(&body)?;
+    let mut new: CreateEvent = parse_json(&body)?;
+    agenda::tidy_agenda(&mut new.agenda);
     require(&who, DocumentKind::NewEvent.action(), &new.code)?;
     agenda::check_event(&new)?;
     let code = new.code.clone();
@@ -397,12 +401,65 @@ async fn replace_agenda(
     let code = event_code(&code)?;
     let who = caller_checked(&app, &headers).await?;
     require(&who, DocumentKind::Agenda.action(), &code)?;
-    let agenda: Agenda = parse_json(&body)?;
+    let mut agenda: Agenda = parse_json(&body)?;
+    agenda::tidy_agenda(&mut agenda);
     agenda::check_agenda(&agenda)?;
     existing(&app, &code).await?;
     let r = requests::document(Document::Agenda(code, agenda));
     let done = app.engine.submit(&r.room, r.command).await?;
     Ok(Json(Appended { seq: done.seq }))
+}
+
+/// `?format=csv|xlsx|schedule_xml|schedule_json`; absent, the file's first bytes decide.
+#[derive(Debug, serde::Deserialize)]
+struct ImportQuery {
+    format: Option<plenum_protocol::ImportFormat>,
+}
+
+/// Reads a spreadsheet or a frab/pretalx schedule into an agenda to preview; saves nothing.
+async fn import_agenda(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Json<plenum_protocol::AgendaImport>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, DocumentKind::Agenda.action(), &code)?;
+    let event = existing(&app, &code).await?;
+    // Unpacking and parsing a 2 MiB workbook is CPU work: off the runtime's threads.
+    let read = tokio::task::spawn_blocking(move || {
+        agenda::import::import(&body, query.format, &event.agenda, &event.time_zone)
+    })
+    .await
+    .map_err(|_| AppError::new(ErrorCode::Internal, "the import failed"))?;
+    Ok(Json(read))
+}
+
+/// `?lang=sv` for the Swedish template.
+#[derive(Debug, serde::Deserialize)]
+struct TemplateQuery {
+    lang: Option<String>,
+}
+
+/// The agenda template, CSV or XLSX, in English or Swedish.
+async fn agenda_template(
+    axum::extract::Query(query): axum::extract::Query<TemplateQuery>,
+    xlsx: bool,
+) -> Result<Response, AppError> {
+    let swedish = query.lang.as_deref() == Some("sv");
+    let file = agenda::import::template(swedish, xlsx)
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the template could not be written"))?;
+    let disposition = format!("attachment; filename=\"{}\"", file.name);
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.bytes,
+    )
+        .into_response())
 }
 
 async fn join(
@@ -577,7 +634,8 @@ async fn put_session(
     let code = event_code(&code)?;
     let who = caller_checked(&app, &headers).await?;
     require(&who, DocumentKind::Session.action(), &code)?;
-    let session: plenum_protocol::Session = parse_json(&body)?;
+    let mut session: plenum_protocol::Session = parse_json(&body)?;
+    agenda::tidy_session(&mut session);
     if session.id.as_str() != session_id {
         return Err(AppError(ApiError {
             code: ErrorCode::BadRequest,

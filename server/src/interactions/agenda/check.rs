@@ -8,7 +8,7 @@
 
 use crate::interactions::Refusal;
 use chrono::{NaiveDate, NaiveTime};
-use plenum_protocol::{Agenda, AgendaPerson, CreateEvent, limits};
+use plenum_protocol::{Agenda, AgendaPerson, CreateEvent, Material, Session, limits};
 use std::collections::HashSet;
 
 /// An invalid field: where and why.
@@ -116,6 +116,88 @@ fn time(field: &str, value: &str) -> Result<NaiveTime, FieldError> {
     })
 }
 
+fn materials(field: &str, list: &[Material]) -> Result<(), FieldError> {
+    if list.len() > limits::MAX_MATERIALS {
+        return err(
+            format!("{field}.materials"),
+            format!("has more than {} materials", limits::MAX_MATERIALS),
+        );
+    }
+    for (j, m) in list.iter().enumerate() {
+        text(
+            &format!("{field}.materials[{j}].title"),
+            &m.title,
+            limits::MAX_TITLE_CHARS,
+        )?;
+        url(&format!("{field}.materials[{j}].url"), &m.url)?;
+    }
+    Ok(())
+}
+
+/// Trims every text of an agenda and drops optional texts left empty, so a form's empty
+/// field (`"track": ""`) means no track rather than an error.
+pub fn tidy_agenda(a: &mut Agenda) {
+    for day in &mut a.days {
+        tidy(&mut day.title);
+    }
+    for s in &mut a.sessions {
+        tidy_session(s);
+    }
+}
+
+/// [`tidy_agenda`] for one session.
+pub fn tidy_session(s: &mut Session) {
+    s.title = s.title.trim().to_owned();
+    for field in [
+        &mut s.track,
+        &mut s.location,
+        &mut s.language,
+        &mut s.description,
+        &mut s.stream_url,
+    ] {
+        tidy(field);
+    }
+    // A person left wholly empty is no person; one with only the name empty is refused.
+    let blank =
+        |p: &AgendaPerson| p.name.is_empty() && p.role.is_none() && p.organisation.is_none();
+    if let Some(m) = &mut s.moderator {
+        tidy_person(m);
+    }
+    if s.moderator.as_ref().is_some_and(blank) {
+        s.moderator = None;
+    }
+    for c in &mut s.contributions {
+        c.title = c.title.trim().to_owned();
+        c.speakers.iter_mut().for_each(tidy_person);
+        c.speakers.retain(|p| !blank(p));
+        for m in &mut c.materials {
+            m.title = m.title.trim().to_owned();
+            m.url = m.url.trim().to_owned();
+        }
+    }
+    for m in &mut s.materials {
+        m.title = m.title.trim().to_owned();
+        m.url = m.url.trim().to_owned();
+    }
+}
+
+fn tidy_person(p: &mut AgendaPerson) {
+    p.name = p.name.trim().to_owned();
+    tidy(&mut p.role);
+    tidy(&mut p.organisation);
+}
+
+fn tidy(field: &mut Option<String>) {
+    if let Some(v) = field {
+        let t = v.trim();
+        if t.is_empty() {
+            *field = None;
+        } else if t.len() != v.len() {
+            *v = t.to_owned();
+        }
+    }
+}
+
 /// Checks a new event, its agenda included.
 pub fn check_event(e: &CreateEvent) -> Result<(), FieldError> {
     text("title", &e.title, limits::MAX_TITLE_CHARS)?;
@@ -205,14 +287,7 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
         if let Some(u) = &s.stream_url {
             url(&format!("{f}.stream_url"), u)?;
         }
-        for (j, m) in s.materials.iter().enumerate() {
-            text(
-                &format!("{f}.materials[{j}].title"),
-                &m.title,
-                limits::MAX_TITLE_CHARS,
-            )?;
-            url(&format!("{f}.materials[{j}].url"), &m.url)?;
-        }
+        materials(&f, &s.materials)?;
         if let Some(m) = &s.moderator {
             person(&format!("{f}.moderator"), m)?;
         }
@@ -232,6 +307,7 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
             for (k, p) in c.speakers.iter().enumerate() {
                 person(&format!("{cf}.speakers[{k}]"), p)?;
             }
+            materials(&cf, &c.materials)?;
         }
     }
     Ok(())

@@ -6,8 +6,9 @@
 //! new version, so clients refetch it.
 
 mod check;
+pub mod import;
 
-pub use check::{FieldError, check_agenda, check_event};
+pub use check::{FieldError, check_agenda, check_event, tidy_agenda, tidy_session};
 
 use super::{Cx, Interaction, Made, Refusal};
 use plenum_protocol::{Agenda, Announcement, EventInfo, RoomEvent, Session, limits};

@@ -1,0 +1,747 @@
+//! The organiser's agenda: a form for days, sessions and their talks; an import of a
+//! spreadsheet (CSV, XLSX, from a template in English or Swedish) or of a frab/pretalx
+//! schedule, previewed with every problem by row and column before anything is saved; and the
+//! JSON for scripts. Nothing is saved until "Save agenda": the server checks the whole agenda
+//! and names the field that is wrong.
+
+use leptos::task::spawn_local;
+use leptos::{ev::SubmitEvent, prelude::*};
+use plenum_protocol::{
+    Agenda, AgendaImport, AgendaPerson, Attendance, Contribution, Day, EventCode, Material,
+    Session, SessionId, SessionKind, limits,
+};
+
+use crate::api::{ApiFailure, organiser};
+use crate::components::feedback::problem_view;
+use crate::i18n::{Arg, locale, t, ta, tc};
+use crate::text::kind_label;
+
+const KINDS: [SessionKind; 10] = [
+    SessionKind::Plenary,
+    SessionKind::Panel,
+    SessionKind::Breakout,
+    SessionKind::Workshop,
+    SessionKind::WorldCafe,
+    SessionKind::Pitch,
+    SessionKind::Award,
+    SessionKind::Networking,
+    SessionKind::Visit,
+    SessionKind::Social,
+];
+
+fn kind_code(k: SessionKind) -> String {
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn attendance_code(a: Attendance) -> &'static str {
+    match a {
+        Attendance::Online => "online",
+        Attendance::Onsite => "onsite",
+        Attendance::Hybrid => "hybrid",
+    }
+}
+
+/// "Name", "Name, Organisation" or "Name, Role, Organisation", one a line.
+fn people_text(people: &[AgendaPerson]) -> String {
+    people
+        .iter()
+        .map(|p| match (&p.role, &p.organisation) {
+            (Some(r), Some(o)) => format!("{}, {r}, {o}", p.name),
+            (Some(r), None) => format!("{}, {r}, ", p.name),
+            (None, Some(o)) => format!("{}, {o}", p.name),
+            (None, None) => p.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn person_of(line: &str) -> Option<AgendaPerson> {
+    let parts: Vec<&str> = line.split(',').map(str::trim).collect();
+    let some = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+    match parts.as_slice() {
+        [] | [""] => None,
+        [name] => Some(AgendaPerson {
+            name: (*name).to_owned(),
+            role: None,
+            organisation: None,
+        }),
+        [name, org] => Some(AgendaPerson {
+            name: (*name).to_owned(),
+            role: None,
+            organisation: some(org),
+        }),
+        [name, role, rest @ ..] => Some(AgendaPerson {
+            name: (*name).to_owned(),
+            role: some(role),
+            organisation: some(&rest.join(", ")),
+        }),
+    }
+}
+
+fn people_of(text: &str) -> Vec<AgendaPerson> {
+    text.lines().filter_map(person_of).collect()
+}
+
+/// "Title | https://…", one a line.
+fn materials_text(list: &[Material]) -> String {
+    list.iter()
+        .map(|m| format!("{} | {}", m.title, m.url))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn materials_of(text: &str) -> Vec<Material> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match l.rsplit_once('|') {
+            Some((title, url)) => Material {
+                title: title.trim().to_owned(),
+                url: url.trim().to_owned(),
+            },
+            None => Material {
+                title: l.trim().to_owned(),
+                url: l.trim().to_owned(),
+            },
+        })
+        .collect()
+}
+
+/// A new session's id: `session-N`, the first not in use.
+fn new_id(a: &Agenda) -> SessionId {
+    (a.sessions.len() + 1..)
+        .filter_map(|n| SessionId::parse(&format!("session-{n}")).ok())
+        .find(|id| a.sessions.iter().all(|s| &s.id != id))
+        .expect("an unused id")
+}
+
+/// The next day's date after the last one, or today.
+fn next_date(a: &Agenda) -> String {
+    let last = a.days.iter().map(|d| d.date.clone()).max();
+    let base = match last {
+        Some(d) => js_sys::Date::new(&format!("{d}T12:00:00Z").into()),
+        None => js_sys::Date::new_0(),
+    };
+    if a.days.is_empty() {
+        base.to_iso_string().as_string().unwrap_or_default()[..10].to_owned()
+    } else {
+        let next = js_sys::Date::new(&(base.get_time() + 86_400_000.0).into());
+        next.to_iso_string().as_string().unwrap_or_default()[..10].to_owned()
+    }
+}
+
+/// Where a field path the server names (`sessions[3].end`) is, for a person.
+fn locate(a: &Agenda, field: &str) -> Option<String> {
+    let index: usize = field
+        .strip_prefix("sessions[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()?;
+    let s = a.sessions.get(index)?;
+    Some(ta(
+        "agenda-problem-in-session",
+        &[
+            ("number", Arg::Num(index as f64 + 1.0)),
+            ("title", Arg::Str(s.title.clone())),
+        ],
+    ))
+}
+
+#[component]
+pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -> impl IntoView {
+    let draft = RwSignal::new(agenda);
+    // Bumped when the whole draft is replaced (an import, the JSON): the forms are rebuilt.
+    let generation = RwSignal::new(0u64);
+    let dirty = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let saved_ok = RwSignal::new(false);
+    let code = StoredValue::new(code);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut agenda = draft.get_untracked();
+        for s in &mut agenda.sessions {
+            for (i, c) in s.contributions.iter_mut().enumerate() {
+                c.number = i as u32 + 1;
+            }
+        }
+        let body = serde_json::to_string(&agenda).unwrap_or_default();
+        if body.len() > limits::MAX_AGENDA_BYTES {
+            problem.set(Some(t("agenda-too-large")));
+            return;
+        }
+        let (code, key) = (code.get_value(), key.get_value());
+        spawn_local(async move {
+            match organiser::replace_agenda(&key, &code, body).await {
+                Ok(_) => {
+                    problem.set(None);
+                    saved_ok.set(true);
+                    dirty.set(false);
+                }
+                Err(e) => {
+                    let place = match &e {
+                        ApiFailure::Refused {
+                            error: Some(err), ..
+                        } => err.field.as_deref().and_then(|f| locate(&agenda, f)),
+                        _ => None,
+                    };
+                    let message = e.message();
+                    problem.set(Some(match place {
+                        Some(p) => format!("{p}: {message}"),
+                        None => message,
+                    }));
+                }
+            }
+        });
+    };
+    let touched = move || {
+        dirty.set(true);
+        saved_ok.set(false);
+    };
+    let replace = move |a: Agenda| {
+        draft.set(a);
+        generation.update(|g| *g += 1);
+        dirty.set(true);
+        saved_ok.set(false);
+    };
+    let sessions = Memo::new(move |_| {
+        generation.get();
+        draft.with(|a| a.sessions.len())
+    });
+    let days = Memo::new(move |_| {
+        generation.get();
+        draft.with(|a| a.days.len())
+    });
+    let add_day = move |_| {
+        draft.update(|a| {
+            let number = a.days.iter().map(|d| d.number).max().unwrap_or(0) + 1;
+            let date = next_date(a);
+            a.days.push(Day {
+                number,
+                date,
+                title: None,
+            });
+        });
+        touched();
+    };
+    let add_session = move |_| {
+        draft.update(|a| {
+            let id = new_id(a);
+            let day = a.days.first().map_or(1, |d| d.number);
+            a.sessions.push(Session {
+                id,
+                title: String::new(),
+                kind: SessionKind::Plenary,
+                day,
+                start: "09:00".into(),
+                end: "10:00".into(),
+                track: None,
+                location: None,
+                attendance: Attendance::Hybrid,
+                language: None,
+                description: None,
+                stream_url: None,
+                materials: Vec::new(),
+                moderator: None,
+                contributions: Vec::new(),
+            });
+        });
+        touched();
+        // Open the new session's form and put the cursor in its title.
+        let last = draft.with_untracked(|a| a.sessions.len()) - 1;
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&format!("s{last}-title")) {
+                if let Some(d) = el.closest("details").ok().flatten() {
+                    let _ = d.set_attribute("open", "");
+                }
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+            }
+        });
+    };
+    view! {
+        <section class="panel agenda-editor" aria-labelledby="agenda-heading">
+            <h2 id="agenda-heading">{move || t("agenda")}</h2>
+            <Import code key on_use=replace />
+            <form class="stack" on:submit=save>
+                <fieldset class="days">
+                    <legend>{move || t("agenda-days")}</legend>
+                    {move || (0..days.get()).map(|i| view! { <DayRow i draft on_change=touched /> }).collect_view()}
+                    <button type="button" class="small add-day" on:click=add_day>{move || t("add-day")}</button>
+                </fieldset>
+                <h3>{move || tc("sessions-count", sessions.get() as u64)}</h3>
+                <ol class="session-forms">
+                    {move || (0..sessions.get()).map(|i| view! { <SessionForm i draft on_change=touched generation /> }).collect_view()}
+                </ol>
+                <button type="button" class="add-session" on:click=add_session prop:disabled=move || days.get() == 0>{move || t("add-session")}</button>
+                <p class="hint" hidden=move || days.get() != 0>{move || t("add-day-first")}</p>
+                <div class="save-bar">
+                    <button type="submit" class="primary save-agenda">{move || t("save-agenda")}</button>
+                    <span class="hint">{move || dirty.get().then(|| t("agenda-unsaved"))}</span>
+                </div>
+                {problem_view(problem)}
+                <p role="status" class="sent agenda-saved">{move || saved_ok.get().then(|| t("agenda-saved"))}</p>
+            </form>
+            <AgendaJson draft on_use=replace />
+        </section>
+    }
+}
+
+#[component]
+fn DayRow(
+    i: usize,
+    draft: RwSignal<Agenda>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let number = draft.with_untracked(|a| a.days[i].number);
+    let used = move || draft.with(|a| a.sessions.iter().any(|s| s.day == number));
+    let remove = move |_| {
+        draft.update(|a| {
+            a.days.remove(i);
+        });
+        on_change();
+    };
+    view! {
+        <div class="day-row">
+            <label for=format!("day{i}-date")>{move || ta("day-number", &[("number", Arg::Num(number as f64))])}</label>
+            <input id=format!("day{i}-date") type="date" required
+                prop:value=move || draft.with(|a| a.days.get(i).map(|d| d.date.clone()).unwrap_or_default())
+                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|a| if let Some(d) = a.days.get_mut(i) { d.date = v }); on_change() } />
+            <label for=format!("day{i}-title") class="visually-hidden">{move || t("day-title")}</label>
+            <input id=format!("day{i}-title") type="text" maxlength=limits::MAX_TITLE_CHARS.to_string() placeholder=move || t("day-title")
+                prop:value=move || draft.with(|a| a.days.get(i).and_then(|d| d.title.clone()).unwrap_or_default())
+                on:input=move |ev| { let v = event_target_value(&ev); draft.update(|a| if let Some(d) = a.days.get_mut(i) { d.title = Some(v) }); on_change() } />
+            <button type="button" class="small" on:click=remove prop:disabled=used
+                title=move || if used() { t("day-in-use") } else { String::new() }>
+                {move || t("remove")}
+            </button>
+        </div>
+    }
+}
+
+/// A text input bound to one field of one session.
+fn session_input(
+    draft: RwSignal<Agenda>,
+    i: usize,
+    (name, label, kind): (&'static str, &'static str, &'static str),
+    get: fn(&Session) -> String,
+    set: fn(&mut Session, String),
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = format!("s{i}-{name}");
+    view! {
+        <label for=id.clone()>{move || t(label)}</label>
+        <input id=id type=kind maxlength=limits::MAX_TITLE_CHARS.to_string()
+            prop:value=move || draft.with(|a| a.sessions.get(i).map(get).unwrap_or_default())
+            on:input=move |ev| { let v = event_target_value(&ev); draft.update(|a| if let Some(s) = a.sessions.get_mut(i) { set(s, v) }); on_change() } />
+    }
+}
+
+#[component]
+fn SessionForm(
+    i: usize,
+    draft: RwSignal<Agenda>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+    generation: RwSignal<u64>,
+) -> impl IntoView {
+    let summary = move || {
+        draft.with(|a| {
+            a.sessions.get(i).map(|s| {
+                let title = if s.title.trim().is_empty() {
+                    t("untitled-session")
+                } else {
+                    s.title.clone()
+                };
+                format!("{}–{} · {title} · {}", s.start, s.end, kind_label(s.kind))
+            })
+        })
+    };
+    let edit = move |f: Box<dyn FnOnce(&mut Session)>| {
+        draft.update(|a| {
+            if let Some(s) = a.sessions.get_mut(i) {
+                f(s)
+            }
+        });
+        on_change();
+    };
+    let remove = move |_| {
+        draft.update(|a| {
+            a.sessions.remove(i);
+        });
+        generation.update(|g| *g += 1);
+        on_change();
+    };
+    let talks =
+        Memo::new(move |_| draft.with(|a| a.sessions.get(i).map_or(0, |s| s.contributions.len())));
+    let add_talk = move |_| {
+        edit(Box::new(|s| {
+            let number = s.contributions.len() as u32 + 1;
+            s.contributions.push(Contribution {
+                number,
+                title: String::new(),
+                speakers: Vec::new(),
+                materials: Vec::new(),
+            });
+        }))
+    };
+    let days = move || {
+        draft.with(|a| {
+            a.days
+                .iter()
+                .map(|d| (d.number, d.date.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let field = |name, label, kind, get, set| {
+        session_input(draft, i, (name, label, kind), get, set, on_change)
+    };
+    let initial = draft.with_untracked(|a| a.sessions[i].clone());
+    view! {
+        <li>
+            <details class="session-form">
+                <summary>{summary}</summary>
+                <div class="stack">
+                    {field("title", "session-title", "text", |s| s.title.clone(), |s, v| s.title = v)}
+                    <div class="field-row">
+                        <div class="stack">
+                            <label for=format!("s{i}-kind")>{move || t("session-kind")}</label>
+                            <select id=format!("s{i}-kind") on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                if let Some(k) = KINDS.into_iter().find(|k| kind_code(*k) == v) { edit(Box::new(move |s| s.kind = k)) }
+                            }>
+                                {KINDS.into_iter().map(|k| view! {
+                                    <option value=kind_code(k) selected=initial.kind == k>{move || kind_label(k)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="stack">
+                            <label for=format!("s{i}-day")>{move || t("session-day")}</label>
+                            <select id=format!("s{i}-day") on:change=move |ev| {
+                                if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(Box::new(move |s| s.day = n)) }
+                            }>
+                                {move || days().into_iter().map(|(n, date)| {
+                                    let selected = draft.with_untracked(|a| a.sessions.get(i).is_some_and(|s| s.day == n));
+                                    view! { <option value=n.to_string() selected=selected>{format!("{} · {date}", ta("day-number", &[("number", Arg::Num(n as f64))]))}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <div class="field-row">
+                        <div class="stack">{field("start", "session-start", "time", |s| s.start.clone(), |s, v| s.start = v)}</div>
+                        <div class="stack">{field("end", "session-end", "time", |s| s.end.clone(), |s, v| s.end = v)}</div>
+                    </div>
+                    <div class="field-row">
+                        <div class="stack">{field("track", "session-track", "text", |s| s.track.clone().unwrap_or_default(), |s, v| s.track = Some(v))}</div>
+                        <div class="stack">{field("location", "session-location", "text", |s| s.location.clone().unwrap_or_default(), |s, v| s.location = Some(v))}</div>
+                    </div>
+                    <div class="field-row">
+                        <div class="stack">
+                            <label for=format!("s{i}-attendance")>{move || t("session-attendance")}</label>
+                            <select id=format!("s{i}-attendance") on:change=move |ev| {
+                                let a = match event_target_value(&ev).as_str() { "online" => Attendance::Online, "onsite" => Attendance::Onsite, _ => Attendance::Hybrid };
+                                edit(Box::new(move |s| s.attendance = a))
+                            }>
+                                {[Attendance::Hybrid, Attendance::Onsite, Attendance::Online].into_iter().map(|a| view! {
+                                    <option value=attendance_code(a) selected=initial.attendance == a>{move || t(&format!("attendance-{}", attendance_code(a)))}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="stack">
+                            <label for=format!("s{i}-language")>{move || t("session-language")}</label>
+                            <select id=format!("s{i}-language") on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                edit(Box::new(move |s| s.language = Some(v)))
+                            }>
+                                <option value="" selected=initial.language.is_none()>{move || t("language-of-event")}</option>
+                                {crate::text::LANGUAGE_CODES.into_iter().map(|code| view! {
+                                    <option value=code selected=initial.language.as_deref() == Some(code)>{move || crate::text::language_name(code)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    </div>
+                    <div class="field-row">
+                        <div class="stack">{field("moderator", "session-moderator", "text",
+                            |s| s.moderator.as_ref().map(|m| people_text(std::slice::from_ref(m))).unwrap_or_default(),
+                            |s, v| s.moderator = person_of(&v))}</div>
+                        <div class="stack">{field("stream", "session-stream", "url", |s| s.stream_url.clone().unwrap_or_default(), |s, v| s.stream_url = Some(v))}</div>
+                    </div>
+                    <label for=format!("s{i}-description")>{move || t("session-description")}</label>
+                    <textarea id=format!("s{i}-description") rows="3" maxlength=limits::MAX_DESCRIPTION_CHARS.to_string()
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |s| s.description = Some(v))) }>
+                        {initial.description.clone().unwrap_or_default()}
+                    </textarea>
+                    <label for=format!("s{i}-materials")>{move || t("session-materials")}</label>
+                    <textarea id=format!("s{i}-materials") rows="2" aria-describedby=format!("s{i}-materials-hint")
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |s| s.materials = materials_of(&v))) }>
+                        {materials_text(&initial.materials)}
+                    </textarea>
+                    <p id=format!("s{i}-materials-hint") class="hint">{move || t("materials-hint")}</p>
+                    <fieldset class="talks">
+                        <legend>{move || t("session-talks")}</legend>
+                        <ol>
+                            {move || (0..talks.get()).map(|j| view! { <TalkForm i j draft on_change generation /> }).collect_view()}
+                        </ol>
+                        <button type="button" class="small add-talk" on:click=add_talk>{move || t("add-talk")}</button>
+                    </fieldset>
+                    <button type="button" class="small danger" on:click=remove>{move || t("remove-session")}</button>
+                </div>
+            </details>
+        </li>
+    }
+}
+
+#[component]
+fn TalkForm(
+    i: usize,
+    j: usize,
+    draft: RwSignal<Agenda>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+    generation: RwSignal<u64>,
+) -> impl IntoView {
+    let edit = move |f: Box<dyn FnOnce(&mut Contribution)>| {
+        draft.update(|a| {
+            if let Some(c) = a
+                .sessions
+                .get_mut(i)
+                .and_then(|s| s.contributions.get_mut(j))
+            {
+                f(c)
+            }
+        });
+        on_change();
+    };
+    let initial = draft.with_untracked(|a| a.sessions[i].contributions[j].clone());
+    let remove = move |_| {
+        draft.update(|a| {
+            if let Some(s) = a.sessions.get_mut(i) {
+                s.contributions.remove(j);
+            }
+        });
+        generation.update(|g| *g += 1);
+        on_change();
+    };
+    let id = format!("s{i}-t{j}");
+    view! {
+        <li class="talk-form stack">
+            <label for=format!("{id}-title")>{move || t("talk-title")}</label>
+            <input id=format!("{id}-title") type="text" maxlength=limits::MAX_TITLE_CHARS.to_string()
+                prop:value=move || draft.with(|a| a.sessions.get(i).and_then(|s| s.contributions.get(j)).map(|c| c.title.clone()).unwrap_or_default())
+                on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |c| c.title = v)) } />
+            <label for=format!("{id}-speakers")>{move || t("talk-speakers")}</label>
+            <textarea id=format!("{id}-speakers") rows="2" aria-describedby=format!("{id}-speakers-hint")
+                on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |c| c.speakers = people_of(&v))) }>
+                {people_text(&initial.speakers)}
+            </textarea>
+            <p id=format!("{id}-speakers-hint") class="hint">{move || t("speakers-hint")}</p>
+            <label for=format!("{id}-materials")>{move || t("talk-materials")}</label>
+            <textarea id=format!("{id}-materials") rows="2" aria-describedby=format!("{id}-materials-hint")
+                on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |c| c.materials = materials_of(&v))) }>
+                {materials_text(&initial.materials)}
+            </textarea>
+            <p id=format!("{id}-materials-hint") class="hint">{move || t("materials-hint")}</p>
+            <button type="button" class="small" on:click=remove>{move || t("remove-talk")}</button>
+        </li>
+    }
+}
+
+/// The import: a file in, a preview out; nothing changes until the organiser takes it.
+#[component]
+fn Import(
+    code: StoredValue<EventCode>,
+    key: StoredValue<String>,
+    on_use: impl Fn(Agenda) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let preview = RwSignal::new(None::<AgendaImport>);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let load = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        if file.size() > limits::MAX_AGENDA_BYTES as f64 {
+            problem.set(Some(t("agenda-too-large")));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            // Plenum's own JSON is read here; anything else the server reads.
+            let own = if file.name().to_lowercase().ends_with(".json") {
+                wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .and_then(|t| serde_json::from_str::<Agenda>(&t).ok())
+            } else {
+                None
+            };
+            let result = match own {
+                Some(agenda) => Ok(AgendaImport {
+                    format: plenum_protocol::ImportFormat::ScheduleJson,
+                    agenda,
+                    problems: Vec::new(),
+                    time_zone: None,
+                }),
+                None => organiser::import_agenda(&key.get_value(), &code.get_value(), &file).await,
+            };
+            busy.set(false);
+            match result {
+                Ok(read) => {
+                    problem.set(None);
+                    preview.set(Some(read));
+                    // Take the eyes (and a screen reader) to the preview.
+                    request_animation_frame(|| {
+                        if let Some(h) = document().get_element_by_id("preview-heading") {
+                            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h)
+                                .focus();
+                        }
+                    });
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    let lang = move || locale().tag();
+    view! {
+        <div class="import">
+            <label for="agenda-file">{move || t("import-agenda-file")}</label>
+            <input id="agenda-file" type="file" aria-describedby="agenda-file-hint"
+                accept=".csv,.xlsx,.xml,.json,text/csv,application/json,application/xml,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                on:change=load />
+            <p id="agenda-file-hint" class="hint">
+                {move || t("import-agenda-hint")} " "
+                <a href=move || format!("/api/agenda-template.xlsx?lang={}", lang()) download="">{move || t("template-xlsx")}</a>
+                " · "
+                <a href=move || format!("/api/agenda-template.csv?lang={}", lang()) download="">{move || t("template-csv")}</a>
+            </p>
+            <p role="status">{move || busy.get().then(|| t("reading-file"))}</p>
+            {problem_view(problem)}
+            {move || preview.get().map(|read| view! { <Preview read preview on_use /> })}
+        </div>
+    }
+}
+
+#[component]
+fn Preview(
+    read: AgendaImport,
+    preview: RwSignal<Option<AgendaImport>>,
+    on_use: impl Fn(Agenda) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ok = read.problems.is_empty();
+    let agenda = StoredValue::new(read.agenda.clone());
+    let date_of = |a: &Agenda, n: u32| {
+        a.days
+            .iter()
+            .find(|d| d.number == n)
+            .map(|d| d.date.clone())
+            .unwrap_or_default()
+    };
+    let rows = read
+        .agenda
+        .sessions
+        .iter()
+        .map(|s| {
+            let talks = s.contributions.len();
+            let speakers: usize = s.contributions.iter().map(|c| c.speakers.len()).sum();
+            view! {
+                <tr>
+                    <td>{date_of(&read.agenda, s.day)}</td>
+                    <td>{format!("{}–{}", s.start, s.end)}</td>
+                    <th scope="row">{s.title.clone()}</th>
+                    <td>{kind_label(s.kind)}</td>
+                    <td>{s.track.clone().or_else(|| s.location.clone()).unwrap_or_default()}</td>
+                    <td>{format!("{talks} / {speakers}")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let problems = read
+        .problems
+        .iter()
+        .map(|p| {
+            let row = p
+                .row
+                .map(|r| ta("import-row", &[("row", Arg::Num(r as f64))]));
+            let column = p.column.clone();
+            let place = [row, column]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! { <li><strong>{place}</strong>{" "}{p.message.clone()}</li> }
+        })
+        .collect_view();
+    view! {
+        <div class="import-preview" role="region" aria-labelledby="preview-heading">
+            <h3 id="preview-heading" tabindex="-1">{move || t("import-preview")}</h3>
+            {read.time_zone.clone().map(|z| view! { <p class="hint">{ta("import-time-zone", &[("zone", Arg::Str(z))])}</p> })}
+            {(!ok).then(|| view! {
+                <div role="alert">
+                    <p class="error">{tc("import-problems", read.problems.len() as u64)}</p>
+                    <ul class="import-problems">{problems}</ul>
+                </div>
+            })}
+            <p>{tc("import-sessions", read.agenda.sessions.len() as u64)}</p>
+            <div class="table-scroll" tabindex="0" role="group" aria-labelledby="preview-heading">
+                <table class="preview">
+                    <thead><tr>
+                        <th scope="col">{t("preview-date")}</th>
+                        <th scope="col">{t("preview-time")}</th>
+                        <th scope="col">{t("session-title")}</th>
+                        <th scope="col">{t("session-kind")}</th>
+                        <th scope="col">{t("preview-track")}</th>
+                        <th scope="col">{t("preview-talks")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <div class="save-bar">
+                <button type="button" class="primary" prop:disabled=!ok
+                    on:click=move |_| { on_use(agenda.get_value()); preview.set(None) }>
+                    {move || t("use-imported-agenda")}
+                </button>
+                <button type="button" on:click=move |_| preview.set(None)>{move || t("cancel")}</button>
+            </div>
+        </div>
+    }
+}
+
+/// The agenda as JSON, for scripts and for copying between events.
+#[component]
+fn AgendaJson(
+    draft: RwSignal<Agenda>,
+    on_use: impl Fn(Agenda) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let open = move |_| text.set(organiser::agenda_text(&draft.get_untracked()));
+    let apply = move |_| match serde_json::from_str::<Agenda>(&text.get_untracked()) {
+        Ok(a) => {
+            problem.set(None);
+            on_use(a);
+        }
+        Err(e) => problem.set(Some(ta(
+            "json-unreadable",
+            &[("detail", Arg::Str(e.to_string()))],
+        ))),
+    };
+    view! {
+        <details class="agenda-json" on:toggle=open>
+            <summary>{move || t("agenda-json")}</summary>
+            <div class="stack">
+                <label for="agenda-json">{move || t("agenda-json")}</label>
+                <textarea id="agenda-json" class="code" rows="14" spellcheck="false" aria-describedby="agenda-hint"
+                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                <p id="agenda-hint" class="hint">{move || t("agenda-hint")}</p>
+                <button type="button" on:click=apply>{move || t("use-json")}</button>
+                {problem_view(problem)}
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,415 @@
+//! Spreadsheets in the template's layout: one session a row; a row with only a talk and its
+//! speakers adds a talk to the session above it.
+
+use super::names::{self, COLUMNS};
+use super::{Found, MAX_ROWS, MAX_UNPACKED_BYTES, Reading};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use plenum_protocol::{Attendance, Contribution, Session, SessionId, SessionKind};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+/// Widest sheet read: columns past this are ignored.
+const MAX_COLUMNS: usize = 64;
+
+/// One cell as the file holds it.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    Time(NaiveTime),
+    DateTime(NaiveDateTime),
+}
+
+impl Cell {
+    /// The cell as text, the way a spreadsheet shows it.
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.trim().to_owned(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Time(t) => t.format("%H:%M").to_string(),
+            Cell::DateTime(dt) => dt.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Cell::Date(d) => Some(*d),
+            Cell::DateTime(dt) => Some(dt.date()),
+            Cell::Number(n) => excel_serial(*n).map(|dt| dt.date()),
+            Cell::Text(t) => names::date(t),
+            _ => None,
+        }
+    }
+
+    fn time(&self) -> Option<NaiveTime> {
+        match self {
+            Cell::Time(t) => Some(*t),
+            Cell::DateTime(dt) => Some(dt.time()),
+            Cell::Number(n) if (0.0..1.0).contains(n) => excel_serial(*n).map(|dt| dt.time()),
+            Cell::Text(t) => names::time(t),
+            _ => None,
+        }
+    }
+}
+
+/// An Excel serial date (days since 1899-12-30, the fraction the time of day), to the minute.
+fn excel_serial(n: f64) -> Option<NaiveDateTime> {
+    if !(0.0..2_958_466.0).contains(&n) {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_hms_opt(0, 0, 0)?;
+    let minutes = (n * 24.0 * 60.0).round() as i64;
+    epoch.checked_add_signed(Duration::minutes(minutes))
+}
+
+/// A CSV file: UTF-8 (with or without a byte order mark) or, failing that, Windows-1252 as
+/// Excel saves "CSV" on Windows; separated by commas, semicolons (Excel in Swedish) or tabs.
+pub fn from_csv(bytes: &[u8]) -> Reading {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
+    };
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut grid = Vec::new();
+    let mut reading = Reading::default();
+    for (i, record) in reader.records().enumerate() {
+        if i > MAX_ROWS {
+            reading.problem(None, None, format!("has more than {MAX_ROWS} rows"));
+            return reading;
+        }
+        match record {
+            Ok(r) => grid.push((
+                i as u32 + 1,
+                r.iter()
+                    .take(MAX_COLUMNS)
+                    .map(|c| {
+                        if c.trim().is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(c.to_owned())
+                        }
+                    })
+                    .collect(),
+            )),
+            Err(e) => {
+                reading.problem(Some(i as u32 + 1), None, format!("is not valid CSV: {e}"));
+                return reading;
+            }
+        }
+    }
+    rows(grid, reading)
+}
+
+/// The first sheet of an XLSX workbook. Read cell by cell (a sheet with one cell at A1 and
+/// one at XFD1048576 is two cells, not a grid of 17 billion), after checking the archive
+/// unpacks to at most [`MAX_UNPACKED_BYTES`].
+pub fn from_xlsx(bytes: &[u8]) -> Reading {
+    let mut reading = Reading::default();
+    if let Err(message) = unpacked_within(bytes, MAX_UNPACKED_BYTES) {
+        reading.problem(None, None, message);
+        return reading;
+    }
+    use calamine::{DataRef, Reader, Xlsx};
+    let mut book: Xlsx<_> = match calamine::open_workbook_from_rs(Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(e) => {
+            reading.problem(None, None, format!("is not an XLSX workbook: {e}"));
+            return reading;
+        }
+    };
+    let Some(first) = book.sheet_names().first().cloned() else {
+        reading.problem(None, None, "has no sheet");
+        return reading;
+    };
+    let mut cells: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
+    let mut too_many = false;
+    {
+        let mut reader = match book.worksheet_cells_reader(&first) {
+            Ok(r) => r,
+            Err(e) => {
+                reading.problem(None, None, format!("its first sheet cannot be read: {e}"));
+                return reading;
+            }
+        };
+        loop {
+            let cell = match reader.next_cell() {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    reading.problem(None, None, format!("its first sheet cannot be read: {e}"));
+                    return reading;
+                }
+            };
+            let (row, col) = cell.get_position();
+            if col as usize >= MAX_COLUMNS {
+                continue;
+            }
+            if row as usize > MAX_ROWS {
+                too_many = true;
+                continue;
+            }
+            let value = match cell.get_value() {
+                DataRef::Empty | DataRef::Error(_) => Cell::Empty,
+                DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                    Cell::Text(s.clone())
+                }
+                DataRef::SharedString(s) => Cell::Text((*s).to_owned()),
+                DataRef::Int(i) => Cell::Number(*i as f64),
+                DataRef::Float(f) => Cell::Number(*f),
+                DataRef::Bool(b) => Cell::Text(b.to_string()),
+                DataRef::DateTime(dt) => {
+                    let n = dt.as_f64();
+                    match excel_serial(n) {
+                        Some(v) if n < 1.0 => Cell::Time(v.time()),
+                        Some(v) if n.fract() == 0.0 => Cell::Date(v.date()),
+                        Some(v) => Cell::DateTime(v),
+                        None => Cell::Empty,
+                    }
+                }
+            };
+            let line = cells.entry(row).or_default();
+            if line.len() <= col as usize {
+                line.resize(col as usize + 1, Cell::Empty);
+            }
+            line[col as usize] = value;
+        }
+    }
+    if too_many {
+        reading.problem(None, None, format!("has more than {MAX_ROWS} rows"));
+        return reading;
+    }
+    rows(
+        cells.into_iter().map(|(r, c)| (r + 1, c)).collect(),
+        reading,
+    )
+}
+
+/// Refuses a zip archive whose entries unpack to more than `max` bytes, counting what they
+/// really unpack to (an entry's stated size may lie).
+fn unpacked_within(bytes: &[u8], max: u64) -> Result<(), String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
+    let mut left = max;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
+        let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+            .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
+        if read > left {
+            return Err(format!("unpacks to more than {} MiB", max / (1024 * 1024)));
+        }
+        left -= read;
+    }
+    Ok(())
+}
+
+/// Rows (numbered as the spreadsheet shows them) into sessions: the first non-empty row names
+/// the columns.
+fn rows(grid: Vec<(u32, Vec<Cell>)>, mut reading: Reading) -> Reading {
+    let mut grid = grid
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| *c != Cell::Empty));
+    let Some((header_row, header)) = grid.next() else {
+        reading.problem(None, None, "is empty");
+        return reading;
+    };
+    let mut columns: Vec<Option<&'static str>> = Vec::new();
+    for cell in &header {
+        let heading = cell.text();
+        let column = names::column(&heading);
+        if column.is_none() && !heading.is_empty() {
+            reading.problem(
+                Some(header_row),
+                Some(&heading),
+                format!(
+                    "is not a column of the template: the columns are {}",
+                    COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        if let Some(name) = column {
+            if reading.headings.contains_key(name) {
+                reading.problem(Some(header_row), Some(&heading), "names a column twice");
+            }
+            reading.headings.insert(name, heading.clone());
+        }
+        columns.push(column);
+    }
+    for required in ["date", "start", "end", "title"] {
+        if !reading.headings.contains_key(required) {
+            let heading = COLUMNS
+                .iter()
+                .find(|c| c.0 == required)
+                .map_or(required, |c| c.1);
+            reading.problem(
+                Some(header_row),
+                Some(heading),
+                "is missing: every session needs a date, a start, an end and a title",
+            );
+        }
+    }
+    if !reading.problems.is_empty() {
+        return reading;
+    }
+    let headings = reading.headings.clone();
+    for (row, cells) in grid {
+        let get = |name: &str| -> Cell {
+            columns
+                .iter()
+                .position(|c| *c == Some(name))
+                .and_then(|i| cells.get(i).cloned())
+                .unwrap_or(Cell::Empty)
+        };
+        let text = |name: &str| get(name).text();
+        let opt = |name: &str| Some(text(name)).filter(|t| !t.is_empty());
+        let heading = |name: &str| headings.get(name).cloned().unwrap_or_default();
+        let mut problems = Vec::new();
+        let is_session = ["date", "start", "end", "title"]
+            .iter()
+            .any(|c| get(c) != Cell::Empty);
+        let talk = opt("talk");
+        let speakers = names::people(&text("speakers"));
+        if !is_session {
+            match reading.sessions.last_mut() {
+                Some(last) if talk.is_some() || !speakers.is_empty() => {
+                    let number = last.session.contributions.len() as u32 + 1;
+                    last.session.contributions.push(Contribution {
+                        number,
+                        title: talk.unwrap_or_else(|| last.session.title.clone()),
+                        speakers,
+                        materials: Vec::new(),
+                    });
+                }
+                _ => problems.push((
+                    "date",
+                    "has no date, start, end or title: only a talk with its speakers may follow a session on a row of its own".to_owned(),
+                )),
+            }
+            for (column, message) in problems {
+                reading.problem(Some(row), Some(&heading(column)), message);
+            }
+            continue;
+        }
+        let date = get("date").date();
+        if date.is_none() {
+            problems.push((
+                "date",
+                format!("must be a date like 2026-05-12, got {:?}", text("date")),
+            ));
+        }
+        let start = get("start").time();
+        if start.is_none() {
+            problems.push((
+                "start",
+                format!("must be a time like 09:30, got {:?}", text("start")),
+            ));
+        }
+        let end = get("end").time();
+        if end.is_none() {
+            problems.push((
+                "end",
+                format!("must be a time like 10:15, got {:?}", text("end")),
+            ));
+        }
+        if let (Some(s), Some(e)) = (start, end)
+            && e <= s
+        {
+            problems.push((
+                "end",
+                format!("must be after the start ({})", s.format("%H:%M")),
+            ));
+        }
+        let title = text("title");
+        if title.is_empty() {
+            problems.push(("title", "must not be empty".into()));
+        }
+        let kind = names::kind(&text("kind")).unwrap_or_else(|m| {
+            problems.push(("kind", m));
+            SessionKind::Plenary
+        });
+        let attendance = names::attendance(&text("attendance")).unwrap_or_else(|m| {
+            problems.push(("attendance", m));
+            Attendance::Hybrid
+        });
+        let language = names::language(&text("language")).unwrap_or_else(|m| {
+            problems.push(("language", m));
+            None
+        });
+        let id = match opt("id") {
+            None => None,
+            Some(raw) => match SessionId::parse(&raw.to_lowercase()) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    problems.push((
+                        "id",
+                        "must be lowercase letters, digits and dashes (at most 64), or empty"
+                            .into(),
+                    ));
+                    None
+                }
+            },
+        };
+        let mut contributions = Vec::new();
+        if talk.is_some() || !speakers.is_empty() {
+            contributions.push(Contribution {
+                number: 1,
+                title: talk.unwrap_or_else(|| title.clone()),
+                speakers,
+                materials: Vec::new(),
+            });
+        }
+        let failed = !problems.is_empty();
+        for (column, message) in problems {
+            reading.problem(Some(row), Some(&heading(column)), message);
+        }
+        if failed {
+            continue;
+        }
+        let (Some(date), Some(start), Some(end)) = (date, start, end) else {
+            continue;
+        };
+        reading.sessions.push(Found {
+            row,
+            date,
+            id,
+            fallback_id: None,
+            session: Session {
+                id: SessionId::parse("session").expect("a valid id"),
+                title,
+                kind,
+                day: 0,
+                start: start.format("%H:%M").to_string(),
+                end: end.format("%H:%M").to_string(),
+                track: opt("track"),
+                location: opt("location"),
+                attendance,
+                language,
+                description: opt("description"),
+                stream_url: opt("stream_url"),
+                materials: Vec::new(),
+                moderator: names::person(&text("moderator")),
+                contributions,
+            },
+        });
+    }
+    if reading.sessions.is_empty() && reading.problems.is_empty() {
+        reading.problem(None, None, "has no sessions below its headings");
+    }
+    reading
+}

@@ -191,6 +191,11 @@ pub struct EventState {
     pub announcements: Vec<Announcement>,
     /// Bumped on every agenda import or edit; a client refetches the agenda when it changes.
     pub agenda_version: u64,
+    /// Each session's stage status, by id, for the sessions whose stage is not `scheduled`:
+    /// "live now" follows these, whatever the clock says. At most one entry per session of
+    /// the agenda (a session removed from the agenda is removed here).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub statuses: std::collections::BTreeMap<crate::SessionId, StageStatus>,
 }
 
 impl EventState {
@@ -264,6 +269,12 @@ pub enum RoomEvent {
     Announced { announcement: Announcement },
     /// The agenda was imported or edited.
     AgendaUpdated { version: u64 },
+    /// In the event room: a session's stage status changed (logged right after the session
+    /// room's `stage_changed`); `scheduled` also for a session the agenda no longer has.
+    SessionStatus {
+        session: crate::SessionId,
+        status: StageStatus,
+    },
     /// A question was asked or changed: add it to your view, or replace it there.
     Question {
         question: Question,
@@ -359,6 +370,14 @@ impl RoomState {
             }
             (RoomState::Event(e), RoomEvent::AgendaUpdated { version }) => {
                 e.agenda_version = *version;
+                Ok(())
+            }
+            (RoomState::Event(e), RoomEvent::SessionStatus { session, status }) => {
+                if *status == StageStatus::Scheduled {
+                    e.statuses.remove(session);
+                } else {
+                    e.statuses.insert(session.clone(), *status);
+                }
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Question { question, counts }) => {

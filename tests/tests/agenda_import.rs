@@ -517,3 +517,83 @@ async fn a_pretalx_schedule_imports() {
         .unwrap();
     assert_eq!(saved.status, 200, "{}", saved.body);
 }
+
+/// "Live now" follows the stage, not the clock: the event room carries each session's stage
+/// status as the organisers set it, to everyone following it and to newcomers; a session
+/// taken out of the agenda leaves it.
+#[tokio::test]
+async fn the_event_room_knows_which_sessions_are_live() {
+    use plenum_protocol::{RoomState, SessionId, StageStatus};
+    use std::collections::BTreeMap;
+    let server = TestServer::start().await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    create_small_event(&http, &key, "NOW").await.unwrap();
+    let room = plenum_protocol::RoomId::parse("event:NOW").unwrap();
+    let mut ws = server.attendee("NOW", "Eva").await;
+    let mut m = Mirror::new(room.clone());
+    ws.join(&room, None, &mut m).await.unwrap();
+    let statuses = |m: &Mirror| match &m.state {
+        Some(RoomState::Event(e)) => e.statuses.clone(),
+        _ => panic!("no event room state"),
+    };
+    let id = |s: &str| SessionId::parse(s).unwrap();
+    assert_eq!(statuses(&m), BTreeMap::new());
+
+    for (session, status) in [("s1", "live"), ("s2", "paused"), ("s1", "ended")] {
+        let a = http
+            .set_stage(&key, "NOW", session, json!({"status": status}))
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    // What is on stage alone changes no status: nothing more is logged in the event room.
+    let a = http
+        .set_stage(
+            &key,
+            "NOW",
+            "s2",
+            json!({"on_stage": {"kind": "text", "text": "Coffee"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let want = BTreeMap::from([
+        (id("s1"), StageStatus::Ended),
+        (id("s2"), StageStatus::Paused),
+    ]);
+    while statuses(&m) != want {
+        let msg = ws.recv().await.unwrap();
+        m.take(&msg).unwrap();
+    }
+    let told: Vec<_> = m
+        .events
+        .iter()
+        .filter(|(_, e)| matches!(e, plenum_protocol::RoomEvent::SessionStatus { .. }))
+        .collect();
+    assert_eq!(told.len(), 3, "{told:?}");
+
+    // A newcomer's snapshot holds the same.
+    let mut late = server.attendee("NOW", "Bo").await;
+    let mut n = Mirror::new(room.clone());
+    late.join(&room, None, &mut n).await.unwrap();
+    assert_eq!(statuses(&n), want);
+
+    // s2 leaves the agenda, and its status with it; s1 scheduled again leaves it too.
+    let mut agenda = small_event("NOW")["agenda"].clone();
+    agenda["sessions"].as_array_mut().unwrap().remove(1);
+    let a = http
+        .send("PUT", "/api/events/NOW/agenda", Some(&key), Some(&agenda))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .set_stage(&key, "NOW", "s1", json!({"status": "scheduled"}))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    while !statuses(&n).is_empty() {
+        let msg = late.recv().await.unwrap();
+        n.take(&msg).unwrap();
+    }
+}

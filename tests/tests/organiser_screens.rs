@@ -72,6 +72,7 @@ async fn no_sideways_scroll(b: &Client, what: &str) -> anyhow::Result<()> {
 async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> anyhow::Result<()> {
     let http = server.http();
     b.goto(&server.url("/organise")).await?;
+    wait_for_text(b, "h1", "Organiser sign-in").await?;
     type_into(b, "#organiser-key", &server.organiser_key).await?;
     click(b, "button[type=submit]").await?;
     wait_for_text(b, "#create-heading", "").await?;

@@ -602,6 +602,15 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     check_and_capture(night, axe, "join-dark").await?;
     click(night, "button[type=submit]").await?;
     wait_for_text(night, "h1", "European Cluster").await?;
+    // "Live now" is the session the organiser put live, whatever the clock says (the demo's
+    // dates are not today).
+    wait_for_text(night, ".live-now", "Opening").await?;
+    wait_for_text(
+        night,
+        &format!("li[data-session={SESSION}] .badge.live"),
+        "Live now",
+    )
+    .await?;
     check_and_capture(night, axe, "agenda-dark").await?;
     night.goto(&server.url(&session_path)).await?;
     wait_for_text(night, "#questions", QUESTION).await?;

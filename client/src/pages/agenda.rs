@@ -2,10 +2,12 @@
 //! sessions side by side. Times are the event's, with the person's own beside them when their
 //! time zone differs. A star puts a session in the personal agenda, which downloads as .ics.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
-use plenum_protocol::{AgendaPerson, Day, EventCode, EventInfo, Session};
+use plenum_protocol::{
+    AgendaPerson, Day, EventCode, EventInfo, RoomId, RoomState, Session, SessionId, StageStatus,
+};
 
 use crate::api::saved;
 use crate::components::files::save_file;
@@ -25,10 +27,16 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
     });
     let stars = RwSignal::new(saved::stars(&code).into_iter().collect::<BTreeSet<_>>());
     let mine_only = RwSignal::new(false);
-    // Live now and next move with the clock.
+    // "Next" moves with the clock; "live now" follows the stage status the organisers set.
     let now = super::ticking_now(std::time::Duration::from_secs(30));
+    let live: crate::live::Live = expect_context();
+    let room = RoomId::Event(code.clone());
+    let statuses = Memo::new(move |_| match live.room(&room).state {
+        Some(RoomState::Event(e)) => e.statuses,
+        _ => Default::default(),
+    });
     move || match info.get() {
-        Some(Ok(event)) => agenda(code.clone(), event, stars, mine_only, now).into_any(),
+        Some(Ok(event)) => agenda(code.clone(), event, stars, mine_only, now, statuses).into_any(),
         Some(Err(failure)) => agenda_unavailable(info, Some(failure)),
         None => agenda_unavailable(info, None),
     }
@@ -48,6 +56,7 @@ fn agenda(
     stars: RwSignal<BTreeSet<String>>,
     mine_only: RwSignal<bool>,
     now: RwSignal<i64>,
+    statuses: Memo<BTreeMap<SessionId, StageStatus>>,
 ) -> impl IntoView {
     let EventInfo {
         title,
@@ -100,32 +109,39 @@ fn agenda(
     let same_zone = viewer_zone == time_zone;
     let cal_title = title.clone();
 
-    // Live now: started and not ended. Next: the earliest start still to come.
+    // Live now: the sessions the organisers put live (or paused), whatever the clock says.
+    // Next: among those still scheduled and not over by the clock, the earliest to start.
     let live_now = Memo::new(move |_| {
-        let now = now.get();
-        sessions.with_value(|all| {
-            all.iter()
-                .filter(|s| {
-                    s.start_ms.is_some_and(|a| a <= now) && s.end_ms.is_some_and(|b| now < b)
-                })
-                .map(|s| s.session.id.to_string())
-                .collect::<Vec<_>>()
+        statuses.with(|st| {
+            sessions.with_value(|all| {
+                all.iter()
+                    .filter(|s| {
+                        matches!(
+                            st.get(&s.session.id),
+                            Some(StageStatus::Live | StageStatus::Paused)
+                        )
+                    })
+                    .map(|s| s.session.id.to_string())
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let next = Memo::new(move |_| {
         let now = now.get();
-        sessions.with_value(|all| {
-            let first = all
-                .iter()
-                .filter_map(|s| s.start_ms.filter(|a| *a > now))
-                .min();
-            all.iter()
-                .filter(|s| first.is_some() && s.start_ms == first)
-                .map(|s| s.session.id.to_string())
-                .collect::<Vec<_>>()
+        statuses.with(|st| {
+            sessions.with_value(|all| {
+                let waiting = |s: &&Slotted| {
+                    !st.contains_key(&s.session.id) && s.end_ms.is_some_and(|b| now < b)
+                };
+                let first = all.iter().filter(waiting).filter_map(|s| s.start_ms).min();
+                all.iter()
+                    .filter(waiting)
+                    .filter(|s| first.is_some() && s.start_ms == first)
+                    .map(|s| s.session.id.to_string())
+                    .collect::<Vec<_>>()
+            })
         })
     });
-
     let highlights = {
         let code = code.clone();
         move || {
@@ -232,7 +248,7 @@ fn agenda(
                     stars,
                     zone.get_value(),
                     same_zone,
-                    live_now,
+                    statuses,
                 ));
             }
         }
@@ -338,7 +354,7 @@ fn day_section(
     stars: RwSignal<BTreeSet<String>>,
     zone: String,
     same_zone: bool,
-    live_now: Memo<Vec<String>>,
+    statuses: Memo<BTreeMap<SessionId, StageStatus>>,
 ) -> AnyView {
     let heading_id = format!("day-{}", day.as_ref().map_or(0, |d| d.number));
     let labelled_by = heading_id.clone();
@@ -370,7 +386,7 @@ fn day_section(
             let parallel = slot.len() > 1;
             let cards = slot
                 .into_iter()
-                .map(|s| session_card(code.clone(), s, stars, &zone, same_zone, live_now))
+                .map(|s| session_card(code.clone(), s, stars, &zone, same_zone, statuses))
                 .collect_view();
             view! {
                 <li class="slot" class:parallel=parallel>
@@ -420,7 +436,7 @@ fn session_card(
     stars: RwSignal<BTreeSet<String>>,
     zone: &str,
     same_zone: bool,
-    live_now: Memo<Vec<String>>,
+    statuses: Memo<BTreeMap<SessionId, StageStatus>>,
 ) -> impl IntoView {
     let session = s.session.clone();
     let id = session.id.to_string();
@@ -454,9 +470,10 @@ fn session_card(
         let id = id.clone();
         Memo::new(move |_| stars.with(|s| s.contains(&id)))
     };
-    let is_live = {
-        let id = id.clone();
-        move || live_now.with(|l| l.contains(&id))
+    // The stage status the organisers set; the clock decides nothing here.
+    let status = {
+        let id = session.id.clone();
+        move || statuses.with(|st| st.get(&id).copied())
     };
     let toggle = {
         let (id, code) = (id.clone(), code.clone());
@@ -477,7 +494,11 @@ fn session_card(
         <li class="session" class:starred=move || starred.get() data-session=id.clone()>
             <p class="time">
                 {times}
-                {move || is_live().then(|| view! { <span class="badge live">{t("live-now")}</span> })}
+                {move || match status() {
+                    Some(StageStatus::Live) => Some(view! { <span class="badge live">{t("live-now")}</span> }.into_any()),
+                    Some(StageStatus::Paused) => Some(view! { <span class="badge paused">{t("status-paused")}</span> }.into_any()),
+                    _ => None,
+                }}
             </p>
             <div class="session-body">
                 <h3 class="session-title">

@@ -222,6 +222,9 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
         RoomState::Session(s) => RoomState::Session(session(s, viewer, personalise, &mut budget)),
         RoomState::Event(e) => {
             let mut e = e.clone();
+            // The sessions' statuses first (at most one per session of the agenda: 1,000 of
+            // about 30 bytes), then as many of the newest announcements as fit.
+            budget.0 = budget.0.saturating_sub(json_len(&e.statuses));
             let keep = newest_that_fit(&e.announcements, &mut budget);
             e.announcements.drain(..e.announcements.len() - keep);
             RoomState::Event(e)

@@ -48,10 +48,13 @@ impl Interaction for Stage {
     }
 
     fn decide(&self, cx: &mut Cx<'_, Self>, command: StageCommand) -> Result<Made, Refusal> {
-        let state = cx.session()?;
+        let (current, current_delay) = {
+            let s = cx.session()?;
+            (s.stage.clone(), s.stream_delay_ms)
+        };
         match command {
             StageCommand::Set(update) => {
-                let RoomId::Session(code, session_id) = cx.room() else {
+                let RoomId::Session(code, session_id) = cx.room().clone() else {
                     return Err(super::wrong_room());
                 };
                 // Against the agenda as the batch leaves it: an edit in the same batch counts.
@@ -60,7 +63,7 @@ impl Interaction for Stage {
                     .agenda
                     .sessions
                     .iter()
-                    .find(|s| &s.id == session_id)
+                    .find(|s| s.id == session_id)
                     .ok_or_else(|| {
                         Refusal::NotFound(format!("no session {session_id} in event {code}"))
                     })?;
@@ -72,20 +75,31 @@ impl Interaction for Stage {
                         format!("session {session_id} has no contribution {number}"),
                     ));
                 }
-                let mut stage = state.stage.clone();
+                let mut stage = current.clone();
                 if let Some(status) = update.status {
                     stage.status = status;
                 }
                 if let Some(on_stage) = update.on_stage {
                     stage.on_stage = on_stage;
                 }
-                if stage != state.stage {
+                if stage.status != current.status {
+                    // The event room knows which sessions are running: "live now" follows
+                    // the organiser, not the clock.
+                    cx.emit_to(
+                        RoomId::Event(code.clone()),
+                        RoomEvent::SessionStatus {
+                            session: session_id,
+                            status: stage.status,
+                        },
+                    );
+                }
+                if stage != current {
                     cx.emit(RoomEvent::StageChanged { stage });
                 }
             }
             StageCommand::StreamDelay(delay_ms) => {
                 self.check(&StageCommand::StreamDelay(delay_ms))?;
-                if state.stream_delay_ms != delay_ms {
+                if current_delay != delay_ms {
                     cx.emit(RoomEvent::StreamDelay { delay_ms });
                 }
             }

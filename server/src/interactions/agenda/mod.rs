@@ -83,9 +83,23 @@ impl Interaction for EventAgenda {
                 new_version(cx, *info)?;
             }
             AgendaCommand::Replace(agenda) => {
+                // A session no longer in the agenda has no status: the statuses stay bounded
+                // by the agenda's sessions.
+                let gone: Vec<_> = state
+                    .statuses
+                    .keys()
+                    .filter(|id| !agenda.sessions.iter().any(|s| &s.id == *id))
+                    .cloned()
+                    .collect();
                 let mut info = cx.event_doc()?;
                 info.agenda = agenda;
                 new_version(cx, info)?;
+                for session in gone {
+                    cx.emit(RoomEvent::SessionStatus {
+                        session,
+                        status: plenum_protocol::StageStatus::Scheduled,
+                    });
+                }
             }
             AgendaCommand::PutSession(session) => {
                 let mut info = cx.event_doc()?;

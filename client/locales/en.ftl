@@ -471,3 +471,8 @@ remove-talk = Remove this talk
 remove-session = Remove this session
 agenda-unsaved = Changes not saved yet.
 agenda-problem-in-session = Session { $number } ({ $title })
+on-this-page = On this page
+open-now = { $count ->
+    [one] 1 open
+   *[other] { $count_n } open
+}

@@ -470,3 +470,8 @@ remove-talk = Ta bort bidraget
 remove-session = Ta bort passet
 agenda-unsaved = Ändringarna är inte sparade än.
 agenda-problem-in-session = Pass { $number } ({ $title })
+on-this-page = På sidan
+open-now = { $count ->
+    [one] 1 öppen
+   *[other] { $count_n } öppna
+}

@@ -336,6 +336,20 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "poll").await?;
     wait_for_text(&p.screen, ".screen-poll .ballots", "0 answers").await?;
 
+    // Attendees notice: a polite announcement (the page was there before the poll), a badge
+    // on the page's bar, and a jump that takes the focus to it.
+    for b in p.attendees() {
+        wait_for_text(b, "#announcer", "New poll: Which pilot first?").await?;
+        wait_for_text(b, ".jump-bar .badge", "1 open").await?;
+    }
+    click(&p.cy, ".jump-bar a[href='#interact-heading']").await?;
+    wait_until(
+        &p.cy,
+        "return document.activeElement && document.activeElement.id === 'interact-heading';",
+        vec![],
+        "the jump to take the focus to the polls",
+    )
+    .await?;
     for (b, option) in [(&p.ada, 0), (&p.bo, 1), (&p.cy, 0)] {
         wait_for_attr(b, "article.poll", "data-status", "open").await?;
         click(
@@ -411,6 +425,20 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     click(&p.speaker, ".poll-control .close-poll").await?;
     for b in p.attendees() {
         wait_for_attr(b, "article.poll", "data-status", "closed").await?;
+        // A closed poll folds away to its question; nothing is open any more.
+        wait_for_text(
+            b,
+            "details.closed-poll:not([open]) summary",
+            "Which pilot first?",
+        )
+        .await?;
+        wait_until(
+            b,
+            "return document.querySelector('.jump-bar .badge') === null;",
+            vec![],
+            "the open badge to go",
+        )
+        .await?;
     }
     wait_for_text(&p.screen, ".screen-poll", "Closed").await?;
 

@@ -27,12 +27,21 @@ pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
     let title = super::session_title(&id);
     super::page_title(move || title.get());
 
+    // The session's header and stage first, then what to take part in and Q&A, then what the
+    // session is about: on a phone the ask box and an open poll are a thumb away, not below
+    // the programme.
     let session_code = code.clone();
     let session_id = id.clone();
     let page = move || match info.get() {
         Some(Ok(event)) => session_view(session_code.clone(), &session_id, event, here).into_any(),
         Some(Err(failure)) => agenda_unavailable(info, Some(failure)),
         None => agenda_unavailable(info, None),
+    };
+    let about_id = id.clone();
+    let about = move || {
+        info.get()
+            .and_then(|r| r.ok())
+            .map(|event| session_about(&about_id, event, here))
     };
     let consoles = {
         let (code, id) = (code.clone(), id.clone());
@@ -71,10 +80,57 @@ pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
     view! {
         {consoles}
         {page}
+        <JumpBar state />
         <div class="session-live">
             <Interact code=code.clone() id=id.clone() state />
             <QaPanel code id state />
         </div>
+        {about}
+    }
+}
+
+/// A compact bar of the page's parts: the stage, what is open to take part in (with a badge
+/// while something is open), Q&A. Jumping moves the focus too.
+#[component]
+fn JumpBar(state: Memo<Option<SessionState>>) -> impl IntoView {
+    let open = Memo::new(move |_| {
+        state.with(|s| {
+            s.as_ref().map_or(0, |s| {
+                s.polls
+                    .iter()
+                    .filter(|p| p.status == PollStatus::Open)
+                    .count()
+                    + s.quizzes
+                        .iter()
+                        .filter(|q| q.status == QuizStatus::Asking)
+                        .count()
+                    + s.awards
+                        .iter()
+                        .filter(|a| a.status == AwardStatus::Open)
+                        .count()
+            })
+        })
+    });
+    let jump = |target: &'static str| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            if let Some(el) = document().get_element_by_id(target) {
+                el.scroll_into_view();
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+            }
+        }
+    };
+    view! {
+        <nav class="jump-bar" aria-label=move || t("on-this-page")>
+            <a href="#stage-heading" on:click=jump("stage-heading")>{move || t("on-stage")}</a>
+            <a href="#interact-heading" on:click=jump("interact-heading")>
+                {move || t("take-part")}
+                {move || (open.get() > 0).then(|| view! {
+                    <span class="badge live">{crate::i18n::tc("open-now", open.get() as u64)}</span>
+                })}
+            </a>
+            <a href="#qa-heading" on:click=jump("qa-heading")>{move || t("questions")}</a>
+        </nav>
     }
 }
 
@@ -112,10 +168,7 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
         track,
         location,
         language,
-        description,
         stream_url,
-        materials,
-        moderator,
         contributions,
         ..
     } = session;
@@ -136,10 +189,6 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
     };
 
     let stage = Memo::new(move |_| here.with(|r| r.state.as_ref().and_then(session_stage)));
-    let on_stage_number = Memo::new(move |_| match stage.get().map(|s| s.on_stage) {
-        Some(OnStage::Contribution { number }) => Some(number),
-        _ => None,
-    });
     let programme = StoredValue::new(contributions);
 
     let missing = Memo::new(move |_| here.with(|r| r.missing));
@@ -155,44 +204,8 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
             view! { <p class="presence">{crate::i18n::tc("here-now", count)}</p> }
         })
     };
-    let items = programme.with_value(|programme| {
-        programme
-            .iter()
-            .map(|c| {
-                let number = c.number;
-                let is_on = move || on_stage_number.get() == Some(number);
-                view! {
-                    <li
-                        class="contribution"
-                        class:on-stage=is_on
-                        aria-current=move || is_on().then_some("true")
-                        value=number.to_string()
-                    >
-                        <p class="contribution-title">{format!("{number}. {}", c.title)}</p>
-                        {(!c.speakers.is_empty())
-                            .then(|| {
-                                view! {
-                                    <ul class="speakers">
-                                        {c
-                                            .speakers
-                                            .iter()
-                                            .map(|p| view! { <li>{text::person(p)}</li> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                            })}
-                    </li>
-                }
-            })
-            .collect_view()
-    });
-    let has_programme = programme.with_value(|p| !p.is_empty());
     let embed = stream_url.as_deref().and_then(text::embed_url);
     let stream = stream_url.as_deref().and_then(text::safe_href);
-    let materials: Vec<(String, String)> = materials
-        .into_iter()
-        .filter_map(|m| text::safe_href(&m.url).map(|href| (m.title, href)))
-        .collect();
     let stream_title = title.clone();
 
     view! {
@@ -205,7 +218,7 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
             <p class="meta">{when}</p>
             <p class="meta">{meta}</p>
             <section class="stage" aria-labelledby="stage-heading">
-                <h2 id="stage-heading">{move || t("on-stage")}</h2>
+                <h2 id="stage-heading" tabindex="-1">{move || t("on-stage")}</h2>
                 <div class="stage-now" aria-live="polite" aria-atomic="true">
                     {stage_now}
                 </div>
@@ -237,6 +250,89 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
                         </p>
                     }
                 })}
+        </article>
+    }
+    .into_any()
+}
+
+/// What the session is about: its description, moderator, programme (the talk on stage
+/// marked) and materials, below the live part of the page.
+fn session_about(id: &SessionId, event: EventInfo, here: Memo<Room>) -> Option<AnyView> {
+    let session = event.agenda.sessions.into_iter().find(|s| &s.id == id)?;
+    let Session {
+        language,
+        description,
+        moderator,
+        materials,
+        contributions,
+        ..
+    } = session;
+    let stage = Memo::new(move |_| here.with(|r| r.state.as_ref().and_then(session_stage)));
+    let on_stage_number = Memo::new(move |_| match stage.get().map(|s| s.on_stage) {
+        Some(OnStage::Contribution { number }) => Some(number),
+        _ => None,
+    });
+    let items = contributions
+        .iter()
+        .map(|c| {
+            let number = c.number;
+            let is_on = move || on_stage_number.get() == Some(number);
+            let talk_materials: Vec<(String, String)> = c
+                .materials
+                .iter()
+                .filter_map(|m| text::safe_href(&m.url).map(|href| (m.title.clone(), href)))
+                .collect();
+            view! {
+                <li
+                    class="contribution"
+                    class:on-stage=is_on
+                    aria-current=move || is_on().then_some("true")
+                    value=number.to_string()
+                >
+                    <p class="contribution-title">{format!("{number}. {}", c.title)}</p>
+                    {(!c.speakers.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="speakers">
+                                    {c
+                                        .speakers
+                                        .iter()
+                                        .map(|p| view! { <li>{text::person(p)}</li> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                    {(!talk_materials.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="materials talk-materials">
+                                    {talk_materials
+                                        .into_iter()
+                                        .map(|(title, href)| {
+                                            view! {
+                                                <li>
+                                                    <a href=href target="_blank" rel="noopener noreferrer">
+                                                        {title}
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })}
+                </li>
+            }
+        })
+        .collect_view();
+    let has_programme = !contributions.is_empty();
+    let materials: Vec<(String, String)> = materials
+        .into_iter()
+        .filter_map(|m| text::safe_href(&m.url).map(|href| (m.title, href)))
+        .collect();
+    Some(
+        view! {
+            <div class="session-about">
             {description.map(|d| view! { <p class="description" lang=language>{d}</p> })}
             {moderator
                 .map(|m| {
@@ -279,9 +375,10 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
                         </section>
                     }
                 })}
-        </article>
-    }
-    .into_any()
+            </div>
+        }
+        .into_any(),
+    )
 }
 
 #[component]
@@ -294,19 +391,20 @@ pub fn Interact(
     // audience, but a speaker looking at this page sees theirs, which are not for voting yet.
     let polls = Memo::new(move |_| {
         state.with(|s| {
-            let mut ids: Vec<u64> = s
+            // Open ones first, then closed ones; newest first in each.
+            let mut polls: Vec<(bool, u64)> = s
                 .as_ref()
                 .map(|s| {
                     s.polls
                         .iter()
                         .filter(|p| p.status != PollStatus::Draft)
-                        .map(|p| p.id)
+                        .map(|p| (p.status == PollStatus::Closed, p.id))
                         .collect()
                 })
                 .unwrap_or_default();
-            ids.reverse();
-            ids.truncate(5);
-            ids
+            polls.sort_by_key(|(closed, id)| (*closed, std::cmp::Reverse(*id)));
+            polls.truncate(5);
+            polls.into_iter().map(|(_, id)| id).collect::<Vec<u64>>()
         })
     });
     let quizzes = super::ids_of(state, |s| {
@@ -335,10 +433,13 @@ pub fn Interact(
             })
         })
     });
-    Effect::new(move |previous: Option<Option<u64>>| {
+    let loaded = Memo::new(move |_| state.with(Option::is_some));
+    Effect::new(move |previous: Option<(bool, Option<u64>)>| {
         let now = open_poll.get();
-        // Not on the first run: a poll already open when the page loads is not news.
-        if let (Some(before), Some((id, question))) = (previous, &now)
+        let loaded = loaded.get();
+        // Only once the room was there before: a poll already open when the page loads (or
+        // when its state first arrives) is not news.
+        if let (Some((true, before)), Some((id, question))) = (previous, &now)
             && before != Some(*id)
         {
             announcer().say(ta(
@@ -346,7 +447,7 @@ pub fn Interact(
                 &[("question", Arg::Str(question.clone()))],
             ));
         }
-        now.map(|(id, _)| id)
+        (loaded, now.map(|(id, _)| id))
     });
     let nothing = move || {
         polls.with(Vec::is_empty) && quizzes.with(Vec::is_empty) && awards.with(Vec::is_empty)
@@ -354,7 +455,7 @@ pub fn Interact(
     let (c1, i1, c2, i2, c3, i3) = (code.clone(), id.clone(), code.clone(), id.clone(), code, id);
     view! {
         <section class="interact panel" aria-labelledby="interact-heading">
-            <h2 id="interact-heading">{move || t("take-part")}</h2>
+            <h2 id="interact-heading" tabindex="-1">{move || t("take-part")}</h2>
             <Show when=nothing>
                 <p class="empty">{move || t("nothing-open")}</p>
             </Show>
@@ -371,7 +472,27 @@ pub fn Interact(
             <For
                 each=move || polls.get()
                 key=|p| *p
-                children=move |poll| view! { <PollCard poll code=c3.clone() id=i3.clone() state /> }
+                children=move |poll| {
+                    // A closed poll folds away to its question; its results are a click away.
+                    let closed = Memo::new(move |_| {
+                        state.with(|s| {
+                            s.as_ref()
+                                .and_then(|s| s.poll(poll))
+                                .map(|p| (p.status == PollStatus::Closed).then(|| p.question.clone()))
+                        })
+                    });
+                    let (code, id) = (c3.clone(), i3.clone());
+                    move || match closed.get().flatten() {
+                        Some(question) => view! {
+                            <details class="closed-poll">
+                                <summary>{question} " · " {t("poll-closed")}</summary>
+                                <PollCard poll code=code.clone() id=id.clone() state />
+                            </details>
+                        }
+                        .into_any(),
+                        None => view! { <PollCard poll code=code.clone() id=id.clone() state /> }.into_any(),
+                    }
+                }
             />
         </section>
     }

@@ -89,7 +89,7 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
 
     view! {
         <section class="qa panel" aria-labelledby="qa-heading">
-            <h2 id="qa-heading">{move || t("questions")}</h2>
+            <h2 id="qa-heading" tabindex="-1">{move || t("questions")}</h2>
             <AskForm code=code.clone() id=id.clone() settings problem />
             <SortToggle popular holding />
             <Show when=move || !questions.with(|q| q.1.is_empty())>

@@ -32,11 +32,45 @@ pub mod time;
 
 use leptos::prelude::*;
 
-/// Mounts the app on the page's `<body>`, replacing the "Loading…" placeholder of index.html.
+/// Mounts the app on the page's `<body>`, replacing what the server put there before the
+/// WebAssembly arrived: "Loading…", or the plain join form (what was typed in it carries over)
+/// that may already have joined (its token arrives in the address's fragment).
 pub fn start() {
     console_error_panic_hook::set_once();
+    keep_token_from_fragment();
     if let Some(boot) = document().get_element_by_id("boot") {
+        let typed = |id: &str| {
+            document()
+                .get_element_by_id(id)
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+                .map(|input| input.value())
+                .unwrap_or_default()
+        };
+        pages::join::prefill(typed("code"), typed("name"));
         boot.remove();
     }
     leptos::mount::mount_to_body(pages::App);
+}
+
+/// `/e/CODE#token=…&name=…`, where the plain join form sends the browser: the token is kept
+/// as if the client had joined, and leaves the address and the history.
+fn keep_token_from_fragment() {
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    let Some(params) = hash.strip_prefix('#') else {
+        return;
+    };
+    let token = i18n::query_param(&format!("?{params}"), "token");
+    let name = i18n::query_param(&format!("?{params}"), "name");
+    let path = location.pathname().unwrap_or_default();
+    let code = path
+        .strip_prefix("/e/")
+        .map(|rest| rest.trim_end_matches('/'))
+        .and_then(|c| plenum_protocol::EventCode::parse(c).ok());
+    if let (Some(token), Some(code)) = (token.filter(|t| !t.is_empty()), code) {
+        api::saved::keep(&code, &token, name.as_deref());
+        let _ = window()
+            .history()
+            .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)));
+    }
 }

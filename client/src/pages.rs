@@ -18,7 +18,7 @@
 mod agenda;
 #[cfg(feature = "staff")]
 mod agenda_editor;
-mod join;
+pub mod join;
 #[cfg(feature = "staff")]
 mod moderate;
 #[cfg(feature = "staff")]

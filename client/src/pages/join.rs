@@ -20,6 +20,18 @@ enum Problem {
     Other(ApiFailure),
 }
 
+thread_local! {
+    /// What was typed in the server's plain join form before the client started.
+    static PREFILL: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps what was typed in the plain join form, for the join page to start with.
+pub fn prefill(code: String, name: String) {
+    if !code.is_empty() || !name.is_empty() {
+        PREFILL.with(|p| *p.borrow_mut() = Some((code, name)));
+    }
+}
+
 /// The join form. `code` fills in the code, for an event's link opened before joining.
 #[component]
 pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
@@ -28,8 +40,14 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
     super::page_title(|| t("join-an-event"));
     let invite = query_param(&window().location().search().unwrap_or_default(), "invite")
         .filter(|i| !i.is_empty());
-    let (code_text, set_code_text) = signal(code.map(|c| c.to_string()).unwrap_or_default());
-    let (name, set_name) = signal(String::new());
+    let typed = PREFILL.with(|p| p.borrow_mut().take());
+    let (typed_code, typed_name) = typed.unwrap_or_default();
+    let code = Some(typed_code)
+        .filter(|c| !c.is_empty())
+        .or_else(|| code.map(|c| c.to_string()))
+        .unwrap_or_default();
+    let (code_text, set_code_text) = signal(code);
+    let (name, set_name) = signal(typed_name);
     let (problem, set_problem) = signal(None::<Problem>);
 
     let join = Action::new_local(

@@ -6,6 +6,7 @@
 
 use super::{
     addresses::{ClientAddr, Counted},
+    pages,
     requests::{self, Document, DocumentKind},
     ws,
 };
@@ -37,10 +38,7 @@ use plenum_protocol::{
 };
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use tower_http::{
-    services::{ServeDir, ServeFile},
-    set_header::SetResponseHeaderLayer,
-};
+use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
 /// An error answered to an HTTP client: the protocol's error body, with the matching status.
 #[derive(Debug)]
@@ -210,9 +208,20 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(metrics));
     router = match &app.config.web_dir {
         Some(dir) if dir.join("index.html").is_file() => {
-            // The client routes `/e/CODE/...` itself: unknown paths get index.html.
-            let index = ServeFile::new(dir.join("index.html"));
-            router.fallback_service(ServeDir::new(dir).fallback(index))
+            // The client routes `/e/CODE/...` itself: unknown paths get the page
+            // (`pages::index`, with the join form where the path is a join page). Files are
+            // sent brotli- or gzip-compressed as built, when the browser takes it.
+            let index = axum::routing::get(pages::index).with_state(app.clone());
+            let files = ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(index);
+            router
+                .route("/", get(pages::index))
+                .route("/index.html", get(pages::index))
+                .route("/join", post(pages::join_form))
+                .fallback_service(files)
+                .layer(axum::middleware::from_fn(pages::cache_control))
         }
         _ => router.fallback(no_client),
     };
@@ -257,8 +266,7 @@ async fn per_address(
     let path = req.uri().path();
     let probe = matches!(path, "/healthz" | "/readyz" | "/metrics");
     let join = req.method() == axum::http::Method::POST
-        && path.starts_with("/api/events/")
-        && path.ends_with("/join");
+        && ((path.starts_with("/api/events/") && path.ends_with("/join")) || path == "/join");
     let refused = if probe {
         None
     } else if !limits.take(addr, Counted::Request) {
@@ -473,7 +481,16 @@ async fn join(
     } else {
         parse_json(&body)?
     };
-    existing(&app, &code).await?;
+    Ok(Json(join_person(&app, code, req).await?))
+}
+
+/// A token for `code`: a new attendee, or the person an invitation names.
+pub async fn join_person(
+    app: &App,
+    code: EventCode,
+    req: JoinRequest,
+) -> Result<JoinResponse, AppError> {
+    existing(app, &code).await?;
     let person = match &req.invite {
         Some(invite) => {
             let person = app.auth.redeem(invite, &code)?;
@@ -494,10 +511,10 @@ async fn join(
             }
         }
     };
-    Ok(Json(JoinResponse {
+    Ok(JoinResponse {
         token: app.auth.issue(&person),
         person,
-    }))
+    })
 }
 
 async fn create_invite(

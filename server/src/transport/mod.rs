@@ -10,6 +10,7 @@
 pub mod addresses;
 pub mod http;
 pub mod listener;
+pub mod pages;
 pub mod replies;
 pub mod requests;
 pub mod ws;

@@ -131,6 +131,7 @@ fn main() -> anyhow::Result<()> {
                 idle,
                 peers_modules: suite::default_peers_modules(&root),
                 peers_dir: root.join("bench/peers"),
+                web_dir: root.join("client/dist"),
             }))
         }
     }

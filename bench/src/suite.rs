@@ -38,6 +38,8 @@ pub struct Options {
     pub only: Vec<String>,
     /// W0's number of connections, instead of the mode's.
     pub idle: Option<usize>,
+    /// The built web client (`client/dist`), for W10.
+    pub web_dir: PathBuf,
 }
 
 impl Options {
@@ -1304,6 +1306,52 @@ async fn w9(opts: &Options, questions: usize, answers: usize) -> anyhow::Result<
     })
 }
 
+/// W10's page loads, in milliseconds from navigation, one entry per run.
+#[derive(Debug, serde::Deserialize)]
+struct Wifi {
+    form: Vec<f64>,
+    client: Vec<f64>,
+    agenda: Vec<f64>,
+}
+
+/// W10: the demo event's join page and agenda loaded `runs` times each by Chromium under its
+/// network and CPU emulation of venue Wi-Fi (`bench/peers/venue-wifi.js`).
+async fn w10(opts: &Options, runs: usize) -> anyhow::Result<Wifi> {
+    anyhow::ensure!(
+        opts.web_dir.join("index.html").is_file(),
+        "W10 needs the built client in {} (scripts/build-client)",
+        opts.web_dir.display()
+    );
+    let dir = tempfile::tempdir()?;
+    let web = opts.web_dir.display().to_string();
+    let server =
+        launch_plenum(opts, dir.path(), None, None, &["--demo", "--web-dir", &web]).await?;
+    let base = format!("http://{}", server.addr);
+    let r: serde_json::Value = http_client()
+        .post(format!("{base}/api/events/ECC2026/join"))
+        .json(&serde_json::json!({"name": "Returning"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = r["token"].as_str().context("token")?.to_owned();
+    let out = pinned(LOAD_CORE, "node")
+        .arg(opts.peers_dir.join("venue-wifi.js"))
+        .args([&base, "ECC2026", &token, &runs.to_string()])
+        .env("NODE_PATH", &opts.peers_modules)
+        .stderr(Stdio::inherit())
+        .output()
+        .await
+        .context("running venue-wifi.js")?;
+    anyhow::ensure!(out.status.success(), "venue-wifi.js failed: {}", out.status);
+    let mut wifi: Wifi = serde_json::from_slice(&out.stdout).context("venue-wifi.js's answer")?;
+    for v in [&mut wifi.form, &mut wifi.client, &mut wifi.agenda] {
+        v.sort_by(f64::total_cmp);
+    }
+    drop(server);
+    Ok(wifi)
+}
+
 async fn w3(opts: &Options, voters: usize) -> anyhow::Result<Votes> {
     use plenum_protocol::{
         Answer, ClientMsg, EventCode, PollDraft, PollKind, PollStep, ResultsVisibility, SessionId,
@@ -1783,6 +1831,45 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         writeln!(
             md,
             "A snapshot carries what matters now within 64 KiB (the review queue, the top and the newest questions, the open poll with a selection of its answers) and says what it left out; the rest comes in pages of at most 56 KiB.\n"
+        )?;
+    }
+
+    if opts.runs("w10") {
+        let runs = if q { 1 } else { 3 };
+        let w = w10(&opts, runs).await?;
+        writeln!(
+            md,
+            "## W10 a phone on venue Wi-Fi (Plenum; Chromium's emulation: 1.6 Mbps down, 750 kbps up, 150 ms, a 4x slower CPU; empty cache; {runs} runs)\n"
+        )?;
+        writeln!(
+            md,
+            "| what | median | runs (fastest to slowest) | goal |\n|---|---|---|---|"
+        )?;
+        let seconds = |v: &[f64]| {
+            v.iter()
+                .map(|ms| format!("{:.2} s", ms / 1000.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for (what, v, goal) in [
+            ("the join page usable (the plain HTML form)", &w.form, "3 s"),
+            ("the client started (its join page)", &w.client, ""),
+            (
+                "the agenda shown to a person who joined before",
+                &w.agenda,
+                "6 s",
+            ),
+        ] {
+            writeln!(
+                md,
+                "| {what} | {:.2} s | {} | {goal} |",
+                v[v.len() / 2] / 1000.0,
+                seconds(v)
+            )?;
+        }
+        writeln!(
+            md,
+            "\nThe files go brotli-compressed as built; the join form is the server's HTML, usable before the WebAssembly arrives; the page starts the downloads of its build and of the event while it is read.\n"
         )?;
     }
 

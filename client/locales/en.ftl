@@ -191,6 +191,7 @@ seconds-left = { $count ->
     [one] { $count_n } second left
    *[other] { $count_n } seconds left
 }
+answer-counted = Your answer counted.
 answer-received = Your answer is in. You can change it while the poll is open.
 choose-one = Choose one
 choose-up-to = { $count ->

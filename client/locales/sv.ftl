@@ -191,6 +191,7 @@ seconds-left = { $count ->
     [one] { $count_n } sekund kvar
    *[other] { $count_n } sekunder kvar
 }
+answer-counted = Ditt svar räknades.
 answer-received = Ditt svar är inskickat. Du kan ändra det medan omröstningen är öppen.
 choose-one = Välj ett
 choose-up-to = { $count ->

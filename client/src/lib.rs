@@ -52,7 +52,7 @@ pub fn start() {
     leptos::mount::mount_to_body(pages::App);
 }
 
-/// `/e/CODE#token=…&name=…`, where the plain join form sends the browser: the token is kept
+/// `/e/CODE#token=…&nonce=…&name=…`, where the plain join form sends the browser: the token is kept
 /// as if the client had joined, and leaves the address and the history.
 fn keep_token_from_fragment() {
     let location = window().location();
@@ -62,13 +62,36 @@ fn keep_token_from_fragment() {
     };
     let token = i18n::query_param(&format!("?{params}"), "token");
     let name = i18n::query_param(&format!("?{params}"), "name");
+    let nonce = i18n::query_param(&format!("?{params}"), "nonce");
+    // Taken only with the nonce the server set in a cookie with the same answer: a link with
+    // someone else's token in it signs nobody in as them. The cookie is spent either way.
+    let page = document();
+    let doc: &wasm_bindgen::JsValue = page.as_ref();
+    let cookies = js_sys::Reflect::get(doc, &"cookie".into())
+        .ok()
+        .and_then(|c| c.as_string())
+        .unwrap_or_default();
+    let expected = cookies
+        .split(';')
+        .filter_map(|c| c.trim().strip_prefix("plenum-join="))
+        .next()
+        .map(str::to_owned);
+    let _ = js_sys::Reflect::set(
+        doc,
+        &"cookie".into(),
+        &"plenum-join=; Path=/; Max-Age=0; SameSite=Strict".into(),
+    );
+    let token = token.filter(|t| !t.is_empty() && nonce.is_some() && nonce == expected);
     let path = location.pathname().unwrap_or_default();
     let code = path
         .strip_prefix("/e/")
         .map(|rest| rest.trim_end_matches('/'))
         .and_then(|c| plenum_protocol::EventCode::parse(c).ok());
-    if let (Some(token), Some(code)) = (token.filter(|t| !t.is_empty()), code) {
+    if let (Some(token), Some(code)) = (token, code) {
         api::saved::keep(&code, &token, name.as_deref());
+    }
+    // The fragment leaves the address and the history, taken or not.
+    if params.contains("token=") {
         let _ = window()
             .history()
             .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)));

@@ -40,6 +40,15 @@ pub fn kind_label(kind: SessionKind) -> String {
     })
 }
 
+/// Where people take part from, as a hybrid attendee needs to know it.
+pub fn attendance_label(a: plenum_protocol::Attendance) -> String {
+    t(match a {
+        plenum_protocol::Attendance::Hybrid => "attendance-hybrid",
+        plenum_protocol::Attendance::Onsite => "attendance-onsite",
+        plenum_protocol::Attendance::Online => "attendance-online",
+    })
+}
+
 /// "Maria Svensson, Cluster Manager, Skåne Food Innovation Network".
 pub fn person(p: &AgendaPerson) -> String {
     let mut line = p.name.clone();

@@ -558,9 +558,16 @@ async fn the_event_room_knows_which_sessions_are_live() {
         .await
         .unwrap();
     assert_eq!(a.status, 200, "{}", a.body);
+    // A last status change after it: once that one is here, everything before it is too.
+    let a = http
+        .set_stage(&key, "NOW", "s3", json!({"status": "live"}))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
     let want = BTreeMap::from([
         (id("s1"), StageStatus::Ended),
         (id("s2"), StageStatus::Paused),
+        (id("s3"), StageStatus::Live),
     ]);
     while statuses(&m) != want {
         let msg = ws.recv().await.unwrap();
@@ -571,7 +578,11 @@ async fn the_event_room_knows_which_sessions_are_live() {
         .iter()
         .filter(|(_, e)| matches!(e, plenum_protocol::RoomEvent::SessionStatus { .. }))
         .collect();
-    assert_eq!(told.len(), 3, "{told:?}");
+    assert_eq!(
+        told.len(),
+        4,
+        "the on-stage change alone logged no status: {told:?}"
+    );
 
     // A newcomer's snapshot holds the same.
     let mut late = server.attendee("NOW", "Bo").await;
@@ -579,7 +590,7 @@ async fn the_event_room_knows_which_sessions_are_live() {
     late.join(&room, None, &mut n).await.unwrap();
     assert_eq!(statuses(&n), want);
 
-    // s2 leaves the agenda, and its status with it; s1 scheduled again leaves it too.
+    // s2 leaves the agenda, and its status with it; s1 and s3 scheduled again leave it too.
     let mut agenda = small_event("NOW")["agenda"].clone();
     agenda["sessions"].as_array_mut().unwrap().remove(1);
     let a = http
@@ -587,11 +598,13 @@ async fn the_event_room_knows_which_sessions_are_live() {
         .await
         .unwrap();
     assert_eq!(a.status, 200, "{}", a.body);
-    let a = http
-        .set_stage(&key, "NOW", "s1", json!({"status": "scheduled"}))
-        .await
-        .unwrap();
-    assert_eq!(a.status, 200, "{}", a.body);
+    for session in ["s1", "s3"] {
+        let a = http
+            .set_stage(&key, "NOW", session, json!({"status": "scheduled"}))
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
     while !statuses(&n).is_empty() {
         let msg = late.recv().await.unwrap();
         n.take(&msg).unwrap();

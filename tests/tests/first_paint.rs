@@ -72,6 +72,9 @@ async fn files_are_sent_compressed_and_versioned_ones_cached_for_good() {
         );
         assert_eq!(r.text().await.unwrap(), body);
     }
+    // A file that is not there is not found (not the page).
+    let r = http.get(server.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
     // Without its version a file is revalidated, as are the page and the API.
     let r = http.get(server.url("/client.js")).send().await.unwrap();
     assert_eq!(r.headers()["cache-control"], "no-cache");
@@ -122,6 +125,22 @@ async fn the_join_form_works_as_plain_html() {
     assert!(home.contains(r#"<input id="code" name="code""#));
     let event = page("/e/plain", "en").await;
     assert!(event.contains(r#"value="PLAIN""#), "{event}");
+    // The page starts the downloads its build will ask for, and the event's document.
+    assert!(
+        event.contains(r#"<link rel="modulepreload" href="/client.js?v=1">"#),
+        "{event}"
+    );
+    assert!(
+        event.contains(r#"<link rel="preload" as="fetch" crossorigin href="/client_bg.wasm?v=1">"#)
+    );
+    assert!(
+        event.contains(r#"<link rel="preload" as="fetch" crossorigin href="/api/events/PLAIN">"#)
+    );
+    let console = page("/e/PLAIN/s/s1/moderate", "en").await;
+    assert!(
+        console.contains(r#"href="/staff_bg.wasm?v=1""#) && !console.contains("client_bg"),
+        "{console}"
+    );
     let swedish = page("/e/PLAIN", "sv-SE,sv;q=0.9,en;q=0.5").await;
     assert!(
         swedish.contains(r#"<html lang="sv">"#) && swedish.contains("Gå med"),
@@ -151,6 +170,17 @@ async fn the_join_form_works_as_plain_html() {
         .next()
         .unwrap();
     assert!(fragment.ends_with("&name=%C3%85sa%20Ek"), "{fragment}");
+    // The fragment's token counts only with the nonce of the cookie set with it.
+    let nonce = fragment
+        .split('&')
+        .find_map(|p| p.strip_prefix("nonce="))
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with(&format!("plenum-join={nonce};")),
+        "{cookie}"
+    );
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     // Connecting says hello with it and fails unless welcomed.
     plenum_tests::Ws::connect(&server.ws_url(), token)
         .await
@@ -194,6 +224,7 @@ async fn the_join_form_works_as_plain_html() {
     for (header, value) in [
         ("sec-fetch-site", "cross-site"),
         ("origin", "https://elsewhere.example"),
+        ("origin", "null"),
     ] {
         let r = http
             .post(server.url("/join"))
@@ -206,8 +237,9 @@ async fn the_join_form_works_as_plain_html() {
     }
 }
 
-/// In a Chromium with JavaScript off, the form joins; with it on, the client keeps the token
-/// from the address and shows the event with the person's name.
+/// In a Chromium with JavaScript off, the form joins. The address it lands on, opened in
+/// another browser, signs nobody in there (the token needs the cookie set with it); in a
+/// browser that posted the form itself, the client keeps the token and the person's name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_without_script_joins_and_the_client_takes_over() -> anyhow::Result<()> {
     let dist = check_prerequisites()?;
@@ -250,14 +282,34 @@ async fn a_browser_without_script_joins_and_the_client_takes_over() -> anyhow::R
     save_screenshot(&plain, "join-without-script").await?;
     let _ = plain.close().await;
 
+    // Someone else's landing address: the client starts, keeps nothing, clears the address.
     let b = open_browser(&driver, &profiles.path().join("then")).await?;
     b.goto(landed.as_str()).await?;
+    wait_for_text(&b, ".join h1", "Join an event").await?;
+    wait_until(
+        &b,
+        "return location.hash === '' && localStorage.getItem('plenum.token.ECC2026') === null;",
+        vec![],
+        "a token from someone else's address to be refused and the fragment gone",
+    )
+    .await?;
+    // The form posted in this browser (the client running): its token is kept.
+    b.execute(
+        "const f = document.createElement('form'); f.method = 'post'; f.action = '/join';
+         for (const [k, v] of [['code', 'ECC2026'], ['name', 'Bo']]) {
+           const i = document.createElement('input'); i.name = k; i.value = v; f.appendChild(i);
+         }
+         document.body.appendChild(f); f.submit(); return true;",
+        vec![],
+    )
+    .await?;
     wait_for_text(&b, "h1", "European Cluster").await?;
     wait_until(
         &b,
-        "return location.hash === '' && localStorage.getItem('plenum.name.ECC2026') === 'Ada';",
+        "return location.hash === '' && localStorage.getItem('plenum.name.ECC2026') === 'Bo'
+           && localStorage.getItem('plenum.token.ECC2026') !== null && !document.cookie.includes('plenum-join');",
         vec![],
-        "the token and name to be kept and the fragment gone",
+        "the token and name to be kept, the fragment and the cookie gone",
     )
     .await?;
     let _ = b.close().await;

@@ -443,11 +443,15 @@ fn session_card(
     let kind = session.kind;
     let track = session.track.clone();
     let location = session.location.clone();
+    let attendance = session.attendance;
+    let spoken = session.language.clone();
     let meta = move || {
         [
             Some(text::kind_label(kind)),
+            Some(text::attendance_label(attendance)),
             track.clone(),
             location.clone(),
+            spoken.as_deref().map(text::language_name),
         ]
         .into_iter()
         .flatten()

@@ -109,11 +109,12 @@ fn materials_of(text: &str) -> Vec<Material> {
         .collect()
 }
 
-/// A new session's id: `session-N`, the first not in use.
-fn new_id(a: &Agenda) -> SessionId {
+/// A new session's id: `session-N`, the first that neither the draft nor any agenda this
+/// form has held uses (a new session must not inherit a removed one's room).
+fn new_id(a: &Agenda, known: &std::collections::HashSet<SessionId>) -> SessionId {
     (a.sessions.len() + 1..)
         .filter_map(|n| SessionId::parse(&format!("session-{n}")).ok())
-        .find(|id| a.sessions.iter().all(|s| &s.id != id))
+        .find(|id| !known.contains(id) && a.sessions.iter().all(|s| &s.id != id))
         .expect("an unused id")
 }
 
@@ -152,6 +153,13 @@ fn locate(a: &Agenda, field: &str) -> Option<String> {
 
 #[component]
 pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -> impl IntoView {
+    let known = StoredValue::new(
+        agenda
+            .sessions
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<std::collections::HashSet<_>>(),
+    );
     let draft = RwSignal::new(agenda);
     // Bumped when the whole draft is replaced (an import, the JSON): the forms are rebuilt.
     let generation = RwSignal::new(0u64);
@@ -201,19 +209,15 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
         saved_ok.set(false);
     };
     let replace = move |a: Agenda| {
+        known.update_value(|k| k.extend(a.sessions.iter().map(|s| s.id.clone())));
         draft.set(a);
         generation.update(|g| *g += 1);
         dirty.set(true);
         saved_ok.set(false);
     };
-    let sessions = Memo::new(move |_| {
-        generation.get();
-        draft.with(|a| a.sessions.len())
-    });
-    let days = Memo::new(move |_| {
-        generation.get();
-        draft.with(|a| a.days.len())
-    });
+    // (generation, count): a new draft of the same size rebuilds the forms too.
+    let sessions = Memo::new(move |_| (generation.get(), draft.with(|a| a.sessions.len())));
+    let days = Memo::new(move |_| (generation.get(), draft.with(|a| a.days.len())));
     let add_day = move |_| {
         draft.update(|a| {
             let number = a.days.iter().map(|d| d.number).max().unwrap_or(0) + 1;
@@ -228,7 +232,7 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
     };
     let add_session = move |_| {
         draft.update(|a| {
-            let id = new_id(a);
+            let id = known.with_value(|k| new_id(a, k));
             let day = a.days.first().map_or(1, |d| d.number);
             a.sessions.push(Session {
                 id,
@@ -267,15 +271,15 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
             <form class="stack" on:submit=save>
                 <fieldset class="days">
                     <legend>{move || t("agenda-days")}</legend>
-                    {move || (0..days.get()).map(|i| view! { <DayRow i draft on_change=touched /> }).collect_view()}
+                    {move || (0..days.get().1).map(|i| view! { <DayRow i draft on_change=touched /> }).collect_view()}
                     <button type="button" class="small add-day" on:click=add_day>{move || t("add-day")}</button>
                 </fieldset>
-                <h3>{move || tc("sessions-count", sessions.get() as u64)}</h3>
+                <h3>{move || tc("sessions-count", sessions.get().1 as u64)}</h3>
                 <ol class="session-forms">
-                    {move || (0..sessions.get()).map(|i| view! { <SessionForm i draft on_change=touched generation /> }).collect_view()}
+                    {move || (0..sessions.get().1).map(|i| view! { <SessionForm i draft on_change=touched generation /> }).collect_view()}
                 </ol>
-                <button type="button" class="add-session" on:click=add_session prop:disabled=move || days.get() == 0>{move || t("add-session")}</button>
-                <p class="hint" hidden=move || days.get() != 0>{move || t("add-day-first")}</p>
+                <button type="button" class="add-session" on:click=add_session prop:disabled=move || days.get().1 == 0>{move || t("add-session")}</button>
+                <p class="hint" hidden=move || days.get().1 != 0>{move || t("add-day-first")}</p>
                 <div class="save-bar">
                     <button type="submit" class="primary save-agenda">{move || t("save-agenda")}</button>
                     <span class="hint">{move || dirty.get().then(|| t("agenda-unsaved"))}</span>
@@ -369,11 +373,15 @@ fn SessionForm(
         draft.update(|a| {
             a.sessions.remove(i);
         });
-        generation.update(|g| *g += 1);
+        // The list changes length: the forms after this one are rebuilt with their values.
         on_change();
     };
-    let talks =
-        Memo::new(move |_| draft.with(|a| a.sessions.get(i).map_or(0, |s| s.contributions.len())));
+    let talks = Memo::new(move |_| {
+        (
+            generation.get(),
+            draft.with(|a| a.sessions.get(i).map_or(0, |s| s.contributions.len())),
+        )
+    });
     let add_talk = move |_| {
         edit(Box::new(|s| {
             let number = s.contributions.len() as u32 + 1;
@@ -461,9 +469,11 @@ fn SessionForm(
                         </div>
                     </div>
                     <div class="field-row">
-                        <div class="stack">{field("moderator", "session-moderator", "text",
-                            |s| s.moderator.as_ref().map(|m| people_text(std::slice::from_ref(m))).unwrap_or_default(),
-                            |s, v| s.moderator = person_of(&v))}</div>
+                        <div class="stack"><label for=format!("s{i}-moderator")>{move || t("session-moderator")}</label>
+                            // Parsed as typed, but never rewritten under the cursor.
+                            <input id=format!("s{i}-moderator") type="text" maxlength=limits::MAX_TITLE_CHARS.to_string()
+                                value=initial.moderator.as_ref().map(|m| people_text(std::slice::from_ref(m))).unwrap_or_default()
+                                on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |s| s.moderator = person_of(&v))) } /></div>
                         <div class="stack">{field("stream", "session-stream", "url", |s| s.stream_url.clone().unwrap_or_default(), |s, v| s.stream_url = Some(v))}</div>
                     </div>
                     <label for=format!("s{i}-description")>{move || t("session-description")}</label>
@@ -480,7 +490,7 @@ fn SessionForm(
                     <fieldset class="talks">
                         <legend>{move || t("session-talks")}</legend>
                         <ol>
-                            {move || (0..talks.get()).map(|j| view! { <TalkForm i j draft on_change generation /> }).collect_view()}
+                            {move || (0..talks.get().1).map(|j| view! { <TalkForm i j draft on_change /> }).collect_view()}
                         </ol>
                         <button type="button" class="small add-talk" on:click=add_talk>{move || t("add-talk")}</button>
                     </fieldset>
@@ -497,7 +507,6 @@ fn TalkForm(
     j: usize,
     draft: RwSignal<Agenda>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
-    generation: RwSignal<u64>,
 ) -> impl IntoView {
     let edit = move |f: Box<dyn FnOnce(&mut Contribution)>| {
         draft.update(|a| {
@@ -518,7 +527,7 @@ fn TalkForm(
                 s.contributions.remove(j);
             }
         });
-        generation.update(|g| *g += 1);
+        // The list changes length: the forms after this one are rebuilt with their values.
         on_change();
     };
     let id = format!("s{i}-t{j}");
@@ -565,6 +574,8 @@ fn Import(
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
         };
+        // Choosing the same (corrected) file again is a change too.
+        input.set_value("");
         if file.size() > limits::MAX_AGENDA_BYTES as f64 {
             problem.set(Some(t("agenda-too-large")));
             return;

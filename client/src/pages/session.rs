@@ -170,17 +170,22 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
         language,
         stream_url,
         contributions,
+        attendance,
         ..
     } = session;
     let spoken = language.clone();
     let meta = move || {
         [
             Some(text::kind_label(kind)),
+            Some(text::attendance_label(attendance)),
             track.clone(),
             location.clone(),
-            spoken
-                .as_ref()
-                .map(|l| ta("language-named", &[("language", Arg::Str(l.clone()))])),
+            spoken.as_ref().map(|l| {
+                ta(
+                    "language-named",
+                    &[("language", Arg::Str(text::language_name(l)))],
+                )
+            }),
         ]
         .into_iter()
         .flatten()
@@ -303,24 +308,7 @@ fn session_about(id: &SessionId, event: EventInfo, here: Memo<Room>) -> Option<A
                             }
                         })}
                     {(!talk_materials.is_empty())
-                        .then(|| {
-                            view! {
-                                <ul class="materials talk-materials">
-                                    {talk_materials
-                                        .into_iter()
-                                        .map(|(title, href)| {
-                                            view! {
-                                                <li>
-                                                    <a href=href target="_blank" rel="noopener noreferrer">
-                                                        {title}
-                                                    </a>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                        })}
+                        .then(|| material_links(talk_materials, "materials talk-materials"))}
                 </li>
             }
         })
@@ -358,20 +346,7 @@ fn session_about(id: &SessionId, event: EventInfo, here: Memo<Room>) -> Option<A
                     view! {
                         <section aria-labelledby="materials-heading">
                             <h2 id="materials-heading">{move || t("materials")}</h2>
-                            <ul class="materials">
-                                {materials
-                                    .into_iter()
-                                    .map(|(title, href)| {
-                                        view! {
-                                            <li>
-                                                <a href=href target="_blank" rel="noopener noreferrer">
-                                                    {title}
-                                                </a>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
+                            {material_links(materials, "materials")}
                         </section>
                     }
                 })}
@@ -495,5 +470,23 @@ pub fn Interact(
                 }
             />
         </section>
+    }
+}
+
+/// Materials as links (only `http(s)` ones reach here), opened in a new tab.
+fn material_links(items: Vec<(String, String)>, class: &'static str) -> impl IntoView {
+    view! {
+        <ul class=class>
+            {items
+                .into_iter()
+                .map(|(title, href)| {
+                    view! {
+                        <li>
+                            <a href=href target="_blank" rel="noopener noreferrer">{title}</a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }

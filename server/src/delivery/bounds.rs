@@ -222,9 +222,20 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
         RoomState::Session(s) => RoomState::Session(session(s, viewer, personalise, &mut budget)),
         RoomState::Event(e) => {
             let mut e = e.clone();
-            // The sessions' statuses first (at most one per session of the agenda: 1,000 of
-            // about 30 bytes), then as many of the newest announcements as fit.
-            budget.0 = budget.0.saturating_sub(json_len(&e.statuses));
+            // The sessions' statuses first, live and paused ones before ended ones, as many as
+            // fit (at most one per session of the agenda: 1,000 of up to 80 bytes), then as
+            // many of the newest announcements as fit.
+            let mut order: Vec<_> = e.statuses.iter().collect();
+            order.sort_by_key(|(_, status)| **status == plenum_protocol::StageStatus::Ended);
+            let mut kept = std::collections::BTreeMap::new();
+            for (id, status) in order {
+                // `"id":"status",`
+                if !budget.take(&(id, status)) {
+                    break;
+                }
+                kept.insert(id.clone(), *status);
+            }
+            e.statuses = kept;
             let keep = newest_that_fit(&e.announcements, &mut budget);
             e.announcements.drain(..e.announcements.len() - keep);
             RoomState::Event(e)
@@ -585,5 +596,45 @@ mod tests {
         assert!(!cut.notes.is_empty() && cut.notes.len() < 50);
         assert_eq!(cut.notes.last().unwrap().at_ms, 49, "the newest stay");
         assert_eq!(cut.total, 70);
+    }
+
+    #[test]
+    fn an_event_room_with_every_session_staged_fits_with_the_live_ones_kept() {
+        use plenum_protocol::{Announcement, EventState, SessionId, StageStatus};
+        let mut e = EventState::default();
+        // Every session of the largest agenda staged, with the longest ids; a few live.
+        for n in 0..limits::MAX_SESSIONS {
+            let id = SessionId::parse(&format!("{n:0>64}")).unwrap();
+            let status = if n % 100 == 7 {
+                StageStatus::Live
+            } else {
+                StageStatus::Ended
+            };
+            e.statuses.insert(id, status);
+        }
+        for n in 0..EventState::KEEP_ANNOUNCEMENTS {
+            e.announcements.push(Announcement {
+                text: "🙂".repeat(limits::MAX_ANNOUNCEMENT_CHARS),
+                at_ms: n as i64,
+            });
+        }
+        let RoomState::Event(cut) = snapshot(&RoomState::Event(e), &Viewer::public(), &none) else {
+            panic!()
+        };
+        assert!(serde_json::to_vec(&cut).unwrap().len() <= limits::LIST_BUDGET_BYTES);
+        let live = cut
+            .statuses
+            .values()
+            .filter(|s| **s == StageStatus::Live)
+            .count();
+        assert_eq!(
+            live,
+            limits::MAX_SESSIONS / 100,
+            "every live session is kept"
+        );
+        assert!(
+            cut.statuses.len() < limits::MAX_SESSIONS,
+            "ended ones are cut"
+        );
     }
 }

@@ -236,8 +236,10 @@ pub fn router(app: App) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
-            // Invitation links carry a credential in their query.
-            HeaderValue::from_static("no-referrer"),
+            // Invitation links carry a credential in their query: no other site sees the
+            // address. Same-origin requests keep it, so a form post names its real Origin
+            // (with no referrer at all it would say "null", which POST /join refuses).
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

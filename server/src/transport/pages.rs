@@ -20,10 +20,18 @@ use plenum_protocol::{ErrorCode, EventCode, JoinRequest, limits};
 /// else revalidate every time; and `Vary: Accept-Encoding` outside the API.
 pub async fn cache_control(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let versioned = req
+    // A file (its name has a dot; no client address has one) with its build's version.
+    let file = req
         .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|p| p.starts_with("v=")));
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    let versioned = file
+        && req
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|p| p.starts_with("v=")));
     let mut response = next.run(req).await;
     // The same address is sent brotli, gzip or plain: caches keep them apart.
     if !api && !response.headers().contains_key(header::VARY) {
@@ -150,8 +158,42 @@ fn join_form_html(lang: Lang, code: &str, name: &str, problem: Option<&str>) -> 
     )
 }
 
-/// The built index.html with `boot` between its boot markers, in `lang`.
-async fn page(app: &App, lang: Lang, boot: Option<String>) -> Response {
+/// Which build of the client an address loads, as `boot.js` decides it: the staff build for
+/// the organiser's pages and the consoles, the attendee build elsewhere.
+fn build_for(segments: &[&str]) -> &'static str {
+    let staff = matches!(segments, ["organise", ..])
+        || matches!(segments, ["e", _, "s", _, last] if matches!(last.to_ascii_lowercase().as_str(), "moderate" | "speak" | "screen"));
+    if staff { "staff" } else { "client" }
+}
+
+/// Links that start the downloads the client will ask for, while the page is still being
+/// read: its build's module and WebAssembly and, on an event's addresses, the event.
+fn preloads(html: &str, segments: &[&str]) -> String {
+    let Some(at) = html.find("boot.js?v=") else {
+        return String::new();
+    };
+    let version: String = html[at + "boot.js?v=".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let build = build_for(segments);
+    let mut links = format!(
+        "<link rel=\"modulepreload\" href=\"/{build}.js?v={version}\">\
+<link rel=\"preload\" as=\"fetch\" crossorigin href=\"/{build}_bg.wasm?v={version}\">"
+    );
+    if let ["e", code, ..] = segments
+        && let Ok(code) = EventCode::parse(code)
+    {
+        links.push_str(&format!(
+            "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"/api/events/{code}\">"
+        ));
+    }
+    links
+}
+
+/// The built index.html with `boot` between its boot markers, in `lang`, with the downloads
+/// for the address at `segments` started early.
+async fn page(app: &App, lang: Lang, boot: Option<String>, segments: &[&str]) -> Response {
     let Some(dir) = &app.config.web_dir else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -171,7 +213,19 @@ async fn page(app: &App, lang: Lang, boot: Option<String>) -> Response {
     if let (Some(start), Some(end)) = (html.find("<!--boot-->"), html.find("<!--/boot-->")) {
         html.replace_range(start..end + "<!--/boot-->".len(), &body);
     }
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    let links = preloads(&html, segments);
+    if let Some(head) = html.find("</head>") {
+        html.insert_str(head, &links);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            // Its language follows Accept-Language.
+            (header::VARY, "accept-encoding, accept-language"),
+        ],
+        html,
+    )
+        .into_response()
 }
 
 /// `GET` of any client address: the page, with the join form on a join address.
@@ -181,6 +235,13 @@ pub async fn index(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Resp
         .query()
         .is_some_and(|q| q.split('&').any(|p| p.starts_with("invite=")));
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    // A file that is not there (`/favicon.ico`) is not found: no client address has a dot.
+    if segments
+        .last()
+        .is_some_and(|last| last.contains('.') && *last != "index.html")
+    {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    }
     let join_code = match segments.as_slice() {
         [] | ["index.html"] => Some(String::new()),
         ["e", code] => EventCode::parse(code).ok().map(|c| c.to_string()),
@@ -190,8 +251,11 @@ pub async fn index(State(app): State<App>, uri: Uri, headers: HeaderMap) -> Resp
         Some(code) if !invited => Some(join_form_html(lang, &code, "", None)),
         _ => None,
     };
-    page(&app, lang, boot).await
+    page(&app, lang, boot, &segments).await
 }
+
+/// The cookie whose nonce a fragment's token must match (`client/src/lib.rs`).
+const JOIN_COOKIE: &str = "plenum-join";
 
 #[derive(Debug, serde::Deserialize)]
 pub struct JoinForm {
@@ -210,19 +274,17 @@ pub async fn join_form(
 ) -> Response {
     let lang = Lang::of(&headers);
     // Only this site's own form: another site must not sign a visitor in as someone it chose.
-    // Browsers say where a request comes from in `Sec-Fetch-Site`; older ones only in `Origin`
-    // (which is "null" here, as the page's referrer policy sends no referrer).
-    let foreign = match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(site) => !matches!(site, "same-origin" | "none"),
-        None => headers
-            .get(header::ORIGIN)
-            .and_then(|o| o.to_str().ok())
-            .filter(|o| *o != "null")
-            .zip(headers.get(header::HOST).and_then(|h| h.to_str().ok()))
-            .is_some_and(|(origin, host)| {
-                origin.split_once("://").map(|(_, rest)| rest) != Some(host)
-            }),
-    };
+    // Browsers say where a request comes from in `Sec-Fetch-Site` (on HTTPS) and `Origin`;
+    // both must say this site when they are there.
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let foreign = site.is_some_and(|site| !matches!(site, "same-origin" | "none"))
+        || origin.is_some_and(|origin| {
+            // "null": a sandboxed frame or a page that sends no referrer; this site's own
+            // page sends its origin (`Referrer-Policy: same-origin`).
+            origin.split_once("://").map(|(_, rest)| rest) != host
+        });
     if foreign {
         return (StatusCode::FORBIDDEN, "cross-site form\n").into_response();
     }
@@ -233,12 +295,17 @@ pub async fn join_form(
             let req = JoinRequest { name, invite: None };
             match join_person(&app, code.clone(), req).await {
                 Ok(joined) => {
-                    let mut to = format!("/e/{code}#token={}", joined.token);
+                    // The fragment is taken only with this cookie's nonce: a link with someone
+                    // else's token in it (`/e/CODE#token=…`) signs nobody in as them.
+                    let nonce = crate::auth::new_id();
+                    let mut to = format!("/e/{code}#token={}&nonce={nonce}", joined.token);
                     if let Some(name) = &joined.person.name {
                         to.push_str("&name=");
                         to.push_str(&url_encode(name));
                     }
-                    return Redirect::to(&to).into_response();
+                    let cookie =
+                        format!("{JOIN_COOKIE}={nonce}; Path=/; Max-Age=600; SameSite=Strict");
+                    return ([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response();
                 }
                 Err(AppError(e)) => (
                     StatusCode::from_u16(e.code.http_status())
@@ -252,7 +319,7 @@ pub async fn join_form(
         }
     };
     let html = join_form_html(lang, &form.code, &form.name, Some(&problem));
-    let mut response = page(&app, lang, Some(html)).await;
+    let mut response = page(&app, lang, Some(html), &[]).await;
     *response.status_mut() = status;
     response
 }

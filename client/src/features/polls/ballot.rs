@@ -88,7 +88,12 @@ pub fn PollCard(
                     {move || left.get().map(|s| view! { " · " <span class="countdown">{tc("seconds-left", s as u64)}</span> })}
                 </p>
                 {form}
-                <p class="sent" role="status">{move || answered().then(|| t("answer-received"))}</p>
+                <p class="sent" role="status">
+                    {move || answered().then(|| {
+                        // While open it can still change; once closed, only that it counted.
+                        if open.get() == Some(true) { t("answer-received") } else { t("answer-counted") }
+                    })}
+                </p>
                 {problem_view(problem)}
                 <div class="results">{results_view}</div>
             </article>

@@ -206,8 +206,12 @@ pub fn PollControl(
     // results change in place, so a focused button keeps its focus while votes arrive.
     let stage = Memo::new(move |_| data.with(|p| p.as_ref().map(|p| (p.status, p.revealed))));
     let participation = move || {
-        let present = here.with(|r| r.present).unwrap_or(0);
         let ballots = data.with(|p| p.as_ref().map_or(0, |p| p.ballots));
+        // People who answered and left make "3 answered of 2 here": then only the count.
+        let present = here
+            .with(|r| r.present)
+            .filter(|p| *p >= ballots)
+            .unwrap_or(0);
         ta(
             "participation",
             &[

@@ -147,33 +147,45 @@ impl Reading {
         };
         let mut taken: HashSet<SessionId> =
             self.sessions.iter().filter_map(|f| f.id.clone()).collect();
-        // First the ids of the sessions the file keeps: the current session with the same
-        // title, else the one at the same date, start and track.
-        let mut ids: Vec<Option<SessionId>> = Vec::with_capacity(self.sessions.len());
-        for f in &self.sessions {
-            let s = &f.session;
-            let date = f.date.format("%Y-%m-%d").to_string();
-            let id = f.id.clone().or_else(|| {
-                let free = |c: &&plenum_protocol::Session| !taken.contains(&c.id);
+        // First the ids of the sessions the file keeps, in passes from the closest match to
+        // the loosest, each over every row: the current session with the same title, date,
+        // start and track; else the same title and date; else the same title; else the same
+        // date, start and track. So two parallel sessions both called "Workshop" keep their
+        // own ids even when one of them is dropped.
+        let mut ids: Vec<Option<SessionId>> = self.sessions.iter().map(|f| f.id.clone()).collect();
+        let same_title = |c: &plenum_protocol::Session, s: &plenum_protocol::Session| {
+            c.title.trim().eq_ignore_ascii_case(s.title.trim())
+        };
+        let same_slot = |c: &plenum_protocol::Session, s: &plenum_protocol::Session, date: &str| {
+            current_date(c.day).as_deref() == Some(date) && c.start == s.start && c.track == s.track
+        };
+        let same_day =
+            |c: &plenum_protocol::Session, date: &str| current_date(c.day).as_deref() == Some(date);
+        type Pass<'p> =
+            Box<dyn Fn(&plenum_protocol::Session, &plenum_protocol::Session, &str) -> bool + 'p>;
+        let passes: [Pass<'_>; 4] = [
+            Box::new(|c, s, d| same_title(c, s) && same_slot(c, s, d)),
+            Box::new(|c, s, d| same_title(c, s) && same_day(c, d)),
+            Box::new(|c, s, _| same_title(c, s)),
+            Box::new(|c, s, d| same_slot(c, s, d)),
+        ];
+        for pass in &passes {
+            for (f, id) in self.sessions.iter().zip(ids.iter_mut()) {
+                if id.is_some() {
+                    continue;
+                }
+                let date = f.date.format("%Y-%m-%d").to_string();
                 let matched = current
                     .sessions
                     .iter()
-                    .filter(free)
-                    .find(|c| c.title.trim().eq_ignore_ascii_case(s.title.trim()))
-                    .or_else(|| {
-                        current.sessions.iter().filter(free).find(|c| {
-                            current_date(c.day).as_deref() == Some(&date)
-                                && c.start == s.start
-                                && c.track == s.track
-                        })
-                    })
+                    .filter(|c| !taken.contains(&c.id))
+                    .find(|c| pass(c, &f.session, &date))
                     .map(|c| c.id.clone());
-                if let Some(id) = &matched {
-                    taken.insert(id.clone());
+                if let Some(m) = &matched {
+                    taken.insert(m.clone());
                 }
-                matched
-            });
-            ids.push(id);
+                *id = matched;
+            }
         }
         // Then new ids for new sessions, never one of the current agenda's: a new session
         // must not inherit a removed one's questions.

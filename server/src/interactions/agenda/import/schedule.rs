@@ -196,12 +196,12 @@ pub fn from_xml(bytes: &[u8]) -> Reading {
     talks_into(talks, reading)
 }
 
-/// A duration as frab writes it: `00:45`, `1:30`, `00:45:00`.
+/// A duration as frab writes it: `00:45`, `1:30`, `00:45:00`; at most a day.
 fn duration_minutes(value: &str) -> Option<u32> {
     let mut parts = value.trim().split(':').map(|p| p.parse::<u32>().ok());
     let h = parts.next()??;
     let m = parts.next().unwrap_or(Some(0))?;
-    (m < 60).then_some(h * 60 + m)
+    (m < 60 && h <= 24).then(|| h * 60 + m)
 }
 
 /// The kind a schedule's talk type suggests; talks in parallel rooms are breakouts.
@@ -333,6 +333,12 @@ fn talks_into(talks: Vec<Talk>, mut reading: Reading) -> Reading {
                 }],
             },
         });
+    }
+    // A schedule has no row numbers a person sees: each problem names its talk too.
+    for p in &mut reading.problems {
+        if let Some(t) = p.row.and_then(|r| talks.get(r as usize - 1)) {
+            p.message = format!("{:?} ({}): {}", t.title.trim(), t.id, p.message);
+        }
     }
     if reading.sessions.is_empty() && reading.problems.is_empty() {
         reading.problem(None, None, "has no talks");

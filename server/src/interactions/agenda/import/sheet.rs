@@ -75,8 +75,9 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
         Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
     };
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    // The last of the most frequent wins: a tie (none at all, say) is a comma.
+    let delimiter = [b'\t', b';', b',']
         .into_iter()
         .max_by_key(|d| first.bytes().filter(|b| b == d).count())
         .unwrap_or(b',');
@@ -93,8 +94,17 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
             return reading;
         }
         match record {
+            // The line it starts on, as a spreadsheet numbers its rows (blank lines count).
             Ok(r) => grid.push((
-                i as u32 + 1,
+                r.position().map_or(i + 1, |p| {
+                    // The record's position may be that of blank lines before it.
+                    let bytes = text.as_bytes();
+                    let mut start = (p.byte() as usize).min(bytes.len());
+                    while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+                        start += 1;
+                    }
+                    bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+                }) as u32,
                 r.iter()
                     .take(MAX_COLUMNS)
                     .map(|c| {
@@ -173,8 +183,12 @@ pub fn from_xlsx(bytes: &[u8]) -> Reading {
                 DataRef::Float(f) => Cell::Number(*f),
                 DataRef::Bool(b) => Cell::Text(b.to_string()),
                 DataRef::DateTime(dt) => {
+                    // calamine knows the workbook's epoch (1900, or 1904 from old Macs).
                     let n = dt.as_f64();
-                    match excel_serial(n) {
+                    let (y, mo, d, h, mi, sec, _) = dt.to_ymd_hms_milli();
+                    let at = NaiveDate::from_ymd_opt(y.into(), mo.into(), d.into())
+                        .and_then(|date| date.and_hms_opt(h.into(), mi.into(), sec.into()));
+                    match at {
                         Some(v) if n < 1.0 => Cell::Time(v.time()),
                         Some(v) if n.fract() == 0.0 => Cell::Date(v.date()),
                         Some(v) => Cell::DateTime(v),
@@ -206,17 +220,52 @@ fn unpacked_within(bytes: &[u8], max: u64) -> Result<(), String> {
         .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
     let mut left = max;
     for i in 0..archive.len() {
-        let entry = archive
+        let mut entry = archive
             .by_index(i)
             .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
-        let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+        let shared_strings = entry.name().is_ok_and(|n| n.ends_with("sharedStrings.xml"));
+        // The start of the shared strings: calamine reserves room for as many strings as they
+        // declare, so a small file declaring a trillion would exhaust memory.
+        let mut head = Vec::new();
+        if shared_strings {
+            (&mut entry)
+                .take(4096)
+                .read_to_end(&mut head)
+                .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
+        }
+        let rest = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
             .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
+        let read = head.len() as u64 + rest;
         if read > left {
             return Err(format!("unpacks to more than {} MiB", max / (1024 * 1024)));
         }
         left -= read;
+        if let Some(declared) = declared_strings(&head) {
+            // The smallest shared string, `<si><t/></si>`, takes 13 bytes.
+            if declared > MAX_SHARED_STRINGS || declared > read / 13 + 1 {
+                return Err(format!(
+                    "declares {declared} shared strings, more than it holds or than {MAX_SHARED_STRINGS}"
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// Most shared strings a workbook may declare: a cell each of the rows and columns read.
+const MAX_SHARED_STRINGS: u64 = (MAX_ROWS * MAX_COLUMNS) as u64;
+
+/// The `uniqueCount` (or else `count`) the start of `sharedStrings.xml` declares.
+fn declared_strings(head: &[u8]) -> Option<u64> {
+    let text = String::from_utf8_lossy(head);
+    let sst = &text[text.find("<sst")?..];
+    let sst = &sst[..sst.find('>').unwrap_or(sst.len())];
+    [" uniqueCount=\"", " count=\""].iter().find_map(|attr| {
+        let at = sst.find(attr)? + attr.len();
+        let digits: String = sst[at..].chars().take_while(char::is_ascii_digit).collect();
+        // More digits than a u64 holds is more than any limit.
+        Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+    })
 }
 
 /// Rows (numbered as the spreadsheet shows them) into sessions: the first non-empty row names
@@ -268,6 +317,7 @@ fn rows(grid: Vec<(u32, Vec<Cell>)>, mut reading: Reading) -> Reading {
         return reading;
     }
     let headings = reading.headings.clone();
+    let mut above_refused = false;
     for (row, cells) in grid {
         let get = |name: &str| -> Cell {
             columns
@@ -287,6 +337,8 @@ fn rows(grid: Vec<(u32, Vec<Cell>)>, mut reading: Reading) -> Reading {
         let speakers = names::people(&text("speakers"));
         if !is_session {
             match reading.sessions.last_mut() {
+                // The session above was refused: its talks wait for the corrected file.
+                _ if above_refused && (talk.is_some() || !speakers.is_empty()) => {}
                 Some(last) if talk.is_some() || !speakers.is_empty() => {
                     let number = last.session.contributions.len() as u32 + 1;
                     last.session.contributions.push(Contribution {
@@ -375,6 +427,7 @@ fn rows(grid: Vec<(u32, Vec<Cell>)>, mut reading: Reading) -> Reading {
             });
         }
         let failed = !problems.is_empty();
+        above_refused = failed;
         for (column, message) in problems {
             reading.problem(Some(row), Some(&heading(column)), message);
         }

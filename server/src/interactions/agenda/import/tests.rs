@@ -141,6 +141,51 @@ fn sessions_keep_their_ids_and_new_ones_never_take_an_old_id() {
 }
 
 #[test]
+fn parallel_sessions_with_one_title_keep_their_own_ids() {
+    let mut current = read(b"Date,Start,End,Title,Track\n2026-05-12,10:00,11:00,Workshop,A\n2026-05-12,10:00,11:00,Workshop,B\n").agenda;
+    current.sessions[0].id = SessionId::parse("workshop-a").unwrap();
+    current.sessions[1].id = SessionId::parse("workshop-b").unwrap();
+    // Track A's workshop is dropped: B's row keeps B's id, not A's.
+    let got = import(
+        b"Date,Start,End,Title,Track\n2026-05-12,10:00,11:00,Workshop,B\n",
+        Some(ImportFormat::Csv),
+        &current,
+        "Europe/Stockholm",
+    );
+    assert_eq!(got.problems, vec![]);
+    assert_eq!(got.agenda.sessions[0].id.as_str(), "workshop-b");
+}
+
+#[test]
+fn rows_are_numbered_as_the_spreadsheet_shows_them_and_a_declared_bomb_is_refused() {
+    // A blank line still counts as a row.
+    let got = read(b"Date,Start,End,Title\n2026-05-12,09:00,10:00,A\n\n2026-05-12,11:00,10:00,B\n");
+    assert_eq!(got.problems.len(), 1, "{:?}", got.problems);
+    assert_eq!(got.problems[0].row, Some(4));
+    // A talk under a refused session is not put under the one before it.
+    let got = read(b"Date,Start,End,Title,Talk\n2026-05-12,09:00,10:00,A,\n2026-05-12,11:00,10:00,B,\n,,,,Orphan\n");
+    assert!(got.agenda.sessions[0].contributions.is_empty());
+    // Shared strings declaring far more than they hold.
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default();
+        z.start_file("xl/sharedStrings.xml", options).unwrap();
+        z.write_all(br#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#).unwrap();
+        z.finish().unwrap();
+    }
+    let got = read(&out.into_inner());
+    assert!(
+        got.problems[0]
+            .message
+            .starts_with("declares 1000000000000 shared strings"),
+        "{:?}",
+        got.problems
+    );
+}
+
+#[test]
 fn an_explicit_id_is_kept_and_a_bad_one_named() {
     let got = read(b"Id,Date,Start,End,Title\nMain-Stage,2026-05-12,09:00,10:00,A\nno way,2026-05-12,10:00,11:00,B\n");
     assert_eq!(got.agenda.sessions[0].id.as_str(), "main-stage");

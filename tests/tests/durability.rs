@@ -82,6 +82,30 @@ async fn acknowledged_writes_survive_kill_9() {
         t.await.unwrap();
     }
 
+    // A stage status change is also logged in the event room (`session_status`), as a
+    // follow-up committed just after its acknowledged write: wait for those too.
+    let mut status: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut changes = 0u64;
+    for i in (0..50usize).filter(|i| i % 5 != 4) {
+        let new = ["live", "paused"][i % 2];
+        if status.insert(["s1", "s2", "s3"][i % 3], new) != Some(new) {
+            changes += 1;
+        }
+    }
+    let event_seq = 1 + 10 + changes;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let now = snapshots(&server.ws_url(), &server.http(), &rooms).await;
+        if now[3].0 == event_seq {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the event room reached seq {}, not {event_seq}",
+            now[3].0
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     // What every room looks like now, as a client sees it.
     let before = snapshots(&server.ws_url(), &server.http(), &rooms).await;
     server.kill9().await;
@@ -96,8 +120,8 @@ async fn acknowledged_writes_survive_kill_9() {
     let total: u64 = after.iter().map(|(seq, _)| seq).sum();
     assert_eq!(
         total,
-        50 + 130 + 1,
-        "every acknowledged change (and the event's creation) is there"
+        50 + 130 + 1 + changes,
+        "every acknowledged change (and the event's creation, and the statuses) is there"
     );
     // The organiser key from the first start still works after the restart.
     let a = server

@@ -233,6 +233,9 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
     let add_session = move |_| {
         draft.update(|a| {
             let id = known.with_value(|k| new_id(a, k));
+            known.update_value(|k| {
+                k.insert(id.clone());
+            });
             let day = a.days.first().map_or(1, |d| d.number);
             a.sessions.push(Session {
                 id,

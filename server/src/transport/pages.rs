@@ -40,7 +40,9 @@ pub async fn cache_control(req: axum::extract::Request, next: axum::middleware::
             .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     if !response.headers().contains_key(header::CACHE_CONTROL) {
-        let value = if versioned && response.status() == StatusCode::OK {
+        let value = if versioned
+            && matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED)
+        {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
@@ -161,8 +163,13 @@ fn join_form_html(lang: Lang, code: &str, name: &str, problem: Option<&str>) -> 
 /// Which build of the client an address loads, as `boot.js` decides it: the staff build for
 /// the organiser's pages and the consoles, the attendee build elsewhere.
 fn build_for(segments: &[&str]) -> &'static str {
-    let staff = matches!(segments, ["organise", ..])
-        || matches!(segments, ["e", _, "s", _, last] if matches!(last.to_ascii_lowercase().as_str(), "moderate" | "speak" | "screen"));
+    let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let staff = matches!(lower.as_slice(), ["organise", ..])
+        || matches!(
+            lower.as_slice(),
+            ["e", _, "s", _, "moderate" | "speak" | "screen"]
+        );
     if staff { "staff" } else { "client" }
 }
 
@@ -222,6 +229,8 @@ async fn page(app: &App, lang: Lang, boot: Option<String>, segments: &[&str]) ->
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             // Its language follows Accept-Language.
             (header::VARY, "accept-encoding, accept-language"),
+            // It names the build's version: always asked again.
+            (header::CACHE_CONTROL, "no-cache"),
         ],
         html,
     )
@@ -274,17 +283,11 @@ pub async fn join_form(
 ) -> Response {
     let lang = Lang::of(&headers);
     // Only this site's own form: another site must not sign a visitor in as someone it chose.
-    // Browsers say where a request comes from in `Sec-Fetch-Site` (on HTTPS) and `Origin`;
-    // both must say this site when they are there.
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    // An Origin must be this host or an allowed origin (`--allowed-origin`), as for the
+    // WebSocket; "null" (a sandboxed frame, a page sending no referrer) is neither.
     let foreign = site.is_some_and(|site| !matches!(site, "same-origin" | "none"))
-        || origin.is_some_and(|origin| {
-            // "null": a sandboxed frame or a page that sends no referrer; this site's own
-            // page sends its origin (`Referrer-Policy: same-origin`).
-            origin.split_once("://").map(|(_, rest)| rest) != host
-        });
+        || !super::ws::origin_allowed(&app, &headers);
     if foreign {
         return (StatusCode::FORBIDDEN, "cross-site form\n").into_response();
     }

@@ -137,7 +137,7 @@ pub async fn upgrade(
 
 /// Browsers always send Origin: it must be this server itself or an allowed origin. Clients
 /// that are not browsers send none; they still need a token.
-fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
+pub(crate) fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return true;
     };

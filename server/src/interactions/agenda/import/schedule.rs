@@ -201,7 +201,7 @@ fn duration_minutes(value: &str) -> Option<u32> {
     let mut parts = value.trim().split(':').map(|p| p.parse::<u32>().ok());
     let h = parts.next()??;
     let m = parts.next().unwrap_or(Some(0))?;
-    (m < 60 && h <= 24).then(|| h * 60 + m)
+    (m < 60 && h <= 24 && h * 60 + m <= 24 * 60).then(|| h * 60 + m)
 }
 
 /// The kind a schedule's talk type suggests; talks in parallel rooms are breakouts.

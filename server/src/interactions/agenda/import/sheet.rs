@@ -88,6 +88,7 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
         .from_reader(text.as_bytes());
     let mut grid = Vec::new();
     let mut reading = Reading::default();
+    let mut lines = Rows::new(text.as_bytes());
     for (i, record) in reader.records().enumerate() {
         if i > MAX_ROWS {
             reading.problem(None, None, format!("has more than {MAX_ROWS} rows"));
@@ -96,15 +97,8 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
         match record {
             // The line it starts on, as a spreadsheet numbers its rows (blank lines count).
             Ok(r) => grid.push((
-                r.position().map_or(i + 1, |p| {
-                    // The record's position may be that of blank lines before it.
-                    let bytes = text.as_bytes();
-                    let mut start = (p.byte() as usize).min(bytes.len());
-                    while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-                        start += 1;
-                    }
-                    bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
-                }) as u32,
+                // The row a spreadsheet shows it on: line ends before it, outside quotes.
+                lines.row_at(r.position().map_or(0, |p| p.byte() as usize)),
                 r.iter()
                     .take(MAX_COLUMNS)
                     .map(|c| {
@@ -123,6 +117,50 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
         }
     }
     rows(grid, reading)
+}
+
+/// Spreadsheet row numbers of byte offsets in a CSV, found in one pass however many records
+/// ask: a line end (`\r\n`, `\r` or `\n`) outside quotes starts a row; one inside quotes
+/// is part of a cell, as a spreadsheet shows it.
+struct Rows<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    row: u32,
+    quoted: bool,
+}
+
+impl<'a> Rows<'a> {
+    fn new(bytes: &'a [u8]) -> Rows<'a> {
+        Rows {
+            bytes,
+            at: 0,
+            row: 1,
+            quoted: false,
+        }
+    }
+
+    /// The row of the record starting at `offset` (or at blank lines before it); offsets
+    /// come in increasing order.
+    fn row_at(&mut self, offset: usize) -> u32 {
+        let end = offset.min(self.bytes.len());
+        while self.at < end
+            || (!self.quoted && matches!(self.bytes.get(self.at), Some(b'\r' | b'\n')))
+        {
+            match self.bytes[self.at] {
+                b'"' => self.quoted = !self.quoted,
+                b'\r' if !self.quoted => {
+                    self.row += 1;
+                    if self.bytes.get(self.at + 1) == Some(&b'\n') {
+                        self.at += 1;
+                    }
+                }
+                b'\n' if !self.quoted => self.row += 1,
+                _ => {}
+            }
+            self.at += 1;
+        }
+        self.row
+    }
 }
 
 /// The first sheet of an XLSX workbook. Read cell by cell (a sheet with one cell at A1 and
@@ -223,13 +261,18 @@ fn unpacked_within(bytes: &[u8], max: u64) -> Result<(), String> {
         let mut entry = archive
             .by_index(i)
             .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
-        let shared_strings = entry.name().is_ok_and(|n| n.ends_with("sharedStrings.xml"));
+        // Found as calamine finds it: in any case, with either slash.
+        let shared_strings = entry.name().is_ok_and(|n| {
+            n.replace('\\', "/")
+                .to_ascii_lowercase()
+                .ends_with("sharedstrings.xml")
+        });
         // The start of the shared strings: calamine reserves room for as many strings as they
         // declare, so a small file declaring a trillion would exhaust memory.
         let mut head = Vec::new();
         if shared_strings {
             (&mut entry)
-                .take(4096)
+                .take(SHARED_STRINGS_HEAD)
                 .read_to_end(&mut head)
                 .map_err(|e| format!("is not an XLSX workbook: {e}"))?;
         }
@@ -240,7 +283,10 @@ fn unpacked_within(bytes: &[u8], max: u64) -> Result<(), String> {
             return Err(format!("unpacks to more than {} MiB", max / (1024 * 1024)));
         }
         left -= read;
-        if let Some(declared) = declared_strings(&head) {
+        if shared_strings {
+            // Fail closed: shared strings whose declaration cannot be read are refused.
+            let declared = declared_strings(&head)
+                .ok_or("has shared strings that cannot be read (no <sst> at their start)")?;
             // The smallest shared string, `<si><t/></si>`, takes 13 bytes.
             if declared > MAX_SHARED_STRINGS || declared > read / 13 + 1 {
                 return Err(format!(
@@ -255,17 +301,32 @@ fn unpacked_within(bytes: &[u8], max: u64) -> Result<(), String> {
 /// Most shared strings a workbook may declare: a cell each of the rows and columns read.
 const MAX_SHARED_STRINGS: u64 = (MAX_ROWS * MAX_COLUMNS) as u64;
 
-/// The `uniqueCount` (or else `count`) the start of `sharedStrings.xml` declares.
+/// How much of the shared strings is read to find their declaration.
+const SHARED_STRINGS_HEAD: u64 = 64 * 1024;
+
+/// The larger of `uniqueCount` and `count` on the first `sst` element (with any prefix) of
+/// the start of `sharedStrings.xml`, read with the XML reader calamine uses; `None` when
+/// there is no such element in it. A value that is not a plain number counts as huge.
 fn declared_strings(head: &[u8]) -> Option<u64> {
-    let text = String::from_utf8_lossy(head);
-    let sst = &text[text.find("<sst")?..];
-    let sst = &sst[..sst.find('>').unwrap_or(sst.len())];
-    [" uniqueCount=\"", " count=\""].iter().find_map(|attr| {
-        let at = sst.find(attr)? + attr.len();
-        let digits: String = sst[at..].chars().take_while(char::is_ascii_digit).collect();
-        // More digits than a u64 holds is more than any limit.
-        Some(digits.parse::<u64>().unwrap_or(u64::MAX))
-    })
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(head);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                let mut most = 0u64;
+                for a in e.attributes().with_checks(false).flatten() {
+                    if matches!(a.key.local_name().as_ref(), "uniqueCount" | "count") {
+                        let n = a.value.trim().parse::<u64>().unwrap_or(u64::MAX);
+                        most = most.max(n);
+                    }
+                }
+                return Some(most);
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            _ => buf.clear(),
+        }
+    }
 }
 
 /// Rows (numbered as the spreadsheet shows them) into sessions: the first non-empty row names

@@ -165,23 +165,62 @@ fn rows_are_numbered_as_the_spreadsheet_shows_them_and_a_declared_bomb_is_refuse
     // A talk under a refused session is not put under the one before it.
     let got = read(b"Date,Start,End,Title,Talk\n2026-05-12,09:00,10:00,A,\n2026-05-12,11:00,10:00,B,\n,,,,Orphan\n");
     assert!(got.agenda.sessions[0].contributions.is_empty());
-    // Shared strings declaring far more than they hold.
+    // Shared strings declaring far more than they hold, however the declaration is written
+    // (calamine finds the file in any case and reads a prefixed element, spaces and quotes).
     use std::io::Write;
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut out);
-        let options = zip::write::SimpleFileOptions::default();
-        z.start_file("xl/sharedStrings.xml", options).unwrap();
-        z.write_all(br#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#).unwrap();
-        z.finish().unwrap();
+    let workbook = |name: &str, xml: &str| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut out);
+            let options = zip::write::SimpleFileOptions::default();
+            z.start_file(name, options).unwrap();
+            z.write_all(xml.as_bytes()).unwrap();
+            z.finish().unwrap();
+        }
+        out.into_inner()
+    };
+    for (name, xml) in [
+        (
+            "xl/sharedStrings.xml",
+            r#"<?xml version="1.0"?><sst xmlns="x" count="1" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#,
+        ),
+        (
+            "XL/SHAREDSTRINGS.XML",
+            r#"<!-- <sst uniqueCount="1"> --><x:sst xmlns:x="x" count = '1' uniqueCount = '1000000000000'><x:si><x:t>a</x:t></x:si></x:sst>"#,
+        ),
+    ] {
+        let got = read(&workbook(name, xml));
+        assert!(
+            got.problems[0]
+                .message
+                .starts_with("declares 1000000000000 shared strings"),
+            "{name}: {:?}",
+            got.problems
+        );
     }
-    let got = read(&out.into_inner());
+    // No declaration to read: refused, not trusted.
+    let padding = format!("<!--{}-->", " ".repeat(70 * 1024));
+    let got = read(&workbook(
+        "xl/sharedStrings.xml",
+        &format!("{padding}<sst uniqueCount=\"1000000000000\"></sst>"),
+    ));
     assert!(
         got.problems[0]
             .message
-            .starts_with("declares 1000000000000 shared strings"),
+            .starts_with("has shared strings that cannot be read"),
         "{:?}",
         got.problems
+    );
+}
+
+#[test]
+fn a_line_break_inside_a_quoted_cell_is_one_row() {
+    let got = read(b"Date,Start,End,Title,Description\r\n2026-05-12,09:00,10:00,A,\"two\r\nlines\"\r\n2026-05-12,11:00,10:00,B,\r\n");
+    assert_eq!(got.problems.len(), 1, "{:?}", got.problems);
+    assert_eq!(
+        got.problems[0].row,
+        Some(3),
+        "the header, A (two lines in one cell), then B"
     );
 }
 

@@ -215,6 +215,15 @@ points = { $count ->
 }
 question-of = Question { $index } of { $length }
 correct-answer = Correct answer
+chose-this = { $count ->
+    [one] { $count_n } chose this
+   *[other] { $count_n } chose this
+}
+quiz-you-were-right = You were right.
+quiz-you-were-wrong = Not this time: the answer was { $answer }.
+quiz-no-answer = You did not answer this question.
+correct-option = The correct option
+write-options-first = Write the options first
 watching-stream = I am watching the stream (it runs behind the room)
 my-score = Your score: { $score_n } ({ $players_n } playing)
 quiz-finished = Finished
@@ -319,7 +328,6 @@ new-quiz = New quiz
 quiz-title = Quiz title
 question-number = Question { $number }
 quiz-question-text = Question
-correct-option-number = Number of the correct option
 seconds-to-answer = Seconds to answer
 add-question = Add a question
 create-quiz = Create quiz
@@ -389,7 +397,32 @@ agenda-hint = The format is in docs/protocol.md. Use this JSON puts it in the fo
 agenda-too-large = The agenda is larger than 2 MB.
 save-agenda = Save agenda
 agenda-saved = Agenda saved. Everyone sees it now.
+after-event-report = After-event report
+report-of = After-event report: { $title }
+back-to-console = ← Organiser console
+report-summary = In numbers
+people-joined = People joined
+questions-asked = Questions asked
+questions-answered = Questions answered
+question-votes = Votes on questions
+polls-run = Polls
+poll-answers = Poll answers
+report-hint = People joined counts each attendee's browser or device once, and each invited person once. Peak presence is the most people following a session at once.
+peak-presence = Peak presence
+poll-participation = Poll participation
+no-polls-run = No polls were run.
+report-by-session = By session
+of-peak = { $share } of the session's peak
+people-count = { $count ->
+    [one] { $count_n } person
+   *[other] { $count_n } people
+}
 export-results = Export results
+export-workbook = Spreadsheet (every table, XLSX)
+export-hint = Times are in the event's time zone. The files open in Excel, LibreOffice and Numbers.
+export-session = Export this session
+export-scope = What to export
+whole-event = The whole event
 not-published = Not published
 dismiss-reason-shown = Moderator's reason
 give-a-reason = Give a reason: the asker sees it.

@@ -215,6 +215,15 @@ points = { $count ->
 }
 question-of = Fråga { $index } av { $length }
 correct-answer = Rätt svar
+chose-this = { $count ->
+    [one] { $count_n } valde detta
+   *[other] { $count_n } valde detta
+}
+quiz-you-were-right = Du hade rätt.
+quiz-you-were-wrong = Inte den här gången: rätt svar var { $answer }.
+quiz-no-answer = Du svarade inte på den här frågan.
+correct-option = Rätt alternativ
+write-options-first = Skriv alternativen först
 watching-stream = Jag ser sändningen (den ligger efter salen)
 my-score = Dina poäng: { $score_n } ({ $players_n } spelar)
 quiz-finished = Klart
@@ -318,7 +327,6 @@ new-quiz = Nytt quiz
 quiz-title = Quizets namn
 question-number = Fråga { $number }
 quiz-question-text = Fråga
-correct-option-number = Nummer på rätt alternativ
 seconds-to-answer = Sekunder att svara
 add-question = Lägg till en fråga
 create-quiz = Skapa quiz
@@ -388,7 +396,32 @@ agenda-hint = Formatet finns i docs/protocol.md. Använd denna JSON lägger in d
 agenda-too-large = Programmet är större än 2 MB.
 save-agenda = Spara programmet
 agenda-saved = Programmet är sparat. Alla ser det nu.
+after-event-report = Rapport efter evenemanget
+report-of = Rapport efter evenemanget: { $title }
+back-to-console = ← Arrangörskonsolen
+report-summary = I siffror
+people-joined = Anslutna personer
+questions-asked = Ställda frågor
+questions-answered = Besvarade frågor
+question-votes = Röster på frågor
+polls-run = Omröstningar
+poll-answers = Svar på omröstningar
+report-hint = Anslutna personer räknar varje deltagares webbläsare eller enhet en gång, och varje inbjuden person en gång. Högsta närvaro är flest personer som följde ett pass samtidigt.
+peak-presence = Högsta närvaro
+poll-participation = Deltagande i omröstningar
+no-polls-run = Inga omröstningar hölls.
+report-by-session = Per pass
+of-peak = { $share } av passets högsta närvaro
+people-count = { $count ->
+    [one] { $count_n } person
+   *[other] { $count_n } personer
+}
 export-results = Exportera resultat
+export-workbook = Kalkylblad (alla tabeller, XLSX)
+export-hint = Tiderna är i evenemangets tidszon. Filerna öppnas i Excel, LibreOffice och Numbers.
+export-session = Exportera passet
+export-scope = Vad som ska exporteras
+whole-event = Hela evenemanget
 not-published = Inte publicerad
 dismiss-reason-shown = Moderatorns motivering
 give-a-reason = Ange en anledning: frågeställaren ser den.

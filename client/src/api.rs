@@ -5,8 +5,8 @@
 //! every one.
 
 use plenum_protocol::{
-    Agenda, ApiError, Appended, CreateEvent, CreateInvite, ErrorCode, EventCode, EventInfo, Invite,
-    JoinRequest, JoinResponse, Role, SessionId, StageUpdate,
+    Agenda, ApiError, Appended, CreateEvent, CreateInvite, ErrorCode, EventCode, EventInfo,
+    EventReport, Invite, JoinRequest, JoinResponse, Role, SessionId, StageUpdate,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -207,18 +207,47 @@ pub mod organiser {
         .await
     }
 
-    /// An export (`export.json`, `export/questions.csv`…) as text, to be saved as a file.
-    pub async fn export(key: &str, code: &EventCode, file: &str) -> Result<String, ApiFailure> {
-        let (status, text) = fetch(
+    /// `GET /api/events/{code}/report`: the after-event report.
+    pub async fn report(key: &str, code: &EventCode) -> Result<EventReport, ApiFailure> {
+        call(
             "GET",
-            &format!("/api/events/{code}/{file}"),
+            &format!("/api/events/{code}/report"),
             None,
             Some(key),
         )
         .await
-        .map_err(|_| ApiFailure::Offline)?;
+    }
+
+    /// A file the server makes for staff (an export), as the browser saves it.
+    pub async fn download(key: &str, path: &str) -> Result<web_sys::Blob, ApiFailure> {
+        let failed = |_| ApiFailure::Offline;
+        let headers = Headers::new().map_err(failed)?;
+        headers
+            .set("authorization", &format!("Bearer {key}"))
+            .map_err(failed)?;
+        let init = RequestInit::new();
+        init.set_method("GET");
+        init.set_headers(&headers);
+        let request = Request::new_with_str_and_init(path, &init).map_err(failed)?;
+        let response: Response =
+            JsFuture::from(leptos::prelude::window().fetch_with_request(&request))
+                .await
+                .and_then(|r| r.dyn_into())
+                .map_err(failed)?;
+        let status = response.status();
+        if (200..300).contains(&status) {
+            let blob = response.blob().map_err(failed)?;
+            return JsFuture::from(blob)
+                .await
+                .and_then(|b| b.dyn_into())
+                .map_err(failed);
+        }
+        let text = match response.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        }
+        .unwrap_or_default();
         match status {
-            200..=299 => Ok(text),
             404 => Err(ApiFailure::NotFound),
             _ => Err(ApiFailure::Refused {
                 status,

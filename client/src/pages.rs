@@ -24,6 +24,8 @@ mod moderate;
 #[cfg(feature = "staff")]
 mod organise;
 #[cfg(feature = "staff")]
+mod report;
+#[cfg(feature = "staff")]
 mod screen;
 mod session;
 #[cfg(feature = "staff")]
@@ -55,6 +57,7 @@ enum Screen {
     Event(EventCode),
     Organise,
     OrganiseEvent(EventCode),
+    Report(EventCode),
     NotFound,
 }
 
@@ -73,6 +76,7 @@ pub fn App() -> impl IntoView {
         Route::NotFound => Screen::NotFound,
         Route::Organise => Screen::Organise,
         Route::OrganiseEvent(code) => Screen::OrganiseEvent(code),
+        Route::Report(code) => Screen::Report(code),
         route => route
             .event()
             .cloned()
@@ -103,6 +107,7 @@ pub fn App() -> impl IntoView {
                 Screen::Event(code) => view! { <EventGate code /> }.into_any(),
                 Screen::Organise => organise_page(),
                 Screen::OrganiseEvent(code) => organise_event_page(code),
+                Screen::Report(code) => report_page(code),
                 Screen::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
@@ -221,6 +226,10 @@ fn organise_event_page(code: EventCode) -> AnyView {
     view! { <organise::OrganiseEventPage code /> }.into_any()
 }
 #[cfg(feature = "staff")]
+fn report_page(code: EventCode) -> AnyView {
+    view! { <report::ReportPage code /> }.into_any()
+}
+#[cfg(feature = "staff")]
 fn moderate_page(code: EventCode, id: SessionId) -> AnyView {
     view! { <moderate::ModeratePage code id /> }.into_any()
 }
@@ -239,6 +248,10 @@ fn organise_page() -> AnyView {
 }
 #[cfg(not(feature = "staff"))]
 fn organise_event_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "staff"))]
+fn report_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
 #[cfg(not(feature = "staff"))]

@@ -28,6 +28,8 @@ pub enum Route {
     Organise,
     /// `/organise/{CODE}`: one event's organiser console.
     OrganiseEvent(EventCode),
+    /// `/organise/{CODE}/report`: the after-event report.
+    Report(EventCode),
     /// Anything else.
     NotFound,
 }
@@ -52,6 +54,9 @@ impl Route {
             ["organise", code] => {
                 EventCode::parse(code).map_or(Route::NotFound, Route::OrganiseEvent)
             }
+            ["organise", code, "report"] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::Report)
+            }
             _ => Route::NotFound,
         }
     }
@@ -67,6 +72,7 @@ impl Route {
             Route::Screen(code, session) => format!("/e/{code}/s/{session}/screen"),
             Route::Organise => "/organise".to_owned(),
             Route::OrganiseEvent(code) => format!("/organise/{code}"),
+            Route::Report(code) => format!("/organise/{code}/report"),
         }
     }
 
@@ -78,7 +84,11 @@ impl Route {
             | Route::Moderate(code, _)
             | Route::Speak(code, _)
             | Route::Screen(code, _) => Some(code),
-            Route::Home | Route::NotFound | Route::Organise | Route::OrganiseEvent(_) => None,
+            Route::Home
+            | Route::NotFound
+            | Route::Organise
+            | Route::OrganiseEvent(_)
+            | Route::Report(_) => None,
         }
     }
 }
@@ -192,6 +202,7 @@ mod tests {
             "/e/ECC2026/s/opening/screen",
             "/organise",
             "/organise/ECC2026",
+            "/organise/ECC2026/report",
         ] {
             assert_eq!(Route::parse(path).path(), path);
         }

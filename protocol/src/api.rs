@@ -145,6 +145,8 @@ pub struct ApiError {
 pub struct EventExport {
     pub event: EventCode,
     pub title: String,
+    /// The event's time zone: the CSV and XLSX exports give times in it.
+    pub time_zone: String,
     /// Milliseconds since the Unix epoch.
     pub exported_at_ms: i64,
     pub sessions: Vec<SessionExport>,
@@ -161,6 +163,80 @@ pub struct SessionExport {
     pub polls: Vec<crate::Poll>,
     /// Every award vote; `counts` once it is closed.
     pub awards: Vec<AwardExport>,
+    /// Every quiz with its questions, how many chose each option, and everyone's score.
+    #[serde(default)]
+    pub quizzes: Vec<QuizExport>,
+}
+
+/// `GET /api/events/{code}/report`: the after-event report, counts only (organisers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventReport {
+    pub event: EventCode,
+    pub title: String,
+    pub time_zone: String,
+    /// Milliseconds since the Unix epoch.
+    pub made_at_ms: i64,
+    /// People who joined: each attendee's join (a browser or device once) and each invited
+    /// person once, however many devices they used.
+    pub people_joined: u64,
+    /// Every session of the agenda, in its order.
+    pub sessions: Vec<SessionReport>,
+}
+
+/// One session in the after-event report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionReport {
+    pub id: crate::SessionId,
+    pub title: String,
+    /// The agenda's day number and start time, as in the agenda.
+    pub day: u32,
+    pub start: String,
+    /// The most people following the session at once (on several servers, the sum of each
+    /// server's most: an upper bound).
+    pub peak_presence: u64,
+    /// Questions asked, of them answered, and votes up given to all of them.
+    pub questions: u64,
+    pub answered: u64,
+    pub question_votes: u64,
+    pub polls: Vec<PollReport>,
+    pub quizzes: Vec<QuizReport>,
+    pub awards: Vec<AwardReport>,
+}
+
+/// A poll in the report: how many answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollReport {
+    pub id: crate::PollId,
+    pub question: String,
+    pub ballots: u64,
+}
+
+/// A quiz in the report: how many played (answered at least one question).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizReport {
+    pub id: crate::QuizId,
+    pub title: String,
+    pub players: u64,
+}
+
+/// An award vote in the report: how many voted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardReport {
+    pub id: crate::AwardId,
+    pub title: String,
+    pub ballots: u64,
+}
+
+/// A quiz in an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizExport {
+    /// The quiz, with every question and its correct option.
+    pub quiz: crate::Quiz,
+    /// For each question, how many chose each option.
+    pub chosen: Vec<Vec<u64>>,
+    /// Everyone who answered, best first, scored over the revealed questions (equal scores
+    /// share a rank); names as the players gave them.
+    pub ranking: Vec<crate::Standing>,
 }
 
 /// An award vote in an export.

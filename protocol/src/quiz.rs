@@ -77,6 +77,9 @@ pub struct CurrentQuestion {
     pub correct: Option<u32>,
     /// How many have answered (coalesced while asking).
     pub answers: u64,
+    /// How many chose each option, in the options' order: once revealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<Vec<u64>>,
 }
 
 /// A row of the leaderboard.

@@ -78,6 +78,7 @@ fn every_example_parses_and_round_trips() {
             "appended" => drop(check::<Appended>(&label, &body)),
             "award-ballots" => drop(check::<AwardBallots>(&label, &body)),
             "event-export" => drop(check::<EventExport>(&label, &body)),
+            "event-report" => drop(check::<plenum_protocol::EventReport>(&label, &body)),
             "api-error" => drop(check::<ApiError>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }

@@ -630,6 +630,7 @@ fn every_quiz() -> Quiz {
             started_at_ms: 5,
             correct: Some(1),
             answers: 7,
+            chosen: Some(vec![2, 5]),
         }),
         leaderboard: vec![Standing {
             rank: 1,

@@ -1,104 +1,146 @@
-//! Exports of what was said and decided: questions, poll results and award results, as JSON
-//! (`EventExport`) and as CSV tables for spreadsheets. One row per thing counted, so a table
-//! sorts and filters as organisers expect. What people typed can never become a formula: a cell
-//! that starts like one is written as text ([`cell`]).
+//! Exports of what was said and decided: questions, poll results, award results and quizzes,
+//! as JSON (`EventExport`), as CSV tables and as one XLSX workbook for spreadsheets.
+//!
+//! Each table is built once as [`Sheet`] rows of typed [`Cell`]s, and written by either writer:
+//! - one row per thing counted, so a table sorts and filters as organisers expect;
+//! - times in the event's time zone: ISO 8601 with the offset in CSV, date-time cells in XLSX;
+//! - CSV starts with a byte order mark, so Excel reads it as UTF-8 ("Björn", "Skåne");
+//! - what people typed can never become a formula: in CSV a cell that starts like one is
+//!   written as text ([`cell`]); in XLSX every typed text is a string cell.
 
+use chrono::{DateTime, Datelike, SecondsFormat, Timelike};
+use chrono_tz::Tz;
 use plenum_protocol::{EventExport, PollKind, PollResults};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use std::borrow::Cow;
 
-/// Which CSV table.
+/// Which table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Questions,
     Polls,
     Awards,
+    Quizzes,
+    QuizScores,
 }
 
 impl Table {
-    pub fn parse(name: &str) -> Option<Table> {
-        match name {
-            "questions.csv" => Some(Table::Questions),
-            "polls.csv" => Some(Table::Polls),
-            "awards.csv" => Some(Table::Awards),
-            _ => None,
+    pub const ALL: [Table; 5] = [
+        Table::Questions,
+        Table::Polls,
+        Table::Awards,
+        Table::Quizzes,
+        Table::QuizScores,
+    ];
+
+    /// The table's name: `questions` is `questions.csv` and the workbook's sheet `questions`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Questions => "questions",
+            Table::Polls => "polls",
+            Table::Awards => "awards",
+            Table::Quizzes => "quizzes",
+            Table::QuizScores => "quiz_scores",
         }
+    }
+
+    pub fn parse(file: &str) -> Option<Table> {
+        let name = file.strip_suffix(".csv")?;
+        Table::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 
-/// Writes one row. Cells of text people typed go through [`cell`] first.
-fn record<const N: usize>(
-    w: &mut csv::Writer<Vec<u8>>,
-    cells: [&str; N],
-) -> Result<(), csv::Error> {
-    w.write_record(cells)
+/// One cell of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    /// Text a person typed (a question, a name): never a formula.
+    Typed(&'a str),
+    /// Text of ours: an id, a status, a kind.
+    Ours(Cow<'a, str>),
+    Count(u64),
+    /// A moment, in milliseconds since the Unix epoch.
+    Time(i64),
+}
+
+/// A table: its column headings and rows.
+pub struct Sheet<'a> {
+    pub table: Table,
+    pub headers: &'static [&'static str],
+    pub rows: Vec<Vec<Cell<'a>>>,
 }
 
 /// A cell as a spreadsheet may take it: a text that starts like a formula (`=`, `+`, `-`, `@`,
 /// a tab or a carriage return) gets a leading apostrophe, so Excel and LibreOffice show it as
 /// the text it is and never run it (CSV injection). Everything else is written as it is.
-pub fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+pub fn cell(value: &str) -> Cow<'_, str> {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{value}"))
+        Cow::Owned(format!("'{value}"))
     } else {
-        std::borrow::Cow::Borrowed(value)
+        Cow::Borrowed(value)
     }
 }
 
-fn lower<T: std::fmt::Debug>(v: T) -> String {
-    format!("{v:?}").to_lowercase()
+fn lower<'a, T: std::fmt::Debug>(v: T) -> Cell<'a> {
+    Cell::Ours(Cow::Owned(format!("{v:?}").to_lowercase()))
 }
 
-/// Renders one table of an export as CSV.
-pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    match table {
+fn ours<'a>(v: impl ToString) -> Cell<'a> {
+    Cell::Ours(Cow::Owned(v.to_string()))
+}
+
+fn id(s: &str) -> Cell<'_> {
+    Cell::Ours(Cow::Borrowed(s))
+}
+
+/// The event's zone, as the agenda names it (UTC when it names none we know).
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
+fn local(ms: i64, tz: Tz) -> Option<DateTime<Tz>> {
+    DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&tz))
+}
+
+/// Builds one table of an export.
+pub fn sheet(export: &EventExport, table: Table) -> Sheet<'_> {
+    let mut rows = Vec::new();
+    let headers: &'static [&'static str] = match table {
         Table::Questions => {
-            record(
-                &mut w,
-                [
-                    "session",
-                    "question",
-                    "status",
-                    "votes",
-                    "asked_at_ms",
-                    "asker",
-                    "text",
-                    "reply",
-                    "dismissed_reason",
-                    "merged_into",
-                ],
-            )?;
             for s in &export.sessions {
                 for q in &s.questions {
                     let asker = if q.anonymous {
-                        "(anonymous)"
+                        Cell::Ours(Cow::Borrowed("(anonymous)"))
                     } else {
-                        q.asker.name.as_deref().unwrap_or("")
+                        Cell::Typed(q.asker.name.as_deref().unwrap_or(""))
                     };
-                    record(
-                        &mut w,
-                        [
-                            s.id.as_str(),
-                            &q.id.to_string(),
-                            &lower(q.status),
-                            &q.votes.to_string(),
-                            &q.asked_at_ms.to_string(),
-                            &cell(asker),
-                            &cell(&q.text),
-                            &cell(q.reply.as_ref().map_or("", |r| r.text.as_str())),
-                            &cell(q.dismissed_reason.as_deref().unwrap_or("")),
-                            &q.merged_into.map(|m| m.to_string()).unwrap_or_default(),
-                        ],
-                    )?;
+                    rows.push(vec![
+                        id(s.id.as_str()),
+                        ours(q.id),
+                        lower(q.status),
+                        Cell::Count(q.votes),
+                        Cell::Time(q.asked_at_ms),
+                        asker,
+                        Cell::Typed(&q.text),
+                        Cell::Typed(q.reply.as_ref().map_or("", |r| r.text.as_str())),
+                        Cell::Typed(q.dismissed_reason.as_deref().unwrap_or("")),
+                        ours(q.merged_into.map(|m| m.to_string()).unwrap_or_default()),
+                    ]);
                 }
             }
+            &[
+                "session",
+                "question",
+                "status",
+                "votes",
+                "asked_at",
+                "asker",
+                "text",
+                "reply",
+                "dismissed_reason",
+                "merged_into",
+            ]
         }
         Table::Polls => {
-            record(
-                &mut w,
-                [
-                    "session", "poll", "question", "kind", "status", "ballots", "answer", "count",
-                ],
-            )?;
             for s in &export.sessions {
                 for p in &s.polls {
                     let kind = match &p.kind {
@@ -109,113 +151,236 @@ pub fn csv(export: &EventExport, table: Table) -> Result<String, csv::Error> {
                         PollKind::OpenText { .. } => "open_text",
                         PollKind::Ranking { .. } => "ranking",
                     };
-                    let options = match &p.kind {
+                    let options: &[String] = match &p.kind {
                         PollKind::Single { options }
                         | PollKind::Multiple { options, .. }
-                        | PollKind::Ranking { options } => options.clone(),
-                        _ => Vec::new(),
+                        | PollKind::Ranking { options } => options,
+                        _ => &[],
                     };
-                    let rows: Vec<(String, String)> = match &p.results {
-                        Some(PollResults::Choices { counts }) => options
+                    let answers: Vec<(Cell, Cell)> = match &p.results {
+                        Some(PollResults::Choices { counts: n })
+                        | Some(PollResults::Ranking { scores: n }) => options
                             .iter()
-                            .zip(counts)
-                            .map(|(o, c)| (o.clone(), c.to_string()))
-                            .collect(),
-                        Some(PollResults::Ranking { scores }) => options
-                            .iter()
-                            .zip(scores)
-                            .map(|(o, c)| (o.clone(), c.to_string()))
+                            .zip(n)
+                            .map(|(o, c)| (Cell::Typed(o), Cell::Count(*c)))
                             .collect(),
                         Some(PollResults::Rating { counts }) => counts
                             .iter()
                             .enumerate()
-                            .map(|(i, c)| ((i + 1).to_string(), c.to_string()))
+                            .map(|(i, c)| (ours(i + 1), Cell::Count(*c)))
                             .collect(),
                         Some(PollResults::Words { words }) => words
                             .iter()
-                            .map(|w| (w.word.clone(), w.count.to_string()))
+                            .map(|w| (Cell::Typed(&w.word), Cell::Count(w.count)))
                             .collect(),
                         Some(PollResults::Texts { answers, .. }) => answers
                             .iter()
                             .map(|a| {
-                                (
-                                    a.text.clone(),
-                                    if a.approved {
-                                        "approved"
-                                    } else {
-                                        "not approved"
-                                    }
-                                    .to_owned(),
-                                )
+                                let approval = if a.approved {
+                                    "approved"
+                                } else {
+                                    "not approved"
+                                };
+                                (Cell::Typed(&a.text), id(approval))
                             })
                             .collect(),
                         None => Vec::new(),
                     };
-                    for (answer, count) in rows {
-                        record(
-                            &mut w,
-                            [
-                                s.id.as_str(),
-                                &p.id.to_string(),
-                                &cell(&p.question),
-                                kind,
-                                &lower(p.status),
-                                &p.ballots.to_string(),
-                                &cell(&answer),
-                                &count,
-                            ],
-                        )?;
+                    for (answer, count) in answers {
+                        rows.push(vec![
+                            id(s.id.as_str()),
+                            ours(p.id),
+                            Cell::Typed(&p.question),
+                            id(kind),
+                            lower(p.status),
+                            Cell::Count(p.ballots),
+                            answer,
+                            count,
+                        ]);
                     }
                 }
             }
+            &[
+                "session", "poll", "question", "kind", "status", "ballots", "answer", "count",
+            ]
         }
         Table::Awards => {
-            record(
-                &mut w,
-                [
-                    "session",
-                    "award",
-                    "title",
-                    "status",
-                    "ballots",
-                    "candidate",
-                    "votes",
-                    "digest",
-                ],
-            )?;
             for s in &export.sessions {
                 for a in &s.awards {
                     for (i, c) in a.award.candidates.iter().enumerate() {
-                        let votes = a
-                            .counts
-                            .as_ref()
-                            .map(|c| c[i].to_string())
-                            .unwrap_or_default();
-                        record(
-                            &mut w,
-                            [
-                                s.id.as_str(),
-                                &a.award.id.to_string(),
-                                &cell(&a.award.title),
-                                &lower(a.award.status),
-                                &a.award.ballots.to_string(),
-                                &cell(&c.name),
-                                &votes,
-                                a.award.digest.as_deref().unwrap_or(""),
-                            ],
-                        )?;
+                        let votes = match a.counts.as_ref().and_then(|c| c.get(i)) {
+                            Some(n) => Cell::Count(*n),
+                            None => id(""),
+                        };
+                        rows.push(vec![
+                            id(s.id.as_str()),
+                            ours(a.award.id),
+                            Cell::Typed(&a.award.title),
+                            lower(a.award.status),
+                            Cell::Count(a.award.ballots),
+                            Cell::Typed(&c.name),
+                            votes,
+                            id(a.award.digest.as_deref().unwrap_or("")),
+                        ]);
+                    }
+                }
+            }
+            &[
+                "session",
+                "award",
+                "title",
+                "status",
+                "ballots",
+                "candidate",
+                "votes",
+                "digest",
+            ]
+        }
+        Table::Quizzes => {
+            for s in &export.sessions {
+                for q in &s.quizzes {
+                    for (n, question) in q.quiz.questions.iter().enumerate() {
+                        for (o, option) in question.options.iter().enumerate() {
+                            let chosen = q.chosen.get(n).and_then(|c| c.get(o)).copied();
+                            rows.push(vec![
+                                id(s.id.as_str()),
+                                ours(q.quiz.id),
+                                Cell::Typed(&q.quiz.title),
+                                lower(q.quiz.status),
+                                ours(n + 1),
+                                Cell::Typed(&question.text),
+                                Cell::Typed(option),
+                                id(if question.correct as usize == o {
+                                    "yes"
+                                } else {
+                                    "no"
+                                }),
+                                Cell::Count(chosen.unwrap_or(0)),
+                            ]);
+                        }
+                    }
+                }
+            }
+            &[
+                "session", "quiz", "title", "status", "question", "text", "option", "correct",
+                "chosen",
+            ]
+        }
+        Table::QuizScores => {
+            for s in &export.sessions {
+                for q in &s.quizzes {
+                    for standing in &q.ranking {
+                        rows.push(vec![
+                            id(s.id.as_str()),
+                            ours(q.quiz.id),
+                            Cell::Typed(&q.quiz.title),
+                            ours(standing.rank),
+                            match &standing.name {
+                                Some(name) => Cell::Typed(name),
+                                None => id("(anonymous)"),
+                            },
+                            Cell::Count(standing.score),
+                        ]);
+                    }
+                }
+            }
+            &["session", "quiz", "title", "rank", "name", "score"]
+        }
+    };
+    Sheet {
+        table,
+        headers,
+        rows,
+    }
+}
+
+/// Renders one table of an export as CSV: a byte order mark, then the rows; times as ISO 8601
+/// with the offset of `tz`.
+pub fn csv(export: &EventExport, table: Table, tz: Tz) -> Result<Vec<u8>, csv::Error> {
+    let sheet = sheet(export, table);
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
+    w.write_record(sheet.headers)?;
+    for row in &sheet.rows {
+        let cells = row.iter().map(|c| match c {
+            Cell::Typed(t) => cell(t),
+            Cell::Ours(t) => t.clone(),
+            Cell::Count(n) => Cow::Owned(n.to_string()),
+            Cell::Time(ms) => Cow::Owned(
+                local(*ms, tz)
+                    .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+            ),
+        });
+        w.write_record(cells.map(|c| c.into_owned()))?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Renders every table of an export as one XLSX workbook: a sheet `event` naming the event,
+/// its time zone and the moment of export, then a sheet per table with its headings frozen.
+/// Times are date-time cells in `tz` (a spreadsheet's cells have no zone; `event` names it).
+pub fn xlsx(export: &EventExport, tz: Tz) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let when = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    let time = |ms: i64| -> Result<Option<ExcelDateTime>, XlsxError> {
+        let Some(t) = local(ms, tz) else {
+            return Ok(None);
+        };
+        let date = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?;
+        Ok(Some(date.and_hms(
+            t.hour() as u16,
+            t.minute() as u8,
+            t.second(),
+        )?))
+    };
+
+    let about = book.add_worksheet().set_name("event")?;
+    about.write_string_with_format(0, 0, "event", &bold)?;
+    about.write_string(0, 1, export.event.as_str())?;
+    about.write_string_with_format(1, 0, "title", &bold)?;
+    about.write_string(1, 1, &export.title)?;
+    about.write_string_with_format(2, 0, "time_zone", &bold)?;
+    about.write_string(2, 1, &export.time_zone)?;
+    about.write_string_with_format(3, 0, "exported_at", &bold)?;
+    if let Some(t) = time(export.exported_at_ms)? {
+        about.write_datetime_with_format(3, 1, t, &when)?;
+    }
+    about.autofit();
+
+    for table in Table::ALL {
+        let sheet = sheet(export, table);
+        let ws = book.add_worksheet().set_name(table.name())?;
+        for (c, h) in sheet.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, value) in row.iter().enumerate() {
+                let c = c as u16;
+                match value {
+                    Cell::Typed(t) => drop(ws.write_string(r, c, *t)?),
+                    Cell::Ours(t) => drop(ws.write_string(r, c, t.as_ref())?),
+                    Cell::Count(n) => drop(ws.write_number(r, c, *n as f64)?),
+                    Cell::Time(ms) => {
+                        if let Some(t) = time(*ms)? {
+                            ws.write_datetime_with_format(r, c, t, &when)?;
+                        }
                     }
                 }
             }
         }
+        ws.set_freeze_panes(1, 0)?;
+        ws.set_autofit_max_width(400);
+        ws.autofit();
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text is UTF-8"))
+    book.save_to_buffer()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cell;
+    use super::{Table, cell, csv, zone};
+    use plenum_protocol::{EventExport, Question};
 
     #[test]
     fn cells_that_start_like_formulas_are_text() {
@@ -232,5 +397,36 @@ mod tests {
         for fine in ["Why?", "42", "a=b", "", "'quoted"] {
             assert_eq!(cell(fine), fine);
         }
+    }
+
+    #[test]
+    fn tables_are_named_by_their_files() {
+        for t in Table::ALL {
+            assert_eq!(Table::parse(&format!("{}.csv", t.name())), Some(t));
+        }
+        assert_eq!(Table::parse("questions"), None);
+        assert_eq!(Table::parse("secrets.csv"), None);
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_times_in_the_event_zone() {
+        let question: Question = serde_json::from_value(serde_json::json!({
+            "id": 1, "text": "Björn frågar om Skåne", "asker": {"name": "=cmd"}, "anonymous": false,
+            "status": "answered", "asked_at_ms": 1_778_587_200_000i64, "votes": 3
+        }))
+        .unwrap();
+        let export: EventExport = serde_json::from_value(serde_json::json!({
+            "event": "ECC2026", "title": "T", "time_zone": "Europe/Stockholm",
+            "exported_at_ms": 0, "sessions": [{"id": "s1", "title": "S", "questions": [question],
+            "polls": [], "awards": []}]
+        }))
+        .unwrap();
+        let bytes = csv(&export, Table::Questions, zone(&export.time_zone)).unwrap();
+        assert!(bytes.starts_with("\u{feff}session,".as_bytes()));
+        let text = String::from_utf8(bytes).unwrap();
+        // 2026-05-12 12:00 UTC is 14:00 in Stockholm (summer time).
+        assert!(text.contains(",2026-05-12T14:00:00+02:00,"), "{text}");
+        assert!(text.contains("'=cmd"), "{text}");
+        assert!(text.contains("Björn frågar om Skåne"), "{text}");
     }
 }

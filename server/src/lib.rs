@@ -135,6 +135,7 @@ pub fn interactions() -> Registry {
         .with(polls::Polls)
         .with(inbox::Inbox)
         .with(access::Access)
+        .with(attendance::Attendance)
 }
 
 /// Shared by every handler and connection. Cheap to clone.
@@ -159,6 +160,12 @@ pub struct AppInner {
     pub addresses: Arc<transport::addresses::AddressLimits>,
     /// Per-person rate limits (asking, voting), across all of a person's connections.
     pub person_limits: requests::PersonLimits,
+    /// This server's name in attendance records: `local` alone on its embedded store (the
+    /// same across restarts), a new id per process when servers share a store.
+    pub server_id: String,
+    /// The presence peak this server last recorded per session room it serves (a filter, so
+    /// that only a rise is submitted; removed when nobody here follows the room).
+    pub peaks: dashmap::DashMap<plenum_protocol::RoomId, u64>,
 }
 
 impl std::ops::Deref for App {
@@ -338,6 +345,12 @@ pub async fn start_with_store(
         connection_slots: Arc::new(tokio::sync::Semaphore::new(config_max_connections)),
         addresses: Arc::new(transport::addresses::AddressLimits::new(config_addresses)),
         person_limits: requests::PersonLimits::default(),
+        server_id: if bus.is_some() {
+            format!("srv-{}", auth::new_id())
+        } else {
+            "local".to_owned()
+        },
+        peaks: dashmap::DashMap::new(),
     }));
     let addr = listener.local_addr()?;
     let router = http::router(app.clone());

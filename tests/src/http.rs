@@ -87,11 +87,20 @@ impl Http {
 
     /// A GET whose answer is kept as bytes: status, content type, body.
     pub async fn get_bytes(&self, path: &str) -> anyhow::Result<(u16, String, Vec<u8>)> {
-        let resp = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await?;
+        self.get_bytes_as(path, None).await
+    }
+
+    /// [`Http::get_bytes`] as `token`.
+    pub async fn get_bytes_as(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> anyhow::Result<(u16, String, Vec<u8>)> {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await?;
         let status = resp.status().as_u16();
         let kind = resp
             .headers()

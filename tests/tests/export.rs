@@ -1,10 +1,13 @@
-//! Exports: an event's (or one session's) questions, poll results and award results, exact and
-//! complete for organisers, as JSON and as CSV that spreadsheets read back unchanged (but for
-//! text that starts like a formula, which is written as text).
+//! Exports: an event's (or one session's) questions, poll results, award results and quizzes,
+//! exact and complete for organisers (one session's for its staff too), as JSON, as CSV that
+//! spreadsheets read back unchanged (but for text that starts like a formula, which is written
+//! as text) and as an XLSX workbook; times in the event's zone.
 
+use calamine::{Data, Reader as _};
+use chrono::{Offset, TimeZone};
 use plenum_protocol::{
     Answer, AwardDraft, AwardStep, AwardVoters, Candidate, ClientMsg, PollDraft, PollKind,
-    PollStep, ResultsVisibility, ServerMsg,
+    PollStep, QuizDraft, QuizQuestion, QuizStep, ResultsVisibility, ServerMsg, Watching,
 };
 use plenum_tests::*;
 
@@ -148,6 +151,100 @@ async fn organisers_export_exact_results_as_json_and_csv() {
         })
         .await);
 
+    // A quiz, run by a speaker of s1 only: Eva right, Bo wrong.
+    let invite = http
+        .send(
+            "POST",
+            &format!("/api/events/{EVENT}/invites"),
+            Some(&server.organiser_key),
+            Some(&serde_json::json!({"role": "speaker", "name": "Sofia", "sessions": ["s1"]})),
+        )
+        .await
+        .unwrap();
+    let joined = http
+        .send(
+            "POST",
+            &format!("/api/events/{EVENT}/join"),
+            None,
+            Some(&serde_json::json!({"invite": invite.body["invite"]})),
+        )
+        .await
+        .unwrap();
+    let speaker_token = joined.body["token"].as_str().unwrap().to_owned();
+    let mut speaker = Member::following(
+        Ws::connect(&server.ws_url(), &speaker_token).await.unwrap(),
+        &F.room(),
+    )
+    .await;
+    let quiz = QuizDraft {
+        title: "Björn's quiz".into(),
+        questions: vec![QuizQuestion {
+            text: "Is Skåne in Sweden?".into(),
+            options: vec!["Yes".into(), "No".into()],
+            correct: 0,
+            seconds: 60,
+        }],
+    };
+    let ServerMsg::Ok { quiz: Some(z), .. } = ok(speaker
+        .ask(ClientMsg::CreateQuiz {
+            event: F.ev(),
+            session: F.s1(),
+            quiz,
+        })
+        .await)
+    else {
+        panic!()
+    };
+    let run = |step| ClientMsg::RunQuiz {
+        event: F.ev(),
+        session: F.s1(),
+        quiz: z,
+        step,
+    };
+    ok(speaker.ask(run(QuizStep::Next)).await);
+    for (m, option) in [(&mut eva, 0), (&mut bo, 1)] {
+        ok(m.ask(ClientMsg::AnswerQuiz {
+            event: F.ev(),
+            session: F.s1(),
+            quiz: z,
+            question: 0,
+            option,
+            watching: Watching::Onsite,
+        })
+        .await);
+    }
+    ok(speaker.ask(run(QuizStep::Reveal)).await);
+    ok(speaker.ask(run(QuizStep::Finish)).await);
+
+    // A session's staff export that session, and nothing wider.
+    for (path, want) in [
+        ("export.json?session=s1", 200),
+        ("export/quizzes.csv?session=s1", 200),
+        ("export.xlsx?session=s1", 200),
+        ("export.json?session=s2", 403),
+        ("export.json", 403),
+        ("export.xlsx", 403),
+    ] {
+        let (status, _, _) = http
+            .get_bytes_as(&format!("/api/events/{EVENT}/{path}"), Some(&speaker_token))
+            .await
+            .unwrap();
+        assert_eq!(status, want, "a speaker of s1 asking for {path}");
+    }
+    let unknown = http
+        .send(
+            "GET",
+            &format!("/api/events/{EVENT}/export.json?session=nope"),
+            Some(&server.organiser_key),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (unknown.status, unknown.body["field"].as_str()),
+        (404, Some("session"))
+    );
+
     // Attendees may not export.
     let eva_token = http.join(EVENT, Some("Eva2")).await.unwrap();
     let refused = http
@@ -185,6 +282,13 @@ async fn organisers_export_exact_results_as_json_and_csv() {
         serde_json::json!([0, 2])
     );
     assert_eq!(s["awards"][0]["counts"], serde_json::json!([0, 1]));
+    assert_eq!(json.body["time_zone"], "Europe/Stockholm");
+    let z = &s["quizzes"][0];
+    assert_eq!(z["chosen"], serde_json::json!([[1, 1]]));
+    assert_eq!(z["quiz"]["questions"][0]["correct"], 0);
+    assert_eq!(z["ranking"][0]["name"], "Eva \"E\" Lind");
+    assert_eq!(z["ranking"][1]["score"], 0);
+    assert_eq!(z["ranking"][1]["rank"], 2);
     let whole = http
         .send(
             "GET",
@@ -206,9 +310,15 @@ async fn organisers_export_exact_results_as_json_and_csv() {
         let key = server.organiser_key.clone();
         let path = format!("/api/events/{EVENT}/export/{table}");
         async move {
-            let a = http.send("GET", &path, Some(&key), None).await.unwrap();
-            assert_eq!(a.status, 200);
-            let text = a.body.as_str().unwrap().to_owned();
+            let (status, kind, body) = http.get_bytes_as(&path, Some(&key)).await.unwrap();
+            assert_eq!(status, 200);
+            assert_eq!(kind, "text/csv; charset=utf-8");
+            // A byte order mark, so Excel reads UTF-8 ("Björn", "Skåne").
+            let text = String::from_utf8(body).unwrap();
+            let text = text
+                .strip_prefix('\u{feff}')
+                .expect("a CSV export starts with a byte order mark")
+                .to_owned();
             let mut r = csv::Reader::from_reader(text.as_bytes());
             r.records()
                 .map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
@@ -226,6 +336,14 @@ async fn organisers_export_exact_results_as_json_and_csv() {
         s["questions"][2]["text"], formula,
         "the JSON keeps it as typed"
     );
+    // Times in the event's zone, ISO 8601 with its offset: the same moment as the JSON's.
+    let asked = chrono::DateTime::parse_from_rfc3339(&questions[0][4]).unwrap();
+    let asked_ms = s["questions"][0]["asked_at_ms"].as_i64().unwrap();
+    assert_eq!(asked.timestamp(), asked_ms.div_euclid(1000));
+    let stockholm = chrono_tz::Europe::Stockholm
+        .offset_from_utc_datetime(&asked.naive_utc())
+        .fix();
+    assert_eq!(*asked.offset(), stockholm, "{}", questions[0][4]);
     let polls = csv_of("polls.csv").await;
     assert_eq!(
         polls
@@ -242,6 +360,75 @@ async fn organisers_export_exact_results_as_json_and_csv() {
             .collect::<Vec<_>>(),
         vec![("A", "0"), ("B", "1")]
     );
+    let quizzes = csv_of("quizzes.csv").await;
+    assert_eq!(
+        quizzes
+            .iter()
+            .map(|r| (r[5].as_str(), r[6].as_str(), r[7].as_str(), r[8].as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Is Skåne in Sweden?", "Yes", "yes", "1"),
+            ("Is Skåne in Sweden?", "No", "no", "1")
+        ]
+    );
+    let scores = csv_of("quiz_scores.csv").await;
+    assert_eq!(
+        scores
+            .iter()
+            .map(|r| (r[3].as_str(), r[4].as_str()))
+            .collect::<Vec<_>>(),
+        vec![("1", "Eva \"E\" Lind"), ("2", "Bo")]
+    );
+    assert_eq!(scores[1][5], "0");
+
+    // The workbook: every table a sheet, typed cells, times as date-times.
+    let (status, kind, body) = http
+        .get_bytes_as(
+            &format!("/api/events/{EVENT}/export.xlsx"),
+            Some(&server.organiser_key),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        kind,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(body)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "event",
+            "questions",
+            "polls",
+            "awards",
+            "quizzes",
+            "quiz_scores"
+        ]
+    );
+    let about = book.worksheet_range("event").unwrap();
+    assert_eq!(
+        about.get_value((2, 1)),
+        Some(&Data::String("Europe/Stockholm".into()))
+    );
+    let sheet = book.worksheet_range("questions").unwrap();
+    assert_eq!(sheet.get_value((1, 6)), Some(&Data::String(tricky.into())));
+    assert_eq!(
+        sheet.get_value((3, 6)),
+        Some(&Data::String(formula.into())),
+        "a string cell holds a formula's text as text"
+    );
+    assert_eq!(sheet.get_value((1, 3)), Some(&Data::Float(1.0)));
+    let Some(Data::DateTime(when)) = sheet.get_value((1, 4)) else {
+        panic!("asked_at is a date-time: {:?}", sheet.get_value((1, 4)));
+    };
+    // An Excel serial date counts days from 1899-12-30; 25569 is 1970-01-01.
+    let seconds = ((when.as_f64() - 25569.0) * 86400.0).round() as i64;
+    assert_eq!(seconds, asked.naive_local().and_utc().timestamp());
+    let quiz_sheet = book.worksheet_range("quizzes").unwrap();
+    assert_eq!(quiz_sheet.get_value((1, 8)), Some(&Data::Float(1.0)));
+
     let missing = http
         .send(
             "GET",

@@ -220,5 +220,24 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
     b.set_window_size(320, 800).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     no_sideways_scroll(b, "the organiser's event console at 320 px").await?;
+
+    // The after-event report, from the console's link: its figures, its charts as text, and a
+    // row per session.
+    b.set_window_size(1280, 900).await?;
+    http.join("FORMS", Some("Ada")).await?;
+    click_when(b, "a[href='/organise/FORMS/report']").await?;
+    wait_for_text(b, "#people-joined", "1").await?;
+    wait_until(
+        b,
+        "return document.querySelectorAll('#report-table tbody tr').length === 3 \
+            && document.querySelectorAll('#peak-chart li').length === 3;",
+        vec![],
+        "a row and a bar per session",
+    )
+    .await?;
+    check_and_capture(b, axe, "organiser-report").await?;
+    b.set_window_size(320, 800).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    no_sideways_scroll(b, "the after-event report at 320 px").await?;
     Ok(())
 }

@@ -125,6 +125,8 @@ async fn a_game_scores_speed_and_streaks_and_ranks_everyone() {
     let q = fast.session().quiz(id).unwrap().clone();
     assert_eq!(q.current.as_ref().unwrap().correct, Some(2));
     assert_eq!(q.current.as_ref().unwrap().answers, 3);
+    // How many chose each option, for everyone once revealed.
+    assert_eq!(q.current.as_ref().unwrap().chosen, Some(vec![1, 0, 2]));
     let board: Vec<(u32, Option<String>, u64)> = q
         .leaderboard
         .iter()

@@ -259,6 +259,50 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     }
     wait_for_text(&p.moderator, "#live-list", QUESTION).await?;
 
+    // The moderator exports the session's questions from the console: the file the browser
+    // would save is caught (its name and content) instead of saved.
+    p.moderator
+        .execute(
+            "window.__saved = [];
+             const make = URL.createObjectURL;
+             URL.createObjectURL = function (blob) { window.__blob = blob; return make.call(URL, blob); };
+             HTMLAnchorElement.prototype.click = function () {
+                 const name = this.download;
+                 window.__blob.arrayBuffer().then(b => window.__saved.push([name, new TextDecoder('utf-8', {ignoreBOM: true}).decode(b)]));
+             };
+             return null;",
+            vec![],
+        )
+        .await?;
+    p.moderator
+        .find(Locator::XPath(
+            "//section[@aria-labelledby='session-export-heading']//button[text()='questions.csv']",
+        ))
+        .await?
+        .click()
+        .await?;
+    wait_until(
+        &p.moderator,
+        "return window.__saved.length === 1;",
+        vec![],
+        "the session's questions.csv to download",
+    )
+    .await?;
+    let saved = p
+        .moderator
+        .execute("return window.__saved[0];", vec![])
+        .await?;
+    let name = saved[0].as_str().unwrap_or_default();
+    let text = saved[1].as_str().unwrap_or_default();
+    ensure!(
+        name.starts_with(&format!("{CODE}-")) && name.ends_with("-questions.csv"),
+        "saved as {name}"
+    );
+    ensure!(
+        text.starts_with('\u{feff}') && text.contains(QUESTION),
+        "the downloaded CSV: {text}"
+    );
+
     // Bo votes it up; the count changes in place: the very button he pressed is still there,
     // still focused (not a new one put in its place).
     p.bo.execute(
@@ -451,6 +495,13 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
         .await?
         .send_keys(&format!("{}Oslo", Key::Enter))
         .await?;
+    // The correct option is chosen among the options as written.
+    wait_for_text(&p.speaker, "#quiz-c-0", "2. Oslo").await?;
+    p.speaker
+        .find(Locator::Css("#quiz-c-0"))
+        .await?
+        .select_by_value("1")
+        .await?;
     click(&p.speaker, "#create-quiz").await?;
     click_when(&p.speaker, ".quiz-next").await?;
     wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "quiz").await?;
@@ -462,6 +513,22 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     click_when(&p.speaker, ".quiz-reveal").await?;
     wait_for_text(&p.screen, ".screen-options li.correct", "Malmö").await?;
     wait_for_text(&p.ada, "article.quiz .quiz-option.correct", "Malmö").await?;
+    // At the reveal: how many chose each option, and each player hears how they did.
+    wait_for_text(
+        &p.screen,
+        ".screen-options li.correct .count",
+        "1 chose this · 50%",
+    )
+    .await?;
+    wait_for_text(
+        &p.ada,
+        "article.quiz .quiz-option.correct .chosen",
+        "1 chose this",
+    )
+    .await?;
+    wait_for_text(&p.ada, "article.quiz .verdict", "You were right").await?;
+    wait_for_text(&p.bo, "article.quiz .verdict", "the answer was A").await?;
+    check_and_capture(&p.screen, axe, "screen-quiz-reveal").await?;
     click_when(&p.speaker, ".quiz-finish").await?;
     wait_for_text(&p.ada, "article.quiz .leaderboard", "Ada").await?;
     let first = text_of(&p.ada, "article.quiz .leaderboard li:first-child").await?;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use plenum_protocol::{EventCode, Role, SessionId};
 
-use crate::components::{feedback::*, follow::*};
+use crate::components::{exports::SessionExports, feedback::*, follow::*};
 use crate::features::qa::console::Console;
 use crate::i18n::{Arg, ta};
 
@@ -17,6 +17,10 @@ pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
     let (c, i) = (code.clone(), id.clone());
     move || match allowed.get() {
         Some(false) => not_for_you("for-moderators").into_any(),
-        _ => view! { <Console code=c.clone() id=i.clone() state title /> }.into_any(),
+        _ => view! {
+            <Console code=c.clone() id=i.clone() state title />
+            <SessionExports code=c.clone() id=i.clone() />
+        }
+        .into_any(),
     }
 }

@@ -10,7 +10,6 @@ use plenum_protocol::{
 };
 
 use crate::api::{self, ApiFailure, organiser, saved};
-use crate::components::files::save_file;
 use crate::components::{feedback::*, status::*};
 use crate::features::stage::console::SessionControl;
 use crate::i18n::{LanguageSwitch, t, tc};
@@ -265,6 +264,8 @@ fn EventConsole(
         <h1>{move || event.with(|e| e.as_ref().map(|e| e.title.clone()))}</h1>
         <p class="links">
             <Link to=Route::Event(code.clone())>{move || t("attendee-view")}</Link>
+            " · "
+            <Link to=Route::Report(code.clone())>{move || t("after-event-report")}</Link>
         </p>
         <div class="columns">
             <div>
@@ -286,7 +287,7 @@ fn EventConsole(
             </div>
             <div>
                 <super::agenda_editor::AgendaEditor code=code.clone() agenda key />
-                <Exports code=code.clone() key />
+                <Exports code=code.clone() key sessions />
             </div>
         </div>
     }
@@ -432,40 +433,23 @@ fn copy(text: &str) {
 }
 
 #[component]
-fn Exports(code: EventCode, key: StoredValue<String>) -> impl IntoView {
-    let problem = RwSignal::new(None::<String>);
-    let files = [
-        "export.json",
-        "export/questions.csv",
-        "export/polls.csv",
-        "export/awards.csv",
-    ];
-    let buttons = files
-        .into_iter()
-        .map(|file| {
-            let code = code.clone();
-            let name = format!("{code}-{}", file.replace('/', "-").replace("export-", ""));
-            let go = move |_| {
-                let (code, key, name) = (code.clone(), key.get_value(), name.clone());
-                spawn_local(async move {
-                    match organiser::export(&key, &code, file).await {
-                        Ok(body) => {
-                            problem.set(None);
-                            let mime = if file.ends_with(".csv") { "text/csv" } else { "application/json" };
-                            save_file(&name, mime, &body);
-                        }
-                        Err(e) => problem.set(Some(e.message())),
-                    }
-                });
-            };
-            view! { <li><button type="button" on:click=go>{file.trim_start_matches("export/").to_owned()}</button></li> }
-        })
-        .collect_view();
+fn Exports(
+    code: EventCode,
+    key: StoredValue<String>,
+    sessions: Memo<Vec<plenum_protocol::Session>>,
+) -> impl IntoView {
+    let which = RwSignal::new(None::<SessionId>);
     view! {
         <section class="panel" aria-labelledby="export-heading">
             <h2 id="export-heading">{move || t("export-results")}</h2>
-            <ul class="exports">{buttons}</ul>
-            {problem_view(problem)}
+            <label for="export-scope">{move || t("export-scope")}</label>
+            <select id="export-scope" on:change=move |ev| which.set(SessionId::parse(&event_target_value(&ev)).ok())>
+                <option value="" selected>{move || t("whole-event")}</option>
+                {move || sessions.get().into_iter().map(|s| {
+                    view! { <option value=s.id.to_string()>{format!("{} · {}", s.start, s.title)}</option> }
+                }).collect_view()}
+            </select>
+            <crate::components::exports::ExportFiles code key session=which />
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use plenum_protocol::{EventCode, Role, SessionId};
 
-use crate::components::{feedback::*, follow::*};
+use crate::components::{exports::SessionExports, feedback::*, follow::*};
 use crate::features::{
     polls::console::{PollBuilder, PollList},
     quizzes::console::{QuizBuilder, QuizList},
@@ -38,6 +38,7 @@ pub fn SpeakPage(code: EventCode, id: SessionId) -> impl IntoView {
                 <div>
                     <PollList code=c.clone() id=i.clone() state here />
                     <QuizList code=c.clone() id=i.clone() state />
+                    <SessionExports code=c.clone() id=i.clone() />
                 </div>
             </div>
         }

@@ -7,6 +7,8 @@
 //! - [`quizzes`] — quizzes: fair timing across stream delays, scores, leaderboards.
 //! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
 //! - [`inbox`]   — a person's own notes (left by the others as follow-ups), read on every device.
+//! - [`access`]  — invitations withdrawn.
+//! - [`attendance`] — who came (counts only): people joined, each session's peak presence.
 //!
 //! Each owns its commands, its private record kinds (how a record is stored, applied, and
 //! which published aggregate it makes stale), its tallies, its timers and its pure rules. The
@@ -22,6 +24,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod attendance;
 pub mod awards;
 pub mod inbox;
 pub mod polls;

@@ -18,9 +18,11 @@ use crate::{
         Refusal,
         access::{Access, AccessCommand},
         agenda::{self, FieldError},
+        attendance::{Attendance, AttendanceCommand},
         awards::{self, Awards},
         polls::{self, Polls},
         qa::{self, Qa},
+        quizzes::{self, Quizzes},
     },
 };
 use axum::{
@@ -187,6 +189,8 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
         .route("/events/{code}/export.json", get(export_json))
+        .route("/events/{code}/export.xlsx", get(export_xlsx))
+        .route("/events/{code}/report", get(report))
         .route("/events/{code}/export/{table}", get(export_csv))
         .route(
             "/events/{code}/sessions/{session}/awards/{award}/ballots",
@@ -507,12 +511,27 @@ pub async fn join_person(
                 id: auth::new_id(),
                 name,
                 role: Role::Attendee,
-                event: Some(code),
+                event: Some(code.clone()),
                 sessions: Vec::new(),
                 registered: false,
             }
         }
     };
+    // Counted for the after-event report; a join is never refused for want of counting.
+    let joined = AttendanceCommand::Joined {
+        person: person.id.clone(),
+        invited: req.invite.is_some(),
+    };
+    if let Err(e) = app
+        .engine
+        .submit(
+            &RoomId::Event(code.clone()),
+            Command::to::<Attendance>(joined),
+        )
+        .await
+    {
+        tracing::warn!(event = %code, error = %e, "a join was not counted");
+    }
     Ok(JoinResponse {
         token: app.auth.issue(&person),
         person,
@@ -729,12 +748,18 @@ async fn export_session(
             in_session(state).map(|s| awards::export(&s, r))
         })
         .await??;
+    let quizzes = engine
+        .read::<Quizzes, _>(&room, |state, r| {
+            in_session(state).map(|s| quizzes::export(&s, r))
+        })
+        .await??;
     Ok(plenum_protocol::SessionExport {
         id: session.id.clone(),
         title: session.title.clone(),
         questions,
         polls,
         awards,
+        quizzes,
     })
 }
 
@@ -742,6 +767,14 @@ async fn export_session(
 #[derive(Debug, serde::Deserialize)]
 struct ExportQuery {
     session: Option<String>,
+}
+
+fn no_session(id: &str) -> AppError {
+    AppError(ApiError {
+        code: ErrorCode::NotFound,
+        message: format!("no session {id}"),
+        field: Some("session".into()),
+    })
 }
 
 async fn build_export(
@@ -752,7 +785,17 @@ async fn build_export(
 ) -> Result<plenum_protocol::EventExport, AppError> {
     let code = event_code(code)?;
     let who = caller_checked(app, headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
+    // One session's export is for its staff too; the whole event's for organisers.
+    match &query.session {
+        Some(id) => {
+            let id = plenum_protocol::SessionId::parse(id).map_err(|_| no_session(id))?;
+            let room = RoomId::Session(code.clone(), id);
+            if !auth::allowed(&who, Action::Moderate, &room) {
+                require_in(&who, Action::RunPolls, &room)?;
+            }
+        }
+        None => require(&who, Action::ManageEvent, &code)?,
+    }
     let info = existing(app, &code).await?;
     let sessions: Vec<&plenum_protocol::Session> = match &query.session {
         Some(id) => {
@@ -761,13 +804,7 @@ async fn build_export(
                 .sessions
                 .iter()
                 .find(|s| s.id.as_str() == id)
-                .ok_or_else(|| {
-                    AppError(ApiError {
-                        code: ErrorCode::NotFound,
-                        message: format!("no session {id}"),
-                        field: Some("session".into()),
-                    })
-                })?;
+                .ok_or_else(|| no_session(id))?;
             vec![s]
         }
         None => info.agenda.sessions.iter().collect(),
@@ -779,6 +816,7 @@ async fn build_export(
     Ok(plenum_protocol::EventExport {
         event: code,
         title: info.title.clone(),
+        time_zone: info.time_zone.clone(),
         exported_at_ms: crate::engine::now_ms(),
         sessions: out,
     })
@@ -802,11 +840,110 @@ async fn export_csv(
     let table = crate::export::Table::parse(&table).ok_or_else(|| {
         AppError::new(
             ErrorCode::NotFound,
-            "exports are questions.csv, polls.csv and awards.csv",
+            "exports are questions.csv, polls.csv, awards.csv, quizzes.csv and quiz_scores.csv",
         )
     })?;
     let export = build_export(&app, &headers, &code, &query).await?;
-    let body = crate::export::csv(&export, table)
+    let zone = crate::export::zone(&export.time_zone);
+    let body = crate::export::csv(&export, table, zone)
         .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response())
+}
+
+async fn export_xlsx(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let export = build_export(&app, &headers, &code, &query).await?;
+    let zone = crate::export::zone(&export.time_zone);
+    // Writing a workbook is CPU work (a large event's takes a while): off the async threads.
+    let body = tokio::task::spawn_blocking(move || crate::export::xlsx(&export, zone))
+        .await
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?
+        .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )],
+        body,
+    )
+        .into_response())
+}
+
+/// The after-event report: counts only, per session, exact now (organisers).
+async fn report(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<plenum_protocol::EventReport>, AppError> {
+    use plenum_protocol::{AwardReport, PollReport, QuestionStatus, QuizReport, SessionReport};
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, Action::ManageEvent, &code)?;
+    let info = existing(&app, &code).await?;
+    let people_joined = app
+        .engine
+        .read::<Attendance, _>(&RoomId::Event(code.clone()), |_, r| r.joined())
+        .await?;
+    let mut sessions = Vec::with_capacity(info.agenda.sessions.len());
+    for s in &info.agenda.sessions {
+        let export = export_session(&app, &code, s).await?;
+        let room = RoomId::Session(code.clone(), s.id.clone());
+        let peak_presence = app
+            .engine
+            .read::<Attendance, _>(&room, |_, r| r.peak())
+            .await?;
+        let asked = &export.questions;
+        sessions.push(SessionReport {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            day: s.day,
+            start: s.start.clone(),
+            peak_presence,
+            questions: asked.len() as u64,
+            answered: asked
+                .iter()
+                .filter(|q| q.status == QuestionStatus::Answered)
+                .count() as u64,
+            question_votes: asked.iter().map(|q| q.votes).sum(),
+            polls: export
+                .polls
+                .iter()
+                .map(|p| PollReport {
+                    id: p.id,
+                    question: p.question.clone(),
+                    ballots: p.ballots,
+                })
+                .collect(),
+            quizzes: export
+                .quizzes
+                .iter()
+                .map(|q| QuizReport {
+                    id: q.quiz.id,
+                    title: q.quiz.title.clone(),
+                    players: q.ranking.len() as u64,
+                })
+                .collect(),
+            awards: export
+                .awards
+                .iter()
+                .map(|a| AwardReport {
+                    id: a.award.id,
+                    title: a.award.title.clone(),
+                    ballots: a.award.ballots,
+                })
+                .collect(),
+        });
+    }
+    Ok(Json(plenum_protocol::EventReport {
+        event: code,
+        title: info.title.clone(),
+        time_zone: info.time_zone.clone(),
+        made_at_ms: crate::engine::now_ms(),
+        people_joined,
+        sessions,
+    }))
 }

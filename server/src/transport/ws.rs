@@ -32,8 +32,12 @@ use crate::{
         bounds,
         hub::{ConnId, Frame, Outbound, Subscriber},
     },
-    engine::{CatchUp, Done},
-    interactions::{Made, Refusal, quizzes::Quizzes},
+    engine::{CatchUp, Command, Done},
+    interactions::{
+        Made, Refusal,
+        attendance::{Attendance, AttendanceCommand},
+        quizzes::Quizzes,
+    },
 };
 use axum::{
     extract::{
@@ -65,6 +69,9 @@ use tokio_util::sync::CancellationToken;
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time a new connection has to send `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a connection the server closes waits for the client's Close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 /// Malformed or rate-limited frames tolerated before the connection is closed.
 const MAX_BAD_FRAMES: u32 = 20;
 /// How often idle per-person rate-limit buckets are dropped, and how long they must have been
@@ -319,7 +326,20 @@ impl Connection {
                 code,
                 reason: reason.into(),
             }));
-            let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await;
+            if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await
+            {
+                // The closing handshake (RFC 6455 section 7.1.1): read what the client still sends
+                // until its Close arrives, for a moment. Closing with its pongs unread would make
+                // the kernel answer with a reset, which can reach the client before our Close.
+                let until_close = async {
+                    while let Some(Ok(frame)) = stream.next().await {
+                        if matches!(frame, Message::Close(_)) {
+                            break;
+                        }
+                    }
+                };
+                let _ = tokio::time::timeout(CLOSE_WAIT, until_close).await;
+            }
         }
         // Drop unfollows every room.
     }
@@ -912,6 +932,7 @@ pub async fn presence_loop(app: App, every: Duration) {
             app.addresses.sweep(LIMITS_SWEEP_EVERY);
         }
         for (room, count) in app.hub.presence_changes() {
+            record_peak(&app, &room, count as u64);
             let msg = ServerMsg::Presence {
                 room: room.clone(),
                 count: count as u64,
@@ -922,6 +943,36 @@ pub async fn presence_loop(app: App, every: Duration) {
                 .deliver(&Arc::new(room), None, &Arc::new(Frames::uniform(frame)));
         }
     }
+}
+
+/// Records a rise of this server's presence in a session room, for the after-event report
+/// (`interactions::attendance`); in the background, so the presence loop never waits.
+fn record_peak(app: &App, room: &RoomId, count: u64) {
+    if !matches!(room, RoomId::Session(..)) {
+        return;
+    }
+    if count == 0 {
+        app.peaks.remove(room);
+        return;
+    }
+    {
+        let mut known = app.peaks.entry(room.clone()).or_insert(0);
+        if count <= *known {
+            return;
+        }
+        *known = count;
+    }
+    let (app, room) = (app.clone(), room.clone());
+    tokio::spawn(async move {
+        let command = Command::to::<Attendance>(AttendanceCommand::Present {
+            server: app.server_id.clone(),
+            count,
+        });
+        if let Err(e) = app.engine.submit(&room, command).await {
+            tracing::debug!(%room, error = %e, "a presence peak was not recorded");
+            app.peaks.remove(&room);
+        }
+    });
 }
 
 #[cfg(test)]

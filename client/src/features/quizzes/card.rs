@@ -2,7 +2,7 @@
 //! for people watching the stream), their score and the leaderboard.
 
 use crate::components::{clock::*, feedback::*};
-use crate::i18n::{Arg, t, ta, tc};
+use crate::i18n::{Arg, percent, t, ta, tc};
 use crate::live::Live;
 use leptos::prelude::*;
 use plenum_protocol::{
@@ -96,8 +96,36 @@ pub fn QuizCard(
                 let index = current.index;
                 let revealed = q.status == QuizStatus::Revealed;
                 let correct = current.correct;
-                let options =
-                    option_buttons(&current.options, index, revealed, correct, answered, answer);
+                let chosen = current.chosen.clone();
+                let options = option_buttons(
+                    &current.options,
+                    index,
+                    revealed,
+                    correct,
+                    chosen.as_deref(),
+                    answered,
+                    answer,
+                );
+                // Once revealed, the person hears how they did, not only their score.
+                let verdict = move || {
+                    let right = correct?;
+                    if !revealed {
+                        return None;
+                    }
+                    let mine = answered.with(|a| a.get(&index).copied());
+                    let (class, text) = match mine {
+                        Some(m) if m == right => ("verdict right", t("quiz-you-were-right")),
+                        Some(_) => (
+                            "verdict wrong",
+                            ta(
+                                "quiz-you-were-wrong",
+                                &[("answer", Arg::Str(letter(right)))],
+                            ),
+                        ),
+                        None => ("verdict", t("quiz-no-answer")),
+                    };
+                    Some(view! { <p class=class>{text}</p> })
+                };
                 view! {
                     <p class="quiz-progress">
                         {ta("question-of", &[("index", Arg::Str((index + 1).to_string())), ("length", Arg::Str(q.length.to_string()))])}
@@ -105,6 +133,7 @@ pub fn QuizCard(
                     </p>
                     <p class="quiz-question">{current.text.clone()}</p>
                     <div class="quiz-options">{options}</div>
+                    {verdict}
                     <label class="check">
                         <input type="checkbox" prop:checked=move || on_stream.get() on:change=move |ev| on_stream.set(event_target_checked(&ev)) />
                         {t("watching-stream")}
@@ -178,15 +207,21 @@ fn option_buttons<F: Fn(u32, u32) + Send + Sync + 'static>(
     index: u32,
     revealed: bool,
     correct: Option<u32>,
+    chosen: Option<&[u64]>,
     answered: RwSignal<std::collections::BTreeMap<u32, u32>>,
     answer: StoredValue<F>,
 ) -> impl IntoView + use<F> {
+    let whole: u64 = chosen.map_or(0, |c| c.iter().sum());
     options
         .iter()
         .enumerate()
         .map(|(i, label)| {
+            let count = chosen.and_then(|c| c.get(i)).copied();
             let i = i as u32;
             let is_correct = revealed && correct == Some(i);
+            let share = count.map(|n| {
+                view! { <span class="chosen">{move || format!("{} · {}", tc("chose-this", n), percent(n, whole))}</span> }
+            });
             view! {
                 <button
                     type="button"
@@ -196,8 +231,10 @@ fn option_buttons<F: Fn(u32, u32) + Send + Sync + 'static>(
                     disabled=move || revealed || answered.with(|a| a.contains_key(&index))
                     on:click=move |_| answer.with_value(|f| f(index, i))
                 >
-                    {label.clone()}
+                    <span class="letter">{letter(i)}</span>
+                    " " {label.clone()}
                     {is_correct.then(|| view! { " " <span class="badge">{t("correct-answer")}</span> })}
+                    {share}
                 </button>
             }
         })
@@ -209,4 +246,9 @@ fn standing_line(m: plenum_protocol::MyStanding) -> impl IntoView {
     view! {
         <p class="standing">{ta("my-score", &[("score", Arg::Count(m.score)), ("players", Arg::Count(m.players))])}</p>
     }
+}
+
+/// An option's letter: A for the first.
+pub fn letter(i: u32) -> String {
+    char::from(b'A' + (i.min(25) as u8)).to_string()
 }

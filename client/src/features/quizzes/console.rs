@@ -73,10 +73,30 @@ pub fn QuizBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                             on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |d| d.text = v.clone())) } />
                         <label for=format!("quiz-o-{i}")>{t("poll-options")}</label>
                         <textarea id=format!("quiz-o-{i}") rows="4" prop:value=move || get().options
-                            on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |d| d.options = v.clone())) }></textarea>
-                        <label for=format!("quiz-c-{i}")>{t("correct-option-number")}</label>
-                        <input id=format!("quiz-c-{i}") type="number" min="1" max=limits::MAX_POLL_OPTIONS.to_string() prop:value=move || get().correct.to_string()
-                            on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(1); set(Box::new(move |d| d.correct = v)) } />
+                            on:input=move |ev| {
+                                let v = event_target_value(&ev);
+                                // The correct option stays one of those written.
+                                set(Box::new(move |d| {
+                                    d.options = v.clone();
+                                    d.correct = d.correct.clamp(1, lines(&d.options).len().max(1) as u32);
+                                }))
+                            }></textarea>
+                        <label for=format!("quiz-c-{i}")>{t("correct-option")}</label>
+                        // Chosen among the options as written, not typed as a number.
+                        <select id=format!("quiz-c-{i}") prop:disabled=move || lines(&get().options).is_empty()
+                            on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(1); set(Box::new(move |d| d.correct = v)) }>
+                            {move || {
+                                let d = get();
+                                let options = lines(&d.options);
+                                if options.is_empty() {
+                                    return view! { <option value="1">{t("write-options-first")}</option> }.into_any();
+                                }
+                                options.into_iter().enumerate().map(|(n, o)| {
+                                    let number = n as u32 + 1;
+                                    view! { <option value=number.to_string() selected=d.correct == number>{format!("{number}. {o}")}</option> }
+                                }).collect_view().into_any()
+                            }}
+                        </select>
                         <label for=format!("quiz-s-{i}")>{t("seconds-to-answer")}</label>
                         <input id=format!("quiz-s-{i}") type="number" min="5" max="300" prop:value=move || get().seconds.to_string()
                             on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(20); set(Box::new(move |d| d.seconds = v)) } />

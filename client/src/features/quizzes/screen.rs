@@ -1,6 +1,6 @@
 //! A quiz question and its leaderboard on the big screen.
 
-use crate::i18n::{Arg, t, ta, tc};
+use crate::i18n::{Arg, percent, t, ta, tc};
 use leptos::prelude::*;
 use plenum_protocol::QuizStatus;
 
@@ -16,11 +16,21 @@ pub fn quiz_view(q: &plenum_protocol::Quiz, left: Signal<Option<i64>>) -> Option
         .enumerate()
         .map(|(i, o)| {
             let correct = revealed && c.correct == Some(i as u32);
+            // At the reveal, how many chose each option, as a bar and in words.
+            let share = c.chosen.as_ref().and_then(|n| n.get(i)).map(|&n| {
+                let whole: u64 = c.chosen.as_ref().map_or(0, |c| c.iter().sum());
+                let width = 100.0 * n as f64 / whole.max(1) as f64;
+                view! {
+                    <span class="bar" aria-hidden="true"><span class="fill" style=format!("width: {width:.1}%")></span></span>
+                    <span class="count">{move || format!("{} · {}", tc("chose-this", n), percent(n, whole))}</span>
+                }
+            });
             view! {
                 <li class:correct=correct>
-                    <span class="letter">{char::from(b'A' + i as u8).to_string()}</span>
+                    <span class="letter">{super::card::letter(i as u32)}</span>
                     " " {o.clone()}
                     {correct.then(|| view! { " ✓" <span class="visually-hidden">{t("correct-answer")}</span> })}
+                    {share}
                 </li>
             }
         })

@@ -10,7 +10,9 @@ pub mod rules;
 pub use rules::{AnswerGiven, Answers, QuizAnswer, QuizCommand};
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored, View};
-use plenum_protocol::{MyStanding, QuizId, QuizStatus, RoomEvent, RoomState};
+use plenum_protocol::{
+    MyStanding, Quiz, QuizExport, QuizId, QuizStatus, RoomEvent, RoomState, SessionState,
+};
 use std::{
     collections::{BTreeSet, HashMap},
     sync::Arc,
@@ -210,4 +212,31 @@ pub fn standing(
         _ => None,
     }
     .ok_or_else(|| Refusal::NotFound(format!("no quiz {id} in this session")))
+}
+
+/// Every quiz of a session for an export: all questions with their answers, how many chose
+/// each option, and everyone's score (exact, from the records).
+pub fn export(state: &SessionState, records: &QuizRecords) -> Vec<QuizExport> {
+    state
+        .quizzes
+        .iter()
+        .map(|quiz| {
+            let none = Answers::default();
+            let answers = records.0.get(&quiz.id).unwrap_or(&none);
+            let chosen = quiz
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| rules::chosen(answers, i as u32, q.options.len()))
+                .collect();
+            QuizExport {
+                ranking: rules::ranking(quiz, answers),
+                chosen,
+                quiz: Quiz {
+                    mine: None,
+                    ..quiz.clone()
+                },
+            }
+        })
+        .collect()
 }

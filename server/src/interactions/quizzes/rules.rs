@@ -142,6 +142,27 @@ fn leaderboard(quiz: &Quiz, answers: &Answers) -> Vec<Standing> {
         .collect()
 }
 
+/// Everyone who answered `quiz`, best first, scored over its revealed questions.
+pub fn ranking(quiz: &Quiz, answers: &Answers) -> Vec<Standing> {
+    ranked(&totals(&quiz.questions, revealed_upto(quiz), answers))
+        .into_iter()
+        .map(|(_, rank, score, name)| Standing { rank, name, score })
+        .collect()
+}
+
+/// How many chose each of a question's `options` options.
+pub fn chosen(answers: &Answers, question: u32, options: usize) -> Vec<u64> {
+    let mut counts = vec![0; options];
+    for ((q, _), a) in answers {
+        if *q == question
+            && let Some(c) = counts.get_mut(a.option as usize)
+        {
+            *c += 1;
+        }
+    }
+    counts
+}
+
 /// `person`'s own standing in `quiz`.
 pub fn standing(quiz: &Quiz, answers: &Answers, person: &str) -> MyStanding {
     let t = totals(&quiz.questions, revealed_upto(quiz), answers);
@@ -274,6 +295,7 @@ pub fn decide(quizzes: &[Quiz], command: QuizCommand, cx: &Context) -> Result<Ou
                         started_at_ms: cx.now_ms,
                         correct: None,
                         answers: 0,
+                        chosen: None,
                     };
                     changed(
                         &mut out,
@@ -294,6 +316,7 @@ pub fn decide(quizzes: &[Quiz], command: QuizCommand, cx: &Context) -> Result<Ou
                     if let Some(c) = revealed.current.as_mut() {
                         c.correct = revealed.questions.get(c.index as usize).map(|q| q.correct);
                         c.answers = count;
+                        c.chosen = Some(chosen(&answers, c.index, c.options.len()));
                     }
                     revealed.leaderboard = leaderboard(&revealed, &answers);
                     changed(&mut out, revealed);

@@ -5,7 +5,7 @@
 // organiser screens load the staff build, which has every screen. The pattern takes every
 // path the app reads as a staff screen (any case, repeated slashes), so the attendee build
 // never sends a page back here in a loop; an event or session named "screen" stays attendee.
-const staff = /^\/+organise(\/|$)|^\/+e\/[^/]+\/+s\/[^/]+\/+(moderate|speak|screen)\/*$/i
+const staff = /^\/+organise(\/|$)|^\/+e\/[^/]+\/+s\/[^/]+\/+(moderate|speak|screen)\/*$|^\/+e\/[^/]+\/+screen\/*$/i
   .test(location.pathname);
 const name = staff ? "staff" : "client";
 

@@ -134,6 +134,16 @@ consoles = Consoles
 moderator-console = Moderator console
 speaker-console = Speaker console
 big-screen = Big screen
+no-session-for-screen = No session of this room is live or still to come.
+show-on-big-screen = Show on the big screen
+on-big-screen = On the big screen
+clear-big-screen = Clear: show the stage
+open-big-screen = Open the big screen
+screen-shows-stage = The big screen shows the stage.
+screen-shows-poll = The big screen shows the poll “{ $title }”.
+screen-shows-quiz = The big screen shows the quiz “{ $title }”.
+screen-shows-award = The big screen shows the award vote “{ $title }”.
+screen-shows-question = The big screen shows the question “{ $title }”.
 
 ## Q&A
 questions = Questions

@@ -134,6 +134,16 @@ consoles = Konsoler
 moderator-console = Moderatorkonsol
 speaker-console = Talarkonsol
 big-screen = Storskärm
+no-session-for-screen = Inget pass i den här salen pågår eller återstår.
+show-on-big-screen = Visa på storskärmen
+on-big-screen = Visas på storskärmen
+clear-big-screen = Rensa: visa scenen
+open-big-screen = Öppna storskärmen
+screen-shows-stage = Storskärmen visar scenen.
+screen-shows-poll = Storskärmen visar omröstningen ”{ $title }”.
+screen-shows-quiz = Storskärmen visar frågesporten ”{ $title }”.
+screen-shows-award = Storskärmen visar priset ”{ $title }”.
+screen-shows-question = Storskärmen visar frågan ”{ $title }”.
 
 ## Frågor
 questions = Frågor

@@ -130,7 +130,8 @@ fn EventGate(code: EventCode) -> impl IntoView {
             saved::token(&code).is_some() || saved::organiser_key().is_some()
         })
     };
-    let on_screen = Memo::new(move |_| matches!(router.route(), Route::Screen(..)));
+    let on_screen =
+        Memo::new(move |_| matches!(router.route(), Route::Screen(..) | Route::TrackScreen(..)));
     let invited =
         crate::i18n::query_param(&window().location().search().unwrap_or_default(), "invite");
     move || {
@@ -185,7 +186,8 @@ fn EventShell(code: EventCode) -> impl IntoView {
     });
 
     let route = Memo::new(move |_| router.route());
-    let on_screen = Memo::new(move |_| matches!(route.get(), Route::Screen(..)));
+    let on_screen =
+        Memo::new(move |_| matches!(route.get(), Route::Screen(..) | Route::TrackScreen(..)));
     let header_code = code.to_string();
     let body_code = code.clone();
     view! {
@@ -211,6 +213,7 @@ fn EventShell(code: EventCode) -> impl IntoView {
                 Route::Moderate(_, id) => moderate_page(code, id),
                 Route::Speak(_, id) => speak_page(code, id),
                 Route::Screen(_, id) => screen_page(code, id),
+                Route::TrackScreen(_) => track_screen_page(code),
                 _ => view! { <agenda::AgendaPage code /> }.into_any(),
             }
         }}
@@ -241,6 +244,10 @@ fn speak_page(code: EventCode, id: SessionId) -> AnyView {
 fn screen_page(code: EventCode, id: SessionId) -> AnyView {
     view! { <screen::ScreenPage code id /> }.into_any()
 }
+#[cfg(feature = "staff")]
+fn track_screen_page(code: EventCode) -> AnyView {
+    view! { <screen::TrackScreenPage code /> }.into_any()
+}
 
 #[cfg(not(feature = "staff"))]
 fn organise_page() -> AnyView {
@@ -264,6 +271,10 @@ fn speak_page(_: EventCode, _: SessionId) -> AnyView {
 }
 #[cfg(not(feature = "staff"))]
 fn screen_page(_: EventCode, _: SessionId) -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "staff"))]
+fn track_screen_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
 

@@ -24,6 +24,9 @@ pub enum Route {
     Speak(EventCode, SessionId),
     /// `/e/{CODE}/s/{SESSION}/screen`: the big screen in the room.
     Screen(EventCode, SessionId),
+    /// `/e/{CODE}/screen[?track=…]`: the big screen of a room or track, following its live
+    /// session.
+    TrackScreen(EventCode),
     /// `/organise`: the organiser's sign-in and their events.
     Organise,
     /// `/organise/{CODE}`: one event's organiser console.
@@ -41,6 +44,9 @@ impl Route {
         match parts.as_slice() {
             [""] => Route::Home,
             ["e", code] => EventCode::parse(code).map_or(Route::NotFound, Route::Event),
+            ["e", code, "screen"] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::TrackScreen)
+            }
             ["e", code, "s", session, rest @ ..] => {
                 match (EventCode::parse(code), SessionId::parse(session), rest) {
                     (Ok(code), Ok(session), []) => Route::Session(code, session),
@@ -70,6 +76,7 @@ impl Route {
             Route::Moderate(code, session) => format!("/e/{code}/s/{session}/moderate"),
             Route::Speak(code, session) => format!("/e/{code}/s/{session}/speak"),
             Route::Screen(code, session) => format!("/e/{code}/s/{session}/screen"),
+            Route::TrackScreen(code) => format!("/e/{code}/screen"),
             Route::Organise => "/organise".to_owned(),
             Route::OrganiseEvent(code) => format!("/organise/{code}"),
             Route::Report(code) => format!("/organise/{code}/report"),
@@ -83,7 +90,8 @@ impl Route {
             | Route::Session(code, _)
             | Route::Moderate(code, _)
             | Route::Speak(code, _)
-            | Route::Screen(code, _) => Some(code),
+            | Route::Screen(code, _)
+            | Route::TrackScreen(code) => Some(code),
             Route::Home
             | Route::NotFound
             | Route::Organise
@@ -91,6 +99,18 @@ impl Route {
             | Route::Report(_) => None,
         }
     }
+}
+
+/// The address links and QR codes are made with: the server's `--public-url` (a meta tag of
+/// the page), else the address this browser used.
+pub fn public_origin() -> String {
+    document()
+        .query_selector("meta[name=plenum-public-url]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .unwrap_or_else(|| window().location().origin().unwrap_or_default())
 }
 
 /// The current route, shared through context. Cheap to copy.
@@ -200,6 +220,7 @@ mod tests {
             "/e/ECC2026/s/opening/moderate",
             "/e/ECC2026/s/opening/speak",
             "/e/ECC2026/s/opening/screen",
+            "/e/ECC2026/screen",
             "/organise",
             "/organise/ECC2026",
             "/organise/ECC2026/report",

@@ -102,6 +102,17 @@ pub struct MyStanding {
     pub streak: u32,
     /// How many take part.
     pub players: u64,
+    /// What this person chose for the current question, if they answered it (so every
+    /// device, after a reload too, shows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chose: Option<Chosen>,
+}
+
+/// An option a person chose for a question (0 for the first of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chosen {
+    pub question: u32,
+    pub option: u32,
 }
 
 /// A quiz, as one viewer sees it.

@@ -5,12 +5,12 @@
 //! [`RoomState::apply`], so they cannot disagree.
 
 use crate::{
-    award::{Award, AwardId},
+    award::{Award, AwardId, AwardStatus},
     ids::{RoomId, SessionId},
     limits,
-    poll::{Poll, PollId, PollResults},
-    qa::{QaCounts, QaSettings, QaState, Question, QuestionId, VoteTally},
-    quiz::{Quiz, QuizId},
+    poll::{Poll, PollId, PollResults, PollStatus},
+    qa::{QaCounts, QaSettings, QaState, Question, QuestionId, QuestionStatus, VoteTally},
+    quiz::{Quiz, QuizId, QuizStatus},
 };
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +74,39 @@ pub struct StageState {
     pub on_stage: OnStage,
 }
 
+/// What a session's big screen shows (besides the join code, always there).
+///
+/// Opening a poll, asking a quiz question, opening or revealing an award vote, revealing a
+/// poll's results and highlighting a question put that on the screen by themselves (the fold,
+/// [`RoomState::apply`], moves it, so every screen and console agree); staff can also present
+/// any of them again, or clear the screen back to the stage (`present`). Closing a poll or
+/// finishing a quiz leaves it on the screen, with its results or leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScreenShows {
+    /// The stage: what is on (a talk and its speakers, or a short text), nothing else.
+    #[default]
+    Stage,
+    Poll {
+        id: PollId,
+    },
+    Quiz {
+        id: QuizId,
+    },
+    Award {
+        id: AwardId,
+    },
+    Question {
+        id: QuestionId,
+    },
+}
+
+impl ScreenShows {
+    fn is_stage(&self) -> bool {
+        *self == ScreenShows::Stage
+    }
+}
+
 /// A message from the organisers to everyone at the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Announcement {
@@ -100,6 +133,9 @@ pub struct SessionState {
     /// How far the session's stream runs behind the room, in milliseconds (set by organisers).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub stream_delay_ms: u32,
+    /// What the big screen shows.
+    #[serde(default, skip_serializing_if = "ScreenShows::is_stage")]
+    pub screen: ScreenShows,
     /// What this snapshot left out to stay within the frame limit: ask for it with `page`.
     #[serde(default, skip_serializing_if = "Omitted::is_empty")]
     pub omitted: Omitted,
@@ -133,6 +169,13 @@ fn is_zero(v: &u32) -> bool {
 }
 
 impl SessionState {
+    /// Clears the big screen back to the stage if it shows what `gone` matches.
+    fn off_screen(&mut self, gone: impl Fn(&ScreenShows) -> bool) {
+        if gone(&self.screen) {
+            self.screen = ScreenShows::Stage;
+        }
+    }
+
     /// Adds a `page` of items this state does not hold yet (events keep the held ones
     /// current, so those are left as they are), and counts them off `omitted`.
     pub fn add_page(
@@ -307,6 +350,8 @@ pub enum RoomEvent {
     QuizAnswers { id: QuizId, answers: u64 },
     /// The session's stream delay changed.
     StreamDelay { delay_ms: u32 },
+    /// Staff put something on the big screen, or cleared it (`present`).
+    ScreenChanged { screen: ScreenShows },
     /// A poll left your view (a deleted draft).
     PollHidden { id: PollId },
     /// A note for the inbox's person (inbox rooms only).
@@ -381,6 +426,12 @@ impl RoomState {
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Question { question, counts }) => {
+                if !matches!(
+                    question.status,
+                    QuestionStatus::Live | QuestionStatus::Answered
+                ) {
+                    s.off_screen(|shown| *shown == ScreenShows::Question { id: question.id });
+                }
                 s.qa.upsert(question.clone());
                 s.qa.counts = *counts;
                 Ok(())
@@ -388,6 +439,7 @@ impl RoomState {
             (RoomState::Session(s), RoomEvent::QuestionHidden { id, counts }) => {
                 s.qa.remove(*id);
                 s.qa.counts = *counts;
+                s.off_screen(|shown| *shown == ScreenShows::Question { id: *id });
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Votes { tallies }) => {
@@ -400,6 +452,14 @@ impl RoomState {
             }
             (RoomState::Session(s), RoomEvent::Highlighted { id }) => {
                 s.qa.highlighted = *id;
+                match id {
+                    Some(id) => s.screen = ScreenShows::Question { id: *id },
+                    None => s.off_screen(|shown| matches!(shown, ScreenShows::Question { .. })),
+                }
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::ScreenChanged { screen }) => {
+                s.screen = *screen;
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::QaSettingsChanged { settings }) => {
@@ -407,6 +467,14 @@ impl RoomState {
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Poll { poll }) => {
+                // Opened, or its results revealed: on the big screen.
+                let before = s.polls.iter().find(|p| p.id == poll.id);
+                let opened = poll.status == PollStatus::Open
+                    && before.is_none_or(|p| p.status != PollStatus::Open);
+                let revealed = poll.revealed && before.is_none_or(|p| !p.revealed);
+                if opened || revealed {
+                    s.screen = ScreenShows::Poll { id: poll.id };
+                }
                 match s.polls.iter_mut().find(|p| p.id == poll.id) {
                     // Your own answer stays: events never carry it.
                     Some(p) => {
@@ -420,6 +488,14 @@ impl RoomState {
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Award { award }) => {
+                // Opened, or a place revealed: on the big screen.
+                let before = s.awards.iter().find(|a| a.id == award.id);
+                let opened = award.status == AwardStatus::Open
+                    && before.is_none_or(|a| a.status != AwardStatus::Open);
+                let revealed = award.revealed.len() > before.map_or(0, |a| a.revealed.len());
+                if opened || revealed {
+                    s.screen = ScreenShows::Award { id: award.id };
+                }
                 match s.awards.iter_mut().find(|a| a.id == award.id) {
                     Some(a) => *a = award.clone(),
                     None => s.awards.push(award.clone()),
@@ -434,6 +510,15 @@ impl RoomState {
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Quiz { quiz }) => {
+                // A question asked: on the big screen.
+                let before = s.quizzes.iter().find(|q| q.id == quiz.id);
+                let index = |q: &Quiz| q.current.as_ref().map(|c| c.index);
+                let asked = quiz.status == QuizStatus::Asking
+                    && before
+                        .is_none_or(|q| q.status != QuizStatus::Asking || index(q) != index(quiz));
+                if asked {
+                    s.screen = ScreenShows::Quiz { id: quiz.id };
+                }
                 match s.quizzes.iter_mut().find(|q| q.id == quiz.id) {
                     // Your own standing stays: events never carry it.
                     Some(q) => {
@@ -463,14 +548,17 @@ impl RoomState {
             }
             (RoomState::Session(s), RoomEvent::AwardHidden { id }) => {
                 s.awards.retain(|a| a.id != *id);
+                s.off_screen(|shown| *shown == ScreenShows::Award { id: *id });
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::QuizHidden { id }) => {
                 s.quizzes.retain(|q| q.id != *id);
+                s.off_screen(|shown| *shown == ScreenShows::Quiz { id: *id });
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::PollHidden { id }) => {
                 s.polls.retain(|p| p.id != *id);
+                s.off_screen(|shown| *shown == ScreenShows::Poll { id: *id });
                 Ok(())
             }
             (

@@ -202,6 +202,13 @@ pub enum ClientMsg {
         session: SessionId,
         delay_ms: u32,
     },
+    /// Put something on the session's big screen, or clear it back to the stage (organisers,
+    /// and the session's moderators and speakers).
+    Present {
+        event: EventCode,
+        session: SessionId,
+        screen: crate::ScreenShows,
+    },
     /// Stop (or allow again) a person asking questions anywhere at the event (moderators).
     Block {
         event: EventCode,

@@ -134,6 +134,7 @@ const ALL_CLIENT: &[&str] = &[
     "answer_quiz",
     "quiz_standing",
     "set_stream_delay",
+    "present",
     "read_notes",
 ];
 const ALL_EVENTS: &[&str] = &[
@@ -156,6 +157,7 @@ const ALL_EVENTS: &[&str] = &[
     "quiz",
     "quiz_answers",
     "stream_delay",
+    "screen_changed",
     "note",
     "notes_read",
 ];
@@ -181,6 +183,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Quiz { .. } => "quiz",
         RoomEvent::QuizAnswers { .. } => "quiz_answers",
         RoomEvent::StreamDelay { .. } => "stream_delay",
+        RoomEvent::ScreenChanged { .. } => "screen_changed",
         RoomEvent::Note { .. } => "note",
         RoomEvent::NotesRead { .. } => "notes_read",
     }
@@ -218,6 +221,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::AnswerQuiz { .. } => "answer_quiz",
         ClientMsg::QuizStanding { .. } => "quiz_standing",
         ClientMsg::SetStreamDelay { .. } => "set_stream_delay",
+        ClientMsg::Present { .. } => "present",
         ClientMsg::ReadNotes { .. } => "read_notes",
     }
 }

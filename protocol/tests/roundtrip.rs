@@ -244,6 +244,7 @@ fn every_server_message_round_trips() {
                 awards: vec![every_award()],
                 quizzes: vec![every_quiz()],
                 stream_delay_ms: 15_000,
+                screen: ScreenShows::Poll { id: 1 },
                 omitted: Omitted {
                     questions: 4000,
                     polls: 2,
@@ -295,6 +296,10 @@ fn every_server_message_round_trips() {
             receipt: Some("r".into()),
             quiz: Some(2),
             standing: Some(MyStanding {
+                chose: Some(Chosen {
+                    question: 0,
+                    option: 1,
+                }),
                 rank: None,
                 score: 0,
                 streak: 0,
@@ -648,6 +653,7 @@ fn every_quiz() -> Quiz {
             score: 1000,
             streak: 1,
             players: 7,
+            chose: None,
         }),
     }
 }

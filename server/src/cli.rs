@@ -29,6 +29,11 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+    /// The address people reach Plenum at, e.g. https://live.example.org: every link and QR
+    /// code (the big screen's too) is made with it, whatever address a browser used. Its
+    /// origin may open WebSockets. Default: the address each browser used.
+    #[arg(long, env = "PLENUM_PUBLIC_URL", value_parser = crate::public_url)]
+    pub public_url: Option<String>,
     /// Most connections (HTTP and WebSocket) open at once; more are answered 503 and closed.
     #[arg(long, env = "PLENUM_MAX_CONNECTIONS", default_value_t = 16_000)]
     pub max_connections: usize,
@@ -101,6 +106,7 @@ impl Cli {
             Some(PathBuf::from("client/dist")).filter(|d| d.join("index.html").is_file())
         });
         config.allowed_origins = self.allowed_origins.clone();
+        config.public_url = self.public_url.clone();
         config.max_connections = self.max_connections;
         config.snapshot_every = self.snapshot_every;
         config.addresses = crate::transport::addresses::AddressConfig {

@@ -247,7 +247,7 @@ pub fn sheet(export: &EventExport, table: Table) -> Sheet<'_> {
                                 ours(q.quiz.id),
                                 Cell::Typed(&q.quiz.title),
                                 lower(q.quiz.status),
-                                ours(n + 1),
+                                Cell::Count(n as u64 + 1),
                                 Cell::Typed(&question.text),
                                 Cell::Typed(option),
                                 id(if question.correct as usize == o {
@@ -274,7 +274,7 @@ pub fn sheet(export: &EventExport, table: Table) -> Sheet<'_> {
                             id(s.id.as_str()),
                             ours(q.quiz.id),
                             Cell::Typed(&q.quiz.title),
-                            ours(standing.rank),
+                            Cell::Count(u64::from(standing.rank)),
                             match &standing.name {
                                 Some(name) => Cell::Typed(name),
                                 None => id("(anonymous)"),
@@ -303,11 +303,12 @@ pub fn csv(export: &EventExport, table: Table, tz: Tz) -> Result<Vec<u8>, csv::E
     for row in &sheet.rows {
         let cells = row.iter().map(|c| match c {
             Cell::Typed(t) => cell(t),
-            Cell::Ours(t) => t.clone(),
+            // Ours too: a session id may start with a minus.
+            Cell::Ours(t) => cell(t),
             Cell::Count(n) => Cow::Owned(n.to_string()),
             Cell::Time(ms) => Cow::Owned(
                 local(*ms, tz)
-                    .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                    .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, false))
                     .unwrap_or_default(),
             ),
         });

@@ -65,6 +65,10 @@ pub struct Config {
     /// Origins besides the server's own that may open WebSockets (for example a reverse proxy's
     /// public name).
     pub allowed_origins: Vec<String>,
+    /// The address people reach Plenum at (`--public-url`, checked by [`public_url`]): every
+    /// link and QR code the client shows is made with it; its origin may open WebSockets.
+    /// `None`: the address the browser used.
+    pub public_url: Option<String>,
     /// Per-connection limits.
     pub limits: ws::Limits,
     /// How often presence counts are sent.
@@ -105,6 +109,7 @@ impl Config {
             demo: false,
             web_dir: None,
             allowed_origins: Vec::new(),
+            public_url: None,
             limits: ws::Limits::default(),
             presence_every: Duration::from_millis(500),
             drain_timeout: Duration::from_secs(10),
@@ -138,6 +143,36 @@ pub fn interactions() -> Registry {
         .with(attendance::Attendance)
 }
 
+/// This machine's name, for attendance records of servers sharing a store.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "server".to_owned())
+}
+
+/// Checks a public address (`--public-url`): `http://` or `https://`, a host (and port), and
+/// nothing after it but a slash; returns it without the slash.
+pub fn public_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("{raw:?}: a public URL starts with https:// or http://"))?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !host_ok {
+        return Err(format!(
+            "{raw:?}: a public URL is a scheme and a host (and port), like https://live.example.org; Plenum is served at its root"
+        ));
+    }
+    Ok(url.to_ascii_lowercase())
+}
+
 /// Shared by every handler and connection. Cheap to clone.
 #[derive(Clone)]
 pub struct App(Arc<AppInner>);
@@ -160,11 +195,12 @@ pub struct AppInner {
     pub addresses: Arc<transport::addresses::AddressLimits>,
     /// Per-person rate limits (asking, voting), across all of a person's connections.
     pub person_limits: requests::PersonLimits,
-    /// This server's name in attendance records: `local` alone on its embedded store (the
-    /// same across restarts), a new id per process when servers share a store.
+    /// This server's name in attendance records: `local` alone on its embedded store, its
+    /// host name and port when servers share a store; the same across restarts.
     pub server_id: String,
-    /// The presence peak this server last recorded per session room it serves (a filter, so
-    /// that only a rise is submitted; removed when nobody here follows the room).
+    /// The presence peak this server last recorded per session room it served (a filter, so
+    /// that only a rise is submitted): one entry per session room, as many as the events'
+    /// agendas hold.
     pub peaks: dashmap::DashMap<plenum_protocol::RoomId, u64>,
 }
 
@@ -346,7 +382,7 @@ pub async fn start_with_store(
         addresses: Arc::new(transport::addresses::AddressLimits::new(config_addresses)),
         person_limits: requests::PersonLimits::default(),
         server_id: if bus.is_some() {
-            format!("srv-{}", auth::new_id())
+            format!("{}:{}", host_name(), listener.local_addr()?.port())
         } else {
             "local".to_owned()
         },
@@ -423,4 +459,32 @@ fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
     writeln!(file, "{contents}")?;
     file.sync_all()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_url;
+
+    #[test]
+    fn a_public_url_is_a_scheme_and_a_host() {
+        assert_eq!(
+            public_url("https://Live.Example.org/").as_deref(),
+            Ok("https://live.example.org")
+        );
+        assert_eq!(
+            public_url("http://10.0.0.5:8080").as_deref(),
+            Ok("http://10.0.0.5:8080")
+        );
+        for bad in [
+            "live.example.org",
+            "ftp://x.org",
+            "https://",
+            "https://x.org/plenum",
+            "https://x.org?a=1",
+            "https://x.org\"><script>",
+            "https://x .org",
+        ] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
+    }
 }

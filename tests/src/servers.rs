@@ -39,6 +39,8 @@ pub struct TestConfig {
     pub timeouts: Option<plenum_server::transport::listener::Timeouts>,
     /// `--max-connections`.
     pub max_connections: Option<usize>,
+    /// `--public-url`.
+    pub public_url: Option<String>,
     /// `--redis-replicas` and its timeout.
     pub redis_replicas: Option<plenum_server::store::redis_store::Replicas>,
     /// Share the store in this Redis Cluster (`--redis-cluster`).
@@ -118,6 +120,7 @@ impl TestServer {
         if let Some(m) = config.max_connections {
             c.max_connections = m;
         }
+        c.public_url = config.public_url.clone();
         c.redis_replicas = config.redis_replicas;
         c.redis_cluster = config.redis_cluster.clone();
         c.redis_ca = config.redis_ca.clone();

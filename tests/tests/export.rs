@@ -231,6 +231,28 @@ async fn organisers_export_exact_results_as_json_and_csv() {
             .unwrap();
         assert_eq!(status, want, "a speaker of s1 asking for {path}");
     }
+    // The award is closed but its winner not revealed: its counts would name the winner, so a
+    // speaker's export has none (the organiser's has them, below).
+    let theirs = http
+        .send(
+            "GET",
+            &format!("/api/events/{EVENT}/export.json?session=s1"),
+            Some(&speaker_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs.body["sessions"][0]["awards"][0]["award"]["status"],
+        "closed"
+    );
+    assert!(
+        theirs.body["sessions"][0]["awards"][0]
+            .get("counts")
+            .is_none(),
+        "a speaker learnt the winner before the reveal: {}",
+        theirs.body
+    );
     let unknown = http
         .send(
             "GET",
@@ -273,6 +295,11 @@ async fn organisers_export_exact_results_as_json_and_csv() {
     assert_eq!(json.body["sessions"].as_array().unwrap().len(), 1);
     assert_eq!(s["questions"][0]["text"], tricky);
     assert_eq!(s["questions"][0]["votes"], 1);
+    assert!(
+        s["questions"][1]["asker"].get("name").is_none(),
+        "a question asked anonymously names nobody in the export: {}",
+        s["questions"][1]
+    );
     assert!(
         s["questions"][0]["asker"].get("id").is_none(),
         "exports name askers, never by id"

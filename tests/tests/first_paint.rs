@@ -88,6 +88,54 @@ async fn files_are_sent_compressed_and_versioned_ones_cached_for_good() {
     assert_eq!(r.headers()["cache-control"], "no-store");
 }
 
+/// `--public-url`: the page names it (the client makes every link and QR code with it), and a
+/// browser on that address may open a WebSocket while another site may not.
+#[tokio::test]
+async fn the_public_address_is_on_the_page_and_may_connect() {
+    let dir = tempfile::tempdir().unwrap();
+    web_dir(dir.path());
+    let server = TestServer::start_with(TestConfig {
+        web_dir: Some(dir.path().to_owned()),
+        public_url: Some("https://live.example.org".into()),
+        ..Default::default()
+    })
+    .await;
+    create_small_event(&server.http(), &server.organiser_key, "PUBLIC")
+        .await
+        .unwrap();
+    let page = client()
+        .get(server.url("/e/PUBLIC/s/s1/screen"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"<meta name="plenum-public-url" content="https://live.example.org">"#),
+        "{page}"
+    );
+    let url = server.ws_url();
+    assert!(
+        plenum_tests::Ws::connect_raw(&url, Some("https://live.example.org"))
+            .await
+            .is_ok()
+    );
+    assert!(
+        plenum_tests::Ws::connect_raw(&url, Some("https://evil.example.org"))
+            .await
+            .is_err()
+    );
+    // Without one, the page names none.
+    let plain = TestServer::start_with(TestConfig {
+        web_dir: Some(dir.path().to_owned()),
+        ..Default::default()
+    })
+    .await;
+    let page = client().get(plain.url("/")).send().await.unwrap();
+    assert!(!page.text().await.unwrap().contains("plenum-public-url"));
+}
+
 #[tokio::test]
 async fn the_join_form_works_as_plain_html() {
     let dir = tempfile::tempdir().unwrap();

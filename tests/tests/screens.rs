@@ -486,6 +486,25 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     }
     wait_for_text(&p.screen, ".screen-poll", "Closed").await?;
 
+    // --- Staff control the big screen: the moderator clears it to the stage; the speaker
+    // shows the closed poll's results again.
+    wait_for_text(&p.moderator, "#screen-now", "Which pilot first?").await?;
+    click_when(&p.moderator, ".big-screen-panel .clear-screen").await?;
+    wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "stage").await?;
+    wait_for_text(&p.moderator, "#screen-now", "the stage").await?;
+    wait_for_attr(
+        &p.speaker,
+        ".poll-control .present",
+        "aria-pressed",
+        "false",
+    )
+    .await?;
+    click(&p.speaker, ".poll-control .present").await?;
+    wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "poll").await?;
+    wait_for_text(&p.screen, ".screen-poll .bars", "2 votes").await?;
+    wait_for_attr(&p.speaker, ".poll-control .present", "aria-pressed", "true").await?;
+    check_and_capture(&p.speaker, axe, "speaker-present").await?;
+
     // --- A quiz: the speaker builds it and asks; two attendees answer; the answer is shown.
     type_into(&p.speaker, "#quiz-title", "Cluster quiz").await?;
     type_into(&p.speaker, "#quiz-q-0", "Where is ECC 2026?").await?;
@@ -673,6 +692,14 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     check_and_capture(&p.bo, axe, "session-sv").await?;
     // Ada's page is still English: the choice is per browser.
     wait_for_text(&p.ada, "#qa-heading", "Questions").await?;
+
+    // --- A room's screen follows its live session: the main stage's is the opening plenary.
+    p.screen
+        .goto(&server.url(&format!("/e/{CODE}/screen?track=Main%20stage")))
+        .await?;
+    wait_for_text(&p.screen, ".screen-session", "Opening plenary").await?;
+    wait_for_text(&p.screen, "#screen-code", CODE).await?;
+    check_and_capture(&p.screen, axe, "screen-track").await?;
 
     // --- The dark colour scheme holds its contrast too (a phone set to dark mode).
     let night = &p.night;

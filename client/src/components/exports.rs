@@ -52,6 +52,10 @@ pub fn ExportFiles(
         .map(|file| {
             let code = code.clone();
             let go = move |_| {
+                // Busy: one download at a time per file (the button keeps its focus).
+                if busy.get_untracked() == Some(file) {
+                    return;
+                }
                 let chosen = session.get_untracked();
                 let mut path = format!("/api/events/{code}/{file}");
                 if let Some(id) = &chosen {
@@ -76,7 +80,7 @@ pub fn ExportFiles(
                 csv => csv.trim_start_matches("export/").to_owned(),
             };
             view! {
-                <li><button type="button" on:click=go prop:disabled=move || busy.get() == Some(file)>{label}</button></li>
+                <li><button type="button" on:click=go aria-disabled=move || (busy.get() == Some(file)).then_some("true")>{label}</button></li>
             }
         })
         .collect_view();

@@ -259,7 +259,7 @@ fn agenda(
         let code = code.clone();
         move |_| {
             let starred = stars.get_untracked();
-            let origin = window().location().origin().unwrap_or_default();
+            let origin = crate::route::public_origin();
             let entries: Vec<time::CalendarEntry> = sessions.with_value(|all| {
                 all.iter()
                     .filter(|s| starred.contains(s.session.id.as_str()))

@@ -6,6 +6,7 @@ use plenum_protocol::{EventCode, Role, SessionId};
 
 use crate::components::{exports::SessionExports, feedback::*, follow::*};
 use crate::features::qa::console::Console;
+use crate::features::stage::screen_control::BigScreenPanel;
 use crate::i18n::{Arg, ta};
 
 #[component]
@@ -19,6 +20,7 @@ pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
         Some(false) => not_for_you("for-moderators").into_any(),
         _ => view! {
             <Console code=c.clone() id=i.clone() state title />
+            <BigScreenPanel code=c.clone() id=i.clone() state />
             <SessionExports code=c.clone() id=i.clone() />
         }
         .into_any(),

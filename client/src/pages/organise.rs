@@ -361,7 +361,7 @@ fn Invites(
                 Ok(invite) => {
                     problem.set(None);
                     name.set(String::new());
-                    let origin = window().location().origin().unwrap_or_default();
+                    let origin = crate::route::public_origin();
                     let link = format!("{origin}{}", invite.link);
                     links.update(|l| l.insert(0, (who, r, link, invite.id, false)));
                 }
@@ -444,9 +444,10 @@ fn Exports(
             <h2 id="export-heading">{move || t("export-results")}</h2>
             <label for="export-scope">{move || t("export-scope")}</label>
             <select id="export-scope" on:change=move |ev| which.set(SessionId::parse(&event_target_value(&ev)).ok())>
-                <option value="" selected>{move || t("whole-event")}</option>
+                <option value="" selected=move || which.with(Option::is_none)>{move || t("whole-event")}</option>
                 {move || sessions.get().into_iter().map(|s| {
-                    view! { <option value=s.id.to_string()>{format!("{} · {}", s.start, s.title)}</option> }
+                    let chosen = which.get_untracked().as_ref() == Some(&s.id);
+                    view! { <option value=s.id.to_string() selected=chosen>{format!("{} · {}", s.start, s.title)}</option> }
                 }).collect_view()}
             </select>
             <crate::components::exports::ExportFiles code key session=which />

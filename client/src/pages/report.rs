@@ -107,7 +107,9 @@ fn Report(report: EventReport) -> impl IntoView {
             view! {
                 <li class="bar-row">
                     <span class="label">{question} <span class="meta">{format!(" · {session}")}</span></span>
-                    <span class="bar" aria-hidden="true"><span class="fill" style=format!("width: {width:.1}%")></span></span>
+                    {(peak > 0).then(|| view! {
+                        <span class="bar" aria-hidden="true"><span class="fill" style=format!("width: {width:.1}%")></span></span>
+                    })}
                     <span class="count">{move || {
                         let share = if peak == 0 { String::new() } else {
                             format!(" · {}", ta("of-peak", &[("share", Arg::Str(percent(ballots, peak)))]))

@@ -1,11 +1,13 @@
 //! The big screen in the room: large type, high contrast, nothing to click. It shows the join
-//! code with its QR code, and the one thing that matters now, in this order: a quiz question
-//! with its countdown (or the leaderboard), an award's staged reveal, a poll's live results,
-//! the highlighted question, and what is on stage.
+//! code with its QR code, and what the session room says it shows (`screen`): a poll's
+//! results, a quiz question with its countdown (or the leaderboard), an award's staged reveal,
+//! a highlighted question, or the stage. Opening, asking and revealing move it; staff present
+//! and clear it from their consoles.
 
 use leptos::prelude::*;
 use plenum_protocol::{
-    AwardStatus, EventCode, OnStage, PollStatus, QuizStatus, SessionId, SessionState,
+    EventCode, OnStage, QuizStatus, RoomId, RoomState, ScreenShows, SessionId, SessionState,
+    StageStatus,
 };
 
 use crate::components::qr::Qr;
@@ -33,8 +35,12 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
             .map(|e| e.title)
             .unwrap_or_default()
     };
-    let origin = window().location().origin().unwrap_or_default();
-    let host = window().location().host().unwrap_or_default();
+    // The configured public address, not whatever the projector's laptop used.
+    let origin = crate::route::public_origin();
+    let host = origin
+        .split_once("://")
+        .map_or(origin.as_str(), |(_, host)| host)
+        .to_owned();
     let join_url = format!("{origin}{}", Route::Event(code.clone()).path());
     let join_text = format!("{host}{}", Route::Event(code.clone()).path());
     let contributions = {
@@ -56,24 +62,10 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
         })
     });
     let left = countdown(move || quiz_ends.get());
-    // What changed last gets the screen: the poll just opened, the question just highlighted,
-    // the place just revealed. Counts (ballots, answers, votes) are not changes of focus.
-    let latest = RwSignal::new(None::<Focus>);
-    let marks = Memo::new(move |_| state.with(|s| s.as_ref().map(marks).unwrap_or_default()));
-    Effect::new(move |before: Option<Vec<(Focus, String)>>| {
-        let now = marks.get();
-        if let Some(before) = before {
-            for (focus, mark) in &now {
-                if before.iter().find(|(f, _)| f == focus).map(|(_, m)| m) != Some(mark) {
-                    latest.set(Some(*focus));
-                }
-            }
-        }
-        now
-    });
+    // What the room says the screen shows: every screen of the session shows the same.
     let focus = move || {
         let s: SessionState = state.get()?;
-        Some(focus_view(&s, latest.get(), contributions.get(), left))
+        Some(focus_view(&s, contributions.get(), left))
     };
     view! {
         <div class="big-screen" data-connection=move || format!("{:?}", live.connection())>
@@ -104,133 +96,26 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
     }
 }
 
-/// Something the big screen can show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Focus {
-    Quiz(u64),
-    Award(u64),
-    Poll(u64),
-    Question,
-}
-
-/// Each showable thing with a mark that changes when it moves on (not when it is counted),
-/// in order of priority. Drafts have an empty mark: nothing to show.
-fn marks(s: &SessionState) -> Vec<(Focus, String)> {
-    let mut out = Vec::new();
-    for q in &s.quizzes {
-        let index = q.current.as_ref().map(|c| c.index);
-        let mark = (q.status != QuizStatus::Draft).then(|| format!("{:?} {index:?}", q.status));
-        out.push((Focus::Quiz(q.id), mark.unwrap_or_default()));
-    }
-    for a in &s.awards {
-        let mark = (a.status != AwardStatus::Draft)
-            .then(|| format!("{:?} {}", a.status, a.revealed.len()));
-        out.push((Focus::Award(a.id), mark.unwrap_or_default()));
-    }
-    for p in &s.polls {
-        let mark =
-            (p.status != PollStatus::Draft).then(|| format!("{:?} {}", p.status, p.revealed));
-        out.push((Focus::Poll(p.id), mark.unwrap_or_default()));
-    }
-    out.push((Focus::Question, format!("{:?}", s.qa.highlighted)));
-    out
-}
-
 fn focus_view(
     s: &SessionState,
-    latest: Option<Focus>,
     contributions: Vec<plenum_protocol::Contribution>,
     left: Signal<Option<i64>>,
 ) -> AnyView {
-    // The latest change, while it still has something to show.
-    match latest {
-        Some(Focus::Quiz(id)) => {
-            if let Some(q) = s.quiz(id) {
-                if let Some(view) = quiz_view(q, left) {
-                    return view;
-                }
-                if q.status == QuizStatus::Finished {
-                    return leaderboard_view(q);
-                }
-            }
-        }
-        Some(Focus::Award(id)) => {
-            if let Some(a) = s.award(id).filter(|a| a.status != AwardStatus::Draft) {
-                return award_view(a);
-            }
-        }
-        Some(Focus::Poll(id)) => {
-            if let Some(p) = s.poll(id).filter(|p| {
-                p.status == PollStatus::Open || (p.results.is_some() && p.results_public())
-            }) {
-                return poll_view(p);
-            }
-        }
-        Some(Focus::Question) => {
-            if let Some(q) = s.qa.highlighted.and_then(|id| s.qa.get(id)) {
-                return question_view(q);
-            }
-        }
-        None => {}
-    }
-    fallback_view(s, contributions, left)
+    let shown = match s.screen {
+        ScreenShows::Stage => None,
+        ScreenShows::Poll { id } => s.poll(id).map(poll_view),
+        ScreenShows::Quiz { id } => s.quiz(id).and_then(|q| {
+            quiz_view(q, left)
+                .or_else(|| (q.status == QuizStatus::Finished).then(|| leaderboard_view(q)))
+        }),
+        ScreenShows::Award { id } => s.award(id).map(award_view),
+        ScreenShows::Question { id } => s.qa.get(id).map(question_view),
+    };
+    shown.unwrap_or_else(|| stage_view(s, contributions))
 }
 
-/// What to show when nothing changed since the screen started (or what changed is over).
-fn fallback_view(
-    s: &SessionState,
-    contributions: Vec<plenum_protocol::Contribution>,
-    left: Signal<Option<i64>>,
-) -> AnyView {
-    // A quiz in progress.
-    if let Some(view) = s.quizzes.iter().rev().find_map(|q| quiz_view(q, left)) {
-        return view;
-    }
-    // Then, in order: an award vote open or being revealed, the open poll, the highlighted
-    // question, a finished award's result, a finished quiz's leaderboard, the latest closed
-    // poll's results. Whatever people are doing now comes before what is over.
-    let award = s
-        .awards
-        .iter()
-        .rev()
-        .find(|a| a.status != AwardStatus::Draft);
-    // Open, or its staged reveal begun and the winner not yet shown.
-    let revealing = |a: &&plenum_protocol::Award| {
-        a.status == AwardStatus::Open
-            || (!a.revealed.is_empty() && !a.revealed.iter().any(|p| p.place == 1))
-    };
-    let open_poll = s.polls.iter().rev().find(|p| p.status == PollStatus::Open);
-    let highlighted = s.qa.highlighted.and_then(|id| s.qa.get(id));
-    let awarded = award.filter(|a| a.status == AwardStatus::Closed && !a.revealed.is_empty());
-    let leaderboard = s
-        .quizzes
-        .iter()
-        .rev()
-        .find(|q| q.status == QuizStatus::Finished);
-    let closed_poll = s
-        .polls
-        .iter()
-        .rev()
-        .find(|p| p.status == PollStatus::Closed && p.results.is_some() && p.results_public());
-
-    if let Some(a) = award.filter(revealing) {
-        return award_view(a);
-    }
-    if let Some(p) = open_poll {
-        return poll_view(p);
-    }
-    if let Some(q) = highlighted {
-        return question_view(q);
-    }
-    if let Some(a) = awarded {
-        return award_view(a);
-    }
-    if let Some(q) = leaderboard {
-        return leaderboard_view(q);
-    }
-    if let Some(p) = closed_poll {
-        return poll_view(p);
-    }
+/// The stage: its status and what is on.
+fn stage_view(s: &SessionState, contributions: Vec<plenum_protocol::Contribution>) -> AnyView {
     let on_stage = match &s.stage.on_stage {
         OnStage::Nothing => None,
         OnStage::Contribution { number } => contributions
@@ -250,4 +135,103 @@ fn fallback_view(
         </section>
     }
     .into_any()
+}
+
+/// `/e/{CODE}/screen[?track=…]`: the big screen of a room or track, following whichever of
+/// its sessions is live (then one paused, then the next still scheduled).
+#[component]
+pub fn TrackScreenPage(code: EventCode) -> impl IntoView {
+    let live = expect_context::<crate::live::Live>();
+    let EventData(info) = expect_context();
+    let track =
+        crate::i18n::query_param(&window().location().search().unwrap_or_default(), "track");
+    let event_room = RoomId::Event(code.clone());
+    let chosen = Memo::new(move |_| {
+        let statuses = match live.room(&event_room).state {
+            Some(RoomState::Event(e)) => e.statuses,
+            _ => Default::default(),
+        };
+        let agenda = info.get().and_then(|r| r.ok())?.agenda;
+        pick(&agenda, &statuses, track.as_deref())
+    });
+    move || match chosen.get() {
+        Some(id) => view! { <ScreenPage code=code.clone() id /> }.into_any(),
+        None => view! {
+            <div class="big-screen">
+                <p class="screen-kicker" id="screen-nothing">{t("no-session-for-screen")}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// The session a track's screen shows: live, else paused, else the first still scheduled, in
+/// the agenda's order (day, then start). `track` as the agenda names it, in any case.
+fn pick(
+    agenda: &plenum_protocol::Agenda,
+    statuses: &std::collections::BTreeMap<SessionId, StageStatus>,
+    track: Option<&str>,
+) -> Option<SessionId> {
+    let mut candidates: Vec<&plenum_protocol::Session> = agenda
+        .sessions
+        .iter()
+        .filter(|s| {
+            track.is_none_or(|t| {
+                s.track
+                    .as_deref()
+                    .is_some_and(|st| st.trim().eq_ignore_ascii_case(t.trim()))
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| (a.day, &a.start).cmp(&(b.day, &b.start)));
+    let status = |s: &&plenum_protocol::Session| statuses.get(&s.id).copied().unwrap_or_default();
+    [
+        StageStatus::Live,
+        StageStatus::Paused,
+        StageStatus::Scheduled,
+    ]
+    .into_iter()
+    .find_map(|wanted| candidates.iter().find(|s| status(s) == wanted))
+    .map(|s| s.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pick;
+    use plenum_protocol::{Agenda, SessionId, StageStatus};
+    use std::collections::BTreeMap;
+
+    fn agenda() -> Agenda {
+        serde_json::from_value(serde_json::json!({
+            "days": [{"number": 1, "date": "2026-03-10"}],
+            "sessions": [
+                {"id": "a2", "title": "A2", "kind": "breakout", "day": 1, "start": "11:00", "end": "12:00", "track": "Room A"},
+                {"id": "a1", "title": "A1", "kind": "breakout", "day": 1, "start": "09:00", "end": "10:00", "track": "Room A"},
+                {"id": "b1", "title": "B1", "kind": "breakout", "day": 1, "start": "09:00", "end": "10:00", "track": "Room B"}
+            ]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_track_screen_follows_its_live_session() {
+        let agenda = agenda();
+        let id = |s: &str| SessionId::parse(s).unwrap();
+        let mut statuses = BTreeMap::new();
+        // Nothing live: the first still scheduled, by time, of that track.
+        assert_eq!(pick(&agenda, &statuses, Some("room a")), Some(id("a1")));
+        assert_eq!(pick(&agenda, &statuses, Some("Room B")), Some(id("b1")));
+        assert_eq!(pick(&agenda, &statuses, Some("Room C")), None);
+        // The organiser puts A2 live (early or late): the screen follows the organiser.
+        statuses.insert(id("a2"), StageStatus::Live);
+        assert_eq!(pick(&agenda, &statuses, Some("Room A")), Some(id("a2")));
+        // A1 ended, A2 paused: still A2; all ended: nothing.
+        statuses.insert(id("a1"), StageStatus::Ended);
+        statuses.insert(id("a2"), StageStatus::Paused);
+        assert_eq!(pick(&agenda, &statuses, Some("Room A")), Some(id("a2")));
+        statuses.insert(id("a2"), StageStatus::Ended);
+        assert_eq!(pick(&agenda, &statuses, Some("Room A")), None);
+        // Without a track, any session of the event.
+        assert_eq!(pick(&agenda, &statuses, None), Some(id("b1")));
+    }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use plenum_protocol::{EventCode, Role, SessionId};
 
 use crate::components::{exports::SessionExports, feedback::*, follow::*};
+use crate::features::stage::screen_control::BigScreenPanel;
 use crate::features::{
     polls::console::{PollBuilder, PollList},
     quizzes::console::{QuizBuilder, QuizList},
@@ -32,6 +33,7 @@ pub fn SpeakPage(code: EventCode, id: SessionId) -> impl IntoView {
             <h1>{move || ta("speaker-console-for", &[("title", Arg::Str(title.get()))])}</h1>
             <div class="columns">
                 <div>
+                    <BigScreenPanel code=c.clone() id=i.clone() state />
                     <PollBuilder code=c.clone() id=i.clone() />
                     <QuizBuilder code=c.clone() id=i.clone() />
                 </div>

@@ -20,7 +20,7 @@ use super::audience::{Viewer, poll_for_audience, question_for, quiz_for_audience
 use crate::engine::Personalise;
 use plenum_protocol::{
     Award, AwardStatus, Listing, Omitted, Poll, PollStatus, QaState, Question, QuestionStatus,
-    Quiz, QuizStatus, RoomState, SessionState, limits,
+    Quiz, QuizStatus, RoomState, ScreenShows, SessionState, limits,
 };
 use serde::Serialize;
 use std::collections::HashSet;
@@ -273,6 +273,7 @@ fn session(
             counts: s.qa.counts,
         },
         stream_delay_ms: s.stream_delay_ms,
+        screen: s.screen,
         ..SessionState::default()
     };
     budget.0 = budget.0.saturating_sub(json_len(&out));
@@ -286,6 +287,22 @@ fn session(
         vec![false; quizzes.len()],
         vec![false; awards.len()],
     );
+    // 0. What the big screen shows (a closed poll shown again, say).
+    match s.screen {
+        ScreenShows::Poll { id } => {
+            let at = polls.iter().position(|p| p.id == id);
+            take_items(&polls, at, &mut polls_taken, budget);
+        }
+        ScreenShows::Quiz { id } => {
+            let at = quizzes.iter().position(|q| q.id == id);
+            take_items(&quizzes, at, &mut quizzes_taken, budget);
+        }
+        ScreenShows::Award { id } => {
+            let at = awards.iter().position(|a| a.id == id);
+            take_items(&awards, at, &mut awards_taken, budget);
+        }
+        ScreenShows::Question { .. } | ScreenShows::Stage => {}
+    }
     // 1. What is running.
     let running = |active: &dyn Fn(usize) -> bool, n: usize| {
         (0..n).rev().filter(|&i| active(i)).collect::<Vec<_>>()
@@ -310,13 +327,17 @@ fn session(
     );
     let all = &s.qa.questions;
     let mut questions = Vec::new();
-    if let Some(q) =
-        s.qa.highlighted
-            .and_then(|id| s.qa.get(id))
-            .and_then(|q| question_for(q, viewer))
-        && budget.take(&q)
-    {
-        questions.push(q);
+    let on_screen = match s.screen {
+        ScreenShows::Question { id } => Some(id),
+        _ => None,
+    };
+    for id in [s.qa.highlighted, on_screen].into_iter().flatten() {
+        if let Some(q) = s.qa.get(id).and_then(|q| question_for(q, viewer))
+            && !questions.iter().any(|held: &Question| held.id == q.id)
+            && budget.take(&q)
+        {
+            questions.push(q);
+        }
     }
     // 2. Questions, keeping back room for the rest of the lists.
     let order = question_order(all, viewer);

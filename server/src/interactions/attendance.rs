@@ -1,15 +1,17 @@
 //! Attendance: who came, for the after-event report. Counts only, nobody's identity.
 //!
 //! Records:
-//! - in an event room, `joined`: key `attendees`, value the number of attendees who joined
-//!   (each join without an invitation makes a new person: a browser or device once); and key
-//!   `inv-ID`, value `1`, for each person an invitation made who joined (once, however many
-//!   devices they joined on). Written by the join itself.
+//! - in an event room, `joined`: key `attendees:SERVER`, value the number of attendees who
+//!   joined through that server (each join without an invitation makes a new person: a
+//!   browser or device once; counted per server, so servers sharing a store never contend for
+//!   one counter); and key `inv-ID`, value `1`, for each person an invitation made who joined
+//!   (once, however many devices they joined on). Written after the join, in the background.
 //! - in a session room, `peak`: key a server's id, value the most connections that server
-//!   had following the room at once. Written by the presence loop when it rises. A server
-//!   alone on its embedded store is `local` across restarts; servers sharing a store each
-//!   have an id of their own per process, and a session's peak presence is the sum of theirs
-//!   (exact on one server; with several, an upper bound: their peaks need not coincide).
+//!   had following the room at once (sampled at each presence tick, every connection
+//!   counted). Written by the presence loop when it rises. A server alone on its embedded
+//!   store is `local`; servers sharing a store are named by host name and port, the same
+//!   across restarts. A session's peak presence is the sum of theirs: exact on one server,
+//!   with several an upper bound (their peaks need not coincide).
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use std::collections::{HashMap, HashSet};
@@ -19,8 +21,13 @@ pub struct Attendance;
 
 #[derive(Debug, Clone)]
 pub enum AttendanceCommand {
-    /// A person joined the event: an attendee (a new person), or `inv-ID` of an invitation.
-    Joined { person: String, invited: bool },
+    /// A person joined the event through `server`: an attendee (a new person), or `inv-ID`
+    /// of an invitation.
+    Joined {
+        server: String,
+        person: String,
+        invited: bool,
+    },
     /// A server saw `count` connections following this session room at once.
     Present { server: String, count: u64 },
 }
@@ -28,7 +35,8 @@ pub enum AttendanceCommand {
 /// Attendance records of one room.
 #[derive(Debug, Default)]
 pub struct AttendanceRecords {
-    attendees: u64,
+    /// Attendees who joined, by the server they joined through.
+    attendees: HashMap<String, u64>,
     invited: HashSet<String>,
     peaks: HashMap<String, u64>,
 }
@@ -36,7 +44,7 @@ pub struct AttendanceRecords {
 impl AttendanceRecords {
     /// People who joined the event (an event room's records).
     pub fn joined(&self) -> u64 {
-        self.attendees + self.invited.len() as u64
+        self.attendees.values().sum::<u64>() + self.invited.len() as u64
     }
 
     /// The session's peak presence (a session room's records): the sum of each server's peak.
@@ -52,14 +60,14 @@ impl AttendanceRecords {
 
 #[derive(Debug, Clone)]
 pub enum AttendanceChange {
-    Attendees(u64),
+    Attendees(String, u64),
     Invited(String),
     Peak(String, u64),
 }
 
 const JOINED: &str = "joined";
 const PEAK: &str = "peak";
-const ATTENDEES: &str = "attendees";
+const ATTENDEES: &str = "attendees:";
 
 impl Interaction for Attendance {
     type Command = AttendanceCommand;
@@ -79,18 +87,17 @@ impl Interaction for Attendance {
 
     fn decide(&self, cx: &mut Cx<'_, Self>, command: AttendanceCommand) -> Result<Made, Refusal> {
         match command {
-            AttendanceCommand::Joined { person, invited } => {
+            AttendanceCommand::Joined {
+                server,
+                person,
+                invited,
+            } => {
                 cx.event_room()?;
                 if invited {
                     let known = cx
                         .records()
                         .part(|r| AttendanceRecords {
-                            invited: r
-                                .invited
-                                .iter()
-                                .filter(|p| **p == person)
-                                .cloned()
-                                .collect(),
+                            invited: r.invited.get(&person).cloned().into_iter().collect(),
                             ..AttendanceRecords::default()
                         })
                         .invited
@@ -102,11 +109,18 @@ impl Interaction for Attendance {
                     let now = cx
                         .records()
                         .part(|r| AttendanceRecords {
-                            attendees: r.attendees,
+                            attendees: r
+                                .attendees
+                                .get(&server)
+                                .map(|n| HashMap::from([(server.clone(), *n)]))
+                                .unwrap_or_default(),
                             ..AttendanceRecords::default()
                         })
-                        .attendees;
-                    cx.change(AttendanceChange::Attendees(now + 1));
+                        .attendees
+                        .get(&server)
+                        .copied()
+                        .unwrap_or(0);
+                    cx.change(AttendanceChange::Attendees(server, now + 1));
                 }
             }
             AttendanceCommand::Present { server, count } => {
@@ -133,7 +147,13 @@ impl Interaction for Attendance {
     fn load(records: &mut AttendanceRecords, kind: &str, key: &str, value: Option<&str>) {
         let number = value.and_then(|v| v.parse::<u64>().ok());
         match (kind, key) {
-            (JOINED, ATTENDEES) => records.attendees = number.unwrap_or(0),
+            (JOINED, key) if key.starts_with(ATTENDEES) => {
+                let server = key[ATTENDEES.len()..].to_owned();
+                match number {
+                    Some(n) => drop(records.attendees.insert(server, n)),
+                    None => drop(records.attendees.remove(&server)),
+                }
+            }
             (JOINED, person) => {
                 if value.is_some() {
                     records.invited.insert(person.to_owned());
@@ -151,7 +171,7 @@ impl Interaction for Attendance {
 
     fn apply(records: &mut AttendanceRecords, change: &AttendanceChange) {
         match change {
-            AttendanceChange::Attendees(n) => records.attendees = *n,
+            AttendanceChange::Attendees(s, n) => drop(records.attendees.insert(s.clone(), *n)),
             AttendanceChange::Invited(p) => drop(records.invited.insert(p.clone())),
             AttendanceChange::Peak(s, n) => drop(records.peaks.insert(s.clone(), *n)),
         }
@@ -159,9 +179,9 @@ impl Interaction for Attendance {
 
     fn store(change: &AttendanceChange) -> Stored {
         match change {
-            AttendanceChange::Attendees(n) => Stored {
+            AttendanceChange::Attendees(s, n) => Stored {
                 kind: JOINED,
-                key: ATTENDEES.to_owned(),
+                key: format!("{ATTENDEES}{s}"),
                 value: Some(n.to_string()),
             },
             AttendanceChange::Invited(p) => Stored {

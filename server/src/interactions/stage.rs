@@ -2,7 +2,10 @@
 //! text), and how far its stream runs behind the room.
 
 use super::{Cx, Interaction, Made, Refusal};
-use plenum_protocol::{OnStage, RoomEvent, RoomId, StageUpdate, limits};
+use plenum_protocol::{
+    AwardStatus, OnStage, PollStatus, QuestionStatus, QuizStatus, RoomEvent, RoomId, ScreenShows,
+    SessionState, StageUpdate, limits,
+};
 
 /// The stage interaction.
 pub struct Stage;
@@ -13,6 +16,8 @@ pub enum StageCommand {
     Set(StageUpdate),
     /// Sets the stream delay, in milliseconds.
     StreamDelay(u32),
+    /// Puts something on the big screen, or clears it back to the stage.
+    Present(ScreenShows),
 }
 
 impl Interaction for Stage {
@@ -103,6 +108,13 @@ impl Interaction for Stage {
                     cx.emit(RoomEvent::StreamDelay { delay_ms });
                 }
             }
+            StageCommand::Present(screen) => {
+                let s = cx.session()?;
+                presentable(s, screen)?;
+                if s.screen != screen {
+                    cx.emit(RoomEvent::ScreenChanged { screen });
+                }
+            }
         }
         Ok(Made::default())
     }
@@ -113,5 +125,43 @@ impl Interaction for Stage {
 
     fn store(_: &()) -> super::Stored {
         unreachable!("the stage keeps no records")
+    }
+}
+
+/// Whether `screen` can be shown: the stage always; a poll, quiz or award vote once it is no
+/// longer a draft (a closed one too: its results); a question the audience sees.
+fn presentable(s: &SessionState, screen: ScreenShows) -> Result<(), Refusal> {
+    let missing = |what: &str, id: u64| Err(Refusal::NotFound(format!("no {what} {id}")));
+    let draft = |what: &str| {
+        Err(Refusal::Conflict(format!(
+            "a draft {what} cannot be shown: open it first"
+        )))
+    };
+    match screen {
+        ScreenShows::Stage => Ok(()),
+        ScreenShows::Poll { id } => match s.poll(id) {
+            None => missing("poll", id),
+            Some(p) if p.status == PollStatus::Draft => draft("poll"),
+            Some(_) => Ok(()),
+        },
+        ScreenShows::Quiz { id } => match s.quiz(id) {
+            None => missing("quiz", id),
+            Some(q) if q.status == QuizStatus::Draft => draft("quiz"),
+            Some(_) => Ok(()),
+        },
+        ScreenShows::Award { id } => match s.award(id) {
+            None => missing("award vote", id),
+            Some(a) if a.status == AwardStatus::Draft => draft("award vote"),
+            Some(_) => Ok(()),
+        },
+        ScreenShows::Question { id } => match s.qa.get(id) {
+            Some(q) if matches!(q.status, QuestionStatus::Live | QuestionStatus::Answered) => {
+                Ok(())
+            }
+            Some(_) => Err(Refusal::Conflict(
+                "only a question everyone sees can be shown".into(),
+            )),
+            None => missing("question", id),
+        },
     }
 }

@@ -517,21 +517,23 @@ pub async fn join_person(
             }
         }
     };
-    // Counted for the after-event report; a join is never refused for want of counting.
+    // Counted for the after-event report, in the background: a join neither waits for the
+    // count nor fails for want of it.
     let joined = AttendanceCommand::Joined {
+        server: app.server_id.clone(),
         person: person.id.clone(),
         invited: req.invite.is_some(),
     };
-    if let Err(e) = app
-        .engine
-        .submit(
-            &RoomId::Event(code.clone()),
-            Command::to::<Attendance>(joined),
-        )
-        .await
-    {
-        tracing::warn!(event = %code, error = %e, "a join was not counted");
-    }
+    let engine = app.engine.clone();
+    tokio::spawn(async move {
+        let room = RoomId::Event(code.clone());
+        if let Err(e) = engine
+            .submit(&room, Command::to::<Attendance>(joined))
+            .await
+        {
+            tracing::warn!(event = %code, error = %e, "a join was not counted");
+        }
+    });
     Ok(JoinResponse {
         token: app.auth.issue(&person),
         person,
@@ -721,10 +723,12 @@ async fn submit(app: &App, who: &Person, msg: ClientMsg) -> Result<Json<Appended
 
 /// One session's questions, polls and awards, exact now: vote counts and poll results are
 /// computed from the records, not taken from the last published tallies.
+/// `organiser`: award counts before the winner is revealed are for organisers only.
 async fn export_session(
     app: &App,
     code: &EventCode,
     session: &plenum_protocol::Session,
+    organiser: bool,
 ) -> Result<plenum_protocol::SessionExport, AppError> {
     let room = RoomId::Session(code.clone(), session.id.clone());
     let in_session = |state: &plenum_protocol::RoomState| match state {
@@ -745,7 +749,7 @@ async fn export_session(
         .await??;
     let awards = engine
         .read::<Awards, _>(&room, |state, r| {
-            in_session(state).map(|s| awards::export(&s, r))
+            in_session(state).map(|s| awards::export(&s, r, organiser))
         })
         .await??;
     let quizzes = engine
@@ -811,7 +815,7 @@ async fn build_export(
     };
     let mut out = Vec::with_capacity(sessions.len());
     for s in sessions {
-        out.push(export_session(app, &code, s).await?);
+        out.push(export_session(app, &code, s, who.role == Role::Organiser).await?);
     }
     Ok(plenum_protocol::EventExport {
         event: code,
@@ -890,7 +894,7 @@ async fn report(
         .await?;
     let mut sessions = Vec::with_capacity(info.agenda.sessions.len());
     for s in &info.agenda.sessions {
-        let export = export_session(&app, &code, s).await?;
+        let export = export_session(&app, &code, s, true).await?;
         let room = RoomId::Session(code.clone(), s.id.clone());
         let peak_presence = app
             .engine

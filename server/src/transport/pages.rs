@@ -168,7 +168,7 @@ fn build_for(segments: &[&str]) -> &'static str {
     let staff = matches!(lower.as_slice(), ["organise", ..])
         || matches!(
             lower.as_slice(),
-            ["e", _, "s", _, "moderate" | "speak" | "screen"]
+            ["e", _, "s", _, "moderate" | "speak" | "screen"] | ["e", _, "screen"]
         );
     if staff { "staff" } else { "client" }
 }
@@ -220,7 +220,13 @@ async fn page(app: &App, lang: Lang, boot: Option<String>, segments: &[&str]) ->
     if let (Some(start), Some(end)) = (html.find("<!--boot-->"), html.find("<!--/boot-->")) {
         html.replace_range(start..end + "<!--/boot-->".len(), &body);
     }
-    let links = preloads(&html, segments);
+    let mut links = preloads(&html, segments);
+    // The address links and QR codes are made with (checked at start: no quote, no markup).
+    if let Some(url) = &app.config.public_url {
+        links.push_str(&format!(
+            "<meta name=\"plenum-public-url\" content=\"{url}\">"
+        ));
+    }
     if let Some(head) = html.find("</head>") {
         html.insert_str(head, &links);
     }

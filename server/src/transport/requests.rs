@@ -332,6 +332,17 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
             session,
             stage(StageCommand::StreamDelay(delay_ms)),
         ),
+        ClientMsg::Present {
+            event,
+            session,
+            screen,
+        } => (
+            Action::SetStage,
+            None,
+            event,
+            session,
+            stage(StageCommand::Present(screen)),
+        ),
         _ => return None,
     };
     Some(Routed {

@@ -153,6 +153,7 @@ pub(crate) fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
         .config
         .allowed_origins
         .iter()
+        .chain(&app.config.public_url)
         .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(wanted))
     {
         return true;
@@ -338,7 +339,13 @@ impl Connection {
                         }
                     }
                 };
-                let _ = tokio::time::timeout(CLOSE_WAIT, until_close).await;
+                // A restarting server waits less: its clients come back anyway.
+                let wait = if code == close::SERVICE_RESTART {
+                    CLOSE_WAIT / 4
+                } else {
+                    CLOSE_WAIT
+                };
+                let _ = tokio::time::timeout(wait, until_close).await;
             }
         }
         // Drop unfollows every room.
@@ -951,10 +958,6 @@ fn record_peak(app: &App, room: &RoomId, count: u64) {
     if !matches!(room, RoomId::Session(..)) {
         return;
     }
-    if count == 0 {
-        app.peaks.remove(room);
-        return;
-    }
     {
         let mut known = app.peaks.entry(room.clone()).or_insert(0);
         if count <= *known {
@@ -970,7 +973,6 @@ fn record_peak(app: &App, room: &RoomId, count: u64) {
         });
         if let Err(e) = app.engine.submit(&room, command).await {
             tracing::debug!(%room, error = %e, "a presence peak was not recorded");
-            app.peaks.remove(&room);
         }
     });
 }

@@ -1,11 +1,13 @@
 //! The organiser's award votes: create, open, close, reveal the places one by one.
 
 use crate::components::{feedback::*, follow::*};
+use crate::features::stage::screen_control::{present_button, presenter};
 use crate::i18n::{t, tc};
 use crate::live::Live;
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
-    AwardDraft, AwardStatus, AwardStep, AwardVoters, Candidate, ClientMsg, EventCode, SessionId,
+    AwardDraft, AwardStatus, AwardStep, AwardVoters, Candidate, ClientMsg, EventCode, ScreenShows,
+    SessionId,
 };
 
 #[component]
@@ -61,6 +63,7 @@ pub fn Awards(
             },
         );
     };
+    let present = presenter(code.clone(), id.clone(), problem);
     let step = StoredValue::new(move |award: u64, step: AwardStep| {
         act(
             live,
@@ -77,7 +80,7 @@ pub fn Awards(
     let ids = ids_of(state, |s| s.awards.iter().map(|a| a.id).collect());
     view! {
         <h3>{move || t("award-votes")}</h3>
-        <For each=move || ids.get() key=|a| *a children=move |aid| view! { <AwardControl aid state step /> } />
+        <For each=move || ids.get() key=|a| *a children=move |aid| view! { <AwardControl aid state step present /> } />
         <form class="stack" on:submit=submit>
             <label for="award-title">{move || t("award-title")}</label>
             <input id="award-title" type="text" required prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
@@ -100,6 +103,7 @@ pub fn AwardControl(
     aid: u64,
     state: Memo<Option<plenum_protocol::SessionState>>,
     step: StoredValue<impl Fn(u64, AwardStep) + Send + Sync + 'static>,
+    present: StoredValue<impl Fn(ScreenShows) + Send + Sync + 'static>,
 ) -> impl IntoView {
     let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.award(aid).cloned())));
     let stage = Memo::new(move |_| {
@@ -120,6 +124,7 @@ pub fn AwardControl(
                 <h4>{a.title.clone()}</h4>
                 <p class="poll-meta">{match a.status { AwardStatus::Draft => t("poll-draft"), AwardStatus::Open => t("poll-open"), AwardStatus::Closed => t("poll-closed") }} " · " {move || tc("ballots-count", ballots())}</p>
                 <div class="actions">
+                    {(a.status != AwardStatus::Draft).then(|| present_button(ScreenShows::Award { id: aid }, state, present))}
                     {(a.status == AwardStatus::Draft).then(|| view! { <button type="button" class="primary award-open" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Open))>{t("open-voting")}</button> })}
                     {(a.status == AwardStatus::Open).then(|| view! { <button type="button" class="award-close" on:click=move |_| step.with_value(|f| f(aid, AwardStep::Close))>{t("close-voting")}</button> })}
                     {(a.status == AwardStatus::Closed && !staged_done).then(|| view! {

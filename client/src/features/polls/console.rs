@@ -2,12 +2,13 @@
 //! delete a draft, approve open-text answers; results and participation live.
 
 use crate::components::feedback::*;
+use crate::features::stage::screen_control::{present_button, presenter};
 use crate::i18n::{Arg, t, ta, tc};
 use crate::live::{Live, Room};
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
     ClientMsg, EventCode, PollDraft, PollKind, PollResults, PollStatus, PollStep,
-    ResultsVisibility, Role, SessionId, SessionState, limits,
+    ResultsVisibility, Role, ScreenShows, SessionId, SessionState, limits,
 };
 
 pub fn lines(text: &str) -> Vec<String> {
@@ -174,6 +175,7 @@ pub fn PollControl(
     let live = expect_context::<Live>();
     let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.poll(poll).cloned())));
     let problem = RwSignal::new(None::<String>);
+    let present = presenter(code.clone(), id.clone(), problem);
     let (c2, i2) = (code.clone(), id.clone());
     let step = StoredValue::new(move |step: PollStep| {
         act(
@@ -285,6 +287,7 @@ pub fn PollControl(
                     {can_reveal.then(|| view! {
                         <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(PollStep::Reveal))>{t("reveal-results")}</button>
                     })}
+                    {(status != PollStatus::Draft).then(|| present_button(ScreenShows::Poll { id: poll }, state, present))}
                 </div>
                 {problem_view(problem)}
                 {results_view}

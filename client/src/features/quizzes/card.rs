@@ -40,6 +40,25 @@ pub fn QuizCard(
     });
     // My score: in the snapshot, then asked for after each reveal (events carry no one's own).
     let standing = RwSignal::new(None::<plenum_protocol::MyStanding>);
+    // What the server says I chose (in the snapshot after a reload or on another device, in my
+    // standing after a reveal) is answered here too.
+    Effect::new(move |_| {
+        let chosen = [
+            standing.get().and_then(|m| m.chose),
+            data.with(|q| {
+                q.as_ref()
+                    .and_then(|q| q.mine.as_ref())
+                    .and_then(|m| m.chose)
+            }),
+        ];
+        for c in chosen.into_iter().flatten() {
+            if answered.with_untracked(|a| !a.contains_key(&c.question)) {
+                answered.update(|a| {
+                    a.insert(c.question, c.option);
+                });
+            }
+        }
+    });
     let (code2, id2) = (code.clone(), id.clone());
     let answer = StoredValue::new(move |index: u32, option: u32| {
         let watching = if on_stream.get_untracked() {
@@ -124,7 +143,7 @@ pub fn QuizCard(
                         ),
                         None => ("verdict", t("quiz-no-answer")),
                     };
-                    Some(view! { <p class=class>{text}</p> })
+                    Some(view! { <p class=class role="status">{text}</p> })
                 };
                 view! {
                     <p class="quiz-progress">

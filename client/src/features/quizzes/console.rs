@@ -3,12 +3,13 @@
 
 use crate::components::{feedback::*, follow::*};
 use crate::features::polls::console::lines;
+use crate::features::stage::screen_control::{present_button, presenter};
 use crate::i18n::{Arg, t, ta, tc};
 use crate::live::Live;
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
-    ClientMsg, EventCode, QuizDraft, QuizQuestion, QuizStatus, QuizStep, SessionId, SessionState,
-    limits,
+    ClientMsg, EventCode, QuizDraft, QuizQuestion, QuizStatus, QuizStep, ScreenShows, SessionId,
+    SessionState, limits,
 };
 
 /// One question being written in the quiz builder.
@@ -131,6 +132,7 @@ pub fn QuizList(
 ) -> impl IntoView {
     let live = expect_context::<Live>();
     let problem = RwSignal::new(None::<String>);
+    let present = presenter(code.clone(), id.clone(), problem);
     let step = StoredValue::new(move |quiz: u64, step: QuizStep| {
         act(
             live,
@@ -152,7 +154,7 @@ pub fn QuizList(
             <Show when=move || ids.with(Vec::is_empty)>
                 <p class="empty">{move || t("no-quizzes")}</p>
             </Show>
-            <For each=move || ids.get() key=|q| *q children=move |qid| view! { <QuizControl qid state step /> } />
+            <For each=move || ids.get() key=|q| *q children=move |qid| view! { <QuizControl qid state step present /> } />
         </section>
     }
 }
@@ -164,6 +166,7 @@ pub fn QuizControl(
     qid: u64,
     state: Memo<Option<SessionState>>,
     step: StoredValue<impl Fn(u64, QuizStep) + Send + Sync + 'static>,
+    present: StoredValue<impl Fn(ScreenShows) + Send + Sync + 'static>,
 ) -> impl IntoView {
     let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.quiz(qid).cloned())));
     let stage = Memo::new(move |_| {
@@ -205,6 +208,7 @@ pub fn QuizControl(
                 </p>
                 {current.map(|c| view! { <p class="quiz-question">{c.text}</p> })}
                 <div class="actions">
+                    {(q.status != QuizStatus::Draft).then(|| present_button(ScreenShows::Quiz { id: qid }, state, present))}
                     {(q.status == QuizStatus::Asking).then(|| view! {
                         <button type="button" class="primary quiz-reveal" on:click=move |_| step.with_value(|f| f(qid, QuizStep::Reveal))>{t("reveal-answer")}</button>
                     })}

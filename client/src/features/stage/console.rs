@@ -146,6 +146,7 @@ pub fn SessionControl(
                 <span class="hint">{move || ta("current-delay", &[("seconds", Arg::Num(state.with(|s| s.as_ref().map_or(0, |s| s.stream_delay_ms)) as f64 / 1000.0))])}</span>
             </form>
             {problem_view(problem)}
+            <super::screen_control::BigScreenPanel code=code.clone() id=id.clone() state />
             <Awards code id state />
         </div>
     }

@@ -1,8 +1,11 @@
 //! The stage: what a session's audience sees of it (status, what is on, who speaks), and the
-//! organiser's control of it ([`console`], staff build).
+//! organiser's control of it ([`console`], staff build), and the big screen's control from every
+//! console ([`screen_control`], staff build).
 
 #[cfg(feature = "staff")]
 pub mod console;
+#[cfg(feature = "staff")]
+pub mod screen_control;
 
 use crate::i18n::{Arg, ta};
 use crate::text;

@@ -188,14 +188,20 @@ pub fn bulletin(
 }
 
 /// Every award vote of a session, with its counts once it is closed: for exports.
-pub fn export(state: &SessionState, records: &AwardRecords) -> Vec<AwardExport> {
+pub fn export(
+    state: &SessionState,
+    records: &AwardRecords,
+    before_reveal: bool,
+) -> Vec<AwardExport> {
     state
         .awards
         .iter()
         .cloned()
         .map(|award| {
-            let counts = (award.status == AwardStatus::Closed)
-                .then(|| rules::bulletin(&award, &records.of(award.id)).counts);
+            // Counts name the winner: before the reveal, for organisers only.
+            let counts = (award.status == AwardStatus::Closed
+                && (before_reveal || rules::board_public(&award)))
+            .then(|| rules::bulletin(&award, &records.of(award.id)).counts);
             AwardExport { award, counts }
         })
         .collect()

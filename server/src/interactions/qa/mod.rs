@@ -293,7 +293,8 @@ impl Interaction for Qa {
 }
 
 /// Every question of a session, whatever its status, with its exact vote count (from the
-/// records, not the last published tally) and the asker by name only: for exports.
+/// records, not the last published tally) and the asker by name only (no name when asked
+/// anonymously): for exports.
 pub fn export(state: &SessionState, records: &QaRecords) -> Vec<Question> {
     state
         .qa
@@ -303,6 +304,10 @@ pub fn export(state: &SessionState, records: &QaRecords) -> Vec<Question> {
         .map(|mut q| {
             q.votes = records.upvotes.get(&q.id).map_or(0, |v| v.len() as u64);
             q.asker.id = None;
+            // Asked anonymously: nobody's name in a file that travels.
+            if q.anonymous {
+                q.asker.name = None;
+            }
             q
         })
         .collect()

@@ -177,6 +177,14 @@ pub fn standing(quiz: &Quiz, answers: &Answers, person: &str) -> MyStanding {
         score: mine.map_or(0, |(_, _, s, _)| s),
         streak,
         players,
+        chose: quiz.current.as_ref().and_then(|c| {
+            answers
+                .get(&(c.index, Arc::from(person)))
+                .map(|a| plenum_protocol::Chosen {
+                    question: c.index,
+                    option: a.option,
+                })
+        }),
     }
 }
 

@@ -5,8 +5,8 @@
 //! every one.
 
 use plenum_protocol::{
-    Agenda, ApiError, Appended, CreateEvent, CreateInvite, ErrorCode, EventCode, EventInfo,
-    EventReport, Invite, JoinRequest, JoinResponse, Role, SessionId, StageUpdate,
+    Agenda, ApiError, Appended, BlockedPerson, CreateEvent, CreateInvite, ErrorCode, EventCode,
+    EventInfo, EventReport, Invite, JoinRequest, JoinResponse, Role, SessionId, StageUpdate,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -202,6 +202,17 @@ pub mod organiser {
             "POST",
             &format!("/api/events/{code}/sessions/{session}/stage"),
             Some(json(update)?),
+            Some(key),
+        )
+        .await
+    }
+
+    /// `GET /api/events/{code}/blocked`: who may not ask at the event.
+    pub async fn blocked(key: &str, code: &EventCode) -> Result<Vec<BlockedPerson>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/blocked"),
+            None,
             Some(key),
         )
         .await

@@ -227,6 +227,17 @@ pub struct AwardReport {
     pub ballots: u64,
 }
 
+/// `GET /api/events/{code}/blocked`: a person blocked from asking at the event (moderators
+/// of every session, organisers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedPerson {
+    /// The person's id, to unblock them with `block`.
+    pub person: String,
+    /// The name the moderator saw when blocking them, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 /// A quiz in an export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizExport {

@@ -75,6 +75,8 @@ pub mod limits {
     pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
     /// Most sessions one invitation may name.
     pub const MAX_INVITE_SESSIONS: usize = 32;
+    /// People blocked from asking at one event.
+    pub const MAX_BLOCKED: usize = 5000;
     /// Longest title (event, session, contribution), in characters.
     pub const MAX_TITLE_CHARS: usize = 200;
     /// Longest description, in characters.

@@ -214,6 +214,9 @@ pub enum ClientMsg {
         event: EventCode,
         person: String,
         blocked: bool,
+        /// The name the moderator saw, for the list of blocked people.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
 }
 

@@ -123,6 +123,7 @@ fn every_client_message_round_trips() {
             event: ecc(),
             person: "xyz".into(),
             blocked: true,
+            name: Some("Ada".into()),
         },
     ]
     .into_iter()

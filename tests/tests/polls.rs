@@ -403,7 +403,7 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
             approved: 0
         })
     );
-    // Only moderators approve.
+    // Only the session's moderators and speakers approve.
     let approve = |approved| ClientMsg::ApproveText {
         event: F.ev(),
         session: F.s1(),
@@ -447,7 +447,8 @@ async fn word_clouds_normalise_and_moderated_texts_wait_for_approval() {
         answer: other,
         approved: true,
     };
-    created(&maria.ask(late).await);
+    // The speaker who asked shows this one: their poll's answers are theirs to show.
+    created(&sofia.ask(late).await);
     people[2]
         .until_session(|s| matches!(s.poll(texts).and_then(|p| p.results.as_ref()), Some(PollResults::Texts { answers, .. }) if answers.len() == 2))
         .await;

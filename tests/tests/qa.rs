@@ -433,18 +433,45 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
             event: F.ev(),
             person: "someone".into(),
             blocked: true,
+            name: None,
         },
     ] {
         assert_eq!(refused(&troll.ask(msg).await), ErrorCode::Forbidden);
     }
     assert_eq!(troll.view.seq, before);
 
+    // A name that is no name is refused, and blocks nobody.
+    assert_eq!(
+        refused(
+            &moderator
+                .ask(ClientMsg::Block {
+                    event: F.ev(),
+                    person: troll_id.clone(),
+                    blocked: true,
+                    name: Some("Tr\u{202E}oll".into()),
+                })
+                .await
+        ),
+        ErrorCode::BadRequest
+    );
+    let http = server.http();
+    let path = format!("/api/events/{}/blocked", F.0);
+    let list = http
+        .send("GET", &path, Some(&server.organiser_key), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        list.body,
+        serde_json::json!([]),
+        "a refused block blocks nobody"
+    );
     answered(
         &moderator
             .ask(ClientMsg::Block {
                 event: F.ev(),
                 person: troll_id.clone(),
                 blocked: true,
+                name: Some("Troll".into()),
             })
             .await,
     );
@@ -452,16 +479,35 @@ async fn blocked_people_cannot_ask_and_attendees_cannot_moderate() {
         refused(&troll.ask(ask("More spam", false)).await),
         ErrorCode::Forbidden
     );
+    // The list of blocked people, by name, for those who may block; not for attendees.
+    let list = http
+        .send("GET", &path, Some(&server.organiser_key), None)
+        .await
+        .unwrap();
+    assert_eq!(list.status, 200);
+    assert_eq!(
+        list.body,
+        serde_json::json!([{"person": troll_id, "name": "Troll"}])
+    );
+    let token = http.join(F.0, Some("Curious")).await.unwrap();
+    let refused_list = http.send("GET", &path, Some(&token), None).await.unwrap();
+    assert_eq!(refused_list.status, 403);
     answered(
         &moderator
             .ask(ClientMsg::Block {
                 event: F.ev(),
                 person: troll_id,
                 blocked: false,
+                name: None,
             })
             .await,
     );
     answered(&troll.ask(ask("Sorry", false)).await);
+    let list = http
+        .send("GET", &path, Some(&server.organiser_key), None)
+        .await
+        .unwrap();
+    assert_eq!(list.body, serde_json::json!([]), "unblocked: off the list");
     // Oversized and empty questions are refused with a typed error.
     assert_eq!(
         refused(&troll.ask(ask(&"x".repeat(501), false)).await),
@@ -530,6 +576,7 @@ async fn votes_and_blocks_survive_a_restart() {
                 event: F.ev(),
                 person: eva.id.clone(),
                 blocked: true,
+                name: None,
             })
             .await,
     );
@@ -553,4 +600,51 @@ async fn votes_and_blocks_survive_a_restart() {
     tokio::time::sleep(Duration::from_millis(600)).await;
     let fresh = F.attendee(&server, "Fresh again").await;
     assert_eq!(qa(&fresh.view).get(q).unwrap().votes, 5);
+}
+
+#[tokio::test]
+async fn handled_questions_are_restored_to_the_live_list() {
+    let server = F.server(TestConfig::default()).await;
+    let mut moderator = F.moderator(&server).await;
+    let mut ada = F.attendee(&server, "Ada").await;
+    let mut ids = Vec::new();
+    for text in ["One", "Two", "Three", "Four"] {
+        ids.push(answered(&ada.ask(ask(text, false)).await).1.unwrap());
+    }
+    answered(&moderator.ask(moderate(ids[0], Moderate::Answer)).await);
+    answered(&moderator.ask(moderate(ids[1], Moderate::Archive)).await);
+    answered(
+        &moderator
+            .ask(moderate(
+                ids[2],
+                Moderate::Dismiss {
+                    reason: "Later".into(),
+                },
+            ))
+            .await,
+    );
+    answered(
+        &moderator
+            .ask(moderate(ids[3], Moderate::Merge { into: ids[0] }))
+            .await,
+    );
+    // Answered, archived and dismissed come back to the live list; a merged one does not
+    // (its votes went to the other), and says so.
+    for &q in &ids[..3] {
+        answered(&moderator.ask(moderate(q, Moderate::Approve)).await);
+    }
+    assert_eq!(
+        refused(&moderator.ask(moderate(ids[3], Moderate::Approve)).await),
+        ErrorCode::Conflict
+    );
+    moderator
+        .until_session(|s| {
+            ids[..3].iter().all(|q| {
+                s.qa.get(*q)
+                    .is_some_and(|q| q.status == QuestionStatus::Live)
+            })
+        })
+        .await;
+    let restored = moderator.session().qa.get(ids[2]).cloned().unwrap();
+    assert_eq!(restored.dismissed_reason, None);
 }

@@ -383,6 +383,7 @@ async fn an_invitation_naming_sessions_covers_those_sessions_only() {
         event: ev(),
         person: attendee.id.clone(),
         blocked: true,
+        name: None,
     };
     assert_eq!(refused(&moderator.ask(block).await), ErrorCode::Forbidden);
 }

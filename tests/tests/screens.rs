@@ -341,13 +341,51 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
         .find(Locator::Css("#review-queue .mod-question"))
         .await?;
     item.send_keys("d").await?;
+    // Enter confirms the reason (Shift+Enter would start a new line).
     type_into(&p.moderator, "#review-queue .inline-form textarea", REASON).await?;
-    click(
+    p.moderator
+        .find(Locator::Css("#review-queue .inline-form textarea"))
+        .await?
+        .send_keys(&Key::Enter.to_string())
+        .await?;
+    wait_for_text(&p.ada, ".inbox-news", REASON).await?;
+    // The moderator's console keeps what it handled: the dismissal can be undone, and the
+    // question is in the dismissed list with a way back.
+    wait_for_text(&p.moderator, ".undo-bar", "Dismissed").await?;
+    wait_for_text(
         &p.moderator,
-        "#review-queue .inline-form button[type=submit]",
+        "details.handled-list[data-status=dismissed] summary",
+        "(1)",
     )
     .await?;
-    wait_for_text(&p.ada, ".inbox-news", REASON).await?;
+    wait_for_text(
+        &p.moderator,
+        "details.handled-list[data-status=dismissed] li",
+        OFF_TOPIC,
+    )
+    .await?;
+    // B asks before blocking; Escape takes it back, the focus returning to the question.
+    let live_item = p
+        .moderator
+        .find(Locator::Css("#live-list .mod-question"))
+        .await?;
+    live_item.send_keys("b").await?;
+    wait_for_text(&p.moderator, "#live-list .confirm-text", "Block Ada").await?;
+    p.moderator
+        .find(Locator::Css("#live-list .inline-form button[type=submit]"))
+        .await?
+        .send_keys(&Key::Escape.to_string())
+        .await?;
+    wait_until(
+        &p.moderator,
+        "return document.querySelector('#live-list .confirm-text') === null \
+            && document.activeElement && document.activeElement.classList.contains('mod-question');",
+        vec![],
+        "the block's confirmation to close with the focus back on the question",
+    )
+    .await?;
+    wait_for_text(&p.moderator, "#blocked-heading + p", "Nobody is blocked").await?;
+    check_and_capture(&p.moderator, axe, "moderator-handled").await?;
     wait_for_text(&p.ada, "details.inbox summary", "1 new").await?;
     ensure!(
         text_of(&p.bo, "header ~ .inbox-news").await?.is_empty()

@@ -191,6 +191,7 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/export.json", get(export_json))
         .route("/events/{code}/export.xlsx", get(export_xlsx))
         .route("/events/{code}/report", get(report))
+        .route("/events/{code}/blocked", get(blocked_people))
         .route("/events/{code}/export/{table}", get(export_csv))
         .route(
             "/events/{code}/sessions/{session}/awards/{award}/ballots",
@@ -950,4 +951,23 @@ async fn report(
         people_joined,
         sessions,
     }))
+}
+
+/// Everyone blocked from asking at the event, by name: for whoever may block (organisers,
+/// moderators of every session).
+async fn blocked_people(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<plenum_protocol::BlockedPerson>>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    let room = RoomId::Event(code.clone());
+    require_in(&who, Action::Moderate, &room)?;
+    existing(&app, &code).await?;
+    Ok(Json(
+        app.engine
+            .read::<Qa, _>(&room, |_, r| qa::blocked(r))
+            .await?,
+    ))
 }

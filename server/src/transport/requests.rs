@@ -86,6 +86,7 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
             event,
             person: who,
             blocked,
+            name,
         } => {
             return Some(Routed {
                 action: Moderate,
@@ -94,6 +95,7 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                 command: Command::to::<Qa>(QaRequest::Block {
                     person: who,
                     blocked,
+                    name,
                 }),
             });
         }
@@ -229,7 +231,8 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
             answer,
             approved,
         } => (
-            Moderate,
+            // The session's speakers too: their polls' answers are theirs to show.
+            RunPolls,
             None,
             event,
             session,

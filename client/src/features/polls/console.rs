@@ -237,10 +237,10 @@ pub fn PollControl(
             )) => answers.clone(),
             _ => Vec::new(),
         });
-        // Approving answers is a moderator's decision (the server checks it too).
+        // The session's moderators and speakers show answers (the server checks it too).
         let moderates = live
             .person()
-            .is_some_and(|p| matches!(p.role, Role::Moderator | Role::Organiser));
+            .is_some_and(|p| matches!(p.role, Role::Moderator | Role::Speaker | Role::Organiser));
         (moderates && !texts.is_empty()).then(|| {
             let rows = texts
                 .into_iter()

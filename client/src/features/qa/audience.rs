@@ -8,7 +8,7 @@ use crate::live::Live;
 use crate::time;
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
-    ClientMsg, EventCode, Moderation, QaSettings, QuestionId, QuestionStatus, SessionId,
+    ClientMsg, EventCode, Moderation, QaSettings, QuestionId, QuestionStatus, ServerMsg, SessionId,
     SessionState, limits,
 };
 use std::collections::BTreeSet;
@@ -90,7 +90,7 @@ pub fn QaPanel(code: EventCode, id: SessionId, state: Memo<Option<SessionState>>
     view! {
         <section class="qa panel" aria-labelledby="qa-heading">
             <h2 id="qa-heading" tabindex="-1">{move || t("questions")}</h2>
-            <AskForm code=code.clone() id=id.clone() settings problem />
+            <AskForm code=code.clone() id=id.clone() settings problem state />
             <SortToggle popular holding />
             <Show when=move || !questions.with(|q| q.1.is_empty())>
                 <h3>{move || t("your-questions-waiting")}</h3>
@@ -163,11 +163,28 @@ fn AskForm(
     id: SessionId,
     settings: Memo<Option<QaSettings>>,
     problem: RwSignal<Option<String>>,
+    state: Memo<Option<SessionState>>,
 ) -> impl IntoView {
     let live = expect_context::<Live>();
     let text = RwSignal::new(String::new());
     let anonymous = RwSignal::new(false);
     let sent = RwSignal::new(None::<&'static str>);
+    // The question just sent, while its message stands: "a moderator will review" gives way to
+    // what became of it.
+    let just_sent = RwSignal::new(None::<QuestionId>);
+    let message = move || {
+        let key = sent.get()?;
+        let now = just_sent
+            .get()
+            .and_then(|q| state.with(|s| s.as_ref().and_then(|s| s.qa.get(q)).map(|q| q.status)));
+        Some(match (key, now) {
+            ("question-waiting-review", Some(QuestionStatus::Live | QuestionStatus::Answered)) => {
+                t("question-approved")
+            }
+            ("question-waiting-review", Some(QuestionStatus::Dismissed)) => t("question-not-shown"),
+            _ => t(key),
+        })
+    };
     let submit = {
         let (code, id) = (code.clone(), id.clone());
         move |ev: SubmitEvent| {
@@ -201,8 +218,11 @@ fn AskForm(
                             .is_some_and(|s| s.anonymous_allowed),
                 },
                 problem,
-                move |_| {
+                move |reply| {
                     text.set(String::new());
+                    if let ServerMsg::Ok { question, .. } = reply {
+                        just_sent.set(question);
+                    }
                     sent.set(Some(if reviewed {
                         "question-waiting-review"
                     } else {
@@ -262,7 +282,7 @@ fn AskForm(
                     </button>
                     {problem_view(problem)}
                     <p class="sent" role="status">
-                        {move || sent.get().map(t)}
+                        {message}
                     </p>
                 </form>
             </Show>

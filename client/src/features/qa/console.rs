@@ -24,7 +24,7 @@ type MakeMsg = Box<dyn FnOnce(EventCode, SessionId) -> ClientMsg>;
 impl Form {
     fn question(self) -> QuestionId {
         match self {
-            Form::Dismiss(q) | Form::Reply(q) | Form::Merge(q) => q,
+            Form::Dismiss(q) | Form::Reply(q) | Form::Merge(q) | Form::Block(q) => q,
         }
     }
 }
@@ -32,12 +32,23 @@ impl Form {
 /// Sends a request for this session, reporting problems on the console.
 type Sender = StoredValue<Box<dyn Fn(MakeMsg, After)>, LocalStorage>;
 
-/// The inline form open on a question: a dismissal reason, a reply, or a merge target.
+/// The inline form open on a question: a dismissal reason, a reply, a merge target, or the
+/// confirmation of blocking its asker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
     Dismiss(QuestionId),
     Reply(QuestionId),
     Merge(QuestionId),
+    Block(QuestionId),
+}
+
+/// What the last action can be undone by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undo {
+    /// Back to the live list (after a dismissal or archiving).
+    Restore(QuestionId),
+    /// Allowed to ask again (after a block).
+    Unblock { person: String, name: String },
 }
 
 #[component]
@@ -68,19 +79,33 @@ pub fn Console(
     });
     let counts = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.counts)));
 
-    // A new question in the queue is announced.
-    Effect::new(move |before: Option<usize>| {
+    // A new question in the queue is announced; those already waiting when the console
+    // loads are not news.
+    Effect::new(move |before: Option<Option<usize>>| {
+        let loaded = state.with(Option::is_some);
         let n = lists.with(|l| l.0.len());
-        if before.is_some_and(|b| n > b) {
+        if let Some(Some(b)) = before
+            && n > b
+        {
             announcer().say(tc("queue-count", n as u64));
         }
-        n
+        loaded.then_some(n)
     });
+    // The last action that can be undone, and the list of blocked people's freshness.
+    let last = RwSignal::new(None::<(String, Undo)>);
+    let blocks_changed = RwSignal::new(0u32);
 
     let send: Sender = {
         let (code, id) = (code.clone(), id.clone());
         StoredValue::new_local(Box::new(move |msg: MakeMsg, after: After| {
+            let undo = after.undo.clone();
             act(live, msg(code.clone(), id.clone()), problem, move |_| {
+                if let Some(undo) = undo {
+                    if matches!(undo.1, Undo::Unblock { .. }) {
+                        blocks_changed.update(|n| *n += 1);
+                    }
+                    last.set(Some(undo));
+                }
                 // Close the form of the question acted on (not another one being written).
                 if let Some(owner) = after.owner {
                     form.update(|f| {
@@ -100,6 +125,28 @@ pub fn Console(
             });
         }))
     };
+    let undo_now = move |undo: Undo| {
+        let msg: MakeMsg = match undo {
+            Undo::Restore(qid) => Box::new(move |event, session| ClientMsg::Moderate {
+                event,
+                session,
+                question: qid,
+                change: Moderate::Approve,
+            }),
+            Undo::Unblock { person, name } => {
+                blocks_changed.update(|n| *n += 1);
+                Box::new(move |event, _| ClientMsg::Block {
+                    event,
+                    person,
+                    blocked: false,
+                    name: (!name.is_empty()).then_some(name),
+                })
+            }
+        };
+        send.with_value(|f| f(msg, After::default()));
+    };
+    // Blocking is event-wide: for moderators whose invitation covers every session.
+    let may_block = live.person().is_some_and(|p| p.sessions.is_empty());
     let settings = Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.qa.settings.clone())));
     // Bumped when a change of settings is refused, so the boxes show the settings in force.
     let epoch = RwSignal::new(0u32);
@@ -174,6 +221,15 @@ pub fn Console(
             </label>
         </fieldset>
         {problem_view(problem)}
+        {move || last.get().map(|(text, undo)| view! {
+            <p class="undo-bar" role="status">
+                {text} " "
+                <button type="button" class="undo" on:click=move |_| {
+                    last.set(None);
+                    undo_now(undo.clone());
+                }>{t("undo")}</button>
+            </p>
+        })}
         <p class="hint keys">{move || t("moderator-keys")}</p>
         <div class="columns">
             <section class="panel" aria-labelledby="queue-heading">
@@ -202,16 +258,141 @@ pub fn Console(
                 <super::EarlierQuestions code=code.clone() id=id.clone() state />
             </section>
         </div>
+        <Handled state send />
+        {may_block.then(|| view! { <BlockedPeople code=code.clone() send changed=blocks_changed /> })}
+    }
+}
+
+/// The questions a moderator has handled, by what became of them, each restorable to the live
+/// list (but a merged one, whose votes went to another).
+#[component]
+fn Handled(state: Memo<Option<SessionState>>, send: Sender) -> impl IntoView {
+    const KINDS: [(QuestionStatus, &str); 4] = [
+        (QuestionStatus::Answered, "count-answered"),
+        (QuestionStatus::Dismissed, "count-dismissed"),
+        (QuestionStatus::Archived, "count-archived"),
+        (QuestionStatus::Merged, "count-merged"),
+    ];
+    let restore = move |qid: QuestionId| {
+        send.with_value(|f| {
+            f(
+                Box::new(move |event, session| ClientMsg::Moderate {
+                    event,
+                    session,
+                    question: qid,
+                    change: Moderate::Approve,
+                }),
+                After::default(),
+            )
+        })
+    };
+    let lists = KINDS
+        .into_iter()
+        .map(|(status, key)| {
+            let items = Memo::new(move |_| {
+                state.with(|s| {
+                    s.as_ref()
+                        .map(|s| {
+                            s.qa.questions
+                                .iter()
+                                .filter(|q| q.status == status)
+                                .map(|q| (q.id, q.text.clone(), q.dismissed_reason.clone(), q.merged_into))
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default()
+                })
+            });
+            let name = format!("{status:?}").to_lowercase();
+            view! {
+                <details class="handled-list" data-status=name>
+                    <summary>{move || t(key)} " (" {move || items.with(Vec::len)} ")"</summary>
+                    <ul class="questions">
+                        {move || items.get().into_iter().map(|(qid, text, reason, into)| view! {
+                            <li class="question">
+                                <p class="question-text">{text}</p>
+                                {reason.map(|r| view! { <p class="question-meta">{t("dismiss-reason")} ": " {r}</p> })}
+                                {into.map(|i| view! { <p class="question-meta">{ta("merged-into-number", &[("number", Arg::Str(i.to_string()))])}</p> })}
+                                {(status != QuestionStatus::Merged).then(|| view! {
+                                    <button type="button" class="restore" on:click=move |_| restore(qid)>{t("restore")}</button>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="handled-heading">
+            <h2 id="handled-heading">{move || t("handled-questions")}</h2>
+            {lists}
+        </section>
+    }
+}
+
+/// Everyone blocked from asking at the event, each with "Allow again".
+#[component]
+fn BlockedPeople(code: EventCode, send: Sender, changed: RwSignal<u32>) -> impl IntoView {
+    let key = crate::components::exports::staff_credential(&code);
+    let people = LocalResource::new(move || {
+        changed.track();
+        let (key, code) = (key.clone(), code.clone());
+        async move { crate::api::organiser::blocked(&key, &code).await }
+    });
+    let unblock = move |person: String, name: Option<String>| {
+        send.with_value(|f| {
+            f(
+                Box::new(move |event, _| ClientMsg::Block {
+                    event,
+                    person,
+                    blocked: false,
+                    name,
+                }),
+                After::default(),
+            )
+        });
+        // Asked again once the server has it.
+        set_timeout(
+            move || changed.update(|n| *n += 1),
+            std::time::Duration::from_millis(300),
+        );
+    };
+    view! {
+        <section class="panel" aria-labelledby="blocked-heading">
+            <h2 id="blocked-heading">{move || t("blocked-people")}</h2>
+            {move || match people.get() {
+                None => view! { <p class="hint">{t("loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e.message()}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">{t("nobody-blocked")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="blocked-list">
+                        {list.into_iter().map(|b| {
+                            let shown = b.name.clone().unwrap_or_else(|| t("anonymous"));
+                            let label = ta("unblock-person", &[("name", Arg::Str(shown.clone()))]);
+                            view! {
+                                <li>
+                                    <span>{shown}</span> " "
+                                    <button type="button" class="unblock" aria-label=label
+                                        on:click=move |_| unblock(b.person.clone(), b.name.clone())>{t("unblock")}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 
 /// What to do once a request about a question succeeded.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct After {
     /// Close this question's form.
     owner: Option<QuestionId>,
     /// Move the focus to this question (the acted-on one left its list).
     focus: Option<QuestionId>,
+    /// What was done, and how to undo it.
+    undo: Option<(String, Undo)>,
 }
 
 #[component]
@@ -234,9 +415,25 @@ pub fn ModItem(
     let run = move |m: Moderate| {
         // Every action but a reply takes the question out of the list it is in.
         let leaves = !matches!(m, Moderate::Reply { .. });
+        let text: String = question
+            .with_untracked(|q| q.as_ref().map(|q| q.text.chars().take(60).collect()))
+            .unwrap_or_default();
+        let done = |key: &str| {
+            Some((
+                ta(key, &[("text", Arg::Str(text.clone()))]),
+                Undo::Restore(qid),
+            ))
+        };
+        let undo = match &m {
+            Moderate::Dismiss { .. } => done("dismissed-question"),
+            Moderate::Archive => done("archived-question"),
+            Moderate::Answer => done("answered-question"),
+            _ => None,
+        };
         let after = After {
             owner: Some(qid),
             focus: leaves.then(|| neighbour(qid, lists)).flatten(),
+            undo,
         };
         send.with_value(|f| {
             f(
@@ -264,17 +461,38 @@ pub fn ModItem(
         })
     };
     let block = move || {
-        let Some(person) = question.get_untracked().and_then(|q| q.asker.id) else {
+        let Some(q) = question.get_untracked() else {
             return;
         };
+        let Some(person) = q.asker.id.clone() else {
+            return;
+        };
+        let name = q.asker.name.clone().unwrap_or_default();
+        let shown = if name.is_empty() {
+            t("anonymous")
+        } else {
+            name.clone()
+        };
+        let undo = Some((
+            ta("blocked-person", &[("name", Arg::Str(shown))]),
+            Undo::Unblock {
+                person: person.clone(),
+                name: name.clone(),
+            },
+        ));
         send.with_value(|f| {
             f(
                 Box::new(move |event, _| ClientMsg::Block {
                     event,
                     person,
                     blocked: true,
+                    name: (!name.is_empty()).then_some(name),
                 }),
-                After::default(),
+                After {
+                    owner: Some(qid),
+                    undo,
+                    ..After::default()
+                },
             )
         })
     };
@@ -300,7 +518,8 @@ pub fn ModItem(
             "m" if !pending => run(Moderate::Answer),
             "r" => open_form(Form::Reply(qid)),
             "h" if !pending => highlight(),
-            "b" if may_block.get_untracked() => block(),
+            // Blocking asks first: one stray key must not silence someone.
+            "b" if may_block.get_untracked() => open_form(Form::Block(qid)),
             "x" => run(Moderate::Archive),
             "j" | "ArrowDown" => move_focus(qid, 1, lists),
             "k" | "ArrowUp" => move_focus(qid, -1, lists),
@@ -322,7 +541,9 @@ pub fn ModItem(
         };
         let form_view = move || {
             let f = open.get()?;
-            Some(view! { <ActionForm qid kind=f form state run=Callback::new(run) /> })
+            Some(
+                view! { <ActionForm qid kind=f form state run=Callback::new(run) block=Callback::new(move |_| block()) /> },
+            )
         };
         let label = ta(
             "question-by",
@@ -352,7 +573,7 @@ pub fn ModItem(
                     <button type="button" on:click=move |_| open_form(Form::Reply(qid))>{t("reply")} <kbd aria-hidden="true">"R"</kbd></button>
                     <button type="button" on:click=move |_| open_form(Form::Merge(qid))>{t("merge")}</button>
                     {(q.asker.id.is_some() && may_block.get_untracked()).then(|| view! {
-                        <button type="button" class="danger" on:click=move |_| block()>{t("block")} <kbd aria-hidden="true">"B"</kbd></button>
+                        <button type="button" class="danger block" on:click=move |_| open_form(Form::Block(qid))>{t("block")} <kbd aria-hidden="true">"B"</kbd></button>
                     })}
                     <button type="button" on:click=move |_| run(Moderate::Archive)>{t("archive")} <kbd aria-hidden="true">"X"</kbd></button>
                 </div>
@@ -381,6 +602,7 @@ fn ActionForm(
     form: RwSignal<Option<Form>>,
     state: Memo<Option<SessionState>>,
     run: Callback<Moderate>,
+    block: Callback<()>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let merge_into = RwSignal::new(None::<QuestionId>);
@@ -389,8 +611,7 @@ fn ActionForm(
         form.set(None);
         focus_later(format!("q-{qid}"));
     };
-    let submit_form = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit_now = move || {
         let value = text.get_untracked().trim().to_owned();
         match kind {
             Form::Dismiss(_) if value.is_empty() => local_problem.set(Some(t("give-a-reason"))),
@@ -404,7 +625,18 @@ fn ActionForm(
                     run.run(Moderate::Merge { into });
                 }
             }
+            Form::Block(_) => block.run(()),
             _ => {}
+        }
+    };
+    let submit_form = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit_now();
+    };
+    // Escape closes the form from any of its fields.
+    let escape = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            close_form();
         }
     };
     // Read once when the form opens: a list rebuilt on every vote would lose the choice.
@@ -425,9 +657,19 @@ fn ActionForm(
         Form::Dismiss(_) => (t("dismiss-reason"), limits::MAX_REPLY_CHARS),
         Form::Reply(_) => (t("reply-text"), limits::MAX_REPLY_CHARS),
         Form::Merge(_) => (t("merge-into"), 0),
+        Form::Block(_) => (t("block"), 0),
     };
     let field_id = format!("form-{qid}");
-    let field = if matches!(kind, Form::Merge(_)) {
+    let asker = state.with_untracked(|s| {
+        s.as_ref()
+            .and_then(|s| s.qa.get(qid))
+            .and_then(|q| q.asker.name.clone())
+            .unwrap_or_else(|| t("anonymous"))
+    });
+    let field = if matches!(kind, Form::Block(_)) {
+        view! { <p class="confirm-text">{ta("block-confirm", &[("name", Arg::Str(asker))])}</p> }
+            .into_any()
+    } else if matches!(kind, Form::Merge(_)) {
         let options = others()
             .into_iter()
             .map(|(id, text)| view! { <option value=id.to_string()>{text}</option> })
@@ -444,16 +686,25 @@ fn ActionForm(
             <textarea id=field_id.clone() rows="2" maxlength=max.to_string()
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
-                on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close_form() }
+                on:keydown=move |ev: KeyboardEvent| {
+                    // Enter confirms; Shift+Enter starts a new line.
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        submit_now();
+                    }
+                }
             ></textarea>
         }
         .into_any()
     };
+    let is_block = matches!(kind, Form::Block(_));
+    // The confirmation of a block has no field: its button takes the focus.
+    let confirm_id = is_block.then(|| field_id.clone());
     view! {
-        <form class="inline-form" on:submit=submit_form>
-            <label for=field_id>{label}</label>
+        <form class="inline-form" on:submit=submit_form on:keydown=escape>
+            {(!is_block).then(|| view! { <label for=field_id.clone()>{label}</label> })}
             {field}
-            <button type="submit" class="primary">{t("confirm")}</button>
+            <button type="submit" class="primary" id=confirm_id>{if is_block { t("block") } else { t("confirm") }}</button>
             {problem_view(local_problem)}
             <button type="button" on:click=move |_| close_form()>{t("cancel")}</button>
         </form>

@@ -79,6 +79,26 @@ pub fn BigScreenPanel(
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let screen_path = Route::Screen(code.clone(), id.clone()).path();
+    // The room's screen, which follows whichever of its sessions is live (where the event's
+    // agenda is at hand and names the session's track or room).
+    let room_screen = use_context::<crate::pages::EventData>().map(|crate::pages::EventData(info)| {
+        let (code, id) = (code.clone(), id.clone());
+        move || {
+            let track = info
+                .get()
+                .and_then(|r| r.ok())
+                .and_then(|e| e.agenda.sessions.into_iter().find(|s| s.id == id))
+                .and_then(|s| s.track)?;
+            let path = format!(
+                "{}?track={}",
+                Route::TrackScreen(code.clone()).path(),
+                js_sys::encode_uri_component(&track)
+            );
+            Some(view! {
+                <a href=path target="_blank">{ta("open-room-screen", &[("track", Arg::Str(track))])}</a>
+            })
+        }
+    });
     let present = presenter(code, id, problem);
     let showing = move || state.with(|s| s.as_ref().map(describe).unwrap_or_default());
     let on_stage = Memo::new(move |_| {
@@ -94,6 +114,7 @@ pub fn BigScreenPanel(
                     {move || t("clear-big-screen")}
                 </button>
                 <a href=screen_path target="_blank">{move || t("open-big-screen")}</a>
+                {room_screen}
             </div>
             {problem_view(problem)}
         </section>

@@ -1,8 +1,10 @@
 //! Q&A: questions asked, voted up and moderated in a session; askers blocked at an event.
 //!
 //! The rules are in [`rules`]. Records: `upvote` (key `QUESTION:PERSON`, in a session room: that
-//! person votes that question up; tallied as `votes`) and `block` (key `PERSON`, in the event
-//! room: that person may not ask at the event). Asking reads the event room's block list.
+//! person votes that question up; tallied as `votes`) and `block` (key `PERSON`, value `n:NAME`
+//! with the name the moderator saw, or `1` from before names were kept; in the event room: that
+//! person may not ask at the event). Asking reads the event room's block list; moderators list
+//! it with [`blocked`].
 //! Answering or dismissing a question leaves a note in its asker's inbox room (a follow-up,
 //! `Cx::emit_to`).
 
@@ -27,8 +29,13 @@ pub struct Qa;
 pub enum QaRequest {
     /// A request in a session room, by `actor`.
     Session { actor: Person, command: QaCommand },
-    /// In the event room: blocks (or unblocks) a person from asking anywhere at the event.
-    Block { person: String, blocked: bool },
+    /// In the event room: blocks (or unblocks) a person from asking anywhere at the event;
+    /// `name` as the moderator saw it, for the list of blocked people.
+    Block {
+        person: String,
+        blocked: bool,
+        name: Option<String>,
+    },
 }
 
 /// Q&A records in one room, as committed.
@@ -36,14 +43,18 @@ pub enum QaRequest {
 pub struct QaRecords {
     /// Who votes each question up (session rooms).
     upvotes: HashMap<QuestionId, HashSet<Arc<str>>>,
-    /// Who may not ask (event rooms).
-    blocked: HashSet<String>,
+    /// Who may not ask (event rooms), with the name the moderator saw ("" for none).
+    blocked: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum QaChange {
     Vote(VoteChange),
-    Block { person: String, blocked: bool },
+    Block {
+        person: String,
+        blocked: bool,
+        name: String,
+    },
 }
 
 const UPVOTE: &str = "upvote";
@@ -56,7 +67,7 @@ fn voters(view: &View<'_, Qa>, question: QuestionId) -> HashSet<Arc<str>> {
             question,
             r.upvotes.get(&question).cloned().unwrap_or_default(),
         )]),
-        blocked: HashSet::new(),
+        blocked: HashMap::new(),
     })
     .upvotes
     .remove(&question)
@@ -66,10 +77,29 @@ fn voters(view: &View<'_, Qa>, question: QuestionId) -> HashSet<Arc<str>> {
 fn is_blocked(view: &View<'_, Qa>, person: &str) -> bool {
     view.part(|r| QaRecords {
         upvotes: HashMap::new(),
-        blocked: r.blocked.iter().filter(|p| *p == person).cloned().collect(),
+        blocked: r
+            .blocked
+            .get_key_value(person)
+            .map(|(p, n)| (p.clone(), n.clone()))
+            .into_iter()
+            .collect(),
     })
     .blocked
-    .contains(person)
+    .contains_key(person)
+}
+
+/// Everyone blocked at an event (its event room's records), by name, for moderators.
+pub fn blocked(records: &QaRecords) -> Vec<plenum_protocol::BlockedPerson> {
+    let mut out: Vec<_> = records
+        .blocked
+        .iter()
+        .map(|(person, name)| plenum_protocol::BlockedPerson {
+            person: person.clone(),
+            name: (!name.is_empty()).then(|| name.clone()),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.person.cmp(&b.person)));
+    out
 }
 
 /// Notes for askers whose question these events answer or dismiss: to their inbox, on every
@@ -138,6 +168,9 @@ impl Interaction for Qa {
             QaRequest::Block { person, .. } if person.is_empty() || person.len() > 64 => {
                 Err(Refusal::invalid("person", "must be a person's id"))
             }
+            QaRequest::Block {
+                name: Some(name), ..
+            } => super::text("name", name, limits::MAX_DISPLAY_NAME_CHARS).map(drop),
             _ => Ok(()),
         }
     }
@@ -188,9 +221,31 @@ impl Interaction for Qa {
                     ..Made::default()
                 })
             }
-            QaRequest::Block { person, blocked } => {
+            QaRequest::Block {
+                person,
+                blocked,
+                name,
+            } => {
                 cx.event_room()?;
-                cx.change(QaChange::Block { person, blocked });
+                if blocked {
+                    let already = is_blocked(&cx.records(), &person);
+                    let count = cx.records().committed.blocked.len();
+                    if !already && count >= limits::MAX_BLOCKED {
+                        return Err(Refusal::TooLarge(format!(
+                            "at most {} people can be blocked at an event",
+                            limits::MAX_BLOCKED
+                        )));
+                    }
+                }
+                let name = match name {
+                    Some(n) => super::text("name", &n, limits::MAX_DISPLAY_NAME_CHARS)?,
+                    None => String::new(),
+                };
+                cx.change(QaChange::Block {
+                    person,
+                    blocked,
+                    name,
+                });
                 Ok(Made::default())
             }
         }
@@ -210,13 +265,13 @@ impl Interaction for Qa {
                     }
                 }
             }
-            BLOCK => {
-                if value.is_some() {
-                    records.blocked.insert(key.to_owned());
-                } else {
-                    records.blocked.remove(key);
+            BLOCK => match value {
+                Some(v) => {
+                    let name = v.strip_prefix("n:").unwrap_or_default();
+                    records.blocked.insert(key.to_owned(), name.to_owned());
                 }
-            }
+                None => drop(records.blocked.remove(key)),
+            },
             _ => {}
         }
     }
@@ -231,9 +286,13 @@ impl Interaction for Qa {
                     set.remove(&v.person);
                 }
             }
-            QaChange::Block { person, blocked } => {
+            QaChange::Block {
+                person,
+                blocked,
+                name,
+            } => {
                 if *blocked {
-                    records.blocked.insert(person.clone());
+                    records.blocked.insert(person.clone(), name.clone());
                 } else {
                     records.blocked.remove(person);
                 }
@@ -248,10 +307,14 @@ impl Interaction for Qa {
                 key: format!("{}:{}", v.question, v.person),
                 value: v.up.then(|| "1".to_owned()),
             },
-            QaChange::Block { person, blocked } => Stored {
+            QaChange::Block {
+                person,
+                blocked,
+                name,
+            } => Stored {
                 kind: BLOCK,
                 key: person.clone(),
-                value: blocked.then(|| "1".to_owned()),
+                value: blocked.then(|| format!("n:{name}")),
             },
         }
     }

@@ -308,7 +308,9 @@ fn moderate(
     };
     match change {
         Moderate::Approve => {
-            if !matches!(from, Pending | Dismissed | Archived) {
+            // Publishes a pending question, or restores one handled (answered, dismissed or
+            // archived) to the live list.
+            if !matches!(from, Pending | Dismissed | Archived | Answered) {
                 return refuse("approved");
             }
             changed(

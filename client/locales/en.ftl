@@ -163,6 +163,7 @@ question-too-long = { $count ->
 question-waiting-review = Sent. A moderator will review your question before it is shown.
 question-approved = A moderator approved your question: everyone sees it now.
 question-not-shown = A moderator did not show your question; the reason is in your notes.
+question-handled = A moderator handled your question without showing it on its own.
 question-published = Sent. Your question is in the list.
 sort-questions = Sort questions
 sort-popular = Most votes

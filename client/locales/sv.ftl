@@ -163,6 +163,7 @@ question-too-long = { $count ->
 question-waiting-review = Skickat. En moderator granskar frågan innan den visas.
 question-approved = En moderator godkände din fråga: alla ser den nu.
 question-not-shown = En moderator visade inte din fråga; skälet finns bland dina meddelanden.
+question-handled = En moderator hanterade din fråga utan att visa den för sig.
 question-published = Skickat. Din fråga finns i listan.
 sort-questions = Sortera frågorna
 sort-popular = Flest röster

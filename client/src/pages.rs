@@ -298,6 +298,14 @@ fn Announcements(live: Live, room: RoomId) -> impl IntoView {
         Some(RoomState::Event(event)) => event.announcements.last().cloned(),
         _ => None,
     });
+    // In the event's time, as the agenda is, with the person's own beside it.
+    let zone = use_context::<EventData>().map(|EventData(info)| {
+        Memo::new(move |_| info.get().and_then(|r| r.ok()).map(|e| e.time_zone))
+    });
+    let when = move |at_ms: i64| match zone.and_then(|z| z.get()) {
+        Some(zone) => time::moment(at_ms, &zone),
+        None => time::clock(at_ms),
+    };
     view! {
         <div class="announcements" aria-live="polite">
             {move || {
@@ -307,7 +315,7 @@ fn Announcements(live: Live, room: RoomId) -> impl IntoView {
                         view! {
                             <p class="announcement">
                                 <span class="visually-hidden">{t("announcement")} " "</span>
-                                <time>{time::clock(a.at_ms)}</time>
+                                <time>{when(a.at_ms)}</time>
                                 " "
                                 {a.text}
                             </p>

@@ -249,6 +249,37 @@ pub fn clock(utc_ms: i64) -> String {
     clock_in(utc_ms, None)
 }
 
+/// `event`, with `yours` beside it ("14:05 (your time 15:05)") when they differ: every time the
+/// client shows is the event's, with the person's own where their clock says otherwise.
+fn with_yours(event: String, yours: String) -> String {
+    if event == yours {
+        event
+    } else {
+        i18n::ta(
+            "times-with-yours",
+            &[
+                ("event", i18n::Arg::Str(event)),
+                ("yours", i18n::Arg::Str(yours)),
+            ],
+        )
+    }
+}
+
+/// An instant in the event's `zone`, with the viewer's own time beside it when it differs.
+pub fn moment(utc_ms: i64, zone: &str) -> String {
+    with_yours(clock_in(utc_ms, Some(zone)), clock(utc_ms))
+}
+
+/// `09:30–10:15` of an agenda `date` in `zone`, with the viewer's own times beside them when
+/// they differ.
+pub fn span(date: &str, start: &str, end: &str, zone: &str) -> String {
+    let event = format!("{start}–{end}");
+    match (instant(date, start, zone), instant(date, end, zone)) {
+        (Some(a), Some(b)) => with_yours(event, format!("{}–{}", clock(a), clock(b))),
+        _ => event,
+    }
+}
+
 /// `Tuesday 2 June 2026` / `tisdag 2 juni 2026` for an agenda date; the text as given if it
 /// is not a date. The date is the event's: formatted in UTC so no zone moves it a day.
 pub fn long_date(iso: &str) -> String {

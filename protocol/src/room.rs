@@ -451,10 +451,15 @@ impl RoomState {
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::Highlighted { id }) => {
+                let before = s.qa.highlighted;
                 s.qa.highlighted = *id;
                 match id {
                     Some(id) => s.screen = ScreenShows::Question { id: *id },
-                    None => s.off_screen(|shown| matches!(shown, ScreenShows::Question { .. })),
+                    // Only the question that was highlighted leaves the screen (not one
+                    // presented since).
+                    None => s.off_screen(|shown| {
+                        before.is_some_and(|b| *shown == ScreenShows::Question { id: b })
+                    }),
                 }
                 Ok(())
             }
@@ -471,7 +476,9 @@ impl RoomState {
                 let before = s.polls.iter().find(|p| p.id == poll.id);
                 let opened = poll.status == PollStatus::Open
                     && before.is_none_or(|p| p.status != PollStatus::Open);
-                let revealed = poll.revealed && before.is_none_or(|p| !p.revealed);
+                // A reveal is news only to a client that held the poll unrevealed (one whose
+                // snapshot left the poll out must not move its screen).
+                let revealed = poll.revealed && before.is_some_and(|p| !p.revealed);
                 if opened || revealed {
                     s.screen = ScreenShows::Poll { id: poll.id };
                 }
@@ -492,7 +499,7 @@ impl RoomState {
                 let before = s.awards.iter().find(|a| a.id == award.id);
                 let opened = award.status == AwardStatus::Open
                     && before.is_none_or(|a| a.status != AwardStatus::Open);
-                let revealed = award.revealed.len() > before.map_or(0, |a| a.revealed.len());
+                let revealed = before.is_some_and(|a| award.revealed.len() > a.revealed.len());
                 if opened || revealed {
                     s.screen = ScreenShows::Award { id: award.id };
                 }

@@ -74,6 +74,24 @@ fn the_screen_follows_what_moves_and_stays_until_something_else_does() {
         ScreenShows::Poll { id: 1 }
     );
     assert_eq!(apply(RoomEvent::PollHidden { id: 1 }), ScreenShows::Stage);
+    // Un-highlighting a question clears only that question, not one presented since.
+    assert_eq!(
+        apply(RoomEvent::Highlighted { id: Some(5) }),
+        ScreenShows::Question { id: 5 }
+    );
+    assert_eq!(
+        apply(RoomEvent::ScreenChanged {
+            screen: ScreenShows::Question { id: 6 }
+        }),
+        ScreenShows::Question { id: 6 }
+    );
+    assert_eq!(
+        apply(RoomEvent::Highlighted { id: None }),
+        ScreenShows::Question { id: 6 }
+    );
+    apply(RoomEvent::ScreenChanged {
+        screen: ScreenShows::Stage,
+    });
     // A highlighted question then un-highlighted goes back to the stage, not to older things.
     assert_eq!(
         apply(RoomEvent::Highlighted { id: Some(8) }),
@@ -124,4 +142,15 @@ fn quiz_questions_and_award_reveals_take_the_screen() {
         ScreenShows::Quiz { id: 3 }
     );
     assert_eq!(apply(RoomEvent::QuizHidden { id: 3 }), ScreenShows::Stage);
+}
+
+#[test]
+fn a_reveal_of_a_poll_a_snapshot_left_out_does_not_move_the_screen() {
+    // The snapshot held no poll 4 (left out to fit), then its revealed results arrive.
+    let mut room = RoomState::Session(SessionState {
+        screen: ScreenShows::Question { id: 1 },
+        ..SessionState::default()
+    });
+    room.apply(&poll(4, PollStatus::Closed, true)).unwrap();
+    assert_eq!(screen(&room), ScreenShows::Question { id: 1 });
 }

@@ -153,24 +153,67 @@ fn host_name() -> String {
         .unwrap_or_else(|| "server".to_owned())
 }
 
-/// Checks a public address (`--public-url`): `http://` or `https://`, a host (and port), and
-/// nothing after it but a slash; returns it without the slash.
+/// Checks a public address (`--public-url`): `http://` or `https://`, a host (a name, an IPv4
+/// address or a bracketed IPv6 one) and an optional port, nothing after but a slash. Returns it
+/// in lower case, without the slash and without a default port (as browsers send `Origin`).
 pub fn public_url(raw: &str) -> Result<String, String> {
-    let url = raw.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("{raw:?}: a public URL starts with https:// or http://"))?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !host_ok {
-        return Err(format!(
+    let bad = || {
+        format!(
             "{raw:?}: a public URL is a scheme and a host (and port), like https://live.example.org; Plenum is served at its root"
+        )
+    };
+    let url = raw.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest, default_port) = if let Some(r) = url.strip_prefix("https://") {
+        ("https", r, 443)
+    } else if let Some(r) = url.strip_prefix("http://") {
+        ("http", r, 80)
+    } else {
+        return Err(format!(
+            "{raw:?}: a public URL starts with https:// or http://"
         ));
-    }
-    Ok(url.to_ascii_lowercase())
+    };
+    let (host, port) = if let Some(after) = rest.strip_prefix('[') {
+        let (v6, tail) = after.split_once(']').ok_or_else(bad)?;
+        if v6.is_empty()
+            || !v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return Err(bad());
+        }
+        let port = match tail {
+            "" => None,
+            t => Some(t.strip_prefix(':').ok_or_else(bad)?),
+        };
+        (format!("[{v6}]"), port)
+    } else {
+        let (host, port) = match rest.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (rest, None),
+        };
+        let name_ok = !host.is_empty()
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with(['.', '-'])
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !name_ok {
+            return Err(bad());
+        }
+        (host.to_owned(), port)
+    };
+    let port = match port {
+        None => None,
+        Some(p) => match p.parse::<u16>() {
+            Ok(0) | Err(_) => return Err(bad()),
+            Ok(n) if n == default_port => None,
+            Ok(n) => Some(n),
+        },
+    };
+    Ok(match port {
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 /// Shared by every handler and connection. Cheap to clone.
@@ -475,10 +518,25 @@ mod tests {
             public_url("http://10.0.0.5:8080").as_deref(),
             Ok("http://10.0.0.5:8080")
         );
+        // As browsers send Origin: no default port.
+        assert_eq!(
+            public_url("https://live.example.org:443").as_deref(),
+            Ok("https://live.example.org")
+        );
+        assert_eq!(
+            public_url("http://[::1]:8080/").as_deref(),
+            Ok("http://[::1]:8080")
+        );
         for bad in [
             "live.example.org",
             "ftp://x.org",
             "https://",
+            "https://:",
+            "https://]:[",
+            "https://[]",
+            "https://x.org:0",
+            "https://x.org:99999",
+            "https://-x.org",
             "https://x.org/plenum",
             "https://x.org?a=1",
             "https://x.org\"><script>",

@@ -337,6 +337,27 @@ async fn an_invitation_naming_sessions_covers_those_sessions_only() {
             .unwrap();
         assert_eq!(a.status, status, "{session}: {}", a.body);
     }
+    // The list of blocked people is for moderators of the whole event.
+    let a = http
+        .send("GET", "/api/events/ROLE/blocked", Some(&token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 403);
+    // Showing open-text answers is for that session's staff only.
+    assert_eq!(
+        refused(
+            &speaker
+                .ask(ClientMsg::ApproveText {
+                    event: ev(),
+                    session: s("s2"),
+                    poll: 1,
+                    answer: "x".into(),
+                    approved: true,
+                })
+                .await
+        ),
+        ErrorCode::Forbidden
+    );
 
     // A scoped moderator sees the review queue of their session, not of another one.
     let mut attendee = Member::attendee(&server, "ROLE", "Eva", &room("s2")).await;

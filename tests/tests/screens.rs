@@ -349,9 +349,8 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
         .send_keys(&Key::Enter.to_string())
         .await?;
     wait_for_text(&p.ada, ".inbox-news", REASON).await?;
-    // The moderator's console keeps what it handled: the dismissal can be undone, and the
-    // question is in the dismissed list with a way back.
-    wait_for_text(&p.moderator, ".undo-bar", "Dismissed").await?;
+    // The moderator's console keeps what it handled: the question is in the dismissed list
+    // with a way back (no undo: it was waiting for review, and restoring would publish it).
     wait_for_text(
         &p.moderator,
         "details.handled-list[data-status=dismissed] summary",
@@ -738,6 +737,33 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     wait_for_text(&p.screen, ".screen-session", "Opening plenary").await?;
     wait_for_text(&p.screen, "#screen-code", CODE).await?;
     check_and_capture(&p.screen, axe, "screen-track").await?;
+
+    // --- The agenda on a laptop: a column per track, named on top; on a phone, parallel
+    // sessions grouped under their time. Times are the event's (Brussels), with the person's
+    // own beside them (these browsers run in UTC), on the agenda and the session page alike.
+    p.moderator.goto(&server.url(&format!("/e/{CODE}"))).await?;
+    wait_until(
+        &p.moderator,
+        "const h = document.querySelector('.day.by-track .track-heads'); \
+         return h !== null && getComputedStyle(h).display === 'grid' && h.textContent.includes('Energy');",
+        vec![],
+        "the track columns on a laptop",
+    )
+    .await?;
+    check_and_capture(&p.moderator, axe, "agenda-wide").await?;
+    p.ada.goto(&server.url(&format!("/e/{CODE}"))).await?;
+    wait_until(
+        &p.ada,
+        "const t = document.querySelector('.slot.parallel .slot-time'); \
+         return t !== null && getComputedStyle(t).display !== 'none' \
+            && getComputedStyle(document.querySelector('.track-heads')).display === 'none';",
+        vec![],
+        "parallel sessions grouped under their time on a phone",
+    )
+    .await?;
+    wait_for_text(&p.ada, ".session .time", "your time").await?;
+    p.ada.goto(&server.url(&session_path)).await?;
+    wait_for_text(&p.ada, ".session-page h1 + p.meta", "your time").await?;
 
     // --- The dark colour scheme holds its contrast too (a phone set to dark mode).
     let night = &p.night;

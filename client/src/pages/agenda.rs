@@ -372,7 +372,32 @@ fn day_section(
         }
     };
     let subtitle = day.and_then(|d| d.title);
-    // Time slots: sessions starting together run in parallel, side by side.
+    // The day's tracks (or rooms), in order of first appearance: on a wide screen each is a
+    // column with its name on top, and a session of none (a plenary) spans them all.
+    let mut tracks: Vec<String> = Vec::new();
+    for s in &sessions {
+        if let Some(t) = &s.session.track
+            && !tracks.contains(t)
+        {
+            tracks.push(t.clone());
+        }
+    }
+    let by_track = tracks.len() > 1;
+    let column = |s: &Slotted| {
+        by_track.then(|| {
+            match s
+                .session
+                .track
+                .as_ref()
+                .and_then(|t| tracks.iter().position(|x| x == t))
+            {
+                Some(i) => format!("--col: {}", i + 1),
+                None => "--col: 1 / -1".to_owned(),
+            }
+        })
+    };
+    // Time slots: sessions starting together run in parallel, side by side (on a phone, one
+    // under another, grouped under their time).
     let mut slots: Vec<Vec<Slotted>> = Vec::new();
     for s in sessions {
         match slots.last_mut() {
@@ -384,21 +409,42 @@ fn day_section(
         .into_iter()
         .map(|slot| {
             let parallel = slot.len() > 1;
+            // Each card says its own time; this is the group's, for the eye.
+            let slot_time = session_times(&slot[0], &zone, same_zone);
             let cards = slot
                 .into_iter()
-                .map(|s| session_card(code.clone(), s, stars, &zone, same_zone, statuses))
+                .map(|s| {
+                    // Alone in its slot (a plenary, a break): across every column.
+                    let col = if parallel {
+                        column(&s)
+                    } else {
+                        by_track.then(|| "--col: 1 / -1".to_owned())
+                    };
+                    session_card(code.clone(), s, stars, &zone, same_zone, statuses, col)
+                })
                 .collect_view();
             view! {
                 <li class="slot" class:parallel=parallel>
+                    {parallel.then(|| view! { <p class="slot-time" aria-hidden="true">{slot_time}</p> })}
                     <ul class="slot-sessions">{cards}</ul>
                 </li>
             }
         })
         .collect_view();
+    let track_count = tracks.len();
+    let heads = by_track.then(|| {
+        let names = tracks
+            .into_iter()
+            .map(|t| view! { <span>{t}</span> })
+            .collect_view();
+        view! { <div class="track-heads" aria-hidden="true">{names}</div> }
+    });
     view! {
-        <section class="day" aria-labelledby=labelled_by>
+        <section class=if by_track { "day by-track" } else { "day" } aria-labelledby=labelled_by
+            style=by_track.then(|| format!("--tracks: {track_count}"))>
             <h2 id=heading_id>{heading}</h2>
             {subtitle.map(|t| view! { <p class="day-title">{t}</p> })}
+            {heads}
             <ol class="slots">{slots}</ol>
         </section>
     }
@@ -437,6 +483,7 @@ fn session_card(
     zone: &str,
     same_zone: bool,
     statuses: Memo<BTreeMap<SessionId, StageStatus>>,
+    column: Option<String>,
 ) -> impl IntoView {
     let session = s.session.clone();
     let id = session.id.to_string();
@@ -495,7 +542,7 @@ fn session_card(
     };
     let title_for_label = session.title.clone();
     view! {
-        <li class="session" class:starred=move || starred.get() data-session=id.clone()>
+        <li class="session" class:starred=move || starred.get() data-session=id.clone() style=column>
             <p class="time">
                 {times}
                 {move || match status() {

@@ -146,13 +146,25 @@ pub fn TrackScreenPage(code: EventCode) -> impl IntoView {
     let track =
         crate::i18n::query_param(&window().location().search().unwrap_or_default(), "track");
     let event_room = RoomId::Event(code.clone());
+    // Whether a session has ended by the clock (checked each minute).
+    let now = crate::components::clock::ticking_now(std::time::Duration::from_secs(60));
     let chosen = Memo::new(move |_| {
         let statuses = match live.room(&event_room).state {
             Some(RoomState::Event(e)) => e.statuses,
             _ => Default::default(),
         };
-        let agenda = info.get().and_then(|r| r.ok())?.agenda;
-        pick(&agenda, &statuses, track.as_deref())
+        let event = info.get().and_then(|r| r.ok())?;
+        let now = now.get();
+        let ended = |s: &plenum_protocol::Session| {
+            event
+                .agenda
+                .days
+                .iter()
+                .find(|d| d.number == s.day)
+                .and_then(|d| crate::time::instant(&d.date, &s.end, &event.time_zone))
+                .is_some_and(|end| end <= now)
+        };
+        pick(&event.agenda, &statuses, track.as_deref(), ended)
     });
     move || match chosen.get() {
         Some(id) => view! { <ScreenPage code=code.clone() id /> }.into_any(),
@@ -165,12 +177,14 @@ pub fn TrackScreenPage(code: EventCode) -> impl IntoView {
     }
 }
 
-/// The session a track's screen shows: live, else paused, else the first still scheduled, in
-/// the agenda's order (day, then start). `track` as the agenda names it, in any case.
+/// The session a track's screen shows: live, else paused, else the first still scheduled that
+/// has not `ended` by the clock (else the first still scheduled), in the order of day and start.
+/// `track` as the agenda names it, in any case.
 fn pick(
     agenda: &plenum_protocol::Agenda,
     statuses: &std::collections::BTreeMap<SessionId, StageStatus>,
     track: Option<&str>,
+    ended: impl Fn(&plenum_protocol::Session) -> bool,
 ) -> Option<SessionId> {
     let mut candidates: Vec<&plenum_protocol::Session> = agenda
         .sessions
@@ -179,20 +193,20 @@ fn pick(
             track.is_none_or(|t| {
                 s.track
                     .as_deref()
-                    .is_some_and(|st| st.trim().eq_ignore_ascii_case(t.trim()))
+                    .is_some_and(|st| st.trim().to_lowercase() == t.trim().to_lowercase())
             })
         })
         .collect();
     candidates.sort_by(|a, b| (a.day, &a.start).cmp(&(b.day, &b.start)));
     let status = |s: &&plenum_protocol::Session| statuses.get(&s.id).copied().unwrap_or_default();
-    [
-        StageStatus::Live,
-        StageStatus::Paused,
-        StageStatus::Scheduled,
-    ]
-    .into_iter()
-    .find_map(|wanted| candidates.iter().find(|s| status(s) == wanted))
-    .map(|s| s.id.clone())
+    let scheduled = |s: &&&plenum_protocol::Session| status(s) == StageStatus::Scheduled;
+    candidates
+        .iter()
+        .find(|s| status(s) == StageStatus::Live)
+        .or_else(|| candidates.iter().find(|s| status(s) == StageStatus::Paused))
+        .or_else(|| candidates.iter().filter(scheduled).find(|s| !ended(s)))
+        .or_else(|| candidates.iter().find(scheduled))
+        .map(|s| s.id.clone())
 }
 
 #[cfg(test)]
@@ -218,20 +232,47 @@ mod tests {
         let agenda = agenda();
         let id = |s: &str| SessionId::parse(s).unwrap();
         let mut statuses = BTreeMap::new();
+        let never = |_: &plenum_protocol::Session| false;
+        // A1 is over by the clock though nobody ended it: the screen moves on to A2.
+        let a1_over = |s: &plenum_protocol::Session| s.id.as_str() == "a1";
+        assert_eq!(
+            pick(&agenda, &statuses, Some("Room A"), a1_over),
+            Some(id("a2"))
+        );
         // Nothing live: the first still scheduled, by time, of that track.
-        assert_eq!(pick(&agenda, &statuses, Some("room a")), Some(id("a1")));
-        assert_eq!(pick(&agenda, &statuses, Some("Room B")), Some(id("b1")));
-        assert_eq!(pick(&agenda, &statuses, Some("Room C")), None);
+        assert_eq!(
+            pick(&agenda, &statuses, Some("room a"), never),
+            Some(id("a1"))
+        );
+        assert_eq!(
+            pick(&agenda, &statuses, Some("Room B"), never),
+            Some(id("b1"))
+        );
+        assert_eq!(pick(&agenda, &statuses, Some("Room C"), never), None);
         // The organiser puts A2 live (early or late): the screen follows the organiser.
         statuses.insert(id("a2"), StageStatus::Live);
-        assert_eq!(pick(&agenda, &statuses, Some("Room A")), Some(id("a2")));
+        assert_eq!(
+            pick(&agenda, &statuses, Some("Room A"), never),
+            Some(id("a2"))
+        );
         // A1 ended, A2 paused: still A2; all ended: nothing.
         statuses.insert(id("a1"), StageStatus::Ended);
         statuses.insert(id("a2"), StageStatus::Paused);
-        assert_eq!(pick(&agenda, &statuses, Some("Room A")), Some(id("a2")));
+        assert_eq!(
+            pick(&agenda, &statuses, Some("Room A"), never),
+            Some(id("a2"))
+        );
         statuses.insert(id("a2"), StageStatus::Ended);
-        assert_eq!(pick(&agenda, &statuses, Some("Room A")), None);
+        assert_eq!(pick(&agenda, &statuses, Some("Room A"), never), None);
         // Without a track, any session of the event.
-        assert_eq!(pick(&agenda, &statuses, None), Some(id("b1")));
+        assert_eq!(pick(&agenda, &statuses, None, never), Some(id("b1")));
+        // Tracks are matched in any case, beyond ASCII too.
+        let mut agenda = agenda;
+        agenda.sessions[2].track = Some("Sal Å".into());
+        statuses.remove(&id("b1"));
+        assert_eq!(
+            pick(&agenda, &statuses, Some("sal å"), never),
+            Some(id("b1"))
+        );
     }
 }

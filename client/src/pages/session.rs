@@ -157,8 +157,13 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
     let when = {
         let (start, end) = (session.start.clone(), session.end.clone());
         let zone = event.time_zone.clone();
+        // The event's times, with the person's own beside them where their clock differs.
         move || match &date {
-            Some(date) => format!("{} · {start}–{end} ({zone})", crate::time::long_date(date)),
+            Some(date) => format!(
+                "{} · {} ({zone})",
+                crate::time::long_date(date),
+                crate::time::span(date, &start, &end, &zone)
+            ),
             None => format!("{start}–{end}"),
         }
     };

@@ -973,6 +973,10 @@ fn record_peak(app: &App, room: &RoomId, count: u64) {
         });
         if let Err(e) = app.engine.submit(&room, command).await {
             tracing::debug!(%room, error = %e, "a presence peak was not recorded");
+            // The store failed: try again at the next rise (a refusal is not retried).
+            if matches!(e, Refusal::Unavailable) {
+                app.peaks.remove(&room);
+            }
         }
     });
 }

@@ -71,6 +71,9 @@ impl Chromedriver {
                 "--log-path={}",
                 log_dir.join("chromedriver.log").display()
             ))
+            // Every browser's clock in UTC, whatever the machine's: the tests know which times
+            // are "yours" (the demo event is in Brussels).
+            .env("TZ", "UTC")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -163,9 +166,20 @@ pub async fn find(browser: &Client, css: &str) -> anyhow::Result<Element> {
         .with_context(|| format!("finding {css}"))
 }
 
-/// Types as a person would: key events, so the page's input handlers run.
+/// Types as a person would: key events, so the page's input handlers run. An element drawn
+/// again between finding it and typing (nothing typed yet) is found again.
 pub async fn type_into(browser: &Client, css: &str, text: &str) -> anyhow::Result<()> {
-    Ok(find(browser, css).await?.send_keys(text).await?)
+    let mut attempt = 0;
+    loop {
+        match find(browser, css).await?.send_keys(text).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 2 && e.to_string().contains("stale element") => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 pub async fn click(browser: &Client, css: &str) -> anyhow::Result<()> {

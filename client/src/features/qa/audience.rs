@@ -182,6 +182,10 @@ fn AskForm(
                 t("question-approved")
             }
             ("question-waiting-review", Some(QuestionStatus::Dismissed)) => t("question-not-shown"),
+            (
+                "question-waiting-review",
+                Some(QuestionStatus::Archived | QuestionStatus::Merged | QuestionStatus::Withdrawn),
+            ) => t("question-handled"),
             _ => t(key),
         })
     };

@@ -99,11 +99,12 @@ pub fn Console(
         let (code, id) = (code.clone(), id.clone());
         StoredValue::new_local(Box::new(move |msg: MakeMsg, after: After| {
             let undo = after.undo.clone();
+            let refresh = after.refresh_blocks;
             act(live, msg(code.clone(), id.clone()), problem, move |_| {
+                if refresh {
+                    blocks_changed.update(|n| *n += 1);
+                }
                 if let Some(undo) = undo {
-                    if matches!(undo.1, Undo::Unblock { .. }) {
-                        blocks_changed.update(|n| *n += 1);
-                    }
                     last.set(Some(undo));
                 }
                 // Close the form of the question acted on (not another one being written).
@@ -143,7 +144,15 @@ pub fn Console(
                 })
             }
         };
-        send.with_value(|f| f(msg, After::default()));
+        send.with_value(|f| {
+            f(
+                msg,
+                After {
+                    refresh_blocks: true,
+                    ..After::default()
+                },
+            )
+        });
     };
     // Blocking is event-wide: for moderators whose invitation covers every session.
     let may_block = live.person().is_some_and(|p| p.sessions.is_empty());
@@ -282,7 +291,11 @@ fn Handled(state: Memo<Option<SessionState>>, send: Sender) -> impl IntoView {
                     question: qid,
                     change: Moderate::Approve,
                 }),
-                After::default(),
+                // Back in the live list, where the focus follows it.
+                After {
+                    focus: Some(qid),
+                    ..After::default()
+                },
             )
         })
     };
@@ -348,14 +361,12 @@ fn BlockedPeople(code: EventCode, send: Sender, changed: RwSignal<u32>) -> impl 
                     blocked: false,
                     name,
                 }),
-                After::default(),
+                After {
+                    refresh_blocks: true,
+                    ..After::default()
+                },
             )
         });
-        // Asked again once the server has it.
-        set_timeout(
-            move || changed.update(|n| *n += 1),
-            std::time::Duration::from_millis(300),
-        );
     };
     view! {
         <section class="panel" aria-labelledby="blocked-heading">
@@ -393,6 +404,8 @@ pub struct After {
     focus: Option<QuestionId>,
     /// What was done, and how to undo it.
     undo: Option<(String, Undo)>,
+    /// Ask for the list of blocked people again.
+    refresh_blocks: bool,
 }
 
 #[component]
@@ -418,11 +431,17 @@ pub fn ModItem(
         let text: String = question
             .with_untracked(|q| q.as_ref().map(|q| q.text.chars().take(60).collect()))
             .unwrap_or_default();
+        // Undone by restoring to the live list: offered for a question that was live (one
+        // waiting for review would be published by it, not put back in the queue).
+        let was_live =
+            question.with_untracked(|q| q.as_ref().map(|q| q.status)) == Some(QuestionStatus::Live);
         let done = |key: &str| {
-            Some((
-                ta(key, &[("text", Arg::Str(text.clone()))]),
-                Undo::Restore(qid),
-            ))
+            was_live.then(|| {
+                (
+                    ta(key, &[("text", Arg::Str(text.clone()))]),
+                    Undo::Restore(qid),
+                )
+            })
         };
         let undo = match &m {
             Moderate::Dismiss { .. } => done("dismissed-question"),
@@ -434,6 +453,7 @@ pub fn ModItem(
             owner: Some(qid),
             focus: leaves.then(|| neighbour(qid, lists)).flatten(),
             undo,
+            refresh_blocks: false,
         };
         send.with_value(|f| {
             f(
@@ -490,8 +510,10 @@ pub fn ModItem(
                 }),
                 After {
                     owner: Some(qid),
+                    // The question stays; the focus goes back to it from the closed form.
+                    focus: Some(qid),
                     undo,
-                    ..After::default()
+                    refresh_blocks: true,
                 },
             )
         })

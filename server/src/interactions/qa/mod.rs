@@ -170,6 +170,9 @@ impl Interaction for Qa {
             }
             QaRequest::Block {
                 name: Some(name), ..
+            } if name.contains('\n') => Err(Refusal::invalid("name", "must be one line")),
+            QaRequest::Block {
+                name: Some(name), ..
             } => super::text("name", name, limits::MAX_DISPLAY_NAME_CHARS).map(drop),
             _ => Ok(()),
         }
@@ -229,7 +232,13 @@ impl Interaction for Qa {
                 cx.event_room()?;
                 if blocked {
                     let already = is_blocked(&cx.records(), &person);
-                    let count = cx.records().committed.blocked.len();
+                    let view = cx.records();
+                    let count = view.committed.blocked.len()
+                        + view
+                            .changes
+                            .iter()
+                            .filter(|c| matches!(c, QaChange::Block { blocked: true, .. }))
+                            .count();
                     if !already && count >= limits::MAX_BLOCKED {
                         return Err(Refusal::TooLarge(format!(
                             "at most {} people can be blocked at an event",

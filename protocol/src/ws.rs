@@ -122,6 +122,14 @@ pub enum ClientMsg {
         session: SessionId,
         poll: PollDraft,
     },
+    /// Rewrite a draft poll (speakers, moderators, organisers); an open or closed one is
+    /// refused.
+    EditPoll {
+        event: EventCode,
+        session: SessionId,
+        poll: crate::PollId,
+        draft: PollDraft,
+    },
     /// Open, close or reveal a poll, or delete a draft (speakers, moderators, organisers).
     RunPoll {
         event: EventCode,

@@ -123,6 +123,37 @@ impl Http {
         self.send("GET", path, None, None).await
     }
 
+    /// Invites someone to `event` as `role` (covering `sessions`, all when empty) with the
+    /// organiser's `key`, joins with the invitation, and returns their token.
+    pub async fn invited_token(
+        &self,
+        key: &str,
+        event: &str,
+        role: &str,
+        name: &str,
+        sessions: &[&str],
+    ) -> anyhow::Result<String> {
+        let invite = self
+            .send(
+                "POST",
+                &format!("/api/events/{event}/invites"),
+                Some(key),
+                Some(&serde_json::json!({"role": role, "name": name, "sessions": sessions})),
+            )
+            .await?;
+        anyhow::ensure!(invite.status == 200, "invitation refused: {}", invite.body);
+        let a = self
+            .send(
+                "POST",
+                &format!("/api/events/{event}/join"),
+                None,
+                Some(&serde_json::json!({"invite": invite.body["invite"]})),
+            )
+            .await?;
+        anyhow::ensure!(a.status == 200, "join answered {}: {}", a.status, a.body);
+        Ok(a.body["token"].as_str().context("token")?.to_owned())
+    }
+
     /// Joins `event` as an attendee and returns the token.
     pub async fn join(&self, event: &str, name: Option<&str>) -> anyhow::Result<String> {
         let body = match name {

@@ -2,7 +2,10 @@
 //! and the people in it, declared once for every test file.
 
 use crate::*;
-use plenum_protocol::{EventCode, RoomId, ServerMsg, SessionId};
+use plenum_protocol::{
+    Answer, ClientMsg, EventCode, PollDraft, PollId, PollKind, PollStep, ResultsVisibility, RoomId,
+    ServerMsg, SessionId,
+};
 use serde_json::Value;
 
 /// A small event with three sessions, for tests that do not need the demo.
@@ -91,6 +94,57 @@ impl Fixture {
     /// Maria, invited as a moderator, following `s1`.
     pub async fn moderator(self, server: &TestServer) -> Member {
         Member::invited(server, self.0, "moderator", "Maria", &self.room()).await
+    }
+
+    /// A single-choice poll in `s1`, made by `staff` (a draft): its id.
+    pub async fn single_poll(
+        self,
+        staff: &mut Member,
+        question: &str,
+        options: &[&str],
+        visibility: ResultsVisibility,
+    ) -> PollId {
+        let made = ok(staff
+            .ask(ClientMsg::CreatePoll {
+                event: self.ev(),
+                session: self.s1(),
+                poll: PollDraft {
+                    question: question.into(),
+                    kind: PollKind::Single {
+                        options: options.iter().map(|o| (*o).to_owned()).collect(),
+                    },
+                    visibility,
+                    duration_s: None,
+                },
+            })
+            .await);
+        match made {
+            ServerMsg::Ok { poll: Some(p), .. } => p,
+            other => panic!("no poll id: {other:?}"),
+        }
+    }
+
+    /// Moves poll `poll` of `s1` on, as `staff`.
+    pub async fn run_poll(self, staff: &mut Member, poll: PollId, step: PollStep) {
+        ok(staff
+            .ask(ClientMsg::RunPoll {
+                event: self.ev(),
+                session: self.s1(),
+                poll,
+                step,
+            })
+            .await);
+    }
+
+    /// `m` chooses `option` in single-choice poll `poll` of `s1`.
+    pub async fn vote_single(self, m: &mut Member, poll: PollId, option: u32) {
+        ok(m.ask(ClientMsg::Vote {
+            event: self.ev(),
+            session: self.s1(),
+            poll,
+            answer: Answer::Single { option },
+        })
+        .await);
     }
 }
 

@@ -3,9 +3,7 @@
 //! says the same, and staff present and clear it; the audience cannot, nor can staff of another
 //! session; drafts and unseen questions are refused.
 
-use plenum_protocol::{
-    ClientMsg, ErrorCode, PollDraft, PollKind, PollStep, ResultsVisibility, ScreenShows, ServerMsg,
-};
+use plenum_protocol::{ClientMsg, ErrorCode, PollStep, ResultsVisibility, ScreenShows, ServerMsg};
 use plenum_tests::*;
 
 const EVENT: &str = "SCREEN";
@@ -32,23 +30,14 @@ async fn staff_control_the_big_screen_and_everyone_sees_the_same() {
     let mut ada = Member::attendee(&server, EVENT, "Ada", &F.room()).await;
     assert_eq!(ada.session().screen, ScreenShows::Stage);
 
-    let ServerMsg::Ok { poll: Some(p), .. } = ok(speaker
-        .ask(ClientMsg::CreatePoll {
-            event: F.ev(),
-            session: F.s1(),
-            poll: PollDraft {
-                question: "Onsite or online?".into(),
-                kind: PollKind::Single {
-                    options: vec!["Onsite".into(), "Online".into()],
-                },
-                visibility: ResultsVisibility::Live,
-                duration_s: None,
-            },
-        })
-        .await)
-    else {
-        panic!()
-    };
+    let p = F
+        .single_poll(
+            &mut speaker,
+            "Onsite or online?",
+            &["Onsite", "Online"],
+            ResultsVisibility::Live,
+        )
+        .await;
     // A draft is not shown, and cannot be.
     assert_eq!(
         refused(&speaker.ask(present(ScreenShows::Poll { id: p })).await),
@@ -59,14 +48,7 @@ async fn staff_control_the_big_screen_and_everyone_sees_the_same() {
         ErrorCode::NotFound
     );
     // Opening it puts it on the screen, for the audience as for staff.
-    ok(speaker
-        .ask(ClientMsg::RunPoll {
-            event: F.ev(),
-            session: F.s1(),
-            poll: p,
-            step: PollStep::Open,
-        })
-        .await);
+    F.run_poll(&mut speaker, p, PollStep::Open).await;
     ada.until_session(|s| s.screen == ScreenShows::Poll { id: p })
         .await;
     speaker
@@ -95,14 +77,7 @@ async fn staff_control_the_big_screen_and_everyone_sees_the_same() {
             question: Some(q),
         })
         .await);
-    ok(speaker
-        .ask(ClientMsg::RunPoll {
-            event: F.ev(),
-            session: F.s1(),
-            poll: p,
-            step: PollStep::Close,
-        })
-        .await);
+    F.run_poll(&mut speaker, p, PollStep::Close).await;
     ada.until_session(|s| {
         s.screen == ScreenShows::Question { id: q }
             && s.poll(p)

@@ -152,25 +152,10 @@ async fn organisers_export_exact_results_as_json_and_csv() {
         .await);
 
     // A quiz, run by a speaker of s1 only: Eva right, Bo wrong.
-    let invite = http
-        .send(
-            "POST",
-            &format!("/api/events/{EVENT}/invites"),
-            Some(&server.organiser_key),
-            Some(&serde_json::json!({"role": "speaker", "name": "Sofia", "sessions": ["s1"]})),
-        )
+    let speaker_token = http
+        .invited_token(&server.organiser_key, EVENT, "speaker", "Sofia", &["s1"])
         .await
         .unwrap();
-    let joined = http
-        .send(
-            "POST",
-            &format!("/api/events/{EVENT}/join"),
-            None,
-            Some(&serde_json::json!({"invite": invite.body["invite"]})),
-        )
-        .await
-        .unwrap();
-    let speaker_token = joined.body["token"].as_str().unwrap().to_owned();
     let mut speaker = Member::following(
         Ws::connect(&server.ws_url(), &speaker_token).await.unwrap(),
         &F.room(),

@@ -673,3 +673,58 @@ async fn ballots_survive_a_restart_and_still_count_once() {
         (3, Some(PollResults::Choices { counts: vec![3, 0] }))
     );
 }
+
+#[tokio::test]
+async fn a_draft_is_edited_and_an_opened_poll_is_not() {
+    let server = F.server(TestConfig::default()).await;
+    let mut sofia = F.speaker(&server).await;
+    let mut ada = F.attendee(&server, "Ada").await;
+    let p = F
+        .single_poll(
+            &mut sofia,
+            "Best format?",
+            &["Onsite", "Online"],
+            ResultsVisibility::Live,
+        )
+        .await;
+    let edit = |question: &str| ClientMsg::EditPoll {
+        event: F.ev(),
+        session: F.s1(),
+        poll: p,
+        draft: PollDraft {
+            question: question.into(),
+            kind: PollKind::Single {
+                options: vec!["Onsite".into(), "Online".into(), "Hybrid".into()],
+            },
+            visibility: ResultsVisibility::OnReveal,
+            duration_s: None,
+        },
+    };
+    assert_eq!(
+        refused(&ada.ask(edit("Mine now")).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        refused(&sofia.ask(edit("   ")).await),
+        ErrorCode::BadRequest,
+        "the same checks as creating it"
+    );
+    let ServerMsg::Ok {
+        poll: Some(same), ..
+    } = ok(sofia.ask(edit("Which format?")).await)
+    else {
+        panic!()
+    };
+    assert_eq!(same, p);
+    sofia
+        .until_session(|s| s.poll(p).is_some_and(|x| x.question == "Which format?"))
+        .await;
+    let edited = sofia.session().poll(p).cloned().unwrap();
+    assert_eq!(edited.visibility, ResultsVisibility::OnReveal);
+    assert_eq!(edited.status, PollStatus::Draft);
+    F.run_poll(&mut sofia, p, PollStep::Open).await;
+    assert_eq!(
+        refused(&sofia.ask(edit("Too late")).await),
+        ErrorCode::Conflict
+    );
+}

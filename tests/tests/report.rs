@@ -2,9 +2,7 @@
 //! however many devices), each session's peak presence (the most following it at once, kept
 //! across a restart), questions, votes and poll participation; counts only, for organisers.
 
-use plenum_protocol::{
-    Answer, ClientMsg, PollDraft, PollKind, PollStep, ResultsVisibility, ServerMsg,
-};
+use plenum_protocol::{ClientMsg, PollStep, ResultsVisibility, ServerMsg};
 use plenum_tests::*;
 use serde_json::Value;
 use std::time::Duration;
@@ -94,39 +92,17 @@ async fn the_report_counts_people_presence_questions_and_answers() {
         })
         .await);
     let mut organiser = Member::following(server.organiser().await, &F.room()).await;
-    let ServerMsg::Ok { poll: Some(p), .. } = ok(organiser
-        .ask(ClientMsg::CreatePoll {
-            event: F.ev(),
-            session: F.s1(),
-            poll: PollDraft {
-                question: "Onsite or online?".into(),
-                kind: PollKind::Single {
-                    options: vec!["Onsite".into(), "Online".into()],
-                },
-                visibility: ResultsVisibility::Live,
-                duration_s: None,
-            },
-        })
-        .await)
-    else {
-        panic!()
-    };
-    ok(organiser
-        .ask(ClientMsg::RunPoll {
-            event: F.ev(),
-            session: F.s1(),
-            poll: p,
-            step: PollStep::Open,
-        })
-        .await);
+    let p = F
+        .single_poll(
+            &mut organiser,
+            "Onsite or online?",
+            &["Onsite", "Online"],
+            ResultsVisibility::Live,
+        )
+        .await;
+    F.run_poll(&mut organiser, p, PollStep::Open).await;
     for m in [&mut ada, &mut bo] {
-        ok(m.ask(ClientMsg::Vote {
-            event: F.ev(),
-            session: F.s1(),
-            poll: p,
-            answer: Answer::Single { option: 0 },
-        })
-        .await);
+        F.vote_single(m, p, 0).await;
     }
 
     // Four followed s1 at once (three attendees and the organiser): the presence loop

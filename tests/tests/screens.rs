@@ -412,6 +412,25 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
         .await?;
     click(&p.speaker, "#create-poll").await?;
     wait_for_attr(&p.speaker, ".poll-control", "data-status", "draft").await?;
+    // A draft is edited in the builder, which it fills (the options too), then saved.
+    click(&p.speaker, ".poll-control .edit-poll").await?;
+    wait_until(
+        &p.speaker,
+        "return document.querySelector('#poll-question').value === 'Which pilot first?' \
+            && document.querySelector('#poll-options').value.includes('Energy') \
+            && document.activeElement === document.querySelector('#poll-question');",
+        vec![],
+        "the builder filled with the draft",
+    )
+    .await?;
+    type_into(&p.speaker, "#poll-question", " (one of three)").await?;
+    click(&p.speaker, "#create-poll").await?;
+    wait_for_text(
+        &p.speaker,
+        ".poll-control h3",
+        "Which pilot first? (one of three)",
+    )
+    .await?;
     click(&p.speaker, ".poll-control .open-poll").await?;
     wait_for_attr(&p.speaker, ".poll-control", "data-status", "open").await?;
     wait_for_attr(&p.screen, ".screen-focus section", "data-focus", "poll").await?;

@@ -24,6 +24,10 @@ pub fn SpeakPage(code: EventCode, id: SessionId) -> impl IntoView {
         &id,
     );
     let (c, i) = (code.clone(), id.clone());
+    // A poll's Edit and Duplicate fill the builder.
+    provide_context(crate::features::polls::console::Prefill(RwSignal::new(
+        None,
+    )));
     move || match allowed.get() {
         Some(false) => not_for_you("for-speakers").into_any(),
         _ => view! {

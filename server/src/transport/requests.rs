@@ -200,6 +200,18 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
             session,
             poll: p,
         } => (RunPolls, None, event, session, poll(PollCommand::Create(p))),
+        ClientMsg::EditPoll {
+            event,
+            session,
+            poll: p,
+            draft,
+        } => (
+            RunPolls,
+            None,
+            event,
+            session,
+            poll(PollCommand::Edit { poll: p, draft }),
+        ),
         ClientMsg::RunPoll {
             event,
             session,

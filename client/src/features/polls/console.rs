@@ -7,7 +7,7 @@ use crate::i18n::{Arg, t, ta, tc};
 use crate::live::{Live, Room};
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
-    ClientMsg, EventCode, PollDraft, PollKind, PollResults, PollStatus, PollStep,
+    ClientMsg, EventCode, Poll, PollDraft, PollId, PollKind, PollResults, PollStatus, PollStep,
     ResultsVisibility, Role, ScreenShows, SessionId, SessionState, limits,
 };
 
@@ -19,9 +19,26 @@ pub fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A poll to write again in the builder: a draft to edit (with its id), or any poll to
+/// duplicate (without). Provided by the speaker console.
+#[derive(Clone, Copy)]
+pub struct Prefill(pub RwSignal<Option<(Option<PollId>, PollDraft)>>);
+
+/// What a poll was written as, to write it again.
+fn draft_of(p: &Poll) -> PollDraft {
+    PollDraft {
+        question: p.question.clone(),
+        kind: p.kind.clone(),
+        visibility: p.visibility,
+        duration_s: p.duration_s,
+    }
+}
+
 #[component]
 pub fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
     let live = expect_context::<Live>();
+    // The draft being edited, if any (else a new poll is made).
+    let editing = RwSignal::new(None::<PollId>);
     let kind = RwSignal::new("single".to_owned());
     let question = RwSignal::new(String::new());
     let options = RwSignal::new(String::new());
@@ -32,6 +49,52 @@ pub fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
     let duration = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let created = RwSignal::new(false);
+    // A poll to edit or duplicate fills the form, which takes the focus.
+    if let Some(Prefill(prefill)) = use_context::<Prefill>() {
+        Effect::new(move |_| {
+            let Some((edit, d)) = prefill.get() else {
+                return;
+            };
+            prefill.set(None);
+            question.set(d.question.clone());
+            let (k, opts) = match &d.kind {
+                PollKind::Single { options } => ("single", options.join("\n")),
+                PollKind::Multiple { options, max: m } => {
+                    max.set(*m);
+                    ("multiple", options.join("\n"))
+                }
+                PollKind::Rating { scale: sc } => {
+                    scale.set(*sc);
+                    ("rating", String::new())
+                }
+                PollKind::WordCloud => ("word_cloud", String::new()),
+                PollKind::OpenText { moderated: m } => {
+                    moderated.set(*m);
+                    ("open_text", String::new())
+                }
+                PollKind::Ranking { options } => ("ranking", options.join("\n")),
+            };
+            kind.set(k.to_owned());
+            options.set(opts);
+            visibility.set(
+                match d.visibility {
+                    ResultsVisibility::Live => "live",
+                    ResultsVisibility::OnReveal => "on_reveal",
+                    ResultsVisibility::Never => "never",
+                }
+                .to_owned(),
+            );
+            duration.set(d.duration_s.map(|s| s.to_string()).unwrap_or_default());
+            editing.set(edit);
+            created.set(false);
+            request_animation_frame(|| {
+                if let Some(el) = document().get_element_by_id("poll-question") {
+                    let el: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(el);
+                    let _ = el.focus();
+                }
+            });
+        });
+    }
     let needs_options =
         move || kind.with(|k| matches!(k.as_str(), "single" | "multiple" | "ranking"));
     let submit = move |ev: SubmitEvent| {
@@ -68,20 +131,25 @@ pub fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                 .ok()
                 .filter(|d| *d > 0),
         };
-        act(
-            live,
-            ClientMsg::CreatePoll {
+        let msg = match editing.get_untracked() {
+            Some(poll) => ClientMsg::EditPoll {
+                event: code.clone(),
+                session: id.clone(),
+                poll,
+                draft,
+            },
+            None => ClientMsg::CreatePoll {
                 event: code.clone(),
                 session: id.clone(),
                 poll: draft,
             },
-            problem,
-            move |_| {
-                question.set(String::new());
-                options.set(String::new());
-                created.set(true);
-            },
-        );
+        };
+        act(live, msg, problem, move |_| {
+            question.set(String::new());
+            options.set(String::new());
+            editing.set(None);
+            created.set(true);
+        });
     };
     view! {
         <section class="panel" aria-labelledby="new-poll-heading">
@@ -91,7 +159,7 @@ pub fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                 <input id="poll-question" type="text" maxlength=limits::MAX_QUESTION_CHARS.to_string() required
                     prop:value=move || question.get() on:input=move |ev| { question.set(event_target_value(&ev)); created.set(false) } />
                 <label for="poll-kind">{move || t("poll-kind")}</label>
-                <select id="poll-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                <select id="poll-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="single" selected>{move || t("kind-single")}</option>
                     <option value="multiple">{move || t("kind-multiple")}</option>
                     <option value="rating">{move || t("kind-rating")}</option>
@@ -122,7 +190,7 @@ pub fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                     </label>
                 </Show>
                 <label for="poll-visibility">{move || t("poll-visibility")}</label>
-                <select id="poll-visibility" on:change=move |ev| visibility.set(event_target_value(&ev))>
+                <select id="poll-visibility" prop:value=move || visibility.get() on:change=move |ev| visibility.set(event_target_value(&ev))>
                     <option value="live" selected>{move || t("visibility-live")}</option>
                     <option value="on_reveal">{move || t("visibility-on-reveal")}</option>
                     <option value="never">{move || t("visibility-never")}</option>
@@ -130,7 +198,17 @@ pub fn PollBuilder(code: EventCode, id: SessionId) -> impl IntoView {
                 <label for="poll-duration">{move || t("poll-duration")}</label>
                 <input id="poll-duration" type="number" min="0" max=limits::MAX_POLL_SECONDS.to_string()
                     prop:value=move || duration.get() on:input=move |ev| duration.set(event_target_value(&ev)) />
-                <button type="submit" class="primary" id="create-poll">{move || t("create-poll")}</button>
+                {move || editing.get().map(|_| view! { <p class="hint" id="editing-poll">{t("editing-draft")}</p> })}
+                <button type="submit" class="primary" id="create-poll">
+                    {move || if editing.get().is_some() { t("save-draft") } else { t("create-poll") }}
+                </button>
+                {move || editing.get().map(|_| view! {
+                    <button type="button" on:click=move |_| {
+                        editing.set(None);
+                        question.set(String::new());
+                        options.set(String::new());
+                    }>{t("cancel")}</button>
+                })}
                 {problem_view(problem)}
                 <p role="status" class="sent">{move || created.get().then(|| t("poll-created"))}</p>
             </form>
@@ -176,6 +254,16 @@ pub fn PollControl(
     let data = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.poll(poll).cloned())));
     let problem = RwSignal::new(None::<String>);
     let present = presenter(code.clone(), id.clone(), problem);
+    // Edit a draft, or duplicate any poll, in the builder.
+    let builder = use_context::<Prefill>();
+    let prefill = move |edit: Option<PollId>| {
+        // The poll as it is now (a draft edited since this card was drawn too).
+        if let (Some(Prefill(p)), Some(d)) =
+            (builder, data.with_untracked(|p| p.as_ref().map(draft_of)))
+        {
+            p.set(Some((edit, d)));
+        }
+    };
     let (c2, i2) = (code.clone(), id.clone());
     let step = StoredValue::new(move |step: PollStep| {
         act(
@@ -270,7 +358,8 @@ pub fn PollControl(
             && !p.revealed;
         Some(view! {
             <article class="card poll-control" data-poll=poll data-status=match status { PollStatus::Draft => "draft", PollStatus::Open => "open", PollStatus::Closed => "closed" }>
-                <h3>{p.question.clone()}</h3>
+                // A draft's question changes when it is edited.
+                <h3>{move || data.with(|p| p.as_ref().map(|p| p.question.clone()))}</h3>
                 <p class="poll-meta">
                     {match status { PollStatus::Draft => t("poll-draft"), PollStatus::Open => t("poll-open"), PollStatus::Closed => t("poll-closed") }}
                     " · "
@@ -288,6 +377,10 @@ pub fn PollControl(
                         <button type="button" class="primary" on:click=move |_| step.with_value(|f| f(PollStep::Reveal))>{t("reveal-results")}</button>
                     })}
                     {(status != PollStatus::Draft).then(|| present_button(ScreenShows::Poll { id: poll }, state, present))}
+                    {(status == PollStatus::Draft).then(|| view! {
+                        <button type="button" class="edit-poll" on:click=move |_| prefill(Some(poll))>{t("edit")}</button>
+                    })}
+                    <button type="button" class="duplicate-poll" on:click=move |_| prefill(None)>{t("duplicate")}</button>
                 </div>
                 {problem_view(problem)}
                 {results_view}

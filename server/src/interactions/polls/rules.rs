@@ -22,6 +22,11 @@ use std::{
 #[derive(Debug, Clone)]
 pub enum PollCommand {
     Create(PollDraft),
+    /// Rewrites a draft.
+    Edit {
+        poll: PollId,
+        draft: PollDraft,
+    },
     Step {
         poll: PollId,
         step: plenum_protocol::PollStep,
@@ -416,6 +421,26 @@ pub fn decide(polls: &[Poll], command: PollCommand, cx: &Context) -> Result<Outc
                 },
             );
             out.poll = Some(id);
+        }
+        PollCommand::Edit { poll, draft } => {
+            let current = find(polls, poll)?;
+            if current.status != PollStatus::Draft {
+                return Err(Refusal::Conflict(
+                    "only a draft can be edited: people have seen this poll".into(),
+                ));
+            }
+            let d = check_draft(draft)?;
+            changed(
+                &mut out,
+                Poll {
+                    question: d.question,
+                    kind: d.kind,
+                    visibility: d.visibility,
+                    duration_s: d.duration_s,
+                    ..current.clone()
+                },
+            );
+            out.poll = Some(poll);
         }
         PollCommand::Step { poll, step } => {
             let p = find(polls, poll)?.clone();

@@ -784,6 +784,26 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     p.ada.goto(&server.url(&session_path)).await?;
     wait_for_text(&p.ada, ".session-page h1 + p.meta", "your time").await?;
 
+    // --- An invitation to one session lands on its console (Bo becomes its moderator).
+    let scoped = reqwest::Client::new()
+        .post(server.url(&format!("/api/events/{CODE}/invites")))
+        .bearer_auth(&server.organiser_key)
+        .json(&json!({"role": "moderator", "name": "Bo Moderator", "sessions": [SESSION]}))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    let link = scoped["link"].as_str().context("invite link")?;
+    // (Bo's phone is in Swedish since the language switch above.)
+    p.bo.goto(&server.url(link)).await?;
+    wait_for_text(&p.bo, "h1", "Tacka ja till din inbjudan").await?;
+    click(&p.bo, "button[type=submit]").await?;
+    wait_for_text(&p.bo, "h1", "Modererar").await?;
+    ensure!(
+        p.bo.current_url().await?.path() == format!("/e/{CODE}/s/{SESSION}/moderate"),
+        "an invitation to one session lands on its console"
+    );
+
     // --- The dark colour scheme holds its contrast too (a phone set to dark mode).
     let night = &p.night;
     let dark = night

@@ -3,7 +3,7 @@
 //! registered attendee it names.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use plenum_protocol::{EventCode, limits};
+use plenum_protocol::{EventCode, Role, limits};
 use wasm_bindgen::JsValue;
 
 use super::Joined;
@@ -57,8 +57,16 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
                 let answer = api::join(&code, name.clone(), invite.clone()).await?;
                 saved::keep(&code, &answer.token, name.as_deref());
                 if invite.is_some() {
-                    // The invitation is spent: it leaves the address bar and the history.
-                    let path = Route::Event(code.clone()).path();
+                    // The invitation is spent: it leaves the address bar and the history. Staff
+                    // invited to one session land on its console; others on the agenda, whose
+                    // session pages link their consoles.
+                    let person = &answer.person;
+                    let path = match (person.role, person.sessions.as_slice()) {
+                        (Role::Moderator, [one]) => Route::Moderate(code.clone(), one.clone()),
+                        (Role::Speaker, [one]) => Route::Speak(code.clone(), one.clone()),
+                        _ => Route::Event(code.clone()),
+                    }
+                    .path();
                     let _ = window()
                         .history()
                         .and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(&path)));

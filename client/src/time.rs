@@ -270,10 +270,10 @@ pub fn moment(utc_ms: i64, zone: &str) -> String {
     with_yours(clock_in(utc_ms, Some(zone)), clock(utc_ms))
 }
 
-/// `09:30–10:15` of an agenda `date` in `zone`, with the viewer's own times beside them when
-/// they differ.
-pub fn span(date: &str, start: &str, end: &str, zone: &str) -> String {
-    let event = format!("{start}–{end}");
+/// `09:30–10:15` of an agenda `date` in `zone` (followed by `after`, say the zone's name), with
+/// the viewer's own times beside them when they differ.
+pub fn span(date: &str, start: &str, end: &str, zone: &str, after: &str) -> String {
+    let event = format!("{start}–{end}{after}");
     match (instant(date, start, zone), instant(date, end, zone)) {
         (Some(a), Some(b)) => with_yours(event, format!("{}–{}", clock(a), clock(b))),
         _ => event,

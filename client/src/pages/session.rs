@@ -160,9 +160,9 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
         // The event's times, with the person's own beside them where their clock differs.
         move || match &date {
             Some(date) => format!(
-                "{} · {} ({zone})",
+                "{} · {}",
                 crate::time::long_date(date),
-                crate::time::span(date, &start, &end, &zone)
+                crate::time::span(date, &start, &end, &zone, &format!(" ({zone})"))
             ),
             None => format!("{start}–{end}"),
         }

@@ -20,9 +20,7 @@ use crate::{
         agenda::{self, FieldError},
         attendance::{Attendance, AttendanceCommand},
         awards::{self, Awards},
-        polls::{self, Polls},
         qa::{self, Qa},
-        quizzes::{self, Quizzes},
     },
 };
 use axum::{
@@ -142,12 +140,12 @@ pub async fn caller_checked(app: &App, headers: &HeaderMap) -> Result<Person, Ap
 }
 
 /// Checks an event-wide action (managing the event, announcing).
-fn require(person: &Person, action: Action, event: &EventCode) -> Result<(), AppError> {
+pub(super) fn require(person: &Person, action: Action, event: &EventCode) -> Result<(), AppError> {
     require_in(person, action, &RoomId::Event(event.clone()))
 }
 
 /// Checks an action in one room (a session's stage, say).
-fn require_in(person: &Person, action: Action, room: &RoomId) -> Result<(), AppError> {
+pub(super) fn require_in(person: &Person, action: Action, room: &RoomId) -> Result<(), AppError> {
     if auth::allowed(person, action, room) {
         Ok(())
     } else {
@@ -158,12 +156,12 @@ fn require_in(person: &Person, action: Action, room: &RoomId) -> Result<(), AppE
     }
 }
 
-fn event_code(raw: &str) -> Result<EventCode, AppError> {
+pub(super) fn event_code(raw: &str) -> Result<EventCode, AppError> {
     EventCode::parse(raw).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))
 }
 
 /// The event with this code, or `not_found`.
-async fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInfo>, AppError> {
+pub(super) async fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInfo>, AppError> {
     app.engine
         .find_event(code)
         .await
@@ -188,11 +186,20 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/announcements", post(announce))
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
-        .route("/events/{code}/export.json", get(export_json))
-        .route("/events/{code}/export.xlsx", get(export_xlsx))
-        .route("/events/{code}/report", get(report))
+        .route(
+            "/events/{code}/export.json",
+            get(super::exports::export_json),
+        )
+        .route(
+            "/events/{code}/export.xlsx",
+            get(super::exports::export_xlsx),
+        )
+        .route("/events/{code}/report", get(super::exports::report))
         .route("/events/{code}/blocked", get(blocked_people))
-        .route("/events/{code}/export/{table}", get(export_csv))
+        .route(
+            "/events/{code}/export/{table}",
+            get(super::exports::export_csv),
+        )
         .route(
             "/events/{code}/sessions/{session}/awards/{award}/ballots",
             get(award_ballots),
@@ -720,237 +727,6 @@ async fn submit(app: &App, who: &Person, msg: ClientMsg) -> Result<Json<Appended
     }
     let done = app.engine.submit(&r.room, r.command).await?;
     Ok(Json(Appended { seq: done.seq }))
-}
-
-/// One session's questions, polls and awards, exact now: vote counts and poll results are
-/// computed from the records, not taken from the last published tallies.
-/// `organiser`: award counts before the winner is revealed are for organisers only.
-async fn export_session(
-    app: &App,
-    code: &EventCode,
-    session: &plenum_protocol::Session,
-    organiser: bool,
-) -> Result<plenum_protocol::SessionExport, AppError> {
-    let room = RoomId::Session(code.clone(), session.id.clone());
-    let in_session = |state: &plenum_protocol::RoomState| match state {
-        plenum_protocol::RoomState::Session(s) => Ok(s.clone()),
-        _ => Err(crate::interactions::wrong_room()),
-    };
-    let engine = &app.engine;
-    let key = *engine.key();
-    let questions = engine
-        .read::<Qa, _>(&room, |state, r| {
-            in_session(state).map(|s| qa::export(&s, r))
-        })
-        .await??;
-    let polls = engine
-        .read::<Polls, _>(&room, |state, r| {
-            in_session(state).map(|s| polls::export(&s, r, &key))
-        })
-        .await??;
-    let awards = engine
-        .read::<Awards, _>(&room, |state, r| {
-            in_session(state).map(|s| awards::export(&s, r, organiser))
-        })
-        .await??;
-    let quizzes = engine
-        .read::<Quizzes, _>(&room, |state, r| {
-            in_session(state).map(|s| quizzes::export(&s, r))
-        })
-        .await??;
-    Ok(plenum_protocol::SessionExport {
-        id: session.id.clone(),
-        title: session.title.clone(),
-        questions,
-        polls,
-        awards,
-        quizzes,
-    })
-}
-
-/// `?session=ID` narrows an export to one session.
-#[derive(Debug, serde::Deserialize)]
-struct ExportQuery {
-    session: Option<String>,
-}
-
-fn no_session(id: &str) -> AppError {
-    AppError(ApiError {
-        code: ErrorCode::NotFound,
-        message: format!("no session {id}"),
-        field: Some("session".into()),
-    })
-}
-
-async fn build_export(
-    app: &App,
-    headers: &HeaderMap,
-    code: &str,
-    query: &ExportQuery,
-) -> Result<plenum_protocol::EventExport, AppError> {
-    let code = event_code(code)?;
-    let who = caller_checked(app, headers).await?;
-    // One session's export is for its staff too; the whole event's for organisers.
-    match &query.session {
-        Some(id) => {
-            let id = plenum_protocol::SessionId::parse(id).map_err(|_| no_session(id))?;
-            let room = RoomId::Session(code.clone(), id);
-            if !auth::allowed(&who, Action::Moderate, &room) {
-                require_in(&who, Action::RunPolls, &room)?;
-            }
-        }
-        None => require(&who, Action::ManageEvent, &code)?,
-    }
-    let info = existing(app, &code).await?;
-    let sessions: Vec<&plenum_protocol::Session> = match &query.session {
-        Some(id) => {
-            let s = info
-                .agenda
-                .sessions
-                .iter()
-                .find(|s| s.id.as_str() == id)
-                .ok_or_else(|| no_session(id))?;
-            vec![s]
-        }
-        None => info.agenda.sessions.iter().collect(),
-    };
-    let mut out = Vec::with_capacity(sessions.len());
-    for s in sessions {
-        out.push(export_session(app, &code, s, who.role == Role::Organiser).await?);
-    }
-    Ok(plenum_protocol::EventExport {
-        event: code,
-        title: info.title.clone(),
-        time_zone: info.time_zone.clone(),
-        exported_at_ms: crate::engine::now_ms(),
-        sessions: out,
-    })
-}
-
-async fn export_json(
-    State(app): State<App>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
-) -> Result<Json<plenum_protocol::EventExport>, AppError> {
-    Ok(Json(build_export(&app, &headers, &code, &query).await?))
-}
-
-async fn export_csv(
-    State(app): State<App>,
-    Path((code, table)): Path<(String, String)>,
-    headers: HeaderMap,
-    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
-) -> Result<Response, AppError> {
-    let table = crate::export::Table::parse(&table).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::NotFound,
-            "exports are questions.csv, polls.csv, awards.csv, quizzes.csv and quiz_scores.csv",
-        )
-    })?;
-    let export = build_export(&app, &headers, &code, &query).await?;
-    let zone = crate::export::zone(&export.time_zone);
-    let body = crate::export::csv(&export, table, zone)
-        .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response())
-}
-
-async fn export_xlsx(
-    State(app): State<App>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-    axum::extract::Query(query): axum::extract::Query<ExportQuery>,
-) -> Result<Response, AppError> {
-    let export = build_export(&app, &headers, &code, &query).await?;
-    let zone = crate::export::zone(&export.time_zone);
-    // Writing a workbook is CPU work (a large event's takes a while): off the async threads.
-    let body = tokio::task::spawn_blocking(move || crate::export::xlsx(&export, zone))
-        .await
-        .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?
-        .map_err(|_| AppError::new(ErrorCode::Internal, "the export failed"))?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )],
-        body,
-    )
-        .into_response())
-}
-
-/// The after-event report: counts only, per session, exact now (organisers).
-async fn report(
-    State(app): State<App>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-) -> Result<Json<plenum_protocol::EventReport>, AppError> {
-    use plenum_protocol::{AwardReport, PollReport, QuestionStatus, QuizReport, SessionReport};
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
-    let info = existing(&app, &code).await?;
-    let people_joined = app
-        .engine
-        .read::<Attendance, _>(&RoomId::Event(code.clone()), |_, r| r.joined())
-        .await?;
-    let mut sessions = Vec::with_capacity(info.agenda.sessions.len());
-    for s in &info.agenda.sessions {
-        let export = export_session(&app, &code, s, true).await?;
-        let room = RoomId::Session(code.clone(), s.id.clone());
-        let peak_presence = app
-            .engine
-            .read::<Attendance, _>(&room, |_, r| r.peak())
-            .await?;
-        let asked = &export.questions;
-        sessions.push(SessionReport {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            day: s.day,
-            start: s.start.clone(),
-            peak_presence,
-            questions: asked.len() as u64,
-            answered: asked
-                .iter()
-                .filter(|q| q.status == QuestionStatus::Answered)
-                .count() as u64,
-            question_votes: asked.iter().map(|q| q.votes).sum(),
-            polls: export
-                .polls
-                .iter()
-                .map(|p| PollReport {
-                    id: p.id,
-                    question: p.question.clone(),
-                    ballots: p.ballots,
-                })
-                .collect(),
-            quizzes: export
-                .quizzes
-                .iter()
-                .map(|q| QuizReport {
-                    id: q.quiz.id,
-                    title: q.quiz.title.clone(),
-                    players: q.ranking.len() as u64,
-                })
-                .collect(),
-            awards: export
-                .awards
-                .iter()
-                .map(|a| AwardReport {
-                    id: a.award.id,
-                    title: a.award.title.clone(),
-                    ballots: a.award.ballots,
-                })
-                .collect(),
-        });
-    }
-    Ok(Json(plenum_protocol::EventReport {
-        event: code,
-        title: info.title.clone(),
-        time_zone: info.time_zone.clone(),
-        made_at_ms: crate::engine::now_ms(),
-        people_joined,
-        sessions,
-    }))
 }
 
 /// Everyone blocked from asking at the event, by name: for whoever may block (organisers,

@@ -3,11 +3,13 @@
 //! - [`listener`]  — accepting connections: a cap on all of them, timeouts, backoff.
 //! - [`addresses`] — limits per client address (requests, joins, questions, WebSockets).
 //! - [`http`]     — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
+//! - [`exports`]  — exports (JSON, CSV, XLSX) and the after-event report.
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
 //! - [`requests`] — the request table: who may do what, the limits it spends, where it goes.
 //! - [`replies`]  — what a WebSocket request is answered: `ok`, refusals, the field to blame.
 
 pub mod addresses;
+pub mod exports;
 pub mod http;
 pub mod listener;
 pub mod pages;

@@ -153,3 +153,67 @@ pub fn ok(msg: ServerMsg) -> ServerMsg {
     assert!(matches!(msg, ServerMsg::Ok { .. }), "refused: {msg:?}");
     msg
 }
+
+/// Pipelines stage changes over one connection to `code`'s three sessions (none loaded yet,
+/// so each request first waits for its room) with a refused one among them, and checks that
+/// every room took its changes in the order they were sent: their sequence numbers rise in
+/// the order of the requests, and each room ends on the last text sent to it.
+pub async fn check_pipelined_order(server: &TestServer, code: &str) {
+    let ev = EventCode::parse(code).expect("a valid event code");
+    let mut organiser = server.organiser().await;
+    let mut sent: std::collections::HashMap<u64, (&str, u32)> = Default::default();
+    for i in 0..48u32 {
+        // Every fourth goes to a session that does not exist: refused, in its turn.
+        let session = ["s1", "s2", "s3", "none"][i as usize % 4];
+        let status = ["live", "paused"][i as usize % 2];
+        let update = serde_json::from_value(serde_json::json!({
+            "status": status,
+            "on_stage": {"kind": "text", "text": format!("Item {i}")}
+        }))
+        .expect("a stage update");
+        let msg = ClientMsg::SetStage {
+            event: ev.clone(),
+            session: SessionId::parse(session).expect("a valid session id"),
+            update,
+        };
+        let id = organiser.request(&msg).await.expect("sent");
+        sent.insert(id, (session, i));
+    }
+    let mut committed: std::collections::HashMap<&str, Vec<(u32, u64)>> = Default::default();
+    let mut refused = 0;
+    while committed.values().map(Vec::len).sum::<usize>() + refused < sent.len() {
+        match organiser.recv().await.expect("an answer") {
+            ServerMsg::Ok { id, seq, .. } => {
+                let (session, i) = sent[&id];
+                committed
+                    .entry(session)
+                    .or_default()
+                    .push((i, seq.expect("a change has a sequence number")));
+            }
+            ServerMsg::Error { id, code, .. } => {
+                let (session, _) = sent[&id.expect("an answer names its request")];
+                assert_eq!(session, "none", "only the unknown session is refused");
+                assert_eq!(code, plenum_protocol::ErrorCode::NotFound);
+                refused += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(refused, 12);
+    for (session, mut changes) in committed {
+        changes.sort();
+        assert_eq!(changes.len(), 12, "{session}");
+        assert!(
+            changes.windows(2).all(|w| w[0].1 < w[1].1),
+            "{session} took its changes out of the order sent: {changes:?}"
+        );
+        let room = RoomId::Session(ev.clone(), SessionId::parse(session).unwrap());
+        let watcher = Member::attendee(server, code, "Watcher", &room).await;
+        let last = changes.last().unwrap().0;
+        assert_eq!(
+            serde_json::to_value(&watcher.session().stage.on_stage).unwrap(),
+            serde_json::json!({"kind": "text", "text": format!("Item {last}")}),
+            "{session} ends on the last change sent to it"
+        );
+    }
+}

@@ -488,3 +488,11 @@ async fn shutdown_tells_every_client_to_reconnect_and_loses_nothing() {
         "{joined:?}"
     );
 }
+
+/// Changes pipelined over one connection to rooms that are not loaded yet are decided in the
+/// order they were sent, a refused one among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_connections_changes_are_decided_in_the_order_sent() {
+    let server = Fixture("ORDER").server(TestConfig::default()).await;
+    check_pipelined_order(&server, "ORDER").await;
+}

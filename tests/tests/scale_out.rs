@@ -336,3 +336,15 @@ async fn nginx_balances_websocket_clients_over_two_instances() {
         assert_eq!(c.view.state, check.view.state);
     }
 }
+
+/// With a shared store each request first syncs its room with Redis; a later request that
+/// synced sooner must still not overtake an earlier one of the same connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_connections_changes_are_decided_in_the_order_sent() {
+    let redis = RedisServer::start();
+    let servers = redis_instances(&redis, 2, TestConfig::default()).await;
+    create_small_event(&servers[1].http(), &servers[1].organiser_key, CODE)
+        .await
+        .unwrap();
+    check_pipelined_order(&servers[0], CODE).await;
+}

@@ -442,6 +442,36 @@ impl Engine {
         self.queue(room, command).await
     }
 
+    /// Like [`Engine::submit`], in `turn`: the command reaches the sequencer after every
+    /// command of the same [`Line`] taken before it, however long each took to find its room
+    /// (a room loaded or synced for one request must not let a later request overtake it).
+    pub async fn submit_in_turn(
+        &self,
+        room: &RoomId,
+        command: Command,
+        turn: Turn,
+    ) -> Result<Done, Refusal> {
+        let found = match self.check(&command) {
+            Ok(()) => self.room(room).await,
+            Err(e) => Err(e),
+        };
+        // Wait for the one before, also when this one is refused: the one after waits on us.
+        if let Some(before) = turn.after {
+            let _ = before.await;
+        }
+        let answer = found.and_then(|room| {
+            let (reply, answer) = oneshot::channel();
+            self.send(Job::Command {
+                room,
+                command,
+                reply,
+            })?;
+            Ok(answer)
+        });
+        drop(turn.taken);
+        answer?.await.map_err(|_| Refusal::Unavailable)?
+    }
+
     /// Like [`Engine::submit`], for a room whose event need not exist yet (creating one).
     pub async fn create(&self, room: &RoomId, command: Command) -> Result<Done, Refusal> {
         self.check(&command)?;
@@ -495,4 +525,30 @@ impl Engine {
         *self.shared.readiness.lock().unwrap() = Some((Instant::now(), ok));
         ok
     }
+}
+
+/// One client's line of commands (a WebSocket connection's): taken turns are sent to the
+/// sequencer in the order they were taken, so a client's changes are decided in the order it
+/// sent them. Answers still come as each is committed.
+#[derive(Default)]
+pub struct Line {
+    last: Option<oneshot::Receiver<()>>,
+}
+
+impl Line {
+    /// The next place in the line.
+    pub fn turn(&mut self) -> Turn {
+        let (taken, next) = oneshot::channel();
+        Turn {
+            after: self.last.replace(next),
+            taken,
+        }
+    }
+}
+
+/// A place in a [`Line`]: waits for the one before; lets the one after go when its command is
+/// sent, refused or dropped.
+pub struct Turn {
+    after: Option<oneshot::Receiver<()>>,
+    taken: oneshot::Sender<()>,
 }

@@ -32,7 +32,7 @@ use crate::{
         bounds,
         hub::{ConnId, Frame, Outbound, Subscriber},
     },
-    engine::{CatchUp, Command, Done},
+    engine::{CatchUp, Command, Done, Line, Turn},
     interactions::{
         Made, Refusal,
         attendance::{Attendance, AttendanceCommand},
@@ -180,6 +180,8 @@ struct Connection {
     rx: mpsc::Receiver<Outbound>,
     lagged: CancellationToken,
     bucket: Bucket,
+    /// The order of this connection's changes.
+    line: Line,
     bad_frames: u32,
     last_heard: Instant,
     /// Held for the connection's life: one of [`crate::Config::max_connections`].
@@ -217,6 +219,7 @@ impl Connection {
             rx,
             lagged: CancellationToken::new(),
             bucket: Bucket::new(limits.requests_per_second, limits.request_burst),
+            line: Line::default(),
             bad_frames: 0,
             last_heard: Instant::now(),
             addr,
@@ -564,8 +567,8 @@ impl Connection {
                     return Ok(());
                 }
                 let engine = self.app.engine.clone();
-                self.queue(sink, pending, id, async move {
-                    engine.submit(&r.room, r.command).await
+                self.queue(sink, pending, id, move |turn| async move {
+                    engine.submit_in_turn(&r.room, r.command, turn).await
                 })
                 .await
             }
@@ -640,15 +643,19 @@ impl Connection {
             .await
     }
 
-    /// Queues a change; its answer is sent when the store has committed it, while the
-    /// connection goes on serving other frames.
-    async fn queue(
+    /// Queues a change in the connection's line (changes are decided in the order the client
+    /// sent them); its answer is sent when the store has committed it, while the connection
+    /// goes on serving other frames.
+    async fn queue<F>(
         &mut self,
         sink: &mut Sink,
         pending: &mut FuturesUnordered<Reply>,
         id: Option<RequestId>,
-        change: impl Future<Output = Result<Done, Refusal>> + Send + 'static,
-    ) -> Result<(), Ending> {
+        change: impl FnOnce(Turn) -> F,
+    ) -> Result<(), Ending>
+    where
+        F: Future<Output = Result<Done, Refusal>> + Send + 'static,
+    {
         if pending.len() >= MAX_PENDING_REQUESTS {
             self.app.metrics.rate_limited.inc();
             return self
@@ -660,6 +667,7 @@ impl Connection {
                 )
                 .await;
         }
+        let change = change(self.line.turn());
         pending.push(Box::pin(async move {
             match (change.await, id) {
                 // Without an id the client asked for no answer on success.

@@ -543,3 +543,50 @@ open-now = { $count ->
     [one] 1 open
    *[other] { $count_n } open
 }
+
+## The event's team: invitations, co-organisers, the activity log
+role-co-organiser = Co-organiser
+co-organiser-hint = A co-organiser runs this event as you do, with a link of their own: everything but creating events and inviting or withdrawing co-organisers.
+invitations-made = Invitations made
+no-invitations = No invitations yet.
+invitations-count = { $count ->
+    [one] { $count_n } invitation
+   *[other] { $count_n } invitations
+}
+invitation-made-by = made by { $name }, { $time }
+invitation-joined = joined
+invitation-not-joined = not used yet
+withdraw-invitation-of = Withdraw the invitation of { $name }
+withdraw-invitation-confirm = Withdraw it? The link, and the person it made, stop working.
+activity = Activity
+activity-hint = Who did what at this event: organisers, co-organisers, moderators and speakers. The newest 2,000 actions are kept.
+show-activity = Show activity
+hide-activity = Hide activity
+refresh = Refresh
+no-activity = Nothing done yet.
+show-more-of = { $count ->
+    [one] Show { $count_n } more
+   *[other] Show more ({ $count_n } left)
+}
+did-set_stage = set the stage
+did-moderate = moderated a question
+did-highlight = highlighted a question
+did-block = blocked someone from asking
+did-create_poll = created a poll
+did-edit_poll = edited a poll
+did-run_poll = ran a poll
+did-approve_text = approved an answer
+did-create_award = created an award vote
+did-run_award = ran an award vote
+did-create_quiz = created a quiz
+did-run_quiz = ran a quiz
+did-set_qa_settings = changed Q&A settings
+did-set_stream_delay = set the stream delay
+did-present = chose what the big screen shows
+did-announce = announced
+did-invite = made an invitation
+did-withdraw_invitation = withdrew an invitation
+did-replace_agenda = replaced the agenda
+did-edit_session = edited a session
+did-create_event = created the event
+did-export = exported results

@@ -542,3 +542,50 @@ open-now = { $count ->
     [one] 1 öppen
    *[other] { $count_n } öppna
 }
+
+## Evenemangets team: inbjudningar, medarrangörer, aktivitetsloggen
+role-co-organiser = Medarrangör
+co-organiser-hint = En medarrangör driver evenemanget som du, med en egen länk: allt utom att skapa evenemang och att bjuda in eller dra tillbaka medarrangörer.
+invitations-made = Skapade inbjudningar
+no-invitations = Inga inbjudningar ännu.
+invitations-count = { $count ->
+    [one] { $count_n } inbjudan
+   *[other] { $count_n } inbjudningar
+}
+invitation-made-by = skapad av { $name }, { $time }
+invitation-joined = använd
+invitation-not-joined = inte använd ännu
+withdraw-invitation-of = Dra tillbaka inbjudan till { $name }
+withdraw-invitation-confirm = Dra tillbaka den? Länken, och personen den skapade, slutar fungera.
+activity = Aktivitet
+activity-hint = Vem som gjorde vad i evenemanget: arrangörer, medarrangörer, moderatorer och talare. De senaste 2 000 händelserna sparas.
+show-activity = Visa aktivitet
+hide-activity = Dölj aktivitet
+refresh = Uppdatera
+no-activity = Inget gjort ännu.
+show-more-of = { $count ->
+    [one] Visa { $count_n } till
+   *[other] Visa fler ({ $count_n } kvar)
+}
+did-set_stage = ändrade scenen
+did-moderate = modererade en fråga
+did-highlight = lyfte fram en fråga
+did-block = spärrade någon från att fråga
+did-create_poll = skapade en omröstning
+did-edit_poll = redigerade en omröstning
+did-run_poll = körde en omröstning
+did-approve_text = godkände ett svar
+did-create_award = skapade en prisomröstning
+did-run_award = körde en prisomröstning
+did-create_quiz = skapade ett quiz
+did-run_quiz = körde ett quiz
+did-set_qa_settings = ändrade inställningar för frågor
+did-set_stream_delay = ställde in strömmens fördröjning
+did-present = valde vad storbildsskärmen visar
+did-announce = skickade ett meddelande
+did-invite = skapade en inbjudan
+did-withdraw_invitation = drog tillbaka en inbjudan
+did-replace_agenda = ersatte programmet
+did-edit_session = redigerade ett pass
+did-create_event = skapade evenemanget
+did-export = exporterade resultat

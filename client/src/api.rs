@@ -160,6 +160,52 @@ pub mod organiser {
         .await
     }
 
+    /// `GET /api/events/{code}/invites`: every invitation the event made, newest first.
+    pub async fn invitations(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::InvitationInfo>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/invites"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    /// `GET /api/events/{code}/activity`: who did what, newest first.
+    pub async fn activity(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::ActivityEntry>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/activity"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    /// `POST /api/sign-in`: the organiser key for the sign-in cookie (every tab of this
+    /// browser is signed in; no page keeps the key).
+    pub async fn sign_in(key: &str) -> Result<plenum_protocol::Me, ApiFailure> {
+        let body = json(&plenum_protocol::SignIn {
+            key: key.to_owned(),
+        })?;
+        call("POST", "/api/sign-in", Some(body), None).await
+    }
+
+    /// `POST /api/sign-out`: forgets the sign-in cookie.
+    pub async fn sign_out() -> Result<(), ApiFailure> {
+        match fetch("POST", "/api/sign-out", None, None).await {
+            Ok((200..=299, _)) => Ok(()),
+            Ok((status, text)) => answer::<()>(status, &text),
+            Err(_) => Err(ApiFailure::Offline),
+        }
+    }
+
     /// `DELETE /api/events/{code}/invites/{id}`: withdraws an invitation and what it made.
     pub async fn withdraw_invite(
         key: &str,
@@ -233,9 +279,11 @@ pub mod organiser {
     pub async fn download(key: &str, path: &str) -> Result<web_sys::Blob, ApiFailure> {
         let failed = |_| ApiFailure::Offline;
         let headers = Headers::new().map_err(failed)?;
-        headers
-            .set("authorization", &format!("Bearer {key}"))
-            .map_err(failed)?;
+        if !key.is_empty() {
+            headers
+                .set("authorization", &format!("Bearer {key}"))
+                .map_err(failed)?;
+        }
         let init = RequestInit::new();
         init.set_method("GET");
         init.set_headers(&headers);
@@ -318,7 +366,8 @@ async fn send(
 ) -> Result<(u16, String), JsValue> {
     let headers = Headers::new()?;
     headers.set("accept", "application/json")?;
-    if let Some(key) = key {
+    // An empty key: the sign-in cookie, which the browser sends by itself.
+    if let Some(key) = key.filter(|k| !k.is_empty()) {
         headers.set("authorization", &format!("Bearer {key}"))?;
     }
     let init = RequestInit::new();
@@ -388,32 +437,56 @@ pub mod saved {
         }
     }
 
-    fn session() -> Option<Storage> {
-        leptos::prelude::window().session_storage().ok().flatten()
-    }
+    const SIGNED_IN: &str = "plenum.signed-in";
 
-    const ORGANISER_KEY: &str = "plenum.organiser";
-
-    /// The organiser key, kept for this tab only (sessionStorage): it opens every event, so it
-    /// is not left behind in a browser when the tab is closed.
+    /// The organiser's credential when this browser signed in with the organiser key: empty,
+    /// for the HttpOnly sign-in cookie carries it (requests then send no Authorization header,
+    /// and the WebSocket's hello an empty token). Only *that* it signed in is kept here
+    /// (localStorage, so every tab knows), never the key.
     pub fn organiser_key() -> Option<String> {
-        session()?
-            .get_item(ORGANISER_KEY)
+        storage()?
+            .get_item(SIGNED_IN)
             .ok()
             .flatten()
-            .filter(|k| !k.is_empty())
+            .filter(|v| v == "1")
+            .map(|_| String::new())
     }
 
-    pub fn keep_organiser_key(key: &str) {
-        if let Some(s) = session() {
-            let _ = s.set_item(ORGANISER_KEY, key);
+    pub fn keep_signed_in() {
+        if let Some(s) = storage() {
+            let _ = s.set_item(SIGNED_IN, "1");
         }
     }
 
+    /// Forgets the sign-in here (the server forgets the cookie on `sign-out`).
     pub fn forget_organiser_key() {
-        if let Some(s) = session() {
-            let _ = s.remove_item(ORGANISER_KEY);
+        if let Some(s) = storage() {
+            let _ = s.remove_item(SIGNED_IN);
         }
+    }
+
+    fn co_organiser_key(code: &EventCode) -> String {
+        format!("plenum.co-organiser.{code}")
+    }
+
+    /// Notes that this event's token is a co-organiser's (their invitation said so).
+    pub fn keep_co_organiser(code: &EventCode) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(&co_organiser_key(code), "1");
+        }
+    }
+
+    /// What an organiser's pages of `code` sign with: the sign-in, else this event's token
+    /// when it is a co-organiser's.
+    pub fn organiser_credential(code: &EventCode) -> Option<String> {
+        organiser_key().or_else(|| {
+            storage()?
+                .get_item(&co_organiser_key(code))
+                .ok()
+                .flatten()
+                .filter(|v| v == "1")
+                .and_then(|_| token(code))
+        })
     }
 
     fn stars_key(code: &EventCode) -> String {

@@ -16,20 +16,22 @@
 //! between them keeps the live connection and the fetched agenda.
 
 mod agenda;
-#[cfg(feature = "staff")]
+#[cfg(feature = "organise")]
 mod agenda_editor;
 pub mod join;
 #[cfg(feature = "staff")]
 mod moderate;
-#[cfg(feature = "staff")]
+#[cfg(feature = "organise")]
 mod organise;
-#[cfg(feature = "staff")]
+#[cfg(feature = "organise")]
 mod report;
 #[cfg(feature = "staff")]
 mod screen;
 mod session;
 #[cfg(feature = "staff")]
 mod speak;
+#[cfg(feature = "organise")]
+mod team;
 
 use leptos::prelude::*;
 use plenum_protocol::{EventCode, EventInfo, RoomId, RoomState, SessionId};
@@ -220,15 +222,15 @@ fn EventShell(code: EventCode) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "staff")]
+#[cfg(feature = "organise")]
 fn organise_page() -> AnyView {
     view! { <organise::OrganisePage /> }.into_any()
 }
-#[cfg(feature = "staff")]
+#[cfg(feature = "organise")]
 fn organise_event_page(code: EventCode) -> AnyView {
     view! { <organise::OrganiseEventPage code /> }.into_any()
 }
-#[cfg(feature = "staff")]
+#[cfg(feature = "organise")]
 fn report_page(code: EventCode) -> AnyView {
     view! { <report::ReportPage code /> }.into_any()
 }
@@ -249,15 +251,15 @@ fn track_screen_page(code: EventCode) -> AnyView {
     view! { <screen::TrackScreenPage code /> }.into_any()
 }
 
-#[cfg(not(feature = "staff"))]
+#[cfg(not(feature = "organise"))]
 fn organise_page() -> AnyView {
     load_staff_build()
 }
-#[cfg(not(feature = "staff"))]
+#[cfg(not(feature = "organise"))]
 fn organise_event_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
-#[cfg(not(feature = "staff"))]
+#[cfg(not(feature = "organise"))]
 fn report_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
@@ -278,9 +280,9 @@ fn track_screen_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
 
-/// A staff screen reached in the attendee build (a link followed in the page): load the
-/// address again, and `boot.js` starts the staff build for it.
-#[cfg(not(feature = "staff"))]
+/// A screen of another build reached in this one (a link followed in the page): load the
+/// address again, and `boot.js` starts the build it needs.
+#[cfg(not(feature = "organise"))]
 fn load_staff_build() -> AnyView {
     let _ = window().location().reload();
     view! {

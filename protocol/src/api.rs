@@ -27,7 +27,8 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub role: Role,
-    /// The event the token is for; `None` for organisers, who may act on every event.
+    /// The event the token is for; `None` for the organiser key's holder, who may act on every
+    /// event (a co-organiser is an `organiser` with an event).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<EventCode>,
     /// The sessions a moderator's or speaker's invitation covers: they moderate, run polls and
@@ -89,6 +90,55 @@ pub struct CreateInvite {
     /// session of the event.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sessions: Vec<crate::SessionId>,
+}
+
+/// `GET /api/events/{code}/invites`: an invitation the event made, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub id: String,
+    pub role: Role,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<crate::SessionId>,
+    pub made_at_ms: i64,
+    /// Who made it (their display name).
+    pub made_by: String,
+    /// Whether someone joined through it (on any device).
+    pub joined: bool,
+    /// Withdrawn: it and what it made no longer work.
+    pub withdrawn: bool,
+}
+
+/// `GET /api/events/{code}/activity`: who did what, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityEntry {
+    pub at_ms: i64,
+    /// Who: their display name and role.
+    pub name: String,
+    pub role: Role,
+    /// What, as the request's name (`set_stage`, `moderate`, `replace_agenda`, `invite`…).
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<crate::SessionId>,
+    /// The request's particulars, at most `limits::MAX_ACTIVITY_DETAIL_CHARS` characters.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+/// `GET /api/me`: who the caller's credential (bearer token or sign-in cookie) says they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub person: Person,
+    /// Holds the organiser key (or signed in with it): every event, creating events, and
+    /// co-organisers. A co-organiser is an `organiser` of one event without it.
+    pub key_holder: bool,
+}
+
+/// `POST /api/sign-in`: the organiser key, exchanged for a sign-in cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub key: String,
 }
 
 /// An invitation: a token and the link that redeems it.

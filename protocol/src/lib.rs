@@ -77,6 +77,12 @@ pub mod limits {
     pub const MAX_INVITE_SESSIONS: usize = 32;
     /// People blocked from asking at one event.
     pub const MAX_BLOCKED: usize = 5000;
+    /// Invitations one event may have made (listed, withdrawn or not); as many withdrawals.
+    pub const MAX_INVITATIONS: usize = 10_000;
+    /// Entries an event's activity log keeps: the newest; older ones give way.
+    pub const MAX_ACTIVITY: usize = 2000;
+    /// Longest detail of an activity entry, in characters (longer ones are cut).
+    pub const MAX_ACTIVITY_DETAIL_CHARS: usize = 300;
     /// Longest title (event, session, contribution), in characters.
     pub const MAX_TITLE_CHARS: usize = 200;
     /// Longest description, in characters.

@@ -80,6 +80,10 @@ fn every_example_parses_and_round_trips() {
             "event-export" => drop(check::<EventExport>(&label, &body)),
             "event-report" => drop(check::<plenum_protocol::EventReport>(&label, &body)),
             "api-error" => drop(check::<ApiError>(&label, &body)),
+            "sign-in" => drop(check::<plenum_protocol::SignIn>(&label, &body)),
+            "me" => drop(check::<plenum_protocol::Me>(&label, &body)),
+            "invitations" => drop(check::<Vec<plenum_protocol::InvitationInfo>>(&label, &body)),
+            "activity" => drop(check::<Vec<plenum_protocol::ActivityEntry>>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }

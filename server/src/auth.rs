@@ -16,6 +16,10 @@
 //!   secret equal to the other, so nobody is signed out by the upgrade.
 //! - **Invitations are withdrawn one by one** (`interactions::access`): the invitation, and every
 //!   token of the person it made, are refused from then on.
+//! - **Co-organisers** redeem an organiser invitation to one event (only the key's holder makes
+//!   them): their token is an organiser's at that event alone, signed with the staff secret.
+//! - **Signing in** with the organiser key gives a sign-in token (`o1.`, staff secret, 7 days),
+//!   kept by the browser as an HttpOnly cookie, so every tab is signed in and none holds the key.
 //!
 //! Every privileged action is checked with [`allowed`], on the server, for every request.
 
@@ -35,6 +39,9 @@ const TOKEN_DAYS: i64 = 60;
 const PERSON_PREFIX: &str = "p1.";
 const INVITE_PREFIX: &str = "i1.";
 const ORGANISER_PREFIX: &str = "org_";
+const SIGN_IN_PREFIX: &str = "o1.";
+/// How long a sign-in with the organiser key lasts.
+pub const SIGN_IN_DAYS: i64 = 7;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthError {
@@ -69,9 +76,10 @@ pub enum Action {
     RunPolls,
 }
 
-/// Whether `person` may do `action` in `room`: organisers anything anywhere; everyone else
-/// at their own event only, staff within the sessions their invitation covers (all, when it
-/// names none), and a person's inbox is theirs alone.
+/// Whether `person` may do `action` in `room`: the organiser key's holder anything anywhere;
+/// a co-organiser anything at their event but creating events; everyone else at their own
+/// event only, staff within the sessions their invitation covers (all, when it names none),
+/// and a person's inbox is theirs alone.
 pub fn allowed(person: &Person, action: Action, room: &RoomId) -> bool {
     // Nothing personal is anyone else's: not even an organiser follows another's inbox.
     if let RoomId::Inbox(_, owner) = room
@@ -79,11 +87,14 @@ pub fn allowed(person: &Person, action: Action, room: &RoomId) -> bool {
     {
         return false;
     }
-    if person.role == Role::Organiser {
+    if key_holder(person) {
         return true;
     }
     if person.event.as_ref() != Some(room.event_code()) {
         return false;
+    }
+    if person.role == Role::Organiser {
+        return action != Action::CreateEvent;
     }
     match action {
         Action::Follow => match room {
@@ -96,6 +107,12 @@ pub fn allowed(person: &Person, action: Action, room: &RoomId) -> bool {
         Action::Moderate => person.role == Role::Moderator && in_scope(person, room),
         Action::CreateEvent | Action::ManageEvent | Action::Announce => false,
     }
+}
+
+/// Whether `person` holds the organiser key (or signed in with it): every event is theirs.
+/// A co-organiser is an organiser of one event.
+pub fn key_holder(person: &Person) -> bool {
+    person.role == Role::Organiser && person.event.is_none()
 }
 
 /// Whether `room` is within the sessions `person`'s invitation covers. An invitation naming
@@ -124,7 +141,10 @@ pub struct Auth {
 
 /// Whether tokens and invitations for `role` are signed with the staff secret.
 fn staff(role: &str) -> bool {
-    matches!(parse_role(role), Some(Role::Moderator | Role::Speaker))
+    matches!(
+        parse_role(role),
+        Some(Role::Moderator | Role::Speaker | Role::Organiser)
+    )
 }
 
 /// The result of [`Auth::init`].
@@ -274,26 +294,51 @@ impl Auth {
         self.sign(PERSON_PREFIX, &fields)
     }
 
-    /// Who a token (or the organiser key) says the caller is.
+    /// Whether `key` is the organiser key.
+    pub fn is_organiser_key(&self, key: &str) -> bool {
+        let hash: [u8; 32] = Sha256::digest(key.trim().as_bytes()).into();
+        key.trim().starts_with(ORGANISER_PREFIX) && bool::from(hash.ct_eq(&self.organiser_hash))
+    }
+
+    /// A sign-in token for the organiser key's holder, valid for [`SIGN_IN_DAYS`].
+    pub fn sign_in(&self) -> String {
+        let exp = (now_s() + SIGN_IN_DAYS * 86_400).to_string();
+        self.sign(SIGN_IN_PREFIX, &[role_name(Role::Organiser), &exp])
+    }
+
+    /// Who a token (or the organiser key, or a sign-in token) says the caller is.
     pub fn verify(&self, token: &str) -> Result<Person, AuthError> {
         let token = token.trim();
         if token.is_empty() {
             return Err(AuthError::Missing);
         }
+        let organiser = || Person {
+            id: "organiser".into(),
+            name: Some("Organiser".into()),
+            role: Role::Organiser,
+            event: None,
+            sessions: Vec::new(),
+            registered: false,
+        };
         if token.starts_with(ORGANISER_PREFIX) {
-            let hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-            return if bool::from(hash.ct_eq(&self.organiser_hash)) {
-                Ok(Person {
-                    id: "organiser".into(),
-                    name: Some("Organiser".into()),
-                    role: Role::Organiser,
-                    event: None,
-                    sessions: Vec::new(),
-                    registered: false,
-                })
+            return if self.is_organiser_key(token) {
+                Ok(organiser())
             } else {
                 Err(AuthError::Invalid)
             };
+        }
+        if token.starts_with(SIGN_IN_PREFIX) {
+            let f = self.open(SIGN_IN_PREFIX, token)?;
+            let [role, exp] = f.as_slice() else {
+                return Err(AuthError::Invalid);
+            };
+            if parse_role(role) != Some(Role::Organiser) {
+                return Err(AuthError::Invalid);
+            }
+            if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
+                return Err(AuthError::Expired);
+            }
+            return Ok(organiser());
         }
         let f = self.open(PERSON_PREFIX, token)?;
         // Five fields, then optionally the scope, then optionally the registration claim.
@@ -320,8 +365,9 @@ impl Auth {
             return Err(AuthError::Expired);
         }
         let role = parse_role(role).ok_or(AuthError::Invalid)?;
-        if role == Role::Organiser {
-            // Organisers authenticate with the organiser key only.
+        // An organiser's person token is a co-organiser's: always of one event. (The key's
+        // holder signs in with the key.)
+        if role == Role::Organiser && event.is_empty() {
             return Err(AuthError::Invalid);
         }
         Ok(Person {
@@ -538,6 +584,73 @@ mod tests {
             B64.encode(mac.finalize().into_bytes())
         );
         assert_eq!(after.verify(&wrong_key), Err(AuthError::Invalid));
+    }
+
+    #[test]
+    fn a_co_organiser_runs_one_event_and_creates_none() {
+        let a = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let other = EventCode::parse("MALMO23").unwrap();
+        let co = a
+            .redeem(&a.invite(&ecc, Role::Organiser, "Clara", &[]).0, &ecc)
+            .unwrap();
+        assert_eq!(co.role, Role::Organiser);
+        assert!(!key_holder(&co));
+        // The token says the same, signed with the staff secret.
+        let token = a.issue(&co);
+        assert_eq!(a.verify(&token).unwrap(), co);
+        let reset = Auth {
+            staff_secret: [9; 32],
+            ..auth()
+        };
+        assert_eq!(reset.verify(&token), Err(AuthError::Invalid));
+        let here = RoomId::Event(ecc.clone());
+        let session = RoomId::Session(ecc.clone(), SessionId::parse("s1").unwrap());
+        for action in [
+            Action::ManageEvent,
+            Action::Announce,
+            Action::SetStage,
+            Action::Moderate,
+            Action::RunPolls,
+            Action::Follow,
+        ] {
+            assert!(allowed(&co, action, &here), "{action:?}");
+            assert!(allowed(&co, action, &session), "{action:?}");
+            assert!(
+                !allowed(&co, action, &RoomId::Event(other.clone())),
+                "{action:?} elsewhere"
+            );
+        }
+        assert!(!allowed(&co, Action::CreateEvent, &here));
+        let key = a.verify("org_secret").unwrap();
+        assert!(key_holder(&key));
+        assert!(allowed(&key, Action::CreateEvent, &RoomId::Event(other)));
+    }
+
+    #[test]
+    fn a_sign_in_is_the_key_holders_until_it_expires_or_the_key_is_reset() {
+        let a = auth();
+        let token = a.sign_in();
+        assert!(token.starts_with(SIGN_IN_PREFIX));
+        let person = a.verify(&token).unwrap();
+        assert!(key_holder(&person));
+        // Not a person token, and no person token is one.
+        assert_eq!(
+            a.verify(&token.replacen(SIGN_IN_PREFIX, PERSON_PREFIX, 1)),
+            Err(AuthError::Invalid)
+        );
+        let forged = a.sign(SIGN_IN_PREFIX, &["organiser", "1"]);
+        assert_eq!(a.verify(&forged), Err(AuthError::Expired));
+        let reset = Auth {
+            staff_secret: [9; 32],
+            ..auth()
+        };
+        assert_eq!(reset.verify(&token), Err(AuthError::Invalid));
+        // An organiser person token must name its event.
+        let no_event = a.sign(PERSON_PREFIX, &["organiser", "", "x", "99999999999", "X"]);
+        assert_eq!(a.verify(&no_event), Err(AuthError::Invalid));
+        assert!(a.is_organiser_key("org_secret"));
+        assert!(!a.is_organiser_key("org_wrong"));
     }
 
     fn attendee() -> Person {

@@ -141,6 +141,7 @@ pub fn interactions() -> Registry {
         .with(inbox::Inbox)
         .with(access::Access)
         .with(attendance::Attendance)
+        .with(activity::Activity)
 }
 
 /// This machine's name, for attendance records of servers sharing a store.

@@ -111,6 +111,41 @@ impl Http {
         Ok((status, kind, resp.bytes().await?.to_vec()))
     }
 
+    /// The server's address, `http://127.0.0.1:PORT` (a page's Origin on it).
+    pub fn origin(&self) -> &str {
+        &self.base
+    }
+
+    /// A request with these headers (a cookie, an Origin) and no bearer token: the answer
+    /// and the Set-Cookie headers it carried.
+    pub async fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> anyhow::Result<(Answer, Vec<String>)> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await?;
+        let cookies = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok((Answer { status, body }, cookies))
+    }
+
     async fn finish(&self, req: reqwest::RequestBuilder) -> anyhow::Result<Answer> {
         let resp = req.send().await?;
         let status = resp.status().as_u16();

@@ -71,6 +71,24 @@ impl Ws {
         })
     }
 
+    /// Connects with these extra headers (a cookie, an Origin), without saying hello.
+    pub async fn connect_with(url: &str, headers: &[(&str, &str)]) -> anyhow::Result<Ws> {
+        let mut req = url.into_client_request()?;
+        for (name, value) in headers {
+            req.headers_mut().insert(
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())?,
+                value.parse()?,
+            );
+        }
+        let (stream, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(Ws {
+            stream,
+            next_id: 1,
+            welcome: None,
+            largest: 0,
+        })
+    }
+
     /// Connects through a socket with a tiny receive buffer: a client that reads slowly.
     pub async fn connect_small_buffer(
         url: &str,

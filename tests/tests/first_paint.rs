@@ -189,6 +189,13 @@ async fn the_join_form_works_as_plain_html() {
         console.contains(r#"href="/staff_bg.wasm?v=1""#) && !console.contains("client_bg"),
         "{console}"
     );
+    let organiser = page("/organise/PLAIN", "en").await;
+    assert!(
+        organiser.contains(r#"href="/organise_bg.wasm?v=1""#)
+            && !organiser.contains("staff_bg")
+            && !organiser.contains("client_bg"),
+        "{organiser}"
+    );
     let swedish = page("/e/PLAIN", "sv-SE,sv;q=0.9,en;q=0.5").await;
     assert!(
         swedish.contains(r#"<html lang="sv">"#) && swedish.contains("Gå med"),

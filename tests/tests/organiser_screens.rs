@@ -239,5 +239,81 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
     b.set_window_size(320, 800).await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     no_sideways_scroll(b, "the after-event report at 320 px").await?;
+
+    // Signed in in every tab: a new tab opens the console without the key, which no page keeps.
+    b.set_window_size(1280, 900).await?;
+    let first = b.window().await?;
+    let tab = b.new_window(true).await?;
+    b.switch_to_window(tab.handle).await?;
+    b.goto(&server.url("/organise/FORMS")).await?;
+    wait_for_text(b, "#invites-heading", "Invitations").await?;
+    let stored = b
+        .execute(
+            "return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie]);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        !stored
+            .as_str()
+            .unwrap_or_default()
+            .contains(&server.organiser_key),
+        "a page keeps the organiser key: {stored}"
+    );
+
+    // A co-organiser invited, listed with who made it, withdrawn after a confirmation.
+    type_into(b, "#invite-name", "Clara Berg").await?;
+    choose(b, "#invite-role", "organiser").await?;
+    click(
+        b,
+        "section[aria-labelledby=invites-heading] button[type=submit]",
+    )
+    .await?;
+    wait_for_text(b, ".invitation-list", "Clara Berg · Co-organiser").await?;
+    wait_for_text(b, ".invitation-list", "made by Organiser").await?;
+    wait_for_text(b, ".invite-links", "Clara Berg").await?;
+    click(b, "button[aria-controls=activity-log]").await?;
+    wait_for_text(b, ".activity-log", "made an invitation").await?;
+    wait_for_text(b, ".activity-log", "replaced the agenda").await?;
+    check_and_capture(b, axe, "organiser-team").await?;
+    b.execute(
+        "document.querySelector('#activity-heading').scrollIntoView();",
+        vec![],
+    )
+    .await?;
+    check_and_capture(b, axe, "organiser-activity").await?;
+    click(b, ".invitation-list li .row-actions button").await?;
+    wait_for_text(b, ".invitation-list [role=alert]", "Withdraw it?").await?;
+    click(b, ".invitation-list li button.danger").await?;
+    wait_for_text(b, ".invitation-list", "withdrawn").await?;
+    let listed = http
+        .send(
+            "GET",
+            "/api/events/FORMS/invites",
+            Some(&server.organiser_key),
+            None,
+        )
+        .await?
+        .body;
+    ensure!(
+        listed[0]["name"] == "Clara Berg"
+            && listed[0]["role"] == "organiser"
+            && listed[0]["withdrawn"] == true,
+        "the withdrawn co-organiser: {listed}"
+    );
+    b.set_window_size(320, 800).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    no_sideways_scroll(b, "the invitations and the activity at 320 px").await?;
+
+    // Signing out here signs every tab out.
+    b.set_window_size(1280, 900).await?;
+    b.goto(&server.url("/organise")).await?;
+    wait_for_text(b, "#events-heading", "").await?;
+    click(b, "header button.link-button").await?;
+    wait_for_text(b, "h1", "Organiser sign-in").await?;
+    b.close_window().await?;
+    b.switch_to_window(first).await?;
+    b.goto(&server.url("/organise")).await?;
+    wait_for_text(b, "h1", "Organiser sign-in").await?;
     Ok(())
 }

@@ -728,14 +728,24 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
             "an attendee loaded {files}"
         );
     }
-    for b in [&p.moderator, &p.screen, &p.organiser] {
+    for b in [&p.moderator, &p.screen] {
         let files = b.execute(loaded, vec![]).await?;
         let files = files.as_str().unwrap_or_default();
         ensure!(
-            files.contains("/staff_bg.wasm") && !files.contains("/client_bg.wasm"),
+            files.contains("/staff_bg.wasm")
+                && !files.contains("/client_bg.wasm")
+                && !files.contains("organise"),
             "a console loaded {files}"
         );
     }
+    let files = p.organiser.execute(loaded, vec![]).await?;
+    let files = files.as_str().unwrap_or_default();
+    ensure!(
+        files.contains("/organise_bg.wasm")
+            && !files.contains("/client_bg.wasm")
+            && !files.contains("/staff_bg.wasm"),
+        "the organiser's console loaded {files}"
+    );
 
     // --- Swedish, switched on one screen, kept across a reload.
     click(&p.bo, "button[data-locale=sv]").await?;

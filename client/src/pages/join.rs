@@ -56,14 +56,18 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
             async move {
                 let answer = api::join(&code, name.clone(), invite.clone()).await?;
                 saved::keep(&code, &answer.token, name.as_deref());
+                if answer.person.role == Role::Organiser {
+                    saved::keep_co_organiser(&code);
+                }
                 if invite.is_some() {
                     // The invitation is spent: it leaves the address bar and the history. Staff
-                    // invited to one session land on its console; others on the agenda, whose
-                    // session pages link their consoles.
+                    // invited to one session land on its console, co-organisers on the event's;
+                    // others on the agenda, whose session pages link their consoles.
                     let person = &answer.person;
                     let path = match (person.role, person.sessions.as_slice()) {
                         (Role::Moderator, [one]) => Route::Moderate(code.clone(), one.clone()),
                         (Role::Speaker, [one]) => Route::Speak(code.clone(), one.clone()),
+                        (Role::Organiser, _) => Route::OrganiseEvent(code.clone()),
                         _ => Route::Event(code.clone()),
                     }
                     .path();

@@ -1,12 +1,14 @@
 //! The organiser: sign in with the organiser key, create an event, import and edit its
-//! agenda, invite moderators and speakers, switch sessions live and set what is on stage, set
-//! a stream's delay, announce, run award votes, and export results. The key stays in this tab
-//! (sessionStorage) and goes with every request; the server checks it each time.
+//! agenda, invite moderators, speakers and co-organisers (`team`), switch sessions live and
+//! set what is on stage, set a stream's delay, announce, run award votes, and export results.
+//! Signing in gives the browser an HttpOnly cookie (every tab is signed in; no page keeps the
+//! key); the server checks it on every request. A co-organiser's console signs with their
+//! event token.
 
 use leptos::task::spawn_local;
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{
-    Agenda, CreateEvent, EventCode, EventInfo, Role, RoomId, RoomState, SessionId, limits,
+    Agenda, CreateEvent, EventCode, EventInfo, RoomId, RoomState, SessionId, limits,
 };
 
 use crate::api::{self, ApiFailure, organiser, saved};
@@ -33,7 +35,14 @@ pub fn OrganisePage() -> impl IntoView {
                 <span class="role-badge">{move || t("role-organiser")}</span>
                 <LanguageSwitch />
                 <Show when=move || key.get().is_some()>
-                    <button type="button" class="link-button" on:click=move |_| { saved::forget_organiser_key(); key.set(None) }>
+                    <button type="button" class="link-button" on:click=move |_| {
+                        spawn_local(async move {
+                            // Signed out here at once; the cookie goes when the server answers.
+                            let _ = organiser::sign_out().await;
+                        });
+                        saved::forget_organiser_key();
+                        key.set(None)
+                    }>
                         {move || t("sign-out")}
                     </button>
                 </Show>
@@ -54,10 +63,10 @@ fn SignIn(key: RwSignal<Option<String>>) -> impl IntoView {
         ev.prevent_default();
         let k = typed.get_untracked().trim().to_owned();
         spawn_local(async move {
-            match organiser::events(&k).await {
+            match organiser::sign_in(&k).await {
                 Ok(_) => {
-                    saved::keep_organiser_key(&k);
-                    key.set(Some(k));
+                    saved::keep_signed_in();
+                    key.set(saved::organiser_key());
                 }
                 Err(ApiFailure::Refused { status: 401, .. }) => {
                     problem.set(Some(t("organiser-key-wrong")))
@@ -169,7 +178,7 @@ fn Events(key: String) -> impl IntoView {
 
 #[component]
 pub fn OrganiseEventPage(code: EventCode) -> impl IntoView {
-    let Some(key) = saved::organiser_key() else {
+    let Some(key) = saved::organiser_credential(&code) else {
         return view! { <OrganisePage /> }.into_any();
     };
     let live = Live::start(code.clone(), Credential::Organiser(key.clone()));
@@ -283,7 +292,8 @@ fn EventConsole(
                     {move || chosen.get().map(|id| view! { <SessionControl code=c.clone() id sessions key /> })}
                 </section>
                 <Announce code=code.clone() key />
-                <Invites code=code.clone() key sessions />
+                <super::team::Invites code=code.clone() key sessions />
+                <super::team::Activity code=code.clone() key />
             </div>
             <div>
                 <super::agenda_editor::AgendaEditor code=code.clone() agenda key />
@@ -328,108 +338,6 @@ fn Announce(code: EventCode, key: StoredValue<String>) -> impl IntoView {
             </form>
         </section>
     }
-}
-
-#[component]
-fn Invites(
-    code: EventCode,
-    key: StoredValue<String>,
-    sessions: Memo<Vec<plenum_protocol::Session>>,
-) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Moderator);
-    // The session a moderator's or speaker's invitation covers; `None`: all of them.
-    let scope = RwSignal::new(None::<SessionId>);
-    let problem = RwSignal::new(None::<String>);
-    let event = StoredValue::new(code.clone());
-    // (who, role, link, id, withdrawn)
-    let links = RwSignal::new(Vec::<(String, Role, String, String, bool)>::new());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (code, who, r, key) = (
-            code.clone(),
-            name.get_untracked().trim().to_owned(),
-            role.get_untracked(),
-            key.get_value(),
-        );
-        let covers: Vec<SessionId> = match r {
-            Role::Moderator | Role::Speaker => scope.get_untracked().into_iter().collect(),
-            _ => Vec::new(),
-        };
-        spawn_local(async move {
-            match organiser::invite(&key, &code, r, who.clone(), covers).await {
-                Ok(invite) => {
-                    problem.set(None);
-                    name.set(String::new());
-                    let origin = crate::route::public_origin();
-                    let link = format!("{origin}{}", invite.link);
-                    links.update(|l| l.insert(0, (who, r, link, invite.id, false)));
-                }
-                Err(e) => problem.set(Some(e.message())),
-            }
-        });
-    };
-    view! {
-        <section class="panel" aria-labelledby="invites-heading">
-            <h2 id="invites-heading">{move || t("invitations")}</h2>
-            <form class="stack" on:submit=submit>
-                <label for="invite-name">{move || t("invitee-name")}</label>
-                <input id="invite-name" type="text" required maxlength=limits::MAX_DISPLAY_NAME_CHARS.to_string() prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
-                <label for="invite-role">{move || t("invitee-role")}</label>
-                <select id="invite-role" on:change=move |ev| role.set(match event_target_value(&ev).as_str() { "speaker" => Role::Speaker, "attendee" => Role::Attendee, _ => Role::Moderator })>
-                    <option value="moderator" selected>{move || t("role-moderator")}</option>
-                    <option value="speaker">{move || t("role-speaker")}</option>
-                    <option value="attendee">{move || t("role-registered")}</option>
-                </select>
-                <label for="invite-scope">{move || t("invitee-sessions")}</label>
-                <select id="invite-scope" prop:disabled=move || role.get() == Role::Attendee on:change=move |ev| scope.set(SessionId::parse(&event_target_value(&ev)).ok())>
-                    <option value="" selected>{move || t("all-sessions")}</option>
-                    {move || sessions.get().into_iter().map(|s| {
-                        view! { <option value=s.id.to_string()>{format!("{} · {}", s.start, s.title)}</option> }
-                    }).collect_view()}
-                </select>
-                <button type="submit">{move || t("create-invitation")}</button>
-                {problem_view(problem)}
-            </form>
-            <ul class="invite-links">
-                {move || links.get().into_iter().enumerate().map(|(i, (who, r, link, id, withdrawn))| {
-                    let field = format!("invite-link-{i}");
-                    let label = format!("{who} · {}", super::role_label(r));
-                    if withdrawn {
-                        return view! { <li><span>{label}</span>" · "<em>{t("invitation-withdrawn")}</em></li> }.into_any();
-                    }
-                    let withdraw = move |_| {
-                        let (code, id, key) = (event.get_value(), id.clone(), key.get_value());
-                        spawn_local(async move {
-                            match organiser::withdraw_invite(&key, &code, &id).await {
-                                Ok(_) => links.update(|l| {
-                                    if let Some(row) = l.iter_mut().find(|row| row.3 == id) {
-                                        row.4 = true;
-                                    }
-                                }),
-                                Err(e) => problem.set(Some(e.message())),
-                            }
-                        });
-                    };
-                    view! {
-                        <li>
-                            <label for=field.clone()>{label}</label>
-                            <input id=field.clone() type="text" readonly value=link.clone() on:focus=move |ev| {
-                                if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { input.select(); }
-                            } />
-                            <button type="button" on:click=move |_| copy(&link)>{t("copy")}</button>
-                            <button type="button" class="small" on:click=withdraw>{t("withdraw-invitation")}</button>
-                        </li>
-                    }.into_any()
-                }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-fn copy(text: &str) {
-    let clipboard = window().navigator().clipboard();
-    let _ = clipboard.write_text(text);
 }
 
 #[component]

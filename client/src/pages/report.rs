@@ -12,7 +12,7 @@ use crate::route::{Link, Route};
 
 #[component]
 pub fn ReportPage(code: EventCode) -> impl IntoView {
-    let Some(key) = saved::organiser_key() else {
+    let Some(key) = saved::organiser_credential(&code) else {
         return view! { <super::organise::OrganisePage /> }.into_any();
     };
     let report = {

@@ -28,7 +28,8 @@ impl Viewer {
     /// (`auth::in_scope`); in any other room they see what an attendee sees.
     pub fn of(person: &Person, room: &RoomId) -> Viewer {
         let staff = match person.role {
-            Role::Organiser => true,
+            // A co-organiser's authority ends at their event.
+            Role::Organiser => person.event.as_ref().is_none_or(|e| e == room.event_code()),
             Role::Speaker | Role::Moderator => crate::auth::in_scope(person, room),
             Role::Attendee => false,
         };

@@ -1,37 +1,76 @@
-//! Access: invitations an organiser withdrew, one by one.
+//! Access: the invitations an event made, and those an organiser withdrew.
 //!
-//! An invitation (a staff invitation, or an attendee's registration link) is a signed token
-//! with an id; the person it makes is `inv-ID` on every device. Withdrawing it records the id
-//! in the event room (record `revoked`, key the id), so on every instance the invitation can no
-//! longer be redeemed, the tokens it made are refused at `hello` and on every HTTP request, and
-//! an open connection of that person is closed (4100) at its next request. Nothing else of the
-//! event changes: other people's tokens and links stay valid.
+//! An invitation (a staff or co-organiser invitation, or an attendee's registration link) is a
+//! signed token with an id; the person it makes is `inv-ID` on every device. Making one records
+//! it in the event room (record `issued`, key the id, value who it is for and who made it), so
+//! the organisers' console lists it; an event makes at most `limits::MAX_INVITATIONS`.
+//! Withdrawing one records the id (record `revoked`), so on every instance the invitation can
+//! no longer be redeemed, the tokens it made are refused at `hello` and on every HTTP request,
+//! and an open connection of that person is closed (4100) at its next request. Nothing else of
+//! the event changes: other people's tokens and links stay valid.
 //!
 //! Rotating every staff credential at once is `--reset-organiser-key` (see `auth`).
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
-use std::collections::HashSet;
+use plenum_protocol::{Role, SessionId, limits};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 /// The access interaction.
 pub struct Access;
 
 #[derive(Debug, Clone)]
 pub enum AccessCommand {
+    /// Records an invitation just made.
+    Issue(Issued),
     /// Withdraws the invitation with this id (and what it made).
     Revoke { invitation: String },
 }
 
-/// The withdrawn invitations of an event.
-#[derive(Debug, Default)]
-pub struct Revoked(HashSet<String>);
+/// An invitation as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issued {
+    pub id: String,
+    pub role: Role,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<SessionId>,
+    pub at_ms: i64,
+    pub by: String,
+}
 
-impl Revoked {
+/// The invitations of an event: made, and withdrawn.
+#[derive(Debug, Default)]
+pub struct AccessRecords {
+    revoked: HashSet<String>,
+    issued: HashMap<String, Issued>,
+}
+
+impl AccessRecords {
     pub fn contains(&self, invitation: &str) -> bool {
-        self.0.contains(invitation)
+        self.revoked.contains(invitation)
+    }
+
+    /// Every invitation made, newest first, and whether each was withdrawn.
+    pub fn invitations(&self) -> Vec<(&Issued, bool)> {
+        let mut all: Vec<_> = self
+            .issued
+            .values()
+            .map(|i| (i, self.revoked.contains(&i.id)))
+            .collect();
+        all.sort_by(|a, b| b.0.at_ms.cmp(&a.0.at_ms).then_with(|| a.0.id.cmp(&b.0.id)));
+        all
     }
 }
 
+#[derive(Debug, Clone)]
+pub enum AccessChange {
+    Issued(Issued),
+    Revoked(String),
+}
+
 const REVOKED: &str = "revoked";
+const ISSUED: &str = "issued";
 
 /// Whether an invitation id looks like one the server made (16 URL-safe base64 characters).
 fn plausible(id: &str) -> bool {
@@ -43,13 +82,19 @@ fn plausible(id: &str) -> bool {
 
 impl Interaction for Access {
     type Command = AccessCommand;
-    type Records = Revoked;
-    type Change = String;
+    type Records = AccessRecords;
+    type Change = AccessChange;
     const NAME: &'static str = "access";
-    const KINDS: &'static [RecordKind] = &[RecordKind {
-        name: REVOKED,
-        tallied: false,
-    }];
+    const KINDS: &'static [RecordKind] = &[
+        RecordKind {
+            name: REVOKED,
+            tallied: false,
+        },
+        RecordKind {
+            name: ISSUED,
+            tallied: false,
+        },
+    ];
 
     fn check(&self, command: &AccessCommand) -> Result<(), Refusal> {
         match command {
@@ -62,37 +107,80 @@ impl Interaction for Access {
 
     fn decide(&self, cx: &mut Cx<'_, Self>, command: AccessCommand) -> Result<Made, Refusal> {
         cx.event_room()?;
-        let AccessCommand::Revoke { invitation } = command;
-        // Withdrawn already: nothing to do, and nothing to say.
-        let known = cx
-            .records()
-            .part(|r| Revoked(r.0.iter().filter(|i| **i == invitation).cloned().collect()))
-            .contains(&invitation);
-        if !known {
-            cx.change(invitation);
+        let view = cx.records();
+        let (issued, revoked) = view.changes.iter().fold(
+            (view.committed.issued.len(), view.committed.revoked.len()),
+            |(i, r), c| match c {
+                AccessChange::Issued(_) => (i + 1, r),
+                AccessChange::Revoked(_) => (i, r + 1),
+            },
+        );
+        match command {
+            AccessCommand::Issue(invitation) => {
+                if issued >= limits::MAX_INVITATIONS {
+                    return Err(Refusal::TooLarge(format!(
+                        "an event makes at most {} invitations",
+                        limits::MAX_INVITATIONS
+                    )));
+                }
+                cx.change(AccessChange::Issued(invitation));
+            }
+            AccessCommand::Revoke { invitation } => {
+                // Withdrawn already: nothing to do, and nothing to say.
+                let known = cx
+                    .records()
+                    .part(|r| AccessRecords {
+                        revoked: r.revoked.get(&invitation).cloned().into_iter().collect(),
+                        ..AccessRecords::default()
+                    })
+                    .contains(&invitation);
+                if known {
+                    return Ok(Made::default());
+                }
+                if revoked >= limits::MAX_INVITATIONS {
+                    return Err(Refusal::TooLarge(format!(
+                        "an event withdraws at most {} invitations",
+                        limits::MAX_INVITATIONS
+                    )));
+                }
+                cx.change(AccessChange::Revoked(invitation));
+            }
         }
         Ok(Made::default())
     }
 
-    fn load(records: &mut Revoked, kind: &str, key: &str, value: Option<&str>) {
-        if kind == REVOKED {
-            if value.is_some() {
-                records.0.insert(key.to_owned());
-            } else {
-                records.0.remove(key);
-            }
+    fn load(records: &mut AccessRecords, kind: &str, key: &str, value: Option<&str>) {
+        match (kind, value) {
+            (REVOKED, Some(_)) => drop(records.revoked.insert(key.to_owned())),
+            (REVOKED, None) => drop(records.revoked.remove(key)),
+            (ISSUED, Some(v)) => match serde_json::from_str::<Issued>(v) {
+                Ok(i) => drop(records.issued.insert(key.to_owned(), i)),
+                Err(e) => tracing::error!(key, error = %e, "an unreadable invitation record"),
+            },
+            (ISSUED, None) => drop(records.issued.remove(key)),
+            _ => {}
         }
     }
 
-    fn apply(records: &mut Revoked, change: &String) {
-        records.0.insert(change.clone());
+    fn apply(records: &mut AccessRecords, change: &AccessChange) {
+        match change {
+            AccessChange::Issued(i) => drop(records.issued.insert(i.id.clone(), i.clone())),
+            AccessChange::Revoked(id) => drop(records.revoked.insert(id.clone())),
+        }
     }
 
-    fn store(change: &String) -> Stored {
-        Stored {
-            kind: REVOKED,
-            key: change.clone(),
-            value: Some("1".to_owned()),
+    fn store(change: &AccessChange) -> Stored {
+        match change {
+            AccessChange::Issued(i) => Stored {
+                kind: ISSUED,
+                key: i.id.clone(),
+                value: Some(serde_json::to_string(i).expect("an invitation serialises")),
+            },
+            AccessChange::Revoked(id) => Stored {
+                kind: REVOKED,
+                key: id.clone(),
+                value: Some("1".to_owned()),
+            },
         }
     }
 }

@@ -47,6 +47,11 @@ impl AttendanceRecords {
         self.attendees.values().sum::<u64>() + self.invited.len() as u64
     }
 
+    /// Whether the person an invitation made (`inv-ID`) joined (an event room's records).
+    pub fn invited(&self, person: &str) -> bool {
+        self.invited.contains(person)
+    }
+
     /// The session's peak presence (a session room's records): the sum of each server's peak.
     pub fn peak(&self) -> u64 {
         self.peaks.values().sum()

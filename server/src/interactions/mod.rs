@@ -23,6 +23,7 @@
 //! Adding an interaction is a recipe in ARCHITECTURE.md.
 
 pub mod access;
+pub mod activity;
 pub mod agenda;
 pub mod attendance;
 pub mod awards;

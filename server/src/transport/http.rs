@@ -8,7 +8,7 @@ use super::{
     addresses::{ClientAddr, Counted},
     pages,
     requests::{self, Document, DocumentKind},
-    ws,
+    staff, ws,
 };
 use crate::{
     App,
@@ -16,7 +16,6 @@ use crate::{
     engine::Command,
     interactions::{
         Refusal,
-        access::{Access, AccessCommand},
         agenda::{self, FieldError},
         attendance::{Attendance, AttendanceCommand},
         awards::{self, Awards},
@@ -32,9 +31,8 @@ use axum::{
     routing::{get, post, put},
 };
 use plenum_protocol::{
-    Agenda, AnnouncementRequest, ApiError, Appended, ClientMsg, CreateEvent, CreateInvite,
-    ErrorCode, EventCode, EventInfo, Invite, JoinRequest, JoinResponse, Person, Role, RoomId,
-    SessionId, StageUpdate, limits,
+    Agenda, AnnouncementRequest, ApiError, Appended, ClientMsg, CreateEvent, ErrorCode, EventCode,
+    EventInfo, JoinRequest, JoinResponse, Person, Role, RoomId, SessionId, StageUpdate, limits,
 };
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -121,11 +119,20 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
 }
 
 /// Who is calling: the bearer token's person.
+/// Without an `Authorization` header, the sign-in cookie; a request that carries it from a
+/// page of another origin is refused (`forbidden`), so no other site acts with it.
 pub fn caller(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(AuthError::Missing)?;
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        let token = staff::cookie_token(headers).ok_or(AuthError::Missing)?;
+        if !ws::origin_allowed(app, headers) {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "the sign-in cookie is for this server's own pages",
+            ));
+        }
+        return Ok(app.auth.verify(&token)?);
+    };
+    let value = value.to_str().map_err(|_| AuthError::Invalid)?;
     let token = value.strip_prefix("Bearer ").ok_or(AuthError::Invalid)?;
     Ok(app.auth.verify(token)?)
 }
@@ -178,11 +185,18 @@ pub fn router(app: App) -> Router {
         .route("/agenda-template.csv", get(|q| agenda_template(q, false)))
         .route("/agenda-template.xlsx", get(|q| agenda_template(q, true)))
         .route("/events/{code}/join", post(join))
-        .route("/events/{code}/invites", post(create_invite))
+        .route(
+            "/events/{code}/invites",
+            get(staff::list_invites).post(staff::create_invite),
+        )
         .route(
             "/events/{code}/invites/{id}",
-            axum::routing::delete(revoke_invite),
+            axum::routing::delete(staff::revoke_invite),
         )
+        .route("/events/{code}/activity", get(staff::activity))
+        .route("/sign-in", post(staff::sign_in))
+        .route("/sign-out", post(staff::sign_out))
+        .route("/me", get(staff::me))
         .route("/events/{code}/announcements", post(announce))
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
@@ -279,8 +293,11 @@ async fn per_address(
     let addr = ClientAddr::of(peer, req.headers(), &limits.config().trusted_proxies);
     let path = req.uri().path();
     let probe = matches!(path, "/healthz" | "/readyz" | "/metrics");
+    // Signing in spends the join allowance too: guessing keys is slow from any one address.
     let join = req.method() == axum::http::Method::POST
-        && ((path.starts_with("/api/events/") && path.ends_with("/join")) || path == "/join");
+        && ((path.starts_with("/api/events/") && path.ends_with("/join"))
+            || path == "/join"
+            || path == "/api/sign-in");
     let refused = if probe {
         None
     } else if !limits.take(addr, Counted::Request) {
@@ -381,8 +398,14 @@ async fn list_events(
             "only organisers list events",
         ));
     }
+    // A co-organiser's list is their event.
     Ok(Json(
-        app.engine.events().iter().map(|e| (**e).clone()).collect(),
+        app.engine
+            .events()
+            .iter()
+            .filter(|e| who.event.as_ref().is_none_or(|mine| *mine == e.code))
+            .map(|e| (**e).clone())
+            .collect(),
     ))
 }
 
@@ -397,8 +420,10 @@ async fn create_event(
     require(&who, DocumentKind::NewEvent.action(), &new.code)?;
     agenda::check_event(&new)?;
     let code = new.code.clone();
+    let title = new.title.clone();
     let r = requests::document(Document::NewEvent(new));
     app.engine.create(&r.room, r.command).await?;
+    staff::note(&app, &who, &code, "create_event", None, title);
     let info = app
         .engine
         .event(&code)
@@ -427,8 +452,10 @@ async fn replace_agenda(
     agenda::tidy_agenda(&mut agenda);
     agenda::check_agenda(&agenda)?;
     existing(&app, &code).await?;
-    let r = requests::document(Document::Agenda(code, agenda));
+    let detail = format!("{} sessions", agenda.sessions.len());
+    let r = requests::document(Document::Agenda(code.clone(), agenda));
     let done = app.engine.submit(&r.room, r.command).await?;
+    staff::note(&app, &who, &code, "replace_agenda", None, detail);
     Ok(Json(Appended { seq: done.seq }))
 }
 
@@ -548,90 +575,6 @@ pub async fn join_person(
     })
 }
 
-async fn create_invite(
-    State(app): State<App>,
-    Path(code): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Invite>, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
-    let req: CreateInvite = parse_json(&body)?;
-    if req.role == Role::Organiser {
-        return Err(AppError(ApiError {
-            code: ErrorCode::BadRequest,
-            message: "invitations are for moderators, speakers and registered attendees".into(),
-            field: Some("role".into()),
-        }));
-    }
-    let Some(name) = auth::display_name(Some(&req.name))? else {
-        return Err(Refusal::invalid("name", "must not be empty").into());
-    };
-    let event = existing(&app, &code).await?;
-    check_invite_sessions(&req, &event)?;
-    let (invite, id) = app.auth.invite(&code, req.role, &name, &req.sessions);
-    Ok(Json(Invite {
-        link: format!("/e/{code}?invite={invite}"),
-        invite,
-        id,
-    }))
-}
-
-/// `DELETE /api/events/{code}/invites/{id}`: withdraws an invitation and what it made.
-async fn revoke_invite(
-    State(app): State<App>,
-    Path((code, id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Result<Json<Appended>, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
-    let done = app
-        .engine
-        .submit(
-            &RoomId::Event(code),
-            Command::to::<Access>(AccessCommand::Revoke { invitation: id }),
-        )
-        .await?;
-    Ok(Json(Appended { seq: done.seq }))
-}
-
-/// The sessions an invitation names: for moderators and speakers only, each on the agenda,
-/// at most `MAX_INVITE_SESSIONS`, none twice.
-fn check_invite_sessions(req: &CreateInvite, event: &EventInfo) -> Result<(), AppError> {
-    let bad = |message: String| {
-        AppError(ApiError {
-            code: ErrorCode::BadRequest,
-            message: format!("sessions: {message}"),
-            field: Some("sessions".into()),
-        })
-    };
-    if req.sessions.is_empty() {
-        return Ok(());
-    }
-    if !matches!(req.role, Role::Moderator | Role::Speaker) {
-        return Err(bad(
-            "only moderator and speaker invitations name sessions".into()
-        ));
-    }
-    if req.sessions.len() > limits::MAX_INVITE_SESSIONS {
-        return Err(bad(format!(
-            "an invitation names at most {} sessions",
-            limits::MAX_INVITE_SESSIONS
-        )));
-    }
-    for (i, s) in req.sessions.iter().enumerate() {
-        if req.sessions[..i].contains(s) {
-            return Err(bad(format!("{s} is named twice")));
-        }
-        if !event.agenda.sessions.iter().any(|x| &x.id == s) {
-            return Err(bad(format!("no session {s} in event {}", event.code)));
-        }
-    }
-    Ok(())
-}
-
 async fn announce(
     State(app): State<App>,
     Path(code): Path<String>,
@@ -695,8 +638,11 @@ async fn put_session(
         }));
     }
     existing(&app, &code).await?;
-    let r = requests::document(Document::Session(code, Box::new(session)));
+    let title = session.title.clone();
+    let r = requests::document(Document::Session(code.clone(), Box::new(session)));
     let done = app.engine.submit(&r.room, r.command).await?;
+    let id = SessionId::parse(&session_id).ok();
+    staff::note(&app, &who, &code, "edit_session", id, title);
     Ok(Json(Appended { seq: done.seq }))
 }
 
@@ -720,12 +666,14 @@ async fn award_ballots(
 
 /// Submits a room-changing message through the request table, as its WebSocket twin would.
 async fn submit(app: &App, who: &Person, msg: ClientMsg) -> Result<Json<Appended>, AppError> {
+    let noted = msg.clone();
     let r = requests::route(who, msg)
         .ok_or_else(|| AppError::new(ErrorCode::Internal, "no route for this request"))?;
     if !r.permitted(who) {
         return Err(AppError::new(ErrorCode::Forbidden, auth::refusal(who.role)));
     }
     let done = app.engine.submit(&r.room, r.command).await?;
+    staff::note_request(app, who, &r.room, r.action, &noted);
     Ok(Json(Appended { seq: done.seq }))
 }
 

@@ -4,6 +4,7 @@
 //! - [`addresses`] — limits per client address (requests, joins, questions, WebSockets).
 //! - [`http`]     — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
 //! - [`exports`]  — exports (JSON, CSV, XLSX) and the after-event report.
+//! - [`staff`]    — signing in, co-organisers, invitations, the activity log.
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
 //! - [`requests`] — the request table: who may do what, the limits it spends, where it goes.
 //! - [`replies`]  — what a WebSocket request is answered: `ok`, refusals, the field to blame.
@@ -15,4 +16,5 @@ pub mod listener;
 pub mod pages;
 pub mod replies;
 pub mod requests;
+pub mod staff;
 pub mod ws;

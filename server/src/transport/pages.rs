@@ -160,16 +160,19 @@ fn join_form_html(lang: Lang, code: &str, name: &str, problem: Option<&str>) -> 
     )
 }
 
-/// Which build of the client an address loads, as `boot.js` decides it: the staff build for
-/// the organiser's pages and the consoles, the attendee build elsewhere.
+/// Which build of the client an address loads, as `boot.js` decides it: the organise build
+/// for the organiser's pages, the staff build for the consoles and big screens, the attendee
+/// build elsewhere.
 fn build_for(segments: &[&str]) -> &'static str {
     let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
-    let staff = matches!(lower.as_slice(), ["organise", ..])
-        || matches!(
-            lower.as_slice(),
-            ["e", _, "s", _, "moderate" | "speak" | "screen"] | ["e", _, "screen"]
-        );
+    if matches!(lower.as_slice(), ["organise", ..]) {
+        return "organise";
+    }
+    let staff = matches!(
+        lower.as_slice(),
+        ["e", _, "s", _, "moderate" | "speak" | "screen"] | ["e", _, "screen"]
+    );
     if staff { "staff" } else { "client" }
 }
 

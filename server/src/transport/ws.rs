@@ -52,7 +52,7 @@ use futures_util::{
     stream::{FuturesUnordered, SplitSink},
 };
 use plenum_protocol::{
-    ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, RoomId, Seq,
+    ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, Role, RoomId, Seq,
     ServerMsg, close, limits, negotiate,
 };
 use std::{
@@ -128,6 +128,7 @@ pub async fn upgrade(
         )
             .into_response();
     };
+    let cookie = super::staff::cookie_token(&headers);
     ws
         // axum's default read buffer is 128 KiB per connection; our frames are small, and
         // a larger one is read in several steps.
@@ -138,7 +139,7 @@ pub async fn upgrade(
         .max_frame_size(limits::MAX_CLIENT_FRAME_BYTES)
         .on_upgrade(move |socket| {
             let tracker = app.tracker.clone();
-            tracker.track_future(Connection::new(app, addr, socket_guard).run(socket))
+            tracker.track_future(Connection::new(app, addr, cookie, socket_guard).run(socket))
         })
 }
 
@@ -187,6 +188,9 @@ struct Connection {
     /// Held for the connection's life: one of [`crate::Config::max_connections`].
     /// The client's address, and its count of open WebSockets.
     addr: ClientAddr,
+    /// The sign-in cookie of the upgrade request (its Origin was checked): the credential of a
+    /// `hello` with an empty token.
+    cookie: Option<String>,
     _socket: SocketGuard,
 }
 
@@ -206,7 +210,7 @@ impl Drop for Connection {
 type Ending = Option<(u16, &'static str)>;
 
 impl Connection {
-    fn new(app: App, addr: ClientAddr, socket: SocketGuard) -> Connection {
+    fn new(app: App, addr: ClientAddr, cookie: Option<String>, socket: SocketGuard) -> Connection {
         app.metrics.connections.inc();
         let limits = app.config.limits.clone();
         let (tx, rx) = mpsc::channel(limits.outbound_queue);
@@ -223,6 +227,7 @@ impl Connection {
             bad_frames: 0,
             last_heard: Instant::now(),
             addr,
+            cookie,
             _socket: socket,
         }
     }
@@ -554,6 +559,9 @@ impl Connection {
                 self.send(sink, &reply).await
             }
             msg => {
+                // What staff do is noted in the event's activity log; attendees' asks and
+                // votes (the bulk) are not, and are not copied.
+                let noted = (person.role != Role::Attendee).then(|| msg.clone());
                 // Everything else changes a room: the request table says who may, and how.
                 let Some(r) = requests::route(&person, msg) else {
                     return self
@@ -566,9 +574,13 @@ impl Connection {
                 {
                     return Ok(());
                 }
-                let engine = self.app.engine.clone();
+                let app = self.app.clone();
                 self.queue(sink, pending, id, move |turn| async move {
-                    engine.submit_in_turn(&r.room, r.command, turn).await
+                    let done = app.engine.submit_in_turn(&r.room, r.command, turn).await;
+                    if let (Ok(_), Some(msg)) = (&done, noted) {
+                        super::staff::note_request(&app, &person, &r.room, r.action, &msg);
+                    }
+                    done
                 })
                 .await
             }
@@ -706,7 +718,12 @@ impl Connection {
                 "no common protocol version",
             )));
         };
-        let verified = match self.app.auth.verify(token) {
+        // An empty token: the sign-in cookie the upgrade carried, if any.
+        let token = match (token.trim(), &self.cookie) {
+            ("", Some(cookie)) => cookie.clone(),
+            _ => token.to_owned(),
+        };
+        let verified = match self.app.auth.verify(&token) {
             Ok(person) => match auth::still_valid(&self.app.engine, &person).await {
                 Ok(true) => Ok(person),
                 Ok(false) => Err(auth::AuthError::Revoked),

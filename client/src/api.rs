@@ -188,6 +188,24 @@ pub mod organiser {
         .await
     }
 
+    /// `POST /api/events/{code}/invitation`: who an invitation is for.
+    pub async fn preview_invitation(
+        code: &EventCode,
+        invite: &str,
+    ) -> Result<plenum_protocol::InvitationPreview, ApiFailure> {
+        let body = json(&plenum_protocol::JoinRequest {
+            invite: Some(invite.to_owned()),
+            ..Default::default()
+        })?;
+        call(
+            "POST",
+            &format!("/api/events/{code}/invitation"),
+            Some(body),
+            None,
+        )
+        .await
+    }
+
     /// `POST /api/sign-in`: the organiser key for the sign-in cookie (every tab of this
     /// browser is signed in; no page keeps the key).
     pub async fn sign_in(key: &str) -> Result<plenum_protocol::Me, ApiFailure> {
@@ -473,6 +491,12 @@ pub mod saved {
     pub fn keep_co_organiser(code: &EventCode) {
         if let Some(s) = storage() {
             let _ = s.set_item(&co_organiser_key(code), "1");
+        }
+    }
+
+    pub fn forget_co_organiser(code: &EventCode) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&co_organiser_key(code));
         }
     }
 

@@ -587,9 +587,17 @@ impl Live {
                     .wire
                     .try_with_value(|w| (w.code.clone(), w.credential.clone()))
                 {
-                    Some((_, Credential::Organiser(_))) => {
-                        crate::api::saved::forget_organiser_key();
-                        self.stop("organiser-key-refused");
+                    // The sign-in ended (expired, signed out elsewhere, the key reset): start
+                    // again without it, as this browser's own person at the event.
+                    Some((_, Credential::Organiser(key))) if key.is_empty() => {
+                        saved::forget_organiser_key();
+                        let _ = leptos::prelude::window().location().reload();
+                    }
+                    // A co-organiser's invitation was withdrawn.
+                    Some((code, Credential::Organiser(_))) => {
+                        saved::forget_co_organiser(&code);
+                        saved::forget_token(&code);
+                        self.stop("co-organiser-refused");
                     }
                     Some((code, Credential::Event)) => {
                         saved::forget_token(&code);

@@ -67,6 +67,7 @@ enum Screen {
 #[component]
 pub fn App() -> impl IntoView {
     crate::i18n::start();
+    follow_sign_out();
     let router = Router::start();
     provide_context(router);
     provide_context(Joined(RwSignal::new(0)));
@@ -291,6 +292,17 @@ fn load_staff_build() -> AnyView {
         </p>
     }
     .into_any()
+}
+
+/// Signing out in one tab signs out the others: each starts again without the sign-in.
+pub fn follow_sign_out() {
+    let listener = window_event_listener(leptos::ev::storage, |e: web_sys::StorageEvent| {
+        if e.key().as_deref() == Some("plenum.signed-in") && e.new_value().is_none() {
+            let _ = window().location().reload();
+        }
+    });
+    // For the page's life.
+    std::mem::forget(listener);
 }
 
 /// The newest announcement of the event, read out when it arrives.

@@ -107,6 +107,19 @@ pub struct InvitationInfo {
     pub joined: bool,
     /// Withdrawn: it and what it made no longer work.
     pub withdrawn: bool,
+    /// The invitation's link (a path on this server), while it works: not withdrawn, not
+    /// expired, not ended by a key reset. A co-organiser's is shown to the key holder only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// `POST /api/events/{code}/invitation`: who an invitation is for, before it is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub role: Role,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<crate::SessionId>,
 }
 
 /// `GET /api/events/{code}/activity`: who did what, newest first.

@@ -389,14 +389,41 @@ impl Auth {
         name: &str,
         sessions: &[SessionId],
     ) -> (String, String) {
-        let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
         let id = new_id();
+        let token = self.invite_until(event, role, name, sessions, &id, invite_expiry());
+        (token, id)
+    }
+
+    /// The invitation with this `id`, valid until `exp` (seconds): the same fields make the
+    /// same token, so a recorded invitation's link can be shown again.
+    pub fn invite_until(
+        &self,
+        event: &EventCode,
+        role: Role,
+        name: &str,
+        sessions: &[SessionId],
+        id: &str,
+        exp: i64,
+    ) -> String {
+        let exp = exp.to_string();
         let sessions = join_sessions(sessions);
-        let mut fields = vec![role_name(role), event.as_str(), &id, &exp, name];
+        let mut fields = vec![role_name(role), event.as_str(), id, &exp, name];
         if !sessions.is_empty() {
             fields.push(&sessions);
         }
-        (self.sign(INVITE_PREFIX, &fields), id)
+        self.sign(INVITE_PREFIX, &fields)
+    }
+
+    /// Names the secret that signs `role`'s invitations now, without giving it away: a link
+    /// recorded under another (before a key reset) is never made again under this one.
+    pub fn signer(&self, role: Role) -> String {
+        let mut mac = HmacSha256::new_from_slice(self.secret_for(role_name(role)))
+            .expect("HMAC takes any key length");
+        mac.update(b"plenum signer");
+        mac.finalize().into_bytes()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Redeems an invitation for `event`: the person it makes.
@@ -425,6 +452,16 @@ impl Auth {
             registered: role == Role::Attendee,
         })
     }
+}
+
+/// When an invitation made now expires, in seconds.
+pub fn invite_expiry() -> i64 {
+    now_s() + TOKEN_DAYS * 86_400
+}
+
+/// Seconds since the epoch.
+pub fn now_seconds() -> i64 {
+    now_s()
 }
 
 /// Sessions as a token field: comma-separated ids (which never contain commas).
@@ -625,6 +662,26 @@ mod tests {
         let key = a.verify("org_secret").unwrap();
         assert!(key_holder(&key));
         assert!(allowed(&key, Action::CreateEvent, &RoomId::Event(other)));
+    }
+
+    #[test]
+    fn a_recorded_invitation_is_made_again_only_under_its_own_secret() {
+        let a = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let (token, id) = a.invite(&ecc, Role::Moderator, "Mia", &[]);
+        let exp = a.redeem(&token, &ecc).map(|_| ()).and_then(|()| {
+            let f = a.open(INVITE_PREFIX, &token)?;
+            f[3].parse::<i64>().map_err(|_| AuthError::Invalid)
+        });
+        let again = a.invite_until(&ecc, Role::Moderator, "Mia", &[], &id, exp.unwrap());
+        assert_eq!(again, token);
+        let reset = Auth {
+            staff_secret: [9; 32],
+            ..auth()
+        };
+        assert_ne!(reset.signer(Role::Moderator), a.signer(Role::Moderator));
+        assert_eq!(reset.signer(Role::Attendee), a.signer(Role::Attendee));
+        assert_eq!(a.signer(Role::Moderator).len(), 16);
     }
 
     #[test]

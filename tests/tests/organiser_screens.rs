@@ -271,7 +271,23 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
     .await?;
     wait_for_text(b, ".invitation-list", "Clara Berg · Co-organiser").await?;
     wait_for_text(b, ".invitation-list", "made by Organiser").await?;
-    wait_for_text(b, ".invite-links", "Clara Berg").await?;
+    wait_for_text(b, "#invite-made", "Invitation made for Clara Berg").await?;
+    // Its link is listed, and stays after a reload.
+    let link_of_first = "const i = document.querySelector('.invitation-list li .invite-link input'); \
+                         return i === null ? '' : i.value;";
+    let link = b.execute(link_of_first, vec![]).await?;
+    ensure!(
+        link.as_str()
+            .unwrap_or_default()
+            .contains("/e/FORMS?invite=i1."),
+        "the listed link: {link}"
+    );
+    b.refresh().await?;
+    wait_for_text(b, ".invitation-list", "Clara Berg").await?;
+    ensure!(
+        b.execute(link_of_first, vec![]).await? == link,
+        "the link changed or vanished on reload"
+    );
     click(b, "button[aria-controls=activity-log]").await?;
     wait_for_text(b, ".activity-log", "made an invitation").await?;
     wait_for_text(b, ".activity-log", "replaced the agenda").await?;
@@ -286,6 +302,10 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
     wait_for_text(b, ".invitation-list [role=alert]", "Withdraw it?").await?;
     click(b, ".invitation-list li button.danger").await?;
     wait_for_text(b, ".invitation-list", "withdrawn").await?;
+    ensure!(
+        b.execute(link_of_first, vec![]).await? == json!(""),
+        "a withdrawn invitation's link is still offered"
+    );
     let listed = http
         .send(
             "GET",
@@ -311,6 +331,14 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
     wait_for_text(b, "#events-heading", "").await?;
     click(b, "header button.link-button").await?;
     wait_for_text(b, "h1", "Organiser sign-in").await?;
+    // The cookie is gone too: the server no longer knows this browser.
+    wait_until(
+        b,
+        "return fetch('/api/me').then(r => r.status === 401);",
+        vec![],
+        "the server to refuse the signed-out browser",
+    )
+    .await?;
     b.close_window().await?;
     b.switch_to_window(first).await?;
     b.goto(&server.url("/organise")).await?;

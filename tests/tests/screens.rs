@@ -189,6 +189,15 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
         let link = invite(role, name).await?;
         b.goto(&server.url(&link)).await?;
         wait_for_text(b, "h1", "Accept your invitation").await?;
+        // The page says who it is for; nobody types the name again.
+        wait_for_text(b, ".invitation-for", name).await?;
+        let name_field = b
+            .execute(
+                "return document.querySelector('#name').closest('.field').hidden",
+                vec![],
+            )
+            .await?;
+        ensure!(name_field == json!(true), "the invitation asks for a name");
         click(b, "button[type=submit]").await?;
         wait_for_text(b, "h1", "European Cluster").await?;
         wait_for_text(
@@ -807,6 +816,7 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     // (Bo's phone is in Swedish since the language switch above.)
     p.bo.goto(&server.url(link)).await?;
     wait_for_text(&p.bo, "h1", "Tacka ja till din inbjudan").await?;
+    wait_for_text(&p.bo, ".invitation-for", "Bo Moderator, som Moderator").await?;
     click(&p.bo, "button[type=submit]").await?;
     wait_for_text(&p.bo, "h1", "Modererar").await?;
     ensure!(

@@ -90,6 +90,28 @@ async fn signing_in_gives_every_tab_a_cookie_no_other_site_can_use() {
         .unwrap();
     assert_eq!(theirs.status, 403, "{}", theirs.body);
     assert_eq!(theirs.body["code"], "forbidden");
+    // A sibling site's page (same site, another origin) sends no Origin on a GET, but the
+    // browser says where the request comes from.
+    let (sibling, _) = http
+        .send_with(
+            "GET",
+            "/api/events/TEAM/export.json",
+            &[("cookie", &cookie), ("sec-fetch-site", "same-site")],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(sibling.status, 403, "{}", sibling.body);
+    // Nor may another site's page open a WebSocket with it.
+    assert!(
+        Ws::connect_with(
+            &server.ws_url(),
+            &[("cookie", &cookie), ("origin", "https://evil.example")]
+        )
+        .await
+        .is_err(),
+        "a foreign page opened a WebSocket with the cookie"
+    );
 
     // The WebSocket: an empty token is the cookie's; without one it is no one.
     let mut ws = Ws::connect_with(&server.ws_url(), &[("cookie", &cookie)])
@@ -194,18 +216,26 @@ async fn a_co_organiser_runs_their_event_and_nothing_else() {
         200
     );
     let moderator = json!({"role": "moderator", "name": "Maria", "sessions": ["s1"]});
-    assert_eq!(
-        try_as(
-            &http,
-            &co,
+    let made = http
+        .send(
             "POST",
             "/api/events/TEAM/invites",
-            moderator.clone()
+            Some(&co),
+            Some(&moderator),
         )
         .await
-        .0,
-        200
-    );
+        .unwrap();
+    assert_eq!(made.status, 200, "{}", made.body);
+    let their_moderator = http
+        .send(
+            "POST",
+            "/api/events/TEAM/join",
+            None,
+            Some(&json!({"invite": made.body["invite"]})),
+        )
+        .await
+        .unwrap();
+    let their_moderator = their_moderator.body["token"].as_str().unwrap().to_owned();
     assert_eq!(
         try_as(
             &http,
@@ -295,6 +325,27 @@ async fn a_co_organiser_runs_their_event_and_nothing_else() {
         .await
         .unwrap();
     let other_id = other_co.body["id"].as_str().unwrap().to_owned();
+    // A co-organiser's link is the key holder's to hand out.
+    let link_of_dan = |list: Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "Dan")
+            .map(|i| i.get("link").cloned())
+    };
+    let as_key = http
+        .send("GET", "/api/events/TEAM/invites", Some(&key), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        link_of_dan(as_key.body),
+        Some(Some(other_co.body["link"].clone()))
+    );
+    let as_co = http
+        .send("GET", "/api/events/TEAM/invites", Some(&co), None)
+        .await
+        .unwrap();
+    assert_eq!(link_of_dan(as_co.body), Some(None));
     assert_eq!(
         try_as(
             &http,
@@ -335,6 +386,43 @@ async fn a_co_organiser_runs_their_event_and_nothing_else() {
         (401, json!("unauthenticated")),
         "a withdrawn co-organiser is signed out"
     );
+    // Their open connection is ended at its next request.
+    let after = member
+        .ask(ClientMsg::SetStage {
+            event: F.ev(),
+            session: F.s1(),
+            update: serde_json::from_value(json!({"status": "paused"})).unwrap(),
+        })
+        .await;
+    assert_eq!(refused(&after), ErrorCode::Unauthenticated, "{after:?}");
+    // What they handed out went with them; what the key holder made stays.
+    assert_eq!(
+        try_as(
+            &http,
+            &their_moderator,
+            "GET",
+            "/api/events/TEAM/blocked",
+            Value::Null
+        )
+        .await,
+        (401, json!("unauthenticated"))
+    );
+    let invites = http
+        .send("GET", "/api/events/TEAM/invites", Some(&key), None)
+        .await
+        .unwrap();
+    let state = |name: &str| {
+        invites
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap()["withdrawn"]
+            .clone()
+    };
+    assert_eq!(state("Maria"), json!(true));
+    assert_eq!(state("Dan"), json!(false));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -410,6 +498,39 @@ async fn the_console_lists_every_invitation_with_what_became_of_it() {
             ("Maria".into(), "moderator".into(), true, false),
             ("Sofia".into(), "speaker".into(), false, true),
         ]
+    );
+    // Working invitations' links are made again from what was recorded; a withdrawn one's is not.
+    let ada_row = list.iter().find(|i| i["name"] == "Ada").unwrap();
+    assert_eq!(
+        ada_row["link"], ada["link"],
+        "the same link as when it was made"
+    );
+    let sofia_row = list.iter().find(|i| i["name"] == "Sofia").unwrap();
+    assert!(sofia_row.get("link").is_none(), "{sofia_row}");
+    // Before accepting, the invitation says who it is for; a withdrawn one is refused.
+    let preview = http
+        .send(
+            "POST",
+            "/api/events/TEAM/invitation",
+            None,
+            Some(&json!({"invite": ada["invite"]})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body, json!({"role": "attendee", "name": "Ada"}));
+    let gone = http
+        .send(
+            "POST",
+            "/api/events/TEAM/invitation",
+            None,
+            Some(&json!({"invite": sofia["invite"]})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (gone.status, gone.body["code"].clone()),
+        (401, json!("unauthenticated"))
     );
     let maria_row = list.iter().find(|i| i["name"] == "Maria").unwrap();
     assert_eq!(maria_row["sessions"], json!(["s1"]));
@@ -525,7 +646,15 @@ async fn the_activity_log_says_who_did_what_and_keeps_the_newest() {
     let staged = log.iter().find(|e| e["what"] == "set_stage").unwrap();
     assert_eq!(staged["name"], "Organiser");
     // Invitations (the moderator's) are noted; what attendees do is not.
-    assert!(log.iter().any(|e| e["what"] == "invite"), "{log:?}");
+    let invited = log
+        .iter()
+        .find(|e| e["what"] == "invite")
+        .expect("the invitation is noted");
+    let detail: Value = serde_json::from_str(invited["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["role"].clone(), detail["name"].clone()),
+        (json!("moderator"), json!("Maria"))
+    );
     assert!(
         log.iter()
             .all(|e| e["role"] != "attendee" && e["what"] != "ask"),

@@ -1,6 +1,7 @@
 //! The join form: an event code and an optional name, traded for a token. An invitation link
-//! (`/e/CODE?invite=…`) is redeemed here too: the person becomes the moderator, speaker or
-//! registered attendee it names.
+//! (`/e/CODE?invite=…`) is redeemed here too: the page says who it is for and as what (the
+//! name is the invitation's: nobody types it again), and the person becomes the moderator,
+//! speaker, co-organiser or registered attendee it names.
 
 use leptos::{ev::SubmitEvent, prelude::*};
 use plenum_protocol::{EventCode, Role, limits};
@@ -8,7 +9,8 @@ use wasm_bindgen::JsValue;
 
 use super::Joined;
 use crate::api::{self, ApiFailure, saved};
-use crate::i18n::{LanguageSwitch, query_param, t};
+use crate::components::status::role_label;
+use crate::i18n::{Arg, LanguageSwitch, query_param, t, ta};
 use crate::route::{Link, Route, Router, use_router};
 
 /// What is wrong with the form, shown next to the field it is about.
@@ -93,6 +95,40 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
     });
 
     let invited = invite.is_some();
+    // Who the invitation is for, asked once: a withdrawn or expired one says so at once.
+    let preview = {
+        let (code, invite) = (code_text.get_untracked(), invite.clone());
+        LocalResource::new(move || {
+            let (code, invite) = (code.clone(), invite.clone());
+            async move {
+                let (Ok(code), Some(invite)) = (EventCode::parse(&code), invite) else {
+                    return None;
+                };
+                Some(api::organiser::preview_invitation(&code, &invite).await)
+            }
+        })
+    };
+    let invited_as = move || match preview.get().flatten() {
+        Some(Ok(p)) => {
+            let role = match p.role {
+                Role::Attendee => t("role-registered"),
+                Role::Organiser => t("role-co-organiser"),
+                r => role_label(r),
+            };
+            Some(view! {
+                <p class="invitation-for">
+                    {ta("invitation-for", &[("name", Arg::Str(p.name)), ("role", Arg::Str(role))])}
+                </p>
+            }.into_any())
+        }
+        Some(Err(failure)) => Some(
+            view! {
+                <p class="error" role="alert">{failure.message()}</p>
+            }
+            .into_any(),
+        ),
+        None => None,
+    };
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if join.pending().get_untracked() {
@@ -140,6 +176,7 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
             <p class="lead">
                 {move || if invited { t("invitation-lead") } else { t("join-lead") }}
             </p>
+            {move || invited.then(invited_as)}
             <form on:submit=submit novalidate>
                 <div class="field">
                     <label for="code">{move || t("event-code")}</label>
@@ -172,7 +209,7 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
                             })
                     }}
                 </div>
-                <div class="field">
+                <div class="field" hidden=invited>
                     <label for="name">
                         {move || t("your-name")} " "
                         <span class="optional">{move || t("optional")}</span>

@@ -49,7 +49,7 @@ pub fn OrganisePage() -> impl IntoView {
             </header>
             {move || match key.get() {
                 None => view! { <SignIn key /> }.into_any(),
-                Some(k) => view! { <Events key=k /> }.into_any(),
+                Some(k) => view! { <Events key=k signed_in=key /> }.into_any(),
             }}
         </div>
     }
@@ -92,7 +92,7 @@ fn SignIn(key: RwSignal<Option<String>>) -> impl IntoView {
 }
 
 #[component]
-fn Events(key: String) -> impl IntoView {
+fn Events(key: String, signed_in: RwSignal<Option<String>>) -> impl IntoView {
     let router = use_router();
     let k = key.clone();
     let events = LocalResource::new(move || {
@@ -127,6 +127,13 @@ fn Events(key: String) -> impl IntoView {
             }
         });
     };
+    // Signed in here, but the sign-in has ended (expired, or the key was reset): sign in again.
+    Effect::new(move || {
+        if let Some(Err(ApiFailure::Refused { status: 401, .. })) = events.get() {
+            saved::forget_organiser_key();
+            signed_in.set(None);
+        }
+    });
     let list = move || match events.get() {
         None => view! { <p role="status">{t("loading")}</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),

@@ -1,5 +1,5 @@
-//! The event's team, on the organiser's console: invitations made (the links just made, to
-//! copy), every invitation the event made with who made it and whether someone joined through
+//! The event's team, on the organiser's console: every invitation the event made, with its link
+//! to copy (kept across reloads while it works), who made it and whether someone joined through
 //! it, each withdrawable; co-organisers (invited by the organiser key's holder only); and the
 //! activity log of who did what.
 
@@ -26,8 +26,8 @@ pub fn Invites(
     let scope = RwSignal::new(None::<SessionId>);
     let problem = RwSignal::new(None::<String>);
     let event = StoredValue::new(code.clone());
-    // Links made here: a link is shown once (the server keeps no copy to show again).
-    let links = RwSignal::new(Vec::<(String, Role, String)>::new());
+    // Who the last invitation was made for, said politely.
+    let made = RwSignal::new(None::<String>);
     let list = {
         let code = code.clone();
         LocalResource::new(move || {
@@ -51,12 +51,10 @@ pub fn Invites(
         };
         spawn_local(async move {
             match organiser::invite(&key, &code, r, who.clone(), covers).await {
-                Ok(invite) => {
+                Ok(_) => {
                     problem.set(None);
                     name.set(String::new());
-                    let origin = crate::route::public_origin();
-                    let link = format!("{origin}{}", invite.link);
-                    links.update(|l| l.insert(0, (who, r, link)));
+                    made.set(Some(who));
                     list.refetch();
                 }
                 Err(e) => problem.set(Some(e.message())),
@@ -96,21 +94,9 @@ pub fn Invites(
                 <button type="submit">{move || t("create-invitation")}</button>
                 {problem_view(problem)}
             </form>
-            <ul class="invite-links">
-                {move || links.get().into_iter().enumerate().map(|(i, (who, r, link))| {
-                    let field = format!("invite-link-{i}");
-                    let label = format!("{who} · {}", invitee_role(r));
-                    view! {
-                        <li>
-                            <label for=field.clone()>{label}</label>
-                            <input id=field.clone() type="text" readonly value=link.clone() on:focus=move |ev| {
-                                if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { input.select(); }
-                            } />
-                            <button type="button" on:click=move |_| copy(&link)>{t("copy")}</button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <p role="status" id="invite-made" class="sent">
+                {move || made.get().map(|name| ta("invitation-made", &[("name", Arg::Str(name))]))}
+            </p>
             <h3>{move || t("invitations-made")}</h3>
             {move || match list.get() {
                 None => view! { <p role="status">{t("loading")}</p> }.into_any(),
@@ -119,7 +105,7 @@ pub fn Invites(
                 Some(Ok(all)) => view! {
                     <p class="hint">{tc("invitations-count", all.len() as u64)}</p>
                     <ul class="invitation-list">
-                        {all.into_iter().map(|i| view! { <Invitation i key_holder withdraw /> }).collect_view()}
+                        {all.into_iter().enumerate().map(|(n, i)| view! { <Invitation n i key_holder withdraw /> }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
@@ -130,7 +116,12 @@ pub fn Invites(
 /// One invitation the event made: who for, as what, covering what, made by whom and when,
 /// whether someone joined; withdrawable with a second press to confirm.
 #[component]
-fn Invitation(i: InvitationInfo, key_holder: bool, withdraw: Callback<String>) -> impl IntoView {
+fn Invitation(
+    n: usize,
+    i: InvitationInfo,
+    key_holder: bool,
+    withdraw: Callback<String>,
+) -> impl IntoView {
     let asking = RwSignal::new(false);
     let covers = if i.sessions.is_empty() {
         String::new()
@@ -165,12 +156,26 @@ fn Invitation(i: InvitationInfo, key_holder: bool, withdraw: Callback<String>) -
         "withdraw-invitation-of",
         &[("name", Arg::Str(i.name.clone()))],
     );
+    let field = format!("invite-link-{n}");
+    let link_label = ta("invitation-link-of", &[("name", Arg::Str(i.name.clone()))]);
+    let link = i
+        .link
+        .map(|path| format!("{}{path}", crate::route::public_origin()));
     view! {
         <li class:withdrawn=i.withdrawn>
             <span class="who">{i.name.clone()}</span>
             " · " {invitee_role(i.role)} {covers}
             <br />
             <small>{made} " · " <em>{state}</em></small>
+            {link.map(|link| view! {
+                <span class="invite-link">
+                    <label class="visually-hidden" for=field.clone()>{link_label}</label>
+                    <input id=field.clone() type="text" readonly value=link.clone() on:focus=move |ev| {
+                        if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) { input.select(); }
+                    } />
+                    <button type="button" class="small" on:click=move |_| copy(&link)>{t("copy")}</button>
+                </span>
+            })}
             {may_withdraw.then(|| view! {
                 <span class="row-actions">
                     <Show when=move || asking.get() fallback=move || view! {
@@ -266,7 +271,9 @@ fn Entry(e: ActivityEntry) -> impl IntoView {
     view! {
         <li>
             <span class="when">{when(e.at_ms)}</span>
-            " · " <span class="who">{e.name}</span> " (" {role_label(e.role)} ") "
+            " · " <span class="who">{e.name.clone()}</span>
+            {(e.name != role_label(e.role)).then(|| format!(" ({})", role_label(e.role)))}
+            " "
             <span class="what">{what}</span>
             {e.session.map(|s| view! { " · " <code>{s.to_string()}</code> })}
             {(!e.detail.is_empty()).then(|| view! { <br /><small class="detail">{e.detail}</small> })}

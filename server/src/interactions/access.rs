@@ -9,6 +9,9 @@
 //! and an open connection of that person is closed (4100) at its next request. Nothing else of
 //! the event changes: other people's tokens and links stay valid.
 //!
+//! Withdrawing a co-organiser's invitation also withdraws every invitation that co-organiser
+//! made (`by_id`), in the same write: nothing they handed out outlives them.
+//!
 //! Rotating every staff credential at once is `--reset-organiser-key` (see `auth`).
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
@@ -37,6 +40,17 @@ pub struct Issued {
     pub sessions: Vec<SessionId>,
     pub at_ms: i64,
     pub by: String,
+    /// Who made it: their person id (`organiser` for the key holder, `inv-ID` for a
+    /// co-organiser). Absent in records from before it was kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by_id: String,
+    /// When the invitation expires (seconds), and which secret signed it (`Auth::signer`):
+    /// with both, its link can be shown again while that secret signs. Absent in records from
+    /// before links were kept.
+    #[serde(default)]
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub signer: String,
 }
 
 /// The invitations of an event: made, and withdrawn.
@@ -137,13 +151,37 @@ impl Interaction for Access {
                 if known {
                     return Ok(Made::default());
                 }
-                if revoked >= limits::MAX_INVITATIONS {
+                // A co-organiser's own invitations go with theirs.
+                let maker = format!("inv-{invitation}");
+                let view = cx.records();
+                let made: Vec<String> = view
+                    .committed
+                    .issued
+                    .values()
+                    .chain(view.changes.iter().filter_map(|c| match c {
+                        AccessChange::Issued(i) => Some(i),
+                        AccessChange::Revoked(_) => None,
+                    }))
+                    .filter(|i| i.by_id == maker)
+                    .map(|i| i.id.clone())
+                    .filter(|id| {
+                        !view.committed.revoked.contains(id)
+                            && !view
+                                .changes
+                                .iter()
+                                .any(|c| matches!(c, AccessChange::Revoked(r) if r == id))
+                    })
+                    .collect();
+                if revoked + 1 + made.len() > limits::MAX_INVITATIONS {
                     return Err(Refusal::TooLarge(format!(
                         "an event withdraws at most {} invitations",
                         limits::MAX_INVITATIONS
                     )));
                 }
                 cx.change(AccessChange::Revoked(invitation));
+                for id in made {
+                    cx.change(AccessChange::Revoked(id));
+                }
             }
         }
         Ok(Made::default())

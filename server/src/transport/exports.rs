@@ -114,16 +114,16 @@ async fn build_export(
         }
         None => info.agenda.sessions.iter().collect(),
     };
+    let mut out = Vec::with_capacity(sessions.len());
+    for s in sessions {
+        out.push(export_session(app, &code, s, who.role == Role::Organiser).await?);
+    }
     // Who took the data out is the organisers' to know.
     let session = query
         .session
         .as_deref()
         .and_then(|s| plenum_protocol::SessionId::parse(s).ok());
     super::staff::note(app, &who, &code, "export", session, String::new());
-    let mut out = Vec::with_capacity(sessions.len());
-    for s in sessions {
-        out.push(export_session(app, &code, s, who.role == Role::Organiser).await?);
-    }
     Ok(plenum_protocol::EventExport {
         event: code,
         title: info.title.clone(),

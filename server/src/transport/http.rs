@@ -120,11 +120,16 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
 
 /// Who is calling: the bearer token's person.
 /// Without an `Authorization` header, the sign-in cookie; a request that carries it from a
-/// page of another origin is refused (`forbidden`), so no other site acts with it.
+/// page of another origin (its `Origin`, or a browser's `Sec-Fetch-Site` saying another site)
+/// is refused (`forbidden`), so no other site acts with it.
 pub fn caller(app: &App, headers: &HeaderMap) -> Result<Person, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         let token = staff::cookie_token(headers).ok_or(AuthError::Missing)?;
-        if !ws::origin_allowed(app, headers) {
+        let other_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|site| matches!(site, "cross-site" | "same-site"));
+        if other_site || !ws::origin_allowed(app, headers) {
             return Err(AppError::new(
                 ErrorCode::Forbidden,
                 "the sign-in cookie is for this server's own pages",
@@ -194,6 +199,7 @@ pub fn router(app: App) -> Router {
             axum::routing::delete(staff::revoke_invite),
         )
         .route("/events/{code}/activity", get(staff::activity))
+        .route("/events/{code}/invitation", post(staff::preview_invite))
         .route("/sign-in", post(staff::sign_in))
         .route("/sign-out", post(staff::sign_out))
         .route("/me", get(staff::me))
@@ -293,9 +299,11 @@ async fn per_address(
     let addr = ClientAddr::of(peer, req.headers(), &limits.config().trusted_proxies);
     let path = req.uri().path();
     let probe = matches!(path, "/healthz" | "/readyz" | "/metrics");
-    // Signing in spends the join allowance too: guessing keys is slow from any one address.
+    // Signing in and looking an invitation up spend the join allowance too: guessing keys or
+    // invitations is slow from any one address.
     let join = req.method() == axum::http::Method::POST
-        && ((path.starts_with("/api/events/") && path.ends_with("/join"))
+        && ((path.starts_with("/api/events/")
+            && (path.ends_with("/join") || path.ends_with("/invitation")))
             || path == "/join"
             || path == "/api/sign-in");
     let refused = if probe {
@@ -423,7 +431,8 @@ async fn create_event(
     let title = new.title.clone();
     let r = requests::document(Document::NewEvent(new));
     app.engine.create(&r.room, r.command).await?;
-    staff::note(&app, &who, &code, "create_event", None, title);
+    let detail = serde_json::json!({ "title": title }).to_string();
+    staff::note(&app, &who, &code, "create_event", None, detail);
     let info = app
         .engine
         .event(&code)
@@ -452,7 +461,7 @@ async fn replace_agenda(
     agenda::tidy_agenda(&mut agenda);
     agenda::check_agenda(&agenda)?;
     existing(&app, &code).await?;
-    let detail = format!("{} sessions", agenda.sessions.len());
+    let detail = serde_json::json!({ "sessions": agenda.sessions.len() }).to_string();
     let r = requests::document(Document::Agenda(code.clone(), agenda));
     let done = app.engine.submit(&r.room, r.command).await?;
     staff::note(&app, &who, &code, "replace_agenda", None, detail);
@@ -642,7 +651,8 @@ async fn put_session(
     let r = requests::document(Document::Session(code.clone(), Box::new(session)));
     let done = app.engine.submit(&r.room, r.command).await?;
     let id = SessionId::parse(&session_id).ok();
-    staff::note(&app, &who, &code, "edit_session", id, title);
+    let detail = serde_json::json!({ "title": title }).to_string();
+    staff::note(&app, &who, &code, "edit_session", id, detail);
     Ok(Json(Appended { seq: done.seq }))
 }
 

@@ -23,7 +23,7 @@ use axum::{
 };
 use plenum_protocol::{
     ActivityEntry, ApiError, Appended, CreateInvite, ErrorCode, EventCode, EventInfo,
-    InvitationInfo, Invite, Me, Person, Role, RoomId, SessionId, SignIn, limits,
+    InvitationInfo, InvitationPreview, Invite, Me, Person, Role, RoomId, SessionId, SignIn, limits,
 };
 
 /// The sign-in cookie's name.
@@ -125,7 +125,11 @@ pub async fn create_invite(
     };
     let event = existing(&app, &code).await?;
     check_invite_sessions(&req, &event)?;
-    let (invite, id) = app.auth.invite(&code, req.role, &name, &req.sessions);
+    let id = auth::new_id();
+    let exp = auth::invite_expiry();
+    let invite = app
+        .auth
+        .invite_until(&code, req.role, &name, &req.sessions, &id, exp);
     let issued = Issued {
         id: id.clone(),
         role: req.role,
@@ -133,6 +137,9 @@ pub async fn create_invite(
         sessions: req.sessions.clone(),
         at_ms: crate::engine::now_ms(),
         by: display(&who),
+        by_id: who.id.clone(),
+        exp,
+        signer: app.auth.signer(req.role),
     };
     // Handed out only once recorded: every working invitation is listed.
     app.engine
@@ -141,20 +148,8 @@ pub async fn create_invite(
             Command::to::<Access>(AccessCommand::Issue(issued)),
         )
         .await?;
-    let scope = req
-        .sessions
-        .iter()
-        .map(SessionId::as_str)
-        .collect::<Vec<_>>()
-        .join(", ");
-    note(
-        &app,
-        &who,
-        &code,
-        "invite",
-        None,
-        format!("{} {name} {scope}", role_word(req.role)),
-    );
+    let detail = serde_json::json!({"role": req.role, "name": name, "sessions": req.sessions});
+    note(&app, &who, &code, "invite", None, detail.to_string());
     Ok(Json(Invite {
         link: format!("/e/{code}?invite={invite}"),
         invite,
@@ -172,7 +167,7 @@ pub async fn list_invites(
     let who = caller_checked(&app, &headers).await?;
     require(&who, Action::ManageEvent, &code)?;
     existing(&app, &code).await?;
-    let room = RoomId::Event(code);
+    let room = RoomId::Event(code.clone());
     let made: Vec<(Issued, bool)> = app
         .engine
         .read::<Access, _>(&room, |_, r| {
@@ -190,10 +185,30 @@ pub async fn list_invites(
                 .collect()
         })
         .await?;
+    let now = auth::now_seconds();
+    let key_holder = auth::key_holder(&who);
     Ok(Json(
         made.into_iter()
             .zip(joined)
             .map(|((i, withdrawn), joined)| InvitationInfo {
+                // Made again from what was recorded, while it works; a co-organiser's link
+                // is the key holder's to hand out.
+                link: (!withdrawn
+                    && i.exp > now
+                    && !i.signer.is_empty()
+                    && i.signer == app.auth.signer(i.role)
+                    && (i.role != Role::Organiser || key_holder))
+                    .then(|| {
+                        let token = app.auth.invite_until(
+                            &code,
+                            i.role,
+                            &i.name,
+                            &i.sessions,
+                            &i.id,
+                            i.exp,
+                        );
+                        format!("/e/{code}?invite={token}")
+                    }),
                 id: i.id,
                 role: i.role,
                 name: i.name,
@@ -205,6 +220,30 @@ pub async fn list_invites(
             })
             .collect(),
     ))
+}
+
+/// `POST /api/events/{code}/invitation`: who an invitation is for, so the page that accepts
+/// it can say so (the name is the invitation's; nobody types it again).
+pub async fn preview_invite(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Json<InvitationPreview>, AppError> {
+    let code = event_code(&code)?;
+    let req: plenum_protocol::JoinRequest = parse_json(&body)?;
+    let Some(invite) = req.invite else {
+        return Err(Refusal::invalid("invite", "is missing").into());
+    };
+    existing(&app, &code).await?;
+    let person = app.auth.redeem(&invite, &code)?;
+    if !auth::still_valid(&app.engine, &person).await? {
+        return Err(AuthError::Revoked.into());
+    }
+    Ok(Json(InvitationPreview {
+        role: person.role,
+        name: person.name.unwrap_or_default(),
+        sessions: person.sessions,
+    }))
 }
 
 /// `DELETE /api/events/{code}/invites/{id}`: withdraws an invitation and what it made.
@@ -243,9 +282,10 @@ pub async fn revoke_invite(
         )
         .await?;
     let detail = match role {
-        Some((role, name)) => format!("{} {name}", role_word(role)),
-        None => id,
-    };
+        Some((role, name)) => serde_json::json!({"id": id, "role": role, "name": name}),
+        None => serde_json::json!({ "id": id }),
+    }
+    .to_string();
     note(&app, &who, &code, "withdraw_invitation", None, detail);
     Ok(Json(Appended { seq: done.seq }))
 }

@@ -601,6 +601,7 @@ impl Live {
                     }
                     Some((code, Credential::Event)) => {
                         saved::forget_token(&code);
+                        saved::forget_co_organiser(&code);
                         self.lost();
                     }
                     None => {}

@@ -294,10 +294,15 @@ fn load_staff_build() -> AnyView {
     .into_any()
 }
 
-/// Signing out in one tab signs out the others: each starts again without the sign-in.
+/// Signing out in one tab signs out the organiser's pages in the others: each starts again
+/// without the sign-in. (Event pages find out at their next connection.)
 pub fn follow_sign_out() {
     let listener = window_event_listener(leptos::ev::storage, |e: web_sys::StorageEvent| {
-        if e.key().as_deref() == Some("plenum.signed-in") && e.new_value().is_none() {
+        let organising = window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p.trim_start_matches('/').starts_with("organise"));
+        if organising && e.key().as_deref() == Some("plenum.signed-in") && e.new_value().is_none() {
             let _ = window().location().reload();
         }
     });

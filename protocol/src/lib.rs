@@ -77,7 +77,8 @@ pub mod limits {
     pub const MAX_INVITE_SESSIONS: usize = 32;
     /// People blocked from asking at one event.
     pub const MAX_BLOCKED: usize = 5000;
-    /// Invitations one event may have made (listed, withdrawn or not); as many withdrawals.
+    /// Invitations one event may have made (listed, withdrawn or not); as many withdrawals of
+    /// ids it never recorded.
     pub const MAX_INVITATIONS: usize = 10_000;
     /// Entries an event's activity log keeps: the newest; older ones give way.
     pub const MAX_ACTIVITY: usize = 2000;

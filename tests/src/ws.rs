@@ -58,17 +58,10 @@ impl Ws {
 
     /// Connects without saying hello, optionally with an Origin header.
     pub async fn connect_raw(url: &str, origin: Option<&str>) -> anyhow::Result<Ws> {
-        let mut req = url.into_client_request()?;
-        if let Some(o) = origin {
-            req.headers_mut().insert("origin", o.parse()?);
+        match origin {
+            Some(o) => Self::connect_with(url, &[("origin", o)]).await,
+            None => Self::connect_with(url, &[]).await,
         }
-        let (stream, _) = tokio_tungstenite::connect_async(req).await?;
-        Ok(Ws {
-            stream,
-            next_id: 1,
-            welcome: None,
-            largest: 0,
-        })
     }
 
     /// Connects with these extra headers (a cookie, an Origin), without saying hello.

@@ -346,6 +346,17 @@ async fn a_co_organiser_runs_their_event_and_nothing_else() {
         .await
         .unwrap();
     assert_eq!(link_of_dan(as_co.body), Some(None));
+    // Ids the event never recorded are the key holder's to withdraw (a co-organiser could
+    // otherwise fill the withdrawals' bound).
+    let never = "/api/events/TEAM/invites/AAAAAAAAAAAAAAAA";
+    assert_eq!(
+        try_as(&http, &co, "DELETE", never, Value::Null).await,
+        (404, json!("not_found"))
+    );
+    assert_eq!(
+        try_as(&http, &key, "DELETE", never, Value::Null).await.0,
+        200
+    );
     assert_eq!(
         try_as(
             &http,
@@ -507,6 +518,9 @@ async fn the_console_lists_every_invitation_with_what_became_of_it() {
     );
     let sofia_row = list.iter().find(|i| i["name"] == "Sofia").unwrap();
     assert!(sofia_row.get("link").is_none(), "{sofia_row}");
+    // A used one is its person's: nobody else gets its link to become them.
+    let used = list.iter().find(|i| i["name"] == "Maria").unwrap();
+    assert!(used.get("link").is_none(), "{used}");
     // Before accepting, the invitation says who it is for; a withdrawn one is refused.
     let preview = http
         .send(

@@ -58,8 +58,11 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
             async move {
                 let answer = api::join(&code, name.clone(), invite.clone()).await?;
                 saved::keep(&code, &answer.token, name.as_deref());
+                // The event's token is a co-organiser's, or no longer is.
                 if answer.person.role == Role::Organiser {
                     saved::keep_co_organiser(&code);
+                } else {
+                    saved::forget_co_organiser(&code);
                 }
                 if invite.is_some() {
                     // The invitation is spent: it leaves the address bar and the history. Staff

@@ -459,15 +459,7 @@ impl Engine {
         if let Some(before) = turn.after {
             let _ = before.await;
         }
-        let answer = found.and_then(|room| {
-            let (reply, answer) = oneshot::channel();
-            self.send(Job::Command {
-                room,
-                command,
-                reply,
-            })?;
-            Ok(answer)
-        });
+        let answer = found.and_then(|room| self.enqueue(room, command));
         drop(turn.taken);
         answer?.await.map_err(|_| Refusal::Unavailable)?
     }
@@ -485,13 +477,25 @@ impl Engine {
     }
 
     async fn queue(&self, room: Arc<Room>, command: Command) -> Result<Done, Refusal> {
+        self.enqueue(room, command)?
+            .await
+            .map_err(|_| Refusal::Unavailable)?
+    }
+
+    /// Hands a command to the sequencer, in the order of the calls; the receiver answers when
+    /// it is committed or refused.
+    fn enqueue(
+        &self,
+        room: Arc<Room>,
+        command: Command,
+    ) -> Result<oneshot::Receiver<Result<Done, Refusal>>, Refusal> {
         let (reply, answer) = oneshot::channel();
         self.send(Job::Command {
             room,
             command,
             reply,
         })?;
-        answer.await.map_err(|_| Refusal::Unavailable)?
+        Ok(answer)
     }
 
     /// Reads interaction `I`'s committed records and the state of a room that exists.

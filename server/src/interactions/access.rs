@@ -122,15 +122,29 @@ impl Interaction for Access {
     fn decide(&self, cx: &mut Cx<'_, Self>, command: AccessCommand) -> Result<Made, Refusal> {
         cx.event_room()?;
         let view = cx.records();
-        let (issued, revoked) = view.changes.iter().fold(
-            (view.committed.issued.len(), view.committed.revoked.len()),
-            |(i, r), c| match c {
-                AccessChange::Issued(_) => (i + 1, r),
-                AccessChange::Revoked(_) => (i, r + 1),
-            },
-        );
+        let issued = view.committed.issued.len()
+            + view
+                .changes
+                .iter()
+                .filter(|c| matches!(c, AccessChange::Issued(_)))
+                .count();
         match command {
             AccessCommand::Issue(invitation) => {
+                // A co-organiser withdrawn a moment ago hands out nothing more (their request
+                // may have been checked before the withdrawal was committed).
+                if let Some(maker) = invitation.by_id.strip_prefix("inv-") {
+                    let view = cx.records();
+                    let gone = view.committed.revoked.contains(maker)
+                        || view
+                            .changes
+                            .iter()
+                            .any(|c| matches!(c, AccessChange::Revoked(r) if r == maker));
+                    if gone {
+                        return Err(Refusal::Forbidden(
+                            "the invitation of whoever made this was withdrawn".into(),
+                        ));
+                    }
+                }
                 if issued >= limits::MAX_INVITATIONS {
                     return Err(Refusal::TooLarge(format!(
                         "an event makes at most {} invitations",
@@ -172,11 +186,34 @@ impl Interaction for Access {
                                 .any(|c| matches!(c, AccessChange::Revoked(r) if r == id))
                     })
                     .collect();
-                if revoked + 1 + made.len() > limits::MAX_INVITATIONS {
-                    return Err(Refusal::TooLarge(format!(
-                        "an event withdraws at most {} invitations",
-                        limits::MAX_INVITATIONS
-                    )));
+                // Invitations the event recorded can always be withdrawn (they are bounded by
+                // the invitations made); ids it never recorded (made before invitations were
+                // recorded) at most MAX_INVITATIONS of them.
+                let recorded = |id: &String| {
+                    view.committed.issued.contains_key(id)
+                        || view
+                            .changes
+                            .iter()
+                            .any(|c| matches!(c, AccessChange::Issued(i) if &i.id == id))
+                };
+                if !recorded(&invitation) {
+                    let unknown = view
+                        .committed
+                        .revoked
+                        .iter()
+                        .filter(|id| !recorded(id))
+                        .count()
+                        + view
+                            .changes
+                            .iter()
+                            .filter(|c| matches!(c, AccessChange::Revoked(r) if !recorded(r)))
+                            .count();
+                    if unknown >= limits::MAX_INVITATIONS {
+                        return Err(Refusal::TooLarge(format!(
+                            "an event withdraws at most {} invitations it did not record",
+                            limits::MAX_INVITATIONS
+                        )));
+                    }
                 }
                 cx.change(AccessChange::Revoked(invitation));
                 for id in made {

@@ -191,13 +191,15 @@ pub async fn list_invites(
         made.into_iter()
             .zip(joined)
             .map(|((i, withdrawn), joined)| InvitationInfo {
-                // Made again from what was recorded, while it works; a co-organiser's link
-                // is the key holder's to hand out.
+                // Made again from what was recorded, until someone joined through it (then
+                // it is that person's: nobody else may become them), for the key holder and
+                // whoever made it, while it works.
                 link: (!withdrawn
+                    && !joined
                     && i.exp > now
                     && !i.signer.is_empty()
                     && i.signer == app.auth.signer(i.role)
-                    && (i.role != Role::Organiser || key_holder))
+                    && (key_holder || i.by_id == who.id))
                     .then(|| {
                         let token = app.auth.invite_until(
                             &code,
@@ -266,11 +268,23 @@ pub async fn revoke_invite(
                 .map(|(i, _)| (i.role, i.name.clone()))
         })
         .await?;
-    if matches!(role, Some((Role::Organiser, _))) && !auth::key_holder(&who) {
-        return Err(AppError::new(
-            ErrorCode::Forbidden,
-            "only the organiser key's holder withdraws co-organisers",
-        ));
+    if !auth::key_holder(&who) {
+        match role {
+            Some((Role::Organiser, _)) => {
+                return Err(AppError::new(
+                    ErrorCode::Forbidden,
+                    "only the organiser key's holder withdraws co-organisers",
+                ));
+            }
+            // Ids the event never recorded are the key holder's to withdraw.
+            None => {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    format!("no invitation {id} in event {code}"),
+                ));
+            }
+            Some(_) => {}
+        }
     }
     let done = app
         .engine
@@ -366,11 +380,9 @@ pub fn note(
     event: &EventCode,
     what: &str,
     session: Option<SessionId>,
-    mut detail: String,
+    detail: String,
 ) {
-    if let Some((cut, _)) = detail.char_indices().nth(limits::MAX_ACTIVITY_DETAIL_CHARS) {
-        detail.truncate(cut);
-    }
+    let detail = cut(detail);
     let entry = ActivityEntry {
         at_ms: crate::engine::now_ms(),
         name: display(who),
@@ -389,6 +401,20 @@ pub fn note(
             tracing::warn!(room = %room, error = %e, "an action was not noted in the activity log");
         }
     });
+}
+
+/// `detail` within `limits::MAX_ACTIVITY_DETAIL_CHARS` characters: cut where it is too long,
+/// and said so with `…` (a cut detail is no longer whole JSON).
+fn cut(mut detail: String) -> String {
+    if detail.chars().count() > limits::MAX_ACTIVITY_DETAIL_CHARS
+        && let Some((at, _)) = detail
+            .char_indices()
+            .nth(limits::MAX_ACTIVITY_DETAIL_CHARS - 1)
+    {
+        detail.truncate(at);
+        detail.push('…');
+    }
+    detail
 }
 
 /// Notes a WebSocket (or HTTP stage or announcement) request that `route` sent to `room` with
@@ -423,4 +449,19 @@ pub fn note_request(
         _ => None,
     };
     note(app, who, room.event_code(), &what, session, detail);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_detail_is_cut_and_says_so() {
+        let max = limits::MAX_ACTIVITY_DETAIL_CHARS;
+        let exact = "å".repeat(max);
+        assert_eq!(cut(exact.clone()), exact);
+        let cut_one = cut("å".repeat(max + 1));
+        assert_eq!(cut_one.chars().count(), max);
+        assert!(cut_one.ends_with("å…"));
+    }
 }

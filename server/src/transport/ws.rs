@@ -128,7 +128,14 @@ pub async fn upgrade(
         )
             .into_response();
     };
-    let cookie = super::staff::cookie_token(&headers);
+    // The sign-in cookie, unless the browser says another site's page opens this socket.
+    let other_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| matches!(site, "cross-site" | "same-site"));
+    let cookie = (!other_site)
+        .then(|| super::staff::cookie_token(&headers))
+        .flatten();
     ws
         // axum's default read buffer is 128 KiB per connection; our frames are small, and
         // a larger one is read in several steps.

@@ -5,6 +5,7 @@
 //! - `plenum-bench worker ...` is one load-generating process (the suite starts several).
 
 mod procfs;
+mod seating;
 mod suite;
 mod worker;
 

@@ -1834,6 +1834,10 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         )?;
     }
 
+    if opts.runs("w11") {
+        crate::seating::report(&mut md, q)?;
+    }
+
     if opts.runs("w10") {
         let runs = if q { 1 } else { 3 };
         let w = w10(&opts, runs).await?;

@@ -52,6 +52,10 @@ pub struct JoinRequest {
     /// An invitation token from an organiser, to join as moderator or speaker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<String>,
+    /// Who you are besides your name (organisation, country, languages), all optional: kept
+    /// as your profile at the event (as `set_profile` would).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::Profile>,
 }
 
 /// The answer to a join: a signed token the browser keeps, so a reload is the same person.

@@ -12,6 +12,7 @@
 //! - [`poll`]     — polls of every kind, ballots and results.
 //! - [`award`]    — award votes: secret, verifiable ballots and a staged reveal.
 //! - [`quiz`]     — quizzes: timed questions, fair for delayed streams, a leaderboard.
+//! - [`people`]   — who people are at an event (organisation, country, languages), their stars.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -24,6 +25,7 @@ pub mod api;
 pub mod award;
 pub mod errors;
 pub mod ids;
+pub mod people;
 pub mod poll;
 pub mod qa;
 pub mod quiz;
@@ -35,6 +37,7 @@ pub use api::*;
 pub use award::*;
 pub use errors::*;
 pub use ids::*;
+pub use people::*;
 pub use poll::*;
 pub use qa::*;
 pub use quiz::*;
@@ -90,6 +93,12 @@ pub mod limits {
     pub const MAX_DESCRIPTION_CHARS: usize = 5000;
     /// Most sessions in one agenda.
     pub const MAX_SESSIONS: usize = 1000;
+    /// Longest organisation in a profile, in characters.
+    pub const MAX_ORGANISATION_CHARS: usize = 120;
+    /// Most languages in a profile.
+    pub const MAX_PROFILE_LANGUAGES: usize = 8;
+    /// Most people one event keeps a profile or stars for.
+    pub const MAX_PEOPLE: usize = 50_000;
     /// Longest question, in characters.
     pub const MAX_QUESTION_CHARS: usize = 500;
     /// Longest moderator reply or dismissal reason, in characters.

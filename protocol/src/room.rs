@@ -284,6 +284,12 @@ pub struct InboxState {
     /// How many of them are read: the newest `total - read` are new.
     #[serde(default)]
     pub read: u64,
+    /// Who the person is at the event, as they last set it.
+    #[serde(default, skip_serializing_if = "crate::Profile::is_empty")]
+    pub profile: crate::Profile,
+    /// The sessions they starred, in agenda order of their ids (sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stars: Vec<crate::SessionId>,
 }
 
 impl InboxState {
@@ -358,6 +364,10 @@ pub enum RoomEvent {
     Note { note: Note },
     /// The inbox's person read their notes up to this count (inbox rooms only).
     NotesRead { upto: u64 },
+    /// The inbox's person changed their profile (inbox rooms only): the whole of it.
+    ProfileChanged { profile: crate::Profile },
+    /// The inbox's person starred or unstarred a session (inbox rooms only): every star now.
+    StarsChanged { stars: Vec<crate::SessionId> },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
     PollResults {
         id: PollId,
@@ -404,6 +414,14 @@ impl RoomState {
             }
             (RoomState::Inbox(i), RoomEvent::NotesRead { upto }) => {
                 i.read = (*upto).clamp(i.read, i.total);
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::ProfileChanged { profile }) => {
+                i.profile = profile.clone();
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::StarsChanged { stars }) => {
+                i.stars = stars.clone();
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::Note { note }) => {

@@ -204,6 +204,17 @@ pub enum ClientMsg {
     /// Marks the notes of your own inbox at `event` read, up to `upto` (a count of notes, as in
     /// `InboxState::total`): on every device you have open.
     ReadNotes { event: EventCode, upto: u64 },
+    /// Set your own profile at `event` (organisation, country, languages): the whole of it.
+    SetProfile {
+        event: EventCode,
+        profile: crate::Profile,
+    },
+    /// Star (`starred: true`) or unstar one of `event`'s sessions, for yourself.
+    Star {
+        event: EventCode,
+        session: SessionId,
+        starred: bool,
+    },
     /// Set how far the session's stream runs behind the room (organisers), for fair quizzes.
     SetStreamDelay {
         event: EventCode,

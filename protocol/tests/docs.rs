@@ -84,6 +84,7 @@ fn every_example_parses_and_round_trips() {
             "me" => drop(check::<plenum_protocol::Me>(&label, &body)),
             "invitations" => drop(check::<Vec<plenum_protocol::InvitationInfo>>(&label, &body)),
             "activity" => drop(check::<Vec<plenum_protocol::ActivityEntry>>(&label, &body)),
+            "people" => drop(check::<Vec<plenum_protocol::PersonEntry>>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }
@@ -111,6 +112,8 @@ fn every_example_parses_and_round_trips() {
 // Exhaustive matches: adding a message variant fails to compile here until it is named,
 // and then fails the test above until it has an example.
 const ALL_CLIENT: &[&str] = &[
+    "set_profile",
+    "star",
     "hello",
     "join",
     "leave",
@@ -143,6 +146,8 @@ const ALL_CLIENT: &[&str] = &[
     "read_notes",
 ];
 const ALL_EVENTS: &[&str] = &[
+    "profile_changed",
+    "stars_changed",
     "stage_changed",
     "announced",
     "agenda_updated",
@@ -191,6 +196,8 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::ScreenChanged { .. } => "screen_changed",
         RoomEvent::Note { .. } => "note",
         RoomEvent::NotesRead { .. } => "notes_read",
+        RoomEvent::ProfileChanged { .. } => "profile_changed",
+        RoomEvent::StarsChanged { .. } => "stars_changed",
     }
 }
 const ALL_SERVER: &[&str] = &[
@@ -229,6 +236,8 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::SetStreamDelay { .. } => "set_stream_delay",
         ClientMsg::Present { .. } => "present",
         ClientMsg::ReadNotes { .. } => "read_notes",
+        ClientMsg::SetProfile { .. } => "set_profile",
+        ClientMsg::Star { .. } => "star",
     }
 }
 

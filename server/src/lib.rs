@@ -139,6 +139,7 @@ pub fn interactions() -> Registry {
         .with(awards::Awards)
         .with(polls::Polls)
         .with(inbox::Inbox)
+        .with(people::People)
         .with(access::Access)
         .with(attendance::Attendance)
         .with(activity::Activity)

@@ -8,7 +8,9 @@
 //! - [`awards`]  — award votes: secret, verifiable ballots, a staged reveal.
 //! - [`inbox`]   — a person's own notes (left by the others as follow-ups), read on every device.
 //! - [`access`]  — invitations withdrawn.
+//! - [`people`]  — who people are at an event (organisation, country, languages), their stars.
 //! - [`attendance`] — who came (counts only): people joined, each session's peak presence.
+//! - [`tables`]  — world cafés: table sets, rounds, and seating people so they meet new ones.
 //!
 //! Each owns its commands, its private record kinds (how a record is stored, applied, and
 //! which published aggregate it makes stale), its tallies, its timers and its pure rules. The
@@ -28,10 +30,12 @@ pub mod agenda;
 pub mod attendance;
 pub mod awards;
 pub mod inbox;
+pub mod people;
 pub mod polls;
 pub mod qa;
 pub mod quizzes;
 pub mod stage;
+pub mod tables;
 
 use plenum_protocol::{
     AwardId, EventInfo, PollId, QuestionId, QuizId, RoomEvent, RoomId, RoomState,

@@ -19,6 +19,7 @@ use crate::{
         agenda::{self, FieldError},
         attendance::{Attendance, AttendanceCommand},
         awards::{self, Awards},
+        people::{self, People, PeopleCommand},
         qa::{self, Qa},
     },
 };
@@ -199,6 +200,7 @@ pub fn router(app: App) -> Router {
             axum::routing::delete(staff::revoke_invite),
         )
         .route("/events/{code}/activity", get(staff::activity))
+        .route("/events/{code}/people", get(staff::people))
         .route("/events/{code}/invitation", post(staff::preview_invite))
         .route("/sign-in", post(staff::sign_in))
         .route("/sign-out", post(staff::sign_out))
@@ -541,6 +543,11 @@ pub async fn join_person(
     req: JoinRequest,
 ) -> Result<JoinResponse, AppError> {
     existing(app, &code).await?;
+    // A bad profile refuses the join before anything is made.
+    let profile = match &req.profile {
+        Some(p) => Some(people::normalise(p)?).filter(|p| !p.is_empty()),
+        None => None,
+    };
     let person = match &req.invite {
         Some(invite) => {
             let person = app.auth.redeem(invite, &code)?;
@@ -561,6 +568,17 @@ pub async fn join_person(
             }
         }
     };
+    // Kept before the token is handed over: the person's devices find it in their inbox.
+    if let Some(profile) = profile {
+        let set = PeopleCommand::SetProfile {
+            person: person.id.clone(),
+            name: person.name.clone(),
+            profile,
+        };
+        app.engine
+            .submit(&RoomId::Event(code.clone()), Command::to::<People>(set))
+            .await?;
+    }
     // Counted for the after-event report, in the background: a join neither waits for the
     // count nor fails for want of it.
     let joined = AttendanceCommand::Joined {

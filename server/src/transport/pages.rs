@@ -304,7 +304,10 @@ pub async fn join_form(
         Err(_) => (StatusCode::BAD_REQUEST, lang.text("code-format").to_owned()),
         Ok(code) => {
             let name = Some(form.name.trim().to_owned()).filter(|n| !n.is_empty());
-            let req = JoinRequest { name, invite: None };
+            let req = JoinRequest {
+                name,
+                ..JoinRequest::default()
+            };
             match join_person(&app, code.clone(), req).await {
                 Ok(joined) => {
                     // The fragment is taken only with this cookie's nonce: a link with someone

@@ -11,6 +11,7 @@ use crate::{
         agenda::{AgendaCommand, EventAgenda},
         awards::{AwardCommand, AwardRequest, Awards},
         inbox::{Inbox, InboxCommand},
+        people::{People, PeopleCommand},
         polls::{PollCommand, PollRequest, Polls},
         qa::{Qa, QaCommand, QaRequest},
         quizzes::{QuizCommand, QuizRequest, Quizzes},
@@ -80,6 +81,36 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                 limit: None,
                 room: RoomId::Inbox(event, me),
                 command: Command::to::<Inbox>(InboxCommand::Read { upto }),
+            });
+        }
+        ClientMsg::SetProfile { event, profile } => {
+            // Always the sender's own: nobody sets another's.
+            return Some(Routed {
+                action: Action::Follow,
+                limit: Some(PersonLimit::Profile),
+                room: RoomId::Event(event),
+                command: Command::to::<People>(PeopleCommand::SetProfile {
+                    person: person.id.clone(),
+                    name: person.name.clone(),
+                    profile,
+                }),
+            });
+        }
+        ClientMsg::Star {
+            event,
+            session,
+            starred,
+        } => {
+            return Some(Routed {
+                action: Action::Follow,
+                limit: Some(PersonLimit::Profile),
+                room: RoomId::Event(event),
+                command: Command::to::<People>(PeopleCommand::Star {
+                    person: person.id.clone(),
+                    name: person.name.clone(),
+                    session,
+                    starred,
+                }),
             });
         }
         ClientMsg::Block {
@@ -449,6 +480,8 @@ pub enum PersonLimit {
     Ask,
     /// Voting: 30 at once, then 5 a second.
     Vote,
+    /// Changing one's profile or stars: 30 at once, then 2 a second.
+    Profile,
 }
 
 impl PersonLimit {
@@ -456,6 +489,7 @@ impl PersonLimit {
         match self {
             PersonLimit::Ask => (5.0, 1.0 / 12.0),
             PersonLimit::Vote => (30.0, 5.0),
+            PersonLimit::Profile => (30.0, 2.0),
         }
     }
 
@@ -463,6 +497,7 @@ impl PersonLimit {
         match self {
             PersonLimit::Ask => "you are asking too fast; wait a little",
             PersonLimit::Vote => "you are voting too fast; wait a little",
+            PersonLimit::Profile => "you are changing your profile too fast; wait a little",
         }
     }
 }

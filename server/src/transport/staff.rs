@@ -12,6 +12,7 @@ use crate::{
         access::{Access, AccessCommand, Issued},
         activity::{Activity, Note},
         attendance::Attendance,
+        people::People,
     },
 };
 use axum::{
@@ -23,7 +24,8 @@ use axum::{
 };
 use plenum_protocol::{
     ActivityEntry, ApiError, Appended, CreateInvite, ErrorCode, EventCode, EventInfo,
-    InvitationInfo, InvitationPreview, Invite, Me, Person, Role, RoomId, SessionId, SignIn, limits,
+    InvitationInfo, InvitationPreview, Invite, Me, Person, PersonEntry, Role, RoomId, SessionId,
+    SignIn, limits,
 };
 
 /// The sign-in cookie's name.
@@ -449,6 +451,35 @@ pub fn note_request(
         _ => None,
     };
     note(app, who, room.event_code(), &what, session, detail);
+}
+
+/// `GET /api/events/{code}/people`: everyone the event keeps a profile or stars for (at most
+/// `limits::MAX_PEOPLE`), by name then id; for its organisers.
+pub async fn people(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<PersonEntry>>, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, Action::ManageEvent, &code)?;
+    existing(&app, &code).await?;
+    let mut people: Vec<PersonEntry> = app
+        .engine
+        .read::<People, _>(&RoomId::Event(code), |_, r| {
+            r.people
+                .iter()
+                .map(|(id, p)| PersonEntry {
+                    id: id.clone(),
+                    name: p.name.clone(),
+                    profile: p.profile.clone(),
+                    stars: p.stars.len(),
+                })
+                .collect()
+        })
+        .await?;
+    people.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    Ok(Json(people))
 }
 
 #[cfg(test)]

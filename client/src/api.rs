@@ -65,7 +65,11 @@ pub async fn join(
     name: Option<String>,
     invite: Option<String>,
 ) -> Result<JoinResponse, ApiFailure> {
-    let body = JoinRequest { name, invite };
+    let body = JoinRequest {
+        name,
+        invite,
+        profile: None,
+    };
     let body = serde_json::to_string(&body).map_err(|_| ApiFailure::Unreadable)?;
     call(
         "POST",

@@ -13,6 +13,7 @@
 //! - [`award`]    — award votes: secret, verifiable ballots and a staged reveal.
 //! - [`quiz`]     — quizzes: timed questions, fair for delayed streams, a leaderboard.
 //! - [`people`]   — who people are at an event (organisation, country, languages), their stars.
+//! - [`tables`]   — world cafés: a session's tables, rounds, and each person's seat.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -30,6 +31,7 @@ pub mod poll;
 pub mod qa;
 pub mod quiz;
 pub mod room;
+pub mod tables;
 pub mod ws;
 
 pub use agenda::*;
@@ -42,6 +44,7 @@ pub use poll::*;
 pub use qa::*;
 pub use quiz::*;
 pub use room::*;
+pub use tables::*;
 pub use ws::*;
 
 /// The newest protocol version this build speaks.
@@ -99,6 +102,30 @@ pub mod limits {
     pub const MAX_PROFILE_LANGUAGES: usize = 8;
     /// Most people one event keeps a profile or stars for.
     pub const MAX_PEOPLE: usize = 50_000;
+    /// Most sessions one person stars at an event.
+    pub const MAX_STARS: usize = 200;
+    /// Most tables in a session's table set.
+    pub const MAX_TABLES: usize = 200;
+    /// Largest table set, as JSON: it travels whole in every snapshot of its session.
+    pub const MAX_TABLE_SET_BYTES: usize = 40 * 1024;
+    /// Longest table topic, in characters.
+    pub const MAX_TOPIC_CHARS: usize = 120;
+    /// Longest place of a table, in characters.
+    pub const MAX_PLACE_CHARS: usize = 80;
+    /// Seats at a table, the host's included.
+    pub const MIN_TABLE_SEATS: u32 = 2;
+    pub const MAX_TABLE_SEATS: u32 = 50;
+    /// A round's length, in seconds.
+    pub const MIN_ROUND_SECONDS: u32 = 10;
+    pub const MAX_ROUND_SECONDS: u32 = 7200;
+    /// Most rounds a table set runs.
+    pub const MAX_ROUNDS: u32 = 50;
+    /// Most people taking part at a session's tables.
+    pub const MAX_TABLE_PEOPLE: usize = 10_000;
+    /// Longest message to every table, in characters.
+    pub const MAX_TABLES_MESSAGE_CHARS: usize = 280;
+    /// Longest video link template, in characters.
+    pub const MAX_VIDEO_TEMPLATE_CHARS: usize = 500;
     /// Longest question, in characters.
     pub const MAX_QUESTION_CHARS: usize = 500;
     /// Longest moderator reply or dismissal reason, in characters.

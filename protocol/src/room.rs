@@ -139,6 +139,9 @@ pub struct SessionState {
     /// What this snapshot left out to stay within the frame limit: ask for it with `page`.
     #[serde(default, skip_serializing_if = "Omitted::is_empty")]
     pub omitted: Omitted,
+    /// The session's tables (world cafés, breakouts, workshops), when it has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables: Option<crate::TableSet>,
 }
 
 /// How many items of each list a snapshot left out (as of its sequence number).
@@ -287,13 +290,17 @@ pub struct InboxState {
     /// Who the person is at the event, as they last set it.
     #[serde(default, skip_serializing_if = "crate::Profile::is_empty")]
     pub profile: crate::Profile,
-    /// The sessions they starred, in agenda order of their ids (sorted).
+    /// The sessions they starred, sorted by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stars: Vec<crate::SessionId>,
+    /// Their newest seats, one per session, oldest first: at most [`InboxState::KEEP_SEATS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seats: Vec<crate::Seat>,
 }
 
 impl InboxState {
     pub const KEEP_NOTES: usize = 50;
+    pub const KEEP_SEATS: usize = 2;
 }
 
 /// The state of any room.
@@ -368,6 +375,23 @@ pub enum RoomEvent {
     ProfileChanged { profile: crate::Profile },
     /// The inbox's person starred or unstarred a session (inbox rooms only): every star now.
     StarsChanged { stars: Vec<crate::SessionId> },
+    /// The inbox's person's seat in a session's round (inbox rooms only): replaces their seat
+    /// in that session.
+    Seated { seat: crate::Seat },
+    /// A session's table set was set up, changed, or removed (`null`).
+    TablesSet { tables: Option<crate::TableSet> },
+    /// A round began: everyone taking part has their seat in their inbox.
+    RoundStarted { round: crate::Round },
+    /// The running round ends later.
+    RoundExtended { ends_ms: i64, warn_ms: i64 },
+    /// The round ended: everyone is back in the session.
+    RoundEnded { number: u32 },
+    /// How many sit at these tables now (coalesced: at most four times a second).
+    TableCounts { counts: Vec<crate::TableCount> },
+    /// A table asked for help, or no longer needs it.
+    TableHelp { number: u32, help: bool },
+    /// A message to every table.
+    TablesMessage { message: crate::TablesMessage },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
     PollResults {
         id: PollId,
@@ -422,6 +446,31 @@ impl RoomState {
             }
             (RoomState::Inbox(i), RoomEvent::StarsChanged { stars }) => {
                 i.stars = stars.clone();
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::Seated { seat }) => {
+                i.seats.retain(|s| s.session != seat.session);
+                i.seats.push(seat.clone());
+                let excess = i.seats.len().saturating_sub(InboxState::KEEP_SEATS);
+                i.seats.drain(..excess);
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::TablesSet { tables }) => {
+                s.tables = tables.clone();
+                Ok(())
+            }
+            (
+                RoomState::Session(s),
+                event @ (RoomEvent::RoundStarted { .. }
+                | RoomEvent::RoundExtended { .. }
+                | RoomEvent::RoundEnded { .. }
+                | RoomEvent::TableCounts { .. }
+                | RoomEvent::TableHelp { .. }
+                | RoomEvent::TablesMessage { .. }),
+            ) => {
+                if let Some(set) = &mut s.tables {
+                    set.apply(event);
+                }
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::Note { note }) => {

@@ -209,6 +209,68 @@ pub enum ClientMsg {
         event: EventCode,
         profile: crate::Profile,
     },
+    /// Set up a session's tables, replacing its table set (`null` removes it): organisers and
+    /// the session's moderators; not while a round runs.
+    SetTables {
+        event: EventCode,
+        session: SessionId,
+        setup: Option<crate::TablesSetup>,
+    },
+    /// Start the next round, seating everyone taking part (organisers, the session's
+    /// moderators).
+    StartRound {
+        event: EventCode,
+        session: SessionId,
+        seconds: u32,
+        seating: crate::SeatingMode,
+        /// With `assigned` seating: who sits at which table.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        assignments: Vec<Assignment>,
+    },
+    /// Make the running round longer by `seconds`.
+    ExtendRound {
+        event: EventCode,
+        session: SessionId,
+        seconds: u32,
+    },
+    /// End the running round now.
+    EndRound {
+        event: EventCode,
+        session: SessionId,
+    },
+    /// Say you take part at the session's tables (`here: true`: you are seated at once when a
+    /// round runs) or no longer (`false`: your seat is freed).
+    TakePart {
+        event: EventCode,
+        session: SessionId,
+        here: bool,
+    },
+    /// Sit at a table of your choosing (a round with `self_select` seating).
+    ChooseTable {
+        event: EventCode,
+        session: SessionId,
+        table: u32,
+    },
+    /// Seat someone at another table, or nowhere (`null`): organisers, moderators.
+    MoveToTable {
+        event: EventCode,
+        session: SessionId,
+        person: String,
+        table: Option<u32>,
+    },
+    /// Ask for help at your table, or say it is no longer needed (people at the table, staff).
+    TableHelp {
+        event: EventCode,
+        session: SessionId,
+        table: u32,
+        help: bool,
+    },
+    /// A message to every table at once (organisers, moderators).
+    MessageTables {
+        event: EventCode,
+        session: SessionId,
+        text: String,
+    },
     /// Star (`starred: true`) or unstar one of `event`'s sessions, for yourself.
     Star {
         event: EventCode,
@@ -372,4 +434,12 @@ pub fn negotiate(client_versions: &[u32]) -> Option<u32> {
         .copied()
         .filter(|v| (crate::MIN_PROTOCOL_VERSION..=crate::PROTOCOL_VERSION).contains(v))
         .max()
+}
+
+/// Who sits at which table, in a round with `assigned` seating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub person: String,
+    pub table: u32,
 }

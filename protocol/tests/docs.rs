@@ -112,6 +112,15 @@ fn every_example_parses_and_round_trips() {
 // Exhaustive matches: adding a message variant fails to compile here until it is named,
 // and then fails the test above until it has an example.
 const ALL_CLIENT: &[&str] = &[
+    "set_tables",
+    "start_round",
+    "extend_round",
+    "end_round",
+    "take_part",
+    "choose_table",
+    "move_to_table",
+    "table_help",
+    "message_tables",
     "set_profile",
     "star",
     "hello",
@@ -146,6 +155,14 @@ const ALL_CLIENT: &[&str] = &[
     "read_notes",
 ];
 const ALL_EVENTS: &[&str] = &[
+    "seated",
+    "tables_set",
+    "round_started",
+    "round_extended",
+    "round_ended",
+    "table_counts",
+    "table_help",
+    "tables_message",
     "profile_changed",
     "stars_changed",
     "stage_changed",
@@ -197,6 +214,14 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Note { .. } => "note",
         RoomEvent::NotesRead { .. } => "notes_read",
         RoomEvent::ProfileChanged { .. } => "profile_changed",
+        RoomEvent::Seated { .. } => "seated",
+        RoomEvent::TablesSet { .. } => "tables_set",
+        RoomEvent::RoundStarted { .. } => "round_started",
+        RoomEvent::RoundExtended { .. } => "round_extended",
+        RoomEvent::RoundEnded { .. } => "round_ended",
+        RoomEvent::TableCounts { .. } => "table_counts",
+        RoomEvent::TableHelp { .. } => "table_help",
+        RoomEvent::TablesMessage { .. } => "tables_message",
         RoomEvent::StarsChanged { .. } => "stars_changed",
     }
 }
@@ -237,6 +262,15 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::Present { .. } => "present",
         ClientMsg::ReadNotes { .. } => "read_notes",
         ClientMsg::SetProfile { .. } => "set_profile",
+        ClientMsg::SetTables { .. } => "set_tables",
+        ClientMsg::StartRound { .. } => "start_round",
+        ClientMsg::ExtendRound { .. } => "extend_round",
+        ClientMsg::EndRound { .. } => "end_round",
+        ClientMsg::TakePart { .. } => "take_part",
+        ClientMsg::ChooseTable { .. } => "choose_table",
+        ClientMsg::MoveToTable { .. } => "move_to_table",
+        ClientMsg::TableHelp { .. } => "table_help",
+        ClientMsg::MessageTables { .. } => "message_tables",
         ClientMsg::Star { .. } => "star",
     }
 }

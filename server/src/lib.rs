@@ -140,6 +140,7 @@ pub fn interactions() -> Registry {
         .with(polls::Polls)
         .with(inbox::Inbox)
         .with(people::People)
+        .with(tables::Tables)
         .with(access::Access)
         .with(attendance::Attendance)
         .with(activity::Activity)

@@ -10,7 +10,7 @@
 use super::hub::Frame;
 use plenum_protocol::{
     AwardStatus, Person, Poll, PollResults, PollStatus, Question, QuestionStatus, Quiz, QuizStatus,
-    Role, RoomEvent, RoomId,
+    Role, RoomEvent, RoomId, TableSet,
 };
 use std::sync::Arc;
 
@@ -143,8 +143,21 @@ pub fn event_for(event: &RoomEvent, viewer: &Viewer) -> RoomEvent {
                 counts: *counts,
             },
         },
+        RoomEvent::TablesSet { tables } => RoomEvent::TablesSet {
+            tables: tables.as_ref().map(tables_for_audience),
+        },
         other => other.clone(),
     }
+}
+
+/// A table set as the audience sees it: which tables have a host, not who (a host's name
+/// reaches the people at their table, in their seats).
+pub fn tables_for_audience(set: &TableSet) -> TableSet {
+    let mut set = set.clone();
+    for t in &mut set.tables {
+        t.host = None;
+    }
+    set
 }
 
 /// A quiz as the audience sees it, or `None` for a draft: never the questions to come or

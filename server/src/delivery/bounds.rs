@@ -16,7 +16,9 @@
 //! 3. the other polls, quizzes and award votes, newest first (drafts first for staff);
 //! 4. more questions, in the same turn, while room is left.
 
-use super::audience::{Viewer, poll_for_audience, question_for, quiz_for_audience};
+use super::audience::{
+    Viewer, poll_for_audience, question_for, quiz_for_audience, tables_for_audience,
+};
 use crate::engine::Personalise;
 use plenum_protocol::{
     Award, AwardStatus, Listing, Omitted, Poll, PollStatus, QaState, Question, QuestionStatus,
@@ -242,6 +244,13 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
         }
         RoomState::Inbox(i) => {
             let mut i = i.clone();
+            // The profile and the stars are bounded (limits::MAX_STARS); then the newest seats
+            // and the newest notes, as many as fit.
+            budget.0 = budget
+                .0
+                .saturating_sub(json_len(&i.profile) + json_len(&i.stars));
+            let seats = newest_that_fit(&i.seats, &mut budget);
+            i.seats.drain(..i.seats.len() - seats);
             let keep = newest_that_fit(&i.notes, &mut budget);
             i.notes.drain(..i.notes.len() - keep);
             RoomState::Inbox(i)
@@ -274,6 +283,14 @@ fn session(
         },
         stream_delay_ms: s.stream_delay_ms,
         screen: s.screen,
+        // Bounded by itself (limits::MAX_TABLE_SET_BYTES): always whole.
+        tables: s.tables.as_ref().map(|t| {
+            if *viewer == Viewer::Staff {
+                t.clone()
+            } else {
+                tables_for_audience(t)
+            }
+        }),
         ..SessionState::default()
     };
     budget.0 = budget.0.saturating_sub(json_len(&out));

@@ -196,7 +196,12 @@ impl Registry {
 
     /// The index of interaction `I`.
     pub(crate) fn index_of<I: Interaction>(&self) -> Option<usize> {
-        self.by_type.get(&TypeId::of::<I>()).copied()
+        self.index_of_type(TypeId::of::<I>())
+    }
+
+    /// The index of the interaction of this type.
+    pub(crate) fn index_of_type(&self, interaction: TypeId) -> Option<usize> {
+        self.by_type.get(&interaction).copied()
     }
 
     /// The index of the interaction a command is for.

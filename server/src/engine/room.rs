@@ -54,6 +54,8 @@ impl RoomInner {
 }
 
 /// What a joining client is sent.
+// Made once per join and moved to the connection: boxing the state would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum CatchUp {
     /// The viewer's view of the full state, as the caller built it.
     Snapshot {

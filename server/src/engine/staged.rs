@@ -148,11 +148,18 @@ impl Batch for Deciding<'_> {
     fn other(
         &self,
         room: &RoomId,
+        interaction: std::any::TypeId,
         read: &mut dyn FnMut(&dyn Any, &dyn Any),
     ) -> Result<(), Refusal> {
+        let Some(index) = self.registry.index_of_type(interaction) else {
+            tracing::error!(room = %room, "an interaction read another this server does not run");
+            return Err(Refusal::Unavailable);
+        };
         if room == self.staged.room.id.as_ref() {
-            let (committed, changes) = self.records();
-            read(committed, changes);
+            read(
+                self.committed.records[index].as_ref(),
+                self.staged.changes[index].as_ref(),
+            );
             return Ok(());
         }
         // The sequencer is the only one that holds two room locks at once (readers take one),
@@ -160,8 +167,8 @@ impl Batch for Deciding<'_> {
         if let Some(staged) = self.others.get(room) {
             let inner = staged.room.inner.lock().unwrap();
             read(
-                inner.records[self.index].as_ref(),
-                staged.changes[self.index].as_ref(),
+                inner.records[index].as_ref(),
+                staged.changes[index].as_ref(),
             );
             return Ok(());
         }
@@ -171,8 +178,8 @@ impl Batch for Deciding<'_> {
             return Err(Refusal::Unavailable);
         };
         let inner = loaded.inner.lock().unwrap();
-        let none = self.registry.get(self.index).new_changes();
-        read(inner.records[self.index].as_ref(), none.as_ref());
+        let none = self.registry.get(index).new_changes();
+        read(inner.records[index].as_ref(), none.as_ref());
         Ok(())
     }
 }

@@ -326,8 +326,13 @@ pub trait Batch {
     fn note(&mut self, stored: Stored, stale: Option<u64>);
     /// Runs `read` over this interaction's records in another room (see
     /// [`Interaction::reads`]).
-    fn other(&self, room: &RoomId, read: &mut dyn FnMut(&dyn Any, &dyn Any))
-    -> Result<(), Refusal>;
+    /// `interaction`'s (by its type) records in another room (see [`Interaction::reads`]).
+    fn other(
+        &self,
+        room: &RoomId,
+        interaction: std::any::TypeId,
+        read: &mut dyn FnMut(&dyn Any, &dyn Any),
+    ) -> Result<(), Refusal>;
 }
 
 /// An interaction's typed window on the batch: see [`Batch`].
@@ -435,13 +440,27 @@ impl<'a, I: Interaction + ?Sized> Cx<'a, I> {
         room: &RoomId,
         read: impl FnOnce(View<'_, I>) -> T,
     ) -> Result<T, Refusal> {
+        self.other_of::<I, T>(room, read)
+    }
+
+    /// Reads another interaction's (`J`'s) records in a room named by [`Interaction::reads`]
+    /// (a world café reads the people's profiles in the event room).
+    pub fn other_of<J: Interaction + ?Sized, T>(
+        &self,
+        room: &RoomId,
+        read: impl FnOnce(View<'_, J>) -> T,
+    ) -> Result<T, Refusal> {
         let mut read = Some(read);
         let mut out = None;
-        self.batch.other(room, &mut |committed, changes| {
-            if let Some(read) = read.take() {
-                out = Some(read(View::of(committed, changes)));
-            }
-        })?;
+        self.batch.other(
+            room,
+            std::any::TypeId::of::<J>(),
+            &mut |committed, changes| {
+                if let Some(read) = read.take() {
+                    out = Some(read(View::of(committed, changes)));
+                }
+            },
+        )?;
         out.ok_or(Refusal::Unavailable)
     }
 }

@@ -231,6 +231,12 @@ impl Interaction for People {
                     }
                 }
                 let mut stars = current.stars.clone();
+                if starred && !stars.contains(&session) && stars.len() >= limits::MAX_STARS {
+                    return Err(Refusal::TooLarge(format!(
+                        "at most {} starred sessions",
+                        limits::MAX_STARS
+                    )));
+                }
                 let changed = if starred {
                     stars.insert(session)
                 } else {

@@ -209,6 +209,10 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/sessions/{session}", put(put_session))
         .route("/events/{code}/sessions/{session}/stage", post(set_stage))
         .route(
+            "/events/{code}/sessions/{session}/tables",
+            axum::routing::put(set_tables),
+        )
+        .route(
             "/events/{code}/export.json",
             get(super::exports::export_json),
         )
@@ -639,6 +643,27 @@ async fn set_stage(
         event: code,
         session,
         update,
+    };
+    submit(&app, &who, msg).await
+}
+
+/// `PUT /api/events/{code}/sessions/{session}/tables`: a session's table set (`null` removes
+/// it), as `set_tables` over the WebSocket, for sets larger than a client frame.
+async fn set_tables(
+    State(app): State<App>,
+    Path((code, session)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Appended>, AppError> {
+    let code = event_code(&code)?;
+    let session = SessionId::parse(&session)
+        .map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
+    let who = caller_checked(&app, &headers).await?;
+    let setup: Option<plenum_protocol::TablesSetup> = parse_json(&body)?;
+    let msg = ClientMsg::SetTables {
+        event: code,
+        session,
+        setup,
     };
     submit(&app, &who, msg).await
 }

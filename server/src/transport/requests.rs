@@ -16,6 +16,7 @@ use crate::{
         qa::{Qa, QaCommand, QaRequest},
         quizzes::{QuizCommand, QuizRequest, Quizzes},
         stage::{Stage, StageCommand},
+        tables::{Actor, Tables, TablesCommand},
     },
 };
 use plenum_protocol::{
@@ -132,8 +133,126 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
         }
         _ => {}
     }
+    let tables = Command::to::<Tables>;
+    let actor = |room: &RoomId| Actor {
+        id: person.id.clone(),
+        name: person.name.clone(),
+        staff: auth::allowed(person, Moderate, room),
+    };
     // Requests in a session's room.
     let (action, limit, event, session, command) = match msg {
+        ClientMsg::SetTables {
+            event,
+            session,
+            setup,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::Setup(setup)),
+        ),
+        ClientMsg::StartRound {
+            event,
+            session,
+            seconds,
+            seating,
+            assignments,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::Start {
+                seconds,
+                seating,
+                assignments,
+            }),
+        ),
+        ClientMsg::ExtendRound {
+            event,
+            session,
+            seconds,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::Extend { seconds }),
+        ),
+        ClientMsg::EndRound { event, session } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::End { number: None }),
+        ),
+        ClientMsg::MoveToTable {
+            event,
+            session,
+            person: who,
+            table,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::Move { person: who, table }),
+        ),
+        ClientMsg::MessageTables {
+            event,
+            session,
+            text,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::Message { text }),
+        ),
+        ClientMsg::TakePart {
+            event,
+            session,
+            here,
+        } => {
+            let actor = actor(&in_session(event.clone(), session.clone()));
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                tables(TablesCommand::TakePart { actor, here }),
+            )
+        }
+        ClientMsg::ChooseTable {
+            event,
+            session,
+            table,
+        } => {
+            let actor = actor(&in_session(event.clone(), session.clone()));
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                tables(TablesCommand::Choose { actor, table }),
+            )
+        }
+        ClientMsg::TableHelp {
+            event,
+            session,
+            table,
+            help,
+        } => {
+            let actor = actor(&in_session(event.clone(), session.clone()));
+            (
+                Follow,
+                Some(Vote),
+                event,
+                session,
+                tables(TablesCommand::Help { actor, table, help }),
+            )
+        }
         ClientMsg::SetStage {
             event,
             session,

@@ -1,5 +1,856 @@
 //! World cafés and breakout tables: a session's table set, its rounds and who sits where.
 //!
 //! - [`seating`] — the pure rules that seat a round (random, rotation, arrivals).
+//! - [`setup`]   — checking a table set as the organiser sends it.
+//!
+//! The table set is part of the session's state (one room per session, however many tables),
+//! so everyone following the session sees the tables, the round and its countdown. Who sits
+//! where is not: seats are private records of the session room (`table_seat`, key: the person),
+//! and each person's seat reaches them in their own inbox as a follow-up (`seated`), with who
+//! sits at their table; the tables' counts are published coalesced (`table_counts`, at most
+//! four times a second), never an event per seat per viewer. Who takes part (`take_part`) is
+//! recorded with their name and profile (`table_here`), and each round's seating is kept
+//! (`table_round`) so the next rotation avoids the pairs who met.
+//!
+//! A round ends at its end time by the sequencer's timer, on whichever instance runs it first
+//! (the timer is part of the state: it survives a restart).
 
 pub mod seating;
+pub mod setup;
+
+use super::people::People;
+use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
+use plenum_protocol::{
+    Apart, Assignment, PersonId, RoomEvent, RoomId, RoomState, Round, Seat, SeatingMode,
+    SessionKind, TableCount, TableMember, TableSet, TablesMessage, TablesSetup, limits,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The tables interaction.
+pub struct Tables;
+
+/// Who asks, as the tables need them.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub name: Option<String>,
+    /// Organisers and the session's moderators.
+    pub staff: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum TablesCommand {
+    Setup(Option<TablesSetup>),
+    Start {
+        seconds: u32,
+        seating: SeatingMode,
+        assignments: Vec<Assignment>,
+    },
+    Extend {
+        seconds: u32,
+    },
+    /// Ends the running round; from the timer, only round `number`.
+    End {
+        number: Option<u32>,
+    },
+    TakePart {
+        actor: Actor,
+        here: bool,
+    },
+    Choose {
+        actor: Actor,
+        table: u32,
+    },
+    Move {
+        person: String,
+        table: Option<u32>,
+    },
+    Help {
+        actor: Actor,
+        table: u32,
+        help: bool,
+    },
+    Message {
+        text: String,
+    },
+}
+
+/// Someone taking part, as seating and their tablemates see them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+}
+
+/// A session's tables, privately: who takes part, who sits where, and each round's seating.
+#[derive(Debug, Default, Clone)]
+pub struct TablesRecords {
+    pub here: HashMap<String, Participant>,
+    /// The running round's seats: person → table number.
+    pub seats: HashMap<String, u32>,
+    /// Each round's seating (person → table number), hosts included.
+    pub rounds: BTreeMap<u32, BTreeMap<String, u32>>,
+}
+
+impl TablesRecords {
+    /// How many sit at each table.
+    pub fn counts(&self) -> HashMap<u32, u32> {
+        let mut counts = HashMap::new();
+        for t in self.seats.values() {
+            *counts.entry(*t).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum TablesChange {
+    Here(String, Option<Participant>),
+    Seat(String, Option<u32>, Option<u32>),
+    Round(u32, BTreeMap<String, u32>),
+}
+
+const HERE: &str = "table_here";
+const SEAT: &str = "table_seat";
+const ROUND: &str = "table_round";
+
+impl Interaction for Tables {
+    type Command = TablesCommand;
+    type Records = TablesRecords;
+    type Change = TablesChange;
+    const NAME: &'static str = "tables";
+    const KINDS: &'static [RecordKind] = &[
+        RecordKind {
+            name: HERE,
+            tallied: false,
+        },
+        RecordKind {
+            name: SEAT,
+            tallied: true,
+        },
+        RecordKind {
+            name: ROUND,
+            tallied: false,
+        },
+    ];
+
+    fn check(&self, command: &TablesCommand) -> Result<(), Refusal> {
+        match command {
+            TablesCommand::Setup(Some(setup)) => setup::table_set(setup, None).map(drop),
+            TablesCommand::Start { assignments, .. }
+                if assignments.len() > limits::MAX_TABLE_PEOPLE =>
+            {
+                Err(Refusal::TooLarge(format!(
+                    "assignments: at most {}",
+                    limits::MAX_TABLE_PEOPLE
+                )))
+            }
+            TablesCommand::Start { seconds, .. } => round_length("seconds", *seconds),
+            TablesCommand::Extend { seconds } => round_length("seconds", *seconds),
+            TablesCommand::Message { text } => {
+                super::text("text", text, limits::MAX_TABLES_MESSAGE_CHARS).map(drop)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn reads(&self, room: &RoomId, command: &TablesCommand) -> Vec<RoomId> {
+        match command {
+            // A newcomer's profile, from the event room.
+            TablesCommand::TakePart { here: true, .. } | TablesCommand::Choose { .. } => {
+                vec![RoomId::Event(room.event_code().clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn decide(&self, cx: &mut Cx<'_, Self>, command: TablesCommand) -> Result<Made, Refusal> {
+        let RoomId::Session(_, session) = cx.room().clone() else {
+            return Err(super::wrong_room());
+        };
+        let set = cx.session()?.tables.clone();
+        match command {
+            TablesCommand::Setup(setup) => {
+                let doc = cx.event_doc()?;
+                let kind = doc
+                    .agenda
+                    .sessions
+                    .iter()
+                    .find(|s| s.id == session)
+                    .map(|s| s.kind)
+                    .ok_or_else(|| Refusal::NotFound(format!("no session {session}")))?;
+                if setup.is_some()
+                    && !matches!(
+                        kind,
+                        SessionKind::WorldCafe | SessionKind::Breakout | SessionKind::Workshop
+                    )
+                {
+                    return Err(Refusal::invalid(
+                        "session",
+                        "only a world café, breakout or workshop session holds tables",
+                    ));
+                }
+                if set.as_ref().is_some_and(|s| s.round.is_some()) {
+                    return Err(Refusal::Conflict(
+                        "a round is running: end it before changing the tables".into(),
+                    ));
+                }
+                let tables = match setup {
+                    Some(setup) => Some(setup::table_set(&setup, set.as_ref())?),
+                    None => None,
+                };
+                if tables != set {
+                    cx.emit(RoomEvent::TablesSet { tables });
+                }
+            }
+            TablesCommand::Start {
+                seconds,
+                seating,
+                assignments,
+            } => {
+                let set = running_set(set, false)?;
+                if set.rounds >= limits::MAX_ROUNDS {
+                    return Err(Refusal::TooLarge(format!(
+                        "a table set runs at most {} rounds",
+                        limits::MAX_ROUNDS
+                    )));
+                }
+                start(cx, &set, session.as_str(), seconds, seating, &assignments)?;
+            }
+            TablesCommand::Extend { seconds } => {
+                let set = running_set(set, true)?;
+                let round = set.round.expect("running");
+                let ends_ms = round.ends_ms + i64::from(seconds) * 1000;
+                if ends_ms - round.started_ms > 2 * i64::from(limits::MAX_ROUND_SECONDS) * 1000 {
+                    return Err(Refusal::invalid(
+                        "seconds",
+                        format!(
+                            "a round lasts at most {} seconds in all",
+                            2 * limits::MAX_ROUND_SECONDS
+                        ),
+                    ));
+                }
+                cx.emit(RoomEvent::RoundExtended {
+                    ends_ms,
+                    warn_ms: Round::warning(round.started_ms, ends_ms),
+                });
+            }
+            TablesCommand::End { number } => {
+                let Some(round) = set.as_ref().and_then(|s| s.round.clone()) else {
+                    return match number {
+                        // A timer for a round already ended: nothing to do.
+                        Some(_) => Ok(Made::default()),
+                        None => Err(Refusal::Conflict("no round is running".into())),
+                    };
+                };
+                if number.is_some_and(|n| n != round.number) {
+                    return Ok(Made::default());
+                }
+                let seats = cx.records().part(|r| TablesRecords {
+                    seats: r.seats.clone(),
+                    ..TablesRecords::default()
+                });
+                for (person, table) in seats.seats {
+                    cx.change(TablesChange::Seat(person, Some(table), None));
+                }
+                cx.emit(RoomEvent::RoundEnded {
+                    number: round.number,
+                });
+            }
+            TablesCommand::TakePart { actor, here } => {
+                let set = set.ok_or_else(no_tables)?;
+                let records = cx.records().part(Clone::clone);
+                if here {
+                    let me = participant(cx, &actor)?;
+                    if records.here.get(&actor.id) != Some(&me) {
+                        if !records.here.contains_key(&actor.id)
+                            && records.here.len() >= limits::MAX_TABLE_PEOPLE
+                        {
+                            return Err(Refusal::TooLarge(format!(
+                                "at most {} people take part at a session's tables",
+                                limits::MAX_TABLE_PEOPLE
+                            )));
+                        }
+                        cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
+                    }
+                    let seated = records.seats.contains_key(&actor.id);
+                    if let Some(round) = &set.round
+                        && !seated
+                        && round.seating != SeatingMode::SelfSelect
+                    {
+                        let records = cx.records().part(Clone::clone);
+                        let table = arrival_table(&set, &records, round, &actor.id);
+                        seat(cx, &set, session.as_str(), round, &actor.id, table)?;
+                    }
+                } else {
+                    if let Some(round) = &set.round
+                        && records.seats.contains_key(&actor.id)
+                    {
+                        seat(cx, &set, session.as_str(), round, &actor.id, None)?;
+                    }
+                    if records.here.contains_key(&actor.id) {
+                        cx.change(TablesChange::Here(actor.id.clone(), None));
+                    }
+                }
+            }
+            TablesCommand::Choose { actor, table } => {
+                let set = running_set(set, true)?;
+                let round = set.round.clone().expect("running");
+                if round.seating != SeatingMode::SelfSelect {
+                    return Err(Refusal::Conflict(
+                        "this round seats people itself: tables are not chosen".into(),
+                    ));
+                }
+                let records = cx.records().part(Clone::clone);
+                if records.seats.get(&actor.id) == Some(&table) {
+                    return Ok(Made::default());
+                }
+                if set
+                    .tables
+                    .iter()
+                    .any(|t| t.host.as_deref() == Some(actor.id.as_str()))
+                {
+                    return Err(Refusal::Conflict("a host stays at their table".into()));
+                }
+                let me = participant(cx, &actor)?;
+                if records.here.get(&actor.id) != Some(&me) {
+                    cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
+                }
+                seat(cx, &set, session.as_str(), &round, &actor.id, Some(table))?;
+            }
+            TablesCommand::Move { person, table } => {
+                let set = running_set(set, true)?;
+                let round = set.round.clone().expect("running");
+                let records = cx.records().part(Clone::clone);
+                if !records.here.contains_key(&person) {
+                    return Err(Refusal::NotFound(format!(
+                        "{person} does not take part at these tables"
+                    )));
+                }
+                if set
+                    .tables
+                    .iter()
+                    .any(|t| t.host.as_deref() == Some(person.as_str()))
+                {
+                    return Err(Refusal::Conflict("a host stays at their table".into()));
+                }
+                if records.seats.get(&person).copied() != table {
+                    seat(cx, &set, session.as_str(), &round, &person, table)?;
+                }
+            }
+            TablesCommand::Help { actor, table, help } => {
+                let set = running_set(set, true)?;
+                let t = set
+                    .table(table)
+                    .ok_or_else(|| Refusal::NotFound(format!("no table {table}")))?;
+                let mine = cx
+                    .records()
+                    .part(|r| TablesRecords {
+                        seats: r
+                            .seats
+                            .get(&actor.id)
+                            .map(|t| (actor.id.clone(), *t))
+                            .into_iter()
+                            .collect(),
+                        ..TablesRecords::default()
+                    })
+                    .seats
+                    .get(&actor.id)
+                    .copied();
+                if !actor.staff && mine != Some(table) {
+                    return Err(Refusal::Forbidden(
+                        "only the people at a table ask for help there".into(),
+                    ));
+                }
+                if t.help != help {
+                    cx.emit(RoomEvent::TableHelp {
+                        number: table,
+                        help,
+                    });
+                }
+            }
+            TablesCommand::Message { text } => {
+                set.ok_or_else(no_tables)?;
+                let text = super::text("text", &text, limits::MAX_TABLES_MESSAGE_CHARS)?;
+                let at_ms = cx.now_ms();
+                cx.emit(RoomEvent::TablesMessage {
+                    message: TablesMessage { text, at_ms },
+                });
+            }
+        }
+        Ok(Made::default())
+    }
+
+    fn load(records: &mut TablesRecords, kind: &str, key: &str, value: Option<&str>) {
+        let change = match (kind, value) {
+            (HERE, None) => TablesChange::Here(key.to_owned(), None),
+            (HERE, Some(v)) => match serde_json::from_str(v) {
+                Ok(p) => TablesChange::Here(key.to_owned(), Some(p)),
+                Err(e) => return tracing::error!(key, error = %e, "an unreadable participant"),
+            },
+            (SEAT, v) => TablesChange::Seat(key.to_owned(), None, v.and_then(|v| v.parse().ok())),
+            (ROUND, Some(v)) => match (key.parse(), serde_json::from_str(v)) {
+                (Ok(n), Ok(seats)) => TablesChange::Round(n, seats),
+                _ => return tracing::error!(key, "an unreadable round"),
+            },
+            _ => return,
+        };
+        Self::apply(records, &change);
+    }
+
+    fn apply(records: &mut TablesRecords, change: &TablesChange) {
+        match change {
+            TablesChange::Here(id, Some(p)) => drop(records.here.insert(id.clone(), p.clone())),
+            TablesChange::Here(id, None) => drop(records.here.remove(id)),
+            TablesChange::Seat(id, _, Some(t)) => drop(records.seats.insert(id.clone(), *t)),
+            TablesChange::Seat(id, _, None) => drop(records.seats.remove(id)),
+            TablesChange::Round(n, seats) => drop(records.rounds.insert(*n, seats.clone())),
+        }
+    }
+
+    fn store(change: &TablesChange) -> Stored {
+        match change {
+            TablesChange::Here(id, p) => Stored {
+                kind: HERE,
+                key: id.clone(),
+                value: p
+                    .as_ref()
+                    .map(|p| serde_json::to_string(p).expect("a participant serialises")),
+            },
+            TablesChange::Seat(id, _, t) => Stored {
+                kind: SEAT,
+                key: id.clone(),
+                value: t.map(|t| t.to_string()),
+            },
+            TablesChange::Round(n, seats) => Stored {
+                kind: ROUND,
+                key: n.to_string(),
+                value: Some(serde_json::to_string(seats).expect("a round serialises")),
+            },
+        }
+    }
+
+    /// A seat change makes the counts of the table left and the table taken stale: the key is
+    /// the table's number (0: none).
+    fn stales(change: &TablesChange) -> Option<u64> {
+        match change {
+            TablesChange::Seat(_, from, to) => to.or(*from).map(u64::from),
+            _ => None,
+        }
+    }
+
+    fn tally(&self, cx: &mut Cx<'_, Self>, _stale: &BTreeSet<u64>) {
+        let Ok(Some(set)) = cx.session().map(|s| s.tables.clone()) else {
+            return;
+        };
+        let counts = cx.records().part(Clone::clone).counts();
+        // Every table whose published count is off (a move makes two tables stale, and the
+        // change names one of them): coalesced into one event.
+        let counts: Vec<TableCount> = set
+            .tables
+            .iter()
+            .filter_map(|t| {
+                let seated = counts.get(&t.number).copied().unwrap_or(0);
+                (seated != t.seated).then_some(TableCount {
+                    number: t.number,
+                    seated,
+                })
+            })
+            .collect();
+        if !counts.is_empty() {
+            cx.emit(RoomEvent::TableCounts { counts });
+        }
+    }
+
+    fn live(&self, state: &RoomState) -> Vec<u64> {
+        match state {
+            RoomState::Session(s) if s.tables.is_some() => vec![0],
+            _ => Vec::new(),
+        }
+    }
+
+    fn timers(&self, state: &RoomState) -> Vec<(i64, u64)> {
+        match state {
+            RoomState::Session(s) => s
+                .tables
+                .as_ref()
+                .and_then(|t| t.round.as_ref())
+                .map(|r| (r.ends_ms, u64::from(r.number)))
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_timer(&self, key: u64) -> Option<TablesCommand> {
+        Some(TablesCommand::End {
+            number: u32::try_from(key).ok(),
+        })
+    }
+}
+
+fn no_tables() -> Refusal {
+    Refusal::Conflict("this session has no tables".into())
+}
+
+fn round_length(field: &str, seconds: u32) -> Result<(), Refusal> {
+    if (limits::MIN_ROUND_SECONDS..=limits::MAX_ROUND_SECONDS).contains(&seconds) {
+        Ok(())
+    } else {
+        Err(Refusal::invalid(
+            field,
+            format!(
+                "must be {} to {} seconds",
+                limits::MIN_ROUND_SECONDS,
+                limits::MAX_ROUND_SECONDS
+            ),
+        ))
+    }
+}
+
+/// The table set, with a round running (`running`) or not.
+fn running_set(set: Option<TableSet>, running: bool) -> Result<TableSet, Refusal> {
+    let set = set.ok_or_else(no_tables)?;
+    match (running, set.round.is_some()) {
+        (true, false) => Err(Refusal::Conflict("no round is running".into())),
+        (false, true) => Err(Refusal::Conflict("a round is running already".into())),
+        _ => Ok(set),
+    }
+}
+
+/// `actor` as their tablemates and seating see them: their name, and their profile at the event.
+fn participant(cx: &Cx<'_, Tables>, actor: &Actor) -> Result<Participant, Refusal> {
+    let event = RoomId::Event(cx.room().event_code().clone());
+    let profile = cx.other_of::<People, _>(&event, |view| {
+        view.part(|r| super::people::PeopleRecords {
+            people: r
+                .people
+                .get(&actor.id)
+                .map(|s| (actor.id.clone(), s.clone()))
+                .into_iter()
+                .collect(),
+        })
+        .people
+        .remove(&actor.id)
+        .map(|s| s.profile)
+        .unwrap_or_default()
+    })?;
+    Ok(Participant {
+        name: actor.name.clone(),
+        organisation: profile.organisation,
+        country: profile.country,
+        languages: profile.languages,
+    })
+}
+
+fn guest(id: &str, p: &Participant) -> seating::Guest {
+    seating::Guest {
+        id: id.to_owned(),
+        languages: p.languages.clone(),
+        organisation: p.organisation.clone(),
+        country: p.country.clone(),
+    }
+}
+
+/// The seating view of `set`'s tables, with their hosts when they take part.
+fn seating_tables(set: &TableSet, here: &HashMap<String, Participant>) -> Vec<seating::Table> {
+    set.tables
+        .iter()
+        .map(|t| seating::Table {
+            capacity: t.capacity,
+            language: t.language.clone(),
+            host: t
+                .host
+                .as_ref()
+                .and_then(|h| here.get(h).map(|p| guest(h, p))),
+        })
+        .collect()
+}
+
+/// Where someone arriving mid-round sits: their table if they host one; the table the
+/// organiser assigned them, while it has a seat; else the emptiest of their language.
+fn arrival_table(set: &TableSet, records: &TablesRecords, round: &Round, id: &str) -> Option<u32> {
+    if let Some(t) = set.tables.iter().find(|t| t.host.as_deref() == Some(id)) {
+        return Some(t.number);
+    }
+    let counts = records.counts();
+    let open = |n: u32| {
+        set.table(n)
+            .is_some_and(|t| counts.get(&n).copied().unwrap_or(0) < t.capacity)
+    };
+    if round.seating == SeatingMode::Assigned
+        && let Some(&n) = records.rounds.get(&round.number).and_then(|r| r.get(id))
+        && open(n)
+    {
+        return Some(n);
+    }
+    let tables = seating_tables(set, &HashMap::new());
+    let seated: Vec<u32> = set
+        .tables
+        .iter()
+        .map(|t| counts.get(&t.number).copied().unwrap_or(0))
+        .collect();
+    let me = records.here.get(id).cloned().unwrap_or_default();
+    seating::arrival(&tables, &seated, &guest(id, &me)).map(|i| set.tables[i].number)
+}
+
+/// Seats `person` at `table` (or nowhere) in the running round: records the seat, tells them
+/// and the people at the table they leave and the table they take.
+fn seat(
+    cx: &mut Cx<'_, Tables>,
+    set: &TableSet,
+    session: &str,
+    round: &Round,
+    person: &str,
+    table: Option<u32>,
+) -> Result<(), Refusal> {
+    let records = cx.records().part(Clone::clone);
+    let from = records.seats.get(person).copied();
+    if let Some(n) = table {
+        let t = set
+            .table(n)
+            .ok_or_else(|| Refusal::NotFound(format!("no table {n}")))?;
+        let seated = records.seats.values().filter(|s| **s == n).count() as u32;
+        if seated >= t.capacity {
+            return Err(Refusal::Conflict(format!("table {n} is full")));
+        }
+    }
+    cx.change(TablesChange::Seat(person.to_owned(), from, table));
+    let records = cx.records().part(Clone::clone);
+    let mut tell: BTreeSet<String> = BTreeSet::from([person.to_owned()]);
+    for (p, t) in &records.seats {
+        if Some(*t) == from || Some(*t) == table {
+            tell.insert(p.clone());
+        }
+    }
+    let at = by_table(&records.seats);
+    for p in tell {
+        let seat = seat_of(set, session, round, &records, &at, &p);
+        notify(cx, &p, seat)?;
+    }
+    Ok(())
+}
+
+fn by_table(seats: &HashMap<String, u32>) -> HashMap<u32, Vec<&str>> {
+    let mut at: HashMap<u32, Vec<&str>> = HashMap::new();
+    for (p, t) in seats {
+        at.entry(*t).or_default().push(p);
+    }
+    at
+}
+
+/// `person`'s seat as their inbox gets it.
+fn seat_of(
+    set: &TableSet,
+    session: &str,
+    round: &Round,
+    records: &TablesRecords,
+    at: &HashMap<u32, Vec<&str>>,
+    person: &str,
+) -> Seat {
+    let table = records.seats.get(person).copied();
+    let host = table
+        .and_then(|n| set.table(n))
+        .and_then(|t| t.host.clone());
+    let mut members: Vec<TableMember> = table
+        .and_then(|n| at.get(&n))
+        .map(|people| {
+            people
+                .iter()
+                .map(|p| {
+                    let who = records.here.get(*p).cloned().unwrap_or_default();
+                    TableMember {
+                        name: who.name,
+                        organisation: who.organisation,
+                        host: host.as_deref() == Some(*p),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    members.sort_by(|a, b| b.host.cmp(&a.host).then_with(|| a.name.cmp(&b.name)));
+    Seat {
+        session: plenum_protocol::SessionId::parse(session).expect("a session room's id"),
+        round: round.number,
+        table,
+        host: table.is_some() && host.as_deref() == Some(person),
+        members,
+        video: table.and_then(|n| setup::video(set, session, n)),
+    }
+}
+
+/// Tells `person` their seat, in their inbox.
+fn notify(cx: &mut Cx<'_, Tables>, person: &str, seat: Seat) -> Result<(), Refusal> {
+    let Ok(id) = PersonId::parse(person) else {
+        // Person ids come from tokens; one that cannot name an inbox has none to tell.
+        return Ok(());
+    };
+    let inbox = RoomId::Inbox(cx.room().event_code().clone(), id);
+    cx.emit_to(inbox, RoomEvent::Seated { seat });
+    Ok(())
+}
+
+/// Starts the next round: seats everyone taking part as `seating` says, tells each their seat.
+fn start(
+    cx: &mut Cx<'_, Tables>,
+    set: &TableSet,
+    session: &str,
+    seconds: u32,
+    mode: SeatingMode,
+    assignments: &[Assignment],
+) -> Result<(), Refusal> {
+    let records = cx.records().part(Clone::clone);
+    let number = set.rounds + 1;
+    let now = cx.now_ms();
+    let ends_ms = now + i64::from(seconds) * 1000;
+    let round = Round {
+        number,
+        seating: mode,
+        started_ms: now,
+        ends_ms,
+        warn_ms: Round::warning(now, ends_ms),
+    };
+    let tables = seating_tables(set, &records.here);
+    let hosts: BTreeSet<&str> = tables
+        .iter()
+        .filter_map(|t| t.host.as_ref().map(|h| h.id.as_str()))
+        .collect();
+    let mut guests: Vec<seating::Guest> = records
+        .here
+        .iter()
+        .filter(|(id, _)| !hosts.contains(id.as_str()))
+        .map(|(id, p)| guest(id, p))
+        .collect();
+    guests.sort_by(|a, b| a.id.cmp(&b.id));
+    let rules = seating::Rules {
+        distinct: match set.apart {
+            Apart::Nobody => seating::Distinct::Nobody,
+            Apart::Organisation => seating::Distinct::Organisation,
+            Apart::Country => seating::Distinct::Country,
+        },
+        seed: seed(cx.key(), cx.room(), number),
+    };
+    let index = |n: u32| set.tables.iter().position(|t| t.number == n);
+    // Who sits where, by table number; and the round's plan (the assignments, for arrivals).
+    let mut placed: BTreeMap<String, u32> = BTreeMap::new();
+    let mut plan: BTreeMap<String, u32> = BTreeMap::new();
+    match mode {
+        SeatingMode::SelfSelect => {}
+        SeatingMode::Random | SeatingMode::Rotation => {
+            let s = if mode == SeatingMode::Random {
+                seating::random(&tables, &guests, &rules)
+            } else {
+                let past: Vec<seating::Placement> = records
+                    .rounds
+                    .values()
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(|(p, n)| Some((p.clone(), index(*n)?)))
+                            .collect()
+                    })
+                    .collect();
+                seating::rotation(&tables, &guests, &past, &rules)
+            };
+            for (p, i) in s.placement {
+                placed.insert(p, set.tables[i].number);
+            }
+        }
+        SeatingMode::Assigned => {
+            let mut counts: HashMap<u32, u32> = HashMap::new();
+            for (i, a) in assignments.iter().enumerate() {
+                let t = set.table(a.table).ok_or_else(|| {
+                    Refusal::invalid(
+                        &format!("assignments[{i}].table"),
+                        format!("no table {}", a.table),
+                    )
+                })?;
+                if plan.insert(a.person.clone(), a.table).is_some() {
+                    return Err(Refusal::invalid(
+                        &format!("assignments[{i}].person"),
+                        format!("{} is assigned twice", a.person),
+                    ));
+                }
+                let n = counts.entry(a.table).or_insert(u32::from(t.hosted));
+                *n += 1;
+                if *n > t.capacity {
+                    return Err(Refusal::invalid(
+                        &format!("assignments[{i}].table"),
+                        format!("table {} has {} seats", a.table, t.capacity),
+                    ));
+                }
+            }
+            for g in &guests {
+                if let Some(n) = plan.get(&g.id) {
+                    placed.insert(g.id.clone(), *n);
+                }
+            }
+        }
+    }
+    // Hosts at their tables.
+    for t in &set.tables {
+        if let Some(h) = t.host.as_ref().filter(|h| records.here.contains_key(*h)) {
+            placed.insert(h.clone(), t.number);
+        }
+    }
+    // Assigned rounds: whoever takes part but was not listed, as an arrival.
+    if mode == SeatingMode::Assigned {
+        let mut seats: HashMap<String, u32> = placed.clone().into_iter().collect();
+        for g in &guests {
+            if seats.contains_key(&g.id) {
+                continue;
+            }
+            let view = TablesRecords {
+                here: records.here.clone(),
+                seats: seats.clone(),
+                rounds: BTreeMap::new(),
+            };
+            if let Some(n) = arrival_table(set, &view, &round, &g.id) {
+                seats.insert(g.id.clone(), n);
+                placed.insert(g.id.clone(), n);
+            }
+        }
+    }
+    for (person, table) in &placed {
+        cx.change(TablesChange::Seat(person.clone(), None, Some(*table)));
+    }
+    let mut kept = placed.clone();
+    if mode == SeatingMode::Assigned {
+        kept.extend(plan);
+    }
+    cx.change(TablesChange::Round(number, kept));
+    cx.emit(RoomEvent::RoundStarted {
+        round: round.clone(),
+    });
+    let seats: HashMap<String, u32> = placed.into_iter().collect();
+    let view = TablesRecords {
+        here: records.here.clone(),
+        seats,
+        rounds: BTreeMap::new(),
+    };
+    let at = by_table(&view.seats);
+    let mut everyone: Vec<&String> = records.here.keys().collect();
+    everyone.sort();
+    for p in everyone {
+        let seat = seat_of(set, session, &round, &view, &at, p);
+        notify(cx, p, seat)?;
+    }
+    Ok(())
+}
+
+/// The seed of a round's seating: the same room and round seat alike on every instance.
+fn seed(key: &[u8; 32], room: &RoomId, round: u32) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(key)
+        .chain_update(room.to_string())
+        .chain_update(round.to_le_bytes())
+        .finalize();
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}

@@ -1,0 +1,458 @@
+//! World cafés: a session's tables and rounds. Everyone taking part gets exactly one seat a
+//! round, in their own inbox, with who sits there; rotation meets new people; a reconnect
+//! finds the same seat; a round ends by its timer; attendees run nothing.
+
+use plenum_protocol::{
+    ClientMsg, ErrorCode, RoomEvent, RoomId, RoomState, Seat, SeatingMode, ServerMsg, SessionId,
+    TableMode, TableSpec, TablesSetup,
+};
+use plenum_tests::*;
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
+
+const F: Fixture = Fixture("CAFE");
+
+fn cafe() -> SessionId {
+    SessionId::parse("s2").unwrap()
+}
+
+fn cafe_room() -> RoomId {
+    RoomId::Session(F.ev(), cafe())
+}
+
+fn inbox_of(id: &str) -> RoomId {
+    RoomId::parse(&format!("inbox:CAFE:{id}")).unwrap()
+}
+
+fn setup(tables: u32, capacity: u32) -> TablesSetup {
+    TablesSetup {
+        tables: (1..=tables)
+            .map(|n| TableSpec {
+                number: n,
+                topic: format!("Topic {n}"),
+                language: Some("en".into()),
+                capacity,
+                mode: TableMode::Online,
+                place: None,
+                host: None,
+            })
+            .collect(),
+        video: Some("https://meet.example.org/CAFE-{session}-{table}".into()),
+        ..TablesSetup::default()
+    }
+}
+
+/// Someone at the café: their connection and their inbox.
+struct Guest {
+    name: String,
+    token: String,
+    id: String,
+    ws: Ws,
+    inbox: Mirror,
+}
+
+impl Guest {
+    async fn join(server: &TestServer, name: &str, organisation: &str) -> Guest {
+        let a = server
+            .http()
+            .send(
+                "POST",
+                "/api/events/CAFE/join",
+                None,
+                Some(&json!({"name": name, "profile": {"organisation": organisation, "languages": ["en"]}})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+        let token = a.body["token"].as_str().unwrap().to_owned();
+        Guest::connect(server, name, token).await
+    }
+
+    async fn connect(server: &TestServer, name: &str, token: String) -> Guest {
+        let mut ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+        let id = match &ws.welcome {
+            Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+            other => panic!("not welcomed: {other:?}"),
+        };
+        let mut inbox = Mirror::new(inbox_of(&id));
+        ws.join(&inbox_of(&id), None, &mut inbox).await.unwrap();
+        Guest {
+            name: name.to_owned(),
+            token,
+            id,
+            ws,
+            inbox,
+        }
+    }
+
+    async fn request(&mut self, msg: ClientMsg) -> ServerMsg {
+        let id = self.ws.request(&msg).await.unwrap();
+        loop {
+            let reply = self.ws.recv().await.expect("an answer");
+            self.inbox.take(&reply).expect("in order");
+            match &reply {
+                ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
+                    return reply;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn seat(&self) -> Option<Seat> {
+        match &self.inbox.state {
+            Some(RoomState::Inbox(i)) => i.seats.iter().find(|s| s.session == cafe()).cloned(),
+            other => panic!("not an inbox: {other:?}"),
+        }
+    }
+
+    /// Waits for their seat in round `round`.
+    async fn seat_in(&mut self, round: u32) -> Seat {
+        tokio::time::timeout(WAIT, async {
+            loop {
+                if let Some(seat) = self.seat().filter(|s| s.round == round) {
+                    return seat;
+                }
+                let msg = self.ws.recv().await.expect("the connection stays");
+                self.inbox.take(&msg).expect("in order");
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no seat in round {round}: {:?}", self.seat()))
+    }
+}
+
+fn ok(reply: &ServerMsg) {
+    assert!(matches!(reply, ServerMsg::Ok { .. }), "{reply:?}");
+}
+
+fn start(seconds: u32, seating: SeatingMode) -> ClientMsg {
+    ClientMsg::StartRound {
+        event: F.ev(),
+        session: cafe(),
+        seconds,
+        seating,
+        assignments: Vec::new(),
+    }
+}
+
+/// Pairs seated together, from everyone's seats.
+fn pairs(seats: &HashMap<String, u32>) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (a, ta) in seats {
+        for (b, tb) in seats {
+            if a < b && ta == tb {
+                out.insert((a.clone(), b.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_world_cafe_seats_everyone_once_a_round_rotating_and_ends_on_time() {
+    let server = F.server(TestConfig::default()).await;
+    let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
+        .await
+        .unwrap();
+    let mut organiser = Member::following(organiser, &cafe_room()).await;
+
+    // Tables only where a session holds them: not in a plenary.
+    let plenary = organiser
+        .ask(ClientMsg::SetTables {
+            event: F.ev(),
+            session: F.s1(),
+            setup: Some(setup(3, 3)),
+        })
+        .await;
+    assert_eq!(refused(&plenary), ErrorCode::BadRequest);
+    ok(&organiser
+        .ask(ClientMsg::SetTables {
+            event: F.ev(),
+            session: cafe(),
+            setup: Some(setup(3, 3)),
+        })
+        .await);
+    organiser
+        .until_session(|s| s.tables.as_ref().is_some_and(|t| t.tables.len() == 3))
+        .await;
+
+    // Nine people of nine organisations take part.
+    let mut guests = Vec::new();
+    for i in 0..9 {
+        let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
+        ok(&g
+            .request(ClientMsg::TakePart {
+                event: F.ev(),
+                session: cafe(),
+                here: true,
+            })
+            .await);
+        guests.push(g);
+    }
+    // An attendee runs nothing.
+    for msg in [
+        start(60, SeatingMode::Random),
+        ClientMsg::SetTables {
+            event: F.ev(),
+            session: cafe(),
+            setup: None,
+        },
+        ClientMsg::MessageTables {
+            event: F.ev(),
+            session: cafe(),
+            text: "Hello".into(),
+        },
+        ClientMsg::MoveToTable {
+            event: F.ev(),
+            session: cafe(),
+            person: guests[1].id.clone(),
+            table: Some(1),
+        },
+    ] {
+        assert_eq!(refused(&guests[0].request(msg).await), ErrorCode::Forbidden);
+    }
+
+    // Three rounds of rotation at three tables of three: nobody meets anyone twice.
+    let mut met: BTreeSet<(String, String)> = BTreeSet::new();
+    for round in 1..=3 {
+        ok(&organiser.ask(start(600, SeatingMode::Rotation)).await);
+        let mut seats = HashMap::new();
+        for g in &mut guests {
+            let seat = g.seat_in(round).await;
+            let table = seat.table.expect("everyone is seated");
+            assert_eq!(seat.members.len(), 3, "{seat:?}");
+            assert!(
+                seat.members
+                    .iter()
+                    .any(|m| m.name.as_deref() == Some(g.name.as_str())),
+                "they see themselves at their table"
+            );
+            assert_eq!(
+                seat.video.as_deref(),
+                Some(format!("https://meet.example.org/CAFE-s2-{table}").as_str())
+            );
+            seats.insert(g.id.clone(), table);
+        }
+        let now = pairs(&seats);
+        assert_eq!(now.len(), 9, "three tables of three: nine pairs");
+        assert!(
+            now.is_disjoint(&met),
+            "round {round} repeats {:?}",
+            now.intersection(&met).collect::<Vec<_>>()
+        );
+        met.extend(now);
+        // The tables' counts reach the session, coalesced.
+        organiser
+            .until_session(|s| {
+                s.tables.as_ref().is_some_and(|t| {
+                    t.round.as_ref().is_some_and(|r| r.number == round)
+                        && t.tables.iter().all(|t| t.seated == 3)
+                })
+            })
+            .await;
+        if round == 2 {
+            // A reconnect mid-round finds the same seat.
+            let before = guests[4].seat().unwrap();
+            let token = guests[4].token.clone();
+            let again = Guest::connect(&server, "Guest 4", token).await;
+            assert_eq!(again.seat(), Some(before));
+        }
+        if round < 3 {
+            ok(&organiser
+                .ask(ClientMsg::EndRound {
+                    event: F.ev(),
+                    session: cafe(),
+                })
+                .await);
+            organiser
+                .until_session(|s| {
+                    s.tables.as_ref().is_some_and(|t| {
+                        t.round.is_none() && t.tables.iter().all(|t| t.seated == 0)
+                    })
+                })
+                .await;
+        }
+    }
+
+    // Help is asked at one's own table only.
+    let mine = guests[0].seat().unwrap().table.unwrap();
+    let other = if mine == 1 { 2 } else { 1 };
+    let help = |table| ClientMsg::TableHelp {
+        event: F.ev(),
+        session: cafe(),
+        table,
+        help: true,
+    };
+    assert_eq!(
+        refused(&guests[0].request(help(other)).await),
+        ErrorCode::Forbidden
+    );
+    ok(&guests[0].request(help(mine)).await);
+    organiser
+        .until_session(|s| {
+            s.tables
+                .as_ref()
+                .is_some_and(|t| t.table(mine).is_some_and(|t| t.help))
+        })
+        .await;
+
+    // A short round ends by itself at its end time.
+    ok(&organiser
+        .ask(ClientMsg::EndRound {
+            event: F.ev(),
+            session: cafe(),
+        })
+        .await);
+    ok(&organiser.ask(start(10, SeatingMode::Random)).await);
+    let round = organiser.session().tables.unwrap().round.unwrap();
+    assert_eq!(round.ends_ms - round.started_ms, 10_000);
+    assert_eq!(
+        round.warn_ms,
+        round.ends_ms - 5_000,
+        "half of a 10-second round"
+    );
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let m = organiser.ws.recv().await.expect("the connection stays");
+            organiser.view.take(&m).expect("in order");
+            if let ServerMsg::Event {
+                event: RoomEvent::RoundEnded { number: 4 },
+                at_ms,
+                ..
+            } = &m
+            {
+                assert!(*at_ms >= round.ends_ms, "not before its end time");
+                break;
+            }
+        }
+    })
+    .await
+    .expect("the round ended by itself");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_table_set_or_round_is_refused_naming_the_field_and_changes_nothing() {
+    let server = F.server(TestConfig::default()).await;
+    let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
+        .await
+        .unwrap();
+    let mut organiser = Member::following(organiser, &cafe_room()).await;
+    let set = |setup| ClientMsg::SetTables {
+        event: F.ev(),
+        session: cafe(),
+        setup: Some(setup),
+    };
+    let mut twice = setup(3, 4);
+    twice.tables[2].number = 1;
+    let mut tiny = setup(3, 4);
+    tiny.tables[1].capacity = 1;
+    let mut spoken = setup(3, 4);
+    spoken.tables[0].language = Some("English".into());
+    let mut plain = setup(3, 4);
+    plain.video = Some("http://meet.example.org/{table}".into());
+    let mut hosts = setup(3, 4);
+    hosts.tables[0].host = Some("ann".into());
+    hosts.tables[2].host = Some("ann".into());
+    for (bad, field) in [
+        (twice, "setup.tables[2].number"),
+        (tiny, "setup.tables[1].capacity"),
+        (spoken, "setup.tables[0].language"),
+        (plain, "setup.video"),
+        (hosts, "setup.tables[2].host"),
+    ] {
+        match organiser.ask(set(bad)).await {
+            ServerMsg::Error { code, field: f, .. } => {
+                assert_eq!(code, ErrorCode::BadRequest);
+                assert_eq!(f.as_deref(), Some(field));
+            }
+            other => panic!("refused, not {other:?}"),
+        }
+    }
+    // No round without tables.
+    assert_eq!(
+        refused(&organiser.ask(start(60, SeatingMode::Random)).await),
+        ErrorCode::Conflict
+    );
+    // Large sets go over HTTP (a client frame holds 16 KiB).
+    let http = server.http();
+    let put = |setup: TablesSetup| {
+        let http = http.clone();
+        let key = server.organiser_key.clone();
+        async move {
+            http.send(
+                "PUT",
+                "/api/events/CAFE/sessions/s2/tables",
+                Some(&key),
+                Some(&serde_json::to_value(setup).unwrap()),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let many = put(setup(201, 4)).await;
+    assert_eq!(
+        (many.status, many.body["code"].as_str()),
+        (413, Some("too_large"))
+    );
+    let mut wordy = setup(200, 4);
+    for t in &mut wordy.tables {
+        t.topic = "ö".repeat(120);
+    }
+    let wordy = put(wordy).await;
+    assert_eq!(wordy.status, 413, "{}", wordy.body);
+    assert!(organiser.session().tables.is_none(), "nothing changed");
+    // The ECC's 104 tables fit, and an attendee may not set them.
+    let token = http.join("CAFE", Some("Eva")).await.unwrap();
+    let by_attendee = http
+        .send(
+            "PUT",
+            "/api/events/CAFE/sessions/s2/tables",
+            Some(&token),
+            Some(&serde_json::to_value(setup(104, 10)).unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_attendee.status, 403, "{}", by_attendee.body);
+    let ecc = put(setup(104, 10)).await;
+    assert_eq!(ecc.status, 200, "{}", ecc.body);
+    organiser
+        .until_session(|s| s.tables.as_ref().is_some_and(|t| t.tables.len() == 104))
+        .await;
+    // None shorter than 10 seconds.
+    ok(&organiser.ask(set(setup(2, 4))).await);
+    assert_eq!(
+        refused(&organiser.ask(start(9, SeatingMode::Random)).await),
+        ErrorCode::BadRequest
+    );
+    // Self-selected seats hold their capacity: a full table refuses.
+    ok(&organiser.ask(start(60, SeatingMode::SelfSelect)).await);
+    let choose = |table| ClientMsg::ChooseTable {
+        event: F.ev(),
+        session: cafe(),
+        table,
+    };
+    let mut people = Vec::new();
+    for i in 0..5 {
+        let mut g = Guest::join(&server, &format!("Guest {i}"), "Org").await;
+        let reply = g.request(choose(1)).await;
+        if i < 4 {
+            ok(&reply);
+            assert_eq!(g.seat_in(1).await.table, Some(1));
+        } else {
+            assert_eq!(refused(&reply), ErrorCode::Conflict, "table 1 is full");
+            ok(&g.request(choose(2)).await);
+            assert_eq!(g.seat_in(1).await.table, Some(2));
+        }
+        people.push(g);
+    }
+    assert_eq!(
+        refused(&people[0].request(choose(7)).await),
+        ErrorCode::NotFound
+    );
+    // The tables cannot change while a round runs.
+    assert_eq!(
+        refused(&organiser.ask(set(setup(4, 4))).await),
+        ErrorCode::Conflict
+    );
+}

@@ -594,3 +594,56 @@ invitation-made = Invitation made for { $name }: copy its link from the list bel
 invitation-link-of = The invitation link of { $name }
 invitation-for = This invitation is for { $name }, as { $role }.
 co-organiser-refused = Your access as a co-organiser has ended. Ask the organisers for a new invitation.
+
+## World cafés: tables and rounds
+tables = Tables
+message-to-tables = Message to every table:
+round-number = Round { $count_n }
+time-left = { $time } left
+round-ending-soon = The round ends soon.
+round-ended = The round ended: you are back in the session.
+choose-a-table = Choose a table below.
+not-seated = Take part to get a table.
+between-rounds = Between rounds: everyone is in the session. Your table appears here when a round starts.
+take-part-tables = Take part at a table
+leave-tables = Leave the tables
+all-tables = All tables
+seated-of = { $seated } of { $capacity } seated
+table-full = Full
+sit-here = Sit here
+no-seat-left = Every table in your language is full this round.
+you-host = You host this table
+people-at-table = { $count ->
+    [one] { $count_n } person at your table
+   *[other] { $count_n } people at your table
+}
+table-host = Host
+join-table-video = Join the table's video call
+help-asked = Help is on its way.
+help-not-needed = No longer needed
+ask-for-help = Ask for help
+table-named = Table { $number }: { $topic }
+table-online = Online
+table-hybrid = Hybrid
+table-number = Table { $number }
+table-needs-help = Needs help
+tables-setup-help = Set up the tables people sit at in rounds. You can change them between rounds.
+tables-count = Tables
+tables-seats = Seats a table, the host's included
+tables-language = Language
+tables-any-language = Any
+tables-topics = Topics
+tables-topics-hint = (one a line, in table order)
+tables-video = Video link
+tables-video-hint = (optional; {"{"}table{"}"} becomes the table's number)
+tables-set-up = Set up the tables
+round-minutes = Minutes
+round-seating = Seating
+seating-rotation = Rotation: meet new people
+seating-random = At random
+seating-self-select = People choose
+start-round = Start the round
+tables-remove = Remove the tables
+extend-round = 5 more minutes
+end-round = End the round
+send = Send

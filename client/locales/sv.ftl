@@ -593,3 +593,56 @@ invitation-made = Inbjudan skapad för { $name }: kopiera länken i listan nedan
 invitation-link-of = Inbjudningslänken för { $name }
 invitation-for = Inbjudan är till { $name }, som { $role }.
 co-organiser-refused = Din behörighet som medarrangör har upphört. Be arrangörerna om en ny inbjudan.
+
+## Världscaféer: bord och omgångar
+tables = Bord
+message-to-tables = Meddelande till alla bord:
+round-number = Omgång { $count_n }
+time-left = { $time } kvar
+round-ending-soon = Omgången slutar snart.
+round-ended = Omgången är slut: du är tillbaka i passet.
+choose-a-table = Välj ett bord nedan.
+not-seated = Delta för att få ett bord.
+between-rounds = Mellan omgångarna: alla är i passet. Ditt bord visas här när en omgång börjar.
+take-part-tables = Delta vid ett bord
+leave-tables = Lämna borden
+all-tables = Alla bord
+seated-of = { $seated } av { $capacity } platser tagna
+table-full = Fullt
+sit-here = Sitt här
+no-seat-left = Alla bord på ditt språk är fulla den här omgången.
+you-host = Du är värd för bordet
+people-at-table = { $count ->
+    [one] { $count_n } person vid ditt bord
+   *[other] { $count_n } personer vid ditt bord
+}
+table-host = Värd
+join-table-video = Gå med i bordets videosamtal
+help-asked = Hjälp är på väg.
+help-not-needed = Behövs inte längre
+ask-for-help = Be om hjälp
+table-named = Bord { $number }: { $topic }
+table-online = Digitalt
+table-hybrid = Hybrid
+table-number = Bord { $number }
+table-needs-help = Behöver hjälp
+tables-setup-help = Ställ i ordning borden som deltagarna sitter vid i omgångar. Du kan ändra dem mellan omgångarna.
+tables-count = Bord
+tables-seats = Platser per bord, värdens inräknad
+tables-language = Språk
+tables-any-language = Valfritt
+tables-topics = Ämnen
+tables-topics-hint = (ett per rad, i bordens ordning)
+tables-video = Videolänk
+tables-video-hint = (valfri; {"{"}table{"}"} blir bordets nummer)
+tables-set-up = Ställ i ordning borden
+round-minutes = Minuter
+round-seating = Placering
+seating-rotation = Rotation: träffa nya människor
+seating-random = Slumpvis
+seating-self-select = Deltagarna väljer
+start-round = Starta omgången
+tables-remove = Ta bort borden
+extend-round = 5 minuter till
+end-round = Avsluta omgången
+send = Skicka

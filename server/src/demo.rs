@@ -11,6 +11,11 @@ use plenum_protocol::CreateEvent;
 
 /// The demo event as imported: the same format organisers use.
 pub const DEMO_JSON: &str = include_str!("../demo/ecc2026.json");
+/// The world café's tables (seven, five in English and two in Swedish), as `set_tables` sends
+/// them.
+pub const DEMO_TABLES_JSON: &str = include_str!("../demo/ecc2026-tables.json");
+/// The demo's world café session.
+const CAFE: &str = "world-cafe";
 
 /// The demo event, parsed and checked.
 pub fn event() -> anyhow::Result<CreateEvent> {
@@ -24,8 +29,27 @@ pub fn event() -> anyhow::Result<CreateEvent> {
 pub async fn load_if_absent(engine: &Engine) -> anyhow::Result<()> {
     let event = event()?;
     if engine.event(&event.code).is_none() {
+        let code = event.code.clone();
         let r = requests::document(requests::Document::NewEvent(event));
         engine.create(&r.room, r.command).await?;
+        let setup: plenum_protocol::TablesSetup = parse_json(DEMO_TABLES_JSON.as_bytes())
+            .map_err(|e| anyhow::anyhow!("demo tables: {}", e.0.message))?;
+        let organiser = plenum_protocol::Person {
+            id: "organiser".into(),
+            name: Some("Organiser".into()),
+            role: plenum_protocol::Role::Organiser,
+            event: None,
+            sessions: Vec::new(),
+            registered: false,
+        };
+        let msg = plenum_protocol::ClientMsg::SetTables {
+            event: code,
+            session: plenum_protocol::SessionId::parse(CAFE)?,
+            setup: Some(setup),
+        };
+        let r = requests::route(&organiser, msg)
+            .ok_or_else(|| anyhow::anyhow!("set_tables has a route"))?;
+        engine.submit(&r.room, r.command).await?;
         tracing::info!("demo event ECC2026 created");
     }
     Ok(())
@@ -49,6 +73,27 @@ mod tests {
                 .sessions
                 .iter()
                 .any(|s| s.id.as_str() == "opening" && !s.contributions.is_empty())
+        );
+        // The world café's tables hold every rule of a table set, in both languages.
+        let setup: plenum_protocol::TablesSetup =
+            serde_json::from_str(super::DEMO_TABLES_JSON).unwrap();
+        let set = crate::interactions::tables::setup::table_set(&setup, None).unwrap();
+        assert!(
+            set.tables
+                .iter()
+                .any(|t| t.language.as_deref() == Some("sv"))
+        );
+        assert!(
+            set.tables
+                .iter()
+                .any(|t| t.language.as_deref() == Some("en"))
+        );
+        assert!(
+            e.agenda
+                .sessions
+                .iter()
+                .any(|s| s.id.as_str() == super::CAFE
+                    && s.kind == plenum_protocol::SessionKind::WorldCafe)
         );
     }
 }

@@ -30,7 +30,7 @@ pub fn follow(live: Live, code: EventCode) {
 }
 
 /// The inbox as the server last said it (tracked); `None` until its snapshot arrives.
-fn inbox(live: Live, code: EventCode) -> Memo<Option<InboxState>> {
+pub fn inbox(live: Live, code: EventCode) -> Memo<Option<InboxState>> {
     Memo::new(move |_| {
         let id = live.person().and_then(|p| PersonId::parse(&p.id).ok())?;
         match live.room(&RoomId::Inbox(code.clone(), id)).state {

@@ -8,6 +8,7 @@
 //! - [`quizzes`] — quiz questions with a countdown, the speaker's quiz runner, leaderboards.
 //! - [`awards`]  — award votes with receipts, the organiser's staged reveal.
 //! - [`inbox`]   — a person's own notes (their questions answered or dismissed).
+//! - [`tables`]  — world cafés: your table and the round's countdown; the moderator's rounds.
 
 pub mod awards;
 pub mod inbox;
@@ -15,3 +16,4 @@ pub mod polls;
 pub mod qa;
 pub mod quizzes;
 pub mod stage;
+pub mod tables;

@@ -25,7 +25,39 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
             .map(|e| e.title)
             .unwrap_or_else(|| t("agenda"))
     });
+    // Stars are the server's, on every device; this browser keeps a copy for when it is
+    // offline or nobody joined yet.
     let stars = RwSignal::new(saved::stars(&code).into_iter().collect::<BTreeSet<_>>());
+    {
+        let live: crate::live::Live = expect_context();
+        let inbox = crate::features::inbox::inbox(live, code.clone());
+        let code = code.clone();
+        // Once per page: stars this browser had before they moved to the server go up.
+        let moved = StoredValue::new(false);
+        Effect::new(move || {
+            let Some(server) = inbox.with(|i| i.as_ref().map(|i| i.stars.clone())) else {
+                return;
+            };
+            let server: BTreeSet<String> = server.iter().map(|s| s.to_string()).collect();
+            if server.is_empty() && !moved.get_value() {
+                moved.set_value(true);
+                for id in stars.get_untracked() {
+                    if let Ok(session) = plenum_protocol::SessionId::parse(&id) {
+                        let msg = plenum_protocol::ClientMsg::Star {
+                            event: code.clone(),
+                            session,
+                            starred: true,
+                        };
+                        drop(live.request(msg));
+                    }
+                }
+                return;
+            }
+            moved.set_value(true);
+            saved::keep_stars(&code, &server.iter().cloned().collect::<Vec<_>>());
+            stars.set(server);
+        });
+    }
     let mine_only = RwSignal::new(false);
     // "Next" moves with the clock; "live now" follows the stage status the organisers set.
     let now = super::ticking_now(std::time::Duration::from_secs(30));
@@ -528,16 +560,29 @@ fn session_card(
     };
     let toggle = {
         let (id, code) = (id.clone(), code.clone());
+        let live: crate::live::Live = expect_context();
         move |_| {
+            let mut starred = false;
             stars.update(|s| {
                 if !s.remove(&id) {
                     s.insert(id.clone());
+                    starred = true;
                 }
             });
             saved::keep_stars(
                 &code,
                 &stars.get_untracked().into_iter().collect::<Vec<_>>(),
             );
+            // Signed in: on every device (the server's answer comes back through the inbox).
+            if live.person().is_some()
+                && let Ok(session) = plenum_protocol::SessionId::parse(&id)
+            {
+                drop(live.request(plenum_protocol::ClientMsg::Star {
+                    event: code.clone(),
+                    session,
+                    starred,
+                }));
+            }
         }
     };
     let title_for_label = session.title.clone();

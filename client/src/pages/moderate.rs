@@ -19,6 +19,7 @@ pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
     move || match allowed.get() {
         Some(false) => not_for_you("for-moderators").into_any(),
         _ => view! {
+            <crate::features::tables::console::TablesConsole code=c.clone() id=i.clone() state />
             <Console code=c.clone() id=i.clone() state title />
             <BigScreenPanel code=c.clone() id=i.clone() state />
             <SessionExports code=c.clone() id=i.clone() />

@@ -81,6 +81,7 @@ pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
         {consoles}
         {page}
         <JumpBar state />
+        <crate::features::tables::TablesPanel code=code.clone() id=id.clone() state />
         <div class="session-live">
             <Interact code=code.clone() id=id.clone() state />
             <QaPanel code id state />

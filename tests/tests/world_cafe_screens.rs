@@ -1,0 +1,137 @@
+//! The world café in browsers, against the real server and the demo's tables: two phones take
+//! part, the moderator (invited, on a laptop) starts a round; each phone shows its table's
+//! topic, who sits there and the countdown; a phone asks for help and the moderator's tables
+//! show it; the round ends and the phones are back between rounds. axe-core (WCAG 2.1 A and AA)
+//! passes on the phone's tables and the moderator's; screenshots in
+//! `$CARGO_TARGET_DIR/screenshots/`.
+
+mod web;
+
+use anyhow::{Context as _, anyhow};
+use fantoccini::Client;
+use plenum_tests::{TestConfig, TestServer};
+use serde_json::{Value, json};
+use std::time::Duration;
+use web::*;
+
+const CODE: &str = "ECC2026";
+const CAFE: &str = "/e/ECC2026/s/world-cafe";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phones_are_seated_and_the_moderator_runs_the_round() -> anyhow::Result<()> {
+    let dist = check_prerequisites()?;
+    let axe = axe_source()?;
+    let server = TestServer::start_with(TestConfig {
+        demo: true,
+        web_dir: Some(dist),
+        ..Default::default()
+    })
+    .await;
+    let profiles = tempfile::tempdir()?;
+    let driver = Chromedriver::start(profiles.path())?;
+    let ada = open_sized(&driver, &profiles.path().join("ada"), (420, 900)).await?;
+    let bo = open_sized(&driver, &profiles.path().join("bo"), (420, 900)).await?;
+    let moderator = open_sized(&driver, &profiles.path().join("mod"), (1280, 900)).await?;
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(300),
+        scenario(&server, &ada, &bo, &moderator, &axe),
+    )
+    .await
+    .unwrap_or_else(|_| Err(anyhow!("the scenario did not finish within 300 s")));
+    if outcome.is_err() {
+        for (name, b) in [("ada", &ada), ("bo", &bo), ("moderator", &moderator)] {
+            let _ = tokio::time::timeout(
+                Duration::from_secs(20),
+                save_screenshot(b, &format!("failed-cafe-{name}")),
+            )
+            .await;
+        }
+    }
+    for b in [ada, bo, moderator] {
+        let _ = tokio::time::timeout(Duration::from_secs(10), b.close()).await;
+    }
+    outcome
+}
+
+async fn scenario(
+    server: &TestServer,
+    ada: &Client,
+    bo: &Client,
+    moderator: &Client,
+    axe: &str,
+) -> anyhow::Result<()> {
+    // Two attendees join by the event's link and open the world café.
+    for (b, name) in [(ada, "Ada Lind"), (bo, "Bo Berg")] {
+        b.goto(&server.url(&format!("/e/{CODE}"))).await?;
+        wait_until(
+            b,
+            "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
+            vec![json!(CODE)],
+            "the code to be filled in from the link",
+        )
+        .await?;
+        type_into(b, "#name", name).await?;
+        click(b, "button[type=submit]").await?;
+        wait_for_text(b, "h1", "European Cluster").await?;
+        b.goto(&server.url(CAFE)).await?;
+        wait_for_text(b, "#connection-status", "Live").await?;
+        wait_for_text(b, "#tables-heading", "Tables").await?;
+        wait_for_text(b, ".tables", "Between rounds").await?;
+        click_when(b, "#take-part-tables").await?;
+        wait_for_text(b, "#leave-tables", "Leave the tables").await?;
+    }
+    check_and_capture(ada, axe, "cafe-between-rounds").await?;
+
+    // The moderator, invited, opens the session's console.
+    let answer: Value = reqwest::Client::new()
+        .post(server.url(&format!("/api/events/{CODE}/invites")))
+        .bearer_auth(&server.organiser_key)
+        .json(&json!({"role": "moderator", "name": "Sara Ek"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let link = answer["link"].as_str().context("invite link")?;
+    moderator.goto(&server.url(link)).await?;
+    wait_for_text(moderator, "h1", "Accept your invitation").await?;
+    click(moderator, "button[type=submit]").await?;
+    wait_for_text(moderator, "h1", "European Cluster").await?;
+    moderator
+        .goto(&server.url(&format!("{CAFE}/moderate")))
+        .await?;
+    wait_for_text(moderator, "#tables-console-heading", "Tables").await?;
+    wait_for_text(moderator, ".table-grid", "Kompetensförsörjning").await?;
+
+    // A round of rotation: each phone gets its table, its people and the countdown.
+    click_when(moderator, "#start-round").await?;
+    for (b, name) in [(ada, "Ada Lind"), (bo, "Bo Berg")] {
+        wait_for_text(b, "#your-table", "Table ").await?;
+        wait_for_text(b, "#your-table .members", name).await?;
+        wait_for_text(b, ".round-clock", "Round 1").await?;
+        wait_for_text(b, ".round-clock [role=timer]", "left").await?;
+    }
+    wait_for_text(ada, "#your-table", "Join the table's video call").await?;
+    check_and_capture(ada, axe, "cafe-seated").await?;
+    // Two people, seated apart or together: the moderator's tables count them.
+    wait_until(
+        moderator,
+        "return [...document.querySelectorAll('.table-grid .count')].map(e => parseInt(e.textContent)).reduce((a, b) => a + b, 0) === 2;",
+        vec![],
+        "two people seated in the moderator's tables",
+    )
+    .await?;
+
+    // Ada asks for help; the moderator sees which table.
+    click_when(ada, "#ask-for-help").await?;
+    wait_for_text(ada, "#your-table", "Help is on its way").await?;
+    wait_for_text(moderator, ".table-grid li.help", "Needs help").await?;
+    check_and_capture(moderator, axe, "cafe-moderator").await?;
+
+    // The round ends: everyone is back between rounds.
+    click_when(moderator, "#end-round").await?;
+    for b in [ada, bo] {
+        wait_for_text(b, ".tables", "Between rounds").await?;
+    }
+    Ok(())
+}

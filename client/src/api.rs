@@ -540,6 +540,23 @@ pub mod saved {
         }
     }
 
+    /// Whether this browser's stars for `code` went up to the server already (once).
+    pub fn stars_moved(code: &EventCode) -> bool {
+        storage()
+            .and_then(|s| {
+                s.get_item(&format!("plenum.stars-moved.{code}"))
+                    .ok()
+                    .flatten()
+            })
+            .is_some()
+    }
+
+    pub fn mark_stars_moved(code: &EventCode) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(&format!("plenum.stars-moved.{code}"), "1");
+        }
+    }
+
     /// Drops a token the server refused.
     pub fn forget_token(code: &EventCode) {
         if let Some(storage) = storage() {

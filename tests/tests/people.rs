@@ -130,11 +130,17 @@ async fn a_profile_and_stars_reach_every_device_of_their_person_and_nobody_else(
     until(&mut laptop, &mut on_laptop, |(_, s)| s == &[F.s1()]).await;
     let missing = request(&mut phone, &mut on_phone, star("nowhere", true)).await;
     assert_eq!(refused(&missing), ErrorCode::NotFound);
-    // Starring it again changes nothing: no event.
+    // Starring it again changes nothing: no event (the next change's event follows at once).
     let seq = on_phone.seq;
     let again = request(&mut phone, &mut on_phone, star("s1", true)).await;
     assert!(matches!(again, ServerMsg::Ok { .. }), "{again:?}");
-    assert_eq!(on_phone.seq, seq);
+    let marker = request(&mut phone, &mut on_phone, star("s2", true)).await;
+    assert!(matches!(marker, ServerMsg::Ok { .. }), "{marker:?}");
+    until(&mut phone, &mut on_phone, |(_, s)| s.len() == 2).await;
+    assert_eq!(on_phone.seq, seq + 1, "starring twice said nothing");
+    let ok = request(&mut phone, &mut on_phone, star("s2", false)).await;
+    assert!(matches!(ok, ServerMsg::Ok { .. }), "{ok:?}");
+    until(&mut laptop, &mut on_laptop, |(_, s)| s == &[F.s1()]).await;
 
     // Bo's inbox heard nothing; Bo cannot set Eva's (he only ever sets his own).
     let bo_seq = bo_inbox.seq;
@@ -262,9 +268,19 @@ async fn a_bad_profile_is_refused_naming_its_field_and_changes_nothing() {
         refused(&request(&mut ws, &mut inbox, set(many)).await),
         ErrorCode::TooLarge
     );
-    // Nothing changed: no event, the same profile for the organisers.
-    assert_eq!(inbox.seq, seq);
-    assert_eq!(mine(&inbox).0, hydrogen());
+    // Nothing changed: the next change's event is the only one since, and the organisers
+    // have the same profile.
+    let marker = Profile {
+        country: Some("FI".into()),
+        ..hydrogen()
+    };
+    let ok = request(&mut ws, &mut inbox, set(marker.clone())).await;
+    assert!(matches!(ok, ServerMsg::Ok { .. }), "{ok:?}");
+    until(&mut ws, &mut inbox, |(p, _)| *p == marker).await;
+    assert_eq!(inbox.seq, seq + 1, "a refused profile said something");
+    let ok = request(&mut ws, &mut inbox, set(hydrogen())).await;
+    assert!(matches!(ok, ServerMsg::Ok { .. }), "{ok:?}");
+    until(&mut ws, &mut inbox, |(p, _)| *p == hydrogen()).await;
     let people = http
         .send(
             "GET",

@@ -456,3 +456,184 @@ async fn a_bad_table_set_or_round_is_refused_naming_the_field_and_changes_nothin
         ErrorCode::Conflict
     );
 }
+
+/// On two instances sharing Redis: people on both are seated by one round; the instance half of
+/// them use stops mid-round, they come back on the other to the same seats, and the round
+/// still ends there at its end time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn across_instances_seats_outlive_an_instance_and_the_round_ends_on_time() {
+    let redis = RedisServer::start();
+    let mut servers = redis_instances(&redis, 2, TestConfig::default()).await;
+    create_small_event(&servers[0].http(), &servers[0].organiser_key, "CAFE")
+        .await
+        .unwrap();
+    let organiser = Ws::connect(&servers[1].ws_url(), &servers[1].organiser_key)
+        .await
+        .unwrap();
+    let mut organiser = Member::following(organiser, &cafe_room()).await;
+    ok(&organiser
+        .ask(ClientMsg::SetTables {
+            event: F.ev(),
+            session: cafe(),
+            setup: Some(setup(3, 3)),
+        })
+        .await);
+    let mut guests = Vec::new();
+    for i in 0..6 {
+        let mut g = Guest::join(&servers[i % 2], &format!("Guest {i}"), &format!("Org {i}")).await;
+        ok(&g
+            .request(ClientMsg::TakePart {
+                event: F.ev(),
+                session: cafe(),
+                here: true,
+            })
+            .await);
+        guests.push(g);
+    }
+    ok(&organiser.ask(start(12, SeatingMode::Rotation)).await);
+    let round = organiser
+        .session()
+        .tables
+        .and_then(|t| t.round)
+        .expect("the round runs");
+    let mut seats = Vec::new();
+    for g in &mut guests {
+        let seat = g.seat_in(1).await;
+        assert!(seat.table.is_some(), "{seat:?}");
+        seats.push(seat);
+    }
+    // The first instance goes; its people come back on the second, to the same seats.
+    servers[0].stop().await;
+    for (i, g) in guests.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+        let again = Guest::connect(&servers[1], &g.name, g.token.clone()).await;
+        assert_eq!(again.seat().as_ref(), Some(&seats[i]), "{} moved", g.name);
+    }
+    tokio::time::timeout(std::time::Duration::from_secs(25), async {
+        loop {
+            let m = organiser.ws.recv().await.expect("the connection stays");
+            organiser.view.take(&m).expect("in order");
+            if let ServerMsg::Event {
+                event: RoomEvent::RoundEnded { number: 1 },
+                at_ms,
+                ..
+            } = &m
+            {
+                assert!(*at_ms >= round.ends_ms, "not before its end time");
+                break;
+            }
+        }
+    })
+    .await
+    .expect("the round ended on the remaining instance");
+}
+
+/// A host's seat is kept for them: guests fill the rest, and a host who comes late sits at
+/// their table. A host is never assigned elsewhere. An extended round ends at its new end,
+/// not at the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end() {
+    let server = F.server(TestConfig::default()).await;
+    let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
+        .await
+        .unwrap();
+    let mut organiser = Member::following(organiser, &cafe_room()).await;
+    let mut host = Guest::join(&server, "Hanna Host", "Region").await;
+    let mut tables = setup(2, 3);
+    tables.tables[0].host = Some(host.id.clone());
+    ok(&organiser
+        .ask(ClientMsg::SetTables {
+            event: F.ev(),
+            session: cafe(),
+            setup: Some(tables),
+        })
+        .await);
+    let mut guests = Vec::new();
+    for i in 0..5 {
+        let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
+        ok(&g
+            .request(ClientMsg::TakePart {
+                event: F.ev(),
+                session: cafe(),
+                here: true,
+            })
+            .await);
+        guests.push(g);
+    }
+    let assigned = organiser
+        .ask(ClientMsg::StartRound {
+            event: F.ev(),
+            session: cafe(),
+            seconds: 60,
+            seating: SeatingMode::Assigned,
+            assignments: vec![plenum_protocol::Assignment {
+                person: host.id.clone(),
+                table: 2,
+            }],
+        })
+        .await;
+    match assigned {
+        ServerMsg::Error { code, field, .. } => {
+            assert_eq!(code, ErrorCode::BadRequest);
+            assert_eq!(field.as_deref(), Some("assignments[0].person"));
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    ok(&organiser.ask(start(10, SeatingMode::Random)).await);
+    let mut at = HashMap::new();
+    for g in &mut guests {
+        let seat = g.seat_in(1).await;
+        *at.entry(seat.table.expect("five guests fit in five seats"))
+            .or_insert(0) += 1;
+    }
+    assert_eq!(at.get(&1), Some(&2), "the host's seat is kept: {at:?}");
+    assert_eq!(at.get(&2), Some(&3));
+    // The host comes late, and sits at their table.
+    ok(&host
+        .request(ClientMsg::TakePart {
+            event: F.ev(),
+            session: cafe(),
+            here: true,
+        })
+        .await);
+    let seat = host.seat_in(1).await;
+    assert_eq!((seat.table, seat.host), (Some(1), true), "{seat:?}");
+    assert_eq!(seat.members.len(), 3);
+    assert!(seat.members[0].host, "the host first");
+    // Ten seconds more: the first end passes, the round runs on.
+    ok(&organiser
+        .ask(ClientMsg::ExtendRound {
+            event: F.ev(),
+            session: cafe(),
+            seconds: 10,
+        })
+        .await);
+    let round = organiser.session().tables.unwrap().round.unwrap();
+    assert_eq!(round.ends_ms - round.started_ms, 20_000);
+    tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            // Quiet for longer than `recv` waits: the round runs 20 seconds.
+            let m = organiser
+                .ws
+                .next_event(std::time::Duration::from_secs(30))
+                .await
+                .expect("a message")
+                .expect("the connection stays");
+            organiser.view.take(&m).expect("in order");
+            if let ServerMsg::Event {
+                event: RoomEvent::RoundEnded { number: 1 },
+                at_ms,
+                ..
+            } = &m
+            {
+                assert!(
+                    *at_ms >= round.ends_ms,
+                    "ended at {at_ms}, before {}",
+                    round.ends_ms
+                );
+                break;
+            }
+        }
+    })
+    .await
+    .expect("the round ended");
+}

@@ -32,28 +32,29 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
         let live: crate::live::Live = expect_context();
         let inbox = crate::features::inbox::inbox(live, code.clone());
         let code = code.clone();
-        // Once per page: stars this browser had before they moved to the server go up.
-        let moved = StoredValue::new(false);
+        // Once per browser and event: the stars it had before they moved to the server go up
+        // (at most 30: a person's allowance at once), unless the server has some already.
         Effect::new(move || {
             let Some(server) = inbox.with(|i| i.as_ref().map(|i| i.stars.clone())) else {
                 return;
             };
             let server: BTreeSet<String> = server.iter().map(|s| s.to_string()).collect();
-            if server.is_empty() && !moved.get_value() {
-                moved.set_value(true);
-                for id in stars.get_untracked() {
-                    if let Ok(session) = plenum_protocol::SessionId::parse(&id) {
-                        let msg = plenum_protocol::ClientMsg::Star {
-                            event: code.clone(),
-                            session,
-                            starred: true,
-                        };
-                        drop(live.request(msg));
+            if !saved::stars_moved(&code) {
+                saved::mark_stars_moved(&code);
+                if server.is_empty() {
+                    for id in stars.get_untracked().into_iter().take(30) {
+                        if let Ok(session) = plenum_protocol::SessionId::parse(&id) {
+                            let msg = plenum_protocol::ClientMsg::Star {
+                                event: code.clone(),
+                                session,
+                                starred: true,
+                            };
+                            drop(live.request(msg));
+                        }
                     }
+                    return;
                 }
-                return;
             }
-            moved.set_value(true);
             saved::keep_stars(&code, &server.iter().cloned().collect::<Vec<_>>());
             stars.set(server);
         });

@@ -115,6 +115,29 @@ pub fn TablesPanel(
             act(live, msg, problem, move |_| joined.set(here));
         })
     };
+    // Taking part is said again every 30 seconds while the page is open (a round seats only
+    // people seen lately), quietly.
+    {
+        let (code, id) = (code.clone(), id.clone());
+        let handle = set_interval_with_handle(
+            move || {
+                if joined.try_get_untracked() == Some(true) {
+                    drop(live.request(ClientMsg::TakePart {
+                        event: code.clone(),
+                        session: id.clone(),
+                        here: true,
+                    }));
+                }
+            },
+            std::time::Duration::from_secs(30),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
     // The end of a round is news: everyone is back in the session.
     Effect::new(move |before: Option<Option<u32>>| {
         let now = round.with(|r| r.as_ref().map(|r| r.number));

@@ -87,7 +87,16 @@ pub struct Participant {
     pub country: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    /// When they last said they are here (ms): a round seats only people seen lately.
+    #[serde(default)]
+    pub seen_ms: i64,
 }
+
+/// A round seats the people who said they are here within this long (their page says so
+/// every 30 seconds while it is open).
+pub const PRESENT_MS: i64 = 90_000;
+/// How often a `take_part` that changes nothing but the time is written.
+const SEEN_EVERY_MS: i64 = 20_000;
 
 /// A session's tables, privately: who takes part, who sits where, and each round's seating.
 #[derive(Debug, Default, Clone)]
@@ -115,6 +124,7 @@ pub enum TablesChange {
     Here(String, Option<Participant>),
     Seat(String, Option<u32>, Option<u32>),
     Round(u32, BTreeMap<String, u32>),
+    RoundGone(u32),
 }
 
 const HERE: &str = "table_here";
@@ -206,6 +216,20 @@ impl Interaction for Tables {
                     Some(setup) => Some(setup::table_set(&setup, set.as_ref())?),
                     None => None,
                 };
+                if tables.is_none() && set.is_some() {
+                    // Gone with the set: its rounds (numbering starts again) and who took part.
+                    let records = cx.records().part(|r| TablesRecords {
+                        here: r.here.clone(),
+                        rounds: r.rounds.clone(),
+                        ..TablesRecords::default()
+                    });
+                    for id in records.here.into_keys() {
+                        cx.change(TablesChange::Here(id, None));
+                    }
+                    for n in records.rounds.into_keys() {
+                        cx.change(TablesChange::RoundGone(n));
+                    }
+                }
                 if tables != set {
                     cx.emit(RoomEvent::TablesSet { tables });
                 }
@@ -250,7 +274,9 @@ impl Interaction for Tables {
                         None => Err(Refusal::Conflict("no round is running".into())),
                     };
                 };
-                if number.is_some_and(|n| n != round.number) {
+                // A timer ends only its own round, and only once its end time has come (an
+                // extended round's earlier timer still fires, and is ignored).
+                if number.is_some_and(|n| n != round.number || cx.now_ms() < round.ends_ms) {
                     return Ok(Made::default());
                 }
                 let seats = cx.records().part(|r| TablesRecords {
@@ -269,21 +295,31 @@ impl Interaction for Tables {
                 let records = cx.records().part(Clone::clone);
                 if here {
                     let me = participant(cx, &actor)?;
-                    if records.here.get(&actor.id) != Some(&me) {
+                    let unchanged = records.here.get(&actor.id).is_some_and(|was| {
+                        Participant {
+                            seen_ms: me.seen_ms,
+                            ..was.clone()
+                        } == me
+                            && me.seen_ms - was.seen_ms < SEEN_EVERY_MS
+                    });
+                    if !unchanged {
                         if !records.here.contains_key(&actor.id)
                             && records.here.len() >= limits::MAX_TABLE_PEOPLE
                         {
-                            return Err(Refusal::TooLarge(format!(
-                                "at most {} people take part at a session's tables",
-                                limits::MAX_TABLE_PEOPLE
-                            )));
+                            return Err(too_many_people());
                         }
                         cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
                     }
                     let seated = records.seats.contains_key(&actor.id);
+                    let hosts = set
+                        .tables
+                        .iter()
+                        .any(|t| t.host.as_deref() == Some(actor.id.as_str()));
+                    // Hosts sit at their tables in every round; the others are seated on
+                    // arrival unless the round has them choose.
                     if let Some(round) = &set.round
                         && !seated
-                        && round.seating != SeatingMode::SelfSelect
+                        && (round.seating != SeatingMode::SelfSelect || hosts)
                     {
                         let records = cx.records().part(Clone::clone);
                         let table = arrival_table(&set, &records, round, &actor.id);
@@ -315,14 +351,17 @@ impl Interaction for Tables {
                 if set
                     .tables
                     .iter()
-                    .any(|t| t.host.as_deref() == Some(actor.id.as_str()))
+                    .any(|t| t.host.as_deref() == Some(actor.id.as_str()) && t.number != table)
                 {
                     return Err(Refusal::Conflict("a host stays at their table".into()));
                 }
-                let me = participant(cx, &actor)?;
-                if records.here.get(&actor.id) != Some(&me) {
-                    cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
+                if !records.here.contains_key(&actor.id)
+                    && records.here.len() >= limits::MAX_TABLE_PEOPLE
+                {
+                    return Err(too_many_people());
                 }
+                let me = participant(cx, &actor)?;
+                cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
                 seat(cx, &set, session.as_str(), &round, &actor.id, Some(table))?;
             }
             TablesCommand::Move { person, table } => {
@@ -400,6 +439,10 @@ impl Interaction for Tables {
                 (Ok(n), Ok(seats)) => TablesChange::Round(n, seats),
                 _ => return tracing::error!(key, "an unreadable round"),
             },
+            (ROUND, None) => match key.parse() {
+                Ok(n) => TablesChange::RoundGone(n),
+                Err(_) => return,
+            },
             _ => return,
         };
         Self::apply(records, &change);
@@ -412,6 +455,7 @@ impl Interaction for Tables {
             TablesChange::Seat(id, _, Some(t)) => drop(records.seats.insert(id.clone(), *t)),
             TablesChange::Seat(id, _, None) => drop(records.seats.remove(id)),
             TablesChange::Round(n, seats) => drop(records.rounds.insert(*n, seats.clone())),
+            TablesChange::RoundGone(n) => drop(records.rounds.remove(n)),
         }
     }
 
@@ -434,6 +478,11 @@ impl Interaction for Tables {
                 key: n.to_string(),
                 value: Some(serde_json::to_string(seats).expect("a round serialises")),
             },
+            TablesChange::RoundGone(n) => Stored {
+                kind: ROUND,
+                key: n.to_string(),
+                value: None,
+            },
         }
     }
 
@@ -450,7 +499,13 @@ impl Interaction for Tables {
         let Ok(Some(set)) = cx.session().map(|s| s.tables.clone()) else {
             return;
         };
-        let counts = cx.records().part(Clone::clone).counts();
+        let counts = cx
+            .records()
+            .part(|r| TablesRecords {
+                seats: r.seats.clone(),
+                ..TablesRecords::default()
+            })
+            .counts();
         // Every table whose published count is off (a move makes two tables stale, and the
         // change names one of them): coalesced into one event.
         let counts: Vec<TableCount> = set
@@ -496,6 +551,13 @@ impl Interaction for Tables {
     }
 }
 
+fn too_many_people() -> Refusal {
+    Refusal::TooLarge(format!(
+        "at most {} people take part at a session's tables",
+        limits::MAX_TABLE_PEOPLE
+    ))
+}
+
 fn no_tables() -> Refusal {
     Refusal::Conflict("this session has no tables".into())
 }
@@ -525,7 +587,8 @@ fn running_set(set: Option<TableSet>, running: bool) -> Result<TableSet, Refusal
     }
 }
 
-/// `actor` as their tablemates and seating see them: their name, and their profile at the event.
+/// `actor` as their tablemates and seating see them: their name, their profile at the event,
+/// seen now.
 fn participant(cx: &Cx<'_, Tables>, actor: &Actor) -> Result<Participant, Refusal> {
     let event = RoomId::Event(cx.room().event_code().clone());
     let profile = cx.other_of::<People, _>(&event, |view| {
@@ -547,6 +610,7 @@ fn participant(cx: &Cx<'_, Tables>, actor: &Actor) -> Result<Participant, Refusa
         organisation: profile.organisation,
         country: profile.country,
         languages: profile.languages,
+        seen_ms: cx.now_ms(),
     })
 }
 
@@ -559,19 +623,39 @@ fn guest(id: &str, p: &Participant) -> seating::Guest {
     }
 }
 
-/// The seating view of `set`'s tables, with their hosts when they take part.
+/// The seating view of `set`'s tables, with their hosts when they take part; a hosted
+/// table whose host is not there keeps their seat for them.
 fn seating_tables(set: &TableSet, here: &HashMap<String, Participant>) -> Vec<seating::Table> {
     set.tables
         .iter()
-        .map(|t| seating::Table {
-            capacity: t.capacity,
-            language: t.language.clone(),
-            host: t
+        .map(|t| {
+            let host = t
                 .host
                 .as_ref()
-                .and_then(|h| here.get(h).map(|p| guest(h, p))),
+                .and_then(|h| here.get(h).map(|p| guest(h, p)));
+            seating::Table {
+                capacity: t.capacity - u32::from(t.hosted && host.is_none()),
+                language: t.language.clone(),
+                host,
+            }
         })
         .collect()
+}
+
+/// Seats taken at each table: its guests, and its host's seat (kept for them, there or not).
+fn occupied(set: &TableSet, seats: &HashMap<String, u32>) -> HashMap<u32, u32> {
+    let mut taken: HashMap<u32, u32> = set
+        .tables
+        .iter()
+        .map(|t| (t.number, u32::from(t.hosted)))
+        .collect();
+    for (p, n) in seats {
+        let hosts_it = set.table(*n).and_then(|t| t.host.as_deref()) == Some(p.as_str());
+        if !hosts_it {
+            *taken.entry(*n).or_insert(0) += 1;
+        }
+    }
+    taken
 }
 
 /// Where someone arriving mid-round sits: their table if they host one; the table the
@@ -580,7 +664,7 @@ fn arrival_table(set: &TableSet, records: &TablesRecords, round: &Round, id: &st
     if let Some(t) = set.tables.iter().find(|t| t.host.as_deref() == Some(id)) {
         return Some(t.number);
     }
-    let counts = records.counts();
+    let counts = occupied(set, &records.seats);
     let open = |n: u32| {
         set.table(n)
             .is_some_and(|t| counts.get(&n).copied().unwrap_or(0) < t.capacity)
@@ -591,7 +675,16 @@ fn arrival_table(set: &TableSet, records: &TablesRecords, round: &Round, id: &st
     {
         return Some(n);
     }
-    let tables = seating_tables(set, &HashMap::new());
+    // Capacities whole: the hosts' seats are counted as taken.
+    let tables: Vec<seating::Table> = set
+        .tables
+        .iter()
+        .map(|t| seating::Table {
+            capacity: t.capacity,
+            language: t.language.clone(),
+            host: None,
+        })
+        .collect();
     let seated: Vec<u32> = set
         .tables
         .iter()
@@ -617,8 +710,10 @@ fn seat(
         let t = set
             .table(n)
             .ok_or_else(|| Refusal::NotFound(format!("no table {n}")))?;
-        let seated = records.seats.values().filter(|s| **s == n).count() as u32;
-        if seated >= t.capacity {
+        // A host's seat is kept for them; everyone else fits in the rest.
+        let hosts_it = t.host.as_deref() == Some(person);
+        let taken = occupied(set, &records.seats).get(&n).copied().unwrap_or(0);
+        if !hosts_it && taken >= t.capacity {
             return Err(Refusal::Conflict(format!("table {n} is full")));
         }
     }
@@ -717,13 +812,19 @@ fn start(
         ends_ms,
         warn_ms: Round::warning(now, ends_ms),
     };
-    let tables = seating_tables(set, &records.here);
+    // Only people seen lately: a page closed without a word takes no seat.
+    let present: HashMap<String, Participant> = records
+        .here
+        .iter()
+        .filter(|(_, p)| now - p.seen_ms <= PRESENT_MS)
+        .map(|(id, p)| (id.clone(), p.clone()))
+        .collect();
+    let tables = seating_tables(set, &present);
     let hosts: BTreeSet<&str> = tables
         .iter()
         .filter_map(|t| t.host.as_ref().map(|h| h.id.as_str()))
         .collect();
-    let mut guests: Vec<seating::Guest> = records
-        .here
+    let mut guests: Vec<seating::Guest> = present
         .iter()
         .filter(|(id, _)| !hosts.contains(id.as_str()))
         .map(|(id, p)| guest(id, p))
@@ -765,6 +866,16 @@ fn start(
         SeatingMode::Assigned => {
             let mut counts: HashMap<u32, u32> = HashMap::new();
             for (i, a) in assignments.iter().enumerate() {
+                if set
+                    .tables
+                    .iter()
+                    .any(|t| t.host.as_deref() == Some(a.person.as_str()))
+                {
+                    return Err(Refusal::invalid(
+                        &format!("assignments[{i}].person"),
+                        format!("{} hosts a table, where they stay", a.person),
+                    ));
+                }
                 let t = set.table(a.table).ok_or_else(|| {
                     Refusal::invalid(
                         &format!("assignments[{i}].table"),
@@ -795,7 +906,7 @@ fn start(
     }
     // Hosts at their tables.
     for t in &set.tables {
-        if let Some(h) = t.host.as_ref().filter(|h| records.here.contains_key(*h)) {
+        if let Some(h) = t.host.as_ref().filter(|h| present.contains_key(*h)) {
             placed.insert(h.clone(), t.number);
         }
     }
@@ -835,7 +946,7 @@ fn start(
         rounds: BTreeMap::new(),
     };
     let at = by_table(&view.seats);
-    let mut everyone: Vec<&String> = records.here.keys().collect();
+    let mut everyone: Vec<&String> = present.keys().collect();
     everyone.sort();
     for p in everyone {
         let seat = seat_of(set, session, &round, &view, &at, p);

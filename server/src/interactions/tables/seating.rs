@@ -21,10 +21,10 @@
 //!    rounds (`t₁ + i₁r ≡ t₂ + i₂r` has one solution `r` when `i₁ ≠ i₂`, none when `i₁ = i₂`
 //!    and `t₁ ≠ t₂`): zero repeats where this construction applies and fits the languages;
 //! 2. a **greedy placement** (the most constrained people first, each at the open table of the
-//!    lowest level where they know the fewest), then a **local search** of swaps between
-//!    tables that lowers the repeats, bounded by a number of tries (never by the clock), so the
-//!    same input and seed give the same seating;
-//! 3. [`random`] seating, so rotation is never worse than chance.
+//!    lowest level where they know the fewest), and a few balanced random seatings, each then
+//!    improved by a **local search** of swaps between tables that lowers the repeats, bounded
+//!    by passes and swaps weighed (never by the clock), so the same input and seed give the
+//!    same seating; a random seating improved is never worse than that seating.
 
 use rand::{Rng, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
@@ -83,10 +83,14 @@ pub struct Seating {
     pub clashes: usize,
 }
 
+/// Random seatings [`rotation`]'s local search starts from, besides the greedy placement.
+const RANDOM_STARTS: usize = 3;
 /// How many passes [`rotation`]'s local search makes at most.
 const SEARCH_PASSES: usize = 200;
 /// It stops sooner after this many passes in a row without a better swap.
 const FRUITLESS_PASSES: usize = 8;
+/// And after this many swaps weighed, whatever the size: the search runs on the sequencer.
+const SEARCH_BUDGET: usize = 3_000_000;
 
 /// Balanced random seating.
 pub fn random(tables: &[Table], guests: &[Guest], rules: &Rules) -> Seating {
@@ -104,15 +108,36 @@ pub fn rotation(tables: &[Table], guests: &[Guest], past: &[Placement], rules: &
     {
         return perfect.clone();
     }
-    let mut best = random(tables, guests, rules);
-    best.repeats = repeats(past, &best.placement, tables);
-    let mut plan = Plan::new(tables, guests, past, rules);
-    plan.greedy(true);
-    plan.search(SEARCH_PASSES);
-    let searched = plan.finish();
-    if better(&searched, &best) {
-        best = searched;
+    // The greedy placement, and balanced random seatings, each improved by the local search;
+    // the best of them (fewer starts for large cafés: each costs a search).
+    let starts = if guests.len() > 2_000 {
+        1
+    } else {
+        RANDOM_STARTS
+    };
+    let mut best: Option<Seating> = None;
+    for start in 0..=starts {
+        let mut plan = Plan::new(
+            tables,
+            guests,
+            past,
+            &Rules {
+                seed: rules.seed.wrapping_add(start as u64),
+                ..*rules
+            },
+        );
+        if start == 0 {
+            plan.greedy(true);
+        } else {
+            plan.greedy(false);
+        }
+        plan.search(SEARCH_PASSES);
+        let candidate = plan.finish();
+        if best.as_ref().is_none_or(|b| better(&candidate, b)) {
+            best = Some(candidate);
+        }
     }
+    let mut best = best.expect("at least one start");
     if let Some(affine) = affine
         && !better(&best, &affine)
     {
@@ -296,6 +321,8 @@ struct Plan<'a> {
     key: Vec<Option<u32>>,
     /// The host's key at each table.
     host_key: Vec<Option<u32>>,
+    /// Swaps the local search may still weigh.
+    budget: usize,
     seat: Vec<Option<usize>>,
     /// The guests at each table.
     at: Vec<Vec<usize>>,
@@ -376,6 +403,7 @@ impl<'a> Plan<'a> {
             tables,
             guests,
             rng: ChaCha8Rng::seed_from_u64(rules.seed),
+            budget: SEARCH_BUDGET,
             class,
             classes,
             met,
@@ -478,19 +506,25 @@ impl<'a> Plan<'a> {
     /// `passes` passes over the guests who know someone at their table, or clash there, each
     /// taking for one of them the first swap that lowers the total (tables in a random order);
     /// a pass that finds none makes the least bad swap for one of them at random, to leave a
-    /// local optimum, and [`FRUITLESS_PASSES`] such passes in a row end it. Bounded by passes,
-    /// never by the clock.
+    /// local optimum, and [`FRUITLESS_PASSES`] such passes in a row end it. Bounded by passes
+    /// and by [`SEARCH_BUDGET`] swaps weighed, never by the clock.
     fn search(&mut self, passes: usize) {
         let mut fruitless = 0;
+        // The best seating seen, to go back to: a swap out of a local optimum may lead nowhere.
+        let mut best = (self.total(), self.seat.clone());
         for _ in 0..passes {
-            if fruitless >= FRUITLESS_PASSES {
-                return;
+            let total = self.total();
+            if total < best.0 {
+                best = (total, self.seat.clone());
+            }
+            if fruitless >= FRUITLESS_PASSES || self.budget == 0 {
+                break;
             }
             let mut stuck: Vec<usize> = (0..self.guests.len())
                 .filter(|&g| self.seat[g].is_some_and(|t| self.cost(g, t, None) > 0))
                 .collect();
             if stuck.is_empty() {
-                return;
+                break;
             }
             stuck.shuffle(&mut self.rng);
             let mut improved = false;
@@ -508,6 +542,23 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        if self.total() > best.0 {
+            for g in 0..self.guests.len() {
+                self.stand(g);
+            }
+            for (g, t) in best.1.into_iter().enumerate() {
+                if let Some(t) = t {
+                    self.sit(g, t);
+                }
+            }
+        }
+    }
+
+    /// The cost of the seating as it is: every guest's at their table (each pair twice).
+    fn total(&self) -> u64 {
+        (0..self.guests.len())
+            .filter_map(|g| self.seat[g].map(|t| u64::from(self.cost(g, t, None))))
+            .sum()
     }
 
     /// A guest to swap `g` with: with `improving`, the first whose swap lowers the total cost;
@@ -527,6 +578,10 @@ impl<'a> Plan<'a> {
             if u == t {
                 continue;
             }
+            if self.budget == 0 {
+                break;
+            }
+            self.budget = self.budget.saturating_sub(self.at[u].len());
             for &h in &self.at[u] {
                 if !self.classes[self.class[h]].contains(&t) {
                     continue;

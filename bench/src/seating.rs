@@ -11,9 +11,11 @@ use plenum_server::interactions::tables::seating::{
 use std::{fmt::Write as _, time::Instant};
 
 fn cafe(people: usize, tables: usize) -> (Vec<Table>, Vec<Guest>) {
+    // Tables of 12, or as large as the people need (the largest a table set allows is 50).
+    let capacity = (people.div_ceil(tables) as u32 + 2).max(12);
     let tables = (0..tables)
         .map(|t| Table {
-            capacity: 12,
+            capacity,
             language: Some(if t % 4 == 0 { "sv" } else { "en" }.to_owned()),
             host: Some(Guest {
                 id: format!("host{t:05}"),
@@ -84,11 +86,11 @@ pub fn report(md: &mut String, quick: bool) -> std::fmt::Result {
     let sizes: &[(usize, usize)] = if quick {
         &[(200, 21), (1_000, 104)]
     } else {
-        &[(1_000, 104), (10_000, 1_040)]
+        &[(1_000, 104), (10_000, 1_040), (9_600, 200)]
     };
     writeln!(
         md,
-        "## W11 seating a world café (the rules in-process; tables of 12 with a host, a quarter Swedish; people speak Swedish, English or both; at most one per organisation a table; {runs} runs)\n"
+        "## W11 seating a world café (the rules in-process; tables of 12 with a host (of 50 for 9,600 at 200, the largest a table set allows), a quarter Swedish; people speak Swedish, English or both; at most one per organisation a table; {runs} runs)\n"
     )?;
     writeln!(
         md,

@@ -86,7 +86,8 @@ pub struct Table {
     /// The host's person id (staff only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// People seated now, the host included (coalesced: see `table_counts`).
+    /// Seats taken now: the people seated, and the host's seat while they are away (it is kept
+    /// for them). Coalesced: see `table_counts`.
     #[serde(default)]
     pub seated: u32,
     /// The table asked for help.

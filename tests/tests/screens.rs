@@ -131,17 +131,7 @@ async fn scenario(p: &People, server: &mut TestServer, axe: &str) -> anyhow::Res
     click(&p.ada, "button[type=submit]").await?;
     wait_for_text(&p.ada, "h1", "European Cluster").await?;
     for (b, name) in [(&p.bo, "Bo"), (&p.cy, "Cy")] {
-        b.goto(&server.url(&format!("/e/{CODE}"))).await?;
-        wait_until(
-            b,
-            "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
-            vec![json!(CODE)],
-            "the code to be filled in from the link",
-        )
-        .await?;
-        type_into(b, "#name", name).await?;
-        click(b, "button[type=submit]").await?;
-        wait_for_text(b, "h1", "European Cluster").await?;
+        join_by_link(b, &server.url(&format!("/e/{CODE}")), CODE, name).await?;
     }
 
     // --- The agenda: a star puts a session in the personal agenda, which can be downloaded.

@@ -136,6 +136,33 @@ fn start(seconds: u32, seating: SeatingMode) -> ClientMsg {
     }
 }
 
+/// Folds the organiser's traffic until round `number` ends (at most 40 seconds; rounds here are
+/// quiet for longer than a `recv` waits): when it ended, by the server's clock.
+async fn round_ended(organiser: &mut Member, number: u32) -> i64 {
+    tokio::time::timeout(std::time::Duration::from_secs(40), async {
+        loop {
+            let m = organiser
+                .ws
+                .next_event(std::time::Duration::from_secs(40))
+                .await
+                .expect("a message")
+                .expect("the connection stays");
+            organiser.view.take(&m).expect("in order");
+            if let ServerMsg::Event {
+                event: RoomEvent::RoundEnded { number: n },
+                at_ms,
+                ..
+            } = &m
+                && *n == number
+            {
+                return *at_ms;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("round {number} did not end"))
+}
+
 /// Pairs seated together, from everyone's seats.
 fn pairs(seats: &HashMap<String, u32>) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
@@ -312,23 +339,41 @@ async fn a_world_cafe_seats_everyone_once_a_round_rotating_and_ends_on_time() {
         round.ends_ms - 5_000,
         "half of a 10-second round"
     );
-    tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        loop {
-            let m = organiser.ws.recv().await.expect("the connection stays");
-            organiser.view.take(&m).expect("in order");
-            if let ServerMsg::Event {
-                event: RoomEvent::RoundEnded { number: 4 },
-                at_ms,
-                ..
-            } = &m
-            {
-                assert!(*at_ms >= round.ends_ms, "not before its end time");
-                break;
-            }
-        }
-    })
-    .await
-    .expect("the round ended by itself");
+    let ended = round_ended(&mut organiser, 4).await;
+    assert!(
+        ended >= round.ends_ms,
+        "ended at {ended}, before its end time"
+    );
+
+    // Removed and set up again, the tables number their rounds on (seats in inboxes name them),
+    // and nobody takes part until they say so again.
+    for setup in [None, Some(setup(3, 3))] {
+        ok(&organiser
+            .ask(ClientMsg::SetTables {
+                event: F.ev(),
+                session: cafe(),
+                setup,
+            })
+            .await);
+    }
+    ok(&organiser.ask(start(60, SeatingMode::Random)).await);
+    let round = organiser.session().tables.unwrap().round.unwrap();
+    assert_eq!(round.number, 5);
+    ok(&guests[0]
+        .request(ClientMsg::TakePart {
+            event: F.ev(),
+            session: cafe(),
+            here: true,
+        })
+        .await);
+    assert!(guests[0].seat_in(5).await.table.is_some());
+    organiser
+        .until_session(|s| {
+            s.tables
+                .as_ref()
+                .is_some_and(|t| t.tables.iter().map(|t| t.seated).sum::<u32>() == 1)
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -467,10 +512,15 @@ async fn across_instances_seats_outlive_an_instance_and_the_round_ends_on_time()
     create_small_event(&servers[0].http(), &servers[0].organiser_key, "CAFE")
         .await
         .unwrap();
-    let organiser = Ws::connect(&servers[1].ws_url(), &servers[1].organiser_key)
+    // The organiser starts the round on the instance that will stop; the other must end it.
+    let organiser = Ws::connect(&servers[0].ws_url(), &servers[0].organiser_key)
         .await
         .unwrap();
     let mut organiser = Member::following(organiser, &cafe_room()).await;
+    let observer = Ws::connect(&servers[1].ws_url(), &servers[1].organiser_key)
+        .await
+        .unwrap();
+    let mut observer = Member::following(observer, &cafe_room()).await;
     ok(&organiser
         .ask(ClientMsg::SetTables {
             event: F.ev(),
@@ -508,23 +558,12 @@ async fn across_instances_seats_outlive_an_instance_and_the_round_ends_on_time()
         let again = Guest::connect(&servers[1], &g.name, g.token.clone()).await;
         assert_eq!(again.seat().as_ref(), Some(&seats[i]), "{} moved", g.name);
     }
-    tokio::time::timeout(std::time::Duration::from_secs(25), async {
-        loop {
-            let m = organiser.ws.recv().await.expect("the connection stays");
-            organiser.view.take(&m).expect("in order");
-            if let ServerMsg::Event {
-                event: RoomEvent::RoundEnded { number: 1 },
-                at_ms,
-                ..
-            } = &m
-            {
-                assert!(*at_ms >= round.ends_ms, "not before its end time");
-                break;
-            }
-        }
-    })
-    .await
-    .expect("the round ended on the remaining instance");
+    drop(organiser);
+    let ended = round_ended(&mut observer, 1).await;
+    assert!(
+        ended >= round.ends_ms,
+        "ended at {ended}, before its end time"
+    );
 }
 
 /// A host's seat is kept for them: guests fill the rest, and a host who comes late sits at
@@ -548,7 +587,7 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
         })
         .await);
     let mut guests = Vec::new();
-    for i in 0..5 {
+    for i in 0..6 {
         let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
         ok(&g
             .request(ClientMsg::TakePart {
@@ -579,14 +618,27 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
         other => panic!("refused, not {other:?}"),
     }
     ok(&organiser.ask(start(10, SeatingMode::Random)).await);
+    // Six guests, five seats besides the host's: one waits.
     let mut at = HashMap::new();
     for g in &mut guests {
         let seat = g.seat_in(1).await;
-        *at.entry(seat.table.expect("five guests fit in five seats"))
-            .or_insert(0) += 1;
+        *at.entry(seat.table).or_insert(0) += 1;
     }
-    assert_eq!(at.get(&1), Some(&2), "the host's seat is kept: {at:?}");
-    assert_eq!(at.get(&2), Some(&3));
+    assert_eq!(
+        at.get(&Some(1)),
+        Some(&2),
+        "the host's seat is kept: {at:?}"
+    );
+    assert_eq!(at.get(&Some(2)), Some(&3));
+    assert_eq!(at.get(&None), Some(&1));
+    // The grid counts the host's seat as taken.
+    organiser
+        .until_session(|s| {
+            s.tables
+                .as_ref()
+                .is_some_and(|t| t.tables.iter().all(|t| t.seated == 3))
+        })
+        .await;
     // The host comes late, and sits at their table.
     ok(&host
         .request(ClientMsg::TakePart {
@@ -597,6 +649,14 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
         .await);
     let seat = host.seat_in(1).await;
     assert_eq!((seat.table, seat.host), (Some(1), true), "{seat:?}");
+    // Saying so again seats nobody twice.
+    ok(&host
+        .request(ClientMsg::TakePart {
+            event: F.ev(),
+            session: cafe(),
+            here: true,
+        })
+        .await);
     assert_eq!(seat.members.len(), 3);
     assert!(seat.members[0].host, "the host first");
     // Ten seconds more: the first end passes, the round runs on.
@@ -609,31 +669,9 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
         .await);
     let round = organiser.session().tables.unwrap().round.unwrap();
     assert_eq!(round.ends_ms - round.started_ms, 20_000);
-    tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        loop {
-            // Quiet for longer than `recv` waits: the round runs 20 seconds.
-            let m = organiser
-                .ws
-                .next_event(std::time::Duration::from_secs(30))
-                .await
-                .expect("a message")
-                .expect("the connection stays");
-            organiser.view.take(&m).expect("in order");
-            if let ServerMsg::Event {
-                event: RoomEvent::RoundEnded { number: 1 },
-                at_ms,
-                ..
-            } = &m
-            {
-                assert!(
-                    *at_ms >= round.ends_ms,
-                    "ended at {at_ms}, before {}",
-                    round.ends_ms
-                );
-                break;
-            }
-        }
-    })
-    .await
-    .expect("the round ended");
+    let ended = round_ended(&mut organiser, 1).await;
+    assert!(
+        ended >= round.ends_ms,
+        "ended at {ended}, before its end time"
+    );
 }

@@ -62,17 +62,7 @@ async fn scenario(
 ) -> anyhow::Result<()> {
     // Two attendees join by the event's link and open the world café.
     for (b, name) in [(ada, "Ada Lind"), (bo, "Bo Berg")] {
-        b.goto(&server.url(&format!("/e/{CODE}"))).await?;
-        wait_until(
-            b,
-            "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
-            vec![json!(CODE)],
-            "the code to be filled in from the link",
-        )
-        .await?;
-        type_into(b, "#name", name).await?;
-        click(b, "button[type=submit]").await?;
-        wait_for_text(b, "h1", "European Cluster").await?;
+        join_by_link(b, &server.url(&format!("/e/{CODE}")), CODE, name).await?;
         b.goto(&server.url(CAFE)).await?;
         wait_for_text(b, "#connection-status", "Live").await?;
         wait_for_text(b, "#tables-heading", "Tables").await?;

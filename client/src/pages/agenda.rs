@@ -40,9 +40,13 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
             };
             let server: BTreeSet<String> = server.iter().map(|s| s.to_string()).collect();
             if !saved::stars_moved(&code) {
-                saved::mark_stars_moved(&code);
-                if server.is_empty() {
-                    for id in stars.get_untracked().into_iter().take(30) {
+                // Done once the server has some (or there were none to send); until then each
+                // visit sends them again (at most 30: a person's allowance at once).
+                let local = stars.get_untracked();
+                if !server.is_empty() || local.is_empty() {
+                    saved::mark_stars_moved(&code);
+                } else {
+                    for id in local.into_iter().take(30) {
                         if let Ok(session) = plenum_protocol::SessionId::parse(&id) {
                             let msg = plenum_protocol::ClientMsg::Star {
                                 event: code.clone(),

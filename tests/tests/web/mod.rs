@@ -317,3 +317,19 @@ pub async fn text_of(b: &Client, css: &str) -> anyhow::Result<String> {
         .await?;
     Ok(v.as_str().unwrap_or_default().to_owned())
 }
+
+/// Opens the event's link (`/e/CODE`), waits for the join form to have the code filled in from
+/// it, and joins as `name`: the event's page follows.
+pub async fn join_by_link(b: &Client, url: &str, code: &str, name: &str) -> anyhow::Result<()> {
+    b.goto(url).await?;
+    wait_until(
+        b,
+        "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
+        vec![serde_json::json!(code)],
+        "the code to be filled in from the link",
+    )
+    .await?;
+    type_into(b, "#name", name).await?;
+    click(b, "button[type=submit]").await?;
+    wait_for_text(b, "h1", "European Cluster").await
+}

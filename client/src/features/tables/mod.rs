@@ -101,8 +101,9 @@ pub fn TablesPanel(
             })
         })
     };
-    // Said "I'm here" on this page (the server keeps it; a reload asks again, harmlessly).
-    let joined = RwSignal::new(false);
+    // Said "I'm here" on this page, or seated in this session's round (after a reload, say).
+    let said = RwSignal::new(None::<bool>);
+    let joined = Memo::new(move |_| said.get().unwrap_or_else(|| seat.with(Option::is_some)));
     let problem = RwSignal::new(None::<String>);
     let take_part = {
         let (code, id) = (code.clone(), id.clone());
@@ -112,7 +113,7 @@ pub fn TablesPanel(
                 session: id.clone(),
                 here,
             };
-            act(live, msg, problem, move |_| joined.set(here));
+            act(live, msg, problem, move |_| said.set(Some(here)));
         })
     };
     // Taking part is said again every 30 seconds while the page is open (a round seats only

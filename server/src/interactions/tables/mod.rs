@@ -93,10 +93,10 @@ pub struct Participant {
 }
 
 /// A round seats the people who said they are here within this long (their page says so
-/// every 30 seconds while it is open).
-pub const PRESENT_MS: i64 = 90_000;
+/// every 30 seconds while it is open), and everyone seated in the round before.
+pub const PRESENT_MS: i64 = 120_000;
 /// How often a `take_part` that changes nothing but the time is written.
-const SEEN_EVERY_MS: i64 = 20_000;
+const SEEN_EVERY_MS: i64 = 45_000;
 
 /// A session's tables, privately: who takes part, who sits where, and each round's seating.
 #[derive(Debug, Default, Clone)]
@@ -124,7 +124,6 @@ pub enum TablesChange {
     Here(String, Option<Participant>),
     Seat(String, Option<u32>, Option<u32>),
     Round(u32, BTreeMap<String, u32>),
-    RoundGone(u32),
 }
 
 const HERE: &str = "table_here";
@@ -216,18 +215,28 @@ impl Interaction for Tables {
                     Some(setup) => Some(setup::table_set(&setup, set.as_ref())?),
                     None => None,
                 };
+                let held = cx.records().part(|r| TablesRecords {
+                    here: r.here.clone(),
+                    rounds: r
+                        .rounds
+                        .iter()
+                        .next_back()
+                        .map(|(n, _)| (*n, BTreeMap::new()))
+                        .into_iter()
+                        .collect(),
+                    ..TablesRecords::default()
+                });
+                // Rounds are numbered on across a removed set (seats in inboxes name them).
+                let tables = tables.map(|mut t| {
+                    t.rounds = t
+                        .rounds
+                        .max(held.rounds.keys().next_back().copied().unwrap_or(0));
+                    t
+                });
                 if tables.is_none() && set.is_some() {
-                    // Gone with the set: its rounds (numbering starts again) and who took part.
-                    let records = cx.records().part(|r| TablesRecords {
-                        here: r.here.clone(),
-                        rounds: r.rounds.clone(),
-                        ..TablesRecords::default()
-                    });
-                    for id in records.here.into_keys() {
+                    // Who took part goes with the set; its rounds stay, for rotation.
+                    for id in held.here.into_keys() {
                         cx.change(TablesChange::Here(id, None));
-                    }
-                    for n in records.rounds.into_keys() {
-                        cx.change(TablesChange::RoundGone(n));
                     }
                 }
                 if tables != set {
@@ -292,10 +301,30 @@ impl Interaction for Tables {
             }
             TablesCommand::TakePart { actor, here } => {
                 let set = set.ok_or_else(no_tables)?;
-                let records = cx.records().part(Clone::clone);
+                // Only this person's part (a page says it every 30 seconds: no copies of all).
+                let view = cx.records();
+                let people = view.committed.here.len();
+                let records = view.part(|r| TablesRecords {
+                    here: r
+                        .here
+                        .get(&actor.id)
+                        .map(|p| (actor.id.clone(), p.clone()))
+                        .into_iter()
+                        .collect(),
+                    seats: r
+                        .seats
+                        .get(&actor.id)
+                        .map(|t| (actor.id.clone(), *t))
+                        .into_iter()
+                        .collect(),
+                    ..TablesRecords::default()
+                });
                 if here {
                     let me = participant(cx, &actor)?;
-                    let unchanged = records.here.get(&actor.id).is_some_and(|was| {
+                    let was = records.here.get(&actor.id);
+                    // Arriving: new, or not seen lately (a heartbeat is not an arrival).
+                    let arriving = was.is_none_or(|w| me.seen_ms - w.seen_ms > PRESENT_MS);
+                    let unchanged = was.is_some_and(|was| {
                         Participant {
                             seen_ms: me.seen_ms,
                             ..was.clone()
@@ -303,9 +332,7 @@ impl Interaction for Tables {
                             && me.seen_ms - was.seen_ms < SEEN_EVERY_MS
                     });
                     if !unchanged {
-                        if !records.here.contains_key(&actor.id)
-                            && records.here.len() >= limits::MAX_TABLE_PEOPLE
-                        {
+                        if was.is_none() && people >= limits::MAX_TABLE_PEOPLE {
                             return Err(too_many_people());
                         }
                         cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
@@ -315,11 +342,11 @@ impl Interaction for Tables {
                         .tables
                         .iter()
                         .any(|t| t.host.as_deref() == Some(actor.id.as_str()));
-                    // Hosts sit at their tables in every round; the others are seated on
-                    // arrival unless the round has them choose.
+                    // Hosts sit at their tables in every round; the others are seated as they
+                    // arrive, unless the round has them choose (or someone moved them out).
                     if let Some(round) = &set.round
                         && !seated
-                        && (round.seating != SeatingMode::SelfSelect || hosts)
+                        && (hosts || (arriving && round.seating != SeatingMode::SelfSelect))
                     {
                         let records = cx.records().part(Clone::clone);
                         let table = arrival_table(&set, &records, round, &actor.id);
@@ -439,10 +466,12 @@ impl Interaction for Tables {
                 (Ok(n), Ok(seats)) => TablesChange::Round(n, seats),
                 _ => return tracing::error!(key, "an unreadable round"),
             },
-            (ROUND, None) => match key.parse() {
-                Ok(n) => TablesChange::RoundGone(n),
-                Err(_) => return,
-            },
+            (ROUND, None) => {
+                if let Ok(n) = key.parse::<u32>() {
+                    records.rounds.remove(&n);
+                }
+                return;
+            }
             _ => return,
         };
         Self::apply(records, &change);
@@ -455,7 +484,6 @@ impl Interaction for Tables {
             TablesChange::Seat(id, _, Some(t)) => drop(records.seats.insert(id.clone(), *t)),
             TablesChange::Seat(id, _, None) => drop(records.seats.remove(id)),
             TablesChange::Round(n, seats) => drop(records.rounds.insert(*n, seats.clone())),
-            TablesChange::RoundGone(n) => drop(records.rounds.remove(n)),
         }
     }
 
@@ -478,11 +506,6 @@ impl Interaction for Tables {
                 key: n.to_string(),
                 value: Some(serde_json::to_string(seats).expect("a round serialises")),
             },
-            TablesChange::RoundGone(n) => Stored {
-                kind: ROUND,
-                key: n.to_string(),
-                value: None,
-            },
         }
     }
 
@@ -499,13 +522,12 @@ impl Interaction for Tables {
         let Ok(Some(set)) = cx.session().map(|s| s.tables.clone()) else {
             return;
         };
-        let counts = cx
-            .records()
-            .part(|r| TablesRecords {
-                seats: r.seats.clone(),
-                ..TablesRecords::default()
-            })
-            .counts();
+        // Seats taken: a host's counts while they are away too (it is kept for them).
+        let seats = cx.records().part(|r| TablesRecords {
+            seats: r.seats.clone(),
+            ..TablesRecords::default()
+        });
+        let counts = occupied(&set, &seats.seats);
         // Every table whose published count is off (a move makes two tables stale, and the
         // change names one of them): coalesced into one event.
         let counts: Vec<TableCount> = set
@@ -706,6 +728,9 @@ fn seat(
 ) -> Result<(), Refusal> {
     let records = cx.records().part(Clone::clone);
     let from = records.seats.get(person).copied();
+    if from.is_none() && table.is_none() {
+        return Ok(());
+    }
     if let Some(n) = table {
         let t = set
             .table(n)
@@ -813,10 +838,14 @@ fn start(
         warn_ms: Round::warning(now, ends_ms),
     };
     // Only people seen lately: a page closed without a word takes no seat.
+    // (Someone seated in the round before counts as here: a locked phone says nothing.)
+    let before = records.rounds.values().next_back();
     let present: HashMap<String, Participant> = records
         .here
         .iter()
-        .filter(|(_, p)| now - p.seen_ms <= PRESENT_MS)
+        .filter(|(id, p)| {
+            now - p.seen_ms <= PRESENT_MS || before.is_some_and(|r| r.contains_key(*id))
+        })
         .map(|(id, p)| (id.clone(), p.clone()))
         .collect();
     let tables = seating_tables(set, &present);

@@ -23,7 +23,7 @@
 //! 2. a **greedy placement** (the most constrained people first, each at the open table of the
 //!    lowest level where they know the fewest), and a few balanced random seatings, each then
 //!    improved by a **local search** of swaps between tables that lowers the repeats, bounded
-//!    by passes and swaps weighed (never by the clock), so the same input and seed give the
+//!    by passes and by people looked at (never by the clock), so the same input and seed give the
 //!    same seating; a random seating improved is never worse than that seating.
 
 use rand::{Rng, SeedableRng, seq::SliceRandom};
@@ -89,8 +89,9 @@ const RANDOM_STARTS: usize = 3;
 const SEARCH_PASSES: usize = 200;
 /// It stops sooner after this many passes in a row without a better swap.
 const FRUITLESS_PASSES: usize = 8;
-/// And after this many swaps weighed, whatever the size: the search runs on the sequencer.
-const SEARCH_BUDGET: usize = 3_000_000;
+/// And once it has looked at this many people at tables (weighing a swap looks at both
+/// tables), whatever the size: the search runs on the sequencer.
+const SEARCH_BUDGET: usize = 40_000_000;
 
 /// Balanced random seating.
 pub fn random(tables: &[Table], guests: &[Guest], rules: &Rules) -> Seating {
@@ -321,7 +322,7 @@ struct Plan<'a> {
     key: Vec<Option<u32>>,
     /// The host's key at each table.
     host_key: Vec<Option<u32>>,
-    /// Swaps the local search may still weigh.
+    /// How many more people at tables the local search may look at.
     budget: usize,
     seat: Vec<Option<usize>>,
     /// The guests at each table.
@@ -507,7 +508,7 @@ impl<'a> Plan<'a> {
     /// taking for one of them the first swap that lowers the total (tables in a random order);
     /// a pass that finds none makes the least bad swap for one of them at random, to leave a
     /// local optimum, and [`FRUITLESS_PASSES`] such passes in a row end it. Bounded by passes
-    /// and by [`SEARCH_BUDGET`] swaps weighed, never by the clock.
+    /// and by [`SEARCH_BUDGET`] people looked at, never by the clock.
     fn search(&mut self, passes: usize) {
         let mut fruitless = 0;
         // The best seating seen, to go back to: a swap out of a local optimum may lead nowhere.
@@ -555,7 +556,8 @@ impl<'a> Plan<'a> {
     }
 
     /// The cost of the seating as it is: every guest's at their table (each pair twice).
-    fn total(&self) -> u64 {
+    fn total(&mut self) -> u64 {
+        self.budget = self.budget.saturating_sub(self.guests.len() * 8);
         (0..self.guests.len())
             .filter_map(|g| self.seat[g].map(|t| u64::from(self.cost(g, t, None))))
             .sum()
@@ -581,7 +583,8 @@ impl<'a> Plan<'a> {
             if self.budget == 0 {
                 break;
             }
-            self.budget = self.budget.saturating_sub(self.at[u].len());
+            let looked = self.at[u].len() * (self.at[u].len() + self.at[t].len());
+            self.budget = self.budget.saturating_sub(looked);
             for &h in &self.at[u] {
                 if !self.classes[self.class[h]].contains(&t) {
                     continue;

@@ -1,5 +1,6 @@
 //! The moderator console's page: for moderators and organisers, the session's Q&A console
-//! (`features::qa::console`).
+//! (`features::qa::console`) and, in sessions that hold tables, the tables' rounds
+//! (`features::tables::console`).
 
 use leptos::prelude::*;
 use plenum_protocol::{EventCode, Role, SessionId};
@@ -19,8 +20,8 @@ pub fn ModeratePage(code: EventCode, id: SessionId) -> impl IntoView {
     move || match allowed.get() {
         Some(false) => not_for_you("for-moderators").into_any(),
         _ => view! {
-            <crate::features::tables::console::TablesConsole code=c.clone() id=i.clone() state />
             <Console code=c.clone() id=i.clone() state title />
+            <crate::features::tables::console::TablesConsole code=c.clone() id=i.clone() state />
             <BigScreenPanel code=c.clone() id=i.clone() state />
             <SessionExports code=c.clone() id=i.clone() />
         }

@@ -85,6 +85,18 @@ impl Guest {
         }
     }
 
+    /// Says they take part at the café's tables (and checks the server agreed).
+    async fn take_part(&mut self) {
+        let reply = self
+            .request(ClientMsg::TakePart {
+                event: F.ev(),
+                session: cafe(),
+                here: true,
+            })
+            .await;
+        ok(&reply);
+    }
+
     async fn request(&mut self, msg: ClientMsg) -> ServerMsg {
         let id = self.ws.request(&msg).await.unwrap();
         loop {
@@ -208,13 +220,7 @@ async fn a_world_cafe_seats_everyone_once_a_round_rotating_and_ends_on_time() {
     let mut guests = Vec::new();
     for i in 0..9 {
         let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
-        ok(&g
-            .request(ClientMsg::TakePart {
-                event: F.ev(),
-                session: cafe(),
-                here: true,
-            })
-            .await);
+        g.take_part().await;
         guests.push(g);
     }
     // An attendee runs nothing.
@@ -359,13 +365,7 @@ async fn a_world_cafe_seats_everyone_once_a_round_rotating_and_ends_on_time() {
     ok(&organiser.ask(start(60, SeatingMode::Random)).await);
     let round = organiser.session().tables.unwrap().round.unwrap();
     assert_eq!(round.number, 5);
-    ok(&guests[0]
-        .request(ClientMsg::TakePart {
-            event: F.ev(),
-            session: cafe(),
-            here: true,
-        })
-        .await);
+    guests[0].take_part().await;
     assert!(guests[0].seat_in(5).await.table.is_some());
     organiser
         .until_session(|s| {
@@ -531,13 +531,7 @@ async fn across_instances_seats_outlive_an_instance_and_the_round_ends_on_time()
     let mut guests = Vec::new();
     for i in 0..6 {
         let mut g = Guest::join(&servers[i % 2], &format!("Guest {i}"), &format!("Org {i}")).await;
-        ok(&g
-            .request(ClientMsg::TakePart {
-                event: F.ev(),
-                session: cafe(),
-                here: true,
-            })
-            .await);
+        g.take_part().await;
         guests.push(g);
     }
     ok(&organiser.ask(start(12, SeatingMode::Rotation)).await);
@@ -589,13 +583,7 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
     let mut guests = Vec::new();
     for i in 0..6 {
         let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
-        ok(&g
-            .request(ClientMsg::TakePart {
-                event: F.ev(),
-                session: cafe(),
-                here: true,
-            })
-            .await);
+        g.take_part().await;
         guests.push(g);
     }
     let assigned = organiser
@@ -640,23 +628,11 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
         })
         .await;
     // The host comes late, and sits at their table.
-    ok(&host
-        .request(ClientMsg::TakePart {
-            event: F.ev(),
-            session: cafe(),
-            here: true,
-        })
-        .await);
+    host.take_part().await;
     let seat = host.seat_in(1).await;
     assert_eq!((seat.table, seat.host), (Some(1), true), "{seat:?}");
     // Saying so again seats nobody twice.
-    ok(&host
-        .request(ClientMsg::TakePart {
-            event: F.ev(),
-            session: cafe(),
-            here: true,
-        })
-        .await);
+    host.take_part().await;
     assert_eq!(seat.members.len(), 3);
     assert!(seat.members[0].host, "the host first");
     // Ten seconds more: the first end passes, the round runs on.

@@ -114,13 +114,23 @@ pub struct TablesRecords {
 }
 
 impl TablesRecords {
-    /// How many sit at each table.
-    pub fn counts(&self) -> HashMap<u32, u32> {
-        let mut counts = HashMap::new();
-        for t in self.seats.values() {
-            *counts.entry(*t).or_insert(0) += 1;
+    /// Only what is `person`'s: whether they take part, and their seat.
+    fn of(&self, person: &str) -> TablesRecords {
+        TablesRecords {
+            here: self
+                .here
+                .get_key_value(person)
+                .map(|(k, p)| (k.clone(), p.clone()))
+                .into_iter()
+                .collect(),
+            seats: self
+                .seats
+                .get_key_value(person)
+                .map(|(k, t)| (k.clone(), *t))
+                .into_iter()
+                .collect(),
+            rounds: BTreeMap::new(),
         }
-        counts
     }
 }
 
@@ -309,21 +319,7 @@ impl Interaction for Tables {
                 // Only this person's part (a page says it every 30 seconds: no copies of all).
                 let view = cx.records();
                 let people = view.committed.here.len();
-                let records = view.part(|r| TablesRecords {
-                    here: r
-                        .here
-                        .get(&actor.id)
-                        .map(|p| (actor.id.clone(), p.clone()))
-                        .into_iter()
-                        .collect(),
-                    seats: r
-                        .seats
-                        .get(&actor.id)
-                        .map(|t| (actor.id.clone(), *t))
-                        .into_iter()
-                        .collect(),
-                    ..TablesRecords::default()
-                });
+                let records = view.part(|r| r.of(&actor.id));
                 if here {
                     let me = participant(cx, &actor)?;
                     let was = records.here.get(&actor.id);
@@ -423,15 +419,7 @@ impl Interaction for Tables {
                     .ok_or_else(|| Refusal::NotFound(format!("no table {table}")))?;
                 let mine = cx
                     .records()
-                    .part(|r| TablesRecords {
-                        seats: r
-                            .seats
-                            .get(&actor.id)
-                            .map(|t| (actor.id.clone(), *t))
-                            .into_iter()
-                            .collect(),
-                        ..TablesRecords::default()
-                    })
+                    .part(|r| r.of(&actor.id))
                     .seats
                     .get(&actor.id)
                     .copied();

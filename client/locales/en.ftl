@@ -590,6 +590,9 @@ did-replace_agenda = replaced the agenda
 did-edit_session = edited a session
 did-create_event = created the event
 did-export = exported results
+did-import_people = imported participants
+did-reissue_link = made a personal link anew
+did-export_links = downloaded the personal links
 invitation-made = Invitation made for { $name }: copy its link from the list below.
 invitation-link-of = The invitation link of { $name }
 invitation-for = This invitation is for { $name }, as { $role }.
@@ -647,3 +650,63 @@ tables-remove = Remove the tables
 extend-round = 5 more minutes
 end-round = End the round
 send = Send
+
+## Registered participants: import and personal links
+participants = Participants
+participants-hint = Upload the list you have (CSV or Excel), a person a row, with columns such as name, organisation, country, languages, email and role. You see it before anything is saved. Each person gets a personal link that signs them in on any device. Plenum sends no email: download the links for your mail merge.
+people-file = Spreadsheet of participants
+people-file-too-large = The file is larger than 2 MB.
+people-saved = Saved: { $new } new, { $updated } updated.
+personal-links = Personal links
+no-participants = Nobody registered yet.
+people-import-problems = { $count ->
+    [one] 1 problem: correct it in the file and choose it again. Nothing was saved.
+   *[other] { $count_n } problems: correct them in the file and choose it again. Nothing was saved.
+}
+people-to-save = { $new } new people, { $updated } already registered (their details are updated).
+columns-ignored = Columns not read: { $columns }
+import-row-heading = Row
+person-name = Name
+profile-organisation = Organisation
+profile-country = Country
+profile-languages = Languages
+person-status = Status
+person-new = new
+person-known = already registered
+register-people = Register these people
+participants-count = { $count } registered, { $joined } signed in
+download-links = Download the links (CSV, for a mail merge)
+find-person = Find a person
+personal-link-of = The personal link of { $name }
+qr-of = QR code of the personal link of { $name }
+new-link-of = Make a new link for { $name }
+show-qr = QR code
+new-link = New link
+new-link-confirm = Make a new link? The old one, and every device signed in with it, stop working.
+profile-about-you = About you
+profile-hint = Your organisation, country and the languages you speak. At world cafés you sit at tables in a language you speak, with people of other organisations. Everyone at your table sees your name and organisation.
+profile-no-country = Not given
+profile-languages-hint = Choose the languages you can talk in.
+profile-empty = nothing given yet
+profile-you = About you
+profile-saved = Saved.
+save = Save
+
+## World cafés: the harvest
+harvest = Your table's harvest
+harvest-hint = Write down what your table agrees on, a point at a time. The next group at this table builds on it.
+harvest-empty = Nothing written yet.
+harvest-point = Point { $number }
+edit-point = Edit { $point }
+move-point-up = Move { $point } up
+move-point-down = Move { $point } down
+remove-point = Remove { $point }
+harvest-add-label = A point for the harvest
+harvest-add = Add
+harvest-full = The harvest is full
+harvests = What the tables harvested
+harvests-count = { $count ->
+    [one] 1 table
+   *[other] { $count_n } tables
+}
+screen-between-rounds = Between rounds

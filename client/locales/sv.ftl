@@ -589,6 +589,9 @@ did-replace_agenda = ersatte programmet
 did-edit_session = redigerade ett pass
 did-create_event = skapade evenemanget
 did-export = exporterade resultat
+did-import_people = importerade deltagare
+did-reissue_link = gjorde en ny personlig länk
+did-export_links = laddade ner de personliga länkarna
 invitation-made = Inbjudan skapad för { $name }: kopiera länken i listan nedan.
 invitation-link-of = Inbjudningslänken för { $name }
 invitation-for = Inbjudan är till { $name }, som { $role }.
@@ -646,3 +649,63 @@ tables-remove = Ta bort borden
 extend-round = 5 minuter till
 end-round = Avsluta omgången
 send = Skicka
+
+## Registrerade deltagare: import och personliga länkar
+participants = Deltagare
+participants-hint = Ladda upp listan du har (CSV eller Excel), en person per rad, med kolumner som namn, organisation, land, språk, e-post och roll. Du ser den innan något sparas. Varje person får en personlig länk som loggar in dem på vilken enhet som helst. Plenum skickar ingen e-post: ladda ner länkarna till din dokumentkoppling.
+people-file = Kalkylblad med deltagare
+people-file-too-large = Filen är större än 2 MB.
+people-saved = Sparat: { $new } nya, { $updated } uppdaterade.
+personal-links = Personliga länkar
+no-participants = Ingen registrerad ännu.
+people-import-problems = { $count ->
+    [one] 1 fel: rätta det i filen och välj den igen. Inget sparades.
+   *[other] { $count_n } fel: rätta dem i filen och välj den igen. Inget sparades.
+}
+people-to-save = { $new } nya personer, { $updated } redan registrerade (deras uppgifter uppdateras).
+columns-ignored = Kolumner som inte läses: { $columns }
+import-row-heading = Rad
+person-name = Namn
+profile-organisation = Organisation
+profile-country = Land
+profile-languages = Språk
+person-status = Status
+person-new = ny
+person-known = redan registrerad
+register-people = Registrera dessa personer
+participants-count = { $count } registrerade, { $joined } inloggade
+download-links = Ladda ner länkarna (CSV, för dokumentkoppling)
+find-person = Hitta en person
+personal-link-of = Den personliga länken för { $name }
+qr-of = QR-kod för den personliga länken för { $name }
+new-link-of = Gör en ny länk för { $name }
+show-qr = QR-kod
+new-link = Ny länk
+new-link-confirm = Göra en ny länk? Den gamla, och varje enhet som loggats in med den, slutar fungera.
+profile-about-you = Om dig
+profile-hint = Din organisation, ditt land och de språk du talar. På världscaféer sitter du vid bord på ett språk du talar, med personer från andra organisationer. Alla vid ditt bord ser ditt namn och din organisation.
+profile-no-country = Inte angivet
+profile-languages-hint = Välj de språk du kan samtala på.
+profile-empty = inget angivet ännu
+profile-you = Om dig
+profile-saved = Sparat.
+save = Spara
+
+## Världscaféer: skörden
+harvest = Ditt bords skörd
+harvest-hint = Skriv ner vad ert bord kommer fram till, en punkt i taget. Nästa grupp vid bordet bygger vidare på det.
+harvest-empty = Inget skrivet ännu.
+harvest-point = Punkt { $number }
+edit-point = Redigera { $point }
+move-point-up = Flytta upp { $point }
+move-point-down = Flytta ner { $point }
+remove-point = Ta bort { $point }
+harvest-add-label = En punkt till skörden
+harvest-add = Lägg till
+harvest-full = Skörden är full
+harvests = Vad borden skördade
+harvests-count = { $count ->
+    [one] 1 bord
+   *[other] { $count_n } bord
+}
+screen-between-rounds = Mellan omgångarna

@@ -64,11 +64,12 @@ pub async fn join(
     code: &EventCode,
     name: Option<String>,
     invite: Option<String>,
+    profile: Option<plenum_protocol::Profile>,
 ) -> Result<JoinResponse, ApiFailure> {
     let body = JoinRequest {
         name,
         invite,
-        profile: None,
+        profile,
     };
     let body = serde_json::to_string(&body).map_err(|_| ApiFailure::Unreadable)?;
     call(
@@ -226,6 +227,58 @@ pub mod organiser {
             Ok((status, text)) => answer::<()>(status, &text),
             Err(_) => Err(ApiFailure::Offline),
         }
+    }
+
+    /// `POST /api/events/{code}/people/import`: a spreadsheet of people, read (`preview`) or
+    /// saved. A file with problems is answered with them (422), not as a failure.
+    pub async fn import_people(
+        key: &str,
+        code: &EventCode,
+        file: &web_sys::File,
+        preview: bool,
+    ) -> Result<plenum_protocol::PeopleImport, ApiFailure> {
+        let query = if preview { "?preview=true" } else { "" };
+        let (status, text) = send(
+            "POST",
+            &format!("/api/events/{code}/people/import{query}"),
+            Some((file.as_ref(), "application/octet-stream")),
+            Some(key),
+        )
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+        match status {
+            422 => serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable),
+            _ => answer(status, &text),
+        }
+    }
+
+    /// `GET /api/events/{code}/people/links`: every registered participant and their link.
+    pub async fn personal_links(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::PersonalLink>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/people/links"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    /// `POST /api/events/{code}/people/{person}/link`: a new link; the old ones stop working.
+    pub async fn reissue_link(
+        key: &str,
+        code: &EventCode,
+        person: &str,
+    ) -> Result<plenum_protocol::PersonalLink, ApiFailure> {
+        call(
+            "POST",
+            &format!("/api/events/{code}/people/{person}/link"),
+            None,
+            Some(key),
+        )
+        .await
     }
 
     /// `DELETE /api/events/{code}/invites/{id}`: withdraws an invitation and what it made.

@@ -302,7 +302,7 @@ impl Live {
         }
         spawn_local(async move {
             let name = saved::name(&code);
-            match api::join(&code, name.clone(), None).await {
+            match api::join(&code, name.clone(), None, None).await {
                 Ok(joined) => {
                     saved::keep(&code, &joined.token, name.as_deref());
                     self.open(joined.token);
@@ -522,6 +522,7 @@ impl Live {
                 ref polls,
                 ref quizzes,
                 ref awards,
+                ref harvests,
                 ..
             } => {
                 self.rooms.update(|rooms| {
@@ -533,6 +534,7 @@ impl Live {
                             polls.clone(),
                             quizzes.clone(),
                             awards.clone(),
+                            harvests.clone(),
                         );
                     }
                 });

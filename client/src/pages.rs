@@ -24,6 +24,8 @@ mod moderate;
 #[cfg(feature = "organise")]
 mod organise;
 #[cfg(feature = "organise")]
+mod participants;
+#[cfg(feature = "organise")]
 mod report;
 #[cfg(feature = "staff")]
 mod screen;

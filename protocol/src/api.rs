@@ -40,6 +40,10 @@ pub struct Person {
     /// may be open to them only. A signed claim of the token, never guessed from the id.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub registered: bool,
+    /// Which of their personal links signed them in (0: the first): making a new link ends
+    /// the sign-ins of the older ones. A signed claim of the token; never sent.
+    #[serde(skip)]
+    pub link: u32,
 }
 
 /// `POST /api/events/{code}/join`: become an attendee, or redeem an invitation.
@@ -233,6 +237,19 @@ pub struct SessionExport {
     /// Every quiz with its questions, how many chose each option, and everyone's score.
     #[serde(default)]
     pub quizzes: Vec<QuizExport>,
+    /// Every table's harvest, by table number, with the table's topic while the session has
+    /// the table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub harvests: Vec<HarvestExport>,
+}
+
+/// A table's harvest in an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HarvestExport {
+    pub table: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    pub points: Vec<crate::HarvestPoint>,
 }
 
 /// `GET /api/events/{code}/report`: the after-event report, counts only (organisers).

@@ -102,6 +102,12 @@ pub mod limits {
     pub const MAX_PROFILE_LANGUAGES: usize = 8;
     /// Most people one event keeps a profile or stars for.
     pub const MAX_PEOPLE: usize = 50_000;
+    /// Most people one participant import may hold (rows after the header).
+    pub const MAX_IMPORT_PEOPLE: usize = 5000;
+    /// Largest participant import, in bytes (CSV or XLSX).
+    pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+    /// Longest email address, in characters.
+    pub const MAX_EMAIL_CHARS: usize = 254;
     /// Most sessions one person stars at an event.
     pub const MAX_STARS: usize = 200;
     /// Most tables in a session's table set.
@@ -122,6 +128,10 @@ pub mod limits {
     pub const MAX_ROUNDS: u32 = 50;
     /// Most people taking part at a session's tables.
     pub const MAX_TABLE_PEOPLE: usize = 10_000;
+    /// Most points in one table's harvest.
+    pub const MAX_HARVEST_POINTS: usize = 20;
+    /// Longest point of a harvest, in characters.
+    pub const MAX_HARVEST_POINT_CHARS: usize = 200;
     /// Longest message to every table, in characters.
     pub const MAX_TABLES_MESSAGE_CHARS: usize = 280;
     /// Longest video link template, in characters.

@@ -39,3 +39,62 @@ pub struct PersonEntry {
     #[serde(default)]
     pub stars: usize,
 }
+
+/// One row of a participant import as the server read it (and, once saved, the link it made).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedPerson {
+    /// The spreadsheet's row number (the header is row 1).
+    pub row: u32,
+    /// Their person id (`inv-…`): the same on every device they sign in on. Absent in a
+    /// preview for a row that would make someone new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub role: crate::Role,
+    #[serde(default)]
+    pub profile: Profile,
+    /// `true` for someone new; `false` for a row whose email belongs to someone imported
+    /// before (their profile is updated, their name, role and link stay).
+    pub new: bool,
+    /// Their personal link (absolute, made with `--public-url`), once saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// The answer to `POST /api/events/{code}/people/import`: what the file holds and, when it
+/// holds a mistake, every mistake (row and column); a file with any is refused whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeopleImport {
+    /// Whether the people were saved: `false` for a preview (`?preview=true`) or a file with
+    /// problems.
+    pub saved: bool,
+    pub people: Vec<ImportedPerson>,
+    pub problems: Vec<crate::ImportProblem>,
+    /// Columns the file has that the import does not read (kept out, named as written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_columns: Vec<String>,
+}
+
+/// A registered participant's personal link: `GET /api/events/{code}/people/links` (and its
+/// CSV for a mail merge), and `POST /api/events/{code}/people/{person}/link` (a new link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalLink {
+    pub person: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub role: crate::Role,
+    #[serde(default)]
+    pub profile: Profile,
+    /// The link (absolute). Absent when the caller may not see it: a co-organiser sees the
+    /// links of the people they imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// How many times the link was made anew (0: the first link works).
+    #[serde(default)]
+    pub reissued: u32,
+    /// Whether they have signed in with it.
+    pub joined: bool,
+}

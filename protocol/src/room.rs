@@ -142,6 +142,10 @@ pub struct SessionState {
     /// The session's tables (world cafés, breakouts, workshops), when it has them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tables: Option<crate::TableSet>,
+    /// The tables' harvests, by table number: kept across rounds (and when the tables are
+    /// removed). A snapshot holds the highest-numbered that fit; `page` gives the rest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub harvests: Vec<crate::Harvest>,
 }
 
 /// How many items of each list a snapshot left out (as of its sequence number).
@@ -155,6 +159,8 @@ pub struct Omitted {
     pub quizzes: u64,
     #[serde(default, skip_serializing_if = "is_zero64")]
     pub awards: u64,
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub harvests: u64,
 }
 
 impl Omitted {
@@ -187,7 +193,17 @@ impl SessionState {
         polls: Vec<Poll>,
         quizzes: Vec<Quiz>,
         awards: Vec<Award>,
+        harvests: Vec<crate::Harvest>,
     ) {
+        for h in harvests {
+            if let Err(at) = self
+                .harvests
+                .binary_search_by_key(&h.table, |held| held.table)
+            {
+                self.harvests.insert(at, h);
+                self.omitted.harvests = self.omitted.harvests.saturating_sub(1);
+            }
+        }
         for q in questions {
             if self.qa.get(q.id).is_none() {
                 self.qa.upsert(q);
@@ -304,6 +320,9 @@ impl InboxState {
 }
 
 /// The state of any room.
+// One is held per room and moved seldom: the few hundred bytes an inbox or the event room
+// spend on a session's size cost less than a box on every session's read.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomState {
@@ -392,6 +411,8 @@ pub enum RoomEvent {
     TableHelp { number: u32, help: bool },
     /// A message to every table.
     TablesMessage { message: crate::TablesMessage },
+    /// A table's harvest changed: the whole of it now.
+    HarvestChanged { harvest: crate::Harvest },
     /// New results of a poll. Coalesced while it is open; exact when it closes.
     PollResults {
         id: PollId,
@@ -457,6 +478,13 @@ impl RoomState {
             }
             (RoomState::Session(s), RoomEvent::TablesSet { tables }) => {
                 s.tables = tables.clone();
+                Ok(())
+            }
+            (RoomState::Session(s), RoomEvent::HarvestChanged { harvest }) => {
+                match s.harvests.binary_search_by_key(&harvest.table, |h| h.table) {
+                    Ok(at) => s.harvests[at] = harvest.clone(),
+                    Err(at) => s.harvests.insert(at, harvest.clone()),
+                }
                 Ok(())
             }
             (

@@ -241,3 +241,40 @@ pub struct Seat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video: Option<String>,
 }
+
+/// One point of a table's harvest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HarvestPoint {
+    /// Unique within its table, never reused.
+    pub id: u32,
+    /// At most [`crate::limits::MAX_HARVEST_POINT_CHARS`] characters.
+    pub text: String,
+    /// The round it was written in (0: between rounds).
+    #[serde(default)]
+    pub round: u32,
+}
+
+/// What a table's people wrote together, in the order its host gave it: at most
+/// [`crate::limits::MAX_HARVEST_POINTS`] points.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Harvest {
+    pub table: u32,
+    pub points: Vec<HarvestPoint>,
+    /// The id the next point gets.
+    #[serde(default)]
+    pub next: u32,
+}
+
+/// A change to a table's harvest (`harvest`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum HarvestChange {
+    /// Adds a point at the end (people seated at the table, its host, staff).
+    Add { text: String },
+    /// Rewords a point (the table's host, staff).
+    Edit { point: u32, text: String },
+    /// Removes a point (the table's host, staff).
+    Remove { point: u32 },
+    /// Moves a point to position `to` (0: first) (the table's host, staff).
+    Move { point: u32, to: u32 },
+}

@@ -265,6 +265,15 @@ pub enum ClientMsg {
         table: u32,
         help: bool,
     },
+    /// Change a table's harvest: the short points its people write together, kept across
+    /// rounds. People seated at the table add; its host and staff edit, remove and move.
+    Harvest {
+        event: EventCode,
+        session: SessionId,
+        table: u32,
+        #[serde(flatten)]
+        change: crate::HarvestChange,
+    },
     /// A message to every table at once (organisers, moderators).
     MessageTables {
         event: EventCode,
@@ -319,6 +328,8 @@ pub enum Listing {
     Polls,
     Quizzes,
     Awards,
+    /// The tables' harvests (their ids: the tables' numbers).
+    Harvests,
 }
 
 /// How a join was served.
@@ -382,6 +393,8 @@ pub enum ServerMsg {
         quizzes: Vec<Quiz>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         awards: Vec<Award>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        harvests: Vec<crate::Harvest>,
         /// Whether there are more, with smaller ids: ask again with `before` the last id here.
         more: bool,
     },

@@ -85,6 +85,9 @@ fn every_example_parses_and_round_trips() {
             "invitations" => drop(check::<Vec<plenum_protocol::InvitationInfo>>(&label, &body)),
             "activity" => drop(check::<Vec<plenum_protocol::ActivityEntry>>(&label, &body)),
             "people" => drop(check::<Vec<plenum_protocol::PersonEntry>>(&label, &body)),
+            "people-import" => drop(check::<plenum_protocol::PeopleImport>(&label, &body)),
+            "personal-links" => drop(check::<Vec<plenum_protocol::PersonalLink>>(&label, &body)),
+            "personal-link" => drop(check::<plenum_protocol::PersonalLink>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }
@@ -121,6 +124,7 @@ const ALL_CLIENT: &[&str] = &[
     "move_to_table",
     "table_help",
     "message_tables",
+    "harvest",
     "set_profile",
     "star",
     "hello",
@@ -163,6 +167,7 @@ const ALL_EVENTS: &[&str] = &[
     "table_counts",
     "table_help",
     "tables_message",
+    "harvest_changed",
     "profile_changed",
     "stars_changed",
     "stage_changed",
@@ -222,6 +227,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::TableCounts { .. } => "table_counts",
         RoomEvent::TableHelp { .. } => "table_help",
         RoomEvent::TablesMessage { .. } => "tables_message",
+        RoomEvent::HarvestChanged { .. } => "harvest_changed",
         RoomEvent::StarsChanged { .. } => "stars_changed",
     }
 }
@@ -271,6 +277,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::MoveToTable { .. } => "move_to_table",
         ClientMsg::TableHelp { .. } => "table_help",
         ClientMsg::MessageTables { .. } => "message_tables",
+        ClientMsg::Harvest { .. } => "harvest",
         ClientMsg::Star { .. } => "star",
     }
 }

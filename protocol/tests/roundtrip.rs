@@ -30,6 +30,7 @@ fn person() -> Person {
         event: Some(ecc()),
         sessions: vec![plenum_protocol::SessionId::parse("keynote").unwrap()],
         registered: false,
+        link: 0,
     }
 }
 
@@ -251,7 +252,17 @@ fn every_server_message_round_trips() {
                     polls: 2,
                     quizzes: 0,
                     awards: 0,
+                    harvests: 1,
                 },
+                harvests: vec![plenum_protocol::Harvest {
+                    table: 2,
+                    points: vec![plenum_protocol::HarvestPoint {
+                        id: 1,
+                        text: "Pool demand".into(),
+                        round: 1,
+                    }],
+                    next: 2,
+                }],
                 tables: Some(TableSet {
                     tables: vec![Table {
                         number: 1,
@@ -314,6 +325,7 @@ fn every_server_message_round_trips() {
             polls: vec![every_poll()],
             quizzes: Vec::new(),
             awards: Vec::new(),
+            harvests: Vec::new(),
             more: true,
         },
         ServerMsg::Ok {

@@ -276,6 +276,7 @@ impl Auth {
         let event = person.event.as_ref().map_or("", |e| e.as_str());
         let exp = (now_s() + TOKEN_DAYS * 86_400).to_string();
         let sessions = join_sessions(&person.sessions);
+        let link = person.link.to_string();
         let mut fields = vec![
             role_name(person.role),
             event,
@@ -283,13 +284,17 @@ impl Auth {
             &exp,
             person.name.as_deref().unwrap_or(""),
         ];
-        // Five fields unless there is a scope or a registration (a scope makes six, a
-        // registration seven): instances that know only five still read every other token.
-        if !sessions.is_empty() || person.registered {
+        // Five fields unless there is a scope, a registration or a link made anew (a scope
+        // makes six, a registration seven, such a link eight, the fields before it perhaps
+        // empty): instances that know only five still read every other token.
+        if !sessions.is_empty() || person.registered || person.link > 0 {
             fields.push(&sessions);
         }
-        if person.registered {
-            fields.push(REGISTERED);
+        if person.registered || person.link > 0 {
+            fields.push(if person.registered { REGISTERED } else { "" });
+        }
+        if person.link > 0 {
+            fields.push(&link);
         }
         self.sign(PERSON_PREFIX, &fields)
     }
@@ -319,6 +324,7 @@ impl Auth {
             event: None,
             sessions: Vec::new(),
             registered: false,
+            link: 0,
         };
         if token.starts_with(ORGANISER_PREFIX) {
             return if self.is_organiser_key(token) {
@@ -341,22 +347,18 @@ impl Auth {
             return Ok(organiser());
         }
         let f = self.open(PERSON_PREFIX, token)?;
-        // Five fields, then optionally the scope, then optionally the registration claim.
-        let (role, event, id, exp, name, sessions, claim) = match f.as_slice() {
-            [role, event, id, exp, name] => (role, event, id, exp, name, "", ""),
-            [role, event, id, exp, name, sessions] => {
-                (role, event, id, exp, name, sessions.as_str(), "")
+        // Five fields, then optionally the scope, the registration claim and the link.
+        let (role, event, id, exp, name, rest) = match f.as_slice() {
+            [role, event, id, exp, name, rest @ ..] if rest.len() <= 3 => {
+                (role, event, id, exp, name, rest)
             }
-            [role, event, id, exp, name, sessions, claim] => (
-                role,
-                event,
-                id,
-                exp,
-                name,
-                sessions.as_str(),
-                claim.as_str(),
-            ),
             _ => return Err(AuthError::Invalid),
+        };
+        let sessions = rest.first().map_or("", String::as_str);
+        let claim = rest.get(1).map_or("", String::as_str);
+        let link = match rest.get(2) {
+            Some(l) => l.parse::<u32>().map_err(|_| AuthError::Invalid)?,
+            None => 0,
         };
         if !claim.is_empty() && claim != REGISTERED {
             return Err(AuthError::Invalid);
@@ -377,6 +379,7 @@ impl Auth {
             event: Some(EventCode::parse(event).map_err(|_| AuthError::Invalid)?),
             sessions: split_sessions(sessions)?,
             registered: claim == REGISTERED && role == Role::Attendee,
+            link,
         })
     }
 
@@ -390,12 +393,14 @@ impl Auth {
         sessions: &[SessionId],
     ) -> (String, String) {
         let id = new_id();
-        let token = self.invite_until(event, role, name, sessions, &id, invite_expiry());
+        let token = self.invite_until(event, role, name, sessions, &id, invite_expiry(), 0);
         (token, id)
     }
 
     /// The invitation with this `id`, valid until `exp` (seconds): the same fields make the
-    /// same token, so a recorded invitation's link can be shown again.
+    /// same token, so a recorded invitation's link can be shown again. `link` counts the times
+    /// it was made anew (0 the first): a person's newer link ends their older ones.
+    #[allow(clippy::too_many_arguments)]
     pub fn invite_until(
         &self,
         event: &EventCode,
@@ -404,12 +409,19 @@ impl Auth {
         sessions: &[SessionId],
         id: &str,
         exp: i64,
+        link: u32,
     ) -> String {
         let exp = exp.to_string();
         let sessions = join_sessions(sessions);
+        let link = link.to_string();
         let mut fields = vec![role_name(role), event.as_str(), id, &exp, name];
-        if !sessions.is_empty() {
+        // Five fields, a sixth for a scope, a seventh (after a scope, perhaps empty) for a
+        // link made anew: links made before links were reissued keep their form.
+        if !sessions.is_empty() || link != "0" {
             fields.push(&sessions);
+        }
+        if link != "0" {
+            fields.push(&link);
         }
         self.sign(INVITE_PREFIX, &fields)
     }
@@ -429,9 +441,18 @@ impl Auth {
     /// Redeems an invitation for `event`: the person it makes.
     pub fn redeem(&self, invite: &str, event: &EventCode) -> Result<Person, AuthError> {
         let f = self.open(INVITE_PREFIX, invite.trim())?;
-        let (role, ev, id, exp, name, sessions) = match f.as_slice() {
-            [role, ev, id, exp, name] => (role, ev, id, exp, name, ""),
-            [role, ev, id, exp, name, sessions] => (role, ev, id, exp, name, sessions.as_str()),
+        let (role, ev, id, exp, name, sessions, link) = match f.as_slice() {
+            [role, ev, id, exp, name] => (role, ev, id, exp, name, "", 0),
+            [role, ev, id, exp, name, sessions] => (role, ev, id, exp, name, sessions.as_str(), 0),
+            [role, ev, id, exp, name, sessions, link] => (
+                role,
+                ev,
+                id,
+                exp,
+                name,
+                sessions.as_str(),
+                link.parse::<u32>().map_err(|_| AuthError::Invalid)?,
+            ),
             _ => return Err(AuthError::Invalid),
         };
         if exp.parse::<i64>().map_err(|_| AuthError::Invalid)? < now_s() {
@@ -450,6 +471,7 @@ impl Auth {
             sessions: split_sessions(sessions)?,
             // An attendee invitation is the organiser's registration.
             registered: role == Role::Attendee,
+            link,
         })
     }
 }
@@ -489,7 +511,8 @@ pub fn invitation_of(person: &Person) -> Option<&str> {
 }
 
 /// Whether `person` may still use their credentials: false when the invitation they joined
-/// through was withdrawn (`interactions::access`). Reads the event room as this instance holds
+/// through was withdrawn (`interactions::access`), or made anew since their link or sign-in
+/// was (a personal link reissued: the older links, and the sign-ins they made, end). Reads the event room as this instance holds
 /// it (withdrawals reach every instance through the broker), so only people who joined through
 /// an invitation cost a lookup, and an in-memory one. When the event room cannot be read it
 /// fails closed: `Err(Unavailable)`.
@@ -502,8 +525,11 @@ pub async fn still_valid(
     };
     let room = RoomId::Event(event.clone());
     engine
-        .read_held::<crate::interactions::access::Access, _>(&room, |_, revoked| {
-            !revoked.contains(invitation)
+        .read_held::<crate::interactions::access::Access, _>(&room, |_, access| {
+            !access.contains(invitation)
+                && access
+                    .link_of(invitation)
+                    .is_none_or(|link| link == person.link)
         })
         .await
 }
@@ -665,6 +691,62 @@ mod tests {
     }
 
     #[test]
+    fn a_link_made_anew_says_so_in_every_token_it_makes() {
+        let a = auth();
+        let ecc = EventCode::parse("ECC2026").unwrap();
+        let exp = invite_expiry();
+        for (role, sessions) in [
+            (Role::Attendee, Vec::new()),
+            (Role::Speaker, vec![SessionId::parse("keynote").unwrap()]),
+        ] {
+            let first = a.invite_until(&ecc, role, "Ada", &sessions, "abcdefghijklmnop", exp, 0);
+            let third = a.invite_until(&ecc, role, "Ada", &sessions, "abcdefghijklmnop", exp, 2);
+            assert_ne!(first, third);
+            let (one, two) = (
+                a.redeem(&first, &ecc).unwrap(),
+                a.redeem(&third, &ecc).unwrap(),
+            );
+            // The same person, through either link; only the link's count differs.
+            assert_eq!((one.id.as_str(), one.link), ("inv-abcdefghijklmnop", 0));
+            assert_eq!((two.id.as_str(), two.link), ("inv-abcdefghijklmnop", 2));
+            assert_eq!(two.registered, role == Role::Attendee);
+            assert_eq!(two.sessions, sessions);
+            // A sign-in keeps it, with or without a scope or a registration before it.
+            let again = a.verify(&a.issue(&two)).unwrap();
+            assert_eq!(again, two);
+            assert_eq!(a.verify(&a.issue(&one)).unwrap(), one);
+        }
+        // A count that is not a number is not a token.
+        let forged = a.sign(
+            INVITE_PREFIX,
+            &[
+                "attendee",
+                "ECC2026",
+                "abcdefghijklmnop",
+                &exp.to_string(),
+                "Ada",
+                "",
+                "x",
+            ],
+        );
+        assert_eq!(a.redeem(&forged, &ecc).err(), Some(AuthError::Invalid));
+        let forged = a.sign(
+            PERSON_PREFIX,
+            &[
+                "attendee",
+                "ECC2026",
+                "inv-a",
+                &exp.to_string(),
+                "Ada",
+                "",
+                "",
+                "-1",
+            ],
+        );
+        assert_eq!(a.verify(&forged).err(), Some(AuthError::Invalid));
+    }
+
+    #[test]
     fn a_recorded_invitation_is_made_again_only_under_its_own_secret() {
         let a = auth();
         let ecc = EventCode::parse("ECC2026").unwrap();
@@ -673,7 +755,7 @@ mod tests {
             let f = a.open(INVITE_PREFIX, &token)?;
             f[3].parse::<i64>().map_err(|_| AuthError::Invalid)
         });
-        let again = a.invite_until(&ecc, Role::Moderator, "Mia", &[], &id, exp.unwrap());
+        let again = a.invite_until(&ecc, Role::Moderator, "Mia", &[], &id, exp.unwrap(), 0);
         assert_eq!(again, token);
         let reset = Auth {
             staff_secret: [9; 32],
@@ -718,6 +800,7 @@ mod tests {
             event: Some(EventCode::parse("ECC2026").unwrap()),
             sessions: Vec::new(),
             registered: false,
+            link: 0,
         }
     }
 

@@ -41,6 +41,7 @@ pub async fn load_if_absent(engine: &Engine) -> anyhow::Result<()> {
             event: None,
             sessions: Vec::new(),
             registered: false,
+            link: 0,
         };
         let msg = plenum_protocol::ClientMsg::SetTables {
             event: code,

@@ -22,15 +22,17 @@ pub enum Table {
     Awards,
     Quizzes,
     QuizScores,
+    Harvests,
 }
 
 impl Table {
-    pub const ALL: [Table; 5] = [
+    pub const ALL: [Table; 6] = [
         Table::Questions,
         Table::Polls,
         Table::Awards,
         Table::Quizzes,
         Table::QuizScores,
+        Table::Harvests,
     ];
 
     /// The table's name: `questions` is `questions.csv` and the workbook's sheet `questions`.
@@ -41,6 +43,7 @@ impl Table {
             Table::Awards => "awards",
             Table::Quizzes => "quizzes",
             Table::QuizScores => "quiz_scores",
+            Table::Harvests => "harvests",
         }
     }
 
@@ -285,6 +288,26 @@ pub fn sheet(export: &EventExport, table: Table) -> Sheet<'_> {
                 }
             }
             &["session", "quiz", "title", "rank", "name", "score"]
+        }
+        Table::Harvests => {
+            for s in &export.sessions {
+                for h in &s.harvests {
+                    for (n, point) in h.points.iter().enumerate() {
+                        rows.push(vec![
+                            id(s.id.as_str()),
+                            Cell::Count(u64::from(h.table)),
+                            match &h.topic {
+                                Some(topic) => Cell::Typed(topic),
+                                None => Cell::Typed(""),
+                            },
+                            Cell::Count(n as u64 + 1),
+                            Cell::Typed(&point.text),
+                            Cell::Count(u64::from(point.round)),
+                        ]);
+                    }
+                }
+            }
+            &["session", "table", "topic", "position", "text", "round"]
         }
     };
     Sheet {

@@ -21,6 +21,7 @@ fn person(role: Role) -> Person {
         event: Some(EventCode::parse("FUZZ").expect("a valid code")),
         sessions: Vec::new(),
         registered: false,
+        link: 0,
     }
 }
 

@@ -59,6 +59,7 @@ impl Mirror {
                 polls,
                 quizzes,
                 awards,
+                harvests,
                 ..
             } if room == &self.room => {
                 if let Some(RoomState::Session(s)) = self.state.as_mut() {
@@ -67,6 +68,7 @@ impl Mirror {
                         polls.clone(),
                         quizzes.clone(),
                         awards.clone(),
+                        harvests.clone(),
                     );
                 }
             }

@@ -325,6 +325,103 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
     tokio::time::sleep(Duration::from_millis(300)).await;
     no_sideways_scroll(b, "the invitations and the activity at 320 px").await?;
 
+    // Participants: a list with a mistake is shown with it and saves nothing; the corrected
+    // one is previewed, registered, and each person has a link with its QR code.
+    b.set_window_size(400, 860).await?;
+    let people = dir.join("participants-with-a-mistake.csv");
+    std::fs::write(
+        &people,
+        "Namn;E-post;Organisation;Land;Språk
+Åsa Lind;asa@example.se;Region Skåne;Sverige;svenska
+",
+    )?;
+    find(b, "#people-file")
+        .await?
+        .send_keys(&people.display().to_string())
+        .await?;
+    wait_for_text(
+        b,
+        "section[aria-labelledby=participants-heading] .import-problems",
+        "Row 2, Land",
+    )
+    .await?;
+    ensure!(
+        b.execute(
+            "return document.querySelector('section[aria-labelledby=participants-heading] .import-preview button.primary').disabled",
+            vec![],
+        )
+        .await?
+            == json!(true),
+        "a list with problems can be registered"
+    );
+    let people = dir.join("participants.csv");
+    std::fs::write(
+        &people,
+        "Namn;E-post;Organisation;Land;Språk
+Åsa Lind;asa@example.se;Region Skåne;SE;svenska, English
+Jon Berg;jon@example.no;Oslo Cluster;Norway;no
+",
+    )?;
+    find(b, "#people-file")
+        .await?
+        .send_keys(&people.display().to_string())
+        .await?;
+    wait_for_text(
+        b,
+        "section[aria-labelledby=participants-heading] .import-preview",
+        "2 new people",
+    )
+    .await?;
+    check_and_capture(b, axe, "organiser-participants-preview").await?;
+    click(
+        b,
+        "section[aria-labelledby=participants-heading] .import-preview button.primary",
+    )
+    .await?;
+    wait_for_text(b, ".people-list", "Jon Berg").await?;
+    wait_for_text(
+        b,
+        "section[aria-labelledby=participants-heading]",
+        "Saved: 2 new",
+    )
+    .await?;
+    click(b, ".people-list li .invite-link button[aria-expanded]").await?;
+    wait_until(
+        b,
+        "return document.querySelector('.people-list .person-qr svg') !== null;",
+        vec![],
+        "a personal link's QR code",
+    )
+    .await?;
+    let first_link = b
+        .execute(
+            "return document.querySelector('.people-list li .invite-link input').value;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        first_link
+            .as_str()
+            .unwrap_or_default()
+            .contains("/e/FORMS?invite=i1."),
+        "the personal link: {first_link}"
+    );
+    check_and_capture(b, axe, "organiser-participants").await?;
+    // A new link for the first person, after a confirmation: a different one.
+    click(b, ".people-list li .row-actions button").await?;
+    wait_for_text(b, ".people-list [role=alert]", "Make a new link?").await?;
+    click(b, ".people-list li button.danger").await?;
+    wait_until(
+        b,
+        "return document.querySelector('.people-list li .invite-link input').value !== arguments[0];",
+        vec![first_link.clone()],
+        "a new link in place of the old",
+    )
+    .await?;
+    b.set_window_size(320, 800).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    no_sideways_scroll(b, "the participants at 320 px").await?;
+
     // Signing out here signs every tab out.
     b.set_window_size(1280, 900).await?;
     b.goto(&server.url("/organise")).await?;

@@ -563,23 +563,30 @@ async fn across_instances_seats_outlive_an_instance_and_the_round_ends_on_time()
 /// A host's seat is kept for them: guests fill the rest, and a host who comes late sits at
 /// their table. A host is never assigned elsewhere. An extended round ends at its new end,
 /// not at the first.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end() {
-    let server = F.server(TestConfig::default()).await;
+/// The organiser, following the café, with `tables` tables of `capacity` seats, the first
+/// hosted by Hanna.
+async fn hosted_cafe(server: &TestServer, tables: u32, capacity: u32) -> (Member, Guest) {
     let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
         .await
         .unwrap();
     let mut organiser = Member::following(organiser, &cafe_room()).await;
-    let mut host = Guest::join(&server, "Hanna Host", "Region").await;
-    let mut tables = setup(2, 3);
-    tables.tables[0].host = Some(host.id.clone());
+    let host = Guest::join(server, "Hanna Host", "Region").await;
+    let mut set = setup(tables, capacity);
+    set.tables[0].host = Some(host.id.clone());
     ok(&organiser
         .ask(ClientMsg::SetTables {
             event: F.ev(),
             session: cafe(),
-            setup: Some(tables),
+            setup: Some(set),
         })
         .await);
+    (organiser, host)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end() {
+    let server = F.server(TestConfig::default()).await;
+    let (mut organiser, mut host) = hosted_cafe(&server, 2, 3).await;
     let mut guests = Vec::new();
     for i in 0..6 {
         let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
@@ -649,5 +656,281 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
     assert!(
         ended >= round.ends_ms,
         "ended at {ended}, before its end time"
+    );
+}
+
+fn harvest(table: u32, change: plenum_protocol::HarvestChange) -> ClientMsg {
+    ClientMsg::Harvest {
+        event: F.ev(),
+        session: cafe(),
+        table,
+        change,
+    }
+}
+
+fn refused(reply: &ServerMsg) -> ErrorCode {
+    match reply {
+        ServerMsg::Error { code, .. } => *code,
+        other => panic!("refused, not {other:?}"),
+    }
+}
+
+/// The points of `table`'s harvest as the organiser's view of the session has them.
+fn points(organiser: &Member, table: u32) -> Vec<String> {
+    organiser
+        .session()
+        .harvests
+        .iter()
+        .find(|h| h.table == table)
+        .map(|h| h.points.iter().map(|p| p.text.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_harvest_is_written_at_its_table_ordered_by_its_host_and_kept_across_rounds() {
+    use plenum_protocol::HarvestChange::{Add, Edit, Move, Remove};
+    let server = F.server(TestConfig::default()).await;
+    let (mut organiser, mut host) = hosted_cafe(&server, 2, 4).await;
+    let mut ada = Guest::join(&server, "Ada", "Org A").await;
+    let mut bo = Guest::join(&server, "Bo", "Org B").await;
+    // Nobody writes before sitting at the table.
+    let early = ada
+        .request(harvest(
+            1,
+            Add {
+                text: "Too soon".into(),
+            },
+        ))
+        .await;
+    assert_eq!(refused(&early), ErrorCode::Forbidden);
+    host.take_part().await;
+    ada.take_part().await;
+    bo.take_part().await;
+    ok(&organiser
+        .ask(ClientMsg::StartRound {
+            event: F.ev(),
+            session: cafe(),
+            seconds: 600,
+            seating: SeatingMode::Assigned,
+            assignments: vec![
+                plenum_protocol::Assignment {
+                    person: ada.id.clone(),
+                    table: 1,
+                },
+                plenum_protocol::Assignment {
+                    person: bo.id.clone(),
+                    table: 2,
+                },
+            ],
+        })
+        .await);
+    assert_eq!(ada.seat_in(1).await.table, Some(1));
+    assert_eq!(bo.seat_in(1).await.table, Some(2));
+    host.seat_in(1).await;
+
+    // Ada, at table 1, adds; Bo, at table 2, may not write at table 1.
+    ok(&ada
+        .request(harvest(
+            1,
+            Add {
+                text: "Share test beds".into(),
+            },
+        ))
+        .await);
+    ok(&ada
+        .request(harvest(
+            1,
+            Add {
+                text: " Pool <b>demand</b> ".into(),
+            },
+        ))
+        .await);
+    let elsewhere = bo
+        .request(harvest(
+            1,
+            Add {
+                text: "Not my table".into(),
+            },
+        ))
+        .await;
+    assert_eq!(refused(&elsewhere), ErrorCode::Forbidden);
+    ok(&bo
+        .request(harvest(
+            2,
+            Add {
+                text: "Skills first".into(),
+            },
+        ))
+        .await);
+    organiser
+        .until_session(|s| s.harvests.len() == 2 && s.harvests[0].points.len() == 2)
+        .await;
+    // Stored as typed, trimmed: markup stays text.
+    assert_eq!(
+        points(&organiser, 1),
+        ["Share test beds", "Pool <b>demand</b>"]
+    );
+
+    // Only the host (and staff) reword, move and remove; a guest may not.
+    let first = organiser.session().harvests[0].points[0].id;
+    let second = organiser.session().harvests[0].points[1].id;
+    let by_guest = ada.request(harvest(1, Remove { point: first })).await;
+    assert_eq!(refused(&by_guest), ErrorCode::Forbidden);
+    ok(&host
+        .request(harvest(
+            1,
+            Move {
+                point: second,
+                to: 0,
+            },
+        ))
+        .await);
+    ok(&host
+        .request(harvest(
+            1,
+            Edit {
+                point: first,
+                text: "Share test beds across regions".into(),
+            },
+        ))
+        .await);
+    let past_the_end = host
+        .request(harvest(
+            1,
+            Move {
+                point: first,
+                to: 2,
+            },
+        ))
+        .await;
+    match &past_the_end {
+        ServerMsg::Error { code, field, .. } => {
+            assert_eq!(
+                (*code, field.as_deref()),
+                (ErrorCode::BadRequest, Some("to"))
+            );
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    let missing = host.request(harvest(1, Remove { point: 99 })).await;
+    assert_eq!(refused(&missing), ErrorCode::NotFound);
+    let empty = ada.request(harvest(1, Add { text: "   ".into() })).await;
+    assert_eq!(refused(&empty), ErrorCode::BadRequest);
+    let long = ada
+        .request(harvest(
+            1,
+            Add {
+                text: "x".repeat(plenum_protocol::limits::MAX_HARVEST_POINT_CHARS + 1),
+            },
+        ))
+        .await;
+    assert_eq!(refused(&long), ErrorCode::TooLarge);
+    let no_table = organiser
+        .ask(harvest(
+            9,
+            Add {
+                text: "Nowhere".into(),
+            },
+        ))
+        .await;
+    assert_eq!(refused(&no_table), ErrorCode::NotFound);
+    organiser
+        .until_session(|s| {
+            s.harvests[0].points.first().map(|p| p.id) == Some(second)
+                && s.harvests[0].points[1].text == "Share test beds across regions"
+        })
+        .await;
+
+    // The round ends: the harvest stays, and the people of the last round may still write.
+    ok(&organiser
+        .ask(ClientMsg::EndRound {
+            event: F.ev(),
+            session: cafe(),
+        })
+        .await);
+    organiser
+        .until_session(|s| s.tables.as_ref().is_some_and(|t| t.round.is_none()))
+        .await;
+    ok(&ada
+        .request(harvest(
+            1,
+            Add {
+                text: "Written after the bell".into(),
+            },
+        ))
+        .await);
+    // Staff remove any point; a full harvest refuses the next.
+    ok(&organiser.ask(harvest(1, Remove { point: second })).await);
+    for i in 0..(plenum_protocol::limits::MAX_HARVEST_POINTS - 2) {
+        ok(&organiser
+            .ask(harvest(
+                1,
+                Add {
+                    text: format!("Point {i}"),
+                },
+            ))
+            .await);
+    }
+    // (The host asks: the organiser spent their allowance of 20 at once.)
+    let full = host
+        .request(harvest(
+            1,
+            Add {
+                text: "One too many".into(),
+            },
+        ))
+        .await;
+    assert_eq!(refused(&full), ErrorCode::TooLarge);
+    organiser
+        .until_session(|s| {
+            s.harvests[0].points.len() == plenum_protocol::limits::MAX_HARVEST_POINTS
+        })
+        .await;
+    // Ids are never reused; the round each was written in is kept.
+    let h = &organiser.session().harvests[0];
+    let ids: BTreeSet<u32> = h.points.iter().map(|p| p.id).collect();
+    assert_eq!(ids.len(), h.points.len());
+    assert!(!ids.contains(&second), "a removed point's id is not reused");
+    assert_eq!(h.points[0].round, 1);
+    assert_eq!(h.points.last().unwrap().round, 0, "written between rounds");
+
+    // A newcomer's snapshot has both harvests; a second round keeps them.
+    let watcher = Member::attendee(&server, "CAFE", "Watcher", &cafe_room()).await;
+    assert_eq!(watcher.session().harvests.len(), 2);
+    ok(&organiser.ask(start(600, SeatingMode::Random)).await);
+    organiser
+        .until_session(|s| s.tables.as_ref().and_then(|t| t.round.as_ref()).is_some())
+        .await;
+    assert_eq!(
+        organiser.session().harvests[1].points.len(),
+        1,
+        "kept across rounds"
+    );
+
+    // Exported, one row a point.
+    let (status, _, bytes) = server
+        .http()
+        .get_bytes_as(
+            "/api/events/CAFE/export/harvests.csv",
+            Some(&server.organiser_key),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let text = String::from_utf8(bytes).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(
+        rows[0].ends_with("session,table,topic,position,text,round"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(
+        rows.len(),
+        1 + plenum_protocol::limits::MAX_HARVEST_POINTS + 1
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("s2,2,Topic 2,1,Skills first,1")),
+        "{text}"
     );
 }

@@ -1,8 +1,9 @@
 //! The world café in browsers, against the real server and the demo's tables: two phones take
 //! part, the moderator (invited, on a laptop) starts a round; each phone shows its table's
 //! topic, who sits there and the countdown; a phone asks for help and the moderator's tables
-//! show it; the round ends and the phones are back between rounds. axe-core (WCAG 2.1 A and AA)
-//! passes on the phone's tables and the moderator's; screenshots in
+//! show it; Ada adds a point to her table's harvest; the round ends, the phones are back between
+//! rounds and see every table's harvest, and so does the big screen. axe-core (WCAG 2.1 A and
+//! AA) passes on the phone's tables, the moderator's and the big screen's; screenshots in
 //! `$CARGO_TARGET_DIR/screenshots/`.
 
 mod web;
@@ -60,9 +61,26 @@ async fn scenario(
     moderator: &Client,
     axe: &str,
 ) -> anyhow::Result<()> {
-    // Two attendees join by the event's link and open the world café.
+    // Two attendees join by the event's link; Ada says who she is on the agenda (her
+    // organisation, country and languages), then both open the world café.
     for (b, name) in [(ada, "Ada Lind"), (bo, "Bo Berg")] {
         join_by_link(b, &server.url(&format!("/e/{CODE}")), CODE, name).await?;
+        if name == "Ada Lind" {
+            wait_for_text(b, "details.profile summary", "About you").await?;
+            click(b, "details.profile summary").await?;
+            type_into(b, "#profile-organisation", "Nordic Hydrogen Cluster").await?;
+            b.execute(
+                "const s = document.querySelector('#profile-country'); s.value = 'SE'; \
+                 s.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![],
+            )
+            .await?;
+            click(b, "#profile-lang-sv").await?;
+            click(b, "#profile-lang-en").await?;
+            check_and_capture(b, axe, "profile").await?;
+            click(b, "details.profile button[type=submit]").await?;
+            wait_for_text(b, "details.profile summary", "Nordic Hydrogen Cluster").await?;
+        }
         b.goto(&server.url(CAFE)).await?;
         wait_for_text(b, "#connection-status", "Live").await?;
         wait_for_text(b, "#tables-heading", "Tables").await?;
@@ -118,10 +136,25 @@ async fn scenario(
     wait_for_text(moderator, ".table-grid li.help", "Needs help").await?;
     check_and_capture(moderator, axe, "cafe-moderator").await?;
 
-    // The round ends: everyone is back between rounds.
+    // Ada writes a point of her table's harvest; it shows as text, markup and all.
+    let point = "Share test beds <b>across</b> regions";
+    type_into(ada, ".harvest-add input", point).await?;
+    click(ada, ".harvest-add button[type=submit]").await?;
+    wait_for_text(ada, ".harvest-points", point).await?;
+    check_and_capture(ada, axe, "cafe-harvest").await?;
+
+    // The round ends: everyone is back between rounds, and sees every table's harvest.
     click_when(moderator, "#end-round").await?;
     for b in [ada, bo] {
         wait_for_text(b, ".tables", "Between rounds").await?;
+        wait_for_text(b, ".harvests", point).await?;
     }
+    // The big screen shows the harvests, table by table.
+    moderator
+        .goto(&server.url(&format!("{CAFE}/screen")))
+        .await?;
+    wait_for_text(moderator, ".screen-tables", "Between rounds").await?;
+    wait_for_text(moderator, ".screen-harvests", point).await?;
+    check_and_capture(moderator, axe, "cafe-screen-harvests").await?;
     Ok(())
 }

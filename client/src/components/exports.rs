@@ -9,13 +9,14 @@ use crate::components::{feedback::problem_view, files::save_blob};
 use crate::i18n::t;
 
 /// The files, as the API names them, the workbook first.
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "export.xlsx",
     "export/questions.csv",
     "export/polls.csv",
     "export/awards.csv",
     "export/quizzes.csv",
     "export/quiz_scores.csv",
+    "export/harvests.csv",
     "export.json",
 ];
 

@@ -1,4 +1,5 @@
-//! A QR code, drawn as one SVG path (qrcodegen): the big screen's join link.
+//! A QR code, drawn as one SVG path (qrcodegen): the big screen's join link, a person's
+//! personal link.
 
 use crate::i18n::t;
 use leptos::prelude::*;
@@ -6,7 +7,12 @@ use qrcodegen::{QrCode, QrCodeEcc};
 
 /// A QR code drawn as one SVG path: crisp at any size, a few hundred bytes.
 #[component]
-pub fn Qr(text: String) -> impl IntoView {
+pub fn Qr(
+    text: String,
+    /// What it is, for a screen reader: the event's join link when absent.
+    #[prop(optional)]
+    label: Option<String>,
+) -> impl IntoView {
     let Ok(code) = QrCode::encode_text(&text, QrCodeEcc::Medium) else {
         return view! { <span></span> }.into_any();
     };
@@ -21,7 +27,7 @@ pub fn Qr(text: String) -> impl IntoView {
     }
     let view_box = format!("0 0 {} {}", size + 8, size + 8);
     view! {
-        <svg class="qr" viewBox=view_box role="img" aria-label=move || t("qr-label") shape-rendering="crispEdges">
+        <svg class="qr" viewBox=view_box role="img" aria-label=move || label.clone().unwrap_or_else(|| t("qr-label")) shape-rendering="crispEdges">
             <rect width="100%" height="100%" fill="#fff"></rect>
             <path d=path fill="#000"></path>
         </svg>

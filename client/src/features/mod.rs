@@ -12,6 +12,7 @@
 
 pub mod awards;
 pub mod inbox;
+pub mod people;
 pub mod polls;
 pub mod qa;
 pub mod quizzes;

@@ -79,6 +79,21 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
     }
 }
 
+/// The person's profile, to see and edit, once their inbox has it (people of this event: the
+/// organiser key's holder has none).
+fn profile_editor(code: EventCode, languages: Vec<String>) -> impl IntoView {
+    let live: crate::live::Live = expect_context();
+    let inbox = crate::features::inbox::inbox(live, code.clone());
+    let kept = Signal::derive(move || {
+        inbox.with(|i| i.as_ref().map(|i| i.profile.clone()).unwrap_or_default())
+    });
+    move || {
+        inbox.with(Option::is_some).then(|| {
+            view! { <crate::features::people::ProfileEditor live code=code.clone() kept languages=languages.clone() /> }
+        })
+    }
+}
+
 /// A session with its instants (when its date and times parse).
 #[derive(Clone)]
 struct Slotted {
@@ -101,6 +116,7 @@ fn agenda(
         description,
         agenda,
         time_zone,
+        languages,
         ..
     } = event;
     let mut days = agenda.days;
@@ -352,6 +368,7 @@ fn agenda(
             {venue.map(|venue| view! { <p class="venue">{venue}</p> })}
             {description.map(|text| view! { <p class="description">{text}</p> })}
             <p class="hint zone-note">{zone_note}</p>
+            {profile_editor(code.clone(), languages)}
             {highlights}
             <div class="agenda-tools" role="group" aria-label=move || t("agenda-view")>
                 <button

@@ -675,22 +675,7 @@ fn Preview(
             }
         })
         .collect_view();
-    let problems = read
-        .problems
-        .iter()
-        .map(|p| {
-            let row = p
-                .row
-                .map(|r| ta("import-row", &[("row", Arg::Num(r as f64))]));
-            let column = p.column.clone();
-            let place = [row, column]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ");
-            view! { <li><strong>{place}</strong>{" "}{p.message.clone()}</li> }
-        })
-        .collect_view();
+    let problems = problem_items(&read.problems);
     view! {
         <div class="import-preview" role="region" aria-labelledby="preview-heading">
             <h3 id="preview-heading" tabindex="-1">{move || t("import-preview")}</h3>
@@ -724,6 +709,24 @@ fn Preview(
             </div>
         </div>
     }
+}
+
+/// An import's problems as list items, each led by where it is: "Row 3, End".
+pub(super) fn problem_items(problems: &[plenum_protocol::ImportProblem]) -> impl IntoView + use<> {
+    problems
+        .iter()
+        .map(|p| {
+            let row = p
+                .row
+                .map(|r| ta("import-row", &[("row", Arg::Num(r as f64))]));
+            let place = [row, p.column.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! { <li><strong>{place}</strong>{" "}{p.message.clone()}</li> }
+        })
+        .collect_view()
 }
 
 /// The agenda as JSON, for scripts and for copying between events.

@@ -4,7 +4,7 @@
 //! speaker, co-organiser or registered attendee it names.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use plenum_protocol::{EventCode, Role, limits};
+use plenum_protocol::{EventCode, Profile, Role, limits};
 use wasm_bindgen::JsValue;
 
 use super::Joined;
@@ -51,12 +51,15 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
     let (code_text, set_code_text) = signal(code);
     let (name, set_name) = signal(typed_name);
     let (problem, set_problem) = signal(None::<Problem>);
+    // Who they are besides their name, all optional: kept by the server as they join.
+    let profile = RwSignal::new(Profile::default());
 
     let join = Action::new_local(
         move |(code, name, invite): &(EventCode, Option<String>, Option<String>)| {
             let (code, name, invite) = (code.clone(), name.clone(), invite.clone());
+            let about = Some(profile.get_untracked()).filter(|p| !p.is_empty() && invite.is_none());
             async move {
-                let answer = api::join(&code, name.clone(), invite.clone()).await?;
+                let answer = api::join(&code, name.clone(), invite.clone(), about).await?;
                 saved::keep(&code, &answer.token, name.as_deref());
                 // The event's token is a co-organiser's, or no longer is.
                 if answer.person.role == Role::Organiser {
@@ -231,6 +234,14 @@ pub fn JoinPage(code: Option<EventCode>) -> impl IntoView {
                         {move || t("name-hint")}
                     </p>
                 </div>
+                <details class="join-profile" hidden=invited>
+                    <summary>
+                        {move || t("profile-about-you")} " "
+                        <span class="optional">{move || t("optional")}</span>
+                    </summary>
+                    <p class="hint">{move || t("profile-hint")}</p>
+                    <crate::features::people::ProfileFields profile id="join" />
+                </details>
                 {move || {
                     other_problem()
                         .map(|message| {

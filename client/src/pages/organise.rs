@@ -300,6 +300,7 @@ fn EventConsole(
                 </section>
                 <Announce code=code.clone() key />
                 <super::team::Invites code=code.clone() key sessions />
+                <super::participants::Participants code=code.clone() key />
                 <super::team::Activity code=code.clone() key />
             </div>
             <div>

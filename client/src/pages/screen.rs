@@ -62,10 +62,21 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
         })
     });
     let left = countdown(move || quiz_ends.get());
+    let round_ends = Memo::new(move |_| {
+        state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.tables.as_ref())
+                .and_then(|t| t.round.as_ref())
+                .map(|r| r.ends_ms)
+        })
+    });
+    let round_left = countdown(move || round_ends.get());
+    // Every table's harvest, the ones a snapshot left out too.
+    let _ = crate::features::tables::harvest::harvests(code.clone(), id.clone(), state);
     // What the room says the screen shows: every screen of the session shows the same.
     let focus = move || {
         let s: SessionState = state.get()?;
-        Some(focus_view(&s, contributions.get(), left))
+        Some(focus_view(&s, contributions.get(), left, round_left))
     };
     view! {
         <div class="big-screen" data-connection=move || format!("{:?}", live.connection())>
@@ -100,9 +111,11 @@ fn focus_view(
     s: &SessionState,
     contributions: Vec<plenum_protocol::Contribution>,
     left: Signal<Option<i64>>,
+    round_left: Signal<Option<i64>>,
 ) -> AnyView {
     let shown = match s.screen {
-        ScreenShows::Stage => None,
+        // A session with tables shows them: the round's countdown, then every harvest.
+        ScreenShows::Stage => s.tables.as_ref().map(|set| tables_view(s, set, round_left)),
         ScreenShows::Poll { id } => s.poll(id).map(poll_view),
         ScreenShows::Quiz { id } => s.quiz(id).and_then(|q| {
             quiz_view(q, left)
@@ -112,6 +125,53 @@ fn focus_view(
         ScreenShows::Question { id } => s.qa.get(id).map(question_view),
     };
     shown.unwrap_or_else(|| stage_view(s, contributions))
+}
+
+/// A world café on the big screen: the round and its countdown, and every table's harvest.
+fn tables_view(
+    s: &SessionState,
+    set: &plenum_protocol::TableSet,
+    round_left: Signal<Option<i64>>,
+) -> AnyView {
+    use crate::features::tables::{minutes, table_line};
+    use crate::i18n::{Arg, ta};
+    let round = set.round.clone();
+    let harvests: Vec<_> =
+        s.harvests
+            .iter()
+            .filter(|h| !h.points.is_empty())
+            .map(|h| {
+                let title = set.table(h.table).map(table_line).unwrap_or_else(|| {
+                    ta("table-number", &[("number", Arg::Num(f64::from(h.table)))])
+                });
+                (title, h.points.clone())
+            })
+            .collect();
+    view! {
+        <section class="screen-tables" data-focus="tables">
+            {match round {
+                Some(r) => view! {
+                    <p class="screen-kicker">{tc("round-number", u64::from(r.number))}</p>
+                    <p class="screen-countdown" role="timer">
+                        {move || round_left.get().map(|s| ta("time-left", &[("time", Arg::Str(minutes(s)))]))}
+                    </p>
+                }.into_any(),
+                None => view! { <p class="screen-kicker">{t("screen-between-rounds")}</p> }.into_any(),
+            }}
+            {(!harvests.is_empty()).then(|| view! {
+                <h2 class="screen-harvest-title">{t("harvests")}</h2>
+                <div class="screen-harvests">
+                    {harvests.into_iter().map(|(title, points)| view! {
+                        <article class="table-harvest">
+                            <h3>{title}</h3>
+                            <ol>{points.into_iter().map(|p| view! { <li>{p.text}</li> }).collect_view()}</ol>
+                        </article>
+                    }).collect_view()}
+                </div>
+            })}
+        </section>
+    }
+    .into_any()
 }
 
 /// The stage: its status and what is on.

@@ -14,15 +14,16 @@
 //! 2. questions, taken in turn from three lists: the oldest waiting for review (staff; for an
 //!    attendee their own waiting ones), the top-voted published ones, and the newest they may see;
 //! 3. the other polls, quizzes and award votes, newest first (drafts first for staff);
-//! 4. more questions, in the same turn, while room is left.
+//! 4. more questions, in the same turn, while room is left;
+//! 5. the tables' harvests, the highest-numbered first, while room is left.
 
 use super::audience::{
     Viewer, poll_for_audience, question_for, quiz_for_audience, tables_for_audience,
 };
 use crate::engine::Personalise;
 use plenum_protocol::{
-    Award, AwardStatus, Listing, Omitted, Poll, PollStatus, QaState, Question, QuestionStatus,
-    Quiz, QuizStatus, RoomState, ScreenShows, SessionState, limits,
+    Award, AwardStatus, Harvest, Listing, Omitted, Poll, PollStatus, QaState, Question,
+    QuestionStatus, Quiz, QuizStatus, RoomState, ScreenShows, SessionState, limits,
 };
 use serde::Serialize;
 use std::collections::HashSet;
@@ -393,11 +394,24 @@ fn session(
     out.polls = polls;
     out.quizzes = quizzes;
     out.awards = awards;
+    // 5. The harvests (public: the same for everyone), highest table number first, as many as
+    // fit; `page` serves the rest below the lowest held.
+    let mut harvests = Vec::new();
+    for h in s.harvests.iter().rev() {
+        if !budget.take(h) {
+            break;
+        }
+        harvests.push(h.clone());
+    }
+    harvests.reverse();
+    let omitted_harvests = (s.harvests.len() - harvests.len()) as u64;
+    out.harvests = harvests;
     out.omitted = Omitted {
         questions: omitted_questions,
         polls: omitted_polls,
         quizzes: omitted_quizzes,
         awards: omitted_awards,
+        harvests: omitted_harvests,
     };
     out
 }
@@ -411,6 +425,7 @@ pub struct Page {
     pub polls: Vec<Poll>,
     pub quizzes: Vec<Quiz>,
     pub awards: Vec<Award>,
+    pub harvests: Vec<Harvest>,
     pub more: bool,
 }
 
@@ -426,6 +441,7 @@ pub fn page(
         polls: Vec::new(),
         quizzes: Vec::new(),
         awards: Vec::new(),
+        harvests: Vec::new(),
         more: false,
     };
     let RoomState::Session(s) = state else {
@@ -450,6 +466,15 @@ pub fn page(
                 }
                 page.questions.push(q);
             }
+        }
+        Listing::Harvests => {
+            page.more = fill(
+                s.harvests.clone(),
+                |h| u64::from(h.table),
+                &below,
+                &mut budget,
+                &mut page.harvests,
+            );
         }
         Listing::Polls | Listing::Quizzes | Listing::Awards => {
             let lists = lists(s, viewer, personalise);

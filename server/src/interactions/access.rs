@@ -12,6 +12,11 @@
 //! Withdrawing a co-organiser's invitation also withdraws every invitation that co-organiser
 //! made (`by_id`), in the same write: nothing they handed out outlives them.
 //!
+//! A participant import records its people's invitations (their personal links) in one write
+//! (`IssueMany`): all of them or, past the bound, none. Making a link anew (`Reissue`) counts
+//! up the record's `link`: the person stays who they are, and every older link of theirs, and
+//! every sign-in an older link made, is refused from then on (`auth::still_valid`).
+//!
 //! Rotating every staff credential at once is `--reset-organiser-key` (see `auth`).
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
@@ -26,6 +31,14 @@ pub struct Access;
 pub enum AccessCommand {
     /// Records an invitation just made.
     Issue(Issued),
+    /// Records the invitations a participant import made: all or none.
+    IssueMany(Vec<Issued>),
+    /// Makes the link of a recorded invitation anew, valid until `exp` under `signer`.
+    Reissue {
+        invitation: String,
+        exp: i64,
+        signer: String,
+    },
     /// Withdraws the invitation with this id (and what it made).
     Revoke { invitation: String },
 }
@@ -51,6 +64,19 @@ pub struct Issued {
     pub exp: i64,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signer: String,
+    /// The email a participant import gave (lower-cased), for the mail merge; empty if none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    /// Made by a participant import: a registered participant's personal link.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
+    /// How many times its link was made anew: only the newest link works.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub link: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The invitations of an event: made, and withdrawn.
@@ -63,6 +89,18 @@ pub struct AccessRecords {
 impl AccessRecords {
     pub fn contains(&self, invitation: &str) -> bool {
         self.revoked.contains(invitation)
+    }
+
+    /// The count of the newest link of a recorded invitation.
+    pub fn link_of(&self, invitation: &str) -> Option<u32> {
+        self.issued.get(invitation).map(|i| i.link)
+    }
+
+    /// A recorded invitation, and whether it was withdrawn.
+    pub fn get(&self, invitation: &str) -> Option<(&Issued, bool)> {
+        self.issued
+            .get(invitation)
+            .map(|i| (i, self.revoked.contains(invitation)))
     }
 
     /// Every invitation made, newest first, and whether each was withdrawn.
@@ -85,6 +123,14 @@ pub enum AccessChange {
 
 const REVOKED: &str = "revoked";
 const ISSUED: &str = "issued";
+
+/// The part of `r` that says whether `id` was withdrawn.
+fn revoked_only(r: &AccessRecords, id: &str) -> AccessRecords {
+    AccessRecords {
+        revoked: r.revoked.get(id).cloned().into_iter().collect(),
+        ..AccessRecords::default()
+    }
+}
 
 /// Whether an invitation id looks like one the server made (16 URL-safe base64 characters).
 fn plausible(id: &str) -> bool {
@@ -112,8 +158,16 @@ impl Interaction for Access {
 
     fn check(&self, command: &AccessCommand) -> Result<(), Refusal> {
         match command {
-            AccessCommand::Revoke { invitation } if !plausible(invitation) => {
+            AccessCommand::Revoke { invitation } | AccessCommand::Reissue { invitation, .. }
+                if !plausible(invitation) =>
+            {
                 Err(Refusal::invalid("invitation", "is not an invitation's id"))
+            }
+            AccessCommand::IssueMany(many) if many.len() > limits::MAX_INVITATIONS => {
+                Err(Refusal::TooLarge(format!(
+                    "an event makes at most {} invitations",
+                    limits::MAX_INVITATIONS
+                )))
             }
             _ => Ok(()),
         }
@@ -129,6 +183,57 @@ impl Interaction for Access {
                 .filter(|c| matches!(c, AccessChange::Issued(_)))
                 .count();
         match command {
+            AccessCommand::IssueMany(many) => {
+                if let Some(maker) = many.first().and_then(|i| i.by_id.strip_prefix("inv-"))
+                    && cx
+                        .records()
+                        .part(|r| revoked_only(r, maker))
+                        .contains(maker)
+                {
+                    return Err(Refusal::Forbidden(
+                        "the invitation of whoever made this was withdrawn".into(),
+                    ));
+                }
+                if issued + many.len() > limits::MAX_INVITATIONS {
+                    return Err(Refusal::TooLarge(format!(
+                        "an event makes at most {} invitations ({issued} made, {} more asked)",
+                        limits::MAX_INVITATIONS,
+                        many.len()
+                    )));
+                }
+                for invitation in many {
+                    cx.change(AccessChange::Issued(invitation));
+                }
+            }
+            AccessCommand::Reissue {
+                invitation,
+                exp,
+                signer,
+            } => {
+                let now = cx.records().part(|r| AccessRecords {
+                    revoked: r.revoked.get(&invitation).cloned().into_iter().collect(),
+                    issued: r
+                        .issued
+                        .get(&invitation)
+                        .map(|i| (invitation.clone(), i.clone()))
+                        .into_iter()
+                        .collect(),
+                });
+                let Some((issued, withdrawn)) = now.get(&invitation) else {
+                    return Err(Refusal::NotFound(format!("no invitation {invitation}")));
+                };
+                if withdrawn {
+                    return Err(Refusal::Conflict(format!(
+                        "invitation {invitation} was withdrawn: it is made anew by no one"
+                    )));
+                }
+                cx.change(AccessChange::Issued(Issued {
+                    exp,
+                    signer,
+                    link: issued.link + 1,
+                    ..issued.clone()
+                }));
+            }
             AccessCommand::Issue(invitation) => {
                 // A co-organiser withdrawn a moment ago hands out nothing more (their request
                 // may have been checked before the withdrawal was committed).
@@ -157,10 +262,7 @@ impl Interaction for Access {
                 // Withdrawn already: nothing to do, and nothing to say.
                 let known = cx
                     .records()
-                    .part(|r| AccessRecords {
-                        revoked: r.revoked.get(&invitation).cloned().into_iter().collect(),
-                        ..AccessRecords::default()
-                    })
+                    .part(|r| revoked_only(r, &invitation))
                     .contains(&invitation);
                 if known {
                     return Ok(Made::default());

@@ -58,6 +58,24 @@ async fn export_session(
             in_session(state).map(|s| quizzes::export(&s, r))
         })
         .await??;
+    let harvests = engine
+        .read::<Qa, _>(&room, |state, _| {
+            in_session(state).map(|s| {
+                s.harvests
+                    .iter()
+                    .map(|h| plenum_protocol::HarvestExport {
+                        table: h.table,
+                        topic: s
+                            .tables
+                            .as_ref()
+                            .and_then(|t| t.table(h.table))
+                            .map(|t| t.topic.clone()),
+                        points: h.points.clone(),
+                    })
+                    .collect()
+            })
+        })
+        .await??;
     Ok(plenum_protocol::SessionExport {
         id: session.id.clone(),
         title: session.title.clone(),
@@ -65,6 +83,7 @@ async fn export_session(
         polls,
         awards,
         quizzes,
+        harvests,
     })
 }
 
@@ -151,7 +170,7 @@ pub(super) async fn export_csv(
     let table = crate::export::Table::parse(&table).ok_or_else(|| {
         AppError::new(
             ErrorCode::NotFound,
-            "exports are questions.csv, polls.csv, awards.csv, quizzes.csv and quiz_scores.csv",
+            "exports are questions.csv, polls.csv, awards.csv, quizzes.csv, quiz_scores.csv and harvests.csv",
         )
     })?;
     let export = build_export(&app, &headers, &code, &query).await?;

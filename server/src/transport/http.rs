@@ -201,6 +201,15 @@ pub fn router(app: App) -> Router {
         )
         .route("/events/{code}/activity", get(staff::activity))
         .route("/events/{code}/people", get(staff::people))
+        .route(
+            "/events/{code}/people/import",
+            post(super::people::import_people),
+        )
+        .route("/events/{code}/people/links", get(super::people::links))
+        .route(
+            "/events/{code}/people/{person}/link",
+            post(super::people::reissue),
+        )
         .route("/events/{code}/invitation", post(staff::preview_invite))
         .route("/sign-in", post(staff::sign_in))
         .route("/sign-out", post(staff::sign_out))
@@ -569,18 +578,26 @@ pub async fn join_person(
                 event: Some(code.clone()),
                 sessions: Vec::new(),
                 registered: false,
+                link: 0,
             }
         }
     };
-    // Kept before the token is handed over: the person's devices find it in their inbox.
-    if let Some(profile) = profile {
-        let set = PeopleCommand::SetProfile {
+    // Kept before the token is handed over: the person's devices find it in their inbox. A
+    // person an import registered finds the profile it gave there.
+    let tell = match profile {
+        Some(profile) => Some(PeopleCommand::SetProfile {
             person: person.id.clone(),
             name: person.name.clone(),
             profile,
-        };
+        }),
+        None if req.invite.is_some() => Some(PeopleCommand::Tell {
+            person: person.id.clone(),
+        }),
+        None => None,
+    };
+    if let Some(tell) = tell {
         app.engine
-            .submit(&RoomId::Event(code.clone()), Command::to::<People>(set))
+            .submit(&RoomId::Event(code.clone()), Command::to::<People>(tell))
             .await?;
     }
     // Counted for the after-event report, in the background: a join neither waits for the

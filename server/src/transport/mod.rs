@@ -5,6 +5,7 @@
 //! - [`http`]     — the HTTP API, `/healthz`, `/readyz`, `/metrics`, the static client.
 //! - [`exports`]  — exports (JSON, CSV, XLSX) and the after-event report.
 //! - [`staff`]    — signing in, co-organisers, invitations, the activity log.
+//! - [`people`]   — participant import, personal links (listed, for a mail merge, made anew).
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
 //! - [`requests`] — the request table: who may do what, the limits it spends, where it goes.
 //! - [`replies`]  — what a WebSocket request is answered: `ok`, refusals, the field to blame.
@@ -14,6 +15,7 @@ pub mod exports;
 pub mod http;
 pub mod listener;
 pub mod pages;
+pub mod people;
 pub mod replies;
 pub mod requests;
 pub mod staff;

@@ -238,6 +238,25 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                 tables(TablesCommand::Choose { actor, table }),
             )
         }
+        ClientMsg::Harvest {
+            event,
+            session,
+            table,
+            change,
+        } => {
+            let actor = actor(&in_session(event.clone(), session.clone()));
+            (
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                session,
+                tables(TablesCommand::Harvest {
+                    actor,
+                    table,
+                    change,
+                }),
+            )
+        }
         ClientMsg::TableHelp {
             event,
             session,
@@ -601,6 +620,8 @@ pub enum PersonLimit {
     Vote,
     /// Changing one's profile or stars: 30 at once, then 2 a second.
     Profile,
+    /// Writing a table's harvest: 20 at once, then one a second.
+    Write,
 }
 
 impl PersonLimit {
@@ -609,6 +630,7 @@ impl PersonLimit {
             PersonLimit::Ask => (5.0, 1.0 / 12.0),
             PersonLimit::Vote => (30.0, 5.0),
             PersonLimit::Profile => (30.0, 2.0),
+            PersonLimit::Write => (20.0, 1.0),
         }
     }
 
@@ -617,6 +639,7 @@ impl PersonLimit {
             PersonLimit::Ask => "you are asking too fast; wait a little",
             PersonLimit::Vote => "you are voting too fast; wait a little",
             PersonLimit::Profile => "you are changing your profile too fast; wait a little",
+            PersonLimit::Write => "you are writing too fast; wait a little",
         }
     }
 }

@@ -131,7 +131,7 @@ pub async fn create_invite(
     let exp = auth::invite_expiry();
     let invite = app
         .auth
-        .invite_until(&code, req.role, &name, &req.sessions, &id, exp);
+        .invite_until(&code, req.role, &name, &req.sessions, &id, exp, 0);
     let issued = Issued {
         id: id.clone(),
         role: req.role,
@@ -142,6 +142,9 @@ pub async fn create_invite(
         by_id: who.id.clone(),
         exp,
         signer: app.auth.signer(req.role),
+        email: String::new(),
+        imported: false,
+        link: 0,
     };
     // Handed out only once recorded: every working invitation is listed.
     app.engine
@@ -210,6 +213,7 @@ pub async fn list_invites(
                             &i.sessions,
                             &i.id,
                             i.exp,
+                            i.link,
                         );
                         format!("/e/{code}?invite={token}")
                     }),
@@ -367,7 +371,7 @@ fn role_word(role: Role) -> &'static str {
     }
 }
 
-fn display(who: &Person) -> String {
+pub(super) fn display(who: &Person) -> String {
     who.name
         .clone()
         .unwrap_or_else(|| role_word(who.role).to_owned())

@@ -818,6 +818,7 @@ impl Connection {
                 polls: page.polls,
                 quizzes: page.quizzes,
                 awards: page.awards,
+                harvests: page.harvests,
                 more: page.more,
             },
         )

@@ -1,10 +1,12 @@
 //! World cafés: the session's tables as an attendee sees them on a phone ([`TablesPanel`]): the
 //! round and its countdown, their own table (topic, who sits there, the video link, asking for
-//! help), choosing a table when the round lets them, and every table's topic and count. The
-//! moderator's round controls and the tables at a glance are [`console`] (staff build).
+//! help, the table's harvest), choosing a table when the round lets them, every table's topic
+//! and count, and between rounds every table's harvest ([`harvest`]). The moderator's round
+//! controls and the tables at a glance are [`console`] (staff build).
 
 #[cfg(feature = "staff")]
 pub mod console;
+pub mod harvest;
 
 use crate::components::{
     clock::countdown,
@@ -86,6 +88,7 @@ pub fn TablesPanel(
 ) -> impl IntoView {
     let live: Live = expect_context();
     let inbox = crate::features::inbox::inbox(live, code.clone());
+    let harvests = harvest::harvests(code.clone(), id.clone(), state);
     let set = Memo::new(move |_| state.with(|s| s.as_ref().and_then(|s| s.tables.clone())));
     let round = Memo::new(move |_| set.with(|s| s.as_ref().and_then(|s| s.round.clone())));
     let seat = {
@@ -178,6 +181,7 @@ pub fn TablesPanel(
                 .is_some_and(|r| r.seating == SeatingMode::SelfSelect)
         })
     };
+    let (here_code, here_id) = (StoredValue::new(code.clone()), StoredValue::new(id.clone()));
     view! {
         <Show when=move || set.with(Option::is_some)>
             <section class="tables panel" aria-labelledby="tables-heading">
@@ -188,7 +192,7 @@ pub fn TablesPanel(
                 <RoundClock round />
                 {
                     move || match (round.get(), seat.get()) {
-                        (Some(_), Some(seat)) => your_table(seat, set, help).into_any(),
+                        (Some(_), Some(seat)) => your_table(seat, set, help, here_code.get_value(), here_id.get_value(), harvests).into_any(),
                         (Some(_), None) if self_select() => view! { <p>{t("choose-a-table")}</p> }.into_any(),
                         (Some(_), None) => view! { <p>{t("not-seated")}</p> }.into_any(),
                         (None, _) => view! { <p>{t("between-rounds")}</p> }.into_any(),
@@ -233,6 +237,9 @@ pub fn TablesPanel(
                         }).collect_view()
                     }}
                 </ul>
+                <Show when=move || seat.with(|s| s.as_ref().and_then(|s| s.table).is_none())>
+                    <harvest::Harvests set harvests />
+                </Show>
             </section>
         </Show>
     }
@@ -243,6 +250,9 @@ fn your_table(
     seat: Seat,
     set: Memo<Option<TableSet>>,
     help: Callback<(u32, bool)>,
+    code: EventCode,
+    id: SessionId,
+    harvests: Memo<Vec<plenum_protocol::Harvest>>,
 ) -> impl IntoView {
     let Some(number) = seat.table else {
         return view! { <p>{t("no-seat-left")}</p> }.into_any();
@@ -280,6 +290,7 @@ fn your_table(
                     }
                 }}
             </p>
+            <harvest::HarvestEditor code id table=number harvests editor=seat.host />
         </div>
     }
     .into_any()

@@ -462,6 +462,7 @@ mod tests {
             event: Some(EventCode::parse("QA1").unwrap()),
             sessions: Vec::new(),
             registered: false,
+            link: 0,
         }
     }
 

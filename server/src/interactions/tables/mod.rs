@@ -2,6 +2,7 @@
 //!
 //! - [`seating`] — the pure rules that seat a round (random, rotation, arrivals).
 //! - [`setup`]   — checking a table set as the organiser sends it.
+//! - `harvest`   — the points a table's people write together, kept across rounds.
 //! - `rounds`    — a round's seats: seating everyone at its start, arrivals and moves, telling
 //!   each person their seat.
 //!
@@ -17,6 +18,7 @@
 //! A round ends at its end time by the sequencer's timer, on whichever instance runs it first
 //! (the timer is part of the state: it survives a restart).
 
+mod harvest;
 mod rounds;
 pub mod seating;
 pub mod setup;
@@ -78,6 +80,11 @@ pub enum TablesCommand {
     },
     Message {
         text: String,
+    },
+    Harvest {
+        actor: Actor,
+        table: u32,
+        change: plenum_protocol::HarvestChange,
     },
 }
 
@@ -434,6 +441,14 @@ impl Interaction for Tables {
                         help,
                     });
                 }
+            }
+            TablesCommand::Harvest {
+                actor,
+                table,
+                change,
+            } => {
+                let set = set.ok_or_else(no_tables)?;
+                harvest::change(cx, &set, &actor, table, change)?;
             }
             TablesCommand::Message { text } => {
                 set.ok_or_else(no_tables)?;

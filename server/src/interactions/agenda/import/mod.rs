@@ -10,11 +10,12 @@
 //! agenda it replaces (same title, or same date, start and track) takes that session's id,
 //! so its room, questions and polls stay with it.
 
-mod names;
+pub(crate) mod names;
 mod schedule;
 mod sheet;
 mod template;
 
+pub use sheet::text_cells;
 pub use template::{TemplateFile, template};
 
 use super::check::{check_agenda, tidy_agenda};
@@ -77,7 +78,7 @@ pub fn import(
 
 /// The format a file's first bytes show: a zip archive is XLSX, `<` a schedule.xml, `{` a
 /// schedule.json, anything else CSV.
-fn sniff(bytes: &[u8]) -> ImportFormat {
+pub fn sniff(bytes: &[u8]) -> ImportFormat {
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = text.iter().find(|b| !b.is_ascii_whitespace());
     match first {

@@ -70,6 +70,44 @@ fn excel_serial(n: f64) -> Option<NaiveDateTime> {
 /// A CSV file: UTF-8 (with or without a byte order mark) or, failing that, Windows-1252 as
 /// Excel saves "CSV" on Windows; separated by commas, semicolons (Excel in Swedish) or tabs.
 pub fn from_csv(bytes: &[u8]) -> Reading {
+    within(csv_cells(bytes))
+}
+
+/// The agenda of a grid, or the one problem that stopped it from being read.
+fn within(grid: Result<Grid, Unread>) -> Reading {
+    let mut reading = Reading::default();
+    match grid {
+        Ok(grid) => rows(grid, reading),
+        Err((row, message)) => {
+            reading.problem(row, None, message);
+            reading
+        }
+    }
+}
+
+/// A spreadsheet's cells, row by row, with the row number a spreadsheet shows.
+type Grid = Vec<(u32, Vec<Cell>)>;
+
+/// Why a spreadsheet could not be read, and the row that says so (none: the whole file).
+type Unread = (Option<u32>, String);
+
+/// The text of every cell of a spreadsheet (CSV, or the first sheet of an XLSX workbook), row
+/// by row with the row number a spreadsheet shows; or the problem with the file, and the row
+/// it is on when it has one. At most [`MAX_ROWS`] rows, [`MAX_COLUMNS`] columns.
+pub fn text_cells(bytes: &[u8], xlsx: bool) -> Result<Vec<(u32, Vec<String>)>, Unread> {
+    let grid = if xlsx {
+        xlsx_cells(bytes)?
+    } else {
+        csv_cells(bytes)?
+    };
+    Ok(grid
+        .into_iter()
+        .map(|(row, cells)| (row, cells.iter().map(Cell::text).collect()))
+        .collect())
+}
+
+/// The cells of a CSV file.
+fn csv_cells(bytes: &[u8]) -> Result<Grid, Unread> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => std::borrow::Cow::Borrowed(t),
@@ -87,12 +125,10 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut grid = Vec::new();
-    let mut reading = Reading::default();
     let mut lines = Rows::new(text.as_bytes());
     for (i, record) in reader.records().enumerate() {
         if i > MAX_ROWS {
-            reading.problem(None, None, format!("has more than {MAX_ROWS} rows"));
-            return reading;
+            return Err((None, format!("has more than {MAX_ROWS} rows")));
         }
         match record {
             // The line it starts on, as a spreadsheet numbers its rows (blank lines count).
@@ -110,13 +146,10 @@ pub fn from_csv(bytes: &[u8]) -> Reading {
                     })
                     .collect(),
             )),
-            Err(e) => {
-                reading.problem(Some(i as u32 + 1), None, format!("is not valid CSV: {e}"));
-                return reading;
-            }
+            Err(e) => return Err((Some(i as u32 + 1), format!("is not valid CSV: {e}"))),
         }
     }
-    rows(grid, reading)
+    Ok(grid)
 }
 
 /// Spreadsheet row numbers of byte offsets in a CSV, found in one pass however many records
@@ -167,41 +200,32 @@ impl<'a> Rows<'a> {
 /// one at XFD1048576 is two cells, not a grid of 17 billion), after checking the archive
 /// unpacks to at most [`MAX_UNPACKED_BYTES`].
 pub fn from_xlsx(bytes: &[u8]) -> Reading {
-    let mut reading = Reading::default();
-    if let Err(message) = unpacked_within(bytes, MAX_UNPACKED_BYTES) {
-        reading.problem(None, None, message);
-        return reading;
-    }
+    within(xlsx_cells(bytes))
+}
+
+/// The cells of the first sheet of an XLSX workbook.
+fn xlsx_cells(bytes: &[u8]) -> Result<Grid, Unread> {
+    unpacked_within(bytes, MAX_UNPACKED_BYTES).map_err(|m| (None, m))?;
     use calamine::{DataRef, Reader, Xlsx};
     let mut book: Xlsx<_> = match calamine::open_workbook_from_rs(Cursor::new(bytes)) {
         Ok(b) => b,
-        Err(e) => {
-            reading.problem(None, None, format!("is not an XLSX workbook: {e}"));
-            return reading;
-        }
+        Err(e) => return Err((None, format!("is not an XLSX workbook: {e}"))),
     };
     let Some(first) = book.sheet_names().first().cloned() else {
-        reading.problem(None, None, "has no sheet");
-        return reading;
+        return Err((None, "has no sheet".into()));
     };
     let mut cells: BTreeMap<u32, Vec<Cell>> = BTreeMap::new();
     let mut too_many = false;
     {
         let mut reader = match book.worksheet_cells_reader(&first) {
             Ok(r) => r,
-            Err(e) => {
-                reading.problem(None, None, format!("its first sheet cannot be read: {e}"));
-                return reading;
-            }
+            Err(e) => return Err((None, format!("its first sheet cannot be read: {e}"))),
         };
         loop {
             let cell = match reader.next_cell() {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
-                Err(e) => {
-                    reading.problem(None, None, format!("its first sheet cannot be read: {e}"));
-                    return reading;
-                }
+                Err(e) => return Err((None, format!("its first sheet cannot be read: {e}"))),
             };
             let (row, col) = cell.get_position();
             if col as usize >= MAX_COLUMNS {
@@ -242,13 +266,9 @@ pub fn from_xlsx(bytes: &[u8]) -> Reading {
         }
     }
     if too_many {
-        reading.problem(None, None, format!("has more than {MAX_ROWS} rows"));
-        return reading;
+        return Err((None, format!("has more than {MAX_ROWS} rows")));
     }
-    rows(
-        cells.into_iter().map(|(r, c)| (r + 1, c)).collect(),
-        reading,
-    )
+    Ok(cells.into_iter().map(|(r, c)| (r + 1, c)).collect())
 }
 
 /// Refuses a zip archive whose entries unpack to more than `max` bytes, counting what they

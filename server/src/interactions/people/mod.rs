@@ -6,6 +6,12 @@
 //! an event keeps them for at most `limits::MAX_PEOPLE` people. Each change is also logged in
 //! the person's inbox room as a follow-up (`profile_changed`, `stars_changed`), so every device
 //! of theirs has it at once, and nobody else does.
+//!
+//! A participant import (`import`) sets many people's profiles in one write, within the same
+//! bound; a person it made finds their profile in their inbox when they first sign in
+//! (`Tell`).
+
+pub mod import;
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use plenum_protocol::{PersonId, Profile, RoomEvent, RoomId, SessionId, limits};
@@ -30,6 +36,11 @@ pub enum PeopleCommand {
         session: SessionId,
         starred: bool,
     },
+    /// Sets the profiles of the people a participant import names (normalised already), all
+    /// or none.
+    Import(Vec<(String, Option<String>, Profile)>),
+    /// Tells a person's inbox their profile as kept (a person an import made, signing in).
+    Tell { person: String },
 }
 
 /// What an event keeps of one person.
@@ -132,6 +143,83 @@ pub fn normalise(profile: &Profile) -> Result<Profile, Refusal> {
     })
 }
 
+/// Sets the profiles an import names, all or none: within the event's bound of people. Those
+/// whose profile changes and who were known before hear it in their inbox (the others find it
+/// there when they first sign in).
+fn import_profiles(
+    cx: &mut Cx<'_, People>,
+    many: Vec<(String, Option<String>, Profile)>,
+) -> Result<(), Refusal> {
+    let view = cx.records();
+    let known = |p: &str| {
+        view.committed.people.contains_key(p)
+            || view.changes.iter().any(|c| match c {
+                PeopleChange::Profile { person, .. } | PeopleChange::Stars { person, .. } => {
+                    person == p
+                }
+            })
+    };
+    let mut newcomers = BTreeSet::new();
+    for c in view.changes {
+        let (PeopleChange::Profile { person, .. } | PeopleChange::Stars { person, .. }) = c;
+        if !view.committed.people.contains_key(person) {
+            newcomers.insert(person.as_str());
+        }
+    }
+    let before = view.committed.people.len() + newcomers.len();
+    let new = many.iter().filter(|(p, _, _)| !known(p)).count();
+    if before + new > limits::MAX_PEOPLE {
+        return Err(Refusal::TooLarge(format!(
+            "an event keeps profiles and stars for at most {} people ({before} kept, {new} new)",
+            limits::MAX_PEOPLE
+        )));
+    }
+    let mut changes = Vec::new();
+    for (person, name, profile) in many {
+        let now = view.part(|r| PeopleRecords {
+            people: r
+                .people
+                .get(&person)
+                .map(|s| (person.clone(), s.clone()))
+                .into_iter()
+                .collect(),
+        });
+        match now.people.get(&person) {
+            Some(s) if s.profile == profile => {}
+            Some(_) => changes.push((true, person, name, profile)),
+            None => changes.push((false, person, name, profile)),
+        }
+    }
+    for (tell, person, name, profile) in changes {
+        keep_profile(cx, person, name, profile, tell)?;
+    }
+    Ok(())
+}
+
+/// Keeps `person`'s profile, telling their inbox when `tell`.
+fn keep_profile(
+    cx: &mut Cx<'_, People>,
+    person: String,
+    name: Option<String>,
+    profile: Profile,
+    tell: bool,
+) -> Result<(), Refusal> {
+    if tell {
+        cx.emit_to(
+            inbox(cx.room(), &person)?,
+            RoomEvent::ProfileChanged {
+                profile: profile.clone(),
+            },
+        );
+    }
+    cx.change(PeopleChange::Profile {
+        person,
+        name,
+        profile,
+    });
+    Ok(())
+}
+
 /// The inbox room of `person` at the event of `room`.
 fn inbox(room: &RoomId, person: &str) -> Result<RoomId, Refusal> {
     let person = PersonId::parse(person).map_err(|e| Refusal::invalid("person", e.0))?;
@@ -157,16 +245,31 @@ impl Interaction for People {
     fn check(&self, command: &PeopleCommand) -> Result<(), Refusal> {
         match command {
             PeopleCommand::SetProfile { profile, .. } => normalise(profile).map(drop),
-            PeopleCommand::Star { .. } => Ok(()),
+            PeopleCommand::Star { .. } | PeopleCommand::Tell { .. } => Ok(()),
+            PeopleCommand::Import(many) if many.len() > limits::MAX_IMPORT_PEOPLE => {
+                Err(Refusal::TooLarge(format!(
+                    "an import holds at most {} people",
+                    limits::MAX_IMPORT_PEOPLE
+                )))
+            }
+            PeopleCommand::Import(_) => Ok(()),
         }
     }
 
     fn decide(&self, cx: &mut Cx<'_, Self>, command: PeopleCommand) -> Result<Made, Refusal> {
         cx.event_room()?;
-        let person = match &command {
-            PeopleCommand::SetProfile { person, .. } | PeopleCommand::Star { person, .. } => {
-                person.clone()
+        let command = match command {
+            PeopleCommand::Import(many) => {
+                import_profiles(cx, many)?;
+                return Ok(Made::default());
             }
+            other => other,
+        };
+        let person = match &command {
+            PeopleCommand::SetProfile { person, .. }
+            | PeopleCommand::Star { person, .. }
+            | PeopleCommand::Tell { person } => person.clone(),
+            PeopleCommand::Import(_) => unreachable!("decided above"),
         };
         let view = cx.records();
         let now = view.part(|r| PeopleRecords {
@@ -199,20 +302,21 @@ impl Interaction for People {
         let current = current.unwrap_or_default();
         let inbox = inbox(cx.room(), &person)?;
         match command {
-            PeopleCommand::SetProfile { name, profile, .. } => {
-                let profile = normalise(&profile)?;
-                if profile != current.profile {
+            PeopleCommand::Import(_) => unreachable!("decided above"),
+            PeopleCommand::Tell { .. } => {
+                if !current.profile.is_empty() {
                     cx.emit_to(
                         inbox,
                         RoomEvent::ProfileChanged {
-                            profile: profile.clone(),
+                            profile: current.profile,
                         },
                     );
-                    cx.change(PeopleChange::Profile {
-                        person,
-                        name,
-                        profile,
-                    });
+                }
+            }
+            PeopleCommand::SetProfile { name, profile, .. } => {
+                let profile = normalise(&profile)?;
+                if profile != current.profile {
+                    keep_profile(cx, person, name, profile, true)?;
                 }
             }
             PeopleCommand::Star {

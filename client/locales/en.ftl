@@ -710,3 +710,4 @@ harvests-count = { $count ->
    *[other] { $count_n } tables
 }
 screen-between-rounds = Between rounds
+your-table-badge = You sit at table { $number }

@@ -709,3 +709,4 @@ harvests-count = { $count ->
    *[other] { $count_n } bord
 }
 screen-between-rounds = Mellan omgångarna
+your-table-badge = Du sitter vid bord { $number }

@@ -529,7 +529,9 @@ pub async fn still_valid(
             !access.contains(invitation)
                 && access
                     .link_of(invitation)
-                    .is_none_or(|link| link == person.link)
+                    // Older links only: an instance that has not yet heard of a newer link
+                    // still lets the newer one in.
+                    .is_none_or(|link| person.link >= link)
         })
         .await
 }

@@ -120,9 +120,14 @@ impl Guest {
 
     /// Waits for their seat in round `round`.
     async fn seat_in(&mut self, round: u32) -> Seat {
+        self.seat_where(round, |_| true).await
+    }
+
+    /// Waits for their seat in round `round` to be one `ok` accepts.
+    async fn seat_where(&mut self, round: u32, ok: impl Fn(&Seat) -> bool) -> Seat {
         tokio::time::timeout(WAIT, async {
             loop {
-                if let Some(seat) = self.seat().filter(|s| s.round == round) {
+                if let Some(seat) = self.seat().filter(|s| s.round == round && ok(s)) {
                     return seat;
                 }
                 let msg = self.ws.recv().await.expect("the connection stays");
@@ -851,6 +856,9 @@ async fn a_harvest_is_written_at_its_table_ordered_by_its_host_and_kept_across_r
     organiser
         .until_session(|s| s.tables.as_ref().is_some_and(|t| t.round.is_none()))
         .await;
+    // Each person's inbox says they are back in the session (their agenda shows no table).
+    let back = ada.seat_where(1, |s| s.table.is_none()).await;
+    assert!(back.members.is_empty() && back.video.is_none(), "{back:?}");
     ok(&ada
         .request(harvest(
             1,

@@ -121,6 +121,16 @@ async fn scenario(
     }
     wait_for_text(ada, "#your-table", "Join the table's video call").await?;
     check_and_capture(ada, axe, "cafe-seated").await?;
+    // Her agenda says where she sits while the round runs.
+    ada.goto(&server.url(&format!("/e/{CODE}"))).await?;
+    wait_for_text(
+        ada,
+        "[data-session=world-cafe] .badge.seated",
+        "You sit at table",
+    )
+    .await?;
+    ada.goto(&server.url(CAFE)).await?;
+    wait_for_text(ada, "#your-table", "Join the table's video call").await?;
     // Two people, seated apart or together: the moderator's tables count them.
     wait_until(
         moderator,

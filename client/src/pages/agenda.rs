@@ -31,6 +31,10 @@ pub fn AgendaPage(code: EventCode) -> impl IntoView {
     {
         let live: crate::live::Live = expect_context();
         let inbox = crate::features::inbox::inbox(live, code.clone());
+        // Where the person sits at a world café while its round runs, for the session's card.
+        provide_context(MySeats(Memo::new(move |_| {
+            inbox.with(|i| i.as_ref().map(|i| i.seats.clone()).unwrap_or_default())
+        })));
         let code = code.clone();
         // Once per browser and event: the stars it had before they moved to the server go up
         // (at most 30: a person's allowance at once), unless the server has some already.
@@ -93,6 +97,10 @@ fn profile_editor(code: EventCode, languages: Vec<String>) -> impl IntoView {
         })
     }
 }
+
+/// The person's seats at the event's world cafés (their inbox's), for the agenda's cards.
+#[derive(Clone, Copy)]
+struct MySeats(Memo<Vec<plenum_protocol::Seat>>);
 
 /// A session with its instants (when its date and times parse).
 #[derive(Clone)]
@@ -608,10 +616,25 @@ fn session_card(
         }
     };
     let title_for_label = session.title.clone();
+    // Seated at one of the session's tables in the round running now.
+    let my_table = use_context::<MySeats>().map(|MySeats(seats)| {
+        let id = session.id.clone();
+        Memo::new(move |_| {
+            seats.with(|all| {
+                all.iter()
+                    .filter(|s| s.session == id)
+                    .max_by_key(|s| s.round)
+                    .and_then(|s| s.table)
+            })
+        })
+    });
     view! {
         <li class="session" class:starred=move || starred.get() data-session=id.clone() style=column>
             <p class="time">
                 {times}
+                {my_table.map(|table| move || table.get().map(|n| view! {
+                    <span class="badge seated">{ta("your-table-badge", &[("number", Arg::Num(f64::from(n)))])}</span>
+                }))}
                 {move || match status() {
                     Some(StageStatus::Live) => Some(view! { <span class="badge live">{t("live-now")}</span> }.into_any()),
                     Some(StageStatus::Paused) => Some(view! { <span class="badge paused">{t("status-paused")}</span> }.into_any()),

@@ -91,7 +91,8 @@ pub fn SessionPage(code: EventCode, id: SessionId) -> impl IntoView {
 }
 
 /// A compact bar of the page's parts: the stage, what is open to take part in (with a badge
-/// while something is open), Q&A. Jumping moves the focus too.
+/// while something is open), Q&A, the tables when the session has them. Jumping moves the
+/// focus too.
 #[component]
 fn JumpBar(state: Memo<Option<SessionState>>) -> impl IntoView {
     let open = Memo::new(move |_| {
@@ -131,6 +132,9 @@ fn JumpBar(state: Memo<Option<SessionState>>) -> impl IntoView {
                 })}
             </a>
             <a href="#qa-heading" on:click=jump("qa-heading")>{move || t("questions")}</a>
+            <Show when=move || state.with(|s| s.as_ref().is_some_and(|s| s.tables.is_some()))>
+                <a href="#tables-heading" on:click=jump("tables-heading")>{move || t("tables")}</a>
+            </Show>
         </nav>
     }
 }

@@ -230,7 +230,9 @@ impl Interaction for Access {
                 cx.change(AccessChange::Issued(Issued {
                     exp,
                     signer,
-                    link: issued.link + 1,
+                    link: issued.link.checked_add(1).ok_or_else(|| {
+                        Refusal::TooLarge("this link was made anew too many times".into())
+                    })?,
                     ..issued.clone()
                 }));
             }

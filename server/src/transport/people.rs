@@ -222,10 +222,12 @@ pub async fn links(
             "joined",
         ])?;
         for e in &entries {
+            // Typed text that starts like a formula gets an apostrophe (as in every export).
+            use crate::export::cell;
             out.write_record([
-                e.name.as_str(),
-                e.email.as_deref().unwrap_or(""),
-                e.profile.organisation.as_deref().unwrap_or(""),
+                &*cell(&e.name),
+                &*cell(e.email.as_deref().unwrap_or("")),
+                &*cell(e.profile.organisation.as_deref().unwrap_or("")),
                 e.profile.country.as_deref().unwrap_or(""),
                 &e.profile.languages.join(" "),
                 role_name(e.role),

@@ -265,6 +265,23 @@ impl Interaction for People {
             }
             other => other,
         };
+        // Telling a person nobody keeps anything of writes nothing (and spends no bound).
+        if let PeopleCommand::Tell { person } = &command
+            && !cx
+                .records()
+                .part(|r| PeopleRecords {
+                    people: r
+                        .people
+                        .get(person)
+                        .map(|s| (person.clone(), s.clone()))
+                        .into_iter()
+                        .collect(),
+                })
+                .people
+                .contains_key(person)
+        {
+            return Ok(Made::default());
+        }
         let person = match &command {
             PeopleCommand::SetProfile { person, .. }
             | PeopleCommand::Star { person, .. }

@@ -314,7 +314,18 @@ impl Interaction for Tables {
                     seats: r.seats.clone(),
                     ..TablesRecords::default()
                 });
+                // Everyone is back in the session: their inboxes say so too (an agenda shows a
+                // seat only while its round runs).
                 for (person, table) in seats.seats {
+                    let back = plenum_protocol::Seat {
+                        session: session.clone(),
+                        round: round.number,
+                        table: None,
+                        host: false,
+                        members: Vec::new(),
+                        video: None,
+                    };
+                    rounds::notify(cx, &person, back)?;
                     cx.change(TablesChange::Seat(person, Some(table), None));
                 }
                 cx.emit(RoomEvent::RoundEnded {

@@ -416,7 +416,8 @@ async fn organisers_export_exact_results_as_json_and_csv() {
             "polls",
             "awards",
             "quizzes",
-            "quiz_scores"
+            "quiz_scores",
+            "harvests"
         ]
     );
     let about = book.worksheet_range("event").unwrap();

@@ -4,7 +4,7 @@
 //!
 //! Added by the recipe in ARCHITECTURE.md ("Adding an interaction"): its wire types in
 //! `protocol/src/room.rs` and `ws.rs` (and, as a new kind of room, `ids.rs`, with its owner
-//! check in `auth.rs`), this module, one line in `lib.rs`, one row in the request table,
+//! check in `auth/`), this module, one line in `lib.rs`, one row in the request table,
 //! `client/src/features/inbox.rs`, `tests/tests/inbox.rs`.
 
 use super::{Cx, Interaction, Made, Refusal};

@@ -39,14 +39,21 @@ impl RedisServer {
     }
 
     fn start_on(port: u16, extra: &[&str]) -> RedisServer {
+        let redis = Self::try_start_on(port, extra);
+        redis.unwrap_or_else(|why| panic!("{why}"))
+    }
+
+    /// Like `start_on`, but a server that exits at once (a port another test took between our
+    /// probe and its bind) is an error the caller can retry with other ports.
+    fn try_start_on(port: u16, extra: &[&str]) -> Result<RedisServer, String> {
         let mut redis = RedisServer {
             port,
             dir: tempfile::tempdir().expect("temp dir"),
             child: None,
             extra: extra.iter().map(|a| a.to_string()).collect(),
         };
-        redis.spawn();
-        redis
+        redis.try_spawn()?;
+        Ok(redis)
     }
 
     /// A replica of `primary`, in sync with it before this returns.
@@ -105,10 +112,13 @@ impl RedisServer {
     /// Starts redis-server again on the same port and directory (what it wrote is kept).
     pub fn restart(&mut self) {
         self.kill9();
-        self.spawn();
+        self.try_spawn().unwrap_or_else(|why| panic!("{why}"));
     }
 
-    fn spawn(&mut self) {
+    fn try_spawn(&mut self) -> Result<(), String> {
+        // What redis-server says goes to a file beside its data (read when it exits at once).
+        let log_path = self.dir.path().join("redis-server.log");
+        let log = std::fs::File::create(&log_path).expect("the log file");
         let child = std::process::Command::new("redis-server")
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .arg("--dir")
@@ -123,20 +133,27 @@ impl RedisServer {
             ])
             .args(["--daemonize", "no", "--loglevel", "warning"])
             .args(&self.extra)
-            .stdout(Stdio::null())
+            .stdout(log.try_clone().expect("the log"))
             .spawn()
             .expect("redis-server runs (scripts/setup installs it)");
         self.child = Some(child);
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
             if self.try_cmd(&["PING"]).is_ok() {
-                return;
+                return Ok(());
             }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "redis-server did not answer on port {}",
-                self.port
-            );
+            let child = self.child.as_mut().expect("just spawned");
+            if let Ok(Some(status)) = child.try_wait() {
+                let said = std::fs::read_to_string(&log_path).unwrap_or_default();
+                self.child = None;
+                return Err(format!(
+                    "redis-server on port {} exited ({status}): {said}",
+                    self.port
+                ));
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(format!("redis-server did not answer on port {}", self.port));
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -283,42 +300,57 @@ impl RedisCluster {
         let mut tls_ports = Vec::new();
         let nodes: Vec<RedisServer> = (0..6)
             .map(|_| {
-                let mut args: Vec<String> = [
-                    "--cluster-enabled",
-                    "yes",
-                    "--cluster-config-file",
-                    "nodes.conf",
-                    "--cluster-node-timeout",
-                    "1000",
-                ]
-                .map(String::from)
-                .to_vec();
-                if let Some(dir) = &certs {
-                    let port = std::net::TcpListener::bind("127.0.0.1:0")
-                        .and_then(|l| l.local_addr())
-                        .expect("a spare port")
-                        .port();
-                    tls_ports.push(port);
-                    let file = |name: &str| dir.path().join(name).display().to_string();
-                    args.extend([
-                        "--tls-port".into(),
-                        port.to_string(),
-                        "--tls-cert-file".into(),
-                        file("node.crt"),
-                        "--tls-key-file".into(),
-                        file("node.key"),
-                        "--tls-ca-cert-file".into(),
-                        file("ca.crt"),
-                        "--tls-cluster".into(),
-                        "yes".into(),
-                        "--tls-replication".into(),
-                        "yes".into(),
-                        "--tls-auth-clients".into(),
-                        "no".into(),
-                    ]);
+                // Ports are probed, then bound by redis-server: another test may take one in
+                // between, so a node that cannot bind is started again on fresh ports.
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    let mut args: Vec<String> = [
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "1000",
+                    ]
+                    .map(String::from)
+                    .to_vec();
+                    if let Some(dir) = &certs {
+                        let port = std::net::TcpListener::bind("127.0.0.1:0")
+                            .and_then(|l| l.local_addr())
+                            .expect("a spare port")
+                            .port();
+                        tls_ports.push(port);
+                        let file = |name: &str| dir.path().join(name).display().to_string();
+                        args.extend([
+                            "--tls-port".into(),
+                            port.to_string(),
+                            "--tls-cert-file".into(),
+                            file("node.crt"),
+                            "--tls-key-file".into(),
+                            file("node.key"),
+                            "--tls-ca-cert-file".into(),
+                            file("ca.crt"),
+                            "--tls-cluster".into(),
+                            "yes".into(),
+                            "--tls-replication".into(),
+                            "yes".into(),
+                            "--tls-auth-clients".into(),
+                            "no".into(),
+                        ]);
+                    }
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    match RedisServer::try_start_on(RedisServer::spare_cluster_port(), &args) {
+                        Ok(node) => break node,
+                        Err(why) if attempt < 5 => {
+                            eprintln!("a cluster node did not start, trying other ports: {why}");
+                            if certs.is_some() {
+                                tls_ports.pop();
+                            }
+                        }
+                        Err(why) => panic!("{why}"),
+                    }
                 }
-                let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                RedisServer::start_on(RedisServer::spare_cluster_port(), &args)
             })
             .collect();
         let created = std::process::Command::new("redis-cli")

@@ -942,3 +942,69 @@ async fn a_harvest_is_written_at_its_table_ordered_by_its_host_and_kept_across_r
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seat_is_freed_after_a_minute_away_and_its_person_comes_back_to_it() {
+    let server = F.server(TestConfig::default()).await;
+    let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
+        .await
+        .unwrap();
+    let mut organiser = Member::following(organiser, &cafe_room()).await;
+    ok(&organiser
+        .ask(ClientMsg::SetTables {
+            event: F.ev(),
+            session: cafe(),
+            setup: Some(setup(2, 4)),
+        })
+        .await);
+    let mut away = Guest::join(&server, "Away Anna", "Org A").await;
+    away.take_part().await;
+    let mut stay = Vec::new();
+    for i in 0..3 {
+        let mut g = Guest::join(&server, &format!("Stay {i}"), &format!("Org {i}")).await;
+        g.take_part().await;
+        stay.push(g);
+    }
+    ok(&organiser.ask(start(180, SeatingMode::Random)).await);
+    let table = away.seat_in(1).await.table.expect("seated");
+    for g in &mut stay {
+        assert!(g.seat_in(1).await.table.is_some());
+    }
+    // The others say they are here every ten seconds; Anna says nothing for 80 seconds.
+    for _ in 0..8 {
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        for g in &mut stay {
+            g.take_part().await;
+        }
+    }
+    // Her phone slept: the server closed its connection too (no heartbeat). It wakes.
+    let mut away = Guest::connect(&server, &away.name, away.token.clone()).await;
+    let freed = away.seat_where(1, |s| s.table.is_none()).await;
+    assert!(freed.members.is_empty(), "{freed:?}");
+    for g in &stay {
+        assert!(g.seat().and_then(|s| s.table).is_some(), "{} kept their seat", g.name);
+    }
+    // (The organiser's console read nothing meanwhile either: it reconnects.)
+    let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
+        .await
+        .unwrap();
+    let mut organiser = Member::following(organiser, &cafe_room()).await;
+    organiser
+        .until_session(|s| {
+            s.tables
+                .as_ref()
+                .is_some_and(|t| t.tables.iter().map(|t| t.seated).sum::<u32>() == 3)
+        })
+        .await;
+    // Back: the table the round gave her, as she arrives.
+    away.take_part().await;
+    let back = away.seat_where(1, |s| s.table.is_some()).await;
+    assert_eq!(back.table, Some(table), "{back:?}");
+    organiser
+        .until_session(|s| {
+            s.tables
+                .as_ref()
+                .is_some_and(|t| t.tables.iter().map(|t| t.seated).sum::<u32>() == 4)
+        })
+        .await;
+}

@@ -47,7 +47,7 @@ pub(crate) trait Registered: Send + Sync {
     fn changes_len(&self, changes: &dyn Any) -> usize;
     fn truncate_changes(&self, changes: &mut dyn Any, len: usize);
     fn live(&self, state: &RoomState) -> Vec<u64>;
-    fn timers(&self, state: &RoomState) -> Vec<(i64, u64)>;
+    fn timers(&self, state: &RoomState, now_ms: i64) -> Vec<(i64, u64)>;
     fn on_timer(&self, key: u64) -> Option<Box<dyn Any + Send>>;
     fn personalise(&self, records: &dyn Any, full: &RoomState, view: &mut RoomState, person: &str);
 }
@@ -124,8 +124,8 @@ impl<I: Interaction> Registered for Entry<I> {
     fn live(&self, state: &RoomState) -> Vec<u64> {
         self.0.live(state)
     }
-    fn timers(&self, state: &RoomState) -> Vec<(i64, u64)> {
-        self.0.timers(state)
+    fn timers(&self, state: &RoomState, now_ms: i64) -> Vec<(i64, u64)> {
+        self.0.timers(state, now_ms)
     }
     fn on_timer(&self, key: u64) -> Option<Box<dyn Any + Send>> {
         self.0

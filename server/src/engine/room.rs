@@ -207,8 +207,8 @@ impl Room {
     }
 
     /// The timers the room's state asks for: (when, interaction, key).
-    pub(super) fn timers(&self) -> Vec<(i64, usize, u64)> {
-        timers_in(&self.registry, &self.inner.lock().unwrap().state)
+    pub(super) fn timers(&self, now_ms: i64) -> Vec<(i64, usize, u64)> {
+        timers_in(&self.registry, &self.inner.lock().unwrap().state, now_ms)
     }
 }
 
@@ -223,12 +223,16 @@ pub(super) fn live_in(registry: &Registry, state: &RoomState) -> Untallied {
     u
 }
 
-pub(super) fn timers_in(registry: &Registry, state: &RoomState) -> Vec<(i64, usize, u64)> {
+pub(super) fn timers_in(
+    registry: &Registry,
+    state: &RoomState,
+    now_ms: i64,
+) -> Vec<(i64, usize, u64)> {
     registry
         .iter()
         .flat_map(|(i, interaction)| {
             interaction
-                .timers(state)
+                .timers(state, now_ms)
                 .into_iter()
                 .map(move |(at, key)| (at, i, key))
         })

@@ -158,8 +158,14 @@ impl Sequencer {
         let mut due = Vec::new();
         while self.timers.first().is_some_and(|(at, ..)| *at <= now) {
             let (_, room, interaction, key) = self.timers.pop_first().expect("checked");
-            if !self.shared.rooms.contains_key(&room) {
+            let Some(loaded) = self.shared.rooms.get(&room).map(|r| r.clone()) else {
                 continue;
+            };
+            // A recurring timer names its next time: armed now, even if this one writes nothing.
+            for (at, i, k) in loaded.timers(now) {
+                if at > now {
+                    self.timers.insert((at, room.clone(), i, k));
+                }
             }
             if let Some(body) = self.shared.registry.get(interaction).on_timer(key) {
                 due.push(Request {
@@ -726,7 +732,7 @@ impl Sequencer {
             inner.version = write.version;
             inner.last_id = write.id;
             debug_assert!(inner.recent.back().is_none_or(|(s, _)| *s == inner.seq));
-            for (at, interaction, key) in timers_in(&registry, &inner.state) {
+            for (at, interaction, key) in timers_in(&registry, &inner.state, now_ms()) {
                 self.timers
                     .insert((at, (*room.id).clone(), interaction, key));
             }
@@ -828,7 +834,7 @@ impl Sequencer {
                 }
                 self.stale.remove(id);
                 // A timer lost with a failed commit comes back (the set has no duplicates).
-                for (at, interaction, key) in room.timers() {
+                for (at, interaction, key) in room.timers(now_ms()) {
                     self.timers.insert((at, id.clone(), interaction, key));
                 }
             }
@@ -915,7 +921,7 @@ impl Sequencer {
             self.shared.registry.clone(),
         ));
         // Timers left running (by a restart, say): a past one fires at the next turn.
-        for (at, interaction, key) in room.timers() {
+        for (at, interaction, key) in room.timers(now_ms()) {
             self.timers.insert((at, id.clone(), interaction, key));
         }
         // Aggregates published before a crash may lag the records: mark what is live stale,

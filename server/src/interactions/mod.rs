@@ -245,7 +245,10 @@ pub trait Interaction: Send + Sync + 'static {
     }
 
     /// Timers `state` asks for: (when, in ms since the epoch; a key of the interaction's).
-    fn timers(&self, _state: &RoomState) -> Vec<(i64, u64)> {
+    /// Asked after every write to the room and after each of its timers fires. A timer that
+    /// recurs names only its next time after `now_ms`: the sequencer keeps each (when, key)
+    /// once, and fires a past one at once.
+    fn timers(&self, _state: &RoomState, _now_ms: i64) -> Vec<(i64, u64)> {
         Vec::new()
     }
 

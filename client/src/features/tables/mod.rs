@@ -119,7 +119,7 @@ pub fn TablesPanel(
             act(live, msg, problem, move |_| said.set(Some(here)));
         })
     };
-    // Taking part is said again every 30 seconds while the page is open (a round seats only
+    // Taking part is said again every 20 seconds while the page is open (a round seats only
     // people seen lately), quietly.
     {
         let (code, id) = (code.clone(), id.clone());
@@ -133,7 +133,7 @@ pub fn TablesPanel(
                     }));
                 }
             },
-            std::time::Duration::from_secs(30),
+            std::time::Duration::from_secs(20),
         )
         .ok();
         on_cleanup(move || {

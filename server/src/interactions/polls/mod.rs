@@ -227,7 +227,7 @@ impl Interaction for Polls {
         open(state).map(|p| p.id).collect()
     }
 
-    fn timers(&self, state: &RoomState) -> Vec<(i64, u64)> {
+    fn timers(&self, state: &RoomState, _now_ms: i64) -> Vec<(i64, u64)> {
         open(state)
             .filter_map(|p| Some((p.closes_at_ms?, p.id)))
             .collect()

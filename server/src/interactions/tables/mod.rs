@@ -81,6 +81,8 @@ pub enum TablesCommand {
     Message {
         text: String,
     },
+    /// Frees the seats of people away too long (the sweep timer, while a round runs).
+    Sweep,
     Harvest {
         actor: Actor,
         table: u32,
@@ -105,10 +107,19 @@ pub struct Participant {
 }
 
 /// A round seats the people who said they are here within this long (their page says so
-/// every 30 seconds while it is open), and everyone seated in the round before.
+/// every 20 seconds while it is open), and everyone seated in the round before.
 pub const PRESENT_MS: i64 = 120_000;
 /// How often a `take_part` that changes nothing but the time is written.
 const SEEN_EVERY_MS: i64 = 45_000;
+/// The same, for someone seated in the running round (whose seat is freed when they are away).
+const SEEN_SEATED_EVERY_MS: i64 = 15_000;
+/// A seat is freed when its person has said nothing for this long (since the round began, at
+/// the earliest)...
+pub const AWAY_MS: i64 = 60_000;
+/// ...checked this often while a round runs: a seat is freed 60–75 s after the last word.
+const SWEEP_EVERY_MS: i64 = 15_000;
+/// The sweep timer's key (round ends use the round's number).
+const SWEEP_KEY: u64 = 1 << 32;
 
 /// A session's tables, privately: who takes part, who sits where, and each round's seating.
 #[derive(Debug, Default, Clone)]
@@ -341,14 +352,21 @@ impl Interaction for Tables {
                 if here {
                     let me = participant(cx, &actor)?;
                     let was = records.here.get(&actor.id);
-                    // Arriving: new, or not seen lately (a heartbeat is not an arrival).
+                    let seated = records.seats.contains_key(&actor.id);
+                    // Arriving: new (or freed as away), or not seen lately (a heartbeat is not
+                    // an arrival).
                     let arriving = was.is_none_or(|w| me.seen_ms - w.seen_ms > PRESENT_MS);
+                    let every = if seated && set.round.is_some() {
+                        SEEN_SEATED_EVERY_MS
+                    } else {
+                        SEEN_EVERY_MS
+                    };
                     let unchanged = was.is_some_and(|was| {
                         Participant {
                             seen_ms: me.seen_ms,
                             ..was.clone()
                         } == me
-                            && me.seen_ms - was.seen_ms < SEEN_EVERY_MS
+                            && me.seen_ms - was.seen_ms < every
                     });
                     if !unchanged {
                         if was.is_none() && people >= limits::MAX_TABLE_PEOPLE {
@@ -356,7 +374,6 @@ impl Interaction for Tables {
                         }
                         cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
                     }
-                    let seated = records.seats.contains_key(&actor.id);
                     let hosts = set
                         .tables
                         .iter()
@@ -409,6 +426,38 @@ impl Interaction for Tables {
                 let me = participant(cx, &actor)?;
                 cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
                 seat(cx, &set, session.as_str(), &round, &actor.id, Some(table))?;
+            }
+            TablesCommand::Sweep => {
+                let Some(round) = set.as_ref().and_then(|s| s.round.clone()) else {
+                    return Ok(Made::default());
+                };
+                let set = set.expect("a round runs");
+                let now = cx.now_ms();
+                let seated = cx.records().part(|r| TablesRecords {
+                    seats: r.seats.clone(),
+                    here: r
+                        .here
+                        .iter()
+                        .filter(|(p, _)| r.seats.contains_key(*p))
+                        .map(|(p, h)| (p.clone(), h.clone()))
+                        .collect(),
+                    ..TablesRecords::default()
+                });
+                let mut away: Vec<String> = seated
+                    .seats
+                    .keys()
+                    .filter(|p| {
+                        let seen = seated.here.get(*p).map_or(0, |h| h.seen_ms);
+                        now - seen.max(round.started_ms) > AWAY_MS
+                    })
+                    .cloned()
+                    .collect();
+                away.sort();
+                // Away: their seat goes, and they no longer take part (back, they arrive).
+                for person in away {
+                    seat(cx, &set, session.as_str(), &round, &person, None)?;
+                    cx.change(TablesChange::Here(person, None));
+                }
             }
             TablesCommand::Move { person, table } => {
                 let set = running_set(set, true)?;
@@ -572,22 +621,35 @@ impl Interaction for Tables {
         }
     }
 
-    fn timers(&self, state: &RoomState) -> Vec<(i64, u64)> {
+    fn timers(&self, state: &RoomState, now_ms: i64) -> Vec<(i64, u64)> {
         match state {
             RoomState::Session(s) => s
                 .tables
                 .as_ref()
                 .and_then(|t| t.round.as_ref())
-                .map(|r| (r.ends_ms, u64::from(r.number)))
+                .map(|r| {
+                    // The round's end; and, while it runs, the next sweep for people away.
+                    let mut timers = vec![(r.ends_ms, u64::from(r.number))];
+                    let next = r.started_ms
+                        + SWEEP_EVERY_MS * ((now_ms - r.started_ms).max(0) / SWEEP_EVERY_MS + 1);
+                    if next < r.ends_ms {
+                        timers.push((next, SWEEP_KEY));
+                    }
+                    timers
+                })
                 .into_iter()
+                .flatten()
                 .collect(),
             _ => Vec::new(),
         }
     }
 
     fn on_timer(&self, key: u64) -> Option<TablesCommand> {
-        Some(TablesCommand::End {
-            number: u32::try_from(key).ok(),
+        Some(match key {
+            SWEEP_KEY => TablesCommand::Sweep,
+            _ => TablesCommand::End {
+                number: u32::try_from(key).ok(),
+            },
         })
     }
 }

@@ -55,8 +55,9 @@ pub(super) fn occupied(set: &TableSet, seats: &HashMap<String, u32>) -> HashMap<
     taken
 }
 
-/// Where someone arriving mid-round sits: their table if they host one; the table the
-/// organiser assigned them, while it has a seat; else the emptiest of their language.
+/// Where someone arriving mid-round sits: their table if they host one; the table the round
+/// gave them (the organiser's, or theirs before they were away), while it has a seat; else the
+/// emptiest of their language.
 pub(super) fn arrival_table(
     set: &TableSet,
     records: &TablesRecords,
@@ -71,8 +72,9 @@ pub(super) fn arrival_table(
         set.table(n)
             .is_some_and(|t| counts.get(&n).copied().unwrap_or(0) < t.capacity)
     };
-    if round.seating == SeatingMode::Assigned
-        && let Some(&n) = records.rounds.get(&round.number).and_then(|r| r.get(id))
+    // The table the round gave them (assigned, or theirs before they were away), while it
+    // has a seat.
+    if let Some(&n) = records.rounds.get(&round.number).and_then(|r| r.get(id))
         && open(n)
     {
         return Some(n);

@@ -409,6 +409,8 @@ pub enum RoomEvent {
     TableCounts { counts: Vec<crate::TableCount> },
     /// A table asked for help, or no longer needs it.
     TableHelp { number: u32, help: bool },
+    /// A table was closed (its people seated elsewhere), or opened again.
+    TableClosed { number: u32, closed: bool },
     /// A message to every table.
     TablesMessage { message: crate::TablesMessage },
     /// A table's harvest changed: the whole of it now.
@@ -470,6 +472,15 @@ impl RoomState {
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::Seated { seat }) => {
+                // One seat a session, its latest round's: a round's end can reach an inbox
+                // after the next round's seat (decided on another instance), and changes
+                // nothing then.
+                if i.seats
+                    .iter()
+                    .any(|s| s.session == seat.session && s.round > seat.round)
+                {
+                    return Ok(());
+                }
                 i.seats.retain(|s| s.session != seat.session);
                 i.seats.push(seat.clone());
                 let excess = i.seats.len().saturating_sub(InboxState::KEEP_SEATS);
@@ -494,6 +505,7 @@ impl RoomState {
                 | RoomEvent::RoundEnded { .. }
                 | RoomEvent::TableCounts { .. }
                 | RoomEvent::TableHelp { .. }
+                | RoomEvent::TableClosed { .. }
                 | RoomEvent::TablesMessage { .. }),
             ) => {
                 if let Some(set) = &mut s.tables {

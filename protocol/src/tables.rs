@@ -93,6 +93,12 @@ pub struct Table {
     /// The table asked for help.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub help: bool,
+    /// Its host sits at it now (while a round runs). Coalesced with `seated`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub host_here: bool,
+    /// Closed by the organisers: nobody is seated at it until it is opened again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
 }
 
 /// How a round seats people.
@@ -186,10 +192,16 @@ impl TableSet {
                     t.help = false;
                 }
             }
+            E::TableClosed { number, closed } => {
+                if let Some(t) = self.tables.iter_mut().find(|t| t.number == *number) {
+                    t.closed = *closed;
+                }
+            }
             E::TableCounts { counts } => {
                 for c in counts {
                     if let Some(t) = self.tables.iter_mut().find(|t| t.number == c.number) {
                         t.seated = c.seated;
+                        t.host_here = c.host_here;
                     }
                 }
             }
@@ -209,6 +221,9 @@ impl TableSet {
 pub struct TableCount {
     pub number: u32,
     pub seated: u32,
+    /// Its host sits at it now.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub host_here: bool,
 }
 
 /// Someone at your table.

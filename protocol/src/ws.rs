@@ -258,6 +258,14 @@ pub enum ClientMsg {
         person: String,
         table: Option<u32>,
     },
+    /// Close a table (its people are seated elsewhere; nobody sits there until it is opened
+    /// again), or open it again: organisers, moderators.
+    CloseTable {
+        event: EventCode,
+        session: SessionId,
+        table: u32,
+        closed: bool,
+    },
     /// Ask for help at your table, or say it is no longer needed (people at the table, staff).
     TableHelp {
         event: EventCode,

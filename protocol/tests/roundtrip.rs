@@ -275,6 +275,8 @@ fn every_server_message_round_trips() {
                         host: Some("ana".into()),
                         seated: 4,
                         help: true,
+                        host_here: true,
+                        closed: true,
                     }],
                     video: Some("https://meet.example.org/{session}-{table}".into()),
                     apart: Apart::Country,
@@ -743,4 +745,39 @@ fn quiz_messages_round_trip() {
     round_trip(RoomEvent::StreamDelay { delay_ms: 0 });
     round_trip(RoomEvent::QuizHidden { id: 2 });
     round_trip(RoomEvent::AwardHidden { id: 1 });
+}
+
+#[test]
+fn an_earlier_rounds_seat_reaching_an_inbox_late_changes_nothing() {
+    use plenum_protocol::{InboxState, RoomEvent, RoomState, Seat, SessionId};
+    let seat = |round: u32, table: Option<u32>| RoomEvent::Seated {
+        seat: Seat {
+            session: SessionId::parse("cafe").unwrap(),
+            round,
+            table,
+            host: false,
+            members: Vec::new(),
+            video: None,
+        },
+    };
+    let mut inbox = RoomState::Inbox(InboxState::default());
+    inbox.apply(&seat(2, Some(7))).unwrap();
+    // Round 1's end, late: round 2's seat stays.
+    inbox.apply(&seat(1, None)).unwrap();
+    let RoomState::Inbox(i) = &inbox else {
+        unreachable!()
+    };
+    assert_eq!(
+        i.seats
+            .iter()
+            .map(|s| (s.round, s.table))
+            .collect::<Vec<_>>(),
+        vec![(2, Some(7))]
+    );
+    // The same round's news replaces it.
+    inbox.apply(&seat(2, None)).unwrap();
+    let RoomState::Inbox(i) = &inbox else {
+        unreachable!()
+    };
+    assert_eq!(i.seats[0].table, None);
 }

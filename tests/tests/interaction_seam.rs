@@ -135,7 +135,7 @@ impl Interaction for Counter {
         announce(cx, format!("count {total}"));
     }
 
-    fn timers(&self, state: &RoomState) -> Vec<(i64, u64)> {
+    fn timers(&self, state: &RoomState, _now_ms: i64) -> Vec<(i64, u64)> {
         armed(state).map(|at| (at, 7)).into_iter().collect()
     }
 

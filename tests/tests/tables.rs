@@ -247,6 +247,7 @@ async fn a_world_cafe_seats_everyone_once_a_round_rotating_and_ends_on_time() {
             person: guests[1].id.clone(),
             table: Some(1),
         },
+        close(1, true),
     ] {
         assert_eq!(refused(&guests[0].request(msg).await), ErrorCode::Forbidden);
     }
@@ -639,10 +640,17 @@ async fn a_late_host_keeps_their_seat_and_an_extended_round_ends_at_its_new_end(
                 .is_some_and(|t| t.tables.iter().all(|t| t.seated == 3))
         })
         .await;
-    // The host comes late, and sits at their table.
+    assert!(
+        !organiser.session().tables.unwrap().tables[0].host_here,
+        "the host is not here yet"
+    );
+    // The host comes late, and sits at their table; the grid shows them there.
     host.take_part().await;
     let seat = host.seat_in(1).await;
     assert_eq!((seat.table, seat.host), (Some(1), true), "{seat:?}");
+    organiser
+        .until_session(|s| s.tables.as_ref().is_some_and(|t| t.tables[0].host_here))
+        .await;
     // Saying so again seats nobody twice.
     host.take_part().await;
     assert_eq!(seat.members.len(), 3);
@@ -982,7 +990,11 @@ async fn a_seat_is_freed_after_a_minute_away_and_its_person_comes_back_to_it() {
     let freed = away.seat_where(1, |s| s.table.is_none()).await;
     assert!(freed.members.is_empty(), "{freed:?}");
     for g in &stay {
-        assert!(g.seat().and_then(|s| s.table).is_some(), "{} kept their seat", g.name);
+        assert!(
+            g.seat().and_then(|s| s.table).is_some(),
+            "{} kept their seat",
+            g.name
+        );
     }
     // (The organiser's console read nothing meanwhile either: it reconnects.)
     let organiser = Ws::connect(&server.ws_url(), &server.organiser_key)
@@ -1006,5 +1018,97 @@ async fn a_seat_is_freed_after_a_minute_away_and_its_person_comes_back_to_it() {
                 .as_ref()
                 .is_some_and(|t| t.tables.iter().map(|t| t.seated).sum::<u32>() == 4)
         })
+        .await;
+}
+
+fn close(table: u32, closed: bool) -> ClientMsg {
+    ClientMsg::CloseTable {
+        event: F.ev(),
+        session: cafe(),
+        table,
+        closed,
+    }
+}
+
+/// Closing a table mid-round seats its people (its host too) elsewhere at once; nobody is
+/// seated or moved there, and the next round leaves it empty, until it is opened again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_table_seats_its_people_elsewhere_and_nobody_there_until_opened() {
+    let server = F.server(TestConfig::default()).await;
+    let (mut organiser, mut host) = hosted_cafe(&server, 3, 4).await;
+    host.take_part().await;
+    let mut guests = Vec::new();
+    for i in 0..6 {
+        let mut g = Guest::join(&server, &format!("Guest {i}"), &format!("Org {i}")).await;
+        g.take_part().await;
+        guests.push(g);
+    }
+    ok(&organiser.ask(start(120, SeatingMode::Random)).await);
+    assert_eq!(host.seat_in(1).await.table, Some(1));
+    for g in &mut guests {
+        assert!(g.seat_in(1).await.table.is_some());
+    }
+    assert_eq!(
+        refused(&organiser.ask(close(9, true)).await),
+        ErrorCode::NotFound
+    );
+    ok(&organiser.ask(close(1, true)).await);
+    // Everyone who sat at table 1 sits elsewhere now, the host too.
+    let seat = host.seat_where(1, |s| s.table != Some(1)).await;
+    assert!(seat.table.is_some() && !seat.host, "{seat:?}");
+    for g in &mut guests {
+        let seat = g.seat_where(1, |s| s.table != Some(1)).await;
+        assert!(seat.table.is_some(), "{} has a seat: {seat:?}", g.name);
+    }
+    organiser
+        .until_session(|s| {
+            s.tables.as_ref().is_some_and(|t| {
+                t.tables[0].closed
+                    && t.tables[0].seated == 0
+                    && t.tables.iter().map(|t| t.seated).sum::<u32>() == 7
+            })
+        })
+        .await;
+    // Closing it again changes nothing; nobody is moved there.
+    ok(&organiser.ask(close(1, true)).await);
+    let moved = organiser
+        .ask(ClientMsg::MoveToTable {
+            event: F.ev(),
+            session: cafe(),
+            person: guests[0].id.clone(),
+            table: Some(1),
+        })
+        .await;
+    assert_eq!(refused(&moved), ErrorCode::Conflict);
+    ok(&organiser
+        .ask(ClientMsg::EndRound {
+            event: F.ev(),
+            session: cafe(),
+        })
+        .await);
+    // The next round leaves it empty; its host sits elsewhere, as a guest.
+    ok(&organiser.ask(start(120, SeatingMode::Rotation)).await);
+    let seat = host.seat_in(2).await;
+    assert!(seat.table.is_some_and(|t| t != 1) && !seat.host, "{seat:?}");
+    for g in &mut guests {
+        let seat = g.seat_in(2).await;
+        assert!(seat.table.is_some_and(|t| t != 1), "{seat:?}");
+    }
+    // Opened again: the table takes people (the organiser moves one there).
+    ok(&organiser.ask(close(1, false)).await);
+    ok(&organiser
+        .ask(ClientMsg::MoveToTable {
+            event: F.ev(),
+            session: cafe(),
+            person: guests[0].id.clone(),
+            table: Some(1),
+        })
+        .await);
+    assert_eq!(
+        guests[0].seat_where(2, |s| s.table == Some(1)).await.table,
+        Some(1)
+    );
+    organiser
+        .until_session(|s| s.tables.as_ref().is_some_and(|t| !t.tables[0].closed))
         .await;
 }

@@ -199,6 +199,18 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
             session,
             tables(TablesCommand::Move { person: who, table }),
         ),
+        ClientMsg::CloseTable {
+            event,
+            session,
+            table,
+            closed,
+        } => (
+            Moderate,
+            None,
+            event,
+            session,
+            tables(TablesCommand::Close { table, closed }),
+        ),
         ClientMsg::MessageTables {
             event,
             session,

@@ -1,5 +1,6 @@
 //! The moderator's tables: setting them up, starting, extending and ending rounds, a message to
-//! every table, and every table at a glance (how many sit there, who asked for help).
+//! every table, and every table at a glance (how many sit there, whether its host is there,
+//! who asked for help).
 
 use super::{RoundClock, table_line};
 use crate::components::feedback::{act, problem_view};
@@ -150,6 +151,18 @@ pub fn TablesConsole(
         });
         message.set(String::new());
     });
+    // Closing a table (its people are seated elsewhere), or opening it again.
+    let close = {
+        let (code, id) = (code.clone(), id.clone());
+        Callback::new(move |(table, closed): (u32, bool)| {
+            send(ClientMsg::CloseTable {
+                event: code.clone(),
+                session: id.clone(),
+                table,
+                closed,
+            })
+        })
+    };
     let remove = Callback::new(move |_: ()| {
         send(ClientMsg::SetTables {
             event: code.clone(),
@@ -220,14 +233,26 @@ pub fn TablesConsole(
                     <button type="submit">{t("send")}</button>
                 </form>
                 <ul class="table-grid">
-                    {move || set.get().map(|s| s.tables).unwrap_or_default().into_iter().map(|table| view! {
-                        <li class:help=table.help>
+                    {move || { let running = round.with(Option::is_some); set.get().map(|s| s.tables).unwrap_or_default().into_iter().map(move |table| view! {
+                        <li class:help=table.help class:closed=table.closed>
                             <span>{table_line(&table)}</span>
                             " · "
                             <span class="count">{ta("seated-of", &[("seated", Arg::Num(f64::from(table.seated))), ("capacity", Arg::Num(f64::from(table.capacity)))])}</span>
+                            {(table.hosted && running).then(|| if table.host_here {
+                                view! { " · " <span class="host-here">{t("table-host-here")}</span> }.into_any()
+                            } else {
+                                view! { " · " <strong class="host-away">{t("table-host-away")}</strong> }.into_any()
+                            })}
                             {table.help.then(|| view! { " " <strong class="badge live">{t("table-needs-help")}</strong> })}
+                            {table.closed.then(|| view! { " · " <strong class="closed">{t("table-closed")}</strong> })}
+                            " "
+                            <button type="button" class="small"
+                                aria-label=ta(if table.closed { "open-table-n" } else { "close-table-n" }, &[("number", Arg::Num(f64::from(table.number)))])
+                                on:click=move |_| close.run((table.number, !table.closed))>
+                                {t(if table.closed { "open-table" } else { "close-table" })}
+                            </button>
                         </li>
-                    }).collect_view()}
+                    }).collect_view() }}
                 </ul>
             </Show>
             {problem_view(problem)}

@@ -220,7 +220,7 @@ pub fn TablesPanel(
                         let mine = seat.with(|s| s.as_ref().and_then(|s| s.table));
                         set.get().map(|s| s.tables).unwrap_or_default().into_iter().map(move |table| {
                             let number = table.number;
-                            let full = table.seated >= table.capacity;
+                            let (full, closed) = (table.seated >= table.capacity, table.closed);
                             view! {
                                 <li class:mine=mine == Some(number)>
                                     <span>{table_line(&table)}</span>
@@ -228,8 +228,8 @@ pub fn TablesPanel(
                                     <span class="count">{ta("seated-of", &[("seated", Arg::Num(f64::from(table.seated))), ("capacity", Arg::Num(f64::from(table.capacity)))])}</span>
                                     {(self_select() && mine != Some(number)).then(|| view! {
                                         " "
-                                        <button type="button" disabled=full on:click=move |_| choose.run(number)>
-                                            {if full { t("table-full") } else { t("sit-here") }}
+                                        <button type="button" disabled={full || closed} on:click=move |_| choose.run(number)>
+                                            {if closed { t("table-closed") } else if full { t("table-full") } else { t("sit-here") }}
                                         </button>
                                     })}
                                 </li>

@@ -4,7 +4,7 @@
 //! Part of the session's state (`harvests`): public to everyone following the session, one
 //! table's whole harvest an event (`harvest_changed`), at most `limits::MAX_HARVEST_POINTS`
 //! points of `limits::MAX_HARVEST_POINT_CHARS` characters. People seated at the table add
-//! points (in the running round, or the last one until the next starts); its host and staff
+//! points (in the running round; between rounds, where they sat as the last one ended); its host and staff
 //! also edit, remove and move them.
 
 use super::{Actor, Tables, TablesRecords};

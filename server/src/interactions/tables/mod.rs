@@ -73,6 +73,11 @@ pub enum TablesCommand {
         person: String,
         table: Option<u32>,
     },
+    /// Closes table `table` (or opens it again).
+    Close {
+        table: u32,
+        closed: bool,
+    },
     Help {
         actor: Actor,
         table: u32,
@@ -323,8 +328,20 @@ impl Interaction for Tables {
                 }
                 let seats = cx.records().part(|r| TablesRecords {
                     seats: r.seats.clone(),
+                    rounds: r
+                        .rounds
+                        .get_key_value(&round.number)
+                        .map(|(n, s)| (*n, s.clone()))
+                        .into_iter()
+                        .collect(),
                     ..TablesRecords::default()
                 });
+                // The round's record becomes where people sat at its end (chosen, moved,
+                // arrived), over where the round seated them: the harvest between rounds and
+                // the next rotation go by it.
+                let mut sat = seats.rounds.get(&round.number).cloned().unwrap_or_default();
+                sat.extend(seats.seats.iter().map(|(p, t)| (p.clone(), *t)));
+                cx.change(TablesChange::Round(round.number, sat));
                 // Everyone is back in the session: their inboxes say so too (an agenda shows a
                 // seat only while its round runs).
                 for (person, table) in seats.seats {
@@ -479,6 +496,47 @@ impl Interaction for Tables {
                     seat(cx, &set, session.as_str(), &round, &person, table)?;
                 }
             }
+            TablesCommand::Close { table, closed } => {
+                let mut set = set.ok_or_else(no_tables)?;
+                let i = set
+                    .tables
+                    .iter()
+                    .position(|t| t.number == table)
+                    .ok_or_else(|| Refusal::NotFound(format!("no table {table}")))?;
+                if set.tables[i].closed == closed {
+                    return Ok(Made::default());
+                }
+                cx.emit(RoomEvent::TableClosed {
+                    number: table,
+                    closed,
+                });
+                set.tables[i].closed = closed;
+                // Closed while a round runs: its people (its host too) arrive elsewhere.
+                if let Some(round) = set.round.clone()
+                    && closed
+                {
+                    let mut there: Vec<String> = cx
+                        .records()
+                        .part(|r| TablesRecords {
+                            seats: r
+                                .seats
+                                .iter()
+                                .filter(|(_, t)| **t == table)
+                                .map(|(p, t)| (p.clone(), *t))
+                                .collect(),
+                            ..TablesRecords::default()
+                        })
+                        .seats
+                        .into_keys()
+                        .collect();
+                    there.sort();
+                    for person in there {
+                        let records = cx.records().part(Clone::clone);
+                        let to = arrival_table(&set, &records, &round, &person);
+                        seat(cx, &set, session.as_str(), &round, &person, to)?;
+                    }
+                }
+            }
             TablesCommand::Help { actor, table, help } => {
                 let set = running_set(set, true)?;
                 let t = set
@@ -603,9 +661,14 @@ impl Interaction for Tables {
             .iter()
             .filter_map(|t| {
                 let seated = counts.get(&t.number).copied().unwrap_or(0);
-                (seated != t.seated).then_some(TableCount {
+                let host_here = t
+                    .host
+                    .as_ref()
+                    .is_some_and(|h| seats.seats.get(h) == Some(&t.number));
+                (seated != t.seated || host_here != t.host_here).then_some(TableCount {
                     number: t.number,
                     seated,
+                    host_here,
                 })
             })
             .collect();

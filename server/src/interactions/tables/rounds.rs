@@ -39,12 +39,13 @@ pub(super) fn seating_tables(
         .collect()
 }
 
-/// Seats taken at each table: its guests, and its host's seat (kept for them, there or not).
+/// Seats taken at each table: its guests, and its host's seat (kept for them, there or not,
+/// unless the table is closed).
 pub(super) fn occupied(set: &TableSet, seats: &HashMap<String, u32>) -> HashMap<u32, u32> {
     let mut taken: HashMap<u32, u32> = set
         .tables
         .iter()
-        .map(|t| (t.number, u32::from(t.hosted)))
+        .map(|t| (t.number, u32::from(t.hosted && !t.closed)))
         .collect();
     for (p, n) in seats {
         let hosts_it = set.table(*n).and_then(|t| t.host.as_deref()) == Some(p.as_str());
@@ -64,13 +65,17 @@ pub(super) fn arrival_table(
     round: &Round,
     id: &str,
 ) -> Option<u32> {
-    if let Some(t) = set.tables.iter().find(|t| t.host.as_deref() == Some(id)) {
+    if let Some(t) = set
+        .tables
+        .iter()
+        .find(|t| t.host.as_deref() == Some(id) && !t.closed)
+    {
         return Some(t.number);
     }
     let counts = occupied(set, &records.seats);
     let open = |n: u32| {
         set.table(n)
-            .is_some_and(|t| counts.get(&n).copied().unwrap_or(0) < t.capacity)
+            .is_some_and(|t| !t.closed && counts.get(&n).copied().unwrap_or(0) < t.capacity)
     };
     // The table the round gave them (assigned, or theirs before they were away), while it
     // has a seat.
@@ -84,7 +89,8 @@ pub(super) fn arrival_table(
         .tables
         .iter()
         .map(|t| seating::Table {
-            capacity: t.capacity,
+            // A closed table seats nobody.
+            capacity: if t.closed { 0 } else { t.capacity },
             language: t.language.clone(),
             host: None,
         })
@@ -117,6 +123,9 @@ pub(super) fn seat(
         let t = set
             .table(n)
             .ok_or_else(|| Refusal::NotFound(format!("no table {n}")))?;
+        if t.closed {
+            return Err(Refusal::Conflict(format!("table {n} is closed")));
+        }
         // A host's seat is kept for them; everyone else fits in the rest.
         let hosts_it = t.host.as_deref() == Some(person);
         let taken = occupied(set, &records.seats).get(&n).copied().unwrap_or(0);
@@ -209,6 +218,12 @@ pub(super) fn start(
     assignments: &[Assignment],
 ) -> Result<(), Refusal> {
     let records = cx.records().part(Clone::clone);
+    // Closed tables take no part in the round's seating (their hosts sit elsewhere as guests).
+    let open_set = TableSet {
+        tables: set.tables.iter().filter(|t| !t.closed).cloned().collect(),
+        ..set.clone()
+    };
+    let set = &open_set;
     let number = set.rounds + 1;
     let now = cx.now_ms();
     let ends_ms = now + i64::from(seconds) * 1000;

@@ -86,6 +86,8 @@ pub fn table_set(setup: &TablesSetup, before: Option<&TableSet>) -> Result<Table
             host,
             seated: 0,
             help: false,
+            host_here: false,
+            closed: false,
         });
     }
     tables.sort_by_key(|t| t.number);

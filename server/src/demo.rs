@@ -3,11 +3,16 @@
 //! some Swedish. Loaded by `--demo` when absent; the file is `server/demo/ecc2026.json`.
 
 use crate::{
-    engine::Engine,
-    interactions::agenda,
+    auth::Auth,
+    engine::{Command, Engine},
+    interactions::{
+        access::{Access, AccessCommand, Issued},
+        agenda,
+        people::{People, PeopleCommand},
+    },
     transport::{http::parse_json, requests},
 };
-use plenum_protocol::CreateEvent;
+use plenum_protocol::{CreateEvent, Profile, Role, RoomId};
 
 /// The demo event as imported: the same format organisers use.
 pub const DEMO_JSON: &str = include_str!("../demo/ecc2026.json");
@@ -25,15 +30,66 @@ pub fn event() -> anyhow::Result<CreateEvent> {
     Ok(event)
 }
 
+/// The world café's hosts: registered participants (their personal links are in the
+/// organiser's Participants panel), each at their table: (table, name, organisation, country,
+/// languages).
+const HOSTS: [(u32, &str, &str, &str, &[&str]); 2] = [
+    (1, "Ana Costa", "Lisbon Maritime Cluster", "PT", &["en", "pt"]),
+    (6, "Eva Johansson", "Nordic Hydrogen Cluster", "SE", &["sv", "en"]),
+];
+
 /// Creates the demo event unless an event with its code exists.
-pub async fn load_if_absent(engine: &Engine) -> anyhow::Result<()> {
+pub async fn load_if_absent(engine: &Engine, auth: &Auth) -> anyhow::Result<()> {
     let event = event()?;
     if engine.event(&event.code).is_none() {
         let code = event.code.clone();
         let r = requests::document(requests::Document::NewEvent(event));
         engine.create(&r.room, r.command).await?;
-        let setup: plenum_protocol::TablesSetup = parse_json(DEMO_TABLES_JSON.as_bytes())
+        let mut setup: plenum_protocol::TablesSetup = parse_json(DEMO_TABLES_JSON.as_bytes())
             .map_err(|e| anyhow::anyhow!("demo tables: {}", e.0.message))?;
+        // The hosts, registered as an import registers people, and seated at their tables.
+        let room = RoomId::Event(code.clone());
+        let at_ms = crate::engine::now_ms();
+        let hosts: Vec<Issued> = HOSTS
+            .iter()
+            .map(|(_, name, ..)| Issued {
+                id: crate::auth::new_id(),
+                role: Role::Attendee,
+                name: (*name).to_owned(),
+                sessions: Vec::new(),
+                at_ms,
+                by: "Organiser".into(),
+                by_id: "organiser".into(),
+                exp: crate::auth::invite_expiry(),
+                signer: auth.signer(Role::Attendee),
+                email: String::new(),
+                imported: true,
+                link: 0,
+            })
+            .collect();
+        let profiles = HOSTS
+            .iter()
+            .zip(&hosts)
+            .map(|((_, name, organisation, country, languages), i)| {
+                let profile = Profile {
+                    organisation: Some((*organisation).to_owned()),
+                    country: Some((*country).to_owned()),
+                    languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+                };
+                (format!("inv-{}", i.id), Some((*name).to_owned()), profile)
+            })
+            .collect();
+        for ((table, ..), i) in HOSTS.iter().zip(&hosts) {
+            if let Some(t) = setup.tables.iter_mut().find(|t| t.number == *table) {
+                t.host = Some(format!("inv-{}", i.id));
+            }
+        }
+        engine
+            .submit(&room, Command::to::<Access>(AccessCommand::IssueMany(hosts)))
+            .await?;
+        engine
+            .submit(&room, Command::to::<People>(PeopleCommand::Import(profiles)))
+            .await?;
         let organiser = plenum_protocol::Person {
             id: "organiser".into(),
             name: Some("Organiser".into()),

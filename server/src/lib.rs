@@ -399,7 +399,7 @@ pub async fn start_with_store(
         None => {}
     }
     if config.demo {
-        demo::load_if_absent(&engine)
+        demo::load_if_absent(&engine, &init.auth)
             .await
             .context("loading the demo event")?;
     }

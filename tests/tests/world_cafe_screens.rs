@@ -131,19 +131,25 @@ async fn scenario(
     .await?;
     ada.goto(&server.url(CAFE)).await?;
     wait_for_text(ada, "#your-table", "Join the table's video call").await?;
-    // Two people, seated apart or together: the moderator's tables count them.
+    // Two people, seated apart or together: the moderator's tables count them, and the seats
+    // kept for the demo's two hosts, who are away (the grid says so).
     wait_until(
         moderator,
-        "return [...document.querySelectorAll('.table-grid .count')].map(e => parseInt(e.textContent)).reduce((a, b) => a + b, 0) === 2;",
+        "return [...document.querySelectorAll('.table-grid .count')].map(e => parseInt(e.textContent)).reduce((a, b) => a + b, 0) === 4;",
         vec![],
-        "two people seated in the moderator's tables",
+        "two people and two hosts' seats in the moderator's tables",
     )
     .await?;
+    wait_for_text(moderator, ".table-grid .host-away", "Host away").await?;
 
     // Ada asks for help; the moderator sees which table.
     click_when(ada, "#ask-for-help").await?;
     wait_for_text(ada, "#your-table", "Help is on its way").await?;
     wait_for_text(moderator, ".table-grid li.help", "Needs help").await?;
+    // The moderator closes the last table (whoever sat there sits elsewhere) and sees it closed.
+    click_when(moderator, ".table-grid li:last-child button").await?;
+    wait_for_text(moderator, ".table-grid li.closed", "Closed").await?;
+    wait_for_text(moderator, ".table-grid li:last-child button", "Open").await?;
     check_and_capture(moderator, axe, "cafe-moderator").await?;
 
     // Ada writes a point of her table's harvest; it shows as text, markup and all.

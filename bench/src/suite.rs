@@ -4,6 +4,8 @@
 //! Servers run on core 0 and everything that generates load (workers, publisher, this process
 //! when started by `scripts/bench`) on core 1, with `taskset`.
 
+mod cafe;
+
 use crate::{
     System, procfs,
     worker::{Report, decode_histogram, marker, new_histogram},
@@ -1836,6 +1838,15 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
 
     if opts.runs("w11") {
         crate::seating::report(&mut md, q)?;
+    }
+
+    if opts.runs("w12") {
+        let people = if q { 200 } else { 1_000 };
+        let mut runs = Vec::new();
+        for instances in [1, 2] {
+            runs.push(cafe::run(&opts, people, instances).await?);
+        }
+        cafe::report(&mut md, &runs)?;
     }
 
     if opts.runs("w10") {

@@ -34,8 +34,20 @@ pub fn event() -> anyhow::Result<CreateEvent> {
 /// organiser's Participants panel), each at their table: (table, name, organisation, country,
 /// languages).
 const HOSTS: [(u32, &str, &str, &str, &[&str]); 2] = [
-    (1, "Ana Costa", "Lisbon Maritime Cluster", "PT", &["en", "pt"]),
-    (6, "Eva Johansson", "Nordic Hydrogen Cluster", "SE", &["sv", "en"]),
+    (
+        1,
+        "Ana Costa",
+        "Lisbon Maritime Cluster",
+        "PT",
+        &["en", "pt"],
+    ),
+    (
+        6,
+        "Eva Johansson",
+        "Nordic Hydrogen Cluster",
+        "SE",
+        &["sv", "en"],
+    ),
 ];
 
 /// Creates the demo event unless an event with its code exists.
@@ -85,10 +97,16 @@ pub async fn load_if_absent(engine: &Engine, auth: &Auth) -> anyhow::Result<()> 
             }
         }
         engine
-            .submit(&room, Command::to::<Access>(AccessCommand::IssueMany(hosts)))
+            .submit(
+                &room,
+                Command::to::<Access>(AccessCommand::IssueMany(hosts)),
+            )
             .await?;
         engine
-            .submit(&room, Command::to::<People>(PeopleCommand::Import(profiles)))
+            .submit(
+                &room,
+                Command::to::<People>(PeopleCommand::Import(profiles)),
+            )
             .await?;
         let organiser = plenum_protocol::Person {
             id: "organiser".into(),

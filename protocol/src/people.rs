@@ -97,4 +97,8 @@ pub struct PersonalLink {
     pub reissued: u32,
     /// Whether they have signed in with it.
     pub joined: bool,
+    /// Whether the caller may see their link and make it anew (the organiser key's holder:
+    /// everyone's; a co-organiser: the people they imported).
+    #[serde(default)]
+    pub yours: bool,
 }

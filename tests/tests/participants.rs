@@ -32,14 +32,13 @@ async fn import(server: &TestServer, token: &str, csv: &str, preview: bool) -> (
 }
 
 async fn links(server: &TestServer) -> Vec<Value> {
+    links_as(server, &server.organiser_key).await
+}
+
+async fn links_as(server: &TestServer, token: &str) -> Vec<Value> {
     let a = server
         .http()
-        .send(
-            "GET",
-            "/api/events/PEOPLE/people/links",
-            Some(&server.organiser_key),
-            None,
-        )
+        .send("GET", "/api/events/PEOPLE/people/links", Some(token), None)
         .await
         .unwrap();
     assert_eq!(a.status, 200, "{}", a.body);
@@ -373,4 +372,77 @@ async fn across_instances_a_new_link_ends_the_old_one_on_every_instance() {
         (status, again["person"]["id"].as_str()),
         (200, Some(person.as_str()))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_co_organiser_sees_and_makes_anew_only_the_links_of_the_people_they_imported() {
+    let server = F.server(TestConfig::default()).await;
+    let key = server.organiser_key.clone();
+    let (status, body) = import(&server, &key, "name\nAda Lovelace\n", false).await;
+    assert_eq!(status, 200, "{body}");
+    let invite = server
+        .http()
+        .send(
+            "POST",
+            "/api/events/PEOPLE/invites",
+            Some(&key),
+            Some(&json!({"role": "organiser", "name": "Cora"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(invite.status, 200, "{}", invite.body);
+    let (status, cora) = sign_in(&server, invite.body["link"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{cora}");
+    let co = cora["token"].as_str().unwrap().to_owned();
+    let (status, body) = import(&server, &co, "name\nBo Berg\n", false).await;
+    assert_eq!(status, 200, "{body}");
+
+    let seen = |list: Vec<Value>| -> Vec<(String, bool, bool)> {
+        list.iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_owned(),
+                    p["link"].is_string(),
+                    p["yours"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        seen(links_as(&server, &co).await),
+        [
+            ("Ada Lovelace".into(), false, false),
+            ("Bo Berg".into(), true, true)
+        ]
+    );
+    assert_eq!(
+        seen(links(&server).await),
+        [
+            ("Ada Lovelace".into(), true, true),
+            ("Bo Berg".into(), true, true)
+        ]
+    );
+    let everyone = links(&server).await;
+    let anew = |i: usize| {
+        format!(
+            "/api/events/PEOPLE/people/{}/link",
+            everyone[i]["person"].as_str().unwrap()
+        )
+    };
+    let refused = server
+        .http()
+        .send("POST", &anew(0), Some(&co), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let made = server
+        .http()
+        .send("POST", &anew(1), Some(&co), None)
+        .await
+        .unwrap();
+    assert_eq!(made.status, 200, "{}", made.body);
+    assert_eq!(made.body["reissued"], 1);
 }

@@ -248,6 +248,8 @@ fn Participant(
     let problem = RwSignal::new(None::<String>);
     let person = StoredValue::new(p.person.clone());
     let name = p.name.clone();
+    // Only links the caller may make anew (a co-organiser: the people they imported).
+    let yours = p.yours;
     let reissue = move |_| {
         asking.set(false);
         let (code, key, person) = (event.get_value(), key.get_value(), person.get_value());
@@ -299,6 +301,7 @@ fn Participant(
                     </Show>
                 }
             })}
+            {yours.then(|| view! {
             <span class="row-actions">
                 <Show when=move || asking.get() fallback=move || view! {
                     <button type="button" class="small" aria-label=new_label.clone() on:click=move |_| asking.set(true)>{t("new-link")}</button>
@@ -309,6 +312,7 @@ fn Participant(
                     <button type="button" class="small" on:click=move |_| asking.set(false)>{t("cancel")}</button>
                 </Show>
             </span>
+            })}
             {problem_view(problem)}
         </li>
     }

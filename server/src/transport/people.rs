@@ -354,6 +354,7 @@ async fn entries(
         .zip(ids)
         .zip(joined.into_iter().zip(profiles))
         .map(|((i, person), (joined, profile))| PersonalLink {
+            yours: may_see(who, &i),
             link: (may_see(who, &i) && i.exp > now && i.signer == app.auth.signer(i.role))
                 .then(|| link(app, headers, code, &i)),
             person,

@@ -102,6 +102,28 @@ pub async fn import_people(
     if query.preview {
         return Ok(Json(answer(false, None)).into_response());
     }
+    // Within the event's bound of people before any link is made: a file past it makes no
+    // links to withdraw again (only two imports racing at the bound can still meet that).
+    let (known, total) = app
+        .engine
+        .read::<People, _>(&room, |_, r| {
+            let known = ids
+                .iter()
+                .filter(|(id, _)| r.people.contains_key(&format!("inv-{id}")))
+                .count();
+            (known, r.people.len())
+        })
+        .await?;
+    let new = ids.len() - known;
+    if total + new > plenum_protocol::limits::MAX_PEOPLE {
+        return Err(AppError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "an event keeps profiles and stars for at most {} people ({total} kept, {new} new)",
+                plenum_protocol::limits::MAX_PEOPLE
+            ),
+        ));
+    }
     let exp = auth::invite_expiry();
     let at_ms = crate::engine::now_ms();
     let made: Vec<Issued> = read

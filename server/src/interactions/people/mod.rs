@@ -186,7 +186,8 @@ fn import_profiles(
         });
         match now.people.get(&person) {
             Some(s) if s.profile == profile => {}
-            Some(_) => changes.push((true, person, name, profile)),
+            // Someone kept keeps their name (a re-import updates the profile only).
+            Some(s) => changes.push((true, person, s.name.clone(), profile)),
             None => changes.push((false, person, name, profile)),
         }
     }

@@ -97,7 +97,7 @@ pub fn Participants(code: EventCode, key: StoredValue<String>) -> impl IntoView 
                 {move || saved_count.get().map(|(new, updated)| ta("people-saved", &[("new", Arg::Num(new as f64)), ("updated", Arg::Num(updated as f64))]))}
             </p>
             {problem_view(problem)}
-            {move || preview.get().map(|read| view! { <Preview read preview send /> })}
+            {move || preview.get().map(|read| view! { <Preview read preview send busy /> })}
             <h3>{move || t("personal-links")}</h3>
             {move || match list.get() {
                 None => view! { <p role="status">{t("loading")}</p> }.into_any(),
@@ -115,6 +115,8 @@ fn Preview(
     read: PeopleImport,
     preview: RwSignal<Option<PeopleImport>>,
     send: impl Fn(bool) + Copy + 'static,
+    /// A file is being read or saved: registering again waits (no second import of it).
+    busy: RwSignal<bool>,
 ) -> impl IntoView {
     let ok = read.problems.is_empty();
     let problems = super::agenda_editor::problem_items(&read.problems);
@@ -174,7 +176,7 @@ fn Preview(
                 </div>
             })}
             <div class="save-bar">
-                <button type="button" class="primary" prop:disabled=!ok on:click=move |_| send(true)>
+                <button type="button" class="primary" prop:disabled=move || !ok || busy.get() on:click=move |_| send(true)>
                     {move || t("register-people")}
                 </button>
                 <button type="button" on:click=move |_| preview.set(None)>{move || t("cancel")}</button>

@@ -13,7 +13,8 @@ use plenum_protocol::{
     SessionState, TableSet, limits,
 };
 
-/// The harvests of `state`, with the ones a snapshot left out fetched once (`page`).
+/// The harvests of `state`, with the ones a snapshot left out fetched (`page`): once a
+/// snapshot, again after a reconnect's new snapshot leaves some out.
 pub fn harvests(
     code: EventCode,
     id: SessionId,
@@ -50,6 +51,9 @@ pub fn harvests(
                     _ => break,
                 }
             }
+            // Done (or cut off by a reconnect): whatever a later snapshot leaves out is asked
+            // for again.
+            asked.set_value(false);
         });
     });
     Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.harvests.clone()).unwrap_or_default()))

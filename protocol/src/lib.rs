@@ -134,6 +134,10 @@ pub mod limits {
     pub const MAX_HARVEST_POINT_CHARS: usize = 200;
     /// Longest message to every table, in characters.
     pub const MAX_TABLES_MESSAGE_CHARS: usize = 280;
+    /// Most people one `find_at_tables` answers with.
+    pub const MAX_FOUND_AT_TABLES: usize = 20;
+    /// Longest `find_at_tables` query, in characters.
+    pub const MAX_FIND_CHARS: usize = 60;
     /// Longest video link template, in characters.
     pub const MAX_VIDEO_TEMPLATE_CHARS: usize = 500;
     /// Longest question, in characters.

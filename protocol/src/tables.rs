@@ -226,6 +226,19 @@ pub struct TableCount {
     pub host_here: bool,
 }
 
+/// Someone taking part at a session's tables, as staff find them (`find_at_tables`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AtTables {
+    pub person: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// Their table in the running round; absent between rounds or when they have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<u32>,
+}
+
 /// Someone at your table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableMember {

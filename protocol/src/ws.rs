@@ -258,6 +258,14 @@ pub enum ClientMsg {
         person: String,
         table: Option<u32>,
     },
+    /// Find people taking part at the session's tables by name or organisation, with their
+    /// table: organisers, moderators. The answer's `found` holds them.
+    FindAtTables {
+        event: EventCode,
+        session: SessionId,
+        /// Part of a name or organisation, any case; empty: everyone (the first by name).
+        query: String,
+    },
     /// Close a table (its people are seated elsewhere; nobody sits there until it is opened
     /// again), or open it again: organisers, moderators.
     CloseTable {
@@ -431,6 +439,10 @@ pub enum ServerMsg {
         /// Your standing, in the answer to `quiz_standing` and `answer_quiz` (after a reveal).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         standing: Option<MyStanding>,
+        /// Who was found, in the answer to `find_at_tables`: at most
+        /// [`crate::limits::MAX_FOUND_AT_TABLES`], by name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        found: Option<Vec<crate::AtTables>>,
     },
     /// A request was refused. Nothing was changed.
     Error {

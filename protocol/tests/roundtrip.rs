@@ -348,6 +348,12 @@ fn every_server_message_round_trips() {
                 streak: 0,
                 players: 3,
             }),
+            found: Some(vec![AtTables {
+                person: "xyz".into(),
+                name: Some("Eva".into()),
+                organisation: None,
+                table: Some(2),
+            }]),
         },
         ServerMsg::Ok {
             id: 4,
@@ -358,6 +364,7 @@ fn every_server_message_round_trips() {
             receipt: None,
             quiz: None,
             standing: None,
+            found: None,
         },
         ServerMsg::Pong { t: Some(2.0) },
     ];

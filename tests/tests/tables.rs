@@ -1048,6 +1048,31 @@ async fn a_closed_table_seats_its_people_elsewhere_and_nobody_there_until_opened
     for g in &mut guests {
         assert!(g.seat_in(1).await.table.is_some());
     }
+    // Staff find whom to move by name, with their table; attendees find nobody.
+    let find = |query: &str| ClientMsg::FindAtTables {
+        event: F.ev(),
+        session: cafe(),
+        query: query.into(),
+    };
+    match organiser.ask(find("GUEST 3")).await {
+        ServerMsg::Ok {
+            found: Some(found), ..
+        } => {
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].person, guests[3].id);
+            assert_eq!(found[0].name.as_deref(), Some("Guest 3"));
+            assert_eq!(found[0].table, guests[3].seat().and_then(|s| s.table));
+        }
+        other => panic!("found, not {other:?}"),
+    }
+    assert_eq!(
+        refused(&guests[0].request(find("Guest")).await),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        refused(&organiser.ask(find(&"x".repeat(61))).await),
+        ErrorCode::TooLarge
+    );
     assert_eq!(
         refused(&organiser.ask(close(9, true)).await),
         ErrorCode::NotFound

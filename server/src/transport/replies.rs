@@ -87,6 +87,22 @@ pub fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStandi
         receipt,
         quiz,
         standing,
+        found: None,
+    }
+}
+
+/// The answer to `find_at_tables`: who was found, nothing changed.
+pub fn found_reply(id: RequestId, found: Vec<plenum_protocol::AtTables>) -> ServerMsg {
+    ServerMsg::Ok {
+        id,
+        seq: None,
+        question: None,
+        poll: None,
+        award: None,
+        receipt: None,
+        quiz: None,
+        standing: None,
+        found: Some(found),
     }
 }
 

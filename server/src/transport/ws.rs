@@ -21,7 +21,7 @@
 
 use super::{
     addresses::{ClientAddr, Counted, SocketGuard},
-    replies::{Unreadable, ok, read_frame, refusal},
+    replies::{Unreadable, found_reply, ok, read_frame, refusal},
     requests::{self, Bucket, PersonLimit},
 };
 use crate::{
@@ -37,6 +37,7 @@ use crate::{
         Made, Refusal,
         attendance::{Attendance, AttendanceCommand},
         quizzes::Quizzes,
+        tables::Tables,
     },
 };
 use axum::{
@@ -561,6 +562,33 @@ impl Connection {
                         Made::default(),
                         Some(standing),
                     ),
+                    Err(e) => refusal(id, e),
+                };
+                self.send(sink, &reply).await
+            }
+            ClientMsg::FindAtTables {
+                event,
+                session,
+                query,
+            } => {
+                let room = RoomId::Session(event, session);
+                if !self
+                    .permitted(sink, id, &person, Action::Moderate, None, &room)
+                    .await?
+                {
+                    return Ok(());
+                }
+                let found = if query.chars().count() > limits::MAX_FIND_CHARS {
+                    Err(Refusal::TooLarge(format!(
+                        "query: at most {} characters",
+                        limits::MAX_FIND_CHARS
+                    )))
+                } else {
+                    let read = |_: &_, r: &_| crate::interactions::tables::find(r, &query);
+                    self.app.engine.read::<Tables, _>(&room, read).await
+                };
+                let reply = match found {
+                    Ok(found) => found_reply(id.unwrap_or_default(), found),
                     Err(e) => refusal(id, e),
                 };
                 self.send(sink, &reply).await

@@ -18,11 +18,13 @@
 //! A round ends at its end time by the sequencer's timer, on whichever instance runs it first
 //! (the timer is part of the state: it survives a restart).
 
+mod find;
 mod harvest;
 mod rounds;
 pub mod seating;
 pub mod setup;
 
+pub use find::find;
 use rounds::{arrival_table, occupied, seat, start};
 
 use super::people::People;

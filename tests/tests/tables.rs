@@ -1119,8 +1119,11 @@ async fn a_closed_table_seats_its_people_elsewhere_and_nobody_there_until_opened
         let seat = g.seat_in(2).await;
         assert!(seat.table.is_some_and(|t| t != 1), "{seat:?}");
     }
-    // Opened again: the table takes people (the organiser moves one there).
+    // Opened again: its host sits there again, and it takes people (the organiser moves one
+    // there).
     ok(&organiser.ask(close(1, false)).await);
+    let seat = host.seat_where(2, |s| s.table == Some(1)).await;
+    assert!(seat.host, "{seat:?}");
     ok(&organiser
         .ask(ClientMsg::MoveToTable {
             event: F.ev(),

@@ -251,6 +251,8 @@ async fn follow(
                 let before = me.seat();
                 url = others.clone();
                 me = Person::connect(&url, me.token.clone()).await?;
+                // Their page says it takes part again, as it does: that seats nobody twice.
+                me.take_part().await?;
                 if let Some((round, Some(table))) = before {
                     let after = me.seat().filter(|s| s.0 == round).and_then(|s| s.1);
                     seen.reconnected.push((round, table, after));
@@ -268,6 +270,7 @@ async fn follow(
             let Person { ws, token, .. } = me;
             ws.close().await;
             me = Person::connect(&url, token).await?;
+            me.take_part().await?;
             let after = me.seat().filter(|s| s.0 == round).and_then(|s| s.1);
             seen.reconnected.push((round, table, after));
             me.note(&mut seen);

@@ -118,8 +118,10 @@ pub struct Participant {
 pub const PRESENT_MS: i64 = 120_000;
 /// How often a `take_part` that changes nothing but the time is written.
 const SEEN_EVERY_MS: i64 = 45_000;
-/// The same, for someone seated in the running round (whose seat is freed when they are away).
-const SEEN_SEATED_EVERY_MS: i64 = 15_000;
+/// The same, for someone seated in the running round, whose seat is freed when they are away:
+/// every `take_part` of theirs is written (a page says it every 20 seconds), but one said
+/// within this long of the last (a second tab) is not.
+const SEEN_SEATED_EVERY_MS: i64 = 10_000;
 /// A seat is freed when its person has said nothing for this long (since the round began, at
 /// the earliest)...
 pub const AWAY_MS: i64 = 60_000;
@@ -330,19 +332,13 @@ impl Interaction for Tables {
                 }
                 let seats = cx.records().part(|r| TablesRecords {
                     seats: r.seats.clone(),
-                    rounds: r
-                        .rounds
-                        .get_key_value(&round.number)
-                        .map(|(n, s)| (*n, s.clone()))
-                        .into_iter()
-                        .collect(),
                     ..TablesRecords::default()
                 });
                 // The round's record becomes where people sat at its end (chosen, moved,
-                // arrived), over where the round seated them: the harvest between rounds and
-                // the next rotation go by it.
-                let mut sat = seats.rounds.get(&round.number).cloned().unwrap_or_default();
-                sat.extend(seats.seats.iter().map(|(p, t)| (p.clone(), *t)));
+                // arrived; not who left, was away or never came): the harvest between rounds,
+                // who the next round counts as here, and the next rotation go by it.
+                let sat: BTreeMap<String, u32> =
+                    seats.seats.iter().map(|(p, t)| (p.clone(), *t)).collect();
                 cx.change(TablesChange::Round(round.number, sat));
                 // Everyone is back in the session: their inboxes say so too (an agenda shows a
                 // seat only while its round runs).
@@ -393,15 +389,30 @@ impl Interaction for Tables {
                         }
                         cx.change(TablesChange::Here(actor.id.clone(), Some(me)));
                     }
-                    let hosts = set
-                        .tables
-                        .iter()
-                        .any(|t| t.host.as_deref() == Some(actor.id.as_str()));
+                    let hosts = hosts_open(&set, &actor.id).is_some();
                     // Hosts sit at their tables in every round; the others are seated as they
-                    // arrive, unless the round has them choose (or someone moved them out).
+                    // arrive, unless the round has them choose (or someone moved them out); back
+                    // from away, at the table they had, in every kind of round.
+                    let had_table = |round: &Round| {
+                        cx.records()
+                            .part(|r| TablesRecords {
+                                rounds: r
+                                    .rounds
+                                    .get(&round.number)
+                                    .and_then(|m| m.get_key_value(&actor.id))
+                                    .map(|(p, t)| (round.number, BTreeMap::from([(p.clone(), *t)])))
+                                    .into_iter()
+                                    .collect(),
+                                ..TablesRecords::default()
+                            })
+                            .rounds
+                            .contains_key(&round.number)
+                    };
                     if let Some(round) = &set.round
                         && !seated
-                        && (hosts || (arriving && round.seating != SeatingMode::SelfSelect))
+                        && (hosts
+                            || (arriving
+                                && (round.seating != SeatingMode::SelfSelect || had_table(round))))
                     {
                         let records = cx.records().part(Clone::clone);
                         let table = arrival_table(&set, &records, round, &actor.id);
@@ -430,11 +441,7 @@ impl Interaction for Tables {
                 if records.seats.get(&actor.id) == Some(&table) {
                     return Ok(Made::default());
                 }
-                if set
-                    .tables
-                    .iter()
-                    .any(|t| t.host.as_deref() == Some(actor.id.as_str()) && t.number != table)
-                {
+                if hosts_open(&set, &actor.id).is_some_and(|n| n != table) {
                     return Err(Refusal::Conflict("a host stays at their table".into()));
                 }
                 if !records.here.contains_key(&actor.id)
@@ -472,6 +479,31 @@ impl Interaction for Tables {
                     .cloned()
                     .collect();
                 away.sort();
+                if away.is_empty() {
+                    return Ok(Made::default());
+                }
+                // The round's record keeps the table each had (back, they sit there again while
+                // it has a seat, in every kind of round).
+                let mut record = cx
+                    .records()
+                    .part(|r| TablesRecords {
+                        rounds: r
+                            .rounds
+                            .get_key_value(&round.number)
+                            .map(|(n, s)| (*n, s.clone()))
+                            .into_iter()
+                            .collect(),
+                        ..TablesRecords::default()
+                    })
+                    .rounds
+                    .remove(&round.number)
+                    .unwrap_or_default();
+                for person in &away {
+                    if let Some(t) = seated.seats.get(person) {
+                        record.insert(person.clone(), *t);
+                    }
+                }
+                cx.change(TablesChange::Round(round.number, record));
                 // Away: their seat goes, and they no longer take part (back, they arrive).
                 for person in away {
                     seat(cx, &set, session.as_str(), &round, &person, None)?;
@@ -487,11 +519,7 @@ impl Interaction for Tables {
                         "{person} does not take part at these tables"
                     )));
                 }
-                if set
-                    .tables
-                    .iter()
-                    .any(|t| t.host.as_deref() == Some(person.as_str()))
-                {
+                if hosts_open(&set, &person).is_some() {
                     return Err(Refusal::Conflict("a host stays at their table".into()));
                 }
                 if records.seats.get(&person).copied() != table {
@@ -537,6 +565,23 @@ impl Interaction for Tables {
                         let to = arrival_table(&set, &records, &round, &person);
                         seat(cx, &set, session.as_str(), &round, &person, to)?;
                     }
+                }
+                // Opened again while a round runs: its host, if here, sits at it again.
+                if let Some(round) = set.round.clone()
+                    && !closed
+                    && let Some(host) = set.tables[i].host.clone()
+                    && cx.records().part(|r| r.of(&host)).here.contains_key(&host)
+                {
+                    seat(cx, &set, session.as_str(), &round, &host, Some(table))?;
+                }
+                // The grid's counts at once (a hosted table's kept seat comes and goes with
+                // it, whether or not anyone moved).
+                let seats = cx.records().part(|r| TablesRecords {
+                    seats: r.seats.clone(),
+                    ..TablesRecords::default()
+                });
+                if let Some(counts) = recount(&set, &seats.seats) {
+                    cx.emit(counts);
                 }
             }
             TablesCommand::Help { actor, table, help } => {
@@ -655,27 +700,8 @@ impl Interaction for Tables {
             seats: r.seats.clone(),
             ..TablesRecords::default()
         });
-        let counts = occupied(&set, &seats.seats);
-        // Every table whose published count is off (a move makes two tables stale, and the
-        // change names one of them): coalesced into one event.
-        let counts: Vec<TableCount> = set
-            .tables
-            .iter()
-            .filter_map(|t| {
-                let seated = counts.get(&t.number).copied().unwrap_or(0);
-                let host_here = t
-                    .host
-                    .as_ref()
-                    .is_some_and(|h| seats.seats.get(h) == Some(&t.number));
-                (seated != t.seated || host_here != t.host_here).then_some(TableCount {
-                    number: t.number,
-                    seated,
-                    host_here,
-                })
-            })
-            .collect();
-        if !counts.is_empty() {
-            cx.emit(RoomEvent::TableCounts { counts });
+        if let Some(counts) = recount(&set, &seats.seats) {
+            cx.emit(counts);
         }
     }
 
@@ -717,6 +743,37 @@ impl Interaction for Tables {
             },
         })
     }
+}
+
+/// The counts of every table whose published count is off, as one event (a move makes two
+/// tables stale, and the change names one of them).
+fn recount(set: &TableSet, seats: &HashMap<String, u32>) -> Option<RoomEvent> {
+    let counts = occupied(set, seats);
+    let counts: Vec<TableCount> = set
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let seated = counts.get(&t.number).copied().unwrap_or(0);
+            let host_here = t
+                .host
+                .as_ref()
+                .is_some_and(|h| seats.get(h) == Some(&t.number));
+            (seated != t.seated || host_here != t.host_here).then_some(TableCount {
+                number: t.number,
+                seated,
+                host_here,
+            })
+        })
+        .collect();
+    (!counts.is_empty()).then_some(RoomEvent::TableCounts { counts })
+}
+
+/// The open table `person` hosts, if any (a closed table's host sits elsewhere as a guest).
+fn hosts_open(set: &TableSet, person: &str) -> Option<u32> {
+    set.tables
+        .iter()
+        .find(|t| !t.closed && t.host.as_deref() == Some(person))
+        .map(|t| t.number)
 }
 
 fn too_many_people() -> Refusal {

@@ -223,6 +223,21 @@ pub(super) fn start(
         tables: set.tables.iter().filter(|t| !t.closed).cloned().collect(),
         ..set.clone()
     };
+    if open_set.tables.is_empty() {
+        return Err(Refusal::Conflict(
+            "every table is closed: open one before starting a round".into(),
+        ));
+    }
+    if let Some((i, a)) = assignments
+        .iter()
+        .enumerate()
+        .find(|(_, a)| set.table(a.table).is_some_and(|t| t.closed))
+    {
+        return Err(Refusal::invalid(
+            &format!("assignments[{i}].table"),
+            format!("table {} is closed", a.table),
+        ));
+    }
     let set = &open_set;
     let number = set.rounds + 1;
     let now = cx.now_ms();

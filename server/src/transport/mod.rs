@@ -19,4 +19,5 @@ pub mod people;
 pub mod replies;
 pub mod requests;
 pub mod staff;
+pub mod taking_part;
 pub mod ws;

@@ -199,6 +199,8 @@ struct Connection {
     /// The sign-in cookie of the upgrade request (its Origin was checked): the credential of a
     /// `hello` with an empty token.
     cookie: Option<String>,
+    /// The sessions whose tables this connection said it takes part at (renewed each heartbeat).
+    taking_part: super::taking_part::TakingPart,
     _socket: SocketGuard,
 }
 
@@ -236,6 +238,7 @@ impl Connection {
             last_heard: Instant::now(),
             addr,
             cookie,
+            taking_part: Default::default(),
             _socket: socket,
         }
     }
@@ -316,6 +319,9 @@ impl Connection {
                         && matches!(Box::pin(auth::still_valid(&self.app.engine, p)).await, Ok(false))
                     {
                         break Some((close::AUTH_FAILED, "invitation withdrawn"));
+                    }
+                    if let Some(p) = &self.person {
+                        self.taking_part.renew(&self.app, p);
                     }
                     if let Err(end) = self.send_raw(&mut sink, Message::Ping(Default::default())).await {
                         break end;
@@ -597,6 +603,7 @@ impl Connection {
                 // What staff do is noted in the event's activity log; attendees' asks and
                 // votes (the bulk) are not, and are not copied.
                 let noted = (person.role != Role::Attendee).then(|| msg.clone());
+                self.taking_part.note(&msg);
                 // Everything else changes a room: the request table says who may, and how.
                 let Some(r) = requests::route(&person, msg) else {
                     return self

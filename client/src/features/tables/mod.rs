@@ -119,23 +119,29 @@ pub fn TablesPanel(
             act(live, msg, problem, move |_| said.set(Some(here)));
         })
     };
-    // Taking part is said again every 20 seconds while the page is open (a round seats only
-    // people seen lately), quietly.
+    // Taking part is said again, quietly: on every new connection (the server keeps saying it
+    // while a connection that said it stays open), and once a minute besides.
     {
         let (code, id) = (code.clone(), id.clone());
-        let handle = set_interval_with_handle(
-            move || {
-                if joined.try_get_untracked() == Some(true) {
-                    drop(live.request(ClientMsg::TakePart {
-                        event: code.clone(),
-                        session: id.clone(),
-                        here: true,
-                    }));
-                }
-            },
-            std::time::Duration::from_secs(20),
-        )
-        .ok();
+        let say = move || {
+            if joined.try_get_untracked() == Some(true) {
+                drop(live.request(ClientMsg::TakePart {
+                    event: code.clone(),
+                    session: id.clone(),
+                    here: true,
+                }));
+            }
+        };
+        let again = say.clone();
+        Effect::new(move |was: Option<bool>| {
+            let open = live.connection() == crate::live::Connection::Open;
+            if open && was == Some(false) {
+                again();
+            }
+            open
+        });
+        let handle =
+            set_interval_with_handle(say, std::time::Duration::from_secs(60)).ok();
         on_cleanup(move || {
             if let Some(h) = handle {
                 h.clear();

@@ -150,6 +150,33 @@ async fn scenario(
     click_when(moderator, ".table-grid li:last-child button").await?;
     wait_for_text(moderator, ".table-grid li.closed", "Closed").await?;
     wait_for_text(moderator, ".table-grid li:last-child button", "Open").await?;
+    wait_until(
+        moderator,
+        "return document.querySelectorAll('.table-grid li.closed.help').length === 0;",
+        vec![],
+        "a closed table asks for no help",
+    )
+    .await?;
+    // The moderator finds Bo by name and moves him to table 5; his phone says so.
+    click(moderator, "details.move-person summary").await?;
+    type_into(moderator, "#find-at-tables", "bo").await?;
+    click(moderator, "details.move-person form button[type=submit]").await?;
+    wait_for_text(moderator, ".found-at-tables", "Bo Berg").await?;
+    moderator
+        .execute(
+            "const s = document.querySelector('#move-to-0'); s.value = '5'; \
+             s.dispatchEvent(new Event('input', {bubbles: true})); \
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await?;
+    click(
+        moderator,
+        ".found-at-tables li:first-child button[type=submit]",
+    )
+    .await?;
+    wait_for_text(bo, "#your-table", "Table 5").await?;
+    wait_for_text(moderator, ".found-at-tables .at", "Table 5").await?;
     check_and_capture(moderator, axe, "cafe-moderator").await?;
 
     // Ada writes a point of her table's harvest; it shows as text, markup and all.

@@ -11,7 +11,7 @@ use plenum_protocol::{ClientMsg, EventCode, Person, SessionId};
 /// The sessions a connection takes part at: at most [`TakingPart::MAX`], none for most
 /// connections (one pointer in each idle connection's task).
 #[derive(Debug, Default)]
-pub struct TakingPart(Option<Box<Vec<(EventCode, SessionId)>>>);
+pub struct TakingPart(Option<Box<[(EventCode, SessionId)]>>);
 
 impl TakingPart {
     /// Most sessions one connection keeps saying it takes part at.
@@ -27,7 +27,8 @@ impl TakingPart {
         else {
             return;
         };
-        let list = self.0.get_or_insert_with(Box::default);
+        let mut list: Vec<(EventCode, SessionId)> =
+            self.0.take().map(Vec::from).unwrap_or_default();
         list.retain(|(e, s)| !(e == event && s == session));
         if *here {
             if list.len() == Self::MAX {
@@ -35,9 +36,7 @@ impl TakingPart {
             }
             list.push((event.clone(), session.clone()));
         }
-        if list.is_empty() {
-            self.0 = None;
-        }
+        self.0 = (!list.is_empty()).then(|| list.into_boxed_slice());
     }
 
     /// Says `take_part` again for each session, as `person` (in the background: a heartbeat

@@ -163,6 +163,7 @@ pub fn TablesConsole(
             })
         })
     };
+    let (move_code, move_id) = (StoredValue::new(code.clone()), StoredValue::new(id.clone()));
     let remove = Callback::new(move |_: ()| {
         send(ClientMsg::SetTables {
             event: code.clone(),
@@ -254,6 +255,9 @@ pub fn TablesConsole(
                         </li>
                     }).collect_view() }}
                 </ul>
+                <Show when=move || round.with(Option::is_some)>
+                    <super::move_person::MovePerson code=move_code.get_value() id=move_id.get_value() set />
+                </Show>
             </Show>
             {problem_view(problem)}
         </section>

@@ -7,6 +7,8 @@
 #[cfg(feature = "staff")]
 pub mod console;
 pub mod harvest;
+#[cfg(feature = "staff")]
+pub mod move_person;
 
 use crate::components::{
     clock::countdown,
@@ -140,8 +142,7 @@ pub fn TablesPanel(
             }
             open
         });
-        let handle =
-            set_interval_with_handle(say, std::time::Duration::from_secs(60)).ok();
+        let handle = set_interval_with_handle(say, std::time::Duration::from_secs(60)).ok();
         on_cleanup(move || {
             if let Some(h) = handle {
                 h.clear();

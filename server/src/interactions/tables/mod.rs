@@ -540,6 +540,13 @@ impl Interaction for Tables {
                     number: table,
                     closed,
                 });
+                // Nobody is left at a closed table to be helped.
+                if closed && set.tables[i].help {
+                    cx.emit(RoomEvent::TableHelp {
+                        number: table,
+                        help: false,
+                    });
+                }
                 set.tables[i].closed = closed;
                 // Closed while a round runs: its people (its host too) arrive elsewhere.
                 if let Some(round) = set.round.clone()

@@ -973,16 +973,36 @@ async fn a_seat_is_freed_after_a_minute_away_and_its_person_comes_back_to_it() {
         g.take_part().await;
         stay.push(g);
     }
-    ok(&organiser.ask(start(180, SeatingMode::Random)).await);
-    let table = away.seat_in(1).await.table.expect("seated");
-    for g in &mut stay {
-        assert!(g.seat_in(1).await.table.is_some());
+    // Everyone chooses a table (the round seats nobody itself): Anna table 2.
+    ok(&organiser.ask(start(180, SeatingMode::SelfSelect)).await);
+    let choose = |table: u32| ClientMsg::ChooseTable {
+        event: F.ev(),
+        session: cafe(),
+        table,
+    };
+    ok(&away.request(choose(2)).await);
+    let table = away
+        .seat_where(1, |s| s.table.is_some())
+        .await
+        .table
+        .expect("seated");
+    assert_eq!(table, 2);
+    for (i, g) in stay.iter_mut().enumerate() {
+        ok(&g.request(choose(1 + i as u32 % 2)).await);
+        assert!(g.seat_where(1, |s| s.table.is_some()).await.table.is_some());
     }
     // Anna's page closes (her phone sleeps): her connection says nothing more. The others'
     // connections stay open: the first only reads (a hidden tab whose timers the browser
     // slows: its open connection says it for it), the others' pages say so every ten seconds.
     let (name, token) = (away.name.clone(), away.token.clone());
     away.ws.close().await;
+    // (The quiet one's page shows the session: its connection follows the session's room.)
+    let mut session = Mirror::new(cafe_room());
+    stay[0]
+        .ws
+        .join(&cafe_room(), None, &mut session)
+        .await
+        .unwrap();
     for _ in 0..8 {
         let until = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
         let quiet = &mut stay[0];
@@ -1021,7 +1041,7 @@ async fn a_seat_is_freed_after_a_minute_away_and_its_person_comes_back_to_it() {
                 .is_some_and(|t| t.tables.iter().map(|t| t.seated).sum::<u32>() == 3)
         })
         .await;
-    // Back: the table the round gave her, as she arrives.
+    // Back: the table she chose, as she arrives (in a round where people choose, too).
     away.take_part().await;
     let back = away.seat_where(1, |s| s.table.is_some()).await;
     assert_eq!(back.table, Some(table), "{back:?}");
@@ -1124,6 +1144,34 @@ async fn a_closed_table_seats_its_people_elsewhere_and_nobody_there_until_opened
             session: cafe(),
         })
         .await);
+    // Nobody is assigned to a closed table, and no round starts with every table closed.
+    let assigned = organiser
+        .ask(ClientMsg::StartRound {
+            event: F.ev(),
+            session: cafe(),
+            seconds: 60,
+            seating: SeatingMode::Assigned,
+            assignments: vec![plenum_protocol::Assignment {
+                person: guests[0].id.clone(),
+                table: 1,
+            }],
+        })
+        .await;
+    match assigned {
+        ServerMsg::Error { code, field, .. } => {
+            assert_eq!(code, ErrorCode::BadRequest);
+            assert_eq!(field.as_deref(), Some("assignments[0].table"));
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    ok(&organiser.ask(close(2, true)).await);
+    ok(&organiser.ask(close(3, true)).await);
+    assert_eq!(
+        refused(&organiser.ask(start(120, SeatingMode::Rotation)).await),
+        ErrorCode::Conflict
+    );
+    ok(&organiser.ask(close(2, false)).await);
+    ok(&organiser.ask(close(3, false)).await);
     // The next round leaves it empty; its host sits elsewhere, as a guest.
     ok(&organiser.ask(start(120, SeatingMode::Rotation)).await);
     let seat = host.seat_in(2).await;

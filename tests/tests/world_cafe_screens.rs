@@ -146,37 +146,44 @@ async fn scenario(
     click_when(ada, "#ask-for-help").await?;
     wait_for_text(ada, "#your-table", "Help is on its way").await?;
     wait_for_text(moderator, ".table-grid li.help", "Needs help").await?;
-    // The moderator closes the last table (whoever sat there sits elsewhere) and sees it closed.
-    click_when(moderator, ".table-grid li:last-child button").await?;
+    // The moderator closes Ada's table (the one asking for help): she sits elsewhere, and the
+    // closed table asks for no help.
+    click_when(moderator, ".table-grid li.help button").await?;
     wait_for_text(moderator, ".table-grid li.closed", "Closed").await?;
-    wait_for_text(moderator, ".table-grid li:last-child button", "Open").await?;
+    wait_for_text(moderator, ".table-grid li.closed button", "Open").await?;
     wait_until(
         moderator,
-        "return document.querySelectorAll('.table-grid li.closed.help').length === 0;",
+        "return document.querySelectorAll('.table-grid li.help').length === 0;",
         vec![],
         "a closed table asks for no help",
     )
     .await?;
-    // The moderator finds Bo by name and moves him to table 5; his phone says so.
+    wait_for_text(ada, "#your-table", "Table ").await?;
+    // The moderator finds Bo by name and moves him to another table; his phone says so.
     click(moderator, "details.move-person summary").await?;
     type_into(moderator, "#find-at-tables", "bo").await?;
     click(moderator, "details.move-person form button[type=submit]").await?;
     wait_for_text(moderator, ".found-at-tables", "Bo Berg").await?;
-    moderator
+    // Another open table than his: the one chosen to begin with.
+    let to = moderator
         .execute(
-            "const s = document.querySelector('#move-to-0'); s.value = '5'; \
-             s.dispatchEvent(new Event('input', {bubbles: true})); \
-             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            "const at = document.querySelector('.found-at-tables .at').textContent.match(/\\d+/); \
+             const v = document.querySelector('#move-to-0').value; \
+             return (at && at[0] === v) ? null : v;",
             vec![],
         )
         .await?;
+    let to = to
+        .as_str()
+        .context("another table chosen to begin with")?
+        .to_owned();
     click(
         moderator,
         ".found-at-tables li:first-child button[type=submit]",
     )
     .await?;
-    wait_for_text(bo, "#your-table", "Table 5").await?;
-    wait_for_text(moderator, ".found-at-tables .at", "Table 5").await?;
+    wait_for_text(bo, "#your-table", &format!("Table {to}")).await?;
+    wait_for_text(moderator, ".found-at-tables .at", &format!("Table {to}")).await?;
     check_and_capture(moderator, axe, "cafe-moderator").await?;
 
     // Ada writes a point of her table's harvest; it shows as text, markup and all.

@@ -320,8 +320,13 @@ impl Connection {
                     {
                         break Some((close::AUTH_FAILED, "invitation withdrawn"));
                     }
-                    if let Some(p) = &self.person {
-                        self.taking_part.renew(&self.app, p);
+                    // Still there: it answered the last ping (sent a heartbeat ago), and
+                    // follows the session.
+                    if let Some(p) = &self.person
+                        && self.last_heard.elapsed() <= heartbeat_every * 3 / 2
+                    {
+                        let rooms = &self.rooms;
+                        self.taking_part.renew(&self.app, p, |room| rooms.contains_key(room));
                     }
                     if let Err(end) = self.send_raw(&mut sink, Message::Ping(Default::default())).await {
                         break end;

@@ -239,7 +239,7 @@ pub fn TablesConsole(
                             <span>{table_line(&table)}</span>
                             " · "
                             <span class="count">{ta("seated-of", &[("seated", Arg::Num(f64::from(table.seated))), ("capacity", Arg::Num(f64::from(table.capacity)))])}</span>
-                            {(table.hosted && running).then(|| if table.host_here {
+                            {(table.hosted && running && !table.closed).then(|| if table.host_here {
                                 view! { " · " <span class="host-here">{t("table-host-here")}</span> }.into_any()
                             } else {
                                 view! { " · " <strong class="host-away">{t("table-host-away")}</strong> }.into_any()

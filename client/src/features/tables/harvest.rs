@@ -13,8 +13,8 @@ use plenum_protocol::{
     SessionState, TableSet, limits,
 };
 
-/// The harvests of `state`, with the ones a snapshot left out fetched (`page`): once a
-/// snapshot, again after a reconnect's new snapshot leaves some out.
+/// The harvests of `state`, with the ones a snapshot left out fetched (`page`): once, and
+/// again when a reconnect's snapshot leaves out more than was left.
 pub fn harvests(
     code: EventCode,
     id: SessionId,
@@ -22,8 +22,14 @@ pub fn harvests(
 ) -> Memo<Vec<Harvest>> {
     let live: Live = expect_context();
     let asked = StoredValue::new(false);
+    let last_left = StoredValue::new(0u64);
     Effect::new(move || {
         let left = state.with(|s| s.as_ref().map_or(0, |s| s.omitted.harvests));
+        // Only a snapshot raises what was left out (a reconnect's): ask again then.
+        if left > last_left.get_value() {
+            asked.set_value(false);
+        }
+        last_left.set_value(left);
         if left == 0 || asked.get_value() {
             return;
         }
@@ -51,9 +57,6 @@ pub fn harvests(
                     _ => break,
                 }
             }
-            // Done (or cut off by a reconnect): whatever a later snapshot leaves out is asked
-            // for again.
-            asked.set_value(false);
         });
     });
     Memo::new(move |_| state.with(|s| s.as_ref().map(|s| s.harvests.clone()).unwrap_or_default()))

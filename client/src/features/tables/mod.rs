@@ -135,12 +135,14 @@ pub fn TablesPanel(
             }
         };
         let again = say.clone();
+        // Whenever the connection is open with the person taking part: a new connection, a
+        // reload once the seat is known, a first "I'm here".
         Effect::new(move |was: Option<bool>| {
-            let open = live.connection() == crate::live::Connection::Open;
-            if open && was == Some(false) {
+            let both = live.connection() == crate::live::Connection::Open && joined.get();
+            if both && was != Some(true) {
                 again();
             }
-            open
+            both
         });
         let handle = set_interval_with_handle(say, std::time::Duration::from_secs(60)).ok();
         on_cleanup(move || {

@@ -97,7 +97,9 @@ fn Found(
     open: Memo<Vec<u32>>,
     move_to: Callback<(String, Option<u32>)>,
 ) -> impl IntoView {
-    let choice = RwSignal::new(String::new());
+    // Another open table to begin with ("No table" is a choice to make, not a default).
+    let first = open.with_untracked(|o| o.iter().copied().find(|n| Some(*n) != p.table));
+    let choice = RwSignal::new(first.map(|n| n.to_string()).unwrap_or_default());
     let name = p.name.clone().unwrap_or_else(|| p.person.clone());
     let field = format!("move-to-{i}");
     let label = ta("move-to-of", &[("name", Arg::Str(name.clone()))]);
@@ -120,10 +122,10 @@ fn Found(
                 <label for=field.clone()>{label}</label>
                 " "
                 <select id=field bind:value=choice>
-                    <option value="">{t("no-table")}</option>
                     {move || open.get().into_iter().map(|n| view! {
-                        <option value=n.to_string()>{ta("table-number", &[("number", Arg::Num(f64::from(n)))])}</option>
+                        <option value=n.to_string() selected={choice.get_untracked() == n.to_string()}>{ta("table-number", &[("number", Arg::Num(f64::from(n)))])}</option>
                     }).collect_view()}
+                    <option value="">{t("no-table")}</option>
                 </select>
                 " "
                 <button type="submit" class="small">{t("move-there")}</button>

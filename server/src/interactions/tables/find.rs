@@ -23,7 +23,10 @@ pub fn find(records: &TablesRecords, query: &str) -> Vec<AtTables> {
             table: records.seats.get(id).copied(),
         })
         .collect();
-    found.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.person.cmp(&b.person)));
+    // By name (the nameless last), then person id.
+    found.sort_by(|a, b| {
+        (a.name.is_none(), &a.name, &a.person).cmp(&(b.name.is_none(), &b.name, &b.person))
+    });
     found.truncate(limits::MAX_FOUND_AT_TABLES);
     found
 }

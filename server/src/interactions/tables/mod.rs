@@ -113,14 +113,15 @@ pub struct Participant {
     pub seen_ms: i64,
 }
 
-/// A round seats the people who said they are here within this long (their page says so
-/// every 20 seconds while it is open), and everyone seated in the round before.
+/// A round seats the people who said they are here within this long (their open connection
+/// says so with each heartbeat, every 20 seconds: `transport/taking_part.rs`), and everyone
+/// seated as the round before ended.
 pub const PRESENT_MS: i64 = 120_000;
 /// How often a `take_part` that changes nothing but the time is written.
 const SEEN_EVERY_MS: i64 = 45_000;
 /// The same, for someone seated in the running round, whose seat is freed when they are away:
-/// every `take_part` of theirs is written (a page says it every 20 seconds), but one said
-/// within this long of the last (a second tab) is not.
+/// every `take_part` of theirs is written (their connection says it every 20 seconds), but one
+/// said within this long of the last (a second tab, their page) is not.
 const SEEN_SEATED_EVERY_MS: i64 = 10_000;
 /// A seat is freed when its person has said nothing for this long (since the round began, at
 /// the earliest)...
@@ -427,6 +428,15 @@ impl Interaction for Tables {
                     if records.here.contains_key(&actor.id) {
                         cx.change(TablesChange::Here(actor.id.clone(), None));
                     }
+                    // Leaving on purpose: the table they had is not kept for their return.
+                    if let Some(round) = &set.round
+                        && hosts_open(&set, &actor.id).is_none()
+                    {
+                        let mut record = round_record(cx, round.number);
+                        if record.remove(&actor.id).is_some() {
+                            cx.change(TablesChange::Round(round.number, record));
+                        }
+                    }
                 }
             }
             TablesCommand::Choose { actor, table } => {
@@ -484,20 +494,7 @@ impl Interaction for Tables {
                 }
                 // The round's record keeps the table each had (back, they sit there again while
                 // it has a seat, in every kind of round).
-                let mut record = cx
-                    .records()
-                    .part(|r| TablesRecords {
-                        rounds: r
-                            .rounds
-                            .get_key_value(&round.number)
-                            .map(|(n, s)| (*n, s.clone()))
-                            .into_iter()
-                            .collect(),
-                        ..TablesRecords::default()
-                    })
-                    .rounds
-                    .remove(&round.number)
-                    .unwrap_or_default();
+                let mut record = round_record(cx, round.number);
                 for person in &away {
                     if let Some(t) = seated.seats.get(person) {
                         record.insert(person.clone(), *t);
@@ -574,10 +571,16 @@ impl Interaction for Tables {
                     }
                 }
                 // Opened again while a round runs: its host, if here, sits at it again.
+                let now = cx.now_ms();
                 if let Some(round) = set.round.clone()
                     && !closed
                     && let Some(host) = set.tables[i].host.clone()
-                    && cx.records().part(|r| r.of(&host)).here.contains_key(&host)
+                    && cx
+                        .records()
+                        .part(|r| r.of(&host))
+                        .here
+                        .get(&host)
+                        .is_some_and(|h| now - h.seen_ms <= PRESENT_MS)
                 {
                     seat(cx, &set, session.as_str(), &round, &host, Some(table))?;
                 }
@@ -773,6 +776,23 @@ fn recount(set: &TableSet, seats: &HashMap<String, u32>) -> Option<RoomEvent> {
         })
         .collect();
     (!counts.is_empty()).then_some(RoomEvent::TableCounts { counts })
+}
+
+/// Round `number`'s record (person → table), as the batch leaves it.
+fn round_record(cx: &Cx<'_, Tables>, number: u32) -> BTreeMap<String, u32> {
+    cx.records()
+        .part(|r| TablesRecords {
+            rounds: r
+                .rounds
+                .get_key_value(&number)
+                .map(|(n, s)| (*n, s.clone()))
+                .into_iter()
+                .collect(),
+            ..TablesRecords::default()
+        })
+        .rounds
+        .remove(&number)
+        .unwrap_or_default()
 }
 
 /// The open table `person` hosts, if any (a closed table's host sits elsewhere as a guest).

@@ -10,7 +10,7 @@ use crate::{App, auth};
 use plenum_protocol::{ClientMsg, EventCode, Person, RoomId, SessionId};
 use std::sync::{
     Arc,
-    atomic::{AtomicBool, Ordering},
+    atomic::{AtomicBool, AtomicU64, Ordering},
 };
 
 /// The sessions a connection takes part at (at most [`TakingPart::MAX`]), and whether a
@@ -25,6 +25,18 @@ struct Held {
     /// A renewal under way: the next heartbeat waits for it (one at a time, whatever the
     /// store's pace).
     busy: Arc<AtomicBool>,
+    /// Counts what the connection said: a renewal under way stops at the next session once
+    /// the connection says anything new (`here: false` above all).
+    said: Arc<AtomicU64>,
+}
+
+/// Clears the busy flag however a renewal ends.
+struct Done(Arc<AtomicBool>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl TakingPart {
@@ -42,6 +54,7 @@ impl TakingPart {
             return;
         };
         let held = self.0.get_or_insert_with(Box::default);
+        held.said.fetch_add(1, Ordering::AcqRel);
         held.sessions.retain(|(e, s)| !(e == event && s == session));
         if *here {
             if held.sessions.len() == Self::MAX {
@@ -49,7 +62,7 @@ impl TakingPart {
             }
             held.sessions.push((event.clone(), session.clone()));
         }
-        if held.sessions.is_empty() && !held.busy.load(Ordering::Relaxed) {
+        if held.sessions.is_empty() {
             self.0 = None;
         }
     }
@@ -78,12 +91,16 @@ impl TakingPart {
                 routed.push(r);
             }
         }
-        let (engine, busy) = (app.engine.clone(), held.busy.clone());
+        let (engine, said) = (app.engine.clone(), held.said.clone());
+        let (done, at) = (Done(held.busy.clone()), said.load(Ordering::Acquire));
         tokio::spawn(async move {
+            let _done = done;
             for r in routed {
+                if said.load(Ordering::Acquire) != at {
+                    break;
+                }
                 let _ = engine.submit(&r.room, r.command).await;
             }
-            busy.store(false, Ordering::Release);
         });
     }
 }

@@ -54,7 +54,13 @@ pub fn harvests(
                     Ok(ServerMsg::Page { harvests, more, .. }) if more && !harvests.is_empty() => {
                         before = harvests.last().map(|h| u64::from(h.table));
                     }
-                    _ => break,
+                    Ok(_) => break,
+                    // Cut off (a reconnect, a refusal): the next snapshot asks again.
+                    Err(_) => {
+                        asked.set_value(false);
+                        last_left.set_value(0);
+                        break;
+                    }
                 }
             }
         });

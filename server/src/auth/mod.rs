@@ -577,7 +577,8 @@ pub fn refusal(role: Role) -> String {
     format!("{article} {} may not do this", role_name(role))
 }
 
-fn role_name(role: Role) -> &'static str {
+/// A role as the API spells it (`attendee`, `speaker`, …).
+pub(crate) fn role_name(role: Role) -> &'static str {
     match role {
         Role::Attendee => "attendee",
         Role::Speaker => "speaker",

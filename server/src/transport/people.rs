@@ -27,7 +27,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use plenum_protocol::{
-    ErrorCode, EventCode, ImportedPerson, PeopleImport, Person, PersonalLink, Profile, Role, RoomId,
+    ErrorCode, EventCode, ImportedPerson, PeopleImport, Person, PersonalLink, Profile, RoomId,
 };
 use std::collections::HashMap;
 
@@ -252,7 +252,7 @@ pub async fn links(
                 &*cell(e.profile.organisation.as_deref().unwrap_or("")),
                 e.profile.country.as_deref().unwrap_or(""),
                 &e.profile.languages.join(" "),
-                role_name(e.role),
+                auth::role_name(e.role),
                 e.link.as_deref().unwrap_or(""),
                 if e.joined { "yes" } else { "no" },
             ])?;
@@ -413,13 +413,4 @@ fn base(app: &App, headers: &HeaderMap) -> String {
         })
         .unwrap_or("localhost");
     format!("http://{host}")
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Attendee => "attendee",
-        Role::Speaker => "speaker",
-        Role::Moderator => "moderator",
-        Role::Organiser => "organiser",
-    }
 }

@@ -4,6 +4,7 @@
 //!   Socket.IO with its Redis adapter and a plain `ws` server, and writes the report.
 //! - `plenum-bench worker ...` is one load-generating process (the suite starts several).
 
+mod meetings;
 mod procfs;
 mod seating;
 mod suite;

@@ -1849,6 +1849,10 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         cafe::report(&mut md, &runs)?;
     }
 
+    if opts.runs("w13") {
+        crate::meetings::report(&mut md, q)?;
+    }
+
     if opts.runs("w10") {
         let runs = if q { 1 } else { 3 };
         let w = w10(&opts, runs).await?;

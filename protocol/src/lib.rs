@@ -14,6 +14,8 @@
 //! - [`quiz`]     — quizzes: timed questions, fair for delayed streams, a leaderboard.
 //! - [`people`]   — who people are at an event (organisation, country, languages), their stars.
 //! - [`tables`]   — world cafés: a session's tables, rounds, and each person's seat.
+//! - [`meetings`] — one-to-one meetings: the event's plan, requests, answers, bookings.
+//! - [`contacts`] — contact cards and the consent two people record about what each shares.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -24,8 +26,10 @@
 pub mod agenda;
 pub mod api;
 pub mod award;
+pub mod contacts;
 pub mod errors;
 pub mod ids;
+pub mod meetings;
 pub mod people;
 pub mod poll;
 pub mod qa;
@@ -37,8 +41,10 @@ pub mod ws;
 pub use agenda::*;
 pub use api::*;
 pub use award::*;
+pub use contacts::*;
 pub use errors::*;
 pub use ids::*;
+pub use meetings::*;
 pub use people::*;
 pub use poll::*;
 pub use qa::*;
@@ -167,4 +173,51 @@ pub mod limits {
     pub const MAX_STREAM_DELAY_MS: u32 = 120_000;
     /// Most rooms one connection may join at once.
     pub const MAX_ROOMS_PER_CONNECTION: usize = 32;
+    /// Most meeting blocks in an event's meeting plan.
+    pub const MAX_MEETING_BLOCKS: usize = 20;
+    /// Most slots an event's meeting blocks make in all.
+    pub const MAX_MEETING_SLOTS: usize = 200;
+    /// Most onsite meeting tables in a plan.
+    pub const MAX_MEETING_TABLES: usize = 500;
+    /// Longest meeting request message, in characters.
+    pub const MAX_MEETING_MESSAGE_CHARS: usize = 500;
+    /// The highest cap on one person's unanswered sent requests an organiser may set.
+    pub const MAX_OPEN_MEETING_REQUESTS: u32 = 50;
+    /// Most open meetings (requested or accepted, sent or received) one person is part of.
+    pub const MAX_PERSON_MEETINGS: usize = 100;
+    /// Most meetings an event keeps in all (every status; ids are never reused).
+    pub const MAX_MEETINGS: usize = 50_000;
+    /// Most unplaced meetings the answer to `schedule_meetings` lists.
+    pub const MAX_UNPLACED_LISTED: usize = 100;
+    /// Longest note shared with a contact, and longest reason for asking, in characters.
+    pub const MAX_CONTACT_NOTE_CHARS: usize = 300;
+    /// Longest phone number on a contact card, in characters.
+    pub const MAX_PHONE_CHARS: usize = 32;
+    /// Most contacts (asked, offered or agreed) one person has at an event.
+    pub const MAX_CONTACTS: usize = 500;
+    /// Most people one person blocks at an event.
+    pub const MAX_BLOCKS_PER_PERSON: usize = 500;
+    /// Longest report about someone, in characters.
+    pub const MAX_REPORT_CHARS: usize = 1000;
+    /// Most reports one person makes at an event.
+    pub const MAX_REPORTS_PER_PERSON: usize = 20;
+    /// Most reports an event keeps.
+    pub const MAX_REPORTS: usize = 5000;
+    /// Most cards on one matchmaking profile.
+    pub const MAX_MATCH_CARDS: usize = 10;
+    /// Longest card title, card text and role, in characters.
+    pub const MAX_CARD_TITLE_CHARS: usize = 100;
+    pub const MAX_CARD_TEXT_CHARS: usize = 500;
+    pub const MAX_ROLE_CHARS: usize = 80;
+    /// Most tags on a card, sectors on a profile, and tags or sectors in an event's lists; the
+    /// longest tag, in characters.
+    pub const MAX_CARD_TAGS: usize = 8;
+    pub const MAX_PROFILE_SECTORS: usize = 8;
+    pub const MAX_TAG_LIST: usize = 200;
+    pub const MAX_TAG_CHARS: usize = 40;
+    /// Most people one `find_people` answers with (a page), and one `recommend` names.
+    pub const MAX_FOUND_PEOPLE: usize = 30;
+    pub const MAX_RECOMMENDED: usize = 20;
+    /// Longest `find_people` query, in characters.
+    pub const MAX_FIND_PEOPLE_CHARS: usize = 100;
 }

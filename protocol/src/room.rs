@@ -258,6 +258,9 @@ pub struct EventState {
     /// the agenda (a session removed from the agenda is removed here).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub statuses: std::collections::BTreeMap<crate::SessionId, StageStatus>,
+    /// When and where the event's one-to-one meetings happen, once its organisers set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meetings: Option<crate::MeetingPlan>,
 }
 
 impl EventState {
@@ -312,11 +315,54 @@ pub struct InboxState {
     /// Their newest seats, one per session, oldest first: at most [`InboxState::KEEP_SEATS`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seats: Vec<crate::Seat>,
+    /// Their one-to-one meetings, by id: every open one (at most
+    /// [`crate::limits::MAX_PERSON_MEETINGS`]) and the newest
+    /// [`InboxState::KEEP_CLOSED_MEETINGS`] closed (declined, expired, cancelled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<crate::Meeting>,
+    /// When and how they meet, as they last set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_preferences: Option<crate::MeetingPreferences>,
+    /// Their contact card, as they last set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_card: Option<crate::ContactCard>,
+    /// Their contacts (asked, offered, agreed), sorted by the other one's id: at most
+    /// [`crate::limits::MAX_CONTACTS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<crate::Contact>,
+    /// Their matchmaking profile, as they last set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_profile: Option<crate::MatchProfile>,
+    /// The people they blocked, sorted: at most [`crate::limits::MAX_BLOCKS_PER_PERSON`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<crate::PersonId>,
 }
 
 impl InboxState {
     pub const KEEP_NOTES: usize = 50;
     pub const KEEP_SEATS: usize = 2;
+    pub const KEEP_CLOSED_MEETINGS: usize = 20;
+
+    /// Folds a meeting's new version: replaced in place (kept sorted by id), then the oldest
+    /// closed ones beyond [`InboxState::KEEP_CLOSED_MEETINGS`] dropped. A version older than
+    /// the one held (a lower `sequence`) changes nothing.
+    fn meeting_changed(&mut self, meeting: &crate::Meeting) {
+        match self.meetings.binary_search_by_key(&meeting.id, |m| m.id) {
+            Ok(at) if self.meetings[at].sequence > meeting.sequence => return,
+            Ok(at) => self.meetings[at] = meeting.clone(),
+            Err(at) => self.meetings.insert(at, meeting.clone()),
+        }
+        let closed = self.meetings.iter().filter(|m| !m.status.open()).count();
+        let mut excess = closed.saturating_sub(Self::KEEP_CLOSED_MEETINGS);
+        self.meetings.retain(|m| {
+            if excess > 0 && !m.status.open() {
+                excess -= 1;
+                false
+            } else {
+                true
+            }
+        });
+    }
 }
 
 /// The state of any room.
@@ -397,6 +443,23 @@ pub enum RoomEvent {
     /// The inbox's person's seat in a session's round (inbox rooms only): replaces their seat
     /// in that session.
     Seated { seat: crate::Seat },
+    /// In the event room: the meeting plan was set, changed, or removed (`null`).
+    MeetingsSet { plan: Option<crate::MeetingPlan> },
+    /// One of the inbox's person's meetings is new or changed (inbox rooms only): replaces it.
+    MeetingChanged { meeting: crate::Meeting },
+    /// The inbox's person set when and how they meet (inbox rooms only): the whole of it.
+    MeetingPreferencesChanged {
+        preferences: crate::MeetingPreferences,
+    },
+    /// The inbox's person set their contact card (inbox rooms only): the whole of it.
+    ContactCardChanged { card: crate::ContactCard },
+    /// A contact of the inbox's person is new or changed (inbox rooms only): replaces the one
+    /// with the same person; an `ended` one leaves the inbox.
+    ContactChanged { contact: crate::Contact },
+    /// The inbox's person set their matchmaking profile (inbox rooms only): the whole of it.
+    MatchProfileChanged { profile: crate::MatchProfile },
+    /// The people the inbox's person blocks (inbox rooms only): all of them now.
+    BlocksChanged { blocked: Vec<crate::PersonId> },
     /// A session's table set was set up, changed, or removed (`null`).
     TablesSet { tables: Option<crate::TableSet> },
     /// A round began: everyone taking part has their seat in their inbox.
@@ -485,6 +548,42 @@ impl RoomState {
                 i.seats.push(seat.clone());
                 let excess = i.seats.len().saturating_sub(InboxState::KEEP_SEATS);
                 i.seats.drain(..excess);
+                Ok(())
+            }
+            (RoomState::Event(e), RoomEvent::MeetingsSet { plan }) => {
+                e.meetings = plan.clone();
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::MeetingChanged { meeting }) => {
+                i.meeting_changed(meeting);
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::MeetingPreferencesChanged { preferences }) => {
+                i.meeting_preferences = Some(preferences.clone());
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::MatchProfileChanged { profile }) => {
+                i.match_profile = Some(profile.clone());
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::BlocksChanged { blocked }) => {
+                i.blocked = blocked.clone();
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::ContactCardChanged { card }) => {
+                i.contact_card = Some(card.clone());
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::ContactChanged { contact }) => {
+                let at = i
+                    .contacts
+                    .binary_search_by(|c| c.with.id.cmp(&contact.with.id));
+                match (at, contact.status) {
+                    (Ok(at), crate::ContactStatus::Ended) => drop(i.contacts.remove(at)),
+                    (Err(_), crate::ContactStatus::Ended) => {}
+                    (Ok(at), _) => i.contacts[at] = contact.clone(),
+                    (Err(at), _) => i.contacts.insert(at, contact.clone()),
+                }
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::TablesSet { tables }) => {

@@ -209,6 +209,137 @@ pub enum ClientMsg {
         event: EventCode,
         profile: crate::Profile,
     },
+    /// Set the event's meeting plan (`null` removes it): organisers. Refused while a booked
+    /// meeting sits in a slot or at a table the new plan does not have.
+    SetMeetings {
+        event: EventCode,
+        plan: Option<crate::MeetingPlan>,
+    },
+    /// Set when and how you meet (the whole of it).
+    SetMeetingPreferences {
+        event: EventCode,
+        preferences: crate::MeetingPreferences,
+    },
+    /// Ask someone at the event for a meeting, with a message and, if you like, a time. The
+    /// answer's `meeting` is its id.
+    RequestMeeting {
+        event: EventCode,
+        to: crate::PersonId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        slot: Option<crate::SlotAt>,
+    },
+    /// Answer a meeting: accept (booked at the proposed time if both of you are free then),
+    /// decline, or propose another time (`slot`).
+    AnswerMeeting {
+        event: EventCode,
+        meeting: crate::MeetingId,
+        answer: crate::MeetingAnswer,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        slot: Option<crate::SlotAt>,
+    },
+    /// On the day: say "I'm here" for a booked meeting (from 15 minutes before its slot to its
+    /// end).
+    MeetingHere {
+        event: EventCode,
+        meeting: crate::MeetingId,
+    },
+    /// Mark the other one as not come: 5 minutes into the slot, once you said you are here and
+    /// they did not.
+    MeetingNoShow {
+        event: EventCode,
+        meeting: crate::MeetingId,
+    },
+    /// Afterwards: did the meeting take place? (from its start, for 7 days).
+    MeetingHeld {
+        event: EventCode,
+        meeting: crate::MeetingId,
+        held: bool,
+    },
+    /// Say you are open for a meeting now (for the next 30 minutes), or no longer.
+    OpenNow { event: EventCode, open: bool },
+    /// Call a meeting off (either of the two, or an organiser).
+    CancelMeeting {
+        event: EventCode,
+        meeting: crate::MeetingId,
+    },
+    /// Lock a meeting where it is (or unlock it): organisers. "Schedule all" never moves a
+    /// locked meeting.
+    LockMeeting {
+        event: EventCode,
+        meeting: crate::MeetingId,
+        locked: bool,
+    },
+    /// Book every accepted meeting that has no slot yet ("Schedule all"): organisers. Booked
+    /// meetings stay where they are unless `move_booked` (locked ones stay always). The
+    /// answer's `scheduled` says what it did.
+    ScheduleMeetings {
+        event: EventCode,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        move_booked: bool,
+    },
+    /// Set your matchmaking profile (the whole of it); `listed: true` publishes it.
+    SetMatchProfile {
+        event: EventCode,
+        profile: crate::MatchProfile,
+    },
+    /// Find listed people by part of a name, organisation, role, card or tag, and by tags,
+    /// country or sector: a page at a time (`after`: the previous answer's `next`). The answer's
+    /// `people` holds them.
+    FindPeople {
+        event: EventCode,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        query: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        country: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sector: Option<String>,
+        /// Only people open for a meeting now and free in this slot (someone to meet instead
+        /// of a no-show).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        free_now_at: Option<crate::SlotAt>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+    },
+    /// The listed people whose cards meet yours, with the reasons. The answer's `recommended`
+    /// holds them.
+    Recommend { event: EventCode },
+    /// Set your contact card (what you could share; nobody sees it until you share it).
+    SetContactCard {
+        event: EventCode,
+        card: crate::ContactCard,
+    },
+    /// Offer to exchange contact details with someone (saying what you share and why), accept
+    /// their offer (saying what you share), or change what you share with them.
+    ShareContact {
+        event: EventCode,
+        with: crate::PersonId,
+        share: crate::Sharing,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
+    },
+    /// End a contact: decline their offer, take back yours, or withdraw your consent. What
+    /// each shared leaves the other's screens.
+    EndContact {
+        event: EventCode,
+        with: crate::PersonId,
+    },
+    /// Block someone (`blocked: false`: no longer): they can no longer ask you for meetings or
+    /// offer you their contact details, and a contact between you ends.
+    BlockSomeone {
+        event: EventCode,
+        person: crate::PersonId,
+        blocked: bool,
+    },
+    /// Report someone to the event's organisers, saying why.
+    ReportSomeone {
+        event: EventCode,
+        person: crate::PersonId,
+        reason: String,
+    },
     /// Set up a session's tables, replacing its table set (`null` removes it): organisers and
     /// the session's moderators; not while a round runs.
     SetTables {
@@ -443,6 +574,18 @@ pub enum ServerMsg {
         /// [`crate::limits::MAX_FOUND_AT_TABLES`], by name.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         found: Option<Vec<crate::AtTables>>,
+        /// The new meeting's id, in the answer to `request_meeting`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meeting: Option<crate::MeetingId>,
+        /// What "Schedule all" did, in the answer to `schedule_meetings`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scheduled: Option<crate::ScheduleSummary>,
+        /// A page of listed people, in the answer to `find_people`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        people: Option<crate::Found>,
+        /// People recommended to you, in the answer to `recommend`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        recommended: Option<Vec<crate::Recommended>>,
     },
     /// A request was refused. Nothing was changed.
     Error {

@@ -354,6 +354,24 @@ fn every_server_message_round_trips() {
                 organisation: None,
                 table: Some(2),
             }]),
+            meeting: Some(7),
+            scheduled: Some(ScheduleSummary {
+                accepted: 3,
+                placed: 2,
+                changed: 2,
+                bound: 2,
+                gaps: 0,
+                unplaced: vec![Unplaced {
+                    meeting: 5,
+                    reason: UnplacedReason::Taken,
+                    text: "Ana and Bo".into(),
+                }],
+            }),
+            people: Some(Found {
+                people: vec![],
+                next: Some("0ana\u{0}x".into()),
+            }),
+            recommended: Some(vec![]),
         },
         ServerMsg::Ok {
             id: 4,
@@ -365,6 +383,10 @@ fn every_server_message_round_trips() {
             quiz: None,
             standing: None,
             found: None,
+            meeting: None,
+            scheduled: None,
+            people: None,
+            recommended: None,
         },
         ServerMsg::Pong { t: Some(2.0) },
     ];
@@ -787,4 +809,88 @@ fn an_earlier_rounds_seat_reaching_an_inbox_late_changes_nothing() {
         unreachable!()
     };
     assert_eq!(i.seats[0].table, None);
+}
+
+#[test]
+fn an_inbox_keeps_open_meetings_and_the_newest_closed_ones() {
+    use plenum_protocol::{
+        InboxState, Meeting, MeetingPerson, MeetingStatus, PersonId, RoomEvent, RoomState,
+    };
+    let meeting = |id: u64, status: MeetingStatus, sequence: u32| RoomEvent::MeetingChanged {
+        meeting: Meeting {
+            id,
+            from: MeetingPerson {
+                id: PersonId::parse("ana").unwrap(),
+                name: Some("Ana".into()),
+                organisation: None,
+            },
+            to: MeetingPerson {
+                id: PersonId::parse("bo").unwrap(),
+                name: None,
+                organisation: None,
+            },
+            message: None,
+            status,
+            proposed: None,
+            proposed_by: None,
+            slot: None,
+            end: None,
+            table: None,
+            place: None,
+            video: None,
+            locked: false,
+            sequence,
+            here: vec![],
+            no_show: None,
+            held: vec![],
+            requested_ms: 1,
+            expires_ms: None,
+        },
+    };
+    let mut inbox = RoomState::Inbox(InboxState::default());
+    let cap = InboxState::KEEP_CLOSED_MEETINGS as u64;
+    // Open meetings interleaved with more closed ones than an inbox keeps.
+    for id in 1..=2 * cap + 10 {
+        let status = if id % 2 == 0 {
+            MeetingStatus::Requested
+        } else {
+            MeetingStatus::Declined
+        };
+        inbox.apply(&meeting(id, status, 0)).unwrap();
+    }
+    // A late, older version changes nothing; a newer one replaces it in place.
+    inbox
+        .apply(&meeting(2, MeetingStatus::Accepted, 1))
+        .unwrap();
+    inbox
+        .apply(&meeting(2, MeetingStatus::Requested, 0))
+        .unwrap();
+    let RoomState::Inbox(i) = &inbox else {
+        unreachable!()
+    };
+    let open: Vec<u64> = i
+        .meetings
+        .iter()
+        .filter(|m| m.status.open())
+        .map(|m| m.id)
+        .collect();
+    let closed: Vec<u64> = i
+        .meetings
+        .iter()
+        .filter(|m| !m.status.open())
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(
+        open,
+        (1..=2 * cap + 10)
+            .filter(|n| n % 2 == 0)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(closed.len(), InboxState::KEEP_CLOSED_MEETINGS);
+    // The newest closed ones stay.
+    assert_eq!(closed.last(), Some(&(2 * cap + 9)));
+    assert_eq!(closed.first(), Some(&(2 * cap + 9 - 2 * (cap - 1))));
+    let two = i.meetings.iter().find(|m| m.id == 2).unwrap();
+    assert_eq!((two.status, two.sequence), (MeetingStatus::Accepted, 1));
+    assert!(i.meetings.windows(2).all(|w| w[0].id < w[1].id));
 }

@@ -1,6 +1,8 @@
 //! The demo conference: two days in Malmö, plenaries, a moderated panel, six parallel
 //! breakouts, a world café, pitches, an award vote and a site visit, mostly in English with
-//! some Swedish. Loaded by `--demo` when absent; the file is `server/demo/ecc2026.json`.
+//! some Swedish; and on day 2 an afternoon of one-to-one meetings, with six participants'
+//! matchmaking profiles, their requests and a schedule. Loaded by `--demo` when absent; the
+//! file is `server/demo/ecc2026.json`.
 
 use crate::{
     auth::Auth,
@@ -8,11 +10,14 @@ use crate::{
     interactions::{
         access::{Access, AccessCommand, Issued},
         agenda,
+        meetings::{self, Meetings, MeetingsCommand},
         people::{People, PeopleCommand},
     },
     transport::{http::parse_json, requests},
 };
-use plenum_protocol::{CreateEvent, Profile, Role, RoomId};
+use plenum_protocol::{
+    CardKind, CreateEvent, MatchCard, MatchProfile, MeetingAnswer, PersonId, Profile, Role, RoomId,
+};
 
 /// The demo event as imported: the same format organisers use.
 pub const DEMO_JSON: &str = include_str!("../demo/ecc2026.json");
@@ -30,23 +35,186 @@ pub fn event() -> anyhow::Result<CreateEvent> {
     Ok(event)
 }
 
-/// The world café's hosts: registered participants (their personal links are in the
-/// organiser's Participants panel), each at their table: (table, name, organisation, country,
+/// (the world café table they host, name, organisation, country, languages).
+type Host = (
+    Option<u32>,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// The demo's registered participants (their personal links are in the organiser's
+/// Participants panel): (the world café table they host, name, organisation, country,
 /// languages).
-const HOSTS: [(u32, &str, &str, &str, &[&str]); 2] = [
+const HOSTS: [Host; 6] = [
     (
-        1,
+        Some(1),
         "Ana Costa",
         "Lisbon Maritime Cluster",
         "PT",
         &["en", "pt"],
     ),
     (
-        6,
+        Some(6),
         "Eva Johansson",
         "Nordic Hydrogen Cluster",
         "SE",
         &["sv", "en"],
+    ),
+    (
+        None,
+        "Björn Lind",
+        "Skåne Life Science",
+        "SE",
+        &["sv", "en"],
+    ),
+    (
+        None,
+        "Marta Nowak",
+        "Silesian Energy Cluster",
+        "PL",
+        &["pl", "en"],
+    ),
+    (
+        None,
+        "Jonas Weber",
+        "Bavarian Mobility Cluster",
+        "DE",
+        &["de", "en"],
+    ),
+    (
+        None,
+        "Sofia Rossi",
+        "Prato Textile Cluster",
+        "IT",
+        &["it", "en"],
+    ),
+];
+
+/// The demo's meeting plan: day 2, 14:00–16:30 in slots of 20 minutes, at eight tables in
+/// Hall C or online.
+pub const DEMO_MEETINGS_JSON: &str = include_str!("../demo/ecc2026-meetings.json");
+
+/// Each participant's matchmaking profile (by their index in `HOSTS`): role, sectors, cards
+/// (kind, title, tags).
+#[allow(clippy::type_complexity)]
+const PROFILES: [(&str, &[&str], &[(CardKind, &str, &[&str])]); 6] = [
+    (
+        "Cluster manager",
+        &["Maritime"],
+        &[
+            (
+                CardKind::Offer,
+                "Port test sites for green shipping",
+                &["hydrogen", "circularity"],
+            ),
+            (
+                CardKind::Request,
+                "Partners for a Horizon Europe call",
+                &["funding"],
+            ),
+        ],
+    ),
+    (
+        "Head of innovation",
+        &["Energy"],
+        &[
+            (
+                CardKind::Offer,
+                "Electrolyser test bed, 5 MW",
+                &["hydrogen"],
+            ),
+            (
+                CardKind::Request,
+                "Skills programmes for technicians",
+                &["skills"],
+            ),
+        ],
+    ),
+    (
+        "Programme lead",
+        &["Health"],
+        &[
+            (CardKind::Offer, "Clinical validation network", &["AI"]),
+            (
+                CardKind::Request,
+                "Data partners for medical AI",
+                &["AI", "funding"],
+            ),
+        ],
+    ),
+    (
+        "Project manager",
+        &["Energy"],
+        &[
+            (
+                CardKind::Request,
+                "Hydrogen valley partners",
+                &["hydrogen", "funding"],
+            ),
+            (
+                CardKind::Offer,
+                "Coal-region reskilling academy",
+                &["skills"],
+            ),
+        ],
+    ),
+    (
+        "Cluster manager",
+        &["Mobility"],
+        &[
+            (
+                CardKind::Request,
+                "Battery recycling pilots",
+                &["batteries", "circularity"],
+            ),
+            (CardKind::Offer, "Access to OEM supply chains", &["export"]),
+        ],
+    ),
+    (
+        "Sustainability lead",
+        &["Textiles"],
+        &[
+            (
+                CardKind::Offer,
+                "Recycled fibre pilot line",
+                &["circularity"],
+            ),
+            (
+                CardKind::Request,
+                "Export partners in the Nordics",
+                &["export"],
+            ),
+        ],
+    ),
+];
+
+/// Requests between them (from, to, message): the first two accepted, the last waiting.
+const REQUESTS: [(usize, usize, &str, bool); 4] = [
+    (
+        3,
+        1,
+        "Your test bed could anchor our hydrogen valley bid.",
+        true,
+    ),
+    (
+        4,
+        0,
+        "Shall we compare notes on circular ports and batteries?",
+        true,
+    ),
+    (
+        2,
+        3,
+        "Would your academy train technicians for medical devices?",
+        true,
+    ),
+    (
+        5,
+        2,
+        "Looking for Nordic partners for recycled fibres.",
+        false,
     ),
 ];
 
@@ -92,10 +260,11 @@ pub async fn load_if_absent(engine: &Engine, auth: &Auth) -> anyhow::Result<()> 
             })
             .collect();
         for ((table, ..), i) in HOSTS.iter().zip(&hosts) {
-            if let Some(t) = setup.tables.iter_mut().find(|t| t.number == *table) {
+            if let Some(t) = setup.tables.iter_mut().find(|t| Some(t.number) == *table) {
                 t.host = Some(format!("inv-{}", i.id));
             }
         }
+        let ids: Vec<String> = hosts.iter().map(|i| format!("inv-{}", i.id)).collect();
         engine
             .submit(
                 &room,
@@ -118,15 +287,89 @@ pub async fn load_if_absent(engine: &Engine, auth: &Auth) -> anyhow::Result<()> 
             link: 0,
         };
         let msg = plenum_protocol::ClientMsg::SetTables {
-            event: code,
+            event: code.clone(),
             session: plenum_protocol::SessionId::parse(CAFE)?,
             setup: Some(setup),
         };
         let r = requests::route(&organiser, msg)
             .ok_or_else(|| anyhow::anyhow!("set_tables has a route"))?;
         engine.submit(&r.room, r.command).await?;
+        meetings_demo(engine, &room, &ids).await?;
         tracing::info!("demo event ECC2026 created");
     }
+    Ok(())
+}
+
+/// The meeting plan, the participants' profiles, their requests and a schedule.
+async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow::Result<()> {
+    let plan: plenum_protocol::MeetingPlan = parse_json(DEMO_MEETINGS_JSON.as_bytes())
+        .map_err(|e| anyhow::anyhow!("demo meetings: {}", e.0.message))?;
+    let run = |command| Command::to::<Meetings>(command);
+    engine
+        .submit(room, run(MeetingsCommand::SetPlan(Some(plan))))
+        .await?;
+    let actor = |i: usize| meetings::Actor {
+        id: ids[i].clone(),
+        name: Some(HOSTS[i].1.to_owned()),
+        organiser: false,
+    };
+    for (i, (role, sectors, cards)) in PROFILES.iter().enumerate() {
+        let profile = MatchProfile {
+            listed: true,
+            role: Some((*role).to_owned()),
+            sectors: sectors.iter().map(|s| (*s).to_owned()).collect(),
+            cards: cards
+                .iter()
+                .map(|(kind, title, tags)| MatchCard {
+                    kind: *kind,
+                    title: (*title).to_owned(),
+                    text: None,
+                    tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+                })
+                .collect(),
+        };
+        engine
+            .submit(
+                room,
+                run(MeetingsCommand::MatchProfile {
+                    actor: actor(i),
+                    profile,
+                }),
+            )
+            .await?;
+    }
+    for (from, to, message, accepted) in REQUESTS {
+        let done = engine
+            .submit(
+                room,
+                run(MeetingsCommand::Request {
+                    actor: actor(from),
+                    to: PersonId::parse(&ids[to])?,
+                    message: Some(message.to_owned()),
+                    slot: None,
+                }),
+            )
+            .await?;
+        if let (true, Some(meeting)) = (accepted, done.made.meeting) {
+            engine
+                .submit(
+                    room,
+                    run(MeetingsCommand::Answer {
+                        actor: actor(to),
+                        meeting,
+                        answer: MeetingAnswer::Accept,
+                        slot: None,
+                    }),
+                )
+                .await?;
+        }
+    }
+    engine
+        .submit(
+            room,
+            run(MeetingsCommand::ScheduleAll { move_booked: false }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -170,5 +413,27 @@ mod tests {
                 .any(|s| s.id.as_str() == super::CAFE
                     && s.kind == plenum_protocol::SessionKind::WorldCafe)
         );
+        // The meeting plan, and every profile, hold the plan's rules.
+        let plan: plenum_protocol::MeetingPlan =
+            serde_json::from_str(super::DEMO_MEETINGS_JSON).unwrap();
+        let plan = crate::interactions::meetings::plan::check(&plan, &e.agenda).unwrap();
+        assert!(crate::interactions::meetings::plan::slots(&plan).len() >= 6);
+        for (role, sectors, cards) in super::PROFILES {
+            let profile = plenum_protocol::MatchProfile {
+                listed: true,
+                role: Some(role.into()),
+                sectors: sectors.iter().map(|s| s.to_string()).collect(),
+                cards: cards
+                    .iter()
+                    .map(|(kind, title, tags)| plenum_protocol::MatchCard {
+                        kind: *kind,
+                        title: title.to_string(),
+                        text: None,
+                        tags: tags.iter().map(|t| t.to_string()).collect(),
+                    })
+                    .collect(),
+            };
+            crate::interactions::meetings::check_profile(&profile, &plan.profiles).unwrap();
+        }
     }
 }

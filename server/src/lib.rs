@@ -141,6 +141,8 @@ pub fn interactions() -> Registry {
         .with(inbox::Inbox)
         .with(people::People)
         .with(tables::Tables)
+        .with(meetings::Meetings)
+        .with(contacts::Contacts)
         .with(access::Access)
         .with(attendance::Attendance)
         .with(activity::Activity)

@@ -139,6 +139,35 @@ impl Member {
         Self::following(ws, room).await
     }
 
+    /// A new named attendee of `event` with a profile (organisation "NAME AB", so the event
+    /// keeps them: others may ask them for meetings), following their own inbox; and their
+    /// token.
+    pub async fn in_inbox(server: &TestServer, event: &str, name: &str) -> (Member, String) {
+        let token = server.http().join(event, Some(name)).await.expect("join");
+        let mut ws = Ws::connect(&server.ws_url(), &token)
+            .await
+            .expect("connect");
+        let code = plenum_protocol::EventCode::parse(event).expect("an event code");
+        let id = ws
+            .request(&ClientMsg::SetProfile {
+                event: code.clone(),
+                profile: plenum_protocol::Profile {
+                    organisation: Some(format!("{name} AB")),
+                    ..plenum_protocol::Profile::default()
+                },
+            })
+            .await
+            .expect("send");
+        let reply = ws.reply(id).await.expect("an answer");
+        assert!(matches!(reply, ServerMsg::Ok { .. }), "refused: {reply:?}");
+        let me = match &ws.welcome {
+            Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+            other => panic!("not welcomed: {other:?}"),
+        };
+        let inbox = RoomId::Inbox(code, plenum_protocol::PersonId::parse(&me).expect("an id"));
+        (Self::following(ws, &inbox).await, token)
+    }
+
     /// `ws` (welcomed) joining `room`.
     pub async fn following(mut ws: Ws, room: &RoomId) -> Member {
         let id = match &ws.welcome {

@@ -510,6 +510,18 @@ impl Engine {
             .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))
     }
 
+    /// [`Engine::read`] of two interactions' records in one room, as one moment holds them.
+    pub async fn read_two<I: Interaction, J: Interaction, T>(
+        &self,
+        room: &RoomId,
+        read: impl FnOnce(&plenum_protocol::RoomState, &I::Records, &J::Records) -> T,
+    ) -> Result<T, Refusal> {
+        self.room(room)
+            .await?
+            .read_two::<I, J, T>(read)
+            .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))
+    }
+
     /// Whether the sequencer and its store answer. Asks at most once a second, so a flood of
     /// readiness probes cannot queue work for the sequencer.
     pub async fn ready(&self) -> bool {

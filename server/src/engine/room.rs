@@ -200,6 +200,25 @@ impl Room {
         Some(read(&inner.state, records))
     }
 
+    /// Reads two interactions' records at once, as one moment holds them.
+    pub fn read_two<I: Interaction, J: Interaction, T>(
+        &self,
+        read: impl FnOnce(&RoomState, &I::Records, &J::Records) -> T,
+    ) -> Option<T> {
+        let (i, j) = (
+            self.registry.index_of::<I>()?,
+            self.registry.index_of::<J>()?,
+        );
+        let inner = self.inner.lock().unwrap();
+        let first = inner.records[i]
+            .downcast_ref()
+            .expect("records of their own interaction");
+        let second = inner.records[j]
+            .downcast_ref()
+            .expect("records of their own interaction");
+        Some(read(&inner.state, first, second))
+    }
+
     /// Every aggregate that can still change, by interaction.
     pub(super) fn live_aggregates(&self) -> Untallied {
         let inner = self.inner.lock().unwrap();

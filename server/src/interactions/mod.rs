@@ -11,6 +11,8 @@
 //! - [`people`]  — who people are at an event (organisation, country, languages), their stars.
 //! - [`attendance`] — who came (counts only): people joined, each session's peak presence.
 //! - [`tables`]  — world cafés: table sets, rounds, and seating people so they meet new ones.
+//! - [`contacts`] — contact cards, and the consent two people record about what each shares.
+//! - [`meetings`] — one-to-one meetings: the plan, requests and answers, bookings, "Schedule all".
 //!
 //! Each owns its commands, its private record kinds (how a record is stored, applied, and
 //! which published aggregate it makes stale), its tallies, its timers and its pure rules. The
@@ -29,7 +31,9 @@ pub mod activity;
 pub mod agenda;
 pub mod attendance;
 pub mod awards;
+pub mod contacts;
 pub mod inbox;
+pub mod meetings;
 pub mod people;
 pub mod polls;
 pub mod qa;
@@ -104,6 +108,34 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     Ok(value)
 }
 
+/// A video link template as kept (`field` names it in a refusal): none when empty, else an
+/// `https://` link of at most [`limits::MAX_VIDEO_TEMPLATE_CHARS`] characters without spaces,
+/// controls or quotes.
+pub fn video_template(field: &str, value: Option<&str>) -> Result<Option<String>, Refusal> {
+    use plenum_protocol::limits;
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            let fine = v.starts_with("https://")
+                && v.chars().count() <= limits::MAX_VIDEO_TEMPLATE_CHARS
+                && !v
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '"');
+            if fine {
+                Ok(Some(v.to_owned()))
+            } else {
+                Err(Refusal::invalid(
+                    field,
+                    format!(
+                        "must be an https:// link of at most {} characters",
+                        limits::MAX_VIDEO_TEMPLATE_CHARS
+                    ),
+                ))
+            }
+        }
+    }
+}
+
 /// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`,
 /// which renderers show as nothing) or another invisible format character.
 fn ignorable(c: char) -> bool {
@@ -165,6 +197,8 @@ pub struct Made {
     pub award: Option<AwardId>,
     pub receipt: Option<String>,
     pub quiz: Option<QuizId>,
+    pub meeting: Option<plenum_protocol::MeetingId>,
+    pub scheduled: Option<plenum_protocol::ScheduleSummary>,
 }
 
 /// A kind of private record an interaction stores: its name in the store, and whether a change

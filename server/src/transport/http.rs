@@ -199,6 +199,24 @@ pub fn router(app: App) -> Router {
             "/events/{code}/invites/{id}",
             axum::routing::delete(staff::revoke_invite),
         )
+        .route(
+            "/events/{code}/calendar",
+            get(super::calendar::link).post(super::calendar::new_link),
+        )
+        .route(
+            "/events/{code}/calendar/{person}/{file}",
+            get(super::calendar::feed),
+        )
+        .route("/events/{code}/reports", get(super::people::reports))
+        .route("/events/{code}/meetings", get(super::meetings::overview))
+        .route(
+            "/events/{code}/meetings.csv",
+            get(|a, p, h| super::meetings::export(a, p, h, true)),
+        )
+        .route(
+            "/events/{code}/meetings.json",
+            get(|a, p, h| super::meetings::export(a, p, h, false)),
+        )
         .route("/events/{code}/activity", get(staff::activity))
         .route("/events/{code}/people", get(staff::people))
         .route(

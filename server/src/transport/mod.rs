@@ -6,16 +6,22 @@
 //! - [`exports`]  — exports (JSON, CSV, XLSX) and the after-event report.
 //! - [`staff`]    — signing in, co-organisers, invitations, the activity log.
 //! - [`people`]   — participant import, personal links (listed, for a mail merge, made anew).
+//! - [`meetings`] — the organisers' view of an event's meetings, and their export.
+//! - [`calendar`] — each person's calendar feed (starred sessions, booked meetings), its address.
+//! - [`reads`]    — requests that change nothing: finding listed people, recommendations.
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
 //! - [`requests`] — the request table: who may do what, the limits it spends, where it goes.
 //! - [`replies`]  — what a WebSocket request is answered: `ok`, refusals, the field to blame.
 
 pub mod addresses;
+pub mod calendar;
 pub mod exports;
 pub mod http;
 pub mod listener;
+pub mod meetings;
 pub mod pages;
 pub mod people;
+pub mod reads;
 pub mod replies;
 pub mod requests;
 pub mod staff;

@@ -399,7 +399,7 @@ fn link(app: &App, headers: &HeaderMap, code: &EventCode, i: &Issued) -> String 
 }
 
 /// Where people reach Plenum: `--public-url`, or else the address the request came to.
-fn base(app: &App, headers: &HeaderMap) -> String {
+pub(super) fn base(app: &App, headers: &HeaderMap) -> String {
     if let Some(url) = &app.config.public_url {
         return url.trim_end_matches('/').to_owned();
     }
@@ -413,4 +413,41 @@ fn base(app: &App, headers: &HeaderMap) -> String {
         })
         .unwrap_or("localhost");
     format!("http://{host}")
+}
+
+/// `GET /api/events/{code}/reports`: what people reported about others, newest first
+/// (organisers).
+pub async fn reports(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, Action::ManageEvent, &code)?;
+    existing(&app, &code).await?;
+    let room = RoomId::Event(code.clone());
+    let person = |id: &str, name: &Option<String>| plenum_protocol::MeetingPerson {
+        id: plenum_protocol::PersonId::parse(id)
+            .unwrap_or_else(|_| plenum_protocol::PersonId::parse("unknown").expect("an id")),
+        name: name.clone(),
+        organisation: None,
+    };
+    let list: Vec<plenum_protocol::PersonReport> = app
+        .engine
+        .read::<crate::interactions::contacts::Contacts, _>(&room, |_, r| {
+            r.reports
+                .iter()
+                .rev()
+                .map(|(id, x)| plenum_protocol::PersonReport {
+                    id: *id,
+                    by: person(&x.by, &x.by_name),
+                    about: person(&x.about, &x.about_name),
+                    reason: x.reason.clone(),
+                    at_ms: x.at_ms,
+                })
+                .collect()
+        })
+        .await?;
+    Ok(Json(list).into_response())
 }

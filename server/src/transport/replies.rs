@@ -77,6 +77,8 @@ pub fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStandi
         award,
         receipt,
         quiz,
+        meeting,
+        scheduled,
     } = made;
     ServerMsg::Ok {
         id,
@@ -88,6 +90,10 @@ pub fn ok(id: RequestId, seq: Option<Seq>, made: Made, standing: Option<MyStandi
         quiz,
         standing,
         found: None,
+        meeting,
+        scheduled,
+        people: None,
+        recommended: None,
     }
 }
 
@@ -103,7 +109,34 @@ pub fn found_reply(id: RequestId, found: Vec<plenum_protocol::AtTables>) -> Serv
         quiz: None,
         standing: None,
         found: Some(found),
+        meeting: None,
+        scheduled: None,
+        people: None,
+        recommended: None,
     }
+}
+
+/// The answer to `find_people`: a page of listed people, nothing changed.
+pub fn people_reply(id: RequestId, page: plenum_protocol::Found) -> ServerMsg {
+    let mut reply = found_reply(id, Vec::new());
+    if let ServerMsg::Ok { found, people, .. } = &mut reply {
+        *found = None;
+        *people = Some(page);
+    }
+    reply
+}
+
+/// The answer to `recommend`: people recommended, nothing changed.
+pub fn recommended_reply(id: RequestId, list: Vec<plenum_protocol::Recommended>) -> ServerMsg {
+    let mut reply = found_reply(id, Vec::new());
+    if let ServerMsg::Ok {
+        found, recommended, ..
+    } = &mut reply
+    {
+        *found = None;
+        *recommended = Some(list);
+    }
+    reply
 }
 
 /// The answer to a request that was refused.

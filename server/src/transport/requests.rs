@@ -10,7 +10,9 @@ use crate::{
     interactions::{
         agenda::{AgendaCommand, EventAgenda},
         awards::{AwardCommand, AwardRequest, Awards},
+        contacts::{Contacts, ContactsCommand},
         inbox::{Inbox, InboxCommand},
+        meetings::{self, Meetings, MeetingsCommand},
         people::{People, PeopleCommand},
         polls::{PollCommand, PollRequest, Polls},
         qa::{Qa, QaCommand, QaRequest},
@@ -31,6 +33,30 @@ pub struct Routed {
     pub limit: Option<PersonLimit>,
     pub room: RoomId,
     pub command: Command,
+}
+
+/// A request in an event's own room.
+fn event_room(
+    action: Action,
+    limit: Option<PersonLimit>,
+    event: EventCode,
+    command: Command,
+) -> Routed {
+    Routed {
+        action,
+        limit,
+        room: RoomId::Event(event),
+        command,
+    }
+}
+
+/// `person` as the meetings see them: an organiser of `event` may cancel any meeting.
+fn meeting_actor(person: &Person, event: &EventCode) -> meetings::Actor {
+    meetings::Actor {
+        id: person.id.clone(),
+        name: person.name.clone(),
+        organiser: auth::allowed(person, Action::ManageEvent, &RoomId::Event(event.clone())),
+    }
 }
 
 /// Maps a message that changes a room to its permission, its rate limit, its room and its
@@ -113,6 +139,217 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                     starred,
                 }),
             });
+        }
+        ClientMsg::SetMeetings { event, plan } => {
+            return Some(event_room(
+                ManageEvent,
+                None,
+                event,
+                Command::to::<Meetings>(MeetingsCommand::SetPlan(plan)),
+            ));
+        }
+        ClientMsg::SetMeetingPreferences { event, preferences } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Profile),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Preferences { actor, preferences }),
+            ));
+        }
+        ClientMsg::RequestMeeting {
+            event,
+            to,
+            message,
+            slot,
+        } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Request {
+                    actor,
+                    to,
+                    message,
+                    slot,
+                }),
+            ));
+        }
+        ClientMsg::AnswerMeeting {
+            event,
+            meeting,
+            answer,
+            slot,
+        } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Answer {
+                    actor,
+                    meeting,
+                    answer,
+                    slot,
+                }),
+            ));
+        }
+        ClientMsg::MeetingHere { event, meeting } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Here { actor, meeting }),
+            ));
+        }
+        ClientMsg::MeetingNoShow { event, meeting } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::NoShow { actor, meeting }),
+            ));
+        }
+        ClientMsg::MeetingHeld {
+            event,
+            meeting,
+            held,
+        } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Held {
+                    actor,
+                    meeting,
+                    held,
+                }),
+            ));
+        }
+        ClientMsg::OpenNow { event, open } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Profile),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::OpenNow { actor, open }),
+            ));
+        }
+        ClientMsg::CancelMeeting { event, meeting } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Cancel { actor, meeting }),
+            ));
+        }
+        ClientMsg::LockMeeting {
+            event,
+            meeting,
+            locked,
+        } => {
+            return Some(event_room(
+                ManageEvent,
+                None,
+                event,
+                Command::to::<Meetings>(MeetingsCommand::Lock { meeting, locked }),
+            ));
+        }
+        ClientMsg::ScheduleMeetings { event, move_booked } => {
+            return Some(event_room(
+                ManageEvent,
+                None,
+                event,
+                Command::to::<Meetings>(MeetingsCommand::ScheduleAll { move_booked }),
+            ));
+        }
+        ClientMsg::SetMatchProfile { event, profile } => {
+            let actor = meeting_actor(person, &event);
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Profile),
+                event,
+                Command::to::<Meetings>(MeetingsCommand::MatchProfile { actor, profile }),
+            ));
+        }
+        ClientMsg::SetContactCard { event, card } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Profile),
+                event,
+                Command::to::<Contacts>(ContactsCommand::Card {
+                    person: person.id.clone(),
+                    card,
+                }),
+            ));
+        }
+        ClientMsg::ShareContact {
+            event,
+            with,
+            share,
+            why,
+        } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Contacts>(ContactsCommand::Share {
+                    person: person.id.clone(),
+                    name: person.name.clone(),
+                    with,
+                    share,
+                    why,
+                }),
+            ));
+        }
+        ClientMsg::EndContact { event, with } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Contacts>(ContactsCommand::End {
+                    person: person.id.clone(),
+                    with,
+                }),
+            ));
+        }
+        ClientMsg::BlockSomeone {
+            event,
+            person: with,
+            blocked,
+        } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Contacts>(ContactsCommand::Block {
+                    person: person.id.clone(),
+                    with,
+                    blocked,
+                }),
+            ));
+        }
+        ClientMsg::ReportSomeone {
+            event,
+            person: about,
+            reason,
+        } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Contacts>(ContactsCommand::Report {
+                    person: person.id.clone(),
+                    name: person.name.clone(),
+                    about,
+                    reason,
+                }),
+            ));
         }
         ClientMsg::Block {
             event,

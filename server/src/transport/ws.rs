@@ -577,6 +577,26 @@ impl Connection {
                 };
                 self.send(sink, &reply).await
             }
+            ClientMsg::FindPeople { ref event, .. } | ClientMsg::Recommend { ref event } => {
+                let room = RoomId::Event(event.clone());
+                if !self
+                    .permitted(
+                        sink,
+                        id,
+                        &person,
+                        Action::Follow,
+                        Some(PersonLimit::Vote),
+                        &room,
+                    )
+                    .await?
+                {
+                    return Ok(());
+                }
+                let reply = super::reads::answer(&self.app, &person, id, &msg)
+                    .await
+                    .expect("a read request");
+                self.send(sink, &reply).await
+            }
             ClientMsg::FindAtTables {
                 event,
                 session,

@@ -221,6 +221,27 @@ fn keep_profile(
     Ok(())
 }
 
+/// What the event keeps of `person` (name, profile, stars), if anything, read by another
+/// interaction deciding in the event room (`cx`'s room).
+pub fn someone<I: Interaction + ?Sized>(
+    cx: &Cx<'_, I>,
+    person: &str,
+) -> Result<Option<Someone>, Refusal> {
+    let room = cx.room().clone();
+    cx.other_of::<People, _>(&room, |view| {
+        view.part(|r| PeopleRecords {
+            people: r
+                .people
+                .get(person)
+                .map(|s| (person.to_owned(), s.clone()))
+                .into_iter()
+                .collect(),
+        })
+        .people
+        .remove(person)
+    })
+}
+
 /// The inbox room of `person` at the event of `room`.
 fn inbox(room: &RoomId, person: &str) -> Result<RoomId, Refusal> {
     let person = PersonId::parse(person).map_err(|e| Refusal::invalid("person", e.0))?;

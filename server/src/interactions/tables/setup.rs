@@ -91,26 +91,7 @@ pub fn table_set(setup: &TablesSetup, before: Option<&TableSet>) -> Result<Table
         });
     }
     tables.sort_by_key(|t| t.number);
-    let video = match setup.video.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(v) => {
-            let fine = v.starts_with("https://")
-                && v.chars().count() <= limits::MAX_VIDEO_TEMPLATE_CHARS
-                && !v
-                    .chars()
-                    .any(|c| c.is_whitespace() || c.is_control() || c == '"');
-            if !fine {
-                return Err(Refusal::invalid(
-                    "setup.video",
-                    format!(
-                        "must be an https:// link of at most {} characters",
-                        limits::MAX_VIDEO_TEMPLATE_CHARS
-                    ),
-                ));
-            }
-            Some(v.to_owned())
-        }
-    };
+    let video = crate::interactions::video_template("setup.video", setup.video.as_deref())?;
     let set = TableSet {
         tables,
         video,

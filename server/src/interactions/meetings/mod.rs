@@ -1,0 +1,912 @@
+//! One-to-one meetings: the event's plan, requests and their answers, bookings, and the
+//! organisers' "Schedule all".
+//!
+//! - [`plan`]      — checking a meeting plan, and the slots it makes.
+//! - [`scheduler`] — the pure scheduler: accepted meetings into slots and tables.
+//! - `rules`       — who is free when; the refusals a booking can meet; "Schedule all".
+//! - `profiles`    — matchmaking profiles: checked, found, recommended.
+//! - [`report`]    — the organisers' counts, and whether a meeting took place.
+//!
+//! **Every booking is decided in one room, the event room** (`event:CODE`), by its one
+//! sequencer: two people taking one slot at the same moment are decided one after the other,
+//! the second refused with `conflict`, on one instance or several (a write that another
+//! instance's write overtook is decided again against it), and under a Redis Cluster too (one
+//! room is one slot). The plan is part of the event room's state (`meetings`), which everyone
+//! at the event sees. The meetings and each person's preferences are private records of the
+//! room (`meeting`, key: its id; `meeting_prefs`, `match_profile`, `open_now`,
+//! `calendar_feed`, key: the person), and every change reaches the two people in their inboxes
+//! as a follow-up (`meeting_changed`), never anyone else.
+//!
+//! Unanswered requests expire by a recurring timer (every minute while the event has a plan),
+//! on whichever instance runs it first.
+
+pub mod plan;
+mod profiles;
+pub mod report;
+mod rules;
+pub mod scheduler;
+
+use super::contacts::{Contacts, blocked_by};
+use super::people::someone;
+use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
+use plenum_protocol::{
+    Meeting, MeetingAnswer, MeetingId, MeetingPerson, MeetingPlan, MeetingPreferences,
+    MeetingStatus, PersonId, RoomEvent, RoomId, RoomState, ScheduleSummary, SlotAt, limits,
+};
+pub use profiles::{Query, check as check_profile, find, recommend};
+use rules::Book;
+pub use rules::{Prepared, prepare, video_link};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The meetings interaction.
+pub struct Meetings;
+
+/// Who asks.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub name: Option<String>,
+    /// The event's organisers (who may cancel any meeting).
+    pub organiser: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum MeetingsCommand {
+    SetPlan(Option<MeetingPlan>),
+    Preferences {
+        actor: Actor,
+        preferences: MeetingPreferences,
+    },
+    Request {
+        actor: Actor,
+        to: PersonId,
+        message: Option<String>,
+        slot: Option<SlotAt>,
+    },
+    Answer {
+        actor: Actor,
+        meeting: MeetingId,
+        answer: MeetingAnswer,
+        slot: Option<SlotAt>,
+    },
+    Cancel {
+        actor: Actor,
+        meeting: MeetingId,
+    },
+    Lock {
+        meeting: MeetingId,
+        locked: bool,
+    },
+    ScheduleAll {
+        move_booked: bool,
+    },
+    /// Sets `actor`'s matchmaking profile.
+    MatchProfile {
+        actor: Actor,
+        profile: plenum_protocol::MatchProfile,
+    },
+    /// "I'm here", on the day.
+    Here {
+        actor: Actor,
+        meeting: MeetingId,
+    },
+    /// The other one did not come.
+    NoShow {
+        actor: Actor,
+        meeting: MeetingId,
+    },
+    /// Whether it took place.
+    Held {
+        actor: Actor,
+        meeting: MeetingId,
+        held: bool,
+    },
+    /// Open for a meeting now (for the next half hour), or no longer.
+    OpenNow {
+        actor: Actor,
+        open: bool,
+    },
+    /// Makes `person`'s calendar feed anew: its old address stops working.
+    NewFeed {
+        person: String,
+    },
+    /// Expires the requests not answered by `at_ms` (the timer, every minute: now; a test
+    /// may ask as if later).
+    Expire {
+        at_ms: Option<i64>,
+    },
+}
+
+/// An event's meetings, privately.
+#[derive(Debug, Default, Clone)]
+pub struct MeetingsRecords {
+    /// Every meeting, by id (as stored: no place, video or end, which come from the plan).
+    pub meetings: BTreeMap<MeetingId, Meeting>,
+    /// Each person's preferences.
+    pub prefs: HashMap<String, MeetingPreferences>,
+    /// Person → the ids of their meetings (every status).
+    by_person: HashMap<String, BTreeSet<MeetingId>>,
+    /// Slot → the accepted meetings booked in it.
+    at_slot: HashMap<SlotAt, BTreeSet<MeetingId>>,
+    /// How many times each person's calendar feed was made anew (absent: never).
+    pub feeds: HashMap<String, u32>,
+    /// Each person's matchmaking profile (listed or not).
+    pub profiles: HashMap<String, plenum_protocol::MatchProfile>,
+    /// Who is open for a meeting now, until when (ms).
+    pub open_now: HashMap<String, i64>,
+}
+
+impl MeetingsRecords {
+    /// Only what concerns `people` (their meetings and preferences) and, if given, `slot`
+    /// (every meeting booked in it): a point read.
+    fn of(&self, people: &[&str], slot: Option<&SlotAt>) -> MeetingsRecords {
+        let mut out = MeetingsRecords::default();
+        let mut ids: BTreeSet<MeetingId> = BTreeSet::new();
+        for p in people {
+            ids.extend(self.by_person.get(*p).into_iter().flatten());
+            if let Some(prefs) = self.prefs.get(*p) {
+                out.prefs.insert((*p).to_owned(), prefs.clone());
+            }
+        }
+        if let Some(s) = slot {
+            ids.extend(self.at_slot.get(s).into_iter().flatten());
+        }
+        for id in ids {
+            if let Some(m) = self.meetings.get(&id) {
+                out.put(m.clone());
+            }
+        }
+        out
+    }
+
+    /// One meeting, if kept.
+    fn one(&self, id: MeetingId) -> MeetingsRecords {
+        let mut out = MeetingsRecords::default();
+        if let Some(m) = self.meetings.get(&id) {
+            out.put(m.clone());
+        }
+        out
+    }
+
+    pub(crate) fn put(&mut self, m: Meeting) {
+        if let Some(old) = self.meetings.get(&m.id)
+            && let Some(s) = &old.slot
+            && let Some(set) = self.at_slot.get_mut(s)
+        {
+            set.remove(&m.id);
+        }
+        for p in [&m.from.id, &m.to.id] {
+            self.by_person
+                .entry(p.as_str().to_owned())
+                .or_default()
+                .insert(m.id);
+        }
+        if m.status == MeetingStatus::Accepted
+            && let Some(s) = &m.slot
+        {
+            self.at_slot.entry(s.clone()).or_default().insert(m.id);
+        }
+        self.meetings.insert(m.id, m);
+    }
+
+    /// `person`'s meetings, in id order.
+    pub fn mine<'a>(&'a self, person: &str) -> impl Iterator<Item = &'a Meeting> + 'a {
+        self.by_person
+            .get(person)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.meetings.get(id))
+    }
+}
+
+// A change is made once per command and moved into the batch: a box would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum MeetingsChange {
+    Meeting(Meeting),
+    Prefs(String, MeetingPreferences),
+    Feed(String, u32),
+    Profile(String, plenum_protocol::MatchProfile),
+    OpenNow(String, Option<i64>),
+}
+
+const MEETING: &str = "meeting";
+const PREFS: &str = "meeting_prefs";
+const FEED: &str = "calendar_feed";
+const PROFILE: &str = "match_profile";
+const OPEN_NOW: &str = "open_now";
+/// "I'm here" opens this long before a slot starts.
+const HERE_BEFORE_MS: i64 = 15 * 60_000;
+/// A no-show is marked this long into a slot at the earliest.
+const NO_SHOW_AFTER_MS: i64 = 5 * 60_000;
+/// "Did it take place?" is answered for this long after a slot starts.
+const HELD_FOR_MS: i64 = 7 * 24 * 3_600_000;
+/// "Open for meetings now" lasts this long.
+pub const OPEN_NOW_MS: i64 = 30 * 60_000;
+/// The expiry timer's key.
+const EXPIRE_KEY: u64 = 1;
+/// How often unanswered requests are expired.
+const EXPIRE_EVERY_MS: i64 = 60_000;
+
+impl Interaction for Meetings {
+    type Command = MeetingsCommand;
+    type Records = MeetingsRecords;
+    type Change = MeetingsChange;
+    const NAME: &'static str = "meetings";
+    const KINDS: &'static [RecordKind] = &[
+        RecordKind {
+            name: MEETING,
+            tallied: false,
+        },
+        RecordKind {
+            name: PREFS,
+            tallied: false,
+        },
+        RecordKind {
+            name: FEED,
+            tallied: false,
+        },
+        RecordKind {
+            name: PROFILE,
+            tallied: false,
+        },
+        RecordKind {
+            name: OPEN_NOW,
+            tallied: false,
+        },
+    ];
+
+    fn check(&self, command: &MeetingsCommand) -> Result<(), Refusal> {
+        match command {
+            MeetingsCommand::Request {
+                message: Some(m), ..
+            } if !m.trim().is_empty() => {
+                super::text("message", m, limits::MAX_MEETING_MESSAGE_CHARS).map(drop)
+            }
+            MeetingsCommand::Preferences { preferences, .. }
+                if preferences.busy.len() > limits::MAX_MEETING_SLOTS =>
+            {
+                Err(Refusal::TooLarge(format!(
+                    "preferences.busy: at most {} slots",
+                    limits::MAX_MEETING_SLOTS
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn decide(&self, cx: &mut Cx<'_, Self>, command: MeetingsCommand) -> Result<Made, Refusal> {
+        let RoomId::Event(_) = cx.room() else {
+            return Err(super::wrong_room());
+        };
+        let plan = cx.event_room()?.meetings.clone();
+        match command {
+            MeetingsCommand::MatchProfile { actor, profile } => {
+                let book = Book::new(cx, plan)?;
+                let profile = profiles::check(&profile, &book.plan.profiles)?;
+                cx.change(MeetingsChange::Profile(actor.id.clone(), profile.clone()));
+                if let Ok(me) = PersonId::parse(&actor.id) {
+                    let inbox = RoomId::Inbox(cx.room().event_code().clone(), me);
+                    cx.emit_to(inbox, RoomEvent::MatchProfileChanged { profile });
+                }
+            }
+            MeetingsCommand::Here { actor, meeting } => {
+                let book = Book::new(cx, plan)?;
+                let mut m = booked(cx, &actor, meeting)?;
+                let (start, end) = book.instants(cx, &m)?;
+                let now = cx.now_ms();
+                if now < start - HERE_BEFORE_MS || now > end {
+                    return Err(Refusal::Conflict(
+                        "\"I'm here\" opens 15 minutes before the meeting and closes at its end"
+                            .into(),
+                    ));
+                }
+                let me = PersonId::parse(&actor.id).map_err(|e| Refusal::invalid("person", e.0))?;
+                if !m.here.contains(&me) {
+                    m.here.push(me.clone());
+                    m.here.sort();
+                    // Here after all: not a no-show.
+                    if m.no_show.as_ref() == Some(&me) {
+                        m.no_show = None;
+                    }
+                    book.save(cx, m);
+                }
+            }
+            MeetingsCommand::NoShow { actor, meeting } => {
+                let book = Book::new(cx, plan)?;
+                let mut m = booked(cx, &actor, meeting)?;
+                let (start, end) = book.instants(cx, &m)?;
+                let now = cx.now_ms();
+                if now < start + NO_SHOW_AFTER_MS || now > end {
+                    return Err(Refusal::Conflict(
+                        "a no-show is marked from 5 minutes into the meeting to its end".into(),
+                    ));
+                }
+                let other = if m.from.id.as_str() == actor.id {
+                    m.to.id.clone()
+                } else {
+                    m.from.id.clone()
+                };
+                if !m.here.iter().any(|p| p.as_str() == actor.id) {
+                    return Err(Refusal::Conflict("say you are here first".into()));
+                }
+                if m.here.contains(&other) {
+                    return Err(Refusal::Conflict("they said they are here".into()));
+                }
+                if m.no_show.as_ref() != Some(&other) {
+                    m.no_show = Some(other);
+                    book.save(cx, m);
+                }
+            }
+            MeetingsCommand::Held {
+                actor,
+                meeting,
+                held,
+            } => {
+                let book = Book::new(cx, plan)?;
+                let mut m = booked(cx, &actor, meeting)?;
+                let (start, _) = book.instants(cx, &m)?;
+                let now = cx.now_ms();
+                if now < start || now > start + HELD_FOR_MS {
+                    return Err(Refusal::Conflict(
+                        "\"did it take place?\" is answered from the meeting's start, for 7 days"
+                            .into(),
+                    ));
+                }
+                let me = PersonId::parse(&actor.id).map_err(|e| Refusal::invalid("person", e.0))?;
+                let answer = plenum_protocol::HeldAnswer { person: me, held };
+                if !m.held.contains(&answer) {
+                    m.held.retain(|a| a.person != answer.person);
+                    m.held.push(answer);
+                    m.held.sort_by(|a, b| a.person.cmp(&b.person));
+                    book.save(cx, m);
+                }
+            }
+            MeetingsCommand::OpenNow { actor, open } => {
+                Book::new(cx, plan)?;
+                let until = open.then(|| cx.now_ms() + OPEN_NOW_MS);
+                cx.change(MeetingsChange::OpenNow(actor.id.clone(), until));
+            }
+            MeetingsCommand::NewFeed { person } => {
+                let n = cx
+                    .records()
+                    .part(|r| MeetingsRecords {
+                        feeds: r
+                            .feeds
+                            .get_key_value(&person)
+                            .map(|(k, v)| (k.clone(), *v))
+                            .into_iter()
+                            .collect(),
+                        ..MeetingsRecords::default()
+                    })
+                    .feeds
+                    .get(&person)
+                    .copied()
+                    .unwrap_or(0);
+                cx.change(MeetingsChange::Feed(person, n + 1));
+            }
+            MeetingsCommand::SetPlan(new) => set_plan(cx, plan, new)?,
+            MeetingsCommand::Preferences { actor, preferences } => {
+                let book = Book::new(cx, plan)?;
+                let preferences = book.preferences(cx, &actor.id, preferences)?;
+                cx.change(MeetingsChange::Prefs(actor.id.clone(), preferences.clone()));
+                if let Ok(me) = PersonId::parse(&actor.id) {
+                    let inbox = RoomId::Inbox(cx.room().event_code().clone(), me);
+                    cx.emit_to(inbox, RoomEvent::MeetingPreferencesChanged { preferences });
+                }
+            }
+            MeetingsCommand::Request {
+                actor,
+                to,
+                message,
+                slot,
+            } => {
+                let book = Book::new(cx, plan)?;
+                let id = request(cx, &book, &actor, to, message, slot)?;
+                return Ok(Made {
+                    meeting: Some(id),
+                    ..Made::default()
+                });
+            }
+            MeetingsCommand::Answer {
+                actor,
+                meeting,
+                answer,
+                slot,
+            } => {
+                let book = Book::new(cx, plan)?;
+                answer_meeting(cx, &book, &actor, meeting, answer, slot)?;
+            }
+            MeetingsCommand::Cancel { actor, meeting } => {
+                let book = Book::new(cx, plan)?;
+                let mut m = visible_meeting(cx, &actor, meeting)?;
+                if !m.status.open() {
+                    return Err(Refusal::Conflict(format!(
+                        "meeting {meeting} is {} already",
+                        status_name(m.status)
+                    )));
+                }
+                m.status = MeetingStatus::Cancelled;
+                m.proposed = None;
+                m.proposed_by = None;
+                m.expires_ms = None;
+                book.save(cx, m);
+            }
+            MeetingsCommand::Lock { meeting, locked } => {
+                let book = Book::new(cx, plan)?;
+                let mut m = kept(cx, meeting)?;
+                if m.status != MeetingStatus::Accepted {
+                    return Err(Refusal::Conflict(format!(
+                        "only an accepted meeting is locked; meeting {meeting} is {}",
+                        status_name(m.status)
+                    )));
+                }
+                if m.locked != locked {
+                    m.locked = locked;
+                    book.save(cx, m);
+                }
+            }
+            MeetingsCommand::ScheduleAll { move_booked } => {
+                let book = Book::new(cx, plan)?;
+                let summary = rules::schedule_all(cx, &book, move_booked)?;
+                return Ok(Made {
+                    scheduled: Some(summary),
+                    ..Made::default()
+                });
+            }
+            MeetingsCommand::Expire { at_ms } => {
+                let Some(plan) = plan else {
+                    return Ok(Made::default());
+                };
+                let book = Book::new(cx, Some(plan))?;
+                let now = at_ms.unwrap_or_else(|| cx.now_ms());
+                let due: Vec<Meeting> = cx
+                    .records()
+                    .committed
+                    .meetings
+                    .values()
+                    .filter(|m| m.status.open() && m.expires_ms.is_some_and(|e| e <= now))
+                    .map(|m| m.id)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .filter_map(|id| cx.records().part(|r| r.one(id)).meetings.remove(&id))
+                    .filter(|m| m.status.open() && m.expires_ms.is_some_and(|e| e <= now))
+                    .collect();
+                for mut m in due {
+                    m.expires_ms = None;
+                    m.proposed = None;
+                    m.proposed_by = None;
+                    // A request expires; an accepted meeting only loses the time proposed.
+                    if m.status == MeetingStatus::Requested {
+                        m.status = MeetingStatus::Expired;
+                    }
+                    book.save(cx, m);
+                }
+            }
+        }
+        Ok(Made::default())
+    }
+
+    fn load(records: &mut MeetingsRecords, kind: &str, key: &str, value: Option<&str>) {
+        let change = match (kind, value) {
+            (MEETING, Some(v)) => match serde_json::from_str(v) {
+                Ok(m) => MeetingsChange::Meeting(m),
+                Err(e) => return tracing::error!(key, error = %e, "an unreadable meeting"),
+            },
+            (PREFS, Some(v)) => match serde_json::from_str(v) {
+                Ok(p) => MeetingsChange::Prefs(key.to_owned(), p),
+                Err(e) => return tracing::error!(key, error = %e, "unreadable preferences"),
+            },
+            (PREFS, None) => {
+                records.prefs.remove(key);
+                return;
+            }
+            (OPEN_NOW, v) => {
+                MeetingsChange::OpenNow(key.to_owned(), v.and_then(|v| v.parse().ok()))
+            }
+            (PROFILE, Some(v)) => match serde_json::from_str(v) {
+                Ok(p) => MeetingsChange::Profile(key.to_owned(), p),
+                Err(e) => return tracing::error!(key, error = %e, "an unreadable profile"),
+            },
+            (FEED, Some(v)) => match v.parse() {
+                Ok(n) => MeetingsChange::Feed(key.to_owned(), n),
+                Err(_) => return tracing::error!(key, "an unreadable calendar feed"),
+            },
+            _ => return,
+        };
+        Self::apply(records, &change);
+    }
+
+    fn apply(records: &mut MeetingsRecords, change: &MeetingsChange) {
+        match change {
+            MeetingsChange::Meeting(m) => records.put(m.clone()),
+            MeetingsChange::Prefs(p, prefs) => drop(records.prefs.insert(p.clone(), prefs.clone())),
+            MeetingsChange::Feed(p, n) => {
+                records.feeds.insert(p.clone(), *n);
+            }
+            MeetingsChange::Profile(p, x) => drop(records.profiles.insert(p.clone(), x.clone())),
+            MeetingsChange::OpenNow(p, Some(until)) => {
+                records.open_now.insert(p.clone(), *until);
+            }
+            MeetingsChange::OpenNow(p, None) => {
+                records.open_now.remove(p);
+            }
+        }
+    }
+
+    fn store(change: &MeetingsChange) -> Stored {
+        match change {
+            MeetingsChange::Meeting(m) => Stored {
+                kind: MEETING,
+                key: m.id.to_string(),
+                value: Some(serde_json::to_string(m).expect("a meeting serialises")),
+            },
+            MeetingsChange::Prefs(p, prefs) => Stored {
+                kind: PREFS,
+                key: p.clone(),
+                value: Some(serde_json::to_string(prefs).expect("preferences serialise")),
+            },
+            MeetingsChange::Feed(p, n) => Stored {
+                kind: FEED,
+                key: p.clone(),
+                value: Some(n.to_string()),
+            },
+            MeetingsChange::Profile(p, x) => Stored {
+                kind: PROFILE,
+                key: p.clone(),
+                value: Some(serde_json::to_string(x).expect("a profile serialises")),
+            },
+            MeetingsChange::OpenNow(p, until) => Stored {
+                kind: OPEN_NOW,
+                key: p.clone(),
+                value: until.map(|u| u.to_string()),
+            },
+        }
+    }
+
+    fn timers(&self, state: &RoomState, now_ms: i64) -> Vec<(i64, u64)> {
+        match state {
+            RoomState::Event(e) if e.meetings.is_some() => {
+                vec![((now_ms / EXPIRE_EVERY_MS + 1) * EXPIRE_EVERY_MS, EXPIRE_KEY)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_timer(&self, key: u64) -> Option<MeetingsCommand> {
+        (key == EXPIRE_KEY).then_some(MeetingsCommand::Expire { at_ms: None })
+    }
+}
+
+/// Sets (or removes) the plan: refused while a booked meeting would lose its slot or table.
+fn set_plan(
+    cx: &mut Cx<'_, Meetings>,
+    old: Option<MeetingPlan>,
+    new: Option<MeetingPlan>,
+) -> Result<(), Refusal> {
+    let new = match new {
+        Some(p) => Some(plan::check(&p, &cx.event_doc()?.agenda)?),
+        None => None,
+    };
+    if new == old {
+        return Ok(());
+    }
+    let slots: BTreeSet<SlotAt> = new
+        .as_ref()
+        .map(|p| plan::slots(p).into_iter().map(|s| s.at).collect())
+        .unwrap_or_default();
+    let tables: BTreeSet<u32> = new
+        .as_ref()
+        .map(|p| p.tables.iter().map(|t| t.number).collect())
+        .unwrap_or_default();
+    let view = cx.records();
+    let stranded = view
+        .committed
+        .at_slot
+        .values()
+        .flatten()
+        .filter_map(|id| view.committed.meetings.get(id))
+        .chain(view.changes.iter().filter_map(|c| match c {
+            MeetingsChange::Meeting(m) => Some(m),
+            _ => None,
+        }))
+        .filter(|m| m.status == MeetingStatus::Accepted)
+        .filter(|m| {
+            m.slot.as_ref().is_some_and(|s| !slots.contains(s))
+                || m.table.is_some_and(|t| !tables.contains(&t))
+        })
+        .map(|m| m.id)
+        .collect::<BTreeSet<_>>()
+        .len();
+    if stranded > 0 {
+        return Err(Refusal::Conflict(format!(
+            "{stranded} booked meeting(s) sit in slots or at tables this plan does not have: \
+             move or cancel them first"
+        )));
+    }
+    cx.emit(RoomEvent::MeetingsSet { plan: new });
+    Ok(())
+}
+
+/// A new request.
+fn request(
+    cx: &mut Cx<'_, Meetings>,
+    book: &Book,
+    actor: &Actor,
+    to: PersonId,
+    message: Option<String>,
+    slot: Option<SlotAt>,
+) -> Result<MeetingId, Refusal> {
+    if actor.name.is_none() {
+        return Err(Refusal::Forbidden(
+            "join with your name to ask for meetings".into(),
+        ));
+    }
+    if to.as_str() == actor.id {
+        return Err(Refusal::invalid("to", "a meeting takes two people"));
+    }
+    let them = someone(cx, to.as_str())?
+        .ok_or_else(|| Refusal::NotFound(format!("no participant {to} at this event")))?;
+    // Blocked, either way: no request.
+    let room = cx.room().clone();
+    let (they_block, i_block) = cx.other_of::<Contacts, _>(&room, |view| {
+        (
+            blocked_by(&view, to.as_str(), &actor.id),
+            blocked_by(&view, &actor.id, to.as_str()),
+        )
+    })?;
+    if they_block {
+        return Err(Refusal::Forbidden(format!(
+            "{} takes no meeting requests from you",
+            them.name.as_deref().unwrap_or(to.as_str())
+        )));
+    }
+    if i_block {
+        return Err(Refusal::Conflict(
+            "you block this person: unblock them first".into(),
+        ));
+    }
+    let message = match message.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(m) => Some(super::text(
+            "message",
+            m,
+            limits::MAX_MEETING_MESSAGE_CHARS,
+        )?),
+    };
+    let view = cx.records();
+    let total = view.committed.meetings.len()
+        + view
+            .changes
+            .iter()
+            .filter(|c| matches!(c, MeetingsChange::Meeting(m) if !view.committed.meetings.contains_key(&m.id)))
+            .count();
+    if total >= limits::MAX_MEETINGS {
+        return Err(Refusal::TooLarge(format!(
+            "an event keeps at most {} meetings",
+            limits::MAX_MEETINGS
+        )));
+    }
+    let id = view
+        .committed
+        .meetings
+        .keys()
+        .next_back()
+        .copied()
+        .into_iter()
+        .chain(view.changes.iter().filter_map(|c| match c {
+            MeetingsChange::Meeting(m) => Some(m.id),
+            _ => None,
+        }))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let records = view.part(|r| r.of(&[&actor.id, to.as_str()], None));
+    let open = |p: &str| records.mine(p).filter(|m| m.status.open()).count();
+    let sent = records
+        .mine(&actor.id)
+        .filter(|m| m.status == MeetingStatus::Requested && m.from.id.as_str() == actor.id)
+        .count();
+    if sent >= book.plan.max_open_requests as usize {
+        return Err(Refusal::TooLarge(format!(
+            "you have {sent} requests waiting for an answer, the most this event allows: \
+             wait for answers, or cancel one"
+        )));
+    }
+    if open(&actor.id) >= limits::MAX_PERSON_MEETINGS {
+        return Err(Refusal::TooLarge(format!(
+            "you have {} open meetings and requests, the most one person may",
+            limits::MAX_PERSON_MEETINGS
+        )));
+    }
+    if open(to.as_str()) >= limits::MAX_PERSON_MEETINGS {
+        return Err(Refusal::TooLarge(format!(
+            "{} has as many open meetings and requests as one person may",
+            them.name.as_deref().unwrap_or(to.as_str())
+        )));
+    }
+    if let Some(m) = records
+        .mine(&actor.id)
+        .find(|m| m.status.open() && m.has(to.as_str()))
+    {
+        return Err(Refusal::Conflict(format!(
+            "you already have meeting {} with {}",
+            m.id,
+            them.name.as_deref().unwrap_or(to.as_str())
+        )));
+    }
+    if let Some(at) = &slot {
+        book.slot(at)?;
+        book.free(cx, &actor.id, at, None, true)?;
+    }
+    let me = someone(cx, &actor.id)?.unwrap_or_default();
+    let now = cx.now_ms();
+    let from = PersonId::parse(&actor.id)
+        .map_err(|_| Refusal::Forbidden("your id cannot take meetings".into()))?;
+    let meeting = Meeting {
+        id,
+        from: MeetingPerson {
+            id: from.clone(),
+            name: actor.name.clone(),
+            organisation: me.profile.organisation,
+        },
+        to: MeetingPerson {
+            id: to,
+            name: them.name,
+            organisation: them.profile.organisation,
+        },
+        message,
+        status: MeetingStatus::Requested,
+        proposed_by: slot.as_ref().map(|_| from),
+        proposed: slot,
+        slot: None,
+        end: None,
+        table: None,
+        place: None,
+        video: None,
+        locked: false,
+        sequence: 0,
+        here: Vec::new(),
+        no_show: None,
+        held: Vec::new(),
+        requested_ms: now,
+        expires_ms: Some(now + book.expiry_ms()),
+    };
+    book.save(cx, meeting);
+    Ok(id)
+}
+
+/// An answer to a meeting (or to another time proposed for it).
+fn answer_meeting(
+    cx: &mut Cx<'_, Meetings>,
+    book: &Book,
+    actor: &Actor,
+    id: MeetingId,
+    answer: MeetingAnswer,
+    slot: Option<SlotAt>,
+) -> Result<(), Refusal> {
+    let mut m = visible_meeting(cx, actor, id)?;
+    if !m.has(&actor.id) {
+        return Err(Refusal::Forbidden(
+            "only the two people of a meeting answer it".into(),
+        ));
+    }
+    if !m.status.open() {
+        return Err(Refusal::Conflict(format!(
+            "meeting {id} is {} already",
+            status_name(m.status)
+        )));
+    }
+    // The one who answers: not whoever made the request or proposed the time.
+    let asked_last = m.proposed_by.clone().unwrap_or_else(|| m.from.id.clone());
+    let my_turn = asked_last.as_str() != actor.id;
+    let waiting = m.status == MeetingStatus::Requested || m.proposed.is_some();
+    match answer {
+        MeetingAnswer::Accept | MeetingAnswer::Decline if !waiting => {
+            return Err(Refusal::Conflict(format!(
+                "meeting {id} has no request or proposed time to answer"
+            )));
+        }
+        MeetingAnswer::Accept | MeetingAnswer::Decline if !my_turn => {
+            return Err(Refusal::Conflict("you asked: the other one answers".into()));
+        }
+        MeetingAnswer::Propose if m.status == MeetingStatus::Requested && !my_turn => {
+            return Err(Refusal::Conflict(
+                "you asked: the other one answers (or cancel your request)".into(),
+            ));
+        }
+        _ => {}
+    }
+    if slot.is_some() && answer != MeetingAnswer::Propose {
+        return Err(Refusal::invalid(
+            "slot",
+            "only a proposal names a time (accept takes the time proposed)",
+        ));
+    }
+    match answer {
+        MeetingAnswer::Accept => {
+            if let Some(at) = m.proposed.clone() {
+                let table = book.bookable(cx, &m, &at, &actor.id)?;
+                book.place(&mut m, Some((at, table)));
+            }
+            m.status = MeetingStatus::Accepted;
+            m.proposed = None;
+            m.proposed_by = None;
+            m.expires_ms = None;
+        }
+        MeetingAnswer::Decline => {
+            if m.status == MeetingStatus::Requested {
+                m.status = MeetingStatus::Declined;
+            }
+            // An accepted meeting stays where it is: only the time proposed goes.
+            m.proposed = None;
+            m.proposed_by = None;
+            m.expires_ms = None;
+        }
+        MeetingAnswer::Propose => {
+            let at = slot.ok_or_else(|| Refusal::invalid("slot", "a proposal names a time"))?;
+            book.slot(&at)?;
+            if m.slot.as_ref() == Some(&at) {
+                return Err(Refusal::Conflict(
+                    "the meeting is at that time already".into(),
+                ));
+            }
+            book.free(cx, &actor.id, &at, Some(m.id), true)?;
+            m.proposed = Some(at);
+            m.proposed_by = PersonId::parse(&actor.id).ok();
+            m.expires_ms = Some(cx.now_ms() + book.expiry_ms());
+        }
+    }
+    book.save(cx, m);
+    Ok(())
+}
+
+/// Meeting `id`, for `actor`: one of its two, or an organiser. Anyone else is told there is
+/// no such meeting (whether it exists is not theirs to know).
+fn visible_meeting(
+    cx: &Cx<'_, Meetings>,
+    actor: &Actor,
+    id: MeetingId,
+) -> Result<Meeting, Refusal> {
+    kept(cx, id)
+        .ok()
+        .filter(|m| actor.organiser || m.has(&actor.id))
+        .ok_or_else(|| no_meeting(id))
+}
+
+/// Meeting `id`, booked, for one of its two.
+fn booked(cx: &Cx<'_, Meetings>, actor: &Actor, id: MeetingId) -> Result<Meeting, Refusal> {
+    let m = kept(cx, id)
+        .ok()
+        .filter(|m| m.has(&actor.id))
+        .ok_or_else(|| no_meeting(id))?;
+    if m.status != MeetingStatus::Accepted || m.slot.is_none() {
+        return Err(Refusal::Conflict(format!("meeting {id} is not booked")));
+    }
+    Ok(m)
+}
+
+fn kept(cx: &Cx<'_, Meetings>, id: MeetingId) -> Result<Meeting, Refusal> {
+    cx.records()
+        .part(|r| r.one(id))
+        .meetings
+        .remove(&id)
+        .ok_or_else(|| no_meeting(id))
+}
+
+fn no_meeting(id: MeetingId) -> Refusal {
+    Refusal::NotFound(format!("no meeting {id}"))
+}
+
+fn status_name(s: MeetingStatus) -> &'static str {
+    match s {
+        MeetingStatus::Requested => "requested",
+        MeetingStatus::Accepted => "accepted",
+        MeetingStatus::Declined => "declined",
+        MeetingStatus::Expired => "expired",
+        MeetingStatus::Cancelled => "cancelled",
+    }
+}
+
+/// The summary's type, for the rules.
+type Summary = ScheduleSummary;

@@ -1,0 +1,1533 @@
+//! Placing accepted one-to-one meeting requests in time slots: the pure rules and the search
+//! behind a conference's meeting schedule.
+//!
+//! The hard rules, which every [`Schedule`] holds:
+//! 1. a person has at most one meeting per slot;
+//! 2. a meeting that is not pinned goes only in a slot both its people are free for
+//!    ([`Person::free`]), that is not in its [`Meeting::forbidden`] list, and that matches each
+//!    person's [`Person::half`] (a morning slot is one that is not [`Slot::afternoon`]);
+//! 3. a meeting is onsite when both its people are onsite, and then it takes a table (numbered
+//!    `0..tables` in its slot, one meeting per table); an online meeting takes none, so a slot
+//!    without tables takes online meetings only;
+//! 4. a pinned meeting stays at its slot (and at its table, when the pin names one; an onsite
+//!    meeting pinned without a table gets one), whatever its people's availability says. Pins
+//!    are kept in meeting order: a pin that clashes with one kept before it (a person twice in
+//!    the slot, the same table, or no table left) is not placed at all ([`Reason::PinClash`]).
+//!    A table pinned for an online meeting is ignored. Nothing moves a kept pin;
+//! 5. a meeting of a person with themselves, or naming a person, a slot or a table that does
+//!    not exist, is not placed ([`Reason::Invalid`]). Free slots and forbidden slots that do
+//!    not exist are ignored.
+//!
+//! Among the schedules that hold them, the best has, in this order of importance: the most
+//! meetings placed; the highest smallest share of their meetings placed over the people who
+//! asked for any ([`Stats::min_share_permille`]); the fewest idle gaps ([`Stats::gaps`]).
+//!
+//! [`schedule`] searches in five steps, deterministic given the instance and [`Options::seed`]
+//! (no clock, no hash order), and bounded by [`Options::iterations`]:
+//! 1. the pins are placed, in meeting order;
+//! 2. a **greedy placement** takes the other meetings, those with the fewest usable slots first,
+//!    each into the open slot that adds the fewest idle gaps for its two people (the earliest of
+//!    equals);
+//! 3. while a meeting waits and fewer are placed than [`Stats::upper_bound`], a **tabu ejection
+//!    walk** (at most half the steps; it gives up when an eighth of them bring no new best
+//!    count): each step weighs the slots of a few waiting meetings, drawn at random. Putting a
+//!    meeting in a slot takes out what is in its way there (its people's meetings, and an
+//!    onsite meeting at random when no table is left), then puts each of those straight into
+//!    an open slot of theirs, where one is left. The step takes the placement that loses the
+//!    fewest meetings (ties at random), even one that loses some; a meeting taken out of a slot
+//!    may not go back to it for a few steps (unless that would beat the best count yet), which
+//!    is what carries the walk out of local optima. It ends on the best schedule it saw;
+//! 4. a **polishing walk** for the rest of the steps, with three moves: moving a meeting to the
+//!    open slot that cuts its people's gaps the most; swapping a meeting into another of its
+//!    slots along with everything in its way (a Kempe chain: the meetings of its people there
+//!    move to its slot, theirs back, and so on, with an onsite meeting added where a slot would
+//!    run out of tables); and putting a waiting meeting in, as in step 3 (half of the time one
+//!    of someone with the smallest share). Moves are tried on people with idle gaps half of the
+//!    time. A move is kept when the schedule is no worse by count, then smallest share, then
+//!    how many people have that share (fewer is better: that is what lets the smallest share
+//!    rise later), then gaps; one move in twenty that adds a single gap is kept too, to leave
+//!    a local optimum. The walk ends on the best schedule it saw, and stops early once that is
+//!    provably optimal: as many placed as [`Stats::upper_bound`], the smallest share as high as
+//!    each person's matching allows (see there) and no gaps;
+//! 5. any waiting meeting with an open slot is placed (there should be none), tables are given
+//!    out (pinned tables, then the lowest free numbers, pins first, then in meeting order), and
+//!    each meeting left out gets its [`Reason`], against the final schedule.
+//!
+//! Limits: it is a heuristic. The count is optimal when it reaches [`Stats::upper_bound`];
+//! otherwise it may not be, though the bound is often out of reach too (it is loose where
+//! tables are scarce). Fairness and gaps have no such check. On small instances (up to 9
+//! meetings, 5 slots), brute force finds no better count or smallest share, and fewer gaps in
+//! about one instance in 200. Time grows with [`Options::iterations`] × meetings × slots;
+//! memory with people × slots and meetings × slots.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What to schedule: slots, people and the meetings between them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Instance {
+    /// The slots, in time order; a meeting names one by its index here.
+    pub slots: Vec<Slot>,
+    /// A meeting names a person by their index here.
+    pub people: Vec<Person>,
+    pub meetings: Vec<Meeting>,
+}
+
+/// A time slot in which meetings happen side by side.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Slot {
+    /// The meeting block (one half-day) the slot belongs to; idle gaps are counted within a
+    /// block.
+    pub block: u32,
+    /// Whether the slot is in the afternoon (for [`Person::half`]).
+    pub afternoon: bool,
+    /// The onsite tables in the slot.
+    pub tables: u32,
+}
+
+/// A person who meets others.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Person {
+    /// Whether they are at the venue (a meeting between two onsite people takes a table).
+    pub onsite: bool,
+    /// The slots (indices) they are available for: the meeting blocks less their starred
+    /// sessions and the slots they blocked.
+    pub free: Vec<u32>,
+    /// They meet only in the morning, or only in the afternoon.
+    #[serde(default)]
+    pub half: Option<Half>,
+}
+
+/// A half of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Half {
+    Morning,
+    Afternoon,
+}
+
+/// An accepted request for a meeting between two people.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Meeting {
+    /// One person (an index into [`Instance::people`]).
+    pub a: u32,
+    /// The other.
+    pub b: u32,
+    /// Slots this meeting may not take.
+    #[serde(default)]
+    pub forbidden: Vec<u32>,
+    /// Where the meeting must be, when the organisers locked it or it was announced.
+    #[serde(default)]
+    pub pinned: Option<Pin>,
+}
+
+/// A meeting's fixed place.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Pin {
+    pub slot: u32,
+    /// Its table, for an onsite meeting; without one an onsite meeting gets a free table.
+    #[serde(default)]
+    pub table: Option<u32>,
+}
+
+/// How [`schedule`] searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", default)]
+pub struct Options {
+    /// The same instance and seed give the same schedule, on every machine.
+    pub seed: u64,
+    /// Search steps per meeting to place (counting at least [`MIN_MEETINGS`] meetings), for the
+    /// two walks together; 0 keeps the greedy placement.
+    pub iterations: u32,
+}
+
+impl Default for Options {
+    /// Seed 1 and [`DEFAULT_ITERATIONS`] steps per meeting.
+    fn default() -> Self {
+        Options {
+            seed: 1,
+            iterations: DEFAULT_ITERATIONS,
+        }
+    }
+}
+
+/// The default search steps per meeting. On one core of a small server, in a release build:
+/// 550 meetings (200 people, 18 slots) take under 0.05 s; 5,500 meetings (2,000 people, 36
+/// slots) from 0.05 s with plenty of tables to about 4 s when tables are scarce.
+pub const DEFAULT_ITERATIONS: u32 = 400;
+
+/// Small instances are searched as if they had this many meetings: a step is cheap there, and
+/// a few hundred steps are not always enough.
+pub const MIN_MEETINGS: u32 = 64;
+
+/// Where each meeting is, and why the others are not placed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Schedule {
+    /// Each meeting's slot (by the meeting's index), `None` when it is not placed.
+    pub slots: Vec<Option<u32>>,
+    /// Each meeting's table: for onsite meetings placed, `None` for the others.
+    pub tables: Vec<Option<u32>>,
+    /// The meetings not placed, in meeting order.
+    pub unplaced: Vec<Unplaced>,
+    pub stats: Stats,
+}
+
+/// A meeting not placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Unplaced {
+    pub meeting: u32,
+    pub reason: Reason,
+}
+
+/// Why a meeting is not placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// No slot passes rule 2 for both people (for an onsite meeting, none with tables).
+    NoCommonSlot,
+    /// There are such slots, but in each of them one of the two meets someone else, or (onsite)
+    /// every table is taken: it would only fit by moving another meeting.
+    Taken,
+    /// Pinned to a slot where an earlier pinned meeting holds one of its people or its table,
+    /// or where no table was left.
+    PinClash,
+    /// A meeting of someone with themselves, or naming a person, slot or table that does not
+    /// exist.
+    Invalid,
+}
+
+/// What a schedule achieves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub struct Stats {
+    /// Meetings placed, pins included.
+    pub placed: u32,
+    /// The smallest share of their meetings placed, in thousandths rounded down, over the
+    /// people in at least one meeting that is not [`Reason::Invalid`] (1000 when there is
+    /// nobody).
+    pub min_share_permille: u32,
+    /// Idle gaps: for each person and block, the slots strictly between their first and their
+    /// last meeting in that block where they have no meeting and are free.
+    pub gaps: u32,
+    /// No schedule places more meetings than this: the kept pins plus the smaller of two bounds
+    /// on the other meetings that have a usable slot (a common slot no pin takes).
+    /// - By people: each placed meeting of a person has a slot of its own, so a maximum
+    ///   matching between their meetings and the slots those could use tells how many of
+    ///   theirs stay out at least. A meeting left out is one of two people's, so at least half
+    ///   the sum of these stays out, and the whole sum over people no meeting joins (a set
+    ///   chosen greedily, the most short first).
+    /// - By tables: the online meetings, plus a maximum matching of the onsite meetings into
+    ///   the tables the pins leave in each slot.
+    pub upper_bound: u32,
+}
+
+/// Places `instance`'s meetings; see the module's notes for the rules, the objective and how.
+pub fn schedule(instance: &Instance, options: &Options) -> Schedule {
+    let mut board = Board::new(instance, options.seed);
+    let (upper_bound, fairest) = board.bounds();
+    board.greedy();
+    let meetings = u64::try_from(board.movable.len())
+        .unwrap_or(u64::MAX)
+        .max(u64::from(MIN_MEETINGS));
+    let budget = u64::from(options.iterations).saturating_mul(meetings);
+    let mut best = Best::new(&board);
+    let spent = board.climb(budget / 2, upper_bound, &mut best);
+    board.restore(&best.at);
+    let optimum = Score {
+        placed: upper_bound,
+        share: fairest,
+        gaps: 0,
+    };
+    board.polish(budget - spent, optimum, &mut best);
+    board.restore(&best.at);
+    board.fill();
+    board.finish(instance, upper_bound)
+}
+
+/// "Nothing": no meeting, no slot.
+const NONE: u32 = u32::MAX;
+/// No slot, as an index.
+const NO: usize = usize::MAX;
+/// Waiting meetings a tabu step weighs at most ...
+const CANDIDATES: usize = 8;
+/// ... and it stops drawing more once it has weighed this many slots.
+const SLOTS_WEIGHED: usize = 40;
+/// The most meetings a chain of the polishing walk moves.
+const CHAIN: usize = 12;
+/// One move in this many that adds a single gap is kept.
+const UPHILL: usize = 20;
+
+/// What a meeting is to the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Never placed: invalid, or a pin that clashes.
+    Out(Reason),
+    /// A kept pin: placed first, never moved.
+    Fixed,
+    /// Placed by the search, if at all.
+    Free,
+}
+
+/// A meeting as the search sees it.
+#[derive(Debug, Clone)]
+struct Item {
+    a: usize,
+    b: usize,
+    onsite: bool,
+    role: Role,
+    /// Whether some slot passes rule 2 for both (and has tables, for an onsite meeting).
+    common: bool,
+    /// The slots the search may use: the common slots no pin of either person takes and, for
+    /// an onsite meeting, where the pins leave a table. In slot order.
+    options: Vec<u32>,
+    /// For each option, the step until which the meeting may not go back there.
+    tabu: Vec<u64>,
+}
+
+/// A share of one's meetings placed, `num / den` (`den > 0`), compared as a fraction.
+#[derive(Debug, Clone, Copy)]
+struct Share {
+    num: u32,
+    den: u32,
+}
+
+impl Ord for Share {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (u64::from(self.num) * u64::from(other.den))
+            .cmp(&(u64::from(other.num) * u64::from(self.den)))
+    }
+}
+
+impl PartialOrd for Share {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Share {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Share {}
+
+/// The objective: greater is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Score {
+    placed: u32,
+    share: Share,
+    gaps: u64,
+}
+
+impl Ord for Score {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.placed, self.share, other.gaps).cmp(&(other.placed, other.share, self.gaps))
+    }
+}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// What the polishing walk keeps a step by: the objective with, between the smallest share and
+/// the gaps, how many people have that share (fewer is better). Greater is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Guide {
+    placed: u32,
+    share: Share,
+    crowd: u32,
+    gaps: u64,
+}
+
+impl Ord for Guide {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.placed, self.share, other.crowd, other.gaps).cmp(&(
+            other.placed,
+            other.share,
+            self.crowd,
+            self.gaps,
+        ))
+    }
+}
+
+impl PartialOrd for Guide {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The best schedule seen: its score and each meeting's slot.
+struct Best {
+    score: Score,
+    at: Vec<u32>,
+}
+
+impl Best {
+    fn new(board: &Board) -> Self {
+        Best {
+            score: board.score(),
+            at: board.at.clone(),
+        }
+    }
+
+    fn offer(&mut self, board: &Board) {
+        let score = board.score();
+        if score > self.score {
+            self.score = score;
+            self.at.clone_from(&board.at);
+        }
+    }
+}
+
+/// The meetings in the way of one placement (at most three: one per person, one for a table).
+#[derive(Debug, Clone, Copy, Default)]
+struct Kick {
+    list: [u32; 3],
+    len: usize,
+}
+
+impl Kick {
+    fn push(&mut self, m: u32) {
+        if !self.contains(m) && self.len < self.list.len() {
+            self.list[self.len] = m;
+            self.len += 1;
+        }
+    }
+
+    fn contains(&self, m: u32) -> bool {
+        self.list[..self.len].contains(&m)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.list[..self.len].iter().map(|&m| m as usize)
+    }
+}
+
+/// A uniform index below `n` (`n > 0`), the same on every platform.
+fn pick(rng: &mut ChaCha8Rng, n: usize) -> usize {
+    let n = u32::try_from(n).unwrap_or(u32::MAX).max(1);
+    rng.random_range(0..n) as usize
+}
+
+/// A schedule being made: people, slots and meetings by index.
+struct Board {
+    /// The number of slots.
+    slots: usize,
+    items: Vec<Item>,
+    /// Each meeting's slot, or [`NONE`].
+    at: Vec<u32>,
+    /// Person × slot: free for it.
+    free: Vec<bool>,
+    /// Person × slot: the meeting they have there, or [`NONE`].
+    busy: Vec<u32>,
+    /// Each slot's tables.
+    cap: Vec<u32>,
+    /// Each slot's onsite meetings, pins included.
+    used: Vec<u32>,
+    /// Each slot's onsite meetings the search placed, and each such meeting's position there.
+    onsite_at: Vec<Vec<u32>>,
+    onsite_pos: Vec<u32>,
+    /// The meetings the search may place, in meeting order.
+    movable: Vec<u32>,
+    /// Those not placed, and each one's position here.
+    waiting: Vec<u32>,
+    waiting_pos: Vec<u32>,
+    /// Each slot's block (a dense index), and each block's slots in order.
+    block: Vec<usize>,
+    blocks: Vec<Vec<usize>>,
+    /// Person × block: idle gaps.
+    gaps: Vec<u32>,
+    total_gaps: u64,
+    /// The person × block entries with gaps, and each one's position here.
+    gappy: Vec<u32>,
+    gappy_pos: Vec<u32>,
+    /// Each person's meetings that are not invalid, and those placed.
+    requested: Vec<u32>,
+    count: Vec<u32>,
+    /// How many people (with a request) have each share.
+    shares: BTreeMap<Share, u32>,
+    placed: u32,
+    /// Each person's kept pins and meetings the search may place.
+    of: Vec<Vec<u32>>,
+    /// Changes since a mark, to undo a step: (meeting, slot it was at or [`NONE`]).
+    journal: Vec<(u32, u32)>,
+    recording: bool,
+    rng: ChaCha8Rng,
+}
+
+impl Board {
+    fn new(instance: &Instance, seed: u64) -> Self {
+        let slots = instance.slots.len();
+        let people = instance.people.len();
+        let mut free = vec![false; people * slots];
+        for (p, person) in instance.people.iter().enumerate() {
+            for &s in &person.free {
+                if (s as usize) < slots {
+                    free[p * slots + s as usize] = true;
+                }
+            }
+        }
+        let mut ids: Vec<u32> = instance.slots.iter().map(|s| s.block).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let block: Vec<usize> = instance
+            .slots
+            .iter()
+            .map(|s| ids.binary_search(&s.block).unwrap_or(0))
+            .collect();
+        let mut blocks = vec![Vec::new(); ids.len()];
+        for (s, &b) in block.iter().enumerate() {
+            blocks[b].push(s);
+        }
+        let cap: Vec<u32> = instance.slots.iter().map(|s| s.tables).collect();
+
+        let items: Vec<Item> = instance
+            .meetings
+            .iter()
+            .map(|m| {
+                let (a, b) = (m.a as usize, m.b as usize);
+                let mut item = Item {
+                    a: 0,
+                    b: 0,
+                    onsite: false,
+                    role: Role::Out(Reason::Invalid),
+                    common: false,
+                    options: Vec::new(),
+                    tabu: Vec::new(),
+                };
+                if a == b || a >= people || b >= people {
+                    return item;
+                }
+                let onsite = instance.people[a].onsite && instance.people[b].onsite;
+                if let Some(pin) = m.pinned {
+                    let Some(slot) = instance.slots.get(pin.slot as usize) else {
+                        return item;
+                    };
+                    if onsite && pin.table.is_some_and(|t| t >= slot.tables) {
+                        return item;
+                    }
+                }
+                item.a = a;
+                item.b = b;
+                item.onsite = onsite;
+                item.role = Role::Free;
+                item
+            })
+            .collect();
+        let mut requested = vec![0u32; people];
+        for item in &items {
+            if item.role != Role::Out(Reason::Invalid) {
+                requested[item.a] += 1;
+                requested[item.b] += 1;
+            }
+        }
+        let mut shares = BTreeMap::new();
+        for &r in requested.iter().filter(|r| **r > 0) {
+            *shares.entry(Share { num: 0, den: r }).or_insert(0) += 1;
+        }
+        let count = items.len();
+        let mut board = Board {
+            slots,
+            items,
+            at: vec![NONE; count],
+            free,
+            busy: vec![NONE; people * slots],
+            cap,
+            used: vec![0; slots],
+            onsite_at: vec![Vec::new(); slots],
+            onsite_pos: vec![NONE; count],
+            movable: Vec::new(),
+            waiting: Vec::new(),
+            waiting_pos: vec![NONE; count],
+            gaps: vec![0; people * blocks.len()],
+            gappy: Vec::new(),
+            gappy_pos: vec![NONE; people * blocks.len()],
+            block,
+            blocks,
+            total_gaps: 0,
+            requested,
+            count: vec![0; people],
+            shares,
+            placed: 0,
+            of: vec![Vec::new(); people],
+            journal: Vec::new(),
+            recording: false,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        };
+
+        // The pins, in meeting order: each kept unless it clashes with one kept before.
+        let mut pinned_tables: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); slots];
+        for (m, meeting) in instance.meetings.iter().enumerate() {
+            let Some(pin) = meeting.pinned else { continue };
+            if board.items[m].role != Role::Free {
+                continue;
+            }
+            let s = pin.slot as usize;
+            let (a, b, onsite) = (board.items[m].a, board.items[m].b, board.items[m].onsite);
+            let table = pin.table.filter(|_| onsite);
+            let clash = board.busy[a * slots + s] != NONE
+                || board.busy[b * slots + s] != NONE
+                || (onsite && board.used[s] >= board.cap[s])
+                || table.is_some_and(|t| pinned_tables[s].contains(&t));
+            if clash {
+                board.items[m].role = Role::Out(Reason::PinClash);
+                continue;
+            }
+            if let Some(t) = table {
+                pinned_tables[s].insert(t);
+            }
+            board.items[m].role = Role::Fixed;
+            board.place(m, s);
+        }
+
+        // Where each other meeting may go.
+        for (m, meeting) in instance.meetings.iter().enumerate() {
+            if board.items[m].role == Role::Out(Reason::Invalid) {
+                continue;
+            }
+            let (a, b) = (board.items[m].a, board.items[m].b);
+            board.of[a].push(m as u32);
+            board.of[b].push(m as u32);
+            if board.items[m].role != Role::Free {
+                continue;
+            }
+            let mut forbidden = meeting.forbidden.clone();
+            forbidden.sort_unstable();
+            let halves = [instance.people[a].half, instance.people[b].half];
+            let onsite = board.items[m].onsite;
+            let mut common = false;
+            let mut options = Vec::new();
+            for (s, slot) in instance.slots.iter().enumerate() {
+                let half = if slot.afternoon {
+                    Half::Afternoon
+                } else {
+                    Half::Morning
+                };
+                let fits = board.free[a * slots + s]
+                    && board.free[b * slots + s]
+                    && forbidden.binary_search(&(s as u32)).is_err()
+                    && halves.iter().all(|h| h.is_none_or(|h| h == half))
+                    && (!onsite || slot.tables > 0);
+                if !fits {
+                    continue;
+                }
+                common = true;
+                let open = board.busy[a * slots + s] == NONE
+                    && board.busy[b * slots + s] == NONE
+                    && (!onsite || board.used[s] < board.cap[s]);
+                if open {
+                    options.push(s as u32);
+                }
+            }
+            let item = &mut board.items[m];
+            item.common = common;
+            item.tabu = vec![0; options.len()];
+            item.options = options;
+            if !item.options.is_empty() {
+                board.movable.push(m as u32);
+                board.waiting_pos[m] = board.waiting.len() as u32;
+                board.waiting.push(m as u32);
+            }
+        }
+        board
+    }
+
+    fn score(&self) -> Score {
+        Score {
+            placed: self.placed,
+            share: self.min_share(),
+            gaps: self.total_gaps,
+        }
+    }
+
+    fn guide(&self) -> Guide {
+        let (share, crowd) = self
+            .shares
+            .iter()
+            .next()
+            .map_or((Share { num: 1, den: 1 }, 0), |(s, n)| (*s, *n));
+        Guide {
+            placed: self.placed,
+            share,
+            crowd,
+            gaps: self.total_gaps,
+        }
+    }
+
+    fn min_share(&self) -> Share {
+        self.shares
+            .keys()
+            .next()
+            .copied()
+            .unwrap_or(Share { num: 1, den: 1 })
+    }
+
+    fn share_of(&self, p: usize) -> Share {
+        Share {
+            num: self.count[p],
+            den: self.requested[p].max(1),
+        }
+    }
+
+    /// Whether meeting `m`, not placed, fits in slot `s` as the schedule stands.
+    fn fits(&self, m: usize, s: usize) -> bool {
+        let item = &self.items[m];
+        self.busy[item.a * self.slots + s] == NONE
+            && self.busy[item.b * self.slots + s] == NONE
+            && (!item.onsite || self.used[s] < self.cap[s])
+    }
+
+    fn place(&mut self, m: usize, s: usize) {
+        let (a, b, onsite, role) = {
+            let item = &self.items[m];
+            (item.a, item.b, item.onsite, item.role)
+        };
+        self.busy[a * self.slots + s] = m as u32;
+        self.busy[b * self.slots + s] = m as u32;
+        self.at[m] = s as u32;
+        if onsite {
+            self.used[s] += 1;
+        }
+        if role == Role::Free {
+            if onsite {
+                self.onsite_pos[m] = self.onsite_at[s].len() as u32;
+                self.onsite_at[s].push(m as u32);
+            }
+            let pos = self.waiting_pos[m] as usize;
+            self.waiting.swap_remove(pos);
+            if let Some(&moved) = self.waiting.get(pos) {
+                self.waiting_pos[moved as usize] = pos as u32;
+            }
+            self.waiting_pos[m] = NONE;
+        }
+        self.placed += 1;
+        self.recount(a, 1);
+        self.recount(b, 1);
+        self.regap(a, self.block[s]);
+        self.regap(b, self.block[s]);
+        if self.recording {
+            self.journal.push((m as u32, NONE));
+        }
+    }
+
+    /// Takes out meeting `m`, which the search placed.
+    fn unplace(&mut self, m: usize) {
+        let s = self.at[m] as usize;
+        let (a, b, onsite) = {
+            let item = &self.items[m];
+            (item.a, item.b, item.onsite)
+        };
+        self.busy[a * self.slots + s] = NONE;
+        self.busy[b * self.slots + s] = NONE;
+        self.at[m] = NONE;
+        if onsite {
+            self.used[s] -= 1;
+            let pos = self.onsite_pos[m] as usize;
+            self.onsite_at[s].swap_remove(pos);
+            if let Some(&moved) = self.onsite_at[s].get(pos) {
+                self.onsite_pos[moved as usize] = pos as u32;
+            }
+            self.onsite_pos[m] = NONE;
+        }
+        self.waiting_pos[m] = self.waiting.len() as u32;
+        self.waiting.push(m as u32);
+        self.placed -= 1;
+        self.recount(a, -1);
+        self.recount(b, -1);
+        self.regap(a, self.block[s]);
+        self.regap(b, self.block[s]);
+        if self.recording {
+            self.journal.push((m as u32, s as u32));
+        }
+    }
+
+    /// Undoes the changes journalled since `mark`.
+    fn revert(&mut self, mark: usize) {
+        let recording = std::mem::replace(&mut self.recording, false);
+        while self.journal.len() > mark {
+            let Some((m, was)) = self.journal.pop() else {
+                break;
+            };
+            if was == NONE {
+                self.unplace(m as usize);
+            } else {
+                self.place(m as usize, was as usize);
+            }
+        }
+        self.recording = recording;
+    }
+
+    /// Puts back the search's meetings as `at` has them.
+    fn restore(&mut self, at: &[u32]) {
+        for &m in &self.movable.clone() {
+            if self.at[m as usize] != NONE && self.at[m as usize] != at[m as usize] {
+                self.unplace(m as usize);
+            }
+        }
+        for &m in &self.movable.clone() {
+            let (m, s) = (m as usize, at[m as usize]);
+            if s != NONE && self.at[m] == NONE {
+                self.place(m, s as usize);
+            }
+        }
+    }
+
+    fn recount(&mut self, p: usize, by: i32) {
+        let old = self.share_of(p);
+        if let Some(n) = self.shares.get_mut(&old) {
+            *n -= 1;
+            if *n == 0 {
+                self.shares.remove(&old);
+            }
+        }
+        self.count[p] = self.count[p].saturating_add_signed(by);
+        *self.shares.entry(self.share_of(p)).or_insert(0) += 1;
+    }
+
+    fn regap(&mut self, p: usize, blk: usize) {
+        let new = self.gaps_with(p, blk, NO, NO);
+        let i = p * self.blocks.len() + blk;
+        let old = std::mem::replace(&mut self.gaps[i], new);
+        self.total_gaps = self.total_gaps + u64::from(new) - u64::from(old);
+        if old == 0 && new > 0 {
+            self.gappy_pos[i] = self.gappy.len() as u32;
+            self.gappy.push(i as u32);
+        } else if old > 0 && new == 0 {
+            let pos = self.gappy_pos[i] as usize;
+            self.gappy.swap_remove(pos);
+            if let Some(&moved) = self.gappy.get(pos) {
+                self.gappy_pos[moved as usize] = pos as u32;
+            }
+            self.gappy_pos[i] = NONE;
+        }
+    }
+
+    /// Person `p`'s idle gaps in block `blk`, were they also to meet in slot `add` and not in
+    /// slot `drop` ([`NO`] for neither).
+    fn gaps_with(&self, p: usize, blk: usize, add: usize, drop: usize) -> u32 {
+        let (mut total, mut pending, mut seen) = (0, 0, false);
+        for &s in &self.blocks[blk] {
+            let i = p * self.slots + s;
+            if s == add || (s != drop && self.busy[i] != NONE) {
+                if seen {
+                    total += pending;
+                }
+                pending = 0;
+                seen = true;
+            } else if self.free[i] {
+                pending += 1;
+            }
+        }
+        total
+    }
+
+    fn gaps_of(&self, p: usize, blk: usize) -> i64 {
+        i64::from(self.gaps[p * self.blocks.len() + blk])
+    }
+
+    /// How the gaps change if meeting `m`, not placed, goes in slot `t`.
+    fn add_delta(&self, m: usize, t: usize) -> i64 {
+        let item = &self.items[m];
+        let blk = self.block[t];
+        [item.a, item.b]
+            .iter()
+            .map(|&p| i64::from(self.gaps_with(p, blk, t, NO)) - self.gaps_of(p, blk))
+            .sum()
+    }
+
+    /// How the gaps change if meeting `m`, placed, moves to slot `t`.
+    fn move_delta(&self, m: usize, t: usize) -> i64 {
+        let item = &self.items[m];
+        let c = self.at[m] as usize;
+        let (from, to) = (self.block[c], self.block[t]);
+        [item.a, item.b]
+            .iter()
+            .map(|&p| {
+                if from == to {
+                    i64::from(self.gaps_with(p, to, t, c)) - self.gaps_of(p, to)
+                } else {
+                    i64::from(self.gaps_with(p, from, NO, c)) - self.gaps_of(p, from)
+                        + i64::from(self.gaps_with(p, to, t, NO))
+                        - self.gaps_of(p, to)
+                }
+            })
+            .sum()
+    }
+
+    /// The open slot for meeting `m` that adds the fewest gaps (the earliest of equals).
+    fn best_home(&self, m: usize) -> Option<usize> {
+        let mut best: Option<(i64, usize)> = None;
+        for &t in &self.items[m].options {
+            let t = t as usize;
+            if !self.fits(m, t) {
+                continue;
+            }
+            let delta = self.add_delta(m, t);
+            if best.is_none_or(|(d, _)| delta < d) {
+                best = Some((delta, t));
+            }
+        }
+        best.map(|(_, t)| t)
+    }
+
+    /// Whether meeting `e` fits in one of its slots other than `s`.
+    fn can_rehome(&self, e: usize, s: usize) -> bool {
+        self.items[e]
+            .options
+            .iter()
+            .any(|&t| t as usize != s && self.fits(e, t as usize))
+    }
+
+    /// The meetings to take out for meeting `m` to go in slot `s`: its people's meetings there
+    /// and, if it needs a table and none is left, an onsite meeting there at random. `None` when
+    /// a pin is in the way.
+    fn kick(&mut self, m: usize, s: usize) -> Option<Kick> {
+        let mut kick = Kick::default();
+        let (a, b, onsite) = {
+            let item = &self.items[m];
+            (item.a, item.b, item.onsite)
+        };
+        let mut freed = 0;
+        for p in [a, b] {
+            let x = self.busy[p * self.slots + s];
+            if x == NONE {
+                continue;
+            }
+            if self.items[x as usize].role != Role::Free {
+                return None;
+            }
+            if !kick.contains(x) && self.items[x as usize].onsite {
+                freed += 1;
+            }
+            kick.push(x);
+        }
+        if onsite && self.used[s] - freed >= self.cap[s] {
+            // (One not in the way already: that would have freed a table.)
+            let there = self.onsite_at[s].len();
+            if there == 0 {
+                return None;
+            }
+            let v = self.onsite_at[s][pick(&mut self.rng, there)];
+            if kick.contains(v) {
+                return None;
+            }
+            kick.push(v);
+        }
+        Some(kick)
+    }
+
+    /// Puts meeting `m` in slot `s`, taking out `kick` first and then putting each of those in
+    /// its best open slot, if any. Each taken out may not go back to `s` before step `until`.
+    fn insert(&mut self, m: usize, s: usize, kick: &Kick, until: u64) {
+        for e in kick.iter() {
+            self.unplace(e);
+            let item = &mut self.items[e];
+            if let Ok(k) = item.options.binary_search(&(s as u32)) {
+                item.tabu[k] = item.tabu[k].max(until);
+            }
+        }
+        self.place(m, s);
+        for e in kick.iter() {
+            if let Some(t) = self.best_home(e) {
+                self.place(e, t);
+            }
+        }
+    }
+
+    /// Places the meetings the search may place, the most constrained first, each in its best
+    /// open slot.
+    fn greedy(&mut self) {
+        let mut order = self.movable.clone();
+        order.sort_by_key(|&m| (self.items[m as usize].options.len(), m));
+        for m in order {
+            if let Some(t) = self.best_home(m as usize) {
+                self.place(m as usize, t);
+            }
+        }
+    }
+
+    /// Places whatever still fits.
+    fn fill(&mut self) {
+        for m in self.waiting.clone() {
+            if let Some(t) = self.best_home(m as usize) {
+                self.place(m as usize, t);
+            }
+        }
+    }
+
+    /// The tabu ejection walk (step 3 of the module's notes), for at most `budget` steps,
+    /// while fewer than `bound` are placed, and until an eighth of `budget` passes without a
+    /// new best count. Returns the steps taken.
+    fn climb(&mut self, budget: u64, bound: u32, best: &mut Best) -> u64 {
+        let patience = (budget / 8).max(1);
+        let (mut step, mut last) = (0, 0);
+        while step < budget
+            && step - last < patience
+            && self.placed < bound
+            && !self.waiting.is_empty()
+        {
+            step += 1;
+            let record = best.score.placed;
+            self.tabu_step(step, record);
+            best.offer(self);
+            if best.score.placed > record {
+                last = step;
+            }
+        }
+        step
+    }
+
+    /// One step of the tabu walk: of the slots of a few waiting meetings, the placement that
+    /// loses the fewest meetings (those taken out that have no open slot), ties at random.
+    fn tabu_step(&mut self, step: u64, record: u32) {
+        let mut choice: Option<(i64, usize, usize, Kick)> = None;
+        let mut ties = 0u32;
+        let mut weighed = 0;
+        for _ in 0..CANDIDATES.min(self.waiting.len()) {
+            if weighed >= SLOTS_WEIGHED {
+                break;
+            }
+            let u = self.waiting[pick(&mut self.rng, self.waiting.len())] as usize;
+            weighed += self.items[u].options.len();
+            for k in 0..self.items[u].options.len() {
+                let s = self.items[u].options[k] as usize;
+                let Some(kick) = self.kick(u, s) else {
+                    continue;
+                };
+                let lost = kick.iter().filter(|&e| !self.can_rehome(e, s)).count() as i64;
+                let tabu = self.items[u].tabu[k] > step;
+                if tabu && i64::from(self.placed) + 1 - lost <= i64::from(record) {
+                    continue;
+                }
+                match choice {
+                    Some((best, ..)) if lost > best => continue,
+                    Some((best, ..)) if lost == best => {
+                        ties += 1;
+                        if pick(&mut self.rng, ties as usize) != 0 {
+                            continue;
+                        }
+                    }
+                    _ => ties = 1,
+                }
+                choice = Some((lost, u, s, kick));
+            }
+        }
+        let Some((_, u, s, kick)) = choice else {
+            return;
+        };
+        let tenure = 1 + self.waiting.len() as u64 / 5 + pick(&mut self.rng, 4) as u64;
+        self.insert(u, s, &kick, step + tenure);
+    }
+
+    /// The polishing walk (step 4 of the module's notes), for at most `budget` steps, and
+    /// until the best schedule scores `optimum` (nothing can score more).
+    fn polish(&mut self, budget: u64, optimum: Score, best: &mut Best) {
+        self.recording = true;
+        for _ in 0..budget {
+            let perfect = self.waiting.is_empty();
+            if (perfect && self.total_gaps == 0) || best.score >= optimum {
+                break;
+            }
+            self.journal.clear();
+            match pick(&mut self.rng, if perfect { 2 } else { 3 }) {
+                0 => self.shift(),
+                1 => self.kempe(),
+                _ => self.exchange(),
+            }
+            best.offer(self);
+        }
+        self.recording = false;
+        self.journal.clear();
+    }
+
+    /// A meeting the search placed, at random: three times in four, one of a person with idle
+    /// gaps in its block, if any.
+    fn gappy(&mut self) -> Option<usize> {
+        if !self.gappy.is_empty() && pick(&mut self.rng, 2) != 0 {
+            let i = self.gappy[pick(&mut self.rng, self.gappy.len())] as usize;
+            let (p, blk) = (i / self.blocks.len(), i % self.blocks.len());
+            let theirs = &self.of[p];
+            let start = pick(&mut self.rng, theirs.len());
+            for k in 0..theirs.len() {
+                let m = theirs[(start + k) % theirs.len()] as usize;
+                let s = self.at[m];
+                if self.items[m].role == Role::Free && s != NONE && self.block[s as usize] == blk {
+                    return Some(m);
+                }
+            }
+        }
+        for _ in 0..8 {
+            let Some(&m) = self.movable.get(pick(&mut self.rng, self.movable.len())) else {
+                break;
+            };
+            let m = m as usize;
+            if self.at[m] != NONE {
+                return Some(m);
+            }
+        }
+        None
+    }
+
+    /// Moves a meeting to the open slot that cuts the most gaps (ties at random), if that adds
+    /// none, or one time in [`UPHILL`] a single one.
+    fn shift(&mut self) {
+        let Some(m) = self.gappy() else { return };
+        let here = self.at[m] as usize;
+        let mut best: Option<(i64, usize)> = None;
+        let mut ties = 0;
+        for k in 0..self.items[m].options.len() {
+            let t = self.items[m].options[k] as usize;
+            if t == here || !self.fits(m, t) {
+                continue;
+            }
+            let delta = self.move_delta(m, t);
+            match best {
+                Some((d, _)) if delta > d => continue,
+                Some((d, _)) if delta == d => {
+                    ties += 1;
+                    if pick(&mut self.rng, ties) != 0 {
+                        continue;
+                    }
+                }
+                _ => ties = 1,
+            }
+            best = Some((delta, t));
+        }
+        if let Some((delta, t)) = best
+            && (delta <= 0 || (delta == 1 && pick(&mut self.rng, UPHILL) == 0))
+        {
+            self.unplace(m);
+            self.place(m, t);
+        }
+    }
+
+    /// Moves a meeting to another of its slots, and with it what is in its way there to the
+    /// meeting's slot, as a chain (a Kempe chain): the meetings of its people in the other
+    /// slot, theirs back in the first, and so on, and an onsite meeting at random where a slot
+    /// would have more onsite meetings than tables. Kept if every meeting of the chain may take
+    /// its new slot and the gaps do not grow; none kept with more than [`CHAIN`] meetings.
+    fn kempe(&mut self) {
+        let Some(m1) = self.gappy() else { return };
+        let s1 = self.at[m1] as usize;
+        let options = self.items[m1].options.len();
+        let s2 = self.items[m1].options[pick(&mut self.rng, options)] as usize;
+        if s2 == s1 {
+            return;
+        }
+        let mut chain = vec![m1 as u32];
+        let mut next = 0;
+        loop {
+            // The closure over people.
+            while next < chain.len() {
+                let m = chain[next] as usize;
+                next += 1;
+                let to = if self.at[m] as usize == s1 { s2 } else { s1 };
+                let item = &self.items[m];
+                if item.role != Role::Free || item.options.binary_search(&(to as u32)).is_err() {
+                    return;
+                }
+                for p in [item.a, item.b] {
+                    let x = self.busy[p * self.slots + to];
+                    if x != NONE && !chain.contains(&x) {
+                        if chain.len() >= CHAIN {
+                            return;
+                        }
+                        chain.push(x);
+                    }
+                }
+            }
+            // Tables: onsite meetings into each slot less those out of it.
+            let onsite_in = |slot: usize| {
+                chain
+                    .iter()
+                    .filter(|&&m| self.items[m as usize].onsite)
+                    .map(|&m| {
+                        if self.at[m as usize] as usize == slot {
+                            -1
+                        } else {
+                            1
+                        }
+                    })
+                    .sum::<i64>()
+            };
+            let over = [s1, s2].into_iter().find(|&slot| {
+                i64::from(self.used[slot]) + onsite_in(slot) > i64::from(self.cap[slot])
+            });
+            let Some(full) = over else { break };
+            let there = self.onsite_at[full].len();
+            if there == 0 || chain.len() >= CHAIN {
+                return;
+            }
+            let v = self.onsite_at[full][pick(&mut self.rng, there)];
+            if chain.contains(&v) {
+                return;
+            }
+            chain.push(v);
+        }
+        let before = self.total_gaps;
+        let moves: Vec<(usize, usize)> = chain
+            .iter()
+            .map(|&m| {
+                let m = m as usize;
+                (m, if self.at[m] as usize == s1 { s2 } else { s1 })
+            })
+            .collect();
+        for &(m, _) in &moves {
+            self.unplace(m);
+        }
+        for &(m, to) in &moves {
+            if !self.fits(m, to) {
+                self.revert(0);
+                return;
+            }
+            self.place(m, to);
+        }
+        if self.total_gaps > before {
+            self.revert(0);
+        }
+    }
+
+    /// Puts a waiting meeting in one of its slots at random, taking out what is in the way
+    /// and rehoming it where it can; kept if the schedule is no worse by [`Guide`].
+    fn exchange(&mut self) {
+        let Some(u) = self.lowest() else { return };
+        let k = pick(&mut self.rng, self.items[u].options.len());
+        let s = self.items[u].options[k] as usize;
+        let Some(kick) = self.kick(u, s) else { return };
+        let before = self.guide();
+        self.insert(u, s, &kick, 0);
+        if self.guide() < before {
+            self.revert(0);
+        }
+    }
+
+    /// A waiting meeting: half of the time one of a person with the smallest share, if any.
+    fn lowest(&mut self) -> Option<usize> {
+        let n = self.waiting.len();
+        if n == 0 {
+            return None;
+        }
+        let start = pick(&mut self.rng, n);
+        if self.rng.random_bool(0.5) {
+            let low = self.min_share();
+            for i in 0..n {
+                let u = self.waiting[(start + i) % n] as usize;
+                let item = &self.items[u];
+                if self.share_of(item.a) == low || self.share_of(item.b) == low {
+                    return Some(u);
+                }
+            }
+        }
+        Some(self.waiting[start] as usize)
+    }
+
+    /// [`Stats::upper_bound`], and a bound on the smallest share: each person's pins plus
+    /// their matching, over what they asked for, at the least.
+    fn bounds(&self) -> (u32, Share) {
+        let pins = self.placed;
+        let mut matcher = Matcher::new(self.slots);
+        // Per person: how many of their meetings with a usable slot must stay out at least.
+        let mut short = vec![0u32; self.of.len()];
+        let mut share = Share { num: 1, den: 1 };
+        for (p, theirs) in self.of.iter().enumerate() {
+            let lists: Vec<&[u32]> = theirs
+                .iter()
+                .map(|&m| self.items[m as usize].options.as_slice())
+                .filter(|o| !o.is_empty())
+                .collect();
+            let matched = matcher.run(&lists, |_| 1);
+            short[p] = lists.len() as u32 - matched;
+            if self.requested[p] > 0 {
+                share = share.min(Share {
+                    num: self.count[p] + matched,
+                    den: self.requested[p],
+                });
+            }
+        }
+        // A meeting left out is short for both its people: at least half the sum is left out,
+        // and, over people no meeting joins, the whole sum (taken greedily, the shortest
+        // first: any such set will do).
+        let total: u64 = short.iter().map(|&d| u64::from(d)).sum();
+        let mut order: Vec<usize> = (0..short.len()).filter(|&p| short[p] > 0).collect();
+        order.sort_by_key(|&p| (std::cmp::Reverse(short[p]), p));
+        let mut chosen = vec![false; short.len()];
+        let mut apart = 0u64;
+        for p in order {
+            let joined = self.of[p].iter().any(|&m| {
+                let item = &self.items[m as usize];
+                !item.options.is_empty() && (chosen[item.a] || chosen[item.b])
+            });
+            if !joined {
+                chosen[p] = true;
+                apart += u64::from(short[p]);
+            }
+        }
+        let movable = self.movable.len() as u64;
+        let people = movable - apart.max(total.div_ceil(2)).min(movable);
+        let online = self
+            .movable
+            .iter()
+            .filter(|&&m| !self.items[m as usize].onsite)
+            .count() as u64;
+        let onsite: Vec<&[u32]> = self
+            .movable
+            .iter()
+            .map(|&m| &self.items[m as usize])
+            .filter(|item| item.onsite)
+            .map(|item| item.options.as_slice())
+            .collect();
+        let tables =
+            online + u64::from(matcher.run(&onsite, |s| self.cap[s].saturating_sub(self.used[s])));
+        let bound = people.min(tables);
+        (
+            pins.saturating_add(u32::try_from(bound).unwrap_or(u32::MAX)),
+            share,
+        )
+    }
+
+    /// The schedule as it stands: tables given out, reasons and stats.
+    fn finish(&self, instance: &Instance, upper_bound: u32) -> Schedule {
+        let count = self.items.len();
+        let slots: Vec<Option<u32>> = self.at.iter().map(|&s| (s != NONE).then_some(s)).collect();
+        let mut tables = vec![None; count];
+        // Per slot: the tables pinned, then the others in meeting order, pins first.
+        let mut pinned: Vec<Vec<u32>> = vec![Vec::new(); self.slots];
+        let mut rest: Vec<Vec<usize>> = vec![Vec::new(); self.slots];
+        for (m, item) in self.items.iter().enumerate() {
+            if self.at[m] == NONE || !item.onsite {
+                continue;
+            }
+            let s = self.at[m] as usize;
+            let pin = instance.meetings[m].pinned.and_then(|p| p.table);
+            match pin {
+                Some(t) if item.role == Role::Fixed => {
+                    pinned[s].push(t);
+                    tables[m] = Some(t);
+                }
+                _ => rest[s].push(m),
+            }
+        }
+        for s in 0..self.slots {
+            pinned[s].sort_unstable();
+            rest[s].sort_by_key(|&m| (self.items[m].role != Role::Fixed, m));
+            let (mut next, mut skip) = (0u32, 0usize);
+            for &m in &rest[s] {
+                while pinned[s].get(skip).is_some_and(|&t| t <= next) {
+                    if pinned[s][skip] == next {
+                        next += 1;
+                    }
+                    skip += 1;
+                }
+                tables[m] = Some(next);
+                next += 1;
+            }
+        }
+        let unplaced = self
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(m, _)| self.at[*m] == NONE)
+            .map(|(m, item)| Unplaced {
+                meeting: m as u32,
+                reason: match item.role {
+                    Role::Out(reason) => reason,
+                    _ if item.common => Reason::Taken,
+                    _ => Reason::NoCommonSlot,
+                },
+            })
+            .collect();
+        let share = self.min_share();
+        Schedule {
+            slots,
+            tables,
+            unplaced,
+            stats: Stats {
+                placed: self.placed,
+                min_share_permille: (u64::from(share.num) * 1000 / u64::from(share.den)) as u32,
+                gaps: u32::try_from(self.total_gaps).unwrap_or(u32::MAX),
+                upper_bound,
+            },
+        }
+    }
+}
+
+/// Maximum matchings of items into slots with capacities, by augmenting paths found breadth
+/// first; its buffers are kept between runs.
+struct Matcher {
+    /// Per slot: the items in it; when it was last seen (by run and search), and from where.
+    holders: Vec<Vec<u32>>,
+    seen: Vec<u64>,
+    from: Vec<(u32, u32)>,
+    stamp: u64,
+    queue: Vec<u32>,
+}
+
+impl Matcher {
+    fn new(slots: usize) -> Self {
+        Matcher {
+            holders: vec![Vec::new(); slots],
+            seen: vec![0; slots],
+            from: vec![(NONE, NONE); slots],
+            stamp: 0,
+            queue: Vec::new(),
+        }
+    }
+
+    /// The size of a maximum matching of `items` (each the slots it may take) into slots of
+    /// capacity `capacity(slot)`.
+    fn run(&mut self, items: &[&[u32]], capacity: impl Fn(usize) -> u32) -> u32 {
+        let mut size = 0;
+        let mut touched: Vec<usize> = Vec::new();
+        for (i, options) in items.iter().enumerate() {
+            self.stamp += 1;
+            self.queue.clear();
+            for &t in options.iter() {
+                let t = t as usize;
+                if self.seen[t] != self.stamp {
+                    self.seen[t] = self.stamp;
+                    self.from[t] = (NONE, NONE);
+                    self.queue.push(t as u32);
+                }
+            }
+            let mut head = 0;
+            let mut end = None;
+            while head < self.queue.len() {
+                let t = self.queue[head] as usize;
+                head += 1;
+                if (self.holders[t].len() as u32) < capacity(t) {
+                    end = Some(t);
+                    break;
+                }
+                for k in 0..self.holders[t].len() {
+                    let w = self.holders[t][k];
+                    for &t2 in items[w as usize].iter() {
+                        let t2 = t2 as usize;
+                        if self.seen[t2] != self.stamp {
+                            self.seen[t2] = self.stamp;
+                            self.from[t2] = (t as u32, w);
+                            self.queue.push(t2 as u32);
+                        }
+                    }
+                }
+            }
+            let Some(mut t) = end else { continue };
+            size += 1;
+            touched.push(t);
+            // Along the path back: each item moves into the slot after its own.
+            while let (prev, w) = self.from[t]
+                && prev != NONE
+            {
+                let prev = prev as usize;
+                if let Some(k) = self.holders[prev].iter().position(|&x| x == w) {
+                    self.holders[prev].swap_remove(k);
+                }
+                self.holders[t].push(w);
+                t = prev;
+            }
+            self.holders[t].push(i as u32);
+        }
+        for t in touched {
+            self.holders[t].clear();
+        }
+        size
+    }
+}
+
+/// A random instance, for tests and benchmarks: `blocks` blocks (alternately morning and
+/// afternoon) of `slots_per_block` slots with `tables` tables each; people free for 70–85% of
+/// the slots (the rest in runs of one or two, like starred sessions), 70% of them onsite, 10%
+/// meeting only in one half of the day; `meetings` between distinct pairs (as many as there are
+/// pairs, at most), one in twenty with a forbidden slot.
+pub fn generate(
+    people: usize,
+    meetings: usize,
+    slots_per_block: u32,
+    blocks: u32,
+    tables: u32,
+    seed: u64,
+) -> Instance {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let slots: Vec<Slot> = (0..blocks)
+        .flat_map(|block| {
+            (0..slots_per_block).map(move |_| Slot {
+                block,
+                afternoon: block % 2 == 1,
+                tables,
+            })
+        })
+        .collect();
+    let count = slots.len();
+    let people: Vec<Person> = (0..people)
+        .map(|_| {
+            let onsite = rng.random_bool(0.7);
+            let half = rng.random_bool(0.1).then(|| {
+                if rng.random_bool(0.5) {
+                    Half::Morning
+                } else {
+                    Half::Afternoon
+                }
+            });
+            let mut free = vec![true; count];
+            let keep = (count as f64 * rng.random_range(0.70..0.85)).round() as usize;
+            let mut left = count;
+            while left > keep {
+                let start = pick(&mut rng, count);
+                let run = 1 + pick(&mut rng, 2);
+                for slot in free.iter_mut().skip(start).take(run) {
+                    if *slot && left > keep {
+                        *slot = false;
+                        left -= 1;
+                    }
+                }
+            }
+            Person {
+                onsite,
+                free: (0..count as u32).filter(|&s| free[s as usize]).collect(),
+                half,
+            }
+        })
+        .collect();
+    let n = people.len() as u64;
+    let target = (meetings as u64).min(n * n.saturating_sub(1) / 2);
+    let mut pairs = BTreeSet::new();
+    let mut list = Vec::new();
+    while (list.len() as u64) < target {
+        let a = pick(&mut rng, people.len()) as u32;
+        let b = pick(&mut rng, people.len()) as u32;
+        if a == b || !pairs.insert((a.min(b), a.max(b))) {
+            continue;
+        }
+        let forbidden = if count > 0 && rng.random_bool(0.05) {
+            vec![pick(&mut rng, count) as u32]
+        } else {
+            Vec::new()
+        };
+        list.push(Meeting {
+            a,
+            b,
+            forbidden,
+            pinned: None,
+        });
+    }
+    Instance {
+        slots,
+        people,
+        meetings: list,
+    }
+}
+
+#[cfg(test)]
+mod tests;

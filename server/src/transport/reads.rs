@@ -1,0 +1,115 @@
+//! Requests that read and change nothing, answered from what this instance holds: finding
+//! listed people and recommending some (`find_people`, `recommend`).
+//!
+//! Listed profiles are for the event's registered participants (imported, or holding a listed
+//! profile of their own) and its organisers, unless the organisers opened them to everyone at
+//! the event (`plan.profiles.open`); anyone else is refused (`forbidden`).
+
+use super::replies::{people_reply, recommended_reply, refusal};
+use crate::{
+    App,
+    auth::{self, Action},
+    interactions::{
+        Refusal,
+        meetings::{self, Meetings},
+        people::People,
+    },
+};
+use plenum_protocol::{
+    ClientMsg, EventCode, Person, RequestId, RoomId, RoomState, ServerMsg, limits,
+};
+
+/// Whether `person` may find the listed people of `event`.
+fn may_find(
+    person: &Person,
+    event: &EventCode,
+    state: &RoomState,
+    own_listed: bool,
+) -> Result<(), Refusal> {
+    let open = matches!(state, RoomState::Event(e) if e.meetings.as_ref().is_some_and(|p| p.profiles.open));
+    let organiser = auth::allowed(person, Action::ManageEvent, &RoomId::Event(event.clone()));
+    if open || organiser || person.registered || own_listed {
+        Ok(())
+    } else {
+        Err(Refusal::Forbidden(
+            "profiles are for the event's registered participants: publish your own profile to find the others"
+                .into(),
+        ))
+    }
+}
+
+/// The answer to a `find_people` or `recommend` (`None` for any other message).
+pub async fn answer(
+    app: &App,
+    person: &Person,
+    id: Option<RequestId>,
+    msg: &ClientMsg,
+) -> Option<ServerMsg> {
+    let id_or_zero = id.unwrap_or_default();
+    let reply = match msg {
+        ClientMsg::FindPeople {
+            event,
+            query,
+            tags,
+            country,
+            sector,
+            free_now_at,
+            after,
+        } => {
+            let q = meetings::Query {
+                text: query.clone(),
+                tags: tags.clone(),
+                country: country.clone(),
+                sector: sector.clone(),
+                free_now_at: free_now_at.clone(),
+                after: after.clone(),
+                now_ms: crate::engine::now_ms(),
+            };
+            let too_long = query.chars().count() > limits::MAX_FIND_PEOPLE_CHARS
+                || tags.len() > limits::MAX_CARD_TAGS;
+            if too_long {
+                return Some(refusal(
+                    id,
+                    Refusal::TooLarge(format!(
+                        "query: at most {} characters and {} tags",
+                        limits::MAX_FIND_PEOPLE_CHARS,
+                        limits::MAX_CARD_TAGS
+                    )),
+                ));
+            }
+            let room = RoomId::Event(event.clone());
+            let me = person.id.clone();
+            let read = app
+                .engine
+                .read_two::<Meetings, People, _>(&room, |state, m, p| {
+                    let own = m.profiles.get(&me).is_some_and(|x| x.listed);
+                    may_find(person, event, state, own).map(|()| meetings::find(m, p, &q, &me))
+                })
+                .await
+                .and_then(|r| r);
+            match read {
+                Ok(page) => people_reply(id_or_zero, page),
+                Err(e) => refusal(id, e),
+            }
+        }
+        ClientMsg::Recommend { event } => {
+            let room = RoomId::Event(event.clone());
+            let me = person.id.clone();
+            let read = app
+                .engine
+                .read_two::<Meetings, People, _>(&room, |state, m, p| {
+                    let own = m.profiles.get(&me).is_some_and(|x| x.listed);
+                    may_find(person, event, state, own)
+                        .map(|()| meetings::recommend(m, p, &me, crate::engine::now_ms()))
+                })
+                .await
+                .and_then(|r| r);
+            match read {
+                Ok(list) => recommended_reply(id_or_zero, list),
+                Err(e) => refusal(id, e),
+            }
+        }
+        _ => return None,
+    };
+    Some(reply)
+}

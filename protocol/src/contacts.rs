@@ -96,3 +96,36 @@ pub struct PersonReport {
     pub reason: String,
     pub at_ms: i64,
 }
+
+/// `GET /api/events/{code}/my-data`: everything the event keeps of you, besides what you did in
+/// its sessions (questions, votes, answers: in the session exports).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyData {
+    pub person: PersonId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub profile: crate::Profile,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stars: Vec<crate::SessionId>,
+    /// Your inbox's notes (the newest kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<crate::Note>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_profile: Option<crate::MatchProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_preferences: Option<crate::MeetingPreferences>,
+    /// Every meeting you are one of, whatever its status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<crate::Meeting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_card: Option<ContactCard>,
+    /// Your contacts as you see them (ended ones aside).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<PersonId>,
+    /// The reports you made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<PersonReport>,
+}

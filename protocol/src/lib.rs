@@ -187,6 +187,10 @@ pub mod limits {
     pub const MAX_PERSON_MEETINGS: usize = 100;
     /// Most meetings an event keeps in all (every status; ids are never reused).
     pub const MAX_MEETINGS: usize = 50_000;
+    /// Largest meeting plan, as JSON.
+    pub const MAX_MEETING_PLAN_BYTES: usize = 24 * 1024;
+    /// Largest matchmaking profile, as JSON.
+    pub const MAX_MATCH_PROFILE_BYTES: usize = 12 * 1024;
     /// Most unplaced meetings the answer to `schedule_meetings` lists.
     pub const MAX_UNPLACED_LISTED: usize = 100;
     /// Longest note shared with a contact, and longest reason for asking, in characters.

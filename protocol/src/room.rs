@@ -161,6 +161,12 @@ pub struct Omitted {
     pub awards: u64,
     #[serde(default, skip_serializing_if = "is_zero64")]
     pub harvests: u64,
+    /// An inbox's meetings and contacts a snapshot left out (`GET
+    /// /api/events/{code}/my-data` has them all).
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub meetings: u64,
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub contacts: u64,
 }
 
 impl Omitted {
@@ -336,6 +342,9 @@ pub struct InboxState {
     /// The people they blocked, sorted: at most [`crate::limits::MAX_BLOCKS_PER_PERSON`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<crate::PersonId>,
+    /// What a snapshot left out to fit its frame (meetings, contacts).
+    #[serde(default, skip_serializing_if = "Omitted::is_empty")]
+    pub omitted: Omitted,
 }
 
 impl InboxState {

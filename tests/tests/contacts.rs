@@ -338,3 +338,132 @@ async fn a_blocked_person_asks_nothing_more_and_reports_reach_the_organisers_onl
         .unwrap();
     assert_eq!(theirs.status, 403);
 }
+
+/// Everything the event keeps of a person, downloaded; their profile deleted: what they shared
+/// leaves the other's inbox, their meetings stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_downloads_their_data_and_deletes_their_profile() {
+    let server = F.server(TestConfig::default()).await;
+    let mut org = server.organiser().await;
+    let rid = org
+        .request(&ClientMsg::SetMeetings {
+            event: F.ev(),
+            plan: Some(plenum_protocol::MeetingPlan {
+                blocks: vec![plenum_protocol::MeetingBlock {
+                    day: 1,
+                    start: "09:00".into(),
+                    end: "10:00".into(),
+                    slot_minutes: 20,
+                    change_minutes: 0,
+                }],
+                tables: vec![],
+                video: None,
+                expiry_hours: 48,
+                max_open_requests: 20,
+                keep_starred_free: true,
+                profiles: Default::default(),
+            }),
+        })
+        .await
+        .unwrap();
+    ok(org.reply(rid).await.unwrap());
+    let (mut ana, ana_token) = person_with_token(&server, "Ana").await;
+    let mut bo = person(&server, "Bo").await;
+    ok(ana.ask(set_card(Some("ana@porto.example"), None)).await);
+    ok(bo
+        .ask(set_card(Some("bo@malmo.example"), Some("+46 70 1")))
+        .await);
+    ok(ana
+        .ask(ClientMsg::SetMatchProfile {
+            event: F.ev(),
+            profile: plenum_protocol::MatchProfile {
+                listed: true,
+                role: Some("Cluster manager".into()),
+                ..Default::default()
+            },
+        })
+        .await);
+    ok(ana.ask(share(&bo.id, true, false, None)).await);
+    ok(bo.ask(share(&ana.id, true, false, None)).await);
+    until(&mut ana, |c| {
+        c.first().is_some_and(|c| c.status == ContactStatus::Agreed)
+    })
+    .await;
+    ok(bo
+        .ask(ClientMsg::RequestMeeting {
+            event: F.ev(),
+            to: PersonId::parse(&ana.id).unwrap(),
+            message: Some("Coffee?".into()),
+            slot: None,
+        })
+        .await);
+
+    let http = server.http();
+    let mine = http
+        .send("GET", "/api/events/CONTACT/my-data", Some(&ana_token), None)
+        .await
+        .unwrap();
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    let data: plenum_protocol::MyData = serde_json::from_value(mine.body.clone()).unwrap();
+    assert_eq!(data.person.as_str(), ana.id);
+    assert_eq!(data.profile.organisation.as_deref(), Some("Ana AB"));
+    assert_eq!(
+        data.contact_card.unwrap().email.as_deref(),
+        Some("ana@porto.example")
+    );
+    assert_eq!(
+        data.match_profile.unwrap().role.as_deref(),
+        Some("Cluster manager")
+    );
+    assert_eq!(data.meetings.len(), 1);
+    assert_eq!(data.contacts.len(), 1);
+    // Bo's email is there, as he shared it; his phone, which he did not, is nowhere.
+    assert_eq!(
+        data.contacts[0].theirs.as_ref().unwrap().email.as_deref(),
+        Some("bo@malmo.example")
+    );
+    assert!(!mine.body.to_string().contains("+46 70 1"));
+
+    // Deleted: her card, profiles and contacts go; Bo's inbox loses her email; the meeting stays.
+    let gone = http
+        .send(
+            "DELETE",
+            "/api/events/CONTACT/my-data",
+            Some(&ana_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    let left: plenum_protocol::MyData = serde_json::from_value(gone.body).unwrap();
+    assert_eq!(left.profile, plenum_protocol::Profile::default());
+    assert!(left.contact_card.is_none() && left.match_profile.is_none());
+    assert!(left.contacts.is_empty());
+    assert_eq!(left.meetings.len(), 1, "the meeting is Bo's too");
+    until(&mut bo, |c| c.is_empty()).await;
+    assert!(!everything(&bo).contains("ana@porto.example"));
+    // Nobody finds her listed profile any more, organisers included.
+    let rid = org
+        .request(&ClientMsg::FindPeople {
+            event: F.ev(),
+            query: String::new(),
+            tags: vec![],
+            country: None,
+            sector: None,
+            free_now_at: None,
+            after: None,
+        })
+        .await
+        .unwrap();
+    let found = org.reply(rid).await.unwrap();
+    assert!(
+        matches!(&found, ServerMsg::Ok { people: Some(p), .. } if p.people.is_empty()),
+        "{found:?}"
+    );
+    // Without a token: nothing.
+    let anonymous = http
+        .send("GET", "/api/events/CONTACT/my-data", None, None)
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status, 401);
+}

@@ -225,6 +225,8 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
         RoomState::Session(s) => RoomState::Session(session(s, viewer, personalise, &mut budget)),
         RoomState::Event(e) => {
             let mut e = e.clone();
+            // The meeting plan, bounded (limits::MAX_MEETING_PLAN_BYTES), first.
+            budget.0 = budget.0.saturating_sub(json_len(&e.meetings));
             // The sessions' statuses first, live and paused ones before ended ones, as many as
             // fit (at most one per session of the agenda: 1,000 of up to 80 bytes), then as
             // many of the newest announcements as fit.
@@ -243,20 +245,51 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
             e.announcements.drain(..e.announcements.len() - keep);
             RoomState::Event(e)
         }
-        RoomState::Inbox(i) => {
-            let mut i = i.clone();
-            // The profile and the stars are bounded (limits::MAX_STARS); then the newest seats
-            // and the newest notes, as many as fit.
-            budget.0 = budget
-                .0
-                .saturating_sub(json_len(&i.profile) + json_len(&i.stars));
-            let seats = newest_that_fit(&i.seats, &mut budget);
-            i.seats.drain(..i.seats.len() - seats);
-            let keep = newest_that_fit(&i.notes, &mut budget);
-            i.notes.drain(..i.notes.len() - keep);
-            RoomState::Inbox(i)
-        }
+        RoomState::Inbox(i) => RoomState::Inbox(inbox(i, &mut budget)),
     }
+}
+
+/// An inbox's snapshot. What is bounded comes whole: the profile and stars
+/// (`limits::MAX_STARS`), the meeting preferences (a slot each at most), the contact card, the
+/// matchmaking profile (`limits::MAX_MATCH_PROFILE_BYTES`), the people blocked
+/// (`limits::MAX_BLOCKS_PER_PERSON`). Then, as many as fit, in this order: open meetings
+/// (newest first), contacts (agreed ones first), the newest seats, the newest notes, closed
+/// meetings (newest first). The meetings and contacts left out are counted in `omitted`.
+fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protocol::InboxState {
+    let mut i = i.clone();
+    budget.0 = budget.0.saturating_sub(
+        json_len(&i.profile)
+            + json_len(&i.stars)
+            + json_len(&i.meeting_preferences)
+            + json_len(&i.contact_card)
+            + json_len(&i.match_profile)
+            + json_len(&i.blocked),
+    );
+    let meetings = std::mem::take(&mut i.meetings);
+    let (open, closed): (Vec<_>, Vec<_>) = meetings.into_iter().partition(|m| m.status.open());
+    let open_kept = newest_that_fit(&open, budget);
+    let mut contacts = std::mem::take(&mut i.contacts);
+    contacts.sort_by_key(|c| c.status != plenum_protocol::ContactStatus::Agreed);
+    let contacts_kept = contacts.iter().take_while(|c| budget.take(c)).count();
+    let seats = newest_that_fit(&i.seats, budget);
+    i.seats.drain(..i.seats.len() - seats);
+    let keep = newest_that_fit(&i.notes, budget);
+    i.notes.drain(..i.notes.len() - keep);
+    let closed_kept = newest_that_fit(&closed, budget);
+    i.omitted.meetings = (open.len() - open_kept + closed.len() - closed_kept) as u64;
+    i.omitted.contacts = (contacts.len() - contacts_kept) as u64;
+    // Kept in the fold's order: meetings by id, contacts by person.
+    let mut kept: Vec<_> = open[open.len() - open_kept..]
+        .iter()
+        .chain(&closed[closed.len() - closed_kept..])
+        .cloned()
+        .collect();
+    kept.sort_by_key(|m| m.id);
+    i.meetings = kept;
+    contacts.truncate(contacts_kept);
+    contacts.sort_by(|a, b| a.with.id.cmp(&b.with.id));
+    i.contacts = contacts;
+    i
 }
 
 /// How many of the last items of `items` fit.
@@ -412,6 +445,7 @@ fn session(
         quizzes: omitted_quizzes,
         awards: omitted_awards,
         harvests: omitted_harvests,
+        ..Omitted::default()
     };
     out
 }
@@ -659,6 +693,89 @@ mod tests {
         assert!(!cut.notes.is_empty() && cut.notes.len() < 50);
         assert_eq!(cut.notes.last().unwrap().at_ms, 49, "the newest stay");
         assert_eq!(cut.total, 70);
+    }
+
+    #[test]
+    fn a_full_inbox_keeps_its_open_meetings_and_agreed_contacts_first_and_counts_the_rest() {
+        use plenum_protocol::{
+            Contact, ContactStatus, InboxState, Meeting, MeetingPerson, MeetingStatus, PersonId,
+            Sharing,
+        };
+        let p = |id: String| MeetingPerson {
+            id: PersonId::parse(&id).unwrap(),
+            name: Some("N".repeat(60)),
+            organisation: Some("O".repeat(120)),
+        };
+        let mut inbox = InboxState::default();
+        for id in 0..150u64 {
+            inbox.meetings.push(Meeting {
+                id,
+                from: p(format!("a{id}")),
+                to: p(format!("b{id}")),
+                message: Some("é".repeat(limits::MAX_MEETING_MESSAGE_CHARS)),
+                status: if id % 3 == 0 {
+                    MeetingStatus::Declined
+                } else {
+                    MeetingStatus::Requested
+                },
+                proposed: None,
+                proposed_by: None,
+                slot: None,
+                end: None,
+                table: None,
+                place: None,
+                video: None,
+                locked: false,
+                here: vec![],
+                no_show: None,
+                held: vec![],
+                sequence: 0,
+                requested_ms: 0,
+                expires_ms: None,
+            });
+        }
+        for n in 0..limits::MAX_CONTACTS {
+            inbox.contacts.push(Contact {
+                with: p(format!("c{n:04}")),
+                status: if n % 2 == 0 {
+                    ContactStatus::Offered
+                } else {
+                    ContactStatus::Agreed
+                },
+                mine: Sharing::default(),
+                theirs: None,
+                why: Some("w".repeat(limits::MAX_CONTACT_NOTE_CHARS)),
+                asked_by: PersonId::parse("me").unwrap(),
+                asked_ms: 0,
+                agreed_ms: None,
+            });
+        }
+        let RoomState::Inbox(cut) =
+            snapshot(&RoomState::Inbox(inbox.clone()), &Viewer::public(), &none)
+        else {
+            unreachable!()
+        };
+        let bytes = serde_json::to_vec(&cut).unwrap().len();
+        assert!(bytes <= limits::LIST_BUDGET_BYTES, "{bytes}");
+        // Open meetings first (the newest), then agreed contacts; the rest counted.
+        assert!(!cut.meetings.is_empty());
+        assert!(cut.meetings.iter().all(|m| m.status.open()));
+        assert_eq!(cut.meetings.last().unwrap().id, 149);
+        assert!(cut.meetings.windows(2).all(|w| w[0].id < w[1].id));
+        assert_eq!(
+            cut.omitted.meetings as usize,
+            inbox.meetings.len() - cut.meetings.len()
+        );
+        assert_eq!(
+            cut.omitted.contacts as usize,
+            inbox.contacts.len() - cut.contacts.len()
+        );
+        assert!(
+            cut.contacts
+                .iter()
+                .all(|c| c.status == ContactStatus::Agreed)
+        );
+        assert!(cut.contacts.windows(2).all(|w| w[0].with.id < w[1].with.id));
     }
 
     #[test]

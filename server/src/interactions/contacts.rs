@@ -46,6 +46,10 @@ pub enum ContactsCommand {
         with: PersonId,
         blocked: bool,
     },
+    /// Deletes `person`'s card and ends every contact of theirs.
+    Forget {
+        person: String,
+    },
     /// `person` reports `about` to the organisers.
     Report {
         person: String,
@@ -210,6 +214,8 @@ pub enum ContactsChange {
     Consent(String, Consent),
     Blocks(String, BTreeSet<String>),
     Report(u64, Report),
+    /// A card deleted.
+    NoCard(String),
 }
 
 const CARD: &str = "contact_card";
@@ -362,7 +368,9 @@ impl Interaction for Contacts {
                 }
                 Ok(())
             }
-            ContactsCommand::End { .. } | ContactsCommand::Block { .. } => Ok(()),
+            ContactsCommand::End { .. }
+            | ContactsCommand::Block { .. }
+            | ContactsCommand::Forget { .. } => Ok(()),
             ContactsCommand::Report { reason, .. } => {
                 super::text("reason", reason, limits::MAX_REPORT_CHARS).map(drop)
             }
@@ -515,6 +523,27 @@ impl Interaction for Contacts {
                     return Err(Refusal::NotFound(format!("no contact with {with}")));
                 }
             }
+            ContactsCommand::Forget { person } => {
+                let records = cx.records().part(|r| r.of(&[&person]));
+                if records.cards.contains_key(&person) {
+                    cx.change(ContactsChange::NoCard(person.clone()));
+                    tell(
+                        cx,
+                        &person,
+                        RoomEvent::ContactCardChanged {
+                            card: ContactCard::default(),
+                        },
+                    )?;
+                }
+                let mut others: Vec<String> = records
+                    .live_of(&person)
+                    .filter_map(|c| c.sides(&person).map(|(_, o)| o.id.clone()))
+                    .collect();
+                others.sort();
+                for other in others {
+                    end(cx, &person, &other)?;
+                }
+            }
             ContactsCommand::Block {
                 person,
                 with,
@@ -621,6 +650,9 @@ impl Interaction for Contacts {
 
     fn load(records: &mut ContactsRecords, kind: &str, key: &str, value: Option<&str>) {
         let Some(value) = value else {
+            if kind == CARD {
+                Self::apply(records, &ContactsChange::NoCard(key.to_owned()));
+            }
             return;
         };
         let change = match kind {
@@ -649,6 +681,7 @@ impl Interaction for Contacts {
             ContactsChange::Consent(k, c) => records.put(k.clone(), c.clone()),
             ContactsChange::Blocks(p, b) => drop(records.blocks.insert(p.clone(), b.clone())),
             ContactsChange::Report(id, r) => drop(records.reports.insert(*id, r.clone())),
+            ContactsChange::NoCard(p) => drop(records.cards.remove(p)),
         }
     }
 
@@ -668,6 +701,11 @@ impl Interaction for Contacts {
                 kind: BLOCKS,
                 key: p.clone(),
                 value: Some(serde_json::to_string(b).expect("blocks serialise")),
+            },
+            ContactsChange::NoCard(p) => Stored {
+                kind: CARD,
+                key: p.clone(),
+                value: None,
             },
             ContactsChange::Report(id, r) => Stored {
                 kind: REPORT,

@@ -210,6 +210,10 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/reports", get(super::people::reports))
         .route("/events/{code}/meetings", get(super::meetings::overview))
         .route(
+            "/events/{code}/my-data",
+            get(super::my_data::download).delete(super::my_data::delete),
+        )
+        .route(
             "/events/{code}/meetings.csv",
             get(|a, p, h| super::meetings::export(a, p, h, true)),
         )

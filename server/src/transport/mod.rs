@@ -7,6 +7,7 @@
 //! - [`staff`]    — signing in, co-organisers, invitations, the activity log.
 //! - [`people`]   — participant import, personal links (listed, for a mail merge, made anew).
 //! - [`meetings`] — the organisers' view of an event's meetings, and their export.
+//! - [`my_data`]  — a person's own data: downloaded, their profile deleted.
 //! - [`calendar`] — each person's calendar feed (starred sessions, booked meetings), its address.
 //! - [`reads`]    — requests that change nothing: finding listed people, recommendations.
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
@@ -19,6 +20,7 @@ pub mod exports;
 pub mod http;
 pub mod listener;
 pub mod meetings;
+pub mod my_data;
 pub mod pages;
 pub mod people;
 pub mod reads;

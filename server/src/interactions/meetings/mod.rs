@@ -106,6 +106,11 @@ pub enum MeetingsCommand {
         actor: Actor,
         open: bool,
     },
+    /// Deletes `person`'s matchmaking profile and meeting preferences (their meetings stay: they
+    /// are the other one's too).
+    Forget {
+        person: String,
+    },
     /// Makes `person`'s calendar feed anew: its old address stops working.
     NewFeed {
         person: String,
@@ -208,6 +213,9 @@ pub enum MeetingsChange {
     Feed(String, u32),
     Profile(String, plenum_protocol::MatchProfile),
     OpenNow(String, Option<i64>),
+    /// The person's matchmaking profile, or meeting preferences, deleted.
+    NoProfile(String),
+    NoPrefs(String),
 }
 
 const MEETING: &str = "meeting";
@@ -367,6 +375,45 @@ impl Interaction for Meetings {
                 let until = open.then(|| cx.now_ms() + OPEN_NOW_MS);
                 cx.change(MeetingsChange::OpenNow(actor.id.clone(), until));
             }
+            MeetingsCommand::Forget { person } => {
+                let mine = cx.records().part(|r| r.of(&[&person], None));
+                let had_profile = cx
+                    .records()
+                    .part(|r| MeetingsRecords {
+                        profiles: r
+                            .profiles
+                            .get_key_value(&person)
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .into_iter()
+                            .collect(),
+                        ..MeetingsRecords::default()
+                    })
+                    .profiles
+                    .contains_key(&person);
+                let Ok(me) = PersonId::parse(&person) else {
+                    return Ok(Made::default());
+                };
+                let inbox = RoomId::Inbox(cx.room().event_code().clone(), me);
+                if had_profile {
+                    cx.change(MeetingsChange::NoProfile(person.clone()));
+                    cx.emit_to(
+                        inbox.clone(),
+                        RoomEvent::MatchProfileChanged {
+                            profile: Default::default(),
+                        },
+                    );
+                }
+                if mine.prefs.contains_key(&person) {
+                    cx.change(MeetingsChange::NoPrefs(person.clone()));
+                    cx.emit_to(
+                        inbox,
+                        RoomEvent::MeetingPreferencesChanged {
+                            preferences: Default::default(),
+                        },
+                    );
+                }
+                cx.change(MeetingsChange::OpenNow(person, None));
+            }
             MeetingsCommand::NewFeed { person } => {
                 let n = cx
                     .records()
@@ -497,13 +544,11 @@ impl Interaction for Meetings {
                 Ok(p) => MeetingsChange::Prefs(key.to_owned(), p),
                 Err(e) => return tracing::error!(key, error = %e, "unreadable preferences"),
             },
-            (PREFS, None) => {
-                records.prefs.remove(key);
-                return;
-            }
+            (PREFS, None) => MeetingsChange::NoPrefs(key.to_owned()),
             (OPEN_NOW, v) => {
                 MeetingsChange::OpenNow(key.to_owned(), v.and_then(|v| v.parse().ok()))
             }
+            (PROFILE, None) => MeetingsChange::NoProfile(key.to_owned()),
             (PROFILE, Some(v)) => match serde_json::from_str(v) {
                 Ok(p) => MeetingsChange::Profile(key.to_owned(), p),
                 Err(e) => return tracing::error!(key, error = %e, "an unreadable profile"),
@@ -531,6 +576,12 @@ impl Interaction for Meetings {
             MeetingsChange::OpenNow(p, None) => {
                 records.open_now.remove(p);
             }
+            MeetingsChange::NoProfile(p) => {
+                records.profiles.remove(p);
+            }
+            MeetingsChange::NoPrefs(p) => {
+                records.prefs.remove(p);
+            }
         }
     }
 
@@ -555,6 +606,16 @@ impl Interaction for Meetings {
                 kind: PROFILE,
                 key: p.clone(),
                 value: Some(serde_json::to_string(x).expect("a profile serialises")),
+            },
+            MeetingsChange::NoProfile(p) => Stored {
+                kind: PROFILE,
+                key: p.clone(),
+                value: None,
+            },
+            MeetingsChange::NoPrefs(p) => Stored {
+                kind: PREFS,
+                key: p.clone(),
+                value: None,
             },
             MeetingsChange::OpenNow(p, until) => Stored {
                 kind: OPEN_NOW,

@@ -202,6 +202,14 @@ pub fn check(plan: &MeetingPlan, agenda: &Agenda) -> Result<MeetingPlan, Refusal
             format!("must be 1 to {}", limits::MAX_OPEN_MEETING_REQUESTS),
         ));
     }
+    let bytes = serde_json::to_vec(&plan).map_or(usize::MAX, |v| v.len());
+    if bytes > limits::MAX_MEETING_PLAN_BYTES {
+        return Err(Refusal::TooLarge(format!(
+            "plan: a meeting plan is at most {} KiB as JSON (this one {} KiB): fewer tables, shorter places or tag lists",
+            limits::MAX_MEETING_PLAN_BYTES / 1024,
+            bytes.div_ceil(1024)
+        )));
+    }
     Ok(plan)
 }
 

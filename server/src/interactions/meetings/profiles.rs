@@ -111,12 +111,21 @@ pub fn check(profile: &MatchProfile, rules: &ProfileRules) -> Result<MatchProfil
             tags: tags(&field("tags"), &c.tags, &rules.tags, limits::MAX_CARD_TAGS)?,
         });
     }
-    Ok(MatchProfile {
+    let kept = MatchProfile {
         listed: profile.listed,
         role,
         sectors,
         cards,
-    })
+    };
+    let bytes = serde_json::to_vec(&kept).map_or(usize::MAX, |v| v.len());
+    if bytes > limits::MAX_MATCH_PROFILE_BYTES {
+        return Err(Refusal::TooLarge(format!(
+            "profile: a matchmaking profile is at most {} KiB as JSON (this one {} KiB)",
+            limits::MAX_MATCH_PROFILE_BYTES / 1024,
+            bytes.div_ceil(1024)
+        )));
+    }
+    Ok(kept)
 }
 
 /// A `find_people` query.
@@ -226,12 +235,29 @@ pub fn find(records: &MeetingsRecords, people: &PeopleRecords, query: &Query, me
         .filter(|(k, _)| query.after.as_ref().is_none_or(|a| k > a))
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    let more = found.len() > limits::MAX_FOUND_PEOPLE;
-    found.truncate(limits::MAX_FOUND_PEOPLE);
+    // At most 30, within the frame's budget (a profile is at most 12 KiB).
+    let fit = fitting(found.iter().map(|(_, l)| l), limits::MAX_FOUND_PEOPLE);
+    let more = found.len() > fit;
+    found.truncate(fit);
     Found {
         next: more.then(|| found.last().map(|(k, _)| k.clone())).flatten(),
         people: found.into_iter().map(|(_, l)| l).collect(),
     }
+}
+
+/// How many of `items`, at most `max`, fit in a frame's list budget (one at least).
+fn fitting<'a, T: serde::Serialize + 'a>(items: impl Iterator<Item = &'a T>, max: usize) -> usize {
+    let mut left = limits::LIST_BUDGET_BYTES;
+    let mut n = 0;
+    for item in items.take(max) {
+        let size = serde_json::to_vec(item).map_or(usize::MAX, |v| v.len()) + 1;
+        if size > left && n > 0 {
+            break;
+        }
+        left = left.saturating_sub(size);
+        n += 1;
+    }
+    n
 }
 
 /// The listed people whose requests meet `me`'s offers and whose offers meet `me`'s requests
@@ -300,9 +326,91 @@ pub fn recommend(
         }
     }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored
-        .into_iter()
-        .take(limits::MAX_RECOMMENDED)
-        .map(|(_, _, r)| r)
-        .collect()
+    let fit = fitting(scored.iter().map(|(_, _, r)| r), limits::MAX_RECOMMENDED);
+    scored.into_iter().take(fit).map(|(_, _, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interactions::people::{PeopleRecords, Someone};
+    use plenum_protocol::{CardKind, Profile};
+
+    /// `n` listed people with the largest profiles allowed, each offering what `me` asks for.
+    fn crowd(n: usize) -> (MeetingsRecords, PeopleRecords) {
+        let mut records = MeetingsRecords::default();
+        let mut people = PeopleRecords::default();
+        let card = |kind, i: usize| MatchCard {
+            kind,
+            title: format!("{i}").repeat(limits::MAX_CARD_TITLE_CHARS)
+                [..limits::MAX_CARD_TITLE_CHARS]
+                .to_owned(),
+            text: Some("é".repeat(limits::MAX_CARD_TEXT_CHARS / 2)),
+            tags: vec!["hydrogen".into()],
+        };
+        for i in 0..n {
+            let id = format!("p{i:03}");
+            let profile = MatchProfile {
+                listed: true,
+                role: Some("r".repeat(limits::MAX_ROLE_CHARS)),
+                sectors: vec![],
+                cards: (0..limits::MAX_MATCH_CARDS)
+                    .map(|c| card(CardKind::Offer, c))
+                    .collect(),
+            };
+            assert!(check(&profile, &ProfileRules::default()).is_ok());
+            records.profiles.insert(id.clone(), profile);
+            people.people.insert(
+                id,
+                Someone {
+                    name: Some(format!("Person {i:03}")),
+                    profile: Profile::default(),
+                    stars: Default::default(),
+                },
+            );
+        }
+        records.profiles.insert(
+            "me".into(),
+            MatchProfile {
+                listed: true,
+                cards: vec![card(CardKind::Request, 1)],
+                ..MatchProfile::default()
+            },
+        );
+        (records, people)
+    }
+
+    #[test]
+    fn a_page_of_large_profiles_fits_a_frame_and_pages_reach_everyone_once() {
+        let (records, people) = crowd(40);
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = find(
+                &records,
+                &people,
+                &Query {
+                    after: after.clone(),
+                    ..Query::default()
+                },
+                "me",
+            );
+            let bytes = serde_json::to_vec(&page).unwrap().len();
+            assert!(bytes <= limits::LIST_BUDGET_BYTES, "{bytes}");
+            assert!(!page.people.is_empty());
+            seen.extend(page.people.iter().map(|l| l.id.to_string()));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!((seen.len(), unique.len()), (40, 40));
+        let recommended = recommend(&records, &people, "me", 0);
+        let bytes = serde_json::to_vec(&recommended).unwrap().len();
+        assert!(bytes <= limits::LIST_BUDGET_BYTES, "{bytes}");
+        assert!(!recommended.is_empty());
+    }
 }

@@ -1,0 +1,175 @@
+//! A person's own data at an event: everything it keeps of them, to download
+//! (`GET /api/events/{code}/my-data`), and their profile deleted on request
+//! (`DELETE /api/events/{code}/my-data`).
+//!
+//! Deleting takes their profile (organisation, country, languages), their matchmaking profile,
+//! meeting preferences and contact card, and ends every contact of theirs (what each shared
+//! leaves the other's inbox). Their meetings stay, as the other one's too (each can cancel
+//! them); so do their stars, their blocks, and the reports they made (the organisers' safety
+//! record). What they did in sessions (questions, votes, answers) is in the session exports.
+
+use super::http::{AppError, caller_checked, event_code, existing, require};
+use crate::{
+    App,
+    auth::Action,
+    engine::Command,
+    interactions::{
+        contacts::{self, Contacts, ContactsCommand},
+        inbox::Inbox,
+        meetings::{Meetings, MeetingsCommand},
+        people::{People, PeopleCommand},
+    },
+};
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::HeaderMap,
+    response::{IntoResponse, Response},
+};
+use plenum_protocol::{
+    EventCode, MeetingPerson, MyData, Person, PersonId, PersonReport, Profile, RoomId, RoomState,
+};
+
+/// `GET /api/events/{code}/my-data`.
+pub async fn download(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, Action::Follow, &code)?;
+    existing(&app, &code).await?;
+    Ok(Json(gather(&app, &code, &who).await?).into_response())
+}
+
+/// `DELETE /api/events/{code}/my-data`: your profile deleted; the answer is what is left.
+pub async fn delete(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let code = event_code(&code)?;
+    let who = caller_checked(&app, &headers).await?;
+    require(&who, Action::Follow, &code)?;
+    existing(&app, &code).await?;
+    let room = RoomId::Event(code.clone());
+    let person = who.id.clone();
+    app.engine
+        .submit(
+            &room,
+            Command::to::<Meetings>(MeetingsCommand::Forget {
+                person: person.clone(),
+            }),
+        )
+        .await?;
+    app.engine
+        .submit(
+            &room,
+            Command::to::<Contacts>(ContactsCommand::Forget {
+                person: person.clone(),
+            }),
+        )
+        .await?;
+    app.engine
+        .submit(
+            &room,
+            Command::to::<People>(PeopleCommand::SetProfile {
+                person,
+                name: who.name.clone(),
+                profile: Profile::default(),
+            }),
+        )
+        .await?;
+    Ok(Json(gather(&app, &code, &who).await?).into_response())
+}
+
+/// Everything `who` has at `code`.
+async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, AppError> {
+    let room = RoomId::Event(code.clone());
+    let me = who.id.as_str();
+    let person = PersonId::parse(me)
+        .map_err(|e| AppError::new(plenum_protocol::ErrorCode::BadRequest, e.0))?;
+    let (profile, stars) = app
+        .engine
+        .read::<People, _>(&room, |_, r| {
+            r.people
+                .get(me)
+                .map(|s| (s.profile.clone(), s.stars.iter().cloned().collect()))
+                .unwrap_or_default()
+        })
+        .await?;
+    let (meetings, meeting_preferences, match_profile) = app
+        .engine
+        .read::<Meetings, _>(&room, |_, r| {
+            (
+                r.mine(me).cloned().collect(),
+                r.prefs.get(me).cloned(),
+                r.profiles.get(me).cloned(),
+            )
+        })
+        .await?;
+    let (contact_card, contacts, blocked, reports) = app
+        .engine
+        .read::<Contacts, _>(&room, |_, r| {
+            let contacts = r
+                .live_of(me)
+                .filter_map(|c| {
+                    let other = if c.a.id == me { &c.b.id } else { &c.a.id };
+                    contacts::contact_of(c, me, r.cards.get(other))
+                })
+                .collect();
+            let blocked = r
+                .blocks
+                .get(me)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| PersonId::parse(p).ok())
+                .collect();
+            let side = |id: &str, name: &Option<String>| {
+                PersonId::parse(id).ok().map(|id| MeetingPerson {
+                    id,
+                    name: name.clone(),
+                    organisation: None,
+                })
+            };
+            let reports = r
+                .reports
+                .iter()
+                .filter(|(_, x)| x.by == me)
+                .filter_map(|(id, x)| {
+                    Some(PersonReport {
+                        id: *id,
+                        by: side(&x.by, &x.by_name)?,
+                        about: side(&x.about, &x.about_name)?,
+                        reason: x.reason.clone(),
+                        at_ms: x.at_ms,
+                    })
+                })
+                .collect();
+            (r.cards.get(me).cloned(), contacts, blocked, reports)
+        })
+        .await?;
+    let inbox = RoomId::Inbox(code.clone(), person.clone());
+    let notes = app
+        .engine
+        .read::<Inbox, _>(&inbox, |state, _| match state {
+            RoomState::Inbox(i) => i.notes.clone(),
+            _ => Vec::new(),
+        })
+        .await?;
+    Ok(MyData {
+        person,
+        name: who.name.clone(),
+        profile,
+        stars,
+        notes,
+        match_profile,
+        meeting_preferences,
+        meetings,
+        contact_card,
+        contacts,
+        blocked,
+        reports,
+    })
+}

@@ -253,6 +253,8 @@ fn every_server_message_round_trips() {
                     quizzes: 0,
                     awards: 0,
                     harvests: 1,
+                    meetings: 0,
+                    contacts: 0,
                 },
                 harvests: vec![plenum_protocol::Harvest {
                     table: 2,

@@ -364,12 +364,7 @@ async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow
                 .await?;
         }
     }
-    engine
-        .submit(
-            room,
-            run(MeetingsCommand::ScheduleAll { move_booked: false }),
-        )
-        .await?;
+    crate::transport::meetings::schedule_all(engine, room.event_code(), false).await?;
     Ok(())
 }
 

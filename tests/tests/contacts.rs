@@ -264,6 +264,27 @@ async fn a_blocked_person_asks_nothing_more_and_reports_reach_the_organisers_onl
     })
     .await;
 
+    // A meeting they agreed on before.
+    let met = ClientMsg::RequestMeeting {
+        event: F.ev(),
+        to: PersonId::parse(&ana.id).unwrap(),
+        message: None,
+        slot: None,
+    };
+    let met = match bo.ask(met).await {
+        ServerMsg::Ok {
+            meeting: Some(id), ..
+        } => id,
+        other => panic!("{other:?}"),
+    };
+    ok(ana
+        .ask(ClientMsg::AnswerMeeting {
+            event: F.ev(),
+            meeting: met,
+            answer: plenum_protocol::MeetingAnswer::Accept,
+            slot: None,
+        })
+        .await);
     // Ana blocks Bo: their contact ends, and Bo can no longer ask her anything.
     let bo_person = PersonId::parse(&bo.id).unwrap();
     let block = |blocked| ClientMsg::BlockSomeone {
@@ -290,12 +311,26 @@ async fn a_blocked_person_asks_nothing_more_and_reports_reach_the_organisers_onl
         refused(&bo.ask(share(&ana_id, false, false, None)).await),
         ErrorCode::Forbidden
     );
+    // Nor proposes her a time for the meeting they had agreed on.
+    let propose = ClientMsg::AnswerMeeting {
+        event: F.ev(),
+        meeting: met,
+        answer: plenum_protocol::MeetingAnswer::Propose,
+        slot: Some(plenum_protocol::SlotAt {
+            day: 1,
+            start: "09:20".into(),
+        }),
+    };
+    assert_eq!(
+        refused(&bo.ask(propose.clone()).await),
+        ErrorCode::Forbidden
+    );
     // Nor does Ana ask him while she blocks him.
     let bo_id = bo.id.clone();
     assert_eq!(refused(&ana.ask(to_ana(&bo_id)).await), ErrorCode::Conflict);
-    // Unblocked: he may ask again.
+    // Unblocked: he may propose again (and ask, once the meeting they have is over).
     ok(ana.ask(block(false)).await);
-    ok(bo.ask(to_ana(&ana_id)).await);
+    ok(bo.ask(propose).await);
 
     // Ana reports Bo: the organisers read it; Ana (or Bo) cannot.
     ok(ana

@@ -1423,3 +1423,83 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
         assert_eq!(r.status, 403, "{path}");
     }
 }
+
+/// A meeting booked online stays its people's slot when they turn onsite and no table is left
+/// there: "Schedule all" puts none of their other meetings in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_all_never_double_books_around_a_meeting_it_cannot_keep() {
+    let server = F.server(TestConfig::default()).await;
+    let mut org = server.organiser().await;
+    ok(organiser_asks(
+        &mut org,
+        ClientMsg::SetMeetings {
+            event: F.ev(),
+            plan: Some(plan(1)),
+        },
+    )
+    .await);
+    let mut p = Vec::new();
+    for name in ["A", "B", "C", "D", "E"] {
+        p.push(person(&server, name).await);
+    }
+    let prefs = |busy: Vec<&str>, online| ClientMsg::SetMeetingPreferences {
+        event: F.ev(),
+        preferences: MeetingPreferences {
+            busy: busy.into_iter().map(at).collect(),
+            half: None,
+            online,
+        },
+    };
+    // C meets online: C and D are booked at 09:00 with no table; A and B take the one table.
+    ok(p[2].ask(prefs(vec![], true)).await);
+    let mut ids = Vec::new();
+    for (from, to) in [(0, 1), (2, 3)] {
+        let to_id = p[to].id.clone();
+        let id = made(&p[from].ask(request(&to_id, Some("09:00"))).await);
+        until_meeting(&mut p[to], id, |_| true).await;
+        ok(p[to].ask(answer(id, MeetingAnswer::Accept, None)).await);
+        ids.push(id);
+    }
+    let (ab, cd) = (ids[0], ids[1]);
+    let cd_booked = until_meeting(&mut p[2], cd, |m| m.slot.is_some()).await;
+    assert_eq!(cd_booked.table, None, "online");
+    let ab_booked = until_meeting(&mut p[0], ab, |m| m.slot.is_some()).await;
+    assert_eq!(ab_booked.table, Some(1));
+    // C is onsite now; D and E can meet only at 09:00.
+    ok(p[2].ask(prefs(vec![], false)).await);
+    let others: Vec<&str> = SLOTS[1..].to_vec();
+    ok(p[3].ask(prefs(others.clone(), false)).await);
+    ok(p[4].ask(prefs(others, true)).await);
+    let e_id = p[4].id.clone();
+    let de = made(&p[3].ask(request(&e_id, None)).await);
+    until_meeting(&mut p[4], de, |_| true).await;
+    ok(p[4].ask(answer(de, MeetingAnswer::Accept, None)).await);
+    let reply = organiser_asks(
+        &mut org,
+        ClientMsg::ScheduleMeetings {
+            event: F.ev(),
+            move_booked: false,
+        },
+    )
+    .await;
+    let ServerMsg::Ok {
+        scheduled: Some(s), ..
+    } = reply
+    else {
+        panic!("{reply:?}")
+    };
+    // D–E is not put at 09:00, where D meets C; C–D stays, counted as placed.
+    assert_eq!(s.unplaced.len(), 1, "{s:?}");
+    assert_eq!(s.unplaced[0].meeting, de);
+    assert_eq!(s.unplaced[0].text, "D and E share no free slot");
+    assert_eq!(s.placed, 2);
+    let d = until_meeting(&mut p[3], cd, |_| true).await;
+    assert_eq!(d.slot, Some(at("09:00")), "C–D stays where it was");
+    assert!(
+        meetings(&p[3])
+            .iter()
+            .filter(|m| m.status == MeetingStatus::Accepted && m.slot == Some(at("09:00")))
+            .count()
+            == 1
+    );
+}

@@ -464,6 +464,18 @@ impl Engine {
         answer?.await.map_err(|_| Refusal::Unavailable)?
     }
 
+    /// Runs `work` in `turn`: after the connection's request before it is queued, and before
+    /// the one after it is (a request that does more than one command, like "Schedule all",
+    /// keeps the connection's order).
+    pub async fn in_turn<T>(&self, turn: Turn, work: impl Future<Output = T>) -> T {
+        if let Some(before) = turn.after {
+            let _ = before.await;
+        }
+        let out = work.await;
+        drop(turn.taken);
+        out
+    }
+
     /// Like [`Engine::submit`], for a room whose event need not exist yet (creating one).
     pub async fn create(&self, room: &RoomId, command: Command) -> Result<Done, Refusal> {
         self.check(&command)?;

@@ -622,6 +622,10 @@ impl Interaction for Contacts {
                     .committed
                     .reports
                     .values()
+                    .chain(view.changes.iter().filter_map(|c| match c {
+                        ContactsChange::Report(_, r) => Some(r),
+                        _ => None,
+                    }))
                     .filter(|r| r.by == person)
                     .count();
                 if all >= limits::MAX_REPORTS || theirs >= limits::MAX_REPORTS_PER_PERSON {

@@ -174,7 +174,13 @@ async fn calendar(app: &App, event: &EventInfo, person: &str) -> Result<String, 
         .single()
         .unwrap_or_default();
     let mut cal = Calendar::new();
-    cal.name(&event.title);
+    // The calendar's name is not escaped by the crate: one line, no control characters.
+    let name: String = event
+        .title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cal.name(&name);
     for s in event
         .agenda
         .sessions

@@ -6,6 +6,11 @@
 //!   event's time zone; the CSV opens right in a spreadsheet (UTF-8 with a byte order mark,
 //!   formula-safe cells).
 //!
+//! - `schedule_meetings` ("Schedule all", [`schedule_all`]): the scheduler runs here, on a
+//!   blocking thread, never on the sequencer (5,500 meetings take about 0.4 s, a scarce-tables
+//!   instance several); its placements are then applied by one command, refused and computed
+//!   again (up to three times) if the meetings changed meanwhile.
+//!
 //! The counts and the copy the scheduler needs are taken under the room's lock; the scheduler
 //! runs after, outside it. Nothing personal beyond the two people's names and organisations
 //! (no message, no contact details) is in either.
@@ -14,9 +19,11 @@ use super::http::{AppError, caller_checked, event_code, existing, require};
 use crate::{
     App,
     auth::Action,
+    engine::{Command, Done, Engine},
     export,
     interactions::{
-        meetings::{self, Meetings, plan, report},
+        Refusal,
+        meetings::{self, Meetings, MeetingsCommand, plan, report},
         people::People,
     },
 };
@@ -28,9 +35,75 @@ use axum::{
 };
 use chrono::SecondsFormat;
 use plenum_protocol::{
-    ErrorCode, EventInfo, Meeting, MeetingPlan, MeetingRow, MeetingStatus, MeetingsReport, RoomId,
-    RoomState,
+    ErrorCode, EventCode, EventInfo, Meeting, MeetingPlan, MeetingRow, MeetingStatus,
+    MeetingsReport, RoomId, RoomState,
 };
+
+/// The scheduler's input as the event room holds it now (`None` without a plan), with the
+/// plan's slots and the records' fingerprint.
+async fn prepared(
+    engine: &Engine,
+    event: &EventInfo,
+    move_booked: bool,
+) -> Result<Option<(meetings::Prepared, Vec<plan::Slot>, u64)>, Refusal> {
+    let room = RoomId::Event(event.code.clone());
+    engine
+        .read_two::<Meetings, People, _>(&room, |state, m, p| {
+            let plan = plan_of(state)?;
+            let slots = plan::slots(&plan);
+            let stars = |id: &str| {
+                p.people
+                    .get(id)
+                    .map(|s| s.stars.clone())
+                    .unwrap_or_default()
+            };
+            let prepared =
+                meetings::prepare(&plan, &slots, m, stars, &event.agenda.sessions, move_booked);
+            Some((prepared, slots, meetings::fingerprint(m)))
+        })
+        .await
+}
+
+/// "Schedule all" at `code`: computed off the sequencer, then applied by one command (see the
+/// module's notes).
+pub async fn schedule_all(
+    engine: &Engine,
+    code: &EventCode,
+    move_booked: bool,
+) -> Result<Done, Refusal> {
+    let event = engine
+        .find_event(code)
+        .await
+        .ok_or_else(|| Refusal::NotFound(format!("no event {code}")))?;
+    let room = RoomId::Event(code.clone());
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let Some((prepared, slots, seen)) = prepared(engine, &event, move_booked).await? else {
+            return Err(Refusal::Conflict(
+                "this event has no meeting plan: its organisers set one".into(),
+            ));
+        };
+        let (placements, summary) = tokio::task::spawn_blocking(move || {
+            let s = meetings::scheduler::schedule(
+                &prepared.instance,
+                &meetings::scheduler::Options::default(),
+            );
+            prepared.outcome(&slots, &s)
+        })
+        .await
+        .map_err(|_| Refusal::Unavailable)?;
+        let command = MeetingsCommand::ApplySchedule {
+            seen,
+            placements,
+            summary,
+        };
+        match engine.submit(&room, Command::to::<Meetings>(command)).await {
+            Err(Refusal::Conflict(why)) if why == meetings::STALE && tries < 3 => continue,
+            other => return other,
+        }
+    }
+}
 
 /// `GET /api/events/{code}/meetings`: the organisers' view (organisers only).
 pub async fn overview(

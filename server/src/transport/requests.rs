@@ -60,7 +60,9 @@ fn meeting_actor(person: &Person, event: &EventCode) -> meetings::Actor {
 }
 
 /// Maps a message that changes a room to its permission, its rate limit, its room and its
-/// command; `None` for messages that change no room (hello, join, ping…).
+/// command; `None` for messages that change no room (hello, join, ping…), and for
+/// `schedule_meetings`, which is computed off the sequencer first (organisers only, in the
+/// event room: `transport::meetings::schedule_all`).
 pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
     use Action::{Follow, ManageEvent, Moderate, RunPolls};
     use PersonLimit::{Ask, Vote};
@@ -258,14 +260,6 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                 None,
                 event,
                 Command::to::<Meetings>(MeetingsCommand::Lock { meeting, locked }),
-            ));
-        }
-        ClientMsg::ScheduleMeetings { event, move_booked } => {
-            return Some(event_room(
-                ManageEvent,
-                None,
-                event,
-                Command::to::<Meetings>(MeetingsCommand::ScheduleAll { move_booked }),
             ));
         }
         ClientMsg::SetMatchProfile { event, profile } => {

@@ -577,6 +577,29 @@ impl Connection {
                 };
                 self.send(sink, &reply).await
             }
+            ClientMsg::ScheduleMeetings {
+                ref event,
+                move_booked,
+            } => {
+                let room = RoomId::Event(event.clone());
+                if !self
+                    .permitted(sink, id, &person, Action::ManageEvent, None, &room)
+                    .await?
+                {
+                    return Ok(());
+                }
+                let app = self.app.clone();
+                let event = event.clone();
+                self.queue(sink, pending, id, move |turn| async move {
+                    let work = super::meetings::schedule_all(&app.engine, &event, move_booked);
+                    let done = app.engine.in_turn(turn, work).await;
+                    if done.is_ok() {
+                        super::staff::note_request(&app, &person, &room, Action::ManageEvent, &msg);
+                    }
+                    done
+                })
+                .await
+            }
             ClientMsg::FindPeople { ref event, .. } | ClientMsg::Recommend { ref event } => {
                 let room = RoomId::Event(event.clone());
                 if !self

@@ -35,7 +35,7 @@ use plenum_protocol::{
 };
 pub use profiles::{Query, check as check_profile, find, recommend};
 use rules::Book;
-pub use rules::{Prepared, prepare, video_link};
+pub use rules::{Placement, Prepared, STALE, fingerprint, prepare, video_link};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The meetings interaction.
@@ -77,8 +77,12 @@ pub enum MeetingsCommand {
         meeting: MeetingId,
         locked: bool,
     },
-    ScheduleAll {
-        move_booked: bool,
+    /// Books the placements of a schedule computed off the sequencer from records whose
+    /// [`fingerprint`] was `seen` ("Schedule all": `transport::meetings::schedule_all`).
+    ApplySchedule {
+        seen: u64,
+        placements: Vec<Placement>,
+        summary: ScheduleSummary,
     },
     /// Sets `actor`'s matchmaking profile.
     MatchProfile {
@@ -493,9 +497,13 @@ impl Interaction for Meetings {
                     book.save(cx, m);
                 }
             }
-            MeetingsCommand::ScheduleAll { move_booked } => {
+            MeetingsCommand::ApplySchedule {
+                seen,
+                placements,
+                summary,
+            } => {
                 let book = Book::new(cx, plan)?;
-                let summary = rules::schedule_all(cx, &book, move_booked)?;
+                let summary = rules::apply_schedule(cx, &book, seen, placements, summary)?;
                 return Ok(Made {
                     scheduled: Some(summary),
                     ..Made::default()
@@ -660,17 +668,20 @@ fn set_plan(
         .as_ref()
         .map(|p| p.tables.iter().map(|t| t.number).collect())
         .unwrap_or_default();
-    let view = cx.records();
-    let stranded = view
-        .committed
-        .at_slot
+    // Every booked meeting as the batch leaves it (a meeting moved earlier in the batch counts
+    // where it is now).
+    let booked = cx.records().part(|r| {
+        let mut out = MeetingsRecords::default();
+        for id in r.at_slot.values().flatten() {
+            if let Some(m) = r.meetings.get(id) {
+                out.put(m.clone());
+            }
+        }
+        out
+    });
+    let stranded = booked
+        .meetings
         .values()
-        .flatten()
-        .filter_map(|id| view.committed.meetings.get(id))
-        .chain(view.changes.iter().filter_map(|c| match c {
-            MeetingsChange::Meeting(m) => Some(m),
-            _ => None,
-        }))
         .filter(|m| m.status == MeetingStatus::Accepted)
         .filter(|m| {
             m.slot.as_ref().is_some_and(|s| !slots.contains(s))
@@ -905,6 +916,20 @@ fn answer_meeting(
             m.expires_ms = None;
         }
         MeetingAnswer::Propose => {
+            // Blocked: no more proposals to the one who blocked.
+            let other = if m.from.id.as_str() == actor.id {
+                m.to.id.clone()
+            } else {
+                m.from.id.clone()
+            };
+            let room = cx.room().clone();
+            if cx.other_of::<Contacts, _>(&room, |view| {
+                blocked_by(&view, other.as_str(), &actor.id)
+            })? {
+                return Err(Refusal::Forbidden(
+                    "this person takes no proposals from you".into(),
+                ));
+            }
             let at = slot.ok_or_else(|| Refusal::invalid("slot", "a proposal names a time"))?;
             book.slot(&at)?;
             if m.slot.as_ref() == Some(&at) {

@@ -166,8 +166,14 @@ impl Book {
             })
     }
 
-    /// Books `m` at a slot and table (or unbooks it).
+    /// Books `m` at a slot and table (or unbooks it). At another time, what was said on the day
+    /// of the old one ("I'm here", a no-show, whether it took place) goes.
     pub fn place(&self, m: &mut Meeting, at: Option<(SlotAt, Option<u32>)>) {
+        if at.as_ref().map(|(s, _)| s) != m.slot.as_ref() {
+            m.here.clear();
+            m.no_show = None;
+            m.held.clear();
+        }
         match at {
             Some((slot, table)) => {
                 m.slot = Some(slot);
@@ -399,6 +405,22 @@ pub fn prepare(
             }
         }
     }
+    // A pinned meeting's slot is its people's, even should the scheduler drop the pin (a
+    // clash; or the pair now onsite where it was booked online with no table left): none of
+    // their other meetings goes there.
+    for m in &accepted {
+        let Some(slot) = m
+            .slot
+            .as_ref()
+            .filter(|_| m.locked || !move_booked)
+            .and_then(|at| slot_index.get(at))
+        else {
+            continue;
+        };
+        for p in [m.from.id.as_str(), m.to.id.as_str()] {
+            people[index[p] as usize].free.retain(|s| s != slot);
+        }
+    }
     let meetings = accepted
         .iter()
         .map(|m| {
@@ -481,58 +503,103 @@ impl Prepared {
     }
 }
 
-/// "Schedule all": every accepted meeting into a slot (and a table, onsite), by the scheduler.
-/// Locked meetings stay; so do booked ones unless `move_booked`.
-pub fn schedule_all(
+/// A fingerprint of what a schedule depends on in the records: every meeting's id and version
+/// (its `sequence` rises with every change) and everyone's preferences. "Schedule all" is
+/// computed off the sequencer and applied only if nothing of this changed meanwhile.
+pub fn fingerprint(records: &MeetingsRecords) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    for (id, m) in &records.meetings {
+        (id, m.sequence).hash(&mut h);
+    }
+    let mut prefs: Vec<_> = records.prefs.iter().collect();
+    prefs.sort_by(|a, b| a.0.cmp(b.0));
+    for (person, p) in prefs {
+        person.hash(&mut h);
+        serde_json::to_string(p).unwrap_or_default().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Where a schedule puts a meeting: its slot and table (`None`: unbooked).
+pub type Placement = (MeetingId, Option<(SlotAt, Option<u32>)>);
+
+impl Prepared {
+    /// Each accepted meeting where `schedule` puts it (one whose pin it dropped stays as it was),
+    /// and what it did: `changed` is left for whoever applies it.
+    pub fn outcome(
+        &self,
+        slots: &[Slot],
+        schedule: &scheduler::Schedule,
+    ) -> (Vec<Placement>, Summary) {
+        let mut placements = Vec::new();
+        for (i, m) in self.accepted.iter().enumerate() {
+            let at = schedule.slots[i]
+                .and_then(|s| slots.get(s as usize))
+                .map(|s| s.at.clone());
+            let table = schedule.tables[i].and_then(|t| self.tables.get(t as usize).copied());
+            if at.is_none() && self.instance.meetings[i].pinned.is_some() {
+                continue;
+            }
+            placements.push((m.id, at.map(|a| (a, table))));
+        }
+        // A pin the scheduler dropped (its meeting no longer fits: a pair turned onsite where
+        // no table is left) stays booked where it is: placed, not listed as unplaced.
+        let kept: BTreeSet<MeetingId> = self
+            .accepted
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                schedule.slots[*i].is_none() && self.instance.meetings[*i].pinned.is_some()
+            })
+            .map(|(_, m)| m.id)
+            .collect();
+        let mut unplaced = self.unplaced(schedule);
+        unplaced.retain(|u| !kept.contains(&u.meeting));
+        unplaced.truncate(limits::MAX_UNPLACED_LISTED);
+        let summary = Summary {
+            accepted: self.accepted.len() as u32,
+            placed: schedule.stats.placed + kept.len() as u32,
+            changed: 0,
+            bound: schedule.stats.upper_bound,
+            gaps: schedule.stats.gaps,
+            unplaced,
+        };
+        (placements, summary)
+    }
+}
+
+/// Applies a schedule computed from the records whose [`fingerprint`] was `seen`: refused
+/// (`conflict`, [`STALE`]) if they changed since; else each meeting placed anew is booked
+/// there (its people told), and the summary counts them.
+pub fn apply_schedule(
     cx: &mut Cx<'_, Meetings>,
     book: &Book,
-    move_booked: bool,
+    seen: u64,
+    placements: Vec<Placement>,
+    mut summary: Summary,
 ) -> Result<Summary, Refusal> {
     let records: MeetingsRecords = cx.records().part(Clone::clone);
-    let sessions: Vec<Session> = if book.plan.keep_starred_free {
-        cx.event_doc()?.agenda.sessions
-    } else {
-        Vec::new()
-    };
-    let stars = |p: &str| {
-        someone(cx, p)
-            .ok()
-            .flatten()
-            .map(|s| s.stars)
-            .unwrap_or_default()
-    };
-    let prepared = prepare(
-        &book.plan,
-        &book.slots,
-        &records,
-        stars,
-        &sessions,
-        move_booked,
-    );
-    let schedule = scheduler::schedule(&prepared.instance, &scheduler::Options::default());
-    let mut changed = 0;
-    for (i, m) in prepared.accepted.iter().enumerate() {
-        let at = schedule.slots[i].map(|s| book.slots[s as usize].at.clone());
-        let table = schedule.tables[i].and_then(|t| prepared.tables.get(t as usize).copied());
-        // A pinned meeting the scheduler could not keep (a clash of locks) stays as it was.
-        if at.is_none() && prepared.instance.meetings[i].pinned.is_some() {
+    if fingerprint(&records) != seen {
+        return Err(Refusal::Conflict(STALE.into()));
+    }
+    for (id, at) in placements {
+        let Some(m) = records.meetings.get(&id) else {
             continue;
-        }
-        if at != m.slot || table != m.table {
+        };
+        let (slot, table) = match &at {
+            Some((s, t)) => (Some(s), *t),
+            None => (None, None),
+        };
+        if slot != m.slot.as_ref() || table != m.table {
             let mut m = m.clone();
-            book.place(&mut m, at.map(|a| (a, table)));
+            book.place(&mut m, at);
             book.save(cx, m);
-            changed += 1;
+            summary.changed += 1;
         }
     }
-    let mut unplaced = prepared.unplaced(&schedule);
-    unplaced.truncate(limits::MAX_UNPLACED_LISTED);
-    Ok(Summary {
-        accepted: prepared.accepted.len() as u32,
-        placed: schedule.stats.placed,
-        changed,
-        bound: schedule.stats.upper_bound,
-        gaps: schedule.stats.gaps,
-        unplaced,
-    })
+    Ok(summary)
 }
+
+/// The refusal of a schedule the meetings changed under.
+pub const STALE: &str = "the meetings changed while they were being scheduled: run it again";

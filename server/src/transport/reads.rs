@@ -1,18 +1,24 @@
-//! Requests that read and change nothing, answered from what this instance holds: finding
-//! listed people and recommending some (`find_people`, `recommend`).
+//! Requests that read and change nothing, answered from what this instance holds: a quiz
+//! player's standing (`quiz_standing`), finding people at a café's tables (`find_at_tables`,
+//! staff), finding listed people and recommending some (`find_people`, `recommend`). Each
+//! has its gate ([`gate`]: who may, the limit it spends, its room) and its answer
+//! ([`answer`]), which never waits for the sequencer.
 //!
 //! Listed profiles are for the event's registered participants (imported, or holding a listed
 //! profile of their own) and its organisers, unless the organisers opened them to everyone at
 //! the event (`plan.profiles.open`); anyone else is refused (`forbidden`).
 
-use super::replies::{people_reply, recommended_reply, refusal};
+use super::replies::{found_reply, ok, people_reply, recommended_reply, refusal};
+use super::requests::PersonLimit;
 use crate::{
     App,
     auth::{self, Action},
     interactions::{
-        Refusal,
+        Made, Refusal,
         meetings::{self, Meetings},
         people::People,
+        quizzes::Quizzes,
+        tables::Tables,
     },
 };
 use plenum_protocol::{
@@ -38,7 +44,30 @@ fn may_find(
     }
 }
 
-/// The answer to a `find_people` or `recommend` (`None` for any other message).
+/// Who may make read request `msg`, the limit it spends, and the room it reads (`None` for a
+/// message that is not a read).
+pub fn gate(msg: &ClientMsg) -> Option<(RoomId, Action, Option<PersonLimit>)> {
+    Some(match msg {
+        ClientMsg::QuizStanding { event, session, .. } => (
+            RoomId::Session(event.clone(), session.clone()),
+            Action::Follow,
+            None,
+        ),
+        ClientMsg::FindAtTables { event, session, .. } => (
+            RoomId::Session(event.clone(), session.clone()),
+            Action::Moderate,
+            None,
+        ),
+        ClientMsg::FindPeople { event, .. } | ClientMsg::Recommend { event } => (
+            RoomId::Event(event.clone()),
+            Action::Follow,
+            Some(PersonLimit::Vote),
+        ),
+        _ => return None,
+    })
+}
+
+/// The answer to a read request that passed its [`gate`] (`None` for any other message).
 pub async fn answer(
     app: &App,
     person: &Person,
@@ -47,6 +76,44 @@ pub async fn answer(
 ) -> Option<ServerMsg> {
     let id_or_zero = id.unwrap_or_default();
     let reply = match msg {
+        ClientMsg::QuizStanding {
+            event,
+            session,
+            quiz,
+        } => {
+            let room = RoomId::Session(event.clone(), session.clone());
+            let standing = app
+                .engine
+                .read::<Quizzes, _>(&room, |state, records| {
+                    crate::interactions::quizzes::standing(state, records, *quiz, &person.id)
+                })
+                .await
+                .and_then(|s| s);
+            match standing {
+                Ok(standing) => ok(id_or_zero, None, Made::default(), Some(standing)),
+                Err(e) => refusal(id, e),
+            }
+        }
+        ClientMsg::FindAtTables {
+            event,
+            session,
+            query,
+        } => {
+            let room = RoomId::Session(event.clone(), session.clone());
+            let found = if query.chars().count() > limits::MAX_FIND_CHARS {
+                Err(Refusal::TooLarge(format!(
+                    "query: at most {} characters",
+                    limits::MAX_FIND_CHARS
+                )))
+            } else {
+                let read = |_: &_, r: &_| crate::interactions::tables::find(r, query);
+                app.engine.read::<Tables, _>(&room, read).await
+            };
+            match found {
+                Ok(found) => found_reply(id_or_zero, found),
+                Err(e) => refusal(id, e),
+            }
+        }
         ClientMsg::FindPeople {
             event,
             query,

@@ -21,7 +21,7 @@
 
 use super::{
     addresses::{ClientAddr, Counted, SocketGuard},
-    replies::{Unreadable, found_reply, ok, read_frame, refusal},
+    replies::{Unreadable, ok, read_frame, refusal},
     requests::{self, Bucket, PersonLimit},
 };
 use crate::{
@@ -36,8 +36,6 @@ use crate::{
     interactions::{
         Made, Refusal,
         attendance::{Attendance, AttendanceCommand},
-        quizzes::Quizzes,
-        tables::Tables,
     },
 };
 use axum::{
@@ -546,37 +544,6 @@ impl Connection {
             ClientMsg::Page { room, of, before } => {
                 self.page(sink, id, &person, room, of, before).await
             }
-            ClientMsg::QuizStanding {
-                event,
-                session,
-                quiz,
-            } => {
-                let room = RoomId::Session(event, session);
-                if !self
-                    .permitted(sink, id, &person, Action::Follow, None, &room)
-                    .await?
-                {
-                    return Ok(());
-                }
-                let standing = self
-                    .app
-                    .engine
-                    .read::<Quizzes, _>(&room, |state, records| {
-                        crate::interactions::quizzes::standing(state, records, quiz, &person.id)
-                    })
-                    .await
-                    .and_then(|s| s);
-                let reply = match standing {
-                    Ok(standing) => ok(
-                        id.unwrap_or_default(),
-                        None,
-                        Made::default(),
-                        Some(standing),
-                    ),
-                    Err(e) => refusal(id, e),
-                };
-                self.send(sink, &reply).await
-            }
             ClientMsg::ScheduleMeetings {
                 ref event,
                 move_booked,
@@ -600,17 +567,14 @@ impl Connection {
                 })
                 .await
             }
-            ClientMsg::FindPeople { ref event, .. } | ClientMsg::Recommend { ref event } => {
-                let room = RoomId::Event(event.clone());
+            msg @ (ClientMsg::QuizStanding { .. }
+            | ClientMsg::FindAtTables { .. }
+            | ClientMsg::FindPeople { .. }
+            | ClientMsg::Recommend { .. }) => {
+                // Reads: who may, the limit, the room (`reads::gate`), then the answer.
+                let (room, action, limit) = super::reads::gate(&msg).expect("a read request");
                 if !self
-                    .permitted(
-                        sink,
-                        id,
-                        &person,
-                        Action::Follow,
-                        Some(PersonLimit::Vote),
-                        &room,
-                    )
+                    .permitted(sink, id, &person, action, limit, &room)
                     .await?
                 {
                     return Ok(());
@@ -618,33 +582,6 @@ impl Connection {
                 let reply = super::reads::answer(&self.app, &person, id, &msg)
                     .await
                     .expect("a read request");
-                self.send(sink, &reply).await
-            }
-            ClientMsg::FindAtTables {
-                event,
-                session,
-                query,
-            } => {
-                let room = RoomId::Session(event, session);
-                if !self
-                    .permitted(sink, id, &person, Action::Moderate, None, &room)
-                    .await?
-                {
-                    return Ok(());
-                }
-                let found = if query.chars().count() > limits::MAX_FIND_CHARS {
-                    Err(Refusal::TooLarge(format!(
-                        "query: at most {} characters",
-                        limits::MAX_FIND_CHARS
-                    )))
-                } else {
-                    let read = |_: &_, r: &_| crate::interactions::tables::find(r, &query);
-                    self.app.engine.read::<Tables, _>(&room, read).await
-                };
-                let reply = match found {
-                    Ok(found) => found_reply(id.unwrap_or_default(), found),
-                    Err(e) => refusal(id, e),
-                };
                 self.send(sink, &reply).await
             }
             msg => {

@@ -443,3 +443,11 @@ pub struct MeetingRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<bool>,
 }
+
+/// A meeting about to start, in its people's inboxes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingReminder {
+    pub meeting: MeetingId,
+    /// When it starts (ms since the epoch).
+    pub starts_ms: i64,
+}

@@ -342,6 +342,10 @@ pub struct InboxState {
     /// The people they blocked, sorted: at most [`crate::limits::MAX_BLOCKS_PER_PERSON`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<crate::PersonId>,
+    /// Reminders of meetings about to start, the newest
+    /// [`InboxState::KEEP_REMINDERS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<crate::MeetingReminder>,
     /// What a snapshot left out to fit its frame (meetings, contacts).
     #[serde(default, skip_serializing_if = "Omitted::is_empty")]
     pub omitted: Omitted,
@@ -351,6 +355,7 @@ impl InboxState {
     pub const KEEP_NOTES: usize = 50;
     pub const KEEP_SEATS: usize = 2;
     pub const KEEP_CLOSED_MEETINGS: usize = 20;
+    pub const KEEP_REMINDERS: usize = 10;
 
     /// Folds a meeting's new version: replaced in place (kept sorted by id), then the oldest
     /// closed ones beyond [`InboxState::KEEP_CLOSED_MEETINGS`] dropped. A version older than
@@ -456,6 +461,8 @@ pub enum RoomEvent {
     MeetingsSet { plan: Option<crate::MeetingPlan> },
     /// One of the inbox's person's meetings is new or changed (inbox rooms only): replaces it.
     MeetingChanged { meeting: crate::Meeting },
+    /// One of the inbox's person's meetings starts soon (inbox rooms only): 10 minutes before.
+    MeetingSoon { reminder: crate::MeetingReminder },
     /// The inbox's person set when and how they meet (inbox rooms only): the whole of it.
     MeetingPreferencesChanged {
         preferences: crate::MeetingPreferences,
@@ -569,6 +576,13 @@ impl RoomState {
             }
             (RoomState::Inbox(i), RoomEvent::MeetingPreferencesChanged { preferences }) => {
                 i.meeting_preferences = Some(preferences.clone());
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::MeetingSoon { reminder }) => {
+                i.reminders.retain(|r| r.meeting != reminder.meeting);
+                i.reminders.push(reminder.clone());
+                let excess = i.reminders.len().saturating_sub(InboxState::KEEP_REMINDERS);
+                i.reminders.drain(..excess);
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::MatchProfileChanged { profile }) => {

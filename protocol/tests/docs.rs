@@ -182,6 +182,7 @@ const ALL_CLIENT: &[&str] = &[
     "read_notes",
 ];
 const ALL_EVENTS: &[&str] = &[
+    "meeting_soon",
     "match_profile_changed",
     "blocks_changed",
     "contact_card_changed",
@@ -262,6 +263,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::HarvestChanged { .. } => "harvest_changed",
         RoomEvent::StarsChanged { .. } => "stars_changed",
         RoomEvent::MeetingsSet { .. } => "meetings_set",
+        RoomEvent::MeetingSoon { .. } => "meeting_soon",
         RoomEvent::MatchProfileChanged { .. } => "match_profile_changed",
         RoomEvent::BlocksChanged { .. } => "blocks_changed",
         RoomEvent::ContactCardChanged { .. } => "contact_card_changed",

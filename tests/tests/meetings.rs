@@ -454,7 +454,7 @@ async fn unanswered_requests_expire_and_proposals_on_booked_meetings_lapse() {
     let engine = server.engine();
     let room = RoomId::Event(F.ev());
     let expire = |h: i64| {
-        Command::to::<Meetings>(MeetingsCommand::Expire {
+        Command::to::<Meetings>(MeetingsCommand::Sweep {
             at_ms: Some(plenum_server::engine::now_ms() + h * 3_600_000),
         })
     };
@@ -1245,6 +1245,31 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
     let next_id = made(&ana.ask(ask(&cy.id, Some(&next_slot))).await);
     until_meeting(&mut cy, next_id, |_| true).await;
     ok(cy.ask(accept(next_id)).await);
+    // Reminded: the next meeting starts within 10 minutes, the one under way is not.
+    let sweep = Command::to::<Meetings>(MeetingsCommand::Sweep { at_ms: None });
+    server
+        .engine()
+        .submit(&RoomId::Event(ev.clone()), sweep)
+        .await
+        .unwrap();
+    for m in [&mut ana, &mut cy] {
+        tokio::time::timeout(WAIT, async {
+            while !matches!(&m.view.state, Some(RoomState::Inbox(i)) if !i.reminders.is_empty()) {
+                let msg = m.ws.recv().await.expect("the connection stays");
+                m.view.take(&msg).expect("in order, without gaps");
+            }
+        })
+        .await
+        .expect("a reminder");
+        let Some(RoomState::Inbox(i)) = &m.view.state else {
+            unreachable!()
+        };
+        assert_eq!(
+            i.reminders.iter().map(|r| r.meeting).collect::<Vec<_>>(),
+            [next_id]
+        );
+    }
+    assert!(matches!(&bo.view.state, Some(RoomState::Inbox(i)) if i.reminders.is_empty()));
     let here = |meeting| ClientMsg::MeetingHere {
         event: ev.clone(),
         meeting,

@@ -119,9 +119,10 @@ pub enum MeetingsCommand {
     NewFeed {
         person: String,
     },
-    /// Expires the requests not answered by `at_ms` (the timer, every minute: now; a test
-    /// may ask as if later).
-    Expire {
+    /// The minute's sweep, as of `at_ms` (the timer: now; a test may ask as if later): expires
+    /// the requests not answered in time, and reminds the people of meetings starting within
+    /// [`REMIND_BEFORE_MS`].
+    Sweep {
         at_ms: Option<i64>,
     },
 }
@@ -143,6 +144,9 @@ pub struct MeetingsRecords {
     pub profiles: HashMap<String, plenum_protocol::MatchProfile>,
     /// Who is open for a meeting now, until when (ms).
     pub open_now: HashMap<String, i64>,
+    /// The meetings whose people were reminded, with the meeting's `sequence` then (moved, a
+    /// meeting is reminded of again).
+    pub reminded: HashMap<MeetingId, u32>,
 }
 
 impl MeetingsRecords {
@@ -217,6 +221,7 @@ pub enum MeetingsChange {
     Feed(String, u32),
     Profile(String, plenum_protocol::MatchProfile),
     OpenNow(String, Option<i64>),
+    Reminded(MeetingId, u32),
     /// The person's matchmaking profile, or meeting preferences, deleted.
     NoProfile(String),
     NoPrefs(String),
@@ -227,6 +232,9 @@ const PREFS: &str = "meeting_prefs";
 const FEED: &str = "calendar_feed";
 const PROFILE: &str = "match_profile";
 const OPEN_NOW: &str = "open_now";
+const REMINDED: &str = "meeting_reminded";
+/// Its people are reminded of a meeting this long before it starts.
+pub const REMIND_BEFORE_MS: i64 = 10 * 60_000;
 /// "I'm here" opens this long before a slot starts.
 const HERE_BEFORE_MS: i64 = 15 * 60_000;
 /// A no-show is marked this long into a slot at the earliest.
@@ -264,6 +272,10 @@ impl Interaction for Meetings {
         },
         RecordKind {
             name: OPEN_NOW,
+            tallied: false,
+        },
+        RecordKind {
+            name: REMINDED,
             tallied: false,
         },
     ];
@@ -509,7 +521,7 @@ impl Interaction for Meetings {
                     ..Made::default()
                 });
             }
-            MeetingsCommand::Expire { at_ms } => {
+            MeetingsCommand::Sweep { at_ms } => {
                 let Some(plan) = plan else {
                     return Ok(Made::default());
                 };
@@ -537,6 +549,7 @@ impl Interaction for Meetings {
                     }
                     book.save(cx, m);
                 }
+                remind(cx, &book, now)?;
             }
         }
         Ok(Made::default())
@@ -553,6 +566,10 @@ impl Interaction for Meetings {
                 Err(e) => return tracing::error!(key, error = %e, "unreadable preferences"),
             },
             (PREFS, None) => MeetingsChange::NoPrefs(key.to_owned()),
+            (REMINDED, Some(v)) => match (key.parse(), v.parse()) {
+                (Ok(id), Ok(seq)) => MeetingsChange::Reminded(id, seq),
+                _ => return tracing::error!(key, "an unreadable reminder"),
+            },
             (OPEN_NOW, v) => {
                 MeetingsChange::OpenNow(key.to_owned(), v.and_then(|v| v.parse().ok()))
             }
@@ -587,6 +604,9 @@ impl Interaction for Meetings {
             MeetingsChange::NoProfile(p) => {
                 records.profiles.remove(p);
             }
+            MeetingsChange::Reminded(id, seq) => {
+                records.reminded.insert(*id, *seq);
+            }
             MeetingsChange::NoPrefs(p) => {
                 records.prefs.remove(p);
             }
@@ -614,6 +634,11 @@ impl Interaction for Meetings {
                 kind: PROFILE,
                 key: p.clone(),
                 value: Some(serde_json::to_string(x).expect("a profile serialises")),
+            },
+            MeetingsChange::Reminded(id, seq) => Stored {
+                kind: REMINDED,
+                key: id.to_string(),
+                value: Some(seq.to_string()),
             },
             MeetingsChange::NoProfile(p) => Stored {
                 kind: PROFILE,
@@ -643,8 +668,66 @@ impl Interaction for Meetings {
     }
 
     fn on_timer(&self, key: u64) -> Option<MeetingsCommand> {
-        (key == EXPIRE_KEY).then_some(MeetingsCommand::Expire { at_ms: None })
+        (key == EXPIRE_KEY).then_some(MeetingsCommand::Sweep { at_ms: None })
     }
+}
+
+/// Reminds both people of each booked meeting starting within [`REMIND_BEFORE_MS`] of `now`
+/// (once per version of the meeting: moved, it is reminded of again).
+fn remind(cx: &mut Cx<'_, Meetings>, book: &Book, now: i64) -> Result<(), Refusal> {
+    let view = cx.records();
+    let booked: Vec<MeetingId> = view.committed.at_slot.values().flatten().copied().collect();
+    if booked.is_empty() {
+        return Ok(());
+    }
+    let doc = cx.event_doc()?;
+    let mut due = Vec::new();
+    for id in booked {
+        let part = cx.records().part(|r| {
+            let mut out = r.one(id);
+            if let Some(seq) = r.reminded.get(&id) {
+                out.reminded.insert(id, *seq);
+            }
+            out
+        });
+        let Some(m) = part.meetings.get(&id) else {
+            continue;
+        };
+        let Some(slot) = m
+            .slot
+            .as_ref()
+            .filter(|_| m.status == MeetingStatus::Accepted)
+            .and_then(|at| book.slots.iter().find(|s| s.at == *at))
+        else {
+            continue;
+        };
+        let Some(starts) = plan::instant(&doc, slot.at.day, &slot.at.start) else {
+            continue;
+        };
+        let starts_ms = starts.timestamp_millis();
+        let soon = now < starts_ms && starts_ms - now <= REMIND_BEFORE_MS;
+        if soon && part.reminded.get(&id) != Some(&m.sequence) {
+            due.push((m.clone(), starts_ms));
+        }
+    }
+    due.sort_by_key(|(m, _)| m.id);
+    let code = cx.room().event_code().clone();
+    for (m, starts_ms) in due {
+        cx.change(MeetingsChange::Reminded(m.id, m.sequence));
+        let reminder = plenum_protocol::MeetingReminder {
+            meeting: m.id,
+            starts_ms,
+        };
+        for p in [m.from.id.clone(), m.to.id.clone()] {
+            cx.emit_to(
+                RoomId::Inbox(code.clone(), p),
+                RoomEvent::MeetingSoon {
+                    reminder: reminder.clone(),
+                },
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Sets (or removes) the plan: refused while a booked meeting would lose its slot or table.

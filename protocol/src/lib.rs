@@ -200,7 +200,7 @@ pub mod limits {
     /// Most contacts (asked, offered or agreed) one person has at an event.
     pub const MAX_CONTACTS: usize = 500;
     /// Most people one person blocks at an event.
-    pub const MAX_BLOCKS_PER_PERSON: usize = 500;
+    pub const MAX_BLOCKS_PER_PERSON: usize = 200;
     /// Longest report about someone, in characters.
     pub const MAX_REPORT_CHARS: usize = 1000;
     /// Most reports one person makes at an event.

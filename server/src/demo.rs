@@ -1,7 +1,7 @@
 //! The demo conference: two days in Malmö, plenaries, a moderated panel, six parallel
 //! breakouts, a world café, pitches, an award vote and a site visit, mostly in English with
 //! some Swedish; and on day 2 an afternoon of one-to-one meetings, with six participants'
-//! matchmaking profiles, their requests and a schedule. Loaded by `--demo` when absent; the
+//! matchmaking profiles and their requests, three of them booked at the time proposed. Loaded by `--demo` when absent; the
 //! file is `server/demo/ecc2026.json`.
 
 use crate::{
@@ -190,30 +190,35 @@ const PROFILES: [(&str, &[&str], &[(CardKind, &str, &[&str])]); 6] = [
     ),
 ];
 
-/// Requests between them (from, to, message): the first two accepted, the last waiting.
-const REQUESTS: [(usize, usize, &str, bool); 4] = [
+/// Requests between them (from, to, message, the time proposed on day 2): the first three
+/// accepted (and so booked then), the last waiting.
+const REQUESTS: [(usize, usize, &str, &str, bool); 4] = [
     (
         3,
         1,
         "Your test bed could anchor our hydrogen valley bid.",
+        "14:00",
         true,
     ),
     (
         4,
         0,
         "Shall we compare notes on circular ports and batteries?",
+        "14:25",
         true,
     ),
     (
         2,
         3,
         "Would your academy train technicians for medical devices?",
+        "14:50",
         true,
     ),
     (
         5,
         2,
         "Looking for Nordic partners for recycled fibres.",
+        "15:15",
         false,
     ),
 ];
@@ -300,7 +305,8 @@ pub async fn load_if_absent(engine: &Engine, auth: &Auth) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// The meeting plan, the participants' profiles, their requests and a schedule.
+/// The meeting plan, the participants' profiles, and their requests (three booked at the time
+/// each proposed, one waiting).
 async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow::Result<()> {
     let plan: plenum_protocol::MeetingPlan = parse_json(DEMO_MEETINGS_JSON.as_bytes())
         .map_err(|e| anyhow::anyhow!("demo meetings: {}", e.0.message))?;
@@ -338,7 +344,7 @@ async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow
             )
             .await?;
     }
-    for (from, to, message, accepted) in REQUESTS {
+    for (from, to, message, at, accepted) in REQUESTS {
         let done = engine
             .submit(
                 room,
@@ -346,7 +352,10 @@ async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow
                     actor: actor(from),
                     to: PersonId::parse(&ids[to])?,
                     message: Some(message.to_owned()),
-                    slot: None,
+                    slot: Some(plenum_protocol::SlotAt {
+                        day: 2,
+                        start: at.to_owned(),
+                    }),
                 }),
             )
             .await?;
@@ -364,7 +373,6 @@ async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow
                 .await?;
         }
     }
-    crate::transport::meetings::schedule_all(engine, room.event_code(), false).await?;
     Ok(())
 }
 

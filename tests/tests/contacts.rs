@@ -477,6 +477,25 @@ async fn a_person_downloads_their_data_and_deletes_their_profile() {
     assert_eq!(left.meetings.len(), 1, "the meeting is Bo's too");
     until(&mut bo, |c| c.is_empty()).await;
     assert!(!everything(&bo).contains("ana@porto.example"));
+    // The meeting Bo has with her no longer shows her organisation; her name stays.
+    tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(RoomState::Inbox(i)) = &bo.view.state
+                && i.meetings.iter().any(|m| {
+                    m.to.id.as_str() == ana.id
+                        && m.to.organisation.is_none()
+                        && m.to.name.as_deref() == Some("Ana")
+                })
+            {
+                break;
+            }
+            let msg = bo.ws.recv().await.expect("the connection stays");
+            bo.view.take(&msg).expect("in order");
+        }
+    })
+    .await
+    .expect("her organisation leaves the meeting");
+    assert!(!everything(&bo).contains("Ana AB"), "{}", everything(&bo));
     // Nobody finds her listed profile any more, organisers included.
     let rid = org
         .request(&ClientMsg::FindPeople {

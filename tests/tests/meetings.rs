@@ -46,6 +46,26 @@ fn plan(tables: u32) -> MeetingPlan {
     }
 }
 
+/// A server with the small event as `MEET`, held on 12 March 2030 (in the future, so every
+/// slot is still to come and "Schedule all" may use it).
+async fn meet_server() -> TestServer {
+    let server = TestServer::start().await;
+    let mut event = small_event("MEET");
+    event["agenda"]["days"][0]["date"] = "2030-03-12".into();
+    let made = server
+        .http()
+        .send(
+            "POST",
+            "/api/events",
+            Some(&server.organiser_key),
+            Some(&event),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.status, 201, "{}", made.body);
+    server
+}
+
 const SLOTS: [&str; 7] = [
     "09:00", "09:25", "09:50", "10:15", "10:40", "11:05", "11:30",
 ];
@@ -127,7 +147,7 @@ fn answer(meeting: MeetingId, answer: MeetingAnswer, slot: Option<&str>) -> Clie
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_answered_with_another_time_stays_one_meeting_in_both_inboxes_only() {
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     let mut ana = person(&server, "Ana").await;
     let mut bjorn = person(&server, "Björn").await;
@@ -268,7 +288,7 @@ async fn a_request_answered_with_another_time_stays_one_meeting_in_both_inboxes_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_are_refused_with_their_codes_and_change_nothing() {
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     let mut small = plan(0);
     small.max_open_requests = 2;
@@ -427,7 +447,7 @@ async fn bad_requests_are_refused_with_their_codes_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unanswered_requests_expire_and_proposals_on_booked_meetings_lapse() {
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     let mut p = plan(2);
     p.expiry_hours = 2;
@@ -481,7 +501,7 @@ async fn unanswered_requests_expire_and_proposals_on_booked_meetings_lapse() {
 /// names the two; booked meetings stay unless asked; locked ones stay always.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schedule_all_places_accepted_meetings_and_says_why_not() {
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     ok(organiser_asks(
         &mut org,
@@ -770,7 +790,7 @@ async fn fetch_feed(server: &TestServer, url: &str) -> (u16, Vec<u8>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_calendar_feed_updates_a_moved_meeting_in_place_and_its_address_can_be_replaced() {
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     ok(organiser_asks(
         &mut org,
@@ -808,14 +828,14 @@ async fn a_calendar_feed_updates_a_moved_meeting_in_place_and_its_address_can_be
     let uid = format!("meeting-{id}.MEET@plenum");
     let (sequence, start, summary, location) = events[&uid].clone();
     assert_eq!(sequence, booked.sequence);
-    assert_eq!(start, "20260310T082500Z", "UTC times");
+    assert_eq!(start, "20300312T082500Z", "UTC times");
     assert_eq!(summary, "Meeting: Bo (Bo AB)");
     let location = location.expect("an onsite meeting has its place");
     assert!(
         location.contains("Table 1") && location.contains("Hall C"),
         "{location}"
     );
-    assert_eq!(events["session-s2.MEET@plenum"].1, "20260310T093000Z");
+    assert_eq!(events["session-s2.MEET@plenum"].1, "20300312T093000Z");
     assert_eq!(events.len(), 2, "{events:?}");
 
     // Moved: the same UID with a higher SEQUENCE and the new time, and nothing beside it.
@@ -836,7 +856,7 @@ async fn a_calendar_feed_updates_a_moved_meeting_in_place_and_its_address_can_be
     let moved = feed_events(&fetch_feed(&server, &url).await.1);
     assert_eq!(moved.len(), 2, "{moved:?}");
     assert!(moved[&uid].0 > sequence, "SEQUENCE rises on a move");
-    assert_eq!(moved[&uid].1, "20260310T085000Z");
+    assert_eq!(moved[&uid].1, "20300312T085000Z");
 
     // Bo's feed has the meeting, not Ana's star; the other one's address is not Bo's.
     let bo_link = http
@@ -937,7 +957,7 @@ fn page(reply: &ServerMsg) -> plenum_protocol::Found {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listed_profiles_are_found_by_those_allowed_and_recommended_with_reasons() {
     use plenum_protocol::CardKind::{Offer, Request};
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     let mut p = plan(2);
     p.profiles.sectors = vec!["Energy".into(), "Health".into()];
@@ -1438,6 +1458,35 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
             .contains(&format!("T{}:00", now_slot.start))
     );
     assert_eq!(rows[2].starts, None, "not booked");
+    // "Schedule all", even moving booked meetings, moves none that has begun.
+    let mut org = server.organiser().await;
+    let reply = organiser_asks(
+        &mut org,
+        ClientMsg::ScheduleMeetings {
+            event: ev.clone(),
+            move_booked: true,
+        },
+    )
+    .await;
+    assert!(
+        matches!(
+            reply,
+            ServerMsg::Ok {
+                scheduled: Some(_),
+                ..
+            }
+        ),
+        "{reply:?}"
+    );
+    let json = http
+        .send("GET", "/api/events/DAYOF/meetings.json", key, None)
+        .await
+        .unwrap();
+    let after: Vec<plenum_protocol::MeetingRow> = serde_json::from_value(json.body).unwrap();
+    assert_eq!(
+        after[0].starts, rows[0].starts,
+        "the meeting under way stays"
+    );
     // Attendees read neither.
     let token = http.join("DAYOF", Some("Eve")).await.unwrap();
     for path in [
@@ -1453,7 +1502,7 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
 /// there: "Schedule all" puts none of their other meetings in it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schedule_all_never_double_books_around_a_meeting_it_cannot_keep() {
-    let server = F.server(TestConfig::default()).await;
+    let server = meet_server().await;
     let mut org = server.organiser().await;
     ok(organiser_asks(
         &mut org,

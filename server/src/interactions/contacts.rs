@@ -535,6 +535,30 @@ impl Interaction for Contacts {
                         },
                     )?;
                 }
+                // Their organisation and their reasons leave every consent record of theirs
+                // (their name stays: the other one knows whom they exchanged with).
+                let mut keys: Vec<&String> = records
+                    .by_person
+                    .get(&person)
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                keys.sort();
+                for key in keys {
+                    let Some(c) = records.consents.get(key) else {
+                        continue;
+                    };
+                    let mut scrubbed = c.clone();
+                    if let Some(side) = scrubbed.side_mut(&person) {
+                        side.organisation = None;
+                    }
+                    if scrubbed.asked_by == person {
+                        scrubbed.why = None;
+                    }
+                    if scrubbed != *c {
+                        cx.change(ContactsChange::Consent(key.clone(), scrubbed));
+                    }
+                }
                 let mut others: Vec<String> = records
                     .live_of(&person)
                     .filter_map(|c| c.sides(&person).map(|(_, o)| o.id.clone()))
@@ -552,6 +576,11 @@ impl Interaction for Contacts {
                 let with = with.as_str().to_owned();
                 if with == person {
                     return Err(Refusal::invalid("person", "you cannot block yourself"));
+                }
+                if blocked && someone(cx, &with)?.is_none() {
+                    return Err(Refusal::NotFound(format!(
+                        "no participant {with} at this event"
+                    )));
                 }
                 let mut mine = cx
                     .records()

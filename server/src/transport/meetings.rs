@@ -57,9 +57,24 @@ async fn prepared(
                     .map(|s| s.stars.clone())
                     .unwrap_or_default()
             };
-            let prepared =
-                meetings::prepare(&plan, &slots, m, stars, &event.agenda.sessions, move_booked);
-            Some((prepared, slots, meetings::fingerprint(m)))
+            let now = crate::engine::now_ms();
+            let started: Vec<bool> = slots
+                .iter()
+                .map(|s| {
+                    plan::instant(event, s.at.day, &s.at.start)
+                        .is_some_and(|t| t.timestamp_millis() <= now)
+                })
+                .collect();
+            let prepared = meetings::prepare(
+                &plan,
+                &slots,
+                &started,
+                m,
+                stars,
+                &event.agenda.sessions,
+                move_booked,
+            );
+            Some((prepared, slots, meetings::fingerprint(m, &plan)))
         })
         .await
 }
@@ -116,30 +131,11 @@ pub async fn overview(
     require(&who, Action::ManageEvent, &code)?;
     let event = existing(&app, &code).await?;
     let room = RoomId::Event(code.clone());
-    let (mut report, prepared, plan) = app
+    let mut report = app
         .engine
-        .read_two::<Meetings, People, _>(&room, |state, m, p| {
-            let plan = plan_of(state);
-            let prepared = plan.as_ref().map(|plan| {
-                let stars = |id: &str| {
-                    p.people
-                        .get(id)
-                        .map(|s| s.stars.clone())
-                        .unwrap_or_default()
-                };
-                meetings::prepare(
-                    plan,
-                    &plan::slots(plan),
-                    m,
-                    stars,
-                    &event.agenda.sessions,
-                    false,
-                )
-            });
-            (report::counts(m, p), prepared, plan)
-        })
+        .read_two::<Meetings, People, _>(&room, |_, m, p| report::counts(m, p))
         .await?;
-    if let (Some(prepared), Some(_)) = (prepared, plan) {
+    if let Some((prepared, _, _)) = prepared(&app.engine, &event, false).await? {
         // As "Schedule all" would run now: booked meetings stay.
         let schedule = tokio::task::spawn_blocking(move || {
             let s = meetings::scheduler::schedule(

@@ -428,7 +428,27 @@ impl Interaction for Meetings {
                         },
                     );
                 }
-                cx.change(MeetingsChange::OpenNow(person, None));
+                cx.change(MeetingsChange::OpenNow(person.clone(), None));
+                // Their organisation leaves their meetings (their name stays: the other one
+                // knows whom they meet).
+                if let Some(book) = plan.map(|p| Book {
+                    slots: plan::slots(&p),
+                    plan: p,
+                }) {
+                    let mut theirs: Vec<&Meeting> = mine.mine(&person).collect();
+                    theirs.sort_by_key(|m| m.id);
+                    for m in theirs {
+                        let mut scrubbed = m.clone();
+                        for side in [&mut scrubbed.from, &mut scrubbed.to] {
+                            if side.id.as_str() == person {
+                                side.organisation = None;
+                            }
+                        }
+                        if scrubbed != *m {
+                            book.save_after(cx, scrubbed, Some(m.sequence));
+                        }
+                    }
+                }
             }
             MeetingsCommand::NewFeed { person } => {
                 let n = cx

@@ -13,7 +13,7 @@ use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The plan and its slots, for one decision.
-pub struct Book {
+pub(super) struct Book {
     pub plan: MeetingPlan,
     pub slots: Vec<Slot>,
 }
@@ -207,10 +207,21 @@ impl Book {
     }
 
     /// Keeps `m` (its `sequence` one above the kept version's) and tells both its people.
-    pub fn save(&self, cx: &mut Cx<'_, Meetings>, mut m: Meeting) {
-        let before = cx.records().part(|r| r.one(m.id)).meetings.remove(&m.id);
-        if let Some(b) = &before {
-            m.sequence = b.sequence + 1;
+    pub fn save(&self, cx: &mut Cx<'_, Meetings>, m: Meeting) {
+        let before = cx
+            .records()
+            .part(|r| r.one(m.id))
+            .meetings
+            .remove(&m.id)
+            .map(|b| b.sequence);
+        self.save_after(cx, m, before);
+    }
+
+    /// [`Book::save`] of a meeting whose kept version's `sequence` the caller knows (`None`: a
+    /// new meeting), without reading it again.
+    pub fn save_after(&self, cx: &mut Cx<'_, Meetings>, mut m: Meeting, before: Option<u32>) {
+        if let Some(b) = before {
+            m.sequence = b + 1;
         }
         m.end = None;
         m.place = None;
@@ -334,14 +345,24 @@ pub struct Prepared {
 /// (`stars`, when the plan keeps them free), in their half of the day; onsite unless they meet
 /// online or the plan has no tables. Locked meetings are pinned where they are; so are booked
 /// ones unless `move_booked`.
+#[allow(clippy::too_many_arguments)]
 pub fn prepare(
     plan: &MeetingPlan,
     slots: &[Slot],
+    started: &[bool],
     records: &MeetingsRecords,
     stars: impl Fn(&str) -> BTreeSet<plenum_protocol::SessionId>,
     sessions: &[Session],
     move_booked: bool,
 ) -> Prepared {
+    // Nothing goes into a slot that has begun, and nothing booked in one moves.
+    let begun = |at: &SlotAt| {
+        slots
+            .iter()
+            .position(|s| s.at == *at)
+            .is_some_and(|i| started.get(i).copied().unwrap_or(false))
+    };
+    let pinned = |m: &Meeting| m.locked || !move_booked || m.slot.as_ref().is_some_and(begun);
     let accepted: Vec<Meeting> = records
         .meetings
         .values()
@@ -379,6 +400,7 @@ pub fn prepare(
         let free = slots
             .iter()
             .enumerate()
+            .filter(|(i, _)| !started.get(*i).copied().unwrap_or(false))
             .filter(|(_, s)| !prefs.busy.contains(&s.at))
             .filter(|(_, s)| {
                 stars.is_empty()
@@ -412,7 +434,7 @@ pub fn prepare(
         let Some(slot) = m
             .slot
             .as_ref()
-            .filter(|_| m.locked || !move_booked)
+            .filter(|_| pinned(m))
             .and_then(|at| slot_index.get(at))
         else {
             continue;
@@ -424,7 +446,7 @@ pub fn prepare(
     let meetings = accepted
         .iter()
         .map(|m| {
-            let keep = m.locked || !move_booked;
+            let keep = pinned(m);
             let pinned = m
                 .slot
                 .as_ref()
@@ -503,20 +525,39 @@ impl Prepared {
     }
 }
 
-/// A fingerprint of what a schedule depends on in the records: every meeting's id and version
-/// (its `sequence` rises with every change) and everyone's preferences. "Schedule all" is
-/// computed off the sequencer and applied only if nothing of this changed meanwhile.
-pub fn fingerprint(records: &MeetingsRecords) -> u64 {
+/// A fingerprint of what a schedule depends on: the plan, and each accepted meeting's people,
+/// slot, table and lock, and those people's preferences. "Schedule all" is computed off the
+/// sequencer and applied only if none of this changed meanwhile (a request, an answer on the
+/// day or another meeting's change do not count).
+pub fn fingerprint(records: &MeetingsRecords, plan: &MeetingPlan) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let mut h = DefaultHasher::new();
-    for (id, m) in &records.meetings {
-        (id, m.sequence).hash(&mut h);
+    serde_json::to_string(plan).unwrap_or_default().hash(&mut h);
+    let mut people = BTreeSet::new();
+    for (id, m) in records
+        .meetings
+        .iter()
+        .filter(|(_, m)| m.status == MeetingStatus::Accepted)
+    {
+        (
+            id,
+            m.from.id.as_str(),
+            m.to.id.as_str(),
+            &m.slot,
+            m.table,
+            m.locked,
+        )
+            .hash(&mut h);
+        people.insert(m.from.id.as_str());
+        people.insert(m.to.id.as_str());
     }
-    let mut prefs: Vec<_> = records.prefs.iter().collect();
-    prefs.sort_by(|a, b| a.0.cmp(b.0));
-    for (person, p) in prefs {
+    for person in people {
         person.hash(&mut h);
-        serde_json::to_string(p).unwrap_or_default().hash(&mut h);
+        records
+            .prefs
+            .get(person)
+            .map(|p| serde_json::to_string(p).unwrap_or_default())
+            .hash(&mut h);
     }
     h.finish()
 }
@@ -580,7 +621,7 @@ pub fn apply_schedule(
     mut summary: Summary,
 ) -> Result<Summary, Refusal> {
     let records: MeetingsRecords = cx.records().part(Clone::clone);
-    if fingerprint(&records) != seen {
+    if fingerprint(&records, &book.plan) != seen {
         return Err(Refusal::Conflict(STALE.into()));
     }
     for (id, at) in placements {
@@ -591,10 +632,14 @@ pub fn apply_schedule(
             Some((s, t)) => (Some(s), *t),
             None => (None, None),
         };
-        if slot != m.slot.as_ref() || table != m.table {
+        // Only slots and tables of the plan (as the fingerprint already says).
+        let known = slot.is_none_or(|s| book.slots.iter().any(|x| x.at == *s))
+            && table.is_none_or(|t| book.plan.tables.iter().any(|x| x.number == t));
+        if known && (slot != m.slot.as_ref() || table != m.table) {
+            let before = m.sequence;
             let mut m = m.clone();
             book.place(&mut m, at);
-            book.save(cx, m);
+            book.save_after(cx, m, Some(before));
             summary.changed += 1;
         }
     }

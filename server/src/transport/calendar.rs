@@ -14,7 +14,7 @@
 //! meeting is updated, never left beside its new version: a calendar app that polls the feed
 //! shows each once.
 
-use super::http::{AppError, caller_checked, event_code, existing, require};
+use super::http::{AppError, at_event, event_code, existing};
 use crate::{
     App,
     auth::Action,
@@ -83,10 +83,7 @@ pub async fn link(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::Follow, &code)?;
-    existing(&app, &code).await?;
+    let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
     Ok(Json(address(&app, &headers, &code, &who.id).await?).into_response())
 }
 
@@ -96,10 +93,7 @@ pub async fn new_link(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::Follow, &code)?;
-    existing(&app, &code).await?;
+    let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
     app.engine
         .submit(
             &RoomId::Event(code.clone()),

@@ -181,6 +181,21 @@ pub(super) async fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInf
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no event {code}")))
 }
 
+/// The caller of a route under `/api/events/{code}`, checked: their credential, their right to
+/// `action` there, and the event (`not_found` if there is none).
+pub(super) async fn at_event(
+    app: &App,
+    headers: &HeaderMap,
+    code: &str,
+    action: Action,
+) -> Result<(EventCode, Person, Arc<EventInfo>), AppError> {
+    let code = event_code(code)?;
+    let who = caller_checked(app, headers).await?;
+    require(&who, action, &code)?;
+    let event = existing(app, &code).await?;
+    Ok((code, who, event))
+}
+
 /// The whole application: API, WebSocket, operations, and the client's files.
 pub fn router(app: App) -> Router {
     let api = Router::new()

@@ -15,7 +15,7 @@
 //! runs after, outside it. Nothing personal beyond the two people's names and organisations
 //! (no message, no contact details) is in either.
 
-use super::http::{AppError, caller_checked, event_code, existing, require};
+use super::http::{AppError, at_event};
 use crate::{
     App,
     auth::Action,
@@ -126,10 +126,7 @@ pub async fn overview(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
-    let event = existing(&app, &code).await?;
+    let (code, _, event) = at_event(&app, &headers, &code, Action::ManageEvent).await?;
     let room = RoomId::Event(code.clone());
     let mut report = app
         .engine
@@ -165,10 +162,7 @@ pub async fn export(
     headers: HeaderMap,
     csv: bool,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
-    let event = existing(&app, &code).await?;
+    let (code, _, event) = at_event(&app, &headers, &code, Action::ManageEvent).await?;
     let room = RoomId::Event(code.clone());
     let rows = app
         .engine

@@ -8,7 +8,7 @@
 //! them); so do their stars, their blocks, and the reports they made (the organisers' safety
 //! record). What they did in sessions (questions, votes, answers) is in the session exports.
 
-use super::http::{AppError, caller_checked, event_code, existing, require};
+use super::http::{AppError, at_event};
 use crate::{
     App,
     auth::Action,
@@ -36,10 +36,7 @@ pub async fn download(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::Follow, &code)?;
-    existing(&app, &code).await?;
+    let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
     Ok(Json(gather(&app, &code, &who).await?).into_response())
 }
 
@@ -49,10 +46,7 @@ pub async fn delete(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::Follow, &code)?;
-    existing(&app, &code).await?;
+    let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
     let room = RoomId::Event(code.clone());
     let person = who.id.clone();
     app.engine

@@ -422,10 +422,7 @@ pub async fn reports(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let code = event_code(&code)?;
-    let who = caller_checked(&app, &headers).await?;
-    require(&who, Action::ManageEvent, &code)?;
-    existing(&app, &code).await?;
+    let (code, _, _) = super::http::at_event(&app, &headers, &code, Action::ManageEvent).await?;
     let room = RoomId::Event(code.clone());
     let person = |id: &str, name: &Option<String>| plenum_protocol::MeetingPerson {
         id: plenum_protocol::PersonId::parse(id)

@@ -4,6 +4,8 @@
 //! - [`plan`]      — checking a meeting plan, and the slots it makes.
 //! - [`scheduler`] — the pure scheduler: accepted meetings into slots and tables.
 //! - `rules`       — who is free when; the refusals a booking can meet; "Schedule all".
+//! - `requests`    — a request and its answers (accept, decline, another time).
+//! - `day`         — the day itself: "I'm here", no-shows, "did it take place?", reminders.
 //! - `profiles`    — matchmaking profiles: checked, found, recommended.
 //! - [`report`]    — the organisers' counts, and whether a meeting took place.
 //!
@@ -20,18 +22,19 @@
 //! Unanswered requests expire by a recurring timer (every minute while the event has a plan),
 //! on whichever instance runs it first.
 
+mod day;
 pub mod plan;
 mod profiles;
 pub mod report;
+mod requests;
 mod rules;
 pub mod scheduler;
 
-use super::contacts::{Contacts, blocked_by};
 use super::people::someone;
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use plenum_protocol::{
-    Meeting, MeetingAnswer, MeetingId, MeetingPerson, MeetingPlan, MeetingPreferences,
-    MeetingStatus, PersonId, RoomEvent, RoomId, RoomState, ScheduleSummary, SlotAt, limits,
+    Meeting, MeetingAnswer, MeetingId, MeetingPlan, MeetingPreferences, MeetingStatus, PersonId,
+    RoomEvent, RoomId, RoomState, ScheduleSummary, SlotAt, limits,
 };
 pub use profiles::{Query, check as check_profile, find, recommend};
 use rules::Book;
@@ -315,77 +318,16 @@ impl Interaction for Meetings {
                 }
             }
             MeetingsCommand::Here { actor, meeting } => {
-                let book = Book::new(cx, plan)?;
-                let mut m = booked(cx, &actor, meeting)?;
-                let (start, end) = book.instants(cx, &m)?;
-                let now = cx.now_ms();
-                if now < start - HERE_BEFORE_MS || now > end {
-                    return Err(Refusal::Conflict(
-                        "\"I'm here\" opens 15 minutes before the meeting and closes at its end"
-                            .into(),
-                    ));
-                }
-                let me = PersonId::parse(&actor.id).map_err(|e| Refusal::invalid("person", e.0))?;
-                if !m.here.contains(&me) {
-                    m.here.push(me.clone());
-                    m.here.sort();
-                    // Here after all: not a no-show.
-                    if m.no_show.as_ref() == Some(&me) {
-                        m.no_show = None;
-                    }
-                    book.save(cx, m);
-                }
+                day::here(cx, &Book::new(cx, plan)?, &actor, meeting)?
             }
             MeetingsCommand::NoShow { actor, meeting } => {
-                let book = Book::new(cx, plan)?;
-                let mut m = booked(cx, &actor, meeting)?;
-                let (start, end) = book.instants(cx, &m)?;
-                let now = cx.now_ms();
-                if now < start + NO_SHOW_AFTER_MS || now > end {
-                    return Err(Refusal::Conflict(
-                        "a no-show is marked from 5 minutes into the meeting to its end".into(),
-                    ));
-                }
-                let other = if m.from.id.as_str() == actor.id {
-                    m.to.id.clone()
-                } else {
-                    m.from.id.clone()
-                };
-                if !m.here.iter().any(|p| p.as_str() == actor.id) {
-                    return Err(Refusal::Conflict("say you are here first".into()));
-                }
-                if m.here.contains(&other) {
-                    return Err(Refusal::Conflict("they said they are here".into()));
-                }
-                if m.no_show.as_ref() != Some(&other) {
-                    m.no_show = Some(other);
-                    book.save(cx, m);
-                }
+                day::no_show(cx, &Book::new(cx, plan)?, &actor, meeting)?
             }
             MeetingsCommand::Held {
                 actor,
                 meeting,
                 held,
-            } => {
-                let book = Book::new(cx, plan)?;
-                let mut m = booked(cx, &actor, meeting)?;
-                let (start, _) = book.instants(cx, &m)?;
-                let now = cx.now_ms();
-                if now < start || now > start + HELD_FOR_MS {
-                    return Err(Refusal::Conflict(
-                        "\"did it take place?\" is answered from the meeting's start, for 7 days"
-                            .into(),
-                    ));
-                }
-                let me = PersonId::parse(&actor.id).map_err(|e| Refusal::invalid("person", e.0))?;
-                let answer = plenum_protocol::HeldAnswer { person: me, held };
-                if !m.held.contains(&answer) {
-                    m.held.retain(|a| a.person != answer.person);
-                    m.held.push(answer);
-                    m.held.sort_by(|a, b| a.person.cmp(&b.person));
-                    book.save(cx, m);
-                }
-            }
+            } => day::held(cx, &Book::new(cx, plan)?, &actor, meeting, held)?,
             MeetingsCommand::OpenNow { actor, open } => {
                 Book::new(cx, plan)?;
                 let until = open.then(|| cx.now_ms() + OPEN_NOW_MS);
@@ -485,7 +427,7 @@ impl Interaction for Meetings {
                 slot,
             } => {
                 let book = Book::new(cx, plan)?;
-                let id = request(cx, &book, &actor, to, message, slot)?;
+                let id = requests::request(cx, &book, &actor, to, message, slot)?;
                 return Ok(Made {
                     meeting: Some(id),
                     ..Made::default()
@@ -498,7 +440,7 @@ impl Interaction for Meetings {
                 slot,
             } => {
                 let book = Book::new(cx, plan)?;
-                answer_meeting(cx, &book, &actor, meeting, answer, slot)?;
+                requests::answer_meeting(cx, &book, &actor, meeting, answer, slot)?;
             }
             MeetingsCommand::Cancel { actor, meeting } => {
                 let book = Book::new(cx, plan)?;
@@ -569,7 +511,7 @@ impl Interaction for Meetings {
                     }
                     book.save(cx, m);
                 }
-                remind(cx, &book, now)?;
+                day::remind(cx, &book, now)?;
             }
         }
         Ok(Made::default())
@@ -692,64 +634,6 @@ impl Interaction for Meetings {
     }
 }
 
-/// Reminds both people of each booked meeting starting within [`REMIND_BEFORE_MS`] of `now`
-/// (once per version of the meeting: moved, it is reminded of again).
-fn remind(cx: &mut Cx<'_, Meetings>, book: &Book, now: i64) -> Result<(), Refusal> {
-    let view = cx.records();
-    let booked: Vec<MeetingId> = view.committed.at_slot.values().flatten().copied().collect();
-    if booked.is_empty() {
-        return Ok(());
-    }
-    let doc = cx.event_doc()?;
-    let mut due = Vec::new();
-    for id in booked {
-        let part = cx.records().part(|r| {
-            let mut out = r.one(id);
-            if let Some(seq) = r.reminded.get(&id) {
-                out.reminded.insert(id, *seq);
-            }
-            out
-        });
-        let Some(m) = part.meetings.get(&id) else {
-            continue;
-        };
-        let Some(slot) = m
-            .slot
-            .as_ref()
-            .filter(|_| m.status == MeetingStatus::Accepted)
-            .and_then(|at| book.slots.iter().find(|s| s.at == *at))
-        else {
-            continue;
-        };
-        let Some(starts) = plan::instant(&doc, slot.at.day, &slot.at.start) else {
-            continue;
-        };
-        let starts_ms = starts.timestamp_millis();
-        let soon = now < starts_ms && starts_ms - now <= REMIND_BEFORE_MS;
-        if soon && part.reminded.get(&id) != Some(&m.sequence) {
-            due.push((m.clone(), starts_ms));
-        }
-    }
-    due.sort_by_key(|(m, _)| m.id);
-    let code = cx.room().event_code().clone();
-    for (m, starts_ms) in due {
-        cx.change(MeetingsChange::Reminded(m.id, m.sequence));
-        let reminder = plenum_protocol::MeetingReminder {
-            meeting: m.id,
-            starts_ms,
-        };
-        for p in [m.from.id.clone(), m.to.id.clone()] {
-            cx.emit_to(
-                RoomId::Inbox(code.clone(), p),
-                RoomEvent::MeetingSoon {
-                    reminder: reminder.clone(),
-                },
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Sets (or removes) the plan: refused while a booked meeting would lose its slot or table.
 fn set_plan(
     cx: &mut Cx<'_, Meetings>,
@@ -800,253 +684,6 @@ fn set_plan(
         )));
     }
     cx.emit(RoomEvent::MeetingsSet { plan: new });
-    Ok(())
-}
-
-/// A new request.
-fn request(
-    cx: &mut Cx<'_, Meetings>,
-    book: &Book,
-    actor: &Actor,
-    to: PersonId,
-    message: Option<String>,
-    slot: Option<SlotAt>,
-) -> Result<MeetingId, Refusal> {
-    if actor.name.is_none() {
-        return Err(Refusal::Forbidden(
-            "join with your name to ask for meetings".into(),
-        ));
-    }
-    if to.as_str() == actor.id {
-        return Err(Refusal::invalid("to", "a meeting takes two people"));
-    }
-    let them = someone(cx, to.as_str())?
-        .ok_or_else(|| Refusal::NotFound(format!("no participant {to} at this event")))?;
-    // Blocked, either way: no request.
-    let room = cx.room().clone();
-    let (they_block, i_block) = cx.other_of::<Contacts, _>(&room, |view| {
-        (
-            blocked_by(&view, to.as_str(), &actor.id),
-            blocked_by(&view, &actor.id, to.as_str()),
-        )
-    })?;
-    if they_block {
-        return Err(Refusal::Forbidden(format!(
-            "{} takes no meeting requests from you",
-            them.name.as_deref().unwrap_or(to.as_str())
-        )));
-    }
-    if i_block {
-        return Err(Refusal::Conflict(
-            "you block this person: unblock them first".into(),
-        ));
-    }
-    let message = match message.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(m) => Some(super::text(
-            "message",
-            m,
-            limits::MAX_MEETING_MESSAGE_CHARS,
-        )?),
-    };
-    let view = cx.records();
-    let total = view.committed.meetings.len()
-        + view
-            .changes
-            .iter()
-            .filter(|c| matches!(c, MeetingsChange::Meeting(m) if !view.committed.meetings.contains_key(&m.id)))
-            .count();
-    if total >= limits::MAX_MEETINGS {
-        return Err(Refusal::TooLarge(format!(
-            "an event keeps at most {} meetings",
-            limits::MAX_MEETINGS
-        )));
-    }
-    let id = view
-        .committed
-        .meetings
-        .keys()
-        .next_back()
-        .copied()
-        .into_iter()
-        .chain(view.changes.iter().filter_map(|c| match c {
-            MeetingsChange::Meeting(m) => Some(m.id),
-            _ => None,
-        }))
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let records = view.part(|r| r.of(&[&actor.id, to.as_str()], None));
-    let open = |p: &str| records.mine(p).filter(|m| m.status.open()).count();
-    let sent = records
-        .mine(&actor.id)
-        .filter(|m| m.status == MeetingStatus::Requested && m.from.id.as_str() == actor.id)
-        .count();
-    if sent >= book.plan.max_open_requests as usize {
-        return Err(Refusal::TooLarge(format!(
-            "you have {sent} requests waiting for an answer, the most this event allows: \
-             wait for answers, or cancel one"
-        )));
-    }
-    if open(&actor.id) >= limits::MAX_PERSON_MEETINGS {
-        return Err(Refusal::TooLarge(format!(
-            "you have {} open meetings and requests, the most one person may",
-            limits::MAX_PERSON_MEETINGS
-        )));
-    }
-    if open(to.as_str()) >= limits::MAX_PERSON_MEETINGS {
-        return Err(Refusal::TooLarge(format!(
-            "{} has as many open meetings and requests as one person may",
-            them.name.as_deref().unwrap_or(to.as_str())
-        )));
-    }
-    if let Some(m) = records
-        .mine(&actor.id)
-        .find(|m| m.status.open() && m.has(to.as_str()))
-    {
-        return Err(Refusal::Conflict(format!(
-            "you already have meeting {} with {}",
-            m.id,
-            them.name.as_deref().unwrap_or(to.as_str())
-        )));
-    }
-    if let Some(at) = &slot {
-        book.slot(at)?;
-        book.free(cx, &actor.id, at, None, true)?;
-    }
-    let me = someone(cx, &actor.id)?.unwrap_or_default();
-    let now = cx.now_ms();
-    let from = PersonId::parse(&actor.id)
-        .map_err(|_| Refusal::Forbidden("your id cannot take meetings".into()))?;
-    let meeting = Meeting {
-        id,
-        from: MeetingPerson {
-            id: from.clone(),
-            name: actor.name.clone(),
-            organisation: me.profile.organisation,
-        },
-        to: MeetingPerson {
-            id: to,
-            name: them.name,
-            organisation: them.profile.organisation,
-        },
-        message,
-        status: MeetingStatus::Requested,
-        proposed_by: slot.as_ref().map(|_| from),
-        proposed: slot,
-        slot: None,
-        end: None,
-        table: None,
-        place: None,
-        video: None,
-        locked: false,
-        sequence: 0,
-        here: Vec::new(),
-        no_show: None,
-        held: Vec::new(),
-        requested_ms: now,
-        expires_ms: Some(now + book.expiry_ms()),
-    };
-    book.save(cx, meeting);
-    Ok(id)
-}
-
-/// An answer to a meeting (or to another time proposed for it).
-fn answer_meeting(
-    cx: &mut Cx<'_, Meetings>,
-    book: &Book,
-    actor: &Actor,
-    id: MeetingId,
-    answer: MeetingAnswer,
-    slot: Option<SlotAt>,
-) -> Result<(), Refusal> {
-    let mut m = visible_meeting(cx, actor, id)?;
-    if !m.has(&actor.id) {
-        return Err(Refusal::Forbidden(
-            "only the two people of a meeting answer it".into(),
-        ));
-    }
-    if !m.status.open() {
-        return Err(Refusal::Conflict(format!(
-            "meeting {id} is {} already",
-            status_name(m.status)
-        )));
-    }
-    // The one who answers: not whoever made the request or proposed the time.
-    let asked_last = m.proposed_by.clone().unwrap_or_else(|| m.from.id.clone());
-    let my_turn = asked_last.as_str() != actor.id;
-    let waiting = m.status == MeetingStatus::Requested || m.proposed.is_some();
-    match answer {
-        MeetingAnswer::Accept | MeetingAnswer::Decline if !waiting => {
-            return Err(Refusal::Conflict(format!(
-                "meeting {id} has no request or proposed time to answer"
-            )));
-        }
-        MeetingAnswer::Accept | MeetingAnswer::Decline if !my_turn => {
-            return Err(Refusal::Conflict("you asked: the other one answers".into()));
-        }
-        MeetingAnswer::Propose if m.status == MeetingStatus::Requested && !my_turn => {
-            return Err(Refusal::Conflict(
-                "you asked: the other one answers (or cancel your request)".into(),
-            ));
-        }
-        _ => {}
-    }
-    if slot.is_some() && answer != MeetingAnswer::Propose {
-        return Err(Refusal::invalid(
-            "slot",
-            "only a proposal names a time (accept takes the time proposed)",
-        ));
-    }
-    match answer {
-        MeetingAnswer::Accept => {
-            if let Some(at) = m.proposed.clone() {
-                let table = book.bookable(cx, &m, &at, &actor.id)?;
-                book.place(&mut m, Some((at, table)));
-            }
-            m.status = MeetingStatus::Accepted;
-            m.proposed = None;
-            m.proposed_by = None;
-            m.expires_ms = None;
-        }
-        MeetingAnswer::Decline => {
-            if m.status == MeetingStatus::Requested {
-                m.status = MeetingStatus::Declined;
-            }
-            // An accepted meeting stays where it is: only the time proposed goes.
-            m.proposed = None;
-            m.proposed_by = None;
-            m.expires_ms = None;
-        }
-        MeetingAnswer::Propose => {
-            // Blocked: no more proposals to the one who blocked.
-            let other = if m.from.id.as_str() == actor.id {
-                m.to.id.clone()
-            } else {
-                m.from.id.clone()
-            };
-            let room = cx.room().clone();
-            if cx.other_of::<Contacts, _>(&room, |view| {
-                blocked_by(&view, other.as_str(), &actor.id)
-            })? {
-                return Err(Refusal::Forbidden(
-                    "this person takes no proposals from you".into(),
-                ));
-            }
-            let at = slot.ok_or_else(|| Refusal::invalid("slot", "a proposal names a time"))?;
-            book.slot(&at)?;
-            if m.slot.as_ref() == Some(&at) {
-                return Err(Refusal::Conflict(
-                    "the meeting is at that time already".into(),
-                ));
-            }
-            book.free(cx, &actor.id, &at, Some(m.id), true)?;
-            m.proposed = Some(at);
-            m.proposed_by = PersonId::parse(&actor.id).ok();
-            m.expires_ms = Some(cx.now_ms() + book.expiry_ms());
-        }
-    }
-    book.save(cx, m);
     Ok(())
 }
 

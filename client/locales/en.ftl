@@ -724,3 +724,239 @@ harvests-count = { $count ->
 }
 screen-between-rounds = Between rounds
 your-table-badge = You sit at table { $number }
+
+## One-to-one meetings
+meetings = Meetings
+someone = Someone
+person = Person
+yes = Yes
+no = No
+meetings-to-answer-count = { $count ->
+    [one] { $count_n } to answer
+   *[other] { $count_n } to answer
+}
+meetings-to-answer = { $count ->
+    [0] Waiting for your answer
+   *[other] Waiting for your answer ({ $count_n })
+}
+meetings-nothing-to-answer = Nothing waits for your answer.
+meetings-yours = Your meetings and requests
+meetings-none-yet = No meetings yet. Find people below and ask them to meet.
+meetings-closed = { $count ->
+    [one] { $count_n } declined, expired or cancelled
+   *[other] { $count_n } declined, expired or cancelled
+}
+meetings-none-planned = This event has no meeting times planned yet. You can still find people and share contact details.
+meeting-next = Your next meeting
+meeting-asks-you = Asks to meet you.
+meeting-waiting-for-them = Waiting for their answer (until { $until }).
+meeting-accepted-unscheduled = Accepted; not scheduled yet. The organisers will give it a time.
+meeting-booked = Booked.
+meeting-booked-locked = Booked by the organisers.
+meeting-declined = Declined.
+meeting-answered-with-time = They answered with another time.
+meeting-no-show-you = Marked as not come. If you are here, say so.
+meeting-expired = Not answered in time.
+meeting-cancelled = Cancelled.
+meeting-you-proposed = You proposed another time: { $when }. Waiting for their answer.
+meeting-they-proposed = They propose another time: { $when }.
+meeting-time-asked = The time asked: { $when }.
+meeting-table = Table { $table_n }
+meeting-table-at = Table { $table_n }, { $place }
+meeting-online = Online
+meeting-video-link = Join the video meeting
+meeting-share-legend = Share your contact details with them (optional)
+meeting-share-no-card = Add an email or phone number to your contact card below to share it.
+meeting-accept = Accept
+meeting-decline = Decline
+meeting-accepted-said = Meeting accepted.
+meeting-declined-said = Declined.
+meeting-proposed-said = Another time proposed.
+meeting-cancelled-said = Called off.
+meeting-cancel = Cancel the meeting
+meeting-withdraw = Withdraw the request
+meeting-propose = Propose another time
+meeting-propose-send = Propose this time
+meeting-time = Time
+meeting-any-time = Any time
+meeting-starts-in = { $count ->
+    [one] Starts in { $count_n } minute
+   *[other] Starts in { $count_n } minutes
+}
+meeting-ends-in = { $count ->
+    [one] Now: { $count_n } minute left
+   *[other] Now: { $count_n } minutes left
+}
+meeting-over = Over.
+meeting-here = I'm here
+meeting-here-said = They can see you are here.
+meeting-you-are-here = You said you are here.
+meeting-they-are-here = They are here.
+meeting-no-show = They did not come
+meeting-no-show-said = Marked as not come.
+meeting-no-show-marked = Marked as a no-show.
+meeting-held-question = Did the meeting take place?
+meeting-held-yes-said = You said it took place.
+meeting-held-no-said = You said it did not take place.
+meeting-ask = Ask to meet
+meeting-ask-send = Send the request
+meeting-message = Message
+meeting-request-sent = Request sent. You will see their answer here.
+meeting-soon-note = Meeting with { $who } at { $at }
+meeting-news-request = { $who } asks to meet you.
+meeting-news-proposed = { $who } proposes another time.
+meeting-news-accepted = { $who } accepted: the organisers will give it a time.
+meeting-news-booked = Your meeting with { $who } is booked.
+meeting-news-declined = The meeting with { $who } was declined.
+meeting-news-cancelled = The meeting with { $who } was called off.
+meeting-news-expired = The request with { $who } expired.
+meeting-news-sent = Request sent to { $who }.
+notify-me = Notify me in this browser
+notify-on = This browser notifies you of new requests while a Plenum page is open.
+find-people = Find people to meet
+find-people-hint = Only people who published their matchmaking profile are found.
+find-words = Name, organisation, offer or request
+find-tag = Tag
+find-sector = Sector
+find-any = Any
+find-search = Search
+find-recommended = Recommended for you
+find-more = More
+people-found = { $count ->
+    [0] Nobody found.
+    [one] { $count_n } person found.
+   *[other] { $count_n } people found.
+}
+people-recommended = { $count ->
+    [0] No recommendations yet: add offers and requests to your profile.
+    [one] { $count_n } person recommended.
+   *[other] { $count_n } people recommended.
+}
+recommended-because = Why recommended
+person-online = online
+person-open-now = open for a meeting now
+card-offer = Offers
+card-request = Looking for
+free-now-heading = Open for a meeting now: ask one of them to meet you instead
+free-now-nobody = Nobody is open for a meeting now.
+block-or-report = Block or report
+block-hint = Blocking { $name } stops their requests and contact offers to you, and ends a contact between you. Reporting tells the organisers.
+report-why = What happened?
+report-send = Report to the organisers
+report-sent = Reported to the organisers.
+contacts = Contacts
+contacts-hint = Contact details pass only when both agree, and only what each chooses. Either of you can end it; then the details disappear.
+contacts-none = No contacts yet.
+contact-asked = You offered to share: waiting for them.
+contact-offered = Offers to share contact details with you.
+contact-agreed = You share contact details.
+contact-ended = Ended.
+contact-accept = Share back
+contact-decline = Decline
+contact-end = End the contact
+contact-shared-said = Shared.
+contact-ended-said = The contact ended.
+contact-what-you-share = What you share
+contact-you-share = You share: { $what }.
+contact-name-org = name and organisation
+contact-email = Email
+contact-phone = Phone
+contact-note = Note
+contact-card = Your contact card
+contact-card-hint = Nobody sees these until you choose to share them with someone.
+contact-card-saved = Contact card saved.
+open-for-meetings = Open for a meeting now
+open-now-hint = For the next 30 minutes, people whose meeting fell through can find you.
+open-now-start = I'm open for a meeting now
+open-now-stop = No longer
+open-now-until = You are open for a meeting until { $at }.
+match-profile = Your matchmaking profile
+match-profile-hint = Published only if you choose: then people at this event can find you, see your offers and requests, and ask to meet.
+match-listed = Publish my profile
+match-role = Role
+match-sectors = Sectors
+match-profile-saved = Profile saved.
+card-add-offer = Add an offer
+card-add-request = Add a request
+card-title = Title
+card-text = Details
+card-tags = Tags
+card-remove = Remove this card
+preferences = When you meet
+preferences-online = Online only
+preferences-half = Part of the day
+preferences-whole-day = Any time
+preferences-morning = Mornings only
+preferences-afternoon = Afternoons only
+preferences-busy = Times you keep free
+preferences-saved = Saved.
+meetings-screen = Meetings screen
+meetings-screen-qr = QR code: the link to your meetings
+meetings-screen-find = Your table and time are on your phone
+meetings-table-plan = The tables
+meetings-tables = Tables
+screen-next-slot = Next: { $when }
+screen-slot-now = Now: { $when }
+screen-no-slot = No more meeting slots.
+meetings-plan = One-to-one meetings
+meetings-plan-hint = When meetings happen, at which tables, and what profiles hold. People see the times; a plan that would strand a booked meeting is refused.
+meetings-blocks = Meeting times
+meetings-block = Block { $n_n }
+meetings-add-block = Add meeting times
+meetings-remove-block = Remove these times
+meetings-day = Day
+meetings-from = From
+meetings-to = To
+meetings-slot-minutes = Minutes a meeting
+meetings-change-minutes = Minutes between
+meetings-places = Places of the tables
+meetings-places-hint = One a line, in table order (table 1 first).
+meetings-video = Video link for online meetings
+meetings-video-hint = An https:// link; {"{"}meeting{"}"} becomes a code of each meeting's own.
+meetings-expiry = Hours before an unanswered request expires
+meetings-open-requests = Unanswered requests one person may have sent
+meetings-keep-starred = Keep the sessions people starred free of meetings
+meetings-profiles = Profiles
+meetings-profiles-open = Anyone with the event code may find profiles (not only registered participants)
+meetings-profiles-no-role = No role on profiles
+meetings-sectors = Sectors (one a line)
+meetings-tags = Tags (one a line)
+meetings-plan-save = Save the meeting plan
+meetings-plan-saved = Meeting plan saved.
+meetings-plan-remove = Remove the plan
+meetings-plan-removed = Meeting plan removed.
+meetings-dashboard = Meetings: where they stand
+meetings-requests = Requests
+meetings-booked-heading = Accepted meetings
+requests-sent = Sent
+requests-waiting = Waiting
+requests-accepted = Accepted
+requests-declined = Declined
+requests-expired = Expired
+requests-cancelled = Cancelled
+meetings-scheduled = Scheduled
+meetings-unscheduled = Not scheduled
+meetings-held = Held
+meetings-missed = Missed
+meetings-received = Received
+meetings-unplaced = Cannot be placed
+meetings-per-person = Per person
+unplaced-no-common-slot = No common free time:
+unplaced-taken = Every common time is taken:
+unplaced-lock-clash = Locked at a clashing time:
+schedule-all = Schedule all
+schedule-all-hint = Gives every accepted meeting without a time the best free slot and table: the most meetings, fairly shared, with the fewest gaps in people's days.
+schedule-move-booked = Also move booked meetings (locked ones never move)
+schedule-done = Scheduled: { $placed_n } of { $accepted_n } meetings have a time.
+schedule-summary = { $placed_n } of { $accepted_n } accepted meetings have a time ({ $changed_n } booked or moved now; at most { $bound_n } can). { $gaps_n } idle gaps in people's days.
+meetings-exports = Export
+person-reports = Reports
+person-report-line = { $by } reported { $about }:
+meetings-all = Accepted meetings, to lock
+meetings-filter = Find by name or organisation
+meetings-listed = Showing { $shown_n } of { $all_n }: type a name to find the others.
+meetings-between = Between
+meetings-lock = Lock
+meetings-locked = Locked
+meetings-lock-one = Lock the meeting { $who } where it is
+meetings-unlock-one = Unlock the meeting { $who }

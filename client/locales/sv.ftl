@@ -723,3 +723,239 @@ harvests-count = { $count ->
 }
 screen-between-rounds = Mellan omgångarna
 your-table-badge = Du sitter vid bord { $number }
+
+## Möten på tu man hand
+meetings = Möten
+someone = Någon
+person = Person
+yes = Ja
+no = Nej
+meetings-to-answer-count = { $count ->
+    [one] { $count_n } att svara på
+   *[other] { $count_n } att svara på
+}
+meetings-to-answer = { $count ->
+    [0] Väntar på ditt svar
+   *[other] Väntar på ditt svar ({ $count_n })
+}
+meetings-nothing-to-answer = Inget väntar på ditt svar.
+meetings-yours = Dina möten och förfrågningar
+meetings-none-yet = Inga möten än. Hitta personer nedan och be dem om ett möte.
+meetings-closed = { $count ->
+    [one] { $count_n } avböjt, utgånget eller inställt
+   *[other] { $count_n } avböjda, utgångna eller inställda
+}
+meetings-none-planned = Evenemanget har inga mötestider ännu. Du kan ändå hitta personer och dela kontaktuppgifter.
+meeting-next = Ditt nästa möte
+meeting-asks-you = Vill träffa dig.
+meeting-waiting-for-them = Väntar på svar (till { $until }).
+meeting-accepted-unscheduled = Accepterat; ingen tid ännu. Arrangörerna ger det en tid.
+meeting-booked = Bokat.
+meeting-booked-locked = Bokat av arrangörerna.
+meeting-declined = Avböjt.
+meeting-answered-with-time = De svarade med en annan tid.
+meeting-no-show-you = Markerad som utebliven. Säg till om du är här.
+meeting-expired = Inte besvarat i tid.
+meeting-cancelled = Inställt.
+meeting-you-proposed = Du föreslog en annan tid: { $when }. Väntar på svar.
+meeting-they-proposed = De föreslår en annan tid: { $when }.
+meeting-time-asked = Önskad tid: { $when }.
+meeting-table = Bord { $table_n }
+meeting-table-at = Bord { $table_n }, { $place }
+meeting-online = Online
+meeting-video-link = Gå med i videomötet
+meeting-share-legend = Dela dina kontaktuppgifter med dem (valfritt)
+meeting-share-no-card = Lägg till e-post eller telefon i ditt kontaktkort nedan för att kunna dela det.
+meeting-accept = Acceptera
+meeting-decline = Tacka nej
+meeting-accepted-said = Mötet accepterat.
+meeting-declined-said = Nej tack skickat.
+meeting-proposed-said = En annan tid föreslagen.
+meeting-cancelled-said = Inställt.
+meeting-cancel = Ställ in mötet
+meeting-withdraw = Dra tillbaka förfrågan
+meeting-propose = Föreslå en annan tid
+meeting-propose-send = Föreslå den här tiden
+meeting-time = Tid
+meeting-any-time = Vilken tid som helst
+meeting-starts-in = { $count ->
+    [one] Börjar om { $count_n } minut
+   *[other] Börjar om { $count_n } minuter
+}
+meeting-ends-in = { $count ->
+    [one] Nu: { $count_n } minut kvar
+   *[other] Nu: { $count_n } minuter kvar
+}
+meeting-over = Slut.
+meeting-here = Jag är här
+meeting-here-said = De ser att du är här.
+meeting-you-are-here = Du har sagt att du är här.
+meeting-they-are-here = De är här.
+meeting-no-show = De kom inte
+meeting-no-show-said = Markerat som uteblivet.
+meeting-no-show-marked = Markerat som uteblivet.
+meeting-held-question = Blev mötet av?
+meeting-held-yes-said = Du har svarat att det blev av.
+meeting-held-no-said = Du har svarat att det inte blev av.
+meeting-ask = Be om ett möte
+meeting-ask-send = Skicka förfrågan
+meeting-message = Meddelande
+meeting-request-sent = Förfrågan skickad. Svaret syns här.
+meeting-soon-note = Möte med { $who } kl. { $at }
+meeting-news-request = { $who } vill träffa dig.
+meeting-news-proposed = { $who } föreslår en annan tid.
+meeting-news-accepted = { $who } accepterade: arrangörerna ger mötet en tid.
+meeting-news-booked = Ditt möte med { $who } är bokat.
+meeting-news-declined = Mötet med { $who } avböjdes.
+meeting-news-cancelled = Mötet med { $who } ställdes in.
+meeting-news-expired = Förfrågan till { $who } gick ut.
+meeting-news-sent = Förfrågan skickad till { $who }.
+notify-me = Avisera mig i den här webbläsaren
+notify-on = Webbläsaren aviserar dig om nya förfrågningar medan en sida i Plenum är öppen.
+find-people = Hitta personer att träffa
+find-people-hint = Bara den som publicerat sin matchningsprofil kan hittas.
+find-words = Namn, organisation, erbjudande eller efterfrågan
+find-tag = Tagg
+find-sector = Bransch
+find-any = Alla
+find-search = Sök
+find-recommended = Rekommenderade för dig
+find-more = Fler
+people-found = { $count ->
+    [0] Ingen hittades.
+    [one] { $count_n } person hittades.
+   *[other] { $count_n } personer hittades.
+}
+people-recommended = { $count ->
+    [0] Inga rekommendationer än: lägg till erbjudanden och efterfrågningar i din profil.
+    [one] { $count_n } person rekommenderas.
+   *[other] { $count_n } personer rekommenderas.
+}
+recommended-because = Varför rekommenderad
+person-online = online
+person-open-now = öppen för ett möte nu
+card-offer = Erbjuder
+card-request = Söker
+free-now-heading = Öppna för ett möte nu: be någon av dem att träffa dig i stället
+free-now-nobody = Ingen är öppen för ett möte just nu.
+block-or-report = Blockera eller anmäl
+block-hint = Att blockera { $name } stoppar deras förfrågningar och kontakterbjudanden till dig och avslutar en kontakt mellan er. En anmälan går till arrangörerna.
+report-why = Vad hände?
+report-send = Anmäl till arrangörerna
+report-sent = Anmält till arrangörerna.
+contacts = Kontakter
+contacts-hint = Kontaktuppgifter delas bara när båda vill, och bara det var och en väljer. Vem som helst av er kan avsluta; då försvinner uppgifterna.
+contacts-none = Inga kontakter än.
+contact-asked = Du erbjöd att dela: väntar på dem.
+contact-offered = Erbjuder att dela kontaktuppgifter med dig.
+contact-agreed = Ni delar kontaktuppgifter.
+contact-ended = Avslutad.
+contact-accept = Dela tillbaka
+contact-decline = Tacka nej
+contact-end = Avsluta kontakten
+contact-shared-said = Delat.
+contact-ended-said = Kontakten avslutades.
+contact-what-you-share = Det här delar du
+contact-you-share = Du delar: { $what }.
+contact-name-org = namn och organisation
+contact-email = E-post
+contact-phone = Telefon
+contact-note = Anteckning
+contact-card = Ditt kontaktkort
+contact-card-hint = Ingen ser uppgifterna förrän du väljer att dela dem med någon.
+contact-card-saved = Kontaktkortet sparat.
+open-for-meetings = Öppen för ett möte nu
+open-now-hint = Under 30 minuter kan den vars möte inte blev av hitta dig.
+open-now-start = Jag är öppen för ett möte nu
+open-now-stop = Inte längre
+open-now-until = Du är öppen för ett möte till { $at }.
+match-profile = Din matchningsprofil
+match-profile-hint = Publiceras bara om du vill: då kan deltagarna hitta dig, se dina erbjudanden och efterfrågningar och be om ett möte.
+match-listed = Publicera min profil
+match-role = Roll
+match-sectors = Branscher
+match-profile-saved = Profilen sparad.
+card-add-offer = Lägg till ett erbjudande
+card-add-request = Lägg till en efterfrågan
+card-title = Rubrik
+card-text = Beskrivning
+card-tags = Taggar
+card-remove = Ta bort kortet
+preferences = När du träffar folk
+preferences-online = Bara online
+preferences-half = Del av dagen
+preferences-whole-day = När som helst
+preferences-morning = Bara förmiddagar
+preferences-afternoon = Bara eftermiddagar
+preferences-busy = Tider du håller fria
+preferences-saved = Sparat.
+meetings-screen = Mötesskärm
+meetings-screen-qr = QR-kod: länken till dina möten
+meetings-screen-find = Ditt bord och din tid finns i telefonen
+meetings-table-plan = Borden
+meetings-tables = Bord
+screen-next-slot = Nästa: { $when }
+screen-slot-now = Nu: { $when }
+screen-no-slot = Inga fler mötestider.
+meetings-plan = Möten på tu man hand
+meetings-plan-hint = När möten hålls, vid vilka bord och vad profilerna innehåller. Deltagarna ser tiderna; en plan som skulle lämna ett bokat möte utan plats avvisas.
+meetings-blocks = Mötestider
+meetings-block = Block { $n_n }
+meetings-add-block = Lägg till mötestider
+meetings-remove-block = Ta bort de här tiderna
+meetings-day = Dag
+meetings-from = Från
+meetings-to = Till
+meetings-slot-minutes = Minuter per möte
+meetings-change-minutes = Minuter mellan
+meetings-places = Bordens platser
+meetings-places-hint = En per rad, i bordsordning (bord 1 först).
+meetings-video = Videolänk för möten online
+meetings-video-hint = En https://-länk; {"{"}meeting{"}"} blir en kod för varje möte.
+meetings-expiry = Timmar innan en obesvarad förfrågan går ut
+meetings-open-requests = Obesvarade förfrågningar en person får ha skickat
+meetings-keep-starred = Håll de pass deltagarna stjärnmärkt fria från möten
+meetings-profiles = Profiler
+meetings-profiles-open = Alla med evenemangskoden kan hitta profiler (inte bara registrerade deltagare)
+meetings-profiles-no-role = Ingen roll i profilerna
+meetings-sectors = Branscher (en per rad)
+meetings-tags = Taggar (en per rad)
+meetings-plan-save = Spara mötesplanen
+meetings-plan-saved = Mötesplanen sparad.
+meetings-plan-remove = Ta bort planen
+meetings-plan-removed = Mötesplanen borttagen.
+meetings-dashboard = Möten: läget
+meetings-requests = Förfrågningar
+meetings-booked-heading = Accepterade möten
+requests-sent = Skickade
+requests-waiting = Väntar
+requests-accepted = Accepterade
+requests-declined = Avböjda
+requests-expired = Utgångna
+requests-cancelled = Inställda
+meetings-scheduled = Schemalagda
+meetings-unscheduled = Utan tid
+meetings-held = Genomförda
+meetings-missed = Uteblivna
+meetings-received = Mottagna
+meetings-unplaced = Kan inte placeras
+meetings-per-person = Per person
+unplaced-no-common-slot = Ingen gemensam ledig tid:
+unplaced-taken = Alla gemensamma tider är upptagna:
+unplaced-lock-clash = Låst på en krockande tid:
+schedule-all = Schemalägg alla
+schedule-all-hint = Ger varje accepterat möte utan tid den bästa lediga tiden och bordet: flest möten, rättvist fördelade, med minst luckor i folks dagar.
+schedule-move-booked = Flytta även bokade möten (låsta flyttas aldrig)
+schedule-done = Schemalagt: { $placed_n } av { $accepted_n } möten har en tid.
+schedule-summary = { $placed_n } av { $accepted_n } accepterade möten har en tid ({ $changed_n } bokade eller flyttade nu; högst { $bound_n } går). { $gaps_n } tomma luckor i folks dagar.
+meetings-exports = Export
+person-reports = Anmälningar
+person-report-line = { $by } anmälde { $about }:
+meetings-all = Accepterade möten, för att låsa
+meetings-filter = Sök på namn eller organisation
+meetings-listed = Visar { $shown_n } av { $all_n }: skriv ett namn för att hitta de andra.
+meetings-between = Mellan
+meetings-lock = Lås
+meetings-locked = Låst
+meetings-lock-one = Lås mötet { $who } där det är
+meetings-unlock-one = Lås upp mötet { $who }

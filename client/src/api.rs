@@ -339,6 +339,48 @@ pub mod organiser {
         .await
     }
 
+    /// `GET /api/events/{code}/meetings`: the meetings' dashboard (with the unplaced ones).
+    pub async fn meetings(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<plenum_protocol::MeetingsReport, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/meetings"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    /// `GET /api/events/{code}/meetings.json`: every meeting, for the organisers' list.
+    pub async fn meeting_rows(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::MeetingRow>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/meetings.json"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
+    /// `GET /api/events/{code}/reports`: what people reported about others.
+    pub async fn reports(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::PersonReport>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/reports"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
     /// `GET /api/events/{code}/report`: the after-event report.
     pub async fn report(key: &str, code: &EventCode) -> Result<EventReport, ApiFailure> {
         call(

@@ -295,6 +295,21 @@ mod tests {
             .collect()
     }
 
+    /// A message defined twice is shown as only one of them: the other use reads wrong.
+    #[test]
+    fn every_message_is_defined_once() {
+        for locale in [Locale::En, Locale::Sv] {
+            let resource = FluentResource::try_new(locale.source().to_owned())
+                .unwrap_or_else(|(_, e)| panic!("{locale:?}: does not parse: {e:?}"));
+            let mut seen = BTreeSet::new();
+            for e in resource.entries() {
+                if let fluent_syntax::ast::Entry::Message(m) = e {
+                    assert!(seen.insert(m.id.name), "{locale:?}: {} twice", m.id.name);
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_language_has_every_message() {
         let en = keys(Locale::En);

@@ -9,7 +9,8 @@
 //!
 //! The consoles, the big screen and the organiser's pages are in the staff build only (cargo
 //! feature `staff`): attendees' phones do not download them. In the attendee build their
-//! routes load the page again, and `boot.js` starts the staff build for them.
+//! routes load the page again, and `boot.js` starts the staff build for them. The same for
+//! the one-to-one meetings page (feature `meet`): its own build, for the people who meet.
 //!
 //! Pages are thin: they compose the widgets of `crate::features` (one folder per interaction)
 //! and `crate::components` for a route. An event's screens share one [`EventShell`]: moving
@@ -135,8 +136,12 @@ fn EventGate(code: EventCode) -> impl IntoView {
             saved::token(&code).is_some() || saved::organiser_key().is_some()
         })
     };
-    let on_screen =
-        Memo::new(move |_| matches!(router.route(), Route::Screen(..) | Route::TrackScreen(..)));
+    let on_screen = Memo::new(move |_| {
+        matches!(
+            router.route(),
+            Route::Screen(..) | Route::TrackScreen(..) | Route::MeetingsScreen(..)
+        )
+    });
     let invited =
         crate::i18n::query_param(&window().location().search().unwrap_or_default(), "invite");
     move || {
@@ -191,8 +196,12 @@ fn EventShell(code: EventCode) -> impl IntoView {
     });
 
     let route = Memo::new(move |_| router.route());
-    let on_screen =
-        Memo::new(move |_| matches!(route.get(), Route::Screen(..) | Route::TrackScreen(..)));
+    let on_screen = Memo::new(move |_| {
+        matches!(
+            route.get(),
+            Route::Screen(..) | Route::TrackScreen(..) | Route::MeetingsScreen(..)
+        )
+    });
     let header_code = code.to_string();
     let body_code = code.clone();
     view! {
@@ -210,6 +219,7 @@ fn EventShell(code: EventCode) -> impl IntoView {
             </header>
             <Announcements live room=event_room.clone() />
             <crate::features::inbox::Inbox live code=code.clone() />
+            <crate::features::meetings::Waiting live code=code.clone() />
         </Show>
         {move || {
             let code = body_code.clone();
@@ -219,6 +229,8 @@ fn EventShell(code: EventCode) -> impl IntoView {
                 Route::Speak(_, id) => speak_page(code, id),
                 Route::Screen(_, id) => screen_page(code, id),
                 Route::TrackScreen(_) => track_screen_page(code),
+                Route::Meetings(_) => meetings_page(code),
+                Route::MeetingsScreen(_) => meetings_screen_page(code),
                 _ => view! { <agenda::AgendaPage code /> }.into_any(),
             }
         }}
@@ -253,6 +265,18 @@ fn screen_page(code: EventCode, id: SessionId) -> AnyView {
 fn track_screen_page(code: EventCode) -> AnyView {
     view! { <screen::TrackScreenPage code /> }.into_any()
 }
+#[cfg(feature = "meet")]
+fn meetings_page(code: EventCode) -> AnyView {
+    view! { <crate::features::meetings::MeetingsPage code /> }.into_any()
+}
+#[cfg(not(feature = "meet"))]
+fn meetings_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
+#[cfg(feature = "staff")]
+fn meetings_screen_page(code: EventCode) -> AnyView {
+    view! { <crate::features::meetings::screen::MeetingsScreen code /> }.into_any()
+}
 
 #[cfg(not(feature = "organise"))]
 fn organise_page() -> AnyView {
@@ -282,9 +306,13 @@ fn screen_page(_: EventCode, _: SessionId) -> AnyView {
 fn track_screen_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
+#[cfg(not(feature = "staff"))]
+fn meetings_screen_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
 
 /// A screen of another build reached in this one (a link followed in the page): load the
-/// address again, and `boot.js` starts the build it needs.
+/// address again, and `boot.js` starts the build it needs (staff, organise or meet).
 #[cfg(not(feature = "organise"))]
 fn load_staff_build() -> AnyView {
     let _ = window().location().reload();

@@ -27,6 +27,12 @@ pub enum Route {
     /// `/e/{CODE}/screen[?track=…]`: the big screen of a room or track, following its live
     /// session.
     TrackScreen(EventCode),
+    /// `/e/{CODE}/meetings`: one-to-one meetings: requests, the day's meetings, finding
+    /// people, contacts.
+    Meetings(EventCode),
+    /// `/e/{CODE}/meetings/screen`: the big screen of the meeting area: the tables' plan and
+    /// the slot now.
+    MeetingsScreen(EventCode),
     /// `/organise`: the organiser's sign-in and their events.
     Organise,
     /// `/organise/{CODE}`: one event's organiser console.
@@ -46,6 +52,12 @@ impl Route {
             ["e", code] => EventCode::parse(code).map_or(Route::NotFound, Route::Event),
             ["e", code, "screen"] => {
                 EventCode::parse(code).map_or(Route::NotFound, Route::TrackScreen)
+            }
+            ["e", code, "meetings"] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::Meetings)
+            }
+            ["e", code, "meetings", "screen"] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::MeetingsScreen)
             }
             ["e", code, "s", session, rest @ ..] => {
                 match (EventCode::parse(code), SessionId::parse(session), rest) {
@@ -77,6 +89,8 @@ impl Route {
             Route::Speak(code, session) => format!("/e/{code}/s/{session}/speak"),
             Route::Screen(code, session) => format!("/e/{code}/s/{session}/screen"),
             Route::TrackScreen(code) => format!("/e/{code}/screen"),
+            Route::Meetings(code) => format!("/e/{code}/meetings"),
+            Route::MeetingsScreen(code) => format!("/e/{code}/meetings/screen"),
             Route::Organise => "/organise".to_owned(),
             Route::OrganiseEvent(code) => format!("/organise/{code}"),
             Route::Report(code) => format!("/organise/{code}/report"),
@@ -91,7 +105,9 @@ impl Route {
             | Route::Moderate(code, _)
             | Route::Speak(code, _)
             | Route::Screen(code, _)
-            | Route::TrackScreen(code) => Some(code),
+            | Route::TrackScreen(code)
+            | Route::Meetings(code)
+            | Route::MeetingsScreen(code) => Some(code),
             Route::Home
             | Route::NotFound
             | Route::Organise
@@ -203,8 +219,17 @@ mod tests {
         assert_eq!(Route::parse("/e/ecc2026/"), Route::Event(ecc.clone()));
         assert_eq!(
             Route::parse("/e/ECC2026/s/opening"),
-            Route::Session(ecc, SessionId::parse("opening").unwrap())
+            Route::Session(ecc.clone(), SessionId::parse("opening").unwrap())
         );
+        assert_eq!(
+            Route::parse("/e/ECC2026/meetings"),
+            Route::Meetings(ecc.clone())
+        );
+        assert_eq!(
+            Route::parse("/e/ECC2026/meetings/screen"),
+            Route::MeetingsScreen(ecc.clone())
+        );
+        assert_eq!(Route::parse("/e/ECC2026/meetings/x"), Route::NotFound);
         assert_eq!(Route::parse("/e/x"), Route::NotFound);
         assert_eq!(Route::parse("/e/ECC2026/s/Bad_Id"), Route::NotFound);
         assert_eq!(Route::parse("/admin"), Route::NotFound);
@@ -217,6 +242,8 @@ mod tests {
             "/",
             "/e/ECC2026",
             "/e/ECC2026/s/opening",
+            "/e/ECC2026/meetings",
+            "/e/ECC2026/meetings/screen",
             "/e/ECC2026/s/opening/moderate",
             "/e/ECC2026/s/opening/speak",
             "/e/ECC2026/s/opening/screen",

@@ -91,6 +91,82 @@ pub struct SlotAt {
     pub start: String,
 }
 
+/// One slot a plan makes ([`MeetingPlan::slots`]): where it starts and ends, local to its day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanSlot {
+    pub at: SlotAt,
+    /// Local end time, `HH:MM`.
+    pub end: String,
+    /// Minutes after local midnight of its day.
+    pub start_min: u32,
+    pub end_min: u32,
+    /// The block it belongs to (its index in the plan's blocks, sorted by time).
+    pub block: u32,
+}
+
+impl PlanSlot {
+    /// An afternoon slot starts at 12:00 or later.
+    pub fn afternoon(&self) -> bool {
+        self.start_min >= 12 * 60
+    }
+
+    /// Whether `session` (on the agenda) overlaps this slot.
+    pub fn overlaps(&self, session: &crate::Session) -> bool {
+        session.day == self.at.day
+            && matches!(
+                (minutes(&session.start), minutes(&session.end)),
+                (Some(s), Some(e)) if s < self.end_min && self.start_min < e
+            )
+    }
+}
+
+/// `HH:MM` (exactly five characters) as minutes after midnight.
+pub fn minutes(hhmm: &str) -> Option<u32> {
+    let b = hhmm.as_bytes();
+    if b.len() != 5 || b[2] != b':' {
+        return None;
+    }
+    let h: u32 = hhmm[..2].parse().ok()?;
+    let m: u32 = hhmm[3..].parse().ok()?;
+    (b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit) && h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+fn hhmm(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+impl MeetingPlan {
+    /// The slots this plan makes, in time order: each block from its start, a slot and the
+    /// change after it at a time, while a slot still ends by the block's end.
+    pub fn slots(&self) -> Vec<PlanSlot> {
+        let mut blocks: Vec<_> = self
+            .blocks
+            .iter()
+            .filter_map(|b| Some((b.day, minutes(&b.start)?, minutes(&b.end)?, b)))
+            .collect();
+        blocks.sort_by_key(|(day, start, _, _)| (*day, *start));
+        let mut out = Vec::new();
+        for (i, (day, start, end, b)) in blocks.into_iter().enumerate() {
+            let step = b.slot_minutes + b.change_minutes;
+            let mut at = start;
+            while b.slot_minutes > 0 && at + b.slot_minutes <= end {
+                out.push(PlanSlot {
+                    at: SlotAt {
+                        day,
+                        start: hhmm(at),
+                    },
+                    end: hhmm(at + b.slot_minutes),
+                    start_min: at,
+                    end_min: at + b.slot_minutes,
+                    block: i as u32,
+                });
+                at += step.max(1);
+            }
+        }
+        out
+    }
+}
+
 /// Half a day, for people who meet only in the morning or only in the afternoon (a slot
 /// starting before 12:00 is the morning's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -189,6 +189,13 @@ async fn the_join_form_works_as_plain_html() {
         console.contains(r#"href="/staff_bg.wasm?v=1""#) && !console.contains("client_bg"),
         "{console}"
     );
+    let meetings = page("/e/PLAIN/meetings", "en").await;
+    assert!(
+        meetings.contains(r#"href="/meet_bg.wasm?v=1""#) && !meetings.contains("client_bg"),
+        "{meetings}"
+    );
+    let area = page("/e/PLAIN/meetings/screen", "en").await;
+    assert!(area.contains(r#"href="/staff_bg.wasm?v=1""#), "{area}");
     let organiser = page("/organise/PLAIN", "en").await;
     assert!(
         organiser.contains(r#"href="/organise_bg.wasm?v=1""#)

@@ -1577,3 +1577,49 @@ async fn schedule_all_never_double_books_around_a_meeting_it_cannot_keep() {
             == 1
     );
 }
+
+/// Only a participant (someone the event keeps, with their name) publishes a matchmaking
+/// profile: a newcomer who has not said who they are is refused, and saves an empty profile
+/// first; then they are found by their name and can be asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_name() {
+    let server = meet_server().await;
+    let mut org = server.organiser().await;
+    ok(organiser_asks(
+        &mut org,
+        ClientMsg::SetMeetings {
+            event: F.ev(),
+            plan: Some(plan(2)),
+        },
+    )
+    .await);
+    let ana = person(&server, "Ana").await;
+    // Bo joined with his name and nothing else.
+    let token = server.http().join("MEET", Some("Bo Berg")).await.unwrap();
+    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+    let bo_id = match &ws.welcome {
+        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+        other => panic!("not welcomed: {other:?}"),
+    };
+    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&bo_id).unwrap());
+    let mut bo = Member::following(ws, &inbox).await;
+    let reply = bo.ask(set_profile(true, &[], vec![])).await;
+    assert_eq!(refused(&reply), ErrorCode::Conflict, "{reply:?}");
+    // Nothing was kept: Ana (listed) does not find him.
+    let mut ana = ana;
+    ok(ana.ask(set_profile(true, &[], vec![])).await);
+    assert!(page(&ana.ask(find("Berg", None)).await).people.is_empty());
+    // An empty profile makes him a participant; then his listed profile is found by name.
+    ok(bo
+        .ask(ClientMsg::SetProfile {
+            event: F.ev(),
+            profile: plenum_protocol::Profile::default(),
+        })
+        .await);
+    ok(bo.ask(set_profile(true, &[], vec![])).await);
+    let found = page(&ana.ask(find("Berg", None)).await).people;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].name.as_deref(), Some("Bo Berg"));
+    let reply = ana.ask(request(&bo_id, None)).await;
+    made(&reply);
+}

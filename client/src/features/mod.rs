@@ -9,9 +9,12 @@
 //! - [`awards`]  — award votes with receipts, the organiser's staged reveal.
 //! - [`inbox`]   — a person's own notes (their questions answered or dismissed).
 //! - [`tables`]  — world cafés: your table and the round's countdown; the moderator's rounds.
+//! - [`meetings`] — one-to-one meetings: requests and answers, the day's meetings, finding
+//!   people, contacts by consent; the organiser's plan and "Schedule all"; the area's screen.
 
 pub mod awards;
 pub mod inbox;
+pub mod meetings;
 pub mod people;
 pub mod polls;
 pub mod qa;

@@ -282,6 +282,8 @@ fn EventConsole(
             <Link to=Route::Event(code.clone())>{move || t("attendee-view")}</Link>
             " · "
             <Link to=Route::Report(code.clone())>{move || t("after-event-report")}</Link>
+            " · "
+            <a href=Route::MeetingsScreen(code.clone()).path()>{move || t("meetings-screen")}</a>
         </p>
         <div class="columns">
             <div>
@@ -306,6 +308,7 @@ fn EventConsole(
             <div>
                 <super::agenda_editor::AgendaEditor code=code.clone() agenda key />
                 <Exports code=code.clone() key sessions />
+                <crate::features::meetings::organise::MeetingsPanel code=code.clone() key event />
             </div>
         </div>
     }

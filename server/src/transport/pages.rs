@@ -161,8 +161,8 @@ fn join_form_html(lang: Lang, code: &str, name: &str, problem: Option<&str>) -> 
 }
 
 /// Which build of the client an address loads, as `boot.js` decides it: the organise build
-/// for the organiser's pages, the staff build for the consoles and big screens, the attendee
-/// build elsewhere.
+/// for the organiser's pages, the staff build for the consoles and big screens, the meet build
+/// for an event's meetings page, the attendee build elsewhere.
 fn build_for(segments: &[&str]) -> &'static str {
     let lower: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
@@ -171,9 +171,15 @@ fn build_for(segments: &[&str]) -> &'static str {
     }
     let staff = matches!(
         lower.as_slice(),
-        ["e", _, "s", _, "moderate" | "speak" | "screen"] | ["e", _, "screen"]
+        ["e", _, "s", _, "moderate" | "speak" | "screen"]
+            | ["e", _, "screen"]
+            | ["e", _, "meetings", "screen"]
     );
-    if staff { "staff" } else { "client" }
+    match lower.as_slice() {
+        _ if staff => "staff",
+        ["e", _, "meetings"] => "meet",
+        _ => "client",
+    }
 }
 
 /// Links that start the downloads the client will ask for, while the page is still being

@@ -310,6 +310,13 @@ impl Interaction for Meetings {
         match command {
             MeetingsCommand::MatchProfile { actor, profile } => {
                 let book = Book::new(cx, plan)?;
+                // A listed profile is asked for meetings: only a participant's (one the event
+                // keeps, with their name) can be.
+                if someone(cx, &actor.id)?.is_none() {
+                    return Err(Refusal::Conflict(
+                        "save who you are first (set_profile, even empty): then others can find and ask you".into(),
+                    ));
+                }
                 let profile = profiles::check(&profile, &book.plan.profiles)?;
                 cx.change(MeetingsChange::Profile(actor.id.clone(), profile.clone()));
                 if let Ok(me) = PersonId::parse(&actor.id) {

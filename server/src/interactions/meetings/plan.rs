@@ -1,48 +1,12 @@
 //! An event's meeting plan: checked as the organiser sends it, and the slots it makes.
 
 use crate::interactions::{Refusal, text};
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
-use plenum_protocol::{Agenda, EventInfo, MeetingPlan, MeetingTable, Session, SlotAt, limits};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use plenum_protocol::{Agenda, EventInfo, MeetingPlan, MeetingTable, limits, minutes};
 use std::collections::BTreeSet;
 
-/// One slot of a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Slot {
-    pub at: SlotAt,
-    /// Local end time, `HH:MM`.
-    pub end: String,
-    /// Minutes after local midnight of its day.
-    pub start_min: u32,
-    pub end_min: u32,
-    /// The block it belongs to (its index in the plan's blocks, sorted by time).
-    pub block: u32,
-}
-
-impl Slot {
-    /// A morning slot starts before noon.
-    pub fn afternoon(&self) -> bool {
-        self.start_min >= 12 * 60
-    }
-
-    /// Whether `session` (on the agenda) overlaps this slot.
-    pub fn overlaps(&self, session: &Session) -> bool {
-        session.day == self.at.day
-            && matches!(
-                (minutes(&session.start), minutes(&session.end)),
-                (Some(s), Some(e)) if s < self.end_min && self.start_min < e
-            )
-    }
-}
-
-/// `HH:MM` as minutes after midnight.
-fn minutes(hhmm: &str) -> Option<u32> {
-    let t = NaiveTime::parse_from_str(hhmm, "%H:%M").ok()?;
-    (hhmm.len() == 5).then(|| t.hour() * 60 + t.minute())
-}
-
-fn hhmm(minutes: u32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
+/// One slot of a plan (the protocol's: the client lists the same slots).
+pub use plenum_protocol::PlanSlot as Slot;
 
 /// A local day (by its number) and time (`HH:MM`) of `event`, as an instant: in the event's
 /// time zone (UTC if it names none we know), the earlier one when a clock change makes the time
@@ -59,31 +23,7 @@ pub fn instant(event: &EventInfo, day: u32, hhmm: &str) -> Option<DateTime<Utc>>
 
 /// The slots `plan` makes, in time order.
 pub fn slots(plan: &MeetingPlan) -> Vec<Slot> {
-    let mut blocks: Vec<_> = plan
-        .blocks
-        .iter()
-        .filter_map(|b| Some((b.day, minutes(&b.start)?, minutes(&b.end)?, b)))
-        .collect();
-    blocks.sort_by_key(|(day, start, _, _)| (*day, *start));
-    let mut out = Vec::new();
-    for (i, (day, start, end, b)) in blocks.into_iter().enumerate() {
-        let step = b.slot_minutes + b.change_minutes;
-        let mut at = start;
-        while b.slot_minutes > 0 && at + b.slot_minutes <= end {
-            out.push(Slot {
-                at: SlotAt {
-                    day,
-                    start: hhmm(at),
-                },
-                end: hhmm(at + b.slot_minutes),
-                start_min: at,
-                end_min: at + b.slot_minutes,
-                block: i as u32,
-            });
-            at += step.max(1);
-        }
-    }
-    out
+    plan.slots()
 }
 
 /// `plan` as kept, or why not: each block on a day of the agenda, times `HH:MM`, none
@@ -216,7 +156,7 @@ pub fn check(plan: &MeetingPlan, agenda: &Agenda) -> Result<MeetingPlan, Refusal
 #[cfg(test)]
 mod tests {
     use super::*;
-    use plenum_protocol::MeetingBlock;
+    use plenum_protocol::{MeetingBlock, Session};
 
     fn agenda() -> Agenda {
         serde_json::from_value(serde_json::json!({

@@ -320,7 +320,8 @@ impl Interaction for People {
                 .collect(),
         });
         let current = now.people.get(&person).cloned();
-        if current.is_none() {
+        let newcomer = current.is_none();
+        if newcomer {
             // A new person: within the event's bound (counting this batch's newcomers).
             let newcomers: BTreeSet<&str> =
                 view.changes
@@ -354,7 +355,9 @@ impl Interaction for People {
             }
             PeopleCommand::SetProfile { name, profile, .. } => {
                 let profile = normalise(&profile)?;
-                if profile != current.profile {
+                // Saved once, even empty, the person is a participant: kept with their name,
+                // found and asked for meetings.
+                if profile != current.profile || newcomer {
                     keep_profile(cx, person, name, profile, true)?;
                 }
             }

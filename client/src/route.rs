@@ -1,7 +1,7 @@
 //! Where a person is: the path, parsed into a [`Route`].
 //!
-//! History `pushState` routing by hand rather than leptos_router: three routes do not pay for
-//! a router in the download. The server answers every `/e/...` path with index.html, so each
+//! History `pushState` routing by hand rather than leptos_router: a dozen routes do not pay
+//! for a router in the download. The server answers every `/e/...` path with index.html, so each
 //! route is also a link that can be shared, bookmarked and reloaded.
 
 use leptos::{ev, prelude::*};

@@ -1580,7 +1580,8 @@ async fn schedule_all_never_double_books_around_a_meeting_it_cannot_keep() {
 
 /// Only a participant (someone the event keeps, with their name) publishes a matchmaking
 /// profile: a newcomer who has not said who they are is refused, and saves an empty profile
-/// first; then they are found by their name and can be asked.
+/// first; then they are found by their name and can be asked. Deleting one's data never makes
+/// a participant; a nameless person publishes nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_name() {
     let server = meet_server().await;
@@ -1622,4 +1623,48 @@ async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_na
     assert_eq!(found[0].name.as_deref(), Some("Bo Berg"));
     let reply = ana.ask(request(&bo_id, None)).await;
     made(&reply);
+
+    // Cy joins with her name only and keeps a contact card; deleting her data does not make a
+    // participant of her (nobody can ask her), and unlisting needs no profile.
+    let token = server.http().join("MEET", Some("Cy")).await.unwrap();
+    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+    let cy_id = match &ws.welcome {
+        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+        other => panic!("not welcomed: {other:?}"),
+    };
+    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&cy_id).unwrap());
+    let mut cy = Member::following(ws, &inbox).await;
+    ok(cy
+        .ask(ClientMsg::SetContactCard {
+            event: F.ev(),
+            card: plenum_protocol::ContactCard {
+                email: Some("cy@example.org".into()),
+                phone: None,
+            },
+        })
+        .await);
+    ok(cy.ask(set_profile(false, &[], vec![])).await);
+    let gone = server
+        .http()
+        .send("DELETE", "/api/events/MEET/my-data", Some(&token), None)
+        .await
+        .unwrap();
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    assert_eq!(
+        refused(&ana.ask(request(&cy_id, None)).await),
+        ErrorCode::NotFound
+    );
+    // Someone who joined without a name publishes nothing.
+    let token = server.http().join("MEET", None).await.unwrap();
+    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+    let anon = match &ws.welcome {
+        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+        other => panic!("not welcomed: {other:?}"),
+    };
+    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&anon).unwrap());
+    let mut anon = Member::following(ws, &inbox).await;
+    assert_eq!(
+        refused(&anon.ask(set_profile(true, &[], vec![])).await),
+        ErrorCode::Forbidden
+    );
 }

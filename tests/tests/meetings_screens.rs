@@ -1,6 +1,7 @@
 //! One-to-one meetings in browsers, against the real server and the demo's meeting plan: two
 //! phones publish their matchmaking profiles; Ada finds Bo and asks to meet him at the first
-//! slot; Bo sees the request counted on his agenda, opens it and accepts (sharing his email);
+//! slot; Bo sees the request counted on his meetings page and his agenda, opens it and accepts
+//! (sharing his email);
 //! both phones then show the same time and the same table, and the meeting is in both inboxes
 //! (asked of the server too). Bo's email reaches Ada only once she shares back. The organiser's
 //! meetings panel shows the dashboard and runs "Schedule all"; the meeting area's big screen
@@ -112,8 +113,12 @@ async fn scenario(
     )
     .await?;
 
-    // Bo: the request is counted in the header and waits for his answer, with Ada's words.
+    // Bo: the request waits for his answer, counted on the meetings page and in every other
+    // page's header (his agenda's, say), with Ada's words.
+    wait_for_text(bo, "#to-answer-heading", "Waiting for your answer (1)").await?;
+    click(bo, ".back a").await?;
     wait_for_text(bo, ".meetings-link .badge", "1 to answer").await?;
+    click(bo, ".meetings-link a").await?;
     wait_for_text(
         bo,
         "#to-answer-heading ~ .meeting-list .meeting h3",

@@ -27,7 +27,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use plenum_protocol::{
-    EventCode, MeetingPerson, MyData, Person, PersonId, PersonReport, Profile, RoomId, RoomState,
+    EventCode, MeetingPerson, MyData, Person, PersonId, PersonReport, RoomId, RoomState,
 };
 
 /// `GET /api/events/{code}/my-data`.
@@ -68,11 +68,7 @@ pub async fn delete(
     app.engine
         .submit(
             &room,
-            Command::to::<People>(PeopleCommand::SetProfile {
-                person,
-                name: who.name.clone(),
-                profile: Profile::default(),
-            }),
+            Command::to::<People>(PeopleCommand::Clear { person }),
         )
         .await?;
     Ok(Json(gather(&app, &code, &who).await?).into_response())

@@ -101,19 +101,20 @@ fn person(field: &str, p: &AgendaPerson) -> Result<(), FieldError> {
     )
 }
 
+/// `HH:MM`, as the meeting plan's times and slots read it (`plenum_protocol::minutes`): a
+/// session's times are compared with the slots (starred sessions kept free).
 fn time(field: &str, value: &str) -> Result<NaiveTime, FieldError> {
-    if value.len() != 5 {
-        return err(
-            field,
-            format!("must be a time like \"09:30\", got {value:?}"),
-        );
-    }
-    NaiveTime::parse_from_str(value, "%H:%M").or_else(|_| {
-        err(
-            field,
-            format!("must be a time like \"09:30\", got {value:?}"),
+    plenum_protocol::minutes(value)
+        .and_then(|m| NaiveTime::from_hms_opt(m / 60, m % 60, 0))
+        .map_or_else(
+            || {
+                err(
+                    field,
+                    format!("must be a time like \"09:30\", got {value:?}"),
+                )
+            },
+            Ok,
         )
-    })
 }
 
 fn materials(field: &str, list: &[Material]) -> Result<(), FieldError> {

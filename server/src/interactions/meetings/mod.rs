@@ -310,9 +310,14 @@ impl Interaction for Meetings {
         match command {
             MeetingsCommand::MatchProfile { actor, profile } => {
                 let book = Book::new(cx, plan)?;
-                // A listed profile is asked for meetings: only a participant's (one the event
-                // keeps, with their name) can be.
-                if someone(cx, &actor.id)?.is_none() {
+                // A listed profile is asked for meetings: only a named participant's (one the
+                // event keeps) can be. Unlisting is always open.
+                if profile.listed && actor.name.is_none() {
+                    return Err(Refusal::Forbidden(
+                        "join with your name to publish a matchmaking profile".into(),
+                    ));
+                }
+                if profile.listed && someone(cx, &actor.id)?.is_none() {
                     return Err(Refusal::Conflict(
                         "save who you are first (set_profile, even empty): then others can find and ask you".into(),
                     ));

@@ -41,6 +41,9 @@ pub enum PeopleCommand {
     Import(Vec<(String, Option<String>, Profile)>),
     /// Tells a person's inbox their profile as kept (a person an import made, signing in).
     Tell { person: String },
+    /// Empties a person's profile ("delete my data"), if the event keeps one: it never makes
+    /// a participant of someone it keeps nothing of.
+    Clear { person: String },
 }
 
 /// What an event keeps of one person.
@@ -267,7 +270,9 @@ impl Interaction for People {
     fn check(&self, command: &PeopleCommand) -> Result<(), Refusal> {
         match command {
             PeopleCommand::SetProfile { profile, .. } => normalise(profile).map(drop),
-            PeopleCommand::Star { .. } | PeopleCommand::Tell { .. } => Ok(()),
+            PeopleCommand::Star { .. }
+            | PeopleCommand::Tell { .. }
+            | PeopleCommand::Clear { .. } => Ok(()),
             PeopleCommand::Import(many) if many.len() > limits::MAX_IMPORT_PEOPLE => {
                 Err(Refusal::TooLarge(format!(
                     "an import holds at most {} people",
@@ -287,8 +292,9 @@ impl Interaction for People {
             }
             other => other,
         };
-        // Telling a person nobody keeps anything of writes nothing (and spends no bound).
-        if let PeopleCommand::Tell { person } = &command
+        // Telling (or clearing) a person nobody keeps anything of writes nothing (and spends
+        // no bound).
+        if let PeopleCommand::Tell { person } | PeopleCommand::Clear { person } = &command
             && !cx
                 .records()
                 .part(|r| PeopleRecords {
@@ -307,7 +313,8 @@ impl Interaction for People {
         let person = match &command {
             PeopleCommand::SetProfile { person, .. }
             | PeopleCommand::Star { person, .. }
-            | PeopleCommand::Tell { person } => person.clone(),
+            | PeopleCommand::Tell { person }
+            | PeopleCommand::Clear { person } => person.clone(),
             PeopleCommand::Import(_) => unreachable!("decided above"),
         };
         let view = cx.records();
@@ -351,6 +358,11 @@ impl Interaction for People {
                             profile: current.profile,
                         },
                     );
+                }
+            }
+            PeopleCommand::Clear { .. } => {
+                if !current.profile.is_empty() {
+                    keep_profile(cx, person, current.name, Profile::default(), true)?;
                 }
             }
             PeopleCommand::SetProfile { name, profile, .. } => {

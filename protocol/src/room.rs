@@ -346,6 +346,10 @@ pub struct InboxState {
     /// [`InboxState::KEEP_REMINDERS`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reminders: Vec<crate::MeetingReminder>,
+    /// Until when they said they are open for a meeting now (ms since the epoch; it may have
+    /// passed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_until_ms: Option<i64>,
     /// What a snapshot left out to fit its frame (meetings, contacts).
     #[serde(default, skip_serializing_if = "Omitted::is_empty")]
     pub omitted: Omitted,
@@ -476,6 +480,12 @@ pub enum RoomEvent {
     MatchProfileChanged { profile: crate::MatchProfile },
     /// The people the inbox's person blocks (inbox rooms only): all of them now.
     BlocksChanged { blocked: Vec<crate::PersonId> },
+    /// The inbox's person is open for a meeting now until `until_ms`, or no longer (absent)
+    /// (inbox rooms only).
+    OpenNowChanged {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until_ms: Option<i64>,
+    },
     /// A session's table set was set up, changed, or removed (`null`).
     TablesSet { tables: Option<crate::TableSet> },
     /// A round began: everyone taking part has their seat in their inbox.
@@ -591,6 +601,10 @@ impl RoomState {
             }
             (RoomState::Inbox(i), RoomEvent::BlocksChanged { blocked }) => {
                 i.blocked = blocked.clone();
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::OpenNowChanged { until_ms }) => {
+                i.open_until_ms = *until_ms;
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::ContactCardChanged { card }) => {

@@ -1346,6 +1346,28 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
         })
         .await);
     }
+    // Di's inbox hears until when (every device of hers shows it).
+    let open_until = |m: &Member| match &m.view.state {
+        Some(RoomState::Inbox(i)) => i.open_until_ms,
+        _ => None,
+    };
+    tokio::time::timeout(WAIT, async {
+        while open_until(&di).is_none() {
+            let msg = di.ws.recv().await.expect("the connection stays");
+            di.view.take(&msg).expect("in order, without gaps");
+        }
+    })
+    .await
+    .expect("open_now_changed");
+    let until = open_until(&di).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!(
+        (now + 25 * 60_000..=now + 31 * 60_000).contains(&until),
+        "{until} at {now}"
+    );
     let reply = ana
         .ask(ClientMsg::FindPeople {
             event: ev.clone(),

@@ -27,7 +27,13 @@ pub fn Settings() -> impl IntoView {
 #[component]
 fn OpenNow() -> impl IntoView {
     let meet: Meet = expect_context();
-    let until = RwSignal::new(None::<i64>);
+    // As the server keeps it (the inbox's, on every device), while it lasts.
+    let now = crate::components::clock::ticking_now(std::time::Duration::from_secs(30));
+    let until = Memo::new(move |_| {
+        meet.inbox
+            .with(|i| i.as_ref().and_then(|i| i.open_until_ms))
+            .filter(|at| *at > now.get())
+    });
     let problem = RwSignal::new(None::<String>);
     let set = move |open: bool| {
         act(
@@ -37,9 +43,7 @@ fn OpenNow() -> impl IntoView {
                 open,
             },
             problem,
-            move |_| {
-                until.set(open.then(|| time::now_ms() + 30 * 60_000));
-            },
+            |_| {},
         );
     };
     view! {

@@ -344,6 +344,10 @@ impl Interaction for Meetings {
                 Book::new(cx, plan)?;
                 let until = open.then(|| cx.now_ms() + OPEN_NOW_MS);
                 cx.change(MeetingsChange::OpenNow(actor.id.clone(), until));
+                if let Ok(me) = PersonId::parse(&actor.id) {
+                    let inbox = RoomId::Inbox(cx.room().event_code().clone(), me);
+                    cx.emit_to(inbox, RoomEvent::OpenNowChanged { until_ms: until });
+                }
             }
             MeetingsCommand::Forget { person } => {
                 let mine = cx.records().part(|r| r.of(&[&person], None));

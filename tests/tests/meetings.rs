@@ -1645,6 +1645,39 @@ async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_na
     assert_eq!(found[0].name.as_deref(), Some("Bo Berg"));
     let reply = ana.ask(request(&bo_id, None)).await;
     made(&reply);
+    // Open now, then his data deleted: his inbox no longer says he is open.
+    ok(bo
+        .ask(ClientMsg::OpenNow {
+            event: F.ev(),
+            open: true,
+        })
+        .await);
+    let open_until = |m: &Member| match &m.view.state {
+        Some(RoomState::Inbox(i)) => i.open_until_ms,
+        _ => None,
+    };
+    tokio::time::timeout(WAIT, async {
+        while open_until(&bo).is_none() {
+            let msg = bo.ws.recv().await.expect("the connection stays");
+            bo.view.take(&msg).expect("in order, without gaps");
+        }
+    })
+    .await
+    .expect("open_now_changed");
+    let gone = server
+        .http()
+        .send("DELETE", "/api/events/MEET/my-data", Some(&token), None)
+        .await
+        .unwrap();
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    tokio::time::timeout(WAIT, async {
+        while open_until(&bo).is_some() {
+            let msg = bo.ws.recv().await.expect("the connection stays");
+            bo.view.take(&msg).expect("in order, without gaps");
+        }
+    })
+    .await
+    .expect("open_now_changed, ended");
 
     // Cy joins with her name only and keeps a contact card; deleting her data does not make a
     // participant of her (nobody can ask her), and unlisting needs no profile.
@@ -1665,7 +1698,17 @@ async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_na
             },
         })
         .await);
-    ok(cy.ask(set_profile(false, &[], vec![])).await);
+    // Without a record she may take a profile down, and keep nothing else.
+    assert_eq!(
+        refused(&cy.ask(set_profile(false, &[], vec![])).await),
+        ErrorCode::Conflict
+    );
+    ok(cy
+        .ask(ClientMsg::SetMatchProfile {
+            event: F.ev(),
+            profile: Default::default(),
+        })
+        .await);
     let gone = server
         .http()
         .send("DELETE", "/api/events/MEET/my-data", Some(&token), None)

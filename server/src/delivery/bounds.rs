@@ -260,6 +260,7 @@ fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protoco
     let mut i = i.clone();
     budget.0 = budget.0.saturating_sub(
         json_len(&i.profile)
+            + json_len(&i.open_until_ms)
             + json_len(&i.stars)
             + json_len(&i.meeting_preferences)
             + json_len(&i.contact_card)

@@ -317,7 +317,11 @@ impl Interaction for Meetings {
                         "join with your name to publish a matchmaking profile".into(),
                     ));
                 }
-                if profile.listed && someone(cx, &actor.id)?.is_none() {
+                // Without a record, only taking a profile down: nothing is kept of someone
+                // the event keeps nothing of (the bound on people holds).
+                if profile != plenum_protocol::MatchProfile::default()
+                    && someone(cx, &actor.id)?.is_none()
+                {
                     return Err(Refusal::Conflict(
                         "save who you are first (set_profile, even empty): then others can find and ask you".into(),
                     ));
@@ -364,6 +368,19 @@ impl Interaction for Meetings {
                     })
                     .profiles
                     .contains_key(&person);
+                let was_open = cx
+                    .records()
+                    .part(|r| MeetingsRecords {
+                        open_now: r
+                            .open_now
+                            .get_key_value(&person)
+                            .map(|(k, v)| (k.clone(), *v))
+                            .into_iter()
+                            .collect(),
+                        ..MeetingsRecords::default()
+                    })
+                    .open_now
+                    .contains_key(&person);
                 let Ok(me) = PersonId::parse(&person) else {
                     return Ok(Made::default());
                 };
@@ -380,13 +397,16 @@ impl Interaction for Meetings {
                 if mine.prefs.contains_key(&person) {
                     cx.change(MeetingsChange::NoPrefs(person.clone()));
                     cx.emit_to(
-                        inbox,
+                        inbox.clone(),
                         RoomEvent::MeetingPreferencesChanged {
                             preferences: Default::default(),
                         },
                     );
                 }
-                cx.change(MeetingsChange::OpenNow(person.clone(), None));
+                if was_open {
+                    cx.change(MeetingsChange::OpenNow(person.clone(), None));
+                    cx.emit_to(inbox.clone(), RoomEvent::OpenNowChanged { until_ms: None });
+                }
                 // Their organisation leaves their meetings (their name stays: the other one
                 // knows whom they meet).
                 if let Some(book) = plan.map(|p| Book {

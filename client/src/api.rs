@@ -86,6 +86,45 @@ pub async fn event_info(code: EventCode) -> Result<EventInfo, ApiFailure> {
     call("GET", &format!("/api/events/{code}"), None, None).await
 }
 
+/// A person's own requests at an event, each with their token.
+#[cfg(feature = "meet")]
+pub mod person {
+    use super::*;
+
+    /// The address of a calendar feed.
+    #[derive(Debug, Clone, serde::Deserialize)]
+    pub struct Feed {
+        pub url: String,
+    }
+
+    /// `GET` (or, `renew`, `POST`) `/api/events/{code}/calendar`: the person's calendar feed's
+    /// address; made anew, the old one stops working.
+    pub async fn calendar(token: &str, code: &EventCode, renew: bool) -> Result<Feed, ApiFailure> {
+        let method = if renew { "POST" } else { "GET" };
+        call(
+            method,
+            &format!("/api/events/{code}/calendar"),
+            None,
+            Some(token),
+        )
+        .await
+    }
+
+    /// `DELETE /api/events/{code}/my-data`: the person's profile deleted; what is left.
+    pub async fn delete_my_data(
+        token: &str,
+        code: &EventCode,
+    ) -> Result<plenum_protocol::MyData, ApiFailure> {
+        call(
+            "DELETE",
+            &format!("/api/events/{code}/my-data"),
+            None,
+            Some(token),
+        )
+        .await
+    }
+}
+
 /// The organiser's requests, each with the organiser key.
 pub mod organiser {
     use super::*;

@@ -184,6 +184,31 @@ async fn scenario(
         seen[0].1
     );
 
+    // Ada's calendar feed, from her page: the meeting with Bo is in it.
+    click(ada, "section[aria-labelledby=your-data-heading] button").await?;
+    wait_until(
+        ada,
+        "const e = document.querySelector('#calendar-url'); return e !== null && e.value.includes('.ics');",
+        vec![],
+        "the calendar address",
+    )
+    .await?;
+    let url = ada
+        .execute(
+            "return document.querySelector('#calendar-url').value;",
+            vec![],
+        )
+        .await?;
+    let url = url.as_str().context("no address")?;
+    let path = &url[url.find("/api/").context("an API address")?..];
+    let feed = http.send("GET", path, None, None).await?;
+    ensure!(feed.status == 200, "{}", feed.body);
+    let text = feed.body.as_str().unwrap_or_default().to_owned();
+    ensure!(
+        text.contains("BEGIN:VEVENT") && text.contains("Bo Berg"),
+        "the feed: {text}"
+    );
+
     // Consent: Bo's email is not Ada's until she shares back; then it is.
     wait_for_text(ada, ".contact .meeting-status", "Offers to share").await?;
     ensure!(

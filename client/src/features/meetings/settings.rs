@@ -19,6 +19,86 @@ pub fn Settings() -> impl IntoView {
         <MatchProfileForm />
         <Preferences />
         <CardForm />
+        <YourData />
+    }
+}
+
+/// The person's calendar feed (its address, made anew on request) and their data: all of it
+/// downloaded, their profile deleted.
+#[component]
+fn YourData() -> impl IntoView {
+    let speaker = announcer();
+    let meet: Meet = expect_context();
+    let feed = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let sure = RwSignal::new(false);
+    let token = move || crate::api::saved::token(&meet.code()).unwrap_or_default();
+    let address = move |renew: bool| {
+        let (token, code) = (token(), meet.code());
+        leptos::task::spawn_local(async move {
+            match crate::api::person::calendar(&token, &code, renew).await {
+                Ok(f) => {
+                    problem.set(None);
+                    feed.set(Some(f.url));
+                    if renew {
+                        speaker.say(t("calendar-renewed"));
+                    }
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    let download = move |_| {
+        let (token, code) = (token(), meet.code());
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/events/{code}/my-data");
+            match crate::api::organiser::download(&token, &path).await {
+                Ok(blob) => {
+                    crate::components::files::save_blob(&format!("{code}-my-data.json"), &blob)
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    let delete = move |_| {
+        if !sure.get_untracked() {
+            sure.set(true);
+            return;
+        }
+        let (token, code) = (token(), meet.code());
+        leptos::task::spawn_local(async move {
+            match crate::api::person::delete_my_data(&token, &code).await {
+                Ok(_) => {
+                    sure.set(false);
+                    speaker.say(t("my-data-deleted"));
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="your-data-heading">
+            <h2 id="your-data-heading">{move || t("your-data")}</h2>
+            <h3>{move || t("calendar-feed")}</h3>
+            <p class="hint">{move || t("calendar-feed-hint")}</p>
+            {move || match feed.get() {
+                None => view! { <button type="button" on:click=move |_| address(false)>{t("calendar-show")}</button> }.into_any(),
+                Some(url) => view! {
+                    <label for="calendar-url">{t("calendar-address")}</label>
+                    <input id="calendar-url" type="text" readonly prop:value=url.clone() />
+                    <div class="actions">
+                        <button type="button" on:click=move |_| address(true)>{t("calendar-renew")}</button>
+                    </div>
+                }.into_any(),
+            }}
+            <h3>{move || t("my-data")}</h3>
+            <p class="hint">{move || t("my-data-hint")}</p>
+            <div class="actions">
+                <button type="button" on:click=download>{move || t("my-data-download")}</button>
+                <button type="button" on:click=delete>{move || if sure.get() { t("my-data-delete-sure") } else { t("my-data-delete") }}</button>
+            </div>
+            {problem_view(problem)}
+        </section>
     }
 }
 

@@ -98,6 +98,43 @@ async fn until_meeting(m: &mut Member, id: MeetingId, ok: impl Fn(&Meeting) -> b
     .unwrap_or_else(|_| panic!("meeting {id} never got there: {:?}", meetings(m)))
 }
 
+/// Folds `m`'s inbox until `ok` holds of it.
+async fn until_inbox(
+    m: &mut Member,
+    what: &str,
+    ok: impl Fn(&plenum_protocol::InboxState) -> bool,
+) {
+    tokio::time::timeout(WAIT, async {
+        while !matches!(&m.view.state, Some(RoomState::Inbox(i)) if ok(i)) {
+            let msg = m.ws.recv().await.expect("the connection stays");
+            m.view.take(&msg).expect("in order, without gaps");
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the inbox never showed {what}"));
+}
+
+/// Until when `m`'s inbox says they are open for a meeting now.
+fn open_until(m: &Member) -> Option<i64> {
+    match &m.view.state {
+        Some(RoomState::Inbox(i)) => i.open_until_ms,
+        _ => None,
+    }
+}
+
+/// Someone who joined `MEET` (with `name`, if any) and did nothing else, following their
+/// inbox; their id and token.
+async fn newcomer(server: &TestServer, name: Option<&str>) -> (Member, String, String) {
+    let token = server.http().join("MEET", name).await.unwrap();
+    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+    let id = match &ws.welcome {
+        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
+        other => panic!("not welcomed: {other:?}"),
+    };
+    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&id).unwrap());
+    (Member::following(ws, &inbox).await, id, token)
+}
+
 /// The answer to request `rid` of `m`'s, folding their inbox's events on the way (which may
 /// come before it).
 async fn answer_of(m: &mut Member, rid: u64) -> ServerMsg {
@@ -1273,14 +1310,7 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
         .await
         .unwrap();
     for m in [&mut ana, &mut cy] {
-        tokio::time::timeout(WAIT, async {
-            while !matches!(&m.view.state, Some(RoomState::Inbox(i)) if !i.reminders.is_empty()) {
-                let msg = m.ws.recv().await.expect("the connection stays");
-                m.view.take(&msg).expect("in order, without gaps");
-            }
-        })
-        .await
-        .expect("a reminder");
+        until_inbox(m, "a reminder", |i| !i.reminders.is_empty()).await;
         let Some(RoomState::Inbox(i)) = &m.view.state else {
             unreachable!()
         };
@@ -1347,18 +1377,7 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
         .await);
     }
     // Di's inbox hears until when (every device of hers shows it).
-    let open_until = |m: &Member| match &m.view.state {
-        Some(RoomState::Inbox(i)) => i.open_until_ms,
-        _ => None,
-    };
-    tokio::time::timeout(WAIT, async {
-        while open_until(&di).is_none() {
-            let msg = di.ws.recv().await.expect("the connection stays");
-            di.view.take(&msg).expect("in order, without gaps");
-        }
-    })
-    .await
-    .expect("open_now_changed");
+    until_inbox(&mut di, "open_now_changed", |i| i.open_until_ms.is_some()).await;
     let until = open_until(&di).unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -1618,14 +1637,7 @@ async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_na
     .await);
     let ana = person(&server, "Ana").await;
     // Bo joined with his name and nothing else.
-    let token = server.http().join("MEET", Some("Bo Berg")).await.unwrap();
-    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
-    let bo_id = match &ws.welcome {
-        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
-        other => panic!("not welcomed: {other:?}"),
-    };
-    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&bo_id).unwrap());
-    let mut bo = Member::following(ws, &inbox).await;
+    let (mut bo, bo_id, token) = newcomer(&server, Some("Bo Berg")).await;
     let reply = bo.ask(set_profile(true, &[], vec![])).await;
     assert_eq!(refused(&reply), ErrorCode::Conflict, "{reply:?}");
     // Nothing was kept: Ana (listed) does not find him.
@@ -1652,43 +1664,22 @@ async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_na
             open: true,
         })
         .await);
-    let open_until = |m: &Member| match &m.view.state {
-        Some(RoomState::Inbox(i)) => i.open_until_ms,
-        _ => None,
-    };
-    tokio::time::timeout(WAIT, async {
-        while open_until(&bo).is_none() {
-            let msg = bo.ws.recv().await.expect("the connection stays");
-            bo.view.take(&msg).expect("in order, without gaps");
-        }
-    })
-    .await
-    .expect("open_now_changed");
+    until_inbox(&mut bo, "open_now_changed", |i| i.open_until_ms.is_some()).await;
+    assert!(open_until(&bo).is_some());
     let gone = server
         .http()
         .send("DELETE", "/api/events/MEET/my-data", Some(&token), None)
         .await
         .unwrap();
     assert_eq!(gone.status, 200, "{}", gone.body);
-    tokio::time::timeout(WAIT, async {
-        while open_until(&bo).is_some() {
-            let msg = bo.ws.recv().await.expect("the connection stays");
-            bo.view.take(&msg).expect("in order, without gaps");
-        }
+    until_inbox(&mut bo, "open_now_changed, ended", |i| {
+        i.open_until_ms.is_none()
     })
-    .await
-    .expect("open_now_changed, ended");
+    .await;
 
     // Cy joins with her name only and keeps a contact card; deleting her data does not make a
     // participant of her (nobody can ask her), and unlisting needs no profile.
-    let token = server.http().join("MEET", Some("Cy")).await.unwrap();
-    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
-    let cy_id = match &ws.welcome {
-        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
-        other => panic!("not welcomed: {other:?}"),
-    };
-    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&cy_id).unwrap());
-    let mut cy = Member::following(ws, &inbox).await;
+    let (mut cy, cy_id, token) = newcomer(&server, Some("Cy")).await;
     ok(cy
         .ask(ClientMsg::SetContactCard {
             event: F.ev(),
@@ -1720,14 +1711,7 @@ async fn a_newcomer_saves_who_they_are_before_publishing_and_is_then_found_by_na
         ErrorCode::NotFound
     );
     // Someone who joined without a name publishes nothing.
-    let token = server.http().join("MEET", None).await.unwrap();
-    let ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
-    let anon = match &ws.welcome {
-        Some(ServerMsg::Welcome { person, .. }) => person.id.clone(),
-        other => panic!("not welcomed: {other:?}"),
-    };
-    let inbox = RoomId::Inbox(F.ev(), PersonId::parse(&anon).unwrap());
-    let mut anon = Member::following(ws, &inbox).await;
+    let (mut anon, _, _) = newcomer(&server, None).await;
     assert_eq!(
         refused(&anon.ask(set_profile(true, &[], vec![])).await),
         ErrorCode::Forbidden

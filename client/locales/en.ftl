@@ -973,3 +973,18 @@ my-data-download = Download my data
 my-data-delete = Delete my profile
 my-data-delete-sure = Yes, delete my profile
 my-data-deleted = Your profile was deleted.
+
+## How long personal data is kept (the organisers' console)
+personal-data = Personal data
+retention-explained = Plenum keeps what people share here (profiles, meetings, contacts, questions, their inboxes) until the end of the day below, then deletes it for good. Take the exports first: what is deleted does not come back.
+retention-until = Keep personal data until
+retention-hint = The day ends at midnight in the event's time zone. Leave it empty to keep the data until you delete it here.
+retention-save = Save the date
+retention-saved = Personal data will be kept until { $date }.
+retention-cleared = No date: personal data is kept until you delete it.
+retention-set = Kept until { $date }, then deleted.
+retention-none = No date set: kept until you delete it.
+purged-at = Personal data was deleted on { $at }.
+purge-now = Delete personal data now
+purge-sure = Yes, delete it now: this cannot be undone
+purged-now = Personal data deleted.

@@ -972,3 +972,18 @@ my-data-download = Ladda ner mina uppgifter
 my-data-delete = Radera min profil
 my-data-delete-sure = Ja, radera min profil
 my-data-deleted = Din profil är raderad.
+
+## How long personal data is kept (the organisers' console)
+personal-data = Personuppgifter
+retention-explained = Plenum sparar det som deltagarna delar här (profiler, möten, kontakter, frågor, deras inkorgar) till slutet av dagen nedan och raderar det sedan för gott. Ta ut exporterna först: det som raderas kommer inte tillbaka.
+retention-until = Spara personuppgifter till och med
+retention-hint = Dagen slutar vid midnatt i evenemangets tidszon. Lämna tomt för att spara uppgifterna tills du raderar dem här.
+retention-save = Spara datumet
+retention-saved = Personuppgifterna sparas till och med { $date }.
+retention-cleared = Inget datum: personuppgifterna sparas tills du raderar dem.
+retention-set = Sparas till och med { $date }, raderas sedan.
+retention-none = Inget datum: sparas tills du raderar dem.
+purged-at = Personuppgifterna raderades { $at }.
+purge-now = Radera personuppgifterna nu
+purge-sure = Ja, radera dem nu: det går inte att ångra
+purged-now = Personuppgifterna är raderade.

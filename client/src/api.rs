@@ -351,6 +351,36 @@ pub mod organiser {
         .await
     }
 
+    /// `PUT /api/events/{code}/retention`: the last day personal data is kept, or none.
+    pub async fn set_retention(
+        key: &str,
+        code: &EventCode,
+        until: Option<String>,
+    ) -> Result<Appended, ApiFailure> {
+        let body = json(&plenum_protocol::RetentionRequest { until })?;
+        call(
+            "PUT",
+            &format!("/api/events/{code}/retention"),
+            Some(body),
+            Some(key),
+        )
+        .await
+    }
+
+    /// `POST /api/events/{code}/purge`: the event's personal data purged now.
+    pub async fn purge(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<plenum_protocol::PurgeReport, ApiFailure> {
+        call(
+            "POST",
+            &format!("/api/events/{code}/purge"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
     /// `POST /api/events/{code}/sessions/{id}/stage`.
     pub async fn set_stage(
         key: &str,

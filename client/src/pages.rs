@@ -28,6 +28,8 @@ mod organise;
 mod participants;
 #[cfg(feature = "organise")]
 mod report;
+#[cfg(feature = "organise")]
+mod retention;
 #[cfg(feature = "staff")]
 mod screen;
 mod session;

@@ -265,6 +265,22 @@ fn with_yours(event: String, yours: String) -> String {
     }
 }
 
+/// `Tuesday 2 June 2026` / `tisdag 2 juni 2026`: the day of an instant in `zone`.
+pub fn day_in(utc_ms: i64, zone: &str) -> String {
+    js_sys::Date::new(&JsValue::from_f64(utc_ms as f64))
+        .to_locale_date_string(
+            i18n::locale().intl(),
+            &options(&[
+                ("timeZone", zone),
+                ("weekday", "long"),
+                ("day", "numeric"),
+                ("month", "long"),
+                ("year", "numeric"),
+            ]),
+        )
+        .into()
+}
+
 /// An instant in the event's `zone`, with the viewer's own time beside it when it differs.
 pub fn moment(utc_ms: i64, zone: &str) -> String {
     with_yours(clock_in(utc_ms, Some(zone)), clock(utc_ms))

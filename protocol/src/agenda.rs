@@ -139,6 +139,14 @@ pub struct EventInfo {
     pub agenda: Agenda,
     /// Matches [`crate::EventState::agenda_version`] of the event room.
     pub agenda_version: u64,
+    /// The last day (`YYYY-MM-DD`, in the event's time zone) personal data is kept: after it
+    /// ends, Plenum purges it (`PUT /api/events/{code}/retention`). None: kept until the
+    /// organisers purge it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_data_until: Option<String>,
+    /// When personal data was last purged (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purged_at_ms: Option<i64>,
 }
 
 /// The formats `POST /api/events/{code}/agenda/import` reads.

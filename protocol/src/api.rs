@@ -193,6 +193,26 @@ pub struct AnnouncementRequest {
     pub text: String,
 }
 
+/// `PUT /api/events/{code}/retention`: the last day (`YYYY-MM-DD`, in the event's time zone)
+/// the event's personal data is kept, or none (`null`: kept until purged by hand).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionRequest {
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// `POST /api/events/{code}/purge`: what purging the event's personal data did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeReport {
+    /// The event's rooms in the store (its event room, sessions and inboxes).
+    pub rooms: u64,
+    /// Those that held something to purge (the others had nothing new since the last purge).
+    pub purged: u64,
+    /// When it was purged (ms since the epoch): the event's `purged_at_ms`.
+    pub at_ms: i64,
+}
+
 /// The answer to an HTTP write that appended to a room's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appended {

@@ -486,6 +486,12 @@ pub enum RoomEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         until_ms: Option<i64>,
     },
+    /// The event's retention date passed (or the organisers purged now): what identifies
+    /// people is gone from this room. In an inbox, everything; in a session, the questions,
+    /// the quiz leaderboards' names and the tables' hosts; an event room keeps all it has
+    /// (it holds nobody's data). The room's earlier log is gone from the store too: a client
+    /// resuming from before it gets a snapshot.
+    PersonalDataPurged,
     /// A session's table set was set up, changed, or removed (`null`).
     TablesSet { tables: Option<crate::TableSet> },
     /// A round began: everyone taking part has their seat in their inbox.
@@ -522,6 +528,33 @@ pub enum RoomEvent {
 pub struct WrongRoom;
 
 impl RoomState {
+    /// Drops what identifies people (see [`RoomEvent::PersonalDataPurged`]).
+    pub fn purge(&mut self) {
+        match self {
+            RoomState::Event(_) => {}
+            RoomState::Inbox(i) => *i = InboxState::default(),
+            RoomState::Session(s) => {
+                s.qa.questions.clear();
+                s.qa.highlighted = None;
+                s.qa.counts = Default::default();
+                s.omitted.questions = 0;
+                s.off_screen(|shown| matches!(shown, ScreenShows::Question { .. }));
+                for quiz in &mut s.quizzes {
+                    quiz.mine = None;
+                    for standing in &mut quiz.leaderboard {
+                        standing.name = None;
+                    }
+                }
+                if let Some(set) = &mut s.tables {
+                    for table in &mut set.tables {
+                        table.host = None;
+                        table.host_here = false;
+                    }
+                }
+            }
+        }
+    }
+
     /// The state of a room with an empty log.
     pub fn new(room: &RoomId) -> RoomState {
         match room {
@@ -621,6 +654,10 @@ impl RoomState {
                     (Ok(at), _) => i.contacts[at] = contact.clone(),
                     (Err(at), _) => i.contacts.insert(at, contact.clone()),
                 }
+                Ok(())
+            }
+            (state, RoomEvent::PersonalDataPurged) => {
+                state.purge();
                 Ok(())
             }
             (RoomState::Session(s), RoomEvent::TablesSet { tables }) => {

@@ -90,6 +90,8 @@ fn every_example_parses_and_round_trips() {
             "personal-link" => drop(check::<plenum_protocol::PersonalLink>(&label, &body)),
             "meetings-report" => drop(check::<plenum_protocol::MeetingsReport>(&label, &body)),
             "person-reports" => drop(check::<Vec<plenum_protocol::PersonReport>>(&label, &body)),
+            "retention" => drop(check::<plenum_protocol::RetentionRequest>(&label, &body)),
+            "purge-report" => drop(check::<plenum_protocol::PurgeReport>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }
@@ -186,6 +188,7 @@ const ALL_EVENTS: &[&str] = &[
     "match_profile_changed",
     "blocks_changed",
     "open_now_changed",
+    "personal_data_purged",
     "contact_card_changed",
     "contact_changed",
     "meetings_set",
@@ -268,6 +271,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::MatchProfileChanged { .. } => "match_profile_changed",
         RoomEvent::BlocksChanged { .. } => "blocks_changed",
         RoomEvent::OpenNowChanged { .. } => "open_now_changed",
+        RoomEvent::PersonalDataPurged => "personal_data_purged",
         RoomEvent::ContactCardChanged { .. } => "contact_card_changed",
         RoomEvent::ContactChanged { .. } => "contact_changed",
         RoomEvent::MeetingChanged { .. } => "meeting_changed",

@@ -250,6 +250,9 @@ pub struct AppInner {
     /// that only a rise is submitted): one entry per session room, as many as the events'
     /// agendas hold.
     pub peaks: dashmap::DashMap<plenum_protocol::RoomId, u64>,
+    /// Held while this server purges an event's personal data: a sweep and an organiser's
+    /// "purge now" take turns (`transport::retention`).
+    pub purging: tokio::sync::Mutex<()>,
 }
 
 impl std::ops::Deref for App {
@@ -435,11 +438,13 @@ pub async fn start_with_store(
             "local".to_owned()
         },
         peaks: dashmap::DashMap::new(),
+        purging: tokio::sync::Mutex::new(()),
     }));
     let addr = listener.local_addr()?;
     let router = http::router(app.clone());
     app.tracker
         .spawn(ws::presence_loop(app.clone(), app.config.presence_every));
+    app.tracker.spawn(transport::retention::sweep(app.clone()));
     let task = tokio::spawn(async move {
         transport::listener::serve(app.clone(), listener, router).await;
         // No new connections now. Connections saw the token and are closing with

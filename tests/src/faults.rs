@@ -58,6 +58,29 @@ impl plenum_server::store::Store for FlakyStore {
         self.check()?;
         self.inner.ping()
     }
+    fn rooms_of(
+        &mut self,
+        event: &plenum_protocol::EventCode,
+    ) -> Result<Vec<RoomId>, plenum_server::store::StoreError> {
+        self.check()?;
+        self.inner.rooms_of(event)
+    }
+    fn holds_history(&mut self, room: &RoomId) -> Result<bool, plenum_server::store::StoreError> {
+        self.check()?;
+        self.inner.holds_history(room)
+    }
+    fn compact(
+        &mut self,
+        room: &RoomId,
+        snapshot: &plenum_server::store::Snapshot,
+    ) -> Result<(), plenum_server::store::StoreError> {
+        self.check()?;
+        self.inner.compact(room, snapshot)
+    }
+    fn scrub(&mut self) -> Result<(), plenum_server::store::StoreError> {
+        self.check()?;
+        self.inner.scrub()
+    }
 }
 
 impl TestServer {

@@ -4,8 +4,8 @@
 //! way, on `SqliteStore` and `RedisStore` directly.
 
 use plenum_protocol::{
-    Answer, ClientMsg, EventCode, JoinMode, PollStep, RoomEvent, RoomId, RoomState, ServerMsg,
-    SessionId,
+    Answer, ClientMsg, EventCode, JoinMode, PersonId, PollStep, RoomEvent, RoomId, RoomState,
+    ServerMsg, SessionId,
 };
 use plenum_server::store::{LogEntry, Record, RoomWrite, Store};
 use plenum_tests::*;
@@ -533,12 +533,92 @@ fn snapshot_contract(store: &mut dyn Store) {
     assert_eq!(store.load_room(&room).unwrap().snapshot.unwrap().seq, 3);
 }
 
+/// Compaction (a purge's): the history up to a snapshot is gone, the room loads from the
+/// snapshot with its records as they stand and goes on from there; a shared store says so to a
+/// reader asking for compacted writes. And every room of the event is listed, no other event's.
+fn compaction_contract(store: &mut dyn Store) {
+    let room = RoomId::Inbox(F.ev(), PersonId::parse("att-purged").unwrap());
+    let at = |version: u64, log: Vec<LogEntry>, records: Vec<Record>| RoomWrite {
+        room: room.clone(),
+        ..write(version, log, records)
+    };
+    let rec = |key: &str, value: Option<&str>| record(&room, key, value);
+    let mut state = RoomState::new(&room);
+    for w in [
+        at(
+            1,
+            vec![entry(&room, 1)],
+            vec![rec("1:ann", Some("1")), rec("1:bo", Some("1"))],
+        ),
+        at(2, vec![entry(&room, 2)], vec![rec("1:ann", None)]),
+    ] {
+        commit(store, w);
+    }
+    state.apply(&RoomEvent::PersonalDataPurged).unwrap();
+    let snapshot = plenum_server::store::Snapshot {
+        seq: 2,
+        version: 2,
+        id: 12,
+        state: state.clone(),
+    };
+    store.compact(&room, &snapshot).unwrap();
+    let data = store.load_room(&room).unwrap();
+    assert!(
+        data.log.is_empty(),
+        "no log before the snapshot: {:?}",
+        data.log
+    );
+    assert_eq!(data.snapshot.map(|s| (s.seq, s.state)), Some((2, state)));
+    let keys: Vec<&str> = data
+        .records
+        .iter()
+        .filter(|r| r.value.is_some())
+        .map(|r| r.key.as_str())
+        .collect();
+    assert_eq!(keys, vec!["1:bo"], "records as they stand");
+    match store.writes_since(&room, 1) {
+        Ok(w) if !store.shared() => assert!(w.is_empty()),
+        Err(plenum_server::store::StoreError::Compacted) => {}
+        other => panic!("a shared store says the writes were compacted: {other:?}"),
+    }
+    // The room goes on from the snapshot.
+    commit(store, at(3, vec![entry(&room, 3)], vec![]));
+    let data = store.load_room(&room).unwrap();
+    assert_eq!(data.log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3]);
+
+    let elsewhere = RoomId::Session(EventCode::parse("OTHER").unwrap(), F.s1());
+    commit(
+        store,
+        RoomWrite {
+            room: elsewhere.clone(),
+            ..write(1, vec![entry(&elsewhere, 1)], vec![])
+        },
+    );
+    let mut rooms: Vec<String> = store
+        .rooms_of(&F.ev())
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    rooms.sort();
+    let mut expected = vec![
+        RoomId::Event(F.ev()).to_string(),
+        room.to_string(),
+        F.room().to_string(),
+        RoomId::Session(F.ev(), SessionId::parse("s2").unwrap()).to_string(),
+    ];
+    expected.sort();
+    assert_eq!(rooms, expected);
+    store.scrub().unwrap();
+}
+
 #[test]
 fn the_embedded_store_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = plenum_server::store::SqliteStore::open(dir.path()).unwrap();
     store_contract(&mut store);
     snapshot_contract(&mut store);
+    compaction_contract(&mut store);
 }
 
 #[test]
@@ -547,6 +627,7 @@ fn the_redis_store_keeps_the_contract_and_refuses_stale_writes() {
     let mut store = plenum_server::store::RedisStore::open(&[redis.url()]).unwrap();
     store_contract(&mut store);
     snapshot_contract(&mut store);
+    compaction_contract(&mut store);
     let room = F.room();
     assert_eq!(
         store.load_room(&room).unwrap().id,

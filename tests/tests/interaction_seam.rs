@@ -58,6 +58,7 @@ impl Interaction for Counter {
     const KINDS: &'static [RecordKind] = &[RecordKind {
         name: KIND,
         tallied: true,
+        personal: true,
     }];
 
     fn check(&self, command: &Count) -> Result<(), Refusal> {

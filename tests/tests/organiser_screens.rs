@@ -422,6 +422,42 @@ Jon Berg;jon@example.no;Oslo Cluster;Norway;no
     tokio::time::sleep(Duration::from_millis(300)).await;
     no_sideways_scroll(b, "the participants at 320 px").await?;
 
+    // How long personal data is kept: a day before the event ends is refused in the server's
+    // words; its last day is saved and shown; deleting now asks twice, then the imported
+    // people are gone from the list.
+    b.set_window_size(400, 860).await?;
+    let retention = "section[aria-labelledby=retention-heading]";
+    choose(b, "#retention-until", "2026-06-02").await?;
+    click(b, &format!("{retention} button[type=submit]")).await?;
+    wait_for_text(
+        b,
+        &format!("{retention} [role=alert]"),
+        "must not be before the event's last day, 2026-06-03",
+    )
+    .await?;
+    choose(b, "#retention-until", "2026-06-03").await?;
+    click(b, &format!("{retention} button[type=submit]")).await?;
+    wait_for_text(b, &format!("{retention} p[role=status]"), "Kept until").await?;
+    check_and_capture(b, axe, "organiser-retention").await?;
+    click(b, &format!("{retention} button.danger")).await?;
+    wait_for_text(b, &format!("{retention} button.danger"), "cannot be undone").await?;
+    click(b, &format!("{retention} button.danger")).await?;
+    wait_for_text(b, retention, "Personal data was deleted on").await?;
+    let people = server
+        .http()
+        .send(
+            "GET",
+            "/api/events/FORMS/people",
+            Some(&server.organiser_key),
+            None,
+        )
+        .await?;
+    ensure!(
+        !people.body.to_string().contains("Jon Berg"),
+        "the imported people are purged: {}",
+        people.body
+    );
+
     // Signing out here signs every tab out.
     b.set_window_size(1280, 900).await?;
     b.goto(&server.url("/organise")).await?;

@@ -308,6 +308,7 @@ fn EventConsole(
             <div>
                 <super::agenda_editor::AgendaEditor code=code.clone() agenda key />
                 <Exports code=code.clone() key sessions />
+                <super::retention::Retention code=code.clone() key event />
                 <crate::features::meetings::organise::MeetingsPanel code=code.clone() key event />
             </div>
         </div>

@@ -164,6 +164,29 @@ enum Job {
         code: EventCode,
         reply: oneshot::Sender<Option<Arc<EventInfo>>>,
     },
+    /// Every room of an event the store holds anything of.
+    RoomsOf {
+        code: EventCode,
+        reply: oneshot::Sender<Result<Vec<RoomId>, Refusal>>,
+    },
+    /// Purges one room's personal data: whether it held any.
+    Purge {
+        room: RoomId,
+        reply: oneshot::Sender<Result<bool, Refusal>>,
+    },
+    /// After purges: what they deleted leaves the store's files too (`Store::scrub`).
+    Scrub {
+        reply: oneshot::Sender<Result<(), Refusal>>,
+    },
+}
+
+/// What purging an event's personal data did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    /// The event's rooms in the store.
+    pub rooms: u64,
+    /// Those that held something to purge.
+    pub purged: u64,
 }
 
 /// An [`Engine`] handle that lets the engine stop when everything else has let it go.
@@ -404,6 +427,37 @@ impl Engine {
         };
         room.read::<I, T>(read)
             .ok_or_else(|| Refusal::NotFound("no such interaction on this server".into()))
+    }
+
+    /// Purges an event's personal data from every room of it (`sequencer/purge.rs`), one room
+    /// per job so other work goes on in between, then from the store's files. A room that
+    /// fails stops the purge (`unavailable`); run again, it picks up where it stopped (a room
+    /// with nothing new since its purge is skipped).
+    pub async fn purge(&self, code: &EventCode) -> Result<Purged, Refusal> {
+        async fn ask<T>(
+            engine: &Engine,
+            job: impl FnOnce(oneshot::Sender<Result<T, Refusal>>) -> Job,
+        ) -> Result<T, Refusal> {
+            let (reply, answer) = oneshot::channel();
+            engine.send(job(reply))?;
+            answer.await.map_err(|_| Refusal::Unavailable)?
+        }
+        let rooms = ask(self, |reply| Job::RoomsOf {
+            code: code.clone(),
+            reply,
+        })
+        .await?;
+        let mut done = Purged {
+            rooms: rooms.len() as u64,
+            purged: 0,
+        };
+        for room in rooms {
+            if ask(self, |reply| Job::Purge { room, reply }).await? {
+                done.purged += 1;
+            }
+        }
+        ask(self, |reply| Job::Scrub { reply }).await?;
+        Ok(done)
     }
 
     /// A write another instance committed (from the broker). Never blocks.

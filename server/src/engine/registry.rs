@@ -39,6 +39,7 @@ pub(crate) trait Registered: Send + Sync {
     fn new_records(&self) -> Box<dyn Any + Send>;
     fn new_changes(&self) -> Box<dyn Any + Send>;
     fn load(&self, records: &mut dyn Any, kind: &str, key: &str, value: Option<&str>);
+    fn purged(&self, kind: &str, key: &str, value: &str) -> Option<String>;
     fn apply_changes(&self, records: &mut dyn Any, changes: &dyn Any);
     fn check(&self, command: &(dyn Any + Send)) -> Result<(), Refusal>;
     fn reads(&self, room: &RoomId, command: &(dyn Any + Send)) -> Vec<RoomId>;
@@ -76,6 +77,9 @@ impl<I: Interaction> Registered for Entry<I> {
             .downcast_mut()
             .expect("records of their own interaction");
         I::load(records, kind, key, value);
+    }
+    fn purged(&self, kind: &str, key: &str, value: &str) -> Option<String> {
+        I::purged(kind, key, value)
     }
     fn apply_changes(&self, records: &mut dyn Any, changes: &dyn Any) {
         let records = records
@@ -222,6 +226,27 @@ impl Registry {
                 .iter()
                 .any(|k| k.name == kind && k.tallied)
         })
+    }
+
+    /// Whether records of this kind identify a person (purged with an event's personal data).
+    /// A kind no interaction owns counts as personal: nothing unknown outlives a purge.
+    pub(crate) fn personal(&self, kind: &str) -> bool {
+        self.owner_of(kind).is_none_or(|i| {
+            self.entries[i]
+                .kinds()
+                .iter()
+                .any(|k| k.name == kind && k.personal)
+        })
+    }
+
+    /// What a purge makes of a record: `None` keeps it, `Some(None)` deletes it (a personal
+    /// kind), `Some(Some(value))` rewrites it (its interaction's `Interaction::purged`).
+    pub(crate) fn purged(&self, kind: &str, key: &str, value: &str) -> Option<Option<String>> {
+        if self.personal(kind) {
+            return Some(None);
+        }
+        let i = self.owner_of(kind)?;
+        self.entries[i].purged(kind, key, value).map(Some)
     }
 
     /// Fresh, empty records of every interaction.

@@ -6,7 +6,7 @@ use crate::{
     interactions::Interaction,
     store::{LogEntry, Record, RoomData},
 };
-use plenum_protocol::{RoomId, RoomState, Seq, ServerMsg};
+use plenum_protocol::{RoomEvent, RoomId, RoomState, Seq, ServerMsg};
 use std::{
     any::Any,
     collections::VecDeque,
@@ -38,6 +38,17 @@ pub(super) struct RoomInner {
 }
 
 impl RoomInner {
+    /// A snapshot of the room as it stands, noted as the newest kept (`snapshot_seq`).
+    pub fn take_snapshot(&mut self) -> crate::store::Snapshot {
+        self.snapshot_seq = self.seq;
+        crate::store::Snapshot {
+            seq: self.seq,
+            version: self.version,
+            id: self.last_id,
+            state: self.state.clone(),
+        }
+    }
+
     /// Applies one stored record to the records of the interaction that owns its kind.
     pub fn apply_record(&mut self, registry: &Registry, id: &RoomId, record: &Record) {
         match registry.owner_of(&record.kind) {
@@ -93,6 +104,10 @@ impl Room {
                 tracing::error!(room = %id, seq = entry.seq, "logged event does not fit its room; skipped");
             }
             seq = entry.seq;
+            if entry.event == RoomEvent::PersonalDataPurged {
+                // Nothing from before a purge is replayed (the store no longer has it either).
+                recent.clear();
+            }
             if i >= keep_from {
                 recent.push_back((entry.seq, event_frames(&id, &entry)));
             }

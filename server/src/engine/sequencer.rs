@@ -1,5 +1,7 @@
 //! The one thread that writes: see the module docs of `engine`.
 
+mod purge;
+
 use super::{
     Done, Job, MAX_BATCH, ORPHANED_TALLIES_AFTER, RETRY_FOR, Reply, RoomReply, Shared, TALLY_EVERY,
     Untallied, now_ms,
@@ -10,7 +12,7 @@ use crate::{
     delivery::{audience::Frames, broker::Broker},
     interactions::{Made, Refusal},
     metrics::Metrics,
-    store::{Batch, Committed, LogEntry, RoomWrite, Snapshot, Store},
+    store::{Batch, Committed, LogEntry, RoomWrite, Store},
 };
 use plenum_protocol::{EventCode, EventInfo, RoomId};
 use std::{
@@ -231,6 +233,21 @@ impl Sequencer {
                 Job::Sync { room, reply } => syncs.push((room, reply)),
                 Job::Remote(write) => self.remote(write),
                 Job::Catalog(doc) => self.catalog(doc),
+                Job::RoomsOf { code, reply } => {
+                    let _ = reply.send(self.store.rooms_of(&code).map_err(|e| {
+                        tracing::error!(error = %e, "listing an event's rooms failed");
+                        Refusal::Unavailable
+                    }));
+                }
+                Job::Purge { room, reply } => {
+                    let _ = reply.send(self.purge_room(&room));
+                }
+                Job::Scrub { reply } => {
+                    let _ = reply.send(self.store.scrub().map_err(|e| {
+                        tracing::error!(error = %e, "scrubbing the store's files failed");
+                        Refusal::Unavailable
+                    }));
+                }
                 Job::FindEvent { code, reply } => {
                     let found = match self.store.load_event(&code) {
                         Ok(Some(doc)) => {
@@ -668,13 +685,7 @@ impl Sequencer {
                 return;
             }
             // Not tried again before another SNAPSHOT_EVERY events, whatever happens below.
-            inner.snapshot_seq = inner.seq;
-            Snapshot {
-                seq: inner.seq,
-                version: inner.version,
-                id: inner.last_id,
-                state: inner.state.clone(),
-            }
+            inner.take_snapshot()
         };
         match self.store.put_snapshot(&room.id, &snapshot) {
             Ok(()) => {
@@ -709,6 +720,11 @@ impl Sequencer {
                     tracing::error!(room = %room.id, seq = entry.seq, "a written event does not fit its room");
                 }
                 inner.seq = entry.seq;
+                if entry.event == plenum_protocol::RoomEvent::PersonalDataPurged {
+                    // Nothing from before a purge is replayed: a client resuming from earlier
+                    // gets a snapshot of the purged state.
+                    inner.recent.clear();
+                }
                 if inner.recent.len() == super::RECENT_EVENTS {
                     inner.recent.pop_front();
                 }
@@ -777,13 +793,19 @@ impl Sequencer {
                 break;
             }
         }
-        if room.version() < version
-            && let Err(e) = self.sync(id, false)
-        {
-            tracing::warn!(room = %id, error = %e, "catching up after a conflict failed");
-            return true;
+        let mut now = room.version();
+        if now < version {
+            match self.sync(id, false) {
+                // The room as held now: a compacted history has it loaded afresh.
+                Ok(current) if !Arc::ptr_eq(&current, &room) => return true,
+                Ok(_) => now = room.version(),
+                Err(e) => {
+                    tracing::warn!(room = %id, error = %e, "catching up after a conflict failed");
+                    return true;
+                }
+            }
         }
-        let progressed = room.version() > before;
+        let progressed = now > before;
         if !progressed {
             tracing::error!(room = %id, version = before, store_version = version,
                 "the store's history of this room differs from this instance's (did Redis lose writes?); refusing to write it");
@@ -792,7 +814,8 @@ impl Sequencer {
     }
 
     /// Applies `write` if it is the room's next (its version and the id it follows match);
-    /// returns whether it did.
+    /// returns whether to go on applying writes to `room`: false when it did not apply it, and
+    /// after a purge, which loads the room afresh (with everything the store has).
     fn apply_next(&mut self, room: &Arc<Room>, write: RoomWrite) -> bool {
         let (version, last_id) = room.head();
         if write.version != version + 1 {
@@ -805,7 +828,20 @@ impl Sequencer {
         }
         let registry = &self.shared.registry;
         let tallied = write.records.iter().any(|r| registry.tallied(&r.kind));
+        let purge = write
+            .log
+            .iter()
+            .any(|e| e.event == plenum_protocol::RoomEvent::PersonalDataPurged);
         self.apply_write(room, write, None);
+        if purge {
+            // Another instance's purge: what the interactions hold is read again from the
+            // store, as the purging instance does (`purge.rs`).
+            if let Err(e) = self.reload(&room.id) {
+                tracing::warn!(room = %room.id, error = ?e, "reloading a purged room failed");
+            }
+            // `room` is not the one held now: apply nothing more to it.
+            return false;
+        }
         if tallied {
             // Its instance publishes the aggregates; if it dies first, this one does.
             self.orphaned
@@ -818,7 +854,7 @@ impl Sequencer {
     /// Brings a loaded room up to date with the store (loads it when `load` and it is not
     /// loaded). If the store does not answer, what this instance holds is still served.
     fn sync(&mut self, id: &RoomId, load: bool) -> Result<Arc<Room>, Refusal> {
-        let Some(room) = self.shared.rooms.get(id).map(|r| r.clone()) else {
+        let Some(mut room) = self.shared.rooms.get(id).map(|r| r.clone()) else {
             return if load {
                 self.load(id.clone())
             } else {
@@ -826,11 +862,21 @@ impl Sequencer {
             };
         };
         match self.store.writes_since(id, room.version()) {
+            Err(crate::store::StoreError::Compacted) => {
+                // The writes this copy lacks were compacted away (a purge's, `Store::compact`):
+                // load the room afresh, from its snapshot.
+                tracing::info!(room = %id, "the room's history was compacted; reloading it");
+                return self.reload(id);
+            }
             Ok(writes) => {
                 for write in writes {
                     if !self.apply_next(&room, write) {
                         break;
                     }
+                }
+                // The room as held now (a purge among the writes loads it afresh).
+                if let Some(held) = self.shared.rooms.get(id).map(|r| r.clone()) {
+                    room = held;
                 }
                 self.stale.remove(id);
                 // A timer lost with a failed commit comes back (the set has no duplicates).
@@ -844,6 +890,17 @@ impl Sequencer {
             }
         }
         Ok(room)
+    }
+
+    /// Drops the room held here and loads it from the store: after a purge (the records
+    /// each interaction holds are rebuilt from what the store kept, rather than trusting each
+    /// to forget a deleted record), or when the writes it lacks were compacted away. Its
+    /// followers keep following (the hub knows rooms by id); the next join gets the new copy.
+    pub(super) fn reload(&mut self, id: &RoomId) -> Result<Arc<Room>, Refusal> {
+        self.untallied.remove(id);
+        self.orphaned.remove(id);
+        self.shared.rooms.remove(id);
+        self.load(id.clone())
     }
 
     /// Retries rooms left uncertain by a failed commit.

@@ -7,7 +7,10 @@ use crate::{
     delivery::{broker::LocalBroker, hub::Hub},
     interactions::{Cx, Interaction, Made, RecordKind, Refusal, Stored},
     metrics::Metrics,
-    store::{Batch, Committed, Conflict, LogEntry, Record, RoomData, RoomWrite, Store, StoreError},
+    store::{
+        Batch, Committed, Conflict, LogEntry, Record, RoomData, RoomWrite, Snapshot, Store,
+        StoreError,
+    },
 };
 use plenum_protocol::{Announcement, EventCode, EventInfo, RoomEvent, RoomId, RoomState};
 use std::{
@@ -59,6 +62,7 @@ impl Interaction for Count {
     const KINDS: &'static [RecordKind] = &[RecordKind {
         name: KIND,
         tallied: true,
+        personal: false,
     }];
 
     fn decide(&self, cx: &mut Cx<'_, Self>, add: Add) -> Result<Made, Refusal> {
@@ -191,6 +195,24 @@ impl Store for SharedRooms {
             }
         }
         Ok(committed)
+    }
+
+    fn rooms_of(&mut self, event: &EventCode) -> Result<Vec<RoomId>, StoreError> {
+        let rooms = self.rooms.lock().unwrap();
+        Ok(rooms
+            .keys()
+            .filter(|r| r.event_code() == event)
+            .cloned()
+            .collect())
+    }
+
+    fn holds_history(&mut self, room: &RoomId) -> Result<bool, StoreError> {
+        Ok(self.rooms.lock().unwrap().contains_key(room))
+    }
+
+    fn compact(&mut self, _room: &RoomId, _snapshot: &Snapshot) -> Result<(), StoreError> {
+        // Keeps the whole history: these tests load rooms from their writes.
+        Ok(())
     }
 
     fn writes_since(&mut self, room: &RoomId, version: u64) -> Result<Vec<RoomWrite>, StoreError> {

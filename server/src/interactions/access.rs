@@ -149,10 +149,14 @@ impl Interaction for Access {
         RecordKind {
             name: REVOKED,
             tallied: false,
+            personal: false,
         },
         RecordKind {
             name: ISSUED,
             tallied: false,
+            // Kept through a purge (links made anew and co-organisers' invitations still
+            // count), without the names of the people registered (`purged`).
+            personal: false,
         },
     ];
 
@@ -328,6 +332,20 @@ impl Interaction for Access {
         Ok(Made::default())
     }
 
+    /// A registration link keeps its id, count and maker; the person's name and email go.
+    /// Staff invitations keep their names (the organisers' team, whom they can still withdraw).
+    fn purged(kind: &str, _key: &str, value: &str) -> Option<String> {
+        let mut issued: Issued = serde_json::from_str(value)
+            .ok()
+            .filter(|_| kind == ISSUED)?;
+        let before = issued.clone();
+        issued.email = String::new();
+        if issued.role == Role::Attendee {
+            issued.name = String::new();
+        }
+        (issued != before).then(|| serde_json::to_string(&issued).ok())?
+    }
+
     fn load(records: &mut AccessRecords, kind: &str, key: &str, value: Option<&str>) {
         match (kind, value) {
             (REVOKED, Some(_)) => drop(records.revoked.insert(key.to_owned())),
@@ -361,5 +379,49 @@ impl Interaction for Access {
                 value: Some("1".to_owned()),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issued(role: Role, name: &str, email: &str) -> String {
+        serde_json::to_string(&Issued {
+            id: "i7".into(),
+            role,
+            name: name.into(),
+            sessions: Vec::new(),
+            at_ms: 1,
+            by: "Organiser".into(),
+            by_id: "organiser".into(),
+            exp: 9,
+            signer: "s".into(),
+            email: email.into(),
+            imported: true,
+            link: 2,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_purge_keeps_a_links_id_and_count_without_the_persons_name() {
+        let after = Access::purged(
+            ISSUED,
+            "i7",
+            &issued(Role::Attendee, "Åsa Lind", "asa@example.se"),
+        )
+        .expect("rewritten");
+        let after: Issued = serde_json::from_str(&after).unwrap();
+        assert_eq!((after.name.as_str(), after.email.as_str()), ("", ""));
+        assert_eq!(
+            (after.id.as_str(), after.link, after.by_id.as_str()),
+            ("i7", 2, "organiser")
+        );
+        // Staff keep their names; nothing to change is left as it is.
+        let staff = Access::purged(ISSUED, "i7", &issued(Role::Moderator, "Maria", "")).is_none();
+        assert!(staff);
+        assert!(Access::purged(ISSUED, "i7", &issued(Role::Attendee, "", "")).is_none());
+        assert!(Access::purged(REVOKED, "i7", "1").is_none());
     }
 }

@@ -47,6 +47,7 @@ impl Interaction for Activity {
     const KINDS: &'static [RecordKind] = &[RecordKind {
         name: ACTIVITY,
         tallied: false,
+        personal: true,
     }];
 
     fn decide(&self, cx: &mut Cx<'_, Self>, Note(entry): Note) -> Result<Made, Refusal> {

@@ -83,10 +83,12 @@ impl Interaction for Attendance {
         RecordKind {
             name: JOINED,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: PEAK,
             tallied: false,
+            personal: false,
         },
     ];
 

@@ -343,18 +343,22 @@ impl Interaction for Contacts {
         RecordKind {
             name: CARD,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: CONSENT,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: BLOCKS,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: REPORT,
             tallied: false,
+            personal: true,
         },
     ];
 

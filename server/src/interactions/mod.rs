@@ -203,11 +203,13 @@ pub struct Made {
 
 /// A kind of private record an interaction stores: its name in the store, and whether a change
 /// of it makes a published aggregate stale (so another instance's write of it may leave a
-/// tally to publish, see `engine::ORPHANED_TALLIES_AFTER`).
+/// tally to publish, see `engine::ORPHANED_TALLIES_AFTER`), and whether it identifies a person
+/// (purged with the event's personal data, see `engine::purge`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordKind {
     pub name: &'static str,
     pub tallied: bool,
+    pub personal: bool,
 }
 
 /// A record change as the store keeps it: `(kind, key, value)`, `None` deleting the record.
@@ -260,6 +262,13 @@ pub trait Interaction: Send + Sync + 'static {
 
     /// Applies one change, as committed (or as a batch sees it).
     fn apply(records: &mut Self::Records, change: &Self::Change);
+
+    /// What a purge of the event's personal data makes of one stored record of a kind not
+    /// personal as a whole (those are deleted, [`RecordKind::personal`]): `None` keeps it as
+    /// it is, `Some(value)` keeps it with this value instead (without a name, say).
+    fn purged(_kind: &str, _key: &str, _value: &str) -> Option<String> {
+        None
+    }
 
     /// The store record that makes `change` durable.
     fn store(change: &Self::Change) -> Stored;

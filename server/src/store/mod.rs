@@ -31,6 +31,9 @@ pub enum StoreError {
     /// The store cannot be reached (a network store's connection is down, say).
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// The writes asked for were compacted away (`Store::compact`): load the room afresh.
+    #[error("the room's history was compacted")]
+    Compacted,
 }
 
 /// One committed event of a room's log.
@@ -150,7 +153,7 @@ pub trait Store: Send + 'static {
     /// rooms are returned as conflicts, nothing of them written.
     fn commit(&mut self, batch: &Batch) -> Result<Committed, StoreError>;
     /// The writes to `room` after `version`, in order: what this instance missed. Only a shared
-    /// store has any.
+    /// store has any. [`StoreError::Compacted`] when some of them were compacted away.
     fn writes_since(
         &mut self,
         _room: &RoomId,
@@ -181,6 +184,21 @@ pub trait Store: Send + 'static {
                 Ok(value.to_vec())
             }
         }
+    }
+    /// Every room of `event` the store holds anything of (its event room always).
+    fn rooms_of(&mut self, event: &EventCode) -> Result<Vec<RoomId>, StoreError>;
+    /// Whether the store holds any of `room`'s log (a compacted room holds none until its next
+    /// write).
+    fn holds_history(&mut self, room: &RoomId) -> Result<bool, StoreError>;
+    /// Makes `snapshot` the start of `room`'s history: its log up to the snapshot and every
+    /// older snapshot are deleted, so nothing the earlier events carried stays in the store.
+    /// Records are not touched (what a purge deletes, its write deleted).
+    fn compact(&mut self, room: &RoomId, snapshot: &Snapshot) -> Result<(), StoreError>;
+    /// After compactions: what they deleted leaves the store's files too, where the store can
+    /// see to it (SQLite checkpoints and truncates its write-ahead log; the pages were zeroed
+    /// as they were freed).
+    fn scrub(&mut self) -> Result<(), StoreError> {
+        Ok(())
     }
     /// Whether the store answers now (for `/readyz`).
     fn ping(&mut self) -> Result<(), StoreError>;

@@ -117,6 +117,12 @@ fn doc_key(room: &RoomId) -> String {
 /// In a cluster: the codes of every event (documents live beside their rooms).
 const EVENT_CODES_KEY: &str = "plenum:event-codes";
 
+/// The rooms of an event (a set, beside its event room): every room is added before its first
+/// write.
+fn rooms_key(event_room: &RoomId) -> String {
+    format!("plenum:{{{event_room}}}:rooms")
+}
+
 fn snapshot_key(room: &RoomId) -> String {
     format!("plenum:{{{room}}}:snap")
 }
@@ -598,17 +604,34 @@ impl Store for RedisStore {
     }
 
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
-        let mut data = RoomData::default();
-        let (snapshot, mut records) = match self.read_snapshot(room)? {
-            Some((snapshot, records)) => (Some(snapshot), records),
-            None => (None, Vec::new()),
+        // The snapshot and the stream are two reads: a compaction between them (another
+        // instance's purge) leaves a stream that no longer follows the snapshot read. Then
+        // both are read again, the new snapshot with them.
+        let mut attempts = 0;
+        let (snapshot, records, writes) = loop {
+            let (snapshot, records) = match self.read_snapshot(room)? {
+                Some((snapshot, records)) => (Some(snapshot), records),
+                None => (None, Vec::new()),
+            };
+            let from = snapshot.as_ref().map_or(0, |s| s.version) + 1;
+            let writes = self.read_stream(room, from)?;
+            if writes.first().is_none_or(|w| w.version == from) {
+                break (snapshot, records, writes);
+            }
+            attempts += 1;
+            if attempts == 3 {
+                return Err(StoreError::Unavailable(format!(
+                    "{room}: its stream kept changing under a compaction"
+                )));
+            }
         };
-        let from = snapshot.as_ref().map_or(0, |s| s.version) + 1;
+        let mut records = records;
+        let mut data = RoomData::default();
         if let Some(s) = &snapshot {
             data.version = s.version;
             data.id = s.id;
         }
-        for write in self.read_stream(room, from)? {
+        for write in writes {
             data.version = write.version;
             data.id = write.id;
             data.log.extend(write.log);
@@ -665,11 +688,30 @@ impl Store for RedisStore {
     }
 
     fn commit(&mut self, batch: &crate::store::Batch) -> Result<Committed, StoreError> {
+        let mut out = Committed::default();
+        // A room's first write names it in its event's index first (`rooms_of`), so a purge
+        // finds every room; an entry whose write then failed names an empty room: harmless.
+        let mut unindexed = Vec::new();
+        for w in batch.rooms.iter().filter(|w| w.version == 1) {
+            let index = RoomId::Event(w.room.event_code().clone());
+            let i = self.shard(&index);
+            let room = w.room.to_string();
+            if let Err(e) = self.with(i, |c, _| {
+                redis::cmd("SADD")
+                    .arg(rooms_key(&index))
+                    .arg(&room)
+                    .query::<()>(c)
+            }) {
+                out.failed.push((w.room.clone(), e));
+                unindexed.push(&w.room);
+            }
+        }
         let mut by_shard: Vec<Vec<&RoomWrite>> = vec![Vec::new(); self.shards.len()];
         for write in &batch.rooms {
-            by_shard[self.shard(&write.room)].push(write);
+            if !unindexed.contains(&&write.room) {
+                by_shard[self.shard(&write.room)].push(write);
+            }
         }
-        let mut out = Committed::default();
         let publish_now = self.replicas.is_none();
         for (i, mut writes) in by_shard.into_iter().enumerate() {
             if writes.is_empty() {
@@ -798,6 +840,79 @@ impl Store for RedisStore {
         Ok(out)
     }
 
+    fn rooms_of(&mut self, event: &EventCode) -> Result<Vec<RoomId>, StoreError> {
+        let event_room = RoomId::Event(event.clone());
+        let key = rooms_key(&event_room);
+        let names: Vec<String> = self.read(self.shard(&event_room), |c| {
+            redis::cmd("SMEMBERS").arg(&key).query(c)
+        })?;
+        let mut names: std::collections::BTreeSet<String> = names.into_iter().collect();
+        // Rooms first written before the index was kept are found by their version keys, on
+        // each server (a Redis Cluster's nodes are not scanned: there the index is all).
+        if !self.cluster {
+            let code = event.as_str();
+            for i in 0..self.shards.len() {
+                for kind in ["session", "inbox"] {
+                    let pattern = format!("plenum:{{{kind}:{code}:*}}:v");
+                    let mut cursor = 0u64;
+                    loop {
+                        let (next, keys): (u64, Vec<String>) = self.read(i, |c| {
+                            redis::cmd("SCAN")
+                                .arg(cursor)
+                                .arg("MATCH")
+                                .arg(&pattern)
+                                .arg("COUNT")
+                                .arg(1000)
+                                .query(c)
+                        })?;
+                        names.extend(keys.iter().filter_map(|k| {
+                            Some(k.strip_prefix("plenum:{")?.strip_suffix("}:v")?.to_owned())
+                        }));
+                        if next == 0 {
+                            break;
+                        }
+                        cursor = next;
+                    }
+                }
+            }
+        }
+        let mut rooms = vec![event_room.clone()];
+        for name in names {
+            match RoomId::parse(&name) {
+                Ok(room) if room != event_room && room.event_code() == event => rooms.push(room),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(StoreError::Corrupt {
+                        what: "rooms index",
+                        detail: e.0,
+                    });
+                }
+            }
+        }
+        Ok(rooms)
+    }
+
+    fn holds_history(&mut self, room: &RoomId) -> Result<bool, StoreError> {
+        let key = log_key(room);
+        let len: u64 = self.read(self.shard(room), |c| redis::cmd("XLEN").arg(&key).query(c))?;
+        Ok(len > 0)
+    }
+
+    fn compact(&mut self, room: &RoomId, snapshot: &Snapshot) -> Result<(), StoreError> {
+        // The snapshot first (with the records as of its write), then the stream up to it:
+        // a failure in between leaves the history whole.
+        self.put_snapshot(room, snapshot)?;
+        let key = log_key(room);
+        let below = format!("{}-0", snapshot.version + 1);
+        self.with(self.shard(room), |c, _| {
+            redis::cmd("XTRIM")
+                .arg(&key)
+                .arg("MINID")
+                .arg(&below)
+                .query::<()>(c)
+        })
+    }
+
     fn load_event(&mut self, code: &EventCode) -> Result<Option<EventInfo>, StoreError> {
         let room = RoomId::Event(code.clone());
         let shard = self.shard(&room);
@@ -819,7 +934,30 @@ impl Store for RedisStore {
     }
 
     fn writes_since(&mut self, room: &RoomId, version: u64) -> Result<Vec<RoomWrite>, StoreError> {
-        let writes = self.read_stream(room, version + 1)?;
+        // The version with the stream, in one round trip (one slot: the keys share the room's
+        // tag): a stream that starts after `version + 1` while the room is past `version` was
+        // compacted.
+        let (vkey, lkey) = (version_key(room), log_key(room));
+        let start = format!("{}-0", version + 1);
+        let (head, reply): (Option<String>, Value) = self.read(self.shard(room), |c| {
+            redis::pipe()
+                .cmd("GET")
+                .arg(&vkey)
+                .cmd("XRANGE")
+                .arg(&lkey)
+                .arg(&start)
+                .arg("+")
+                .query(c)
+        })?;
+        let writes = parse_entries(&lkey, reply)?;
+        let stored = head
+            .as_deref()
+            .and_then(|h| h.split(':').next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        if stored > version && writes.first().is_none_or(|w| w.version != version + 1) {
+            return Err(StoreError::Compacted);
+        }
         if !writes.is_empty() && self.replicas.is_some() {
             self.confirm_replicated(room)?;
             // A write refused a moment ago for want of replicas, now confirmed, was never

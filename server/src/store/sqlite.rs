@@ -1,7 +1,7 @@
 //! The embedded default store: one SQLite file in the data directory.
 
 use super::{Batch, Committed, LogEntry, Record, RoomData, Snapshot, Store, StoreError};
-use plenum_protocol::{EventInfo, RoomId, Seq};
+use plenum_protocol::{EventCode, EventInfo, RoomId, Seq};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
 
@@ -42,6 +42,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten with zeros, not left in free pages: a purge of
+        // personal data (`Store::compact`) leaves nothing in the file to recover.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         // The file holds the token secret: its owner's alone (SQLite gives the -wal and -shm
@@ -210,6 +213,75 @@ impl Store for SqliteStore {
         tx.commit()?;
         // The only writer: nothing can conflict, and it is all or nothing.
         Ok(Committed::default())
+    }
+
+    fn rooms_of(&mut self, event: &EventCode) -> Result<Vec<RoomId>, StoreError> {
+        let code = event.as_str();
+        let event_room = RoomId::Event(event.clone());
+        // By ranges of the tables' keys (`room` first): `session:CODE:` up to `session:CODE;`
+        // (`;` follows `:`), the same for inboxes. No scan of other events' rows.
+        let ranges = [
+            (format!("session:{code}:"), format!("session:{code};")),
+            (format!("inbox:{code}:"), format!("inbox:{code};")),
+        ];
+        let mut names = std::collections::BTreeSet::new();
+        for table in ["room_log", "records", "room_snapshots"] {
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT DISTINCT room FROM {table} WHERE room >= ?1 AND room < ?2"
+            ))?;
+            for (from, to) in &ranges {
+                for row in stmt.query_map(params![from, to], |row| row.get::<_, String>(0))? {
+                    names.insert(row?);
+                }
+            }
+        }
+        let mut rooms = vec![event_room];
+        for name in names {
+            rooms.push(RoomId::parse(&name).map_err(|e| corrupt("room_log", e.0))?);
+        }
+        Ok(rooms)
+    }
+
+    fn holds_history(&mut self, room: &RoomId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM room_log WHERE room = ?1 LIMIT 1",
+                [room.to_string()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    fn compact(&mut self, room: &RoomId, snapshot: &Snapshot) -> Result<(), StoreError> {
+        let state =
+            serde_json::to_string(&snapshot.state).map_err(|e| corrupt("room_snapshots", e))?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO room_snapshots (room, seq, state) VALUES (?1, ?2, ?3)",
+            params![room.to_string(), snapshot.seq as i64, state],
+        )?;
+        tx.execute(
+            "DELETE FROM room_log WHERE room = ?1 AND seq <= ?2",
+            params![room.to_string(), snapshot.seq as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn scrub(&mut self) -> Result<(), StoreError> {
+        // The write-ahead log still holds the pages as they were before: copy it into the
+        // database and empty it.
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+        if busy != 0 {
+            return Err(StoreError::Unavailable(
+                "the write-ahead log could not be emptied (a reader held it); purge again".into(),
+            ));
+        }
+        Ok(())
     }
 
     fn get_meta(&mut self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {

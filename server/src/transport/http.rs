@@ -223,6 +223,8 @@ pub fn router(app: App) -> Router {
             get(super::calendar::feed),
         )
         .route("/events/{code}/reports", get(super::people::reports))
+        .route("/events/{code}/retention", put(super::retention::set))
+        .route("/events/{code}/purge", post(super::retention::purge_now))
         .route("/events/{code}/meetings", get(super::meetings::overview))
         .route(
             "/events/{code}/my-data",

@@ -8,6 +8,7 @@
 //! - [`people`]   — participant import, personal links (listed, for a mail merge, made anew).
 //! - [`meetings`] — the organisers' view of an event's meetings, and their export.
 //! - [`my_data`]  — a person's own data: downloaded, their profile deleted.
+//! - [`retention`] — how long an event keeps personal data; purging it (by date, or now).
 //! - [`calendar`] — each person's calendar feed (starred sessions, booked meetings), its address.
 //! - [`reads`]    — requests that change nothing: finding listed people, recommendations.
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
@@ -26,6 +27,7 @@ pub mod people;
 pub mod reads;
 pub mod replies;
 pub mod requests;
+pub mod retention;
 pub mod staff;
 pub mod taking_part;
 pub mod ws;

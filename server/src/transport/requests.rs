@@ -823,6 +823,8 @@ pub fn document(doc: Document) -> Routed {
                 description: new.description,
                 agenda: new.agenda,
                 agenda_version: 0,
+                personal_data_until: None,
+                purged_at_ms: None,
             };
             (
                 DocumentKind::NewEvent,

@@ -30,6 +30,57 @@ pub enum AgendaCommand {
     PutSession(Box<Session>),
     /// Announces to the whole event.
     Announce(String),
+    /// Sets (or clears) the last day personal data is kept ([`retention_date`]).
+    SetRetention(Option<String>),
+    /// Notes that the event's personal data was purged at this time (ms since the epoch).
+    Purged(i64),
+}
+
+/// A retention date as kept: `YYYY-MM-DD`, a real day, not before the event's last day (its
+/// data would go while it runs).
+pub fn retention_date(info: &EventInfo, until: &str) -> Result<String, Refusal> {
+    let until = until.trim();
+    let day = chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d")
+        .ok()
+        .filter(|_| until.len() == 10)
+        .ok_or_else(|| Refusal::invalid("until", "must be a date, YYYY-MM-DD"))?;
+    let last = info
+        .agenda
+        .days
+        .iter()
+        .filter_map(|d| chrono::NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").ok())
+        .max();
+    if let Some(last) = last
+        && day < last
+    {
+        return Err(Refusal::invalid(
+            "until",
+            format!("must not be before the event's last day, {last}"),
+        ));
+    }
+    Ok(day.format("%Y-%m-%d").to_string())
+}
+
+/// When the event's personal data is due to be purged (ms since the epoch): the end of its
+/// retention date in the event's time zone. `None` without a date.
+pub fn retention_due_ms(info: &EventInfo) -> Option<i64> {
+    use chrono::TimeZone as _;
+    let day =
+        chrono::NaiveDate::parse_from_str(info.personal_data_until.as_deref()?, "%Y-%m-%d").ok()?;
+    let next = day.succ_opt()?.and_hms_opt(0, 0, 0)?;
+    let zone: chrono_tz::Tz = info.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    // A midnight a clock change skips: its first valid moment after.
+    let at = zone.from_local_datetime(&next).earliest().or_else(|| {
+        zone.from_local_datetime(&(next + chrono::Duration::hours(1)))
+            .earliest()
+    })?;
+    Some(at.timestamp_millis())
+}
+
+/// Whether the event's personal data is due to be purged at `now_ms` and was not purged since.
+pub fn purge_due(info: &EventInfo, now_ms: i64) -> bool {
+    retention_due_ms(info)
+        .is_some_and(|due| now_ms >= due && info.purged_at_ms.is_none_or(|p| p < due))
 }
 
 /// An announcement's text, trimmed, or why it is refused.
@@ -50,6 +101,15 @@ fn announcement(text: &str) -> Result<String, Refusal> {
 
 /// Records `info` as the event's next document in this batch, and logs the new version.
 fn new_version(cx: &mut Cx<'_, EventAgenda>, mut info: EventInfo) -> Result<(), Refusal> {
+    // An agenda that would run past the day personal data is kept until: the data would go
+    // while the event runs.
+    if let Some(until) = &info.personal_data_until
+        && retention_date(&info, until).is_err()
+    {
+        return Err(Refusal::Conflict(format!(
+            "personal data is kept until {until}, before the agenda's last day: set a later date first"
+        )));
+    }
     info.agenda_version = cx.event_room()?.agenda_version + 1;
     let version = info.agenda_version;
     cx.set_event_doc(info);
@@ -111,6 +171,19 @@ impl Interaction for EventAgenda {
                 check_agenda(&info.agenda).map_err(Refusal::from)?;
                 new_version(cx, info)?;
             }
+            AgendaCommand::SetRetention(until) => {
+                let mut info = cx.event_doc()?;
+                info.personal_data_until = match until {
+                    Some(until) => Some(retention_date(&info, &until)?),
+                    None => None,
+                };
+                new_version(cx, info)?;
+            }
+            AgendaCommand::Purged(at_ms) => {
+                let mut info = cx.event_doc()?;
+                info.purged_at_ms = Some(at_ms);
+                new_version(cx, info)?;
+            }
             AgendaCommand::Announce(text) => {
                 let announcement = Announcement {
                     text: announcement(&text)?,
@@ -128,5 +201,81 @@ impl Interaction for EventAgenda {
 
     fn store(_: &()) -> super::Stored {
         unreachable!("the agenda keeps no records")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(zone: &str, until: Option<&str>) -> EventInfo {
+        EventInfo {
+            code: plenum_protocol::EventCode::parse("RET").unwrap(),
+            title: "Retention".into(),
+            time_zone: zone.into(),
+            languages: vec!["en".into()],
+            venue: None,
+            description: None,
+            agenda: Agenda {
+                days: vec![plenum_protocol::Day {
+                    number: 1,
+                    date: "2026-05-12".into(),
+                    title: None,
+                }],
+                sessions: Vec::new(),
+            },
+            agenda_version: 1,
+            personal_data_until: until.map(Into::into),
+            purged_at_ms: None,
+        }
+    }
+
+    #[test]
+    fn a_retention_date_is_a_real_day_not_before_the_event_ends() {
+        let e = event("Europe/Stockholm", None);
+        assert_eq!(retention_date(&e, " 2026-05-12 ").unwrap(), "2026-05-12");
+        for bad in [
+            "2026-05-11",
+            "2026-02-30",
+            "2026-5-20",
+            "20 May",
+            "2026-05-20T00:00",
+        ] {
+            assert!(
+                matches!(retention_date(&e, bad), Err(Refusal::Invalid { field: Some(f), .. }) if f == "until"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_purge_is_due_when_the_day_ends_in_the_events_zone() {
+        // 2026-08-31 ends at midnight in Stockholm: 22:00 UTC (summer time).
+        let e = event("Europe/Stockholm", Some("2026-08-31"));
+        let due = retention_due_ms(&e).unwrap();
+        assert_eq!(
+            chrono::DateTime::from_timestamp_millis(due)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-08-31T22:00:00+00:00"
+        );
+        assert!(!purge_due(&e, due - 1));
+        assert!(purge_due(&e, due));
+        // Purged since: not due again; purged before the date (by hand): due.
+        assert!(!purge_due(
+            &EventInfo {
+                purged_at_ms: Some(due + 5),
+                ..e.clone()
+            },
+            due + 10
+        ));
+        assert!(purge_due(
+            &EventInfo {
+                purged_at_ms: Some(due - 5),
+                ..e.clone()
+            },
+            due + 10
+        ));
+        assert_eq!(retention_due_ms(&event("UTC", None)), None);
     }
 }

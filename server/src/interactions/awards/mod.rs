@@ -68,6 +68,7 @@ impl Interaction for Awards {
     const KINDS: &'static [RecordKind] = &[RecordKind {
         name: AWARD_BALLOT,
         tallied: true,
+        personal: true,
     }];
 
     fn decide(&self, cx: &mut Cx<'_, Self>, request: AwardRequest) -> Result<Made, Refusal> {

@@ -260,26 +260,32 @@ impl Interaction for Meetings {
         RecordKind {
             name: MEETING,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: PREFS,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: FEED,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: PROFILE,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: OPEN_NOW,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: REMINDED,
             tallied: false,
+            personal: true,
         },
     ];
 

@@ -260,10 +260,12 @@ impl Interaction for People {
         RecordKind {
             name: PROFILE,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: STARS,
             tallied: false,
+            personal: true,
         },
     ];
 

@@ -88,10 +88,12 @@ impl Interaction for Polls {
         RecordKind {
             name: BALLOT,
             tallied: true,
+            personal: true,
         },
         RecordKind {
             name: APPROVED,
             tallied: true,
+            personal: false,
         },
     ];
 

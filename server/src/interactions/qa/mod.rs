@@ -156,10 +156,12 @@ impl Interaction for Qa {
         RecordKind {
             name: UPVOTE,
             tallied: true,
+            personal: true,
         },
         RecordKind {
             name: BLOCK,
             tallied: false,
+            personal: true,
         },
     ];
 

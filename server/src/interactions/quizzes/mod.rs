@@ -67,6 +67,7 @@ impl Interaction for Quizzes {
     const KINDS: &'static [RecordKind] = &[RecordKind {
         name: QUIZ_ANSWER,
         tallied: true,
+        personal: true,
     }];
 
     fn decide(&self, cx: &mut Cx<'_, Self>, request: QuizRequest) -> Result<Made, Refusal> {

@@ -182,14 +182,17 @@ impl Interaction for Tables {
         RecordKind {
             name: HERE,
             tallied: false,
+            personal: true,
         },
         RecordKind {
             name: SEAT,
             tallied: true,
+            personal: true,
         },
         RecordKind {
             name: ROUND,
             tallied: false,
+            personal: true,
         },
     ];
 

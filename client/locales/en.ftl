@@ -988,3 +988,19 @@ purged-at = Personal data was deleted on { $at }.
 purge-now = Delete personal data now
 purge-sure = Yes, delete it now: this cannot be undone
 purged-now = Personal data deleted.
+
+## Badges and contact codes
+badges = Badges
+badges-hint = One badge for each person the event keeps (imported participants, and everyone who saved their profile or starred a session): their name, their organisation and a QR code that opens "Request contact" on another attendee's phone. It signs nobody in, and nothing is shared until they agree. Print it from here: only the badges are printed.
+badges-print = Print the badges
+badges-count = { $count ->
+    [one] One badge.
+   *[other] { $count } badges.
+}
+badge-qr-label = Request contact with { $name }
+scanned-heading = Request contact
+scanned-who = Ask { $who } for contact details. They see your name and organisation and what you choose to share below; nothing of theirs shows until they agree.
+scanned-why = Why (optional)
+scanned-send = Request contact
+scanned-sent = Asked: they see your request in their contacts and answer it there.
+scanned-yours = This is your own badge.

@@ -987,3 +987,19 @@ purged-at = Personuppgifterna raderades { $at }.
 purge-now = Radera personuppgifterna nu
 purge-sure = Ja, radera dem nu: det går inte att ångra
 purged-now = Personuppgifterna är raderade.
+
+## Badges and contact codes
+badges = Namnbrickor
+badges-hint = En namnbricka för varje person som evenemanget har (importerade deltagare och alla som sparat sin profil eller stjärnmärkt ett pass): namn, organisation och en QR-kod som öppnar ”Be om kontakt” i en annan deltagares telefon. Den loggar inte in någon, och inget delas förrän personen godkänner. Skriv ut härifrån: bara namnbrickorna skrivs ut.
+badges-print = Skriv ut namnbrickorna
+badges-count = { $count ->
+    [one] En namnbricka.
+   *[other] { $count } namnbrickor.
+}
+badge-qr-label = Be om kontakt med { $name }
+scanned-heading = Be om kontakt
+scanned-who = Be { $who } om kontaktuppgifter. Personen ser ditt namn och din organisation och det du väljer att dela nedan; inget av personens uppgifter visas förrän hen godkänner.
+scanned-why = Varför (valfritt)
+scanned-send = Be om kontakt
+scanned-sent = Frågat: personen ser din förfrågan bland sina kontakter och svarar där.
+scanned-yours = Det här är din egen namnbricka.

@@ -110,6 +110,33 @@ pub mod person {
         .await
     }
 
+    /// `GET /api/events/{code}/contact-codes/{contact}`: whom a badge's contact code names.
+    pub async fn contact_holder(
+        token: &str,
+        code: &EventCode,
+        contact: &str,
+    ) -> Result<plenum_protocol::MeetingPerson, ApiFailure> {
+        // A code is an id, a dot and base64url: anything else is no code (and never a path).
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        };
+        if !contact
+            .split_once('.')
+            .is_some_and(|(id, tag)| plain(id) && plain(tag))
+        {
+            return Err(ApiFailure::NotFound);
+        }
+        call(
+            "GET",
+            &format!("/api/events/{code}/contact-codes/{contact}"),
+            None,
+            Some(token),
+        )
+        .await
+    }
+
     /// `DELETE /api/events/{code}/my-data`: the person's profile deleted; what is left.
     pub async fn delete_my_data(
         token: &str,
@@ -346,6 +373,20 @@ pub mod organiser {
             "POST",
             &format!("/api/events/{code}/announcements"),
             Some(body),
+            Some(key),
+        )
+        .await
+    }
+
+    /// `GET /api/events/{code}/badges`: the badge sheet.
+    pub async fn badges(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::Badge>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/badges"),
+            None,
             Some(key),
         )
         .await

@@ -19,6 +19,8 @@
 mod agenda;
 #[cfg(feature = "organise")]
 mod agenda_editor;
+#[cfg(feature = "organise")]
+mod badges;
 pub mod join;
 #[cfg(feature = "staff")]
 mod moderate;
@@ -65,6 +67,7 @@ enum Screen {
     Organise,
     OrganiseEvent(EventCode),
     Report(EventCode),
+    Badges(EventCode),
     NotFound,
 }
 
@@ -85,6 +88,7 @@ pub fn App() -> impl IntoView {
         Route::Organise => Screen::Organise,
         Route::OrganiseEvent(code) => Screen::OrganiseEvent(code),
         Route::Report(code) => Screen::Report(code),
+        Route::Badges(code) => Screen::Badges(code),
         route => route
             .event()
             .cloned()
@@ -116,6 +120,7 @@ pub fn App() -> impl IntoView {
                 Screen::Organise => organise_page(),
                 Screen::OrganiseEvent(code) => organise_event_page(code),
                 Screen::Report(code) => report_page(code),
+                Screen::Badges(code) => badges_page(code),
                 Screen::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </main>
@@ -251,6 +256,10 @@ fn organise_event_page(code: EventCode) -> AnyView {
 fn report_page(code: EventCode) -> AnyView {
     view! { <report::ReportPage code /> }.into_any()
 }
+#[cfg(feature = "organise")]
+fn badges_page(code: EventCode) -> AnyView {
+    view! { <badges::BadgesPage code /> }.into_any()
+}
 #[cfg(feature = "staff")]
 fn moderate_page(code: EventCode, id: SessionId) -> AnyView {
     view! { <moderate::ModeratePage code id /> }.into_any()
@@ -290,6 +299,10 @@ fn organise_event_page(_: EventCode) -> AnyView {
 }
 #[cfg(not(feature = "organise"))]
 fn report_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
+#[cfg(not(feature = "organise"))]
+fn badges_page(_: EventCode) -> AnyView {
     load_staff_build()
 }
 #[cfg(not(feature = "staff"))]

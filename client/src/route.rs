@@ -39,6 +39,8 @@ pub enum Route {
     OrganiseEvent(EventCode),
     /// `/organise/{CODE}/report`: the after-event report.
     Report(EventCode),
+    /// `/organise/{CODE}/badges`: the badge sheet, to print.
+    Badges(EventCode),
     /// Anything else.
     NotFound,
 }
@@ -75,6 +77,9 @@ impl Route {
             ["organise", code, "report"] => {
                 EventCode::parse(code).map_or(Route::NotFound, Route::Report)
             }
+            ["organise", code, "badges"] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::Badges)
+            }
             _ => Route::NotFound,
         }
     }
@@ -94,6 +99,7 @@ impl Route {
             Route::Organise => "/organise".to_owned(),
             Route::OrganiseEvent(code) => format!("/organise/{code}"),
             Route::Report(code) => format!("/organise/{code}/report"),
+            Route::Badges(code) => format!("/organise/{code}/badges"),
         }
     }
 
@@ -112,7 +118,8 @@ impl Route {
             | Route::NotFound
             | Route::Organise
             | Route::OrganiseEvent(_)
-            | Route::Report(_) => None,
+            | Route::Report(_)
+            | Route::Badges(_) => None,
         }
     }
 }
@@ -230,6 +237,10 @@ mod tests {
             Route::MeetingsScreen(ecc.clone())
         );
         assert_eq!(Route::parse("/e/ECC2026/meetings/x"), Route::NotFound);
+        assert_eq!(
+            Route::parse("/organise/ECC2026/badges"),
+            Route::Badges(ecc.clone())
+        );
         assert_eq!(Route::parse("/e/x"), Route::NotFound);
         assert_eq!(Route::parse("/e/ECC2026/s/Bad_Id"), Route::NotFound);
         assert_eq!(Route::parse("/admin"), Route::NotFound);
@@ -251,6 +262,7 @@ mod tests {
             "/organise",
             "/organise/ECC2026",
             "/organise/ECC2026/report",
+            "/organise/ECC2026/badges",
         ] {
             assert_eq!(Route::parse(path).path(), path);
         }

@@ -213,6 +213,20 @@ pub struct PurgeReport {
     pub at_ms: i64,
 }
 
+/// One badge of an onsite event's badge sheet (`GET /api/events/{code}/badges`, organisers):
+/// the person's name and organisation, and the address their badge's QR code holds, which
+/// names them and signs nobody in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Badge {
+    pub id: crate::PersonId,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// `…/e/CODE/meetings?contact=CONTACT`, at the server's `--public-url` (without one, at
+    /// the address the request was made to).
+    pub contact_url: String,
+}
+
 /// The answer to an HTTP write that appended to a room's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appended {

@@ -91,6 +91,8 @@ fn every_example_parses_and_round_trips() {
             "meetings-report" => drop(check::<plenum_protocol::MeetingsReport>(&label, &body)),
             "person-reports" => drop(check::<Vec<plenum_protocol::PersonReport>>(&label, &body)),
             "retention" => drop(check::<plenum_protocol::RetentionRequest>(&label, &body)),
+            "badges" => drop(check::<Vec<plenum_protocol::Badge>>(&label, &body)),
+            "badge-holder" => drop(check::<plenum_protocol::MeetingPerson>(&label, &body)),
             "purge-report" => drop(check::<plenum_protocol::PurgeReport>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }

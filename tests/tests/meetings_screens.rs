@@ -10,7 +10,7 @@
 
 mod web;
 
-use anyhow::{Context as _, anyhow, ensure};
+use anyhow::{Context as _, ensure};
 use fantoccini::Client;
 use plenum_tests::{TestConfig, TestServer};
 use serde_json::json;
@@ -32,28 +32,20 @@ async fn two_phones_book_one_meeting_and_see_the_same_table() -> anyhow::Result<
     .await;
     let profiles = tempfile::tempdir()?;
     let driver = Chromedriver::start(profiles.path())?;
-    let ada = open_sized(&driver, &profiles.path().join("ada"), (420, 900)).await?;
-    let bo = open_sized(&driver, &profiles.path().join("bo"), (420, 900)).await?;
-    let organiser = open_sized(&driver, &profiles.path().join("org"), (1280, 900)).await?;
-    let outcome = tokio::time::timeout(
+    let browsers = [
+        ("ada", (420, 900)),
+        ("bo", (420, 900)),
+        ("organiser", (1280, 900)),
+    ];
+    with_browsers(
+        &driver,
+        profiles.path(),
+        &browsers,
         Duration::from_secs(300),
-        scenario(&server, &ada, &bo, &organiser, &axe),
+        "meetings",
+        |b| async move { scenario(&server, &b[0], &b[1], &b[2], &axe).await },
     )
     .await
-    .unwrap_or_else(|_| Err(anyhow!("the scenario did not finish within 300 s")));
-    if outcome.is_err() {
-        for (name, b) in [("ada", &ada), ("bo", &bo), ("organiser", &organiser)] {
-            let _ = tokio::time::timeout(
-                Duration::from_secs(20),
-                save_screenshot(b, &format!("failed-meetings-{name}")),
-            )
-            .await;
-        }
-    }
-    for b in [ada, bo, organiser] {
-        let _ = tokio::time::timeout(Duration::from_secs(10), b.close()).await;
-    }
-    outcome
 }
 
 /// Publishes the phone's matchmaking profile (with a role) and waits until the server has it.

@@ -283,6 +283,8 @@ fn EventConsole(
             " · "
             <Link to=Route::Report(code.clone())>{move || t("after-event-report")}</Link>
             " · "
+            <Link to=Route::Badges(code.clone())>{move || t("badges")}</Link>
+            " · "
             <a href=Route::MeetingsScreen(code.clone()).path()>{move || t("meetings-screen")}</a>
         </p>
         <div class="columns">

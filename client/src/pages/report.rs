@@ -32,15 +32,7 @@ pub fn ReportPage(code: EventCode) -> impl IntoView {
     });
     view! {
         <div class="organise report">
-            <header class="bar">
-                <Link to=Route::Organise class="brand">"Plenum"</Link>
-                <span class="event-code">{code.to_string()}</span>
-                <span class="role-badge">{move || t("role-organiser")}</span>
-                <LanguageSwitch />
-            </header>
-            <nav class="crumbs" aria-label=move || t("back")>
-                <Link to=Route::OrganiseEvent(code.clone())>{move || t("back-to-console")}</Link>
-            </nav>
+            <OrganiserBar code=code.clone() />
             {move || match report.get() {
                 None => view! { <p role="status">{t("loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e.message()}</p> }.into_any(),
@@ -49,6 +41,22 @@ pub fn ReportPage(code: EventCode) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The bar and the way back of an organiser's page beside the console (the report, the badges).
+#[component]
+pub(super) fn OrganiserBar(code: EventCode) -> impl IntoView {
+    view! {
+        <header class="bar">
+            <Link to=Route::Organise class="brand">"Plenum"</Link>
+            <span class="event-code">{code.to_string()}</span>
+            <span class="role-badge">{move || t("role-organiser")}</span>
+            <LanguageSwitch />
+        </header>
+        <nav class="crumbs" aria-label=move || t("back")>
+            <Link to=Route::OrganiseEvent(code.clone())>{move || t("back-to-console")}</Link>
+        </nav>
+    }
 }
 
 #[component]

@@ -29,6 +29,8 @@ pub trait Broker: Send + Sync + 'static {
     fn close_room(&self, room: &RoomId);
     /// Fans a committed event out. Must not block: it is called from the sequencer.
     fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>);
+    /// Has this instance's followers of `room` reconnect and resume (`Hub::resync`).
+    fn resync(&self, room: &RoomId);
     /// Whether the broker receives what other instances publish (for `/readyz`).
     fn healthy(&self) -> bool {
         true
@@ -51,5 +53,9 @@ impl Broker for LocalBroker {
     fn close_room(&self, _room: &RoomId) {}
     fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>) {
         self.hub.deliver(room, Some(seq), frames);
+    }
+
+    fn resync(&self, room: &RoomId) {
+        self.hub.resync(room);
     }
 }

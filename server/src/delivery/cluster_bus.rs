@@ -251,6 +251,10 @@ impl Broker for ClusterBus {
         self.hub.deliver(room, Some(seq), frames);
     }
 
+    fn resync(&self, room: &RoomId) {
+        self.hub.resync(room);
+    }
+
     fn healthy(&self) -> bool {
         self.healthy.load(Ordering::SeqCst)
     }

@@ -110,6 +110,16 @@ impl Hub {
         }
     }
 
+    /// Has every local follower of `room` reconnect and resume (as a lagging one does): for a
+    /// room whose copy here was loaded afresh, whose followers may have missed what it skipped.
+    pub fn resync(&self, room: &RoomId) {
+        if let Some(followers) = self.rooms.get(room) {
+            for sub in followers.conns.values() {
+                sub.lagged.cancel();
+            }
+        }
+    }
+
     /// How many connections on this instance follow `room`.
     pub fn count(&self, room: &RoomId) -> usize {
         self.rooms.get(room).map_or(0, |f| f.conns.len())

@@ -178,6 +178,10 @@ impl Broker for RedisBus {
         self.hub.deliver(room, Some(seq), frames);
     }
 
+    fn resync(&self, room: &RoomId) {
+        self.hub.resync(room);
+    }
+
     fn healthy(&self) -> bool {
         self.shards
             .iter()

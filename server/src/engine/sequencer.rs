@@ -866,7 +866,11 @@ impl Sequencer {
                 // The writes this copy lacks were compacted away (a purge's, `Store::compact`):
                 // load the room afresh, from its snapshot.
                 tracing::info!(room = %id, "the room's history was compacted; reloading it");
-                return self.reload(id);
+                let loaded = self.reload(id);
+                // The followers here lack what the new copy skipped (writes compacted away):
+                // they reconnect and resume from what they saw, and get a snapshot.
+                self.broker.resync(id);
+                return loaded;
             }
             Ok(writes) => {
                 for write in writes {
@@ -899,6 +903,8 @@ impl Sequencer {
     pub(super) fn reload(&mut self, id: &RoomId) -> Result<Arc<Room>, Refusal> {
         self.untallied.remove(id);
         self.orphaned.remove(id);
+        // Not held here any more, so nothing to bring up to date: the next use loads it.
+        self.stale.remove(id);
         self.shared.rooms.remove(id);
         self.load(id.clone())
     }

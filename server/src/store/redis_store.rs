@@ -517,13 +517,59 @@ impl RedisStore {
     }
 
     /// The writes of `room` with versions in `from..`, in order.
-    fn read_stream(&mut self, room: &RoomId, from: u64) -> Result<Vec<RoomWrite>, StoreError> {
-        let key = log_key(room);
+    /// A room's newest snapshot (with its records) and the stream's writes after it, read so
+    /// that they fit: the stream starts right after the snapshot and reaches the room's
+    /// version as it was read. Another instance's compaction between the reads (a new
+    /// snapshot, then the stream trimmed) would pair an old snapshot with a stream that no
+    /// longer follows it: then everything is read again.
+    #[allow(clippy::type_complexity)]
+    fn read_whole(
+        &mut self,
+        room: &RoomId,
+    ) -> Result<(Option<Snapshot>, Vec<Record>, Vec<RoomWrite>), StoreError> {
+        for _ in 0..3 {
+            let (snapshot, records) = match self.read_snapshot(room)? {
+                Some((snapshot, records)) => (Some(snapshot), records),
+                None => (None, Vec::new()),
+            };
+            let from = snapshot.as_ref().map_or(0, |s| s.version) + 1;
+            let (head, writes) = self.read_head_and_stream(room, from)?;
+            let reached = writes.last().map_or(from - 1, |w| w.version);
+            // (A write between the two reads of the pipeline only lengthens the stream.)
+            if writes.first().is_none_or(|w| w.version == from) && head <= reached {
+                return Ok((snapshot, records, writes));
+            }
+        }
+        Err(StoreError::Unavailable(format!(
+            "{room}: its stream kept changing under a compaction"
+        )))
+    }
+
+    /// The room's version and its stream from version `from`, in one round trip (the keys
+    /// share the room's slot).
+    fn read_head_and_stream(
+        &mut self,
+        room: &RoomId,
+        from: u64,
+    ) -> Result<(u64, Vec<RoomWrite>), StoreError> {
+        let (vkey, lkey) = (version_key(room), log_key(room));
         let start = format!("{from}-0");
-        let reply: Value = self.read(self.shard(room), |c| {
-            redis::cmd("XRANGE").arg(&key).arg(&start).arg("+").query(c)
+        let (head, reply): (Option<String>, Value) = self.read(self.shard(room), |c| {
+            redis::pipe()
+                .cmd("GET")
+                .arg(&vkey)
+                .cmd("XRANGE")
+                .arg(&lkey)
+                .arg(&start)
+                .arg("+")
+                .query(c)
         })?;
-        parse_entries(&key, reply)
+        let head = head
+            .as_deref()
+            .and_then(|h| h.split(':').next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        Ok((head, parse_entries(&lkey, reply)?))
     }
 }
 
@@ -604,27 +650,7 @@ impl Store for RedisStore {
     }
 
     fn load_room(&mut self, room: &RoomId) -> Result<RoomData, StoreError> {
-        // The snapshot and the stream are two reads: a compaction between them (another
-        // instance's purge) leaves a stream that no longer follows the snapshot read. Then
-        // both are read again, the new snapshot with them.
-        let mut attempts = 0;
-        let (snapshot, records, writes) = loop {
-            let (snapshot, records) = match self.read_snapshot(room)? {
-                Some((snapshot, records)) => (Some(snapshot), records),
-                None => (None, Vec::new()),
-            };
-            let from = snapshot.as_ref().map_or(0, |s| s.version) + 1;
-            let writes = self.read_stream(room, from)?;
-            if writes.first().is_none_or(|w| w.version == from) {
-                break (snapshot, records, writes);
-            }
-            attempts += 1;
-            if attempts == 3 {
-                return Err(StoreError::Unavailable(format!(
-                    "{room}: its stream kept changing under a compaction"
-                )));
-            }
-        };
+        let (snapshot, records, writes) = self.read_whole(room)?;
         let mut records = records;
         let mut data = RoomData::default();
         if let Some(s) = &snapshot {
@@ -644,13 +670,21 @@ impl Store for RedisStore {
 
     fn put_snapshot(&mut self, room: &RoomId, snapshot: &Snapshot) -> Result<(), StoreError> {
         // The records as of the snapshot's write: the last snapshot's, then the stream's
-        // changes up to it (so each snapshot reads only what came since the one before).
-        let (from, mut records) = match self.read_snapshot(room)? {
-            Some((old, _)) if old.version >= snapshot.version => return Ok(()),
-            Some((old, records)) => (old.version + 1, records),
-            None => (1, Vec::new()),
-        };
-        for write in self.read_stream(room, from)? {
+        // changes up to it, read so that they fit (`read_whole`).
+        let (old, mut records, writes) = self.read_whole(room)?;
+        if old
+            .as_ref()
+            .is_some_and(|old| old.version >= snapshot.version)
+        {
+            return Ok(());
+        }
+        if writes.last().is_none_or(|w| w.version < snapshot.version) {
+            return Err(StoreError::Unavailable(format!(
+                "{room}: version {} is not in its stream",
+                snapshot.version
+            )));
+        }
+        for write in writes {
             if write.version > snapshot.version {
                 break;
             }
@@ -934,27 +968,9 @@ impl Store for RedisStore {
     }
 
     fn writes_since(&mut self, room: &RoomId, version: u64) -> Result<Vec<RoomWrite>, StoreError> {
-        // The version with the stream, in one round trip (one slot: the keys share the room's
-        // tag): a stream that starts after `version + 1` while the room is past `version` was
+        // A stream that starts after `version + 1` while the room is past `version` was
         // compacted.
-        let (vkey, lkey) = (version_key(room), log_key(room));
-        let start = format!("{}-0", version + 1);
-        let (head, reply): (Option<String>, Value) = self.read(self.shard(room), |c| {
-            redis::pipe()
-                .cmd("GET")
-                .arg(&vkey)
-                .cmd("XRANGE")
-                .arg(&lkey)
-                .arg(&start)
-                .arg("+")
-                .query(c)
-        })?;
-        let writes = parse_entries(&lkey, reply)?;
-        let stored = head
-            .as_deref()
-            .and_then(|h| h.split(':').next())
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0);
+        let (stored, writes) = self.read_head_and_stream(room, version + 1)?;
         if stored > version && writes.first().is_none_or(|w| w.version != version + 1) {
             return Err(StoreError::Compacted);
         }

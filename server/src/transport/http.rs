@@ -225,6 +225,11 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/reports", get(super::people::reports))
         .route("/events/{code}/retention", put(super::retention::set))
         .route("/events/{code}/purge", post(super::retention::purge_now))
+        .route("/events/{code}/badges", get(super::badges::badges))
+        .route(
+            "/events/{code}/contact-codes/{contact}",
+            get(super::badges::holder),
+        )
         .route("/events/{code}/meetings", get(super::meetings::overview))
         .route(
             "/events/{code}/my-data",

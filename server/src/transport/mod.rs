@@ -8,6 +8,7 @@
 //! - [`people`]   — participant import, personal links (listed, for a mail merge, made anew).
 //! - [`meetings`] — the organisers' view of an event's meetings, and their export.
 //! - [`my_data`]  — a person's own data: downloaded, their profile deleted.
+//! - [`badges`]   — badges for an onsite event: the sheet, and the contact codes on them.
 //! - [`retention`] — how long an event keeps personal data; purging it (by date, or now).
 //! - [`calendar`] — each person's calendar feed (starred sessions, booked meetings), its address.
 //! - [`reads`]    — requests that change nothing: finding listed people, recommendations.
@@ -16,6 +17,7 @@
 //! - [`replies`]  — what a WebSocket request is answered: `ok`, refusals, the field to blame.
 
 pub mod addresses;
+pub mod badges;
 pub mod calendar;
 pub mod exports;
 pub mod http;

@@ -109,6 +109,43 @@ pub async fn open_sized(
     open_with(driver, profile, size, &[]).await
 }
 
+/// Opens one browser per `(name, window size)`, each its own person (profiles under `dir`),
+/// runs `scenario` with them (in that order) for at most `limit`, saves a screenshot of each
+/// (`failed-{tag}-{name}`) if it fails, and closes them all.
+pub async fn with_browsers<F, Fut>(
+    driver: &Chromedriver,
+    dir: &Path,
+    which: &[(&str, (u32, u32))],
+    limit: Duration,
+    tag: &str,
+    scenario: F,
+) -> anyhow::Result<()>
+where
+    F: FnOnce(Vec<Client>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let mut browsers = Vec::new();
+    for (name, size) in which {
+        browsers.push(open_sized(driver, &dir.join(name), *size).await?);
+    }
+    let outcome = tokio::time::timeout(limit, scenario(browsers.clone()))
+        .await
+        .unwrap_or_else(|_| bail!("the scenario did not finish within {} s", limit.as_secs()));
+    if outcome.is_err() {
+        for ((name, _), b) in which.iter().zip(&browsers) {
+            let _ = tokio::time::timeout(
+                Duration::from_secs(20),
+                save_screenshot(b, &format!("failed-{tag}-{name}")),
+            )
+            .await;
+        }
+    }
+    for b in browsers {
+        let _ = tokio::time::timeout(Duration::from_secs(10), b.close()).await;
+    }
+    outcome
+}
+
 /// [`open_sized`] with more Chromium flags (`--force-dark-mode` for the dark colour scheme).
 pub async fn open_with(
     driver: &Chromedriver,

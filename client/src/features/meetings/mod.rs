@@ -8,6 +8,7 @@
 //!   (the meet build: attendees' phones load it for this page only).
 //! - [`find`]     — finding people and recommendations; asking for a meeting; block, report.
 //! - [`contacts`] — contact details passed by consent.
+//! - [`scanned`]  — a badge's QR code scanned: asking its person for contact details.
 //! - [`settings`] — the matchmaking profile, when one meets, the contact card.
 //! - [`screen`]   — the meeting area's big screen (staff build).
 //! - [`organise`] — the organiser's plan, dashboard and "Schedule all" (organise build).
@@ -20,6 +21,8 @@ mod find;
 pub mod organise;
 #[cfg(feature = "meet")]
 mod page;
+#[cfg(feature = "meet")]
+mod scanned;
 #[cfg(feature = "staff")]
 pub mod screen;
 #[cfg(feature = "meet")]

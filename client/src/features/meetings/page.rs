@@ -90,10 +90,14 @@ pub fn MeetingsPage(code: EventCode) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Opened from a badge's QR code: asking its person for contact details comes first.
+    let scanned =
+        crate::i18n::query_param(&window().location().search().unwrap_or_default(), "contact");
     view! {
         <div class="meetings narrow">
             <p class="back"><Link to=Route::Event(code.clone())>{move || t("back-to-agenda")}</Link></p>
             <h1>{move || t("meetings")}</h1>
+            {scanned.map(|contact| view! { <super::scanned::Scanned contact /> })}
             <NotifyMe />
             {move || meet.plan.with(Option::is_none).then(|| view! {
                 <p class="hint">{t("meetings-none-planned")}</p>

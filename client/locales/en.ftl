@@ -1004,3 +1004,7 @@ scanned-why = Why (optional)
 scanned-send = Request contact
 scanned-sent = Asked: they see your request in their contacts and answer it there.
 scanned-yours = This is your own badge.
+
+## A person's agreed contacts as files
+contacts-download-csv = Download as a spreadsheet (CSV)
+contacts-download-vcard = Add to my address book (vCard)

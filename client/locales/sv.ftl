@@ -1003,3 +1003,7 @@ scanned-why = Varför (valfritt)
 scanned-send = Be om kontakt
 scanned-sent = Frågat: personen ser din förfrågan bland sina kontakter och svarar där.
 scanned-yours = Det här är din egen namnbricka.
+
+## A person's agreed contacts as files
+contacts-download-csv = Ladda ner som kalkylblad (CSV)
+contacts-download-vcard = Lägg till i min adressbok (vCard)

@@ -194,5 +194,7 @@ async fn scenario(
         )
         .await?;
     }
+    // Agreed contacts can be taken away as files.
+    wait_for_text(ada, ".contact-files button", "Download as a spreadsheet").await?;
     Ok(())
 }

@@ -521,3 +521,116 @@ async fn a_person_downloads_their_data_and_deletes_their_profile() {
         .unwrap();
     assert_eq!(anonymous.status, 401);
 }
+
+/// A contact file as its owner downloads it.
+async fn contact_file(server: &TestServer, token: &str, ext: &str) -> String {
+    let (status, _, bytes) = server
+        .http()
+        .get_bytes_as(&format!("/api/events/CONTACT/contacts.{ext}"), Some(token))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_files_hold_only_agreed_contacts_and_only_what_each_shares() {
+    let server = F.server(TestConfig::default()).await;
+    let (mut ana, ana_token) = person_with_token(&server, "Ana").await;
+    let mut bo = person(&server, "Bo").await;
+    let mut cy = person(&server, "Cy").await;
+    ok(ana
+        .ask(set_card(Some("ana@porto.example"), Some("+351 22 000")))
+        .await);
+    ok(bo
+        .ask(set_card(Some("bo@lund.example"), Some("+46 70 111")))
+        .await);
+    ok(cy.ask(set_card(Some("cy@oslo.example"), None)).await);
+    // Bo and Ana agree: Bo shares his phone and a note that looks like a formula, not his email.
+    ok(ana.ask(share(&bo.id, true, false, None)).await);
+    ok(bo
+        .ask(share(
+            &ana.id,
+            false,
+            true,
+            Some("=HYPERLINK(\"x\"), call; after 5"),
+        ))
+        .await);
+    until(&mut ana, |c| {
+        c.iter().any(|c| c.status == ContactStatus::Agreed)
+    })
+    .await;
+    // Cy only offers: nothing of Cy's is Ana's yet.
+    ok(cy.ask(share(&ana.id, true, false, None)).await);
+    until(&mut ana, |c| c.len() == 2).await;
+
+    let csv_text = contact_file(&server, &ana_token, "csv").await;
+    assert!(csv_text.starts_with('\u{feff}'), "a byte order mark");
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{csv_text}");
+    let row = &rows[0];
+    assert_eq!(&row[0], "Bo");
+    assert_eq!(&row[1], "Bo AB");
+    assert_eq!(&row[2], "", "Bo did not share his email");
+    assert_eq!(&row[3], "'+46 70 111", "formula-safe");
+    assert_eq!(&row[4], "'=HYPERLINK(\"x\"), call; after 5", "formula-safe");
+    assert_eq!(&row[5], "We met at the hydrogen table");
+    assert!(
+        row[6].contains('T') && row[6].ends_with(":00"),
+        "ISO 8601: {}",
+        &row[6]
+    );
+    assert!(!csv_text.contains("cy@oslo") && !csv_text.contains("bo@lund"));
+
+    // The vCard file, read back by another parser.
+    let vcf = contact_file(&server, &ana_token, "vcf").await;
+    let cards: Vec<_> = ical::VcardParser::new(std::io::BufReader::new(vcf.as_bytes()))
+        .map(|c| c.expect("a readable vCard"))
+        .collect();
+    assert_eq!(cards.len(), 1, "{vcf}");
+    let value = |name: &str| {
+        cards[0]
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+    };
+    assert_eq!(value("VERSION").as_deref(), Some("4.0"));
+    assert_eq!(value("FN").as_deref(), Some("Bo"));
+    assert_eq!(value("ORG").as_deref(), Some("Bo AB"));
+    assert_eq!(value("TEL").as_deref(), Some("tel:+4670111"));
+    assert_eq!(value("EMAIL"), None);
+    assert_eq!(
+        value("NOTE").as_deref(),
+        Some("=HYPERLINK(\"x\")\\, call\\; after 5"),
+        "escaped as RFC 6350 says"
+    );
+    assert_eq!(value("UID"), Some(format!("urn:plenum:CONTACT:{}", bo.id)));
+
+    // Bo withdraws: his details are in no file made after.
+    ok(bo
+        .ask(ClientMsg::EndContact {
+            event: F.ev(),
+            with: PersonId::parse(&ana.id).unwrap(),
+        })
+        .await);
+    until(&mut ana, |c| c.len() == 1).await;
+    let csv_after = contact_file(&server, &ana_token, "csv").await;
+    assert!(
+        !csv_after.contains("+46") && !csv_after.contains("Bo AB"),
+        "{csv_after}"
+    );
+    assert!(
+        !contact_file(&server, &ana_token, "vcf")
+            .await
+            .contains("BEGIN:VCARD")
+    );
+    // Nobody else's: without a token, nothing.
+    let a = server
+        .http()
+        .send("GET", "/api/events/CONTACT/contacts.csv", None, None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 401);
+}

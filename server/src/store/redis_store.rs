@@ -83,6 +83,12 @@ redis.call('HSET', KEYS[1], 'v', ARGV[1], 'data', ARGV[2])
 return 1
 "#;
 
+/// A room's version (`VERSION:ID`, `0:0` for none) and its stream from an entry id, at one
+/// moment. KEYS: version, stream. ARGV: the first entry id.
+const HEAD_AND_STREAM: &str = r#"
+return {redis.call('GET', KEYS[1]) or '0:0', redis.call('XRANGE', KEYS[2], ARGV[1], '+')}
+"#;
+
 /// The channel every instance follows on every shard for event documents.
 pub const CATALOG_CHANNEL: &str = "plenum:catalog";
 
@@ -535,8 +541,7 @@ impl RedisStore {
             let from = snapshot.as_ref().map_or(0, |s| s.version) + 1;
             let (head, writes) = self.read_head_and_stream(room, from)?;
             let reached = writes.last().map_or(from - 1, |w| w.version);
-            // (A write between the two reads of the pipeline only lengthens the stream.)
-            if writes.first().is_none_or(|w| w.version == from) && head <= reached {
+            if writes.first().is_none_or(|w| w.version == from) && head == reached {
                 return Ok((snapshot, records, writes));
             }
         }
@@ -545,8 +550,8 @@ impl RedisStore {
         )))
     }
 
-    /// The room's version and its stream from version `from`, in one round trip (the keys
-    /// share the room's slot).
+    /// The room's version and its stream from version `from`, read at one moment (one script:
+    /// the keys share the room's slot, so this holds in a Redis Cluster too).
     fn read_head_and_stream(
         &mut self,
         room: &RoomId,
@@ -554,22 +559,33 @@ impl RedisStore {
     ) -> Result<(u64, Vec<RoomWrite>), StoreError> {
         let (vkey, lkey) = (version_key(room), log_key(room));
         let start = format!("{from}-0");
-        let (head, reply): (Option<String>, Value) = self.read(self.shard(room), |c| {
-            redis::pipe()
-                .cmd("GET")
+        let reply: Value = self.read(self.shard(room), |c| {
+            redis::cmd("EVAL")
+                .arg(HEAD_AND_STREAM)
+                .arg(2)
                 .arg(&vkey)
-                .cmd("XRANGE")
                 .arg(&lkey)
                 .arg(&start)
-                .arg("+")
                 .query(c)
         })?;
+        let Value::Array(mut parts) = reply else {
+            return Err(bad_reply(&Some(reply)));
+        };
+        if parts.len() != 2 {
+            return Err(bad_reply(&Some(Value::Array(parts))));
+        }
+        let entries = parts.pop().expect("two parts");
+        let head = match parts.pop() {
+            Some(Value::BulkString(b)) => String::from_utf8_lossy(&b).into_owned(),
+            Some(Value::SimpleString(s)) => s,
+            other => return Err(bad_reply(&other)),
+        };
         let head = head
-            .as_deref()
-            .and_then(|h| h.split(':').next())
+            .split(':')
+            .next()
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0);
-        Ok((head, parse_entries(&lkey, reply)?))
+        Ok((head, parse_entries(&lkey, entries)?))
     }
 }
 

@@ -227,6 +227,14 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/purge", post(super::retention::purge_now))
         .route("/events/{code}/badges", get(super::badges::badges))
         .route(
+            "/events/{code}/contacts.csv",
+            get(|a, p, h| super::contact_files::download(a, p, h, false)),
+        )
+        .route(
+            "/events/{code}/contacts.vcf",
+            get(|a, p, h| super::contact_files::download(a, p, h, true)),
+        )
+        .route(
             "/events/{code}/contact-codes/{contact}",
             get(super::badges::holder),
         )

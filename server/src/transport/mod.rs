@@ -10,6 +10,7 @@
 //! - [`my_data`]  — a person's own data: downloaded, their profile deleted.
 //! - [`badges`]   — badges for an onsite event: the sheet, and the contact codes on them.
 //! - [`retention`] — how long an event keeps personal data; purging it (by date, or now).
+//! - [`contact_files`] — a person's agreed contacts as CSV and vCard 4.
 //! - [`calendar`] — each person's calendar feed (starred sessions, booked meetings), its address.
 //! - [`reads`]    — requests that change nothing: finding listed people, recommendations.
 //! - [`ws`]       — one WebSocket connection: hello, join and resume, lag and heartbeat policy.
@@ -19,6 +20,7 @@
 pub mod addresses;
 pub mod badges;
 pub mod calendar;
+pub mod contact_files;
 pub mod exports;
 pub mod http;
 pub mod listener;

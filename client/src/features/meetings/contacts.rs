@@ -25,6 +25,23 @@ pub fn Contacts() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let agreed =
+        Memo::new(move |_| contacts.with(|c| c.iter().any(|c| c.status == ContactStatus::Agreed)));
+    let problem = RwSignal::new(None::<String>);
+    // The agreed contacts as a file: CSV for a spreadsheet, vCard for an address book.
+    let download = move |ext: &'static str| {
+        let code = meet.code();
+        let token = crate::api::saved::token(&code).unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/events/{code}/contacts.{ext}");
+            match crate::api::organiser::download(&token, &path).await {
+                Ok(blob) => {
+                    crate::components::files::save_blob(&format!("{code}-contacts.{ext}"), &blob)
+                }
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
     view! {
         <section class="panel" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">{move || t("contacts")}</h2>
@@ -36,6 +53,13 @@ pub fn Contacts() -> impl IntoView {
                     <li><ContactItem contact=c /></li>
                 </For>
             </ul>
+            <Show when=move || agreed.get()>
+                <div class="actions contact-files">
+                    <button type="button" on:click=move |_| download("csv")>{move || t("contacts-download-csv")}</button>
+                    <button type="button" on:click=move |_| download("vcf")>{move || t("contacts-download-vcard")}</button>
+                </div>
+            </Show>
+            {problem_view(problem)}
         </section>
     }
 }

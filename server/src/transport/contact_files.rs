@@ -1,0 +1,199 @@
+//! A person's agreed contacts as files: CSV for a spreadsheet
+//! (`GET /api/events/{code}/contacts.csv`) and vCard 4 for an address book
+//! (`GET /api/events/{code}/contacts.vcf`), with the person's own token.
+//!
+//! Only contacts both sides agreed to, each with only what the other chose to share, as the
+//! consent stands when the file is made: a withdrawn contact is in no file made after.
+//!
+//! The vCards are written here, not with a crate: four properties of RFC 6350 text, escaped
+//! and folded (`vcard_text`, `fold`), are less than the crates' builders would take; the tests
+//! read them back with the `ical` crate's parser.
+
+use super::http::{AppError, at_event};
+use crate::{
+    App,
+    auth::Action,
+    export,
+    interactions::contacts::{self, Contacts},
+};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, header},
+    response::{IntoResponse, Response},
+};
+use chrono::SecondsFormat;
+use plenum_protocol::{Contact, ContactStatus, ErrorCode, EventCode, RoomId};
+
+/// `GET /api/events/{code}/contacts.{csv,vcf}`.
+pub async fn download(
+    State(app): State<App>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    vcard: bool,
+) -> Result<Response, AppError> {
+    let (code, who, event) = at_event(&app, &headers, &code, Action::Follow).await?;
+    let me = who.id.clone();
+    let mut agreed: Vec<Contact> = app
+        .engine
+        .read::<Contacts, _>(&RoomId::Event(code.clone()), |_, r| {
+            r.live_of(&me)
+                .filter_map(|c| {
+                    let other = if c.a.id == me { &c.b.id } else { &c.a.id };
+                    contacts::contact_of(c, &me, r.cards.get(other))
+                })
+                .filter(|c| c.status == ContactStatus::Agreed)
+                .collect()
+        })
+        .await?;
+    agreed.sort_by(|a, b| {
+        a.with
+            .name
+            .cmp(&b.with.name)
+            .then_with(|| a.with.id.cmp(&b.with.id))
+    });
+    let (body, mime, file) = if vcard {
+        (
+            vcards(&code, &agreed).into_bytes(),
+            "text/vcard; charset=utf-8",
+            "contacts.vcf",
+        )
+    } else {
+        let tz = export::zone(&event.time_zone);
+        let body = csv(&agreed, tz)
+            .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export failed: {e}")))?;
+        (body, "text/csv; charset=utf-8", "contacts.csv")
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{code}-{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The contacts as CSV: a byte order mark (so a spreadsheet reads UTF-8), one row each, every
+/// text formula-safe (`export::cell`), the time of agreement in ISO 8601 in the event's zone.
+fn csv(agreed: &[Contact], tz: chrono_tz::Tz) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
+    w.write_record([
+        "name",
+        "organisation",
+        "email",
+        "phone",
+        "note",
+        "why",
+        "agreed",
+    ])?;
+    let text = |t: Option<&str>| export::cell(t.unwrap_or_default()).into_owned();
+    for c in agreed {
+        let theirs = c.theirs.clone().unwrap_or_default();
+        let agreed = c
+            .agreed_ms
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| {
+                t.with_timezone(&tz)
+                    .to_rfc3339_opts(SecondsFormat::Secs, false)
+            })
+            .unwrap_or_default();
+        w.write_record([
+            text(c.with.name.as_deref()),
+            text(c.with.organisation.as_deref()),
+            text(theirs.email.as_deref()),
+            text(theirs.phone.as_deref()),
+            text(theirs.note.as_deref()),
+            text(c.why.as_deref()),
+            agreed,
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The contacts as vCard 4 (RFC 6350), one card each: FN, ORG, EMAIL, TEL, NOTE and a stable
+/// UID, lines ending CRLF and folded at 75 octets.
+fn vcards(code: &EventCode, agreed: &[Contact]) -> String {
+    let mut out = String::new();
+    for c in agreed {
+        let theirs = c.theirs.clone().unwrap_or_default();
+        let name = c.with.name.clone().unwrap_or_else(|| c.with.id.to_string());
+        let mut lines = vec![
+            "BEGIN:VCARD".to_owned(),
+            "VERSION:4.0".to_owned(),
+            format!("FN:{}", vcard_text(&name)),
+            format!("UID:urn:plenum:{code}:{}", c.with.id.as_str()),
+        ];
+        if let Some(org) = &c.with.organisation {
+            lines.push(format!("ORG:{}", vcard_text(org)));
+        }
+        if let Some(email) = &theirs.email {
+            lines.push(format!("EMAIL:{}", vcard_text(email)));
+        }
+        if let Some(phone) = &theirs.phone {
+            // A tel: URI holds no spaces: they go, the rest is digits and +-() already.
+            let number: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
+            lines.push(format!("TEL;VALUE=uri:tel:{number}"));
+        }
+        if let Some(note) = &theirs.note {
+            lines.push(format!("NOTE:{}", vcard_text(note)));
+        }
+        lines.push("END:VCARD".to_owned());
+        for line in lines {
+            out.push_str(&fold(&line));
+        }
+    }
+    out
+}
+
+/// A text value escaped as RFC 6350 says: backslash, comma, semicolon and line breaks.
+fn vcard_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for ch in value.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            ',' => out.push_str("\\,"),
+            ';' => out.push_str("\\;"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// A content line folded at 75 octets (never inside a character), ending CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for ch in line.chars() {
+        let len = ch.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vcard_text_is_escaped_and_folded() {
+        assert_eq!(vcard_text("Ana; Bo, \\ C\nD"), "Ana\\; Bo\\, \\\\ C\\nD");
+        let long = format!("NOTE:{}", "å".repeat(60));
+        let folded = fold(&long);
+        for line in folded.trim_end_matches("\r\n").split("\r\n") {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+    }
+}

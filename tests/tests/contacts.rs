@@ -600,6 +600,18 @@ async fn contact_files_hold_only_agreed_contacts_and_only_what_each_shares() {
     assert_eq!(value("FN").as_deref(), Some("Bo"));
     assert_eq!(value("ORG").as_deref(), Some("Bo AB"));
     assert_eq!(value("TEL").as_deref(), Some("tel:+4670111"));
+    let tel = cards[0]
+        .properties
+        .iter()
+        .find(|p| p.name == "TEL")
+        .unwrap();
+    assert!(
+        tel.params
+            .iter()
+            .flatten()
+            .any(|(k, v)| k == "VALUE" && v.iter().any(|v| v == "uri")),
+        "{tel:?}"
+    );
     assert_eq!(value("EMAIL"), None);
     assert_eq!(
         value("NOTE").as_deref(),

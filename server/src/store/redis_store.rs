@@ -568,17 +568,21 @@ impl RedisStore {
                 .arg(&start)
                 .query(c)
         })?;
+        let unexpected = |v: &dyn std::fmt::Debug| StoreError::Corrupt {
+            what: "version and stream read",
+            detail: format!("unexpected reply {v:?}"),
+        };
         let Value::Array(mut parts) = reply else {
-            return Err(bad_reply(&Some(reply)));
+            return Err(unexpected(&reply));
         };
         if parts.len() != 2 {
-            return Err(bad_reply(&Some(Value::Array(parts))));
+            return Err(unexpected(&parts));
         }
         let entries = parts.pop().expect("two parts");
         let head = match parts.pop() {
             Some(Value::BulkString(b)) => String::from_utf8_lossy(&b).into_owned(),
             Some(Value::SimpleString(s)) => s,
-            other => return Err(bad_reply(&other)),
+            other => return Err(unexpected(&other)),
         };
         let head = head
             .split(':')

@@ -113,8 +113,9 @@ fn csv(agreed: &[Contact], tz: chrono_tz::Tz) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-/// The contacts as vCard 4 (RFC 6350), one card each: FN, ORG, EMAIL, TEL, NOTE and a stable
-/// UID, lines ending CRLF and folded at 75 octets.
+/// The contacts as vCard 4 (RFC 6350), one card each: FN, ORG, EMAIL, TEL (a `tel:` URI for
+/// a number starting with `+`, else text), NOTE and a stable UID, lines ending CRLF and folded
+/// at 75 octets.
 fn vcards(code: &EventCode, agreed: &[Contact]) -> String {
     let mut out = String::new();
     for c in agreed {
@@ -133,9 +134,20 @@ fn vcards(code: &EventCode, agreed: &[Contact]) -> String {
             lines.push(format!("EMAIL:{}", vcard_text(email)));
         }
         if let Some(phone) = &theirs.phone {
-            // A tel: URI holds no spaces: they go, the rest is digits and +-() already.
+            // A global number (`+` first, then digits and `-()`) as a `tel:` URI (RFC 3966,
+            // spaces dropped); any other as the text it is, which RFC 6350 also allows.
             let number: String = phone.chars().filter(|c| !c.is_whitespace()).collect();
-            lines.push(format!("TEL;VALUE=uri:tel:{number}"));
+            let global = number.strip_prefix('+').is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "-()".contains(c))
+            });
+            if global {
+                lines.push(format!("TEL;VALUE=uri:tel:{number}"));
+            } else {
+                lines.push(format!("TEL;VALUE=text:{}", vcard_text(phone)));
+            }
         }
         if let Some(note) = &theirs.note {
             lines.push(format!("NOTE:{}", vcard_text(note)));
@@ -184,6 +196,43 @@ fn fold(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plenum_protocol::{MeetingPerson, PersonId, Shared, Sharing};
+
+    fn with_phone(phone: &str) -> Contact {
+        Contact {
+            with: MeetingPerson {
+                id: PersonId::parse("att-Zk3q").unwrap(),
+                name: Some("Björn Lind".into()),
+                organisation: None,
+            },
+            status: ContactStatus::Agreed,
+            mine: Sharing::default(),
+            theirs: Some(Shared {
+                email: None,
+                phone: Some(phone.into()),
+                note: None,
+            }),
+            why: None,
+            asked_by: PersonId::parse("att-Zk3q").unwrap(),
+            asked_ms: 0,
+            agreed_ms: Some(0),
+        }
+    }
+
+    #[test]
+    fn a_global_number_is_a_tel_uri_and_any_other_is_text() {
+        let code = EventCode::parse("ECC2026").unwrap();
+        let global = vcards(&code, &[with_phone("+46 (0)70 111")]);
+        assert!(
+            global.contains("TEL;VALUE=uri:tel:+46(0)70111\r\n"),
+            "{global}"
+        );
+        let local = vcards(&code, &[with_phone("070 111")]);
+        assert!(local.contains("TEL;VALUE=text:070 111\r\n"), "{local}");
+        let odd = vcards(&code, &[with_phone("0+1")]);
+        assert!(odd.contains("TEL;VALUE=text:0+1\r\n"), "{odd}");
+        assert!(global.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Björn Lind\r\n"));
+    }
 
     #[test]
     fn vcard_text_is_escaped_and_folded() {

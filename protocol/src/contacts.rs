@@ -128,4 +128,7 @@ pub struct MyData {
     /// The reports you made.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reports: Vec<PersonReport>,
+    /// The booths whose staff you are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booths: Vec<crate::BoothId>,
 }

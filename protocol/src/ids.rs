@@ -89,6 +89,37 @@ impl PersonId {
     }
 }
 
+/// A booth's id within its event's exhibition, like `porto-cluster`: 1 to 40 characters,
+/// `a`–`z`, `0`–`9` and `-`. Made from the organisation's name when a booth is created.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BoothId(String);
+
+impl BoothId {
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let ok_len = (1..=40).contains(&s.len());
+        if ok_len
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(IdError(format!(
+                "booth id must be 1 to 40 characters of a-z, 0-9 and '-', got {s:?}"
+            )))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BoothId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A room: the unit of ordering and fan-out. Every room has one ordered log of events.
 ///
 /// On the wire a room is a string: `event:ECC2020` for the event itself (announcements,
@@ -152,7 +183,7 @@ macro_rules! string_conversions {
         }
     )*};
 }
-string_conversions!(EventCode, SessionId, PersonId, RoomId);
+string_conversions!(EventCode, SessionId, PersonId, RoomId, BoothId);
 
 impl fmt::Display for EventCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

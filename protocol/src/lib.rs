@@ -16,6 +16,7 @@
 //! - [`tables`]   — world cafés: a session's tables, rounds, and each person's seat.
 //! - [`meetings`] — one-to-one meetings: the event's plan, requests, answers, bookings.
 //! - [`contacts`] — contact cards and the consent two people record about what each shares.
+//! - [`exhibition`] — booths: their words, logo, links, video, offers and staff.
 //! - [`api`]      — HTTP API request and response bodies.
 //! - [`errors`]   — typed error codes and WebSocket close codes, with what a client should do.
 //!
@@ -28,6 +29,7 @@ pub mod api;
 pub mod award;
 pub mod contacts;
 pub mod errors;
+pub mod exhibition;
 pub mod ids;
 pub mod meetings;
 pub mod people;
@@ -43,6 +45,7 @@ pub use api::*;
 pub use award::*;
 pub use contacts::*;
 pub use errors::*;
+pub use exhibition::*;
 pub use ids::*;
 pub use meetings::*;
 pub use people::*;
@@ -224,4 +227,21 @@ pub mod limits {
     pub const MAX_RECOMMENDED: usize = 20;
     /// Longest `find_people` query, in characters.
     pub const MAX_FIND_PEOPLE_CHARS: usize = 100;
+    /// Most booths in an event's exhibition.
+    pub const MAX_BOOTHS: usize = 300;
+    /// Most staff one booth has.
+    pub const MAX_BOOTH_STAFF: usize = 10;
+    /// Most links and offers on one booth.
+    pub const MAX_BOOTH_LINKS: usize = 8;
+    pub const MAX_BOOTH_OFFERS: usize = 6;
+    /// Longest link label, in characters.
+    pub const MAX_BOOTH_LINK_LABEL_CHARS: usize = 60;
+    /// Longest booth description (in each language), in characters.
+    pub const MAX_BOOTH_DESCRIPTION_CHARS: usize = 2000;
+    /// Largest logo upload, in bytes (PNG, JPEG or WebP).
+    pub const MAX_LOGO_BYTES: usize = 2 * 1024 * 1024;
+    /// Widest and tallest logo upload, in pixels.
+    pub const MAX_LOGO_SIDE: u32 = 4096;
+    /// A logo as kept: re-encoded as a PNG that fits in this many pixels a side.
+    pub const LOGO_SIDE: u32 = 400;
 }

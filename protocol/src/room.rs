@@ -267,6 +267,9 @@ pub struct EventState {
     /// When and where the event's one-to-one meetings happen, once its organisers set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meetings: Option<crate::MeetingPlan>,
+    /// Bumped on every change of the exhibition's booths (`booths_changed`).
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub booths_version: u64,
 }
 
 impl EventState {
@@ -408,6 +411,9 @@ pub enum RoomEvent {
     Announced { announcement: Announcement },
     /// The agenda was imported or edited.
     AgendaUpdated { version: u64 },
+    /// In the event room: a booth of the exhibition was created, edited, given a logo or
+    /// staff, or removed. Read the booths again (`GET /api/events/{code}/booths`).
+    BoothsChanged { version: u64 },
     /// In the event room: a session's stage status changed (logged right after the session
     /// room's `stage_changed`); `scheduled` also for a session the agenda no longer has.
     SessionStatus {
@@ -695,6 +701,10 @@ impl RoomState {
             }
             (RoomState::Event(e), RoomEvent::AgendaUpdated { version }) => {
                 e.agenda_version = *version;
+                Ok(())
+            }
+            (RoomState::Event(e), RoomEvent::BoothsChanged { version }) => {
+                e.booths_version = *version;
                 Ok(())
             }
             (RoomState::Event(e), RoomEvent::SessionStatus { session, status }) => {

@@ -94,6 +94,10 @@ fn every_example_parses_and_round_trips() {
             "badges" => drop(check::<Vec<plenum_protocol::Badge>>(&label, &body)),
             "badge-holder" => drop(check::<plenum_protocol::MeetingPerson>(&label, &body)),
             "purge-report" => drop(check::<plenum_protocol::PurgeReport>(&label, &body)),
+            "booth-draft" => drop(check::<plenum_protocol::BoothDraft>(&label, &body)),
+            "booths" => drop(check::<Vec<plenum_protocol::Booth>>(&label, &body)),
+            "staff-link" => drop(check::<plenum_protocol::StaffLink>(&label, &body)),
+            "join-staff" => drop(check::<plenum_protocol::JoinStaff>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }
@@ -186,6 +190,7 @@ const ALL_CLIENT: &[&str] = &[
     "read_notes",
 ];
 const ALL_EVENTS: &[&str] = &[
+    "booths_changed",
     "meeting_soon",
     "match_profile_changed",
     "blocks_changed",
@@ -237,6 +242,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::StageChanged { .. } => "stage_changed",
         RoomEvent::Announced { .. } => "announced",
         RoomEvent::AgendaUpdated { .. } => "agenda_updated",
+        RoomEvent::BoothsChanged { .. } => "booths_changed",
         RoomEvent::SessionStatus { .. } => "session_status",
         RoomEvent::Question { .. } => "question",
         RoomEvent::QuestionHidden { .. } => "question_hidden",

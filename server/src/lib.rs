@@ -143,6 +143,7 @@ pub fn interactions() -> Registry {
         .with(tables::Tables)
         .with(meetings::Meetings)
         .with(contacts::Contacts)
+        .with(exhibition::Exhibition)
         .with(access::Access)
         .with(attendance::Attendance)
         .with(activity::Activity)

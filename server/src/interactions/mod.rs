@@ -13,6 +13,7 @@
 //! - [`tables`]  — world cafés: table sets, rounds, and seating people so they meet new ones.
 //! - [`contacts`] — contact cards, and the consent two people record about what each shares.
 //! - [`meetings`] — one-to-one meetings: the plan, requests and answers, bookings, "Schedule all".
+//! - [`exhibition`] — booths: their words, logos and staff.
 //!
 //! Each owns its commands, its private record kinds (how a record is stored, applied, and
 //! which published aggregate it makes stale), its tallies, its timers and its pure rules. The
@@ -32,6 +33,7 @@ pub mod agenda;
 pub mod attendance;
 pub mod awards;
 pub mod contacts;
+pub mod exhibition;
 pub mod inbox;
 pub mod meetings;
 pub mod people;

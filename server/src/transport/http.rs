@@ -226,6 +226,27 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/retention", put(super::retention::set))
         .route("/events/{code}/purge", post(super::retention::purge_now))
         .route("/events/{code}/badges", get(super::badges::badges))
+        .route("/events/{code}/booths", get(super::booths::list))
+        .route(
+            "/events/{code}/booths/{booth}",
+            put(super::booths::save).delete(super::booths::remove),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/logo",
+            put(super::booths::put_logo).delete(super::booths::remove_logo),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/staff-link",
+            get(super::booths::staff_link).post(super::booths::renew_staff_link),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/staff",
+            post(super::booths::join_staff),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/staff/{person}",
+            axum::routing::delete(super::booths::leave_staff),
+        )
         .route(
             "/events/{code}/contacts.csv",
             get(|a, p, h| super::contact_files::download(a, p, h, false)),
@@ -302,6 +323,7 @@ pub fn router(app: App) -> Router {
     let mut router = Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))
+        .route("/logos/{code}/{booth}/{file}", get(super::booths::logo))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));

@@ -19,6 +19,7 @@
 
 pub mod addresses;
 pub mod badges;
+pub mod booths;
 pub mod calendar;
 pub mod contact_files;
 pub mod exports;

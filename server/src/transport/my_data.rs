@@ -3,7 +3,7 @@
 //! (`DELETE /api/events/{code}/my-data`).
 //!
 //! Deleting takes their profile (organisation, country, languages), their matchmaking profile,
-//! meeting preferences and contact card, and ends every contact of theirs (what each shared
+//! meeting preferences and contact card, their places on booths' staff, and ends every contact of theirs (what each shared
 //! leaves the other's inbox). Their meetings stay, as the other one's too (each can cancel
 //! them); so do their stars, their blocks, and the reports they made (the organisers' safety
 //! record). What they did in sessions (questions, votes, answers) is in the session exports.
@@ -15,6 +15,7 @@ use crate::{
     engine::Command,
     interactions::{
         contacts::{self, Contacts, ContactsCommand},
+        exhibition::{Exhibition, ExhibitionCommand},
         inbox::Inbox,
         meetings::{Meetings, MeetingsCommand},
         people::{People, PeopleCommand},
@@ -61,6 +62,14 @@ pub async fn delete(
         .submit(
             &room,
             Command::to::<Contacts>(ContactsCommand::Forget {
+                person: person.clone(),
+            }),
+        )
+        .await?;
+    app.engine
+        .submit(
+            &room,
+            Command::to::<Exhibition>(ExhibitionCommand::Forget {
                 person: person.clone(),
             }),
         )
@@ -140,6 +149,16 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
             (r.cards.get(me).cloned(), contacts, blocked, reports)
         })
         .await?;
+    let booths = app
+        .engine
+        .read::<Exhibition, _>(&room, |_, r| {
+            r.staff
+                .keys()
+                .filter(|(_, p)| p == me)
+                .filter_map(|(b, _)| plenum_protocol::BoothId::parse(b).ok())
+                .collect()
+        })
+        .await?;
     let inbox = RoomId::Inbox(code.clone(), person.clone());
     let notes = app
         .engine
@@ -161,5 +180,6 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
         contacts,
         blocked,
         reports,
+        booths,
     })
 }

@@ -1,0 +1,563 @@
+//! The exhibition's booths: organisers create them and hand out staff links; a booth's staff
+//! edit that booth and no other; logos are recognised by content, re-encoded, and refused
+//! (changing nothing) when they are not images.
+
+use plenum_protocol::{Booth, RoomEvent, RoomId, ServerMsg, StaffLink};
+use plenum_tests::*;
+use serde_json::{Value, json};
+
+const F: Fixture = Fixture("EXPO");
+
+fn draft(organisation: &str) -> Value {
+    json!({
+        "organisation": organisation,
+        "description": {"en": format!("{organisation} builds hydrogen valleys."), "sv": "Vätgasdalar."},
+        "links": [{"label": "Brochure", "url": "https://example.org/brochure.pdf"}],
+        "video": "https://youtu.be/dQw4w9WgXcQ",
+        "offers": [{"title": "A demo", "text": "Ten minutes, at the booth."}],
+        "tags": ["hydrogen"],
+        "sector": "Energy",
+        "country": "pt"
+    })
+}
+
+async fn booths(http: &Http, token: &str) -> Vec<Booth> {
+    let a = http
+        .send("GET", "/api/events/EXPO/booths", Some(token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    serde_json::from_value(a.body).unwrap()
+}
+
+fn booth<'a>(all: &'a [Booth], id: &str) -> &'a Booth {
+    all.iter()
+        .find(|b| b.id.as_str() == id)
+        .unwrap_or_else(|| panic!("no booth {id} in {all:?}"))
+}
+
+/// `(status, code, field)` of an answer.
+fn refusal(a: &Answer) -> (u16, String, String) {
+    (
+        a.status,
+        a.body["code"].as_str().unwrap_or_default().to_owned(),
+        a.body["field"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booths_staff_edit_that_booth_and_no_other() {
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    let (_, ana) = Member::in_inbox(&server, "EXPO", "Ana").await;
+    let (bo_member, bo) = Member::in_inbox(&server, "EXPO", "Bo").await;
+
+    // The event room says when the booths change.
+    let mut watcher = Ws::connect(&server.ws_url(), &bo).await.unwrap();
+    let mut mirror = Mirror::new(RoomId::Event(F.ev()));
+    watcher
+        .join(&RoomId::Event(F.ev()), None, &mut mirror)
+        .await
+        .unwrap();
+
+    for (id, name) in [("porto", "Porto Cluster"), ("lund", "Lund Hydrogen")] {
+        let a = http
+            .send(
+                "PUT",
+                &format!("/api/events/EXPO/booths/{id}"),
+                Some(&key),
+                Some(&draft(name)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let version = watcher
+        .wait_for(|m| match m {
+            ServerMsg::Event {
+                event: RoomEvent::BoothsChanged { version },
+                ..
+            } if *version == 2 => Some(*version),
+            _ => None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+
+    // Everyone of the event reads them, by organisation, as kept.
+    let all = booths(&http, &bo).await;
+    let ids: Vec<&str> = all.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["lund", "porto"]);
+    let porto = booth(&all, "porto");
+    assert_eq!(porto.about.country.as_deref(), Some("PT"));
+    assert_eq!(
+        porto.about.video.as_deref(),
+        Some("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    );
+    assert!(porto.staff.is_empty() && !porto.editable && porto.logo.is_none());
+    assert!(booths(&http, &key).await.iter().all(|b| b.editable));
+
+    // Ana joins Porto's staff with its link; the link is the organisers' to hand out.
+    let path = "/api/events/EXPO/booths/porto/staff-link";
+    let a = http.send("GET", path, Some(&ana), None).await.unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    let a = http.send("GET", path, Some(&key), None).await.unwrap();
+    let link: StaffLink = serde_json::from_value(a.body).unwrap();
+    assert!(
+        link.link
+            .ends_with(&format!("/e/EXPO/exhibition/porto?staff={}", link.code)),
+        "{}",
+        link.link
+    );
+    let join = |booth: &str, code: &str| {
+        (
+            format!("/api/events/EXPO/booths/{booth}/staff"),
+            json!({ "code": code }),
+        )
+    };
+    let (p, body) = join("porto", &link.code);
+    let a = http
+        .send("POST", &p, Some(&ana), Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    // Porto's code is no key to Lund, nor a made-up one to Porto.
+    let (p, body) = join("lund", &link.code);
+    let a = http.send("POST", &p, Some(&bo), Some(&body)).await.unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    let (p, body) = join("porto", "AAAAAAAAAAAAAAAA");
+    let a = http.send("POST", &p, Some(&bo), Some(&body)).await.unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    // Someone without a display name is on no booth's staff.
+    let nameless = http.join("EXPO", None).await.unwrap();
+    let (p, body) = join("porto", &link.code);
+    let a = http
+        .send("POST", &p, Some(&nameless), Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+
+    let all = booths(&http, &ana).await;
+    let porto = booth(&all, "porto");
+    assert!(porto.editable && !booth(&all, "lund").editable);
+    let staff: Vec<_> = porto.staff.iter().map(|s| s.name.as_deref()).collect();
+    assert_eq!(staff, [Some("Ana")]);
+    assert_eq!(porto.staff[0].organisation.as_deref(), Some("Ana AB"));
+
+    // Ana edits Porto; not Lund, not a booth of her own making, and removes none.
+    let mut mine = draft("Porto Cluster");
+    mine["description"]["en"] = json!("Now with a harbour tour.");
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EXPO/booths/porto",
+            Some(&ana),
+            Some(&mine),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    for (method, path, body) in [
+        (
+            "PUT",
+            "/api/events/EXPO/booths/lund",
+            Some(draft("Taken over")),
+        ),
+        (
+            "PUT",
+            "/api/events/EXPO/booths/anas",
+            Some(draft("Ana's own")),
+        ),
+        ("DELETE", "/api/events/EXPO/booths/porto", None),
+        ("DELETE", "/api/events/EXPO/booths/lund/logo", None),
+        ("POST", "/api/events/EXPO/booths/porto/staff-link", None),
+    ] {
+        let a = http
+            .send(method, path, Some(&ana), body.as_ref())
+            .await
+            .unwrap();
+        assert_eq!(refusal(&a).1, "forbidden", "{method} {path}: {}", a.body);
+    }
+    let a = http
+        .send_bytes(
+            "PUT",
+            "/api/events/EXPO/booths/lund/logo",
+            Some(&ana),
+            png(64, 64),
+            "image/png",
+        )
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    // Nor may she take Bo off a staff, or anyone off Lund's.
+    let a = http
+        .send(
+            "DELETE",
+            &format!("/api/events/EXPO/booths/porto/staff/{}", bo_member.id),
+            Some(&ana),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    let all = booths(&http, &bo).await;
+    let lund = booth(&all, "lund");
+    assert_eq!(lund.about.organisation, "Lund Hydrogen");
+    assert!(lund.logo.is_none() && lund.staff.is_empty());
+    assert_eq!(
+        booth(&all, "porto").about.description.en.as_deref(),
+        Some("Now with a harbour tour.")
+    );
+    assert!(!all.iter().any(|b| b.id.as_str() == "anas"));
+
+    // A renewed link: the old one no longer works; those it made stay.
+    let a = http.send("POST", path, Some(&key), None).await.unwrap();
+    let renewed: StaffLink = serde_json::from_value(a.body).unwrap();
+    assert_ne!(renewed.code, link.code);
+    let (p, body) = join("porto", &link.code);
+    let a = http.send("POST", &p, Some(&bo), Some(&body)).await.unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    let (p, body) = join("porto", &renewed.code);
+    let a = http.send("POST", &p, Some(&bo), Some(&body)).await.unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(booth(&booths(&http, &bo).await, "porto").staff.len(), 2);
+
+    // The organisers take Ana off: her edits are refused from then on.
+    let ana_id = booth(&booths(&http, &bo).await, "porto").staff[0]
+        .id
+        .clone();
+    let a = http
+        .send(
+            "DELETE",
+            &format!("/api/events/EXPO/booths/porto/staff/{ana_id}"),
+            Some(&key),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EXPO/booths/porto",
+            Some(&ana),
+            Some(&draft("Again")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    // Bo leaves by himself.
+    let a = http
+        .send(
+            "DELETE",
+            &format!("/api/events/EXPO/booths/porto/staff/{}", bo_member.id),
+            Some(&bo),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(booth(&booths(&http, &bo).await, "porto").staff.is_empty());
+    // Back again: his data names the booth, and deleting his data takes him off it.
+    let (p, body) = join("porto", &renewed.code);
+    let a = http.send("POST", &p, Some(&bo), Some(&body)).await.unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .send("GET", "/api/events/EXPO/my-data", Some(&bo), None)
+        .await
+        .unwrap();
+    assert_eq!(a.body["booths"], json!(["porto"]), "{}", a.body);
+    let a = http
+        .send("DELETE", "/api/events/EXPO/my-data", Some(&bo), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.get("booths").is_none(), "{}", a.body);
+    assert!(booth(&booths(&http, &bo).await, "porto").staff.is_empty());
+
+    // Kept across a restart; removing a booth removes it for everyone.
+    let mut server = server;
+    server.restart().await;
+    let http = server.http();
+    let all = booths(&http, &bo).await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        booth(&all, "porto").about.description.en.as_deref(),
+        Some("Now with a harbour tour.")
+    );
+    let a = http
+        .send("DELETE", "/api/events/EXPO/booths/lund", Some(&key), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let ids: Vec<String> = booths(&http, &bo)
+        .await
+        .iter()
+        .map(|b| b.id.to_string())
+        .collect();
+    assert_eq!(ids, ["porto"]);
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EXPO/booths/lund",
+            Some(&ana),
+            Some(&draft("Lund")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+
+    // Another event's people see nothing of this one.
+    create_small_event(&http, &key, "OTHER").await.unwrap();
+    let stranger = http.join("OTHER", Some("Eve")).await.unwrap();
+    let a = http
+        .send("GET", "/api/events/EXPO/booths", Some(&stranger), None)
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+}
+
+/// A PNG of `w` × `h` pixels.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    encoded(image::ImageFormat::Png, w, h)
+}
+
+fn encoded(format: image::ImageFormat, w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), format)
+        .unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_that_are_not_logos_are_refused_and_change_nothing() {
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EXPO/booths/porto",
+            Some(&key),
+            Some(&draft("Porto Cluster")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let path = "/api/events/EXPO/booths/porto/logo";
+
+    // A JPEG, re-encoded as a PNG that fits 400 pixels a side.
+    let jpeg = encoded(image::ImageFormat::Jpeg, 1200, 600);
+    let a = http
+        .send_bytes("PUT", path, Some(&key), jpeg.clone(), "image/jpeg")
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let logo = booth(&booths(&http, &key).await, "porto")
+        .logo
+        .clone()
+        .expect("a logo");
+    assert!(
+        logo.starts_with("/logos/EXPO/porto/") && logo.ends_with(".png"),
+        "{logo}"
+    );
+    let (status, kind, bytes) = http.get_bytes(&logo).await.unwrap();
+    assert_eq!((status, kind.as_str()), (200, "image/png"));
+    assert_ne!(bytes, jpeg);
+    let served = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+    assert_eq!((served.width(), served.height()), (400, 200));
+
+    // What is not a PNG, JPEG or WebP is refused, whatever the request calls it.
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="9" height="9"/></svg>"#;
+    let mut png_then_html = b"\x89PNG\r\n\x1a\n".to_vec();
+    png_then_html.extend_from_slice(b"<html><script>alert(document.cookie)</script></html>");
+    let mut gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00".to_vec();
+    gif.extend_from_slice(&[0; 20]);
+    for (what, body, kind, expected) in [
+        (
+            "svg",
+            svg.to_vec(),
+            "image/svg+xml",
+            (400, "bad_request", "logo"),
+        ),
+        (
+            "html",
+            b"<!doctype html><script>alert(1)</script>".to_vec(),
+            "image/png",
+            (400, "bad_request", "logo"),
+        ),
+        (
+            "png then html",
+            png_then_html,
+            "image/png",
+            (400, "bad_request", "logo"),
+        ),
+        ("gif", gif, "image/gif", (400, "bad_request", "logo")),
+        (
+            "empty",
+            Vec::new(),
+            "image/png",
+            (400, "bad_request", "logo"),
+        ),
+        (
+            "too wide",
+            png(5000, 2),
+            "image/png",
+            (413, "too_large", ""),
+        ),
+        (
+            "too large",
+            vec![0xFF; 2 * 1024 * 1024 + 1],
+            "image/jpeg",
+            (413, "too_large", ""),
+        ),
+    ] {
+        let a = http
+            .send_bytes("PUT", path, Some(&key), body, kind)
+            .await
+            .unwrap();
+        let (status, code, field) = refusal(&a);
+        assert_eq!(
+            (status, code.as_str(), field.as_str()),
+            expected,
+            "{what}: {}",
+            a.body
+        );
+    }
+    // Nothing changed: the same logo, still served.
+    assert_eq!(
+        booth(&booths(&http, &key).await, "porto").logo.as_deref(),
+        Some(logo.as_str())
+    );
+    assert_eq!(http.get_bytes(&logo).await.unwrap().2, bytes);
+    // A logo of no booth, or of another version, is not there.
+    assert_eq!(
+        http.get_bytes("/logos/EXPO/porto/0000000000000000.png")
+            .await
+            .unwrap()
+            .0,
+        404
+    );
+    assert_eq!(
+        http.get_bytes(&logo.replace("porto", "lund"))
+            .await
+            .unwrap()
+            .0,
+        404
+    );
+
+    // A WebP replaces it; removing it removes it.
+    let a = http
+        .send_bytes(
+            "PUT",
+            path,
+            Some(&key),
+            encoded(image::ImageFormat::WebP, 50, 50),
+            "image/webp",
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let webp = booth(&booths(&http, &key).await, "porto")
+        .logo
+        .clone()
+        .unwrap();
+    assert_ne!(webp, logo);
+    assert_eq!(http.get_bytes(&logo).await.unwrap().0, 404);
+    let a = http.send("DELETE", path, Some(&key), None).await.unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(booth(&booths(&http, &key).await, "porto").logo.is_none());
+    assert_eq!(http.get_bytes(&webp).await.unwrap().0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_booth_is_refused_by_field_and_nothing_is_kept() {
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    let put = |id: &'static str, body: Value| {
+        let http = http.clone();
+        let key = key.clone();
+        async move {
+            http.send(
+                "PUT",
+                &format!("/api/events/EXPO/booths/{id}"),
+                Some(&key),
+                Some(&body),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let with = |field: &str, value: Value| {
+        let mut d = draft("Porto");
+        d[field] = value;
+        d
+    };
+    for (body, expected) in [
+        (
+            with(
+                "links",
+                json!([{"label": "x", "url": "javascript:alert(1)"}]),
+            ),
+            (400, "bad_request", "links[0].url"),
+        ),
+        (
+            with(
+                "links",
+                json!([{"label": "x", "url": "http://plain.example"}]),
+            ),
+            (400, "bad_request", "links[0].url"),
+        ),
+        (
+            with("video", json!("https://evil.example/embed/dQw4w9WgXcQ")),
+            (400, "bad_request", "video"),
+        ),
+        (
+            with("country", json!("Portugal")),
+            (400, "bad_request", "country"),
+        ),
+        (
+            with("organisation", json!("  ")),
+            (400, "bad_request", "organisation"),
+        ),
+        (
+            with("tags", json!(["a", "b", "c", "d", "e", "f", "g", "h", "i"])),
+            (413, "too_large", ""),
+        ),
+        (
+            with("organisation", json!("x".repeat(121))),
+            (413, "too_large", "organisation"),
+        ),
+        (
+            with("logo", json!("https://example.org/x.svg")),
+            (400, "bad_request", "logo"),
+        ),
+    ] {
+        let a = put("porto", body.clone()).await;
+        let (status, code, field) = refusal(&a);
+        assert_eq!(
+            (status, code.as_str(), field.as_str()),
+            expected,
+            "{body}: {}",
+            a.body
+        );
+    }
+    let a = put("Not An Id", draft("Porto")).await;
+    assert_eq!(refusal(&a).1, "not_found", "{}", a.body);
+    assert!(booths(&http, &key).await.is_empty());
+    // Text is kept as typed, never as markup: the client shows it as text.
+    let a = put("porto", draft("<b>Porto</b> & co")).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        booth(&booths(&http, &key).await, "porto")
+            .about
+            .organisation,
+        "<b>Porto</b> & co"
+    );
+}

@@ -1008,3 +1008,100 @@ scanned-yours = This is your own badge.
 ## A person's agreed contacts as files
 contacts-download-csv = Download as a spreadsheet (CSV)
 contacts-download-vcard = Add to my address book (vCard)
+
+## The exhibition
+exhibition = Exhibition
+exhibition-empty = The exhibition has no booths yet.
+exhibition-search = Search booths
+exhibition-sector = Sector
+exhibition-country = Country
+exhibition-any = Any
+booths-shown = { $count ->
+    [0] No booth matches.
+    [one] { $count_n } booth.
+   *[other] { $count_n } booths.
+}
+booths-count = { $count ->
+    [0] No booths yet.
+    [one] { $count_n } booth.
+   *[other] { $count_n } booths.
+}
+booth-staff-count = { $count ->
+    [0] No staff
+    [one] { $count_n } staff member
+   *[other] { $count_n } staff members
+}
+booth-not-found = No such booth
+booth-video = Video: { $who }
+booth-tags = Tags
+booth-tags-hint = Separated by commas, at most 8.
+booth-offers = Offers
+booth-links = Links and materials
+booth-staff = Staff
+booth-no-staff = No staff yet.
+booth-join-heading = Join { $who }'s staff
+booth-join-text = You were sent this booth's staff link. As staff you can edit the booth, and your name is shown on it.
+booth-join-name = Choose a display name first (on the agenda page): a booth's staff are shown by name.
+booth-join = Join the staff
+booth-joined = You are on the booth's staff.
+booth-edit = Edit the booth
+booth-organisation = Organisation
+booth-description-en = Description in English
+booth-description-sv = Description in Swedish
+booth-country = Country code
+booth-country-hint = Two letters, such as SE or PT.
+booth-video-link = Video (YouTube or Vimeo)
+booth-video-hint = The video's address, such as https://youtu.be/…
+booth-link-label = Label
+booth-link-url = Address (https://…)
+booth-add-link = Add a link
+booth-offer-title = Title
+booth-offer-text = Text
+booth-add-offer = Add an offer
+booth-save = Save the booth
+booth-saved = Booth saved.
+booth-logo = Logo
+booth-logo-hint = A PNG, JPEG or WebP image of at most 2 MB. It is shown at most 400 pixels wide.
+booth-logo-too-large = The logo is larger than 2 MB.
+booth-logo-remove = Remove the logo
+booth-leave = Leave the booth's staff
+exhibition-organise-hint = Create a booth, then give its staff link to the exhibitor: whoever opens it, signed in, joins the booth's staff and can edit it.
+booth-create = Create booth
+booth-created = Booth created: { $who }.
+booth-staff-link = Staff link
+booth-new-staff-link = New staff link (the old one stops working)
+booth-staff-link-label = Staff link to give the exhibitor
+booth-remove = Remove
+booth-remove-sure = Remove for good?
+booth-remove-label = Remove { $who }'s booth
+talk-now = Talk now
+talk-staffed = Someone of the booth's staff is here now.
+talk-ask = Talk now
+talk-nobody = Nobody is at the booth now. Ask its staff for a meeting instead:
+talk-place = { $place ->
+    [1] You are next in the queue.
+   *[other] You are number { $place } in the queue.
+}
+talk-leave = Leave the queue
+talk-accepted = { $who } is ready to talk with you.
+talk-join-call = Join the video call
+talk-no-call = The booth has no video call: meet at the booth, or exchange contact details.
+talk-end = End the talk
+talk-ended = The talk ended.
+talk-missed = You left the queue, or nobody answered in time.
+talk-desk = Talk now: your desk
+talk-here = I am at the booth
+talk-here-hint = While this is on, visitors can ask to talk now, and you see them here.
+talk-waiting = Waiting
+talk-nobody-waiting = Nobody is waiting.
+talk-accept = Accept
+talk-accept-label = Accept { $who }
+talk-talking = Talking
+talk-pair = { $visitor } with { $staff }
+talk-counts = Answered: { $answered } · Missed: { $missed }
+talk-new-visitor = A visitor is waiting to talk.
+booth-call = Video call link for "talk now" (https://…)
+booth-call-hint = Given only to the visitors you accept.
+booth-staffed-now = Staffed now
+booth-take-off = Take off the staff
+booth-take-off-label = Take { $who } off the staff

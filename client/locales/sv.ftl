@@ -1007,3 +1007,100 @@ scanned-yours = Det här är din egen namnbricka.
 ## A person's agreed contacts as files
 contacts-download-csv = Ladda ner som kalkylblad (CSV)
 contacts-download-vcard = Lägg till i min adressbok (vCard)
+
+## Utställningen
+exhibition = Utställning
+exhibition-empty = Utställningen har inga montrar än.
+exhibition-search = Sök montrar
+exhibition-sector = Bransch
+exhibition-country = Land
+exhibition-any = Alla
+booths-shown = { $count ->
+    [0] Ingen monter matchar.
+    [one] { $count_n } monter.
+   *[other] { $count_n } montrar.
+}
+booths-count = { $count ->
+    [0] Inga montrar än.
+    [one] { $count_n } monter.
+   *[other] { $count_n } montrar.
+}
+booth-staff-count = { $count ->
+    [0] Ingen personal
+    [one] { $count_n } i personalen
+   *[other] { $count_n } i personalen
+}
+booth-not-found = Montern finns inte
+booth-video = Video: { $who }
+booth-tags = Taggar
+booth-tags-hint = Åtskilda med kommatecken, högst 8.
+booth-offers = Erbjudanden
+booth-links = Länkar och material
+booth-staff = Personal
+booth-no-staff = Ingen personal än.
+booth-join-heading = Gå med i personalen för { $who }
+booth-join-text = Du har fått monterns personallänk. Som personal kan du redigera montern, och ditt namn visas på den.
+booth-join-name = Välj först ett visningsnamn (på programsidan): en monters personal visas med namn.
+booth-join = Gå med i personalen
+booth-joined = Du är med i monterns personal.
+booth-edit = Redigera montern
+booth-organisation = Organisation
+booth-description-en = Beskrivning på engelska
+booth-description-sv = Beskrivning på svenska
+booth-country = Landskod
+booth-country-hint = Två bokstäver, till exempel SE eller PT.
+booth-video-link = Video (YouTube eller Vimeo)
+booth-video-hint = Videons adress, till exempel https://youtu.be/…
+booth-link-label = Text
+booth-link-url = Adress (https://…)
+booth-add-link = Lägg till en länk
+booth-offer-title = Rubrik
+booth-offer-text = Text
+booth-add-offer = Lägg till ett erbjudande
+booth-save = Spara montern
+booth-saved = Montern sparad.
+booth-logo = Logotyp
+booth-logo-hint = En PNG-, JPEG- eller WebP-bild på högst 2 MB. Den visas högst 400 pixlar bred.
+booth-logo-too-large = Logotypen är större än 2 MB.
+booth-logo-remove = Ta bort logotypen
+booth-leave = Lämna monterns personal
+exhibition-organise-hint = Skapa en monter och ge sedan dess personallänk till utställaren: den som öppnar den, inloggad, går med i monterns personal och kan redigera den.
+booth-create = Skapa monter
+booth-created = Montern skapad: { $who }.
+booth-staff-link = Personallänk
+booth-new-staff-link = Ny personallänk (den gamla slutar fungera)
+booth-staff-link-label = Personallänk att ge utställaren
+booth-remove = Ta bort
+booth-remove-sure = Ta bort för gott?
+booth-remove-label = Ta bort montern för { $who }
+talk-now = Prata nu
+talk-staffed = Någon ur monterns personal är här nu.
+talk-ask = Prata nu
+talk-nobody = Ingen är i montern just nu. Be personalen om ett möte i stället:
+talk-place = { $place ->
+    [1] Du står näst i kön.
+   *[other] Du är nummer { $place } i kön.
+}
+talk-leave = Lämna kön
+talk-accepted = { $who } är redo att prata med dig.
+talk-join-call = Gå med i videosamtalet
+talk-no-call = Montern har inget videosamtal: träffas i montern, eller byt kontaktuppgifter.
+talk-end = Avsluta samtalet
+talk-ended = Samtalet är avslutat.
+talk-missed = Du lämnade kön, eller så svarade ingen i tid.
+talk-desk = Prata nu: din disk
+talk-here = Jag är i montern
+talk-here-hint = Medan detta är på kan besökare be att få prata nu, och du ser dem här.
+talk-waiting = Väntar
+talk-nobody-waiting = Ingen väntar.
+talk-accept = Ta emot
+talk-accept-label = Ta emot { $who }
+talk-talking = Pratar
+talk-pair = { $visitor } med { $staff }
+talk-counts = Besvarade: { $answered } · Missade: { $missed }
+talk-new-visitor = En besökare väntar på att få prata.
+booth-call = Videolänk för ”prata nu” (https://…)
+booth-call-hint = Ges bara till besökarna du tar emot.
+booth-staffed-now = Bemannad nu
+booth-take-off = Ta bort ur personalen
+booth-take-off-label = Ta bort { $who } ur personalen

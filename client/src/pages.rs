@@ -10,7 +10,8 @@
 //! The consoles, the big screen and the organiser's pages are in the staff build only (cargo
 //! feature `staff`): attendees' phones do not download them. In the attendee build their
 //! routes load the page again, and `boot.js` starts the staff build for them. The same for
-//! the one-to-one meetings page (feature `meet`): its own build, for the people who meet.
+//! the one-to-one meetings page and the exhibition (feature `meet`): their own build, for the
+//! people who meet.
 //!
 //! Pages are thin: they compose the widgets of `crate::features` (one folder per interaction)
 //! and `crate::components` for a route. An event's screens share one [`EventShell`]: moving
@@ -227,6 +228,7 @@ fn EventShell(code: EventCode) -> impl IntoView {
             <Announcements live room=event_room.clone() />
             <crate::features::inbox::Inbox live code=code.clone() />
             <crate::features::meetings::Waiting live code=code.clone() />
+            <crate::features::exhibition::ExhibitionLink live code=code.clone() />
         </Show>
         {move || {
             let code = body_code.clone();
@@ -238,6 +240,8 @@ fn EventShell(code: EventCode) -> impl IntoView {
                 Route::TrackScreen(_) => track_screen_page(code),
                 Route::Meetings(_) => meetings_page(code),
                 Route::MeetingsScreen(_) => meetings_screen_page(code),
+                Route::Exhibition(_) => exhibition_page(code),
+                Route::Booth(_, booth) => booth_page(code, booth),
                 _ => view! { <agenda::AgendaPage code /> }.into_any(),
             }
         }}
@@ -282,6 +286,22 @@ fn meetings_page(code: EventCode) -> AnyView {
 }
 #[cfg(not(feature = "meet"))]
 fn meetings_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
+#[cfg(feature = "meet")]
+fn exhibition_page(code: EventCode) -> AnyView {
+    view! { <crate::features::exhibition::HallPage code /> }.into_any()
+}
+#[cfg(not(feature = "meet"))]
+fn exhibition_page(_: EventCode) -> AnyView {
+    load_staff_build()
+}
+#[cfg(feature = "meet")]
+fn booth_page(code: EventCode, booth: plenum_protocol::BoothId) -> AnyView {
+    view! { <crate::features::exhibition::BoothPage code booth /> }.into_any()
+}
+#[cfg(not(feature = "meet"))]
+fn booth_page(_: EventCode, _: plenum_protocol::BoothId) -> AnyView {
     load_staff_build()
 }
 #[cfg(feature = "staff")]

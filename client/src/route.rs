@@ -5,7 +5,7 @@
 //! route is also a link that can be shared, bookmarked and reloaded.
 
 use leptos::{ev, prelude::*};
-use plenum_protocol::{EventCode, SessionId};
+use plenum_protocol::{BoothId, EventCode, SessionId};
 use wasm_bindgen::JsValue;
 use web_sys::MouseEvent;
 
@@ -33,6 +33,10 @@ pub enum Route {
     /// `/e/{CODE}/meetings/screen`: the big screen of the meeting area: the tables' plan and
     /// the slot now.
     MeetingsScreen(EventCode),
+    /// `/e/{CODE}/exhibition`: the exhibition hall, every booth.
+    Exhibition(EventCode),
+    /// `/e/{CODE}/exhibition/{BOOTH}`: one booth.
+    Booth(EventCode, BoothId),
     /// `/organise`: the organiser's sign-in and their events.
     Organise,
     /// `/organise/{CODE}`: one event's organiser console.
@@ -60,6 +64,15 @@ impl Route {
             }
             ["e", code, "meetings", "screen"] => {
                 EventCode::parse(code).map_or(Route::NotFound, Route::MeetingsScreen)
+            }
+            ["e", code, "exhibition"] => {
+                EventCode::parse(code).map_or(Route::NotFound, Route::Exhibition)
+            }
+            ["e", code, "exhibition", booth] => {
+                match (EventCode::parse(code), BoothId::parse(booth)) {
+                    (Ok(code), Ok(booth)) => Route::Booth(code, booth),
+                    _ => Route::NotFound,
+                }
             }
             ["e", code, "s", session, rest @ ..] => {
                 match (EventCode::parse(code), SessionId::parse(session), rest) {
@@ -96,6 +109,8 @@ impl Route {
             Route::TrackScreen(code) => format!("/e/{code}/screen"),
             Route::Meetings(code) => format!("/e/{code}/meetings"),
             Route::MeetingsScreen(code) => format!("/e/{code}/meetings/screen"),
+            Route::Exhibition(code) => format!("/e/{code}/exhibition"),
+            Route::Booth(code, booth) => format!("/e/{code}/exhibition/{booth}"),
             Route::Organise => "/organise".to_owned(),
             Route::OrganiseEvent(code) => format!("/organise/{code}"),
             Route::Report(code) => format!("/organise/{code}/report"),
@@ -113,7 +128,9 @@ impl Route {
             | Route::Screen(code, _)
             | Route::TrackScreen(code)
             | Route::Meetings(code)
-            | Route::MeetingsScreen(code) => Some(code),
+            | Route::MeetingsScreen(code)
+            | Route::Exhibition(code)
+            | Route::Booth(code, _) => Some(code),
             Route::Home
             | Route::NotFound
             | Route::Organise
@@ -238,6 +255,11 @@ mod tests {
         );
         assert_eq!(Route::parse("/e/ECC2026/meetings/x"), Route::NotFound);
         assert_eq!(
+            Route::parse("/e/ECC2026/exhibition/porto-cluster"),
+            Route::Booth(ecc.clone(), BoothId::parse("porto-cluster").unwrap())
+        );
+        assert_eq!(Route::parse("/e/ECC2026/exhibition/Porto"), Route::NotFound);
+        assert_eq!(
             Route::parse("/organise/ECC2026/badges"),
             Route::Badges(ecc.clone())
         );
@@ -255,6 +277,8 @@ mod tests {
             "/e/ECC2026/s/opening",
             "/e/ECC2026/meetings",
             "/e/ECC2026/meetings/screen",
+            "/e/ECC2026/exhibition",
+            "/e/ECC2026/exhibition/porto-cluster",
             "/e/ECC2026/s/opening/moderate",
             "/e/ECC2026/s/opening/speak",
             "/e/ECC2026/s/opening/screen",

@@ -126,6 +126,17 @@ pub const LANGUAGE_CODES: [&str; 16] = [
 /// A language's name in the chosen language ("Swedish", "svenska") from the browser's
 /// `Intl.DisplayNames`; the code itself where the browser has no name for it (tracked).
 pub fn language_name(code: &str) -> String {
+    display_name("language", code)
+}
+
+/// A country's name in the chosen language ("Sweden", "Sverige") from its ISO 3166-1 code, as
+/// [`language_name`] (tracked).
+pub fn country_name(code: &str) -> String {
+    display_name("region", code)
+}
+
+/// `Intl.DisplayNames` of `kind` (`language`, `region`) for `code`, or the code.
+pub(crate) fn display_name(kind: &str, code: &str) -> String {
     let tag = crate::i18n::locale().intl();
     let name = (|| {
         let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
@@ -134,7 +145,7 @@ pub fn language_name(code: &str) -> String {
             .dyn_into()
             .ok()?;
         let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"type".into(), &"language".into()).ok()?;
+        js_sys::Reflect::set(&options, &"type".into(), &kind.into()).ok()?;
         let args = js_sys::Array::of2(&js_sys::Array::of1(&tag.into()), &options);
         let names = js_sys::Reflect::construct(&ctor, &args).ok()?;
         let of: js_sys::Function = js_sys::Reflect::get(&names, &"of".into())

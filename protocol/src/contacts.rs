@@ -131,4 +131,7 @@ pub struct MyData {
     /// The booths whose staff you are.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub booths: Vec<crate::BoothId>,
+    /// Your "talk now" at booths, the newest at each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub talks: Vec<crate::Talk>,
 }

@@ -74,6 +74,11 @@ pub struct BoothDraft {
     /// An ISO 3166-1 alpha-2 code (`SE`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The booth's video call (an `https://` link): given to a visitor once one of the staff
+    /// accepts their "talk now", and to nobody else (`GET .../booths` shows it to those who
+    /// may edit the booth only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
 }
 
 /// A booth, as `GET /api/events/{code}/booths` answers it.
@@ -91,6 +96,9 @@ pub struct Booth {
     /// Whether the one asking may edit it: its staff, and the event's organisers.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub editable: bool,
+    /// Whether one of its staff is at the booth now: visitors may ask to talk now.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staffed: bool,
 }
 
 /// `GET`/`POST /api/events/{code}/booths/{booth}/staff-link` (organisers): the link that makes
@@ -107,4 +115,67 @@ pub struct StaffLink {
 #[serde(deny_unknown_fields)]
 pub struct JoinStaff {
     pub code: String,
+}
+
+/// Where a visitor's "talk now" stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TalkStatus {
+    /// In the booth's queue: the staff present are alerted.
+    Waiting,
+    /// A staff member accepted: talk (the booth's call link, or at the booth).
+    Accepted,
+    /// One of the two ended it.
+    Ended,
+    /// The visitor left the queue before anyone accepted, or waited too long.
+    Missed,
+}
+
+/// A visitor's "talk now" at a booth, as the visitor sees it (in their inbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Talk {
+    pub booth: BoothId,
+    /// The booth's organisation, so the inbox reads on its own.
+    pub organisation: String,
+    pub status: TalkStatus,
+    /// Your place in the queue while `waiting` (1: next).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<u32>,
+    /// Who accepted, once `accepted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<MeetingPerson>,
+    /// The booth's call link, once `accepted` (none: talk at the booth, or exchange contacts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    pub asked_ms: i64,
+}
+
+/// One visitor in a booth's queue, as its staff see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TalkRequest {
+    pub visitor: MeetingPerson,
+    pub asked_ms: i64,
+    /// Who accepted (in `talking`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<MeetingPerson>,
+}
+
+/// A booth's "talk now" queue, as its staff see it (in their inboxes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoothQueue {
+    pub booth: BoothId,
+    /// Waiting, first come first: at most [`crate::limits::MAX_TALK_QUEUE`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting: Vec<TalkRequest>,
+    /// Accepted and not yet ended: at most one per staff member.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub talking: Vec<TalkRequest>,
+    /// Counts since the booth opened: requests answered, and missed (the visitor left first).
+    #[serde(default)]
+    pub answered: u32,
+    #[serde(default)]
+    pub missed: u32,
+    /// You are no longer on this booth's staff: forget the queue.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }

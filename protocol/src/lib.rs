@@ -244,4 +244,8 @@ pub mod limits {
     pub const MAX_LOGO_SIDE: u32 = 4096;
     /// A logo as kept: re-encoded as a PNG that fits in this many pixels a side.
     pub const LOGO_SIDE: u32 = 400;
+    /// Most visitors waiting in one booth's "talk now" queue.
+    pub const MAX_TALK_QUEUE: usize = 20;
+    /// Most booths one person is on the staff of.
+    pub const MAX_BOOTHS_PER_PERSON: usize = 3;
 }

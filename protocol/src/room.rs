@@ -353,6 +353,13 @@ pub struct InboxState {
     /// passed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_until_ms: Option<i64>,
+    /// Their "talk now" at booths, one per booth, the newest [`InboxState::KEEP_TALKS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub talks: Vec<crate::Talk>,
+    /// The queues of the booths whose staff they are (at most
+    /// [`crate::limits::MAX_BOOTHS_PER_PERSON`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<crate::BoothQueue>,
     /// What a snapshot left out to fit its frame (meetings, contacts).
     #[serde(default, skip_serializing_if = "Omitted::is_empty")]
     pub omitted: Omitted,
@@ -363,6 +370,7 @@ impl InboxState {
     pub const KEEP_SEATS: usize = 2;
     pub const KEEP_CLOSED_MEETINGS: usize = 20;
     pub const KEEP_REMINDERS: usize = 10;
+    pub const KEEP_TALKS: usize = 10;
 
     /// Folds a meeting's new version: replaced in place (kept sorted by id), then the oldest
     /// closed ones beyond [`InboxState::KEEP_CLOSED_MEETINGS`] dropped. A version older than
@@ -412,8 +420,15 @@ pub enum RoomEvent {
     /// The agenda was imported or edited.
     AgendaUpdated { version: u64 },
     /// In the event room: a booth of the exhibition was created, edited, given a logo or
-    /// staff, or removed. Read the booths again (`GET /api/events/{code}/booths`).
+    /// staff, removed, or became staffed or unstaffed by its staff's word. Read the booths
+    /// again (`GET /api/events/{code}/booths`).
     BoothsChanged { version: u64 },
+    /// In a visitor's inbox: their "talk now" at a booth, as it stands (replaces the one
+    /// held for that booth).
+    TalkChanged { talk: crate::Talk },
+    /// In a booth staff member's inbox: the booth's queue, as it stands (replaces the one held
+    /// for that booth; `gone`: forget it).
+    BoothQueueChanged { queue: crate::BoothQueue },
     /// In the event room: a session's stage status changed (logged right after the session
     /// room's `stage_changed`); `scheduled` also for a session the agenda no longer has.
     SessionStatus {
@@ -705,6 +720,21 @@ impl RoomState {
             }
             (RoomState::Event(e), RoomEvent::BoothsChanged { version }) => {
                 e.booths_version = *version;
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::TalkChanged { talk }) => {
+                i.talks.retain(|t| t.booth != talk.booth);
+                i.talks.push(talk.clone());
+                let excess = i.talks.len().saturating_sub(InboxState::KEEP_TALKS);
+                i.talks.drain(..excess);
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::BoothQueueChanged { queue }) => {
+                i.queues.retain(|q| q.booth != queue.booth);
+                if !queue.gone {
+                    i.queues.push(queue.clone());
+                    i.queues.sort_by(|a, b| a.booth.cmp(&b.booth));
+                }
                 Ok(())
             }
             (RoomState::Event(e), RoomEvent::SessionStatus { session, status }) => {

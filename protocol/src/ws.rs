@@ -327,6 +327,33 @@ pub enum ClientMsg {
         event: EventCode,
         with: crate::PersonId,
     },
+    /// Say you are at your booth (again every 30 seconds while you are), or no longer
+    /// (`here: false`): its staff only.
+    BoothHere {
+        event: EventCode,
+        booth: crate::BoothId,
+        here: bool,
+    },
+    /// Ask a booth's staff to talk now: you wait in its queue until one accepts.
+    TalkNow {
+        event: EventCode,
+        booth: crate::BoothId,
+    },
+    /// Accept a visitor's request to talk (the booth's staff): the first to accept talks with
+    /// them.
+    AnswerTalk {
+        event: EventCode,
+        booth: crate::BoothId,
+        visitor: crate::PersonId,
+    },
+    /// End a talk: your own (leaving the queue, or after talking), or, for the booth's staff,
+    /// a visitor's once accepted.
+    EndTalk {
+        event: EventCode,
+        booth: crate::BoothId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visitor: Option<crate::PersonId>,
+    },
     /// Block someone (`blocked: false`: no longer): they can no longer ask you for meetings or
     /// offer you their contact details, and a contact between you ends.
     BlockSomeone {

@@ -136,6 +136,10 @@ const ALL_CLIENT: &[&str] = &[
     "report_someone",
     "set_contact_card",
     "share_contact",
+    "booth_here",
+    "talk_now",
+    "answer_talk",
+    "end_talk",
     "end_contact",
     "set_meetings",
     "set_meeting_preferences",
@@ -191,6 +195,8 @@ const ALL_CLIENT: &[&str] = &[
 ];
 const ALL_EVENTS: &[&str] = &[
     "booths_changed",
+    "talk_changed",
+    "booth_queue_changed",
     "meeting_soon",
     "match_profile_changed",
     "blocks_changed",
@@ -243,6 +249,8 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Announced { .. } => "announced",
         RoomEvent::AgendaUpdated { .. } => "agenda_updated",
         RoomEvent::BoothsChanged { .. } => "booths_changed",
+        RoomEvent::TalkChanged { .. } => "talk_changed",
+        RoomEvent::BoothQueueChanged { .. } => "booth_queue_changed",
         RoomEvent::SessionStatus { .. } => "session_status",
         RoomEvent::Question { .. } => "question",
         RoomEvent::QuestionHidden { .. } => "question_hidden",
@@ -355,6 +363,10 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::ScheduleMeetings { .. } => "schedule_meetings",
         ClientMsg::Harvest { .. } => "harvest",
         ClientMsg::Star { .. } => "star",
+        ClientMsg::BoothHere { .. } => "booth_here",
+        ClientMsg::TalkNow { .. } => "talk_now",
+        ClientMsg::AnswerTalk { .. } => "answer_talk",
+        ClientMsg::EndTalk { .. } => "end_talk",
     }
 }
 

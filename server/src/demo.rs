@@ -1,8 +1,9 @@
 //! The demo conference: two days in Malmö, plenaries, a moderated panel, six parallel
 //! breakouts, a world café, pitches, an award vote and a site visit, mostly in English with
 //! some Swedish; and on day 2 an afternoon of one-to-one meetings, with six participants'
-//! matchmaking profiles and their requests, three of them booked at the time proposed. Loaded by `--demo` when absent; the
-//! file is `server/demo/ecc2026.json`.
+//! matchmaking profiles and their requests, three of them booked at the time proposed; and an
+//! exhibition of four booths. Loaded by `--demo` when absent; the file is
+//! `server/demo/ecc2026.json`.
 
 use crate::{
     auth::Auth,
@@ -300,7 +301,92 @@ pub async fn load_if_absent(engine: &Engine, auth: &Auth) -> anyhow::Result<()> 
             .ok_or_else(|| anyhow::anyhow!("set_tables has a route"))?;
         engine.submit(&r.room, r.command).await?;
         meetings_demo(engine, &room, &ids).await?;
+        exhibition_demo(engine, &room, &ids).await?;
         tracing::info!("demo event ECC2026 created");
+    }
+    Ok(())
+}
+
+/// The demo's exhibition: four booths, each with a drawn logo (a disc of its colour), three
+/// with one of the participants on their staff.
+pub const DEMO_BOOTHS_JSON: &str = include_str!("../demo/ecc2026-booths.json");
+
+/// A booth of the demo, as its file holds it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoBooth {
+    id: plenum_protocol::BoothId,
+    colour: [u8; 3],
+    /// The participants on its staff, by their index in `HOSTS`.
+    staff: Vec<usize>,
+    about: plenum_protocol::BoothDraft,
+}
+
+/// A logo: a disc of `colour` on white, 200 pixels a side, as a PNG.
+fn disc(colour: [u8; 3]) -> anyhow::Result<Vec<u8>> {
+    let side = 200u32;
+    let image = image::RgbaImage::from_fn(side, side, |x, y| {
+        let (dx, dy) = (x as f32 - 99.5, y as f32 - 99.5);
+        if dx * dx + dy * dy < 90.0 * 90.0 {
+            image::Rgba([colour[0], colour[1], colour[2], 255])
+        } else {
+            image::Rgba([255, 255, 255, 255])
+        }
+    });
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    Ok(png)
+}
+
+/// The booths, their logos and their staff.
+async fn exhibition_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow::Result<()> {
+    use crate::interactions::exhibition::{Editor, Exhibition, ExhibitionCommand, staff_code};
+    let booths: Vec<DemoBooth> = parse_json(DEMO_BOOTHS_JSON.as_bytes())
+        .map_err(|e| anyhow::anyhow!("demo booths: {}", e.0.message))?;
+    let run = |command| Command::to::<Exhibition>(command);
+    for b in booths {
+        engine
+            .submit(
+                room,
+                run(ExhibitionCommand::Save {
+                    booth: b.id.clone(),
+                    about: b.about,
+                    by: Editor::Organiser,
+                    create: true,
+                }),
+            )
+            .await?;
+        engine
+            .submit(
+                room,
+                run(ExhibitionCommand::Logo {
+                    booth: b.id.clone(),
+                    png: Some(disc(b.colour)?),
+                    by: Editor::Organiser,
+                }),
+            )
+            .await?;
+        let record = engine
+            .read::<Exhibition, _>(room, |_, r| r.booths.get(b.id.as_str()).cloned())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo booth {} was not made", b.id))?;
+        let code = staff_code(engine.key(), room.event_code(), b.id.as_str(), &record);
+        for i in b.staff {
+            let (_, name, organisation, ..) = HOSTS[i];
+            engine
+                .submit(
+                    room,
+                    run(ExhibitionCommand::Join {
+                        booth: b.id.clone(),
+                        person: ids[i].clone(),
+                        name: Some(name.to_owned()),
+                        organisation: Some(organisation.to_owned()),
+                        code: code.clone(),
+                    }),
+                )
+                .await?;
+        }
     }
     Ok(())
 }

@@ -64,7 +64,7 @@ async fn a_booths_staff_edit_that_booth_and_no_other() {
     for (id, name) in [("porto", "Porto Cluster"), ("lund", "Lund Hydrogen")] {
         let a = http
             .send(
-                "PUT",
+                "POST",
                 &format!("/api/events/EXPO/booths/{id}"),
                 Some(&key),
                 Some(&draft(name)),
@@ -247,6 +247,15 @@ async fn a_booths_staff_edit_that_booth_and_no_other() {
         .await
         .unwrap();
     assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    // Nor can she join again with the link she had: taking her off renewed it.
+    let (p, body) = join("porto", &renewed.code);
+    let a = http
+        .send("POST", &p, Some(&ana), Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "forbidden", "{}", a.body);
+    let a = http.send("GET", path, Some(&key), None).await.unwrap();
+    let renewed: StaffLink = serde_json::from_value(a.body).unwrap();
     // Bo leaves by himself.
     let a = http
         .send(
@@ -341,7 +350,7 @@ async fn uploads_that_are_not_logos_are_refused_and_change_nothing() {
     let key = server.organiser_key.clone();
     let a = http
         .send(
-            "PUT",
+            "POST",
             "/api/events/EXPO/booths/porto",
             Some(&key),
             Some(&draft("Porto Cluster")),
@@ -485,7 +494,7 @@ async fn a_bad_booth_is_refused_by_field_and_nothing_is_kept() {
         let key = key.clone();
         async move {
             http.send(
-                "PUT",
+                "POST",
                 &format!("/api/events/EXPO/booths/{id}"),
                 Some(&key),
                 Some(&body),
@@ -548,6 +557,40 @@ async fn a_bad_booth_is_refused_by_field_and_nothing_is_kept() {
             a.body
         );
     }
+    // Creating is creating only: an id taken is a conflict, and the booth stays as it was.
+    let a = put("porto", draft("Porto")).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .send(
+            "POST",
+            "/api/events/EXPO/booths/porto",
+            Some(&key),
+            Some(&json!({"organisation": "Blank"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "conflict", "{}", a.body);
+    assert_eq!(
+        booth(&booths(&http, &key).await, "porto")
+            .about
+            .organisation,
+        "Porto"
+    );
+    let a = http
+        .send("DELETE", "/api/events/EXPO/booths/porto", Some(&key), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .send(
+            "PUT",
+            "/api/events/EXPO/booths/nowhere",
+            Some(&key),
+            Some(&draft("Nowhere")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refusal(&a).1, "not_found", "{}", a.body);
     let a = put("Not An Id", draft("Porto")).await;
     assert_eq!(refusal(&a).1, "not_found", "{}", a.body);
     assert!(booths(&http, &key).await.is_empty());
@@ -560,4 +603,356 @@ async fn a_bad_booth_is_refused_by_field_and_nothing_is_kept() {
             .organisation,
         "<b>Porto</b> & co"
     );
+}
+
+/// The demo's exhibition: four booths, each with a logo the server serves, three with a
+/// participant on their staff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_an_exhibition() {
+    let server = TestServer::start_with(TestConfig {
+        demo: true,
+        ..TestConfig::default()
+    })
+    .await;
+    let http = server.http();
+    let visitor = http.join("ECC2026", Some("Visitor")).await.unwrap();
+    let a = http
+        .send("GET", "/api/events/ECC2026/booths", Some(&visitor), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let all: Vec<Booth> = serde_json::from_value(a.body).unwrap();
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(all.iter().filter(|b| !b.staff.is_empty()).count(), 3);
+    assert!(all.iter().all(|b| !b.editable));
+    for b in &all {
+        let logo = b.logo.as_deref().expect("a logo");
+        let (status, kind, bytes) = http.get_bytes(logo).await.unwrap();
+        assert_eq!((status, kind.as_str()), (200, "image/png"), "{logo}");
+        assert!(image::load_from_memory(&bytes).is_ok());
+    }
+    let lisbon = booth(&all, "lisbon-maritime");
+    assert_eq!(lisbon.staff[0].name.as_deref(), Some("Ana Costa"));
+    assert!(lisbon.about.video.is_some() && lisbon.about.description.sv.is_some());
+}
+
+/// The inbox `m` follows, as folded so far.
+fn inbox(m: &Member) -> plenum_protocol::InboxState {
+    match m.view.state.as_ref() {
+        Some(plenum_protocol::RoomState::Inbox(i)) => i.clone(),
+        other => panic!("not an inbox: {other:?}"),
+    }
+}
+
+/// Folds `m`'s inbox until `ok` holds of it.
+async fn until_inbox(m: &mut Member, ok: impl Fn(&plenum_protocol::InboxState) -> bool) {
+    let wait = async {
+        while !ok(&inbox(m)) {
+            let msg = m.ws.recv().await.expect("inbox traffic");
+            m.view.take(&msg).expect("a consistent inbox");
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("the inbox never got there: {:?}", inbox(m)));
+}
+
+fn code_of(msg: &ServerMsg) -> Option<plenum_protocol::ErrorCode> {
+    match msg {
+        ServerMsg::Error { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+fn talk_at<'a>(
+    i: &'a plenum_protocol::InboxState,
+    booth: &str,
+) -> Option<&'a plenum_protocol::Talk> {
+    i.talks.iter().find(|t| t.booth.as_str() == booth)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn talk_now_goes_to_the_first_staff_member_who_accepts() {
+    use plenum_protocol::{BoothId, ClientMsg, ErrorCode, PersonId, TalkStatus};
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    let mut porto = draft("Porto Cluster");
+    porto["call"] = json!("https://meet.example.org/porto-booth");
+    for (id, body) in [("porto", porto), ("lund", draft("Lund Hydrogen"))] {
+        let a = http
+            .send(
+                "POST",
+                &format!("/api/events/EXPO/booths/{id}"),
+                Some(&key),
+                Some(&body),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let link = |booth: &str| {
+        let http = http.clone();
+        let key = key.clone();
+        let path = format!("/api/events/EXPO/booths/{booth}/staff-link");
+        async move {
+            let a = http.send("GET", &path, Some(&key), None).await.unwrap();
+            serde_json::from_value::<StaffLink>(a.body).unwrap().code
+        }
+    };
+    let (porto_code, lund_code) = (link("porto").await, link("lund").await);
+    let mut staff = Vec::new();
+    for name in ["Ana", "Bo", "Cy"] {
+        let (m, token) = Member::in_inbox(&server, "EXPO", name).await;
+        let a = http
+            .send(
+                "POST",
+                "/api/events/EXPO/booths/porto/staff",
+                Some(&token),
+                Some(&json!({"code": porto_code})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+        staff.push(m);
+    }
+    // Each staff member's inbox holds the booth's queue from the moment they join.
+    for s in staff.iter_mut() {
+        until_inbox(s, |i| i.queues.len() == 1 && i.queues[0].waiting.is_empty()).await;
+    }
+    let (mut dee, dee_token) = Member::in_inbox(&server, "EXPO", "Dee").await;
+    let a = http
+        .send(
+            "POST",
+            "/api/events/EXPO/booths/lund/staff",
+            Some(&dee_token),
+            Some(&json!({"code": lund_code})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let (mut vic, vic_token) = Member::in_inbox(&server, "EXPO", "Vic").await;
+    let (mut wen, _) = Member::in_inbox(&server, "EXPO", "Wen").await;
+    let ev = F.ev();
+    let porto_id = BoothId::parse("porto").unwrap();
+    let lund_id = BoothId::parse("lund").unwrap();
+    let talk_now = |booth: &BoothId| ClientMsg::TalkNow {
+        event: ev.clone(),
+        booth: booth.clone(),
+    };
+    let here = |booth: &BoothId, here: bool| ClientMsg::BoothHere {
+        event: ev.clone(),
+        booth: booth.clone(),
+        here,
+    };
+
+    // Nobody at the booth: nobody to talk to. A visitor is not at any booth.
+    assert_eq!(
+        code_of(&vic.ask(talk_now(&porto_id)).await),
+        Some(ErrorCode::Conflict)
+    );
+    assert_eq!(
+        code_of(&vic.ask(here(&porto_id, true)).await),
+        Some(ErrorCode::Forbidden)
+    );
+    assert!(!booth(&booths(&http, &vic_token).await, "porto").staffed);
+    // Ana is at the booth: it is staffed; its call link is its staff's, not the visitors'.
+    assert!(matches!(
+        staff[0].ask(here(&porto_id, true)).await,
+        ServerMsg::Ok { .. }
+    ));
+    let seen = booths(&http, &vic_token).await;
+    assert!(booth(&seen, "porto").staffed && !booth(&seen, "lund").staffed);
+    assert_eq!(booth(&seen, "porto").about.call, None);
+    assert!(
+        booth(&booths(&http, &key).await, "porto")
+            .about
+            .call
+            .is_some()
+    );
+
+    // Vic, then Wen, ask: first come, first served; every staff member sees the queue.
+    assert!(matches!(
+        vic.ask(talk_now(&porto_id)).await,
+        ServerMsg::Ok { .. }
+    ));
+    assert!(matches!(
+        wen.ask(talk_now(&porto_id)).await,
+        ServerMsg::Ok { .. }
+    ));
+    // Asking again changes nothing; one queue at a time.
+    assert!(matches!(
+        vic.ask(talk_now(&porto_id)).await,
+        ServerMsg::Ok { .. }
+    ));
+    assert!(matches!(
+        dee.ask(here(&lund_id, true)).await,
+        ServerMsg::Ok { .. }
+    ));
+    assert_eq!(
+        code_of(&vic.ask(talk_now(&lund_id)).await),
+        Some(ErrorCode::Conflict)
+    );
+    until_inbox(&mut vic, |i| {
+        talk_at(i, "porto").is_some_and(|t| t.status == TalkStatus::Waiting && t.place == Some(1))
+    })
+    .await;
+    until_inbox(&mut wen, |i| {
+        talk_at(i, "porto").is_some_and(|t| t.place == Some(2))
+    })
+    .await;
+    for s in staff.iter_mut() {
+        until_inbox(s, |i| {
+            i.queues.first().is_some_and(|q| q.waiting.len() == 2)
+        })
+        .await;
+        let q = &inbox(s).queues[0];
+        assert_eq!(q.waiting[0].visitor.id.as_str(), vic.id);
+        assert_eq!(q.waiting[0].visitor.organisation.as_deref(), Some("Vic AB"));
+    }
+    // Nobody but the staff sees the queue; the staff of another booth cannot answer it.
+    assert!(inbox(&vic).queues.is_empty());
+    assert!(
+        inbox(&dee)
+            .queues
+            .iter()
+            .all(|q| q.booth.as_str() == "lund")
+    );
+    let vic_id = PersonId::parse(&vic.id).unwrap();
+    let answer = |visitor: &PersonId| ClientMsg::AnswerTalk {
+        event: ev.clone(),
+        booth: porto_id.clone(),
+        visitor: visitor.clone(),
+    };
+    assert_eq!(
+        code_of(&dee.ask(answer(&vic_id)).await),
+        Some(ErrorCode::Forbidden)
+    );
+    assert_eq!(
+        code_of(&wen.ask(answer(&vic_id)).await),
+        Some(ErrorCode::Forbidden)
+    );
+
+    // The three staff accept Vic at once: exactly one wins.
+    let (a, rest) = staff.split_at_mut(1);
+    let (b, c) = rest.split_at_mut(1);
+    let (ra, rb, rc) = tokio::join!(
+        a[0].ask(answer(&vic_id)),
+        b[0].ask(answer(&vic_id)),
+        c[0].ask(answer(&vic_id))
+    );
+    let answers = [&ra, &rb, &rc];
+    let won: Vec<usize> = (0..3)
+        .filter(|i| matches!(answers[*i], ServerMsg::Ok { .. }))
+        .collect();
+    assert_eq!(won.len(), 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .filter(|m| code_of(m) == Some(ErrorCode::Conflict))
+            .count()
+            == 2,
+        "{answers:?}"
+    );
+    let winner = staff[won[0]].id.clone();
+    until_inbox(&mut vic, |i| {
+        talk_at(i, "porto").is_some_and(|t| t.status == TalkStatus::Accepted)
+    })
+    .await;
+    let t = talk_at(&inbox(&vic), "porto").cloned().unwrap();
+    assert_eq!(
+        t.with.as_ref().map(|w| w.id.as_str()),
+        Some(winner.as_str())
+    );
+    assert_eq!(
+        t.call.as_deref(),
+        Some("https://meet.example.org/porto-booth")
+    );
+    until_inbox(&mut wen, |i| {
+        talk_at(i, "porto").is_some_and(|t| t.place == Some(1))
+    })
+    .await;
+    assert_eq!(talk_at(&inbox(&wen), "porto").unwrap().call, None);
+
+    // Wen leaves the queue first: missed. Vic ends the talk.
+    let end = |visitor: Option<PersonId>| ClientMsg::EndTalk {
+        event: ev.clone(),
+        booth: porto_id.clone(),
+        visitor,
+    };
+    assert!(matches!(wen.ask(end(None)).await, ServerMsg::Ok { .. }));
+    until_inbox(&mut wen, |i| {
+        talk_at(i, "porto").is_some_and(|t| t.status == TalkStatus::Missed)
+    })
+    .await;
+    assert!(matches!(vic.ask(end(None)).await, ServerMsg::Ok { .. }));
+    until_inbox(&mut vic, |i| {
+        talk_at(i, "porto").is_some_and(|t| t.status == TalkStatus::Ended)
+    })
+    .await;
+    for s in staff.iter_mut() {
+        until_inbox(s, |i| {
+            i.queues.first().is_some_and(|q| {
+                q.waiting.is_empty() && q.talking.is_empty() && q.answered == 1 && q.missed == 1
+            })
+        })
+        .await;
+    }
+    // A staff member cannot end a visitor's wait; a stranger cannot end anyone's talk.
+    assert!(matches!(
+        vic.ask(talk_now(&porto_id)).await,
+        ServerMsg::Ok { .. }
+    ));
+    let mut ana = staff.remove(0);
+    assert_eq!(
+        code_of(&ana.ask(end(Some(vic_id.clone()))).await),
+        Some(ErrorCode::Conflict)
+    );
+    assert_eq!(
+        code_of(&dee.ask(end(Some(vic_id.clone()))).await),
+        Some(ErrorCode::Forbidden)
+    );
+
+    // Ana taken off the staff: the queue leaves her inbox.
+    let a = http
+        .send(
+            "DELETE",
+            &format!("/api/events/EXPO/booths/porto/staff/{}", ana.id),
+            Some(&key),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    until_inbox(&mut ana, |i| i.queues.is_empty()).await;
+    assert_eq!(
+        code_of(&ana.ask(answer(&vic_id)).await),
+        Some(ErrorCode::Forbidden)
+    );
+    // She was the one at the booth: it is no longer staffed.
+    assert!(!booth(&booths(&http, &vic_token).await, "porto").staffed);
+
+    // Presence, requests and counts are kept: after a restart Bo is still at the booth and
+    // Vic still waits, first.
+    assert!(matches!(
+        staff[0].ask(here(&porto_id, true)).await,
+        ServerMsg::Ok { .. }
+    ));
+    let mut server = server;
+    server.restart().await;
+    let http = server.http();
+    assert!(booth(&booths(&http, &vic_token).await, "porto").staffed);
+    let a = http
+        .send("GET", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.body["talks"][0]["status"], "waiting", "{}", a.body);
+    assert_eq!(a.body["talks"][0]["place"], 1, "{}", a.body);
+    // Deleting one's data deletes one's talks.
+    let a = http
+        .send("DELETE", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.get("talks").is_none(), "{}", a.body);
 }

@@ -194,6 +194,13 @@ async fn the_join_form_works_as_plain_html() {
         meetings.contains(r#"href="/meet_bg.wasm?v=1""#) && !meetings.contains("client_bg"),
         "{meetings}"
     );
+    for hall in ["/e/PLAIN/exhibition", "/e/PLAIN/exhibition/porto-cluster"] {
+        let hall = page(hall, "en").await;
+        assert!(
+            hall.contains(r#"href="/meet_bg.wasm?v=1""#) && !hall.contains("client_bg"),
+            "{hall}"
+        );
+    }
     let area = page("/e/PLAIN/meetings/screen", "en").await;
     assert!(area.contains(r#"href="/staff_bg.wasm?v=1""#), "{area}");
     let organiser = page("/organise/PLAIN", "en").await;

@@ -11,8 +11,10 @@
 //! - [`tables`]  — world cafés: your table and the round's countdown; the moderator's rounds.
 //! - [`meetings`] — one-to-one meetings: requests and answers, the day's meetings, finding
 //!   people, contacts by consent; the organiser's plan and "Schedule all"; the area's screen.
+//! - [`exhibition`] — the hall of booths, a booth's page and its editing; the organisers' list.
 
 pub mod awards;
+pub mod exhibition;
 pub mod inbox;
 pub mod meetings;
 pub mod people;

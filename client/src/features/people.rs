@@ -8,10 +8,9 @@
 
 use leptos::prelude::*;
 use plenum_protocol::{ClientMsg, EventCode, Profile, limits};
-use wasm_bindgen::JsValue;
 
 use crate::components::feedback::{act, problem_view};
-use crate::i18n::{locale, t};
+use crate::i18n::t;
 use crate::live::Live;
 
 /// ISO 3166-1 alpha-2: every country and territory with a code of its own.
@@ -34,20 +33,7 @@ const LANGUAGES: &[&str] = &[
 
 /// A code's name in the page's language (`kind` `region` or `language`), or the code.
 fn name_of(kind: &str, code: &str) -> String {
-    let named = || -> Option<String> {
-        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let ctor = js_sys::Reflect::get(&intl, &"DisplayNames".into()).ok()?;
-        let ctor: js_sys::Function = wasm_bindgen::JsCast::dyn_into(ctor).ok()?;
-        let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"type".into(), &kind.into()).ok()?;
-        let args = js_sys::Array::of2(&locale().intl().into(), &options);
-        let names = js_sys::Reflect::construct(&ctor, &args).ok()?;
-        let of: js_sys::Function =
-            wasm_bindgen::JsCast::dyn_into(js_sys::Reflect::get(&names, &"of".into()).ok()?)
-                .ok()?;
-        of.call1(&names, &JsValue::from_str(code)).ok()?.as_string()
-    };
-    named().unwrap_or_else(|| code.to_owned())
+    crate::text::display_name(kind, code)
 }
 
 /// The profile's fields, bound to `profile`. `languages` are offered first (the event's).

@@ -286,6 +286,8 @@ fn EventConsole(
             <Link to=Route::Badges(code.clone())>{move || t("badges")}</Link>
             " · "
             <a href=Route::MeetingsScreen(code.clone()).path()>{move || t("meetings-screen")}</a>
+            " · "
+            <a href=Route::Exhibition(code.clone()).path()>{move || t("exhibition")}</a>
         </p>
         <div class="columns">
             <div>
@@ -312,6 +314,7 @@ fn EventConsole(
                 <Exports code=code.clone() key sessions />
                 <super::retention::Retention code=code.clone() key event />
                 <crate::features::meetings::organise::MeetingsPanel code=code.clone() key event />
+                <crate::features::exhibition::organise::ExhibitionPanel code=code.clone() />
             </div>
         </div>
     }

@@ -252,7 +252,10 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
 /// An inbox's snapshot. What is bounded comes whole: the profile and stars
 /// (`limits::MAX_STARS`), the meeting preferences (a slot each at most), the contact card, the
 /// matchmaking profile (`limits::MAX_MATCH_PROFILE_BYTES`), the people blocked
-/// (`limits::MAX_BLOCKS_PER_PERSON`), the reminders (`InboxState::KEEP_REMINDERS`). Then, as
+/// (`limits::MAX_BLOCKS_PER_PERSON`), the reminders (`InboxState::KEEP_REMINDERS`), the talks
+/// at booths (`InboxState::KEEP_TALKS`) and the queues of one's booths (at most
+/// `limits::MAX_BOOTHS_PER_PERSON`, each of at most `limits::MAX_TALK_QUEUE` waiting and one
+/// talk per staff member). Then, as
 /// many as fit, in this order: open meetings
 /// (newest first), contacts (agreed ones first), the newest seats, the newest notes, closed
 /// meetings (newest first). The meetings and contacts left out are counted in `omitted`.
@@ -266,7 +269,9 @@ fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protoco
             + json_len(&i.contact_card)
             + json_len(&i.match_profile)
             + json_len(&i.blocked)
-            + json_len(&i.reminders),
+            + json_len(&i.reminders)
+            + json_len(&i.talks)
+            + json_len(&i.queues),
     );
     let meetings = std::mem::take(&mut i.meetings);
     let (open, closed): (Vec<_>, Vec<_>) = meetings.into_iter().partition(|m| m.status.open());

@@ -89,6 +89,7 @@ pub async fn list(
 ) -> Result<Json<Vec<Booth>>, AppError> {
     let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
     let organiser = editor(&who, &code) == Editor::Organiser;
+    let now = crate::engine::now_ms();
     let mut booths = app
         .engine
         .read::<Exhibition, _>(&RoomId::Event(code.clone()), |_, r| {
@@ -111,11 +112,18 @@ pub async fn list(
                         .collect();
                     // In the order they joined.
                     staff.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+                    let editable = organiser || staff.iter().any(|(_, p, _)| *p == who.id);
+                    let mut about = b.about.clone();
+                    if !editable {
+                        // The call link is for the visitors the staff accept.
+                        about.call = None;
+                    }
                     Some(Booth {
+                        staffed: r.staffed(id, now),
                         id: BoothId::parse(id).ok()?,
-                        about: b.about.clone(),
+                        about,
                         logo: b.logo.as_deref().map(|v| logo_path(&code, id, v)),
-                        editable: organiser || staff.iter().any(|(_, p, _)| *p == who.id),
+                        editable,
                         staff: staff.into_iter().map(|(_, _, m)| m).collect(),
                     })
                 })
@@ -133,7 +141,34 @@ pub async fn save(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Appended>, AppError> {
-    let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
+    save_or_create(app, code, booth, headers, body, false).await
+}
+
+/// `POST /api/events/{code}/booths/{booth}` (organisers): creates a booth, `conflict` if
+/// there is one with that id already.
+pub async fn create(
+    State(app): State<App>,
+    Path((code, booth)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Appended>, AppError> {
+    save_or_create(app, code, booth, headers, body, true).await
+}
+
+async fn save_or_create(
+    app: App,
+    code: String,
+    booth: String,
+    headers: HeaderMap,
+    body: Bytes,
+    create: bool,
+) -> Result<Json<Appended>, AppError> {
+    let action = if create {
+        Action::ManageEvent
+    } else {
+        Action::Follow
+    };
+    let (code, who, _) = at_event(&app, &headers, &code, action).await?;
     let booth = booth_id(&booth)?;
     let about: BoothDraft = parse_json(&body)?;
     let by = editor(&who, &code);
@@ -144,6 +179,7 @@ pub async fn save(
             booth: booth.clone(),
             about,
             by: by.clone(),
+            create,
         },
     )
     .await?;
@@ -233,6 +269,29 @@ pub async fn put_logo(
     let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
     let booth = booth_id(&booth)?;
     let by = editor(&who, &code);
+    // Who may is checked before the image is read: decoding costs CPU (and is checked again,
+    // with the rest, when the logo is decided).
+    let (exists, staffs) = app
+        .engine
+        .read::<Exhibition, _>(&RoomId::Event(code.clone()), |_, r| {
+            (
+                r.booths.contains_key(booth.as_str()),
+                r.staffs(booth.as_str(), &who.id),
+            )
+        })
+        .await?;
+    if by != Editor::Organiser && !staffs {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            format!("only the event's organisers and {booth}'s staff may change it"),
+        ));
+    }
+    if !exists {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            format!("no booth {booth} at this event"),
+        ));
+    }
     // Decoding is CPU work: off the runtime's threads.
     let png = tokio::task::spawn_blocking(move || reencode(&body))
         .await
@@ -319,10 +378,10 @@ async fn link_of(
     code: &EventCode,
     booth: &BoothId,
 ) -> Result<StaffLink, AppError> {
-    let generation = app
+    let record = app
         .engine
         .read::<Exhibition, _>(&RoomId::Event(code.clone()), |_, r| {
-            r.booths.get(booth.as_str()).map(|b| b.link)
+            r.booths.get(booth.as_str()).cloned()
         })
         .await?
         .ok_or_else(|| {
@@ -331,7 +390,7 @@ async fn link_of(
                 format!("no booth {booth} at this event"),
             )
         })?;
-    let staff = staff_code(app.engine.key(), code, booth.as_str(), generation);
+    let staff = staff_code(app.engine.key(), code, booth.as_str(), &record);
     let base = super::people::base(app, headers);
     Ok(StaffLink {
         link: format!("{base}/e/{code}/exhibition/{booth}?staff={staff}"),

@@ -229,7 +229,9 @@ pub fn router(app: App) -> Router {
         .route("/events/{code}/booths", get(super::booths::list))
         .route(
             "/events/{code}/booths/{booth}",
-            put(super::booths::save).delete(super::booths::remove),
+            put(super::booths::save)
+                .post(super::booths::create)
+                .delete(super::booths::remove),
         )
         .route(
             "/events/{code}/booths/{booth}/logo",

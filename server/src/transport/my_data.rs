@@ -149,14 +149,18 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
             (r.cards.get(me).cloned(), contacts, blocked, reports)
         })
         .await?;
-    let booths = app
+    let (booths, talks) = app
         .engine
         .read::<Exhibition, _>(&room, |_, r| {
-            r.staff
+            let booths = r
+                .staff
                 .keys()
                 .filter(|(_, p)| p == me)
                 .filter_map(|(b, _)| plenum_protocol::BoothId::parse(b).ok())
-                .collect()
+                .collect();
+            let talks =
+                crate::interactions::exhibition::talk::talks_of(r, me, crate::engine::now_ms());
+            (booths, talks)
         })
         .await?;
     let inbox = RoomId::Inbox(code.clone(), person.clone());
@@ -181,5 +185,6 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
         blocked,
         reports,
         booths,
+        talks,
     })
 }

@@ -177,7 +177,7 @@ fn build_for(segments: &[&str]) -> &'static str {
     );
     match lower.as_slice() {
         _ if staff => "staff",
-        ["e", _, "meetings"] => "meet",
+        ["e", _, "meetings"] | ["e", _, "exhibition"] | ["e", _, "exhibition", _] => "meet",
         _ => "client",
     }
 }

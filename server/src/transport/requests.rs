@@ -11,6 +11,7 @@ use crate::{
         agenda::{AgendaCommand, EventAgenda},
         awards::{AwardCommand, AwardRequest, Awards},
         contacts::{Contacts, ContactsCommand},
+        exhibition::{Exhibition, ExhibitionCommand},
         inbox::{Inbox, InboxCommand},
         meetings::{self, Meetings, MeetingsCommand},
         people::{People, PeopleCommand},
@@ -309,6 +310,63 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                 Command::to::<Contacts>(ContactsCommand::End {
                     person: person.id.clone(),
                     with,
+                }),
+            ));
+        }
+        ClientMsg::BoothHere { event, booth, here } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Exhibition>(ExhibitionCommand::Here {
+                    booth,
+                    person: person.id.clone(),
+                    here,
+                }),
+            ));
+        }
+        ClientMsg::TalkNow { event, booth } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Exhibition>(ExhibitionCommand::Ask {
+                    booth,
+                    person: person.id.clone(),
+                    name: person.name.clone(),
+                    organisation: None,
+                }),
+            ));
+        }
+        ClientMsg::AnswerTalk {
+            event,
+            booth,
+            visitor,
+        } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Exhibition>(ExhibitionCommand::Answer {
+                    booth,
+                    visitor: visitor.to_string(),
+                    person: person.id.clone(),
+                }),
+            ));
+        }
+        ClientMsg::EndTalk {
+            event,
+            booth,
+            visitor,
+        } => {
+            return Some(event_room(
+                Follow,
+                Some(PersonLimit::Write),
+                event,
+                Command::to::<Exhibition>(ExhibitionCommand::EndTalk {
+                    booth,
+                    visitor: visitor.map_or_else(|| person.id.clone(), |v| v.to_string()),
+                    person: person.id.clone(),
                 }),
             ));
         }

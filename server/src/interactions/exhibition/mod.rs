@@ -2,9 +2,13 @@
 //!
 //! Kept in the event room as private records: `booth` (key: the booth's id; its words, when it
 //! was made, and its staff link's generation), `booth_logo` (key: the booth's id; the PNG as
-//! re-encoded by the server, in base64) and `booth_staff` (key `BOOTH|PERSON`; the name and
-//! organisation they joined with). Each change logs `booths_changed` in the event room, and
-//! clients read the booths again over HTTP.
+//! re-encoded by the server, in base64), `booth_staff` (key `BOOTH|PERSON`; the name and
+//! organisation they joined with), and for "talk now" ([`talk`]) `booth_here` (key
+//! `BOOTH|PERSON`: when that staff member last said they are at the booth), `booth_talk` (key
+//! `BOOTH|VISITOR`: their newest request there) and `booth_counts` (key: the booth; requests,
+//! answered, missed: counts only). A change of what the hall shows logs `booths_changed` in the
+//! event room, and clients read the booths again over HTTP; "talk now" reaches the inboxes of
+//! the visitor and the booth's staff.
 //!
 //! **Who may do what** (checked here, on the server, whoever asks):
 //! - the event's organisers create booths, remove them, renew their staff links and remove
@@ -13,6 +17,7 @@
 //! - anyone signed in with a display name joins a booth's staff with its current staff link.
 
 pub mod rules;
+pub mod talk;
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
@@ -36,11 +41,13 @@ pub enum Editor {
 
 #[derive(Debug, Clone)]
 pub enum ExhibitionCommand {
-    /// Creates a booth (organisers) or replaces its words (organisers, its staff).
+    /// Creates a booth (`create`, organisers; `conflict` if it exists), or replaces its words
+    /// (organisers, its staff; `not_found` if it does not exist).
     Save {
         booth: BoothId,
         about: BoothDraft,
         by: Editor,
+        create: bool,
     },
     /// Removes a booth, its logo and its staff (organisers).
     Remove { booth: BoothId },
@@ -59,6 +66,31 @@ pub enum ExhibitionCommand {
         name: Option<String>,
         organisation: Option<String>,
         code: String,
+    },
+    /// `person`, of the booth's staff, is at the booth (again), or no longer.
+    Here {
+        booth: BoothId,
+        person: String,
+        here: bool,
+    },
+    /// `person` asks the booth to talk now.
+    Ask {
+        booth: BoothId,
+        person: String,
+        name: Option<String>,
+        organisation: Option<String>,
+    },
+    /// `person`, of the booth's staff, accepts `visitor`'s request.
+    Answer {
+        booth: BoothId,
+        visitor: String,
+        person: String,
+    },
+    /// `person` (the visitor, or one of the staff) ends `visitor`'s talk.
+    EndTalk {
+        booth: BoothId,
+        visitor: String,
+        person: String,
     },
     /// Takes `person` off every booth's staff ("delete my data").
     Forget { person: String },
@@ -92,7 +124,7 @@ pub struct StaffMember {
     pub joined_ms: i64,
 }
 
-/// An event's booths, logos and staff.
+/// An event's booths, logos, staff, and "talk now".
 #[derive(Debug, Default, Clone)]
 pub struct ExhibitionRecords {
     pub booths: BTreeMap<String, BoothRecord>,
@@ -100,6 +132,12 @@ pub struct ExhibitionRecords {
     pub logos: HashMap<String, Vec<u8>>,
     /// (booth, person) → who.
     pub staff: BTreeMap<(String, String), StaffMember>,
+    /// (booth, person) → when that staff member last said they are at the booth.
+    pub here: BTreeMap<(String, String), i64>,
+    /// (booth, visitor) → their newest "talk now" there.
+    pub talks: BTreeMap<(String, String), talk::TalkRecord>,
+    /// Booth → its counts of "talk now".
+    pub counts: HashMap<String, talk::TalkCounts>,
 }
 
 impl ExhibitionRecords {
@@ -120,6 +158,15 @@ impl ExhibitionRecords {
             .map(|((_, p), m)| (p.as_str(), m))
     }
 
+    /// Whether someone of `booth`'s staff said they are at the booth within the last
+    /// [`talk::PRESENT_MS`] before `now_ms`.
+    pub fn staffed(&self, booth: &str, now_ms: i64) -> bool {
+        self.here
+            .range((booth.to_owned(), String::new())..)
+            .take_while(|((b, _), _)| b == booth)
+            .any(|((_, p), seen)| now_ms - seen <= talk::PRESENT_MS && self.staffs(booth, p))
+    }
+
     /// Only what concerns `booth`.
     fn of(&self, booth: &str) -> ExhibitionRecords {
         ExhibitionRecords {
@@ -134,8 +181,27 @@ impl ExhibitionRecords {
                 .staff_of(booth)
                 .map(|(p, m)| ((booth.to_owned(), p.to_owned()), m.clone()))
                 .collect(),
+            here: in_booth(&self.here, booth),
+            talks: in_booth(&self.talks, booth),
+            counts: self
+                .counts
+                .get_key_value(booth)
+                .map(|(k, v)| (k.clone(), *v))
+                .into_iter()
+                .collect(),
         }
     }
+}
+
+/// The entries of `map` keyed `(booth, _)`.
+fn in_booth<T: Clone>(
+    map: &BTreeMap<(String, String), T>,
+    booth: &str,
+) -> BTreeMap<(String, String), T> {
+    map.range((booth.to_owned(), String::new())..)
+        .take_while(|((b, _), _)| b == booth)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -146,35 +212,46 @@ pub enum ExhibitionChange {
     NoLogo(String),
     Staff(String, String, StaffMember),
     NoStaff(String, String),
+    Here(String, String, i64),
+    NotHere(String, String),
+    Talk(String, String, talk::TalkRecord),
+    NoTalk(String, String),
+    Counts(String, talk::TalkCounts),
+    NoCounts(String),
 }
 
 const BOOTH: &str = "booth";
 const LOGO: &str = "booth_logo";
 const STAFF: &str = "booth_staff";
+const HERE: &str = "booth_here";
+const TALK: &str = "booth_talk";
+const COUNTS: &str = "booth_counts";
 
 /// How many bytes of the HMAC a staff link's code keeps (16 characters).
 const CODE_BYTES: usize = 12;
 
-fn code_mac(key: &[u8; 32], event: &EventCode, booth: &str, link: u32) -> Hmac<Sha256> {
+/// The MAC of a staff link: of the event, the booth, when the booth was made (a booth removed
+/// and made again under the same id has other links) and the link's generation.
+fn code_mac(key: &[u8; 32], event: &EventCode, booth: &str, r: &BoothRecord) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(format!("booth-staff:{event}:{booth}:{link}").as_bytes());
+    mac.update(format!("booth-staff:{event}:{booth}:{}:{}", r.made_ms, r.link).as_bytes());
     mac
 }
 
-/// The code of `booth`'s staff link of generation `link`.
-pub fn staff_code(key: &[u8; 32], event: &EventCode, booth: &str, link: u32) -> String {
-    let tag = code_mac(key, event, booth, link).finalize().into_bytes();
+/// The code of `booth`'s current staff link.
+pub fn staff_code(key: &[u8; 32], event: &EventCode, booth: &str, r: &BoothRecord) -> String {
+    let tag = code_mac(key, event, booth, r).finalize().into_bytes();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..CODE_BYTES])
 }
 
 /// Whether `code` is `booth`'s current staff link's (compared in constant time).
-fn code_holds(key: &[u8; 32], event: &EventCode, booth: &str, link: u32, code: &str) -> bool {
+fn code_holds(key: &[u8; 32], event: &EventCode, booth: &str, r: &BoothRecord, code: &str) -> bool {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(code.trim())
         .ok()
         .filter(|t| t.len() == CODE_BYTES)
         .is_some_and(|t| {
-            code_mac(key, event, booth, link)
+            code_mac(key, event, booth, r)
                 .verify_truncated_left(&t)
                 .is_ok()
         })
@@ -189,7 +266,7 @@ pub fn logo_version(png: &[u8]) -> String {
         .collect()
 }
 
-fn no_booth(booth: &BoothId) -> Refusal {
+pub(super) fn no_booth(booth: &BoothId) -> Refusal {
     Refusal::NotFound(format!("no booth {booth} at this event"))
 }
 
@@ -197,6 +274,33 @@ fn not_staff(booth: &BoothId) -> Refusal {
     Refusal::Forbidden(format!(
         "only the event's organisers and {booth}'s staff may change it"
     ))
+}
+
+/// What concerns `booth` as the batch leaves it (the batch's changes applied, then what
+/// concerns other booths left out again: a batch may change several).
+pub(crate) fn booth_view(cx: &Cx<'_, Exhibition>, booth: &str) -> ExhibitionRecords {
+    cx.records().part(|r| r.of(booth)).of(booth)
+}
+
+/// Takes `person` off `booth`'s staff: their presence goes, and their queue leaves their inbox.
+fn leave(cx: &mut Cx<'_, Exhibition>, booth: &str, person: &str) {
+    cx.change(ExhibitionChange::NoStaff(
+        booth.to_owned(),
+        person.to_owned(),
+    ));
+    let here = booth_view(cx, booth)
+        .here
+        .contains_key(&(booth.to_owned(), person.to_owned()));
+    if here {
+        cx.change(ExhibitionChange::NotHere(
+            booth.to_owned(),
+            person.to_owned(),
+        ));
+    }
+    if let Ok(b) = BoothId::parse(booth) {
+        talk::gone(cx, &b, person);
+        talk::staff_left(cx, &b, person);
+    }
 }
 
 /// Logs that the booths changed.
@@ -212,7 +316,7 @@ fn editable(
     booth: &BoothId,
     by: &Editor,
 ) -> Result<(ExhibitionRecords, Option<BoothRecord>), Refusal> {
-    let records = cx.records().part(|r| r.of(booth.as_str()));
+    let records = booth_view(cx, booth.as_str());
     if let Editor::Person(p) = by
         && !records.staffs(booth.as_str(), p)
     {
@@ -243,6 +347,21 @@ impl Interaction for Exhibition {
             tallied: false,
             personal: true,
         },
+        RecordKind {
+            name: HERE,
+            tallied: false,
+            personal: true,
+        },
+        RecordKind {
+            name: TALK,
+            tallied: false,
+            personal: true,
+        },
+        RecordKind {
+            name: COUNTS,
+            tallied: false,
+            personal: false,
+        },
     ];
 
     fn check(&self, command: &ExhibitionCommand) -> Result<(), Refusal> {
@@ -255,20 +374,31 @@ impl Interaction for Exhibition {
     fn decide(&self, cx: &mut Cx<'_, Self>, command: ExhibitionCommand) -> Result<Made, Refusal> {
         cx.event_room()?;
         match command {
-            ExhibitionCommand::Save { booth, about, by } => {
+            ExhibitionCommand::Save {
+                booth,
+                about,
+                by,
+                create,
+            } => {
                 let about = rules::normalise(&about)?;
                 let (_, found) = editable(cx, &booth, &by)?;
                 let record = match found {
+                    Some(_) if create => {
+                        return Err(Refusal::Conflict(format!(
+                            "there is a booth {booth} already: choose another id"
+                        )));
+                    }
                     Some(r) if r.about == about => return Ok(Made::default()),
                     Some(r) => BoothRecord { about, ..r },
-                    None if by == Editor::Organiser => {
-                        let view = cx.records();
-                        let count = view.committed.booths.len()
-                            + view
-                                .changes
-                                .iter()
-                                .filter(|c| matches!(c, ExhibitionChange::Booth(..)))
-                                .count();
+                    None if by == Editor::Organiser && create => {
+                        let count = cx
+                            .records()
+                            .part(|r| ExhibitionRecords {
+                                booths: r.booths.clone(),
+                                ..ExhibitionRecords::default()
+                            })
+                            .booths
+                            .len();
                         if count >= limits::MAX_BOOTHS {
                             return Err(Refusal::TooLarge(format!(
                                 "an exhibition has at most {} booths",
@@ -287,20 +417,29 @@ impl Interaction for Exhibition {
                 cx.change(ExhibitionChange::Booth(booth.to_string(), record));
             }
             ExhibitionCommand::Remove { booth } => {
-                let records = cx.records().part(|r| r.of(booth.as_str()));
+                let records = booth_view(cx, booth.as_str());
                 let Some(record) = records.booths.get(booth.as_str()) else {
                     return Err(no_booth(&booth));
                 };
                 if record.logo.is_some() {
                     cx.change(ExhibitionChange::NoLogo(booth.to_string()));
                 }
+                talk::booth_removed(cx, &booth);
+                let b = booth.to_string();
                 for (person, _) in records.staff_of(booth.as_str()) {
-                    cx.change(ExhibitionChange::NoStaff(
-                        booth.to_string(),
-                        person.to_owned(),
-                    ));
+                    cx.change(ExhibitionChange::NoStaff(b.clone(), person.to_owned()));
+                    talk::gone(cx, &booth, person);
                 }
-                cx.change(ExhibitionChange::NoBooth(booth.to_string()));
+                for (_, person) in records.here.keys() {
+                    cx.change(ExhibitionChange::NotHere(b.clone(), person.clone()));
+                }
+                for (_, visitor) in records.talks.keys() {
+                    cx.change(ExhibitionChange::NoTalk(b.clone(), visitor.clone()));
+                }
+                if records.counts.contains_key(&b) {
+                    cx.change(ExhibitionChange::NoCounts(b.clone()));
+                }
+                cx.change(ExhibitionChange::NoBooth(b));
             }
             ExhibitionCommand::Logo { booth, png, by } => {
                 let (_, found) = editable(cx, &booth, &by)?;
@@ -322,7 +461,7 @@ impl Interaction for Exhibition {
                 ));
             }
             ExhibitionCommand::RenewLink { booth } => {
-                let records = cx.records().part(|r| r.of(booth.as_str()));
+                let records = booth_view(cx, booth.as_str());
                 let record = records
                     .booths
                     .get(booth.as_str())
@@ -345,13 +484,13 @@ impl Interaction for Exhibition {
                 organisation,
                 code,
             } => {
-                let records = cx.records().part(|r| r.of(booth.as_str()));
+                let records = booth_view(cx, booth.as_str());
                 let record = records
                     .booths
                     .get(booth.as_str())
                     .ok_or_else(|| no_booth(&booth))?;
                 let event = cx.room().event_code().clone();
-                if !code_holds(cx.key(), &event, booth.as_str(), record.link, &code) {
+                if !code_holds(cx.key(), &event, booth.as_str(), record, &code) {
                     return Err(Refusal::Forbidden(
                         "this staff link does not work (any more): ask the organisers for the booth's current one".into(),
                     ));
@@ -364,6 +503,22 @@ impl Interaction for Exhibition {
                 if records.staffs(booth.as_str(), &person) {
                     return Ok(Made::default());
                 }
+                let theirs = cx.records().part(|r| ExhibitionRecords {
+                    staff: r
+                        .staff
+                        .iter()
+                        .filter(|((_, p), _)| *p == person)
+                        .map(|(k, m)| (k.clone(), m.clone()))
+                        .collect(),
+                    ..ExhibitionRecords::default()
+                });
+                let theirs = theirs.staff.keys().filter(|(_, p)| *p == person).count();
+                if theirs >= limits::MAX_BOOTHS_PER_PERSON {
+                    return Err(Refusal::TooLarge(format!(
+                        "one person is on the staff of at most {} booths",
+                        limits::MAX_BOOTHS_PER_PERSON
+                    )));
+                }
                 if records.staff_of(booth.as_str()).count() >= limits::MAX_BOOTH_STAFF {
                     return Err(Refusal::TooLarge(format!(
                         "a booth has at most {} staff",
@@ -372,30 +527,74 @@ impl Interaction for Exhibition {
                 }
                 cx.change(ExhibitionChange::Staff(
                     booth.to_string(),
-                    person,
+                    person.clone(),
                     StaffMember {
                         name,
                         organisation,
                         joined_ms: cx.now_ms(),
                     },
                 ));
+                talk::tell_queue(cx, &booth);
             }
             ExhibitionCommand::Forget { person } => {
-                let view = cx.records();
-                let mut theirs: Vec<String> = view
-                    .committed
+                let theirs: Vec<String> = cx
+                    .records()
+                    .part(|r| ExhibitionRecords {
+                        staff: r
+                            .staff
+                            .iter()
+                            .filter(|((_, p), _)| *p == person)
+                            .map(|(k, m)| (k.clone(), m.clone()))
+                            .collect(),
+                        ..ExhibitionRecords::default()
+                    })
                     .staff
                     .keys()
                     .filter(|(_, p)| *p == person)
                     .map(|(b, _)| b.clone())
                     .collect();
-                theirs.retain(|b| view.part(|r| r.of(b)).staffs(b, &person));
+                for booth in &theirs {
+                    leave(cx, booth, &person);
+                }
+                talk::forget(cx, &person);
                 if theirs.is_empty() {
+                    // No booth's words or staff changed.
                     return Ok(Made::default());
                 }
-                for booth in theirs {
-                    cx.change(ExhibitionChange::NoStaff(booth, person.clone()));
+            }
+            ExhibitionCommand::Here {
+                booth,
+                person,
+                here,
+            } => {
+                if !talk::here(cx, &booth, &person, here)? {
+                    return Ok(Made::default());
                 }
+            }
+            ExhibitionCommand::Ask {
+                booth,
+                person,
+                name,
+                organisation,
+            } => {
+                talk::ask(cx, &booth, &person, name, organisation)?;
+                return Ok(Made::default());
+            }
+            ExhibitionCommand::Answer {
+                booth,
+                visitor,
+                person,
+            } => {
+                talk::answer(cx, &booth, &visitor, &person)?;
+                return Ok(Made::default());
+            }
+            ExhibitionCommand::EndTalk {
+                booth,
+                visitor,
+                person,
+            } => {
+                talk::end(cx, &booth, &visitor, &person)?;
+                return Ok(Made::default());
             }
             ExhibitionCommand::Leave { booth, person, by } => {
                 if matches!(&by, Editor::Person(p) if *p != person) {
@@ -403,14 +602,27 @@ impl Interaction for Exhibition {
                         "only the organisers take someone else off a booth's staff".into(),
                     ));
                 }
-                let records = cx.records().part(|r| r.of(booth.as_str()));
+                let records = booth_view(cx, booth.as_str());
                 if !records.booths.contains_key(booth.as_str()) {
                     return Err(no_booth(&booth));
                 }
                 if !records.staffs(booth.as_str(), &person) {
                     return Ok(Made::default());
                 }
-                cx.change(ExhibitionChange::NoStaff(booth.to_string(), person));
+                leave(cx, booth.as_str(), &person);
+                // Taken off by the organisers: the link they joined with stops working, so
+                // they cannot join again with it (the others stay).
+                if by == Editor::Organiser
+                    && let Some(record) = records.booths.get(booth.as_str())
+                {
+                    cx.change(ExhibitionChange::Booth(
+                        booth.to_string(),
+                        BoothRecord {
+                            link: record.link + 1,
+                            ..record.clone()
+                        },
+                    ));
+                }
             }
         }
         changed(cx)?;
@@ -428,17 +640,29 @@ impl Interaction for Exhibition {
                 Ok(png) => Ok(ExhibitionChange::Logo(key.to_owned(), png)),
                 Err(_) => return tracing::error!(key, "an unreadable booth logo"),
             },
-            (STAFF, value) => {
+            (COUNTS, None) => Ok(ExhibitionChange::NoCounts(key.to_owned())),
+            (COUNTS, Some(v)) => {
+                serde_json::from_str(v).map(|c| ExhibitionChange::Counts(key.to_owned(), c))
+            }
+            (STAFF | HERE | TALK, value) => {
                 let Some((booth, person)) = key.split_once('|') else {
-                    return tracing::error!(key, "an unreadable booth staff key");
+                    return tracing::error!(key, kind, "an unreadable booth record key");
                 };
-                match value {
-                    None => Ok(ExhibitionChange::NoStaff(
-                        booth.to_owned(),
-                        person.to_owned(),
-                    )),
-                    Some(v) => serde_json::from_str(v)
-                        .map(|m| ExhibitionChange::Staff(booth.to_owned(), person.to_owned(), m)),
+                let (b, p) = (booth.to_owned(), person.to_owned());
+                match (kind, value) {
+                    (STAFF, None) => Ok(ExhibitionChange::NoStaff(b, p)),
+                    (STAFF, Some(v)) => {
+                        serde_json::from_str(v).map(|m| ExhibitionChange::Staff(b, p, m))
+                    }
+                    (HERE, None) => Ok(ExhibitionChange::NotHere(b, p)),
+                    (HERE, Some(v)) => match v.parse() {
+                        Ok(at) => Ok(ExhibitionChange::Here(b, p, at)),
+                        Err(_) => return tracing::error!(key, "an unreadable presence"),
+                    },
+                    (_, None) => Ok(ExhibitionChange::NoTalk(b, p)),
+                    (_, Some(v)) => {
+                        serde_json::from_str(v).map(|t| ExhibitionChange::Talk(b, p, t))
+                    }
                 }
             }
             _ => return,
@@ -447,6 +671,17 @@ impl Interaction for Exhibition {
             Ok(change) => Self::apply(records, &change),
             Err(e) => tracing::error!(key, kind, error = %e, "an unreadable exhibition record"),
         }
+    }
+
+    /// A booth's call link is often a staff member's own meeting room: it goes with the
+    /// personal data.
+    fn purged(kind: &str, _key: &str, value: &str) -> Option<String> {
+        if kind != BOOTH {
+            return None;
+        }
+        let mut record: BoothRecord = serde_json::from_str(value).ok()?;
+        record.about.call.take()?;
+        serde_json::to_string(&record).ok()
     }
 
     fn apply(records: &mut ExhibitionRecords, change: &ExhibitionChange) {
@@ -459,6 +694,18 @@ impl Interaction for Exhibition {
                 drop(records.staff.insert((b.clone(), p.clone()), m.clone()))
             }
             ExhibitionChange::NoStaff(b, p) => drop(records.staff.remove(&(b.clone(), p.clone()))),
+            ExhibitionChange::Here(b, p, at) => {
+                records.here.insert((b.clone(), p.clone()), *at);
+            }
+            ExhibitionChange::NotHere(b, p) => drop(records.here.remove(&(b.clone(), p.clone()))),
+            ExhibitionChange::Talk(b, p, t) => {
+                drop(records.talks.insert((b.clone(), p.clone()), t.clone()))
+            }
+            ExhibitionChange::NoTalk(b, p) => drop(records.talks.remove(&(b.clone(), p.clone()))),
+            ExhibitionChange::Counts(b, c) => {
+                records.counts.insert(b.clone(), *c);
+            }
+            ExhibitionChange::NoCounts(b) => drop(records.counts.remove(b)),
         }
     }
 
@@ -494,6 +741,36 @@ impl Interaction for Exhibition {
                 key: format!("{b}|{p}"),
                 value: None,
             },
+            ExhibitionChange::Here(b, p, at) => Stored {
+                kind: HERE,
+                key: format!("{b}|{p}"),
+                value: Some(at.to_string()),
+            },
+            ExhibitionChange::NotHere(b, p) => Stored {
+                kind: HERE,
+                key: format!("{b}|{p}"),
+                value: None,
+            },
+            ExhibitionChange::Talk(b, p, t) => Stored {
+                kind: TALK,
+                key: format!("{b}|{p}"),
+                value: Some(serde_json::to_string(t).expect("a talk serialises")),
+            },
+            ExhibitionChange::NoTalk(b, p) => Stored {
+                kind: TALK,
+                key: format!("{b}|{p}"),
+                value: None,
+            },
+            ExhibitionChange::Counts(b, c) => Stored {
+                kind: COUNTS,
+                key: b.clone(),
+                value: Some(serde_json::to_string(c).expect("counts serialise")),
+            },
+            ExhibitionChange::NoCounts(b) => Stored {
+                kind: COUNTS,
+                key: b.clone(),
+                value: None,
+            },
         }
     }
 }
@@ -506,21 +783,29 @@ mod tests {
     fn a_staff_link_works_for_its_booth_and_generation_only() {
         let key = [3u8; 32];
         let event = EventCode::parse("ECC2026").unwrap();
-        let code = staff_code(&key, &event, "porto", 0);
-        assert!(code_holds(&key, &event, "porto", 0, &code));
-        assert!(!code_holds(&key, &event, "porto", 1, &code));
-        assert!(!code_holds(&key, &event, "lund", 0, &code));
-        assert!(!code_holds(&[4u8; 32], &event, "porto", 0, &code));
+        let r = |made_ms: i64, link: u32| BoothRecord {
+            about: BoothDraft::default(),
+            made_ms,
+            link,
+            logo: None,
+        };
+        let code = staff_code(&key, &event, "porto", &r(7, 0));
+        assert!(code_holds(&key, &event, "porto", &r(7, 0), &code));
+        // Renewed, or the booth removed and made again: another link.
+        assert!(!code_holds(&key, &event, "porto", &r(7, 1), &code));
+        assert!(!code_holds(&key, &event, "porto", &r(8, 0), &code));
+        assert!(!code_holds(&key, &event, "lund", &r(7, 0), &code));
+        assert!(!code_holds(&[4u8; 32], &event, "porto", &r(7, 0), &code));
         let other = EventCode::parse("OTHER").unwrap();
-        assert!(!code_holds(&key, &other, "porto", 0, &code));
+        assert!(!code_holds(&key, &other, "porto", &r(7, 0), &code));
         assert!(!code_holds(
             &key,
             &event,
             "porto",
-            0,
+            &r(7, 0),
             &code[..code.len() - 1]
         ));
-        assert!(!code_holds(&key, &event, "porto", 0, ""));
+        assert!(!code_holds(&key, &event, "porto", &r(7, 0), ""));
     }
 
     #[test]

@@ -185,6 +185,10 @@ pub fn normalise(draft: &BoothDraft) -> Result<BoothDraft, Refusal> {
         tags,
         sector: optional("sector", draft.sector.as_deref(), limits::MAX_TAG_CHARS)?,
         country: country(draft.country.as_deref())?,
+        call: match draft.call.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(https_link("call", c)?.into()),
+        },
     })
 }
 

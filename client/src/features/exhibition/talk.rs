@@ -109,6 +109,10 @@ pub fn TalkNow(code: EventCode, booth: BoothId, staffed: Memo<bool>) -> impl Int
                                 None => view! { <p class="hint">{t("talk-no-call")}</p> }.into_any(),
                             }}
                             <button type="button" on:click=leave>{t("talk-end")}</button>
+                            {talk.with.clone().map(|p| {
+                                let name = p.name.clone().unwrap_or_else(|| p.id.to_string());
+                                view! { <crate::features::meetings::BlockOrReport person=p.id.clone() name ids="talk-safety".to_owned() code=code.get_value() /> }
+                            })}
                         }.into_any()
                     }
                     status => {
@@ -262,11 +266,15 @@ pub fn StaffDesk(code: EventCode, booth: BoothId) -> impl IntoView {
                                     let visitor = r.visitor.id.clone();
                                     let name = who(&r.visitor);
                                     let label = ta("talk-accept-label", &[("who", Arg::Str(name.clone()))]);
+                                    let plain = r.visitor.name.clone().unwrap_or_else(|| r.visitor.id.to_string());
+                                    let ids = format!("talk-safety-{}", r.visitor.id);
+                                    let person = r.visitor.id.clone();
                                     view! {
                                         <li>
                                             <span>{name}</span>
                                             " "
                                             <button type="button" class="primary" aria-label=label on:click=move |_| accept(visitor.clone())>{t("talk-accept")}</button>
+                                            <crate::features::meetings::BlockOrReport person name=plain ids code=code.get_value() />
                                         </li>
                                     }
                                 }).collect_view()}

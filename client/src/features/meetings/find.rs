@@ -318,35 +318,44 @@ fn AskToMeet(to: PersonId, ids: String) -> impl IntoView {
 
 /// Block someone (no more requests or offers from them), or report them to the organisers.
 #[component]
-pub fn BlockOrReport(person: PersonId, name: String, ids: String) -> impl IntoView {
+pub fn BlockOrReport(
+    person: PersonId,
+    name: String,
+    ids: String,
+    /// The event (on the meetings page, its own).
+    #[prop(optional)]
+    code: Option<plenum_protocol::EventCode>,
+) -> impl IntoView {
     // Taken here: a reply arrives outside the component, where no context is.
     let speaker = announcer();
-    let meet: Meet = expect_context();
+    let live: crate::live::Live = expect_context();
+    let code = StoredValue::new(code.unwrap_or_else(|| expect_context::<Meet>().code()));
+    let inbox = crate::features::inbox::inbox(live, code.get_value());
     let person = StoredValue::new(person);
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let blocked = Memo::new(move |_| {
-        meet.inbox.with(|i| {
+        inbox.with(|i| {
             i.as_ref()
                 .is_some_and(|i| i.blocked.contains(&person.get_value()))
         })
     });
     let block = move |_| {
         let msg = ClientMsg::BlockSomeone {
-            event: meet.code(),
+            event: code.get_value(),
             person: person.get_value(),
             blocked: !blocked.get_untracked(),
         };
-        act(meet.live, msg, problem, |_| {});
+        act(live, msg, problem, |_| {});
     };
     let report = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let msg = ClientMsg::ReportSomeone {
-            event: meet.code(),
+            event: code.get_value(),
             person: person.get_value(),
             reason: reason.get_untracked().trim().to_owned(),
         };
-        act(meet.live, msg, problem, move |_| {
+        act(live, msg, problem, move |_| {
             reason.set(String::new());
             speaker.say(t("report-sent"));
         });

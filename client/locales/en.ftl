@@ -1078,9 +1078,9 @@ talk-now = Talk now
 talk-staffed = Someone of the booth's staff is here now.
 talk-ask = Talk now
 talk-nobody = Nobody is at the booth now. Ask its staff for a meeting instead:
-talk-place = { $place ->
+talk-place = { $count ->
     [1] You are next in the queue.
-   *[other] You are number { $place } in the queue.
+   *[other] You are number { $count_n } in the queue.
 }
 talk-leave = Leave the queue
 talk-accepted = { $who } is ready to talk with you.

@@ -1077,9 +1077,9 @@ talk-now = Prata nu
 talk-staffed = Någon ur monterns personal är här nu.
 talk-ask = Prata nu
 talk-nobody = Ingen är i montern just nu. Be personalen om ett möte i stället:
-talk-place = { $place ->
+talk-place = { $count ->
     [1] Du står näst i kön.
-   *[other] Du är nummer { $place } i kön.
+   *[other] Du är nummer { $count_n } i kön.
 }
 talk-leave = Lämna kön
 talk-accepted = { $who } är redo att prata med dig.

@@ -9,7 +9,7 @@ use plenum_protocol::{BoothId, ClientMsg, EventCode, MeetingPerson, TalkStatus};
 
 use crate::components::feedback::{act, announcer, problem_view};
 use crate::features::inbox;
-use crate::i18n::{Arg, t, ta};
+use crate::i18n::{Arg, t, ta, tc};
 use crate::live::Live;
 use crate::route::{Link, Route};
 
@@ -75,10 +75,9 @@ pub fn TalkNow(code: EventCode, booth: BoothId, staffed: Memo<bool>) -> impl Int
                         Arg::Str(t.with.as_ref().map(who).unwrap_or_default()),
                     )],
                 )),
-                Some(t) if t.status == TalkStatus::Waiting => speaker.say(ta(
-                    "talk-place",
-                    &[("place", Arg::Num(t.place.unwrap_or(1) as f64))],
-                )),
+                Some(t) if t.status == TalkStatus::Waiting => {
+                    speaker.say(tc("talk-place", u64::from(t.place.unwrap_or(1))))
+                }
                 _ => {}
             }
         }
@@ -94,7 +93,7 @@ pub fn TalkNow(code: EventCode, booth: BoothId, staffed: Memo<bool>) -> impl Int
                     Some(TalkStatus::Waiting) => {
                         let place = talk.as_ref().and_then(|t| t.place).unwrap_or(1);
                         view! {
-                            <p role="status">{ta("talk-place", &[("place", Arg::Num(place as f64))])}</p>
+                            <p role="status">{tc("talk-place", u64::from(place))}</p>
                             <button type="button" on:click=leave disabled=move || busy.get()>{t("talk-leave")}</button>
                         }.into_any()
                     }

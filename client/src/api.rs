@@ -178,6 +178,22 @@ pub mod booths {
         .await
     }
 
+    /// `GET /api/events/{code}/booths/{booth}/contacts`: the booth's contact requests (its
+    /// staff only).
+    pub async fn contacts(
+        code: &EventCode,
+        booth: &BoothId,
+    ) -> Result<Vec<plenum_protocol::BoothLead>, ApiFailure> {
+        let key = credential(code);
+        call(
+            "GET",
+            &format!("/api/events/{code}/booths/{booth}/contacts"),
+            None,
+            Some(&key),
+        )
+        .await
+    }
+
     /// `PUT /api/events/{code}/booths/{booth}`: creates (organisers) or edits a booth.
     pub async fn save(
         code: &EventCode,

@@ -134,4 +134,7 @@ pub struct MyData {
     /// Your "talk now" at booths, the newest at each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub talks: Vec<crate::Talk>,
+    /// Your contacts with booths (asked, agreed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booth_contacts: Vec<crate::BoothContact>,
 }

@@ -6,7 +6,7 @@
 //! HTTP (`GET /api/events/{code}/booths`); the event room says when they changed
 //! (`booths_changed`).
 
-use crate::{BoothId, MeetingPerson};
+use crate::{BoothId, MeetingPerson, Shared, Sharing};
 use serde::{Deserialize, Serialize};
 
 /// Words in both of Plenum's languages: each optional, the other shown when one is missing.
@@ -175,7 +175,76 @@ pub struct BoothQueue {
     pub answered: u32,
     #[serde(default)]
     pub missed: u32,
+    /// Contact requests waiting for an answer, and agreed (read them with `GET
+    /// /api/events/{code}/booths/{booth}/contacts`).
+    #[serde(default)]
+    pub contacts_asked: u32,
+    #[serde(default)]
+    pub contacts_agreed: u32,
+    /// Contact requests ever made at the booth (withdrawn and declined ones too): a count only.
+    #[serde(default)]
+    pub contacts_requested: u32,
+    /// Grows with every change of the booth's contacts (a request, an answer, a change of what
+    /// is shared, an ending): read the list again when it does.
+    #[serde(default)]
+    pub contacts_version: u32,
     /// You are no longer on this booth's staff: forget the queue.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gone: bool,
+}
+
+/// Where a visitor's contact with a booth stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoothContactStatus {
+    /// The visitor asked: the booth's staff see their name, organisation and why, nothing else.
+    Asked,
+    /// One of the staff accepted: each side sees what the other shares.
+    Agreed,
+    /// Withdrawn or declined, or the booth was removed: nothing is shared. It leaves the inbox.
+    Ended,
+}
+
+/// A visitor's contact with a booth, as the visitor sees it (in their inbox).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoothContact {
+    pub booth: BoothId,
+    /// The booth's organisation, so the inbox reads on its own.
+    pub organisation: String,
+    pub status: BoothContactStatus,
+    /// What you share with the booth's staff.
+    pub mine: Sharing,
+    /// Who of the staff accepted, and what they share, once `agreed` (none once they left the
+    /// booth's staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<MeetingPerson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theirs: Option<Shared>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    pub asked_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed_ms: Option<i64>,
+}
+
+/// A visitor's contact with a booth, as the booth's staff see it (`GET
+/// /api/events/{code}/booths/{booth}/contacts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoothLead {
+    pub visitor: MeetingPerson,
+    /// `asked` or `agreed`.
+    pub status: BoothContactStatus,
+    /// What the visitor shares: only once `agreed`, with their card's values as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theirs: Option<Shared>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Who of the staff accepted, and what they share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<MeetingPerson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine: Option<Sharing>,
+    pub asked_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed_ms: Option<i64>,
 }

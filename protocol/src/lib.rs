@@ -248,4 +248,8 @@ pub mod limits {
     pub const MAX_TALK_QUEUE: usize = 20;
     /// Most booths one person is on the staff of.
     pub const MAX_BOOTHS_PER_PERSON: usize = 3;
+    /// Most contact requests one booth holds (asked and agreed).
+    pub const MAX_BOOTH_CONTACTS: usize = 2000;
+    /// Most booths one person asks for contact.
+    pub const MAX_PERSON_BOOTH_CONTACTS: usize = 50;
 }

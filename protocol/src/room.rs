@@ -161,12 +161,14 @@ pub struct Omitted {
     pub awards: u64,
     #[serde(default, skip_serializing_if = "is_zero64")]
     pub harvests: u64,
-    /// An inbox's meetings and contacts a snapshot left out (`GET
+    /// An inbox's meetings, contacts and contacts with booths a snapshot left out (`GET
     /// /api/events/{code}/my-data` has them all).
     #[serde(default, skip_serializing_if = "is_zero64")]
     pub meetings: u64,
     #[serde(default, skip_serializing_if = "is_zero64")]
     pub contacts: u64,
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub booth_contacts: u64,
 }
 
 impl Omitted {
@@ -360,7 +362,11 @@ pub struct InboxState {
     /// [`crate::limits::MAX_BOOTHS_PER_PERSON`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub queues: Vec<crate::BoothQueue>,
-    /// What a snapshot left out to fit its frame (meetings, contacts).
+    /// Their contacts with booths (asked, agreed), sorted by booth: at most
+    /// [`crate::limits::MAX_PERSON_BOOTH_CONTACTS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booth_contacts: Vec<crate::BoothContact>,
+    /// What a snapshot left out to fit its frame (meetings, contacts, contacts with booths).
     #[serde(default, skip_serializing_if = "Omitted::is_empty")]
     pub omitted: Omitted,
 }
@@ -429,6 +435,9 @@ pub enum RoomEvent {
     /// In a booth staff member's inbox: the booth's queue, as it stands (replaces the one held
     /// for that booth; `gone`: forget it).
     BoothQueueChanged { queue: crate::BoothQueue },
+    /// A visitor's contact with a booth changed (in the visitor's inbox): it replaces the one
+    /// with that booth; `ended` removes it.
+    BoothContactChanged { contact: crate::BoothContact },
     /// In the event room: a session's stage status changed (logged right after the session
     /// room's `stage_changed`); `scheduled` also for a session the agenda no longer has.
     SessionStatus {
@@ -727,6 +736,14 @@ impl RoomState {
                 i.talks.push(talk.clone());
                 let excess = i.talks.len().saturating_sub(InboxState::KEEP_TALKS);
                 i.talks.drain(..excess);
+                Ok(())
+            }
+            (RoomState::Inbox(i), RoomEvent::BoothContactChanged { contact }) => {
+                i.booth_contacts.retain(|c| c.booth != contact.booth);
+                if contact.status != crate::BoothContactStatus::Ended {
+                    i.booth_contacts.push(contact.clone());
+                    i.booth_contacts.sort_by(|a, b| a.booth.cmp(&b.booth));
+                }
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::BoothQueueChanged { queue }) => {

@@ -354,6 +354,33 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         visitor: Option<crate::PersonId>,
     },
+    /// Ask a booth for contact, saying what you share (your name and organisation always) and
+    /// why; again to change what you share.
+    AskBoothContact {
+        event: EventCode,
+        booth: crate::BoothId,
+        #[serde(default)]
+        share: crate::Sharing,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<String>,
+    },
+    /// Accept a visitor's contact request (the booth's staff), saying what you share; again to
+    /// change it.
+    AnswerBoothContact {
+        event: EventCode,
+        booth: crate::BoothId,
+        visitor: crate::PersonId,
+        #[serde(default)]
+        share: crate::Sharing,
+    },
+    /// End a contact with a booth: yours (withdraw), or, for the booth's staff, a visitor's
+    /// (decline, or withdraw once agreed). Nothing of it is kept.
+    EndBoothContact {
+        event: EventCode,
+        booth: crate::BoothId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visitor: Option<crate::PersonId>,
+    },
     /// Block someone (`blocked: false`: no longer): they can no longer ask you for meetings or
     /// offer you their contact details, and a contact between you ends.
     BlockSomeone {

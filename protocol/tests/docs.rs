@@ -97,6 +97,7 @@ fn every_example_parses_and_round_trips() {
             "booth-draft" => drop(check::<plenum_protocol::BoothDraft>(&label, &body)),
             "booths" => drop(check::<Vec<plenum_protocol::Booth>>(&label, &body)),
             "staff-link" => drop(check::<plenum_protocol::StaffLink>(&label, &body)),
+            "booth-contacts" => drop(check::<Vec<plenum_protocol::BoothLead>>(&label, &body)),
             "join-staff" => drop(check::<plenum_protocol::JoinStaff>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
@@ -140,6 +141,9 @@ const ALL_CLIENT: &[&str] = &[
     "talk_now",
     "answer_talk",
     "end_talk",
+    "ask_booth_contact",
+    "answer_booth_contact",
+    "end_booth_contact",
     "end_contact",
     "set_meetings",
     "set_meeting_preferences",
@@ -197,6 +201,7 @@ const ALL_EVENTS: &[&str] = &[
     "booths_changed",
     "talk_changed",
     "booth_queue_changed",
+    "booth_contact_changed",
     "meeting_soon",
     "match_profile_changed",
     "blocks_changed",
@@ -251,6 +256,7 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::BoothsChanged { .. } => "booths_changed",
         RoomEvent::TalkChanged { .. } => "talk_changed",
         RoomEvent::BoothQueueChanged { .. } => "booth_queue_changed",
+        RoomEvent::BoothContactChanged { .. } => "booth_contact_changed",
         RoomEvent::SessionStatus { .. } => "session_status",
         RoomEvent::Question { .. } => "question",
         RoomEvent::QuestionHidden { .. } => "question_hidden",
@@ -367,6 +373,9 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::TalkNow { .. } => "talk_now",
         ClientMsg::AnswerTalk { .. } => "answer_talk",
         ClientMsg::EndTalk { .. } => "end_talk",
+        ClientMsg::AskBoothContact { .. } => "ask_booth_contact",
+        ClientMsg::AnswerBoothContact { .. } => "answer_booth_contact",
+        ClientMsg::EndBoothContact { .. } => "end_booth_contact",
     }
 }
 

@@ -255,6 +255,7 @@ fn every_server_message_round_trips() {
                     harvests: 1,
                     meetings: 0,
                     contacts: 0,
+                    booth_contacts: 0,
                 },
                 harvests: vec![plenum_protocol::Harvest {
                     table: 2,

@@ -956,3 +956,407 @@ async fn talk_now_goes_to_the_first_staff_member_who_accepts() {
     assert_eq!(a.status, 200, "{}", a.body);
     assert!(a.body.get("talks").is_none(), "{}", a.body);
 }
+
+/// A file of a booth's contacts, as its staff get it.
+async fn booth_file(server: &TestServer, token: &str, booth: &str, ext: &str) -> (u16, String) {
+    let (status, _, bytes) = server
+        .http()
+        .get_bytes_as(
+            &format!("/api/events/EXPO/booths/{booth}/contacts.{ext}"),
+            Some(token),
+        )
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes).unwrap())
+}
+
+fn booth_contact_at<'a>(
+    i: &'a plenum_protocol::InboxState,
+    booth: &str,
+) -> Option<&'a plenum_protocol::BoothContact> {
+    i.booth_contacts.iter().find(|c| c.booth.as_str() == booth)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_with_a_booth_is_shared_only_once_its_staff_accept() {
+    use plenum_protocol::{
+        BoothContactStatus, BoothId, BoothLead, ClientMsg, ContactCard, ErrorCode, PersonId,
+        Sharing,
+    };
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    for (id, name) in [("porto", "Porto Cluster"), ("lund", "Lund Hydrogen")] {
+        let a = http
+            .send(
+                "POST",
+                &format!("/api/events/EXPO/booths/{id}"),
+                Some(&key),
+                Some(&draft(name)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let mut joined = Vec::new();
+    for (name, booth) in [("Ana", "porto"), ("Bo", "porto"), ("Dee", "lund")] {
+        let a = http
+            .send(
+                "GET",
+                &format!("/api/events/EXPO/booths/{booth}/staff-link"),
+                Some(&key),
+                None,
+            )
+            .await
+            .unwrap();
+        let code = serde_json::from_value::<StaffLink>(a.body).unwrap().code;
+        let (m, token) = Member::in_inbox(&server, "EXPO", name).await;
+        let a = http
+            .send(
+                "POST",
+                &format!("/api/events/EXPO/booths/{booth}/staff"),
+                Some(&token),
+                Some(&json!({ "code": code })),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+        joined.push((m, token));
+    }
+    let (mut dee, dee_token) = joined.pop().unwrap();
+    let (mut bo, bo_token) = joined.pop().unwrap();
+    let (mut ana, ana_token) = joined.pop().unwrap();
+    let (mut vic, vic_token) = Member::in_inbox(&server, "EXPO", "Vic").await;
+    let (mut wen, _) = Member::in_inbox(&server, "EXPO", "Wen").await;
+    let ev = F.ev();
+    let porto = BoothId::parse("porto").unwrap();
+    let card = |email: &str, phone: &str| ClientMsg::SetContactCard {
+        event: ev.clone(),
+        card: ContactCard {
+            email: Some(email.into()),
+            phone: Some(phone.into()),
+        },
+    };
+    let ok = |m: ServerMsg| assert!(matches!(m, ServerMsg::Ok { .. }), "{m:?}");
+    ok(vic.ask(card("vic@vic.example", "+46 70 222")).await);
+    ok(ana.ask(card("ana@porto.example", "+351 22 000")).await);
+    let ask = |booth: &BoothId, email: bool, note: Option<&str>| ClientMsg::AskBoothContact {
+        event: ev.clone(),
+        booth: booth.clone(),
+        share: Sharing {
+            email,
+            phone: false,
+            note: note.map(str::to_owned),
+        },
+        why: Some("Your harbour electrolyser".into()),
+    };
+    let leads = |token: String| {
+        let http = http.clone();
+        async move {
+            let a = http
+                .send(
+                    "GET",
+                    "/api/events/EXPO/booths/porto/contacts",
+                    Some(&token),
+                    None,
+                )
+                .await
+                .unwrap();
+            assert_eq!(a.status, 200, "{}", a.body);
+            serde_json::from_value::<Vec<BoothLead>>(a.body).unwrap()
+        }
+    };
+
+    // Bad asks change nothing: an email Wen's card does not have, a booth that is not there,
+    // and staff asking their own booth.
+    assert_eq!(
+        code_of(&wen.ask(ask(&porto, true, None)).await),
+        Some(ErrorCode::BadRequest)
+    );
+    assert_eq!(
+        code_of(
+            &wen.ask(ask(&BoothId::parse("nowhere").unwrap(), false, None))
+                .await
+        ),
+        Some(ErrorCode::NotFound)
+    );
+    assert_eq!(
+        code_of(&ana.ask(ask(&porto, false, None)).await),
+        Some(ErrorCode::Conflict)
+    );
+    assert!(leads(ana_token.clone()).await.is_empty());
+
+    // Vic asks, sharing his email and a note that looks like a formula.
+    ok(vic
+        .ask(ask(&porto, true, Some("=HYPERLINK(\"x\") call me")))
+        .await);
+    until_inbox(&mut vic, |i| {
+        booth_contact_at(i, "porto").is_some_and(|c| c.status == BoothContactStatus::Asked)
+    })
+    .await;
+    until_inbox(&mut ana, |i| {
+        i.queues.first().is_some_and(|q| q.contacts_asked == 1)
+    })
+    .await;
+    // Before anyone accepts, the staff see who asked and why, and nothing Vic shares.
+    let before = leads(ana_token.clone()).await;
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0].visitor.id.as_str(), vic.id);
+    assert_eq!(before[0].visitor.organisation.as_deref(), Some("Vic AB"));
+    assert_eq!(before[0].why.as_deref(), Some("Your harbour electrolyser"));
+    assert_eq!(before[0].theirs, None);
+    let raw = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/porto/contacts",
+            Some(&bo_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        !raw.body.to_string().contains("vic@vic.example")
+            && !raw.body.to_string().contains("HYPERLINK"),
+        "{}",
+        raw.body
+    );
+    let (_, csv_before) = booth_file(&server, &ana_token, "porto", "csv").await;
+    assert!(!csv_before.contains("Vic"), "{csv_before}");
+
+    // Nobody but the booth's staff reads its contacts: not another booth's staff, not the
+    // visitor, not the organisers; a booth that is not there is not found.
+    for token in [&dee_token, &vic_token, &key] {
+        let a = http
+            .send(
+                "GET",
+                "/api/events/EXPO/booths/porto/contacts",
+                Some(token),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 403, "{}", a.body);
+        assert_eq!(booth_file(&server, token, "porto", "csv").await.0, 403);
+    }
+    let a = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/nowhere/contacts",
+            Some(&ana_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 404, "{}", a.body);
+    let vic_id = PersonId::parse(&vic.id).unwrap();
+    let answer = |phone: bool| ClientMsg::AnswerBoothContact {
+        event: ev.clone(),
+        booth: porto.clone(),
+        visitor: vic_id.clone(),
+        share: Sharing {
+            email: false,
+            phone,
+            note: None,
+        },
+    };
+    assert_eq!(
+        code_of(&dee.ask(answer(false)).await),
+        Some(ErrorCode::Forbidden)
+    );
+    // Bo has no card: he cannot share a phone he did not give.
+    assert_eq!(
+        code_of(&bo.ask(answer(true)).await),
+        Some(ErrorCode::BadRequest)
+    );
+
+    // Ana accepts, sharing her phone; Bo, after her, is refused.
+    ok(ana.ask(answer(true)).await);
+    assert_eq!(
+        code_of(&bo.ask(answer(false)).await),
+        Some(ErrorCode::Conflict)
+    );
+    until_inbox(&mut vic, |i| {
+        booth_contact_at(i, "porto").is_some_and(|c| c.status == BoothContactStatus::Agreed)
+    })
+    .await;
+    let c = booth_contact_at(&inbox(&vic), "porto").cloned().unwrap();
+    assert_eq!(
+        c.with.as_ref().map(|w| w.id.as_str()),
+        Some(ana.id.as_str())
+    );
+    let theirs = c.theirs.unwrap();
+    assert_eq!(theirs.phone.as_deref(), Some("+351 22 000"));
+    assert_eq!(theirs.email, None, "Ana did not share her email");
+    let after = leads(bo_token.clone()).await;
+    assert_eq!(after[0].status, BoothContactStatus::Agreed);
+    let shared = after[0].theirs.clone().unwrap();
+    assert_eq!(shared.email.as_deref(), Some("vic@vic.example"));
+    assert_eq!(shared.phone, None, "Vic did not share his phone");
+    until_inbox(&mut bo, |i| {
+        i.queues
+            .first()
+            .is_some_and(|q| q.contacts_asked == 0 && q.contacts_agreed == 1)
+    })
+    .await;
+    // The files hold it, formula-safe; the vCard reads back.
+    let (status, csv_text) = booth_file(&server, &bo_token, "porto", "csv").await;
+    assert_eq!(status, 200, "{csv_text}");
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{csv_text}");
+    assert_eq!(&rows[0][0], "Vic");
+    assert_eq!(&rows[0][2], "vic@vic.example");
+    assert_eq!(&rows[0][4], "'=HYPERLINK(\"x\") call me", "formula-safe");
+    let (_, vcf) = booth_file(&server, &bo_token, "porto", "vcf").await;
+    let cards: Vec<_> = ical::VcardParser::new(std::io::BufReader::new(vcf.as_bytes()))
+        .map(|c| c.expect("a readable vCard"))
+        .collect();
+    assert_eq!(cards.len(), 1, "{vcf}");
+    assert!(
+        cards[0]
+            .properties
+            .iter()
+            .any(|p| p.name == "EMAIL" && p.value.as_deref() == Some("vic@vic.example"))
+    );
+
+    // Vic blocks Ana, who accepted: he no longer sees her details, nor she him; the rest of
+    // the staff still see his. Unblocked, her details are back.
+    let ana_id = PersonId::parse(&ana.id).unwrap();
+    let block = |who: &PersonId, blocked: bool| ClientMsg::BlockSomeone {
+        event: ev.clone(),
+        person: who.clone(),
+        blocked,
+    };
+    ok(vic.ask(block(&ana_id, true)).await);
+    until_inbox(&mut vic, |i| {
+        booth_contact_at(i, "porto").is_some_and(|c| c.with.is_none() && c.theirs.is_none())
+    })
+    .await;
+    assert!(leads(ana_token.clone()).await.is_empty());
+    assert_eq!(leads(bo_token.clone()).await[0].visitor.id.as_str(), vic.id);
+    let a = http
+        .send("GET", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert!(
+        a.body["booth_contacts"][0].get("theirs").is_none(),
+        "{}",
+        a.body
+    );
+    ok(vic.ask(block(&ana_id, false)).await);
+    until_inbox(&mut vic, |i| {
+        booth_contact_at(i, "porto")
+            .and_then(|c| c.theirs.as_ref())
+            .is_some_and(|t| t.phone.as_deref() == Some("+351 22 000"))
+    })
+    .await;
+
+    // Wen asks without sharing anything; Ana blocks Wen: she no longer sees Wen, nor can she
+    // answer; Bo still does, and declines.
+    ok(wen.ask(ask(&porto, false, None)).await);
+    let wen_id = PersonId::parse(&wen.id).unwrap();
+    ok(ana
+        .ask(ClientMsg::BlockSomeone {
+            event: ev.clone(),
+            person: wen_id.clone(),
+            blocked: true,
+        })
+        .await);
+    assert_eq!(leads(ana_token.clone()).await.len(), 1);
+    assert_eq!(leads(bo_token.clone()).await.len(), 2);
+    assert_eq!(
+        code_of(
+            &ana.ask(ClientMsg::AnswerBoothContact {
+                event: ev.clone(),
+                booth: porto.clone(),
+                visitor: wen_id.clone(),
+                share: Sharing::default(),
+            })
+            .await
+        ),
+        Some(ErrorCode::Forbidden)
+    );
+    until_inbox(&mut wen, |i| booth_contact_at(i, "porto").is_some()).await;
+    ok(bo
+        .ask(ClientMsg::EndBoothContact {
+            event: ev.clone(),
+            booth: porto.clone(),
+            visitor: Some(wen_id.clone()),
+        })
+        .await);
+    until_inbox(&mut wen, |i| i.booth_contacts.is_empty()).await;
+    assert_eq!(leads(bo_token.clone()).await.len(), 1);
+
+    // Kept over a restart.
+    let mut server = server;
+    server.restart().await;
+    let http = server.http();
+    let a = http
+        .send("GET", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        a.body["booth_contacts"][0]["status"], "agreed",
+        "{}",
+        a.body
+    );
+    assert_eq!(
+        a.body["booth_contacts"][0]["theirs"]["phone"], "+351 22 000",
+        "{}",
+        a.body
+    );
+
+    // Vic withdraws: his details leave the booth's list and every file made after.
+    let ws = Ws::connect(&server.ws_url(), &vic_token).await.unwrap();
+    let mut vic = Member::following(ws, &RoomId::Inbox(ev.clone(), vic_id.clone())).await;
+    ok(vic
+        .ask(ClientMsg::EndBoothContact {
+            event: ev.clone(),
+            booth: porto.clone(),
+            visitor: None,
+        })
+        .await);
+    let a = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/porto/contacts",
+            Some(&ana_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.body, json!([]), "{}", a.body);
+    let (_, csv_after) = booth_file(&server, &ana_token, "porto", "csv").await;
+    assert!(!csv_after.contains("vic@"), "{csv_after}");
+    let (_, vcf_after) = booth_file(&server, &ana_token, "porto", "vcf").await;
+    assert!(!vcf_after.contains("BEGIN:VCARD"), "{vcf_after}");
+
+    // Asked again and then "delete my data": gone from the booth's list too.
+    ok(vic.ask(ask(&porto, false, None)).await);
+    let a = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/porto/contacts",
+            Some(&ana_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.body.as_array().map(Vec::len), Some(1), "{}", a.body);
+    let a = http
+        .send("DELETE", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.get("booth_contacts").is_none(), "{}", a.body);
+    let a = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/porto/contacts",
+            Some(&ana_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.body, json!([]), "{}", a.body);
+}

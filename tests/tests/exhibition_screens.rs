@@ -1,7 +1,8 @@
 //! The exhibition in browsers, on the demo event: the organiser creates a booth and reads its
 //! staff link on the console; an exhibitor's phone opens the link, joins the booth's staff and
 //! edits the booth (words, a link, a video, a logo); a visitor's phone finds it in the hall by
-//! search and by sector, and opens it, without anything to edit. axe-core (WCAG 2.1 A and AA)
+//! search and by sector, and opens it, without anything to edit; asks to talk now and for
+//! contact, and the exhibitor accepts both. axe-core (WCAG 2.1 A and AA)
 //! passes on each screen; screenshots in `$CARGO_TARGET_DIR/screenshots/`.
 
 mod web;
@@ -205,5 +206,35 @@ async fn scenario(
     wait_for_text(exhibitor, ".staff-desk", "Vera Visitor with Kim Berg").await?;
     wait_for_text(exhibitor, ".staff-desk", "Answered: 1").await?;
     check_and_capture(visitor, axe, "booth-talk-accepted").await?;
+
+    // Contact with the booth: the visitor asks, saying why (typed markup stays text); the
+    // exhibitor sees who and why, accepts, and both see the contact agreed.
+    type_into(visitor, "#booth-contact-why", "Your <i>test bed</i>").await?;
+    click(visitor, ".booth-contact form button[type=submit]").await?;
+    wait_for_text(
+        visitor,
+        "#booth-contact-heading ~ [role=status]",
+        "You asked",
+    )
+    .await?;
+    wait_for_text(exhibitor, ".booth-leads .contact-list", "Vera Visitor").await?;
+    wait_for_text(exhibitor, ".booth-leads blockquote", "Your <i>test bed</i>").await?;
+    wait_for_text(
+        exhibitor,
+        ".booth-leads .contact-list",
+        "Waiting for an answer",
+    )
+    .await?;
+    check_and_capture(exhibitor, axe, "booth-leads").await?;
+    click(exhibitor, ".booth-leads .contact-list button.primary").await?;
+    wait_for_text(
+        visitor,
+        "#booth-contact-heading ~ [role=status]",
+        "accepted: you share contact details",
+    )
+    .await?;
+    wait_for_text(exhibitor, ".booth-leads .contact-list", "Agreed").await?;
+    wait_for_text(exhibitor, ".booth-leads .contact-files", "CSV").await?;
+    check_and_capture(visitor, axe, "booth-contact-agreed").await?;
     Ok(())
 }

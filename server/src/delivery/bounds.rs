@@ -257,8 +257,9 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
 /// `limits::MAX_BOOTHS_PER_PERSON`, each of at most `limits::MAX_TALK_QUEUE` waiting and one
 /// talk per staff member). Then, as
 /// many as fit, in this order: open meetings
-/// (newest first), contacts (agreed ones first), the newest seats, the newest notes, closed
-/// meetings (newest first). The meetings and contacts left out are counted in `omitted`.
+/// (newest first), contacts (agreed ones first), contacts with booths (agreed ones first), the
+/// newest seats, the newest notes, closed meetings (newest first). The meetings, contacts and
+/// contacts with booths left out are counted in `omitted`.
 fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protocol::InboxState {
     let mut i = i.clone();
     budget.0 = budget.0.saturating_sub(
@@ -279,6 +280,9 @@ fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protoco
     let mut contacts = std::mem::take(&mut i.contacts);
     contacts.sort_by_key(|c| c.status != plenum_protocol::ContactStatus::Agreed);
     let contacts_kept = contacts.iter().take_while(|c| budget.take(c)).count();
+    let mut booth_contacts = std::mem::take(&mut i.booth_contacts);
+    booth_contacts.sort_by_key(|c| c.status != plenum_protocol::BoothContactStatus::Agreed);
+    let booth_contacts_kept = booth_contacts.iter().take_while(|c| budget.take(c)).count();
     let seats = newest_that_fit(&i.seats, budget);
     i.seats.drain(..i.seats.len() - seats);
     let keep = newest_that_fit(&i.notes, budget);
@@ -286,6 +290,7 @@ fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protoco
     let closed_kept = newest_that_fit(&closed, budget);
     i.omitted.meetings = (open.len() - open_kept + closed.len() - closed_kept) as u64;
     i.omitted.contacts = (contacts.len() - contacts_kept) as u64;
+    i.omitted.booth_contacts = (booth_contacts.len() - booth_contacts_kept) as u64;
     // Kept in the fold's order: meetings by id, contacts by person.
     let mut kept: Vec<_> = open[open.len() - open_kept..]
         .iter()
@@ -297,6 +302,9 @@ fn inbox(i: &plenum_protocol::InboxState, budget: &mut Budget) -> plenum_protoco
     contacts.truncate(contacts_kept);
     contacts.sort_by(|a, b| a.with.id.cmp(&b.with.id));
     i.contacts = contacts;
+    booth_contacts.truncate(booth_contacts_kept);
+    booth_contacts.sort_by(|a, b| a.booth.cmp(&b.booth));
+    i.booth_contacts = booth_contacts;
     i
 }
 

@@ -11,6 +11,7 @@
 //! The same record serves meetings (accepting one, each side says what to share) and the
 //! exhibition: one record and one withdrawal per pair, whatever brought them together.
 
+use super::exhibition::{Exhibition, leads};
 use super::people::someone;
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use plenum_protocol::{
@@ -228,6 +229,39 @@ pub fn blocked_by(view: &super::View<'_, Contacts>, blocker: &str, blocked: &str
     view.part(|r| r.of_blocks(blocker)).blocks(blocker, blocked)
 }
 
+/// `person`'s contact card, as the batch leaves the records (for the exhibition).
+pub fn card_in(view: &super::View<'_, Contacts>, person: &str) -> Option<ContactCard> {
+    view.part(|r| r.of(&[person])).cards.get(person).cloned()
+}
+
+/// What `share` shows of `card`.
+pub fn shared(share: &Sharing, card: Option<&ContactCard>) -> Shared {
+    let card = card.cloned().unwrap_or_default();
+    Shared {
+        email: card.email.filter(|_| share.email),
+        phone: card.phone.filter(|_| share.phone),
+        note: share.note.clone(),
+    }
+}
+
+/// Refused unless `card` holds what `share` shares.
+pub(crate) fn sharing_fits(share: &Sharing, card: Option<&ContactCard>) -> Result<(), Refusal> {
+    let card = card.cloned().unwrap_or_default();
+    if share.email && card.email.is_none() {
+        return Err(Refusal::invalid(
+            "share.email",
+            "your contact card has no email: set one first",
+        ));
+    }
+    if share.phone && card.phone.is_none() {
+        return Err(Refusal::invalid(
+            "share.phone",
+            "your contact card has no phone: set one first",
+        ));
+    }
+    Ok(())
+}
+
 impl ContactsRecords {
     fn of_blocks(&self, person: &str) -> ContactsRecords {
         ContactsRecords {
@@ -258,15 +292,8 @@ pub fn contact_of(
     } else {
         ContactStatus::Offered
     };
-    let theirs = (status == ContactStatus::Agreed).then(|| {
-        let s = other.sharing.clone().unwrap_or_default();
-        let card = their_card.cloned().unwrap_or_default();
-        Shared {
-            email: card.email.filter(|_| s.email),
-            phone: card.phone.filter(|_| s.phone),
-            note: s.note,
-        }
-    });
+    let theirs = (status == ContactStatus::Agreed)
+        .then(|| shared(&other.sharing.clone().unwrap_or_default(), their_card));
     Some(Contact {
         with: MeetingPerson {
             id: PersonId::parse(&other.id).ok()?,
@@ -318,7 +345,7 @@ fn card(card: &ContactCard) -> Result<ContactCard, Refusal> {
     Ok(ContactCard { email, phone })
 }
 
-fn sharing(share: &Sharing) -> Result<Sharing, Refusal> {
+pub(crate) fn sharing(share: &Sharing) -> Result<Sharing, Refusal> {
     let note = match share.note.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(n) => Some(super::text(
@@ -444,19 +471,7 @@ impl Interaction for Contacts {
                         "you block this person: unblock them first".into(),
                     ));
                 }
-                let my_card = records.cards.get(&person).cloned().unwrap_or_default();
-                if share.email && my_card.email.is_none() {
-                    return Err(Refusal::invalid(
-                        "share.email",
-                        "your contact card has no email: set one first",
-                    ));
-                }
-                if share.phone && my_card.phone.is_none() {
-                    return Err(Refusal::invalid(
-                        "share.phone",
-                        "your contact card has no phone: set one first",
-                    ));
-                }
+                sharing_fits(&share, records.cards.get(&person))?;
                 let key = pair(&person, &with);
                 let now = cx.now_ms();
                 let consent = match records.consents.get(&key).filter(|c| c.live()) {
@@ -614,6 +629,25 @@ impl Interaction for Contacts {
                 // Blocked: a contact between the two ends.
                 if blocked {
                     end(cx, &person, &with)?;
+                }
+                // A contact with a booth one of them accepted for it, the other asked: the
+                // visitor sees the staff member's details only while neither blocks the other.
+                if changed {
+                    let records = cx.records().part(|r| r.of(&[&person, &with]));
+                    let apart = records.blocks(&person, &with) || records.blocks(&with, &person);
+                    let room = cx.room().clone();
+                    let told = cx.other_of::<Exhibition, _>(&room, |view| {
+                        leads::between(
+                            &view,
+                            &person,
+                            &with,
+                            |id| records.cards.get(id).cloned(),
+                            apart,
+                        )
+                    })?;
+                    for (visitor, contact) in told {
+                        tell(cx, &visitor, RoomEvent::BoothContactChanged { contact })?;
+                    }
                 }
             }
             ContactsCommand::Report {

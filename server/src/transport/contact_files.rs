@@ -1,6 +1,8 @@
 //! A person's agreed contacts as files: CSV for a spreadsheet
 //! (`GET /api/events/{code}/contacts.csv`) and vCard 4 for an address book
-//! (`GET /api/events/{code}/contacts.vcf`), with the person's own token.
+//! (`GET /api/events/{code}/contacts.vcf`), with the person's own token; and a booth's
+//! contacts, for its staff only (`GET /api/events/{code}/booths/{booth}/contacts`, and as files
+//! `.../contacts.csv`, `.../contacts.vcf`).
 //!
 //! Only contacts both sides agreed to, each with only what the other chose to share, as the
 //! consent stands when the file is made: a withdrawn contact is in no file made after.
@@ -14,7 +16,10 @@ use crate::{
     App,
     auth::Action,
     export,
-    interactions::contacts::{self, Contacts},
+    interactions::{
+        contacts::{self, Contacts},
+        exhibition::{Exhibition, leads},
+    },
 };
 use axum::{
     extract::{Path, State},
@@ -22,7 +27,103 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::SecondsFormat;
-use plenum_protocol::{Contact, ContactStatus, ErrorCode, EventCode, RoomId};
+use plenum_protocol::{
+    BoothContactStatus, BoothId, BoothLead, Contact, ContactStatus, ErrorCode, EventCode, RoomId,
+};
+
+/// What a booth's contacts are read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Vcard,
+}
+
+/// `GET /api/events/{code}/booths/{booth}/contacts{,.csv,.vcf}`: the booth's staff only. The
+/// list holds the requests waiting (who asked and why) and the agreed ones (with what the
+/// visitor shares, their card as it is now); the files hold the agreed ones only. Visitors
+/// whom the caller blocks, or who block the caller, are left out.
+pub async fn booth_download(
+    State(app): State<App>,
+    Path((code, booth)): Path<(String, String)>,
+    headers: HeaderMap,
+    format: Format,
+) -> Result<Response, AppError> {
+    let (code, who, event) = at_event(&app, &headers, &code, Action::Follow).await?;
+    let booth =
+        BoothId::parse(&booth).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
+    let room = RoomId::Event(code.clone());
+    let me = who.id.clone();
+    // Both interactions' records from one moment: a contact ended before is in no answer.
+    let mut list: Vec<BoothLead> = app
+        .engine
+        .read_two::<Exhibition, Contacts, _>(&room, |_, r, people| {
+            let b = booth.as_str();
+            if !r.booths.contains_key(b) {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    format!("no booth {booth} at this event"),
+                ));
+            }
+            if !r.staffs(b, &me) {
+                return Err(AppError::new(
+                    ErrorCode::Forbidden,
+                    format!("only {booth}'s staff read its contacts"),
+                ));
+            }
+            Ok(r.leads
+                .range((b.to_owned(), String::new())..)
+                .take_while(|((x, _), _)| x == b)
+                .filter(|((_, v), _)| !people.blocks(v, &me) && !people.blocks(&me, v))
+                .filter_map(|((_, v), l)| leads::lead_of(l, v, people.cards.get(v)))
+                .collect::<Vec<_>>())
+        })
+        .await??;
+    list.sort_by(|a, b| {
+        (
+            a.status != BoothContactStatus::Agreed,
+            a.asked_ms,
+            &a.visitor.id,
+        )
+            .cmp(&(
+                b.status != BoothContactStatus::Agreed,
+                b.asked_ms,
+                &b.visitor.id,
+            ))
+    });
+    if format == Format::Json {
+        return Ok(axum::Json(list).into_response());
+    }
+    // The files hold the agreed contacts, as a person's own contacts file does.
+    let mut agreed: Vec<Contact> = list
+        .into_iter()
+        .filter(|l| l.status == BoothContactStatus::Agreed)
+        .map(|l| Contact {
+            asked_by: l.visitor.id.clone(),
+            with: l.visitor,
+            status: ContactStatus::Agreed,
+            mine: l.mine.unwrap_or_default(),
+            theirs: l.theirs,
+            why: l.why,
+            asked_ms: l.asked_ms,
+            agreed_ms: l.agreed_ms,
+        })
+        .collect();
+    agreed.sort_by(|a, b| {
+        a.with
+            .name
+            .cmp(&b.with.name)
+            .then_with(|| a.with.id.cmp(&b.with.id))
+    });
+    let file = format!("{code}-{booth}-contacts");
+    file_response(
+        &code,
+        &event.time_zone,
+        &agreed,
+        format == Format::Vcard,
+        &file,
+    )
+}
 
 /// `GET /api/events/{code}/contacts.{csv,vcf}`.
 pub async fn download(
@@ -51,24 +152,36 @@ pub async fn download(
             .cmp(&b.with.name)
             .then_with(|| a.with.id.cmp(&b.with.id))
     });
-    let (body, mime, file) = if vcard {
+    let file = format!("{code}-contacts");
+    file_response(&code, &event.time_zone, &agreed, vcard, &file)
+}
+
+/// `agreed` as a CSV or vCard file named `file` (and its ending).
+fn file_response(
+    code: &EventCode,
+    time_zone: &str,
+    agreed: &[Contact],
+    vcard: bool,
+    file: &str,
+) -> Result<Response, AppError> {
+    let (body, mime, ending) = if vcard {
         (
-            vcards(&code, &agreed).into_bytes(),
+            vcards(code, agreed).into_bytes(),
             "text/vcard; charset=utf-8",
-            "contacts.vcf",
+            "vcf",
         )
     } else {
-        let tz = export::zone(&event.time_zone);
-        let body = csv(&agreed, tz)
+        let tz = export::zone(time_zone);
+        let body = csv(agreed, tz)
             .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export failed: {e}")))?;
-        (body, "text/csv; charset=utf-8", "contacts.csv")
+        (body, "text/csv; charset=utf-8", "csv")
     };
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{code}-{file}\""),
+                format!("attachment; filename=\"{file}.{ending}\""),
             ),
         ],
         body,

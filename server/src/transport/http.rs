@@ -4,6 +4,7 @@
 //! not withdrawn) and checks [`auth::allowed`] before it changes anything. Errors are [`AppError`]s: a typed code and a message for the client, and nothing
 //! internal.
 
+use super::contact_files::Format;
 use super::{
     addresses::{ClientAddr, Counted},
     pages,
@@ -248,6 +249,18 @@ pub fn router(app: App) -> Router {
         .route(
             "/events/{code}/booths/{booth}/staff/{person}",
             axum::routing::delete(super::booths::leave_staff),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/contacts",
+            get(|a, p, h| super::contact_files::booth_download(a, p, h, Format::Json)),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/contacts.csv",
+            get(|a, p, h| super::contact_files::booth_download(a, p, h, Format::Csv)),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/contacts.vcf",
+            get(|a, p, h| super::contact_files::booth_download(a, p, h, Format::Vcard)),
         )
         .route(
             "/events/{code}/contacts.csv",

@@ -149,7 +149,7 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
             (r.cards.get(me).cloned(), contacts, blocked, reports)
         })
         .await?;
-    let (booths, talks) = app
+    let (booths, talks, leads) = app
         .engine
         .read::<Exhibition, _>(&room, |_, r| {
             let booths = r
@@ -160,9 +160,40 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
                 .collect();
             let talks =
                 crate::interactions::exhibition::talk::talks_of(r, me, crate::engine::now_ms());
-            (booths, talks)
+            // Their contacts with booths, with those booths.
+            let mut mine = crate::interactions::exhibition::ExhibitionRecords::default();
+            for ((b, v), l) in r.leads.iter().filter(|((_, v), _)| v == me) {
+                mine.leads.insert((b.clone(), v.clone()), l.clone());
+                if let Some(booth) = r.booths.get(b) {
+                    mine.booths.insert(b.clone(), booth.clone());
+                }
+            }
+            (booths, talks, mine)
         })
         .await?;
+    // The cards of the staff who accepted, for what they share, and the ones kept apart from
+    // this person by a block.
+    let (staff_cards, apart) = app
+        .engine
+        .read::<Contacts, _>(&room, |_, r| {
+            let staff = leads.leads.values().filter_map(|l| l.staff.as_ref());
+            let cards = staff
+                .clone()
+                .filter_map(|s| Some((s.id.clone(), r.cards.get(&s.id)?.clone())))
+                .collect::<std::collections::HashMap<_, _>>();
+            let apart = staff
+                .filter(|s| r.blocks(me, &s.id) || r.blocks(&s.id, me))
+                .map(|s| s.id.clone())
+                .collect::<std::collections::HashSet<_>>();
+            (cards, apart)
+        })
+        .await?;
+    let booth_contacts = crate::interactions::exhibition::leads::contacts_of(
+        &leads,
+        me,
+        |id| staff_cards.get(id).cloned(),
+        |id| apart.contains(id),
+    );
     let inbox = RoomId::Inbox(code.clone(), person.clone());
     let notes = app
         .engine
@@ -186,5 +217,6 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
         reports,
         booths,
         talks,
+        booth_contacts,
     })
 }

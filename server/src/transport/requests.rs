@@ -10,10 +10,8 @@ use crate::{
     interactions::{
         agenda::{AgendaCommand, EventAgenda},
         awards::{AwardCommand, AwardRequest, Awards},
-        contacts::{Contacts, ContactsCommand},
-        exhibition::{Exhibition, ExhibitionCommand},
         inbox::{Inbox, InboxCommand},
-        meetings::{self, Meetings, MeetingsCommand},
+        meetings,
         people::{People, PeopleCommand},
         polls::{PollCommand, PollRequest, Polls},
         qa::{Qa, QaCommand, QaRequest},
@@ -27,6 +25,8 @@ use plenum_protocol::{
     SessionId,
 };
 use std::time::Instant;
+
+mod networking;
 
 /// A request, routed: who may make it, what limit it spends, where it goes, what it asks.
 pub struct Routed {
@@ -93,7 +93,12 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
     };
     let stage = Command::to::<Stage>;
     let in_session = |event: EventCode, session: SessionId| RoomId::Session(event, session);
-    // Requests in an event's own room.
+    // The networking half's requests, in the event's own room.
+    let msg = match networking::route(person, msg) {
+        Ok(routed) => return Some(routed),
+        Err(msg) => msg,
+    };
+    // Other requests in an event's own room.
     match msg {
         ClientMsg::Announce { event, text } => {
             return Some(Routed {
@@ -142,266 +147,6 @@ pub fn route(person: &Person, msg: ClientMsg) -> Option<Routed> {
                     starred,
                 }),
             });
-        }
-        ClientMsg::SetMeetings { event, plan } => {
-            return Some(event_room(
-                ManageEvent,
-                None,
-                event,
-                Command::to::<Meetings>(MeetingsCommand::SetPlan(plan)),
-            ));
-        }
-        ClientMsg::SetMeetingPreferences { event, preferences } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Profile),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Preferences { actor, preferences }),
-            ));
-        }
-        ClientMsg::RequestMeeting {
-            event,
-            to,
-            message,
-            slot,
-        } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Request {
-                    actor,
-                    to,
-                    message,
-                    slot,
-                }),
-            ));
-        }
-        ClientMsg::AnswerMeeting {
-            event,
-            meeting,
-            answer,
-            slot,
-        } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Answer {
-                    actor,
-                    meeting,
-                    answer,
-                    slot,
-                }),
-            ));
-        }
-        ClientMsg::MeetingHere { event, meeting } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Here { actor, meeting }),
-            ));
-        }
-        ClientMsg::MeetingNoShow { event, meeting } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::NoShow { actor, meeting }),
-            ));
-        }
-        ClientMsg::MeetingHeld {
-            event,
-            meeting,
-            held,
-        } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Held {
-                    actor,
-                    meeting,
-                    held,
-                }),
-            ));
-        }
-        ClientMsg::OpenNow { event, open } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Profile),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::OpenNow { actor, open }),
-            ));
-        }
-        ClientMsg::CancelMeeting { event, meeting } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Cancel { actor, meeting }),
-            ));
-        }
-        ClientMsg::LockMeeting {
-            event,
-            meeting,
-            locked,
-        } => {
-            return Some(event_room(
-                ManageEvent,
-                None,
-                event,
-                Command::to::<Meetings>(MeetingsCommand::Lock { meeting, locked }),
-            ));
-        }
-        ClientMsg::SetMatchProfile { event, profile } => {
-            let actor = meeting_actor(person, &event);
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Profile),
-                event,
-                Command::to::<Meetings>(MeetingsCommand::MatchProfile { actor, profile }),
-            ));
-        }
-        ClientMsg::SetContactCard { event, card } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Profile),
-                event,
-                Command::to::<Contacts>(ContactsCommand::Card {
-                    person: person.id.clone(),
-                    card,
-                }),
-            ));
-        }
-        ClientMsg::ShareContact {
-            event,
-            with,
-            share,
-            why,
-        } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Contacts>(ContactsCommand::Share {
-                    person: person.id.clone(),
-                    name: person.name.clone(),
-                    with,
-                    share,
-                    why,
-                }),
-            ));
-        }
-        ClientMsg::EndContact { event, with } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Contacts>(ContactsCommand::End {
-                    person: person.id.clone(),
-                    with,
-                }),
-            ));
-        }
-        ClientMsg::BoothHere { event, booth, here } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Exhibition>(ExhibitionCommand::Here {
-                    booth,
-                    person: person.id.clone(),
-                    here,
-                }),
-            ));
-        }
-        ClientMsg::TalkNow { event, booth } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Exhibition>(ExhibitionCommand::Ask {
-                    booth,
-                    person: person.id.clone(),
-                    name: person.name.clone(),
-                    organisation: None,
-                }),
-            ));
-        }
-        ClientMsg::AnswerTalk {
-            event,
-            booth,
-            visitor,
-        } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Exhibition>(ExhibitionCommand::Answer {
-                    booth,
-                    visitor: visitor.to_string(),
-                    person: person.id.clone(),
-                }),
-            ));
-        }
-        ClientMsg::EndTalk {
-            event,
-            booth,
-            visitor,
-        } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Exhibition>(ExhibitionCommand::EndTalk {
-                    booth,
-                    visitor: visitor.map_or_else(|| person.id.clone(), |v| v.to_string()),
-                    person: person.id.clone(),
-                }),
-            ));
-        }
-        ClientMsg::BlockSomeone {
-            event,
-            person: with,
-            blocked,
-        } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Contacts>(ContactsCommand::Block {
-                    person: person.id.clone(),
-                    with,
-                    blocked,
-                }),
-            ));
-        }
-        ClientMsg::ReportSomeone {
-            event,
-            person: about,
-            reason,
-        } => {
-            return Some(event_room(
-                Follow,
-                Some(PersonLimit::Write),
-                event,
-                Command::to::<Contacts>(ContactsCommand::Report {
-                    person: person.id.clone(),
-                    name: person.name.clone(),
-                    about,
-                    reason,
-                }),
-            ));
         }
         ClientMsg::Block {
             event,

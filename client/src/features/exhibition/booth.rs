@@ -66,9 +66,11 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
             }}
             <Show when=move || visitor.get()>
                 <super::talk::TalkNow code=code.get_value() booth=id.get_value() staffed />
+                <super::leads::BoothContactPanel code=code.get_value() booth=id.get_value() />
             </Show>
             <Show when=move || staff.get()>
                 <super::talk::StaffDesk code=code.get_value() booth=id.get_value() />
+                <super::leads::BoothLeads code=code.get_value() booth=id.get_value() />
             </Show>
             <Show when=move || editable.get()>
                 {move || found.get_untracked().map(|b| view! {

@@ -12,6 +12,8 @@ mod booth;
 mod edit;
 #[cfg(feature = "meet")]
 mod hall;
+#[cfg(feature = "meet")]
+mod leads;
 #[cfg(feature = "organise")]
 pub mod organise;
 #[cfg(feature = "meet")]

@@ -247,6 +247,10 @@ pub fn StaffDesk(code: EventCode, booth: BoothId) -> impl IntoView {
                     talking: Vec::new(),
                     answered: 0,
                     missed: 0,
+                    contacts_asked: 0,
+                    contacts_agreed: 0,
+                    contacts_requested: 0,
+                    contacts_version: 0,
                     gone: false,
                 });
                 let counts = ta("talk-counts", &[("answered", Arg::Num(q.answered as f64)), ("missed", Arg::Num(q.missed as f64))]);

@@ -28,20 +28,6 @@ pub fn Contacts() -> impl IntoView {
     let agreed =
         Memo::new(move |_| contacts.with(|c| c.iter().any(|c| c.status == ContactStatus::Agreed)));
     let problem = RwSignal::new(None::<String>);
-    // The agreed contacts as a file: CSV for a spreadsheet, vCard for an address book.
-    let download = move |ext: &'static str| {
-        let code = meet.code();
-        let token = crate::api::saved::token(&code).unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            let path = format!("/api/events/{code}/contacts.{ext}");
-            match crate::api::organiser::download(&token, &path).await {
-                Ok(blob) => {
-                    crate::components::files::save_blob(&format!("{code}-contacts.{ext}"), &blob)
-                }
-                Err(e) => problem.set(Some(e.message())),
-            }
-        });
-    };
     view! {
         <section class="panel" aria-labelledby="contacts-heading">
             <h2 id="contacts-heading">{move || t("contacts")}</h2>
@@ -54,13 +40,46 @@ pub fn Contacts() -> impl IntoView {
                 </For>
             </ul>
             <Show when=move || agreed.get()>
-                <div class="actions contact-files">
-                    <button type="button" on:click=move |_| download("csv")>{move || t("contacts-download-csv")}</button>
-                    <button type="button" on:click=move |_| download("vcf")>{move || t("contacts-download-vcard")}</button>
-                </div>
+                <ContactFiles
+                    key=crate::api::saved::token(&meet.code()).unwrap_or_default()
+                    path=format!("/api/events/{}/contacts", meet.code())
+                    file=format!("{}-contacts", meet.code())
+                    problem
+                />
             </Show>
             {problem_view(problem)}
         </section>
+    }
+}
+
+/// The agreed contacts as files: CSV for a spreadsheet, vCard for an address book; `path` and
+/// `file` without their ending, `key` what the request is signed with.
+#[component]
+pub fn ContactFiles(
+    key: String,
+    path: String,
+    file: String,
+    problem: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let (key, path, file) = (
+        StoredValue::new(key),
+        StoredValue::new(path),
+        StoredValue::new(file),
+    );
+    let download = move |ext: &'static str| {
+        let (key, path, file) = (key.get_value(), path.get_value(), file.get_value());
+        leptos::task::spawn_local(async move {
+            match crate::api::organiser::download(&key, &format!("{path}.{ext}")).await {
+                Ok(blob) => crate::components::files::save_blob(&format!("{file}.{ext}"), &blob),
+                Err(e) => problem.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <div class="actions contact-files">
+            <button type="button" on:click=move |_| download("csv")>{move || t("contacts-download-csv")}</button>
+            <button type="button" on:click=move |_| download("vcf")>{move || t("contacts-download-vcard")}</button>
+        </div>
     }
 }
 

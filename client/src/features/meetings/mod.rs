@@ -29,6 +29,8 @@ pub mod screen;
 mod settings;
 
 #[cfg(feature = "meet")]
+pub use contacts::ContactFiles;
+#[cfg(feature = "meet")]
 pub use find::BlockOrReport;
 #[cfg(feature = "meet")]
 pub use page::MeetingsPage;

@@ -6,7 +6,8 @@
 //! organisation they joined with), and for "talk now" ([`talk`]) `booth_here` (key
 //! `BOOTH|PERSON`: when that staff member last said they are at the booth), `booth_talk` (key
 //! `BOOTH|VISITOR`: their newest request there) and `booth_counts` (key: the booth; requests,
-//! answered, missed: counts only). A change of what the hall shows logs `booths_changed` in the
+//! answered, missed, contact requests: counts only), and for contacts with a booth
+//! ([`leads`]) `booth_contact` (key `BOOTH|VISITOR`). A change of what the hall shows logs `booths_changed` in the
 //! event room, and clients read the booths again over HTTP; "talk now" reaches the inboxes of
 //! the visitor and the booth's staff.
 //!
@@ -16,6 +17,7 @@
 //! - a booth's staff edit that booth's words and logo, and leave it: never another booth;
 //! - anyone signed in with a display name joins a booth's staff with its current staff link.
 
+pub mod leads;
 pub mod rules;
 pub mod talk;
 
@@ -92,7 +94,29 @@ pub enum ExhibitionCommand {
         visitor: String,
         person: String,
     },
-    /// Takes `person` off every booth's staff ("delete my data").
+    /// `person` asks a booth for contact, saying what they share and why.
+    AskContact {
+        booth: BoothId,
+        person: String,
+        name: Option<String>,
+        share: plenum_protocol::Sharing,
+        why: Option<String>,
+    },
+    /// `person`, of the booth's staff, accepts `visitor`'s contact request.
+    AnswerContact {
+        booth: BoothId,
+        visitor: String,
+        person: String,
+        share: plenum_protocol::Sharing,
+    },
+    /// `person` (the visitor, or one of the staff) ends `visitor`'s contact with the booth.
+    EndContact {
+        booth: BoothId,
+        visitor: String,
+        person: String,
+    },
+    /// Takes `person` off every booth's staff, and deletes their talks and contacts with booths
+    /// ("delete my data").
     Forget { person: String },
     /// Takes `person` off a booth's staff (organisers, or the person).
     Leave {
@@ -136,8 +160,10 @@ pub struct ExhibitionRecords {
     pub here: BTreeMap<(String, String), i64>,
     /// (booth, visitor) → their newest "talk now" there.
     pub talks: BTreeMap<(String, String), talk::TalkRecord>,
-    /// Booth → its counts of "talk now".
+    /// Booth → its counts of "talk now" and contact requests.
     pub counts: HashMap<String, talk::TalkCounts>,
+    /// (booth, visitor) → their contact with the booth.
+    pub leads: BTreeMap<(String, String), leads::LeadRecord>,
 }
 
 impl ExhibitionRecords {
@@ -183,6 +209,7 @@ impl ExhibitionRecords {
                 .collect(),
             here: in_booth(&self.here, booth),
             talks: in_booth(&self.talks, booth),
+            leads: in_booth(&self.leads, booth),
             counts: self
                 .counts
                 .get_key_value(booth)
@@ -218,6 +245,8 @@ pub enum ExhibitionChange {
     NoTalk(String, String),
     Counts(String, talk::TalkCounts),
     NoCounts(String),
+    Lead(String, String, leads::LeadRecord),
+    NoLead(String, String),
 }
 
 const BOOTH: &str = "booth";
@@ -226,6 +255,7 @@ const STAFF: &str = "booth_staff";
 const HERE: &str = "booth_here";
 const TALK: &str = "booth_talk";
 const COUNTS: &str = "booth_counts";
+const LEAD: &str = "booth_contact";
 
 /// How many bytes of the HMAC a staff link's code keeps (16 characters).
 const CODE_BYTES: usize = 12;
@@ -300,6 +330,7 @@ fn leave(cx: &mut Cx<'_, Exhibition>, booth: &str, person: &str) {
     if let Ok(b) = BoothId::parse(booth) {
         talk::gone(cx, &b, person);
         talk::staff_left(cx, &b, person);
+        leads::staff_left(cx, &b, person);
     }
 }
 
@@ -362,11 +393,18 @@ impl Interaction for Exhibition {
             tallied: false,
             personal: false,
         },
+        RecordKind {
+            name: LEAD,
+            tallied: false,
+            personal: true,
+        },
     ];
 
     fn check(&self, command: &ExhibitionCommand) -> Result<(), Refusal> {
         match command {
             ExhibitionCommand::Save { about, .. } => rules::normalise(about).map(drop),
+            ExhibitionCommand::AskContact { share, why, .. } => leads::check(share, why.as_deref()),
+            ExhibitionCommand::AnswerContact { share, .. } => leads::check(share, None),
             _ => Ok(()),
         }
     }
@@ -425,6 +463,7 @@ impl Interaction for Exhibition {
                     cx.change(ExhibitionChange::NoLogo(booth.to_string()));
                 }
                 talk::booth_removed(cx, &booth);
+                leads::booth_removed(cx, &booth);
                 let b = booth.to_string();
                 for (person, _) in records.staff_of(booth.as_str()) {
                     cx.change(ExhibitionChange::NoStaff(b.clone(), person.to_owned()));
@@ -557,6 +596,7 @@ impl Interaction for Exhibition {
                     leave(cx, booth, &person);
                 }
                 talk::forget(cx, &person);
+                leads::forget(cx, &person);
                 if theirs.is_empty() {
                     // No booth's words or staff changed.
                     return Ok(Made::default());
@@ -594,6 +634,33 @@ impl Interaction for Exhibition {
                 person,
             } => {
                 talk::end(cx, &booth, &visitor, &person)?;
+                return Ok(Made::default());
+            }
+            ExhibitionCommand::AskContact {
+                booth,
+                person,
+                name,
+                share,
+                why,
+            } => {
+                leads::ask(cx, &booth, &person, name, &share, why.as_deref())?;
+                return Ok(Made::default());
+            }
+            ExhibitionCommand::AnswerContact {
+                booth,
+                visitor,
+                person,
+                share,
+            } => {
+                leads::answer(cx, &booth, &visitor, &person, &share)?;
+                return Ok(Made::default());
+            }
+            ExhibitionCommand::EndContact {
+                booth,
+                visitor,
+                person,
+            } => {
+                leads::end(cx, &booth, &visitor, &person)?;
                 return Ok(Made::default());
             }
             ExhibitionCommand::Leave { booth, person, by } => {
@@ -644,7 +711,7 @@ impl Interaction for Exhibition {
             (COUNTS, Some(v)) => {
                 serde_json::from_str(v).map(|c| ExhibitionChange::Counts(key.to_owned(), c))
             }
-            (STAFF | HERE | TALK, value) => {
+            (STAFF | HERE | TALK | LEAD, value) => {
                 let Some((booth, person)) = key.split_once('|') else {
                     return tracing::error!(key, kind, "an unreadable booth record key");
                 };
@@ -659,6 +726,10 @@ impl Interaction for Exhibition {
                         Ok(at) => Ok(ExhibitionChange::Here(b, p, at)),
                         Err(_) => return tracing::error!(key, "an unreadable presence"),
                     },
+                    (LEAD, None) => Ok(ExhibitionChange::NoLead(b, p)),
+                    (LEAD, Some(v)) => {
+                        serde_json::from_str(v).map(|l| ExhibitionChange::Lead(b, p, l))
+                    }
                     (_, None) => Ok(ExhibitionChange::NoTalk(b, p)),
                     (_, Some(v)) => {
                         serde_json::from_str(v).map(|t| ExhibitionChange::Talk(b, p, t))
@@ -706,6 +777,10 @@ impl Interaction for Exhibition {
                 records.counts.insert(b.clone(), *c);
             }
             ExhibitionChange::NoCounts(b) => drop(records.counts.remove(b)),
+            ExhibitionChange::Lead(b, p, l) => {
+                drop(records.leads.insert((b.clone(), p.clone()), l.clone()))
+            }
+            ExhibitionChange::NoLead(b, p) => drop(records.leads.remove(&(b.clone(), p.clone()))),
         }
     }
 
@@ -769,6 +844,16 @@ impl Interaction for Exhibition {
             ExhibitionChange::NoCounts(b) => Stored {
                 kind: COUNTS,
                 key: b.clone(),
+                value: None,
+            },
+            ExhibitionChange::Lead(b, p, l) => Stored {
+                kind: LEAD,
+                key: format!("{b}|{p}"),
+                value: Some(serde_json::to_string(l).expect("a contact serialises")),
+            },
+            ExhibitionChange::NoLead(b, p) => Stored {
+                kind: LEAD,
+                key: format!("{b}|{p}"),
                 value: None,
             },
         }

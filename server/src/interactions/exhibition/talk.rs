@@ -41,12 +41,18 @@ pub struct TalkRecord {
     pub at_ms: Option<i64>,
 }
 
-/// A booth's counts: requests, answered, missed. Counts only: nobody's identity.
+/// A booth's counts: talk-now requests, answered, missed; contact requests ever made. Counts
+/// only: nobody's identity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TalkCounts {
     pub requests: u32,
     pub answered: u32,
     pub missed: u32,
+    #[serde(default)]
+    pub contacts: u32,
+    /// Grows with every change of the booth's contacts (staff read the list again).
+    #[serde(default)]
+    pub contacts_version: u32,
 }
 
 fn key(booth: &BoothId, person: &str) -> (String, String) {
@@ -114,6 +120,7 @@ pub fn queue(r: &ExhibitionRecords, booth: &BoothId, now: i64, hidden: &[String]
         })
     };
     let counts = r.counts.get(b).copied().unwrap_or_default();
+    let (asked, agreed) = super::leads::counts(r, b);
     BoothQueue {
         booth: booth.clone(),
         waiting: waiting(r, now)
@@ -129,6 +136,10 @@ pub fn queue(r: &ExhibitionRecords, booth: &BoothId, now: i64, hidden: &[String]
             .collect(),
         answered: counts.answered,
         missed: counts.missed,
+        contacts_asked: asked,
+        contacts_agreed: agreed,
+        contacts_requested: counts.contacts,
+        contacts_version: counts.contacts_version,
         gone: false,
     }
 }
@@ -232,12 +243,20 @@ pub fn gone(cx: &mut Cx<'_, Exhibition>, booth: &BoothId, person: &str) {
         talking: Vec::new(),
         answered: 0,
         missed: 0,
+        contacts_asked: 0,
+        contacts_agreed: 0,
+        contacts_requested: 0,
+        contacts_version: 0,
         gone: true,
     };
     tell(cx, person, RoomEvent::BoothQueueChanged { queue });
 }
 
-fn count(cx: &mut Cx<'_, Exhibition>, booth: &BoothId, change: impl FnOnce(&mut TalkCounts)) {
+pub(super) fn count(
+    cx: &mut Cx<'_, Exhibition>,
+    booth: &BoothId,
+    change: impl FnOnce(&mut TalkCounts),
+) {
     let mut c = booth_records(cx, booth)
         .counts
         .get(booth.as_str())

@@ -57,6 +57,15 @@ pub struct Contribution {
     /// The talk's own slides or recording, added before, during or after the session.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub materials: Vec<Material>,
+    /// In a pitch session: the exhibition's booth that pitches. While the contribution is on
+    /// stage, attendees can ask it for contact (`ask_booth_contact`), and the big screen shows
+    /// a QR code for that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booth: Option<crate::BoothId>,
+    /// In a pitch session, instead of a booth: the participant who pitches, whom attendees can
+    /// offer their contact details (`share_contact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<crate::PersonId>,
 }
 
 /// A published material: slides, a report, a recording.

@@ -610,3 +610,60 @@ async fn the_event_room_knows_which_sessions_are_live() {
         n.take(&msg).unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_pitch_names_a_booth_or_a_contact_and_never_both() {
+    let server = TestServer::start().await;
+    let http = server.http();
+    let post = |event: Value| {
+        let http = http.clone();
+        let key = server.organiser_key.clone();
+        async move {
+            http.send("POST", "/api/events", Some(&key), Some(&event))
+                .await
+                .unwrap()
+        }
+    };
+    // A plenary's talk naming a booth, or a person: refused by field, and nothing is made.
+    for (field, value) in [("booth", json!("porto")), ("contact", json!("att-Zk3q"))] {
+        let mut bad = small_event("PITCHA");
+        bad["agenda"]["sessions"][0]["contributions"][0][field] = value;
+        let a = post(bad).await;
+        assert_eq!(
+            (a.status, a.body["field"].as_str()),
+            (
+                400,
+                Some(format!("agenda.sessions[0].contributions[0].{field}").as_str())
+            ),
+            "{}",
+            a.body
+        );
+    }
+    // A pitch naming both: refused on `contact`. A booth id that is none: refused too.
+    let mut bad = small_event("PITCHA");
+    bad["agenda"]["sessions"][0]["kind"] = json!("pitch");
+    bad["agenda"]["sessions"][0]["contributions"][0]["booth"] = json!("porto");
+    bad["agenda"]["sessions"][0]["contributions"][0]["contact"] = json!("att-Zk3q");
+    let a = post(bad).await;
+    assert_eq!(
+        a.body["field"], "agenda.sessions[0].contributions[0].contact",
+        "{}",
+        a.body
+    );
+    let mut bad = small_event("PITCHA");
+    bad["agenda"]["sessions"][0]["kind"] = json!("pitch");
+    bad["agenda"]["sessions"][0]["contributions"][0]["booth"] = json!("Not A Booth!");
+    assert_eq!(post(bad).await.status, 400);
+    assert_eq!(http.get("/api/events/PITCHA").await.unwrap().status, 404);
+    // A pitch naming a booth, and another naming a person: kept as sent.
+    let mut good = small_event("PITCHA");
+    good["agenda"]["sessions"][0]["kind"] = json!("pitch");
+    good["agenda"]["sessions"][0]["contributions"][0]["booth"] = json!("porto");
+    good["agenda"]["sessions"][0]["contributions"][1]["contact"] = json!("att-Zk3q");
+    let a = post(good).await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let event = http.get("/api/events/PITCHA").await.unwrap().body;
+    let talks = &event["agenda"]["sessions"][0]["contributions"];
+    assert_eq!(talks[0]["booth"], "porto", "{event}");
+    assert_eq!(talks[1]["contact"], "att-Zk3q", "{event}");
+}

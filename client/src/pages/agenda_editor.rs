@@ -393,6 +393,8 @@ fn SessionForm(
                 title: String::new(),
                 speakers: Vec::new(),
                 materials: Vec::new(),
+                booth: None,
+                contact: None,
             });
         }))
     };
@@ -534,6 +536,36 @@ fn TalkForm(
         on_change();
     };
     let id = format!("s{i}-t{j}");
+    // A pitch names the exhibition's booth that pitches: attendees then see "Request contact".
+    let pitch = Memo::new(move |_| {
+        draft.with(|a| {
+            a.sessions
+                .get(i)
+                .is_some_and(|s| s.kind == SessionKind::Pitch)
+        })
+    });
+    let bad_booth = RwSignal::new(false);
+    let booth_id = format!("{id}-booth");
+    let booth_hint = format!("{id}-booth-hint");
+    let booth_field = move || {
+        let (booth_id, booth_hint) = (booth_id.clone(), booth_hint.clone());
+        pitch.get().then(|| view! {
+            <label for=booth_id.clone()>{move || t("talk-booth")}</label>
+            <input id=booth_id type="text" maxlength="40" aria-describedby=booth_hint.clone() aria-invalid=move || bad_booth.get().then_some("true")
+                prop:value=draft.with_untracked(|a| a.sessions.get(i).and_then(|s| s.contributions.get(j)).and_then(|c| c.booth.as_ref().map(|b| b.to_string())).unwrap_or_default())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    let v = v.trim();
+                    // A mistyped id is said at once, and keeps the booth named before.
+                    match (v.is_empty(), plenum_protocol::BoothId::parse(v)) {
+                        (true, _) => { bad_booth.set(false); edit(Box::new(|c| c.booth = None)) }
+                        (false, Ok(b)) => { bad_booth.set(false); edit(Box::new(move |c| c.booth = Some(b))) }
+                        (false, Err(_)) => bad_booth.set(true),
+                    }
+                } />
+            <p id=booth_hint class="hint">{move || if bad_booth.get() { t("talk-booth-bad") } else { t("talk-booth-hint") }}</p>
+        })
+    };
     view! {
         <li class="talk-form stack">
             <label for=format!("{id}-title")>{move || t("talk-title")}</label>
@@ -552,6 +584,7 @@ fn TalkForm(
                 {materials_text(&initial.materials)}
             </textarea>
             <p id=format!("{id}-materials-hint") class="hint">{move || t("materials-hint")}</p>
+            {booth_field}
             <button type="button" class="small" on:click=remove>{move || t("remove-talk")}</button>
         </li>
     }

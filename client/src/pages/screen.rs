@@ -42,6 +42,11 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
         .map_or(origin.as_str(), |(_, host)| host)
         .to_owned();
     let join_url = format!("{origin}{}", Route::Event(code.clone()).path());
+    // A pitch's "Request contact" is on the session's page.
+    let pitch_url = format!(
+        "{origin}{}#pitch-contact",
+        Route::Session(code.clone(), id.clone()).path()
+    );
     let join_text = format!("{host}{}", Route::Event(code.clone()).path());
     let contributions = {
         let id = id.clone();
@@ -76,7 +81,13 @@ pub fn ScreenPage(code: EventCode, id: SessionId) -> impl IntoView {
     // What the room says the screen shows: every screen of the session shows the same.
     let focus = move || {
         let s: SessionState = state.get()?;
-        Some(focus_view(&s, contributions.get(), left, round_left))
+        Some(focus_view(
+            &s,
+            contributions.get(),
+            left,
+            round_left,
+            &pitch_url,
+        ))
     };
     view! {
         <div class="big-screen" data-connection=move || format!("{:?}", live.connection())>
@@ -112,6 +123,7 @@ fn focus_view(
     contributions: Vec<plenum_protocol::Contribution>,
     left: Signal<Option<i64>>,
     round_left: Signal<Option<i64>>,
+    pitch_url: &str,
 ) -> AnyView {
     let shown = match s.screen {
         // A session with tables shows them: the round's countdown, then every harvest.
@@ -124,7 +136,7 @@ fn focus_view(
         ScreenShows::Award { id } => s.award(id).map(award_view),
         ScreenShows::Question { id } => s.qa.get(id).map(question_view),
     };
-    shown.unwrap_or_else(|| stage_view(s, contributions))
+    shown.unwrap_or_else(|| stage_view(s, contributions, pitch_url))
 }
 
 /// A world café on the big screen: the round and its countdown, and every table's harvest.
@@ -174,8 +186,32 @@ fn tables_view(
     .into_any()
 }
 
-/// The stage: its status and what is on.
-fn stage_view(s: &SessionState, contributions: Vec<plenum_protocol::Contribution>) -> AnyView {
+/// The stage: its status and what is on; for a pitch that names a booth or a person, a QR code
+/// of the session page's "Request contact" (`pitch_url`).
+fn stage_view(
+    s: &SessionState,
+    contributions: Vec<plenum_protocol::Contribution>,
+    pitch_url: &str,
+) -> AnyView {
+    let pitch = match &s.stage.on_stage {
+        OnStage::Contribution { number } => contributions
+            .iter()
+            .find(|c| c.number == *number && (c.booth.is_some() || c.contact.is_some())),
+        _ => None,
+    };
+    let request = pitch.map(|c| {
+        let label = crate::i18n::ta(
+            "pitch-contact-qr",
+            &[("title", crate::i18n::Arg::Str(c.title.clone()))],
+        );
+        let text = pitch_url.to_owned();
+        view! {
+            <div class="screen-pitch">
+                <Qr text label=label.clone() />
+                <p class="screen-meta">{label}</p>
+            </div>
+        }
+    });
     let on_stage = match &s.stage.on_stage {
         OnStage::Nothing => None,
         OnStage::Contribution { number } => contributions
@@ -192,6 +228,7 @@ fn stage_view(s: &SessionState, contributions: Vec<plenum_protocol::Contribution
                 <h2 class="screen-question">{title}</h2>
                 <p class="screen-meta">{people}</p>
             })}
+            {request}
         </section>
     }
     .into_any()

@@ -204,6 +204,20 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
     };
 
     let stage = Memo::new(move |_| here.with(|r| r.state.as_ref().and_then(session_stage)));
+    // A pitch on stage that names a booth or a person: "Request contact".
+    let pitch = (kind == plenum_protocol::SessionKind::Pitch).then(|| {
+        let on_stage = Memo::new(move |_| match stage.get().map(|s| s.on_stage) {
+            Some(plenum_protocol::OnStage::Contribution { number }) => Some(number),
+            _ => None,
+        });
+        view! {
+            <crate::features::exhibition::pitch::PitchContact
+                code=code.clone()
+                programme=contributions.clone()
+                on_stage
+            />
+        }
+    });
     let programme = StoredValue::new(contributions);
 
     let missing = Memo::new(move |_| here.with(|r| r.missing));
@@ -239,6 +253,7 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
                 </div>
                 {presence}
             </section>
+            {pitch}
             {embed
                 .map(|src| {
                     view! {

@@ -370,3 +370,46 @@ pub async fn join_by_link(b: &Client, url: &str, code: &str, name: &str) -> anyh
     click(b, "button[type=submit]").await?;
     wait_for_text(b, "h1", "European Cluster").await
 }
+
+/// The text a QR code holds (a badge's, the big screen's), read from its SVG path (one `M x,y h1v1h-1z` square per
+/// dark module) by rqrr, a decoder independent of the qrcodegen that drew it.
+pub async fn read_qr(b: &Client, css: &str) -> anyhow::Result<String> {
+    let found = b
+        .execute(
+            "const s = document.querySelector(arguments[0]); if (!s) return null;
+             return [s.getAttribute('viewBox'), s.querySelector('path').getAttribute('d')];",
+            vec![serde_json::json!(css)],
+        )
+        .await?;
+    let (view_box, path) = (
+        found[0].as_str().context("no QR code there")?,
+        found[1].as_str().context("no path in the QR code")?,
+    );
+    let size: usize = view_box
+        .split_whitespace()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .context("the QR code's size")?;
+    let mut dark = vec![false; size * size];
+    for square in path.split('M').filter(|s| !s.is_empty()) {
+        let corner = square.split('h').next().unwrap_or_default();
+        let (x, y) = corner.split_once(',').context("a module's corner")?;
+        let (x, y): (usize, usize) = (x.parse()?, y.parse()?);
+        dark[y * size + x] = true;
+    }
+    const SCALE: usize = 4;
+    let side = size * SCALE;
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        if dark[(y / SCALE) * size + x / SCALE] {
+            0
+        } else {
+            255
+        }
+    });
+    let grids = image.detect_grids();
+    let grid = grids.first().context("rqrr finds no QR code")?;
+    let (_, text) = grid
+        .decode()
+        .map_err(|e| anyhow::anyhow!("rqrr cannot decode it: {e:?}"))?;
+    Ok(text)
+}

@@ -16,6 +16,8 @@ mod hall;
 mod leads;
 #[cfg(feature = "organise")]
 pub mod organise;
+pub mod pitch;
+mod sharing;
 #[cfg(feature = "meet")]
 mod talk;
 

@@ -8,7 +8,7 @@
 
 use crate::interactions::Refusal;
 use chrono::{NaiveDate, NaiveTime};
-use plenum_protocol::{Agenda, AgendaPerson, CreateEvent, Material, Session, limits};
+use plenum_protocol::{Agenda, AgendaPerson, CreateEvent, Material, Session, SessionKind, limits};
 use std::collections::HashSet;
 
 /// An invalid field: where and why.
@@ -309,6 +309,23 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
                 person(&format!("{cf}.speakers[{k}]"), p)?;
             }
             materials(&cf, &c.materials)?;
+            if (c.booth.is_some() || c.contact.is_some()) && s.kind != SessionKind::Pitch {
+                let which = if c.booth.is_some() {
+                    "booth"
+                } else {
+                    "contact"
+                };
+                return err(
+                    format!("{cf}.{which}"),
+                    "only a pitch session's contributions name a booth or a contact",
+                );
+            }
+            if c.booth.is_some() && c.contact.is_some() {
+                return err(
+                    format!("{cf}.contact"),
+                    "a pitch names a booth or a contact, not both",
+                );
+            }
         }
     }
     Ok(())

@@ -330,6 +330,8 @@ fn talks_into(talks: Vec<Talk>, mut reading: Reading) -> Reading {
                     title,
                     speakers,
                     materials,
+                    booth: None,
+                    contact: None,
                 }],
             },
         });

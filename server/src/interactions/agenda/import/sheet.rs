@@ -427,6 +427,8 @@ fn rows(grid: Vec<(u32, Vec<Cell>)>, mut reading: Reading) -> Reading {
                         title: talk.unwrap_or_else(|| last.session.title.clone()),
                         speakers,
                         materials: Vec::new(),
+                        booth: None,
+                        contact: None,
                     });
                 }
                 _ => problems.push((
@@ -505,6 +507,8 @@ fn rows(grid: Vec<(u32, Vec<Cell>)>, mut reading: Reading) -> Reading {
                 title: talk.unwrap_or_else(|| title.clone()),
                 speakers,
                 materials: Vec::new(),
+                booth: None,
+                contact: None,
             });
         }
         let failed = !problems.is_empty();

@@ -161,6 +161,16 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
             .collect::<std::collections::HashSet<_>>(),
     );
     let draft = RwSignal::new(agenda);
+    // The exhibition's booths, for a pitch's talks to name (read once, and again on a change).
+    let booths =
+        crate::features::exhibition::booths(expect_context::<crate::live::Live>(), code.clone());
+    provide_context(BoothChoices(Signal::derive(move || match booths.get() {
+        Some(Ok(list)) => list
+            .into_iter()
+            .map(|b| (b.id.to_string(), b.about.organisation))
+            .collect(),
+        _ => Vec::new(),
+    })));
     // Bumped when the whole draft is replaced (an import, the JSON): the forms are rebuilt.
     let generation = RwSignal::new(0u64);
     let dirty = RwSignal::new(false);
@@ -171,8 +181,15 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
         ev.prevent_default();
         let mut agenda = draft.get_untracked();
         for s in &mut agenda.sessions {
+            let pitch = s.kind == SessionKind::Pitch;
             for (i, c) in s.contributions.iter_mut().enumerate() {
                 c.number = i as u32 + 1;
+                // Only a pitch's talks name a booth or a person: a session no longer a pitch
+                // lets them go.
+                if !pitch {
+                    c.booth = None;
+                    c.contact = None;
+                }
             }
         }
         let body = serde_json::to_string(&agenda).unwrap_or_default();
@@ -506,6 +523,10 @@ fn SessionForm(
     }
 }
 
+/// The exhibition's booths as a pitch's talk chooses them: (id, organisation).
+#[derive(Clone, Copy)]
+struct BoothChoices(Signal<Vec<(String, String)>>);
+
 #[component]
 fn TalkForm(
     i: usize,
@@ -544,26 +565,47 @@ fn TalkForm(
                 .is_some_and(|s| s.kind == SessionKind::Pitch)
         })
     });
-    let bad_booth = RwSignal::new(false);
+    let booths: BoothChoices = expect_context();
     let booth_id = format!("{id}-booth");
     let booth_hint = format!("{id}-booth-hint");
+    let current = Memo::new(move |_| {
+        draft.with(|a| {
+            a.sessions
+                .get(i)
+                .and_then(|s| s.contributions.get(j))
+                .and_then(|c| c.booth.as_ref().map(|b| b.to_string()))
+        })
+    });
     let booth_field = move || {
         let (booth_id, booth_hint) = (booth_id.clone(), booth_hint.clone());
         pitch.get().then(|| view! {
             <label for=booth_id.clone()>{move || t("talk-booth")}</label>
-            <input id=booth_id type="text" maxlength="40" aria-describedby=booth_hint.clone() aria-invalid=move || bad_booth.get().then_some("true")
-                prop:value=draft.with_untracked(|a| a.sessions.get(i).and_then(|s| s.contributions.get(j)).and_then(|c| c.booth.as_ref().map(|b| b.to_string())).unwrap_or_default())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    let v = v.trim();
-                    // A mistyped id is said at once, and keeps the booth named before.
-                    match (v.is_empty(), plenum_protocol::BoothId::parse(v)) {
-                        (true, _) => { bad_booth.set(false); edit(Box::new(|c| c.booth = None)) }
-                        (false, Ok(b)) => { bad_booth.set(false); edit(Box::new(move |c| c.booth = Some(b))) }
-                        (false, Err(_)) => bad_booth.set(true),
+            <select id=booth_id aria-describedby=booth_hint.clone()
+                on:change=move |ev| {
+                    let b = plenum_protocol::BoothId::parse(&event_target_value(&ev)).ok();
+                    // A booth, or a person: naming a booth takes the person off.
+                    edit(Box::new(move |c| {
+                        if b.is_some() {
+                            c.contact = None;
+                        }
+                        c.booth = b;
+                    }))
+                }>
+                <option value="" selected=move || current.get().is_none()>{move || t("talk-booth-none")}</option>
+                {move || {
+                    let now = current.get();
+                    let mut list = booths.0.get();
+                    // A booth named before, and since removed, stays choosable as it is.
+                    if let Some(b) = now.as_ref().filter(|b| !list.iter().any(|(id, _)| id == *b)) {
+                        list.push((b.clone(), b.clone()));
                     }
-                } />
-            <p id=booth_hint class="hint">{move || if bad_booth.get() { t("talk-booth-bad") } else { t("talk-booth-hint") }}</p>
+                    list.into_iter().map(|(id, organisation)| {
+                        let selected = now.as_deref() == Some(id.as_str());
+                        view! { <option value=id.clone() selected=selected>{format!("{organisation} ({id})")}</option> }
+                    }).collect_view()
+                }}
+            </select>
+            <p id=booth_hint class="hint">{move || t("talk-booth-hint")}</p>
         })
     };
     view! {

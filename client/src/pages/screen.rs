@@ -193,8 +193,12 @@ fn stage_view(
     contributions: Vec<plenum_protocol::Contribution>,
     pitch_url: &str,
 ) -> AnyView {
+    let on = matches!(
+        s.stage.status,
+        plenum_protocol::StageStatus::Live | plenum_protocol::StageStatus::Paused
+    );
     let pitch = match &s.stage.on_stage {
-        OnStage::Contribution { number } => contributions
+        OnStage::Contribution { number } if on => contributions
             .iter()
             .find(|c| c.number == *number && (c.booth.is_some() || c.contact.is_some())),
         _ => None,

@@ -206,8 +206,12 @@ fn session_view(code: EventCode, id: &SessionId, event: EventInfo, here: Memo<Ro
     let stage = Memo::new(move |_| here.with(|r| r.state.as_ref().and_then(session_stage)));
     // A pitch on stage that names a booth or a person: "Request contact".
     let pitch = (kind == plenum_protocol::SessionKind::Pitch).then(|| {
-        let on_stage = Memo::new(move |_| match stage.get().map(|s| s.on_stage) {
-            Some(plenum_protocol::OnStage::Contribution { number }) => Some(number),
+        use plenum_protocol::{OnStage, StageStatus};
+        // While the session is on (live or paused), not before or after.
+        let on_stage = Memo::new(move |_| match stage.get().map(|s| (s.status, s.on_stage)) {
+            Some((StageStatus::Live | StageStatus::Paused, OnStage::Contribution { number })) => {
+                Some(number)
+            }
             _ => None,
         });
         view! {

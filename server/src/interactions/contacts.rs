@@ -8,8 +8,10 @@
 //! the other chose to share. Withdrawn by either, it ends: each side's details leave the
 //! other's inbox at once, and a changed card reaches only the people it is shared with.
 //!
-//! The same record serves meetings (accepting one, each side says what to share) and the
-//! exhibition: one record and one withdrawal per pair, whatever brought them together.
+//! The same record serves meetings (accepting one, each side says what to share), badges and
+//! pitches by a person: one record and one withdrawal per pair, whatever brought them together.
+//! A contact with a booth's team is the exhibition's own record (`exhibition::leads`), by the
+//! same rules.
 
 use super::exhibition::{Exhibition, leads};
 use super::people::someone;

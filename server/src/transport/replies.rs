@@ -22,9 +22,18 @@ pub fn read_frame(text: &str) -> Result<ClientFrame, Unreadable> {
             .as_ref()
             .and_then(|v| v.get("id").and_then(|i| i.as_u64()));
         let field = value.as_ref().and_then(|v| offending_field(v, &e));
+        // A list of what a value may be is kept while short; the message types (over a
+        // kilobyte) are in the docs.
+        let said = e.to_string();
+        let said = match said.split_once(", expected one of") {
+            Some((head, list)) if list.len() > 300 => {
+                format!("{head} (what it may be is in docs/protocol.md)")
+            }
+            _ => said,
+        };
         let message = match &field {
-            Some(f) => format!("{f}: malformed message: {e}"),
-            None => format!("malformed message: {e}"),
+            Some(f) => format!("{f}: malformed message: {said}"),
+            None => format!("malformed message: {said}"),
         };
         Unreadable { id, message, field }
     })
@@ -152,7 +161,37 @@ pub fn refusal(id: Option<RequestId>, e: Refusal) -> ServerMsg {
 
 #[cfg(test)]
 mod tests {
-    use super::offending_field;
+    use super::{offending_field, read_frame};
+
+    #[test]
+    fn an_unknown_type_is_refused_in_a_few_words_not_with_every_type() {
+        let text = r#"{"id": 3, "type": "jion"}"#;
+        let refused = read_frame(text).unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("type"));
+        assert_eq!(refused.id, Some(3));
+        assert!(
+            refused.message.contains("unknown variant `jion`"),
+            "{}",
+            refused.message
+        );
+        assert!(refused.message.len() < 200, "{}", refused.message);
+        // Other fields keep serde's list of what they may be: it is short.
+        let status = read_frame(
+            r#"{"type": "answer_meeting", "event": "ECC2026", "meeting": 1, "answer": "maybe"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            status.field.as_deref(),
+            Some("answer"),
+            "{}",
+            status.message
+        );
+        assert!(
+            status.message.contains("expected one of"),
+            "{}",
+            status.message
+        );
+    }
 
     #[test]
     fn an_unreadable_message_names_its_field() {

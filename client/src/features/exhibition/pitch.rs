@@ -1,7 +1,9 @@
 //! "Request contact" with a pitch while it is on stage (the session page, every build): the
 //! contribution's booth (`ask_booth_contact`) or its person (`share_contact`), saying what to
 //! share and why; where it stands comes from the person's inbox. The big screen shows a QR code
-//! of the session page's address with `#pitch-contact`, which opens this panel.
+//! of the session page's address with `#pitch-contact`, where the page scrolls to this panel.
+//! Without a display name there is nothing to ask with: the panel says so. The pitcher, and the
+//! booth's own staff, are not offered it.
 
 use leptos::prelude::*;
 use plenum_protocol::{
@@ -18,10 +20,14 @@ use crate::live::Live;
 #[derive(Debug, Clone, PartialEq)]
 enum Standing {
     Asked,
+    /// They offered first: the form answers it.
+    Offered(String),
     Agreed {
         with: Option<String>,
         theirs: Option<Shared>,
     },
+    /// The one asking is the pitcher, or on the booth's staff.
+    Theirs,
 }
 
 /// The panel for the pitch on stage, if it names a booth or a person.
@@ -60,6 +66,9 @@ fn PitchForm(code: EventCode, pitch: Contribution) -> impl IntoView {
             inbox.with(|i| {
                 let i = i.as_ref()?;
                 if let Some(b) = &booth {
+                    if i.queues.iter().any(|q| &q.booth == b) {
+                        return Some(Standing::Theirs);
+                    }
                     let c = i.booth_contacts.iter().find(|c| &c.booth == b)?;
                     return Some(match c.status {
                         BoothContactStatus::Agreed => Standing::Agreed {
@@ -71,13 +80,17 @@ fn PitchForm(code: EventCode, pitch: Contribution) -> impl IntoView {
                     });
                 }
                 let p = contact.as_ref()?;
+                if live.person().is_some_and(|me| me.id == p.as_str()) {
+                    return Some(Standing::Theirs);
+                }
                 let c = i.contacts.iter().find(|c| &c.with.id == p)?;
                 match c.status {
                     ContactStatus::Agreed => Some(Standing::Agreed {
                         with: Some(who(&c.with)),
                         theirs: c.theirs.clone(),
                     }),
-                    ContactStatus::Asked | ContactStatus::Offered => Some(Standing::Asked),
+                    ContactStatus::Asked => Some(Standing::Asked),
+                    ContactStatus::Offered => Some(Standing::Offered(who(&c.with))),
                     ContactStatus::Ended => None,
                 }
             })
@@ -115,19 +128,37 @@ fn PitchForm(code: EventCode, pitch: Contribution) -> impl IntoView {
         .first()
         .and_then(|p| p.organisation.clone())
         .unwrap_or_else(|| pitch.title.clone());
-    let hint = ta("pitch-contact-hint", &[("who", Arg::Str(name))]);
+    let named = Memo::new(move |_| live.person().is_some_and(|p| p.name.is_some()));
+    // Opened from the big screen's QR code: the page goes to this panel once it is drawn.
+    Effect::new(move || {
+        let opened = window().location().hash().ok().as_deref() == Some("#pitch-contact");
+        if opened && let Some(el) = document().get_element_by_id("pitch-contact-heading") {
+            el.scroll_into_view();
+        }
+    });
+    let offered = move || matches!(standing.get(), None | Some(Standing::Offered(_)));
     view! {
         <section class="panel pitch-contact" id="pitch-contact" aria-labelledby="pitch-contact-heading">
-            <h2 id="pitch-contact-heading">{move || t("pitch-contact")}</h2>
-            {move || match standing.get() {
-                None => view! { <p class="hint">{hint.clone()}</p> }.into_any(),
-                Some(Standing::Asked) => view! { <p role="status" class="sent">{t("pitch-contact-asked")}</p> }.into_any(),
-                Some(Standing::Agreed { with, theirs }) => view! {
-                    <p role="status" class="sent">{ta("pitch-contact-agreed", &[("who", Arg::Str(with.unwrap_or_default()))])}</p>
-                    {theirs.map(shared_view)}
-                }.into_any(),
-            }}
-            <Show when=move || standing.with(Option::is_none)>
+            <h2 id="pitch-contact-heading" tabindex="-1">{move || t("pitch-contact")}</h2>
+            <div role="status">
+                {move || match standing.get() {
+                    None => view! { <p class="hint">{ta("pitch-contact-hint", &[("who", Arg::Str(name.clone()))])}</p> }.into_any(),
+                    Some(Standing::Theirs) => view! { <p class="hint">{t("pitch-contact-yours")}</p> }.into_any(),
+                    Some(Standing::Asked) => view! { <p class="sent">{t("pitch-contact-asked")}</p> }.into_any(),
+                    Some(Standing::Offered(who)) => view! { <p class="sent">{ta("pitch-contact-offered", &[("who", Arg::Str(who))])}</p> }.into_any(),
+                    Some(Standing::Agreed { with, theirs }) => view! {
+                        <p class="sent">{match with {
+                            Some(w) => ta("pitch-contact-agreed", &[("who", Arg::Str(w))]),
+                            None => t("booth-contact-agreed-team"),
+                        }}</p>
+                        {theirs.map(shared_view)}
+                    }.into_any(),
+                }}
+            </div>
+            <Show when=move || { offered() && !named.get() }>
+                <p class="hint">{move || t("pitch-contact-name")}</p>
+            </Show>
+            <Show when=move || { offered() && named.get() }>
                 <form on:submit=send>
                     {move || choices("pitch-contact", card.get(), share, code.get_value())}
                     <label for="pitch-contact-why">{move || t("booth-contact-why")}</label>

@@ -309,6 +309,12 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
                 person(&format!("{cf}.speakers[{k}]"), p)?;
             }
             materials(&cf, &c.materials)?;
+            if c.booth.is_some() && c.contact.is_some() {
+                return err(
+                    format!("{cf}.contact"),
+                    "a pitch names a booth or a contact, not both",
+                );
+            }
             if (c.booth.is_some() || c.contact.is_some()) && s.kind != SessionKind::Pitch {
                 let which = if c.booth.is_some() {
                     "booth"
@@ -318,12 +324,6 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
                 return err(
                     format!("{cf}.{which}"),
                     "only a pitch session's contributions name a booth or a contact",
-                );
-            }
-            if c.booth.is_some() && c.contact.is_some() {
-                return err(
-                    format!("{cf}.contact"),
-                    "a pitch names a booth or a contact, not both",
                 );
             }
         }

@@ -217,6 +217,22 @@ impl Reading {
                     .find(|candidate| !taken.contains(candidate))
             });
             if let Some(id) = id {
+                // A pitch the file keeps keeps the booths (or people) its talks name: a
+                // spreadsheet has no column for them. Matched by number and title.
+                if s.kind == plenum_protocol::SessionKind::Pitch
+                    && let Some(was) = current.sessions.iter().find(|c| c.id == id)
+                {
+                    for t in &mut s.contributions {
+                        if let Some(w) = was
+                            .contributions
+                            .iter()
+                            .find(|w| w.number == t.number && w.title.trim() == t.title.trim())
+                        {
+                            t.booth = w.booth.clone();
+                            t.contact = w.contact.clone();
+                        }
+                    }
+                }
                 taken.insert(id.clone());
                 s.id = id;
             }

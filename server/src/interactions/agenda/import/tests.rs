@@ -437,3 +437,27 @@ fn excel_dates_and_times_as_numbers_are_read() {
     assert_eq!(s.language.as_deref(), Some("sv"));
     assert_eq!(s.id.as_str(), "oppning");
 }
+
+#[test]
+fn importing_again_keeps_a_pitch_s_booth_for_the_talk_it_keeps() {
+    let file =
+        b"Date,Start,End,Title,Kind,Talk\n2026-05-12,09:00,10:00,Pitches,pitch,Porto's harbour\n";
+    let mut current = read(file).agenda;
+    assert_eq!(current.sessions[0].kind, SessionKind::Pitch);
+    current.sessions[0].contributions[0].booth =
+        Some(plenum_protocol::BoothId::parse("porto").unwrap());
+    let again = import(file, Some(ImportFormat::Csv), &current, "Europe/Stockholm");
+    assert_eq!(again.problems, vec![]);
+    assert_eq!(
+        again.agenda.sessions[0].contributions[0]
+            .booth
+            .as_ref()
+            .map(|b| b.as_str()),
+        Some("porto")
+    );
+    // Another talk in its place names no booth.
+    let other =
+        b"Date,Start,End,Title,Kind,Talk\n2026-05-12,09:00,10:00,Pitches,pitch,Lund's valley\n";
+    let got = import(other, Some(ImportFormat::Csv), &current, "Europe/Stockholm");
+    assert_eq!(got.agenda.sessions[0].contributions[0].booth, None);
+}

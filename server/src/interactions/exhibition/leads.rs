@@ -243,21 +243,7 @@ pub fn ask(
                     limits::MAX_BOOTH_CONTACTS
                 )));
             }
-            let theirs = cx
-                .records()
-                .part(|all| ExhibitionRecords {
-                    leads: all
-                        .leads
-                        .iter()
-                        .filter(|((_, v), _)| v == person)
-                        .map(|(k, l)| (k.clone(), l.clone()))
-                        .collect(),
-                    ..ExhibitionRecords::default()
-                })
-                .leads
-                .keys()
-                .filter(|(_, v)| v == person)
-                .count();
+            let theirs = asked_by(cx, person).len();
             if theirs >= limits::MAX_PERSON_BOOTH_CONTACTS {
                 return Err(Refusal::TooLarge(format!(
                     "you asked {} booths for contact: withdraw one first",
@@ -453,25 +439,31 @@ pub fn booth_removed(cx: &mut Cx<'_, Exhibition>, booth: &BoothId) {
     }
 }
 
+/// The booths `person` asked for contact, as the batch leaves the records.
+fn asked_by(cx: &Cx<'_, Exhibition>, person: &str) -> Vec<String> {
+    let mine = |all: &ExhibitionRecords| ExhibitionRecords {
+        leads: all
+            .leads
+            .iter()
+            .filter(|((_, v), _)| v == person)
+            .map(|(k, l)| (k.clone(), l.clone()))
+            .collect(),
+        ..ExhibitionRecords::default()
+    };
+    // The batch's changes are applied after the part is taken: filter again.
+    cx.records()
+        .part(mine)
+        .leads
+        .into_keys()
+        .filter(|(_, v)| v == person)
+        .map(|(b, _)| b)
+        .collect()
+}
+
 /// Deletes every contact `person` asked of a booth ("delete my data"); the booths' staff are
 /// told. (What they shared as staff left with them: [`staff_left`].)
 pub fn forget(cx: &mut Cx<'_, Exhibition>, person: &str) {
-    let theirs: Vec<String> = cx
-        .records()
-        .part(|all| ExhibitionRecords {
-            leads: all
-                .leads
-                .iter()
-                .filter(|((_, v), _)| v == person)
-                .map(|(k, l)| (k.clone(), l.clone()))
-                .collect(),
-            ..ExhibitionRecords::default()
-        })
-        .leads
-        .keys()
-        .filter(|(_, v)| v == person)
-        .map(|(b, _)| b.clone())
-        .collect();
+    let theirs: Vec<String> = asked_by(cx, person);
     for b in theirs {
         let Ok(booth) = BoothId::parse(&b) else {
             continue;

@@ -1098,7 +1098,6 @@ talk-accept = Accept
 talk-accept-label = Accept { $who }
 talk-talking = Talking
 talk-pair = { $visitor } with { $staff }
-talk-counts = Answered: { $answered } · Missed: { $missed }
 talk-new-visitor = A visitor is waiting to talk.
 booth-contact = Contact details
 booth-contact-hint = Ask the booth's team to get in touch. They see your name, organisation and why you ask; anything else you share reaches them only once one of them accepts.
@@ -1136,5 +1135,18 @@ pitch-contact-name = Join with your name to request contact.
 booth-call = Video call link for "talk now" (https://…)
 booth-call-hint = Given only to the visitors you accept.
 booth-staffed-now = Staffed now
+booth-visitors-now = { $count ->
+    [one] { $count_n } visitor now
+   *[other] { $count_n } visitors now
+}
+booth-numbers = Your booth's numbers
+booth-numbers-hint = Counts only: nobody's name reaches you unless they share it with you.
+booth-numbers-now = Visitors now
+booth-numbers-visits = Visits
+booth-numbers-visitors = Different visitors
+booth-numbers-requests = Talk-now requests
+booth-numbers-answered = Answered
+booth-numbers-missed = Missed
+booth-numbers-contacts = Contact requests
 booth-take-off = Take off the staff
 booth-take-off-label = Take { $who } off the staff

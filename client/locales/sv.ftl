@@ -1097,7 +1097,6 @@ talk-accept = Ta emot
 talk-accept-label = Ta emot { $who }
 talk-talking = Pratar
 talk-pair = { $visitor } med { $staff }
-talk-counts = Besvarade: { $answered } · Missade: { $missed }
 talk-new-visitor = En besökare väntar på att få prata.
 booth-contact = Kontaktuppgifter
 booth-contact-hint = Be monterns team att höra av sig. De ser ditt namn, din organisation och varför du frågar; det du delar utöver det når dem först när någon av dem accepterar.
@@ -1135,5 +1134,18 @@ pitch-contact-name = Gå med med ditt namn för att be om kontakt.
 booth-call = Videolänk för ”prata nu” (https://…)
 booth-call-hint = Ges bara till besökarna du tar emot.
 booth-staffed-now = Bemannad nu
+booth-visitors-now = { $count ->
+    [one] { $count_n } besökare nu
+   *[other] { $count_n } besökare nu
+}
+booth-numbers = Din monters siffror
+booth-numbers-hint = Bara antal: ingens namn når dig om de inte delar det med dig.
+booth-numbers-now = Besökare nu
+booth-numbers-visits = Besök
+booth-numbers-visitors = Olika besökare
+booth-numbers-requests = Förfrågningar om samtal
+booth-numbers-answered = Besvarade
+booth-numbers-missed = Missade
+booth-numbers-contacts = Kontaktförfrågningar
 booth-take-off = Ta bort ur personalen
 booth-take-off-label = Ta bort { $who } ur personalen

@@ -137,4 +137,7 @@ pub struct MyData {
     /// Your contacts with booths (asked, agreed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub booth_contacts: Vec<crate::BoothContact>,
+    /// The booths whose pages you visited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booth_visits: Vec<crate::BoothVisit>,
 }

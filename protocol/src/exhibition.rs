@@ -99,6 +99,13 @@ pub struct Booth {
     /// Whether one of its staff is at the booth now: visitors may ask to talk now.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub staffed: bool,
+    /// How many people (its staff aside) have its page open now: a count only.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub visitors_now: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// `GET`/`POST /api/events/{code}/booths/{booth}/staff-link` (organisers): the link that makes
@@ -175,6 +182,15 @@ pub struct BoothQueue {
     pub answered: u32,
     #[serde(default)]
     pub missed: u32,
+    /// "Talk now" requests ever made (answered, missed, waiting and talking).
+    #[serde(default)]
+    pub requests: u32,
+    /// Visits to the booth's page (a visit ends 30 minutes after the page was last open), and
+    /// the different people who made them: counts only, never who.
+    #[serde(default)]
+    pub visits: u32,
+    #[serde(default)]
+    pub visitors: u32,
     /// Contact requests waiting for an answer, and agreed (read them with `GET
     /// /api/events/{code}/booths/{booth}/contacts`).
     #[serde(default)]
@@ -247,4 +263,13 @@ pub struct BoothLead {
     pub asked_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreed_ms: Option<i64>,
+}
+
+/// Your visits to a booth's page (in "my data"): counts only reach the booth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoothVisit {
+    pub booth: BoothId,
+    pub visits: u32,
+    pub first_ms: i64,
+    pub last_ms: i64,
 }

@@ -138,6 +138,7 @@ const ALL_CLIENT: &[&str] = &[
     "set_contact_card",
     "share_contact",
     "booth_here",
+    "visit_booth",
     "talk_now",
     "answer_talk",
     "end_talk",
@@ -376,6 +377,7 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::AskBoothContact { .. } => "ask_booth_contact",
         ClientMsg::AnswerBoothContact { .. } => "answer_booth_contact",
         ClientMsg::EndBoothContact { .. } => "end_booth_contact",
+        ClientMsg::VisitBooth { .. } => "visit_booth",
     }
 }
 

@@ -1360,3 +1360,140 @@ async fn contact_with_a_booth_is_shared_only_once_its_staff_accept() {
         .unwrap();
     assert_eq!(a.body, json!([]), "{}", a.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booth_counts_its_visits_and_never_says_who() {
+    use plenum_protocol::{BoothId, ClientMsg, ErrorCode};
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    for (id, name) in [("porto", "Porto Cluster"), ("lund", "Lund Hydrogen")] {
+        let a = http
+            .send(
+                "POST",
+                &format!("/api/events/EXPO/booths/{id}"),
+                Some(&key),
+                Some(&draft(name)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let a = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/porto/staff-link",
+            Some(&key),
+            None,
+        )
+        .await
+        .unwrap();
+    let code = serde_json::from_value::<StaffLink>(a.body).unwrap().code;
+    let (mut ana, ana_token) = Member::in_inbox(&server, "EXPO", "Ana").await;
+    let a = http
+        .send(
+            "POST",
+            "/api/events/EXPO/booths/porto/staff",
+            Some(&ana_token),
+            Some(&json!({ "code": code })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let (mut vic, vic_token) = Member::in_inbox(&server, "EXPO", "Vic").await;
+    let (mut wen, wen_token) = Member::in_inbox(&server, "EXPO", "Wen").await;
+    let ev = F.ev();
+    let visit = |booth: &str, here: bool| ClientMsg::VisitBooth {
+        event: ev.clone(),
+        booth: BoothId::parse(booth).unwrap(),
+        here,
+    };
+    let ok = |m: ServerMsg| assert!(matches!(m, ServerMsg::Ok { .. }), "{m:?}");
+    let now = |all: &[Booth], id: &str| booth(all, id).visitors_now;
+    let counts = |m: &Member| {
+        inbox(m)
+            .queues
+            .iter()
+            .find(|q| q.booth.as_str() == "porto")
+            .map(|q| (q.visits, q.visitors))
+    };
+    until_inbox(&mut ana, |i| !i.queues.is_empty()).await;
+    assert_eq!(counts(&ana), Some((0, 0)));
+
+    // Vic looks at porto's page: a visit, a visitor, a visitor now; saying so again soon
+    // changes nothing.
+    ok(vic.ask(visit("porto", true)).await);
+    until_inbox(&mut ana, |i| i.queues[0].visits == 1).await;
+    ok(vic.ask(visit("porto", true)).await);
+    let seen = booths(&http, &wen_token).await;
+    assert_eq!((now(&seen, "porto"), now(&seen, "lund")), (1, 0));
+    // Wen too; Ana, at her own booth, is not its visitor.
+    ok(wen.ask(visit("porto", true)).await);
+    ok(ana.ask(visit("porto", true)).await);
+    until_inbox(&mut ana, |i| i.queues[0].visits == 2).await;
+    assert_eq!(counts(&ana), Some((2, 2)));
+    assert_eq!(now(&booths(&http, &key).await, "porto"), 2);
+    // The staff's queue says how many, never who.
+    let queue = serde_json::to_string(&inbox(&ana).queues).unwrap();
+    for (m, name) in [(&vic, "Vic"), (&wen, "Wen")] {
+        assert!(
+            !queue.contains(m.id.as_str()) && !queue.contains(name),
+            "{queue}"
+        );
+    }
+    // Vic leaves: no longer a visitor now. Back soon after: the same visit.
+    ok(vic.ask(visit("porto", false)).await);
+    assert_eq!(now(&booths(&http, &key).await, "porto"), 1);
+    ok(vic.ask(visit("porto", true)).await);
+    assert_eq!(now(&booths(&http, &key).await, "porto"), 2);
+    ok(wen.ask(visit("lund", true)).await);
+    assert_eq!(now(&booths(&http, &key).await, "lund"), 1);
+
+    // An unknown booth is not found, and nothing is counted.
+    assert_eq!(
+        code_of(&vic.ask(visit("nowhere", true)).await),
+        Some(ErrorCode::NotFound)
+    );
+
+    // Each person's visits are in their own data, and go with it; the booth keeps its counts.
+    let a = http
+        .send("GET", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.body["booth_visits"][0]["booth"], "porto", "{}", a.body);
+    assert_eq!(a.body["booth_visits"][0]["visits"], 1, "{}", a.body);
+    assert_eq!(a.body["booth_visits"].as_array().map(Vec::len), Some(1));
+    let a = http
+        .send("DELETE", "/api/events/EXPO/my-data", Some(&vic_token), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.get("booth_visits").is_none(), "{}", a.body);
+    assert_eq!(now(&booths(&http, &key).await, "porto"), 1);
+    // A booth removed takes its visits with it.
+    let a = http
+        .send("DELETE", "/api/events/EXPO/booths/lund", Some(&key), None)
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .send("GET", "/api/events/EXPO/my-data", Some(&wen_token), None)
+        .await
+        .unwrap();
+    let mine: Vec<&str> = a.body["booth_visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["booth"].as_str())
+        .collect();
+    assert_eq!(mine, ["porto"], "{}", a.body);
+
+    // Counts survive a restart.
+    let mut server = server;
+    server.restart().await;
+    let inbox_room = RoomId::Inbox(F.ev(), plenum_protocol::PersonId::parse(&ana.id).unwrap());
+    let ws = Ws::connect(&server.ws_url(), &ana_token).await.unwrap();
+    let mut ana = Member::following(ws, &inbox_room).await;
+    until_inbox(&mut ana, |i| !i.queues.is_empty()).await;
+    assert_eq!(counts(&ana), Some((2, 2)));
+}

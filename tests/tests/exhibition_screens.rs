@@ -204,7 +204,19 @@ async fn scenario(
     )
     .await?;
     wait_for_text(exhibitor, ".staff-desk", "Vera Visitor with Kim Berg").await?;
-    wait_for_text(exhibitor, ".staff-desk", "Answered: 1").await?;
+    // The booth's numbers: counts only (the visitor's open page is a visit and a visitor now).
+    wait_until(
+        exhibitor,
+        "const m = {}; document.querySelectorAll('.booth-numbers dl > div').forEach(d => { m[d.querySelector('dt').textContent] = d.querySelector('dd').textContent; }); return m['Visitors now'] === '1' && m['Visits'] === '1' && m['Different visitors'] === '1' && m['Talk-now requests'] === '1' && m['Answered'] === '1' && m['Missed'] === '0';",
+        vec![],
+        "the booth's numbers: one visit, one visitor now, one request answered",
+    )
+    .await?;
+    let numbers = text_of(exhibitor, ".booth-numbers").await?;
+    ensure!(
+        !numbers.contains("Vera"),
+        "the booth's numbers name nobody: {numbers}"
+    );
     check_and_capture(visitor, axe, "booth-talk-accepted").await?;
 
     // Contact with the booth: the visitor asks, saying why (typed markup stays text); the

@@ -120,6 +120,9 @@ pub async fn list(
                     }
                     Some(Booth {
                         staffed: r.staffed(id, now),
+                        visitors_now: crate::interactions::exhibition::visits::visitors_now(
+                            r, id, now,
+                        ),
                         id: BoothId::parse(id).ok()?,
                         about,
                         logo: b.logo.as_deref().map(|v| logo_path(&code, id, v)),

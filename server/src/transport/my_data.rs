@@ -149,7 +149,7 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
             (r.cards.get(me).cloned(), contacts, blocked, reports)
         })
         .await?;
-    let (booths, talks, leads) = app
+    let (booths, talks, leads, booth_visits) = app
         .engine
         .read::<Exhibition, _>(&room, |_, r| {
             let booths = r
@@ -168,7 +168,8 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
                     mine.booths.insert(b.clone(), booth.clone());
                 }
             }
-            (booths, talks, mine)
+            let visits = crate::interactions::exhibition::visits::visits_of(r, me);
+            (booths, talks, mine, visits)
         })
         .await?;
     // The cards of the staff who accepted, for what they share, and the ones kept apart from
@@ -218,5 +219,6 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
         booths,
         talks,
         booth_contacts,
+        booth_visits,
     })
 }

@@ -43,11 +43,13 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
     let stand = Memo::new(move |_| {
         found.get().map(|b| Booth {
             staffed: false,
+            visitors_now: 0,
             ..b
         })
     });
     let ready = Memo::new(move |_| list.with(Option::is_some));
     let staffed = Memo::new(move |_| found.with(|b| b.as_ref().is_some_and(|b| b.staffed)));
+    let visitors_now = Memo::new(move |_| found.with(|b| b.as_ref().map_or(0, |b| b.visitors_now)));
     let has_logo = Memo::new(move |_| found.with(|b| b.as_ref().is_some_and(|b| b.logo.is_some())));
     let organiser = saved::organiser_credential(&code).is_some();
     let editable = Memo::new(move |_| found.with(|b| b.as_ref().is_some_and(|b| b.editable)));
@@ -65,12 +67,14 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
                 (true, None) => view! { <h1>{move || t("booth-not-found")}</h1> }.into_any(),
             }}
             <Show when=move || visitor.get()>
+                <Visiting code=code.get_value() booth=id.get_value() />
                 <super::talk::TalkNow code=code.get_value() booth=id.get_value() staffed />
                 <super::leads::BoothContactPanel code=code.get_value() booth=id.get_value() />
             </Show>
             <Show when=move || staff.get()>
                 <super::talk::StaffDesk code=code.get_value() booth=id.get_value() />
                 <super::leads::BoothLeads code=code.get_value() booth=id.get_value() />
+                <super::talk::BoothNumbers code=code.get_value() booth=id.get_value() visitors_now />
             </Show>
             <Show when=move || editable.get()>
                 {move || found.get_untracked().map(|b| view! {
@@ -79,6 +83,34 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// How often a visitor's open page says so again (the server counts them a visitor now for
+/// 90 s).
+const VISIT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Says the visitor is looking at the booth while its page is open, and that they left when
+/// it closes: the booth's staff see how many, never who.
+#[component]
+fn Visiting(code: EventCode, booth: BoothId) -> impl IntoView {
+    let live: Live = expect_context();
+    let code = StoredValue::new(code);
+    let booth = StoredValue::new(booth);
+    let say = move |here: bool| {
+        drop(live.request(plenum_protocol::ClientMsg::VisitBooth {
+            event: code.get_value(),
+            booth: booth.get_value(),
+            here,
+        }));
+    };
+    say(true);
+    let handle = set_interval_with_handle(move || say(true), VISIT_EVERY).ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+        say(false);
+    });
 }
 
 #[component]

@@ -181,6 +181,10 @@ fn BoothCard(booth: Booth, code: EventCode) -> impl IntoView {
             })}
             {(staff > 0).then(|| view! { <p class="meta">{move || tc("booth-staff-count", staff)}</p> })}
             {booth.staffed.then(|| view! { <p class="staffed-now">{move || t("booth-staffed-now")}</p> })}
+            {(booth.visitors_now > 0).then(|| {
+                let n = u64::from(booth.visitors_now);
+                view! { <p class="meta visitors-now">{move || tc("booth-visitors-now", n)}</p> }
+            })}
         </li>
     }
 }

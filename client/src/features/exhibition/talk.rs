@@ -247,13 +247,15 @@ pub fn StaffDesk(code: EventCode, booth: BoothId) -> impl IntoView {
                     talking: Vec::new(),
                     answered: 0,
                     missed: 0,
+                    requests: 0,
+                    visits: 0,
+                    visitors: 0,
                     contacts_asked: 0,
                     contacts_agreed: 0,
                     contacts_requested: 0,
                     contacts_version: 0,
                     gone: false,
                 });
-                let counts = ta("talk-counts", &[("answered", Arg::Num(q.answered as f64)), ("missed", Arg::Num(q.missed as f64))]);
                 view! {
                     <h3>{move || t("talk-waiting")}</h3>
                     {if q.waiting.is_empty() {
@@ -303,9 +305,48 @@ pub fn StaffDesk(code: EventCode, booth: BoothId) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     })}
-                    <p class="meta">{counts}</p>
                 }
             }}
+        </section>
+    }
+}
+
+/// The booth's numbers, for its staff: visits, different visitors, visitors now, "talk now"
+/// requests answered and missed, contact requests. Counts only, never who.
+#[component]
+pub fn BoothNumbers(code: EventCode, booth: BoothId, visitors_now: Memo<u32>) -> impl IntoView {
+    let live: Live = expect_context();
+    let inbox = inbox::inbox(live, code);
+    let queue = Memo::new(move |_| {
+        inbox.with(|i| {
+            i.as_ref()
+                .and_then(|i| i.queues.iter().find(|q| q.booth == booth).cloned())
+        })
+    });
+    let count = move |of: fn(&plenum_protocol::BoothQueue) -> u32| {
+        move || queue.with(|q| q.as_ref().map_or(0, of))
+    };
+    let number = |key: &'static str, value: Signal<u32>| {
+        view! {
+            <div>
+                <dt>{move || t(key)}</dt>
+                <dd>{move || value.get()}</dd>
+            </div>
+        }
+    };
+    view! {
+        <section class="panel booth-numbers" aria-labelledby="numbers-heading">
+            <h2 id="numbers-heading">{move || t("booth-numbers")}</h2>
+            <p class="hint">{move || t("booth-numbers-hint")}</p>
+            <dl class="counts">
+                {number("booth-numbers-now", visitors_now.into())}
+                {number("booth-numbers-visits", Signal::derive(count(|q| q.visits)))}
+                {number("booth-numbers-visitors", Signal::derive(count(|q| q.visitors)))}
+                {number("booth-numbers-requests", Signal::derive(count(|q| q.requests)))}
+                {number("booth-numbers-answered", Signal::derive(count(|q| q.answered)))}
+                {number("booth-numbers-missed", Signal::derive(count(|q| q.missed)))}
+                {number("booth-numbers-contacts", Signal::derive(count(|q| q.contacts_requested)))}
+            </dl>
         </section>
     }
 }

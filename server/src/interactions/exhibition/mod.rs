@@ -7,7 +7,8 @@
 //! `BOOTH|PERSON`: when that staff member last said they are at the booth), `booth_talk` (key
 //! `BOOTH|VISITOR`: their newest request there) and `booth_counts` (key: the booth; requests,
 //! answered, missed, contact requests: counts only), and for contacts with a booth
-//! ([`leads`]) `booth_contact` (key `BOOTH|VISITOR`). A change of what the hall shows logs `booths_changed` in the
+//! ([`leads`]) `booth_contact` (key `BOOTH|VISITOR`), and for visits ([`visits`]) `booth_visit`
+//! (key `BOOTH|VISITOR`). A change of what the hall shows logs `booths_changed` in the
 //! event room, and clients read the booths again over HTTP; "talk now" reaches the inboxes of
 //! the visitor and the booth's staff.
 //!
@@ -20,6 +21,7 @@
 pub mod leads;
 pub mod rules;
 pub mod talk;
+pub mod visits;
 
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
@@ -71,6 +73,12 @@ pub enum ExhibitionCommand {
     },
     /// `person`, of the booth's staff, is at the booth (again), or no longer.
     Here {
+        booth: BoothId,
+        person: String,
+        here: bool,
+    },
+    /// `person` is looking at the booth's page (again), or no longer.
+    Visit {
         booth: BoothId,
         person: String,
         here: bool,
@@ -164,6 +172,8 @@ pub struct ExhibitionRecords {
     pub counts: HashMap<String, talk::TalkCounts>,
     /// (booth, visitor) → their contact with the booth.
     pub leads: BTreeMap<(String, String), leads::LeadRecord>,
+    /// (booth, visitor) → their visits to the booth's page.
+    pub visits: BTreeMap<(String, String), visits::VisitRecord>,
 }
 
 impl ExhibitionRecords {
@@ -210,6 +220,7 @@ impl ExhibitionRecords {
             here: in_booth(&self.here, booth),
             talks: in_booth(&self.talks, booth),
             leads: in_booth(&self.leads, booth),
+            visits: in_booth(&self.visits, booth),
             counts: self
                 .counts
                 .get_key_value(booth)
@@ -247,6 +258,8 @@ pub enum ExhibitionChange {
     NoCounts(String),
     Lead(String, String, leads::LeadRecord),
     NoLead(String, String),
+    Visit(String, String, visits::VisitRecord),
+    NoVisit(String, String),
 }
 
 const BOOTH: &str = "booth";
@@ -256,6 +269,7 @@ const HERE: &str = "booth_here";
 const TALK: &str = "booth_talk";
 const COUNTS: &str = "booth_counts";
 const LEAD: &str = "booth_contact";
+const VISIT: &str = "booth_visit";
 
 /// How many bytes of the HMAC a staff link's code keeps (16 characters).
 const CODE_BYTES: usize = 12;
@@ -398,6 +412,11 @@ impl Interaction for Exhibition {
             tallied: false,
             personal: true,
         },
+        RecordKind {
+            name: VISIT,
+            tallied: false,
+            personal: true,
+        },
     ];
 
     fn check(&self, command: &ExhibitionCommand) -> Result<(), Refusal> {
@@ -464,6 +483,7 @@ impl Interaction for Exhibition {
                 }
                 talk::booth_removed(cx, &booth);
                 leads::booth_removed(cx, &booth);
+                visits::booth_removed(cx, &booth);
                 let b = booth.to_string();
                 for (person, _) in records.staff_of(booth.as_str()) {
                     cx.change(ExhibitionChange::NoStaff(b.clone(), person.to_owned()));
@@ -597,6 +617,7 @@ impl Interaction for Exhibition {
                 }
                 talk::forget(cx, &person);
                 leads::forget(cx, &person);
+                visits::forget(cx, &person);
                 if theirs.is_empty() {
                     // No booth's words or staff changed.
                     return Ok(Made::default());
@@ -610,6 +631,14 @@ impl Interaction for Exhibition {
                 if !talk::here(cx, &booth, &person, here)? {
                     return Ok(Made::default());
                 }
+            }
+            ExhibitionCommand::Visit {
+                booth,
+                person,
+                here,
+            } => {
+                visits::visit(cx, &booth, &person, here)?;
+                return Ok(Made::default());
             }
             ExhibitionCommand::Ask {
                 booth,
@@ -711,7 +740,7 @@ impl Interaction for Exhibition {
             (COUNTS, Some(v)) => {
                 serde_json::from_str(v).map(|c| ExhibitionChange::Counts(key.to_owned(), c))
             }
-            (STAFF | HERE | TALK | LEAD, value) => {
+            (STAFF | HERE | TALK | LEAD | VISIT, value) => {
                 let Some((booth, person)) = key.split_once('|') else {
                     return tracing::error!(key, kind, "an unreadable booth record key");
                 };
@@ -726,6 +755,10 @@ impl Interaction for Exhibition {
                         Ok(at) => Ok(ExhibitionChange::Here(b, p, at)),
                         Err(_) => return tracing::error!(key, "an unreadable presence"),
                     },
+                    (VISIT, None) => Ok(ExhibitionChange::NoVisit(b, p)),
+                    (VISIT, Some(v)) => {
+                        serde_json::from_str(v).map(|r| ExhibitionChange::Visit(b, p, r))
+                    }
                     (LEAD, None) => Ok(ExhibitionChange::NoLead(b, p)),
                     (LEAD, Some(v)) => {
                         serde_json::from_str(v).map(|l| ExhibitionChange::Lead(b, p, l))
@@ -781,6 +814,12 @@ impl Interaction for Exhibition {
                 drop(records.leads.insert((b.clone(), p.clone()), l.clone()))
             }
             ExhibitionChange::NoLead(b, p) => drop(records.leads.remove(&(b.clone(), p.clone()))),
+            ExhibitionChange::Visit(b, p, v) => {
+                records.visits.insert((b.clone(), p.clone()), *v);
+            }
+            ExhibitionChange::NoVisit(b, p) => {
+                records.visits.remove(&(b.clone(), p.clone()));
+            }
         }
     }
 
@@ -853,6 +892,16 @@ impl Interaction for Exhibition {
             },
             ExhibitionChange::NoLead(b, p) => Stored {
                 kind: LEAD,
+                key: format!("{b}|{p}"),
+                value: None,
+            },
+            ExhibitionChange::Visit(b, p, v) => Stored {
+                kind: VISIT,
+                key: format!("{b}|{p}"),
+                value: Some(serde_json::to_string(v).expect("a visit serialises")),
+            },
+            ExhibitionChange::NoVisit(b, p) => Stored {
+                kind: VISIT,
                 key: format!("{b}|{p}"),
                 value: None,
             },

@@ -41,7 +41,7 @@ pub struct TalkRecord {
     pub at_ms: Option<i64>,
 }
 
-/// A booth's counts: talk-now requests, answered, missed; contact requests ever made. Counts
+/// A booth's counts: talk-now requests, answered, missed; contact requests ever made; visits. Counts
 /// only: nobody's identity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TalkCounts {
@@ -53,6 +53,11 @@ pub struct TalkCounts {
     /// Grows with every change of the booth's contacts (staff read the list again).
     #[serde(default)]
     pub contacts_version: u32,
+    /// Visits to the booth's page, and the different people who made them.
+    #[serde(default)]
+    pub visits: u32,
+    #[serde(default)]
+    pub visitors: u32,
 }
 
 fn key(booth: &BoothId, person: &str) -> (String, String) {
@@ -136,6 +141,9 @@ pub fn queue(r: &ExhibitionRecords, booth: &BoothId, now: i64, hidden: &[String]
             .collect(),
         answered: counts.answered,
         missed: counts.missed,
+        requests: counts.requests,
+        visits: counts.visits,
+        visitors: counts.visitors,
         contacts_asked: asked,
         contacts_agreed: agreed,
         contacts_requested: counts.contacts,
@@ -185,6 +193,29 @@ pub fn talks_of(r: &ExhibitionRecords, person: &str, now: i64) -> Vec<Talk> {
 /// `visitors` (and every waiting visitor, whose place may have changed) their talk.
 fn tell_all(cx: &mut Cx<'_, Exhibition>, booth: &BoothId, visitors: &[&str]) {
     let now = cx.now_ms();
+    tell_staff(cx, booth);
+    let r = booth_records(cx, booth);
+    let mut told: Vec<&str> = Vec::new();
+    for v in visitors {
+        if !told.contains(v) {
+            told.push(v);
+        }
+    }
+    for (v, _) in waiting(&r, now) {
+        if !told.contains(&v) {
+            told.push(v);
+        }
+    }
+    for v in told {
+        if let Some(talk) = talk_of(&r, booth, v, now) {
+            tell(cx, v, RoomEvent::TalkChanged { talk });
+        }
+    }
+}
+
+/// Tells every staff member of `booth` its queue, each without the visitors they may not see.
+pub(super) fn tell_staff(cx: &mut Cx<'_, Exhibition>, booth: &BoothId) {
+    let now = cx.now_ms();
     let r = booth_records(cx, booth);
     let staff: Vec<String> = r
         .staff_of(booth.as_str())
@@ -212,22 +243,6 @@ fn tell_all(cx: &mut Cx<'_, Exhibition>, booth: &BoothId, visitors: &[&str]) {
         let queue = queue(&r, booth, now, &hidden);
         tell(cx, &s, RoomEvent::BoothQueueChanged { queue });
     }
-    let mut told: Vec<&str> = Vec::new();
-    for v in visitors {
-        if !told.contains(v) {
-            told.push(v);
-        }
-    }
-    for (v, _) in waiting(&r, now) {
-        if !told.contains(&v) {
-            told.push(v);
-        }
-    }
-    for v in told {
-        if let Some(talk) = talk_of(&r, booth, v, now) {
-            tell(cx, v, RoomEvent::TalkChanged { talk });
-        }
-    }
 }
 
 /// Tells the booth's staff its queue: one who just joined gets it this way.
@@ -243,6 +258,9 @@ pub fn gone(cx: &mut Cx<'_, Exhibition>, booth: &BoothId, person: &str) {
         talking: Vec::new(),
         answered: 0,
         missed: 0,
+        requests: 0,
+        visits: 0,
+        visitors: 0,
         contacts_asked: 0,
         contacts_agreed: 0,
         contacts_requested: 0,

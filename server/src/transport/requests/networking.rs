@@ -189,6 +189,16 @@ pub(super) fn route(person: &Person, msg: ClientMsg) -> Result<Routed, ClientMsg
                 here,
             }),
         )),
+        ClientMsg::VisitBooth { event, booth, here } => Ok(event_room(
+            Follow,
+            Some(PersonLimit::Write),
+            event,
+            Command::to::<Exhibition>(ExhibitionCommand::Visit {
+                booth,
+                person: person.id.clone(),
+                here,
+            }),
+        )),
         ClientMsg::TalkNow { event, booth } => Ok(event_room(
             Follow,
             Some(PersonLimit::Write),

@@ -1139,6 +1139,25 @@ booth-visitors-now = { $count ->
     [one] { $count_n } visitor now
    *[other] { $count_n } visitors now
 }
+chat = Chat with the booth
+chat-hint = Everyone looking at this booth reads what you write here. Its staff may hide messages.
+chat-omitted = { $count } older messages are not shown.
+chat-empty = No messages yet.
+chat-staff = Staff
+chat-hide = Hide
+chat-hide-label = Hide the message from { $who }
+chat-report-label = Block or report { $who }
+chat-close = Close
+chat-write = Your message
+chat-send = Send
+chat-sent = Message sent.
+chat-name-first = Choose a display name first (on the agenda page) to write in the chat.
+chat-show-hidden = Hidden messages
+chat-download = Download the chat (CSV)
+chat-none-hidden = No hidden messages.
+chat-hidden = Hidden messages
+chat-unhide = Show again
+chat-unhide-label = Show the message from { $who } again
 booth-numbers = Your booth's numbers
 booth-numbers-hint = Counts only: nobody's name reaches you unless they share it with you.
 booth-numbers-now = Visitors now

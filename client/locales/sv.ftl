@@ -1138,6 +1138,25 @@ booth-visitors-now = { $count ->
     [one] { $count_n } besökare nu
    *[other] { $count_n } besökare nu
 }
+chat = Chatta med montern
+chat-hint = Alla som tittar på montern läser det du skriver här. Personalen kan dölja meddelanden.
+chat-omitted = { $count } äldre meddelanden visas inte.
+chat-empty = Inga meddelanden än.
+chat-staff = Personal
+chat-hide = Dölj
+chat-hide-label = Dölj meddelandet från { $who }
+chat-report-label = Blockera eller anmäl { $who }
+chat-close = Stäng
+chat-write = Ditt meddelande
+chat-send = Skicka
+chat-sent = Meddelandet skickat.
+chat-name-first = Välj ett visningsnamn först (på programsidan) för att skriva i chatten.
+chat-show-hidden = Dolda meddelanden
+chat-download = Ladda ner chatten (CSV)
+chat-none-hidden = Inga dolda meddelanden.
+chat-hidden = Dolda meddelanden
+chat-unhide = Visa igen
+chat-unhide-label = Visa meddelandet från { $who } igen
 booth-numbers = Din monters siffror
 booth-numbers-hint = Bara antal: ingens namn når dig om de inte delar det med dig.
 booth-numbers-now = Besökare nu

@@ -194,6 +194,22 @@ pub mod booths {
         .await
     }
 
+    /// `GET /api/events/{code}/booths/{booth}/chat`: every message of the booth's chat, hidden
+    /// ones too (its staff, the organisers and the event's moderators).
+    pub async fn chat(
+        code: &EventCode,
+        booth: &BoothId,
+    ) -> Result<Vec<plenum_protocol::ChatMessage>, ApiFailure> {
+        let key = credential(code);
+        call(
+            "GET",
+            &format!("/api/events/{code}/booths/{booth}/chat"),
+            None,
+            Some(&key),
+        )
+        .await
+    }
+
     /// `PUT /api/events/{code}/booths/{booth}`: creates (organisers) or edits a booth.
     pub async fn save(
         code: &EventCode,

@@ -140,4 +140,7 @@ pub struct MyData {
     /// The booths whose pages you visited.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub booth_visits: Vec<crate::BoothVisit>,
+    /// What you wrote in booths' chats, hidden messages too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub booth_chat: Vec<crate::BoothChatEntry>,
 }

@@ -273,3 +273,54 @@ pub struct BoothVisit {
     pub first_ms: i64,
     pub last_ms: i64,
 }
+
+/// One message of a booth's chat (in the booth's room, `booth:CODE:BOOTH`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    /// Numbered from 1 in the booth, never reused.
+    pub id: u64,
+    /// Who wrote it, by the name and organisation they wrote it with.
+    pub by: MeetingPerson,
+    /// As typed: a person's text, never markup.
+    pub text: String,
+    pub at_ms: i64,
+    /// Written by one of the booth's staff.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub staff: bool,
+    /// Hidden by the booth's staff: only in their list (`GET .../booths/{booth}/chat`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+/// A booth's room: the newest messages of its chat that are not hidden, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BoothState {
+    /// At most [`BoothState::KEEP`] (a snapshot: as many of the newest as fit, the rest
+    /// counted in `omitted.messages`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<ChatMessage>,
+    #[serde(default, skip_serializing_if = "crate::room::Omitted::is_empty")]
+    pub omitted: crate::room::Omitted,
+}
+
+impl BoothState {
+    /// The newest messages a booth's room keeps.
+    pub const KEEP: usize = 200;
+
+    /// Adds `message`, or puts it back, in order of ids; keeps the newest [`BoothState::KEEP`].
+    pub fn upsert(&mut self, message: ChatMessage) {
+        match self.messages.binary_search_by_key(&message.id, |m| m.id) {
+            Ok(i) => self.messages[i] = message,
+            Err(i) => self.messages.insert(i, message),
+        }
+        let excess = self.messages.len().saturating_sub(Self::KEEP);
+        self.messages.drain(..excess);
+    }
+}
+
+/// A message you wrote in a booth's chat (in "my data").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoothChatEntry {
+    pub booth: BoothId,
+    pub message: ChatMessage,
+}

@@ -125,19 +125,24 @@ impl fmt::Display for BoothId {
 /// On the wire a room is a string: `event:ECC2020` for the event itself (announcements,
 /// agenda changes), `session:ECC2020:keynote` for one session of it, and
 /// `inbox:ECC2020:PERSON` for one person's inbox at it (what happened to their own things,
-/// for them alone, on every device they have open).
+/// for them alone, on every device they have open), and `booth:ECC2020:BOOTH` for one booth
+/// of its exhibition (its chat).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum RoomId {
     Event(EventCode),
     Session(EventCode, SessionId),
     Inbox(EventCode, PersonId),
+    Booth(EventCode, BoothId),
 }
 
 impl RoomId {
     pub fn event_code(&self) -> &EventCode {
         match self {
-            RoomId::Event(e) | RoomId::Session(e, _) | RoomId::Inbox(e, _) => e,
+            RoomId::Event(e)
+            | RoomId::Session(e, _)
+            | RoomId::Inbox(e, _)
+            | RoomId::Booth(e, _) => e,
         }
     }
     pub fn parse(s: &str) -> Result<Self, IdError> {
@@ -151,8 +156,11 @@ impl RoomId {
             (Some("inbox"), Some(code), Some(id)) => {
                 Ok(RoomId::Inbox(EventCode::parse(code)?, PersonId::parse(id)?))
             }
+            (Some("booth"), Some(code), Some(id)) => {
+                Ok(RoomId::Booth(EventCode::parse(code)?, BoothId::parse(id)?))
+            }
             _ => Err(IdError(format!(
-                "room must be 'event:CODE', 'session:CODE:ID' or 'inbox:CODE:PERSON', got {s:?}"
+                "room must be 'event:CODE', 'session:CODE:ID', 'inbox:CODE:PERSON' or 'booth:CODE:BOOTH', got {s:?}"
             ))),
         }
     }
@@ -164,6 +172,7 @@ impl fmt::Display for RoomId {
             RoomId::Event(e) => write!(f, "event:{}", e.0),
             RoomId::Session(e, s) => write!(f, "session:{}:{}", e.0, s.0),
             RoomId::Inbox(e, p) => write!(f, "inbox:{}:{}", e.0, p.0),
+            RoomId::Booth(e, b) => write!(f, "booth:{}:{}", e.0, b.0),
         }
     }
 }

@@ -229,6 +229,11 @@ pub mod limits {
     pub const MAX_FIND_PEOPLE_CHARS: usize = 100;
     /// Most booths in an event's exhibition.
     pub const MAX_BOOTHS: usize = 300;
+    /// Longest message in a booth's chat, in characters.
+    pub const MAX_CHAT_CHARS: usize = 500;
+    /// Most messages a booth's chat keeps (hidden ones too), and one person writes in it.
+    pub const MAX_BOOTH_CHAT: usize = 2000;
+    pub const MAX_CHAT_PER_PERSON: usize = 50;
     /// Most staff one booth has.
     pub const MAX_BOOTH_STAFF: usize = 10;
     /// Most links and offers on one booth.

@@ -169,6 +169,10 @@ pub struct Omitted {
     pub contacts: u64,
     #[serde(default, skip_serializing_if = "is_zero64")]
     pub booth_contacts: u64,
+    /// A booth's older chat messages a snapshot left out (its staff read them all with `GET
+    /// /api/events/{code}/booths/{booth}/chat`).
+    #[serde(default, skip_serializing_if = "is_zero64")]
+    pub messages: u64,
 }
 
 impl Omitted {
@@ -410,6 +414,7 @@ pub enum RoomState {
     Event(EventState),
     Session(SessionState),
     Inbox(InboxState),
+    Booth(crate::BoothState),
 }
 
 /// Something that happened in a room. Rooms are the fold of these.
@@ -429,6 +434,10 @@ pub enum RoomEvent {
     /// staff, removed, or became staffed or unstaffed by its staff's word. Read the booths
     /// again (`GET /api/events/{code}/booths`).
     BoothsChanged { version: u64 },
+    /// In a booth's room: a message of its chat, posted (or shown again by its staff).
+    BoothChat { message: crate::ChatMessage },
+    /// In a booth's room: a message its staff hid (or its writer's data was deleted).
+    BoothChatHidden { id: u64 },
     /// In a visitor's inbox: their "talk now" at a booth, as it stands (replaces the one
     /// held for that booth).
     TalkChanged { talk: crate::Talk },
@@ -563,6 +572,7 @@ impl RoomState {
         match self {
             RoomState::Event(_) => {}
             RoomState::Inbox(i) => *i = InboxState::default(),
+            RoomState::Booth(b) => b.messages.clear(),
             RoomState::Session(s) => {
                 s.qa.questions.clear();
                 s.qa.highlighted = None;
@@ -591,6 +601,7 @@ impl RoomState {
             RoomId::Event(_) => RoomState::Event(EventState::default()),
             RoomId::Session(..) => RoomState::Session(SessionState::default()),
             RoomId::Inbox(..) => RoomState::Inbox(InboxState::default()),
+            RoomId::Booth(..) => RoomState::Booth(crate::BoothState::default()),
         }
     }
 
@@ -729,6 +740,14 @@ impl RoomState {
             }
             (RoomState::Event(e), RoomEvent::BoothsChanged { version }) => {
                 e.booths_version = *version;
+                Ok(())
+            }
+            (RoomState::Booth(b), RoomEvent::BoothChat { message }) => {
+                b.upsert(message.clone());
+                Ok(())
+            }
+            (RoomState::Booth(b), RoomEvent::BoothChatHidden { id }) => {
+                b.messages.retain(|m| m.id != *id);
                 Ok(())
             }
             (RoomState::Inbox(i), RoomEvent::TalkChanged { talk }) => {

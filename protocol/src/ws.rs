@@ -342,6 +342,22 @@ pub enum ClientMsg {
         booth: crate::BoothId,
         here: bool,
     },
+    /// Write in a booth's chat (with a display name): everyone following the booth's room
+    /// (`booth:CODE:BOOTH`) sees it.
+    PostBoothChat {
+        event: EventCode,
+        booth: crate::BoothId,
+        text: String,
+    },
+    /// Hide a message of a booth's chat (`hidden: false`: show it again): the booth's staff
+    /// and the event's organisers and moderators.
+    HideBoothChat {
+        event: EventCode,
+        booth: crate::BoothId,
+        /// The message's id.
+        message: u64,
+        hidden: bool,
+    },
     /// Ask a booth's staff to talk now: you wait in its queue until one accepts.
     TalkNow {
         event: EventCode,

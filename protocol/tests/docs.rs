@@ -99,6 +99,7 @@ fn every_example_parses_and_round_trips() {
             "staff-link" => drop(check::<plenum_protocol::StaffLink>(&label, &body)),
             "booth-contacts" => drop(check::<Vec<plenum_protocol::BoothLead>>(&label, &body)),
             "join-staff" => drop(check::<plenum_protocol::JoinStaff>(&label, &body)),
+            "booth-chat" => drop(check::<Vec<plenum_protocol::ChatMessage>>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }
@@ -139,6 +140,8 @@ const ALL_CLIENT: &[&str] = &[
     "share_contact",
     "booth_here",
     "visit_booth",
+    "post_booth_chat",
+    "hide_booth_chat",
     "talk_now",
     "answer_talk",
     "end_talk",
@@ -200,6 +203,8 @@ const ALL_CLIENT: &[&str] = &[
 ];
 const ALL_EVENTS: &[&str] = &[
     "booths_changed",
+    "booth_chat",
+    "booth_chat_hidden",
     "talk_changed",
     "booth_queue_changed",
     "booth_contact_changed",
@@ -255,6 +260,8 @@ fn event_name(e: &RoomEvent) -> &'static str {
         RoomEvent::Announced { .. } => "announced",
         RoomEvent::AgendaUpdated { .. } => "agenda_updated",
         RoomEvent::BoothsChanged { .. } => "booths_changed",
+        RoomEvent::BoothChat { .. } => "booth_chat",
+        RoomEvent::BoothChatHidden { .. } => "booth_chat_hidden",
         RoomEvent::TalkChanged { .. } => "talk_changed",
         RoomEvent::BoothQueueChanged { .. } => "booth_queue_changed",
         RoomEvent::BoothContactChanged { .. } => "booth_contact_changed",
@@ -378,6 +385,8 @@ fn client_name(m: &ClientMsg) -> &'static str {
         ClientMsg::AnswerBoothContact { .. } => "answer_booth_contact",
         ClientMsg::EndBoothContact { .. } => "end_booth_contact",
         ClientMsg::VisitBooth { .. } => "visit_booth",
+        ClientMsg::PostBoothChat { .. } => "post_booth_chat",
+        ClientMsg::HideBoothChat { .. } => "hide_booth_chat",
     }
 }
 

@@ -256,6 +256,7 @@ fn every_server_message_round_trips() {
                     meetings: 0,
                     contacts: 0,
                     booth_contacts: 0,
+                    messages: 0,
                 },
                 harvests: vec![plenum_protocol::Harvest {
                     table: 2,
@@ -896,4 +897,66 @@ fn an_inbox_keeps_open_meetings_and_the_newest_closed_ones() {
     let two = i.meetings.iter().find(|m| m.id == 2).unwrap();
     assert_eq!((two.status, two.sequence), (MeetingStatus::Accepted, 1));
     assert!(i.meetings.windows(2).all(|w| w[0].id < w[1].id));
+}
+
+#[test]
+fn a_booth_room_folds_its_chat_in_order_and_keeps_the_newest() {
+    use plenum_protocol::{BoothState, ChatMessage, MeetingPerson, PersonId};
+    let room = RoomId::parse("booth:ECC2026:porto-cluster").unwrap();
+    assert_eq!(room.to_string(), "booth:ECC2026:porto-cluster");
+    assert!(RoomId::parse("booth:ECC2026:Not Valid").is_err());
+    let message = |id: u64| ChatMessage {
+        id,
+        by: MeetingPerson {
+            id: PersonId::parse("att-1").unwrap(),
+            name: Some("Ana".into()),
+            organisation: None,
+        },
+        text: format!("message {id}"),
+        at_ms: id as i64,
+        staff: false,
+        hidden: false,
+    };
+    let mut state = RoomState::new(&room);
+    let ids = |s: &RoomState| match s {
+        RoomState::Booth(b) => b.messages.iter().map(|m| m.id).collect::<Vec<_>>(),
+        other => panic!("not a booth: {other:?}"),
+    };
+    for id in [1, 2, 3] {
+        state
+            .apply(&RoomEvent::BoothChat {
+                message: message(id),
+            })
+            .unwrap();
+    }
+    state.apply(&RoomEvent::BoothChatHidden { id: 2 }).unwrap();
+    assert_eq!(ids(&state), [1, 3]);
+    // Shown again: back in its place.
+    state
+        .apply(&RoomEvent::BoothChat {
+            message: message(2),
+        })
+        .unwrap();
+    assert_eq!(ids(&state), [1, 2, 3]);
+    // Only the newest KEEP stay.
+    for id in 4..=(BoothState::KEEP as u64 + 10) {
+        state
+            .apply(&RoomEvent::BoothChat {
+                message: message(id),
+            })
+            .unwrap();
+    }
+    let kept = ids(&state);
+    assert_eq!(kept.len(), BoothState::KEEP);
+    assert_eq!(kept.first(), Some(&11));
+    // A purge empties it.
+    state.purge();
+    assert!(ids(&state).is_empty());
+    // A booth's events fit no other room.
+    let mut session = RoomState::new(&RoomId::parse("session:ECC2026:opening").unwrap());
+    assert!(
+        session
+            .apply(&RoomEvent::BoothChatHidden { id: 1 })
+            .is_err()
+    );
 }

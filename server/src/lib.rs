@@ -144,6 +144,7 @@ pub fn interactions() -> Registry {
         .with(meetings::Meetings)
         .with(contacts::Contacts)
         .with(exhibition::Exhibition)
+        .with(exhibition::chat::BoothChat)
         .with(access::Access)
         .with(attendance::Attendance)
         .with(activity::Activity)

@@ -248,5 +248,43 @@ async fn scenario(
     wait_for_text(exhibitor, ".booth-leads .contact-list", "Agreed").await?;
     wait_for_text(exhibitor, ".booth-leads .contact-files", "CSV").await?;
     check_and_capture(visitor, axe, "booth-contact-agreed").await?;
+
+    // The booth's chat: the visitor writes (markup stays text); the exhibitor reads it live
+    // and hides it; it leaves the visitor's screen; the exhibitor shows it again from the
+    // hidden ones.
+    type_into(visitor, "#chat-text", "Do you ship <b>to Malmö</b>?").await?;
+    click(visitor, ".chat-form button[type=submit]").await?;
+    wait_for_text(
+        exhibitor,
+        ".chat-log .chat-text",
+        "Do you ship <b>to Malmö</b>?",
+    )
+    .await?;
+    wait_for_text(exhibitor, ".chat-log .chat-by", "Vera Visitor").await?;
+    type_into(exhibitor, "#chat-text", "We do!").await?;
+    click(exhibitor, ".chat-form button[type=submit]").await?;
+    wait_for_text(visitor, ".chat-log", "We do!").await?;
+    wait_for_text(visitor, ".chat-log .chat-staff", "Staff").await?;
+    check_and_capture(visitor, axe, "booth-chat").await?;
+    let bold = visitor
+        .execute(
+            "return document.querySelectorAll('.chat-log b').length;",
+            vec![],
+        )
+        .await?;
+    ensure!(bold == serde_json::json!(0), "typed markup became markup");
+    click(exhibitor, ".chat-log li:first-child .chat-actions button").await?;
+    wait_until(
+        visitor,
+        "return !document.querySelector('.chat-log').textContent.includes('Malmö');",
+        vec![],
+        "the hidden message leaves the visitor's screen",
+    )
+    .await?;
+    click(exhibitor, ".chat-moderation button").await?;
+    wait_for_text(exhibitor, ".chat-hidden", "Do you ship <b>to Malmö</b>?").await?;
+    check_and_capture(exhibitor, axe, "booth-chat-moderation").await?;
+    click(exhibitor, ".chat-hidden button").await?;
+    wait_for_text(visitor, ".chat-log", "to Malmö").await?;
     Ok(())
 }

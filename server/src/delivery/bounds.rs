@@ -246,6 +246,15 @@ pub fn snapshot(state: &RoomState, viewer: &Viewer, personalise: Personalise<'_>
             RoomState::Event(e)
         }
         RoomState::Inbox(i) => RoomState::Inbox(inbox(i, &mut budget)),
+        RoomState::Booth(b) => {
+            // A booth's chat: as many of the newest messages as fit.
+            let mut b = b.clone();
+            let keep = newest_that_fit(&b.messages, &mut budget);
+            let left = b.messages.len() - keep;
+            b.messages.drain(..left);
+            b.omitted.messages = left as u64;
+            RoomState::Booth(b)
+        }
     }
 }
 

@@ -373,8 +373,8 @@ impl Engine {
         all
     }
 
-    /// A room that exists: its event is in the catalog, and a session room's session is on
-    /// the agenda. Loads the room from the store on first use.
+    /// A room that exists: its event is in the catalog, a session room's session is on the
+    /// agenda, and a booth room's booth is in the exhibition. Loads the room from the store on first use.
     pub async fn room(&self, id: &RoomId) -> Result<Arc<Room>, Refusal> {
         let event = self
             .find_event(id.event_code())
@@ -387,6 +387,23 @@ impl Engine {
                 "no session {session} in event {}",
                 event.code
             )));
+        }
+        if let RoomId::Booth(code, booth) = id {
+            // A booth's room is there while the booth is (its chat is kept with it).
+            let event = RoomId::Event(code.clone());
+            // Boxed: reading the event room may load it, through this function.
+            let exists = Box::pin(
+                self.read_held::<crate::interactions::exhibition::Exhibition, _>(&event, |_, r| {
+                    r.booths.contains_key(booth.as_str())
+                }),
+            )
+            .await?;
+            if !exists {
+                return Err(Refusal::NotFound(format!(
+                    "no booth {booth} in event {}",
+                    event.event_code()
+                )));
+            }
         }
         if self.shared.shared_store {
             // Another instance may have written the room since this one last heard of it.

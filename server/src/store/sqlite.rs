@@ -219,10 +219,11 @@ impl Store for SqliteStore {
         let code = event.as_str();
         let event_room = RoomId::Event(event.clone());
         // By ranges of the tables' keys (`room` first): `session:CODE:` up to `session:CODE;`
-        // (`;` follows `:`), the same for inboxes. No scan of other events' rows.
+        // (`;` follows `:`), the same for inboxes and booths. No scan of other events' rows.
         let ranges = [
             (format!("session:{code}:"), format!("session:{code};")),
             (format!("inbox:{code}:"), format!("inbox:{code};")),
+            (format!("booth:{code}:"), format!("booth:{code};")),
         ];
         let mut names = std::collections::BTreeSet::new();
         for table in ["room_log", "records", "room_snapshots"] {

@@ -24,7 +24,11 @@ use crate::{
     engine::Command,
     interactions::{
         Refusal,
-        exhibition::{Editor, Exhibition, ExhibitionCommand, staff_code},
+        exhibition::{
+            Editor, Exhibition, ExhibitionCommand,
+            chat::{BoothChat, ChatCommand},
+            staff_code,
+        },
         people::People,
     },
 };
@@ -198,6 +202,13 @@ pub async fn remove(
 ) -> Result<Json<Appended>, AppError> {
     let (code, who, _) = at_event(&app, &headers, &code, Action::ManageEvent).await?;
     let booth = booth_id(&booth)?;
+    // Its chat first (a booth that does not exist has no room: `not_found`).
+    app.engine
+        .submit(
+            &RoomId::Booth(code.clone(), booth.clone()),
+            Command::to::<BoothChat>(ChatCommand::Clear),
+        )
+        .await?;
     let done = run(
         &app,
         &code,

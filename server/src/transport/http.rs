@@ -263,6 +263,14 @@ pub fn router(app: App) -> Router {
             get(|a, p, h| super::contact_files::booth_download(a, p, h, Format::Vcard)),
         )
         .route(
+            "/events/{code}/booths/{booth}/chat",
+            get(|a, p, h| super::booth_chat::download(a, p, h, false)),
+        )
+        .route(
+            "/events/{code}/booths/{booth}/chat.csv",
+            get(|a, p, h| super::booth_chat::download(a, p, h, true)),
+        )
+        .route(
             "/events/{code}/contacts.csv",
             get(|a, p, h| super::contact_files::download(a, p, h, false)),
         )

@@ -19,6 +19,7 @@
 
 pub mod addresses;
 pub mod badges;
+pub mod booth_chat;
 pub mod booths;
 pub mod calendar;
 pub mod contact_files;

@@ -3,7 +3,8 @@
 //! (`DELETE /api/events/{code}/my-data`).
 //!
 //! Deleting takes their profile (organisation, country, languages), their matchmaking profile,
-//! meeting preferences and contact card, their places on booths' staff, and ends every contact of theirs (what each shared
+//! meeting preferences and contact card, their places on booths' staff, their visits to booths
+//! and what they wrote in booths' chats, and ends every contact of theirs (what each shared
 //! leaves the other's inbox). Their meetings stay, as the other one's too (each can cancel
 //! them); so do their stars, their blocks, and the reports they made (the organisers' safety
 //! record). What they did in sessions (questions, votes, answers) is in the session exports.
@@ -15,7 +16,10 @@ use crate::{
     engine::Command,
     interactions::{
         contacts::{self, Contacts, ContactsCommand},
-        exhibition::{Exhibition, ExhibitionCommand},
+        exhibition::{
+            Exhibition, ExhibitionCommand,
+            chat::{BoothChat, ChatCommand},
+        },
         inbox::Inbox,
         meetings::{Meetings, MeetingsCommand},
         people::{People, PeopleCommand},
@@ -28,7 +32,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use plenum_protocol::{
-    EventCode, MeetingPerson, MyData, Person, PersonId, PersonReport, RoomId, RoomState,
+    BoothChatEntry, BoothId, EventCode, MeetingPerson, MyData, Person, PersonId, PersonReport,
+    RoomId, RoomState,
 };
 
 /// `GET /api/events/{code}/my-data`.
@@ -74,6 +79,17 @@ pub async fn delete(
             }),
         )
         .await?;
+    // Their messages in every booth's chat (at most limits::MAX_BOOTHS rooms).
+    for booth in booth_ids(&app, &room).await? {
+        app.engine
+            .submit(
+                &RoomId::Booth(code.clone(), booth),
+                Command::to::<BoothChat>(ChatCommand::Forget {
+                    person: person.clone(),
+                }),
+            )
+            .await?;
+    }
     app.engine
         .submit(
             &room,
@@ -81,6 +97,19 @@ pub async fn delete(
         )
         .await?;
     Ok(Json(gather(&app, &code, &who).await?).into_response())
+}
+
+/// The ids of the event's booths.
+async fn booth_ids(app: &App, room: &RoomId) -> Result<Vec<BoothId>, AppError> {
+    Ok(app
+        .engine
+        .read::<Exhibition, _>(room, |_, r| {
+            r.booths
+                .keys()
+                .filter_map(|b| BoothId::parse(b).ok())
+                .collect()
+        })
+        .await?)
 }
 
 /// Everything `who` has at `code`.
@@ -195,6 +224,23 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
         |id| staff_cards.get(id).cloned(),
         |id| apart.contains(id),
     );
+    let mut booth_chat = Vec::new();
+    for booth in booth_ids(app, &room).await? {
+        let mine = app
+            .engine
+            .read::<BoothChat, _>(&RoomId::Booth(code.clone(), booth.clone()), |_, r| {
+                r.messages
+                    .iter()
+                    .filter(|(_, m)| m.by == me)
+                    .filter_map(|(id, m)| m.message(*id))
+                    .collect::<Vec<_>>()
+            })
+            .await?;
+        booth_chat.extend(mine.into_iter().map(|message| BoothChatEntry {
+            booth: booth.clone(),
+            message,
+        }));
+    }
     let inbox = RoomId::Inbox(code.clone(), person.clone());
     let notes = app
         .engine
@@ -220,5 +266,6 @@ async fn gather(app: &App, code: &EventCode, who: &Person) -> Result<MyData, App
         talks,
         booth_contacts,
         booth_visits,
+        booth_chat,
     })
 }

@@ -55,6 +55,11 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
     let editable = Memo::new(move |_| found.with(|b| b.as_ref().is_some_and(|b| b.editable)));
     let visitor = Memo::new(move |_| found.with(|b| b.as_ref().is_some_and(|b| !b.editable)));
     let staff = Memo::new(move |_| !organiser && editable.get());
+    // Who hides chat messages: its staff, the organisers, the event's moderators.
+    let moderator = live
+        .person()
+        .is_some_and(|p| p.role == plenum_protocol::Role::Moderator && p.sessions.is_empty());
+    let moderate = Memo::new(move |_| moderator || editable.get());
     let code = StoredValue::new(code);
     let reload = move || booths.refetch();
     view! {
@@ -75,6 +80,9 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
                 <super::talk::StaffDesk code=code.get_value() booth=id.get_value() />
                 <super::leads::BoothLeads code=code.get_value() booth=id.get_value() />
                 <super::talk::BoothNumbers code=code.get_value() booth=id.get_value() visitors_now />
+            </Show>
+            <Show when=move || ready.get() && found.with(Option::is_some)>
+                <super::chat::BoothChat code=code.get_value() booth=id.get_value() moderate />
             </Show>
             <Show when=move || editable.get()>
                 {move || found.get_untracked().map(|b| view! {

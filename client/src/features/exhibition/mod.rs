@@ -9,6 +9,8 @@
 #[cfg(feature = "meet")]
 mod booth;
 #[cfg(feature = "meet")]
+mod chat;
+#[cfg(feature = "meet")]
 mod edit;
 #[cfg(feature = "meet")]
 mod hall;

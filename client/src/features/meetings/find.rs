@@ -325,6 +325,9 @@ pub fn BlockOrReport(
     /// The event (on the meetings page, its own).
     #[prop(optional)]
     code: Option<plenum_protocol::EventCode>,
+    /// Shown open (when a button elsewhere opened it).
+    #[prop(optional)]
+    open: bool,
 ) -> impl IntoView {
     // Taken here: a reply arrives outside the component, where no context is.
     let speaker = announcer();
@@ -363,7 +366,7 @@ pub fn BlockOrReport(
     let report_id = ids;
     let name = StoredValue::new(name);
     view! {
-        <details class="safety">
+        <details class="safety" open=open>
             <summary>{move || t("block-or-report")}</summary>
             <p class="hint">{move || crate::i18n::ta("block-hint", &[("name", crate::i18n::Arg::Str(name.get_value()))])}</p>
             <button type="button" on:click=block>{move || if blocked.get() { t("unblock") } else { t("block") }}</button>

@@ -15,7 +15,9 @@ use plenum_protocol::{Contribution, OnStage, StageState};
 pub fn session_stage(state: &plenum_protocol::RoomState) -> Option<StageState> {
     match state {
         plenum_protocol::RoomState::Session(s) => Some(s.stage.clone()),
-        plenum_protocol::RoomState::Event(_) | plenum_protocol::RoomState::Inbox(_) => None,
+        plenum_protocol::RoomState::Event(_)
+        | plenum_protocol::RoomState::Inbox(_)
+        | plenum_protocol::RoomState::Booth(_) => None,
     }
 }
 

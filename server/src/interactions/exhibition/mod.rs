@@ -18,6 +18,7 @@
 //! - a booth's staff edit that booth's words and logo, and leave it: never another booth;
 //! - anyone signed in with a display name joins a booth's staff with its current staff link.
 
+pub mod chat;
 pub mod leads;
 pub mod rules;
 pub mod talk;
@@ -324,6 +325,11 @@ fn not_staff(booth: &BoothId) -> Refusal {
 /// concerns other booths left out again: a batch may change several).
 pub(crate) fn booth_view(cx: &Cx<'_, Exhibition>, booth: &str) -> ExhibitionRecords {
     cx.records().part(|r| r.of(booth)).of(booth)
+}
+
+/// What concerns `booth` in `view` (another room's interaction reading the exhibition).
+pub(crate) fn booth_part(view: &super::View<'_, Exhibition>, booth: &str) -> ExhibitionRecords {
+    view.part(|r| r.of(booth)).of(booth)
 }
 
 /// Takes `person` off `booth`'s staff: their presence goes, and their queue leaves their inbox.

@@ -4,15 +4,21 @@
 
 use super::{PersonLimit, Routed, event_room, meeting_actor};
 use crate::{
-    auth::Action::{Follow, ManageEvent},
+    auth::{
+        self,
+        Action::{Follow, ManageEvent, Moderate},
+    },
     engine::Command,
     interactions::{
         contacts::{Contacts, ContactsCommand},
-        exhibition::{Exhibition, ExhibitionCommand},
+        exhibition::{
+            Exhibition, ExhibitionCommand,
+            chat::{BoothChat, ChatCommand},
+        },
         meetings::{Meetings, MeetingsCommand},
     },
 };
-use plenum_protocol::{ClientMsg, Person};
+use plenum_protocol::{ClientMsg, Person, RoomId};
 
 /// Routes a networking message, or gives it back for the rest of the table.
 // Not an error: the message itself, handed back once (no copy, no box needed).
@@ -199,6 +205,36 @@ pub(super) fn route(person: &Person, msg: ClientMsg) -> Result<Routed, ClientMsg
                 here,
             }),
         )),
+        ClientMsg::PostBoothChat { event, booth, text } => Ok(Routed {
+            action: Follow,
+            limit: Some(PersonLimit::Write),
+            room: RoomId::Booth(event, booth),
+            command: Command::to::<BoothChat>(ChatCommand::Post {
+                person: person.id.clone(),
+                name: person.name.clone(),
+                text,
+            }),
+        }),
+        ClientMsg::HideBoothChat {
+            event,
+            booth,
+            message,
+            hidden,
+        } => {
+            let room = RoomId::Booth(event, booth);
+            Ok(Routed {
+                action: Follow,
+                limit: Some(PersonLimit::Write),
+                command: Command::to::<BoothChat>(ChatCommand::Hide {
+                    id: message,
+                    person: person.id.clone(),
+                    // Organisers, and moderators of the whole event (not of some sessions).
+                    moderator: auth::allowed(person, Moderate, &room),
+                    hidden,
+                }),
+                room,
+            })
+        }
         ClientMsg::TalkNow { event, booth } => Ok(event_room(
             Follow,
             Some(PersonLimit::Write),

@@ -1140,8 +1140,11 @@ booth-visitors-now = { $count ->
    *[other] { $count_n } visitors now
 }
 chat = Chat with the booth
-chat-hint = Everyone looking at this booth reads what you write here. Its staff may hide messages.
-chat-omitted = { $count } older messages are not shown.
+chat-hint = Everyone looking at this booth reads what you write here, with your name. Its staff may hide messages and download the chat.
+chat-omitted = { $count ->
+    [one] One older message is not shown.
+   *[other] { $count_n } older messages are not shown.
+}
 chat-empty = No messages yet.
 chat-staff = Staff
 chat-hide = Hide
@@ -1157,7 +1160,7 @@ chat-download = Download the chat (CSV)
 chat-none-hidden = No hidden messages.
 chat-hidden = Hidden messages
 chat-unhide = Show again
-chat-unhide-label = Show the message from { $who } again
+chat-unhide-label = Show again: the message from { $who }
 booth-numbers = Your booth's numbers
 booth-numbers-hint = Counts only: nobody's name reaches you unless they share it with you.
 booth-numbers-now = Visitors now

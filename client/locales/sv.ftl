@@ -1139,8 +1139,11 @@ booth-visitors-now = { $count ->
    *[other] { $count_n } besökare nu
 }
 chat = Chatta med montern
-chat-hint = Alla som tittar på montern läser det du skriver här. Personalen kan dölja meddelanden.
-chat-omitted = { $count } äldre meddelanden visas inte.
+chat-hint = Alla som tittar på montern läser det du skriver här, med ditt namn. Personalen kan dölja meddelanden och ladda ner chatten.
+chat-omitted = { $count ->
+    [one] Ett äldre meddelande visas inte.
+   *[other] { $count_n } äldre meddelanden visas inte.
+}
 chat-empty = Inga meddelanden än.
 chat-staff = Personal
 chat-hide = Dölj
@@ -1156,7 +1159,7 @@ chat-download = Ladda ner chatten (CSV)
 chat-none-hidden = Inga dolda meddelanden.
 chat-hidden = Dolda meddelanden
 chat-unhide = Visa igen
-chat-unhide-label = Visa meddelandet från { $who } igen
+chat-unhide-label = Visa igen: meddelandet från { $who }
 booth-numbers = Din monters siffror
 booth-numbers-hint = Bara antal: ingens namn når dig om de inte delar det med dig.
 booth-numbers-now = Besökare nu

@@ -334,8 +334,8 @@ pub enum ClientMsg {
         booth: crate::BoothId,
         here: bool,
     },
-    /// Say you are looking at a booth (on opening its page, and again every 30 seconds while
-    /// it is open), or no longer (`here: false`): counted as a visit, a unique visitor and a
+    /// Say you are looking at a booth (on opening its page, and again every minute while it
+    /// is open), or no longer (`here: false`): counted as a visit, a unique visitor and a
     /// visitor now, never shown by name. Its own staff are not counted.
     VisitBooth {
         event: EventCode,

@@ -239,11 +239,55 @@ async fn a_booths_chat_is_moderated_by_its_own_staff_only() {
     );
     assert_eq!(read(&server, &ana_token, "nowhere/chat").await.status, 404);
 
-    // A moderator of the whole event shows it again.
+    // A client resuming from before the hide gets a snapshot, not the hidden text again.
+    let late_token = server.http().join("CHAT", Some("Res")).await.unwrap();
+    let mut ws = Ws::connect(&server.ws_url(), &late_token).await.unwrap();
+    let id = ws
+        .request(&ClientMsg::Join {
+            room: room("porto"),
+            since: Some(0),
+        })
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let msg = ws.recv().await.unwrap();
+        seen.push(serde_json::to_string(&msg).unwrap());
+        if matches!(&msg, ServerMsg::Joined { id: Some(i), .. } if *i == id) {
+            break;
+        }
+    }
+    let seen = seen.join("\n");
+    assert!(!seen.contains("Hello <b>Porto</b>"), "{seen}");
+    assert!(seen.contains("Welcome!"), "{seen}");
+    drop(ws);
+
+    // A moderator of the whole event shows it again; one limited to some sessions may not.
+    let mut limited = Member::invited_for(
+        &server,
+        "CHAT",
+        "moderator",
+        "Lim",
+        &[F.s1().as_str()],
+        &room("porto"),
+    )
+    .await;
+    assert_eq!(
+        code_of(&limited.ask(hide("porto", second.id, true)).await).map(|c| c.0),
+        Some(ErrorCode::Forbidden)
+    );
     let mut moderator = Member::invited(&server, "CHAT", "moderator", "Mo", &room("porto")).await;
     ok(moderator.ask(hide("porto", first.id, false)).await);
     until(&mut wen, |c| c.messages.len() == 2).await;
     assert_eq!(chat(&wen).messages[0].text, "Hello <b>Porto</b>");
+    // What a moderator hides, the booth's staff cannot show again.
+    ok(moderator.ask(hide("porto", first.id, true)).await);
+    assert_eq!(
+        code_of(&ana.ask(hide("porto", first.id, false)).await).map(|c| c.0),
+        Some(ErrorCode::Forbidden)
+    );
+    ok(moderator.ask(hide("porto", first.id, false)).await);
+    until(&mut wen, |c| c.messages.len() == 2).await;
 
     // The booth's staff keep someone out by blocking them (someone the event keeps: with a
     // profile).
@@ -396,6 +440,31 @@ async fn a_booths_chat_is_bounded_per_person_and_per_booth() {
         .map(drop)
         .unwrap_err();
     assert!(refused.to_string().contains("2000"), "{refused}");
+    // Messages deleted with their writer's data make room again.
+    engine
+        .submit(
+            &room("porto"),
+            Command::to::<BoothChat>(ChatCommand::Forget {
+                person: "att-one".into(),
+            }),
+        )
+        .await
+        .unwrap();
+    for i in 0..limits::MAX_CHAT_PER_PERSON {
+        engine
+            .submit(
+                &room("porto"),
+                say("att-new".into(), format!("room again {i}")),
+            )
+            .await
+            .unwrap();
+    }
+    let refused = engine
+        .submit(&room("porto"), say("att-newer".into(), "full again".into()))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert!(refused.to_string().contains("2000"), "{refused}");
     // Another booth is another room, with its own bound.
     engine
         .submit(&room("lund"), say("att-new".into(), "fine".into()))
@@ -411,9 +480,10 @@ async fn a_booths_chat_is_bounded_per_person_and_per_booth() {
         BoothState::KEEP as u64
     );
     assert!(c.omitted.messages > 0, "long messages do not all fit");
+    // Ids went on: the newest is the 2,050th ever written.
     assert_eq!(
         c.messages.last().map(|m| m.id),
-        Some(limits::MAX_BOOTH_CHAT as u64)
+        Some((limits::MAX_BOOTH_CHAT + limits::MAX_CHAT_PER_PERSON) as u64)
     );
     // The staff's whole list holds them all (the organisers read it too).
     let a = read(&server, &server.organiser_key, "porto/chat").await;
@@ -421,4 +491,53 @@ async fn a_booths_chat_is_bounded_per_person_and_per_booth() {
         a.body.as_array().map(Vec::len),
         Some(limits::MAX_BOOTH_CHAT)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booths_chat_is_one_conversation_across_instances() {
+    const EACH: usize = 8;
+    let redis = RedisServer::start();
+    let servers = redis_instances(&redis, 2, TestConfig::default()).await;
+    create_small_event(&servers[0].http(), &servers[0].organiser_key, "CHAT")
+        .await
+        .unwrap();
+    booths(&servers[0]).await;
+    let (mut ana, _) = staff(&servers[1], "Ana", "porto").await;
+    let (mut a, _) = visitor(&servers[0], "Vic", "porto").await;
+    let (mut b, _) = visitor(&servers[1], "Wen", "porto").await;
+    // Both instances' people write at once.
+    let (url_a, url_b) = (servers[0].ws_url(), servers[1].ws_url());
+    let mut writers = Vec::new();
+    for (url, name) in [(url_a, "Ola"), (url_b, "Per")] {
+        let token = servers[0].http().join("CHAT", Some(name)).await.unwrap();
+        writers.push(tokio::spawn(async move {
+            let mut ws = Ws::connect(&url, &token).await.unwrap();
+            let mut ids = Vec::new();
+            for i in 0..EACH {
+                ids.push(
+                    ws.request(&post("porto", &format!("{name} {i}")))
+                        .await
+                        .unwrap(),
+                );
+            }
+            for id in ids {
+                let answer = ws.reply(id).await.unwrap();
+                assert!(matches!(answer, ServerMsg::Ok { .. }), "{answer:?}");
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    until(&mut a, |c| c.messages.len() == 2 * EACH).await;
+    until(&mut b, |c| c.messages.len() == 2 * EACH).await;
+    // One conversation: the same messages, ids and order on both instances, ids unique.
+    assert_eq!(chat(&a).messages, chat(&b).messages);
+    let mut ids: Vec<u64> = chat(&a).messages.iter().map(|m| m.id).collect();
+    ids.dedup();
+    assert_eq!(ids, (1..=2 * EACH as u64).collect::<Vec<_>>());
+    // Hidden on one instance, gone on the other.
+    ok(ana.ask(hide("porto", 1, true)).await);
+    until(&mut a, |c| c.messages.len() == 2 * EACH - 1).await;
+    assert!(chat(&a).messages.iter().all(|m| m.id != 1));
 }

@@ -1430,8 +1430,12 @@ async fn a_booth_counts_its_visits_and_never_says_who() {
     // Wen too; Ana, at her own booth, is not its visitor.
     ok(wen.ask(visit("porto", true)).await);
     ok(ana.ask(visit("porto", true)).await);
+    // A fresh snapshot of Ana's inbox holds everything committed before her `ok`.
+    let inbox_room = RoomId::Inbox(F.ev(), plenum_protocol::PersonId::parse(&ana.id).unwrap());
+    let fresh = Ws::connect(&server.ws_url(), &ana_token).await.unwrap();
+    let fresh = Member::following(fresh, &inbox_room).await;
+    assert_eq!(counts(&fresh), Some((2, 2)));
     until_inbox(&mut ana, |i| i.queues[0].visits == 2).await;
-    assert_eq!(counts(&ana), Some((2, 2)));
     assert_eq!(now(&booths(&http, &key).await, "porto"), 2);
     // The staff's queue says how many, never who.
     let queue = serde_json::to_string(&inbox(&ana).queues).unwrap();
@@ -1454,6 +1458,9 @@ async fn a_booth_counts_its_visits_and_never_says_who() {
         code_of(&vic.ask(visit("nowhere", true)).await),
         Some(ErrorCode::NotFound)
     );
+    let fresh = Ws::connect(&server.ws_url(), &ana_token).await.unwrap();
+    let fresh = Member::following(fresh, &inbox_room).await;
+    assert_eq!(counts(&fresh), Some((2, 2)));
 
     // Each person's visits are in their own data, and go with it; the booth keeps its counts.
     let a = http
@@ -1491,7 +1498,6 @@ async fn a_booth_counts_its_visits_and_never_says_who() {
     // Counts survive a restart.
     let mut server = server;
     server.restart().await;
-    let inbox_room = RoomId::Inbox(F.ev(), plenum_protocol::PersonId::parse(&ana.id).unwrap());
     let ws = Ws::connect(&server.ws_url(), &ana_token).await.unwrap();
     let mut ana = Member::following(ws, &inbox_room).await;
     until_inbox(&mut ana, |i| !i.queues.is_empty()).await;

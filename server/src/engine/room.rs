@@ -104,8 +104,8 @@ impl Room {
                 tracing::error!(room = %id, seq = entry.seq, "logged event does not fit its room; skipped");
             }
             seq = entry.seq;
-            if entry.event == RoomEvent::PersonalDataPurged {
-                // Nothing from before a purge is replayed (the store no longer has it either).
+            if cuts_replay(&entry.event) {
+                // Nothing from before is replayed (see `cuts_replay`).
                 recent.clear();
             }
             if i >= keep_from {
@@ -271,6 +271,17 @@ pub(super) fn timers_in(
                 .map(move |(at, key)| (at, i, key))
         })
         .collect()
+}
+
+/// Whether nothing logged before `event` may be replayed to a client resuming from earlier (it
+/// gets a snapshot instead): a purge (the store no longer has what came before), and a booth
+/// chat's message leaving the chat (hidden, or deleted with its writer's data or its booth),
+/// whose text the events before it carry.
+pub(super) fn cuts_replay(event: &RoomEvent) -> bool {
+    matches!(
+        event,
+        RoomEvent::PersonalDataPurged | RoomEvent::BoothChatHidden { .. }
+    )
 }
 
 pub(super) fn event_frames(room: &RoomId, entry: &LogEntry) -> Arc<Frames> {

@@ -720,9 +720,9 @@ impl Sequencer {
                     tracing::error!(room = %room.id, seq = entry.seq, "a written event does not fit its room");
                 }
                 inner.seq = entry.seq;
-                if entry.event == plenum_protocol::RoomEvent::PersonalDataPurged {
-                    // Nothing from before a purge is replayed: a client resuming from earlier
-                    // gets a snapshot of the purged state.
+                if super::room::cuts_replay(&entry.event) {
+                    // Nothing from before is replayed: a client resuming from earlier gets a
+                    // snapshot (of the purged state, of the chat without the message).
                     inner.recent.clear();
                 }
                 if inner.recent.len() == super::RECENT_EVENTS {

@@ -179,6 +179,7 @@ async fn save_or_create(
     let booth = booth_id(&booth)?;
     let about: BoothDraft = parse_json(&body)?;
     let by = editor(&who, &code);
+    let made = crate::engine::now_ms();
     let done = run(
         &app,
         &code,
@@ -190,6 +191,15 @@ async fn save_or_create(
         },
     )
     .await?;
+    if create {
+        // A booth made again under an old id starts with an empty chat.
+        app.engine
+            .submit(
+                &RoomId::Booth(code.clone(), booth.clone()),
+                Command::to::<BoothChat>(ChatCommand::Clear { before_ms: made }),
+            )
+            .await?;
+    }
     note(&app, &who, &code, &by, "save_booth", &booth);
     Ok(Json(done))
 }
@@ -206,7 +216,9 @@ pub async fn remove(
     app.engine
         .submit(
             &RoomId::Booth(code.clone(), booth.clone()),
-            Command::to::<BoothChat>(ChatCommand::Clear),
+            Command::to::<BoothChat>(ChatCommand::Clear {
+                before_ms: i64::MAX,
+            }),
         )
         .await?;
     let done = run(

@@ -94,8 +94,8 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
 }
 
 /// How often a visitor's open page says so again (the server counts them a visitor now for
-/// 90 s).
-const VISIT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// 150 s).
+const VISIT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Says the visitor is looking at the booth while its page is open, and that they left when
 /// it closes: the booth's staff see how many, never who.
@@ -112,7 +112,16 @@ fn Visiting(code: EventCode, booth: BoothId) -> impl IntoView {
         }));
     };
     say(true);
-    let handle = set_interval_with_handle(move || say(true), VISIT_EVERY).ok();
+    // A page in a background tab says nothing: its visitor stops counting as here.
+    let handle = set_interval_with_handle(
+        move || {
+            if !document().hidden() {
+                say(true);
+            }
+        },
+        VISIT_EVERY,
+    )
+    .ok();
     on_cleanup(move || {
         if let Some(h) = handle {
             h.clear();

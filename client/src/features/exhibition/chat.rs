@@ -9,7 +9,7 @@ use plenum_protocol::{BoothId, ChatMessage, ClientMsg, EventCode, PersonId, Room
 
 use crate::components::feedback::{act, announcer, problem_view};
 use crate::features::inbox;
-use crate::i18n::{Arg, t, ta};
+use crate::i18n::{Arg, t, ta, tc};
 use crate::live::Live;
 
 fn by(m: &ChatMessage) -> String {
@@ -77,6 +77,8 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
             speaker.say(t("chat-sent"));
         });
     };
+    // The hidden messages' list is read again after a hide from the log.
+    let hides = RwSignal::new(0u32);
     let hide = move |message: u64, hidden: bool| {
         let msg = ClientMsg::HideBoothChat {
             event: event.get_value(),
@@ -84,16 +86,23 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
             message,
             hidden,
         };
-        act(live, msg, problem, |_| {});
+        act(live, msg, problem, move |_| hides.update(|n| *n += 1));
     };
-    // The newest message in sight: the log scrolls to the bottom when one arrives.
-    let log = NodeRef::<leptos::html::Ol>::new();
+    // The newest message in sight: the log scrolls to the bottom when one arrives, unless
+    // the reader scrolled up to read older ones.
+    let log = NodeRef::<leptos::html::Div>::new();
+    let at_bottom = RwSignal::new(true);
     Effect::new(move |_| {
         let newest = messages.with(|m| m.last().map(|m| m.id));
-        if let (Some(_), Some(el)) = (newest, log.get()) {
+        if let (Some(_), Some(el), true) = (newest, log.get(), at_bottom.get_untracked()) {
             el.set_scroll_top(el.scroll_height());
         }
     });
+    let scrolled = move |_| {
+        if let Some(el) = log.get_untracked() {
+            at_bottom.set(el.scroll_top() + el.client_height() + 40 >= el.scroll_height());
+        }
+    };
     // The one whose "Block or report" is open (one at a time, below the messages).
     let reporting = RwSignal::new(None::<(PersonId, String)>);
     let my_id = StoredValue::new(my_id);
@@ -102,13 +111,14 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
             <h2 id="chat-heading">{move || t("chat")}</h2>
             <p class="hint">{move || t("chat-hint")}</p>
             <Show when=move || { omitted.get() > 0 }>
-                <p class="meta">{move || ta("chat-omitted", &[("count", Arg::Num(omitted.get() as f64))])}</p>
+                <p class="meta">{move || tc("chat-omitted", omitted.get())}</p>
             </Show>
             <Show
                 when=move || messages.with(|m| !m.is_empty())
                 fallback=|| view! { <p class="meta">{move || t("chat-empty")}</p> }
             >
-                <ol class="chat-log" role="log" aria-labelledby="chat-heading" tabindex="0" node_ref=log>
+                <div class="chat-log" role="log" aria-labelledby="chat-heading" tabindex="0" node_ref=log on:scroll=scrolled>
+                <ol class="chat-list">
                     <For each=move || messages.get() key=|m| m.id let:m>
                         {
                             let who = by(&m);
@@ -116,8 +126,9 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
                             let mine = my_id.get_value().as_ref() == Some(&m.by.id);
                             let person = m.by.id.clone();
                             let message = m.id;
-                            let hide_label = ta("chat-hide-label", &[("who", Arg::Str(name.clone()))]);
-                            let report_label = ta("chat-report-label", &[("who", Arg::Str(name.clone()))]);
+                            let (for_hide, for_report) = (name.clone(), name.clone());
+                            let hide_label = move || ta("chat-hide-label", &[("who", Arg::Str(for_hide.clone()))]);
+                            let report_label = move || ta("chat-report-label", &[("who", Arg::Str(for_report.clone()))]);
                             view! {
                                 <li class="chat-message">
                                     <p class="chat-by">
@@ -144,6 +155,7 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
                         }
                     </For>
                 </ol>
+                </div>
             </Show>
             {move || reporting.get().map(|(person, name)| view! {
                 <div class="chat-safety">
@@ -165,7 +177,7 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
             }}
             {problem_view(problem)}
             <Show when=move || moderate.get()>
-                <Hidden code=event.get_value() booth=id.get_value() />
+                <Hidden code=event.get_value() booth=id.get_value() hides />
             </Show>
         </section>
     }
@@ -174,7 +186,7 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
 /// For those who moderate: the hidden messages, read over HTTP on request, each with "Show
 /// again"; and the whole chat as CSV.
 #[component]
-fn Hidden(code: EventCode, booth: BoothId) -> impl IntoView {
+fn Hidden(code: EventCode, booth: BoothId, hides: RwSignal<u32>) -> impl IntoView {
     let live: Live = expect_context();
     let problem = RwSignal::new(None::<String>);
     let hidden = RwSignal::new(None::<Vec<ChatMessage>>);
@@ -190,6 +202,13 @@ fn Hidden(code: EventCode, booth: BoothId) -> impl IntoView {
             }
         });
     };
+    // Once shown, the list is read again after each hide from the log.
+    Effect::new(move |_| {
+        hides.track();
+        if hidden.with_untracked(Option::is_some) {
+            read();
+        }
+    });
     // Shown again, then the list read again.
     let unhide = move |message: u64| {
         let msg = ClientMsg::HideBoothChat {
@@ -225,7 +244,8 @@ fn Hidden(code: EventCode, booth: BoothId) -> impl IntoView {
                 <ul class="chat-hidden" aria-label=move || t("chat-hidden")>
                     {list.into_iter().map(|m| {
                         let message = m.id;
-                        let label = ta("chat-unhide-label", &[("who", Arg::Str(by(&m)))]);
+                        let who = by(&m);
+                        let label = move || ta("chat-unhide-label", &[("who", Arg::Str(who.clone()))]);
                         view! {
                             <li>
                                 <p class="chat-by"><strong>{by(&m)}</strong> " · " <time>{crate::time::clock(m.at_ms)}</time></p>

@@ -3,9 +3,10 @@
 //!
 //! Kept as `booth_chat` (key: the message's id; who wrote it, with the name and organisation
 //! they wrote it with, the text, when, whether they were the booth's staff, whether it is
-//! hidden), and `booth_chat_last` (the highest id given: ids are never reused). At most
-//! [`limits::MAX_BOOTH_CHAT`] messages are ever written in a booth,
-//! [`limits::MAX_CHAT_PER_PERSON`] by one person. The room's state holds the newest
+//! hidden, and whether by the event's moderators), and `booth_chat_last` (the highest id given,
+//! so ids are never reused, and how many messages are kept). A booth keeps at most
+//! [`limits::MAX_BOOTH_CHAT`] messages (hidden ones too), [`limits::MAX_CHAT_PER_PERSON`] of
+//! one person. The room's state holds the newest
 //! [`plenum_protocol::BoothState::KEEP`] that are not hidden; the
 //! booth's staff read them all, hidden ones too, over HTTP (and as CSV).
 //!
@@ -18,7 +19,9 @@
 use super::{Exhibition, ExhibitionRecords, no_booth};
 use crate::interactions::contacts::{Contacts, blocked_by};
 use crate::interactions::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
-use plenum_protocol::{BoothId, ChatMessage, MeetingPerson, PersonId, RoomEvent, RoomId, limits};
+use plenum_protocol::{
+    BoothId, ChatMessage, MeetingPerson, PersonId, RoomEvent, RoomId, RoomState, limits,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -44,9 +47,9 @@ pub enum ChatCommand {
     },
     /// Deletes `person`'s messages ("delete my data").
     Forget { person: String },
-    /// Deletes every message: the booth is being removed (a booth made again under its id
-    /// starts with an empty chat; ids go on from where they were).
-    Clear,
+    /// Deletes every message written before `before_ms`: the booth is being removed, or was
+    /// made (again) under its id and starts with an empty chat. Ids go on from where they were.
+    Clear { before_ms: i64 },
 }
 
 /// A message as kept.
@@ -62,6 +65,9 @@ pub struct ChatRecord {
     pub staff: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// Hidden by the event's organisers or moderators: the booth's staff cannot show it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moderated: bool,
 }
 
 impl ChatRecord {
@@ -82,11 +88,18 @@ impl ChatRecord {
     }
 }
 
-/// A booth's messages, by id, and the highest id given.
+/// A booth's messages, by id, and its counter.
 #[derive(Debug, Default, Clone)]
 pub struct ChatRecords {
     pub messages: BTreeMap<u64, ChatRecord>,
+    pub counter: Counter,
+}
+
+/// The highest id given, and how many messages are kept.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counter {
     pub last: u64,
+    pub kept: u64,
 }
 
 impl ChatRecords {
@@ -99,7 +112,7 @@ impl ChatRecords {
                 .filter(|(id, m)| keep(**id, m))
                 .map(|(id, m)| (*id, m.clone()))
                 .collect(),
-            last: self.last,
+            counter: self.counter,
         }
     }
 }
@@ -108,7 +121,7 @@ impl ChatRecords {
 pub enum ChatChange {
     Message(u64, ChatRecord),
     NoMessage(u64),
-    Last(u64),
+    Counter(Counter),
 }
 
 const CHAT: &str = "booth_chat";
@@ -164,7 +177,7 @@ impl Interaction for BoothChat {
 
     fn reads(&self, room: &RoomId, command: &ChatCommand) -> Vec<RoomId> {
         match command {
-            ChatCommand::Forget { .. } | ChatCommand::Clear => Vec::new(),
+            ChatCommand::Forget { .. } | ChatCommand::Clear { .. } => Vec::new(),
             _ => vec![RoomId::Event(room.event_code().clone())],
         }
     }
@@ -200,9 +213,9 @@ impl Interaction for BoothChat {
                     )));
                 }
                 let mine = of_person(cx, &person);
-                if mine.last >= limits::MAX_BOOTH_CHAT as u64 {
+                if mine.counter.kept >= limits::MAX_BOOTH_CHAT as u64 {
                     return Err(Refusal::TooLarge(format!(
-                        "a booth's chat takes at most {} messages",
+                        "a booth's chat keeps at most {} messages",
                         limits::MAX_BOOTH_CHAT
                     )));
                 }
@@ -224,14 +237,18 @@ impl Interaction for BoothChat {
                     text,
                     at_ms: cx.now_ms(),
                     hidden: false,
+                    moderated: false,
                 };
                 // Ids never come back: the next after the highest ever given.
-                let id = mine.last + 1;
+                let id = mine.counter.last + 1;
                 let message = record
                     .message(id)
                     .ok_or_else(|| Refusal::invalid("person", "not a person's id"))?;
                 cx.change(ChatChange::Message(id, record));
-                cx.change(ChatChange::Last(id));
+                cx.change(ChatChange::Counter(Counter {
+                    last: id,
+                    kept: mine.counter.kept + 1,
+                }));
                 cx.emit(RoomEvent::BoothChat { message });
             }
             ChatCommand::Hide {
@@ -254,8 +271,14 @@ impl Interaction for BoothChat {
                 if record.hidden == hidden {
                     return Ok(Made::default());
                 }
+                if !hidden && record.moderated && !moderator {
+                    return Err(Refusal::Forbidden(
+                        "the event's moderators hid this message: only they show it again".into(),
+                    ));
+                }
                 let record = ChatRecord {
                     hidden,
+                    moderated: hidden && moderator,
                     ..record.clone()
                 };
                 if hidden {
@@ -265,20 +288,41 @@ impl Interaction for BoothChat {
                 }
                 cx.change(ChatChange::Message(id, record));
             }
-            ChatCommand::Forget { .. } | ChatCommand::Clear => {
-                let theirs: Vec<(u64, bool)> = match &command {
+            ChatCommand::Forget { .. } | ChatCommand::Clear { .. } => {
+                let gone: Vec<u64> = match &command {
                     ChatCommand::Forget { person } => of_person(cx, person).messages,
-                    _ => cx.records().part(Clone::clone).messages,
-                }
-                .iter()
-                .map(|(id, m)| (*id, m.hidden))
-                .collect();
-                for (id, hidden) in theirs {
-                    if !hidden {
-                        cx.emit(RoomEvent::BoothChatHidden { id });
+                    ChatCommand::Clear { before_ms } => {
+                        let before = *before_ms;
+                        cx.records()
+                            .part(|r| r.only(|_, m| m.at_ms < before))
+                            .messages
+                            .into_iter()
+                            .filter(|(_, m)| m.at_ms < before)
+                            .collect()
                     }
-                    cx.change(ChatChange::NoMessage(id));
+                    _ => BTreeMap::new(),
                 }
+                .into_keys()
+                .collect();
+                if gone.is_empty() {
+                    return Ok(Made::default());
+                }
+                // Only those the room shows leave the screens (at most `BoothState::KEEP`).
+                let shown: Vec<u64> = match cx.state() {
+                    RoomState::Booth(b) => b.messages.iter().map(|m| m.id).collect(),
+                    _ => Vec::new(),
+                };
+                for id in &gone {
+                    if shown.contains(id) {
+                        cx.emit(RoomEvent::BoothChatHidden { id: *id });
+                    }
+                    cx.change(ChatChange::NoMessage(*id));
+                }
+                let counter = cx.records().part(|r| r.only(|_, _| false)).counter;
+                cx.change(ChatChange::Counter(Counter {
+                    kept: counter.kept.saturating_sub(gone.len() as u64),
+                    ..counter
+                }));
             }
         }
         Ok(Made::default())
@@ -286,10 +330,10 @@ impl Interaction for BoothChat {
 
     fn load(records: &mut ChatRecords, kind: &str, key: &str, value: Option<&str>) {
         if kind == LAST {
-            match value.map(str::parse::<u64>) {
-                Some(Ok(last)) => Self::apply(records, &ChatChange::Last(last)),
-                None => Self::apply(records, &ChatChange::Last(0)),
-                Some(Err(_)) => tracing::error!(key, "an unreadable highest chat id"),
+            match value.map(serde_json::from_str::<Counter>) {
+                Some(Ok(c)) => Self::apply(records, &ChatChange::Counter(c)),
+                None => Self::apply(records, &ChatChange::Counter(Counter::default())),
+                Some(Err(e)) => tracing::error!(key, error = %e, "an unreadable chat counter"),
             }
             return;
         }
@@ -309,11 +353,20 @@ impl Interaction for BoothChat {
         Self::apply(records, &change);
     }
 
+    /// A purge deletes every message (they are personal): none is kept any more; ids go on.
+    fn purged(kind: &str, _key: &str, value: &str) -> Option<String> {
+        if kind != LAST {
+            return None;
+        }
+        let counter: Counter = serde_json::from_str(value).ok()?;
+        serde_json::to_string(&Counter { kept: 0, ..counter }).ok()
+    }
+
     fn apply(records: &mut ChatRecords, change: &ChatChange) {
         match change {
             ChatChange::Message(id, m) => drop(records.messages.insert(*id, m.clone())),
             ChatChange::NoMessage(id) => drop(records.messages.remove(id)),
-            ChatChange::Last(last) => records.last = *last,
+            ChatChange::Counter(c) => records.counter = *c,
         }
     }
 
@@ -329,10 +382,10 @@ impl Interaction for BoothChat {
                 key: id.to_string(),
                 value: None,
             },
-            ChatChange::Last(last) => Stored {
+            ChatChange::Counter(c) => Stored {
                 kind: LAST,
                 key: "last".to_owned(),
-                value: Some(last.to_string()),
+                value: Some(serde_json::to_string(c).expect("a counter serialises")),
             },
         }
     }

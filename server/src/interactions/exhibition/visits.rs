@@ -1,12 +1,12 @@
 //! Visits to a booth's page: the booth's staff see counts (visits, unique visitors, visitors
 //! now), never who.
 //!
-//! A visitor's page says they are there when it opens and again every 30 seconds
+//! A visitor's page says they are there when it opens and again every minute
 //! (`visit_booth`), and that they left when it closes. Kept as `booth_visit` (key
 //! `BOOTH|VISITOR`: how many visits, the first and the last moment, and whether the page is
 //! open): one per booth a person looked at, so at most [`limits::MAX_BOOTHS`] per person. A
 //! visit is new when the person had not been at the booth's page within [`VISIT_GAP_MS`]; a
-//! person is a visitor now while their page said so within [`super::talk::PRESENT_MS`]. The
+//! person is a visitor now while their page said so within [`PRESENT_MS`]. The
 //! booth's staff are never counted at their own booth.
 
 use super::{Exhibition, ExhibitionChange, ExhibitionRecords, no_booth, talk};
@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 
 /// A return to the page after this long is a new visit.
 pub const VISIT_GAP_MS: i64 = 30 * 60_000;
+/// A visitor is here for this long after their page last said so (it says so every minute).
+pub const PRESENT_MS: i64 = 150_000;
+/// An unchanged visit is written at most this often: one write a minute per open page.
+pub const RENEW_MS: i64 = 50_000;
 
 /// A person's visits to a booth's page, as kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +38,7 @@ pub fn visitors_now(r: &ExhibitionRecords, booth: &str, now: i64) -> u32 {
         .visits
         .range((booth.to_owned(), String::new())..)
         .take_while(|((b, _), _)| b == booth)
-        .filter(|((_, p), v)| v.here && now - v.last_ms <= talk::PRESENT_MS && !r.staffs(booth, p))
+        .filter(|((_, p), v)| v.here && now - v.last_ms <= PRESENT_MS && !r.staffs(booth, p))
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -90,7 +94,7 @@ fn next(seen: Option<VisitRecord>, here: bool, now: i64) -> Option<(VisitRecord,
             false,
         )),
         (false, _) => None,
-        (true, Some(v)) if v.here && now - v.last_ms < talk::RENEW_MS => None,
+        (true, Some(v)) if v.here && now - v.last_ms < RENEW_MS => None,
         (true, Some(v)) if now - v.last_ms <= VISIT_GAP_MS => Some((
             VisitRecord {
                 last_ms: now,
@@ -193,8 +197,8 @@ mod tests {
         assert!(new && v.visits == 1 && v.first_ms == t0 && v.here);
         // Said again soon: nothing written; later: renewed, the same visit.
         assert_eq!(next(Some(v), true, t0 + 1_000), None);
-        let (v, new) = next(Some(v), true, t0 + talk::RENEW_MS).unwrap();
-        assert!(!new && v.visits == 1 && v.last_ms == t0 + talk::RENEW_MS);
+        let (v, new) = next(Some(v), true, t0 + RENEW_MS).unwrap();
+        assert!(!new && v.visits == 1 && v.last_ms == t0 + RENEW_MS);
         // Leaving, once; leaving again changes nothing.
         let (v, new) = next(Some(v), false, t0 + 60_000).unwrap();
         assert!(!new && !v.here && v.last_ms == t0 + 60_000);
@@ -219,7 +223,7 @@ mod tests {
         let r = with(
             &[
                 ("porto", "a", v(now - 1_000, true)),
-                ("porto", "b", v(now - talk::PRESENT_MS - 1, true)),
+                ("porto", "b", v(now - PRESENT_MS - 1, true)),
                 ("porto", "c", v(now - 1_000, false)),
                 ("porto", "d", v(now, true)),
                 ("porto-2", "e", v(now, true)),

@@ -501,6 +501,20 @@ pub mod organiser {
         }
     }
 
+    /// `GET /api/events/{code}/people`: everyone the event keeps, by name.
+    pub async fn people(
+        key: &str,
+        code: &EventCode,
+    ) -> Result<Vec<plenum_protocol::PersonEntry>, ApiFailure> {
+        call(
+            "GET",
+            &format!("/api/events/{code}/people"),
+            None,
+            Some(key),
+        )
+        .await
+    }
+
     /// `GET /api/events/{code}/people/links`: every registered participant and their link.
     pub async fn personal_links(
         key: &str,

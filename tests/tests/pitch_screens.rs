@@ -135,5 +135,40 @@ async fn scenario(
     wait_for_text(exhibitor, ".booth-leads .contact-list", "Agreed").await?;
     wait_for_text(visitor, "#pitch-contact [role=status]", "Kim Berg accepted").await?;
     check_and_capture(visitor, axe, "pitch-contact-agreed").await?;
+
+    // The organiser's agenda form: the pitch's second talk names its booth; choosing a person
+    // who pitches instead (anyone the event keeps with a name) takes the booth off.
+    screen.goto(&server.url("/organise/ECC2026")).await?;
+    wait_until(
+        screen,
+        "const s = document.querySelector('select[id$=\"-t1-booth\"]'); return s !== null && s.value === 'nordic-hydrogen';",
+        vec![],
+        "the pitch's booth chosen in the agenda form",
+    )
+    .await?;
+    let chosen = screen
+        .execute(
+            "const s = document.querySelector('select[id$=\"-t1-contact\"]'); const o = [...s.options].find(o => o.value !== ''); if (!o) return null; s.value = o.value; s.dispatchEvent(new Event('change')); return o.value;",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        chosen.is_string(),
+        "nobody to choose as the person who pitches"
+    );
+    wait_until(
+        screen,
+        "return document.querySelector('select[id$=\"-t1-booth\"]').value === '';",
+        vec![],
+        "a person chosen takes the booth off",
+    )
+    .await?;
+    screen
+        .execute(
+            "document.querySelector('select[id$=\"-t1-contact\"]').closest('details').open = true;",
+            vec![],
+        )
+        .await?;
+    check_and_capture(screen, axe, "agenda-pitch-form").await?;
     Ok(())
 }

@@ -167,7 +167,34 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
     provide_context(BoothChoices(Signal::derive(move || match booths.get() {
         Some(Ok(list)) => list
             .into_iter()
-            .map(|b| (b.id.to_string(), b.about.organisation))
+            .map(|b| {
+                (
+                    b.id.to_string(),
+                    format!("{} ({})", b.about.organisation, b.id),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    })));
+    // The event's people with a name, for a pitch's talk to name the person who pitches.
+    let people = {
+        let (key, code) = (key.get_value(), code.clone());
+        LocalResource::new(move || {
+            let (key, code) = (key.clone(), code.clone());
+            async move { organiser::people(&key, &code).await }
+        })
+    };
+    provide_context(PersonChoices(Signal::derive(move || match people.get() {
+        Some(Ok(list)) => list
+            .into_iter()
+            .filter_map(|p| {
+                let name = p.name?;
+                let label = match p.profile.organisation {
+                    Some(o) => format!("{name} ({o})"),
+                    None => name,
+                };
+                Some((p.id, label))
+            })
             .collect(),
         _ => Vec::new(),
     })));
@@ -527,6 +554,45 @@ fn SessionForm(
 #[derive(Clone, Copy)]
 struct BoothChoices(Signal<Vec<(String, String)>>);
 
+/// The event's people with a name, as a pitch's talk chooses one: (id, name and organisation).
+#[derive(Clone, Copy)]
+struct PersonChoices(Signal<Vec<(String, String)>>);
+
+/// A pitch's talk's choice (its booth, or the person who pitches): a labelled `<select>` of
+/// `options` (value, label) with "none" first; `keys` are the label's, the hint's and the
+/// none's. A value chosen before and no longer among the options stays, as it is.
+fn pitch_choice(
+    id: String,
+    keys: [&'static str; 3],
+    options: Signal<Vec<(String, String)>>,
+    current: Memo<Option<String>>,
+    pick: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl Fn() -> AnyView + Clone {
+    move || {
+        let hint = format!("{id}-hint");
+        view! {
+            <label for=id.clone()>{move || t(keys[0])}</label>
+            <select id=id.clone() aria-describedby=hint.clone()
+                on:change=move |ev| pick(event_target_value(&ev))>
+                <option value="" selected=move || current.get().is_none()>{move || t(keys[2])}</option>
+                {move || {
+                    let now = current.get();
+                    let mut list = options.get();
+                    if let Some(v) = now.as_ref().filter(|v| !list.iter().any(|(o, _)| o == *v)) {
+                        list.push((v.clone(), v.clone()));
+                    }
+                    list.into_iter().map(|(value, label)| {
+                        let selected = now.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=selected>{label}</option> }
+                    }).collect_view()
+                }}
+            </select>
+            <p id=hint class="hint">{move || t(keys[1])}</p>
+        }
+        .into_any()
+    }
+}
+
 #[component]
 fn TalkForm(
     i: usize,
@@ -566,48 +632,52 @@ fn TalkForm(
         })
     });
     let booths: BoothChoices = expect_context();
-    let booth_id = format!("{id}-booth");
-    let booth_hint = format!("{id}-booth-hint");
-    let current = Memo::new(move |_| {
-        draft.with(|a| {
-            a.sessions
-                .get(i)
-                .and_then(|s| s.contributions.get(j))
-                .and_then(|c| c.booth.as_ref().map(|b| b.to_string()))
-        })
-    });
-    let booth_field = move || {
-        let (booth_id, booth_hint) = (booth_id.clone(), booth_hint.clone());
-        pitch.get().then(|| view! {
-            <label for=booth_id.clone()>{move || t("talk-booth")}</label>
-            <select id=booth_id aria-describedby=booth_hint.clone()
-                on:change=move |ev| {
-                    let b = plenum_protocol::BoothId::parse(&event_target_value(&ev)).ok();
-                    // A booth, or a person: naming a booth takes the person off.
-                    edit(Box::new(move |c| {
-                        if b.is_some() {
-                            c.contact = None;
-                        }
-                        c.booth = b;
-                    }))
-                }>
-                <option value="" selected=move || current.get().is_none()>{move || t("talk-booth-none")}</option>
-                {move || {
-                    let now = current.get();
-                    let mut list = booths.0.get();
-                    // A booth named before, and since removed, stays choosable as it is.
-                    if let Some(b) = now.as_ref().filter(|b| !list.iter().any(|(id, _)| id == *b)) {
-                        list.push((b.clone(), b.clone()));
-                    }
-                    list.into_iter().map(|(id, organisation)| {
-                        let selected = now.as_deref() == Some(id.as_str());
-                        view! { <option value=id.clone() selected=selected>{format!("{organisation} ({id})")}</option> }
-                    }).collect_view()
-                }}
-            </select>
-            <p id=booth_hint class="hint">{move || t("talk-booth-hint")}</p>
+    let people: PersonChoices = expect_context();
+    let named = move |of: fn(&Contribution) -> Option<String>| {
+        Memo::new(move |_| {
+            draft.with(|a| {
+                a.sessions
+                    .get(i)
+                    .and_then(|s| s.contributions.get(j))
+                    .and_then(of)
+            })
         })
     };
+    let booth = named(|c| c.booth.as_ref().map(ToString::to_string));
+    let contact = named(|c| c.contact.as_ref().map(ToString::to_string));
+    // A booth, or a person: naming one takes the other off.
+    let booth_field = pitch_choice(
+        format!("{id}-booth"),
+        ["talk-booth", "talk-booth-hint", "talk-booth-none"],
+        booths.0,
+        booth,
+        move |v| {
+            let b = plenum_protocol::BoothId::parse(&v).ok();
+            edit(Box::new(move |c| {
+                if b.is_some() {
+                    c.contact = None;
+                }
+                c.booth = b;
+            }))
+        },
+    );
+    let person_field = pitch_choice(
+        format!("{id}-contact"),
+        ["talk-contact", "talk-contact-hint", "talk-contact-none"],
+        people.0,
+        contact,
+        move |v| {
+            let p = plenum_protocol::PersonId::parse(&v).ok();
+            edit(Box::new(move |c| {
+                if p.is_some() {
+                    c.booth = None;
+                }
+                c.contact = p;
+            }))
+        },
+    );
+    let booth_field = move || pitch.get().then(booth_field.clone());
+    let person_field = move || pitch.get().then(person_field.clone());
     view! {
         <li class="talk-form stack">
             <label for=format!("{id}-title")>{move || t("talk-title")}</label>
@@ -627,6 +697,7 @@ fn TalkForm(
             </textarea>
             <p id=format!("{id}-materials-hint") class="hint">{move || t("materials-hint")}</p>
             {booth_field}
+            {person_field}
             <button type="button" class="small" on:click=remove>{move || t("remove-talk")}</button>
         </li>
     }

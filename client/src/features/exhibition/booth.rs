@@ -56,10 +56,12 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
     let visitor = Memo::new(move |_| found.with(|b| b.as_ref().is_some_and(|b| !b.editable)));
     let staff = Memo::new(move |_| !organiser && editable.get());
     // Who hides chat messages: its staff, the organisers, the event's moderators.
-    let moderator = live
-        .person()
-        .is_some_and(|p| p.role == plenum_protocol::Role::Moderator && p.sessions.is_empty());
-    let moderate = Memo::new(move |_| moderator || editable.get());
+    let moderate = Memo::new(move |_| {
+        editable.get()
+            || live.person().is_some_and(|p| {
+                p.role == plenum_protocol::Role::Moderator && p.sessions.is_empty()
+            })
+    });
     let code = StoredValue::new(code);
     let reload = move || booths.refetch();
     view! {
@@ -111,7 +113,12 @@ fn Visiting(code: EventCode, booth: BoothId) -> impl IntoView {
             here,
         }));
     };
-    say(true);
+    // Said once the connection is welcomed (and again after it comes back).
+    Effect::new(move |_| {
+        if live.person().is_some() {
+            say(true);
+        }
+    });
     // A page in a background tab says nothing: its visitor stops counting as here.
     let handle = set_interval_with_handle(
         move || {

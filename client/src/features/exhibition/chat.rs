@@ -55,9 +55,9 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
         })
     });
     let omitted = Memo::new(move |_| state.with(|s| s.as_ref().map_or(0, |s| s.omitted.messages)));
-    let me = live.person();
-    let my_id = me.as_ref().and_then(|p| PersonId::parse(&p.id).ok());
-    let named = me.as_ref().is_some_and(|p| p.name.is_some());
+    // Who the connection is, once welcomed (and again after a new name).
+    let my_id = Memo::new(move |_| live.person().and_then(|p| PersonId::parse(&p.id).ok()));
+    let named = Memo::new(move |_| live.person().is_some_and(|p| p.name.is_some()));
     let text = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let speaker = announcer();
@@ -105,7 +105,6 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
     };
     // The one whose "Block or report" is open (one at a time, below the messages).
     let reporting = RwSignal::new(None::<(PersonId, String)>);
-    let my_id = StoredValue::new(my_id);
     view! {
         <section class="panel booth-chat" aria-labelledby="chat-heading">
             <h2 id="chat-heading">{move || t("chat")}</h2>
@@ -123,7 +122,7 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
                         {
                             let who = by(&m);
                             let name = m.by.name.clone().unwrap_or_else(|| m.by.id.to_string());
-                            let mine = my_id.get_value().as_ref() == Some(&m.by.id);
+                            let mine = my_id.get_untracked().as_ref() == Some(&m.by.id);
                             let person = m.by.id.clone();
                             let message = m.id;
                             let (for_hide, for_report) = (name.clone(), name.clone());
@@ -163,7 +162,7 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
                     <button type="button" on:click=move |_| reporting.set(None)>{move || t("chat-close")}</button>
                 </div>
             })}
-            {if named {
+            {move || if named.get() {
                 view! {
                     <form class="stack chat-form" on:submit=send>
                         <label for="chat-text">{move || t("chat-write")}</label>

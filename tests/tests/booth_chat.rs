@@ -288,6 +288,15 @@ async fn a_booths_chat_is_moderated_by_its_own_staff_only() {
     );
     ok(moderator.ask(hide("porto", first.id, false)).await);
     until(&mut wen, |c| c.messages.len() == 2).await;
+    // The same when the staff hid it first.
+    ok(ana.ask(hide("porto", first.id, true)).await);
+    ok(moderator.ask(hide("porto", first.id, true)).await);
+    assert_eq!(
+        code_of(&ana.ask(hide("porto", first.id, false)).await).map(|c| c.0),
+        Some(ErrorCode::Forbidden)
+    );
+    ok(moderator.ask(hide("porto", first.id, false)).await);
+    until(&mut wen, |c| c.messages.len() == 2).await;
 
     // The booth's staff keep someone out by blocking them (someone the event keeps: with a
     // profile).
@@ -533,11 +542,69 @@ async fn a_booths_chat_is_one_conversation_across_instances() {
     until(&mut b, |c| c.messages.len() == 2 * EACH).await;
     // One conversation: the same messages, ids and order on both instances, ids unique.
     assert_eq!(chat(&a).messages, chat(&b).messages);
-    let mut ids: Vec<u64> = chat(&a).messages.iter().map(|m| m.id).collect();
-    ids.dedup();
+    let ids: Vec<u64> = chat(&a).messages.iter().map(|m| m.id).collect();
     assert_eq!(ids, (1..=2 * EACH as u64).collect::<Vec<_>>());
     // Hidden on one instance, gone on the other.
     ok(ana.ask(hide("porto", 1, true)).await);
     until(&mut a, |c| c.messages.len() == 2 * EACH - 1).await;
     assert!(chat(&a).messages.iter().all(|m| m.id != 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_message_is_never_replayed_even_when_no_longer_shown() {
+    let server = F.server(TestConfig::default()).await;
+    booths(&server).await;
+    let engine = server.engine();
+    let say = |person: &str, text: &str| {
+        Command::to::<BoothChat>(ChatCommand::Post {
+            person: person.into(),
+            name: Some("Someone".into()),
+            text: text.into(),
+        })
+    };
+    engine
+        .submit(&room("porto"), say("att-gone", "My secret plan"))
+        .await
+        .unwrap();
+    // Enough after it that it leaves the room's window (but not its recent events).
+    for i in 0..(BoothState::KEEP + 20) {
+        let person = format!("att-{}", i / limits::MAX_CHAT_PER_PERSON);
+        engine
+            .submit(&room("porto"), say(&person, &format!("chatter {i}")))
+            .await
+            .unwrap();
+    }
+    engine
+        .submit(
+            &room("porto"),
+            Command::to::<BoothChat>(ChatCommand::Forget {
+                person: "att-gone".into(),
+            }),
+        )
+        .await
+        .unwrap();
+    // A client resuming from the start gets a snapshot without it.
+    let token = server.http().join("CHAT", Some("Res")).await.unwrap();
+    let mut ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+    let id = ws
+        .request(&ClientMsg::Join {
+            room: room("porto"),
+            since: Some(0),
+        })
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let msg = ws.recv().await.unwrap();
+        seen.push(serde_json::to_string(&msg).unwrap());
+        if matches!(&msg, ServerMsg::Joined { id: Some(i), .. } if *i == id) {
+            break;
+        }
+    }
+    let seen = seen.join("\n");
+    assert!(
+        !seen.contains("My secret plan"),
+        "replayed after its deletion"
+    );
+    assert!(seen.contains("chatter"), "{seen}");
 }

@@ -165,7 +165,7 @@ async fn scenario(
     .await?;
     screen
         .execute(
-            "document.querySelector('select[id$=\"-t1-contact\"]').closest('details').open = true;",
+            "const s = document.querySelector('select[id$=\"-t1-contact\"]'); s.closest('details').open = true; s.scrollIntoView({block: 'center'});",
             vec![],
         )
         .await?;

@@ -164,18 +164,20 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
     // The exhibition's booths, for a pitch's talks to name (read once, and again on a change).
     let booths =
         crate::features::exhibition::booths(expect_context::<crate::live::Live>(), code.clone());
-    provide_context(BoothChoices(Signal::derive(move || match booths.get() {
-        Some(Ok(list)) => list
-            .into_iter()
-            .map(|b| {
-                (
-                    b.id.to_string(),
-                    format!("{} ({})", b.about.organisation, b.id),
-                )
-            })
-            .collect(),
-        _ => Vec::new(),
-    })));
+    provide_context(BoothChoices(Signal::from(Memo::new(
+        move |_| match booths.get() {
+            Some(Ok(list)) => list
+                .into_iter()
+                .map(|b| {
+                    (
+                        b.id.to_string(),
+                        format!("{} ({})", b.about.organisation, b.id),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+    ))));
     // The event's people with a name, for a pitch's talk to name the person who pitches.
     let people = {
         let (key, code) = (key.get_value(), code.clone());
@@ -184,20 +186,22 @@ pub fn AgendaEditor(code: EventCode, agenda: Agenda, key: StoredValue<String>) -
             async move { organiser::people(&key, &code).await }
         })
     };
-    provide_context(PersonChoices(Signal::derive(move || match people.get() {
-        Some(Ok(list)) => list
-            .into_iter()
-            .filter_map(|p| {
-                let name = p.name?;
-                let label = match p.profile.organisation {
-                    Some(o) => format!("{name} ({o})"),
-                    None => name,
-                };
-                Some((p.id, label))
-            })
-            .collect(),
-        _ => Vec::new(),
-    })));
+    provide_context(PersonChoices(Signal::from(Memo::new(
+        move |_| match people.get() {
+            Some(Ok(list)) => list
+                .into_iter()
+                .filter_map(|p| {
+                    let name = p.name?;
+                    let label = match p.profile.organisation {
+                        Some(o) => format!("{name} ({o})"),
+                        None => name,
+                    };
+                    Some((p.id, label))
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+    ))));
     // Bumped when the whole draft is replaced (an import, the JSON): the forms are rebuilt.
     let generation = RwSignal::new(0u64);
     let dirty = RwSignal::new(false);

@@ -113,7 +113,8 @@ fn Visiting(code: EventCode, booth: BoothId) -> impl IntoView {
             here,
         }));
     };
-    // Said once the connection is welcomed (and again after it comes back).
+    // Said once the connection is welcomed (the interval says it again, after a reconnection
+    // too).
     Effect::new(move |_| {
         if live.person().is_some() {
             say(true);

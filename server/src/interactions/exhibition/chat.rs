@@ -269,6 +269,14 @@ impl Interaction for BoothChat {
                     )));
                 };
                 if record.hidden == hidden {
+                    if hidden && moderator && !record.moderated {
+                        // Hidden by the staff, now by the moderators too: only they show it.
+                        let record = ChatRecord {
+                            moderated: true,
+                            ..record.clone()
+                        };
+                        cx.change(ChatChange::Message(id, record));
+                    }
                     return Ok(Made::default());
                 }
                 if !hidden && record.moderated && !moderator {
@@ -312,11 +320,18 @@ impl Interaction for BoothChat {
                     RoomState::Booth(b) => b.messages.iter().map(|m| m.id).collect(),
                     _ => Vec::new(),
                 };
+                let mut told = false;
                 for id in &gone {
                     if shown.contains(id) {
                         cx.emit(RoomEvent::BoothChatHidden { id: *id });
+                        told = true;
                     }
                     cx.change(ChatChange::NoMessage(*id));
+                }
+                if !told && let Some(id) = gone.last() {
+                    // None was shown, but earlier events may carry them: one event, which
+                    // changes no screen, keeps them from being replayed (`cuts_replay`).
+                    cx.emit(RoomEvent::BoothChatHidden { id: *id });
                 }
                 let counter = cx.records().part(|r| r.only(|_, _| false)).counter;
                 cx.change(ChatChange::Counter(Counter {
@@ -330,10 +345,10 @@ impl Interaction for BoothChat {
 
     fn load(records: &mut ChatRecords, kind: &str, key: &str, value: Option<&str>) {
         if kind == LAST {
-            match value.map(serde_json::from_str::<Counter>) {
-                Some(Ok(c)) => Self::apply(records, &ChatChange::Counter(c)),
+            match value.map(counter_of) {
+                Some(Some(c)) => Self::apply(records, &ChatChange::Counter(c)),
                 None => Self::apply(records, &ChatChange::Counter(Counter::default())),
-                Some(Err(e)) => tracing::error!(key, error = %e, "an unreadable chat counter"),
+                Some(None) => tracing::error!(key, "an unreadable chat counter"),
             }
             return;
         }
@@ -358,8 +373,11 @@ impl Interaction for BoothChat {
         if kind != LAST {
             return None;
         }
-        let counter: Counter = serde_json::from_str(value).ok()?;
-        serde_json::to_string(&Counter { kept: 0, ..counter }).ok()
+        let counter = counter_of(value)?;
+        // Nothing to purge when nothing is kept: the room is left as it is.
+        (counter.kept > 0).then(|| {
+            serde_json::to_string(&Counter { kept: 0, ..counter }).expect("a counter serialises")
+        })
     }
 
     fn apply(records: &mut ChatRecords, change: &ChatChange) {
@@ -389,6 +407,14 @@ impl Interaction for BoothChat {
             },
         }
     }
+}
+
+/// A counter as stored: `{"last": N, "kept": K}`, or (as first written) the highest id alone.
+fn counter_of(value: &str) -> Option<Counter> {
+    serde_json::from_str(value).ok().or_else(|| {
+        let last = value.trim().parse().ok()?;
+        Some(Counter { last, kept: last })
+    })
 }
 
 /// A booth's messages, hidden ones too, oldest first (for its staff and the moderators).

@@ -320,6 +320,17 @@ struct DemoBooth {
     /// The participants on its staff, by their index in `HOSTS`.
     staff: Vec<usize>,
     about: plenum_protocol::BoothDraft,
+    /// Its chat so far.
+    #[serde(default)]
+    chat: Vec<DemoMessage>,
+}
+
+/// A message of a demo booth's chat: who wrote it (their index in `HOSTS`), and what.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoMessage {
+    by: usize,
+    text: String,
 }
 
 /// A logo: a disc of `colour` on white, 200 pixels a side, as a PNG.
@@ -339,9 +350,13 @@ fn disc(colour: [u8; 3]) -> anyhow::Result<Vec<u8>> {
     Ok(png)
 }
 
-/// The booths, their logos and their staff.
+/// The booths, their logos, their staff and their chats.
 async fn exhibition_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow::Result<()> {
-    use crate::interactions::exhibition::{Editor, Exhibition, ExhibitionCommand, staff_code};
+    use crate::interactions::exhibition::{
+        Editor, Exhibition, ExhibitionCommand,
+        chat::{BoothChat, ChatCommand},
+        staff_code,
+    };
     let booths: Vec<DemoBooth> = parse_json(DEMO_BOOTHS_JSON.as_bytes())
         .map_err(|e| anyhow::anyhow!("demo booths: {}", e.0.message))?;
     let run = |command| Command::to::<Exhibition>(command);
@@ -383,6 +398,19 @@ async fn exhibition_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyh
                         name: Some(name.to_owned()),
                         organisation: Some(organisation.to_owned()),
                         code: code.clone(),
+                    }),
+                )
+                .await?;
+        }
+        let booth_room = RoomId::Booth(room.event_code().clone(), b.id.clone());
+        for m in b.chat {
+            engine
+                .submit(
+                    &booth_room,
+                    Command::to::<BoothChat>(ChatCommand::Post {
+                        person: ids[m.by].clone(),
+                        name: Some(HOSTS[m.by].1.to_owned()),
+                        text: m.text,
                     }),
                 )
                 .await?;

@@ -634,6 +634,16 @@ async fn the_demo_has_an_exhibition() {
     let lisbon = booth(&all, "lisbon-maritime");
     assert_eq!(lisbon.staff[0].name.as_deref(), Some("Ana Costa"));
     assert!(lisbon.about.video.is_some() && lisbon.about.description.sv.is_some());
+    // Its chat has a question and its staff's answer.
+    let ws = Ws::connect(&server.ws_url(), &visitor).await.unwrap();
+    let room = plenum_protocol::RoomId::parse("booth:ECC2026:lisbon-maritime").unwrap();
+    let m = Member::following(ws, &room).await;
+    let Some(plenum_protocol::RoomState::Booth(chat)) = &m.view.state else {
+        panic!("not a booth's room: {:?}", m.view.state)
+    };
+    assert_eq!(chat.messages.len(), 2, "{chat:?}");
+    assert!(!chat.messages[0].staff && chat.messages[1].staff);
+    assert_eq!(chat.messages[1].by.name.as_deref(), Some("Ana Costa"));
 }
 
 /// The inbox `m` follows, as folded so far.

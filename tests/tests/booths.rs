@@ -1513,3 +1513,96 @@ async fn a_booth_counts_its_visits_and_never_says_who() {
     until_inbox(&mut ana, |i| !i.queues.is_empty()).await;
     assert_eq!(counts(&ana), Some((2, 2)));
 }
+
+/// Several of a booth's staff accept one visitor's contact request at the same moment, each
+/// on their own connection: exactly one answers for the booth, the others get `conflict`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_staff_accepting_one_contact_request_at_once_exactly_one_wins() {
+    use plenum_protocol::{BoothId, ClientMsg, ErrorCode, PersonId, Sharing};
+    const STAFF: usize = 6;
+    let server = F.server(TestConfig::default()).await;
+    let http = server.http();
+    let key = server.organiser_key.clone();
+    let a = http
+        .send(
+            "POST",
+            "/api/events/EXPO/booths/porto",
+            Some(&key),
+            Some(&draft("Porto Cluster")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = http
+        .send(
+            "GET",
+            "/api/events/EXPO/booths/porto/staff-link",
+            Some(&key),
+            None,
+        )
+        .await
+        .unwrap();
+    let code = serde_json::from_value::<StaffLink>(a.body).unwrap().code;
+    let mut tokens = Vec::new();
+    for i in 0..STAFF {
+        let (_, token) = Member::in_inbox(&server, "EXPO", &format!("Staff{i}")).await;
+        let a = http
+            .send(
+                "POST",
+                "/api/events/EXPO/booths/porto/staff",
+                Some(&token),
+                Some(&json!({ "code": code })),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+        tokens.push(token);
+    }
+    let (mut vic, _) = Member::in_inbox(&server, "EXPO", "Vic").await;
+    let porto = BoothId::parse("porto").unwrap();
+    let asked = vic
+        .ask(ClientMsg::AskBoothContact {
+            event: F.ev(),
+            booth: porto.clone(),
+            share: Sharing::default(),
+            why: None,
+        })
+        .await;
+    assert!(matches!(asked, ServerMsg::Ok { .. }), "{asked:?}");
+    let visitor = PersonId::parse(&vic.id).unwrap();
+    // Everyone connected first, then all the answers sent at once.
+    let mut conns = Vec::new();
+    for token in &tokens {
+        conns.push(Ws::connect(&server.ws_url(), token).await.unwrap());
+    }
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(STAFF));
+    let answers = conns.into_iter().map(|mut ws| {
+        let (start, porto, visitor) = (start.clone(), porto.clone(), visitor.clone());
+        tokio::spawn(async move {
+            start.wait().await;
+            let id = ws
+                .request(&ClientMsg::AnswerBoothContact {
+                    event: F.ev(),
+                    booth: porto,
+                    visitor,
+                    share: Sharing::default(),
+                })
+                .await
+                .unwrap();
+            ws.reply(id).await.unwrap()
+        })
+    });
+    let mut won = 0;
+    for answer in futures_util::future::join_all(answers).await {
+        match answer.unwrap() {
+            ServerMsg::Ok { .. } => won += 1,
+            other => assert_eq!(code_of(&other), Some(ErrorCode::Conflict), "{other:?}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one of the staff answers for the booth");
+    until_inbox(&mut vic, |i| {
+        booth_contact_at(i, "porto")
+            .is_some_and(|c| c.status == plenum_protocol::BoothContactStatus::Agreed)
+    })
+    .await;
+}

@@ -44,6 +44,28 @@ async fn visitor(server: &TestServer, name: &str, booth: &str) -> (Member, Strin
     (Member::following(ws, &room(booth)).await, token)
 }
 
+/// Every frame a new client gets joining `booth`'s room with `since: 0` (a replay of what the
+/// room still holds, or a snapshot), up to `joined`, as JSON lines.
+async fn resumed_from_start(server: &TestServer, booth: &str) -> String {
+    let token = server.http().join("CHAT", Some("Res")).await.unwrap();
+    let mut ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
+    let id = ws
+        .request(&ClientMsg::Join {
+            room: room(booth),
+            since: Some(0),
+        })
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let msg = ws.recv().await.unwrap();
+        seen.push(serde_json::to_string(&msg).unwrap());
+        if matches!(&msg, ServerMsg::Joined { id: Some(i), .. } if *i == id) {
+            return seen.join("\n");
+        }
+    }
+}
+
 fn post(booth: &str, text: &str) -> ClientMsg {
     ClientMsg::PostBoothChat {
         event: F.ev(),
@@ -240,27 +262,9 @@ async fn a_booths_chat_is_moderated_by_its_own_staff_only() {
     assert_eq!(read(&server, &ana_token, "nowhere/chat").await.status, 404);
 
     // A client resuming from before the hide gets a snapshot, not the hidden text again.
-    let late_token = server.http().join("CHAT", Some("Res")).await.unwrap();
-    let mut ws = Ws::connect(&server.ws_url(), &late_token).await.unwrap();
-    let id = ws
-        .request(&ClientMsg::Join {
-            room: room("porto"),
-            since: Some(0),
-        })
-        .await
-        .unwrap();
-    let mut seen = Vec::new();
-    loop {
-        let msg = ws.recv().await.unwrap();
-        seen.push(serde_json::to_string(&msg).unwrap());
-        if matches!(&msg, ServerMsg::Joined { id: Some(i), .. } if *i == id) {
-            break;
-        }
-    }
-    let seen = seen.join("\n");
+    let seen = resumed_from_start(&server, "porto").await;
     assert!(!seen.contains("Hello <b>Porto</b>"), "{seen}");
     assert!(seen.contains("Welcome!"), "{seen}");
-    drop(ws);
 
     // A moderator of the whole event shows it again; one limited to some sessions may not.
     let mut limited = Member::invited_for(
@@ -584,24 +588,7 @@ async fn a_deleted_message_is_never_replayed_even_when_no_longer_shown() {
         .await
         .unwrap();
     // A client resuming from the start gets a snapshot without it.
-    let token = server.http().join("CHAT", Some("Res")).await.unwrap();
-    let mut ws = Ws::connect(&server.ws_url(), &token).await.unwrap();
-    let id = ws
-        .request(&ClientMsg::Join {
-            room: room("porto"),
-            since: Some(0),
-        })
-        .await
-        .unwrap();
-    let mut seen = Vec::new();
-    loop {
-        let msg = ws.recv().await.unwrap();
-        seen.push(serde_json::to_string(&msg).unwrap());
-        if matches!(&msg, ServerMsg::Joined { id: Some(i), .. } if *i == id) {
-            break;
-        }
-    }
-    let seen = seen.join("\n");
+    let seen = resumed_from_start(&server, "porto").await;
     assert!(
         !seen.contains("My secret plan"),
         "replayed after its deletion"

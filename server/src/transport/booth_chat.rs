@@ -16,7 +16,7 @@ use crate::{
 };
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, header},
+    http::HeaderMap,
     response::{IntoResponse, Response},
 };
 use chrono::SecondsFormat;
@@ -61,17 +61,11 @@ pub async fn download(
     }
     let body = to_csv(&messages, export::zone(&event.time_zone))
         .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export failed: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{code}-{booth}-chat.csv\""),
-            ),
-        ],
+    Ok(super::http::attachment(
+        "text/csv; charset=utf-8",
+        &format!("{code}-{booth}-chat.csv"),
         body,
-    )
-        .into_response())
+    ))
 }
 
 /// The messages as CSV: a byte order mark (so a spreadsheet reads UTF-8), one row each, every

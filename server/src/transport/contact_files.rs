@@ -23,7 +23,7 @@ use crate::{
 };
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, header},
+    http::HeaderMap,
     response::{IntoResponse, Response},
 };
 use chrono::SecondsFormat;
@@ -176,17 +176,11 @@ fn file_response(
             .map_err(|e| AppError::new(ErrorCode::Internal, format!("the export failed: {e}")))?;
         (body, "text/csv; charset=utf-8", "csv")
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.{ending}\""),
-            ),
-        ],
+    Ok(super::http::attachment(
+        mime,
+        &format!("{file}.{ending}"),
         body,
-    )
-        .into_response())
+    ))
 }
 
 /// The contacts as CSV: a byte order mark (so a spreadsheet reads UTF-8), one row each, every

@@ -613,6 +613,21 @@ struct TemplateQuery {
     lang: Option<String>,
 }
 
+/// `body` as a file to save: its type, and the name it is saved under.
+pub fn attachment(mime: &str, name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The agenda template, CSV or XLSX, in English or Swedish.
 async fn agenda_template(
     axum::extract::Query(query): axum::extract::Query<TemplateQuery>,
@@ -621,15 +636,7 @@ async fn agenda_template(
     let swedish = query.lang.as_deref() == Some("sv");
     let file = agenda::import::template(swedish, xlsx)
         .map_err(|_| AppError::new(ErrorCode::Internal, "the template could not be written"))?;
-    let disposition = format!("attachment; filename=\"{}\"", file.name);
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        file.bytes,
-    )
-        .into_response())
+    Ok(attachment(file.content_type, &file.name, file.bytes))
 }
 
 async fn join(

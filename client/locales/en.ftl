@@ -1175,3 +1175,18 @@ booth-numbers-missed = Missed
 booth-numbers-contacts = Contact requests
 booth-take-off = Take off the staff
 booth-take-off-label = Take { $who } off the staff
+booth-meet-team = Meet our team
+booth-meet-team-hint = Ask for a one-to-one meeting with the team: any of the staff can answer, and it is booked into the event's meeting times.
+booth-meetings = Meetings with your team
+booth-meetings-hint = Visitors ask your booth for meetings. Any of you answers for the booth, and you all see the same schedule.
+booth-meetings-booked = Booked
+booth-meetings-waiting = Waiting for the visitor
+booth-preferences = When your booth meets
+meetings-booth-waiting = { $count ->
+    [one] { $who }: { $count_n } booth meeting to answer
+   *[other] { $who }: { $count_n } booth meetings to answer
+}
+meeting-request-sent-booth = Request sent. The booth's answer will be on your meetings page.
+meeting-asks-your-team = Asks to meet your team.
+booth-meetings-none = Nothing booked yet.
+booth-meet-team-asked = You asked the team for a meeting.

@@ -1174,3 +1174,18 @@ booth-numbers-missed = Missade
 booth-numbers-contacts = Kontaktförfrågningar
 booth-take-off = Ta bort ur personalen
 booth-take-off-label = Ta bort { $who } ur personalen
+booth-meet-team = Träffa vårt team
+booth-meet-team-hint = Be om ett enskilt möte med teamet: vem som helst i personalen kan svara, och mötet bokas in bland evenemangets mötestider.
+booth-meetings = Möten med ert team
+booth-meetings-hint = Besökare ber er monter om möten. Vem som helst av er svarar för montern, och ni ser alla samma schema.
+booth-meetings-booked = Bokade
+booth-meetings-waiting = Väntar på besökaren
+booth-preferences = När er monter träffar folk
+meetings-booth-waiting = { $count ->
+    [one] { $who }: { $count_n } montermöte att svara på
+   *[other] { $who }: { $count_n } montermöten att svara på
+}
+meeting-request-sent-booth = Förfrågan skickad. Monterns svar kommer på din mötessida.
+meeting-asks-your-team = Vill träffa ert team.
+booth-meetings-none = Inget bokat än.
+booth-meet-team-asked = Du har bett teamet om ett möte.

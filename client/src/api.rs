@@ -194,6 +194,22 @@ pub mod booths {
         .await
     }
 
+    /// `GET /api/events/{code}/booths/{booth}/meetings`: the booth's meetings and when it meets
+    /// (its staff and the organisers).
+    pub async fn meetings(
+        code: &EventCode,
+        booth: &BoothId,
+    ) -> Result<plenum_protocol::BoothMeetings, ApiFailure> {
+        let key = credential(code);
+        call(
+            "GET",
+            &format!("/api/events/{code}/booths/{booth}/meetings"),
+            None,
+            Some(&key),
+        )
+        .await
+    }
+
     /// `GET /api/events/{code}/booths/{booth}/chat`: every message of the booth's chat, hidden
     /// ones too (its staff, the organisers and the event's moderators).
     pub async fn chat(

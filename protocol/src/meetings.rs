@@ -274,6 +274,10 @@ pub struct Meeting {
     pub requested_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_ms: Option<i64>,
+    /// A meeting with a booth's team: `to` is the booth (its id [`booth_side`]), and any of
+    /// its staff answers, moves, cancels and keeps it for the booth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booth: Option<crate::BoothId>,
 }
 
 /// One side's answer to "did it take place?".
@@ -288,6 +292,36 @@ impl Meeting {
     pub fn has(&self, person: &str) -> bool {
         self.from.id.as_str() == person || self.to.id.as_str() == person
     }
+
+    /// The side `person` takes in it: their own, or, for one of the booth's staff, the
+    /// booth's ([`booth_side`]; the client cannot know who the staff are, so any other person
+    /// is taken for the booth's).
+    pub fn side_of(&self, person: &str) -> String {
+        match &self.booth {
+            Some(b) if !self.has(person) => booth_side(b).as_str().to_owned(),
+            _ => person.to_owned(),
+        }
+    }
+}
+
+/// `GET /api/events/{code}/booths/{booth}/meetings`: a booth's meetings as its staff see
+/// them (newest first, each as in an inbox), and when and how the booth meets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoothMeetings {
+    pub meetings: Vec<Meeting>,
+    #[serde(default)]
+    pub preferences: MeetingPreferences,
+}
+
+/// What starts the id of a booth taking part in a meeting: `booth_` and the booth's id. No
+/// person's id starts so (the server never makes one).
+pub const BOOTH_SIDE_PREFIX: &str = "booth_";
+
+/// The id under which `booth` takes part in meetings (`booth_lisbon`): one participant, whose
+/// staff share its schedule.
+pub fn booth_side(booth: &crate::BoothId) -> PersonId {
+    PersonId::parse(&format!("{BOOTH_SIDE_PREFIX}{}", booth.as_str()))
+        .expect("a booth's id makes a participant's")
 }
 
 /// `answer_meeting`: what the person asked answers.

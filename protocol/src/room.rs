@@ -332,7 +332,10 @@ pub struct InboxState {
     pub seats: Vec<crate::Seat>,
     /// Their one-to-one meetings, by id: every open one (at most
     /// [`crate::limits::MAX_PERSON_MEETINGS`]) and the newest
-    /// [`InboxState::KEEP_CLOSED_MEETINGS`] closed (declined, expired, cancelled).
+    /// [`InboxState::KEEP_CLOSED_MEETINGS`] closed (declined, expired, cancelled). For one of a
+    /// booth's staff, the booth's meetings too, from when they joined until they leave its
+    /// staff: its open ones (at most as many again per booth they staff), the closed ones
+    /// counted with theirs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meetings: Vec<crate::Meeting>,
     /// When and how they meet, as they last set it.
@@ -442,7 +445,7 @@ pub enum RoomEvent {
     /// held for that booth).
     TalkChanged { talk: crate::Talk },
     /// In a booth staff member's inbox: the booth's queue, as it stands (replaces the one held
-    /// for that booth; `gone`: forget it).
+    /// for that booth; `gone`: forget it, and the booth's meetings with it).
     BoothQueueChanged { queue: crate::BoothQueue },
     /// A visitor's contact with a booth changed (in the visitor's inbox): it replaces the one
     /// with that booth; `ended` removes it.
@@ -767,7 +770,16 @@ impl RoomState {
             }
             (RoomState::Inbox(i), RoomEvent::BoothQueueChanged { queue }) => {
                 i.queues.retain(|q| q.booth != queue.booth);
-                if !queue.gone {
+                if queue.gone {
+                    // Off the booth's staff: its meetings leave the inbox with its queue, and
+                    // their reminders with them.
+                    let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut i.meetings)
+                        .into_iter()
+                        .partition(|m| m.booth.as_ref() == Some(&queue.booth));
+                    i.meetings = kept;
+                    i.reminders
+                        .retain(|r| !gone.iter().any(|m| m.id == r.meeting));
+                } else {
                     i.queues.push(queue.clone());
                     i.queues.sort_by(|a, b| a.booth.cmp(&b.booth));
                 }

@@ -215,16 +215,22 @@ pub enum ClientMsg {
         event: EventCode,
         plan: Option<crate::MeetingPlan>,
     },
-    /// Set when and how you meet (the whole of it).
+    /// Set when and how you meet (the whole of it); with `booth`, when and how that booth
+    /// meets (its staff).
     SetMeetingPreferences {
         event: EventCode,
         preferences: crate::MeetingPreferences,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        booth: Option<crate::BoothId>,
     },
-    /// Ask someone at the event for a meeting, with a message and, if you like, a time. The
-    /// answer's `meeting` is its id.
+    /// Ask someone at the event (`to`), or a booth's team (`booth`), for a meeting, with a
+    /// message and, if you like, a time. The answer's `meeting` is its id.
     RequestMeeting {
         event: EventCode,
-        to: crate::PersonId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<crate::PersonId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        booth: Option<crate::BoothId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -100,6 +100,7 @@ fn every_example_parses_and_round_trips() {
             "booth-contacts" => drop(check::<Vec<plenum_protocol::BoothLead>>(&label, &body)),
             "join-staff" => drop(check::<plenum_protocol::JoinStaff>(&label, &body)),
             "booth-chat" => drop(check::<Vec<plenum_protocol::ChatMessage>>(&label, &body)),
+            "booth-meetings" => drop(check::<plenum_protocol::BoothMeetings>(&label, &body)),
             other => panic!("docs/protocol.md labels a block with unknown type {other:?}"),
         }
     }

@@ -849,6 +849,7 @@ fn an_inbox_keeps_open_meetings_and_the_newest_closed_ones() {
             held: vec![],
             requested_ms: 1,
             expires_ms: None,
+            booth: None,
         },
     };
     let mut inbox = RoomState::Inbox(InboxState::default());
@@ -897,6 +898,107 @@ fn an_inbox_keeps_open_meetings_and_the_newest_closed_ones() {
     let two = i.meetings.iter().find(|m| m.id == 2).unwrap();
     assert_eq!((two.status, two.sequence), (MeetingStatus::Accepted, 1));
     assert!(i.meetings.windows(2).all(|w| w[0].id < w[1].id));
+}
+
+#[test]
+fn leaving_a_booths_staff_takes_its_meetings_out_of_the_inbox() {
+    use plenum_protocol::{
+        BoothId, BoothQueue, InboxState, Meeting, MeetingPerson, MeetingStatus, PersonId,
+        booth_side,
+    };
+    let porto = BoothId::parse("porto").unwrap();
+    let side = |id: &str| MeetingPerson {
+        id: PersonId::parse(id).unwrap(),
+        name: None,
+        organisation: None,
+    };
+    let meeting = |id: u64, to: MeetingPerson, booth: Option<BoothId>| Meeting {
+        id,
+        from: side("vic"),
+        to,
+        message: None,
+        status: MeetingStatus::Requested,
+        proposed: None,
+        proposed_by: None,
+        slot: None,
+        end: None,
+        table: None,
+        place: None,
+        video: None,
+        locked: false,
+        sequence: 0,
+        here: vec![],
+        no_show: None,
+        held: vec![],
+        requested_ms: 1,
+        expires_ms: None,
+        booth,
+    };
+    let with_booth = MeetingPerson {
+        id: booth_side(&porto),
+        name: Some("Porto Cluster".into()),
+        organisation: None,
+    };
+    assert_eq!(with_booth.id.as_str(), "booth_porto");
+    let booth_meeting = meeting(1, with_booth, Some(porto.clone()));
+    // Its staff act for the booth; its two for themselves.
+    assert_eq!(booth_meeting.side_of("ana"), "booth_porto");
+    assert_eq!(booth_meeting.side_of("vic"), "vic");
+    assert_eq!(meeting(2, side("ana"), None).side_of("ana"), "ana");
+    let queue = |gone: bool| RoomEvent::BoothQueueChanged {
+        queue: BoothQueue {
+            booth: porto.clone(),
+            waiting: vec![],
+            talking: vec![],
+            answered: 0,
+            missed: 0,
+            requests: 0,
+            visits: 0,
+            visitors: 0,
+            contacts_asked: 0,
+            contacts_agreed: 0,
+            contacts_requested: 0,
+            contacts_version: 0,
+            gone,
+        },
+    };
+    let mut inbox = RoomState::Inbox(InboxState::default());
+    inbox.apply(&queue(false)).unwrap();
+    for m in [booth_meeting.clone(), meeting(2, side("ana"), None)] {
+        inbox
+            .apply(&RoomEvent::MeetingChanged { meeting: m })
+            .unwrap();
+    }
+    for meeting in [1, 2] {
+        inbox
+            .apply(&RoomEvent::MeetingSoon {
+                reminder: plenum_protocol::MeetingReminder {
+                    meeting,
+                    starts_ms: 10,
+                },
+            })
+            .unwrap();
+    }
+    // Another booth's queue going leaves Porto's meetings.
+    let mut other = queue(true);
+    if let RoomEvent::BoothQueueChanged { queue } = &mut other {
+        queue.booth = BoothId::parse("lund").unwrap();
+    }
+    inbox.apply(&other).unwrap();
+    let RoomState::Inbox(i) = &inbox else {
+        unreachable!()
+    };
+    assert_eq!(i.meetings.len(), 2);
+    inbox.apply(&queue(true)).unwrap();
+    let RoomState::Inbox(i) = &inbox else {
+        unreachable!()
+    };
+    assert!(i.queues.is_empty());
+    assert_eq!(i.meetings.iter().map(|m| m.id).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        i.reminders.iter().map(|r| r.meeting).collect::<Vec<_>>(),
+        [2]
+    );
 }
 
 #[test]

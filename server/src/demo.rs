@@ -323,6 +323,19 @@ struct DemoBooth {
     /// Its chat so far.
     #[serde(default)]
     chat: Vec<DemoMessage>,
+    /// Meetings asked of its team, waiting for the staff's answer.
+    #[serde(default)]
+    meetings: Vec<DemoRequest>,
+}
+
+/// A meeting a participant (by their index in `HOSTS`) asks of a booth's team: a message, and
+/// the time proposed on day 2.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRequest {
+    by: usize,
+    text: String,
+    at: String,
 }
 
 /// A message of a demo booth's chat: who wrote it (their index in `HOSTS`), and what.
@@ -415,6 +428,28 @@ async fn exhibition_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyh
                 )
                 .await?;
         }
+        for r in b.meetings {
+            engine
+                .submit(
+                    room,
+                    Command::to::<Meetings>(MeetingsCommand::Request {
+                        actor: meetings::Actor {
+                            id: ids[r.by].clone(),
+                            name: Some(HOSTS[r.by].1.to_owned()),
+                            organiser: false,
+                            staff: None,
+                        },
+                        to: None,
+                        booth: Some(b.id.clone()),
+                        message: Some(r.text),
+                        slot: Some(plenum_protocol::SlotAt {
+                            day: 2,
+                            start: r.at,
+                        }),
+                    }),
+                )
+                .await?;
+        }
     }
     Ok(())
 }
@@ -432,6 +467,7 @@ async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow
         id: ids[i].clone(),
         name: Some(HOSTS[i].1.to_owned()),
         organiser: false,
+        staff: None,
     };
     for (i, (role, sectors, cards)) in PROFILES.iter().enumerate() {
         let profile = MatchProfile {
@@ -464,7 +500,8 @@ async fn meetings_demo(engine: &Engine, room: &RoomId, ids: &[String]) -> anyhow
                 room,
                 run(MeetingsCommand::Request {
                     actor: actor(from),
-                    to: PersonId::parse(&ids[to])?,
+                    to: Some(PersonId::parse(&ids[to])?),
+                    booth: None,
                     message: Some(message.to_owned()),
                     slot: Some(plenum_protocol::SlotAt {
                         day: 2,

@@ -217,6 +217,35 @@ impl Member {
         }
     }
 
+    /// The inbox as this member sees it.
+    pub fn inbox(&self) -> plenum_protocol::InboxState {
+        match self.view.state.as_ref().expect("joined") {
+            RoomState::Inbox(i) => i.clone(),
+            other => panic!("not an inbox: {other:?}"),
+        }
+    }
+
+    /// Folds inbox traffic until `ok` holds of the inbox (`what` names it if it never does,
+    /// within [`crate::WAIT`]).
+    pub async fn until_inbox(
+        &mut self,
+        what: &str,
+        ok: impl Fn(&plenum_protocol::InboxState) -> bool,
+    ) {
+        let reached = tokio::time::timeout(crate::WAIT, async {
+            while !ok(&self.inbox()) {
+                let m = self.ws.recv().await.expect("inbox traffic");
+                self.view.take(&m).expect("a consistent view");
+            }
+        })
+        .await;
+        assert!(
+            reached.is_ok(),
+            "the inbox never showed {what}: {:?}",
+            self.inbox()
+        );
+    }
+
     /// Folds room traffic until `ok` holds of the session.
     pub async fn until_session(&mut self, ok: impl Fn(&SessionState) -> bool) {
         while !ok(&self.session()) {

@@ -217,3 +217,74 @@ pub async fn check_pipelined_order(server: &TestServer, code: &str) {
         );
     }
 }
+
+/// Day 1, 09:00–12:00 in slots of 20 minutes and 5 to change (09:00, 09:25, 09:50, 10:15,
+/// 10:40, 11:05, 11:30), with `tables` onsite tables and a video link for `code`.
+pub fn meeting_plan(code: &str, tables: u32) -> plenum_protocol::MeetingPlan {
+    plenum_protocol::MeetingPlan {
+        blocks: vec![plenum_protocol::MeetingBlock {
+            day: 1,
+            start: "09:00".into(),
+            end: "12:00".into(),
+            slot_minutes: 20,
+            change_minutes: 5,
+        }],
+        tables: (1..=tables)
+            .map(|number| plenum_protocol::MeetingTable {
+                number,
+                place: Some(format!("Hall C, table {number}")),
+            })
+            .collect(),
+        video: Some(format!("https://meet.example.org/{code}-{{meeting}}")),
+        expiry_hours: 48,
+        max_open_requests: 20,
+        keep_starred_free: true,
+        profiles: Default::default(),
+    }
+}
+
+/// A server with the small event as `code`, held on 12 March 2030 (in the future, so every
+/// meeting slot is still to come and "Schedule all" may use it).
+pub async fn future_event_server(code: &str) -> TestServer {
+    let server = TestServer::start().await;
+    let mut event = small_event(code);
+    event["agenda"]["days"][0]["date"] = "2030-03-12".into();
+    let made = server
+        .http()
+        .send(
+            "POST",
+            "/api/events",
+            Some(&server.organiser_key),
+            Some(&event),
+        )
+        .await
+        .expect("the event is sent");
+    assert_eq!(made.status, 201, "{}", made.body);
+    server
+}
+
+/// Puts the person signed in with `token` on `booth`'s staff at `code`, with the staff link
+/// the organisers read.
+pub async fn join_booth_staff(server: &TestServer, code: &str, booth: &str, token: &str) {
+    let http = server.http();
+    let link = http
+        .send(
+            "GET",
+            &format!("/api/events/{code}/booths/{booth}/staff-link"),
+            Some(&server.organiser_key),
+            None,
+        )
+        .await
+        .expect("the staff link");
+    let link: plenum_protocol::StaffLink = serde_json::from_value(link.body).expect("a staff link");
+    let a = http
+        .send(
+            "POST",
+            &format!("/api/events/{code}/booths/{booth}/staff"),
+            Some(token),
+            Some(&serde_json::json!({ "code": link.code })),
+        )
+        .await
+        .expect("joined");
+    assert_eq!(a.status, 200, "{}", a.body);
+}

@@ -4,8 +4,7 @@
 //! moderate it; bounded per person and per booth; a person's messages go with their data.
 
 use plenum_protocol::{
-    BoothId, BoothState, ChatMessage, ClientMsg, ErrorCode, RoomId, RoomState, ServerMsg,
-    StaffLink, limits,
+    BoothId, BoothState, ChatMessage, ClientMsg, ErrorCode, RoomId, RoomState, ServerMsg, limits,
 };
 use plenum_server::engine::Command;
 use plenum_server::interactions::exhibition::chat::{BoothChat, ChatCommand};
@@ -109,29 +108,8 @@ async fn read(server: &TestServer, token: &str, path: &str) -> Answer {
 
 /// Makes booths `porto` and `lund`, and puts `name` on `booth`'s staff.
 async fn staff(server: &TestServer, name: &str, booth: &str) -> (Member, String) {
-    let http = server.http();
-    let key = &server.organiser_key;
-    let a = http
-        .send(
-            "GET",
-            &format!("/api/events/CHAT/booths/{booth}/staff-link"),
-            Some(key),
-            None,
-        )
-        .await
-        .unwrap();
-    let code = serde_json::from_value::<StaffLink>(a.body).unwrap().code;
     let (m, token) = visitor(server, name, booth).await;
-    let a = http
-        .send(
-            "POST",
-            &format!("/api/events/CHAT/booths/{booth}/staff"),
-            Some(&token),
-            Some(&json!({ "code": code })),
-        )
-        .await
-        .unwrap();
-    assert_eq!(a.status, 200, "{}", a.body);
+    join_booth_staff(server, "CHAT", booth, &token).await;
     (m, token)
 }
 

@@ -606,7 +606,7 @@ async fn a_bad_booth_is_refused_by_field_and_nothing_is_kept() {
 }
 
 /// The demo's exhibition: four booths, each with a logo the server serves, three with a
-/// participant on their staff.
+/// participant on their staff; Lisbon's chat and a meeting asked of its team.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_has_an_exhibition() {
     let server = TestServer::start_with(TestConfig {
@@ -644,6 +644,23 @@ async fn the_demo_has_an_exhibition() {
     assert_eq!(chat.messages.len(), 2, "{chat:?}");
     assert!(!chat.messages[0].staff && chat.messages[1].staff);
     assert_eq!(chat.messages[1].by.name.as_deref(), Some("Ana Costa"));
+    // And a meeting asked of its team, waiting for the staff's answer.
+    let a = http
+        .send(
+            "GET",
+            "/api/events/ECC2026/booths/lisbon-maritime/meetings",
+            Some(&server.organiser_key),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let asked: plenum_protocol::BoothMeetings = serde_json::from_value(a.body).unwrap();
+    assert_eq!(asked.meetings.len(), 1, "{asked:?}");
+    let m = &asked.meetings[0];
+    assert_eq!(m.status, plenum_protocol::MeetingStatus::Requested);
+    assert_eq!(m.to.id.as_str(), "booth_lisbon-maritime");
+    assert!(m.from.name.is_some() && m.proposed.is_some());
 }
 
 /// The inbox `m` follows, as folded so far.

@@ -267,7 +267,8 @@ async fn a_blocked_person_asks_nothing_more_and_reports_reach_the_organisers_onl
     // A meeting they agreed on before.
     let met = ClientMsg::RequestMeeting {
         event: F.ev(),
-        to: PersonId::parse(&ana.id).unwrap(),
+        to: Some(PersonId::parse(&ana.id).unwrap()),
+        booth: None,
         message: None,
         slot: None,
     };
@@ -298,7 +299,8 @@ async fn a_blocked_person_asks_nothing_more_and_reports_reach_the_organisers_onl
     assert!(matches!(&ana.view.state, Some(RoomState::Inbox(i)) if i.blocked.len() == 1));
     let to_ana = |id: &str| ClientMsg::RequestMeeting {
         event: F.ev(),
-        to: PersonId::parse(id).unwrap(),
+        to: Some(PersonId::parse(id).unwrap()),
+        booth: None,
         message: None,
         slot: None,
     };
@@ -427,7 +429,8 @@ async fn a_person_downloads_their_data_and_deletes_their_profile() {
     ok(bo
         .ask(ClientMsg::RequestMeeting {
             event: F.ev(),
-            to: PersonId::parse(&ana.id).unwrap(),
+            to: Some(PersonId::parse(&ana.id).unwrap()),
+            booth: None,
             message: Some("Coffee?".into()),
             slot: None,
         })

@@ -1,8 +1,8 @@
 //! The exhibition in browsers, on the demo event: the organiser creates a booth and reads its
 //! staff link on the console; an exhibitor's phone opens the link, joins the booth's staff and
 //! edits the booth (words, a link, a video, a logo); a visitor's phone finds it in the hall by
-//! search and by sector, and opens it, without anything to edit; asks to talk now and for
-//! contact, and the exhibitor accepts both. axe-core (WCAG 2.1 A and AA)
+//! search and by sector, and opens it, without anything to edit; asks to talk now, for
+//! contact and for a meeting with the booth's team, and the exhibitor accepts all three. axe-core (WCAG 2.1 A and AA)
 //! passes on each screen; screenshots in `$CARGO_TARGET_DIR/screenshots/`.
 
 mod web;
@@ -287,5 +287,73 @@ async fn scenario(
     check_and_capture(exhibitor, axe, "booth-chat-moderation").await?;
     click(exhibitor, ".chat-hidden button").await?;
     wait_for_text(visitor, ".chat-log", "to Malmö").await?;
+
+    // A meeting with the booth's team: the visitor asks for the first of the meeting times;
+    // the exhibitor finds it among the booth's meetings and accepts for the booth; the visitor
+    // sees it booked with the booth on their meetings page.
+    click(visitor, "#meet-team-heading ~ details.ask summary").await?;
+    type_into(
+        visitor,
+        "#booth-lund-hydrogen-ab-meet-message",
+        "Could we see the <b>electrolyser</b>?",
+    )
+    .await?;
+    visitor
+        .execute(
+            "const s = document.querySelector('#booth-lund-hydrogen-ab-meet-slot'); s.value = '0'; s.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await?;
+    click(
+        visitor,
+        "#meet-team-heading ~ details.ask form button[type=submit]",
+    )
+    .await?;
+    wait_for_text(
+        visitor,
+        "#meet-team-heading ~ [role=status]",
+        "You asked the team for a meeting. Waiting for their answer",
+    )
+    .await?;
+    visitor
+        .execute(
+            "document.querySelector('#meet-team-heading').scrollIntoView();",
+            vec![],
+        )
+        .await?;
+    check_and_capture(visitor, axe, "booth-meet-team").await?;
+    wait_for_text(exhibitor, ".booth-meetings .meeting h3", "Vera Visitor").await?;
+    wait_for_text(
+        exhibitor,
+        ".booth-meetings .meeting-message",
+        "Could we see the <b>electrolyser</b>?",
+    )
+    .await?;
+    exhibitor
+        .execute(
+            "document.querySelector('.booth-meetings').scrollIntoView();",
+            vec![],
+        )
+        .await?;
+    check_and_capture(exhibitor, axe, "booth-meetings").await?;
+    click(
+        exhibitor,
+        ".booth-meetings .meeting .actions button.primary",
+    )
+    .await?;
+    wait_for_text(exhibitor, ".booth-meetings .meeting-status", "Booked").await?;
+    visitor.goto(&server.url("/e/ECC2026/meetings")).await?;
+    wait_for_text(
+        visitor,
+        "#my-meetings-heading ~ .meeting-list .meeting",
+        "Lund Hydrogen AB",
+    )
+    .await?;
+    wait_for_text(
+        visitor,
+        "#my-meetings-heading ~ .meeting-list .meeting-status",
+        "Booked",
+    )
+    .await?;
     Ok(())
 }

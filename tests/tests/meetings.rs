@@ -4,8 +4,7 @@
 
 use plenum_protocol::{
     ClientMsg, ErrorCode, HalfDay, Meeting, MeetingAnswer, MeetingBlock, MeetingId, MeetingPlan,
-    MeetingPreferences, MeetingStatus, MeetingTable, PersonId, RoomId, RoomState, ServerMsg,
-    SessionId, SlotAt,
+    MeetingPreferences, MeetingStatus, PersonId, RoomId, RoomState, ServerMsg, SessionId, SlotAt,
 };
 use plenum_server::engine::Command;
 use plenum_server::interactions::meetings::{Meetings, MeetingsCommand};
@@ -24,46 +23,13 @@ fn at(start: &str) -> SlotAt {
 /// Day 1, 09:00–12:00 in slots of 20 minutes and 5 to change: 09:00, 09:25, 09:50, 10:15,
 /// 10:40, 11:05, 11:30; `tables` onsite tables.
 fn plan(tables: u32) -> MeetingPlan {
-    MeetingPlan {
-        blocks: vec![MeetingBlock {
-            day: 1,
-            start: "09:00".into(),
-            end: "12:00".into(),
-            slot_minutes: 20,
-            change_minutes: 5,
-        }],
-        tables: (1..=tables)
-            .map(|number| MeetingTable {
-                number,
-                place: Some(format!("Hall C, table {number}")),
-            })
-            .collect(),
-        video: Some("https://meet.example.org/MEET-{meeting}".into()),
-        expiry_hours: 48,
-        max_open_requests: 20,
-        keep_starred_free: true,
-        profiles: Default::default(),
-    }
+    meeting_plan("MEET", tables)
 }
 
 /// A server with the small event as `MEET`, held on 12 March 2030 (in the future, so every
 /// slot is still to come and "Schedule all" may use it).
 async fn meet_server() -> TestServer {
-    let server = TestServer::start().await;
-    let mut event = small_event("MEET");
-    event["agenda"]["days"][0]["date"] = "2030-03-12".into();
-    let made = server
-        .http()
-        .send(
-            "POST",
-            "/api/events",
-            Some(&server.organiser_key),
-            Some(&event),
-        )
-        .await
-        .unwrap();
-    assert_eq!(made.status, 201, "{}", made.body);
-    server
+    future_event_server("MEET").await
 }
 
 const SLOTS: [&str; 7] = [
@@ -167,7 +133,8 @@ async fn organiser_asks(org: &mut Ws, msg: ClientMsg) -> ServerMsg {
 fn request(to: &str, slot: Option<&str>) -> ClientMsg {
     ClientMsg::RequestMeeting {
         event: F.ev(),
-        to: PersonId::parse(to).unwrap(),
+        to: Some(PersonId::parse(to).unwrap()),
+        booth: None,
         message: Some("Shall we talk hydrogen?".into()),
         slot: slot.map(at),
     }
@@ -374,7 +341,8 @@ async fn bad_requests_are_refused_with_their_codes_and_change_nothing() {
     );
     let long = ClientMsg::RequestMeeting {
         event: F.ev(),
-        to: PersonId::parse(&bo).unwrap(),
+        to: Some(PersonId::parse(&bo).unwrap()),
+        booth: None,
         message: Some("x".repeat(501)),
         slot: None,
     };
@@ -420,6 +388,7 @@ async fn bad_requests_are_refused_with_their_codes_and_change_nothing() {
     // Preferences: a slot not in the plan, or named twice.
     let prefs = |busy: Vec<&str>| ClientMsg::SetMeetingPreferences {
         event: F.ev(),
+        booth: None,
         preferences: MeetingPreferences {
             busy: busy.into_iter().map(at).collect(),
             half: None,
@@ -556,6 +525,7 @@ async fn schedule_all_places_accepted_meetings_and_says_why_not() {
     ok(people[4]
         .ask(ClientMsg::SetMeetingPreferences {
             event: F.ev(),
+            booth: None,
             preferences: MeetingPreferences {
                 busy: vec![],
                 half: Some(HalfDay::Afternoon),
@@ -1285,7 +1255,8 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
     let mut di = Member::in_inbox(&server, "DAYOF", "Di").await.0;
     let ask = |to: &str, slot: Option<&SlotAt>| ClientMsg::RequestMeeting {
         event: ev.clone(),
-        to: PersonId::parse(to).unwrap(),
+        to: Some(PersonId::parse(to).unwrap()),
+        booth: None,
         message: None,
         slot: slot.cloned(),
     };
@@ -1415,6 +1386,7 @@ async fn the_day_itself_is_counted_for_the_organisers_and_exported() {
     ok(ana.ask(held(now_id, true)).await);
     let busy = ClientMsg::SetMeetingPreferences {
         event: ev.clone(),
+        booth: None,
         preferences: MeetingPreferences {
             busy: vec![now_slot.clone(), next_slot.clone(), {
                 let m = chrono::NaiveTime::parse_from_str(&next_slot.start, "%H:%M").unwrap()
@@ -1559,6 +1531,7 @@ async fn schedule_all_never_double_books_around_a_meeting_it_cannot_keep() {
     }
     let prefs = |busy: Vec<&str>, online| ClientMsg::SetMeetingPreferences {
         event: F.ev(),
+        booth: None,
         preferences: MeetingPreferences {
             busy: busy.into_iter().map(at).collect(),
             half: None,

@@ -548,11 +548,17 @@ const REGISTERED: &str = "registered";
 /// The prefix of the ids of people who joined through an invitation.
 const INVITED_PREFIX: &str = "inv-";
 
-/// A fresh random person id.
+/// A fresh random person id: never one that starts like a booth's in a meeting
+/// (`plenum_protocol::BOOTH_SIDE_PREFIX`).
 pub fn new_id() -> String {
-    let mut b = [0u8; 12];
-    getrandom::fill(&mut b).expect("the operating system's random source");
-    B64.encode(b)
+    loop {
+        let mut b = [0u8; 12];
+        getrandom::fill(&mut b).expect("the operating system's random source");
+        let id = B64.encode(b);
+        if !id.starts_with(plenum_protocol::BOOTH_SIDE_PREFIX) {
+            return id;
+        }
+    }
 }
 
 /// Checks a display name: trimmed, no control characters, not too long. Empty means anonymous.

@@ -757,6 +757,7 @@ mod tests {
                 sequence: 0,
                 requested_ms: 0,
                 expires_ms: None,
+                booth: None,
             });
         }
         for n in 0..limits::MAX_CONTACTS {

@@ -29,6 +29,7 @@ use crate::{
             chat::{BoothChat, ChatCommand},
             staff_code,
         },
+        meetings::{Meetings, MeetingsCommand},
         people::People,
     },
 };
@@ -192,13 +193,15 @@ async fn save_or_create(
     )
     .await?;
     if create {
-        // A booth made again under an old id starts with an empty chat.
+        // A booth made again under an old id starts with an empty chat, and none of the old
+        // one's meetings open.
         app.engine
             .submit(
                 &RoomId::Booth(code.clone(), booth.clone()),
                 Command::to::<BoothChat>(ChatCommand::Clear { before_ms: made }),
             )
             .await?;
+        forget_meetings(&app, &code, &booth).await?;
     }
     note(&app, &who, &code, &by, "save_booth", &booth);
     Ok(Json(done))
@@ -229,6 +232,8 @@ pub async fn remove(
         },
     )
     .await?;
+    // Then its open meetings (no request reaches a booth that is gone): their visitors are told.
+    forget_meetings(&app, &code, &booth).await?;
     note(
         &app,
         &who,
@@ -238,6 +243,20 @@ pub async fn remove(
         &booth,
     );
     Ok(Json(done))
+}
+
+/// Cancels the open meetings of `booth` (removed, or made again) asked before it was made as it
+/// is now, and deletes its preferences.
+async fn forget_meetings(app: &App, code: &EventCode, booth: &BoothId) -> Result<(), AppError> {
+    app.engine
+        .submit(
+            &RoomId::Event(code.clone()),
+            Command::to::<Meetings>(MeetingsCommand::ForgetBooth {
+                booth: booth.clone(),
+            }),
+        )
+        .await?;
+    Ok(())
 }
 
 /// An uploaded logo as the server keeps it: recognised by its bytes as a PNG, JPEG or WebP

@@ -263,6 +263,10 @@ pub fn router(app: App) -> Router {
             get(|a, p, h| super::contact_files::booth_download(a, p, h, Format::Vcard)),
         )
         .route(
+            "/events/{code}/booths/{booth}/meetings",
+            get(super::meetings::of_booth),
+        )
+        .route(
             "/events/{code}/booths/{booth}/chat",
             get(|a, p, h| super::booth_chat::download(a, p, h, false)),
         )

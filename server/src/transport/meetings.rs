@@ -11,6 +11,9 @@
 //!   instance several); its placements are then applied by one command, refused and computed
 //!   again (up to three times) if the meetings changed meanwhile.
 //!
+//! - `GET /api/events/{code}/booths/{booth}/meetings` ([`of_booth`]): a booth's meetings and
+//!   preferences, for its staff.
+//!
 //! The counts and the copy the scheduler needs are taken under the room's lock; the scheduler
 //! runs after, outside it. Nothing personal beyond the two people's names and organisations
 //! (no message, no contact details) is in either.
@@ -18,11 +21,12 @@
 use super::http::{AppError, at_event};
 use crate::{
     App,
-    auth::Action,
+    auth::{self, Action},
     engine::{Command, Done, Engine},
     export,
     interactions::{
         Refusal,
+        exhibition::Exhibition,
         meetings::{self, Meetings, MeetingsCommand, plan, report},
         people::People,
     },
@@ -35,8 +39,8 @@ use axum::{
 };
 use chrono::SecondsFormat;
 use plenum_protocol::{
-    ErrorCode, EventCode, EventInfo, Meeting, MeetingPlan, MeetingRow, MeetingStatus,
-    MeetingsReport, RoomId, RoomState,
+    BoothId, BoothMeetings, ErrorCode, EventCode, EventInfo, Meeting, MeetingPlan, MeetingRow,
+    MeetingStatus, MeetingsReport, RoomId, RoomState,
 };
 
 /// The scheduler's input as the event room holds it now (`None` without a plan), with the
@@ -299,3 +303,57 @@ fn to_csv(rows: &[MeetingRow]) -> Result<Vec<u8>, csv::Error> {
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
+
+/// `GET /api/events/{code}/booths/{booth}/meetings`: the booth's meetings (each as in an
+/// inbox, newest first: every open one and the newest [`BOOTH_CLOSED_MEETINGS`] closed) and its
+/// preferences, for its staff and the event's organisers. Anyone else, the staff of another
+/// booth too, is `forbidden`; a booth that does not exist is `not_found`.
+pub async fn of_booth(
+    State(app): State<App>,
+    Path((code, booth)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<BoothMeetings>, AppError> {
+    let (code, who, _) = at_event(&app, &headers, &code, Action::Follow).await?;
+    let booth =
+        BoothId::parse(&booth).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))?;
+    let room = RoomId::Event(code.clone());
+    let organiser = auth::allowed(&who, Action::ManageEvent, &room);
+    let key = *app.engine.key();
+    let answer = app
+        .engine
+        .read_two::<Meetings, Exhibition, _>(&room, |state, m, x| {
+            let Some(record) = x.booths.get(booth.as_str()) else {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    format!("no booth {booth} at this event"),
+                ));
+            };
+            if !organiser && !x.staffs(booth.as_str(), &who.id) {
+                return Err(AppError::new(
+                    ErrorCode::Forbidden,
+                    format!("only {booth}'s staff and the event's organisers see its meetings"),
+                ));
+            }
+            let (list, preferences) =
+                meetings::booths::of_booth(m, &booth, record.made_ms, BOOTH_CLOSED_MEETINGS);
+            let list = list.into_iter();
+            let meetings = match plan_of(state) {
+                Some(plan) => {
+                    let slots = plan::slots(&plan);
+                    list.map(|m| meetings::shown(&plan, &slots, &key, &room, m))
+                        .collect()
+                }
+                None => list.collect(),
+            };
+            Ok(BoothMeetings {
+                meetings,
+                preferences,
+            })
+        })
+        .await??;
+    Ok(Json(answer))
+}
+
+/// How many of a booth's closed meetings (declined, expired, cancelled) its staff's list keeps,
+/// the newest.
+pub const BOOTH_CLOSED_MEETINGS: usize = 100;

@@ -57,6 +57,7 @@ fn meeting_actor(person: &Person, event: &EventCode) -> meetings::Actor {
         id: person.id.clone(),
         name: person.name.clone(),
         organiser: auth::allowed(person, Action::ManageEvent, &RoomId::Event(event.clone())),
+        staff: None,
     }
 }
 

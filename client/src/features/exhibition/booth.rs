@@ -77,9 +77,11 @@ pub fn BoothPage(code: EventCode, booth: BoothId) -> impl IntoView {
                 <Visiting code=code.get_value() booth=id.get_value() />
                 <super::talk::TalkNow code=code.get_value() booth=id.get_value() staffed />
                 <super::leads::BoothContactPanel code=code.get_value() booth=id.get_value() />
+                <crate::features::meetings::MeetTheTeam code=code.get_value() booth=id.get_value() />
             </Show>
             <Show when=move || staff.get()>
                 <super::talk::StaffDesk code=code.get_value() booth=id.get_value() />
+                <crate::features::meetings::BoothMeetings code=code.get_value() booth=id.get_value() />
                 <super::leads::BoothLeads code=code.get_value() booth=id.get_value() />
                 <super::talk::BoothNumbers code=code.get_value() booth=id.get_value() visitors_now />
             </Show>

@@ -10,6 +10,7 @@ use plenum_protocol::{
 use super::Meet;
 use crate::components::feedback::{act, announcer, problem_view};
 use crate::i18n::{t, tc};
+use crate::route::{Link, Route};
 
 /// The search and the recommendations.
 #[component]
@@ -217,7 +218,7 @@ fn PersonCard(
                 </ul>
             })}
             {(!itself).then(|| view! {
-                <AskToMeet to=id.clone() ids=format!("{ids}-ask-{id}") />
+                <AskToMeet to=Some(id.clone()) ids=format!("{ids}-ask-{id}") />
                 <BlockOrReport person=id.clone() name=name.clone() ids=format!("{ids}-report-{id}") />
             })}
         </article>
@@ -225,9 +226,14 @@ fn PersonCard(
 }
 
 /// "Ask to meet": a message and, if they like, a time; the request is one meeting until it is
-/// answered, moved or withdrawn.
+/// answered, moved or withdrawn. To a person (`to`), offering what to share; or to a booth's
+/// team (`booth`: contact with a booth is asked on its page).
 #[component]
-fn AskToMeet(to: PersonId, ids: String) -> impl IntoView {
+pub(super) fn AskToMeet(
+    to: Option<PersonId>,
+    #[prop(optional)] booth: Option<plenum_protocol::BoothId>,
+    ids: String,
+) -> impl IntoView {
     // Taken here: a reply arrives outside the component, where no context is.
     let speaker = announcer();
     let meet: Meet = expect_context();
@@ -238,6 +244,14 @@ fn AskToMeet(to: PersonId, ids: String) -> impl IntoView {
     let sent = RwSignal::new(false);
     let share = RwSignal::new(Sharing::default());
     let to = StoredValue::new(to);
+    let for_booth = booth.is_some();
+    // A booth's answer is on the meetings page, not on the booth's.
+    let sent_key = if for_booth {
+        "meeting-request-sent-booth"
+    } else {
+        "meeting-request-sent"
+    };
+    let booth = StoredValue::new(booth);
     let base = ids;
     let (msg_id, slot_id) = (format!("{base}-message"), format!("{base}-slot"));
     let send = move |ev: leptos::ev::SubmitEvent| {
@@ -246,6 +260,7 @@ fn AskToMeet(to: PersonId, ids: String) -> impl IntoView {
         let msg = ClientMsg::RequestMeeting {
             event: meet.code(),
             to: to.get_value(),
+            booth: booth.get_value(),
             message: Some(text).filter(|m| !m.is_empty()),
             slot: chosen
                 .get_untracked()
@@ -254,12 +269,12 @@ fn AskToMeet(to: PersonId, ids: String) -> impl IntoView {
         let sharing = share.get_untracked();
         act(meet.live, msg, problem, move |_| {
             sent.set(true);
-            speaker.say(t("meeting-request-sent"));
+            speaker.say(t(sent_key));
             // What to share, offered with the request: theirs to accept or not.
-            if sharing.email || sharing.phone {
+            if let (true, Some(with)) = (sharing.email || sharing.phone, to.get_value()) {
                 let msg = ClientMsg::ShareContact {
                     event: meet.code(),
-                    with: to.get_value(),
+                    with,
                     share: sharing,
                     why: None,
                 };
@@ -270,16 +285,20 @@ fn AskToMeet(to: PersonId, ids: String) -> impl IntoView {
     let card = meet
         .inbox
         .with_untracked(|i| i.as_ref().and_then(|i| i.contact_card.clone()));
+    let to_person = to.with_value(Option::is_some);
     let (has_email, has_phone) = (
-        card.as_ref().is_some_and(|c| c.email.is_some()),
-        card.as_ref().is_some_and(|c| c.phone.is_some()),
+        to_person && card.as_ref().is_some_and(|c| c.email.is_some()),
+        to_person && card.as_ref().is_some_and(|c| c.phone.is_some()),
     );
     let (email_id, phone_id) = (format!("{base}-email"), format!("{base}-phone"));
     view! {
         <details class="ask">
             <summary>{move || t("meeting-ask")}</summary>
             {move || if sent.get() {
-                view! { <p role="status">{t("meeting-request-sent")}</p> }.into_any()
+                view! {
+                    <p role="status">{t(sent_key)}</p>
+                    {for_booth.then(|| view! { <p><Link to=Route::Meetings(meet.code())>{t("meetings-yours")}</Link></p> })}
+                }.into_any()
             } else {
                 let (msg_id, slot_id) = (msg_id.clone(), slot_id.clone());
                 view! {

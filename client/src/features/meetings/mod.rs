@@ -12,7 +12,14 @@
 //! - [`settings`] — the matchmaking profile, when one meets, the contact card.
 //! - [`screen`]   — the meeting area's big screen (staff build).
 //! - [`organise`] — the organiser's plan, dashboard and "Schedule all" (organise build).
+//! - [`booth`]    — a booth's meetings on its page: its staff answer for it; visitors ask it.
+//!
+//! A booth takes part in meetings as one participant (`booth_…`): on its page, the same cards
+//! are drawn with the booth as "me" ([`Meet::for_booth`]), and the person's own page leaves
+//! the booth's meetings to it.
 
+#[cfg(feature = "meet")]
+mod booth;
 #[cfg(feature = "meet")]
 mod contacts;
 #[cfg(feature = "meet")]
@@ -28,6 +35,8 @@ pub mod screen;
 #[cfg(feature = "meet")]
 mod settings;
 
+#[cfg(feature = "meet")]
+pub use booth::{BoothMeetings, MeetTheTeam};
 #[cfg(feature = "meet")]
 pub use contacts::ContactFiles;
 #[cfg(feature = "meet")]
@@ -84,6 +93,24 @@ impl Meet {
             plan,
             event,
         }
+    }
+
+    /// The same for a booth's page: the booth is "me" (its staff act for it).
+    #[cfg(feature = "meet")]
+    pub fn for_booth(live: Live, code: EventCode, booth: &plenum_protocol::BoothId) -> Meet {
+        let side = plenum_protocol::booth_side(booth).as_str().to_owned();
+        Meet {
+            me: Memo::new(move |_| Some(side.clone())),
+            ..Meet::new(live, code)
+        }
+    }
+
+    /// Whether "me" is a booth.
+    pub fn as_booth(&self) -> bool {
+        self.me.with_untracked(|m| {
+            m.as_deref()
+                .is_some_and(|m| m.starts_with(plenum_protocol::BOOTH_SIDE_PREFIX))
+        })
     }
 
     pub fn code(&self) -> EventCode {
@@ -194,9 +221,15 @@ pub fn Waiting(live: Live, code: EventCode) -> impl IntoView {
     });
     let count = Memo::new(move |_| {
         let me = me.get().unwrap_or_default();
+        // A booth's too, for its staff: they answer for it.
         inbox.with(|i| {
             i.as_ref()
-                .map(|i| i.meetings.iter().filter(|m| my_turn(m, &me)).count())
+                .map(|i| {
+                    i.meetings
+                        .iter()
+                        .filter(|m| my_turn(m, &m.side_of(&me)))
+                        .count()
+                })
                 .unwrap_or(0)
         })
     });
@@ -216,7 +249,7 @@ pub fn Waiting(live: Live, code: EventCode) -> impl IntoView {
                 for m in &i.meetings {
                     let key = (m.id, m.status, m.sequence, m.proposed.clone());
                     if !before.contains(&key) {
-                        let line = news(m, &me);
+                        let line = news(m, &m.side_of(&me));
                         notify::show(&t("meetings"), &line);
                     }
                 }
@@ -230,12 +263,14 @@ pub fn Waiting(live: Live, code: EventCode) -> impl IntoView {
             if let Some(before) = reminded.get_value() {
                 for r in &i.reminders {
                     if !before.contains(&(r.meeting, r.starts_ms)) {
+                        // (A meeting left out of the inbox's snapshot, or a booth's asked
+                        // before its staff member joined: no name to say.)
                         let with = i
                             .meetings
                             .iter()
                             .find(|m| m.id == r.meeting)
-                            .map(|m| who(other(m, &me)))
-                            .unwrap_or_default();
+                            .map(|m| who(other(m, &m.side_of(&me))))
+                            .unwrap_or_else(|| t("someone"));
                         notify::show(
                             &t("meetings"),
                             &ta(
@@ -403,6 +438,7 @@ mod tests {
             sequence: 0,
             requested_ms: 0,
             expires_ms: None,
+            booth: None,
         }
     }
 
@@ -428,5 +464,26 @@ mod tests {
         }
         assert_eq!(other(&asked, "ana").id.as_str(), "bo");
         assert_eq!(other(&asked, "bo").id.as_str(), "ana");
+    }
+
+    /// A booth's staff answer for the booth: what the booth proposed waits for the visitor,
+    /// whichever of the staff looks.
+    #[test]
+    fn a_booths_staff_take_its_turn() {
+        let porto = plenum_protocol::BoothId::parse("porto").unwrap();
+        let mut m = meeting(MeetingStatus::Requested, None);
+        m.to = person("booth_porto");
+        m.booth = Some(porto);
+        assert_eq!(m.side_of("cy"), "booth_porto");
+        assert!(my_turn(&m, &m.side_of("cy")));
+        assert!(!my_turn(&m, &m.side_of("ana")));
+        m.proposed_by = Some(PersonId::parse("booth_porto").unwrap());
+        m.proposed = Some(SlotAt {
+            day: 1,
+            start: "14:00".into(),
+        });
+        assert!(!my_turn(&m, &m.side_of("cy")));
+        assert!(my_turn(&m, &m.side_of("ana")));
+        assert_eq!(other(&m, &m.side_of("cy")).id.as_str(), "ana");
     }
 }

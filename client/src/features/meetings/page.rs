@@ -22,10 +22,22 @@ pub fn MeetingsPage(code: EventCode) -> impl IntoView {
     provide_context(meet);
     crate::components::follow::page_title(move || t("meetings"));
     let inbox = meet.inbox;
-    let meetings = Memo::new(move |_| {
-        inbox.with(|i| i.as_ref().map(|i| i.meetings.clone()).unwrap_or_default())
-    });
     let me = meet.me;
+    // The person's own: the meetings of a booth they staff are on the booth's page.
+    let meetings = Memo::new(move |_| {
+        let me = me.get().unwrap_or_default();
+        inbox.with(|i| {
+            i.as_ref()
+                .map(|i| {
+                    i.meetings
+                        .iter()
+                        .filter(|m| m.booth.is_none() || m.has(&me))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
     let now = ticking_now(std::time::Duration::from_secs(15));
     let answer_first = Memo::new(move |_| {
         let me = me.get().unwrap_or_default();
@@ -99,6 +111,7 @@ pub fn MeetingsPage(code: EventCode) -> impl IntoView {
             <h1>{move || t("meetings")}</h1>
             {scanned.map(|contact| view! { <super::scanned::Scanned contact /> })}
             <NotifyMe />
+            <BoothsToAnswer />
             {move || meet.plan.with(Option::is_none).then(|| view! {
                 <p class="hint">{t("meetings-none-planned")}</p>
             })}
@@ -131,10 +144,45 @@ pub fn MeetingsPage(code: EventCode) -> impl IntoView {
     }
 }
 
+/// For the staff of a booth: each booth whose meetings wait for an answer, with a link to its
+/// page (where they answer for it).
+#[component]
+fn BoothsToAnswer() -> impl IntoView {
+    let meet: Meet = expect_context();
+    let waiting = Memo::new(move |_| {
+        let me = meet.me.get().unwrap_or_default();
+        let mut by_booth: Vec<(plenum_protocol::BoothId, String, u64)> = Vec::new();
+        meet.inbox.with(|i| {
+            for m in i.iter().flat_map(|i| &i.meetings) {
+                let Some(b) = m.booth.as_ref().filter(|_| !m.has(&me)) else {
+                    continue;
+                };
+                if !my_turn(m, &m.side_of(&me)) {
+                    continue;
+                }
+                match by_booth.iter_mut().find(|(x, ..)| x == b) {
+                    Some((_, _, n)) => *n += 1,
+                    None => by_booth.push((b.clone(), who(&m.to), 1)),
+                }
+            }
+        });
+        by_booth
+    });
+    view! {
+        <For each=move || waiting.get() key=|w| w.clone() let:w>
+            <p class="meetings-link">
+                <Link to=Route::Booth(meet.code(), w.0.clone())>
+                    {ta("meetings-booth-waiting", &[("who", Arg::Str(w.1.clone())), ("count", Arg::Count(w.2))])}
+                </Link>
+            </p>
+        </For>
+    }
+}
+
 /// A list of meetings, each made again only when it changes (what is being chosen or typed
 /// in the others stays), and all once the plan or the event's dates arrive (their times).
 #[component]
-fn Cards(list: Memo<Vec<Meeting>>) -> impl IntoView {
+pub(super) fn Cards(list: Memo<Vec<Meeting>>) -> impl IntoView {
     let meet: Meet = expect_context();
     let each = move || {
         let known = meet.plan.with(Option::is_some) && meet.event.with(Option::is_some);
@@ -163,6 +211,8 @@ fn MeetingCard(meeting: Meeting, #[prop(optional)] next: bool) -> impl IntoView 
     let id = m.with_value(|m| m.id);
     let with = m.with_value(|m| other(m, &me).clone());
     let mine_to_answer = m.with_value(|m| my_turn(m, &me));
+    // Nothing to share in a meeting with a booth: contact with a booth is asked on its page.
+    let with_booth = m.with_value(|m| m.booth.is_some());
     let problem = RwSignal::new(None::<String>);
     let status = m.with_value(|m| status_line(m, &me));
     let when = m.with_value(|m| m.slot.as_ref().map(|s| meet.when(s)));
@@ -242,6 +292,7 @@ fn MeetingCard(meeting: Meeting, #[prop(optional)] next: bool) -> impl IntoView 
         let ticked = share.get_untracked();
         let before = shared.get_untracked();
         let sharing = match &before {
+            _ if with_booth => Sharing::default(),
             Some(b) => Sharing {
                 email: b.email || ticked.email,
                 phone: b.phone || ticked.phone,
@@ -292,7 +343,7 @@ fn MeetingCard(meeting: Meeting, #[prop(optional)] next: bool) -> impl IntoView 
             {next.then(|| view! { <Countdown meeting=m.get_value() /> })}
             {proposed.map(|p| view! { <p class="meeting-proposed">{p}</p> })}
             {message.map(|text| view! { <blockquote class="meeting-message">{text}</blockquote> })}
-            {mine_to_answer.then(|| view! {
+            {(mine_to_answer && !with_booth).then(|| view! {
                 <fieldset class="share-choice">
                     <legend>{t("meeting-share-legend")}</legend>
                     {move || (!has_email.get() && !has_phone.get()).then(|| view! { <p class="hint">{t("meeting-share-no-card")}</p> })}
@@ -303,6 +354,8 @@ fn MeetingCard(meeting: Meeting, #[prop(optional)] next: bool) -> impl IntoView 
                         <label class="choice" for=fid.clone()><input id=fid.clone() type="checkbox" prop:checked=move || share.with(|s| s.phone) on:change=move |ev| { let on = event_target_checked(&ev); share.update(|s| s.phone = on); } />{t("contact-phone")}</label>
                     }})}
                 </fieldset>
+            })}
+            {mine_to_answer.then(|| view! {
                 <div class="actions">
                     <button type="button" class="primary" on:click=accept>{t("meeting-accept")}</button>
                     <button type="button" on:click=move |_| answer(MeetingAnswer::Decline, None)>{t("meeting-decline")}</button>
@@ -323,11 +376,17 @@ fn MeetingCard(meeting: Meeting, #[prop(optional)] next: bool) -> impl IntoView 
 }
 
 /// Where a meeting stands, for `me`, in a sentence.
-fn status_line(m: &Meeting, me: &str) -> String {
+pub(super) fn status_line(m: &Meeting, me: &str) -> String {
     let from_me = m.from.id.as_str() == me;
     match m.status {
         // The one asked, asked; or the one who asked, answered with another time.
-        MeetingStatus::Requested if my_turn(m, me) && !from_me => t("meeting-asks-you"),
+        MeetingStatus::Requested if my_turn(m, me) && !from_me => {
+            if me.starts_with(plenum_protocol::BOOTH_SIDE_PREFIX) {
+                t("meeting-asks-your-team")
+            } else {
+                t("meeting-asks-you")
+            }
+        }
         MeetingStatus::Requested if my_turn(m, me) => t("meeting-answered-with-time"),
         MeetingStatus::Requested => {
             let until = m.expires_ms.map(time::clock).unwrap_or_default();
@@ -456,7 +515,7 @@ fn OnTheDay(meeting: Meeting, problem: RwSignal<Option<String>>) -> impl IntoVie
                     free_now.set(true);
                 }>{t("meeting-no-show")}</button>
             </Show>
-            {move || show_free.get().then(|| view! { <find::FreeNow at=slot.clone() meeting=id /> })}
+            {move || (show_free.get() && !meet.as_booth()).then(|| view! { <find::FreeNow at=slot.clone() meeting=id /> })}
             <Show when=may_answer>
                 <fieldset class="held">
                     <legend>{t("meeting-held-question")}</legend>

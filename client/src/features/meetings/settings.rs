@@ -332,31 +332,49 @@ fn CardFields(
 /// When the person meets: online only, a half day, slots kept free.
 #[component]
 fn Preferences() -> impl IntoView {
-    // Taken here: a reply arrives outside the component, where no context is.
-    let speaker = announcer();
     let meet: Meet = expect_context();
-    let kept = Memo::new(move |_| {
+    let kept = Signal::derive(move || {
         meet.inbox
             .with(|i| i.as_ref().and_then(|i| i.meeting_preferences.clone()))
     });
+    view! { <PreferencesForm kept /> }
+}
+
+/// When someone meets (the person; with `booth`, that booth, for its staff): online only, a
+/// half day, slots kept free. `saved` runs once the server kept them.
+#[component]
+pub(super) fn PreferencesForm(
+    kept: Signal<Option<MeetingPreferences>>,
+    #[prop(optional)] booth: Option<plenum_protocol::BoothId>,
+    #[prop(optional)] saved: Option<Callback<()>>,
+) -> impl IntoView {
+    // Taken here: a reply arrives outside the component, where no context is.
+    let speaker = announcer();
+    let meet: Meet = expect_context();
     let draft = RwSignal::new(kept.get_untracked().unwrap_or_default());
     Effect::new(move || draft.set(kept.get().unwrap_or_default()));
     let problem = RwSignal::new(None::<String>);
+    let for_booth = booth.is_some();
+    let booth = StoredValue::new(booth);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let msg = ClientMsg::SetMeetingPreferences {
             event: meet.code(),
             preferences: draft.get_untracked(),
+            booth: booth.get_value(),
         };
         act(meet.live, msg, problem, move |_| {
-            speaker.say(t("preferences-saved"))
+            speaker.say(t("preferences-saved"));
+            if let Some(saved) = saved {
+                saved.run(());
+            }
         });
     };
     let half = move |h: Option<HalfDay>| draft.update(|p: &mut MeetingPreferences| p.half = h);
     view! {
         <Show when=move || meet.plan.with(Option::is_some)>
             <section class="panel" aria-labelledby="preferences-heading">
-                <h2 id="preferences-heading">{move || t("preferences")}</h2>
+                <h2 id="preferences-heading">{move || if for_booth { t("booth-preferences") } else { t("preferences") }}</h2>
                 <form class="stack" on:submit=save>
                     <label class="choice" for="pref-online">
                         <input id="pref-online" type="checkbox" prop:checked=move || draft.with(|p| p.online)

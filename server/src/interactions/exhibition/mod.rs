@@ -24,6 +24,7 @@ pub mod rules;
 pub mod talk;
 pub mod visits;
 
+use super::meetings::{self, Meetings};
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
 use hmac::{Hmac, Mac};
@@ -583,6 +584,16 @@ impl Interaction for Exhibition {
                         "one person is on the staff of at most {} booths",
                         limits::MAX_BOOTHS_PER_PERSON
                     )));
+                }
+                let room = cx.room().clone();
+                if cx.other_of::<Meetings, _>(&room, |view| {
+                    meetings::booths::asks(&view, &person, &booth)
+                })? {
+                    return Err(Refusal::Conflict(
+                        "your meeting with this booth waits for an answer: cancel it, or let it \
+                         be answered, before joining its staff"
+                            .into(),
+                    ));
                 }
                 if records.staff_of(booth.as_str()).count() >= limits::MAX_BOOTH_STAFF {
                     return Err(Refusal::TooLarge(format!(

@@ -143,7 +143,7 @@ pub(super) fn remind(cx: &mut Cx<'_, Meetings>, book: &Book, now: i64) -> Result
             meeting: m.id,
             starts_ms,
         };
-        for p in [m.from.id.clone(), m.to.id.clone()] {
+        for p in super::booths::inboxes(cx, &m) {
             cx.emit_to(
                 RoomId::Inbox(code.clone(), p),
                 RoomEvent::MeetingSoon {

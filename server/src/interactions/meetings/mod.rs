@@ -7,6 +7,7 @@
 //! - `requests`    — a request and its answers (accept, decline, another time).
 //! - `day`         — the day itself: "I'm here", no-shows, "did it take place?", reminders.
 //! - `profiles`    — matchmaking profiles: checked, found, recommended.
+//! - [`booths`]    — meetings with a booth's team: the booth as one participant.
 //! - [`report`]    — the organisers' counts, and whether a meeting took place.
 //!
 //! **Every booking is decided in one room, the event room** (`event:CODE`), by its one
@@ -22,6 +23,7 @@
 //! Unanswered requests expire by a recurring timer (every minute while the event has a plan),
 //! on whichever instance runs it first.
 
+pub mod booths;
 mod day;
 pub mod plan;
 mod profiles;
@@ -33,12 +35,12 @@ pub mod scheduler;
 use super::people::someone;
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use plenum_protocol::{
-    Meeting, MeetingAnswer, MeetingId, MeetingPlan, MeetingPreferences, MeetingStatus, PersonId,
-    RoomEvent, RoomId, RoomState, ScheduleSummary, SlotAt, limits,
+    BoothId, Meeting, MeetingAnswer, MeetingId, MeetingPlan, MeetingPreferences, MeetingStatus,
+    PersonId, RoomEvent, RoomId, RoomState, ScheduleSummary, SlotAt, limits,
 };
 pub use profiles::{Query, check as check_profile, find, recommend};
 use rules::Book;
-pub use rules::{Placement, Prepared, STALE, fingerprint, prepare, video_link};
+pub use rules::{Placement, Prepared, STALE, fingerprint, prepare, shown, video_link};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The meetings interaction.
@@ -51,20 +53,32 @@ pub struct Actor {
     pub name: Option<String>,
     /// The event's organisers (who may cancel any meeting).
     pub organiser: bool,
+    /// Acting for a booth (`id` is then the booth's): who of its staff, in person.
+    pub staff: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum MeetingsCommand {
     SetPlan(Option<MeetingPlan>),
+    /// `actor`'s preferences, or (`booth`) those of a booth whose staff they are.
     Preferences {
         actor: Actor,
         preferences: MeetingPreferences,
+        booth: Option<BoothId>,
     },
+    /// A request to a person (`to`) or to a booth's team (`booth`): one of the two.
     Request {
         actor: Actor,
-        to: PersonId,
+        to: Option<PersonId>,
+        booth: Option<BoothId>,
         message: Option<String>,
         slot: Option<SlotAt>,
+    },
+    /// A booth removed, or made again under its id: its open meetings asked before the booth
+    /// as it is now was made (all of them, for a booth that is gone) are cancelled, its
+    /// preferences deleted.
+    ForgetBooth {
+        booth: BoothId,
     },
     Answer {
         actor: Actor,
@@ -291,6 +305,12 @@ impl Interaction for Meetings {
 
     fn check(&self, command: &MeetingsCommand) -> Result<(), Refusal> {
         match command {
+            MeetingsCommand::Request { to, booth, .. } if to.is_some() == booth.is_some() => {
+                Err(Refusal::invalid(
+                    "to",
+                    "name the person to meet (`to`) or the booth (`booth`): one of them",
+                ))
+            }
             MeetingsCommand::Request {
                 message: Some(m), ..
             } if !m.trim().is_empty() => {
@@ -340,16 +360,28 @@ impl Interaction for Meetings {
                 }
             }
             MeetingsCommand::Here { actor, meeting } => {
+                let actor = booths::acting(cx, actor, meeting);
                 day::here(cx, &Book::new(cx, plan)?, &actor, meeting)?
             }
             MeetingsCommand::NoShow { actor, meeting } => {
+                let actor = booths::acting(cx, actor, meeting);
                 day::no_show(cx, &Book::new(cx, plan)?, &actor, meeting)?
             }
             MeetingsCommand::Held {
                 actor,
                 meeting,
                 held,
-            } => day::held(cx, &Book::new(cx, plan)?, &actor, meeting, held)?,
+            } => {
+                let actor = booths::acting(cx, actor, meeting);
+                day::held(cx, &Book::new(cx, plan)?, &actor, meeting, held)?
+            }
+            MeetingsCommand::ForgetBooth { booth } => {
+                let book = plan.map(|p| Book {
+                    slots: plan::slots(&p),
+                    plan: p,
+                });
+                booths::forget(cx, book.as_ref(), &booth);
+            }
             MeetingsCommand::OpenNow { actor, open } => {
                 Book::new(cx, plan)?;
                 let until = open.then(|| cx.now_ms() + OPEN_NOW_MS);
@@ -453,7 +485,23 @@ impl Interaction for Meetings {
                 cx.change(MeetingsChange::Feed(person, n + 1));
             }
             MeetingsCommand::SetPlan(new) => set_plan(cx, plan, new)?,
-            MeetingsCommand::Preferences { actor, preferences } => {
+            MeetingsCommand::Preferences {
+                actor,
+                preferences,
+                booth: Some(booth),
+            } => {
+                let book = Book::new(cx, plan)?;
+                booths::staffed_by(cx, &booth, &actor.id)?;
+                let side = plenum_protocol::booth_side(&booth);
+                let preferences = book.preferences(cx, side.as_str(), preferences)?;
+                // Its staff read it with the booth's meetings (`GET .../booths/{booth}/meetings`).
+                cx.change(MeetingsChange::Prefs(side.as_str().to_owned(), preferences));
+            }
+            MeetingsCommand::Preferences {
+                actor,
+                preferences,
+                booth: None,
+            } => {
                 let book = Book::new(cx, plan)?;
                 let preferences = book.preferences(cx, &actor.id, preferences)?;
                 cx.change(MeetingsChange::Prefs(actor.id.clone(), preferences.clone()));
@@ -465,10 +513,16 @@ impl Interaction for Meetings {
             MeetingsCommand::Request {
                 actor,
                 to,
+                booth,
                 message,
                 slot,
             } => {
                 let book = Book::new(cx, plan)?;
+                let to = match (to, booth) {
+                    (Some(person), None) => requests::Asked::Person(person),
+                    (None, Some(booth)) => requests::Asked::Booth(booth),
+                    _ => return Err(Refusal::invalid("to", "name `to` or `booth`: one of them")),
+                };
                 let id = requests::request(cx, &book, &actor, to, message, slot)?;
                 return Ok(Made {
                     meeting: Some(id),
@@ -482,10 +536,12 @@ impl Interaction for Meetings {
                 slot,
             } => {
                 let book = Book::new(cx, plan)?;
+                let actor = booths::acting(cx, actor, meeting);
                 requests::answer_meeting(cx, &book, &actor, meeting, answer, slot)?;
             }
             MeetingsCommand::Cancel { actor, meeting } => {
                 let book = Book::new(cx, plan)?;
+                let actor = booths::acting(cx, actor, meeting);
                 let mut m = visible_meeting(cx, &actor, meeting)?;
                 if !m.status.open() {
                     return Err(Refusal::Conflict(format!(
@@ -553,6 +609,7 @@ impl Interaction for Meetings {
                     }
                     book.save(cx, m);
                 }
+                booths::orphans(cx, &book);
                 day::remind(cx, &book, now)?;
             }
         }

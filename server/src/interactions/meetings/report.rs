@@ -139,6 +139,7 @@ mod tests {
             sequence: 0,
             requested_ms: 0,
             expires_ms: None,
+            booth: None,
         }
     }
 

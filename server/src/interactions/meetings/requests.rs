@@ -2,27 +2,31 @@
 //! decline, another time).
 
 use super::rules::Book;
-use super::{Actor, Meetings, MeetingsChange, someone, status_name, visible_meeting};
+use super::{Actor, Meetings, MeetingsChange, booths, someone, status_name, visible_meeting};
 use crate::interactions::contacts::{Contacts, blocked_by};
 use crate::interactions::{Cx, Refusal, text};
 use plenum_protocol::{
-    Meeting, MeetingAnswer, MeetingId, MeetingPerson, MeetingStatus, PersonId, SlotAt, limits,
+    BoothId, Meeting, MeetingAnswer, MeetingId, MeetingPerson, MeetingStatus, PersonId, SlotAt,
+    limits,
 };
 
-/// A new request.
-pub(super) fn request(
-    cx: &mut Cx<'_, Meetings>,
-    book: &Book,
-    actor: &Actor,
-    to: PersonId,
-    message: Option<String>,
-    slot: Option<SlotAt>,
-) -> Result<MeetingId, Refusal> {
-    if actor.name.is_none() {
-        return Err(Refusal::Forbidden(
-            "join with your name to ask for meetings".into(),
-        ));
-    }
+/// Whom a request asks.
+pub(super) enum Asked {
+    Person(PersonId),
+    /// A booth's team ([`super::booths`]).
+    Booth(BoothId),
+}
+
+/// The side asked: who, by what name and organisation, and the booth if it is one.
+struct Them {
+    id: PersonId,
+    name: Option<String>,
+    organisation: Option<String>,
+    booth: Option<BoothId>,
+}
+
+/// The person asked, or why not.
+fn person(cx: &Cx<'_, Meetings>, actor: &Actor, to: PersonId) -> Result<Them, Refusal> {
     if to.as_str() == actor.id {
         return Err(Refusal::invalid("to", "a meeting takes two people"));
     }
@@ -47,6 +51,41 @@ pub(super) fn request(
             "you block this person: unblock them first".into(),
         ));
     }
+    Ok(Them {
+        id: to,
+        name: them.name,
+        organisation: them.profile.organisation,
+        booth: None,
+    })
+}
+
+/// A new request.
+pub(super) fn request(
+    cx: &mut Cx<'_, Meetings>,
+    book: &Book,
+    actor: &Actor,
+    asked: Asked,
+    message: Option<String>,
+    slot: Option<SlotAt>,
+) -> Result<MeetingId, Refusal> {
+    if actor.name.is_none() {
+        return Err(Refusal::Forbidden(
+            "join with your name to ask for meetings".into(),
+        ));
+    }
+    let them = match asked {
+        Asked::Person(to) => person(cx, actor, to)?,
+        Asked::Booth(b) => {
+            let (id, organisation) = booths::asked(cx, actor, &b)?;
+            Them {
+                id,
+                name: Some(organisation),
+                organisation: None,
+                booth: Some(b),
+            }
+        }
+    };
+    let to = them.id.clone();
     let message = match message.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(m) => Some(text("message", m, limits::MAX_MEETING_MESSAGE_CHARS)?),
@@ -130,7 +169,7 @@ pub(super) fn request(
         to: MeetingPerson {
             id: to,
             name: them.name,
-            organisation: them.profile.organisation,
+            organisation: them.organisation,
         },
         message,
         status: MeetingStatus::Requested,
@@ -148,6 +187,7 @@ pub(super) fn request(
         held: Vec::new(),
         requested_ms: now,
         expires_ms: Some(now + book.expiry_ms()),
+        booth: them.booth,
     };
     book.save(cx, meeting);
     Ok(id)
@@ -221,16 +261,19 @@ pub(super) fn answer_meeting(
             m.expires_ms = None;
         }
         MeetingAnswer::Propose => {
-            // Blocked: no more proposals to the one who blocked.
-            let other = if m.from.id.as_str() == actor.id {
-                m.to.id.clone()
-            } else {
-                m.from.id.clone()
+            // Blocked: no more proposals to the one who blocked (for a booth: any of its
+            // staff; acting for it, the staff member in person).
+            let other = Actor {
+                id: if m.from.id.as_str() == actor.id {
+                    m.to.id.to_string()
+                } else {
+                    m.from.id.to_string()
+                },
+                name: None,
+                organiser: false,
+                staff: None,
             };
-            let room = cx.room().clone();
-            if cx.other_of::<Contacts, _>(&room, |view| {
-                blocked_by(&view, other.as_str(), &actor.id)
-            })? {
+            if booths::blocks(cx, &m, &other, actor)? {
                 return Err(Refusal::Forbidden(
                     "this person takes no proposals from you".into(),
                 ));

@@ -69,6 +69,7 @@ impl Book {
                     .ok()
                     .flatten()
                     .and_then(|s| s.name)
+                    .or_else(|| super::booths::name(cx, person))
                     .unwrap_or_else(|| person.to_owned());
                 format!("{name} is")
             }
@@ -206,7 +207,8 @@ impl Book {
         }
     }
 
-    /// Keeps `m` (its `sequence` one above the kept version's) and tells both its people.
+    /// Keeps `m` (its `sequence` one above the kept version's) and tells both its people (a
+    /// booth's: all its staff).
     pub fn save(&self, cx: &mut Cx<'_, Meetings>, m: Meeting) {
         let before = cx
             .records()
@@ -229,7 +231,7 @@ impl Book {
         cx.change(MeetingsChange::Meeting(m.clone()));
         let shown = self.shown(cx, m);
         let code = cx.room().event_code().clone();
-        for p in [shown.from.id.clone(), shown.to.id.clone()] {
+        for p in super::booths::inboxes(cx, &shown) {
             cx.emit_to(
                 RoomId::Inbox(code.clone(), p),
                 RoomEvent::MeetingChanged {
@@ -240,26 +242,8 @@ impl Book {
     }
 
     /// `m` as its people see it: its slot's end, its table's place, or its video link.
-    pub fn shown(&self, cx: &Cx<'_, Meetings>, mut m: Meeting) -> Meeting {
-        if let Some(at) = &m.slot {
-            m.end = self
-                .slots
-                .iter()
-                .find(|s| s.at == *at)
-                .map(|s| s.end.clone());
-            match m.table {
-                Some(n) => {
-                    m.place = self
-                        .plan
-                        .tables
-                        .iter()
-                        .find(|t| t.number == n)
-                        .and_then(|t| t.place.clone());
-                }
-                None => m.video = video_link(&self.plan, cx.key(), cx.room(), m.id),
-            }
-        }
-        m
+    pub fn shown(&self, cx: &Cx<'_, Meetings>, m: Meeting) -> Meeting {
+        shown(&self.plan, &self.slots, cx.key(), cx.room(), m)
     }
 
     /// `prefs` as kept for `person`, or why not: each busy slot one of the plan's, no repeats;
@@ -310,6 +294,31 @@ impl Book {
         }
         Ok(prefs)
     }
+}
+
+/// `m` as its people see it under `plan` (whose `slots` these are), in the event room `room`:
+/// its slot's end, its table's place, or its video link.
+pub fn shown(
+    plan: &MeetingPlan,
+    slots: &[Slot],
+    key: &[u8; 32],
+    room: &RoomId,
+    mut m: Meeting,
+) -> Meeting {
+    if let Some(at) = &m.slot {
+        m.end = slots.iter().find(|s| s.at == *at).map(|s| s.end.clone());
+        match m.table {
+            Some(n) => {
+                m.place = plan
+                    .tables
+                    .iter()
+                    .find(|t| t.number == n)
+                    .and_then(|t| t.place.clone());
+            }
+            None => m.video = video_link(plan, key, room, m.id),
+        }
+    }
+    m
 }
 
 /// An online meeting's video link, from the plan's template: `{meeting}` becomes a code of

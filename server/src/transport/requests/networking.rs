@@ -31,18 +31,27 @@ pub(super) fn route(person: &Person, msg: ClientMsg) -> Result<Routed, ClientMsg
             event,
             Command::to::<Meetings>(MeetingsCommand::SetPlan(plan)),
         )),
-        ClientMsg::SetMeetingPreferences { event, preferences } => {
+        ClientMsg::SetMeetingPreferences {
+            event,
+            preferences,
+            booth,
+        } => {
             let actor = meeting_actor(person, &event);
             Ok(event_room(
                 Follow,
                 Some(PersonLimit::Profile),
                 event,
-                Command::to::<Meetings>(MeetingsCommand::Preferences { actor, preferences }),
+                Command::to::<Meetings>(MeetingsCommand::Preferences {
+                    actor,
+                    preferences,
+                    booth,
+                }),
             ))
         }
         ClientMsg::RequestMeeting {
             event,
             to,
+            booth,
             message,
             slot,
         } => {
@@ -54,6 +63,7 @@ pub(super) fn route(person: &Person, msg: ClientMsg) -> Result<Routed, ClientMsg
                 Command::to::<Meetings>(MeetingsCommand::Request {
                     actor,
                     to,
+                    booth,
                     message,
                     slot,
                 }),

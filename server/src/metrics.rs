@@ -20,6 +20,9 @@ pub struct Metrics {
     pub messages_in: Counter,
     /// WebSocket frames sent to clients (room events, replies, snapshots).
     pub messages_out: Counter,
+    /// Flushes of frames to clients: frames queued for one client are written together, so
+    /// `messages_out / flushes` is how many frames a write carried on average.
+    pub flushes: Counter,
     /// Clients disconnected because their outbound queue overflowed.
     pub queue_overflows: Counter,
     /// Clients cut because one socket write took longer than the send timeout.
@@ -62,6 +65,7 @@ impl Metrics {
             rooms: Gauge::default(),
             messages_in: Counter::default(),
             messages_out: Counter::default(),
+            flushes: Counter::default(),
             queue_overflows: Counter::default(),
             send_timeouts: Counter::default(),
             resume_replayed: Counter::default(),
@@ -99,6 +103,11 @@ impl Metrics {
             "messages_out",
             "WebSocket frames sent",
             m.messages_out.clone(),
+        );
+        registry.register(
+            "flushes",
+            "Flushes of WebSocket frames to clients (frames queued together go in one)",
+            m.flushes.clone(),
         );
         registry.register(
             "queue_overflows",

@@ -48,6 +48,12 @@ async fn health_readiness_and_metrics() {
     assert_eq!(metric(&during, "plenum_rooms "), 1.0);
     assert!(metric(&during, "plenum_messages_in_total ") >= 2.0);
     assert!(metric(&during, "plenum_messages_out_total ") >= 3.0);
+    // Every frame sent went out with a flush, and no flush without a frame.
+    let flushes = metric(&during, "plenum_flushes_total ");
+    assert!(
+        flushes >= 1.0 && flushes <= metric(&during, "plenum_messages_out_total "),
+        "{flushes} flushes"
+    );
     for name in [
         "plenum_queue_overflows_total ",
         "plenum_resume_replayed_total ",

@@ -10,6 +10,9 @@
 //!   replay) under the room's lock, so an event is either in the catch-up or arrives through
 //!   the queue; the queue's copies at or below the catch-up's sequence are dropped. Nothing is
 //!   missed and nothing is sent twice.
+//! - **Bursts.** What the queue holds when the task wakes (up to [`MAX_BURST`] frames) is
+//!   written together, with one flush: a burst of events costs one socket write per
+//!   [`WRITE_BUFFER`] bytes, not one per frame. A replay is written the same way.
 //! - **Slow clients.** The outbound queue is bounded ([`Limits::outbound_queue`]). When it is
 //!   full the hub cancels `lagged`, and the task closes with `close::LAGGING`: the client
 //!   reconnects and resumes. A socket write that takes longer than [`SEND_TIMEOUT`] does the
@@ -66,6 +69,11 @@ use tokio_util::sync::CancellationToken;
 
 /// Longest a single socket write may take before the client is treated as lagging.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// Most frames taken from the outbound queue and written together at one wake.
+const MAX_BURST: usize = 64;
+/// Bytes of frames gathered before they are written to the socket (a flush writes the rest):
+/// frames queued together go out in as few writes as this allows.
+const WRITE_BUFFER: usize = 16 * 1024;
 /// Time a new connection has to send `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -139,7 +147,7 @@ pub async fn upgrade(
         // axum's default read buffer is 128 KiB per connection; our frames are small, and
         // a larger one is read in several steps.
         .read_buffer_size(1024)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(limits::MAX_CLIENT_FRAME_BYTES)
         .max_frame_size(limits::MAX_CLIENT_FRAME_BYTES)
@@ -251,14 +259,19 @@ impl Connection {
         );
         let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
         tokio::pin!(hello_deadline);
-        let shutdown = self.app.shutdown.clone();
-        let lagged = self.lagged.clone();
+        // Waited on for the connection's life, not made anew at every wake: each one made anew
+        // would enter and leave the token's list of waiters (a lock shared by every connection)
+        // for every frame delivered.
+        let shutdown = self.app.shutdown.clone().cancelled_owned();
+        tokio::pin!(shutdown);
+        let lagged = self.lagged.clone().cancelled_owned();
+        tokio::pin!(lagged);
 
         let ending: Ending = loop {
             tokio::select! {
                 biased;
-                _ = shutdown.cancelled() => break Some((close::SERVICE_RESTART, "server restarting; reconnect and resume")),
-                _ = lagged.cancelled() => break Some((close::LAGGING, "too slow; reconnect and resume")),
+                _ = &mut shutdown => break Some((close::SERVICE_RESTART, "server restarting; reconnect and resume")),
+                _ = &mut lagged => break Some((close::LAGGING, "too slow; reconnect and resume")),
                 _ = &mut hello_deadline, if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "no hello")),
                 frame = stream.next() => {
                     let text = match frame {
@@ -376,10 +389,33 @@ impl Connection {
         // Drop unfollows every room.
     }
 
-    /// Sends one message, within [`SEND_TIMEOUT`]. A message over the frame limit is not sent:
+    /// Sends one message, within [`SEND_TIMEOUT`]: [`Connection::feed`], then
+    /// [`Connection::flush`].
+    async fn send_raw(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
+        self.feed(sink, msg).await?;
+        self.flush(sink).await
+    }
+
+    /// Writes what was fed, within [`SEND_TIMEOUT`].
+    async fn flush(&self, sink: &mut Sink) -> Result<(), Ending> {
+        match tokio::time::timeout(SEND_TIMEOUT, sink.flush()).await {
+            Ok(Ok(())) => {
+                self.app.metrics.flushes.inc();
+                Ok(())
+            }
+            Ok(Err(_)) => Err(None),
+            Err(_) => {
+                self.app.metrics.send_timeouts.inc();
+                Err(Some((close::LAGGING, "too slow; reconnect and resume")))
+            }
+        }
+    }
+
+    /// Adds one message to what the next flush writes (written already once [`WRITE_BUFFER`]
+    /// bytes gather), within [`SEND_TIMEOUT`]. A message over the frame limit is not sent:
     /// every message is bounded by design, so one that is not is a bug, logged, and the
     /// connection closes with [`close::FRAME_TOO_LARGE`] (the client would not read it).
-    async fn send_raw(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
+    async fn feed(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
         if let Message::Text(text) = &msg
             && text.len() > limits::MAX_SERVER_FRAME_BYTES
         {
@@ -394,7 +430,7 @@ impl Connection {
                 "a message was too large to send",
             )));
         }
-        match tokio::time::timeout(SEND_TIMEOUT, sink.send(msg)).await {
+        match tokio::time::timeout(SEND_TIMEOUT, sink.feed(msg)).await {
             Ok(Ok(())) => {
                 self.app.metrics.messages_out.inc();
                 Ok(())
@@ -452,15 +488,38 @@ impl Connection {
         .await
     }
 
-    /// Forwards a room frame from the queue, in order and without duplicates.
-    async fn forward(&mut self, sink: &mut Sink, item: Outbound) -> Result<(), Ending> {
+    /// Forwards `first` and what else the queue holds now (up to [`MAX_BURST`] frames), in
+    /// order and without duplicates, written together with one flush.
+    async fn forward(&mut self, sink: &mut Sink, first: Outbound) -> Result<(), Ending> {
+        let mut fed = 0;
+        let mut next = Some(first);
+        while let Some(item) = next {
+            if let Some(frame) = self.admitted(item)? {
+                self.feed(sink, Message::Text(frame)).await?;
+                fed += 1;
+            }
+            next = if fed < MAX_BURST {
+                self.rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        if fed > 0 {
+            self.flush(sink).await?;
+        }
+        Ok(())
+    }
+
+    /// The frame of a room event from the queue for this connection's view, if it is the next
+    /// one of its room (none: a duplicate, or a room left since; a gap cuts the client).
+    fn admitted(&mut self, item: Outbound) -> Result<Option<Frame>, Ending> {
         let Some((last, viewer)) = self.rooms.get_mut(item.room.as_ref()) else {
-            return Ok(()); // left the room since
+            return Ok(None); // left the room since
         };
         if let Some(seq) = item.seq {
             match admit(last, seq) {
                 Admit::Next => {}
-                Admit::Duplicate => return Ok(()),
+                Admit::Duplicate => return Ok(None),
                 Admit::Gap => {
                     // Never expected from a local broker; a lossy one may. The resume fills it.
                     tracing::warn!(room = %item.room, have = *last, got = seq, "sequence gap; cutting the client to resume");
@@ -471,8 +530,7 @@ impl Connection {
                 }
             }
         }
-        let frame = item.frames.for_viewer(viewer).clone();
-        self.send_raw(sink, Message::Text(frame)).await
+        Ok(Some(item.frames.for_viewer(viewer).clone()))
     }
 
     async fn on_text(
@@ -920,9 +978,10 @@ impl Connection {
             CatchUp::Replay { seq, frames } => {
                 self.app.metrics.resume_replayed.inc();
                 let n = frames.len() as u64;
+                // Written together (the `joined` after them flushes).
                 for frames in frames {
                     let frame = frames.for_viewer(&viewer).clone();
-                    self.send_raw(sink, Message::Text(frame)).await?;
+                    self.feed(sink, Message::Text(frame)).await?;
                 }
                 (seq, JoinMode::Replay, n)
             }

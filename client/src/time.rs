@@ -249,6 +249,29 @@ pub fn clock(utc_ms: i64) -> String {
     clock_in(utc_ms, None)
 }
 
+/// `14:05` today, `fre 4 dec. 14:05` / `Fri, 4 Dec, 14:05` another day: an instant in the
+/// viewer's clock, with its day when it is not today (a request's deadline two days on, a
+/// message from yesterday).
+pub fn clock_or_day(utc_ms: i64) -> String {
+    let day = |d: &js_sys::Date| (d.get_full_year(), d.get_month(), d.get_date());
+    let then = js_sys::Date::new(&JsValue::from_f64(utc_ms as f64));
+    let today = js_sys::Date::new(&JsValue::from_f64(now_ms() as f64));
+    if day(&then) == day(&today) {
+        return clock(utc_ms);
+    }
+    then.to_locale_string(
+        i18n::locale().intl(),
+        &options(&[
+            ("weekday", "short"),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+        ]),
+    )
+    .into()
+}
+
 /// `event`, with `yours` beside it ("14:05 (your time 15:05)") when they differ: every time the
 /// client shows is the event's, with the person's own where their clock says otherwise.
 fn with_yours(event: String, yours: String) -> String {

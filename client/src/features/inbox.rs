@@ -105,7 +105,7 @@ pub fn Inbox(live: Live, code: EventCode) -> impl IntoView {
                             let is_new = k + new >= n;
                             view! {
                                 <li class:new=is_new>
-                                    <time>{time::clock(note.at_ms)}</time>
+                                    <time>{time::clock_or_day(note.at_ms)}</time>
                                     " "
                                     {line(&note)}
                                     {is_new.then(|| view! { " " <span class="badge">{t("note-new")}</span> })}

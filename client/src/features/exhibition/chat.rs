@@ -134,7 +134,7 @@ pub fn BoothChat(code: EventCode, booth: BoothId, moderate: Memo<bool>) -> impl 
                                         <strong>{who}</strong>
                                         {m.staff.then(|| view! { " " <span class="chat-staff">{move || t("chat-staff")}</span> })}
                                         " · "
-                                        <time>{crate::time::clock(m.at_ms)}</time>
+                                        <time>{crate::time::clock_or_day(m.at_ms)}</time>
                                     </p>
                                     <p class="chat-text">{m.text.clone()}</p>
                                     <div class="chat-actions">
@@ -247,7 +247,7 @@ fn Hidden(code: EventCode, booth: BoothId, hides: RwSignal<u32>) -> impl IntoVie
                         let label = move || ta("chat-unhide-label", &[("who", Arg::Str(who.clone()))]);
                         view! {
                             <li>
-                                <p class="chat-by"><strong>{by(&m)}</strong> " · " <time>{crate::time::clock(m.at_ms)}</time></p>
+                                <p class="chat-by"><strong>{by(&m)}</strong> " · " <time>{crate::time::clock_or_day(m.at_ms)}</time></p>
                                 <p class="chat-text">{m.text.clone()}</p>
                                 <button type="button" aria-label=label on:click=move |_| unhide(message)>{move || t("chat-unhide")}</button>
                             </li>

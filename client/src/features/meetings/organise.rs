@@ -443,7 +443,7 @@ fn Dashboard(code: StoredValue<EventCode>, key: StoredValue<String>) -> impl Int
                 <h3>{t("person-reports")}</h3>
                 <ul class="person-reports">
                     {list.into_iter().map(|r| view! {
-                        <li><time>{crate::time::clock(r.at_ms)}</time> " " {ta("person-report-line", &[("by", Arg::Str(super::who(&r.by))), ("about", Arg::Str(super::who(&r.about)))])} <blockquote>{r.reason}</blockquote></li>
+                        <li><time>{crate::time::clock_or_day(r.at_ms)}</time> " " {ta("person-report-line", &[("by", Arg::Str(super::who(&r.by))), ("about", Arg::Str(super::who(&r.about)))])} <blockquote>{r.reason}</blockquote></li>
                     }).collect_view()}
                 </ul>
             })}

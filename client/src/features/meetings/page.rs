@@ -389,7 +389,7 @@ pub(super) fn status_line(m: &Meeting, me: &str) -> String {
         }
         MeetingStatus::Requested if my_turn(m, me) => t("meeting-answered-with-time"),
         MeetingStatus::Requested => {
-            let until = m.expires_ms.map(time::clock).unwrap_or_default();
+            let until = m.expires_ms.map(time::clock_or_day).unwrap_or_default();
             ta("meeting-waiting-for-them", &[("until", Arg::Str(until))])
         }
         MeetingStatus::Accepted if m.slot.is_none() => t("meeting-accepted-unscheduled"),

@@ -227,6 +227,22 @@ async fn a_booth_meets_as_one_participant_whose_staff_share_its_schedule() {
         assert_eq!(booked.slot, Some(at("09:25")));
         assert_eq!(booked.table, Some(1));
     }
+    // The booked meeting is in Ana's calendar feed too, with the visitor's name.
+    let link = server
+        .http()
+        .send("GET", "/api/events/BMEET/calendar", Some(&ana_token), None)
+        .await
+        .unwrap();
+    let url = link.body["url"].as_str().unwrap().to_owned();
+    let path = url.strip_prefix(server.http().origin()).unwrap();
+    let (status, _, feed) = server.http().get_bytes(path).await.unwrap();
+    let feed = String::from_utf8(feed).unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        feed.contains(&format!("UID:meeting-{first}.BMEET@plenum"))
+            && feed.contains("SUMMARY:Meeting: Vic (Vic AB)"),
+        "{feed}"
+    );
     // Ana, too, now answers nothing of it: the booth already did.
     assert_eq!(
         refused(&ana.ask(answer(first, MeetingAnswer::Accept, None)).await),

@@ -20,6 +20,7 @@ use crate::{
     auth::Action,
     engine::{Command, now_ms},
     interactions::{
+        exhibition::Exhibition,
         meetings::{Meetings, MeetingsCommand, plan, video_link},
         people::People,
     },
@@ -35,7 +36,7 @@ use chrono::{TimeZone, Utc};
 use hmac::{Hmac, Mac};
 use icalendar::{Calendar, Component, Event, EventLike};
 use plenum_protocol::{
-    ErrorCode, EventCode, EventInfo, MeetingStatus, PersonId, RoomId, RoomState,
+    BOOTH_SIDE_PREFIX, ErrorCode, EventCode, EventInfo, MeetingStatus, PersonId, RoomId, RoomState,
 };
 use sha2::Sha256;
 
@@ -136,7 +137,8 @@ pub async fn feed(
         .into_response())
 }
 
-/// `person`'s calendar: their starred sessions and booked meetings.
+/// `person`'s calendar: their starred sessions and booked meetings, and those of the booths
+/// whose staff they are (each with the visitor's name).
 async fn calendar(app: &App, event: &EventInfo, person: &str) -> Result<String, AppError> {
     let room = RoomId::Event(event.code.clone());
     let stars = app
@@ -150,15 +152,24 @@ async fn calendar(app: &App, event: &EventInfo, person: &str) -> Result<String, 
         .await?;
     let (plan, meetings) = app
         .engine
-        .read::<Meetings, _>(&room, |state, r| {
+        .read_two::<Meetings, Exhibition, _>(&room, |state, r, x| {
             let plan = match state {
                 RoomState::Event(e) => e.meetings.clone(),
                 _ => None,
             };
-            let mine: Vec<_> = r
-                .mine(person)
-                .filter(|m| m.status == MeetingStatus::Accepted && m.slot.is_some())
-                .cloned()
+            let booths = x
+                .staff
+                .keys()
+                .filter(|(_, p)| p == person)
+                .map(|(b, _)| format!("{BOOTH_SIDE_PREFIX}{b}"));
+            let mine: Vec<_> = std::iter::once(person.to_owned())
+                .chain(booths)
+                .flat_map(|side| {
+                    r.mine(&side)
+                        .filter(|m| m.status == MeetingStatus::Accepted && m.slot.is_some())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             (plan, mine)
         })

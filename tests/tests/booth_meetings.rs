@@ -526,7 +526,7 @@ async fn the_sweep_cancels_the_open_meetings_of_a_booth_that_is_gone() {
     );
 
     // Porto removed behind the transport's back, then made again (over HTTP, whose cancelling
-    // now runs): the old booth's open meeting is cancelled, and the new booth's list is empty.
+    // now runs): the old booth's open meeting is cancelled.
     engine
         .submit(
             &room,

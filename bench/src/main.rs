@@ -19,6 +19,9 @@ pub enum System {
     #[value(name = "sio")]
     SocketIo,
     Ws,
+    /// `ws`, each socket corked for a turn of the event loop (W6).
+    #[value(name = "ws-cork")]
+    WsCork,
 }
 
 impl System {
@@ -27,6 +30,7 @@ impl System {
             System::Plenum => "plenum",
             System::SocketIo => "sio",
             System::Ws => "ws",
+            System::WsCork => "ws-cork",
         }
     }
 
@@ -35,6 +39,7 @@ impl System {
             System::Plenum => "Plenum",
             System::SocketIo => "Socket.IO + Redis adapter",
             System::Ws => "ws",
+            System::WsCork => "ws, corked per turn",
         }
     }
 }

@@ -5,6 +5,7 @@
 //! when started by `scripts/bench`) on core 1, with `taskset`.
 
 mod cafe;
+mod fire;
 
 use crate::{
     System, procfs,
@@ -195,6 +196,7 @@ async fn start_peer(opts: &Options, system: System, redis: Option<&str>) -> anyh
     let port = spare_port();
     let script = match system {
         System::Ws => "ws-server.js",
+        System::WsCork => "ws-cork-server.js",
         System::SocketIo => "sio-server.js",
         System::Plenum => unreachable!("not a peer"),
     };
@@ -423,10 +425,10 @@ impl Publisher {
                     sender,
                 }
             }
-            System::Ws => {
+            System::Ws | System::WsCork => {
                 let (ws, _) =
                     tokio_tungstenite::connect_async(format!("ws://{addr}/?publish=1")).await?;
-                Publisher::Socket(Box::new(ws), System::Ws)
+                Publisher::Socket(Box::new(ws), d.system)
             }
             System::SocketIo => {
                 let (mut ws, _) = tokio_tungstenite::connect_async(format!(
@@ -448,6 +450,20 @@ impl Publisher {
             drop(queue);
             sender.await??;
         }
+        Ok(())
+    }
+
+    /// Relays `payload` to the room as it is (the peers: W6's mix).
+    async fn relay(&mut self, payload: serde_json::Value) -> anyhow::Result<()> {
+        let Publisher::Socket(ws, system) = self else {
+            anyhow::bail!("Plenum's messages come from its own sources")
+        };
+        let msg = serde_json::json!({"room": "s1", "payload": payload});
+        let text = match system {
+            System::SocketIo => format!("42[\"publish\",{msg}]"),
+            _ => msg.to_string(),
+        };
+        ws.send(Message::text(text)).await?;
         Ok(())
     }
 
@@ -1773,6 +1789,51 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
             md,
             "Socket.IO and ws clients reconnect too, but neither protocol resumes: what was broadcast while they were away is gone.\n"
         )?;
+    }
+
+    if opts.runs("w6") {
+        let sizes: &[usize] = if q { &[200] } else { &[1_000, 10_000] };
+        let seconds = if q { 3 } else { 10 };
+        writeln!(
+            md,
+            "## W6 a plenary under fire ({seconds} s: a ballot and an upvote every 250 ms, tallies coalesced to 4 a second; a stage change every 500 ms; a new question every second; someone joining or leaving every 500 ms)\n\nFrames are everything the attendees received; latency and loss are measured on the stage changes. Plenum's frames come from its real sources (people voting, upvoting and asking, the organiser over HTTP); the peers relay the same mix from a publisher. `ws, corked per turn` writes what one turn of Node's event loop sends to one socket in one write.\n"
+        )?;
+        writeln!(
+            md,
+            "| attendees | system | frames | stage changes missing / twice | p50 | p99 | last attendee (median) | frames per server CPU-s | Plenum's ratio | server µs per frame: user + kernel | frames per write |\n|---|---|---|---|---|---|---|---|---|---|---|"
+        )?;
+        for &n in sizes {
+            let mut rows = Vec::new();
+            for s in [System::Plenum, System::Ws, System::WsCork] {
+                rows.push((s, fire::w6(&opts, s, n, seconds).await?));
+            }
+            let plenum = rows[0].1.per_cpu_second();
+            for (s, r) in &rows {
+                if *s != System::WsCork {
+                    lost[index(*s)] += r.missing;
+                }
+                let (user, kernel) = r.us_per_frame();
+                let vs = if *s == System::Plenum {
+                    "–".into()
+                } else {
+                    ratio(plenum, r.per_cpu_second())
+                };
+                let per_write = r.per_write.map_or("–".into(), |w| format!("{w:.2}"));
+                writeln!(
+                    md,
+                    "| {n} | {} | {} | {} / {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} | {vs} | {user:.1} + {kernel:.1} | {per_write} |",
+                    s.label(),
+                    r.frames,
+                    r.missing,
+                    r.duplicated,
+                    r.p50_ms,
+                    r.p99_ms,
+                    r.last_ms,
+                    r.per_cpu_second()
+                )?;
+            }
+        }
+        writeln!(md)?;
     }
 
     if opts.runs("w7") {

@@ -47,6 +47,10 @@ pub struct WorkerArgs {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Report {
     pub connected: usize,
+    /// Frames of any kind received (W6 counts them all).
+    #[serde(default)]
+    pub frames: u64,
+    /// Marked updates received.
     pub received: u64,
     /// Broadcast numbers received twice on a connection (what never arrived is counted by
     /// the suite, which knows how many were sent).
@@ -63,6 +67,7 @@ pub struct Report {
 #[derive(Default)]
 struct Stats {
     connected: usize,
+    frames: u64,
     received: u64,
     duplicated: u64,
     reconnects: u64,
@@ -171,7 +176,7 @@ async fn join(
                 early.push(t);
             }
         }
-        System::Ws => {
+        System::Ws | System::WsCork => {
             let mut ws = open(args.source, target, &format!("/?room={}", args.room)).await?;
             next_text(&mut ws).await?;
             Ok((ws, Vec::new()))
@@ -254,6 +259,7 @@ async fn connection(
             let _ = ws.send(Message::text("3")).await;
             continue;
         }
+        stats.lock().unwrap().frames += 1;
         if args.system == System::Plenum
             && let Some(seq) = plenum_seq(&text)
         {
@@ -288,6 +294,7 @@ fn take_report(stats: &Mutex<Stats>) -> Report {
         .expect("histograms serialise");
     let report = Report {
         connected: s.connected,
+        frames: s.frames,
         received: s.received,
         duplicated: s.duplicated,
         reconnects: s.reconnects,
@@ -296,6 +303,7 @@ fn take_report(stats: &Mutex<Stats>) -> Report {
         last_reconnect_us: s.last_reconnect_us.take(),
     };
     s.received = 0;
+    s.frames = 0;
     s.duplicated = 0;
     s.reconnects = 0;
     report

@@ -20,8 +20,8 @@ pub struct Metrics {
     pub messages_in: Counter,
     /// WebSocket frames sent to clients (room events, replies, snapshots).
     pub messages_out: Counter,
-    /// Flushes of frames to clients: frames queued for one client are written together, so
-    /// `messages_out / flushes` is how many frames a write carried on average.
+    /// Socket writes of frames to clients: frames waiting for one client are written together,
+    /// so `messages_out / flushes` is how many frames a write carried on average.
     pub flushes: Counter,
     /// Clients disconnected because their outbound queue overflowed.
     pub queue_overflows: Counter,

@@ -385,3 +385,113 @@ async fn bad_input_over_http_is_typed() {
         .unwrap();
     assert_eq!(a.body["person"]["name"], "<img src=x onerror=alert(1)>");
 }
+
+/// Sends `request` (and `then`, in the same write) on a new TCP connection to `server`; gives
+/// what came back until the server closed or went quiet for a moment.
+async fn raw_exchange(server: &TestServer, request: &str, then: &[u8]) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut out = request.as_bytes().to_vec();
+    out.extend_from_slice(then);
+    tcp.write_all(&out).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(Ok(n)) =
+        tokio::time::timeout(std::time::Duration::from_millis(1500), tcp.read(&mut buf)).await
+    {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    got
+}
+
+/// A client's text frame: masked, as RFC 6455 asks of clients.
+fn masked_text(text: &str) -> Vec<u8> {
+    let mask = [0x37, 0xfa, 0x21, 0x3d];
+    assert!(text.len() < 126, "a short frame");
+    let mut frame = vec![0x81, 0x80 | text.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(text.bytes().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
+#[tokio::test]
+async fn the_upgrade_is_rfc_6455s_handshake_and_anything_else_gets_its_status() {
+    let server = TestServer::start().await;
+    let request = |headers: &str| {
+        format!(
+            "GET /ws HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: 0\r\n\r\n",
+            server.addr
+        )
+    };
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let status = |reply: &[u8]| {
+        String::from_utf8_lossy(reply)
+            .lines()
+            .next()
+            .map(str::to_owned)
+    };
+    for (headers, want) in [
+        (String::new(), "426"),
+        (
+            format!("Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n{key}"),
+            "426",
+        ),
+        (
+            format!("Connection: upgrade\r\nUpgrade: h2c\r\nSec-WebSocket-Version: 13\r\n{key}"),
+            "400",
+        ),
+        (
+            format!("Connection: upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 8\r\n{key}"),
+            "426",
+        ),
+        (
+            "Connection: upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n".into(),
+            "400",
+        ),
+        (
+            "Connection: upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n".into(),
+            "400",
+        ),
+    ] {
+        let reply = raw_exchange(&server, &request(&headers), &[]).await;
+        let line = status(&reply).unwrap_or_default();
+        assert!(line.contains(want), "{headers:?}: {line}");
+        if want == "426" {
+            let text = String::from_utf8_lossy(&reply).to_ascii_lowercase();
+            assert!(text.contains("upgrade: websocket"), "{text}");
+            assert!(text.contains("sec-websocket-version: 13"), "{text}");
+        }
+    }
+
+    // A good handshake, with the client's first frame in the same write as its request: the
+    // RFC's own example key gets the RFC's accept key, and the hello sent early is read.
+    let hello = format!(
+        r#"{{"type":"hello","versions":[1],"token":"{}"}}"#,
+        server.organiser_key
+    );
+    let reply = raw_exchange(
+        &server,
+        &request(&format!(
+            "Connection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\nSec-WebSocket-Version: 13\r\n{key}"
+        )),
+        &masked_text(&hello),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&reply);
+    assert!(status(&reply).unwrap_or_default().contains("101"), "{text}");
+    assert!(
+        text.to_ascii_lowercase()
+            .contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{text}"
+    );
+    // The welcome, as an unmasked text frame after the headers.
+    let body = &reply[text.find("\r\n\r\n").expect("headers end") + 4..];
+    assert_eq!(body.first(), Some(&0x81), "a final text frame");
+    assert!(
+        String::from_utf8_lossy(body).contains(r#""type":"welcome""#),
+        "{text}"
+    );
+}

@@ -299,7 +299,7 @@ mod tests {
         let count = std::cell::Cell::new(0);
         let to_frame = |e: &RoomEvent| {
             count.set(count.get() + 1);
-            Frame::from(serde_json::to_string(e).unwrap())
+            Frame::text(serde_json::to_string(e).unwrap())
         };
         let counts = QaCounts {
             waiting: 1,
@@ -313,7 +313,7 @@ mod tests {
         assert_eq!(count.get(), 2, "staff (= the asker's) and public");
         assert!(
             f.for_viewer(&Viewer::public())
-                .as_str()
+                .payload()
                 .contains("question_hidden")
         );
         assert_eq!(f.for_viewer(&Viewer::Person(Arc::from("eva"))), &f.staff);

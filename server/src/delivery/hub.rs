@@ -1,72 +1,105 @@
 //! The local hub: which connections on this instance follow which rooms, and delivery to them.
 //!
-//! Delivery never waits. Each connection has a bounded outbound queue; the hub `try_send`s
-//! into it. A full queue means the client cannot keep up: the hub cancels that connection's
-//! `lagged` token, the connection closes with `close::LAGGING`, and the client reconnects and
-//! resumes from its last sequence. One slow phone never stalls a room, and no queue grows
-//! without bound.
+//! Delivery never waits and wakes no connection. The hub hands each broadcast to its lanes, a
+//! few tasks (one per worker thread of the runtime), and each lane writes the frame to its
+//! share of the room's followers through their [`Outlet`]s: straight to the socket when it
+//! takes it, else into the outlet's bounded queue. A connection always belongs to the same
+//! lane, and a lane delivers broadcasts one after another, so every connection gets a room's
+//! frames in the order they were published; the lanes of one broadcast run side by side.
+//!
+//! A connection whose outlet is full cannot keep up: its `lagged` token is cancelled, the
+//! connection closes with `close::LAGGING`, and the client reconnects and resumes from its last
+//! sequence. One slow phone never stalls a room, and no queue grows without bound: a lane
+//! holds at most [`LANE_QUEUE`] broadcasts; past that, the followers it cannot reach resume.
 
-use super::audience::Frames;
+use super::{
+    audience::Frames,
+    outlet::{Item, Outlet},
+};
 use crate::metrics::Metrics;
-use axum::extract::ws::Utf8Bytes;
 use dashmap::DashMap;
 use plenum_protocol::{RoomId, Seq};
 use std::{collections::HashMap, sync::Arc};
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
-/// A serialised server message. Serialised once per broadcast and shared by every recipient
-/// (cloning it bumps a reference count).
-pub type Frame = Utf8Bytes;
+pub use super::outlet::Frame;
 
 /// Identifies one connection on this instance.
 pub type ConnId = u64;
 
-/// One item of a connection's outbound queue.
-#[derive(Debug, Clone)]
-pub struct Outbound {
-    pub room: Arc<RoomId>,
-    /// `Some` for room events, which the connection delivers in order and de-duplicates;
-    /// `None` for unsequenced frames (presence).
-    pub seq: Option<Seq>,
-    /// The event serialised for each audience; the connection sends its viewer's.
-    pub frames: Arc<Frames>,
-}
+/// Broadcasts that may wait for one lane. A lane this far behind has its followers of the next
+/// room it cannot take resume instead (`close::LAGGING`): nothing waits without bound.
+const LANE_QUEUE: usize = 4096;
 
-/// How the hub reaches one connection.
-#[derive(Debug, Clone)]
-pub struct Subscriber {
-    pub tx: mpsc::Sender<Outbound>,
-    /// Cancelled by the hub when `tx` overflows.
-    pub lagged: CancellationToken,
+/// Followers written between two yields of a lane, so a broadcast to a large room does not
+/// hold a worker thread from other tasks for long.
+const LANE_STRIDE: usize = 256;
+
+/// One broadcast, for one lane to deliver.
+struct Job {
+    room: Arc<RoomId>,
+    /// `Some` for room events, which each outlet admits in order and once; `None` for
+    /// unsequenced frames (presence).
+    seq: Option<Seq>,
+    frames: Arc<Frames>,
 }
 
 #[derive(Default)]
 struct Followers {
-    conns: HashMap<ConnId, Subscriber>,
+    /// The followers of each lane (connection `c` is in lane `c % lanes`).
+    lanes: Vec<HashMap<ConnId, Arc<Outlet>>>,
     /// The count last announced in a presence frame, so unchanged rooms send nothing.
     announced: usize,
 }
 
-/// Local followers of every room.
+impl Followers {
+    fn count(&self) -> usize {
+        self.lanes.iter().map(HashMap::len).sum()
+    }
+}
+
+type Rooms = DashMap<RoomId, Followers>;
+
+/// Local followers of every room, and the lanes that deliver to them.
 pub struct Hub {
-    rooms: DashMap<RoomId, Followers>,
+    rooms: Arc<Rooms>,
+    lanes: Vec<mpsc::Sender<Job>>,
     metrics: Arc<Metrics>,
 }
 
 impl Hub {
+    /// A hub with one lane per worker thread of the current runtime; the lanes end with the
+    /// hub.
     pub fn new(metrics: Arc<Metrics>) -> Hub {
+        let workers = tokio::runtime::Handle::current().metrics().num_workers();
+        let rooms = Arc::new(Rooms::new());
+        let lanes = (0..workers.clamp(1, 16))
+            .map(|lane| {
+                let (tx, rx) = mpsc::channel(LANE_QUEUE);
+                tokio::spawn(run_lane(lane, rooms.clone(), rx, metrics.clone()));
+                tx
+            })
+            .collect();
         Hub {
-            rooms: DashMap::new(),
+            rooms,
+            lanes,
             metrics,
         }
     }
 
+    fn lane_of(&self, conn: ConnId) -> usize {
+        (conn % self.lanes.len() as u64) as usize
+    }
+
     /// Adds a follower. Returns true when it is the room's first local follower.
-    pub fn follow(&self, room: &RoomId, conn: ConnId, sub: Subscriber) -> bool {
+    pub fn follow(&self, room: &RoomId, conn: ConnId, outlet: Arc<Outlet>) -> bool {
+        let lane = self.lane_of(conn);
         let mut entry = self.rooms.entry(room.clone()).or_default();
-        let first = entry.conns.is_empty();
-        entry.conns.insert(conn, sub);
+        if entry.lanes.is_empty() {
+            entry.lanes = vec![HashMap::new(); self.lanes.len()];
+        }
+        let first = entry.count() == 0;
+        entry.lanes[lane].insert(conn, outlet);
         if first {
             self.metrics.rooms.inc();
         }
@@ -75,9 +108,12 @@ impl Hub {
 
     /// Removes a follower. Returns true when it was the room's last local follower.
     pub fn unfollow(&self, room: &RoomId, conn: ConnId) -> bool {
+        let lane = self.lane_of(conn);
         let removed = self.rooms.remove_if_mut(room, |_, followers| {
-            followers.conns.remove(&conn);
-            followers.conns.is_empty()
+            if let Some(lane) = followers.lanes.get_mut(lane) {
+                lane.remove(&conn);
+            }
+            followers.count() == 0
         });
         if removed.is_some() {
             self.metrics.rooms.dec();
@@ -85,27 +121,28 @@ impl Hub {
         removed.is_some()
     }
 
-    /// Delivers a frame to every local follower of `room`, without waiting.
+    /// Delivers a frame to every local follower of `room`, without waiting: hands it to each
+    /// lane that has followers of the room.
     pub fn deliver(&self, room: &Arc<RoomId>, seq: Option<Seq>, frames: &Arc<Frames>) {
         let Some(followers) = self.rooms.get(room.as_ref()) else {
             return;
         };
-        for sub in followers.conns.values() {
-            let item = Outbound {
+        for (lane, conns) in followers.lanes.iter().enumerate() {
+            if conns.is_empty() {
+                continue;
+            }
+            let job = Job {
                 room: room.clone(),
                 seq,
                 frames: frames.clone(),
             };
-            match sub.tx.try_send(item) {
-                Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(_)) => {
-                    if !sub.lagged.is_cancelled() {
-                        self.metrics.queue_overflows.inc();
-                        sub.lagged.cancel();
-                    }
+            // A lane ends only with the hub. One too far behind: its followers of this room
+            // resume (they would miss this broadcast).
+            if let Err(mpsc::error::TrySendError::Full(_)) = self.lanes[lane].try_send(job) {
+                for outlet in conns.values() {
+                    outlet.resync();
                 }
-                // The connection is closing and will unfollow.
-                Err(mpsc::error::TrySendError::Closed(_)) => {}
+                self.metrics.queue_overflows.inc_by(conns.len() as u64);
             }
         }
     }
@@ -114,27 +151,92 @@ impl Hub {
     /// room whose copy here was loaded afresh, whose followers may have missed what it skipped.
     pub fn resync(&self, room: &RoomId) {
         if let Some(followers) = self.rooms.get(room) {
-            for sub in followers.conns.values() {
-                sub.lagged.cancel();
+            for outlet in followers.lanes.iter().flat_map(HashMap::values) {
+                outlet.resync();
             }
         }
     }
 
     /// How many connections on this instance follow `room`.
     pub fn count(&self, room: &RoomId) -> usize {
-        self.rooms.get(room).map_or(0, |f| f.conns.len())
+        self.rooms.get(room).map_or(0, |f| f.count())
     }
 
     /// Rooms whose follower count changed since the last call, with the new count.
     pub fn presence_changes(&self) -> Vec<(RoomId, usize)> {
         let mut changed = Vec::new();
         for mut entry in self.rooms.iter_mut() {
-            let now = entry.conns.len();
+            let now = entry.count();
             if now != entry.announced {
                 entry.announced = now;
                 changed.push((entry.key().clone(), now));
             }
         }
         changed
+    }
+}
+
+/// Most broadcasts a lane takes at once: what arrived while it was busy goes out together,
+/// one write a follower.
+const LANE_BATCH: usize = 32;
+
+/// One lane: delivers each broadcast handed to it to its share of the room's followers, in
+/// the order they were handed over. Broadcasts that arrived while it was busy are delivered
+/// together: each follower gets all of its room's in one write, so the busier the server, the
+/// fewer writes a frame costs.
+async fn run_lane(
+    lane: usize,
+    rooms: Arc<Rooms>,
+    mut jobs: mpsc::Receiver<Job>,
+    metrics: Arc<Metrics>,
+) {
+    let mut outlets: Vec<Arc<Outlet>> = Vec::new();
+    let mut batch: Vec<Job> = Vec::new();
+    while let Some(first) = jobs.recv().await {
+        batch.push(first);
+        while batch.len() < LANE_BATCH
+            && let Ok(job) = jobs.try_recv()
+        {
+            batch.push(job);
+        }
+        let (mut sent, mut writes, mut overflowed) = (0, 0, 0);
+        // Room by room, in the order each room's broadcasts came.
+        let mut done = vec![false; batch.len()];
+        for i in 0..batch.len() {
+            if done[i] {
+                continue;
+            }
+            let room = batch[i].room.clone();
+            let mut items: Vec<Item<'_>> = Vec::new();
+            for (j, job) in batch.iter().enumerate().skip(i) {
+                if !done[j] && job.room == room {
+                    done[j] = true;
+                    items.push((job.seq, &job.frames));
+                }
+            }
+            // Taken out from under the map's lock, which is not held across socket writes.
+            outlets.clear();
+            if let Some(followers) = rooms.get(room.as_ref())
+                && let Some(conns) = followers.lanes.get(lane)
+            {
+                outlets.extend(conns.values().cloned());
+            }
+            for (n, outlet) in outlets.iter().enumerate() {
+                let d = outlet.deliver(&room, &items);
+                sent += d.sent;
+                writes += d.writes;
+                overflowed += u64::from(d.overflowed);
+                if (n + 1) % LANE_STRIDE == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+        }
+        // Counted once a batch: a shared counter bumped per delivery from every lane would
+        // bounce its cache line between the cores.
+        metrics.messages_out.inc_by(sent);
+        metrics.flushes.inc_by(writes);
+        metrics.queue_overflows.inc_by(overflowed);
+        outlets.clear();
+        batch.clear();
     }
 }

@@ -292,6 +292,6 @@ pub(super) fn event_frames(room: &RoomId, entry: &LogEntry) -> Arc<Frames> {
             at_ms: entry.at_ms,
             event: event.clone(),
         };
-        Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"))
+        Frame::of(&msg)
     }))
 }

@@ -9,8 +9,8 @@
 //!   long a kept-alive connection may sit idle between requests).
 //! - **No read or write may stall** longer than [`Timeouts::read`] or [`Timeouts::write`]
 //!   (`tokio-io-timeout` on the socket): a request body that stops coming, a client that stops
-//!   reading its response. A WebSocket reads a pong at least every heartbeat, so the read
-//!   timeout is at least three heartbeats.
+//!   reading its response. An upgraded WebSocket has its own instead: the heartbeat for
+//!   reads, the send timeout for writes (`transport::ws`, `delivery::outlet`).
 //! - **Accept errors** (out of file descriptors, say) are logged and the loop backs off, 5 ms
 //!   doubling to 1 s, instead of spinning.
 //!
@@ -115,13 +115,15 @@ async fn connection(
     permit: (OwnedSemaphorePermit, Option<ConnectionGuard>),
 ) {
     let t = app.config.timeouts;
-    let mut io = TimeoutStream::new(tcp);
+    let tcp = Arc::new(tcp);
+    let mut io = TimeoutStream::new(SharedTcp(tcp.clone()));
     let heartbeats = app.config.limits.heartbeat * 3;
     io.set_read_timeout(Some(t.read.max(heartbeats)));
     io.set_write_timeout(Some(t.write));
     app.metrics.open_connections.inc();
     let io = Counted {
         io: Box::pin(io),
+        tcp,
         _permit: permit,
         gauge: app.metrics.open_connections.clone(),
     };
@@ -177,10 +179,92 @@ fn refuse_busy(tcp: TcpStream, refusing: &Arc<tokio::sync::Semaphore>) {
 }
 
 /// A socket that holds its connection permit for as long as it lives (through an upgrade too).
-struct Counted {
-    io: Pin<Box<TimeoutStream<TcpStream>>>,
+/// A WebSocket upgrade finds it in hyper's `Upgraded` (`transport::ws`) and writes to its
+/// socket from any thread ([`Counted::tcp`]).
+pub(super) struct Counted {
+    io: Pin<Box<TimeoutStream<SharedTcp>>>,
+    tcp: Arc<TcpStream>,
     _permit: (OwnedSemaphorePermit, Option<ConnectionGuard>),
     gauge: prometheus_client::metrics::gauge::Gauge,
+}
+
+impl Counted {
+    /// The socket, for writing and reading without the HTTP timeouts (a WebSocket has its own:
+    /// heartbeats, and the send timeout of `delivery::outlet`).
+    pub(super) fn tcp(&self) -> &Arc<TcpStream> {
+        &self.tcp
+    }
+}
+
+/// A TCP stream that several owners share: tokio's stream reads and writes through `&self`
+/// (`try_read`, `try_write` after readiness), so HTTP serves it through this, and after an
+/// upgrade the WebSocket's outlet writes to it from whichever thread delivers.
+struct SharedTcp(Arc<TcpStream>);
+
+fn blocked(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::WouldBlock
+}
+
+impl AsyncRead for SharedTcp {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        loop {
+            std::task::ready!(self.0.poll_read_ready(cx))?;
+            match self.0.try_read(buf.initialize_unfilled()) {
+                Ok(n) => {
+                    buf.advance(n);
+                    return Poll::Ready(Ok(()));
+                }
+                Err(e) if blocked(&e) => continue,
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+}
+
+impl AsyncWrite for SharedTcp {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        loop {
+            std::task::ready!(self.0.poll_write_ready(cx))?;
+            match self.0.try_write(buf) {
+                Err(e) if blocked(&e) => continue,
+                done => return Poll::Ready(done),
+            }
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        loop {
+            std::task::ready!(self.0.poll_write_ready(cx))?;
+            match self.0.try_write_vectored(bufs) {
+                Err(e) if blocked(&e) => continue,
+                done => return Poll::Ready(done),
+            }
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(socket2::SockRef::from(self.0.as_ref()).shutdown(std::net::Shutdown::Write))
+    }
 }
 
 impl Drop for Counted {

@@ -1,22 +1,25 @@
 //! One WebSocket connection: its upgrade, its task, its policies.
 //!
-//! Each connection is one task running a closed `select!` over: shutdown, being cut for
-//! lagging, the next frame from the client, the next item of its outbound queue, answers to
-//! its pending requests, and the heartbeat. Nothing else writes to the socket, so frames go
-//! out in the order the task chooses:
+//! The upgrade is our own (RFC 6455's handshake, tungstenite's accept key): the connection
+//! keeps the TCP socket, and room events are written to it by the hub's lanes through the
+//! connection's [`Outlet`], whole frames built once per broadcast, without waking this task
+//! (`delivery/outlet.rs`). Each connection is one task running a closed `select!` over:
+//! shutdown, being cut, the next frame from the client (read by tungstenite's
+//! `WebSocketContext`), writing what waits in its outlet when the socket is writable again,
+//! answers to its pending requests, and the heartbeat. Its own frames go through the same
+//! outlet, so everything leaves in one order:
 //!
-//! - **Order and resume.** The task remembers, per room, the last sequence number it sent.
-//!   On join it follows the room in the hub *first*, then takes the catch-up (snapshot or
-//!   replay) under the room's lock, so an event is either in the catch-up or arrives through
-//!   the queue; the queue's copies at or below the catch-up's sequence are dropped. Nothing is
-//!   missed and nothing is sent twice.
-//! - **Bursts.** What the queue holds when the task wakes (up to [`MAX_BURST`] frames) is
-//!   written together, with one flush: a burst of events costs one socket write per
-//!   [`WRITE_BUFFER`] bytes, not one per frame. A replay is written the same way.
-//! - **Slow clients.** The outbound queue is bounded ([`Limits::outbound_queue`]). When it is
-//!   full the hub cancels `lagged`, and the task closes with `close::LAGGING`: the client
-//!   reconnects and resumes. A socket write that takes longer than [`SEND_TIMEOUT`] does the
-//!   same.
+//! - **Order and resume.** The outlet remembers, per room, the last sequence number sent. On
+//!   join the outlet holds the room's events *first*, then the task follows the room in the
+//!   hub and takes the catch-up (snapshot or replay) under the room's lock, so an event is
+//!   either in the catch-up or arrives after it; the held copies at or below the catch-up's
+//!   sequence are dropped when it is sent. Nothing is missed and nothing is sent twice.
+//! - **Bursts.** What the socket does not take at once waits in the outlet and is written
+//!   together, up to 64 frames a write. A replay is written the same way.
+//! - **Slow clients.** The outlet is bounded ([`Limits::outbound_queue`] frames). When it is
+//!   full the lane cancels `lagged`, and the task closes with `close::LAGGING`: the client
+//!   reconnects and resumes. A socket that takes nothing for [`SEND_TIMEOUT`](crate::delivery::outlet::SEND_TIMEOUT) while frames
+//!   wait does the same.
 //! - **Heartbeats.** The server pings every [`Limits::heartbeat`]; a client silent for two
 //!   intervals is closed with `close::HEARTBEAT_TIMEOUT`.
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
@@ -24,6 +27,7 @@
 
 use super::{
     addresses::{ClientAddr, Counted, SocketGuard},
+    listener,
     replies::{Unreadable, ok, read_frame, refusal},
     requests::{self, Bucket, PersonLimit},
 };
@@ -33,7 +37,8 @@ use crate::{
     delivery::{
         audience::{Frames, Viewer},
         bounds,
-        hub::{ConnId, Frame, Outbound, Subscriber},
+        hub::ConnId,
+        outlet::{Cut, Frame, Outlet, Stop},
     },
     engine::{CatchUp, Command, Done, Line, Turn},
     interactions::{
@@ -42,17 +47,14 @@ use crate::{
     },
 };
 use axum::{
-    extract::{
-        State,
-        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
-    },
-    http::{HeaderMap, StatusCode, header},
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use futures_util::{
-    SinkExt, StreamExt,
-    stream::{FuturesUnordered, SplitSink},
-};
+use bytes::Bytes;
+use futures_util::{StreamExt, stream::FuturesUnordered};
+use hyper_util::rt::TokioIo;
 use plenum_protocol::{
     ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, Role, RoomId, Seq,
     ServerMsg, close, limits, negotiate,
@@ -60,20 +62,20 @@ use plenum_protocol::{
 use std::{
     collections::HashMap,
     future::Future,
+    io::{Read, Write},
     pin::Pin,
     sync::{Arc, atomic::Ordering},
     time::{Duration, Instant},
 };
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
+use tokio::net::TcpStream;
+use tungstenite::{
+    Message,
+    protocol::{CloseFrame, Role as Side, WebSocketConfig, WebSocketContext},
+};
 
-/// Longest a single socket write may take before the client is treated as lagging.
-pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
-/// Most frames taken from the outbound queue and written together at one wake.
+/// Most of the connection's own frames left waiting for the socket before it waits for the
+/// socket to take them (a replay, a burst of answers).
 const MAX_BURST: usize = 64;
-/// Bytes of frames gathered before they are written to the socket (a flush writes the rest):
-/// frames queued together go out in as few writes as this allows.
-const WRITE_BUFFER: usize = 16 * 1024;
 /// Time a new connection has to send `hello`.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -113,16 +115,42 @@ impl Default for Limits {
     }
 }
 
-/// `GET /ws`: checks the Origin, then upgrades.
+/// `GET /ws`: checks the handshake and the Origin, then upgrades (RFC 6455 section 4.2).
 pub async fn upgrade(
     State(app): State<App>,
     addr: Option<axum::Extension<ClientAddr>>,
-    headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    mut req: Request,
 ) -> Response {
-    if !origin_allowed(&app, &headers) {
+    let headers = req.headers();
+    let key = match handshake(req.method(), headers) {
+        Ok(key) => key,
+        // 426 names the protocol and version to upgrade to (RFC 9110 section 15.5.22, RFC
+        // 6455 section 4.4).
+        Err((StatusCode::UPGRADE_REQUIRED, why)) => {
+            return (
+                StatusCode::UPGRADE_REQUIRED,
+                [
+                    (header::UPGRADE, "websocket"),
+                    (header::SEC_WEBSOCKET_VERSION, "13"),
+                ],
+                why,
+            )
+                .into_response();
+        }
+        Err((status, why)) => return (status, why).into_response(),
+    };
+    if !origin_allowed(&app, headers) {
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }
+    // hyper's upgrade of this request's connection (served with upgrades by the listener).
+    let Some(on_upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
+        return (
+            StatusCode::UPGRADE_REQUIRED,
+            "this connection cannot be upgraded\n",
+        )
+            .into_response();
+    };
+    let headers = req.headers();
     // The connection itself counts against --max-connections (transport::listener); here,
     // against what one address may hold open.
     let addr = addr.map_or(ClientAddr(std::net::Ipv4Addr::UNSPECIFIED.into()), |a| a.0);
@@ -141,20 +169,96 @@ pub async fn upgrade(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|site| matches!(site, "cross-site" | "same-site"));
     let cookie = (!other_site)
-        .then(|| super::staff::cookie_token(&headers))
+        .then(|| super::staff::cookie_token(headers))
         .flatten();
-    ws
-        // axum's default read buffer is 128 KiB per connection; our frames are small, and
-        // a larger one is read in several steps.
-        .read_buffer_size(1024)
-        .write_buffer_size(WRITE_BUFFER)
-        .max_write_buffer_size(1024 * 1024)
-        .max_message_size(limits::MAX_CLIENT_FRAME_BYTES)
-        .max_frame_size(limits::MAX_CLIENT_FRAME_BYTES)
-        .on_upgrade(move |socket| {
-            let tracker = app.tracker.clone();
-            tracker.track_future(Connection::new(app, addr, cookie, socket_guard).run(socket))
+    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let tracker = app.tracker.clone();
+    tracker.spawn(async move {
+        let upgraded = match on_upgrade.await {
+            Ok(upgraded) => upgraded,
+            Err(e) => {
+                tracing::debug!(error = %e, "the WebSocket upgrade did not complete");
+                return;
+            }
+        };
+        // The listener's own socket type: anything else is a bug of ours.
+        let Ok(parts) = upgraded.downcast::<TokioIo<listener::Counted>>() else {
+            tracing::error!("an upgraded connection that is not the listener's socket");
+            return;
+        };
+        let hyper::upgrade::Parts { io, read_buf, .. } = parts;
+        // What the client sent after its request, already read by hyper, is read first: copied,
+        // so hyper's read buffer (kilobytes) is not kept for the connection's life.
+        let early = read_buf.to_vec();
+        drop(read_buf);
+        let connection = Connection::new(app, addr, cookie, socket_guard, io.into_inner());
+        let inbound = Inbound::new(&connection, early);
+        connection.run(inbound).await;
+    });
+    Response::builder()
+        .status(StatusCode::SWITCHING_PROTOCOLS)
+        .header(header::CONNECTION, "upgrade")
+        .header(header::UPGRADE, "websocket")
+        .header(header::SEC_WEBSOCKET_ACCEPT, accept)
+        .body(Body::empty())
+        .expect("a valid response")
+}
+
+/// Checks a WebSocket opening handshake (RFC 6455 section 4.2.1); gives its key, or the status
+/// and reason to refuse it with.
+fn handshake(method: &Method, headers: &HeaderMap) -> Result<String, (StatusCode, &'static str)> {
+    let has_token = |name: header::HeaderName, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
         })
+    };
+    if method != Method::GET {
+        return Err((
+            StatusCode::METHOD_NOT_ALLOWED,
+            "a WebSocket opens with GET\n",
+        ));
+    }
+    if !has_token(header::CONNECTION, "upgrade") {
+        return Err((
+            StatusCode::UPGRADE_REQUIRED,
+            "`Connection` header did not include 'upgrade'\n",
+        ));
+    }
+    if !has_token(header::UPGRADE, "websocket") {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "`Upgrade` header did not include 'websocket'\n",
+        ));
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .is_none_or(|v| v.as_bytes() != b"13")
+    {
+        return Err((
+            StatusCode::UPGRADE_REQUIRED,
+            "`Sec-WebSocket-Version` must be 13\n",
+        ));
+    }
+    // A nonce: 16 bytes in base64 (RFC 6455 section 4.2.1).
+    use base64::Engine as _;
+    match headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .and_then(|k| k.to_str().ok())
+        .map(str::trim)
+    {
+        Some(key)
+            if base64::engine::general_purpose::STANDARD
+                .decode(key)
+                .is_ok_and(|nonce| nonce.len() == 16) =>
+        {
+            Ok(key.to_owned())
+        }
+        _ => Err((
+            StatusCode::BAD_REQUEST,
+            "`Sec-WebSocket-Key` missing, or not 16 bytes in base64\n",
+        )),
+    }
 }
 
 /// Browsers always send Origin: it must be this server itself or an allowed origin. Clients
@@ -180,7 +284,6 @@ pub(crate) fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
-type Sink = SplitSink<WebSocket, Message>;
 type Reply = Pin<Box<dyn Future<Output = Option<ServerMsg>> + Send>>;
 
 struct Connection {
@@ -188,12 +291,11 @@ struct Connection {
     id: ConnId,
     /// Who the hello's token said; `None` until then.
     person: Option<Person>,
-    /// Rooms followed: the last sequence number sent for each, and which view of it this
-    /// person gets (see `delivery/audience.rs`).
-    rooms: HashMap<RoomId, (Seq, Viewer)>,
-    tx: mpsc::Sender<Outbound>,
-    rx: mpsc::Receiver<Outbound>,
-    lagged: CancellationToken,
+    /// Rooms followed, and which view of each this person gets (see `delivery/audience.rs`);
+    /// the outlet keeps the last sequence number sent of each.
+    rooms: HashMap<RoomId, Viewer>,
+    /// The socket's writing side, shared with the hub's lanes.
+    outlet: Arc<Outlet>,
     bucket: Bucket,
     /// The order of this connection's changes.
     line: Line,
@@ -208,6 +310,8 @@ struct Connection {
     /// The sessions whose tables this connection said it takes part at (renewed each heartbeat).
     taking_part: super::taking_part::TakingPart,
     _socket: SocketGuard,
+    /// The upgraded socket with its connection permit, held for the connection's life.
+    io: listener::Counted,
 }
 
 impl Drop for Connection {
@@ -218,6 +322,8 @@ impl Drop for Connection {
                 self.app.broker.close_room(room);
             }
         }
+        // A lane still holding the outlet writes nothing more.
+        self.outlet.seal();
         self.app.metrics.connections.dec();
     }
 }
@@ -226,18 +332,26 @@ impl Drop for Connection {
 type Ending = Option<(u16, &'static str)>;
 
 impl Connection {
-    fn new(app: App, addr: ClientAddr, cookie: Option<String>, socket: SocketGuard) -> Connection {
+    fn new(
+        app: App,
+        addr: ClientAddr,
+        cookie: Option<String>,
+        socket: SocketGuard,
+        io: listener::Counted,
+    ) -> Connection {
         app.metrics.connections.inc();
         let limits = app.config.limits.clone();
-        let (tx, rx) = mpsc::channel(limits.outbound_queue);
+        let outlet = Outlet::new(
+            io.tcp().clone(),
+            limits.outbound_queue,
+            app.metrics.flushes.clone(),
+        );
         Connection {
             id: app.next_conn.fetch_add(1, Ordering::Relaxed),
             app,
             person: None,
             rooms: HashMap::new(),
-            tx,
-            rx,
-            lagged: CancellationToken::new(),
+            outlet: Arc::new(outlet),
             bucket: Bucket::new(limits.requests_per_second, limits.request_burst),
             line: Line::default(),
             bad_frames: 0,
@@ -246,11 +360,11 @@ impl Connection {
             cookie,
             taking_part: Default::default(),
             _socket: socket,
+            io,
         }
     }
 
-    async fn run(mut self, socket: WebSocket) {
-        let (mut sink, mut stream) = socket.split();
+    async fn run(mut self, mut inbound: Inbound) {
         let mut pending: FuturesUnordered<Reply> = FuturesUnordered::new();
         let heartbeat_every = self.app.config.limits.heartbeat;
         let mut heartbeat = tokio::time::interval_at(
@@ -264,21 +378,22 @@ impl Connection {
         // for every frame delivered.
         let shutdown = self.app.shutdown.clone().cancelled_owned();
         tokio::pin!(shutdown);
-        let lagged = self.lagged.clone().cancelled_owned();
+        let lagged = self.outlet.lagged().clone().cancelled_owned();
         tokio::pin!(lagged);
+        let outlet = self.outlet.clone();
 
         let ending: Ending = loop {
             tokio::select! {
                 biased;
                 _ = &mut shutdown => break Some((close::SERVICE_RESTART, "server restarting; reconnect and resume")),
-                _ = &mut lagged => break Some((close::LAGGING, "too slow; reconnect and resume")),
+                _ = &mut lagged => break Some(self.cut()),
                 _ = &mut hello_deadline, if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "no hello")),
-                frame = stream.next() => {
+                frame = inbound.next() => {
                     let text = match frame {
                         Some(Ok(Message::Text(text))) => text,
                         Some(Ok(Message::Binary(_))) => {
                             self.last_heard = Instant::now();
-                            match Box::pin(self.refuse(&mut sink, None, ErrorCode::BadRequest, "frames are JSON text".into())).await {
+                            match Box::pin(self.refuse(None, ErrorCode::BadRequest, "frames are JSON text".into())).await {
                                 Ok(()) if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "say hello first")),
                                 Ok(()) => continue,
                                 Err(end) => break end,
@@ -291,9 +406,13 @@ impl Connection {
                         // The client closes: answer its Close frame (RFC 6455 section 5.5.1), which
                         // the WebSocket library queued and a flush sends.
                         Some(Ok(Message::Close(_))) => {
-                            let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
+                            self.outlet.stop_rooms();
+                            inbound.flush();
+                            self.outlet.seal();
+                            let _ = tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0)).await;
                             break None;
                         }
+                        Some(Ok(Message::Frame(_))) => continue,
                         None => break None,
                         // Too large, or not a WebSocket frame: say so (sending may fail if the
                         // peer is gone, which is fine).
@@ -303,18 +422,15 @@ impl Connection {
                     self.app.metrics.messages_in.inc();
                     // Boxed: a request's handling (joins, snapshots) is a large future, and inline
                     // it would sit in every idle connection's task (see BENCHMARKS.md, W0).
-                    if let Err(end) = Box::pin(self.on_text(&mut sink, &mut pending, &text)).await {
+                    if let Err(end) = Box::pin(self.on_text(&mut pending, &text)).await {
                         break end;
                     }
                 }
-                Some(item) = self.rx.recv() => {
-                    if let Err(end) = self.forward(&mut sink, item).await {
-                        break end;
-                    }
-                }
+                // What the socket did not take at once, written as it takes it.
+                stop = outlet.pump() => break self.stopped(stop),
                 Some(reply) = pending.next(), if !pending.is_empty() => {
                     if let Some(reply) = reply
-                        && let Err(end) = self.send(&mut sink, &reply).await {
+                        && let Err(end) = self.send(&reply).await {
                             break end;
                         }
                 }
@@ -339,8 +455,8 @@ impl Connection {
                         let rooms = &self.rooms;
                         self.taking_part.renew(&self.app, p, |room| rooms.contains_key(room));
                     }
-                    if let Err(end) = self.send_raw(&mut sink, Message::Ping(Default::default())).await {
-                        break end;
+                    if !inbound.ping() {
+                        break None;
                     }
                 }
             }
@@ -353,7 +469,7 @@ impl Connection {
                 let drain = async {
                     while let Some(reply) = pending.next().await {
                         if let Some(reply) = reply
-                            && self.send(&mut sink, &reply).await.is_err()
+                            && self.send(&reply).await.is_err()
                         {
                             break;
                         }
@@ -361,17 +477,18 @@ impl Connection {
                 };
                 let _ = tokio::time::timeout(Duration::from_secs(1), Box::pin(drain)).await;
             }
-            let close = Message::Close(Some(CloseFrame {
-                code,
-                reason: reason.into(),
-            }));
-            if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(1), sink.send(close)).await
+            // No frame of a room goes out from here, and nothing at all after the Close frame.
+            self.outlet.stop_rooms();
+            inbound.close(code, reason);
+            self.outlet.seal();
+            if let Ok(Ok(())) =
+                tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0)).await
             {
                 // The closing handshake (RFC 6455 section 7.1.1): read what the client still sends
                 // until its Close arrives, for a moment. Closing with its pongs unread would make
                 // the kernel answer with a reset, which can reach the client before our Close.
                 let until_close = async {
-                    while let Some(Ok(frame)) = stream.next().await {
+                    while let Some(Ok(frame)) = inbound.next().await {
                         if matches!(frame, Message::Close(_)) {
                             break;
                         }
@@ -389,79 +506,59 @@ impl Connection {
         // Drop unfollows every room.
     }
 
-    /// Sends one message, within [`SEND_TIMEOUT`]: [`Connection::feed`], then
-    /// [`Connection::flush`].
-    async fn send_raw(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
-        self.feed(sink, msg).await?;
-        self.flush(sink).await
+    /// Sends one message of the connection's own, after everything before it; when many of
+    /// its own wait for the socket, waits (within [`SEND_TIMEOUT`](crate::delivery::outlet::SEND_TIMEOUT)) for it to take them.
+    async fn send(&self, msg: &ServerMsg) -> Result<(), Ending> {
+        self.send_frame(&Frame::of(msg)).await
     }
 
-    /// Writes what was fed, within [`SEND_TIMEOUT`].
-    async fn flush(&self, sink: &mut Sink) -> Result<(), Ending> {
-        match tokio::time::timeout(SEND_TIMEOUT, sink.flush()).await {
-            Ok(Ok(())) => {
-                self.app.metrics.flushes.inc();
-                Ok(())
-            }
-            Ok(Err(_)) => Err(None),
-            Err(_) => {
+    /// [`Connection::send`] for a frame already made (a replayed event).
+    async fn send_frame(&self, frame: &Frame) -> Result<(), Ending> {
+        if !self.outlet.send(frame) {
+            return Err(self.outlet.cut_for().map(|_| self.cut()));
+        }
+        self.app.metrics.messages_out.inc();
+        if self.outlet.waiting() > MAX_BURST {
+            self.outlet
+                .drain(MAX_BURST / 2)
+                .await
+                .map_err(|stop| self.stopped(stop))?;
+        }
+        Ok(())
+    }
+
+    /// Why the connection closes when its outlet was cut.
+    fn cut(&self) -> (u16, &'static str) {
+        match self.outlet.cut_for() {
+            Some(Cut::Gap) => (close::LAGGING, "missed events; reconnect and resume"),
+            Some(Cut::TooLarge) => (close::FRAME_TOO_LARGE, "a message was too large to send"),
+            Some(Cut::Lagging) | None => (close::LAGGING, "too slow; reconnect and resume"),
+        }
+    }
+
+    /// Why the connection closes when writing to its socket stopped.
+    fn stopped(&self, stop: Stop) -> Ending {
+        match stop {
+            Stop::Failed => None,
+            Stop::TimedOut => {
                 self.app.metrics.send_timeouts.inc();
-                Err(Some((close::LAGGING, "too slow; reconnect and resume")))
+                Some((close::LAGGING, "too slow; reconnect and resume"))
             }
         }
-    }
-
-    /// Adds one message to what the next flush writes (written already once [`WRITE_BUFFER`]
-    /// bytes gather), within [`SEND_TIMEOUT`]. A message over the frame limit is not sent:
-    /// every message is bounded by design, so one that is not is a bug, logged, and the
-    /// connection closes with [`close::FRAME_TOO_LARGE`] (the client would not read it).
-    async fn feed(&self, sink: &mut Sink, msg: Message) -> Result<(), Ending> {
-        if let Message::Text(text) = &msg
-            && text.len() > limits::MAX_SERVER_FRAME_BYTES
-        {
-            let start: String = text.as_str().chars().take(120).collect();
-            tracing::error!(
-                bytes = text.len(),
-                start,
-                "a frame over the limit was not sent; closing the connection"
-            );
-            return Err(Some((
-                close::FRAME_TOO_LARGE,
-                "a message was too large to send",
-            )));
-        }
-        match tokio::time::timeout(SEND_TIMEOUT, sink.feed(msg)).await {
-            Ok(Ok(())) => {
-                self.app.metrics.messages_out.inc();
-                Ok(())
-            }
-            Ok(Err(_)) => Err(None),
-            Err(_) => {
-                self.app.metrics.send_timeouts.inc();
-                Err(Some((close::LAGGING, "too slow; reconnect and resume")))
-            }
-        }
-    }
-
-    async fn send(&self, sink: &mut Sink, msg: &ServerMsg) -> Result<(), Ending> {
-        let text = serde_json::to_string(msg).expect("server messages always serialise");
-        self.send_raw(sink, Message::Text(text.into())).await
     }
 
     async fn refuse(
         &mut self,
-        sink: &mut Sink,
         id: Option<RequestId>,
         code: ErrorCode,
         message: String,
     ) -> Result<(), Ending> {
-        self.refuse_field(sink, id, code, message, None).await
+        self.refuse_field(id, code, message, None).await
     }
 
     /// [`Connection::refuse`], naming the field to blame.
     async fn refuse_field(
         &mut self,
-        sink: &mut Sink,
         id: Option<RequestId>,
         code: ErrorCode,
         message: String,
@@ -476,73 +573,24 @@ impl Connection {
                 )));
             }
         }
-        self.send(
-            sink,
-            &ServerMsg::Error {
-                id,
-                code,
-                message,
-                field,
-            },
-        )
+        self.send(&ServerMsg::Error {
+            id,
+            code,
+            message,
+            field,
+        })
         .await
-    }
-
-    /// Forwards `first` and what else the queue holds now (up to [`MAX_BURST`] frames), in
-    /// order and without duplicates, written together with one flush.
-    async fn forward(&mut self, sink: &mut Sink, first: Outbound) -> Result<(), Ending> {
-        let mut fed = 0;
-        let mut next = Some(first);
-        while let Some(item) = next {
-            if let Some(frame) = self.admitted(item)? {
-                self.feed(sink, Message::Text(frame)).await?;
-                fed += 1;
-            }
-            next = if fed < MAX_BURST {
-                self.rx.try_recv().ok()
-            } else {
-                None
-            };
-        }
-        if fed > 0 {
-            self.flush(sink).await?;
-        }
-        Ok(())
-    }
-
-    /// The frame of a room event from the queue for this connection's view, if it is the next
-    /// one of its room (none: a duplicate, or a room left since; a gap cuts the client).
-    fn admitted(&mut self, item: Outbound) -> Result<Option<Frame>, Ending> {
-        let Some((last, viewer)) = self.rooms.get_mut(item.room.as_ref()) else {
-            return Ok(None); // left the room since
-        };
-        if let Some(seq) = item.seq {
-            match admit(last, seq) {
-                Admit::Next => {}
-                Admit::Duplicate => return Ok(None),
-                Admit::Gap => {
-                    // Never expected from a local broker; a lossy one may. The resume fills it.
-                    tracing::warn!(room = %item.room, have = *last, got = seq, "sequence gap; cutting the client to resume");
-                    return Err(Some((
-                        close::LAGGING,
-                        "missed events; reconnect and resume",
-                    )));
-                }
-            }
-        }
-        Ok(Some(item.frames.for_viewer(viewer).clone()))
     }
 
     async fn on_text(
         &mut self,
-        sink: &mut Sink,
         pending: &mut FuturesUnordered<Reply>,
         text: &str,
     ) -> Result<(), Ending> {
         let frame: ClientFrame = match read_frame(text) {
             Ok(f) => f,
             Err(Unreadable { id, message, field }) => {
-                self.refuse_field(sink, id, ErrorCode::BadRequest, message, field)
+                self.refuse_field(id, ErrorCode::BadRequest, message, field)
                     .await?;
                 // The first frame must be a `hello`.
                 return match self.person {
@@ -556,7 +604,6 @@ impl Connection {
             self.app.metrics.rate_limited.inc();
             return self
                 .refuse(
-                    sink,
                     id,
                     ErrorCode::RateLimited,
                     "too many requests; slow down".into(),
@@ -565,22 +612,17 @@ impl Connection {
         }
         let person = match (&self.person, frame.msg) {
             (None, ClientMsg::Hello { versions, token }) => {
-                return self.hello(sink, id, &versions, &token).await;
+                return self.hello(id, &versions, &token).await;
             }
             (None, _) => {
                 // The first frame must be `hello`: say so, then close.
-                self.refuse(
-                    sink,
-                    id,
-                    ErrorCode::Unauthenticated,
-                    "say hello first".into(),
-                )
-                .await?;
+                self.refuse(id, ErrorCode::Unauthenticated, "say hello first".into())
+                    .await?;
                 return Err(Some((close::PROTOCOL_VIOLATION, "say hello first")));
             }
             (Some(_), ClientMsg::Hello { .. }) => {
                 return self
-                    .refuse(sink, id, ErrorCode::BadRequest, "already said hello".into())
+                    .refuse(id, ErrorCode::BadRequest, "already said hello".into())
                     .await;
             }
             (Some(p), msg) => (p.clone(), msg),
@@ -588,34 +630,33 @@ impl Connection {
         let (person, msg) = person;
         match msg {
             ClientMsg::Hello { .. } => Ok(()),
-            ClientMsg::Ping { t } => self.send(sink, &ServerMsg::Pong { t }).await,
-            ClientMsg::Join { room, since } => self.join(sink, id, &person, room, since).await,
+            ClientMsg::Ping { t } => self.send(&ServerMsg::Pong { t }).await,
+            ClientMsg::Join { room, since } => self.join(id, &person, room, since).await,
             ClientMsg::Leave { room } => {
+                self.outlet.leave(&room);
                 if self.rooms.remove(&room).is_some() && self.app.hub.unfollow(&room, self.id) {
                     self.app.broker.close_room(&room);
                 }
                 match id {
-                    Some(id) => self.send(sink, &ok(id, None, Made::default(), None)).await,
+                    Some(id) => self.send(&ok(id, None, Made::default(), None)).await,
                     None => Ok(()),
                 }
             }
-            ClientMsg::Page { room, of, before } => {
-                self.page(sink, id, &person, room, of, before).await
-            }
+            ClientMsg::Page { room, of, before } => self.page(id, &person, room, of, before).await,
             ClientMsg::ScheduleMeetings {
                 ref event,
                 move_booked,
             } => {
                 let room = RoomId::Event(event.clone());
                 if !self
-                    .permitted(sink, id, &person, Action::ManageEvent, None, &room)
+                    .permitted(id, &person, Action::ManageEvent, None, &room)
                     .await?
                 {
                     return Ok(());
                 }
                 let app = self.app.clone();
                 let event = event.clone();
-                self.queue(sink, pending, id, move |turn| async move {
+                self.queue(pending, id, move |turn| async move {
                     let work = super::meetings::schedule_all(&app.engine, &event, move_booked);
                     let done = app.engine.in_turn(turn, work).await;
                     if done.is_ok() {
@@ -631,16 +672,13 @@ impl Connection {
             | ClientMsg::Recommend { .. }) => {
                 // Reads: who may, the limit, the room (`reads::gate`), then the answer.
                 let (room, action, limit) = super::reads::gate(&msg).expect("a read request");
-                if !self
-                    .permitted(sink, id, &person, action, limit, &room)
-                    .await?
-                {
+                if !self.permitted(id, &person, action, limit, &room).await? {
                     return Ok(());
                 }
                 let reply = super::reads::answer(&self.app, &person, id, &msg)
                     .await
                     .expect("a read request");
-                self.send(sink, &reply).await
+                self.send(&reply).await
             }
             msg => {
                 // What staff do is noted in the event's activity log; attendees' asks and
@@ -650,17 +688,17 @@ impl Connection {
                 // Everything else changes a room: the request table says who may, and how.
                 let Some(r) = requests::route(&person, msg) else {
                     return self
-                        .refuse(sink, id, ErrorCode::BadRequest, "no such request".into())
+                        .refuse(id, ErrorCode::BadRequest, "no such request".into())
                         .await;
                 };
                 if !self
-                    .permitted(sink, id, &person, r.action, r.limit, &r.room)
+                    .permitted(id, &person, r.action, r.limit, &r.room)
                     .await?
                 {
                     return Ok(());
                 }
                 let app = self.app.clone();
-                self.queue(sink, pending, id, move |turn| async move {
+                self.queue(pending, id, move |turn| async move {
                     let done = app.engine.submit_in_turn(&r.room, r.command, turn).await;
                     if let (Ok(_), Some(msg)) = (&done, noted) {
                         super::staff::note_request(&app, &person, &r.room, r.action, &msg);
@@ -674,7 +712,6 @@ impl Connection {
     /// Checks a request's role and the person's rate limit; answers a refusal itself.
     async fn permitted(
         &mut self,
-        sink: &mut Sink,
         id: Option<RequestId>,
         person: &Person,
         action: Action,
@@ -682,16 +719,16 @@ impl Connection {
         room: &RoomId,
     ) -> Result<bool, Ending> {
         if !auth::allowed(person, action, room) {
-            self.forbidden(sink, id, person).await?;
+            self.forbidden(id, person).await?;
             return Ok(false);
         }
         // Invitations may be withdrawn: checked on every request of a person who joined
         // through one (an in-memory lookup; other people cost nothing).
         match auth::still_valid(&self.app.engine, person).await {
             Ok(true) => {}
-            Ok(false) => return self.withdrawn(sink, id).await.map(|()| false),
+            Ok(false) => return self.withdrawn(id).await.map(|()| false),
             Err(e) => {
-                self.send(sink, &refusal(id, e)).await?;
+                self.send(&refusal(id, e)).await?;
                 return Ok(false);
             }
         }
@@ -699,29 +736,23 @@ impl Connection {
             && !self.app.person_limits.take(&person.id, limit)
         {
             self.app.metrics.rate_limited.inc();
-            self.refuse(sink, id, ErrorCode::RateLimited, limit.refusal().into())
+            self.refuse(id, ErrorCode::RateLimited, limit.refusal().into())
                 .await?;
             return Ok(false);
         }
         // Questions also count per address: a thousand throwaway identities share one.
         if limit == Some(PersonLimit::Ask) && !self.app.addresses.take(self.addr, Counted::Ask) {
             self.app.metrics.address_limited.inc();
-            self.refuse(
-                sink,
-                id,
-                ErrorCode::RateLimited,
-                Counted::Ask.refusal().into(),
-            )
-            .await?;
+            self.refuse(id, ErrorCode::RateLimited, Counted::Ask.refusal().into())
+                .await?;
             return Ok(false);
         }
         Ok(true)
     }
 
     /// The person's invitation was withdrawn: say so, and close (4100).
-    async fn withdrawn(&mut self, sink: &mut Sink, id: Option<RequestId>) -> Result<(), Ending> {
+    async fn withdrawn(&mut self, id: Option<RequestId>) -> Result<(), Ending> {
         self.refuse(
-            sink,
             id,
             ErrorCode::Unauthenticated,
             auth::AuthError::Revoked.to_string(),
@@ -730,13 +761,8 @@ impl Connection {
         Err(Some((close::AUTH_FAILED, "invitation withdrawn")))
     }
 
-    async fn forbidden(
-        &mut self,
-        sink: &mut Sink,
-        id: Option<RequestId>,
-        person: &Person,
-    ) -> Result<(), Ending> {
-        self.refuse(sink, id, ErrorCode::Forbidden, auth::refusal(person.role))
+    async fn forbidden(&mut self, id: Option<RequestId>, person: &Person) -> Result<(), Ending> {
+        self.refuse(id, ErrorCode::Forbidden, auth::refusal(person.role))
             .await
     }
 
@@ -745,7 +771,6 @@ impl Connection {
     /// goes on serving other frames.
     async fn queue<F>(
         &mut self,
-        sink: &mut Sink,
         pending: &mut FuturesUnordered<Reply>,
         id: Option<RequestId>,
         change: impl FnOnce(Turn) -> F,
@@ -757,7 +782,6 @@ impl Connection {
             self.app.metrics.rate_limited.inc();
             return self
                 .refuse(
-                    sink,
                     id,
                     ErrorCode::RateLimited,
                     "too many requests in flight".into(),
@@ -778,25 +802,21 @@ impl Connection {
 
     async fn hello(
         &mut self,
-        sink: &mut Sink,
         id: Option<RequestId>,
         versions: &[u32],
         token: &str,
     ) -> Result<(), Ending> {
         let Some(protocol) = negotiate(versions) else {
-            self.send(
-                sink,
-                &ServerMsg::Error {
-                    id,
-                    code: ErrorCode::UnsupportedVersion,
-                    message: format!(
-                        "this server speaks protocol versions {}..={}",
-                        plenum_protocol::MIN_PROTOCOL_VERSION,
-                        plenum_protocol::PROTOCOL_VERSION
-                    ),
-                    field: Some("versions".into()),
-                },
-            )
+            self.send(&ServerMsg::Error {
+                id,
+                code: ErrorCode::UnsupportedVersion,
+                message: format!(
+                    "this server speaks protocol versions {}..={}",
+                    plenum_protocol::MIN_PROTOCOL_VERSION,
+                    plenum_protocol::PROTOCOL_VERSION
+                ),
+                field: Some("versions".into()),
+            })
             .await?;
             return Err(Some((
                 close::UNSUPPORTED_PROTOCOL,
@@ -814,7 +834,7 @@ impl Connection {
                 Ok(false) => Err(auth::AuthError::Revoked),
                 // The event room cannot be read now: try again shortly.
                 Err(e) => {
-                    self.send(sink, &refusal(id, e)).await?;
+                    self.send(&refusal(id, e)).await?;
                     return Err(Some((close::SERVICE_RESTART, "try again shortly")));
                 }
             },
@@ -823,27 +843,21 @@ impl Connection {
         match verified {
             Ok(person) => {
                 self.person = Some(person.clone());
-                self.send(
-                    sink,
-                    &ServerMsg::Welcome {
-                        protocol,
-                        server: concat!("plenum/", env!("CARGO_PKG_VERSION")).into(),
-                        person,
-                        heartbeat_ms: self.app.config.limits.heartbeat.as_millis() as u64,
-                    },
-                )
+                self.send(&ServerMsg::Welcome {
+                    protocol,
+                    server: concat!("plenum/", env!("CARGO_PKG_VERSION")).into(),
+                    person,
+                    heartbeat_ms: self.app.config.limits.heartbeat.as_millis() as u64,
+                })
                 .await
             }
             Err(e) => {
-                self.send(
-                    sink,
-                    &ServerMsg::Error {
-                        id,
-                        code: ErrorCode::Unauthenticated,
-                        message: e.to_string(),
-                        field: Some("token".into()),
-                    },
-                )
+                self.send(&ServerMsg::Error {
+                    id,
+                    code: ErrorCode::Unauthenticated,
+                    message: e.to_string(),
+                    field: Some("token".into()),
+                })
                 .await?;
                 Err(Some((close::AUTH_FAILED, "token refused; get a new one")))
             }
@@ -853,7 +867,6 @@ impl Connection {
     /// One page of a list of a room this connection follows, as its viewer sees it.
     async fn page(
         &mut self,
-        sink: &mut Sink,
         id: Option<RequestId>,
         person: &Person,
         room_id: RoomId,
@@ -861,15 +874,14 @@ impl Connection {
         before: Option<u64>,
     ) -> Result<(), Ending> {
         if !self
-            .permitted(sink, id, person, Action::Follow, None, &room_id)
+            .permitted(id, person, Action::Follow, None, &room_id)
             .await?
         {
             return Ok(());
         }
-        let Some((_, viewer)) = self.rooms.get(&room_id) else {
+        let Some(viewer) = self.rooms.get(&room_id) else {
             return self
                 .refuse_field(
-                    sink,
                     id,
                     ErrorCode::BadRequest,
                     "join the room first".into(),
@@ -880,39 +892,35 @@ impl Connection {
         let viewer = viewer.clone();
         let room = match self.app.engine.room(&room_id).await {
             Ok(room) => room,
-            Err(e) => return self.send(sink, &refusal(id, e)).await,
+            Err(e) => return self.send(&refusal(id, e)).await,
         };
         let (seq, page) = room.view(Some(&person.id), |seq, full, personalise| {
             (seq, bounds::page(full, &viewer, personalise, of, before))
         });
-        self.send(
-            sink,
-            &ServerMsg::Page {
-                id,
-                room: room_id,
-                seq,
-                of,
-                questions: page.questions,
-                polls: page.polls,
-                quizzes: page.quizzes,
-                awards: page.awards,
-                harvests: page.harvests,
-                more: page.more,
-            },
-        )
+        self.send(&ServerMsg::Page {
+            id,
+            room: room_id,
+            seq,
+            of,
+            questions: page.questions,
+            polls: page.polls,
+            quizzes: page.quizzes,
+            awards: page.awards,
+            harvests: page.harvests,
+            more: page.more,
+        })
         .await
     }
 
     async fn join(
         &mut self,
-        sink: &mut Sink,
         id: Option<RequestId>,
         person: &Person,
         room_id: RoomId,
         since: Option<Seq>,
     ) -> Result<(), Ending> {
         if !self
-            .permitted(sink, id, person, Action::Follow, None, &room_id)
+            .permitted(id, person, Action::Follow, None, &room_id)
             .await?
         {
             return Ok(());
@@ -922,7 +930,6 @@ impl Connection {
         {
             return self
                 .refuse(
-                    sink,
                     id,
                     ErrorCode::TooLarge,
                     format!(
@@ -939,23 +946,19 @@ impl Connection {
                 if let ServerMsg::Error { field, .. } = &mut msg {
                     *field = Some("room".into());
                 }
-                return self.send(sink, &msg).await;
+                return self.send(&msg).await;
             }
         };
-        // Follow first, then catch up: see the module docs. Until the catch-up is sent, the
-        // room's last sequence is "everything", so queued copies are dropped as duplicates.
-        if !self.rooms.contains_key(&room_id) {
-            let sub = Subscriber {
-                tx: self.tx.clone(),
-                lagged: self.lagged.clone(),
-            };
-            if self.app.hub.follow(&room_id, self.id, sub) {
-                self.app.broker.open_room(&room_id);
-            }
-        }
+        // Hold, follow, then catch up: see the module docs. Until the catch-up is sent, the
+        // outlet holds what arrives for the room.
         let viewer = Viewer::of(person, &room_id);
-        self.rooms
-            .insert(room_id.clone(), (Seq::MAX, viewer.clone()));
+        self.outlet.follow(room_id.clone(), viewer.clone());
+        if !self.rooms.contains_key(&room_id)
+            && self.app.hub.follow(&room_id, self.id, self.outlet.clone())
+        {
+            self.app.broker.open_room(&room_id);
+        }
+        self.rooms.insert(room_id.clone(), viewer.clone());
         let snapshot = room.catch_up(since, Some(&person.id), |full, personalise| {
             bounds::snapshot(full, &viewer, personalise)
         });
@@ -964,72 +967,143 @@ impl Connection {
                 if since.is_some() {
                     self.app.metrics.resume_snapshot.inc();
                 }
-                self.send(
-                    sink,
-                    &ServerMsg::Snapshot {
-                        room: room_id.clone(),
-                        seq,
-                        state,
-                    },
-                )
+                self.send(&ServerMsg::Snapshot {
+                    room: room_id.clone(),
+                    seq,
+                    state,
+                })
                 .await?;
                 (seq, JoinMode::Snapshot, 0)
             }
             CatchUp::Replay { seq, frames } => {
                 self.app.metrics.resume_replayed.inc();
                 let n = frames.len() as u64;
-                // Written together (the `joined` after them flushes).
                 for frames in frames {
-                    let frame = frames.for_viewer(&viewer).clone();
-                    self.feed(sink, Message::Text(frame)).await?;
+                    self.send_frame(frames.for_viewer(&viewer)).await?;
                 }
                 (seq, JoinMode::Replay, n)
             }
         };
-        self.rooms.insert(room_id.clone(), (seq, viewer));
-        self.send(
-            sink,
-            &ServerMsg::Joined {
-                id,
-                room: room_id.clone(),
-                seq,
-                mode,
-                replayed,
-            },
-        )
+        self.send(&ServerMsg::Joined {
+            id,
+            room: room_id.clone(),
+            seq,
+            mode,
+            replayed,
+        })
         .await?;
+        // What arrived meanwhile follows, without what the catch-up had.
+        self.outlet.caught_up(&room_id, seq);
         let count = self.app.hub.count(&room_id) as u64;
-        self.send(
-            sink,
-            &ServerMsg::Presence {
-                room: room_id,
-                count,
-            },
-        )
+        self.send(&ServerMsg::Presence {
+            room: room_id,
+            count,
+        })
         .await
     }
 }
 
-/// What to do with a room event that arrives through the queue.
-#[derive(Debug, PartialEq, Eq)]
-enum Admit {
-    /// The next one: send it.
-    Next,
-    /// Already sent (it was in the catch-up): drop it.
-    Duplicate,
-    /// Events are missing before it: the client must resume.
-    Gap,
+/// The client's side of the socket: tungstenite reads its frames (unmasking, limits, the
+/// protocol's rules). What tungstenite writes itself (pongs, the Close frame and its answer)
+/// goes out through the outlet, in order with everything else.
+struct Inbound {
+    ctx: WebSocketContext,
+    io: InboundIo,
 }
 
-/// Decides on event `seq` for a room whose last sent event is `*last`, advancing `*last`.
-fn admit(last: &mut Seq, seq: Seq) -> Admit {
-    if seq <= *last {
-        Admit::Duplicate
-    } else if seq == *last + 1 {
-        *last = seq;
-        Admit::Next
-    } else {
-        Admit::Gap
+/// The socket as tungstenite sees it: reads never wait (`WouldBlock` until it is readable),
+/// writes go to the outlet.
+struct InboundIo {
+    tcp: Arc<TcpStream>,
+    outlet: Arc<Outlet>,
+}
+
+impl Read for InboundIo {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.tcp.try_read(buf)
+    }
+}
+
+impl Write for InboundIo {
+    /// Refused with `WouldBlock` when the client leaves too much unread: a flood of pings
+    /// then costs one pending pong, not one each.
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.outlet
+            .send_control(Bytes::copy_from_slice(buf))
+            .map(|()| buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Inbound {
+    /// Reads `connection`'s socket, starting with `early`: what the client sent after its
+    /// upgrade request, read already.
+    fn new(connection: &Connection, early: Vec<u8>) -> Inbound {
+        // Our frames are small: a larger read buffer would sit in every idle connection.
+        let config = WebSocketConfig::default()
+            .read_buffer_size(1024)
+            .write_buffer_size(0)
+            .max_message_size(Some(limits::MAX_CLIENT_FRAME_BYTES))
+            .max_frame_size(Some(limits::MAX_CLIENT_FRAME_BYTES));
+        Inbound {
+            ctx: WebSocketContext::from_partially_read(early, Side::Server, Some(config)),
+            io: InboundIo {
+                tcp: connection.io.tcp().clone(),
+                outlet: connection.outlet.clone(),
+            },
+        }
+    }
+
+    /// The client's next message; `None` once the connection is closed. Cancel-safe: a
+    /// frame read in part stays in the context.
+    async fn next(&mut self) -> Option<Result<Message, tungstenite::Error>> {
+        use tungstenite::{Error, error::ProtocolError};
+        loop {
+            // Reading never waits while a client keeps sending: give the other tasks of this
+            // thread their turn as tokio's budget says (before reading, so nothing read is
+            // lost if this future is dropped meanwhile).
+            tokio::task::consume_budget().await;
+            match self.ctx.read(&mut self.io) {
+                Ok(message) => return Some(Ok(message)),
+                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if let Err(e) = self.io.tcp.readable().await {
+                        return Some(Err(e.into()));
+                    }
+                }
+                Err(
+                    Error::ConnectionClosed
+                    | Error::AlreadyClosed
+                    | Error::Protocol(ProtocolError::ResetWithoutClosingHandshake),
+                ) => return None,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Writes what tungstenite has queued (the answer to a Close).
+    fn flush(&mut self) {
+        let _ = self.ctx.flush(&mut self.io);
+    }
+
+    /// Pings the client. False when the socket failed.
+    fn ping(&mut self) -> bool {
+        self.ctx
+            .write(&mut self.io, Message::Ping(Default::default()))
+            .and_then(|()| self.ctx.flush(&mut self.io))
+            .is_ok()
+    }
+
+    /// Starts the closing handshake with `code` and `reason`.
+    fn close(&mut self, code: u16, reason: &'static str) {
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: reason.into(),
+        };
+        let _ = self.ctx.close(&mut self.io, Some(frame));
+        self.flush();
     }
 }
 
@@ -1056,8 +1130,7 @@ pub async fn presence_loop(app: App, every: Duration) {
                 room: room.clone(),
                 count: count as u64,
             };
-            let frame =
-                Frame::from(serde_json::to_string(&msg).expect("server messages always serialise"));
+            let frame = Frame::of(&msg);
             app.hub
                 .deliver(&Arc::new(room), None, &Arc::new(Frames::uniform(frame)));
         }
@@ -1091,22 +1164,4 @@ fn record_peak(app: &App, room: &RoomId, count: u64) {
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Admit, admit};
-
-    #[test]
-    fn queued_events_are_sent_once_and_in_order() {
-        // Caught up to 5 by a snapshot; the queue holds 4 and 5 (published while joining), then 6.
-        let mut last = 5;
-        assert_eq!(admit(&mut last, 4), Admit::Duplicate);
-        assert_eq!(admit(&mut last, 5), Admit::Duplicate);
-        assert_eq!(admit(&mut last, 6), Admit::Next);
-        assert_eq!(last, 6);
-        assert_eq!(admit(&mut last, 6), Admit::Duplicate);
-        assert_eq!(admit(&mut last, 8), Admit::Gap);
-        assert_eq!(last, 6, "a gap does not advance");
-    }
 }

@@ -1,0 +1,843 @@
+//! A connection's socket as delivery sees it: frames written straight to the socket by
+//! whoever delivers them, with a queue only for what the socket cannot take at once.
+//!
+//! A broadcast to 19,000 people should cost about 19,000 socket writes and little else. So a
+//! room event is not handed to each connection's task to write (a task wake, a queue and a
+//! flush per recipient): the hub's lane that delivers it writes the frame's bytes itself,
+//! with a non-blocking write, when nothing is queued before it. The bytes are a whole
+//! WebSocket frame, header and payload, built once per broadcast ([`Frame`]): frames from a
+//! server are not masked, so they are the same for every recipient of one view.
+//!
+//! What the socket does not take at once waits in the outlet's queue, in order, and the
+//! connection's task writes it, everything queued in one vectored write, when the socket is
+//! writable again ([`Outlet::pump`]). Every write to the socket goes through the outlet's lock,
+//! the connection's own replies too ([`Outlet::send`]), so frames leave in one order.
+//!
+//! Order and resume, per room followed: the outlet admits each room event only as the next of
+//! its room ([`admit`]): one already sent is dropped, one after a gap cuts the client to
+//! resume. While the connection sends a room's catch-up, what arrives for that room is held
+//! and written after it ([`Outlet::follow`], [`Outlet::caught_up`]).
+//!
+//! Bounds: at most `capacity` frames of rooms wait for the socket (with at most [`OWN_FRAMES`]
+//! more of the connection's own: answers, a catch-up, pongs), and at most `capacity` more are
+//! held while a room's catch-up is sent. Past that the client is too slow: no frame of a room
+//! is written to it any more, its `lagged` token is cancelled and its connection closes with
+//! `close::LAGGING`. The same when the socket takes nothing for [`SEND_TIMEOUT`] while frames
+//! wait.
+//!
+//! A cut is final: once a frame of a room could not be sent (too many waiting, a gap, over the
+//! limit), none after it is, so the client's last sequence number is one it can resume from.
+
+use super::audience::{Frames, Viewer};
+use bytes::Bytes;
+use plenum_protocol::{RoomId, Seq, ServerMsg};
+use prometheus_client::metrics::counter::Counter;
+use std::{
+    collections::{HashMap, VecDeque},
+    io::{self, IoSlice},
+    sync::{
+        Arc, Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicU8, Ordering},
+    },
+    time::{Duration, Instant},
+};
+use tokio::{net::TcpStream, sync::Notify};
+use tokio_util::sync::CancellationToken;
+use tungstenite::protocol::frame::{
+    FrameHeader,
+    coding::{Data, OpCode},
+};
+
+/// A server message as a whole WebSocket text frame, header and payload, serialised and
+/// framed once per broadcast; cloning it bumps a reference count.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Frame {
+    bytes: Bytes,
+    /// Length of the WebSocket header before the payload (2, 4 or 10 bytes).
+    header: u8,
+}
+
+impl Frame {
+    /// `json` as one final text frame.
+    pub fn text(json: String) -> Frame {
+        let header = FrameHeader {
+            opcode: OpCode::Data(Data::Text),
+            ..FrameHeader::default()
+        };
+        let mut bytes = Vec::with_capacity(json.len() + 10);
+        header
+            .format(json.len() as u64, &mut bytes)
+            .expect("writing to a Vec never fails");
+        let header = bytes.len() as u8;
+        bytes.extend_from_slice(json.as_bytes());
+        Frame {
+            bytes: bytes.into(),
+            header,
+        }
+    }
+
+    /// A server message, serialised and framed.
+    pub fn of(msg: &ServerMsg) -> Frame {
+        Frame::text(serde_json::to_string(msg).expect("server messages always serialise"))
+    }
+
+    /// The message's JSON.
+    pub fn payload(&self) -> &str {
+        std::str::from_utf8(&self.bytes[self.header as usize..])
+            .expect("a frame is made from a String")
+    }
+
+    /// The whole frame, as written to the socket.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Frame").field(&self.payload()).finish()
+    }
+}
+
+/// Most queued frames written in one vectored write.
+const MAX_IOVECS: usize = 64;
+
+/// Frames of the connection's own that may wait beyond the rooms' `capacity`: its task waits
+/// for the socket when more of its own pile up (`transport::ws`), and pongs past it are
+/// refused (the WebSocket library then keeps only the latest, as RFC 6455 allows).
+pub const OWN_FRAMES: usize = 64;
+
+/// Longest the socket may stay unwritable while frames wait before the client is treated as
+/// lagging.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why an outlet's connection was cut (its `lagged` token cancelled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// More than `capacity` frames waited: the client does not read fast enough.
+    Lagging,
+    /// A room event arrived with earlier ones missing: the client must resume.
+    Gap,
+    /// A frame over [`plenum_protocol::limits::MAX_SERVER_FRAME_BYTES`] was not sent (a bug,
+    /// logged).
+    TooLarge,
+}
+
+/// Why [`Outlet::pump`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The socket failed (the peer is gone).
+    Failed,
+    /// The socket took nothing for [`SEND_TIMEOUT`] while frames waited.
+    TimedOut,
+}
+
+/// What a delivery to one connection did, for the deliverer's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivered {
+    /// Frames written or queued (held during a catch-up included).
+    pub sent: u64,
+    /// Socket writes made (one for several frames, when they went together).
+    pub writes: u64,
+    /// Whether this delivery cut the connection, for the first time, because too many frames
+    /// waited.
+    pub overflowed: bool,
+}
+
+/// One frame of a room for [`Outlet::deliver`]: an event when `seq` is given, else presence.
+pub type Item<'a> = (Option<Seq>, &'a Arc<Frames>);
+
+/// One connection's socket, shared by the hub's lanes and the connection's task.
+pub struct Outlet {
+    tcp: Arc<TcpStream>,
+    state: Mutex<State>,
+    /// Wakes the connection's task when frames start waiting for the socket.
+    backlog: Notify,
+    /// Cancelled when the connection must close and the client resume ([`Outlet::cut`]).
+    lagged: CancellationToken,
+    /// Why `lagged` was cancelled ([`Cut`] as a number, 0 for none yet).
+    why: AtomicU8,
+    /// Most frames that may wait.
+    capacity: usize,
+    /// Counts the writes of the connection's own frames and of what waited
+    /// (`plenum_flushes_total`; the lanes count theirs).
+    flushes: Counter,
+}
+
+#[derive(Default)]
+struct State {
+    rooms: HashMap<RoomId, Follow>,
+    /// Whole frames waiting for the socket, in order.
+    queue: VecDeque<Bytes>,
+    /// Bytes of the queue's first frame already written.
+    written: usize,
+    /// Nothing more is queued: a Close frame was, or the socket failed.
+    sealed: bool,
+    failed: bool,
+    /// No frame of a room is sent any more: one could not be, or the connection is closing.
+    stopped: bool,
+    /// Since when frames have waited without the socket taking any (for [`SEND_TIMEOUT`]).
+    stalled_since: Option<Instant>,
+}
+
+/// One room the connection follows.
+struct Follow {
+    /// The last event sent.
+    last: Seq,
+    viewer: Viewer,
+    /// While the connection sends the room's catch-up: what arrived for it meanwhile.
+    held: Option<Vec<(Option<Seq>, Arc<Frames>)>>,
+}
+
+/// What to do with a room event that arrives for a connection.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Admit {
+    /// The next one: send it.
+    Next,
+    /// Already sent (it was in the catch-up): drop it.
+    Duplicate,
+    /// Events are missing before it: the client must resume.
+    Gap,
+}
+
+/// Decides on event `seq` for a room whose last sent event is `*last`, advancing `*last`.
+pub(crate) fn admit(last: &mut Seq, seq: Seq) -> Admit {
+    if seq <= *last {
+        Admit::Duplicate
+    } else if seq == *last + 1 {
+        *last = seq;
+        Admit::Next
+    } else {
+        Admit::Gap
+    }
+}
+
+impl Outlet {
+    /// An outlet writing to `tcp`; at most `capacity` frames may wait.
+    pub fn new(tcp: Arc<TcpStream>, capacity: usize, flushes: Counter) -> Outlet {
+        Outlet {
+            tcp,
+            state: Mutex::default(),
+            backlog: Notify::new(),
+            lagged: CancellationToken::new(),
+            why: AtomicU8::new(0),
+            capacity: capacity.max(1),
+            flushes,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing under the lock panics; if something did, the state is still whole.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Cancelled when the connection must close for the client to resume; [`Outlet::cut_for`]
+    /// says why.
+    pub fn lagged(&self) -> &CancellationToken {
+        &self.lagged
+    }
+
+    /// Why the connection was cut, if it was.
+    pub fn cut_for(&self) -> Option<Cut> {
+        match self.why.load(Ordering::Acquire) {
+            1 => Some(Cut::Lagging),
+            2 => Some(Cut::Gap),
+            3 => Some(Cut::TooLarge),
+            _ => None,
+        }
+    }
+
+    /// Cuts the connection (the first reason given stays). Returns whether this call cut it.
+    pub fn cut(&self, why: Cut) -> bool {
+        let code = match why {
+            Cut::Lagging => 1,
+            Cut::Gap => 2,
+            Cut::TooLarge => 3,
+        };
+        let first = self
+            .why
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        self.lagged.cancel();
+        first
+    }
+
+    /// Too many frames wait: cuts the connection as lagging. Whether this call cut it.
+    fn overflowed(&self, state: &mut State) -> bool {
+        state.stopped = true;
+        self.cut(Cut::Lagging)
+    }
+
+    /// Sends no frame of a room from now on: before the Close frame, or when the client must
+    /// resume ([`Outlet::resync`]).
+    pub fn stop_rooms(&self) {
+        self.lock().stopped = true;
+    }
+
+    /// Has the client reconnect and resume: no frame of a room is sent any more, and the
+    /// connection closes with `close::LAGGING`.
+    pub fn resync(&self) {
+        self.stop_rooms();
+        self.cut(Cut::Lagging);
+    }
+
+    /// Starts following `room` (or catching it up again): its events are held from now until
+    /// [`Outlet::caught_up`].
+    pub fn follow(&self, room: RoomId, viewer: Viewer) {
+        let mut state = self.lock();
+        let follow = state.rooms.entry(room).or_insert(Follow {
+            last: 0,
+            viewer: viewer.clone(),
+            held: None,
+        });
+        follow.viewer = viewer;
+        follow.held = Some(Vec::new());
+    }
+
+    /// The catch-up of `room` up to `seq` was sent: writes what was held for it meanwhile, in
+    /// order and without what the catch-up had, and what comes after it as it comes.
+    pub fn caught_up(&self, room: &RoomId, seq: Seq) {
+        let mut state = self.lock();
+        let Some(follow) = state.rooms.get_mut(room) else {
+            return;
+        };
+        follow.last = seq;
+        let held = follow.held.take().unwrap_or_default();
+        let items: Vec<Item<'_>> = held.iter().map(|(seq, frames)| (*seq, frames)).collect();
+        let done = self.admit_and_write(&mut state, room, &items);
+        self.flushes.inc_by(done.writes);
+    }
+
+    /// Stops following `room`: what arrives for it from now on is dropped.
+    pub fn leave(&self, room: &RoomId) {
+        self.lock().rooms.remove(room);
+    }
+
+    /// Delivers frames of `room`, in order: written now, together, if nothing waits before
+    /// them and the socket takes them, else queued. Never waits.
+    pub fn deliver(&self, room: &RoomId, items: &[Item<'_>]) -> Delivered {
+        let mut state = self.lock();
+        if state.stopped {
+            return Delivered::default();
+        }
+        let Some(follow) = state.rooms.get_mut(room) else {
+            return Delivered::default();
+        };
+        if let Some(held) = &mut follow.held {
+            if held.len() + items.len() > self.capacity {
+                return Delivered {
+                    overflowed: self.overflowed(&mut state),
+                    ..Delivered::default()
+                };
+            }
+            held.extend(items.iter().map(|(seq, frames)| (*seq, Arc::clone(frames))));
+            return Delivered {
+                sent: items.len() as u64,
+                ..Delivered::default()
+            };
+        }
+        self.admit_and_write(&mut state, room, items)
+    }
+
+    /// Admits frames of a followed room that is not held, and writes or queues them.
+    fn admit_and_write(&self, state: &mut State, room: &RoomId, items: &[Item<'_>]) -> Delivered {
+        if state.stopped {
+            return Delivered::default();
+        }
+        let Some(follow) = state.rooms.get_mut(room) else {
+            return Delivered::default();
+        };
+        // Admitted on a copy: the room's last sequence moves only with frames that are sent.
+        let mut last = follow.last;
+        let mut frames: Vec<Bytes> = Vec::with_capacity(items.len());
+        let mut cut = None;
+        for (seq, item) in items {
+            if let Some(seq) = *seq {
+                match admit(&mut last, seq) {
+                    Admit::Next => {}
+                    Admit::Duplicate => continue,
+                    Admit::Gap => {
+                        // Never expected from a local broker; a lossy one may. The resume
+                        // fills it.
+                        tracing::warn!(%room, have = last, got = seq,
+                            "sequence gap; cutting the client to resume");
+                        cut = Some(Cut::Gap);
+                        break;
+                    }
+                }
+            }
+            let frame = item.for_viewer(&follow.viewer);
+            if !self.fits(frame) {
+                cut = Some(Cut::TooLarge);
+                break;
+            }
+            frames.push(frame.bytes().clone());
+        }
+        if state.queue.len() + frames.len() > self.capacity + OWN_FRAMES {
+            return Delivered {
+                overflowed: self.overflowed(state),
+                ..Delivered::default()
+            };
+        }
+        if let Some(follow) = state.rooms.get_mut(room) {
+            follow.last = last;
+        }
+        let done = self.write(state, frames);
+        if let Some(why) = cut {
+            // What came before the cut is sent; nothing after it.
+            state.stopped = true;
+            self.cut(why);
+        }
+        done
+    }
+
+    /// Whether `frame` is within the frame limit. One over it is not sent: every message is
+    /// bounded by design, so one that is not is a bug, logged, and the connection is cut with
+    /// [`Cut::TooLarge`] (the client would not read it).
+    fn fits(&self, frame: &Frame) -> bool {
+        let len = frame.bytes.len() - frame.header as usize;
+        if len <= plenum_protocol::limits::MAX_SERVER_FRAME_BYTES {
+            return true;
+        }
+        let start: String = frame.payload().chars().take(120).collect();
+        tracing::error!(
+            bytes = len,
+            start,
+            "a frame over the limit was not sent; closing the connection"
+        );
+        false
+    }
+
+    /// Sends a frame of the connection's own (a reply, a catch-up), after everything before
+    /// it. Its own frames do not count against the capacity: the connection's task waits for
+    /// the socket ([`Outlet::drain`]) when they pile up. False when the socket failed, or the
+    /// frame is over the limit (the connection is then cut).
+    pub fn send(&self, frame: &Frame) -> bool {
+        if !self.fits(frame) {
+            self.stop_rooms();
+            self.cut(Cut::TooLarge);
+            return false;
+        }
+        self.send_bytes(frame.bytes().clone())
+    }
+
+    /// Sends a control frame the WebSocket library made (a pong), unless too many frames
+    /// wait already: then `WouldBlock`, and the library keeps it (only the latest pong) for
+    /// later.
+    pub fn send_control(&self, bytes: Bytes) -> io::Result<()> {
+        let mut state = self.lock();
+        if state.failed {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        if state.queue.len() >= self.capacity + OWN_FRAMES {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let done = self.write(&mut state, vec![bytes]);
+        self.flushes.inc_by(done.writes);
+        Ok(())
+    }
+
+    /// [`Outlet::send`] for bytes already framed (by the WebSocket library: pings, pongs,
+    /// the Close frame).
+    pub fn send_bytes(&self, bytes: Bytes) -> bool {
+        let mut state = self.lock();
+        if state.failed {
+            return false;
+        }
+        if bytes.is_empty() {
+            return true;
+        }
+        let done = self.write(&mut state, vec![bytes]);
+        self.flushes.inc_by(done.writes);
+        true
+    }
+
+    /// Writes `frames` now, in one write, if nothing waits and the socket takes them; queues
+    /// what it does not take (remembering how much of the first of those it took).
+    fn write(&self, state: &mut State, frames: Vec<Bytes>) -> Delivered {
+        let sent = frames.len() as u64;
+        if state.sealed || frames.is_empty() {
+            return Delivered::default();
+        }
+        if !state.queue.is_empty() {
+            state.queue.extend(frames);
+            return Delivered {
+                sent,
+                ..Delivered::default()
+            };
+        }
+        // Without a syscall when the socket is known not to be writable.
+        let result = if let [one] = frames.as_slice() {
+            self.tcp.try_write(one)
+        } else {
+            let mut slices = [IoSlice::new(&[]); MAX_IOVECS];
+            let n = frames.len().min(MAX_IOVECS);
+            for (slice, frame) in slices.iter_mut().zip(&frames) {
+                *slice = IoSlice::new(frame);
+            }
+            self.tcp.try_write_vectored(&slices[..n])
+        };
+        let (mut taken, writes) = match result {
+            Ok(n) => (n, 1),
+            Err(e) if blocked(&e) => (0, 0),
+            Err(_) => {
+                state.failed = true;
+                state.sealed = true;
+                self.backlog.notify_one();
+                return Delivered::default();
+            }
+        };
+        let mut frames = frames.into_iter().peekable();
+        while let Some(frame) = frames.peek() {
+            if taken < frame.len() {
+                break;
+            }
+            taken -= frame.len();
+            frames.next();
+        }
+        if frames.peek().is_some() {
+            state.written = taken;
+            state.queue.extend(frames);
+            state.stalled_since = Some(Instant::now());
+            self.backlog.notify_one();
+        }
+        Delivered {
+            sent,
+            writes,
+            overflowed: false,
+        }
+    }
+
+    /// Queues nothing more after what is queued now (the Close frame, last).
+    pub fn seal(&self) {
+        self.lock().sealed = true;
+    }
+
+    /// Frames waiting for the socket.
+    pub fn waiting(&self) -> usize {
+        self.lock().queue.len()
+    }
+
+    /// Writes what waits as the socket takes it, for as long as the connection lives; returns
+    /// only when the socket failed or stalled. Cancel-safe: what waits stays in the outlet.
+    pub async fn pump(&self) -> Stop {
+        loop {
+            let waiting = {
+                let state = self.lock();
+                if state.failed {
+                    return Stop::Failed;
+                }
+                !state.queue.is_empty()
+            };
+            if !waiting {
+                self.backlog.notified().await;
+                continue;
+            }
+            if let Err(stop) = self.write_waiting().await {
+                return stop;
+            }
+        }
+    }
+
+    /// Writes what waits until at most `left` frames do, within [`SEND_TIMEOUT`] of the
+    /// socket taking nothing.
+    pub async fn drain(&self, left: usize) -> Result<(), Stop> {
+        loop {
+            {
+                let state = self.lock();
+                if state.failed {
+                    return Err(Stop::Failed);
+                }
+                if state.queue.len() <= left {
+                    return Ok(());
+                }
+            }
+            self.write_waiting().await?;
+        }
+    }
+
+    /// Waits until the socket is writable, then writes what waits (until the socket would
+    /// block).
+    async fn write_waiting(&self) -> Result<(), Stop> {
+        // The deadline runs from when the socket last took something, however often this is
+        // called anew.
+        let since = self.lock().stalled_since.unwrap_or_else(Instant::now);
+        let deadline = tokio::time::Instant::from_std(since + SEND_TIMEOUT);
+        match tokio::time::timeout_at(deadline, self.tcp.writable()).await {
+            Err(_) => return Err(Stop::TimedOut),
+            Ok(Err(_)) => {
+                self.lock().failed = true;
+                return Err(Stop::Failed);
+            }
+            Ok(Ok(())) => {}
+        }
+        let mut state = self.lock();
+        match self.write_queue(&mut state) {
+            Ok(n) => {
+                self.flushes.inc_by(n);
+                Ok(())
+            }
+            Err(_) => {
+                state.failed = true;
+                state.sealed = true;
+                Err(Stop::Failed)
+            }
+        }
+    }
+
+    /// Writes the queue, [`MAX_IOVECS`] frames a write, until it is empty or the socket would
+    /// block. Returns the writes made.
+    fn write_queue(&self, state: &mut State) -> io::Result<u64> {
+        let mut writes = 0;
+        while !state.queue.is_empty() {
+            let result = {
+                let mut slices = [IoSlice::new(&[]); MAX_IOVECS];
+                let mut n = 0;
+                for (i, bytes) in state.queue.iter().take(MAX_IOVECS).enumerate() {
+                    let from = if i == 0 { state.written } else { 0 };
+                    slices[i] = IoSlice::new(&bytes[from..]);
+                    n += 1;
+                }
+                self.tcp.try_write_vectored(&slices[..n])
+            };
+            let mut n = match result {
+                Ok(n) => n,
+                Err(e) if blocked(&e) => return Ok(writes),
+                Err(e) => return Err(e),
+            };
+            writes += 1;
+            if n > 0 {
+                state.stalled_since = Some(Instant::now());
+            }
+            while n > 0 {
+                let rest = state.queue[0].len() - state.written;
+                if n >= rest {
+                    n -= rest;
+                    state.queue.pop_front();
+                    state.written = 0;
+                } else {
+                    state.written += n;
+                    n = 0;
+                }
+            }
+        }
+        state.stalled_since = None;
+        // The queue's memory goes with it: most connections wait for nothing most of the time.
+        if state.queue.capacity() > MAX_IOVECS {
+            state.queue = VecDeque::new();
+        }
+        Ok(writes)
+    }
+}
+
+fn blocked(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Admit, Cut, Frame, Frames, OWN_FRAMES, Outlet, admit};
+    use crate::delivery::audience::Viewer;
+    use bytes::Bytes;
+    use plenum_protocol::RoomId;
+    use std::sync::Arc;
+    use tokio::{
+        io::AsyncReadExt,
+        net::{TcpListener, TcpStream},
+    };
+
+    /// An outlet on one end of a loopback connection, and the other end.
+    async fn outlet(capacity: usize) -> (Arc<Outlet>, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let outlet = Outlet::new(Arc::new(server), capacity, Default::default());
+        (Arc::new(outlet), client)
+    }
+
+    fn room() -> RoomId {
+        serde_json::from_str(r#""session:ECC2026:opening""#).unwrap()
+    }
+
+    fn event(seq: u64) -> Arc<Frames> {
+        Arc::new(Frames::uniform(Frame::text(format!("{{\"seq\":{seq}}}"))))
+    }
+
+    /// Reads what arrives until nothing has for a moment, while the outlet writes what waits;
+    /// gives the text frames' payloads (binary frames, the filler, are skipped).
+    async fn received(outlet: &Arc<Outlet>, client: &mut TcpStream) -> Vec<String> {
+        let pump = {
+            let outlet = outlet.clone();
+            tokio::spawn(async move { outlet.pump().await })
+        };
+        let mut bytes = Vec::new();
+        let mut buf = vec![0u8; 1 << 16];
+        while let Ok(Ok(n)) =
+            tokio::time::timeout(std::time::Duration::from_millis(300), client.read(&mut buf)).await
+        {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buf[..n]);
+        }
+        pump.abort();
+        let mut texts = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (opcode, short) = (bytes[at] & 0x0f, bytes[at + 1] & 0x7f);
+            let (len, header) = match short {
+                126 => (
+                    u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize,
+                    4,
+                ),
+                127 => panic!("no frame here is that long"),
+                n => (n as usize, 2),
+            };
+            let payload = &bytes[at + header..at + header + len];
+            if opcode == 1 {
+                texts.push(String::from_utf8(payload.to_vec()).unwrap());
+            }
+            at += header + len;
+        }
+        texts
+    }
+
+    /// Writes binary frames the client does not read until the socket takes no more.
+    fn fill(outlet: &Outlet) {
+        let mut frame = vec![0x82, 126, 0xea, 0x60];
+        frame.resize(4 + 60_000, 0);
+        let frame = Bytes::from(frame);
+        while outlet.waiting() == 0 {
+            assert!(outlet.send_bytes(frame.clone()));
+        }
+    }
+
+    #[tokio::test]
+    async fn what_arrives_during_a_catch_up_follows_it_once_and_in_order() {
+        let (outlet, mut client) = outlet(16).await;
+        outlet.follow(room(), Viewer::Staff);
+        for seq in 1..=5 {
+            let d = outlet.deliver(&room(), &[(Some(seq), &event(seq))]);
+            assert_eq!((d.sent, d.writes), (1, 0), "held");
+        }
+        assert!(outlet.send(&Frame::text("snapshot at 3".into())));
+        outlet.caught_up(&room(), 3);
+        outlet.deliver(&room(), &[(Some(6), &event(6)), (None, &event(0))]);
+        assert_eq!(
+            received(&outlet, &mut client).await,
+            [
+                "snapshot at 3",
+                r#"{"seq":4}"#,
+                r#"{"seq":5}"#,
+                r#"{"seq":6}"#,
+                r#"{"seq":0}"#
+            ]
+        );
+        assert_eq!(outlet.cut_for(), None);
+    }
+
+    #[tokio::test]
+    async fn a_gap_cuts_and_nothing_after_it_is_sent() {
+        let (outlet, mut client) = outlet(16).await;
+        outlet.follow(room(), Viewer::Staff);
+        outlet.caught_up(&room(), 0);
+        outlet.deliver(&room(), &[(Some(1), &event(1))]);
+        outlet.deliver(&room(), &[(Some(3), &event(3))]);
+        outlet.deliver(&room(), &[(Some(4), &event(4))]);
+        assert_eq!(outlet.cut_for(), Some(Cut::Gap));
+        assert!(outlet.lagged().is_cancelled());
+        assert_eq!(received(&outlet, &mut client).await, [r#"{"seq":1}"#]);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_read_is_cut_and_can_resume_from_what_it_has() {
+        let capacity = 4;
+        let (outlet, mut client) = outlet(capacity).await;
+        outlet.follow(room(), Viewer::Staff);
+        outlet.caught_up(&room(), 0);
+        fill(&outlet);
+        let mut overflowed = 0;
+        let mut seq = 1;
+        while seq <= 200 {
+            // One at a time and three at once, as lanes deliver.
+            let d = if seq % 4 == 1 {
+                let (a, b, c) = (event(seq), event(seq + 1), event(seq + 2));
+                let d = outlet.deliver(
+                    &room(),
+                    &[(Some(seq), &a), (Some(seq + 1), &b), (Some(seq + 2), &c)],
+                );
+                seq += 3;
+                d
+            } else {
+                let d = outlet.deliver(&room(), &[(Some(seq), &event(seq))]);
+                seq += 1;
+                d
+            };
+            overflowed += u64::from(d.overflowed);
+        }
+        assert_eq!(overflowed, 1, "cut once");
+        assert_eq!(outlet.cut_for(), Some(Cut::Lagging));
+        assert!(outlet.waiting() <= capacity + OWN_FRAMES);
+        // What arrives is every event from 1 up to where it was cut, and nothing after a hole.
+        let got = received(&outlet, &mut client).await;
+        let want: Vec<String> = (1..=got.len() as u64)
+            .map(|seq| format!("{{\"seq\":{seq}}}"))
+            .collect();
+        assert!(!got.is_empty() && got.len() < 202, "{}", got.len());
+        assert_eq!(got, want);
+        // Once the socket takes frames again, nothing after the hole goes out.
+        for seq in 203..=206 {
+            let d = outlet.deliver(&room(), &[(Some(seq), &event(seq))]);
+            assert_eq!(d.sent, 0);
+        }
+        assert!(received(&outlet, &mut client).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_pongs_waits_within_a_bound() {
+        let (outlet, _client) = outlet(4).await;
+        fill(&outlet);
+        let pong = Bytes::from_static(&[0x8a, 0]);
+        let mut taken = 0;
+        while outlet.send_control(pong.clone()).is_ok() {
+            taken += 1;
+            assert!(taken <= 4 + OWN_FRAMES, "unbounded");
+        }
+        assert_eq!(
+            outlet.send_control(pong).unwrap_err().kind(),
+            std::io::ErrorKind::WouldBlock
+        );
+    }
+
+    #[test]
+    fn queued_events_are_sent_once_and_in_order() {
+        // Caught up to 5 by a snapshot; 4 and 5 arrive (published while joining), then 6.
+        let mut last = 5;
+        assert_eq!(admit(&mut last, 4), Admit::Duplicate);
+        assert_eq!(admit(&mut last, 5), Admit::Duplicate);
+        assert_eq!(admit(&mut last, 6), Admit::Next);
+        assert_eq!(last, 6);
+        assert_eq!(admit(&mut last, 6), Admit::Duplicate);
+        assert_eq!(admit(&mut last, 8), Admit::Gap);
+        assert_eq!(last, 6, "a gap does not advance");
+    }
+
+    #[test]
+    fn a_frame_is_a_final_unmasked_text_frame_with_its_length() {
+        let short = Frame::text("{}".into());
+        assert_eq!(&short.bytes()[..], b"\x81\x02{}");
+        assert_eq!(short.payload(), "{}");
+        let medium = Frame::text("x".repeat(300));
+        assert_eq!(&medium.bytes()[..4], &[0x81, 126, 1, 44]);
+        assert_eq!(medium.payload().len(), 300);
+        let long = Frame::text("y".repeat(70_000));
+        assert_eq!(long.bytes()[1], 127);
+        assert_eq!(&long.bytes()[2..10], &70_000u64.to_be_bytes());
+        assert_eq!(long.bytes().len(), 70_010);
+    }
+}

@@ -14,6 +14,9 @@ use crate::{
 use anyhow::{Context as _, bail};
 use futures_util::{SinkExt as _, StreamExt as _};
 use hdrhistogram::Histogram;
+use plenum_protocol::{
+    ClientMsg, EventCode, PollDraft, PollKind, PollStep, ResultsVisibility, SessionId,
+};
 use std::{
     fmt::Write as _,
     path::{Path, PathBuf},
@@ -453,7 +456,7 @@ impl Publisher {
         Ok(())
     }
 
-    /// Relays `payload` to the room as it is (the peers: W6's mix).
+    /// Relays `payload` to the room as it is (the peers: each update `publish` makes, W6's mix).
     async fn relay(&mut self, payload: serde_json::Value) -> anyhow::Result<()> {
         let Publisher::Socket(ws, system) = self else {
             anyhow::bail!("Plenum's messages come from its own sources")
@@ -478,17 +481,12 @@ impl Publisher {
                     .send(mark)
                     .map_err(|_| anyhow::anyhow!("the publishing task ended"))?;
             }
-            Publisher::Socket(ws, system) => {
+            Publisher::Socket(..) => {
                 let payload = serde_json::json!({"type": "event", "room": "session:BENCH:s1", "seq": n,
                     "event": {"kind": "poll_results", "id": 1, "ballots": 1234,
                               "results": {"kind": "choices", "counts": [310, 402, 288, 234]}},
                     "mark": mark});
-                let msg = serde_json::json!({"room": "s1", "payload": payload});
-                let text = match system {
-                    System::SocketIo => format!("42[\"publish\",{msg}]"),
-                    _ => msg.to_string(),
-                };
-                ws.send(Message::text(text)).await?;
+                self.relay(payload).await?;
             }
         }
         Ok(())
@@ -1145,6 +1143,77 @@ async fn request(
     }
 }
 
+/// The bench event's code and its session `s1`.
+fn bench_ids() -> anyhow::Result<(EventCode, SessionId)> {
+    Ok((
+        EventCode::parse(EVENT).map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        SessionId::parse("s1").map_err(|e| anyhow::anyhow!("{e:?}"))?,
+    ))
+}
+
+/// A single-choice poll between four pitches.
+fn four_pitches() -> PollKind {
+    PollKind::Single {
+        options: (0..4).map(|i| format!("Pitch {i}")).collect(),
+    }
+}
+
+/// Joins the bench event over HTTP as `name`; the person's token.
+async fn join_token(http: &reqwest::Client, addr: &str, name: &str) -> anyhow::Result<String> {
+    let r: serde_json::Value = http
+        .post(format!("http://{addr}/api/events/{EVENT}/join"))
+        .json(&serde_json::json!({"name": name}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(r["token"]
+        .as_str()
+        .with_context(|| format!("joining: {r}"))?
+        .to_owned())
+}
+
+/// Creates a poll of `kind` with live results in session `s1` and opens it, as `organiser`
+/// (request ids 1 and 2); the poll's id.
+async fn open_live_poll(
+    organiser: &mut PlenumWs,
+    question: &str,
+    kind: PollKind,
+) -> anyhow::Result<plenum_protocol::PollId> {
+    let (ev, s1) = bench_ids()?;
+    let poll = PollDraft {
+        question: question.into(),
+        kind,
+        visibility: ResultsVisibility::Live,
+        duration_s: None,
+    };
+    let created = request(
+        organiser,
+        1,
+        &ClientMsg::CreatePoll {
+            event: ev.clone(),
+            session: s1.clone(),
+            poll,
+        },
+    )
+    .await?;
+    let poll: plenum_protocol::PollId = serde_json::from_value(created["poll"].clone())
+        .with_context(|| format!("creating the poll: {created}"))?;
+    let opened = request(
+        organiser,
+        2,
+        &ClientMsg::RunPoll {
+            event: ev,
+            session: s1,
+            poll,
+            step: PollStep::Open,
+        },
+    )
+    .await?;
+    anyhow::ensure!(opened["type"] == "ok", "opening the poll: {opened}");
+    Ok(poll)
+}
+
 /// W9: a session grown huge (5,000 questions and 2,000 long open-text answers): joining it, and
 /// paging through it. Every frame stays within 64 KiB (the test suite checks it); here, the time.
 struct Large {
@@ -1158,15 +1227,11 @@ struct Large {
 }
 
 async fn w9(opts: &Options, questions: usize, answers: usize) -> anyhow::Result<Large> {
-    use plenum_protocol::{
-        Answer, ClientMsg, EventCode, Listing, PollDraft, PollKind, PollStep, ResultsVisibility,
-        RoomId, SessionId,
-    };
+    use plenum_protocol::{Answer, ClientMsg, Listing, PollKind, RoomId};
     let d = Deployment::start(opts, System::Plenum, 1).await?;
     let addr = d.servers[0].addr.clone();
     let key = d.servers[0].key.clone().context("key")?;
-    let ev = EventCode::parse(EVENT).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let s1 = SessionId::parse("s1").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let (ev, s1) = bench_ids()?;
     let http = http_client();
     let long = |n: usize| format!("{n} {}", "🙂".repeat(490));
     // People: each asks five questions (a person's burst) and answers once.
@@ -1183,14 +1248,8 @@ async fn w9(opts: &Options, questions: usize, answers: usize) -> anyhow::Result<
         tasks.push(tokio::spawn(async move {
             let mut conns = Vec::new();
             for i in chunk {
-                let r: serde_json::Value = http
-                    .post(format!("http://{addr}/api/events/{EVENT}/join"))
-                    .json(&serde_json::json!({"name": format!("P{i}")}))
-                    .send()
-                    .await?
-                    .json()
-                    .await?;
-                let ws = connect(&addr, r["token"].as_str().context("token")?).await?;
+                let token = join_token(&http, &addr, &format!("P{i}")).await?;
+                let ws = connect(&addr, &token).await?;
                 conns.push((i, ws));
             }
             for (i, ws) in &mut conns {
@@ -1215,30 +1274,12 @@ async fn w9(opts: &Options, questions: usize, answers: usize) -> anyhow::Result<
         conns.extend(t.await??);
     }
     let mut organiser = connect(&addr, &key).await?;
-    let poll = PollDraft {
-        question: "What should change?".into(),
-        kind: PollKind::OpenText { moderated: false },
-        visibility: ResultsVisibility::Live,
-        duration_s: None,
-    };
-    let created = request(
+    let id = open_live_poll(
         &mut organiser,
-        1,
-        &ClientMsg::CreatePoll {
-            event: ev.clone(),
-            session: s1.clone(),
-            poll,
-        },
+        "What should change?",
+        PollKind::OpenText { moderated: false },
     )
     .await?;
-    let id: plenum_protocol::PollId = serde_json::from_value(created["poll"].clone())?;
-    let open = ClientMsg::RunPoll {
-        event: ev.clone(),
-        session: s1.clone(),
-        poll: id,
-        step: PollStep::Open,
-    };
-    request(&mut organiser, 2, &open).await?;
     for (i, ws) in conns.iter_mut().take(answers) {
         let vote = ClientMsg::Vote {
             event: ev.clone(),
@@ -1371,52 +1412,24 @@ async fn w10(opts: &Options, runs: usize) -> anyhow::Result<Wifi> {
 }
 
 async fn w3(opts: &Options, voters: usize) -> anyhow::Result<Votes> {
-    use plenum_protocol::{
-        Answer, ClientMsg, EventCode, PollDraft, PollKind, PollStep, ResultsVisibility, SessionId,
-    };
+    use plenum_protocol::{Answer, ClientMsg, PollStep};
     let d = Deployment::start(opts, System::Plenum, 1).await?;
     let addr = d.servers[0].addr.clone();
     let key = d.servers[0].key.clone().context("key")?;
-    let ev = EventCode::parse(EVENT).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let s1 = SessionId::parse("s1").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let (ev, s1) = bench_ids()?;
     let http = http_client();
     let mut organiser = connect(&addr, &key).await?;
-    let poll = PollDraft {
-        question: "Best pitch?".into(),
-        kind: PollKind::Single {
-            options: (0..4).map(|i| format!("Pitch {i}")).collect(),
-        },
-        visibility: ResultsVisibility::Live,
-        duration_s: None,
-    };
-    let created = request(
-        &mut organiser,
-        1,
-        &ClientMsg::CreatePoll {
-            event: ev.clone(),
-            session: s1.clone(),
-            poll,
-        },
-    )
-    .await?;
-    let id: plenum_protocol::PollId = serde_json::from_value(created["poll"].clone())?;
+    let id = open_live_poll(&mut organiser, "Best pitch?", four_pitches()).await?;
     let run = |step| ClientMsg::RunPoll {
         event: ev.clone(),
         session: s1.clone(),
         poll: id,
         step,
     };
-    request(&mut organiser, 2, &run(PollStep::Open)).await?;
     let mut people = Vec::new();
     for i in 0..voters {
-        let r: serde_json::Value = http
-            .post(format!("http://{addr}/api/events/{EVENT}/join"))
-            .json(&serde_json::json!({"name": format!("V{i}")}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        people.push(connect(&addr, r["token"].as_str().context("token")?).await?);
+        let token = join_token(&http, &addr, &format!("V{i}")).await?;
+        people.push(connect(&addr, &token).await?);
     }
     // An observer counts the result updates the storm costs (it joins once everyone is here).
     let observer_token = d.token.clone();

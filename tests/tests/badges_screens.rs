@@ -51,16 +51,9 @@ async fn join(
     name: &str,
     organisation: &str,
 ) -> anyhow::Result<()> {
-    b.goto(&server.url(&format!("/e/{CODE}"))).await?;
-    wait_until(
-        b,
-        "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
-        vec![serde_json::json!(CODE)],
-        "the code to be filled in from the link",
-    )
-    .await?;
+    open_join_link(b, &server.url(&format!("/e/{CODE}")), CODE).await?;
     type_into(b, "#name", name).await?;
-    click(b, ".join-profile summary").await?;
+    open_details(b, "details.join-profile").await?;
     type_into(b, "#join-organisation", organisation).await?;
     click(b, "button[type=submit]").await?;
     wait_for_text(b, "h1", "Regional workshop").await

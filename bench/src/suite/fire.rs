@@ -15,13 +15,12 @@
 //! what coalescing gives from what a cheaper path gives.
 
 use super::{
-    Deployment, EVENT, Options, PlenumWs, Publisher, System, connect, http_client, request, workers,
+    Deployment, EVENT, Options, PlenumWs, Publisher, System, bench_ids, connect, four_pitches,
+    http_client, join_token, open_live_poll, request, workers,
 };
 use anyhow::Context as _;
 use futures_util::{SinkExt as _, StreamExt as _};
-use plenum_protocol::{
-    Answer, ClientMsg, EventCode, PollDraft, PollKind, PollStep, ResultsVisibility, SessionId,
-};
+use plenum_protocol::{Answer, ClientMsg};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -101,63 +100,19 @@ struct PlenumSources {
     question: plenum_protocol::QuestionId,
 }
 
-fn ids() -> anyhow::Result<(EventCode, SessionId)> {
-    Ok((
-        EventCode::parse(EVENT).map_err(|e| anyhow::anyhow!("{e:?}"))?,
-        SessionId::parse("s1").map_err(|e| anyhow::anyhow!("{e:?}"))?,
-    ))
-}
-
 impl PlenumSources {
     async fn start(d: &Deployment, ticks: usize) -> anyhow::Result<PlenumSources> {
-        let (ev, s1) = ids()?;
+        let (ev, s1) = bench_ids()?;
         let addr = d.servers[0].addr.clone();
         let key = d.servers[0].key.clone().context("key")?;
         let mut organiser = connect(&addr, &key).await?;
-        let poll = PollDraft {
-            question: "Which pitch wins?".into(),
-            kind: PollKind::Single {
-                options: (0..4).map(|i| format!("Pitch {i}")).collect(),
-            },
-            visibility: ResultsVisibility::Live,
-            duration_s: None,
-        };
-        let created = request(
-            &mut organiser,
-            1,
-            &ClientMsg::CreatePoll {
-                event: ev.clone(),
-                session: s1.clone(),
-                poll,
-            },
-        )
-        .await?;
-        let poll: plenum_protocol::PollId = serde_json::from_value(created["poll"].clone())
-            .with_context(|| format!("creating the poll: {created}"))?;
-        let opened = request(
-            &mut organiser,
-            2,
-            &ClientMsg::RunPoll {
-                event: ev.clone(),
-                session: s1.clone(),
-                poll,
-                step: PollStep::Open,
-            },
-        )
-        .await?;
-        anyhow::ensure!(opened["type"] == "ok", "opening the poll: {opened}");
+        let poll = open_live_poll(&mut organiser, "Which pitch wins?", four_pitches()).await?;
         let http = http_client();
         let mut voters = Vec::new();
         // One voter a tick, and one who asks the question everyone upvotes.
         for i in 0..=ticks {
-            let r: serde_json::Value = http
-                .post(format!("http://{addr}/api/events/{EVENT}/join"))
-                .json(&serde_json::json!({"name": format!("Voter {i}")}))
-                .send()
-                .await?
-                .json()
-                .await?;
-            voters.push(connect(&addr, r["token"].as_str().context("token")?).await?);
+            let token = join_token(&http, &addr, &format!("Voter {i}")).await?;
+            voters.push(connect(&addr, &token).await?);
         }
         let asked = request(
             &mut voters[ticks],
@@ -184,7 +139,7 @@ impl PlenumSources {
     /// Runs the sources' part of the fire, tick by tick from `start`, in the background.
     fn run(self, start: Instant, ticks: usize) -> tokio::task::JoinHandle<anyhow::Result<()>> {
         tokio::spawn(async move {
-            let (ev, s1) = ids()?;
+            let (ev, s1) = bench_ids()?;
             let mut tasks = Vec::new();
             let PlenumSources {
                 voters,

@@ -25,6 +25,12 @@
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
+mod inbound;
+mod upgrade;
+
+pub(crate) use upgrade::origin_allowed;
+pub use upgrade::upgrade;
+
 use super::{
     addresses::{ClientAddr, Counted, SocketGuard},
     listener,
@@ -46,15 +52,8 @@ use crate::{
         attendance::{Attendance, AttendanceCommand},
     },
 };
-use axum::{
-    body::Body,
-    extract::{Request, State},
-    http::{HeaderMap, Method, StatusCode, header},
-    response::{IntoResponse, Response},
-};
-use bytes::Bytes;
 use futures_util::{StreamExt, stream::FuturesUnordered};
-use hyper_util::rt::TokioIo;
+use inbound::Inbound;
 use plenum_protocol::{
     ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, Role, RoomId, Seq,
     ServerMsg, close, limits, negotiate,
@@ -62,16 +61,11 @@ use plenum_protocol::{
 use std::{
     collections::HashMap,
     future::Future,
-    io::{Read, Write},
     pin::Pin,
     sync::{Arc, atomic::Ordering},
     time::{Duration, Instant},
 };
-use tokio::net::TcpStream;
-use tungstenite::{
-    Message,
-    protocol::{CloseFrame, Role as Side, WebSocketConfig, WebSocketContext},
-};
+use tungstenite::Message;
 
 /// Most of the connection's own frames left waiting for the socket before it waits for the
 /// socket to take them (a replay, a burst of answers).
@@ -113,175 +107,6 @@ impl Default for Limits {
             request_burst: 60.0,
         }
     }
-}
-
-/// `GET /ws`: checks the handshake and the Origin, then upgrades (RFC 6455 section 4.2).
-pub async fn upgrade(
-    State(app): State<App>,
-    addr: Option<axum::Extension<ClientAddr>>,
-    mut req: Request,
-) -> Response {
-    let headers = req.headers();
-    let key = match handshake(req.method(), headers) {
-        Ok(key) => key,
-        // 426 names the protocol and version to upgrade to (RFC 9110 section 15.5.22, RFC
-        // 6455 section 4.4).
-        Err((StatusCode::UPGRADE_REQUIRED, why)) => {
-            return (
-                StatusCode::UPGRADE_REQUIRED,
-                [
-                    (header::UPGRADE, "websocket"),
-                    (header::SEC_WEBSOCKET_VERSION, "13"),
-                ],
-                why,
-            )
-                .into_response();
-        }
-        Err((status, why)) => return (status, why).into_response(),
-    };
-    if !origin_allowed(&app, headers) {
-        return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
-    }
-    // hyper's upgrade of this request's connection (served with upgrades by the listener).
-    let Some(on_upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
-        return (
-            StatusCode::UPGRADE_REQUIRED,
-            "this connection cannot be upgraded\n",
-        )
-            .into_response();
-    };
-    let headers = req.headers();
-    // The connection itself counts against --max-connections (transport::listener); here,
-    // against what one address may hold open.
-    let addr = addr.map_or(ClientAddr(std::net::Ipv4Addr::UNSPECIFIED.into()), |a| a.0);
-    let Some(socket_guard) = app.addresses.open_socket(addr) else {
-        app.metrics.address_limited.inc();
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "1")],
-            "too many connections from your address\n",
-        )
-            .into_response();
-    };
-    // The sign-in cookie, unless the browser says another site's page opens this socket.
-    let other_site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| matches!(site, "cross-site" | "same-site"));
-    let cookie = (!other_site)
-        .then(|| super::staff::cookie_token(headers))
-        .flatten();
-    let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
-    let tracker = app.tracker.clone();
-    tracker.spawn(async move {
-        let upgraded = match on_upgrade.await {
-            Ok(upgraded) => upgraded,
-            Err(e) => {
-                tracing::debug!(error = %e, "the WebSocket upgrade did not complete");
-                return;
-            }
-        };
-        // The listener's own socket type: anything else is a bug of ours.
-        let Ok(parts) = upgraded.downcast::<TokioIo<listener::Counted>>() else {
-            tracing::error!("an upgraded connection that is not the listener's socket");
-            return;
-        };
-        let hyper::upgrade::Parts { io, read_buf, .. } = parts;
-        // What the client sent after its request, already read by hyper, is read first: copied,
-        // so hyper's read buffer (kilobytes) is not kept for the connection's life.
-        let early = read_buf.to_vec();
-        drop(read_buf);
-        let connection = Connection::new(app, addr, cookie, socket_guard, io.into_inner());
-        let inbound = Inbound::new(&connection, early);
-        connection.run(inbound).await;
-    });
-    Response::builder()
-        .status(StatusCode::SWITCHING_PROTOCOLS)
-        .header(header::CONNECTION, "upgrade")
-        .header(header::UPGRADE, "websocket")
-        .header(header::SEC_WEBSOCKET_ACCEPT, accept)
-        .body(Body::empty())
-        .expect("a valid response")
-}
-
-/// Checks a WebSocket opening handshake (RFC 6455 section 4.2.1); gives its key, or the status
-/// and reason to refuse it with.
-fn handshake(method: &Method, headers: &HeaderMap) -> Result<String, (StatusCode, &'static str)> {
-    let has_token = |name: header::HeaderName, token: &str| {
-        headers.get_all(name).iter().any(|v| {
-            v.to_str()
-                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-        })
-    };
-    if method != Method::GET {
-        return Err((
-            StatusCode::METHOD_NOT_ALLOWED,
-            "a WebSocket opens with GET\n",
-        ));
-    }
-    if !has_token(header::CONNECTION, "upgrade") {
-        return Err((
-            StatusCode::UPGRADE_REQUIRED,
-            "`Connection` header did not include 'upgrade'\n",
-        ));
-    }
-    if !has_token(header::UPGRADE, "websocket") {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "`Upgrade` header did not include 'websocket'\n",
-        ));
-    }
-    if headers
-        .get(header::SEC_WEBSOCKET_VERSION)
-        .is_none_or(|v| v.as_bytes() != b"13")
-    {
-        return Err((
-            StatusCode::UPGRADE_REQUIRED,
-            "`Sec-WebSocket-Version` must be 13\n",
-        ));
-    }
-    // A nonce: 16 bytes in base64 (RFC 6455 section 4.2.1).
-    use base64::Engine as _;
-    match headers
-        .get(header::SEC_WEBSOCKET_KEY)
-        .and_then(|k| k.to_str().ok())
-        .map(str::trim)
-    {
-        Some(key)
-            if base64::engine::general_purpose::STANDARD
-                .decode(key)
-                .is_ok_and(|nonce| nonce.len() == 16) =>
-        {
-            Ok(key.to_owned())
-        }
-        _ => Err((
-            StatusCode::BAD_REQUEST,
-            "`Sec-WebSocket-Key` missing, or not 16 bytes in base64\n",
-        )),
-    }
-}
-
-/// Browsers always send Origin: it must be this server itself or an allowed origin. Clients
-/// that are not browsers send none; they still need a token.
-pub(crate) fn origin_allowed(app: &App, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return true;
-    };
-    let wanted = origin.trim_end_matches('/');
-    if app
-        .config
-        .allowed_origins
-        .iter()
-        .chain(&app.config.public_url)
-        .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(wanted))
-    {
-        return true;
-    }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"));
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 type Reply = Pin<Box<dyn Future<Output = Option<ServerMsg>> + Send>>;
@@ -1000,110 +825,6 @@ impl Connection {
             count,
         })
         .await
-    }
-}
-
-/// The client's side of the socket: tungstenite reads its frames (unmasking, limits, the
-/// protocol's rules). What tungstenite writes itself (pongs, the Close frame and its answer)
-/// goes out through the outlet, in order with everything else.
-struct Inbound {
-    ctx: WebSocketContext,
-    io: InboundIo,
-}
-
-/// The socket as tungstenite sees it: reads never wait (`WouldBlock` until it is readable),
-/// writes go to the outlet.
-struct InboundIo {
-    tcp: Arc<TcpStream>,
-    outlet: Arc<Outlet>,
-}
-
-impl Read for InboundIo {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.tcp.try_read(buf)
-    }
-}
-
-impl Write for InboundIo {
-    /// Refused with `WouldBlock` when the client leaves too much unread: a flood of pings
-    /// then costs one pending pong, not one each.
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.outlet
-            .send_control(Bytes::copy_from_slice(buf))
-            .map(|()| buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Inbound {
-    /// Reads `connection`'s socket, starting with `early`: what the client sent after its
-    /// upgrade request, read already.
-    fn new(connection: &Connection, early: Vec<u8>) -> Inbound {
-        // Our frames are small: a larger read buffer would sit in every idle connection.
-        let config = WebSocketConfig::default()
-            .read_buffer_size(1024)
-            .write_buffer_size(0)
-            .max_message_size(Some(limits::MAX_CLIENT_FRAME_BYTES))
-            .max_frame_size(Some(limits::MAX_CLIENT_FRAME_BYTES));
-        Inbound {
-            ctx: WebSocketContext::from_partially_read(early, Side::Server, Some(config)),
-            io: InboundIo {
-                tcp: connection.io.tcp().clone(),
-                outlet: connection.outlet.clone(),
-            },
-        }
-    }
-
-    /// The client's next message; `None` once the connection is closed. Cancel-safe: a
-    /// frame read in part stays in the context.
-    async fn next(&mut self) -> Option<Result<Message, tungstenite::Error>> {
-        use tungstenite::{Error, error::ProtocolError};
-        loop {
-            // Reading never waits while a client keeps sending: give the other tasks of this
-            // thread their turn as tokio's budget says (before reading, so nothing read is
-            // lost if this future is dropped meanwhile).
-            tokio::task::consume_budget().await;
-            match self.ctx.read(&mut self.io) {
-                Ok(message) => return Some(Ok(message)),
-                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    if let Err(e) = self.io.tcp.readable().await {
-                        return Some(Err(e.into()));
-                    }
-                }
-                Err(
-                    Error::ConnectionClosed
-                    | Error::AlreadyClosed
-                    | Error::Protocol(ProtocolError::ResetWithoutClosingHandshake),
-                ) => return None,
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
-
-    /// Writes what tungstenite has queued (the answer to a Close).
-    fn flush(&mut self) {
-        let _ = self.ctx.flush(&mut self.io);
-    }
-
-    /// Pings the client. False when the socket failed.
-    fn ping(&mut self) -> bool {
-        self.ctx
-            .write(&mut self.io, Message::Ping(Default::default()))
-            .and_then(|()| self.ctx.flush(&mut self.io))
-            .is_ok()
-    }
-
-    /// Starts the closing handshake with `code` and `reason`.
-    fn close(&mut self, code: u16, reason: &'static str) {
-        let frame = CloseFrame {
-            code: code.into(),
-            reason: reason.into(),
-        };
-        let _ = self.ctx.close(&mut self.io, Some(frame));
-        self.flush();
     }
 }
 

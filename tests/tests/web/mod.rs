@@ -339,6 +339,18 @@ pub async fn check_and_capture(b: &Client, axe: &str, name: &str) -> anyhow::Res
     Ok(())
 }
 
+/// Opens a `<details>` by clicking its summary, as a person would, and waits until it is open.
+pub async fn open_details(b: &Client, details: &str) -> anyhow::Result<()> {
+    click(b, &format!("{details} > summary")).await?;
+    wait_until(
+        b,
+        "const d = document.querySelector(arguments[0]); return d !== null && d.open;",
+        vec![json!(details)],
+        &format!("{details} to open when its summary is clicked"),
+    )
+    .await
+}
+
 /// Waits for the element, then clicks it (it may appear only after the server answers).
 pub async fn click_when(b: &Client, css: &str) -> anyhow::Result<()> {
     wait_for_text(b, css, "").await?;
@@ -355,17 +367,26 @@ pub async fn text_of(b: &Client, css: &str) -> anyhow::Result<String> {
     Ok(v.as_str().unwrap_or_default().to_owned())
 }
 
-/// Opens the event's link (`/e/CODE`), waits for the join form to have the code filled in from
-/// it, and joins as `name`: the event's page follows.
-pub async fn join_by_link(b: &Client, url: &str, code: &str, name: &str) -> anyhow::Result<()> {
+/// Opens the event's link (`/e/CODE`) and waits for the client's join form with the code filled
+/// in from it. The server's plain form (the same fields but the profile's) stands until the
+/// client replaces it: keys typed into it meanwhile would be lost.
+pub async fn open_join_link(b: &Client, url: &str, code: &str) -> anyhow::Result<()> {
     b.goto(url).await?;
     wait_until(
         b,
-        "const e = document.querySelector('#code'); return e !== null && e.value === arguments[0];",
+        "const e = document.querySelector('#code');
+         return e !== null && e.value === arguments[0]
+             && document.querySelector('details.join-profile') !== null;",
         vec![serde_json::json!(code)],
-        "the code to be filled in from the link",
+        "the client's join form, the code filled in from the link",
     )
-    .await?;
+    .await
+}
+
+/// Opens the event's link (`/e/CODE`), waits for the client's join form, and joins as `name`:
+/// the event's page follows.
+pub async fn join_by_link(b: &Client, url: &str, code: &str, name: &str) -> anyhow::Result<()> {
+    open_join_link(b, url, code).await?;
     type_into(b, "#name", name).await?;
     click(b, "button[type=submit]").await?;
     wait_for_text(b, "h1", "European Cluster").await

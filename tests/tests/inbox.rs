@@ -31,19 +31,28 @@ fn notes(m: &Mirror) -> Vec<plenum_protocol::Note> {
     }
 }
 
-/// Sends `msg` on `ws` and folds its traffic into `m` until the answer, which it returns.
+/// Sends `msg` on `ws` and folds its traffic into `m` until the answer, which it returns, and
+/// the change's event: the answer may come first (docs/protocol.md, "Answers and limits"), so a client
+/// that needs to see the change waits for the event with the `ok`'s `seq`.
 async fn ask_folding(ws: &mut Ws, m: &mut Mirror, msg: ClientMsg) -> ServerMsg {
     let id = ws.request(&msg).await.unwrap();
-    loop {
+    let answer = loop {
         let reply = ws.recv().await.expect("an answer");
         m.take(&reply).expect("in order, without gaps");
         match &reply {
             ServerMsg::Ok { id: i, .. } | ServerMsg::Error { id: Some(i), .. } if *i == id => {
-                return reply;
+                break reply;
             }
             _ => {}
         }
+    };
+    if let ServerMsg::Ok { seq: Some(seq), .. } = &answer {
+        while m.seq < *seq {
+            let msg = ws.recv().await.expect("the change's event");
+            m.take(&msg).expect("in order, without gaps");
+        }
     }
+    answer
 }
 
 fn read_state(m: &Mirror) -> (u64, u64) {

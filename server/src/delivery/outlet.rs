@@ -533,7 +533,8 @@ impl Outlet {
                 self.backlog.notified().await;
                 continue;
             }
-            if let Err(stop) = self.write_waiting().await {
+            // Boxed: inline, waiting for the socket would sit in every idle connection's task.
+            if let Err(stop) = Box::pin(self.write_waiting()).await {
                 return stop;
             }
         }

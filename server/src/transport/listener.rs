@@ -42,7 +42,8 @@ pub struct Timeouts {
     /// A request's headers must arrive within this, and a kept-alive connection must start its
     /// next request within it.
     pub header: Duration,
-    /// The longest a read may wait for a byte once a request is being read (or on a WebSocket).
+    /// The longest a read may wait for a byte once a request is being read (not on an upgraded
+    /// WebSocket, which has its heartbeat).
     pub read: Duration,
     /// The longest a write may wait for the client to take a byte.
     pub write: Duration,
@@ -117,12 +118,11 @@ async fn connection(
     let t = app.config.timeouts;
     let tcp = Arc::new(tcp);
     let mut io = TimeoutStream::new(SharedTcp(tcp.clone()));
-    let heartbeats = app.config.limits.heartbeat * 3;
-    io.set_read_timeout(Some(t.read.max(heartbeats)));
+    io.set_read_timeout(Some(t.read));
     io.set_write_timeout(Some(t.write));
     app.metrics.open_connections.inc();
     let io = Counted {
-        io: Box::pin(io),
+        io: Some(Box::pin(io)),
         tcp,
         _permit: permit,
         gauge: app.metrics.open_connections.clone(),
@@ -182,7 +182,9 @@ fn refuse_busy(tcp: TcpStream, refusing: &Arc<tokio::sync::Semaphore>) {
 /// A WebSocket upgrade finds it in hyper's `Upgraded` (`transport::ws`) and writes to its
 /// socket from any thread ([`Counted::tcp`]).
 pub(super) struct Counted {
-    io: Pin<Box<TimeoutStream<SharedTcp>>>,
+    /// The socket as HTTP reads and writes it, with its timeouts; gone once upgraded
+    /// ([`Counted::end_http`]).
+    io: Option<Pin<Box<TimeoutStream<SharedTcp>>>>,
     tcp: Arc<TcpStream>,
     _permit: (OwnedSemaphorePermit, Option<ConnectionGuard>),
     gauge: prometheus_client::metrics::gauge::Gauge,
@@ -193,6 +195,25 @@ impl Counted {
     /// heartbeats, and the send timeout of `delivery::outlet`).
     pub(super) fn tcp(&self) -> &Arc<TcpStream> {
         &self.tcp
+    }
+
+    /// Ends the socket's HTTP life, once upgraded: its timeouts go, and with them the wakers of
+    /// hyper's finished connection task, which would otherwise keep that task's memory for as
+    /// long as a timer or the socket held one. Reading or writing through this afterwards fails.
+    pub(super) fn end_http(&mut self) {
+        self.io = None;
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        // A waker left where tokio keeps the socket's readiness is replaced by one that holds
+        // nothing (when the socket is ready, none is kept and the next event drops it).
+        let _ = self.tcp.poll_read_ready(&mut cx);
+        let _ = self.tcp.poll_write_ready(&mut cx);
+    }
+
+    fn http(&mut self) -> std::io::Result<Pin<&mut TimeoutStream<SharedTcp>>> {
+        self.io
+            .as_mut()
+            .map(|io| io.as_mut())
+            .ok_or_else(|| std::io::ErrorKind::NotConnected.into())
     }
 }
 
@@ -285,7 +306,10 @@ impl AsyncRead for Counted {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        self.io.as_mut().poll_read(cx, buf)
+        match self.http() {
+            Ok(io) => io.poll_read(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 }
 
@@ -295,15 +319,24 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        self.io.as_mut().poll_write(cx, buf)
+        match self.http() {
+            Ok(io) => io.poll_write(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        self.io.as_mut().poll_flush(cx)
+        match self.http() {
+            Ok(io) => io.poll_flush(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        self.io.as_mut().poll_shutdown(cx)
+        match self.http() {
+            Ok(io) => io.poll_shutdown(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 
     fn poll_write_vectored(
@@ -311,10 +344,13 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        self.io.as_mut().poll_write_vectored(cx, bufs)
+        match self.http() {
+            Ok(io) => io.poll_write_vectored(cx, bufs),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
+        self.io.as_ref().is_some_and(|io| io.is_write_vectored())
     }
 }

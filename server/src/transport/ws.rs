@@ -52,7 +52,7 @@ use crate::{
         attendance::{Attendance, AttendanceCommand},
     },
 };
-use futures_util::{StreamExt, stream::FuturesUnordered};
+use futures_util::{FutureExt as _, StreamExt, stream::FuturesUnordered};
 use inbound::Inbound;
 use plenum_protocol::{
     ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, Role, RoomId, Seq,
@@ -189,15 +189,17 @@ impl Connection {
         }
     }
 
-    async fn run(mut self, mut inbound: Inbound) {
+    /// Serves the connection until it ends. By reference: an async fn's arguments take room
+    /// twice in its future (rust-lang/rust#62958), and this one sits in every connection's task.
+    async fn run(&mut self, inbound: &mut Inbound) {
         let mut pending: FuturesUnordered<Reply> = FuturesUnordered::new();
         let heartbeat_every = self.app.config.limits.heartbeat;
         let mut heartbeat = tokio::time::interval_at(
             tokio::time::Instant::now() + heartbeat_every,
             heartbeat_every,
         );
-        let hello_deadline = tokio::time::sleep(HELLO_TIMEOUT);
-        tokio::pin!(hello_deadline);
+        // Boxed, and gone once the client said hello.
+        let mut hello_deadline = Some(Box::pin(tokio::time::sleep(HELLO_TIMEOUT)));
         // Waited on for the connection's life, not made anew at every wake: each one made anew
         // would enter and leave the token's list of waiters (a lock shared by every connection)
         // for every frame delivered.
@@ -206,13 +208,15 @@ impl Connection {
         let lagged = self.outlet.lagged().clone().cancelled_owned();
         tokio::pin!(lagged);
         let outlet = self.outlet.clone();
-
         let ending: Ending = loop {
+            if self.person.is_some() {
+                hello_deadline = None;
+            }
             tokio::select! {
                 biased;
                 _ = &mut shutdown => break Some((close::SERVICE_RESTART, "server restarting; reconnect and resume")),
                 _ = &mut lagged => break Some(self.cut()),
-                _ = &mut hello_deadline, if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "no hello")),
+                _ = expired(&mut hello_deadline) => break Some((close::PROTOCOL_VIOLATION, "no hello")),
                 frame = inbound.next() => {
                     let text = match frame {
                         Some(Ok(Message::Text(text))) => text,
@@ -234,7 +238,7 @@ impl Connection {
                             self.outlet.stop_rooms();
                             inbound.flush();
                             self.outlet.seal();
-                            let _ = tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0)).await;
+                            let _ = Box::pin(tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0))).await;
                             break None;
                         }
                         Some(Ok(Message::Frame(_))) => continue,
@@ -253,9 +257,12 @@ impl Connection {
                 }
                 // What the socket did not take at once, written as it takes it.
                 stop = outlet.pump() => break self.stopped(stop),
-                Some(reply) = pending.next(), if !pending.is_empty() => {
+                // Boxed as it arrives: a `ServerMsg` is large, and the select's output would
+                // otherwise keep room for one in every idle connection's task.
+                Some(reply) = pending.next().map(|r| r.map(|r| r.map(Box::new))), if !pending.is_empty() => {
+                    // Boxed: inline, sending would sit in every idle connection's task.
                     if let Some(reply) = reply
-                        && let Err(end) = self.send(&reply).await {
+                        && let Err(end) = Box::pin(self.send(&reply)).await {
                             break end;
                         }
                 }
@@ -288,47 +295,61 @@ impl Connection {
         };
 
         if let Some((code, reason)) = ending {
-            if code == close::SERVICE_RESTART {
-                // Requests already queued will be committed: give their answers a moment to
-                // arrive, so a client does not retry what succeeded.
-                let drain = async {
-                    while let Some(reply) = pending.next().await {
-                        if let Some(reply) = reply
-                            && self.send(&reply).await.is_err()
-                        {
-                            break;
-                        }
-                    }
-                };
-                let _ = tokio::time::timeout(Duration::from_secs(1), Box::pin(drain)).await;
-            }
-            // No frame of a room goes out from here, and nothing at all after the Close frame.
-            self.outlet.stop_rooms();
-            inbound.close(code, reason);
-            self.outlet.seal();
-            if let Ok(Ok(())) =
-                tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0)).await
-            {
-                // The closing handshake (RFC 6455 section 7.1.1): read what the client still sends
-                // until its Close arrives, for a moment. Closing with its pongs unread would make
-                // the kernel answer with a reset, which can reach the client before our Close.
-                let until_close = async {
-                    while let Some(Ok(frame)) = inbound.next().await {
-                        if matches!(frame, Message::Close(_)) {
-                            break;
-                        }
-                    }
-                };
-                // A restarting server waits less: its clients come back anyway.
-                let wait = if code == close::SERVICE_RESTART {
-                    CLOSE_WAIT / 4
-                } else {
-                    CLOSE_WAIT
-                };
-                let _ = tokio::time::timeout(wait, until_close).await;
-            }
+            // Boxed: the closing handshake's futures would otherwise sit in every idle
+            // connection's task.
+            Box::pin(self.close(inbound, pending, code, reason)).await;
         }
         // Drop unfollows every room.
+    }
+
+    /// Closes the connection with `code` and `reason`: the answers of requests already
+    /// queued when the server restarts, then the Close frame after everything before it, and
+    /// the client's Close read for a moment.
+    async fn close(
+        &self,
+        inbound: &mut Inbound,
+        mut pending: FuturesUnordered<Reply>,
+        code: u16,
+        reason: &'static str,
+    ) {
+        if code == close::SERVICE_RESTART {
+            // Requests already queued will be committed: give their answers a moment to
+            // arrive, so a client does not retry what succeeded.
+            let drain = async {
+                while let Some(reply) = pending.next().await {
+                    if let Some(reply) = reply
+                        && self.send(&reply).await.is_err()
+                    {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(1), Box::pin(drain)).await;
+        }
+        // No frame of a room goes out from here, and nothing at all after the Close frame.
+        self.outlet.stop_rooms();
+        inbound.close(code, reason);
+        self.outlet.seal();
+        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0)).await
+        {
+            // The closing handshake (RFC 6455 section 7.1.1): read what the client still sends
+            // until its Close arrives, for a moment. Closing with its pongs unread would make
+            // the kernel answer with a reset, which can reach the client before our Close.
+            let until_close = async {
+                while let Some(Ok(frame)) = inbound.next().await {
+                    if matches!(frame, Message::Close(_)) {
+                        break;
+                    }
+                }
+            };
+            // A restarting server waits less: its clients come back anyway.
+            let wait = if code == close::SERVICE_RESTART {
+                CLOSE_WAIT / 4
+            } else {
+                CLOSE_WAIT
+            };
+            let _ = tokio::time::timeout(wait, until_close).await;
+        }
     }
 
     /// Sends one message of the connection's own, after everything before it; when many of
@@ -825,6 +846,14 @@ impl Connection {
             count,
         })
         .await
+    }
+}
+
+/// Waits for `deadline`; forever when there is none.
+async fn expired(deadline: &mut Option<Pin<Box<tokio::time::Sleep>>>) {
+    match deadline {
+        Some(sleep) => sleep.await,
+        None => std::future::pending().await,
     }
 }
 

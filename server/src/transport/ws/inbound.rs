@@ -55,9 +55,10 @@ impl Inbound {
     /// Reads `connection`'s socket, starting with `early`: what the client sent after its
     /// upgrade request, read already.
     pub(super) fn new(connection: &Connection, early: Vec<u8>) -> Inbound {
-        // Our frames are small: a larger read buffer would sit in every idle connection.
+        // Our frames are small: a larger read buffer would sit in every idle connection. A
+        // larger frame still fits (the buffer grows to it), read 256 bytes a call.
         let config = WebSocketConfig::default()
-            .read_buffer_size(1024)
+            .read_buffer_size(256)
             .write_buffer_size(0)
             .max_message_size(Some(limits::MAX_CLIENT_FRAME_BYTES))
             .max_frame_size(Some(limits::MAX_CLIENT_FRAME_BYTES));

@@ -91,9 +91,11 @@ pub async fn upgrade(
         // so hyper's read buffer (kilobytes) is not kept for the connection's life.
         let early = read_buf.to_vec();
         drop(read_buf);
-        let connection = Connection::new(app, addr, cookie, socket_guard, io.into_inner());
-        let inbound = Inbound::new(&connection, early);
-        connection.run(inbound).await;
+        let mut io = io.into_inner();
+        io.end_http();
+        let mut connection = Connection::new(app, addr, cookie, socket_guard, io);
+        let mut inbound = Inbound::new(&connection, early);
+        connection.run(&mut inbound).await;
     });
     Response::builder()
         .status(StatusCode::SWITCHING_PROTOCOLS)

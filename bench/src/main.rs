@@ -72,6 +72,9 @@ enum Cmd {
         /// Override the number of connections of W0 (to study memory).
         #[arg(long)]
         idle: Option<usize>,
+        /// Override W1's numbers of attendees (to profile one size).
+        #[arg(long, value_delimiter = ',')]
+        attendees: Vec<usize>,
     },
     /// One load-generating process (started by the suite).
     Worker {
@@ -119,6 +122,7 @@ fn main() -> anyhow::Result<()> {
             plenum,
             only,
             idle,
+            attendees,
         } => {
             let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .parent()
@@ -136,6 +140,7 @@ fn main() -> anyhow::Result<()> {
                 plenum,
                 only,
                 idle,
+                attendees,
                 peers_modules: suite::default_peers_modules(&root),
                 peers_dir: root.join("bench/peers"),
                 web_dir: root.join("client/dist"),

@@ -44,6 +44,8 @@ pub struct Options {
     pub only: Vec<String>,
     /// W0's number of connections, instead of the mode's.
     pub idle: Option<usize>,
+    /// W1's numbers of attendees, instead of the mode's (when not empty).
+    pub attendees: Vec<usize>,
     /// The built web client (`client/dist`), for W10.
     pub web_dir: PathBuf,
 }
@@ -602,8 +604,11 @@ struct Broadcast {
     p99_ms: f64,
     p999_ms: f64,
     max_ms: f64,
-    /// Median over broadcasts of the time until the last receiver had it.
+    /// Median over broadcasts of the time until the last receiver had it…
     last_ms: f64,
+    /// …and until the first did: the path before the fan-out (the publisher's request, and for
+    /// Plenum the commit).
+    first_ms: f64,
     cpu_s: f64,
     user_s: f64,
     kernel_s: f64,
@@ -623,26 +628,50 @@ impl Broadcast {
     }
 }
 
-fn merge(
-    reports: &[Report],
-    numbers: std::ops::RangeInclusive<u64>,
-) -> anyhow::Result<(Histogram<u64>, f64, u64, u64)> {
-    let mut h = new_histogram();
+/// The workers' reports of one phase, merged.
+struct Merged {
+    histogram: Histogram<u64>,
+    /// Median over broadcasts of the time until the last receiver had it (ms)…
+    last_ms: f64,
+    /// …and until the first did.
+    first_ms: f64,
+    received: u64,
+    duplicated: u64,
+}
+
+fn merge(reports: &[Report], numbers: std::ops::RangeInclusive<u64>) -> anyhow::Result<Merged> {
+    let mut histogram = new_histogram();
     let mut last: std::collections::HashMap<u64, u64> = Default::default();
-    let (mut received, mut dup) = (0, 0);
+    let mut first: std::collections::HashMap<u64, u64> = Default::default();
+    let (mut received, mut duplicated) = (0, 0);
     for r in reports {
-        h.add(decode_histogram(&r.histogram)?)?;
+        histogram.add(decode_histogram(&r.histogram)?)?;
         received += r.received;
-        dup += r.duplicated;
+        duplicated += r.duplicated;
         for (n, t) in &r.last_receipt {
             let e = last.entry(*n).or_default();
             *e = (*e).max(*t);
         }
+        for (n, t) in &r.first_receipt {
+            let e = first.entry(*n).or_insert(*t);
+            *e = (*e).min(*t);
+        }
     }
-    let mut lasts: Vec<u64> = numbers.filter_map(|n| last.get(&n).copied()).collect();
-    lasts.sort_unstable();
-    let median_last = lasts.get(lasts.len() / 2).copied().unwrap_or(0) as f64 / 1000.0;
-    Ok((h, median_last, received, dup))
+    let median = |of: &std::collections::HashMap<u64, u64>| {
+        let mut all: Vec<u64> = numbers
+            .clone()
+            .filter_map(|n| of.get(&n).copied())
+            .collect();
+        all.sort_unstable();
+        all.get(all.len() / 2).copied().unwrap_or(0) as f64 / 1000.0
+    };
+    Ok(Merged {
+        histogram,
+        last_ms: median(&last),
+        first_ms: median(&first),
+        received,
+        duplicated,
+    })
 }
 
 /// Publishes `broadcasts` updates, one every `every`, to `receivers` connections already open
@@ -699,7 +728,13 @@ async fn broadcast_phase(
     for w in stopped.iter() {
         w.signal("CONT");
     }
-    let (h, last_ms, deliveries, duplicated) = merge(&reports, numbers)?;
+    let Merged {
+        histogram: h,
+        last_ms,
+        first_ms,
+        received: deliveries,
+        duplicated,
+    } = merge(&reports, numbers)?;
     let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
     // Counted once each: a copy received twice is no delivery.
     let deliveries = deliveries.saturating_sub(duplicated);
@@ -714,6 +749,7 @@ async fn broadcast_phase(
         p999_ms: ms(0.999),
         max_ms: h.max() as f64 / 1000.0,
         last_ms,
+        first_ms,
         cpu_s,
         user_s: user_after - user_before,
         kernel_s: kernel_after - kernel_before,
@@ -939,7 +975,11 @@ async fn w8(opts: &Options, connections: usize, length: Duration) -> anyhow::Res
     for w in ws.iter_mut() {
         reports.push(w.report().await?);
     }
-    let (_, _, received, duplicated) = merge(&reports, 1..=n)?;
+    let Merged {
+        received,
+        duplicated,
+        ..
+    } = merge(&reports, 1..=n)?;
     let deliveries = received.saturating_sub(duplicated);
     let (k, mx, my) = (
         samples.len() as f64,
@@ -1628,7 +1668,13 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
 
     let mut w1_plenum_19k = None;
     if opts.runs("w1") {
-        let sizes: &[usize] = if q { &[200] } else { &[1_000, 5_000, 19_000] };
+        let sizes: &[usize] = if !opts.attendees.is_empty() {
+            &opts.attendees
+        } else if q {
+            &[200]
+        } else {
+            &[1_000, 5_000, 19_000]
+        };
         let broadcasts = if q { 5 } else { 20 };
         writeln!(
             md,
@@ -1636,7 +1682,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         )?;
         writeln!(
             md,
-            "| attendees | system | deliveries | missing / twice | p50 | p99 | p99.9 | max | last attendee (median) | deliveries per server CPU-s | Plenum's ratio | server µs per delivery: user + kernel |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+            "| attendees | system | deliveries | missing / twice | p50 | p99 | p99.9 | max | first / last attendee (median) | deliveries per server CPU-s | Plenum's ratio | server µs per delivery: user + kernel |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
         )?;
         for &n in sizes {
             let mut rows = Vec::new();
@@ -1654,7 +1700,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
                 };
                 writeln!(
                     md,
-                    "| {n} | {} | {} | {} / {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} | {vs} | {user:.1} + {kernel:.1} |",
+                    "| {n} | {} | {} | {} / {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} / {:.1} ms | {:.0} | {vs} | {user:.1} + {kernel:.1} |",
                     s.label(),
                     r.deliveries,
                     r.missing,
@@ -1663,6 +1709,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
                     r.p99_ms,
                     r.p999_ms,
                     r.max_ms,
+                    r.first_ms,
                     r.last_ms,
                     r.per_cpu_second()
                 )?;

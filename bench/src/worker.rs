@@ -60,6 +60,10 @@ pub struct Report {
     pub histogram: String,
     /// For each broadcast number, the latest receipt (microseconds after publishing).
     pub last_receipt: HashMap<u64, u64>,
+    /// For each broadcast number, the earliest receipt: what came before the fan-out began
+    /// (for Plenum, the commit), apart from the fan-out itself.
+    #[serde(default)]
+    pub first_receipt: HashMap<u64, u64>,
     /// When the last reconnect finished (microseconds since the epoch), if any.
     pub last_reconnect_us: Option<u64>,
 }
@@ -73,6 +77,7 @@ struct Stats {
     reconnects: u64,
     histogram: Option<Histogram<u64>>,
     last_receipt: HashMap<u64, u64>,
+    first_receipt: HashMap<u64, u64>,
     last_reconnect_us: Option<u64>,
 }
 
@@ -281,6 +286,8 @@ async fn connection(
             .saturating_record(latency);
         let e = s.last_receipt.entry(n).or_default();
         *e = (*e).max(latency);
+        let f = s.first_receipt.entry(n).or_insert(latency);
+        *f = (*f).min(latency);
     }
 }
 
@@ -300,6 +307,7 @@ fn take_report(stats: &Mutex<Stats>) -> Report {
         reconnects: s.reconnects,
         histogram: base64::engine::general_purpose::STANDARD.encode(bytes),
         last_receipt: std::mem::take(&mut s.last_receipt),
+        first_receipt: std::mem::take(&mut s.first_receipt),
         last_reconnect_us: s.last_reconnect_us.take(),
     };
     s.received = 0;

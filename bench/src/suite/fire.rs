@@ -294,7 +294,13 @@ pub async fn w6(
         reports.push(w.report().await?);
     }
     drop(ws);
-    let (h, last_ms, received, duplicated) = super::merge(&reports, 1..=stages)?;
+    let super::Merged {
+        histogram: h,
+        last_ms,
+        received,
+        duplicated,
+        ..
+    } = super::merge(&reports, 1..=stages)?;
     let frames = reports.iter().map(|r| r.frames).sum();
     let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
     let per_write = match (writes_before, writes_after) {

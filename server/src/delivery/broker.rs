@@ -3,7 +3,8 @@
 //! # Delivery contract
 //!
 //! For every room, [`Broker::publish`] is called by exactly one sequencer, in sequence order,
-//! only after the event is durably committed. A broker delivers each published frame to the
+//! only after the events are durably committed: each call the events of one committed write,
+//! which the hub delivers together (one socket write a follower). A broker delivers each published frame to the
 //! local [`Hub`] of every instance that has opened the room, in the order published, at most
 //! once per instance. It may lose frames (a Redis pub/sub connection can drop); it must never
 //! reorder them within a room. Connections detect any gap by sequence number and the log
@@ -27,8 +28,9 @@ pub trait Broker: Send + Sync + 'static {
     fn open_room(&self, room: &RoomId);
     /// A room lost its last local follower.
     fn close_room(&self, room: &RoomId);
-    /// Fans a committed event out. Must not block: it is called from the sequencer.
-    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>);
+    /// Fans a committed write's events out, in order. Must not block: it is called from the
+    /// sequencer.
+    fn publish(&self, room: &Arc<RoomId>, events: &[(Seq, Arc<Frames>)]);
     /// Has this instance's followers of `room` reconnect and resume (`Hub::resync`).
     fn resync(&self, room: &RoomId);
     /// Whether the broker receives what other instances publish (for `/readyz`).
@@ -51,8 +53,8 @@ impl LocalBroker {
 impl Broker for LocalBroker {
     fn open_room(&self, _room: &RoomId) {}
     fn close_room(&self, _room: &RoomId) {}
-    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>) {
-        self.hub.deliver(room, Some(seq), frames);
+    fn publish(&self, room: &Arc<RoomId>, events: &[(Seq, Arc<Frames>)]) {
+        self.hub.deliver_events(room, events);
     }
 
     fn resync(&self, room: &RoomId) {

@@ -247,8 +247,8 @@ impl Broker for ClusterBus {
         }
     }
 
-    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>) {
-        self.hub.deliver(room, Some(seq), frames);
+    fn publish(&self, room: &Arc<RoomId>, events: &[(Seq, Arc<Frames>)]) {
+        self.hub.deliver_events(room, events);
     }
 
     fn resync(&self, room: &RoomId) {

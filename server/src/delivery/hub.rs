@@ -35,13 +35,12 @@ const LANE_QUEUE: usize = 4096;
 /// hold a worker thread from other tasks for long.
 const LANE_STRIDE: usize = 256;
 
-/// One broadcast, for one lane to deliver.
+/// One broadcast, for one lane to deliver: a room's frames, written to each follower together.
 struct Job {
     room: Arc<RoomId>,
-    /// `Some` for room events, which each outlet admits in order and once; `None` for
-    /// unsequenced frames (presence).
-    seq: Option<Seq>,
-    frames: Arc<Frames>,
+    /// Each with `Some` sequence number for a room event, which each outlet admits in order and
+    /// once; `None` for an unsequenced frame (presence). Shared by the lanes.
+    items: Arc<[(Option<Seq>, Arc<Frames>)]>,
 }
 
 #[derive(Default)]
@@ -124,6 +123,20 @@ impl Hub {
     /// Delivers a frame to every local follower of `room`, without waiting: hands it to each
     /// lane that has followers of the room.
     pub fn deliver(&self, room: &Arc<RoomId>, seq: Option<Seq>, frames: &Arc<Frames>) {
+        self.deliver_all(room, Arc::new([(seq, frames.clone())]));
+    }
+
+    /// Delivers a committed write's events, as [`Hub::deliver`] does one frame, together: each
+    /// follower gets them in one write.
+    pub fn deliver_events(&self, room: &Arc<RoomId>, events: &[(Seq, Arc<Frames>)]) {
+        let items: Arc<[(Option<Seq>, Arc<Frames>)]> = events
+            .iter()
+            .map(|(seq, frames)| (Some(*seq), frames.clone()))
+            .collect();
+        self.deliver_all(room, items);
+    }
+
+    fn deliver_all(&self, room: &Arc<RoomId>, items: Arc<[(Option<Seq>, Arc<Frames>)]>) {
         let Some(followers) = self.rooms.get(room.as_ref()) else {
             return;
         };
@@ -133,8 +146,7 @@ impl Hub {
             }
             let job = Job {
                 room: room.clone(),
-                seq,
-                frames: frames.clone(),
+                items: items.clone(),
             };
             // A lane ends only with the hub. One too far behind: its followers of this room
             // resume (they would miss this broadcast).
@@ -211,7 +223,7 @@ async fn run_lane(
             for (j, job) in batch.iter().enumerate().skip(i) {
                 if !done[j] && job.room == room {
                     done[j] = true;
-                    items.push((job.seq, &job.frames));
+                    items.extend(job.items.iter().map(|(seq, frames)| (*seq, frames)));
                 }
             }
             // Taken out from under the map's lock, which is not held across socket writes.
@@ -238,5 +250,76 @@ async fn run_lane(
         metrics.queue_overflows.inc_by(overflowed);
         outlets.clear();
         batch.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Frame, Frames, Hub};
+    use crate::{
+        delivery::{audience::Viewer, outlet::Outlet},
+        metrics::Metrics,
+    };
+    use plenum_protocol::RoomId;
+    use std::sync::Arc;
+    use tokio::{
+        io::AsyncReadExt,
+        net::{TcpListener, TcpStream},
+    };
+
+    #[tokio::test]
+    async fn a_write_s_events_reach_each_follower_in_one_socket_write() {
+        let metrics = Arc::new(Metrics::new());
+        let hub = Hub::new(metrics.clone());
+        let room: Arc<RoomId> = Arc::new(RoomId::parse("session:ECC2026:opening").unwrap());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut clients = Vec::new();
+        for conn in 0..3 {
+            let client = TcpStream::connect(listener.local_addr().unwrap())
+                .await
+                .unwrap();
+            let (server, _) = listener.accept().await.unwrap();
+            let outlet = Arc::new(Outlet::new(Arc::new(server), 16, Default::default()));
+            outlet.follow((*room).clone(), Viewer::Staff);
+            outlet.caught_up(&room, 0);
+            hub.follow(&room, conn, outlet);
+            clients.push(client);
+        }
+        let events: Vec<_> = (1..=3)
+            .map(|seq| {
+                let frame = Frame::text(format!("{{\"seq\":{seq}}}"));
+                (seq, Arc::new(Frames::uniform(frame)))
+            })
+            .collect();
+        hub.deliver_events(&room, &events);
+        // One job for the lane (it has not run yet: this runtime has one thread, this test's).
+        let lane = &hub.lanes[0];
+        assert_eq!(
+            lane.max_capacity() - lane.capacity(),
+            1,
+            "one broadcast, not three"
+        );
+        let whole = events
+            .iter()
+            .map(|(_, f)| f.staff.bytes().len())
+            .sum::<usize>();
+        for client in &mut clients {
+            let mut got = vec![0u8; whole];
+            client.read_exact(&mut got).await.unwrap();
+            assert!(String::from_utf8_lossy(&got).ends_with(r#"{"seq":3}"#));
+        }
+        // The lane counts once it has been through every follower.
+        for _ in 0..200 {
+            if metrics.messages_out.get() == 9 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            metrics.messages_out.get(),
+            9,
+            "three events to each of three"
+        );
+        assert_eq!(metrics.flushes.get(), 3, "one write a follower");
     }
 }

@@ -7,6 +7,7 @@
 //!   broadcast, without waiting and without waking the connections.
 //! - [`outlet`]    — a connection's socket as delivery sees it: whole frames written as they
 //!   come, a bounded queue for what the socket cannot take at once, order per room.
+//! - [`room_map`]  — the few rooms of one connection, in a vector sized to them.
 //! - [`broker`]    — fan-out of committed frames across instances: the trait, the local one.
 //! - [`redis_bus`] — the broker for several instances: sharded pub/sub, resync after loss.
 //! - [`cluster_bus`] — the same over a Redis Cluster, with the redis crate's cluster client.
@@ -18,3 +19,4 @@ pub mod cluster_bus;
 pub mod hub;
 pub mod outlet;
 pub mod redis_bus;
+pub mod room_map;

@@ -16,11 +16,14 @@
 //! Order and resume, per room followed: the outlet admits each room event only as the next of
 //! its room ([`admit`]): one already sent is dropped, one after a gap cuts the client to
 //! resume. While the connection sends a room's catch-up, what arrives for that room is held
-//! and written after it ([`Outlet::follow`], [`Outlet::caught_up`]).
+//! and written after it ([`Outlet::follow`], [`Outlet::caught_up`]). The answer to a change
+//! the connection asked for waits for the room event the change made and leaves right after
+//! it, in the same write ([`Outlet::send_after`]): a client sees the change before its `ok`.
 //!
 //! Bounds: at most `capacity` frames of rooms wait for the socket (with at most [`OWN_FRAMES`]
-//! more of the connection's own: answers, a catch-up, pongs), and at most `capacity` more are
-//! held while a room's catch-up is sent. Past that the client is too slow: no frame of a room
+//! more of the connection's own: answers, a catch-up, pongs), at most `capacity` more are
+//! held while a room's catch-up is sent, and at most [`OWN_FRAMES`] answers wait for a room's
+//! events. Past that the client is too slow: no frame of a room
 //! is written to it any more, its `lagged` token is cancelled and its connection closes with
 //! `close::LAGGING`. The same when the socket takes nothing for [`SEND_TIMEOUT`] while frames
 //! wait.
@@ -28,12 +31,16 @@
 //! A cut is final: once a frame of a room could not be sent (too many waiting, a gap, over the
 //! limit), none after it is, so the client's last sequence number is one it can resume from.
 
-use super::audience::{Frames, Viewer};
+use super::{
+    audience::{Frames, Viewer},
+    room_map::RoomMap,
+};
 use bytes::Bytes;
 use plenum_protocol::{RoomId, Seq, ServerMsg};
 use prometheus_client::metrics::counter::Counter;
+use smallvec::SmallVec;
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::VecDeque,
     io::{self, IoSlice},
     sync::{
         Arc, Mutex, MutexGuard, PoisonError,
@@ -166,7 +173,7 @@ pub struct Outlet {
 
 #[derive(Default)]
 struct State {
-    rooms: HashMap<RoomId, Follow>,
+    rooms: RoomMap<Follow>,
     /// Whole frames waiting for the socket, in order.
     queue: VecDeque<Bytes>,
     /// Bytes of the queue's first frame already written.
@@ -187,6 +194,10 @@ struct Follow {
     viewer: Viewer,
     /// While the connection sends the room's catch-up: what arrived for it meanwhile.
     held: Option<Vec<(Option<Seq>, Arc<Frames>)>>,
+    /// Answers to the connection's own requests whose event has not been sent yet, with that
+    /// event's sequence number ([`Outlet::send_after`]): each leaves right after it, in the
+    /// same write. At most [`OWN_FRAMES`].
+    answers: Vec<(Seq, Bytes)>,
 }
 
 /// What to do with a room event that arrives for a connection.
@@ -264,14 +275,32 @@ impl Outlet {
 
     /// Too many frames wait: cuts the connection as lagging. Whether this call cut it.
     fn overflowed(&self, state: &mut State) -> bool {
-        state.stopped = true;
+        self.stop(state);
         self.cut(Cut::Lagging)
     }
 
     /// Sends no frame of a room from now on: before the Close frame, or when the client must
     /// resume ([`Outlet::resync`]).
     pub fn stop_rooms(&self) {
-        self.lock().stopped = true;
+        self.stop(&mut self.lock());
+    }
+
+    /// [`Outlet::stop_rooms`], under the lock. Answers waiting for their event go now: the
+    /// client learns that its request was done, and gets the event when it resumes.
+    fn stop(&self, state: &mut State) {
+        if state.stopped {
+            return;
+        }
+        state.stopped = true;
+        let answers: Vec<Bytes> = state
+            .rooms
+            .values_mut()
+            .flat_map(|follow| std::mem::take(&mut follow.answers))
+            .map(|(_, bytes)| bytes)
+            .collect();
+        let answers: Vec<&Bytes> = answers.iter().collect();
+        let done = self.write(state, &answers);
+        self.flushes.inc_by(done.writes);
     }
 
     /// Has the client reconnect and resume: no frame of a room is sent any more, and the
@@ -285,10 +314,11 @@ impl Outlet {
     /// [`Outlet::caught_up`].
     pub fn follow(&self, room: RoomId, viewer: Viewer) {
         let mut state = self.lock();
-        let follow = state.rooms.entry(room).or_insert(Follow {
+        let follow = state.rooms.get_or_insert_with(room, || Follow {
             last: 0,
             viewer: viewer.clone(),
             held: None,
+            answers: Vec::new(),
         });
         follow.viewer = viewer;
         follow.held = Some(Vec::new());
@@ -308,9 +338,15 @@ impl Outlet {
         self.flushes.inc_by(done.writes);
     }
 
-    /// Stops following `room`: what arrives for it from now on is dropped.
+    /// Stops following `room`: what arrives for it from now on is dropped (answers waiting
+    /// for its events go now).
     pub fn leave(&self, room: &RoomId) {
-        self.lock().rooms.remove(room);
+        let mut state = self.lock();
+        if let Some(follow) = state.rooms.remove(room) {
+            let answers: Vec<&Bytes> = follow.answers.iter().map(|(_, b)| b).collect();
+            let done = self.write(&mut state, &answers);
+            self.flushes.inc_by(done.writes);
+        }
     }
 
     /// Delivers frames of `room`, in order: written now, together, if nothing waits before
@@ -349,7 +385,12 @@ impl Outlet {
         };
         // Admitted on a copy: the room's last sequence moves only with frames that are sent.
         let mut last = follow.last;
-        let mut frames: Vec<Bytes> = Vec::with_capacity(items.len());
+        // Answers of the connection's own that these events release (declared first: `frames`
+        // borrows them).
+        let mut answers: Vec<(Seq, Bytes)> = Vec::new();
+        // Borrowed, and inline for a few: nothing allocated or counted per recipient unless
+        // the socket does not take them at once.
+        let mut frames: SmallVec<[&Bytes; 4]> = SmallVec::new();
         let mut cut = None;
         for (seq, item) in items {
             if let Some(seq) = *seq {
@@ -371,7 +412,7 @@ impl Outlet {
                 cut = Some(Cut::TooLarge);
                 break;
             }
-            frames.push(frame.bytes().clone());
+            frames.push(frame.bytes());
         }
         if state.queue.len() + frames.len() > self.capacity + OWN_FRAMES {
             return Delivered {
@@ -381,11 +422,22 @@ impl Outlet {
         }
         if let Some(follow) = state.rooms.get_mut(room) {
             follow.last = last;
+            // Answers whose event is among these follow them, in the same write.
+            if !follow.answers.is_empty() {
+                let (now, later): (Vec<_>, Vec<_>) =
+                    follow.answers.drain(..).partition(|(seq, _)| *seq <= last);
+                follow.answers = later;
+                answers = now;
+            }
         }
-        let done = self.write(state, frames);
+        let events = frames.len() as u64;
+        frames.extend(answers.iter().map(|(_, bytes)| bytes));
+        let mut done = self.write(state, &frames);
+        // The answers were counted when the connection sent them.
+        done.sent = done.sent.min(events);
         if let Some(why) = cut {
             // What came before the cut is sent; nothing after it.
-            state.stopped = true;
+            self.stop(state);
             self.cut(why);
         }
         done
@@ -421,6 +473,34 @@ impl Outlet {
         self.send_bytes(frame.bytes().clone())
     }
 
+    /// Sends the answer to one of the connection's requests after the event `seq` of `room`
+    /// that its change made: now if that event was sent, else right after it, in the same
+    /// write, so a client sees the change before the answer. Now, too, when the connection
+    /// does not follow the room, when no room's frames go out any more ([`Outlet::stop_rooms`]),
+    /// and when [`OWN_FRAMES`] answers already wait for the room.
+    pub fn send_after(&self, room: &RoomId, seq: Seq, frame: &Frame) -> bool {
+        if !self.fits(frame) {
+            self.stop_rooms();
+            self.cut(Cut::TooLarge);
+            return false;
+        }
+        let mut state = self.lock();
+        if state.failed {
+            return false;
+        }
+        if !state.stopped
+            && let Some(follow) = state.rooms.get_mut(room)
+            && follow.last < seq
+            && follow.answers.len() < OWN_FRAMES
+        {
+            follow.answers.push((seq, frame.bytes().clone()));
+            return true;
+        }
+        let done = self.write(&mut state, &[frame.bytes()]);
+        self.flushes.inc_by(done.writes);
+        true
+    }
+
     /// Sends a control frame the WebSocket library made (a pong), unless too many frames
     /// wait already: then `WouldBlock`, and the library keeps it (only the latest pong) for
     /// later.
@@ -432,7 +512,7 @@ impl Outlet {
         if state.queue.len() >= self.capacity + OWN_FRAMES {
             return Err(io::ErrorKind::WouldBlock.into());
         }
-        let done = self.write(&mut state, vec![bytes]);
+        let done = self.write(&mut state, &[&bytes]);
         self.flushes.inc_by(done.writes);
         Ok(())
     }
@@ -447,32 +527,33 @@ impl Outlet {
         if bytes.is_empty() {
             return true;
         }
-        let done = self.write(&mut state, vec![bytes]);
+        let done = self.write(&mut state, &[&bytes]);
         self.flushes.inc_by(done.writes);
         true
     }
 
     /// Writes `frames` now, in one write, if nothing waits and the socket takes them; queues
-    /// what it does not take (remembering how much of the first of those it took).
-    fn write(&self, state: &mut State, frames: Vec<Bytes>) -> Delivered {
+    /// what it does not take (remembering how much of the first of those it took). Only what
+    /// is queued is copied (a reference count).
+    fn write(&self, state: &mut State, frames: &[&Bytes]) -> Delivered {
         let sent = frames.len() as u64;
         if state.sealed || frames.is_empty() {
             return Delivered::default();
         }
         if !state.queue.is_empty() {
-            state.queue.extend(frames);
+            state.queue.extend(frames.iter().map(|&b| b.clone()));
             return Delivered {
                 sent,
                 ..Delivered::default()
             };
         }
         // Without a syscall when the socket is known not to be writable.
-        let result = if let [one] = frames.as_slice() {
+        let result = if let [one] = frames {
             self.tcp.try_write(one)
         } else {
             let mut slices = [IoSlice::new(&[]); MAX_IOVECS];
             let n = frames.len().min(MAX_IOVECS);
-            for (slice, frame) in slices.iter_mut().zip(&frames) {
+            for (slice, frame) in slices.iter_mut().zip(frames) {
                 *slice = IoSlice::new(frame);
             }
             self.tcp.try_write_vectored(&slices[..n])
@@ -487,17 +568,19 @@ impl Outlet {
                 return Delivered::default();
             }
         };
-        let mut frames = frames.into_iter().peekable();
-        while let Some(frame) = frames.peek() {
-            if taken < frame.len() {
-                break;
-            }
+        // The frames taken whole; the rest wait.
+        let mut whole = 0;
+        while let Some(frame) = frames.get(whole)
+            && taken >= frame.len()
+        {
             taken -= frame.len();
-            frames.next();
+            whole += 1;
         }
-        if frames.peek().is_some() {
+        if whole < frames.len() {
             state.written = taken;
-            state.queue.extend(frames);
+            state
+                .queue
+                .extend(frames[whole..].iter().map(|&b| b.clone()));
             state.stalled_since = Some(Instant::now());
             self.backlog.notify_one();
         }
@@ -740,6 +823,92 @@ mod tests {
             ]
         );
         assert_eq!(outlet.cut_for(), None);
+    }
+
+    fn answer(seq: u64) -> Frame {
+        Frame::text(format!("ok {seq}"))
+    }
+
+    #[tokio::test]
+    async fn an_answer_follows_the_event_its_change_made() {
+        let (outlet, mut client) = outlet(16).await;
+        let other: RoomId = serde_json::from_str(r#""event:ECC2026""#).unwrap();
+        // Its event already sent, another room's answer, and a room not followed: at once.
+        outlet.follow(room(), Viewer::Staff);
+        outlet.follow(other.clone(), Viewer::Staff);
+        outlet.caught_up(&room(), 3);
+        outlet.caught_up(&other, 0);
+        assert!(outlet.send_after(&room(), 3, &answer(3)));
+        let unfollowed: RoomId = serde_json::from_str(r#""event:OTHER""#).unwrap();
+        assert!(outlet.send_after(&unfollowed, 9, &answer(9)));
+        // Waiting for events 4 and 5; an answer of the other room waits for its own.
+        assert!(outlet.send_after(&room(), 5, &answer(5)));
+        assert!(outlet.send_after(&room(), 4, &answer(4)));
+        assert!(outlet.send_after(&other, 1, &answer(1)));
+        let d = outlet.deliver(&room(), &[(Some(4), &event(4))]);
+        assert_eq!(
+            (d.sent, d.writes),
+            (1, 1),
+            "the event and its answer in one write"
+        );
+        outlet.deliver(&room(), &[(Some(5), &event(5))]);
+        assert_eq!(
+            received(&outlet, &mut client).await,
+            [
+                "ok 3",
+                "ok 9",
+                r#"{"seq":4}"#,
+                "ok 4",
+                r#"{"seq":5}"#,
+                "ok 5"
+            ]
+        );
+        // The other room's answer is still waiting; leaving the room sends it.
+        outlet.leave(&other);
+        assert_eq!(received(&outlet, &mut client).await, ["ok 1"]);
+    }
+
+    #[tokio::test]
+    async fn answers_wait_through_a_catch_up_and_go_when_rooms_stop() {
+        let (outlet, mut client) = outlet(16).await;
+        outlet.follow(room(), Viewer::Staff);
+        assert!(outlet.send_after(&room(), 2, &answer(2)));
+        outlet.deliver(&room(), &[(Some(1), &event(1))]);
+        outlet.deliver(&room(), &[(Some(2), &event(2))]);
+        assert!(outlet.send_after(&room(), 3, &answer(3)));
+        assert!(received(&outlet, &mut client).await.is_empty(), "held");
+        assert!(outlet.send(&Frame::text("snapshot at 1".into())));
+        outlet.caught_up(&room(), 1);
+        assert_eq!(
+            received(&outlet, &mut client).await,
+            ["snapshot at 1", r#"{"seq":2}"#, "ok 2"]
+        );
+        // Rooms stop (the connection closes, or must resume): answers go without their event.
+        outlet.stop_rooms();
+        outlet.deliver(&room(), &[(Some(3), &event(3))]);
+        assert_eq!(received(&outlet, &mut client).await, ["ok 3"]);
+        assert!(outlet.send_after(&room(), 4, &answer(4)), "at once now");
+        assert_eq!(received(&outlet, &mut client).await, ["ok 4"]);
+    }
+
+    #[tokio::test]
+    async fn answers_waiting_for_a_room_are_bounded() {
+        let (outlet, mut client) = outlet(16).await;
+        outlet.follow(room(), Viewer::Staff);
+        outlet.caught_up(&room(), 0);
+        for _ in 0..OWN_FRAMES {
+            assert!(outlet.send_after(&room(), 1, &answer(1)));
+        }
+        assert!(outlet.send_after(&room(), 2, &answer(2)));
+        assert_eq!(
+            received(&outlet, &mut client).await,
+            ["ok 2"],
+            "past the bound, at once"
+        );
+        outlet.deliver(&room(), &[(Some(1), &event(1))]);
+        let got = received(&outlet, &mut client).await;
+        assert_eq!(got.len(), 1 + OWN_FRAMES);
+        assert_eq!(got[0], r#"{"seq":1}"#);
     }
 
     #[tokio::test]

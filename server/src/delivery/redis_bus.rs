@@ -174,8 +174,8 @@ impl Broker for RedisBus {
 
     /// Delivers to this instance's followers. Other instances got the write from the commit
     /// itself, which publishes it.
-    fn publish(&self, room: &Arc<RoomId>, seq: Seq, frames: &Arc<Frames>) {
-        self.hub.deliver(room, Some(seq), frames);
+    fn publish(&self, room: &Arc<RoomId>, events: &[(Seq, Arc<Frames>)]) {
+        self.hub.deliver_events(room, events);
     }
 
     fn resync(&self, room: &RoomId) {

@@ -14,7 +14,7 @@ use crate::{
     metrics::Metrics,
     store::{Batch, Committed, LogEntry, RoomWrite, Store},
 };
-use plenum_protocol::{EventCode, EventInfo, RoomId};
+use plenum_protocol::{EventCode, EventInfo, RoomId, Seq};
 use std::{
     any::Any,
     collections::{BTreeSet, HashMap, HashSet},
@@ -756,8 +756,15 @@ impl Sequencer {
         if let Some(doc) = write.doc {
             self.shared.catalog.insert(doc.code.clone(), Arc::new(doc));
         }
-        for (entry, f) in write.log.iter().zip(&frames) {
-            self.broker.publish(&room.id, entry.seq, f);
+        // Together: each follower gets a write's events in one socket write.
+        let events: Vec<(Seq, Arc<Frames>)> = write
+            .log
+            .iter()
+            .zip(frames)
+            .map(|(entry, f)| (entry.seq, f))
+            .collect();
+        if !events.is_empty() {
+            self.broker.publish(&room.id, &events);
         }
     }
 

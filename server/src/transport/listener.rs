@@ -209,11 +209,15 @@ impl Counted {
         let _ = self.tcp.poll_write_ready(&mut cx);
     }
 
-    fn http(&mut self) -> std::io::Result<Pin<&mut TimeoutStream<SharedTcp>>> {
-        self.io
-            .as_mut()
-            .map(|io| io.as_mut())
-            .ok_or_else(|| std::io::ErrorKind::NotConnected.into())
+    /// `poll` on the HTTP stream, or `NotConnected` once the socket was upgraded.
+    fn with_http<T>(
+        &mut self,
+        poll: impl FnOnce(Pin<&mut TimeoutStream<SharedTcp>>) -> Poll<std::io::Result<T>>,
+    ) -> Poll<std::io::Result<T>> {
+        match self.io.as_mut() {
+            Some(io) => poll(io.as_mut()),
+            None => Poll::Ready(Err(std::io::ErrorKind::NotConnected.into())),
+        }
     }
 }
 
@@ -306,10 +310,7 @@ impl AsyncRead for Counted {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        match self.http() {
-            Ok(io) => io.poll_read(cx, buf),
-            Err(e) => Poll::Ready(Err(e)),
-        }
+        self.with_http(|io| io.poll_read(cx, buf))
     }
 }
 
@@ -319,24 +320,15 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        match self.http() {
-            Ok(io) => io.poll_write(cx, buf),
-            Err(e) => Poll::Ready(Err(e)),
-        }
+        self.with_http(|io| io.poll_write(cx, buf))
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.http() {
-            Ok(io) => io.poll_flush(cx),
-            Err(e) => Poll::Ready(Err(e)),
-        }
+        self.with_http(|io| io.poll_flush(cx))
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.http() {
-            Ok(io) => io.poll_shutdown(cx),
-            Err(e) => Poll::Ready(Err(e)),
-        }
+        self.with_http(|io| io.poll_shutdown(cx))
     }
 
     fn poll_write_vectored(
@@ -344,10 +336,7 @@ impl AsyncWrite for Counted {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        match self.http() {
-            Ok(io) => io.poll_write_vectored(cx, bufs),
-            Err(e) => Poll::Ready(Err(e)),
-        }
+        self.with_http(|io| io.poll_write_vectored(cx, bufs))
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -25,6 +25,7 @@
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
+mod handle;
 mod inbound;
 mod upgrade;
 
@@ -32,34 +33,29 @@ pub(crate) use upgrade::origin_allowed;
 pub use upgrade::upgrade;
 
 use super::{
-    addresses::{ClientAddr, Counted, SocketGuard},
+    addresses::{ClientAddr, SocketGuard},
     listener,
-    replies::{Unreadable, ok, read_frame, refusal},
-    requests::{self, Bucket, PersonLimit},
+    requests::Bucket,
 };
 use crate::{
     App,
-    auth::{self, Action},
+    auth,
     delivery::{
         audience::{Frames, Viewer},
-        bounds,
         hub::ConnId,
         outlet::{Cut, Frame, Outlet, Stop},
+        room_map::RoomMap,
     },
-    engine::{CatchUp, Command, Done, Line, Turn},
+    engine::{Command, Line},
     interactions::{
-        Made, Refusal,
+        Refusal,
         attendance::{Attendance, AttendanceCommand},
     },
 };
 use futures_util::{FutureExt as _, StreamExt, stream::FuturesUnordered};
 use inbound::Inbound;
-use plenum_protocol::{
-    ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, Role, RoomId, Seq,
-    ServerMsg, close, limits, negotiate,
-};
+use plenum_protocol::{ErrorCode, Person, RoomId, Seq, ServerMsg, close};
 use std::{
-    collections::HashMap,
     future::Future,
     pin::Pin,
     sync::{Arc, atomic::Ordering},
@@ -109,7 +105,14 @@ impl Default for Limits {
     }
 }
 
-type Reply = Pin<Box<dyn Future<Output = Option<ServerMsg>> + Send>>;
+type Reply = Pin<Box<dyn Future<Output = Option<Answer>> + Send>>;
+
+/// The answer to a request, and for a change, the room event it made: the answer follows that
+/// event on this connection ([`Outlet::send_after`]).
+struct Answer {
+    msg: ServerMsg,
+    after: Option<(RoomId, Seq)>,
+}
 
 struct Connection {
     app: App,
@@ -118,7 +121,7 @@ struct Connection {
     person: Option<Person>,
     /// Rooms followed, and which view of each this person gets (see `delivery/audience.rs`);
     /// the outlet keeps the last sequence number sent of each.
-    rooms: HashMap<RoomId, Viewer>,
+    rooms: RoomMap<Viewer>,
     /// The socket's writing side, shared with the hub's lanes.
     outlet: Arc<Outlet>,
     bucket: Bucket,
@@ -175,7 +178,7 @@ impl Connection {
             id: app.next_conn.fetch_add(1, Ordering::Relaxed),
             app,
             person: None,
-            rooms: HashMap::new(),
+            rooms: RoomMap::default(),
             outlet: Arc::new(outlet),
             bucket: Bucket::new(limits.requests_per_second, limits.request_burst),
             line: Line::default(),
@@ -207,7 +210,11 @@ impl Connection {
         tokio::pin!(shutdown);
         let lagged = self.outlet.lagged().clone().cancelled_owned();
         tokio::pin!(lagged);
+        // Made once too: made anew at every wake, a pump waiting for the socket would box its
+        // wait anew each time.
         let outlet = self.outlet.clone();
+        let pump = outlet.pump();
+        tokio::pin!(pump);
         let ending: Ending = loop {
             if self.person.is_some() {
                 hello_deadline = None;
@@ -256,13 +263,13 @@ impl Connection {
                     }
                 }
                 // What the socket did not take at once, written as it takes it.
-                stop = outlet.pump() => break self.stopped(stop),
+                stop = &mut pump => break self.stopped(stop),
                 // Boxed as it arrives: a `ServerMsg` is large, and the select's output would
                 // otherwise keep room for one in every idle connection's task.
                 Some(reply) = pending.next().map(|r| r.map(|r| r.map(Box::new))), if !pending.is_empty() => {
                     // Boxed: inline, sending would sit in every idle connection's task.
                     if let Some(reply) = reply
-                        && let Err(end) = Box::pin(self.send(&reply)).await {
+                        && let Err(end) = Box::pin(self.answer(&reply)).await {
                             break end;
                         }
                 }
@@ -318,7 +325,7 @@ impl Connection {
             let drain = async {
                 while let Some(reply) = pending.next().await {
                     if let Some(reply) = reply
-                        && self.send(&reply).await.is_err()
+                        && self.answer(&reply).await.is_err()
                     {
                         break;
                     }
@@ -358,9 +365,28 @@ impl Connection {
         self.send_frame(&Frame::of(msg)).await
     }
 
+    /// Sends the answer to a request: after the event its change made, if it made one.
+    async fn answer(&self, answer: &Answer) -> Result<(), Ending> {
+        match &answer.after {
+            Some((room, seq)) => {
+                let frame = Frame::of(&answer.msg);
+                let sent = self.outlet.send_after(room, *seq, &frame);
+                self.sent(sent).await
+            }
+            None => self.send(&answer.msg).await,
+        }
+    }
+
     /// [`Connection::send`] for a frame already made (a replayed event).
     async fn send_frame(&self, frame: &Frame) -> Result<(), Ending> {
-        if !self.outlet.send(frame) {
+        let sent = self.outlet.send(frame);
+        self.sent(sent).await
+    }
+
+    /// After a frame of its own was sent (or refused: `sent` false): the connection's end if
+    /// it was cut, else, when many of its own wait, waiting for the socket to take some.
+    async fn sent(&self, sent: bool) -> Result<(), Ending> {
+        if !sent {
             return Err(self.outlet.cut_for().map(|_| self.cut()));
         }
         self.app.metrics.messages_out.inc();
@@ -391,461 +417,6 @@ impl Connection {
                 Some((close::LAGGING, "too slow; reconnect and resume"))
             }
         }
-    }
-
-    async fn refuse(
-        &mut self,
-        id: Option<RequestId>,
-        code: ErrorCode,
-        message: String,
-    ) -> Result<(), Ending> {
-        self.refuse_field(id, code, message, None).await
-    }
-
-    /// [`Connection::refuse`], naming the field to blame.
-    async fn refuse_field(
-        &mut self,
-        id: Option<RequestId>,
-        code: ErrorCode,
-        message: String,
-        field: Option<String>,
-    ) -> Result<(), Ending> {
-        if matches!(code, ErrorCode::BadRequest | ErrorCode::RateLimited) {
-            self.bad_frames += 1;
-            if self.bad_frames > MAX_BAD_FRAMES {
-                return Err(Some((
-                    close::PROTOCOL_VIOLATION,
-                    "too many malformed frames",
-                )));
-            }
-        }
-        self.send(&ServerMsg::Error {
-            id,
-            code,
-            message,
-            field,
-        })
-        .await
-    }
-
-    async fn on_text(
-        &mut self,
-        pending: &mut FuturesUnordered<Reply>,
-        text: &str,
-    ) -> Result<(), Ending> {
-        let frame: ClientFrame = match read_frame(text) {
-            Ok(f) => f,
-            Err(Unreadable { id, message, field }) => {
-                self.refuse_field(id, ErrorCode::BadRequest, message, field)
-                    .await?;
-                // The first frame must be a `hello`.
-                return match self.person {
-                    None => Err(Some((close::PROTOCOL_VIOLATION, "say hello first"))),
-                    Some(_) => Ok(()),
-                };
-            }
-        };
-        let id = frame.id;
-        if !self.bucket.take() {
-            self.app.metrics.rate_limited.inc();
-            return self
-                .refuse(
-                    id,
-                    ErrorCode::RateLimited,
-                    "too many requests; slow down".into(),
-                )
-                .await;
-        }
-        let person = match (&self.person, frame.msg) {
-            (None, ClientMsg::Hello { versions, token }) => {
-                return self.hello(id, &versions, &token).await;
-            }
-            (None, _) => {
-                // The first frame must be `hello`: say so, then close.
-                self.refuse(id, ErrorCode::Unauthenticated, "say hello first".into())
-                    .await?;
-                return Err(Some((close::PROTOCOL_VIOLATION, "say hello first")));
-            }
-            (Some(_), ClientMsg::Hello { .. }) => {
-                return self
-                    .refuse(id, ErrorCode::BadRequest, "already said hello".into())
-                    .await;
-            }
-            (Some(p), msg) => (p.clone(), msg),
-        };
-        let (person, msg) = person;
-        match msg {
-            ClientMsg::Hello { .. } => Ok(()),
-            ClientMsg::Ping { t } => self.send(&ServerMsg::Pong { t }).await,
-            ClientMsg::Join { room, since } => self.join(id, &person, room, since).await,
-            ClientMsg::Leave { room } => {
-                self.outlet.leave(&room);
-                if self.rooms.remove(&room).is_some() && self.app.hub.unfollow(&room, self.id) {
-                    self.app.broker.close_room(&room);
-                }
-                match id {
-                    Some(id) => self.send(&ok(id, None, Made::default(), None)).await,
-                    None => Ok(()),
-                }
-            }
-            ClientMsg::Page { room, of, before } => self.page(id, &person, room, of, before).await,
-            ClientMsg::ScheduleMeetings {
-                ref event,
-                move_booked,
-            } => {
-                let room = RoomId::Event(event.clone());
-                if !self
-                    .permitted(id, &person, Action::ManageEvent, None, &room)
-                    .await?
-                {
-                    return Ok(());
-                }
-                let app = self.app.clone();
-                let event = event.clone();
-                self.queue(pending, id, move |turn| async move {
-                    let work = super::meetings::schedule_all(&app.engine, &event, move_booked);
-                    let done = app.engine.in_turn(turn, work).await;
-                    if done.is_ok() {
-                        super::staff::note_request(&app, &person, &room, Action::ManageEvent, &msg);
-                    }
-                    done
-                })
-                .await
-            }
-            msg @ (ClientMsg::QuizStanding { .. }
-            | ClientMsg::FindAtTables { .. }
-            | ClientMsg::FindPeople { .. }
-            | ClientMsg::Recommend { .. }) => {
-                // Reads: who may, the limit, the room (`reads::gate`), then the answer.
-                let (room, action, limit) = super::reads::gate(&msg).expect("a read request");
-                if !self.permitted(id, &person, action, limit, &room).await? {
-                    return Ok(());
-                }
-                let reply = super::reads::answer(&self.app, &person, id, &msg)
-                    .await
-                    .expect("a read request");
-                self.send(&reply).await
-            }
-            msg => {
-                // What staff do is noted in the event's activity log; attendees' asks and
-                // votes (the bulk) are not, and are not copied.
-                let noted = (person.role != Role::Attendee).then(|| msg.clone());
-                self.taking_part.note(&msg);
-                // Everything else changes a room: the request table says who may, and how.
-                let Some(r) = requests::route(&person, msg) else {
-                    return self
-                        .refuse(id, ErrorCode::BadRequest, "no such request".into())
-                        .await;
-                };
-                if !self
-                    .permitted(id, &person, r.action, r.limit, &r.room)
-                    .await?
-                {
-                    return Ok(());
-                }
-                let app = self.app.clone();
-                self.queue(pending, id, move |turn| async move {
-                    let done = app.engine.submit_in_turn(&r.room, r.command, turn).await;
-                    if let (Ok(_), Some(msg)) = (&done, noted) {
-                        super::staff::note_request(&app, &person, &r.room, r.action, &msg);
-                    }
-                    done
-                })
-                .await
-            }
-        }
-    }
-    /// Checks a request's role and the person's rate limit; answers a refusal itself.
-    async fn permitted(
-        &mut self,
-        id: Option<RequestId>,
-        person: &Person,
-        action: Action,
-        limit: Option<PersonLimit>,
-        room: &RoomId,
-    ) -> Result<bool, Ending> {
-        if !auth::allowed(person, action, room) {
-            self.forbidden(id, person).await?;
-            return Ok(false);
-        }
-        // Invitations may be withdrawn: checked on every request of a person who joined
-        // through one (an in-memory lookup; other people cost nothing).
-        match auth::still_valid(&self.app.engine, person).await {
-            Ok(true) => {}
-            Ok(false) => return self.withdrawn(id).await.map(|()| false),
-            Err(e) => {
-                self.send(&refusal(id, e)).await?;
-                return Ok(false);
-            }
-        }
-        if let Some(limit) = limit
-            && !self.app.person_limits.take(&person.id, limit)
-        {
-            self.app.metrics.rate_limited.inc();
-            self.refuse(id, ErrorCode::RateLimited, limit.refusal().into())
-                .await?;
-            return Ok(false);
-        }
-        // Questions also count per address: a thousand throwaway identities share one.
-        if limit == Some(PersonLimit::Ask) && !self.app.addresses.take(self.addr, Counted::Ask) {
-            self.app.metrics.address_limited.inc();
-            self.refuse(id, ErrorCode::RateLimited, Counted::Ask.refusal().into())
-                .await?;
-            return Ok(false);
-        }
-        Ok(true)
-    }
-
-    /// The person's invitation was withdrawn: say so, and close (4100).
-    async fn withdrawn(&mut self, id: Option<RequestId>) -> Result<(), Ending> {
-        self.refuse(
-            id,
-            ErrorCode::Unauthenticated,
-            auth::AuthError::Revoked.to_string(),
-        )
-        .await?;
-        Err(Some((close::AUTH_FAILED, "invitation withdrawn")))
-    }
-
-    async fn forbidden(&mut self, id: Option<RequestId>, person: &Person) -> Result<(), Ending> {
-        self.refuse(id, ErrorCode::Forbidden, auth::refusal(person.role))
-            .await
-    }
-
-    /// Queues a change in the connection's line (changes are decided in the order the client
-    /// sent them); its answer is sent when the store has committed it, while the connection
-    /// goes on serving other frames.
-    async fn queue<F>(
-        &mut self,
-        pending: &mut FuturesUnordered<Reply>,
-        id: Option<RequestId>,
-        change: impl FnOnce(Turn) -> F,
-    ) -> Result<(), Ending>
-    where
-        F: Future<Output = Result<Done, Refusal>> + Send + 'static,
-    {
-        if pending.len() >= MAX_PENDING_REQUESTS {
-            self.app.metrics.rate_limited.inc();
-            return self
-                .refuse(
-                    id,
-                    ErrorCode::RateLimited,
-                    "too many requests in flight".into(),
-                )
-                .await;
-        }
-        let change = change(self.line.turn());
-        pending.push(Box::pin(async move {
-            match (change.await, id) {
-                // Without an id the client asked for no answer on success.
-                (Ok(done), Some(id)) => Some(ok(id, Some(done.seq), done.made, None)),
-                (Ok(_), None) => None,
-                (Err(e), id) => Some(refusal(id, e)),
-            }
-        }));
-        Ok(())
-    }
-
-    async fn hello(
-        &mut self,
-        id: Option<RequestId>,
-        versions: &[u32],
-        token: &str,
-    ) -> Result<(), Ending> {
-        let Some(protocol) = negotiate(versions) else {
-            self.send(&ServerMsg::Error {
-                id,
-                code: ErrorCode::UnsupportedVersion,
-                message: format!(
-                    "this server speaks protocol versions {}..={}",
-                    plenum_protocol::MIN_PROTOCOL_VERSION,
-                    plenum_protocol::PROTOCOL_VERSION
-                ),
-                field: Some("versions".into()),
-            })
-            .await?;
-            return Err(Some((
-                close::UNSUPPORTED_PROTOCOL,
-                "no common protocol version",
-            )));
-        };
-        // An empty token: the sign-in cookie the upgrade carried, if any.
-        let token = match (token.trim(), &self.cookie) {
-            ("", Some(cookie)) => cookie.clone(),
-            _ => token.to_owned(),
-        };
-        let verified = match self.app.auth.verify(&token) {
-            Ok(person) => match auth::still_valid(&self.app.engine, &person).await {
-                Ok(true) => Ok(person),
-                Ok(false) => Err(auth::AuthError::Revoked),
-                // The event room cannot be read now: try again shortly.
-                Err(e) => {
-                    self.send(&refusal(id, e)).await?;
-                    return Err(Some((close::SERVICE_RESTART, "try again shortly")));
-                }
-            },
-            Err(e) => Err(e),
-        };
-        match verified {
-            Ok(person) => {
-                self.person = Some(person.clone());
-                self.send(&ServerMsg::Welcome {
-                    protocol,
-                    server: concat!("plenum/", env!("CARGO_PKG_VERSION")).into(),
-                    person,
-                    heartbeat_ms: self.app.config.limits.heartbeat.as_millis() as u64,
-                })
-                .await
-            }
-            Err(e) => {
-                self.send(&ServerMsg::Error {
-                    id,
-                    code: ErrorCode::Unauthenticated,
-                    message: e.to_string(),
-                    field: Some("token".into()),
-                })
-                .await?;
-                Err(Some((close::AUTH_FAILED, "token refused; get a new one")))
-            }
-        }
-    }
-
-    /// One page of a list of a room this connection follows, as its viewer sees it.
-    async fn page(
-        &mut self,
-        id: Option<RequestId>,
-        person: &Person,
-        room_id: RoomId,
-        of: Listing,
-        before: Option<u64>,
-    ) -> Result<(), Ending> {
-        if !self
-            .permitted(id, person, Action::Follow, None, &room_id)
-            .await?
-        {
-            return Ok(());
-        }
-        let Some(viewer) = self.rooms.get(&room_id) else {
-            return self
-                .refuse_field(
-                    id,
-                    ErrorCode::BadRequest,
-                    "join the room first".into(),
-                    Some("room".into()),
-                )
-                .await;
-        };
-        let viewer = viewer.clone();
-        let room = match self.app.engine.room(&room_id).await {
-            Ok(room) => room,
-            Err(e) => return self.send(&refusal(id, e)).await,
-        };
-        let (seq, page) = room.view(Some(&person.id), |seq, full, personalise| {
-            (seq, bounds::page(full, &viewer, personalise, of, before))
-        });
-        self.send(&ServerMsg::Page {
-            id,
-            room: room_id,
-            seq,
-            of,
-            questions: page.questions,
-            polls: page.polls,
-            quizzes: page.quizzes,
-            awards: page.awards,
-            harvests: page.harvests,
-            more: page.more,
-        })
-        .await
-    }
-
-    async fn join(
-        &mut self,
-        id: Option<RequestId>,
-        person: &Person,
-        room_id: RoomId,
-        since: Option<Seq>,
-    ) -> Result<(), Ending> {
-        if !self
-            .permitted(id, person, Action::Follow, None, &room_id)
-            .await?
-        {
-            return Ok(());
-        }
-        if !self.rooms.contains_key(&room_id)
-            && self.rooms.len() >= limits::MAX_ROOMS_PER_CONNECTION
-        {
-            return self
-                .refuse(
-                    id,
-                    ErrorCode::TooLarge,
-                    format!(
-                        "a connection follows at most {} rooms",
-                        limits::MAX_ROOMS_PER_CONNECTION
-                    ),
-                )
-                .await;
-        }
-        let room = match self.app.engine.room(&room_id).await {
-            Ok(room) => room,
-            Err(e) => {
-                let mut msg = refusal(id, e);
-                if let ServerMsg::Error { field, .. } = &mut msg {
-                    *field = Some("room".into());
-                }
-                return self.send(&msg).await;
-            }
-        };
-        // Hold, follow, then catch up: see the module docs. Until the catch-up is sent, the
-        // outlet holds what arrives for the room.
-        let viewer = Viewer::of(person, &room_id);
-        self.outlet.follow(room_id.clone(), viewer.clone());
-        if !self.rooms.contains_key(&room_id)
-            && self.app.hub.follow(&room_id, self.id, self.outlet.clone())
-        {
-            self.app.broker.open_room(&room_id);
-        }
-        self.rooms.insert(room_id.clone(), viewer.clone());
-        let snapshot = room.catch_up(since, Some(&person.id), |full, personalise| {
-            bounds::snapshot(full, &viewer, personalise)
-        });
-        let (seq, mode, replayed) = match snapshot {
-            CatchUp::Snapshot { seq, state } => {
-                if since.is_some() {
-                    self.app.metrics.resume_snapshot.inc();
-                }
-                self.send(&ServerMsg::Snapshot {
-                    room: room_id.clone(),
-                    seq,
-                    state,
-                })
-                .await?;
-                (seq, JoinMode::Snapshot, 0)
-            }
-            CatchUp::Replay { seq, frames } => {
-                self.app.metrics.resume_replayed.inc();
-                let n = frames.len() as u64;
-                for frames in frames {
-                    self.send_frame(frames.for_viewer(&viewer)).await?;
-                }
-                (seq, JoinMode::Replay, n)
-            }
-        };
-        self.send(&ServerMsg::Joined {
-            id,
-            room: room_id.clone(),
-            seq,
-            mode,
-            replayed,
-        })
-        .await?;
-        // What arrived meanwhile follows, without what the catch-up had.
-        self.outlet.caught_up(&room_id, seq);
-        let count = self.app.hub.count(&room_id) as u64;
-        self.send(&ServerMsg::Presence {
-            room: room_id,
-            count,
-        })
-        .await
     }
 }
 

@@ -10,7 +10,8 @@
 //! A connection whose outlet is full cannot keep up: its `lagged` token is cancelled, the
 //! connection closes with `close::LAGGING`, and the client reconnects and resumes from its last
 //! sequence. One slow phone never stalls a room, and no queue grows without bound: a lane
-//! holds at most [`LANE_QUEUE`] broadcasts; past that, the followers it cannot reach resume.
+//! holds at most [`LANE_QUEUE`] broadcasts of at most [`LANE_BATCH`] frames each; past that,
+//! the followers it cannot reach resume.
 
 use super::{
     audience::Frames,
@@ -127,13 +128,17 @@ impl Hub {
     }
 
     /// Delivers a committed write's events, as [`Hub::deliver`] does one frame, together: each
-    /// follower gets them in one write.
+    /// follower gets up to [`LANE_BATCH`] of them in one write (a write of many events, a
+    /// question storm's, is handed over in parts of that many, so no follower's outlet is
+    /// handed more at once than one lane's batch).
     pub fn deliver_events(&self, room: &Arc<RoomId>, events: &[(Seq, Arc<Frames>)]) {
-        let items: Arc<[(Option<Seq>, Arc<Frames>)]> = events
-            .iter()
-            .map(|(seq, frames)| (Some(*seq), frames.clone()))
-            .collect();
-        self.deliver_all(room, items);
+        for part in events.chunks(LANE_BATCH) {
+            let items: Arc<[(Option<Seq>, Arc<Frames>)]> = part
+                .iter()
+                .map(|(seq, frames)| (Some(*seq), frames.clone()))
+                .collect();
+            self.deliver_all(room, items);
+        }
     }
 
     fn deliver_all(&self, room: &Arc<RoomId>, items: Arc<[(Option<Seq>, Arc<Frames>)]>) {
@@ -188,8 +193,9 @@ impl Hub {
     }
 }
 
-/// Most broadcasts a lane takes at once: what arrived while it was busy goes out together,
-/// one write a follower.
+/// Frames a lane gathers before it writes: what arrived while it was busy goes out together,
+/// one write a follower. It takes broadcasts (each of at most this many frames) until it has
+/// this many frames, so a follower is handed at most twice this many at once.
 const LANE_BATCH: usize = 32;
 
 /// One lane: delivers each broadcast handed to it to its share of the room's followers, in
@@ -205,10 +211,12 @@ async fn run_lane(
     let mut outlets: Vec<Arc<Outlet>> = Vec::new();
     let mut batch: Vec<Job> = Vec::new();
     while let Some(first) = jobs.recv().await {
+        let mut frames = first.items.len();
         batch.push(first);
-        while batch.len() < LANE_BATCH
+        while frames < LANE_BATCH
             && let Ok(job) = jobs.try_recv()
         {
+            frames += job.items.len();
             batch.push(job);
         }
         let (mut sent, mut writes, mut overflowed) = (0, 0, 0);

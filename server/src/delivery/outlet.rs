@@ -22,8 +22,8 @@
 //!
 //! Bounds: at most `capacity` frames of rooms wait for the socket (with at most [`OWN_FRAMES`]
 //! more of the connection's own: answers, a catch-up, pongs), at most `capacity` more are
-//! held while a room's catch-up is sent, and at most [`OWN_FRAMES`] answers wait for a room's
-//! events. Past that the client is too slow: no frame of a room
+//! held while a room's catch-up is sent, and at most [`OWN_FRAMES`] answers wait for their
+//! rooms' events (they count among the connection's requests in flight). Past that the client is too slow: no frame of a room
 //! is written to it any more, its `lagged` token is cancelled and its connection closes with
 //! `close::LAGGING`. The same when the socket takes nothing for [`SEND_TIMEOUT`] while frames
 //! wait.
@@ -196,7 +196,7 @@ struct Follow {
     held: Option<Vec<(Option<Seq>, Arc<Frames>)>>,
     /// Answers to the connection's own requests whose event has not been sent yet, with that
     /// event's sequence number ([`Outlet::send_after`]): each leaves right after it, in the
-    /// same write. At most [`OWN_FRAMES`].
+    /// same write. At most [`OWN_FRAMES`] over all rooms.
     answers: Vec<(Seq, Bytes)>,
 }
 
@@ -414,7 +414,16 @@ impl Outlet {
             }
             frames.push(frame.bytes());
         }
-        if state.queue.len() + frames.len() > self.capacity + OWN_FRAMES {
+        // Answers these events release go with them, and count against the bound as they did
+        // when they were sent.
+        let releasing = state.rooms.get(room).map_or(0, |follow| {
+            follow
+                .answers
+                .iter()
+                .filter(|(seq, _)| *seq <= last)
+                .count()
+        });
+        if state.queue.len() + frames.len() + releasing > self.capacity + OWN_FRAMES {
             return Delivered {
                 overflowed: self.overflowed(state),
                 ..Delivered::default()
@@ -477,7 +486,8 @@ impl Outlet {
     /// that its change made: now if that event was sent, else right after it, in the same
     /// write, so a client sees the change before the answer. Now, too, when the connection
     /// does not follow the room, when no room's frames go out any more ([`Outlet::stop_rooms`]),
-    /// and when [`OWN_FRAMES`] answers already wait for the room.
+    /// and when [`OWN_FRAMES`] answers already wait (the connection keeps fewer: it counts
+    /// them among its requests in flight, [`Outlet::parked`]).
     pub fn send_after(&self, room: &RoomId, seq: Seq, frame: &Frame) -> bool {
         if !self.fits(frame) {
             self.stop_rooms();
@@ -488,10 +498,11 @@ impl Outlet {
         if state.failed {
             return false;
         }
+        let parked = parked(&state);
         if !state.stopped
+            && parked < OWN_FRAMES
             && let Some(follow) = state.rooms.get_mut(room)
             && follow.last < seq
-            && follow.answers.len() < OWN_FRAMES
         {
             follow.answers.push((seq, frame.bytes().clone()));
             return true;
@@ -599,6 +610,11 @@ impl Outlet {
     /// Frames waiting for the socket.
     pub fn waiting(&self) -> usize {
         self.lock().queue.len()
+    }
+
+    /// Answers waiting for their room's event ([`Outlet::send_after`]).
+    pub fn parked(&self) -> usize {
+        parked(&self.lock())
     }
 
     /// Writes what waits as the socket takes it, for as long as the connection lives; returns
@@ -712,6 +728,14 @@ impl Outlet {
         }
         Ok(writes)
     }
+}
+
+fn parked(state: &State) -> usize {
+    state
+        .rooms
+        .values()
+        .map(|follow| follow.answers.len())
+        .sum()
 }
 
 fn blocked(e: &io::Error) -> bool {
@@ -896,19 +920,25 @@ mod tests {
         let (outlet, mut client) = outlet(16).await;
         outlet.follow(room(), Viewer::Staff);
         outlet.caught_up(&room(), 0);
+        let other: RoomId = serde_json::from_str(r#""session:ECC2026:pitches""#).unwrap();
+        outlet.follow(other.clone(), Viewer::Staff);
+        outlet.caught_up(&other, 0);
         for _ in 0..OWN_FRAMES {
             assert!(outlet.send_after(&room(), 1, &answer(1)));
         }
+        assert_eq!(outlet.parked(), OWN_FRAMES);
         assert!(outlet.send_after(&room(), 2, &answer(2)));
+        assert!(outlet.send_after(&other, 1, &answer(1)));
         assert_eq!(
             received(&outlet, &mut client).await,
-            ["ok 2"],
-            "past the bound, at once"
+            ["ok 2", "ok 1"],
+            "past the bound, in any room, at once"
         );
         outlet.deliver(&room(), &[(Some(1), &event(1))]);
         let got = received(&outlet, &mut client).await;
         assert_eq!(got.len(), 1 + OWN_FRAMES);
         assert_eq!(got[0], r#"{"seq":1}"#);
+        assert_eq!(outlet.parked(), 0);
     }
 
     #[tokio::test]

@@ -38,8 +38,7 @@ use super::{
     requests::Bucket,
 };
 use crate::{
-    App,
-    auth,
+    App, auth,
     delivery::{
         audience::{Frames, Viewer},
         hub::ConnId,

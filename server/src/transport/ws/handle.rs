@@ -262,7 +262,8 @@ impl Connection {
     where
         F: Future<Output = Result<Done, Refusal>> + Send + 'static,
     {
-        if pending.len() >= MAX_PENDING_REQUESTS {
+        // Answers held back for their event ([`Outlet::send_after`]) are still in flight.
+        if pending.len() + self.outlet.parked() >= MAX_PENDING_REQUESTS {
             self.app.metrics.rate_limited.inc();
             return self
                 .refuse(

@@ -4,7 +4,8 @@
 //!
 //! For every room, [`Broker::publish`] is called by exactly one sequencer, in sequence order,
 //! only after the events are durably committed: each call the events of one committed write,
-//! which the hub delivers together (in one socket write a follower when the socket takes it).
+//! which the hub delivers together (up to 32 in one socket write a follower when the socket
+//! takes them).
 //! A broker delivers each published frame to the local [`Hub`] of every instance that has
 //! opened the room, in the order published, at most once per instance. It may lose frames (a Redis pub/sub connection can drop); it must never
 //! reorder them within a room. Connections detect any gap by sequence number and the log

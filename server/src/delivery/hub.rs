@@ -330,4 +330,40 @@ mod tests {
         );
         assert_eq!(metrics.flushes.get(), 3, "one write a follower");
     }
+
+    #[tokio::test]
+    async fn a_large_write_goes_in_parts_and_cuts_nobody() {
+        let hub = Hub::new(Arc::new(Metrics::new()));
+        let room: Arc<RoomId> = Arc::new(RoomId::parse("session:ECC2026:opening").unwrap());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        // Room for 16 frames of rooms and 64 of its own: a write of 100 events handed over
+        // whole would be over that, and cut a follower that reads everything.
+        let outlet = Arc::new(Outlet::new(Arc::new(server), 16, Default::default()));
+        outlet.follow((*room).clone(), Viewer::Staff);
+        outlet.caught_up(&room, 0);
+        hub.follow(&room, 0, outlet.clone());
+        let events: Vec<_> = (1..=100)
+            .map(|seq| {
+                let frame = Frame::text(format!("{{\"seq\":{seq}}}"));
+                (seq, Arc::new(Frames::uniform(frame)))
+            })
+            .collect();
+        hub.deliver_events(&room, &events);
+        let lane = &hub.lanes[0];
+        assert_eq!(lane.max_capacity() - lane.capacity(), 4, "parts of 32");
+        let whole = events
+            .iter()
+            .map(|(_, f)| f.staff.bytes().len())
+            .sum::<usize>();
+        let mut got = vec![0u8; whole];
+        client.read_exact(&mut got).await.unwrap();
+        let got = String::from_utf8_lossy(&got);
+        assert!(got.ends_with(r#"{"seq":100}"#), "all, in order");
+        assert_eq!(got.matches(r#""seq":"#).count(), 100);
+        assert!(!outlet.lagged().is_cancelled(), "nobody cut");
+    }
 }

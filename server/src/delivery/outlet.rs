@@ -20,10 +20,11 @@
 //! the connection asked for waits for the room event the change made and leaves right after
 //! it, in the same write ([`Outlet::send_after`]): a client sees the change before its `ok`.
 //!
-//! Bounds: at most `capacity` frames of rooms wait for the socket (with at most [`OWN_FRAMES`]
-//! more of the connection's own: answers, a catch-up, pongs), at most `capacity` more are
-//! held while a room's catch-up is sent, and at most [`OWN_FRAMES`] answers wait for their
-//! rooms' events (they count among the connection's requests in flight). Past that the client is too slow: no frame of a room
+//! Bounds: at most [`OWN_FRAMES`] answers wait for their rooms' events (they count among the
+//! connection's requests in flight; past that one goes at once). At most `capacity` frames of
+//! rooms wait for the socket (with at most [`OWN_FRAMES`] more of the connection's own:
+//! answers, a catch-up, pongs), and at most `capacity` more are held while a room's catch-up
+//! is sent. Past that the client is too slow: no frame of a room
 //! is written to it any more, its `lagged` token is cancelled and its connection closes with
 //! `close::LAGGING`. The same when the socket takes nothing for [`SEND_TIMEOUT`] while frames
 //! wait.
@@ -916,7 +917,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn answers_waiting_for_a_room_are_bounded() {
+    async fn answers_waiting_for_their_events_are_bounded() {
         let (outlet, mut client) = outlet(16).await;
         outlet.follow(room(), Viewer::Staff);
         outlet.caught_up(&room(), 0);

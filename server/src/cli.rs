@@ -165,11 +165,29 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Connections the kernel may hold for the server before it accepts them. Tokio's `bind`
+/// asks for 1024: when an instance goes down, its thousands of clients reconnect to the others
+/// at once, and the ones past the queue wait for their SYN's retransmission (1 s, 3 s, 7 s).
+/// The kernel caps it at `net.core.somaxconn` (4096 by default since Linux 5.4).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listening socket on `addr`, with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as `bind` sets
+/// it, so a restart need not wait for the old connections' `TIME_WAIT`).
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 async fn serve(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config()?;
-    let listener = tokio::net::TcpListener::bind(cli.bind)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.bind))?;
+    let listener =
+        listen(cli.bind).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cli.bind))?;
     let data_dir = config.data_dir.clone();
     let web = config.web_dir.clone();
     let running = crate::start(config, listener).await?;
@@ -215,5 +233,44 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LISTEN_BACKLOG, listen};
+    use std::time::Duration;
+
+    /// The clients of an instance that went down all reconnect at once: the kernel completes
+    /// their handshakes and holds them until the server accepts, past tokio's 1024 too.
+    #[tokio::test]
+    async fn a_reconnect_storm_waits_in_the_kernel_until_it_is_accepted() {
+        let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(LISTEN_BACKLOG);
+        let storm = somaxconn.min(LISTEN_BACKLOG) as usize - 16;
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        // Nobody accepts while they connect.
+        let mut connecting = tokio::task::JoinSet::new();
+        for _ in 0..storm {
+            connecting.spawn(tokio::time::timeout(
+                Duration::from_secs(20),
+                tokio::net::TcpStream::connect(addr),
+            ));
+        }
+        let mut held = Vec::with_capacity(storm);
+        while let Some(done) = connecting.join_next().await {
+            let stream = done
+                .unwrap()
+                .expect("the kernel completed the handshake without waiting for a retransmission")
+                .unwrap();
+            held.push(stream);
+        }
+        for _ in 0..storm {
+            listener.accept().await.unwrap();
+        }
+        assert_eq!(held.len(), storm);
     }
 }

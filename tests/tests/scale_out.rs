@@ -225,7 +225,10 @@ impl Nginx {
             std::fs::read_to_string(workspace_root().join("deploy/nginx/plenum.conf")).unwrap();
         let mut conf = documented.clone();
         for (from, to) in [
-            ("listen 8080;", format!("listen 127.0.0.1:{port};")),
+            (
+                "listen 8080 backlog=4096;",
+                format!("listen 127.0.0.1:{port} backlog=4096;"),
+            ),
             ("127.0.0.1:8081", upstreams[0].to_string()),
             ("127.0.0.1:8082", upstreams[1].to_string()),
         ] {

@@ -275,6 +275,35 @@ mod tests {
         net::{TcpListener, TcpStream},
     };
 
+    /// A follower of `room` on `hub` with room for 16 frames of rooms, caught up at 0, at the
+    /// server end of a loopback connection; and the client end.
+    async fn follower(
+        hub: &Hub,
+        room: &Arc<RoomId>,
+        listener: &TcpListener,
+        conn: u64,
+    ) -> (Arc<Outlet>, TcpStream) {
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let outlet = Arc::new(Outlet::new(Arc::new(server), 16, Default::default()));
+        outlet.follow((**room).clone(), Viewer::Staff);
+        outlet.caught_up(room, 0);
+        hub.follow(room, conn, outlet.clone());
+        (outlet, client)
+    }
+
+    /// Events 1 to `n`, each a small frame naming its sequence number.
+    fn events(n: u64) -> Vec<(u64, Arc<Frames>)> {
+        (1..=n)
+            .map(|seq| {
+                let frame = Frame::text(format!("{{\"seq\":{seq}}}"));
+                (seq, Arc::new(Frames::uniform(frame)))
+            })
+            .collect()
+    }
+
     #[tokio::test]
     async fn a_write_s_events_reach_each_follower_in_one_socket_write() {
         let metrics = Arc::new(Metrics::new());
@@ -283,22 +312,9 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let mut clients = Vec::new();
         for conn in 0..3 {
-            let client = TcpStream::connect(listener.local_addr().unwrap())
-                .await
-                .unwrap();
-            let (server, _) = listener.accept().await.unwrap();
-            let outlet = Arc::new(Outlet::new(Arc::new(server), 16, Default::default()));
-            outlet.follow((*room).clone(), Viewer::Staff);
-            outlet.caught_up(&room, 0);
-            hub.follow(&room, conn, outlet);
-            clients.push(client);
+            clients.push(follower(&hub, &room, &listener, conn).await.1);
         }
-        let events: Vec<_> = (1..=3)
-            .map(|seq| {
-                let frame = Frame::text(format!("{{\"seq\":{seq}}}"));
-                (seq, Arc::new(Frames::uniform(frame)))
-            })
-            .collect();
+        let events = events(3);
         hub.deliver_events(&room, &events);
         // One job for the lane (it has not run yet: this runtime has one thread, this test's).
         let lane = &hub.lanes[0];
@@ -336,22 +352,10 @@ mod tests {
         let hub = Hub::new(Arc::new(Metrics::new()));
         let room: Arc<RoomId> = Arc::new(RoomId::parse("session:ECC2026:opening").unwrap());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
-            .await
-            .unwrap();
-        let (server, _) = listener.accept().await.unwrap();
         // Room for 16 frames of rooms and 64 of its own: a write of 100 events handed over
         // whole would be over that, and cut a follower that reads everything.
-        let outlet = Arc::new(Outlet::new(Arc::new(server), 16, Default::default()));
-        outlet.follow((*room).clone(), Viewer::Staff);
-        outlet.caught_up(&room, 0);
-        hub.follow(&room, 0, outlet.clone());
-        let events: Vec<_> = (1..=100)
-            .map(|seq| {
-                let frame = Frame::text(format!("{{\"seq\":{seq}}}"));
-                (seq, Arc::new(Frames::uniform(frame)))
-            })
-            .collect();
+        let (outlet, mut client) = follower(&hub, &room, &listener, 0).await;
+        let events = events(100);
         hub.deliver_events(&room, &events);
         let lane = &hub.lanes[0];
         assert_eq!(lane.max_capacity() - lane.capacity(), 4, "parts of 32");

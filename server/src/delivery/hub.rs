@@ -20,7 +20,10 @@ use super::{
 use crate::metrics::Metrics;
 use dashmap::DashMap;
 use plenum_protocol::{RoomId, Seq};
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
 use tokio::sync::mpsc;
 
 pub use super::outlet::Frame;
@@ -50,6 +53,9 @@ struct Followers {
     lanes: Vec<HashMap<ConnId, Arc<Outlet>>>,
     /// The count last announced in a presence frame, so unchanged rooms send nothing.
     announced: usize,
+    /// A presence frame waiting to ride along with the room's next broadcast, so that it costs
+    /// no socket write of its own; at the next presence tick it goes by itself.
+    riding: Mutex<Option<Arc<Frames>>>,
 }
 
 impl Followers {
@@ -141,10 +147,20 @@ impl Hub {
         }
     }
 
-    fn deliver_all(&self, room: &Arc<RoomId>, items: Arc<[(Option<Seq>, Arc<Frames>)]>) {
+    fn deliver_all(&self, room: &Arc<RoomId>, mut items: Arc<[(Option<Seq>, Arc<Frames>)]>) {
         let Some(followers) = self.rooms.get(room.as_ref()) else {
             return;
         };
+        // A waiting presence frame goes last, in the same write. Taken under the room's entry,
+        // so a later tick's presence frame is handed to every lane after this one.
+        let riding = followers
+            .riding
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(presence) = riding {
+            items = items.iter().cloned().chain([(None, presence)]).collect();
+        }
         for (lane, conns) in followers.lanes.iter().enumerate() {
             if conns.is_empty() {
                 continue;
@@ -179,15 +195,46 @@ impl Hub {
         self.rooms.get(room).map_or(0, |f| f.count())
     }
 
-    /// Rooms whose follower count changed since the last call, with the new count.
-    pub fn presence_changes(&self) -> Vec<(RoomId, usize)> {
+    /// One presence tick: rooms whose follower count changed since the last tick get a
+    /// presence frame (`frame` makes it), which waits for the room's next broadcast and rides
+    /// along in the same write. One that no broadcast took by this tick goes now, by itself
+    /// (or the newer count does, in its place). So a count reaches the followers at most one
+    /// tick late, and a busy room's presence costs no write of its own. Returns the rooms whose
+    /// count changed, with the new count.
+    pub fn presence_tick(
+        &self,
+        frame: impl Fn(&RoomId, usize) -> Arc<Frames>,
+    ) -> Vec<(RoomId, usize)> {
         let mut changed = Vec::new();
+        let mut now = Vec::new();
         for mut entry in self.rooms.iter_mut() {
-            let now = entry.count();
-            if now != entry.announced {
-                entry.announced = now;
-                changed.push((entry.key().clone(), now));
+            let count = entry.count();
+            let waited = entry
+                .riding
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            let fresh = (count != entry.announced).then(|| {
+                entry.announced = count;
+                changed.push((entry.key().clone(), count));
+                frame(entry.key(), count)
+            });
+            match (waited, fresh) {
+                (None, None) => {}
+                (None, Some(fresh)) => {
+                    *entry
+                        .riding
+                        .get_mut()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(fresh);
+                }
+                (Some(_), Some(frames)) | (Some(frames), None) => {
+                    now.push((Arc::new(entry.key().clone()), frames));
+                }
             }
+        }
+        // Outside the map's iteration, whose locks delivery takes too.
+        for (room, frames) in now {
+            self.deliver(&room, None, &frames);
         }
         changed
     }
@@ -369,5 +416,74 @@ mod tests {
         assert!(got.ends_with(r#"{"seq":100}"#), "all, in order");
         assert_eq!(got.matches(r#""seq":"#).count(), 100);
         assert!(!outlet.lagged().is_cancelled(), "nobody cut");
+    }
+
+    /// A presence frame naming `count`, as the presence loop makes one.
+    fn presence(_: &RoomId, count: usize) -> Arc<Frames> {
+        Arc::new(Frames::uniform(Frame::text(format!(
+            "{{\"count\":{count}}}"
+        ))))
+    }
+
+    /// Reads exactly `n` bytes from `client`, as text (the frames' headers are not).
+    async fn read(client: &mut TcpStream, n: usize) -> String {
+        let mut got = vec![0u8; n];
+        client.read_exact(&mut got).await.unwrap();
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    #[tokio::test]
+    async fn presence_rides_along_with_the_next_broadcast_or_goes_at_the_next_tick() {
+        let metrics = Arc::new(Metrics::new());
+        let hub = Hub::new(metrics.clone());
+        let room: Arc<RoomId> = Arc::new(RoomId::parse("session:ECC2026:opening").unwrap());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let (_, mut client) = follower(&hub, &room, &listener, 0).await;
+        let lane = &hub.lanes[0];
+        let queued = || lane.max_capacity() - lane.capacity();
+        let len = |count: usize| presence(&room, count).staff.bytes().len();
+
+        // A new count waits for the room's next broadcast, and goes in its write.
+        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 1)]);
+        assert_eq!(queued(), 0, "the presence frame waits");
+        let first = events(2);
+        hub.deliver_events(&room, &first);
+        assert_eq!(queued(), 1, "one broadcast, carrying it");
+        let whole = first
+            .iter()
+            .map(|(_, f)| f.staff.bytes().len())
+            .sum::<usize>();
+        let got = read(&mut client, whole + len(1)).await;
+        assert!(got.contains(r#"{"seq":2}"#), "{got}");
+        assert!(got.ends_with(r#"{"count":1}"#), "after the events: {got}");
+        for _ in 0..200 {
+            if metrics.flushes.get() == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(metrics.flushes.get(), 1, "events and presence in one write");
+        assert!(hub.presence_tick(presence).is_empty(), "nothing changed");
+        assert_eq!(queued(), 0);
+
+        // With no broadcast before the next tick, it goes by itself then.
+        let (_, _second) = follower(&hub, &room, &listener, 1).await;
+        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 2)]);
+        assert_eq!(queued(), 0, "it waits one tick");
+        assert!(hub.presence_tick(presence).is_empty());
+        assert_eq!(queued(), 1, "and goes at the next");
+        assert!(read(&mut client, len(2)).await.ends_with(r#"{"count":2}"#));
+
+        // A count that waited is replaced by a newer one, which goes at once.
+        let (_, _third) = follower(&hub, &room, &listener, 2).await;
+        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 3)]);
+        hub.unfollow(&room, 2);
+        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 2)]);
+        assert!(read(&mut client, len(2)).await.ends_with(r#"{"count":2}"#));
+        // What comes next is the next event alone: the replaced count never went.
+        let third = &events(3)[2..];
+        hub.deliver_events(&room, third);
+        let got = read(&mut client, third[0].1.staff.bytes().len()).await;
+        assert!(got.ends_with(r#"{"seq":3}"#), "{got}");
     }
 }

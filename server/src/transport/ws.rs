@@ -427,9 +427,10 @@ async fn expired(deadline: &mut Option<Pin<Box<tokio::time::Sleep>>>) {
     }
 }
 
-/// Sends presence counts of rooms whose local following changed, at most once per `every`.
-/// Coalesced on purpose: a thousand people joining in a minute cost one frame per room per
-/// tick, not a thousand.
+/// Sends presence counts of rooms whose local following changed, at most once per `every`, and
+/// at most one tick late (each rides along with the room's next broadcast if one comes before
+/// the next tick: `Hub::presence_tick`). Coalesced on purpose: a thousand people joining in a
+/// minute cost one frame per room per tick, not a thousand.
 pub async fn presence_loop(app: App, every: Duration) {
     let mut tick = tokio::time::interval(every);
     let mut last_sweep = Instant::now();
@@ -444,15 +445,15 @@ pub async fn presence_loop(app: App, every: Duration) {
             app.person_limits.sweep(LIMITS_SWEEP_EVERY);
             app.addresses.sweep(LIMITS_SWEEP_EVERY);
         }
-        for (room, count) in app.hub.presence_changes() {
-            record_peak(&app, &room, count as u64);
+        let changed = app.hub.presence_tick(|room, count| {
             let msg = ServerMsg::Presence {
                 room: room.clone(),
                 count: count as u64,
             };
-            let frame = Frame::of(&msg);
-            app.hub
-                .deliver(&Arc::new(room), None, &Arc::new(Frames::uniform(frame)));
+            Arc::new(Frames::uniform(Frame::of(&msg)))
+        });
+        for (room, count) in changed {
+            record_peak(&app, &room, count as u64);
         }
     }
 }

@@ -66,6 +66,12 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod generate;
+mod matcher;
+
+pub use generate::generate;
+use matcher::Matcher;
+
 /// What to schedule: slots, people and the meetings between them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -1361,171 +1367,6 @@ impl Board {
                 upper_bound,
             },
         }
-    }
-}
-
-/// Maximum matchings of items into slots with capacities, by augmenting paths found breadth
-/// first; its buffers are kept between runs.
-struct Matcher {
-    /// Per slot: the items in it; when it was last seen (by run and search), and from where.
-    holders: Vec<Vec<u32>>,
-    seen: Vec<u64>,
-    from: Vec<(u32, u32)>,
-    stamp: u64,
-    queue: Vec<u32>,
-}
-
-impl Matcher {
-    fn new(slots: usize) -> Self {
-        Matcher {
-            holders: vec![Vec::new(); slots],
-            seen: vec![0; slots],
-            from: vec![(NONE, NONE); slots],
-            stamp: 0,
-            queue: Vec::new(),
-        }
-    }
-
-    /// The size of a maximum matching of `items` (each the slots it may take) into slots of
-    /// capacity `capacity(slot)`.
-    fn run(&mut self, items: &[&[u32]], capacity: impl Fn(usize) -> u32) -> u32 {
-        let mut size = 0;
-        let mut touched: Vec<usize> = Vec::new();
-        for (i, options) in items.iter().enumerate() {
-            self.stamp += 1;
-            self.queue.clear();
-            for &t in options.iter() {
-                let t = t as usize;
-                if self.seen[t] != self.stamp {
-                    self.seen[t] = self.stamp;
-                    self.from[t] = (NONE, NONE);
-                    self.queue.push(t as u32);
-                }
-            }
-            let mut head = 0;
-            let mut end = None;
-            while head < self.queue.len() {
-                let t = self.queue[head] as usize;
-                head += 1;
-                if (self.holders[t].len() as u32) < capacity(t) {
-                    end = Some(t);
-                    break;
-                }
-                for k in 0..self.holders[t].len() {
-                    let w = self.holders[t][k];
-                    for &t2 in items[w as usize].iter() {
-                        let t2 = t2 as usize;
-                        if self.seen[t2] != self.stamp {
-                            self.seen[t2] = self.stamp;
-                            self.from[t2] = (t as u32, w);
-                            self.queue.push(t2 as u32);
-                        }
-                    }
-                }
-            }
-            let Some(mut t) = end else { continue };
-            size += 1;
-            touched.push(t);
-            // Along the path back: each item moves into the slot after its own.
-            while let (prev, w) = self.from[t]
-                && prev != NONE
-            {
-                let prev = prev as usize;
-                if let Some(k) = self.holders[prev].iter().position(|&x| x == w) {
-                    self.holders[prev].swap_remove(k);
-                }
-                self.holders[t].push(w);
-                t = prev;
-            }
-            self.holders[t].push(i as u32);
-        }
-        for t in touched {
-            self.holders[t].clear();
-        }
-        size
-    }
-}
-
-/// A random instance, for tests and benchmarks: `blocks` blocks (alternately morning and
-/// afternoon) of `slots_per_block` slots with `tables` tables each; people free for 70–85% of
-/// the slots (the rest in runs of one or two, like starred sessions), 70% of them onsite, 10%
-/// meeting only in one half of the day; `meetings` between distinct pairs (as many as there are
-/// pairs, at most), one in twenty with a forbidden slot.
-pub fn generate(
-    people: usize,
-    meetings: usize,
-    slots_per_block: u32,
-    blocks: u32,
-    tables: u32,
-    seed: u64,
-) -> Instance {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let slots: Vec<Slot> = (0..blocks)
-        .flat_map(|block| {
-            (0..slots_per_block).map(move |_| Slot {
-                block,
-                afternoon: block % 2 == 1,
-                tables,
-            })
-        })
-        .collect();
-    let count = slots.len();
-    let people: Vec<Person> = (0..people)
-        .map(|_| {
-            let onsite = rng.random_bool(0.7);
-            let half = rng.random_bool(0.1).then(|| {
-                if rng.random_bool(0.5) {
-                    Half::Morning
-                } else {
-                    Half::Afternoon
-                }
-            });
-            let mut free = vec![true; count];
-            let keep = (count as f64 * rng.random_range(0.70..0.85)).round() as usize;
-            let mut left = count;
-            while left > keep {
-                let start = pick(&mut rng, count);
-                let run = 1 + pick(&mut rng, 2);
-                for slot in free.iter_mut().skip(start).take(run) {
-                    if *slot && left > keep {
-                        *slot = false;
-                        left -= 1;
-                    }
-                }
-            }
-            Person {
-                onsite,
-                free: (0..count as u32).filter(|&s| free[s as usize]).collect(),
-                half,
-            }
-        })
-        .collect();
-    let n = people.len() as u64;
-    let target = (meetings as u64).min(n * n.saturating_sub(1) / 2);
-    let mut pairs = BTreeSet::new();
-    let mut list = Vec::new();
-    while (list.len() as u64) < target {
-        let a = pick(&mut rng, people.len()) as u32;
-        let b = pick(&mut rng, people.len()) as u32;
-        if a == b || !pairs.insert((a.min(b), a.max(b))) {
-            continue;
-        }
-        let forbidden = if count > 0 && rng.random_bool(0.05) {
-            vec![pick(&mut rng, count) as u32]
-        } else {
-            Vec::new()
-        };
-        list.push(Meeting {
-            a,
-            b,
-            forbidden,
-            pinned: None,
-        });
-    }
-    Instance {
-        slots,
-        people,
-        meetings: list,
     }
 }
 

@@ -357,9 +357,12 @@ impl Outlet {
         if state.stopped {
             return Delivered::default();
         }
-        let Some(follow) = state.rooms.get_mut(room) else {
+        // The room is found once a delivery: with thousands of followers, comparing room ids
+        // is a cost per recipient.
+        let Some(at) = state.rooms.find(room) else {
             return Delivered::default();
         };
+        let follow = state.rooms.at_mut(at);
         if let Some(held) = &mut follow.held {
             if held.len() + items.len() > self.capacity {
                 return Delivered {
@@ -373,7 +376,7 @@ impl Outlet {
                 ..Delivered::default()
             };
         }
-        self.admit_and_write(&mut state, room, items)
+        self.admit_and_write_at(&mut state, room, at, items)
     }
 
     /// Admits frames of a followed room that is not held, and writes or queues them.
@@ -381,9 +384,22 @@ impl Outlet {
         if state.stopped {
             return Delivered::default();
         }
-        let Some(follow) = state.rooms.get_mut(room) else {
+        let Some(at) = state.rooms.find(room) else {
             return Delivered::default();
         };
+        self.admit_and_write_at(state, room, at, items)
+    }
+
+    /// [`Outlet::admit_and_write`], for the room at `at` in `state.rooms`, the connection not
+    /// stopped.
+    fn admit_and_write_at(
+        &self,
+        state: &mut State,
+        room: &RoomId,
+        at: usize,
+        items: &[Item<'_>],
+    ) -> Delivered {
+        let follow = state.rooms.at_mut(at);
         // Admitted on a copy: the room's last sequence moves only with frames that are sent.
         let mut last = follow.last;
         // Answers of the connection's own that these events release (declared first: `frames`
@@ -417,28 +433,25 @@ impl Outlet {
         }
         // Answers these events release go with them, and count against the bound as they did
         // when they were sent.
-        let releasing = state.rooms.get(room).map_or(0, |follow| {
-            follow
-                .answers
-                .iter()
-                .filter(|(seq, _)| *seq <= last)
-                .count()
-        });
+        let releasing = follow
+            .answers
+            .iter()
+            .filter(|(seq, _)| *seq <= last)
+            .count();
         if state.queue.len() + frames.len() + releasing > self.capacity + OWN_FRAMES {
             return Delivered {
                 overflowed: self.overflowed(state),
                 ..Delivered::default()
             };
         }
-        if let Some(follow) = state.rooms.get_mut(room) {
-            follow.last = last;
-            // Answers whose event is among these follow them, in the same write.
-            if !follow.answers.is_empty() {
-                let (now, later): (Vec<_>, Vec<_>) =
-                    follow.answers.drain(..).partition(|(seq, _)| *seq <= last);
-                follow.answers = later;
-                answers = now;
-            }
+        let follow = state.rooms.at_mut(at);
+        follow.last = last;
+        // Answers whose event is among these follow them, in the same write.
+        if !follow.answers.is_empty() {
+            let (now, later): (Vec<_>, Vec<_>) =
+                follow.answers.drain(..).partition(|(seq, _)| *seq <= last);
+            follow.answers = later;
+            answers = now;
         }
         let events = frames.len() as u64;
         frames.extend(answers.iter().map(|(_, bytes)| bytes));

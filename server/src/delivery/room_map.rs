@@ -32,6 +32,16 @@ impl<V> RoomMap<V> {
             .map(|(_, v)| v)
     }
 
+    /// Where `room` is, for [`RoomMap::at_mut`]: valid until the map next changes.
+    pub fn find(&self, room: &RoomId) -> Option<usize> {
+        self.entries.iter().position(|(r, _)| r == room)
+    }
+
+    /// The value at `at`, from [`RoomMap::find`].
+    pub fn at_mut(&mut self, at: usize) -> &mut V {
+        &mut self.entries[at].1
+    }
+
     pub fn contains_key(&self, room: &RoomId) -> bool {
         self.get(room).is_some()
     }

@@ -58,8 +58,9 @@ struct Followers {
     /// The count last announced in a presence frame, so unchanged rooms send nothing.
     announced: usize,
     /// A presence frame waiting to ride along with the room's next broadcast, so that it costs
-    /// no socket write of its own; at the next presence tick it goes by itself.
-    riding: Mutex<Option<Arc<Frames>>>,
+    /// no socket write of its own, with the count it tells; at the next presence tick it goes
+    /// by itself, or a newer count goes in its place.
+    riding: Mutex<Option<(usize, Arc<Frames>)>>,
 }
 
 impl Followers {
@@ -155,15 +156,23 @@ impl Hub {
         let Some(followers) = self.rooms.get(room.as_ref()) else {
             return;
         };
-        // A waiting presence frame goes last, in the same write. Taken under the room's entry,
-        // so a later tick's presence frame is handed to every lane after this one.
-        let riding = followers
-            .riding
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(presence) = riding {
-            items = items.iter().cloned().chain([(None, presence)]).collect();
+        // A waiting presence frame goes last, in the same write, if its count is still the
+        // room's (a connection that joined since was told the newer one; the next tick sends
+        // that to all) and the broadcast has room for it within a lane's batch. Taken under
+        // the room's entry, which following and unfollowing change under its write lock, so a
+        // later tick's presence frame is handed to every lane after this one.
+        if items.len() < LANE_BATCH {
+            let mut riding = followers
+                .riding
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if riding
+                .as_ref()
+                .is_some_and(|(count, _)| *count == followers.count())
+                && let Some((_, presence)) = riding.take()
+            {
+                items = items.iter().cloned().chain([(None, presence)]).collect();
+            }
         }
         for (lane, conns) in followers.lanes.iter().enumerate() {
             if conns.is_empty() {
@@ -200,11 +209,12 @@ impl Hub {
     }
 
     /// One presence tick: rooms whose follower count changed since the last tick get a
-    /// presence frame (`frame` makes it), which waits for the room's next broadcast and rides
-    /// along in the same write. One that no broadcast took by this tick goes now, by itself
-    /// (or the newer count does, in its place). So a count reaches the followers at most one
-    /// tick late, and a busy room's presence costs no write of its own. Returns the rooms whose
-    /// count changed, with the new count.
+    /// presence frame (`frame` makes it, under the map's lock: it must not call the hub),
+    /// which waits for the room's next broadcast and rides along in the same write. One that
+    /// no broadcast took by this tick goes now, by itself (or the newer count does, in its
+    /// place). So a count reaches the followers at most one tick late, and a busy room's
+    /// presence costs no write of its own. Returns the rooms whose count changed, with the new
+    /// count.
     pub fn presence_tick(
         &self,
         frame: impl Fn(&RoomId, usize) -> Arc<Frames>,
@@ -229,9 +239,9 @@ impl Hub {
                     *entry
                         .riding
                         .get_mut()
-                        .unwrap_or_else(PoisonError::into_inner) = Some(fresh);
+                        .unwrap_or_else(PoisonError::into_inner) = Some((count, fresh));
                 }
-                (Some(_), Some(frames)) | (Some(frames), None) => {
+                (Some(_), Some(frames)) | (Some((_, frames)), None) => {
                     now.push((Arc::new(entry.key().clone()), frames));
                 }
             }
@@ -320,7 +330,7 @@ mod tests {
         metrics::Metrics,
     };
     use plenum_protocol::RoomId;
-    use std::sync::Arc;
+    use std::{sync::Arc, time::Duration};
     use tokio::{
         io::AsyncReadExt,
         net::{TcpListener, TcpStream},
@@ -388,7 +398,7 @@ mod tests {
             if metrics.messages_out.get() == 9 {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert_eq!(
             metrics.messages_out.get(),
@@ -432,7 +442,10 @@ mod tests {
     /// Reads exactly `n` bytes from `client`, as text (the frames' headers are not).
     async fn read(client: &mut TcpStream, n: usize) -> String {
         let mut got = vec![0u8; n];
-        client.read_exact(&mut got).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(10), client.read_exact(&mut got))
+            .await
+            .expect("the frames never came")
+            .unwrap();
         String::from_utf8_lossy(&got).into_owned()
     }
 
@@ -464,7 +477,7 @@ mod tests {
             if metrics.flushes.get() == 1 {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert_eq!(metrics.flushes.get(), 1, "events and presence in one write");
         assert!(hub.presence_tick(presence).is_empty(), "nothing changed");
@@ -478,16 +491,25 @@ mod tests {
         assert_eq!(queued(), 1, "and goes at the next");
         assert!(read(&mut client, len(2)).await.ends_with(r#"{"count":2}"#));
 
-        // A count that waited is replaced by a newer one, which goes at once.
+        // A count that is no longer the room's does not ride along (whoever joined since was
+        // told the newer one); the newer count goes at the next tick, in its place.
         let (_, _third) = follower(&hub, &room, &listener, 2).await;
         assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 3)]);
         hub.unfollow(&room, 2);
-        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 2)]);
-        assert!(read(&mut client, len(2)).await.ends_with(r#"{"count":2}"#));
-        // What comes next is the next event alone: the replaced count never went.
         let third = &events(3)[2..];
         hub.deliver_events(&room, third);
+        assert_eq!(queued(), 1);
         let got = read(&mut client, third[0].1.staff.bytes().len()).await;
-        assert!(got.ends_with(r#"{"seq":3}"#), "{got}");
+        assert!(got.ends_with(r#"{"seq":3}"#), "the event alone: {got}");
+        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 2)]);
+        assert_eq!(queued(), 1, "the newer count goes at once");
+        let got = read(&mut client, len(2)).await;
+        assert!(got.ends_with(r#"{"count":2}"#), "{got}");
+        // Nothing else was written: the count of 3 never went.
+        let mut more = [0u8; 64];
+        assert_eq!(
+            client.try_read(&mut more).map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::WouldBlock)
+        );
     }
 }

@@ -19,10 +19,13 @@ use super::{
 };
 use crate::metrics::Metrics;
 use dashmap::DashMap;
-use plenum_protocol::{RoomId, Seq};
+use plenum_protocol::{RoomId, Seq, ServerMsg};
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 use tokio::sync::mpsc;
 
@@ -56,10 +59,12 @@ struct Followers {
     /// delivery instead of 6.1, and the last attendee 375 ms after publishing instead of 421).
     lanes: Vec<BTreeMap<ConnId, Arc<Outlet>>>,
     /// The count last announced in a presence frame, so unchanged rooms send nothing.
-    announced: usize,
+    announced: AtomicUsize,
+    /// The count at the last presence tick (what [`Hub::presence_tick`] reports changes of).
+    sampled: usize,
     /// A presence frame waiting to ride along with the room's next broadcast, so that it costs
     /// no socket write of its own, with the count it tells; at the next presence tick it goes
-    /// by itself, or a newer count goes in its place.
+    /// by itself. Whichever way it goes, the count it tells is the room's then.
     riding: Mutex<Option<(usize, Arc<Frames>)>>,
 }
 
@@ -156,21 +161,25 @@ impl Hub {
         let Some(followers) = self.rooms.get(room.as_ref()) else {
             return;
         };
-        // A waiting presence frame goes last, in the same write, if its count is still the
-        // room's (a connection that joined since was told the newer one; the next tick sends
-        // that to all) and the broadcast has room for it within a lane's batch. Taken under
-        // the room's entry, which following and unfollowing change under its write lock, so a
-        // later tick's presence frame is handed to every lane after this one.
+        // A waiting presence frame goes last, in the same write, if the broadcast has room
+        // for it within a lane's batch; made again if the count changed since the tick (a
+        // connection that joined since was told the newer count: it must not get an older
+        // one after it). Taken under the room's entry, which following and unfollowing change
+        // under its write lock, so a later presence frame is handed to every lane after this.
         if items.len() < LANE_BATCH {
-            let mut riding = followers
+            let riding = followers
                 .riding
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if riding
-                .as_ref()
-                .is_some_and(|(count, _)| *count == followers.count())
-                && let Some((_, presence)) = riding.take()
-            {
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            if let Some((told, presence)) = riding {
+                let count = followers.count();
+                let presence = if told == count {
+                    presence
+                } else {
+                    followers.announced.store(count, Ordering::Relaxed);
+                    presence_frame(room, count)
+                };
                 items = items.iter().cloned().chain([(None, presence)]).collect();
             }
         }
@@ -208,17 +217,13 @@ impl Hub {
         self.rooms.get(room).map_or(0, |f| f.count())
     }
 
-    /// One presence tick: rooms whose follower count changed since the last tick get a
-    /// presence frame (`frame` makes it, under the map's lock: it must not call the hub),
-    /// which waits for the room's next broadcast and rides along in the same write. One that
-    /// no broadcast took by this tick goes now, by itself (or the newer count does, in its
-    /// place). So a count reaches the followers at most one tick late, and a busy room's
-    /// presence costs no write of its own. Returns the rooms whose count changed, with the new
-    /// count.
-    pub fn presence_tick(
-        &self,
-        frame: impl Fn(&RoomId, usize) -> Arc<Frames>,
-    ) -> Vec<(RoomId, usize)> {
+    /// One presence tick: rooms whose follower count is not the one last announced get a
+    /// presence frame, which waits for the room's next broadcast and rides along in the same
+    /// write. One that no broadcast took by this tick goes now, by itself (or the newer count
+    /// does, in its place). So a count reaches the followers at most one tick late, and a busy
+    /// room's presence costs no write of its own. Returns the rooms whose count changed since
+    /// the last tick, with the new count.
+    pub fn presence_tick(&self) -> Vec<(RoomId, usize)> {
         let mut changed = Vec::new();
         let mut now = Vec::new();
         for mut entry in self.rooms.iter_mut() {
@@ -228,10 +233,13 @@ impl Hub {
                 .get_mut()
                 .unwrap_or_else(PoisonError::into_inner)
                 .take();
-            let fresh = (count != entry.announced).then(|| {
-                entry.announced = count;
+            if count != entry.sampled {
+                entry.sampled = count;
                 changed.push((entry.key().clone(), count));
-                frame(entry.key(), count)
+            }
+            let fresh = (count != *entry.announced.get_mut()).then(|| {
+                *entry.announced.get_mut() = count;
+                presence_frame(entry.key(), count)
             });
             match (waited, fresh) {
                 (None, None) => {}
@@ -252,6 +260,15 @@ impl Hub {
         }
         changed
     }
+}
+
+/// A presence frame: `room` has `count` followers here.
+fn presence_frame(room: &RoomId, count: usize) -> Arc<Frames> {
+    let msg = ServerMsg::Presence {
+        room: room.clone(),
+        count: count as u64,
+    };
+    Arc::new(Frames::uniform(Frame::of(&msg)))
 }
 
 /// Frames a lane gathers before it writes: what arrived while it was busy goes out together,
@@ -432,13 +449,6 @@ mod tests {
         assert!(!outlet.lagged().is_cancelled(), "nobody cut");
     }
 
-    /// A presence frame naming `count`, as the presence loop makes one.
-    fn presence(_: &RoomId, count: usize) -> Arc<Frames> {
-        Arc::new(Frames::uniform(Frame::text(format!(
-            "{{\"count\":{count}}}"
-        ))))
-    }
-
     /// Reads exactly `n` bytes from `client`, as text (the frames' headers are not).
     async fn read(client: &mut TcpStream, n: usize) -> String {
         let mut got = vec![0u8; n];
@@ -458,10 +468,10 @@ mod tests {
         let (_, mut client) = follower(&hub, &room, &listener, 0).await;
         let lane = &hub.lanes[0];
         let queued = || lane.max_capacity() - lane.capacity();
-        let len = |count: usize| presence(&room, count).staff.bytes().len();
+        let len = |count: usize| super::presence_frame(&room, count).staff.bytes().len();
 
         // A new count waits for the room's next broadcast, and goes in its write.
-        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 1)]);
+        assert_eq!(hub.presence_tick(), vec![((*room).clone(), 1)]);
         assert_eq!(queued(), 0, "the presence frame waits");
         let first = events(2);
         hub.deliver_events(&room, &first);
@@ -472,7 +482,7 @@ mod tests {
             .sum::<usize>();
         let got = read(&mut client, whole + len(1)).await;
         assert!(got.contains(r#"{"seq":2}"#), "{got}");
-        assert!(got.ends_with(r#"{"count":1}"#), "after the events: {got}");
+        assert!(got.ends_with(r#""count":1}"#), "after the events: {got}");
         for _ in 0..200 {
             if metrics.flushes.get() == 1 {
                 break;
@@ -480,31 +490,35 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert_eq!(metrics.flushes.get(), 1, "events and presence in one write");
-        assert!(hub.presence_tick(presence).is_empty(), "nothing changed");
+        assert!(hub.presence_tick().is_empty(), "nothing changed");
         assert_eq!(queued(), 0);
 
         // With no broadcast before the next tick, it goes by itself then.
         let (_, _second) = follower(&hub, &room, &listener, 1).await;
-        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 2)]);
+        assert_eq!(hub.presence_tick(), vec![((*room).clone(), 2)]);
         assert_eq!(queued(), 0, "it waits one tick");
-        assert!(hub.presence_tick(presence).is_empty());
+        assert!(hub.presence_tick().is_empty());
         assert_eq!(queued(), 1, "and goes at the next");
-        assert!(read(&mut client, len(2)).await.ends_with(r#"{"count":2}"#));
+        assert!(read(&mut client, len(2)).await.ends_with(r#""count":2}"#));
 
-        // A count that is no longer the room's does not ride along (whoever joined since was
-        // told the newer one); the newer count goes at the next tick, in its place.
+        // A count that is no longer the room's when a broadcast comes rides along as the
+        // room's count then (whoever joined since was told that one, and must not get an
+        // older one after it).
         let (_, _third) = follower(&hub, &room, &listener, 2).await;
-        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 3)]);
+        assert_eq!(hub.presence_tick(), vec![((*room).clone(), 3)]);
         hub.unfollow(&room, 2);
         let third = &events(3)[2..];
         hub.deliver_events(&room, third);
         assert_eq!(queued(), 1);
-        let got = read(&mut client, third[0].1.staff.bytes().len()).await;
-        assert!(got.ends_with(r#"{"seq":3}"#), "the event alone: {got}");
-        assert_eq!(hub.presence_tick(presence), vec![((*room).clone(), 2)]);
-        assert_eq!(queued(), 1, "the newer count goes at once");
-        let got = read(&mut client, len(2)).await;
-        assert!(got.ends_with(r#"{"count":2}"#), "{got}");
+        let got = read(&mut client, third[0].1.staff.bytes().len() + len(2)).await;
+        assert!(got.contains(r#"{"seq":3}"#), "{got}");
+        assert!(got.ends_with(r#""count":2}"#), "the count now: {got}");
+        assert_eq!(
+            hub.presence_tick(),
+            vec![((*room).clone(), 2)],
+            "a change since the last tick, for the peaks"
+        );
+        assert_eq!(queued(), 0, "but nothing to send: the room's count went");
         // Nothing else was written: the count of 3 never went.
         let mut more = [0u8; 64];
         assert_eq!(

@@ -40,7 +40,7 @@ use super::{
 use crate::{
     App, auth,
     delivery::{
-        audience::{Frames, Viewer},
+        audience::Viewer,
         hub::ConnId,
         outlet::{Cut, Frame, Outlet, Stop},
         room_map::RoomMap,
@@ -445,14 +445,7 @@ pub async fn presence_loop(app: App, every: Duration) {
             app.person_limits.sweep(LIMITS_SWEEP_EVERY);
             app.addresses.sweep(LIMITS_SWEEP_EVERY);
         }
-        let changed = app.hub.presence_tick(|room, count| {
-            let msg = ServerMsg::Presence {
-                room: room.clone(),
-                count: count as u64,
-            };
-            Arc::new(Frames::uniform(Frame::of(&msg)))
-        });
-        for (room, count) in changed {
+        for (room, count) in app.hub.presence_tick() {
             record_peak(&app, &room, count as u64);
         }
     }

@@ -401,10 +401,7 @@ mod tests {
             1,
             "one broadcast, not three"
         );
-        let whole = events
-            .iter()
-            .map(|(_, f)| f.staff.bytes().len())
-            .sum::<usize>();
+        let whole = length(&events);
         for client in &mut clients {
             let mut got = vec![0u8; whole];
             client.read_exact(&mut got).await.unwrap();
@@ -437,16 +434,18 @@ mod tests {
         hub.deliver_events(&room, &events);
         let lane = &hub.lanes[0];
         assert_eq!(lane.max_capacity() - lane.capacity(), 4, "parts of 32");
-        let whole = events
-            .iter()
-            .map(|(_, f)| f.staff.bytes().len())
-            .sum::<usize>();
+        let whole = length(&events);
         let mut got = vec![0u8; whole];
         client.read_exact(&mut got).await.unwrap();
         let got = String::from_utf8_lossy(&got);
         assert!(got.ends_with(r#"{"seq":100}"#), "all, in order");
         assert_eq!(got.matches(r#""seq":"#).count(), 100);
         assert!(!outlet.lagged().is_cancelled(), "nobody cut");
+    }
+
+    /// The bytes of `events`' frames, all together.
+    fn length(events: &[(u64, Arc<Frames>)]) -> usize {
+        events.iter().map(|(_, f)| f.staff.bytes().len()).sum()
     }
 
     /// Reads exactly `n` bytes from `client`, as text (the frames' headers are not).
@@ -476,10 +475,7 @@ mod tests {
         let first = events(2);
         hub.deliver_events(&room, &first);
         assert_eq!(queued(), 1, "one broadcast, carrying it");
-        let whole = first
-            .iter()
-            .map(|(_, f)| f.staff.bytes().len())
-            .sum::<usize>();
+        let whole = length(&first);
         let got = read(&mut client, whole + len(1)).await;
         assert!(got.contains(r#"{"seq":2}"#), "{got}");
         assert!(got.ends_with(r#""count":1}"#), "after the events: {got}");

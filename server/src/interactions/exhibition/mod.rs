@@ -3,7 +3,7 @@
 //! Kept in the event room as private records: `booth` (key: the booth's id; its words, when it
 //! was made, and its staff link's generation), `booth_logo` (key: the booth's id; the PNG as
 //! re-encoded by the server, in base64), `booth_staff` (key `BOOTH|PERSON`; the name and
-//! organisation they joined with), and for "talk now" ([`talk`]) `booth_here` (key
+//! organisation they joined with; [`staff`]), and for "talk now" ([`talk`]) `booth_here` (key
 //! `BOOTH|PERSON`: when that staff member last said they are at the booth), `booth_talk` (key
 //! `BOOTH|VISITOR`: their newest request there) and `booth_counts` (key: the booth; requests,
 //! answered, missed, contact requests: counts only), and for contacts with a booth
@@ -21,14 +21,15 @@
 pub mod chat;
 pub mod leads;
 pub mod rules;
+pub mod staff;
 pub mod talk;
 pub mod visits;
 
-use super::meetings::{self, Meetings};
+pub use staff::staff_code;
+
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
-use hmac::{Hmac, Mac};
-use plenum_protocol::{BoothDraft, BoothId, EventCode, RoomEvent, limits};
+use plenum_protocol::{BoothDraft, BoothId, RoomEvent, limits};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -273,36 +274,6 @@ const COUNTS: &str = "booth_counts";
 const LEAD: &str = "booth_contact";
 const VISIT: &str = "booth_visit";
 
-/// How many bytes of the HMAC a staff link's code keeps (16 characters).
-const CODE_BYTES: usize = 12;
-
-/// The MAC of a staff link: of the event, the booth, when the booth was made (a booth removed
-/// and made again under the same id has other links) and the link's generation.
-fn code_mac(key: &[u8; 32], event: &EventCode, booth: &str, r: &BoothRecord) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(format!("booth-staff:{event}:{booth}:{}:{}", r.made_ms, r.link).as_bytes());
-    mac
-}
-
-/// The code of `booth`'s current staff link.
-pub fn staff_code(key: &[u8; 32], event: &EventCode, booth: &str, r: &BoothRecord) -> String {
-    let tag = code_mac(key, event, booth, r).finalize().into_bytes();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&tag[..CODE_BYTES])
-}
-
-/// Whether `code` is `booth`'s current staff link's (compared in constant time).
-fn code_holds(key: &[u8; 32], event: &EventCode, booth: &str, r: &BoothRecord, code: &str) -> bool {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(code.trim())
-        .ok()
-        .filter(|t| t.len() == CODE_BYTES)
-        .is_some_and(|t| {
-            code_mac(key, event, booth, r)
-                .verify_truncated_left(&t)
-                .is_ok()
-        })
-}
-
 /// A logo's version: 16 hex digits of its SHA-256.
 pub fn logo_version(png: &[u8]) -> String {
     Sha256::digest(png)
@@ -331,28 +302,6 @@ pub(crate) fn booth_view(cx: &Cx<'_, Exhibition>, booth: &str) -> ExhibitionReco
 /// What concerns `booth` in `view` (another room's interaction reading the exhibition).
 pub(crate) fn booth_part(view: &super::View<'_, Exhibition>, booth: &str) -> ExhibitionRecords {
     view.part(|r| r.of(booth)).of(booth)
-}
-
-/// Takes `person` off `booth`'s staff: their presence goes, and their queue leaves their inbox.
-fn leave(cx: &mut Cx<'_, Exhibition>, booth: &str, person: &str) {
-    cx.change(ExhibitionChange::NoStaff(
-        booth.to_owned(),
-        person.to_owned(),
-    ));
-    let here = booth_view(cx, booth)
-        .here
-        .contains_key(&(booth.to_owned(), person.to_owned()));
-    if here {
-        cx.change(ExhibitionChange::NotHere(
-            booth.to_owned(),
-            person.to_owned(),
-        ));
-    }
-    if let Ok(b) = BoothId::parse(booth) {
-        talk::gone(cx, &b, person);
-        talk::staff_left(cx, &b, person);
-        leads::staff_left(cx, &b, person);
-    }
 }
 
 /// Logs that the booths changed.
@@ -527,19 +476,7 @@ impl Interaction for Exhibition {
                 ));
             }
             ExhibitionCommand::RenewLink { booth } => {
-                let records = booth_view(cx, booth.as_str());
-                let record = records
-                    .booths
-                    .get(booth.as_str())
-                    .cloned()
-                    .ok_or_else(|| no_booth(&booth))?;
-                cx.change(ExhibitionChange::Booth(
-                    booth.to_string(),
-                    BoothRecord {
-                        link: record.link + 1,
-                        ..record
-                    },
-                ));
+                staff::renew_link(cx, &booth)?;
                 // Nothing anyone sees changed: no `booths_changed`.
                 return Ok(Made::default());
             }
@@ -550,93 +487,13 @@ impl Interaction for Exhibition {
                 organisation,
                 code,
             } => {
-                let records = booth_view(cx, booth.as_str());
-                let record = records
-                    .booths
-                    .get(booth.as_str())
-                    .ok_or_else(|| no_booth(&booth))?;
-                let event = cx.room().event_code().clone();
-                if !code_holds(cx.key(), &event, booth.as_str(), record, &code) {
-                    return Err(Refusal::Forbidden(
-                        "this staff link does not work (any more): ask the organisers for the booth's current one".into(),
-                    ));
-                }
-                let Some(name) = name else {
-                    return Err(Refusal::Forbidden(
-                        "a booth's staff are shown by name: choose a display name first".into(),
-                    ));
-                };
-                if records.staffs(booth.as_str(), &person) {
+                if !staff::join(cx, &booth, &person, name, organisation, &code)? {
                     return Ok(Made::default());
                 }
-                let theirs = cx.records().part(|r| ExhibitionRecords {
-                    staff: r
-                        .staff
-                        .iter()
-                        .filter(|((_, p), _)| *p == person)
-                        .map(|(k, m)| (k.clone(), m.clone()))
-                        .collect(),
-                    ..ExhibitionRecords::default()
-                });
-                let theirs = theirs.staff.keys().filter(|(_, p)| *p == person).count();
-                if theirs >= limits::MAX_BOOTHS_PER_PERSON {
-                    return Err(Refusal::TooLarge(format!(
-                        "one person is on the staff of at most {} booths",
-                        limits::MAX_BOOTHS_PER_PERSON
-                    )));
-                }
-                let room = cx.room().clone();
-                if cx.other_of::<Meetings, _>(&room, |view| {
-                    meetings::booths::asks(&view, &person, &booth)
-                })? {
-                    return Err(Refusal::Conflict(
-                        "your meeting with this booth waits for an answer: cancel it, or let it \
-                         be answered, before joining its staff"
-                            .into(),
-                    ));
-                }
-                if records.staff_of(booth.as_str()).count() >= limits::MAX_BOOTH_STAFF {
-                    return Err(Refusal::TooLarge(format!(
-                        "a booth has at most {} staff",
-                        limits::MAX_BOOTH_STAFF
-                    )));
-                }
-                cx.change(ExhibitionChange::Staff(
-                    booth.to_string(),
-                    person.clone(),
-                    StaffMember {
-                        name,
-                        organisation,
-                        joined_ms: cx.now_ms(),
-                    },
-                ));
-                talk::tell_queue(cx, &booth);
             }
             ExhibitionCommand::Forget { person } => {
-                let theirs: Vec<String> = cx
-                    .records()
-                    .part(|r| ExhibitionRecords {
-                        staff: r
-                            .staff
-                            .iter()
-                            .filter(|((_, p), _)| *p == person)
-                            .map(|(k, m)| (k.clone(), m.clone()))
-                            .collect(),
-                        ..ExhibitionRecords::default()
-                    })
-                    .staff
-                    .keys()
-                    .filter(|(_, p)| *p == person)
-                    .map(|(b, _)| b.clone())
-                    .collect();
-                for booth in &theirs {
-                    leave(cx, booth, &person);
-                }
-                talk::forget(cx, &person);
-                leads::forget(cx, &person);
-                visits::forget(cx, &person);
-                if theirs.is_empty() {
-                    // No booth's words or staff changed.
+                // No booth's words or staff changed: no `booths_changed`.
+                if !staff::forget(cx, &person) {
                     return Ok(Made::default());
                 }
             }
@@ -710,31 +567,8 @@ impl Interaction for Exhibition {
                 return Ok(Made::default());
             }
             ExhibitionCommand::Leave { booth, person, by } => {
-                if matches!(&by, Editor::Person(p) if *p != person) {
-                    return Err(Refusal::Forbidden(
-                        "only the organisers take someone else off a booth's staff".into(),
-                    ));
-                }
-                let records = booth_view(cx, booth.as_str());
-                if !records.booths.contains_key(booth.as_str()) {
-                    return Err(no_booth(&booth));
-                }
-                if !records.staffs(booth.as_str(), &person) {
+                if !staff::leave(cx, &booth, &person, &by)? {
                     return Ok(Made::default());
-                }
-                leave(cx, booth.as_str(), &person);
-                // Taken off by the organisers: the link they joined with stops working, so
-                // they cannot join again with it (the others stay).
-                if by == Editor::Organiser
-                    && let Some(record) = records.booths.get(booth.as_str())
-                {
-                    cx.change(ExhibitionChange::Booth(
-                        booth.to_string(),
-                        BoothRecord {
-                            link: record.link + 1,
-                            ..record.clone()
-                        },
-                    ));
                 }
             }
         }
@@ -929,35 +763,6 @@ impl Interaction for Exhibition {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_staff_link_works_for_its_booth_and_generation_only() {
-        let key = [3u8; 32];
-        let event = EventCode::parse("ECC2026").unwrap();
-        let r = |made_ms: i64, link: u32| BoothRecord {
-            about: BoothDraft::default(),
-            made_ms,
-            link,
-            logo: None,
-        };
-        let code = staff_code(&key, &event, "porto", &r(7, 0));
-        assert!(code_holds(&key, &event, "porto", &r(7, 0), &code));
-        // Renewed, or the booth removed and made again: another link.
-        assert!(!code_holds(&key, &event, "porto", &r(7, 1), &code));
-        assert!(!code_holds(&key, &event, "porto", &r(8, 0), &code));
-        assert!(!code_holds(&key, &event, "lund", &r(7, 0), &code));
-        assert!(!code_holds(&[4u8; 32], &event, "porto", &r(7, 0), &code));
-        let other = EventCode::parse("OTHER").unwrap();
-        assert!(!code_holds(&key, &other, "porto", &r(7, 0), &code));
-        assert!(!code_holds(
-            &key,
-            &event,
-            "porto",
-            &r(7, 0),
-            &code[..code.len() - 1]
-        ));
-        assert!(!code_holds(&key, &event, "porto", &r(7, 0), ""));
-    }
 
     #[test]
     fn staff_are_listed_per_booth() {

@@ -12,8 +12,13 @@
 //! pitches by a person: one record and one withdrawal per pair, whatever brought them together.
 //! A contact with a booth's team is the exhibition's own record (`exhibition::leads`), by the
 //! same rules.
+//!
+//! Blocks and reports about someone are kept here too (`blocks.rs`).
 
-use super::exhibition::{Exhibition, leads};
+mod blocks;
+
+pub use blocks::blocked_by;
+
 use super::people::someone;
 use super::{Cx, Interaction, Made, RecordKind, Refusal, Stored};
 use plenum_protocol::{
@@ -226,11 +231,6 @@ const CONSENT: &str = "consent";
 const BLOCKS: &str = "person_blocks";
 const REPORT: &str = "person_report";
 
-/// Whether `blocker` blocks `blocked`, as the batch leaves the records (for the meetings).
-pub fn blocked_by(view: &super::View<'_, Contacts>, blocker: &str, blocked: &str) -> bool {
-    view.part(|r| r.of_blocks(blocker)).blocks(blocker, blocked)
-}
-
 /// `person`'s contact card, as the batch leaves the records (for the exhibition).
 pub fn card_in(view: &super::View<'_, Contacts>, person: &str) -> Option<ContactCard> {
     view.part(|r| r.of(&[person])).cards.get(person).cloned()
@@ -262,20 +262,6 @@ pub(crate) fn sharing_fits(share: &Sharing, card: Option<&ContactCard>) -> Resul
         ));
     }
     Ok(())
-}
-
-impl ContactsRecords {
-    fn of_blocks(&self, person: &str) -> ContactsRecords {
-        ContactsRecords {
-            blocks: self
-                .blocks
-                .get_key_value(person)
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .into_iter()
-                .collect(),
-            ..ContactsRecords::default()
-        }
-    }
 }
 
 /// `consent` as `person` sees it, with the other's card (`theirs`) resolved to what they share.
@@ -593,130 +579,13 @@ impl Interaction for Contacts {
                 person,
                 with,
                 blocked,
-            } => {
-                let with = with.as_str().to_owned();
-                if with == person {
-                    return Err(Refusal::invalid("person", "you cannot block yourself"));
-                }
-                if blocked && someone(cx, &with)?.is_none() {
-                    return Err(Refusal::NotFound(format!(
-                        "no participant {with} at this event"
-                    )));
-                }
-                let mut mine = cx
-                    .records()
-                    .part(|r| r.of_blocks(&person))
-                    .blocks
-                    .remove(&person)
-                    .unwrap_or_default();
-                let changed = if blocked {
-                    if !mine.contains(&with) && mine.len() >= limits::MAX_BLOCKS_PER_PERSON {
-                        return Err(Refusal::TooLarge(format!(
-                            "you block {} people, the most one person may",
-                            limits::MAX_BLOCKS_PER_PERSON
-                        )));
-                    }
-                    mine.insert(with.clone())
-                } else {
-                    mine.remove(&with)
-                };
-                if changed {
-                    cx.change(ContactsChange::Blocks(person.clone(), mine.clone()));
-                    let blocked: Vec<PersonId> = mine
-                        .iter()
-                        .filter_map(|p| PersonId::parse(p).ok())
-                        .collect();
-                    tell(cx, &person, RoomEvent::BlocksChanged { blocked })?;
-                }
-                // Blocked: a contact between the two ends.
-                if blocked {
-                    end(cx, &person, &with)?;
-                }
-                // A contact with a booth one of them accepted for it, the other asked: the
-                // visitor sees the staff member's details only while neither blocks the other.
-                if changed {
-                    let records = cx.records().part(|r| r.of(&[&person, &with]));
-                    let apart = records.blocks(&person, &with) || records.blocks(&with, &person);
-                    let room = cx.room().clone();
-                    let told = cx.other_of::<Exhibition, _>(&room, |view| {
-                        leads::between(
-                            &view,
-                            &person,
-                            &with,
-                            |id| records.cards.get(id).cloned(),
-                            apart,
-                        )
-                    })?;
-                    for (visitor, contact) in told {
-                        tell(cx, &visitor, RoomEvent::BoothContactChanged { contact })?;
-                    }
-                }
-            }
+            } => blocks::block(cx, &person, with.as_str(), blocked)?,
             ContactsCommand::Report {
                 person,
                 name,
                 about,
                 reason,
-            } => {
-                let reason = super::text("reason", &reason, limits::MAX_REPORT_CHARS)?;
-                let about = about.as_str().to_owned();
-                if about == person {
-                    return Err(Refusal::invalid("person", "you cannot report yourself"));
-                }
-                let them = someone(cx, &about)?.ok_or_else(|| {
-                    Refusal::NotFound(format!("no participant {about} at this event"))
-                })?;
-                let view = cx.records();
-                let all = view.committed.reports.len()
-                    + view
-                        .changes
-                        .iter()
-                        .filter(|c| matches!(c, ContactsChange::Report(..)))
-                        .count();
-                let next = view
-                    .committed
-                    .reports
-                    .keys()
-                    .next_back()
-                    .copied()
-                    .into_iter()
-                    .chain(view.changes.iter().filter_map(|c| match c {
-                        ContactsChange::Report(id, _) => Some(*id),
-                        _ => None,
-                    }))
-                    .max()
-                    .unwrap_or(0)
-                    + 1;
-                let theirs = view
-                    .committed
-                    .reports
-                    .values()
-                    .chain(view.changes.iter().filter_map(|c| match c {
-                        ContactsChange::Report(_, r) => Some(r),
-                        _ => None,
-                    }))
-                    .filter(|r| r.by == person)
-                    .count();
-                if all >= limits::MAX_REPORTS || theirs >= limits::MAX_REPORTS_PER_PERSON {
-                    return Err(Refusal::TooLarge(format!(
-                        "at most {} reports a person ({} an event): the organisers have yours",
-                        limits::MAX_REPORTS_PER_PERSON,
-                        limits::MAX_REPORTS
-                    )));
-                }
-                let at_ms = cx.now_ms();
-                cx.change(ContactsChange::Report(
-                    next,
-                    Report {
-                        by: person,
-                        by_name: name,
-                        about,
-                        about_name: them.name,
-                        reason,
-                        at_ms,
-                    },
-                ));
-            }
+            } => blocks::report(cx, person, name, about.as_str(), &reason)?,
         }
         Ok(Made::default())
     }

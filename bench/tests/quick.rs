@@ -18,7 +18,9 @@ fn the_quick_suite_runs_every_workload_and_plenum_loses_nothing() {
         .expect("the suite runs");
     assert!(status.success(), "the quick suite failed: {status}");
     let report = std::fs::read_to_string(&out).unwrap();
-    for w in ["W0", "W1", "W2", "W3", "W4", "W5", "W7", "W8", "W9", "W10"] {
+    for w in [
+        "W0", "W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10", "W11", "W12", "W13",
+    ] {
         assert!(
             report.contains(&format!("## {w} ")),
             "{w} is missing:\n{report}"

@@ -623,9 +623,16 @@ impl Outlet {
         }
     }
 
-    /// Queues nothing more after what is queued now (the Close frame, last).
+    /// Queues nothing more after what is queued now (the Close frame, last). What waits then
+    /// has a whole [`SEND_TIMEOUT`] from now to leave, however long the socket had already
+    /// taken nothing: a client cut for reading slowly still gets the Close frame that says
+    /// why, if it reads within that time of the cut.
     pub fn seal(&self) {
-        self.lock().sealed = true;
+        let mut state = self.lock();
+        state.sealed = true;
+        if state.stalled_since.is_some() {
+            state.stalled_since = Some(Instant::now());
+        }
     }
 
     /// Frames waiting for the socket.

@@ -18,8 +18,9 @@
 //!   together, up to 64 frames a write. A replay is written the same way.
 //! - **Slow clients.** The outlet is bounded ([`Limits::outbound_queue`] frames). When it is
 //!   full the lane cancels `lagged`, and the task closes with `close::LAGGING`: the client
-//!   reconnects and resumes. A socket that takes nothing for [`SEND_TIMEOUT`](crate::delivery::outlet::SEND_TIMEOUT) while frames
-//!   wait does the same.
+//!   reconnects and resumes. A socket that takes nothing for [`SEND_TIMEOUT`] while frames
+//!   wait does the same. What waits still goes, then the Close frame (past every bound), within
+//!   [`SEND_TIMEOUT`] of the cut; the client then has as long again to read it and answer.
 //! - **Heartbeats.** The server pings every [`Limits::heartbeat`]; a client silent for two
 //!   intervals is closed with `close::HEARTBEAT_TIMEOUT`.
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
@@ -42,7 +43,7 @@ use crate::{
     delivery::{
         audience::Viewer,
         hub::ConnId,
-        outlet::{Cut, Frame, Outlet, Stop},
+        outlet::{Cut, Frame, Outlet, SEND_TIMEOUT, Stop},
         room_map::RoomMap,
     },
     engine::{Command, Line},
@@ -336,8 +337,16 @@ impl Connection {
         self.outlet.stop_rooms();
         inbound.close(code, reason);
         self.outlet.seal();
-        if let Ok(Ok(())) = tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0)).await
-        {
+        // What was queued before the Close frame leaves first. A restarting server gives it a
+        // second; otherwise it has as long as a socket may take nothing, counted from the cut
+        // (sealing restarts that clock): a phone that reads slowly still learns why it was
+        // cut. Past that the connection ends without a Close frame.
+        let leave = if code == close::SERVICE_RESTART {
+            Duration::from_secs(1)
+        } else {
+            SEND_TIMEOUT
+        };
+        if let Ok(Ok(())) = tokio::time::timeout(leave, self.outlet.drain(0)).await {
             // The closing handshake (RFC 6455 section 7.1.1): read what the client still sends
             // until its Close arrives, for a moment. Closing with its pongs unread would make
             // the kernel answer with a reset, which can reach the client before our Close.
@@ -348,18 +357,22 @@ impl Connection {
                     }
                 }
             };
-            // A restarting server waits less: its clients come back anyway.
-            let wait = if code == close::SERVICE_RESTART {
-                CLOSE_WAIT / 4
-            } else {
-                CLOSE_WAIT
+            // A restarting server waits less: its clients come back anyway. A client cut for
+            // lagging has its backlog to read before it reaches the Close frame, answering the
+            // pings in it as it goes: it gets as long as a socket may take nothing. (Closing
+            // while its pongs arrive would reset the connection, and the reset discards what
+            // the kernel still held for it, the Close frame with it.)
+            let wait = match code {
+                close::SERVICE_RESTART => CLOSE_WAIT / 4,
+                close::LAGGING => SEND_TIMEOUT,
+                _ => CLOSE_WAIT,
             };
             let _ = tokio::time::timeout(wait, until_close).await;
         }
     }
 
     /// Sends one message of the connection's own, after everything before it; when many of
-    /// its own wait for the socket, waits (within [`SEND_TIMEOUT`](crate::delivery::outlet::SEND_TIMEOUT)) for it to take them.
+    /// its own wait for the socket, waits (within [`SEND_TIMEOUT`]) for it to take them.
     async fn send(&self, msg: &ServerMsg) -> Result<(), Ending> {
         self.send_frame(&Frame::of(msg)).await
     }

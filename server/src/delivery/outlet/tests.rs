@@ -1,8 +1,8 @@
-use super::{Admit, Cut, Frame, Frames, OWN_FRAMES, Outlet, admit};
+use super::{Admit, Cut, Frame, Frames, OWN_FRAMES, Outlet, SEND_TIMEOUT, admit};
 use crate::delivery::audience::Viewer;
 use bytes::Bytes;
 use plenum_protocol::RoomId;
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 use tokio::{
     io::AsyncReadExt,
     net::{TcpListener, TcpStream},
@@ -247,6 +247,46 @@ async fn a_client_that_does_not_read_is_cut_and_can_resume_from_what_it_has() {
         assert_eq!(d.sent, 0);
     }
     assert!(received(&outlet, &mut client).await.is_empty());
+}
+
+#[tokio::test]
+async fn what_waits_when_the_outlet_is_sealed_has_a_whole_send_timeout_from_then() {
+    // A client with a small receive buffer that does not read, and a socket that has taken
+    // all it will (the pump stops finding room within a second).
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut client = socket
+        .connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (server, _) = listener.accept().await.unwrap();
+    let outlet = Outlet::new(Arc::new(server), 4, Default::default());
+    fill(&outlet);
+    let _ = tokio::time::timeout(Duration::from_secs(1), outlet.pump()).await;
+    assert!(outlet.waiting() > 0);
+    // It has taken nothing for most of SEND_TIMEOUT when the connection is cut…
+    tokio::time::sleep(SEND_TIMEOUT - Duration::from_secs(1)).await;
+    outlet.seal();
+    // …and the client reads only after SEND_TIMEOUT has passed since the stall began.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let reader = tokio::spawn(async move {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0;
+        while let Ok(Ok(n)) =
+            tokio::time::timeout(Duration::from_millis(500), client.read(&mut buf)).await
+        {
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        total
+    });
+    let drained = tokio::time::timeout(SEND_TIMEOUT * 2, outlet.drain(0)).await;
+    assert!(matches!(drained, Ok(Ok(()))), "{drained:?}");
+    assert_eq!(outlet.waiting(), 0);
+    assert!(reader.await.unwrap() > 0);
 }
 
 #[tokio::test]

@@ -112,7 +112,8 @@ const MAX_IOVECS: usize = 64;
 
 /// Frames of the connection's own that may wait beyond the rooms' `capacity`: its task waits
 /// for the socket when more of its own pile up (`transport::ws`), and pongs past it are
-/// refused (the WebSocket library then keeps only the latest, as RFC 6455 allows).
+/// refused (the WebSocket library then holds a few bytes of them, then only the latest, as
+/// RFC 6455 allows: `transport::ws::inbound`).
 pub const OWN_FRAMES: usize = 64;
 
 /// Longest the socket may stay unwritable while frames wait before the client is treated as
@@ -184,7 +185,8 @@ struct State {
     failed: bool,
     /// No frame of a room is sent any more: one could not be, or the connection is closing.
     stopped: bool,
-    /// Since when frames have waited without the socket taking any (for [`SEND_TIMEOUT`]).
+    /// Since when frames have waited without the socket taking any (for [`SEND_TIMEOUT`]), or
+    /// since the outlet was sealed, if later.
     stalled_since: Option<Instant>,
 }
 
@@ -534,8 +536,8 @@ impl Outlet {
     }
 
     /// Sends a control frame the WebSocket library made (a pong), unless too many frames
-    /// wait already: then `WouldBlock`, and the library keeps it (only the latest pong) for
-    /// later.
+    /// wait already: then `WouldBlock`, and the library keeps it (within its bound, then
+    /// only the latest pong) for later.
     pub fn send_control(&self, bytes: Bytes) -> io::Result<()> {
         let mut state = self.lock();
         if state.failed {
@@ -668,7 +670,7 @@ impl Outlet {
     }
 
     /// Writes what waits until at most `left` frames do, within [`SEND_TIMEOUT`] of the
-    /// socket taking nothing.
+    /// socket taking nothing (or of the seal).
     pub async fn drain(&self, left: usize) -> Result<(), Stop> {
         loop {
             {
@@ -687,8 +689,8 @@ impl Outlet {
     /// Waits until the socket is writable, then writes what waits (until the socket would
     /// block).
     async fn write_waiting(&self) -> Result<(), Stop> {
-        // The deadline runs from when the socket last took something, however often this is
-        // called anew.
+        // The deadline runs from when the socket last took something (or from the seal),
+        // however often this is called anew.
         let since = self.lock().stalled_since.unwrap_or_else(Instant::now);
         let deadline = tokio::time::Instant::from_std(since + SEND_TIMEOUT);
         match tokio::time::timeout_at(deadline, self.tcp.writable()).await {

@@ -29,8 +29,9 @@ pub(super) struct Inbound {
 struct InboundIo {
     tcp: Arc<TcpStream>,
     outlet: Arc<Outlet>,
-    /// The Close frame, or the answer to the client's, is being written: it goes past the
-    /// bound on the connection's own frames (it is the last; the outlet is sealed after it).
+    /// The connection is closing: what tungstenite writes now (what earlier refusals left,
+    /// then the Close frame or the answer to the client's, at most [`WRITE_BUFFER`] and one
+    /// frame) goes past the bound on the connection's own frames. The outlet is sealed after it.
     closing: bool,
 }
 
@@ -40,9 +41,13 @@ impl Read for InboundIo {
     }
 }
 
+/// What tungstenite may hold that the outlet refused (pongs, a ping), in bytes: a client
+/// that floods pings while it reads nothing costs this much, then tungstenite keeps only its
+/// latest pong. A Close frame (at most 127 bytes) fits in it once it is empty.
+const WRITE_BUFFER: usize = 256;
+
 impl Write for InboundIo {
-    /// Refused with `WouldBlock` when the client leaves too much unread: a flood of pings
-    /// then costs one pending pong, not one each.
+    /// Refused with `WouldBlock` when the client leaves too much unread, unless closing.
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let bytes = Bytes::copy_from_slice(buf);
         if !self.closing {
@@ -77,6 +82,7 @@ impl Inbound {
         let config = WebSocketConfig::default()
             .read_buffer_size(256)
             .write_buffer_size(0)
+            .max_write_buffer_size(WRITE_BUFFER)
             .max_message_size(Some(limits::MAX_CLIENT_FRAME_BYTES))
             .max_frame_size(Some(limits::MAX_CLIENT_FRAME_BYTES));
         Inbound {
@@ -115,32 +121,43 @@ impl Inbound {
         }
     }
 
-    /// Writes what tungstenite has queued (the answer to the client's Close), however many
-    /// frames wait for the socket: a client far behind still gets it after them.
+    /// The connection closes: writes what tungstenite holds (what earlier refusals left, and
+    /// the answer to the client's Close if it sent one), however many frames wait for the
+    /// socket: a client far behind still gets it after them.
     pub(super) fn flush(&mut self) {
         self.io.closing = true;
+        // Twice: a full write buffer keeps the answer out until the first has written what
+        // it held.
+        let _ = self.ctx.flush(&mut self.io);
         let _ = self.ctx.flush(&mut self.io);
     }
 
-    /// Pings the client. False when the socket failed.
+    /// Pings the client. False only when the socket failed: a ping the outlet refuses (the
+    /// client leaves too much unread) waits in tungstenite's write buffer, or is not sent
+    /// when that is full; the heartbeat judges by what the client sends.
     pub(super) fn ping(&mut self) -> bool {
-        self.ctx
+        use tungstenite::Error;
+        match self
+            .ctx
             .write(&mut self.io, Message::Ping(Default::default()))
             .and_then(|()| self.ctx.flush(&mut self.io))
-            .is_ok()
+        {
+            Ok(()) | Err(Error::WriteBufferFull(_)) => true,
+            Err(Error::Io(e)) => e.kind() == std::io::ErrorKind::WouldBlock,
+            Err(_) => false,
+        }
     }
 
-    /// Starts the closing handshake with `code` and `reason`. The Close frame is queued however
-    /// many frames wait for the socket already: a client cut for lagging, whose queue is full,
-    /// learns why after what it has been sent.
+    /// Starts the closing handshake with `code` and `reason`. What tungstenite held goes
+    /// first, then the Close frame, last, however many frames wait for the socket already: a
+    /// client cut for lagging, whose queue is full, learns why after what it has been sent.
     pub(super) fn close(&mut self, code: u16, reason: &'static str) {
         let frame = CloseFrame {
             code: code.into(),
             reason: reason.into(),
         };
-        self.io.closing = true;
-        let _ = self.ctx.close(&mut self.io, Some(frame));
         self.flush();
+        let _ = self.ctx.close(&mut self.io, Some(frame));
     }
 }
 
@@ -149,29 +166,56 @@ mod tests {
     use super::*;
     use crate::delivery::outlet::OWN_FRAMES;
     use std::time::Duration;
-    use tokio::{io::AsyncReadExt, net::TcpListener};
+    use tokio::{
+        io::{AsyncReadExt, AsyncWriteExt},
+        net::TcpListener,
+    };
 
-    #[tokio::test]
-    async fn the_close_frame_follows_a_queue_past_every_bound() {
+    const CAPACITY: usize = 4;
+
+    /// A connection whose client reads nothing and has more frames waiting for it than the
+    /// connection's own may be: the server's inbound side, its outlet and the client's socket.
+    async fn behind() -> (Inbound, Arc<Outlet>, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+        let client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
         let (server, _) = listener.accept().await.unwrap();
         let tcp = Arc::new(server);
-        let capacity = 4;
-        let outlet = Arc::new(Outlet::new(tcp.clone(), capacity, Default::default()));
-        // Binary frames the client has not read: more wait than the connection's own may.
+        let outlet = Arc::new(Outlet::new(tcp.clone(), CAPACITY, Default::default()));
         let mut filler = vec![0x82, 126, 0xea, 0x60];
         filler.resize(4 + 60_000, 0);
         let filler = Bytes::from(filler);
-        while outlet.waiting() <= capacity + OWN_FRAMES {
+        while outlet.waiting() <= CAPACITY + OWN_FRAMES {
             assert!(outlet.send_bytes(filler.clone()));
         }
-        let mut inbound = Inbound::over(tcp, outlet.clone(), Vec::new());
-        inbound.close(4000, "too slow");
-        outlet.seal();
+        (
+            Inbound::over(tcp, outlet.clone(), Vec::new()),
+            outlet,
+            client,
+        )
+    }
 
+    /// The client sends `pings` empty pings (masked, as a client must), and the server
+    /// reads them.
+    async fn pinged(inbound: &mut Inbound, client: &mut TcpStream, pings: usize) {
+        let ping = [0x89, 0x80, 1, 2, 3, 4];
+        client.write_all(&ping.repeat(pings)).await.unwrap();
+        let mut read = 0;
+        while read < pings {
+            let next = tokio::time::timeout(Duration::from_secs(10), inbound.next()).await;
+            assert!(matches!(next, Ok(Some(Ok(Message::Ping(_))))), "{next:?}");
+            read += 1;
+        }
+    }
+
+    /// Once the outlet is sealed: everything the client receives, as (opcode, payload).
+    async fn received(
+        inbound: Inbound,
+        outlet: Arc<Outlet>,
+        mut client: TcpStream,
+    ) -> Vec<(u8, Vec<u8>)> {
+        outlet.seal();
         let reader = tokio::spawn(async move {
             let mut bytes = Vec::new();
             let mut buf = vec![0u8; 1 << 16];
@@ -187,9 +231,7 @@ mod tests {
         assert!(matches!(drained, Ok(Ok(()))), "{drained:?}");
         drop((inbound, outlet));
         let bytes = reader.await.unwrap();
-
-        // Every filler frame, then the Close frame with its code, last.
-        let (mut at, mut fillers, mut last) = (0, 0, None);
+        let (mut at, mut frames) = (0, Vec::new());
         while at < bytes.len() {
             let (opcode, short) = (bytes[at] & 0x0f, usize::from(bytes[at + 1] & 0x7f));
             let (len, header) = match short {
@@ -197,20 +239,64 @@ mod tests {
                     usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]])),
                     4,
                 ),
+                127 => panic!("no frame here is that long"),
                 n => (n, 2),
             };
-            let payload = &bytes[at + header..at + header + len];
-            if opcode == 2 {
-                fillers += 1;
-            }
-            last = Some((opcode, payload.to_vec()));
+            frames.push((opcode, bytes[at + header..at + header + len].to_vec()));
             at += header + len;
         }
         assert_eq!(at, bytes.len());
-        assert!(fillers > capacity + OWN_FRAMES, "{fillers}");
-        let (opcode, payload) = last.unwrap();
-        assert_eq!(opcode, 8, "the last frame is a Close");
+        frames
+    }
+
+    fn count(frames: &[(u8, Vec<u8>)], opcode: u8) -> usize {
+        frames.iter().filter(|(o, _)| *o == opcode).count()
+    }
+
+    #[tokio::test]
+    async fn the_close_frame_follows_a_queue_past_every_bound() {
+        let (mut inbound, outlet, client) = behind().await;
+        inbound.close(4000, "too slow");
+        let frames = received(inbound, outlet, client).await;
+        assert!(count(&frames, 2) > CAPACITY + OWN_FRAMES);
+        let (opcode, payload) = frames.last().unwrap();
+        assert_eq!(*opcode, 8, "the last frame is a Close");
         assert_eq!(u16::from_be_bytes([payload[0], payload[1]]), 4000);
         assert_eq!(&payload[2..], b"too slow");
+    }
+
+    #[tokio::test]
+    async fn a_flood_of_pings_costs_a_bounded_buffer_and_the_close_frame_stays_last() {
+        let (mut inbound, outlet, mut client) = behind().await;
+        pinged(&mut inbound, &mut client, 1000).await;
+        // The heartbeat's ping, refused too, does not end the connection.
+        assert!(inbound.ping());
+        inbound.close(4000, "too slow");
+        let frames = received(inbound, outlet, client).await;
+        // An empty pong is 2 bytes: the write buffer's worth, and the latest.
+        let pongs = count(&frames, 0xa);
+        assert!((1..=WRITE_BUFFER / 2 + 1).contains(&pongs), "{pongs} pongs");
+        assert!(count(&frames, 9) <= 1, "one ping at most");
+        let (opcode, payload) = frames.last().unwrap();
+        assert_eq!(*opcode, 8, "the last frame is a Close");
+        assert_eq!(u16::from_be_bytes([payload[0], payload[1]]), 4000);
+    }
+
+    #[tokio::test]
+    async fn a_clients_close_is_answered_past_every_bound() {
+        let (mut inbound, outlet, mut client) = behind().await;
+        pinged(&mut inbound, &mut client, 1000).await;
+        // Close, code 1000, masked with a zero key.
+        client
+            .write_all(&[0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8])
+            .await
+            .unwrap();
+        let next = tokio::time::timeout(Duration::from_secs(10), inbound.next()).await;
+        assert!(matches!(next, Ok(Some(Ok(Message::Close(_))))), "{next:?}");
+        inbound.flush();
+        let frames = received(inbound, outlet, client).await;
+        let (opcode, payload) = frames.last().unwrap();
+        assert_eq!(*opcode, 8, "the last frame answers the Close");
+        assert_eq!(u16::from_be_bytes([payload[0], payload[1]]), 1000);
     }
 }

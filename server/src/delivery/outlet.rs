@@ -776,4 +776,4 @@ fn blocked(e: &io::Error) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -45,8 +45,16 @@ async fn received(outlet: &Arc<Outlet>, client: &mut TcpStream) -> Vec<String> {
         bytes.extend_from_slice(&buf[..n]);
     }
     pump.abort();
-    let mut texts = Vec::new();
-    let mut at = 0;
+    frames(&bytes)
+        .into_iter()
+        .filter(|(opcode, _)| *opcode == 1)
+        .map(|(_, payload)| String::from_utf8(payload).unwrap())
+        .collect()
+}
+
+/// The server's (unmasked) frames in `bytes`, as (opcode, payload); all of them whole.
+pub(crate) fn frames(bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let (mut at, mut frames) = (0, Vec::new());
     while at < bytes.len() {
         let (opcode, short) = (bytes[at] & 0x0f, bytes[at + 1] & 0x7f);
         let (len, header) = match short {
@@ -57,20 +65,23 @@ async fn received(outlet: &Arc<Outlet>, client: &mut TcpStream) -> Vec<String> {
             127 => panic!("no frame here is that long"),
             n => (n as usize, 2),
         };
-        let payload = &bytes[at + header..at + header + len];
-        if opcode == 1 {
-            texts.push(String::from_utf8(payload.to_vec()).unwrap());
-        }
+        frames.push((opcode, bytes[at + header..at + header + len].to_vec()));
         at += header + len;
     }
-    texts
+    assert_eq!(at, bytes.len(), "a frame cut short");
+    frames
+}
+
+/// A binary frame of 60,000 bytes: filler a client leaves unread.
+pub(crate) fn filler() -> Bytes {
+    let mut frame = vec![0x82, 126, 0xea, 0x60];
+    frame.resize(4 + 60_000, 0);
+    Bytes::from(frame)
 }
 
 /// Writes binary frames the client does not read until the socket takes no more.
 fn fill(outlet: &Outlet) {
-    let mut frame = vec![0x82, 126, 0xea, 0x60];
-    frame.resize(4 + 60_000, 0);
-    let frame = Bytes::from(frame);
+    let frame = filler();
     while outlet.waiting() == 0 {
         assert!(outlet.send_bytes(frame.clone()));
     }

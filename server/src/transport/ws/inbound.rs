@@ -165,7 +165,10 @@ impl Inbound {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::outlet::OWN_FRAMES;
+    use crate::delivery::outlet::{
+        OWN_FRAMES,
+        tests::{filler, frames},
+    };
     use std::time::Duration;
     use tokio::{
         io::{AsyncReadExt, AsyncWriteExt},
@@ -184,9 +187,7 @@ mod tests {
         let (server, _) = listener.accept().await.unwrap();
         let tcp = Arc::new(server);
         let outlet = Arc::new(Outlet::new(tcp.clone(), CAPACITY, Default::default()));
-        let mut filler = vec![0x82, 126, 0xea, 0x60];
-        filler.resize(4 + 60_000, 0);
-        let filler = Bytes::from(filler);
+        let filler = filler();
         while outlet.waiting() <= CAPACITY + OWN_FRAMES {
             assert!(outlet.send_bytes(filler.clone()));
         }
@@ -231,23 +232,7 @@ mod tests {
         let drained = tokio::time::timeout(Duration::from_secs(10), outlet.drain(0)).await;
         assert!(matches!(drained, Ok(Ok(()))), "{drained:?}");
         drop((inbound, outlet));
-        let bytes = reader.await.unwrap();
-        let (mut at, mut frames) = (0, Vec::new());
-        while at < bytes.len() {
-            let (opcode, short) = (bytes[at] & 0x0f, usize::from(bytes[at + 1] & 0x7f));
-            let (len, header) = match short {
-                126 => (
-                    usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]])),
-                    4,
-                ),
-                127 => panic!("no frame here is that long"),
-                n => (n, 2),
-            };
-            frames.push((opcode, bytes[at + header..at + header + len].to_vec()));
-            at += header + len;
-        }
-        assert_eq!(at, bytes.len());
-        frames
+        frames(&reader.await.unwrap())
     }
 
     fn count(frames: &[(u8, Vec<u8>)], opcode: u8) -> usize {

@@ -234,8 +234,11 @@ pub struct AppInner {
     pub broker: Arc<dyn Broker>,
     pub auth: Auth,
     pub metrics: Arc<Metrics>,
-    /// Cancelled when the server shuts down; every connection watches it.
+    /// Cancelled when the server shuts down; the heartbeat wheel ([`AppInner::beats`]) then
+    /// wakes every connection to close.
     pub shutdown: CancellationToken,
+    /// Every connection's heartbeat, and their wake at shutdown (`transport::ws::beats`).
+    pub beats: transport::ws::beats::Beats,
     /// Tracks WebSocket tasks, which axum's graceful shutdown does not wait for (axum#3003).
     pub tracker: TaskTracker,
     pub next_conn: AtomicU64,
@@ -421,6 +424,7 @@ pub async fn start_with_store(
     config_addresses.connections = config_addresses
         .connections
         .min((config_max_connections / 2).max(1));
+    let beats = transport::ws::beats::Beats::new(config.limits.heartbeat, shutdown.clone());
     let app = App(Arc::new(AppInner {
         config,
         engine,
@@ -428,6 +432,7 @@ pub async fn start_with_store(
         broker,
         auth: init.auth,
         metrics,
+        beats,
         shutdown: shutdown.clone(),
         tracker: TaskTracker::new(),
         next_conn: AtomicU64::new(1),
@@ -446,6 +451,10 @@ pub async fn start_with_store(
     let router = http::router(app.clone());
     app.tracker
         .spawn(ws::presence_loop(app.clone(), app.config.presence_every));
+    app.tracker.spawn({
+        let app = app.clone();
+        async move { app.beats.run().await }
+    });
     app.tracker.spawn(transport::retention::sweep(app.clone()));
     let task = tokio::spawn(async move {
         transport::listener::serve(app.clone(), listener, router).await;

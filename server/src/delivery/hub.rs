@@ -7,7 +7,7 @@
 //! lane, and a lane delivers broadcasts one after another, so every connection gets a room's
 //! frames in the order they were published; the lanes of one broadcast run side by side.
 //!
-//! A connection whose outlet is full cannot keep up: its `lagged` token is cancelled, the
+//! A connection whose outlet is full cannot keep up: it is cut (`Outlet::cut`), the
 //! connection closes with `close::LAGGING`, and the client reconnects and resumes from its last
 //! sequence. One slow phone never stalls a room, and no queue grows without bound: a lane
 //! holds at most [`LANE_QUEUE`] broadcasts of at most [`LANE_BATCH`] frames each; past that,
@@ -440,7 +440,7 @@ mod tests {
         let got = String::from_utf8_lossy(&got);
         assert!(got.ends_with(r#"{"seq":100}"#), "all, in order");
         assert_eq!(got.matches(r#""seq":"#).count(), 100);
-        assert!(!outlet.lagged().is_cancelled(), "nobody cut");
+        assert!(outlet.cut_for().is_none(), "nobody cut");
     }
 
     /// The bytes of `events`' frames, all together.

@@ -10,7 +10,9 @@
 //!
 //! What the socket does not take at once waits in the outlet's queue, in order, and the
 //! connection's task writes it, everything queued in one vectored write, when the socket is
-//! writable again ([`Outlet::pump`]). Every write to the socket goes through the outlet's lock,
+//! writable again ([`Outlet::poll_pump`]). The task keeps no future for the outlet: one waker,
+//! registered in it, is woken when frames start to wait, when the connection is cut, and for
+//! the heartbeat wheel (`transport::ws::beats`): a heartbeat due, the server shutting down. Every write to the socket goes through the outlet's lock,
 //! the connection's own replies too ([`Outlet::send`]), so frames leave in one order.
 //!
 //! Order and resume, per room followed: the outlet admits each room event only as the next of
@@ -25,7 +27,7 @@
 //! rooms wait for the socket (with at most [`OWN_FRAMES`] more of the connection's own:
 //! answers, a catch-up, pongs), and at most `capacity` more are held while a room's catch-up
 //! is sent. Past that the client is too slow: no frame of a room
-//! is written to it any more, its `lagged` token is cancelled and its connection closes with
+//! is written to it any more, its task is woken ([`Outlet::cut_for`]) and its connection closes with
 //! `close::LAGGING`. The same when the socket takes nothing for [`SEND_TIMEOUT`] while frames
 //! wait.
 //!
@@ -37,20 +39,22 @@ use super::{
     room_map::RoomMap,
 };
 use bytes::Bytes;
+use futures_util::task::AtomicWaker;
 use plenum_protocol::{RoomId, Seq, ServerMsg};
 use prometheus_client::metrics::counter::Counter;
 use smallvec::SmallVec;
 use std::{
     collections::VecDeque,
     io::{self, IoSlice},
+    pin::Pin,
     sync::{
         Arc, Mutex, MutexGuard, PoisonError,
         atomic::{AtomicU8, Ordering},
     },
+    task::{Context, Poll, Waker, ready},
     time::{Duration, Instant},
 };
-use tokio::{net::TcpStream, sync::Notify};
-use tokio_util::sync::CancellationToken;
+use tokio::{net::TcpStream, time::Sleep};
 use tungstenite::protocol::frame::{
     FrameHeader,
     coding::{Data, OpCode},
@@ -120,7 +124,12 @@ pub const OWN_FRAMES: usize = 64;
 /// lagging.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Why an outlet's connection was cut (its `lagged` token cancelled).
+/// A signal of the heartbeat wheel: a heartbeat is due.
+const BEAT: u8 = 1;
+/// A signal of the heartbeat wheel: the server shuts down.
+const SHUT_DOWN: u8 = 2;
+
+/// Why an outlet's connection was cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cut {
     /// More than `capacity` frames waited: the client does not read fast enough.
@@ -132,7 +141,7 @@ pub enum Cut {
     TooLarge,
 }
 
-/// Why [`Outlet::pump`] stopped.
+/// Why [`Outlet::poll_pump`] stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
     /// The socket failed (the peer is gone).
@@ -160,12 +169,14 @@ pub type Item<'a> = (Option<Seq>, &'a Arc<Frames>);
 pub struct Outlet {
     tcp: Arc<TcpStream>,
     state: Mutex<State>,
-    /// Wakes the connection's task when frames start waiting for the socket.
-    backlog: Notify,
-    /// Cancelled when the connection must close and the client resume ([`Outlet::cut`]).
-    lagged: CancellationToken,
-    /// Why `lagged` was cancelled ([`Cut`] as a number, 0 for none yet).
+    /// The connection's task: woken when frames start waiting for the socket, when writing
+    /// failed, when the connection is cut, when a heartbeat is due and when the server shuts
+    /// down ([`Outlet::register`]).
+    task: AtomicWaker,
+    /// Why the connection was cut ([`Cut`] as a number, 0 for none yet).
     why: AtomicU8,
+    /// For the task, from the heartbeat wheel (`transport::ws::beats`): [`BEAT`], [`SHUT_DOWN`].
+    signals: AtomicU8,
     /// Most frames that may wait.
     capacity: usize,
     /// Counts the writes of the connection's own frames and of what waited
@@ -232,8 +243,8 @@ impl Outlet {
         Outlet {
             tcp,
             state: Mutex::default(),
-            backlog: Notify::new(),
-            lagged: CancellationToken::new(),
+            task: AtomicWaker::new(),
+            signals: AtomicU8::new(0),
             why: AtomicU8::new(0),
             capacity: capacity.max(1),
             flushes,
@@ -245,10 +256,34 @@ impl Outlet {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Cancelled when the connection must close for the client to resume; [`Outlet::cut_for`]
-    /// says why.
-    pub fn lagged(&self) -> &CancellationToken {
-        &self.lagged
+    /// Has `waker` woken when frames start waiting for the socket, when writing failed, when
+    /// the connection is cut ([`Outlet::cut_for`]), when a heartbeat is due
+    /// ([`Outlet::take_beat`]) and when the server shuts down ([`Outlet::shutting_down`]); the
+    /// last waker registered is the one woken. Check after registering, not before.
+    pub fn register(&self, waker: &Waker) {
+        self.task.register(waker);
+    }
+
+    /// A heartbeat is due: wakes the task ([`Outlet::take_beat`]).
+    pub fn beat(&self) {
+        self.signals.fetch_or(BEAT, Ordering::AcqRel);
+        self.task.wake();
+    }
+
+    /// Whether a heartbeat was due; it is not any more.
+    pub fn take_beat(&self) -> bool {
+        self.signals.fetch_and(!BEAT, Ordering::AcqRel) & BEAT != 0
+    }
+
+    /// The server shuts down: wakes the task ([`Outlet::shutting_down`]).
+    pub fn shut_down(&self) {
+        self.signals.fetch_or(SHUT_DOWN, Ordering::AcqRel);
+        self.task.wake();
+    }
+
+    /// Whether the server shuts down.
+    pub fn shutting_down(&self) -> bool {
+        self.signals.load(Ordering::Acquire) & SHUT_DOWN != 0
     }
 
     /// Why the connection was cut, if it was.
@@ -272,7 +307,7 @@ impl Outlet {
             .why
             .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
             .is_ok();
-        self.lagged.cancel();
+        self.task.wake();
         first
     }
 
@@ -598,7 +633,7 @@ impl Outlet {
             Err(_) => {
                 state.failed = true;
                 state.sealed = true;
-                self.backlog.notify_one();
+                self.task.wake();
                 return Delivered::default();
             }
         };
@@ -616,7 +651,7 @@ impl Outlet {
                 .queue
                 .extend(frames[whole..].iter().map(|&b| b.clone()));
             state.stalled_since = Some(Instant::now());
-            self.backlog.notify_one();
+            self.task.wake();
         }
         Delivered {
             sent,
@@ -647,26 +682,70 @@ impl Outlet {
         parked(&self.lock())
     }
 
-    /// Writes what waits as the socket takes it, for as long as the connection lives; returns
-    /// only when the socket failed or stalled. Cancel-safe: what waits stays in the outlet.
-    pub async fn pump(&self) -> Stop {
+    /// Writes what waits as the socket takes it; ready only when the socket failed or
+    /// stalled (took nothing for [`SEND_TIMEOUT`] while frames waited). Polled by the
+    /// connection's task, which registered its waker first ([`Outlet::register`]): an idle
+    /// connection keeps no future for it, only `stall`, made while frames wait for the socket.
+    /// Nothing is lost when it is not polled again: what waits stays in the outlet.
+    pub fn poll_pump(
+        &self,
+        cx: &mut Context<'_>,
+        stall: &mut Option<Pin<Box<Sleep>>>,
+    ) -> Poll<Stop> {
         loop {
-            let waiting = {
-                let state = self.lock();
-                if state.failed {
-                    return Stop::Failed;
-                }
-                !state.queue.is_empty()
-            };
-            if !waiting {
-                self.backlog.notified().await;
-                continue;
+            let mut state = self.lock();
+            if state.failed {
+                return Poll::Ready(Stop::Failed);
             }
-            // Boxed: inline, waiting for the socket would sit in every idle connection's task.
-            if let Err(stop) = Box::pin(self.write_waiting()).await {
-                return stop;
+            if state.queue.is_empty() {
+                *stall = None;
+                return Poll::Pending;
+            }
+            match self.tcp.poll_write_ready(cx) {
+                Poll::Ready(Ok(())) => match self.write_queue(&mut state) {
+                    // Written until the queue emptied or the socket would block (which
+                    // clears its readiness: the next poll registers for it).
+                    Ok(n) => {
+                        self.flushes.inc_by(n);
+                    }
+                    Err(_) => {
+                        state.failed = true;
+                        state.sealed = true;
+                        return Poll::Ready(Stop::Failed);
+                    }
+                },
+                Poll::Ready(Err(_)) => {
+                    state.failed = true;
+                    state.sealed = true;
+                    return Poll::Ready(Stop::Failed);
+                }
+                Poll::Pending => {
+                    // The deadline runs from when the socket last took something (or from
+                    // the seal).
+                    let since = state.stalled_since.unwrap_or_else(Instant::now);
+                    drop(state);
+                    let deadline = tokio::time::Instant::from_std(since + SEND_TIMEOUT);
+                    let sleep =
+                        stall.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                    if sleep.deadline() != deadline {
+                        sleep.as_mut().reset(deadline);
+                    }
+                    ready!(sleep.as_mut().poll(cx));
+                    return Poll::Ready(Stop::TimedOut);
+                }
             }
         }
+    }
+
+    /// [`Outlet::poll_pump`] as a future, for the tests.
+    #[cfg(test)]
+    pub async fn pump(&self) -> Stop {
+        let mut stall = None;
+        std::future::poll_fn(|cx| {
+            self.register(cx.waker());
+            self.poll_pump(cx, &mut stall)
+        })
+        .await
     }
 
     /// Writes what waits until at most `left` frames do, within [`SEND_TIMEOUT`] of the

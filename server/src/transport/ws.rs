@@ -3,11 +3,14 @@
 //! The upgrade is our own (RFC 6455's handshake, tungstenite's accept key): the connection
 //! keeps the TCP socket, and room events are written to it by the hub's lanes through the
 //! connection's [`Outlet`], whole frames built once per broadcast, without waking this task
-//! (`delivery/outlet.rs`). Each connection is one task running a closed `select!` over:
+//! (`delivery/outlet.rs`). Each connection is one task that waits, in this order, for:
 //! shutdown, being cut, the next frame from the client (read by tungstenite's
 //! `WebSocketContext`), writing what waits in its outlet when the socket is writable again,
-//! answers to its pending requests, and the heartbeat. Its own frames go through the same
-//! outlet, so everything leaves in one order:
+//! answers to its pending requests, and the heartbeat. It polls them ([`Waits::poll`]) rather
+//! than `select!` over futures: the outlet, the socket's readiness and the requests keep the
+//! task's waker themselves, so an idle connection's task holds no future for them, and costs
+//! about 3 KiB (bench/README.md, W0). Its own frames go through the same outlet, so
+//! everything leaves in one order:
 //!
 //! - **Order and resume.** The outlet remembers, per room, the last sequence number sent. On
 //!   join the outlet holds the room's events *first*, then the task follows the room in the
@@ -17,15 +20,17 @@
 //! - **Bursts.** What the socket does not take at once waits in the outlet and is written
 //!   together, up to 64 frames a write. A replay is written the same way.
 //! - **Slow clients.** The outlet is bounded ([`Limits::outbound_queue`] frames). When it is
-//!   full the lane cancels `lagged`, and the task closes with `close::LAGGING`: the client
-//!   reconnects and resumes. A socket that takes nothing for [`SEND_TIMEOUT`] while frames
+//!   full the lane cuts it (`Outlet::cut`, which wakes the task), and the task closes with
+//!   `close::LAGGING`: the client reconnects and resumes. A socket that takes nothing for [`SEND_TIMEOUT`] while frames
 //!   wait does the same. What waits still goes, then the Close frame (past every bound), within
 //!   [`SEND_TIMEOUT`] of the cut; the client then has as long again to read it and answer.
-//! - **Heartbeats.** The server pings every [`Limits::heartbeat`]; a client silent for two
+//! - **Heartbeats.** The server pings every [`Limits::heartbeat`] (the first ping within a
+//!   twentieth of that of an interval after connecting: `ws/beats.rs`); a client silent for two
 //!   intervals is closed with `close::HEARTBEAT_TIMEOUT`.
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
+pub mod beats;
 mod handle;
 mod inbound;
 mod upgrade;
@@ -52,13 +57,14 @@ use crate::{
         attendance::{Attendance, AttendanceCommand},
     },
 };
-use futures_util::{FutureExt as _, StreamExt, stream::FuturesUnordered};
+use futures_util::{StreamExt, stream::FuturesUnordered};
 use inbound::Inbound;
 use plenum_protocol::{ErrorCode, Person, RoomId, Seq, ServerMsg, close};
 use std::{
     future::Future,
     pin::Pin,
     sync::{Arc, atomic::Ordering},
+    task::{Context, Poll},
     time::{Duration, Instant},
 };
 use tungstenite::Message;
@@ -107,6 +113,143 @@ impl Default for Limits {
 
 type Reply = Pin<Box<dyn Future<Output = Option<Answer>> + Send>>;
 
+/// Requests waiting for the store, their answers in the order they come. Made only while one
+/// waits: most connections wait for none, and an empty `FuturesUnordered` holds two
+/// allocations.
+#[derive(Default)]
+struct Pending(Option<FuturesUnordered<Reply>>);
+
+impl Pending {
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, FuturesUnordered::len)
+    }
+
+    fn push(&mut self, reply: Reply) {
+        self.0.get_or_insert_with(FuturesUnordered::new).push(reply);
+    }
+
+    /// The next answer (boxed as it arrives: a `ServerMsg` is large, and the connection's
+    /// task would otherwise keep room for one); pending while none waits.
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Box<Answer>>> {
+        let Some(waiting) = &mut self.0 else {
+            return Poll::Pending;
+        };
+        match waiting.poll_next_unpin(cx) {
+            Poll::Ready(Some(answer)) => {
+                if waiting.is_empty() {
+                    self.0 = None;
+                }
+                Poll::Ready(answer.map(Box::new))
+            }
+            Poll::Ready(None) => {
+                self.0 = None;
+                Poll::Pending
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// [`Pending::poll_next`] as a future; `None` once none waits.
+    async fn next(&mut self) -> Option<Option<Box<Answer>>> {
+        std::future::poll_fn(|cx| match self.poll_next(cx) {
+            Poll::Ready(answer) => Poll::Ready(Some(answer)),
+            Poll::Pending if self.0.is_none() => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        })
+        .await
+    }
+}
+
+/// What a connection's task waits for, besides its outlet (which the heartbeat wheel and the
+/// shutdown signal too: `ws/beats.rs`) and its socket's readiness.
+struct Waits {
+    /// Gone once the client said hello.
+    hello_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    pending: Pending,
+    /// The deadline of frames waiting for the socket, made only while some do.
+    stall: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Waits {
+    /// What woke the task, in this order. Polled, not a `select!` of futures: the outlet, the
+    /// socket's readiness and the requests keep the task's waker themselves, so an idle
+    /// connection's task holds no future for them (W0).
+    fn poll(
+        &mut self,
+        cx: &mut Context<'_>,
+        outlet: &Outlet,
+        inbound: &mut Inbound,
+    ) -> Poll<Woken> {
+        outlet.register(cx.waker());
+        if outlet.shutting_down() {
+            return Poll::Ready(Woken::Shutdown);
+        }
+        if outlet.cut_for().is_some() {
+            return Poll::Ready(Woken::Cut);
+        }
+        if let Some(deadline) = &mut self.hello_deadline
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Woken::NoHello);
+        }
+        if let Poll::Ready(frame) = inbound.poll_next(cx) {
+            return Poll::Ready(Woken::Frame(Incoming::of(frame)));
+        }
+        // What the socket did not take at once, written as it takes it.
+        if let Poll::Ready(stop) = outlet.poll_pump(cx, &mut self.stall) {
+            return Poll::Ready(Woken::Stopped(stop));
+        }
+        if let Poll::Ready(reply) = self.pending.poll_next(cx) {
+            return Poll::Ready(Woken::Reply(reply));
+        }
+        if outlet.take_beat() {
+            return Poll::Ready(Woken::Heartbeat);
+        }
+        Poll::Pending
+    }
+}
+
+/// What woke a connection's task.
+enum Woken {
+    Shutdown,
+    Cut,
+    NoHello,
+    Frame(Incoming),
+    Stopped(Stop),
+    Reply(Option<Box<Answer>>),
+    Heartbeat,
+}
+
+/// A frame from the client, as the connection's loop tells them apart (small: it passes
+/// through every idle connection's task).
+enum Incoming {
+    Text(tungstenite::Utf8Bytes),
+    Binary,
+    /// A ping or a pong.
+    Control,
+    Close,
+    /// A raw frame (tungstenite gives none when reading).
+    Other,
+    /// The connection is closed.
+    End,
+    /// Too large, or not a WebSocket frame.
+    Unreadable,
+}
+
+impl Incoming {
+    fn of(frame: Option<Result<Message, tungstenite::Error>>) -> Incoming {
+        match frame {
+            Some(Ok(Message::Text(text))) => Incoming::Text(text),
+            Some(Ok(Message::Binary(_))) => Incoming::Binary,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Control,
+            Some(Ok(Message::Close(_))) => Incoming::Close,
+            Some(Ok(Message::Frame(_))) => Incoming::Other,
+            None => Incoming::End,
+            Some(Err(_)) => Incoming::Unreadable,
+        }
+    }
+}
+
 /// The answer to a request, and for a change, the room event it made: the answer follows that
 /// event on this connection ([`Outlet::send_after`]).
 struct Answer {
@@ -137,6 +280,8 @@ struct Connection {
     cookie: Option<String>,
     /// The sessions whose tables this connection said it takes part at (renewed each heartbeat).
     taking_part: super::taking_part::TakingPart,
+    /// Its slot in the heartbeat wheel (`ws/beats.rs`).
+    beat_slot: u64,
     _socket: SocketGuard,
     /// The upgraded socket with its connection permit, held for the connection's life.
     io: listener::Counted,
@@ -150,6 +295,7 @@ impl Drop for Connection {
                 self.app.broker.close_room(room);
             }
         }
+        self.app.beats.leave(self.beat_slot, self.id);
         // A lane still holding the outlet writes nothing more.
         self.outlet.seal();
         self.app.metrics.connections.dec();
@@ -174,12 +320,15 @@ impl Connection {
             limits.outbound_queue,
             app.metrics.flushes.clone(),
         );
+        let id = app.next_conn.fetch_add(1, Ordering::Relaxed);
+        let outlet = Arc::new(outlet);
+        let beat_slot = app.beats.enter(id, &outlet);
         Connection {
-            id: app.next_conn.fetch_add(1, Ordering::Relaxed),
+            id,
             app,
             person: None,
             rooms: RoomMap::default(),
-            outlet: Arc::new(outlet),
+            outlet,
             bucket: Bucket::new(limits.requests_per_second, limits.request_burst),
             line: Line::default(),
             bad_frames: 0,
@@ -187,6 +336,7 @@ impl Connection {
             addr,
             cookie,
             taking_part: Default::default(),
+            beat_slot,
             _socket: socket,
             io,
         }
@@ -195,86 +345,92 @@ impl Connection {
     /// Serves the connection until it ends. By reference: an async fn's arguments take room
     /// twice in its future (rust-lang/rust#62958), and this one sits in every connection's task.
     async fn run(&mut self, inbound: &mut Inbound) {
-        let mut pending: FuturesUnordered<Reply> = FuturesUnordered::new();
-        let heartbeat_every = self.app.config.limits.heartbeat;
-        let mut heartbeat = tokio::time::interval_at(
-            tokio::time::Instant::now() + heartbeat_every,
-            heartbeat_every,
-        );
-        // Boxed, and gone once the client said hello.
-        let mut hello_deadline = Some(Box::pin(tokio::time::sleep(HELLO_TIMEOUT)));
-        // Waited on for the connection's life, not made anew at every wake: each one made anew
-        // would enter and leave the token's list of waiters (a lock shared by every connection)
-        // for every frame delivered.
-        let shutdown = self.app.shutdown.clone().cancelled_owned();
-        tokio::pin!(shutdown);
-        let lagged = self.outlet.lagged().clone().cancelled_owned();
-        tokio::pin!(lagged);
-        // Made once too: made anew at every wake, a pump waiting for the socket would box its
-        // wait anew each time.
-        let outlet = self.outlet.clone();
-        let pump = outlet.pump();
-        tokio::pin!(pump);
+        let mut waits = Waits {
+            hello_deadline: Some(Box::pin(tokio::time::sleep(HELLO_TIMEOUT))),
+            pending: Pending::default(),
+            stall: None,
+        };
         let ending: Ending = loop {
             if self.person.is_some() {
-                hello_deadline = None;
+                waits.hello_deadline = None;
             }
-            tokio::select! {
-                biased;
-                _ = &mut shutdown => break Some((close::SERVICE_RESTART, "server restarting; reconnect and resume")),
-                _ = &mut lagged => break Some(self.cut()),
-                _ = expired(&mut hello_deadline) => break Some((close::PROTOCOL_VIOLATION, "no hello")),
-                frame = inbound.next() => {
+            let woken = std::future::poll_fn(|cx| waits.poll(cx, &self.outlet, inbound)).await;
+            match woken {
+                Woken::Shutdown => {
+                    break Some((
+                        close::SERVICE_RESTART,
+                        "server restarting; reconnect and resume",
+                    ));
+                }
+                Woken::Cut => break Some(self.cut()),
+                Woken::NoHello => break Some((close::PROTOCOL_VIOLATION, "no hello")),
+                Woken::Frame(frame) => {
                     let text = match frame {
-                        Some(Ok(Message::Text(text))) => text,
-                        Some(Ok(Message::Binary(_))) => {
+                        Incoming::Text(text) => text,
+                        Incoming::Binary => {
                             self.last_heard = Instant::now();
-                            match Box::pin(self.refuse(None, ErrorCode::BadRequest, "frames are JSON text".into())).await {
-                                Ok(()) if self.person.is_none() => break Some((close::PROTOCOL_VIOLATION, "say hello first")),
+                            match Box::pin(self.refuse(
+                                None,
+                                ErrorCode::BadRequest,
+                                "frames are JSON text".into(),
+                            ))
+                            .await
+                            {
+                                Ok(()) if self.person.is_none() => {
+                                    break Some((close::PROTOCOL_VIOLATION, "say hello first"));
+                                }
                                 Ok(()) => continue,
                                 Err(end) => break end,
                             }
                         }
-                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
+                        Incoming::Control => {
                             self.last_heard = Instant::now();
                             continue;
                         }
                         // The client closes: answer its Close frame (RFC 6455 section 5.5.1), which
                         // the WebSocket library queued and a flush sends.
-                        Some(Ok(Message::Close(_))) => {
+                        Incoming::Close => {
                             self.outlet.stop_rooms();
                             inbound.flush();
                             self.outlet.seal();
-                            let _ = Box::pin(tokio::time::timeout(Duration::from_secs(1), self.outlet.drain(0))).await;
+                            let _ = Box::pin(tokio::time::timeout(
+                                Duration::from_secs(1),
+                                self.outlet.drain(0),
+                            ))
+                            .await;
                             break None;
                         }
-                        Some(Ok(Message::Frame(_))) => continue,
-                        None => break None,
+                        Incoming::Other => continue,
+                        Incoming::End => break None,
                         // Too large, or not a WebSocket frame: say so (sending may fail if the
                         // peer is gone, which is fine).
-                        Some(Err(_)) => break Some((close::PROTOCOL_VIOLATION, "unreadable or oversized frame")),
+                        Incoming::Unreadable => {
+                            break Some((
+                                close::PROTOCOL_VIOLATION,
+                                "unreadable or oversized frame",
+                            ));
+                        }
                     };
                     self.last_heard = Instant::now();
                     self.app.metrics.messages_in.inc();
                     // Boxed: a request's handling (joins, snapshots) is a large future, and inline
                     // it would sit in every idle connection's task (see BENCHMARKS.md, W0).
-                    if let Err(end) = Box::pin(self.on_text(&mut pending, &text)).await {
+                    if let Err(end) = Box::pin(self.on_text(&mut waits.pending, &text)).await {
                         break end;
                     }
                 }
-                // What the socket did not take at once, written as it takes it.
-                stop = &mut pump => break self.stopped(stop),
-                // Boxed as it arrives: a `ServerMsg` is large, and the select's output would
-                // otherwise keep room for one in every idle connection's task.
-                Some(reply) = pending.next().map(|r| r.map(|r| r.map(Box::new))), if !pending.is_empty() => {
+                Woken::Stopped(stop) => break self.stopped(stop),
+                Woken::Reply(reply) => {
                     // Boxed: inline, sending would sit in every idle connection's task.
                     if let Some(reply) = reply
-                        && let Err(end) = Box::pin(self.answer(&reply)).await {
-                            break end;
-                        }
+                        && let Err(end) = Box::pin(self.answer(&reply)).await
+                    {
+                        break end;
+                    }
                 }
-                _ = heartbeat.tick() => {
-                    if self.last_heard.elapsed() > heartbeat_every * 2 {
+                Woken::Heartbeat => {
+                    let every = self.app.config.limits.heartbeat;
+                    if self.last_heard.elapsed() > every * 2 {
                         break Some((close::HEARTBEAT_TIMEOUT, "no heartbeat"));
                     }
                     // A withdrawn invitation ends an open connection within a heartbeat, even
@@ -289,10 +445,11 @@ impl Connection {
                     // Still there: it answered the last ping (sent a heartbeat ago), and
                     // follows the session.
                     if let Some(p) = &self.person
-                        && self.last_heard.elapsed() <= heartbeat_every * 3 / 2
+                        && self.last_heard.elapsed() <= every * 3 / 2
                     {
                         let rooms = &self.rooms;
-                        self.taking_part.renew(&self.app, p, |room| rooms.contains_key(room));
+                        self.taking_part
+                            .renew(&self.app, p, |room| rooms.contains_key(room));
                     }
                     if !inbound.ping() {
                         break None;
@@ -304,7 +461,7 @@ impl Connection {
         if let Some((code, reason)) = ending {
             // Boxed: the closing handshake's futures would otherwise sit in every idle
             // connection's task.
-            Box::pin(self.close(inbound, pending, code, reason)).await;
+            Box::pin(self.close(inbound, waits.pending, code, reason)).await;
         }
         // Drop unfollows every room.
     }
@@ -315,7 +472,7 @@ impl Connection {
     async fn close(
         &self,
         inbound: &mut Inbound,
-        mut pending: FuturesUnordered<Reply>,
+        mut pending: Pending,
         code: u16,
         reason: &'static str,
     ) {
@@ -429,14 +586,6 @@ impl Connection {
                 Some((close::LAGGING, "too slow; reconnect and resume"))
             }
         }
-    }
-}
-
-/// Waits for `deadline`; forever when there is none.
-async fn expired(deadline: &mut Option<Pin<Box<tokio::time::Sleep>>>) {
-    match deadline {
-        Some(sleep) => sleep.await,
-        None => std::future::pending().await,
     }
 }
 

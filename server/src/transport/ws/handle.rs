@@ -1,7 +1,7 @@
 //! A connection's requests: the hello, joining and paging a room, and every other request,
 //! checked against the table of `transport/requests.rs` and queued in the connection's line.
 
-use super::{Answer, Connection, Ending, MAX_BAD_FRAMES, MAX_PENDING_REQUESTS, Reply};
+use super::{Answer, Connection, Ending, MAX_BAD_FRAMES, MAX_PENDING_REQUESTS, Pending};
 use crate::{
     auth::{self, Action},
     delivery::{audience::Viewer, bounds},
@@ -13,7 +13,6 @@ use crate::{
         requests::{self, PersonLimit},
     },
 };
-use futures_util::stream::FuturesUnordered;
 use plenum_protocol::{
     ClientFrame, ClientMsg, ErrorCode, JoinMode, Listing, Person, RequestId, Role, RoomId, Seq,
     ServerMsg, close, limits, negotiate,
@@ -57,7 +56,7 @@ impl Connection {
 
     pub(super) async fn on_text(
         &mut self,
-        pending: &mut FuturesUnordered<Reply>,
+        pending: &mut Pending,
         text: &str,
     ) -> Result<(), Ending> {
         let frame: ClientFrame = match read_frame(text) {
@@ -254,7 +253,7 @@ impl Connection {
     /// it made, while the connection goes on serving other frames.
     async fn queue<F>(
         &mut self,
-        pending: &mut FuturesUnordered<Reply>,
+        pending: &mut Pending,
         id: Option<RequestId>,
         room: RoomId,
         change: impl FnOnce(Turn) -> F,

@@ -9,6 +9,7 @@ use plenum_protocol::limits;
 use std::{
     io::{Read, Write},
     sync::Arc,
+    task::{Context, Poll, ready},
 };
 use tokio::net::TcpStream;
 use tungstenite::{
@@ -79,9 +80,9 @@ impl Inbound {
 
     fn over(tcp: Arc<TcpStream>, outlet: Arc<Outlet>, early: Vec<u8>) -> Inbound {
         // Our frames are small: a larger read buffer would sit in every idle connection. A
-        // larger frame still fits (the buffer grows to it), read 256 bytes a call.
+        // larger frame still fits (the buffer grows to it), read 128 bytes a call.
         let config = WebSocketConfig::default()
-            .read_buffer_size(256)
+            .read_buffer_size(128)
             .write_buffer_size(0)
             .max_write_buffer_size(WRITE_BUFFER)
             .max_message_size(Some(limits::MAX_CLIENT_FRAME_BYTES))
@@ -96,30 +97,46 @@ impl Inbound {
         }
     }
 
-    /// The client's next message; `None` once the connection is closed. Cancel-safe: a
-    /// frame read in part stays in the context.
-    pub(super) async fn next(&mut self) -> Option<Result<Message, tungstenite::Error>> {
+    /// The client's next message; `None` once the connection is closed. Polled by the
+    /// connection's task: an idle connection keeps no future for it (the socket's readiness
+    /// holds the task's waker). Nothing read is lost when it is not polled again: a frame
+    /// read in part stays in the context.
+    pub(super) fn poll_next(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Message, tungstenite::Error>>> {
         use tungstenite::{Error, error::ProtocolError};
         loop {
-            // Reading never waits while a client keeps sending: give the other tasks of this
-            // thread their turn as tokio's budget says (before reading, so nothing read is
-            // lost if this future is dropped meanwhile).
-            tokio::task::consume_budget().await;
-            match self.ctx.read(&mut self.io) {
-                Ok(message) => return Some(Ok(message)),
+            // Each frame spends tokio's budget: a client that keeps sending gives the other
+            // tasks of this thread their turn.
+            let coop = ready!(tokio::task::coop::poll_proceed(cx));
+            // What the context holds is read first (the frames the client sent with its
+            // upgrade request, or after a frame read before), then the socket.
+            let read = self.ctx.read(&mut self.io);
+            if !matches!(&read, Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock) {
+                coop.made_progress();
+            }
+            match read {
+                Ok(message) => return Poll::Ready(Some(Ok(message))),
+                // Nothing more to read, and the socket's readiness was cleared: wait for it.
                 Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    if let Err(e) = self.io.tcp.readable().await {
-                        return Some(Err(e.into()));
+                    if let Err(e) = ready!(self.io.tcp.poll_read_ready(cx)) {
+                        return Poll::Ready(Some(Err(e.into())));
                     }
                 }
                 Err(
                     Error::ConnectionClosed
                     | Error::AlreadyClosed
                     | Error::Protocol(ProtocolError::ResetWithoutClosingHandshake),
-                ) => return None,
-                Err(e) => return Some(Err(e)),
+                ) => return Poll::Ready(None),
+                Err(e) => return Poll::Ready(Some(Err(e))),
             }
         }
+    }
+
+    /// [`Inbound::poll_next`] as a future.
+    pub(super) async fn next(&mut self) -> Option<Result<Message, tungstenite::Error>> {
+        std::future::poll_fn(|cx| self.poll_next(cx)).await
     }
 
     /// The connection closes: writes what tungstenite holds (what earlier refusals left, and

@@ -73,6 +73,9 @@ pub async fn upgrade(
         .flatten();
     let accept = tungstenite::handshake::derive_accept_key(key.as_bytes());
     let tracker = app.tracker.clone();
+    // Boxed until the upgrade completes: what a task captures keeps its room in the task for
+    // the task's life (rust-lang/rust#62958), after it moved into the connection too.
+    let setup = Box::new((app, addr, cookie, socket_guard));
     tracker.spawn(async move {
         let upgraded = match on_upgrade.await {
             Ok(upgraded) => upgraded,
@@ -93,6 +96,11 @@ pub async fn upgrade(
         drop(read_buf);
         let mut io = io.into_inner();
         io.end_http();
+        // Moved out of the box, which goes now, not with the task.
+        let (app, addr, cookie, socket_guard) = {
+            let setup = setup;
+            *setup
+        };
         let mut connection = Connection::new(app, addr, cookie, socket_guard, io);
         let mut inbound = Inbound::new(&connection, early);
         connection.run(&mut inbound).await;

@@ -5,7 +5,10 @@
 use super::{Connection, inbound::Inbound};
 use crate::{
     App,
-    transport::{addresses::ClientAddr, listener},
+    transport::{
+        addresses::{ClientAddr, SocketGuard},
+        listener,
+    },
 };
 use axum::{
     body::Body,
@@ -77,32 +80,12 @@ pub async fn upgrade(
     // the task's life (rust-lang/rust#62958), after it moved into the connection too.
     let setup = Box::new((app, addr, cookie, socket_guard));
     tracker.spawn(async move {
-        let upgraded = match on_upgrade.await {
-            Ok(upgraded) => upgraded,
-            Err(e) => {
-                tracing::debug!(error = %e, "the WebSocket upgrade did not complete");
-                return;
-            }
-        };
-        // The listener's own socket type: anything else is a bug of ours.
-        let Ok(parts) = upgraded.downcast::<TokioIo<listener::Counted>>() else {
-            tracing::error!("an upgraded connection that is not the listener's socket");
+        // Made by a plain function, not here: a local of this block keeps its room in the
+        // task until the block ends, even once moved out, and this task lives as long as the
+        // connection (W0). Only the connection and its reading side cross the await.
+        let Some((mut connection, mut inbound)) = connect(on_upgrade.await, *setup) else {
             return;
         };
-        let hyper::upgrade::Parts { io, read_buf, .. } = parts;
-        // What the client sent after its request, already read by hyper, is read first: copied,
-        // so hyper's read buffer (kilobytes) is not kept for the connection's life.
-        let early = read_buf.to_vec();
-        drop(read_buf);
-        let mut io = io.into_inner();
-        io.end_http();
-        // Moved out of the box, which goes now, not with the task.
-        let (app, addr, cookie, socket_guard) = {
-            let setup = setup;
-            *setup
-        };
-        let mut connection = Connection::new(app, addr, cookie, socket_guard, io);
-        let mut inbound = Inbound::new(&connection, early);
         connection.run(&mut inbound).await;
     });
     Response::builder()
@@ -112,6 +95,36 @@ pub async fn upgrade(
         .header(header::SEC_WEBSOCKET_ACCEPT, accept)
         .body(Body::empty())
         .expect("a valid response")
+}
+
+/// The upgraded socket, taken back as the listener's own, with what the connection is made of;
+/// `None` when the upgrade did not complete.
+fn connect(
+    upgraded: hyper::Result<hyper::upgrade::Upgraded>,
+    (app, addr, cookie, socket_guard): (App, ClientAddr, Option<String>, SocketGuard),
+) -> Option<(Connection, Inbound)> {
+    let upgraded = match upgraded {
+        Ok(upgraded) => upgraded,
+        Err(e) => {
+            tracing::debug!(error = %e, "the WebSocket upgrade did not complete");
+            return None;
+        }
+    };
+    // The listener's own socket type: anything else is a bug of ours.
+    let Ok(parts) = upgraded.downcast::<TokioIo<listener::Counted>>() else {
+        tracing::error!("an upgraded connection that is not the listener's socket");
+        return None;
+    };
+    let hyper::upgrade::Parts { io, read_buf, .. } = parts;
+    // What the client sent after its request, already read by hyper, is read first: copied,
+    // so hyper's read buffer (kilobytes) is not kept for the connection's life.
+    let early = read_buf.to_vec();
+    drop(read_buf);
+    let mut io = io.into_inner();
+    io.end_http();
+    let connection = Connection::new(app, addr, cookie, socket_guard, io);
+    let inbound = Inbound::new(&connection, early);
+    Some((connection, inbound))
 }
 
 /// Checks a WebSocket opening handshake (RFC 6455 section 4.2.1); gives its key, or the status

@@ -4,12 +4,12 @@
 //! keeps the TCP socket, and room events are written to it by the hub's lanes through the
 //! connection's [`Outlet`], whole frames built once per broadcast, without waking this task
 //! (`delivery/outlet.rs`). Each connection is one task that waits, in this order, for:
-//! shutdown, being cut, the next frame from the client (read by tungstenite's
-//! `WebSocketContext`), writing what waits in its outlet when the socket is writable again,
-//! answers to its pending requests, and the heartbeat. It polls them ([`Waits::poll`]) rather
+//! shutdown, being cut, writing what waits in its outlet when the socket is writable again,
+//! the next frame from the client (read by tungstenite's `WebSocketContext`), answers to its
+//! pending requests, and the heartbeat. It polls them ([`Waits::poll`]) rather
 //! than `select!` over futures: the outlet, the socket's readiness and the requests keep the
 //! task's waker themselves, so an idle connection's task holds no future for them, and costs
-//! about 3 KiB (bench/README.md, W0). Its own frames go through the same outlet, so
+//! about 2.5 KiB (bench/README.md, W0). Its own frames go through the same outlet, so
 //! everything leaves in one order:
 //!
 //! - **Order and resume.** The outlet remembers, per room, the last sequence number sent. On
@@ -24,8 +24,8 @@
 //!   `close::LAGGING`: the client reconnects and resumes. A socket that takes nothing for [`SEND_TIMEOUT`] while frames
 //!   wait does the same. What waits still goes, then the Close frame (past every bound), within
 //!   [`SEND_TIMEOUT`] of the cut; the client then has as long again to read it and answer.
-//! - **Heartbeats.** The server pings every [`Limits::heartbeat`] (the first ping within a
-//!   twentieth of that of an interval after connecting: `ws/beats.rs`); a client silent for two
+//! - **Heartbeats.** The server pings every [`Limits::heartbeat`] (the first ping 18 to 19
+//!   twentieths of an interval after connecting: `ws/beats.rs`); a client silent for two
 //!   intervals is closed with `close::HEARTBEAT_TIMEOUT`.
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
 //!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
@@ -192,12 +192,14 @@ impl Waits {
         {
             return Poll::Ready(Woken::NoHello);
         }
-        if let Poll::Ready(frame) = inbound.poll_next(cx) {
-            return Poll::Ready(Woken::Frame(Incoming::of(frame)));
-        }
-        // What the socket did not take at once, written as it takes it.
+        // What the socket did not take at once, written as it takes it: before the client's
+        // frames, which can come without end (pings), and ready only when the socket failed
+        // or stalled, so the client's frames are read whatever waits.
         if let Poll::Ready(stop) = outlet.poll_pump(cx, &mut self.stall) {
             return Poll::Ready(Woken::Stopped(stop));
+        }
+        if let Poll::Ready(frame) = inbound.poll_next(cx) {
+            return Poll::Ready(Woken::Frame(Incoming::of(frame)));
         }
         if let Poll::Ready(reply) = self.pending.poll_next(cx) {
             return Poll::Ready(Woken::Reply(reply));

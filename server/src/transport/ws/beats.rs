@@ -5,7 +5,8 @@
 //! A wheel of [`SLOTS`] slots, a tick each (the heartbeat interval divided by [`SLOTS`]). A
 //! connection enters the slot of the tick before the one it connects in, and the wheel wakes a
 //! slot's connections as it passes it ([`Outlet::beat`]): each is woken once a heartbeat
-//! interval, the first time about an interval after it connected. When the server shuts down,
+//! interval, the first time 18 to 19 twentieths of an interval after it connected (sooner if
+//! the wheel has fallen behind, which then catches up at once). When the server shuts down,
 //! every connection is woken ([`Outlet::shut_down`]), those that enter afterwards at once.
 
 use crate::delivery::{hub::ConnId, outlet::Outlet};
@@ -16,8 +17,8 @@ use std::{
 };
 use tokio_util::sync::CancellationToken;
 
-/// Slots of the wheel: a connection's first heartbeat comes within a twentieth of an interval
-/// of a whole interval after it connected.
+/// Slots of the wheel: a connection's first heartbeat comes 18 to 19 twentieths of an interval
+/// after it connected.
 const SLOTS: u64 = 20;
 
 /// The connections of one slot.

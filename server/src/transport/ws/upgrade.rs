@@ -83,7 +83,11 @@ pub async fn upgrade(
         // Made by a plain function, not here: a local of this block keeps its room in the
         // task until the block ends, even once moved out, and this task lives as long as the
         // connection (W0). Only the connection and its reading side cross the await.
-        let Some((mut connection, mut inbound)) = connect(on_upgrade.await, *setup) else {
+        let Some((mut connection, mut inbound)) = connect(on_upgrade.await, {
+            // Moved out of the box, which goes now, not with the task.
+            let setup = setup;
+            *setup
+        }) else {
             return;
         };
         connection.run(&mut inbound).await;

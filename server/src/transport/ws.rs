@@ -643,3 +643,73 @@ fn record_peak(app: &App, room: &RoomId, count: u64) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::outlet::tests::filler;
+    use tokio::{
+        io::{AsyncReadExt, AsyncWriteExt},
+        net::{TcpListener, TcpStream},
+    };
+
+    /// A client that sends pings without end does not keep its connection from writing
+    /// what waits for it: the task writes before it reads (it used to read every ping
+    /// first, and what waited piled up until the connection was cut as lagging).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn what_waits_is_written_while_the_client_floods_pings() {
+        const PINGS: usize = 8_000;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let tcp = Arc::new(server);
+        let outlet = Arc::new(Outlet::new(tcp.clone(), 256, Default::default()));
+        // Frames wait: the client reads nothing yet.
+        let filler = filler();
+        while outlet.waiting() < 16 {
+            assert!(outlet.send_bytes(filler.clone()));
+        }
+        // Every ping is in the server's socket before the task reads one (empty, masked).
+        client
+            .write_all(&[0x89, 0x80, 1, 2, 3, 4].repeat(PINGS))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Now the client reads.
+        let reader = tokio::spawn(async move {
+            let mut buf = vec![0u8; 1 << 16];
+            while let Ok(Ok(n)) =
+                tokio::time::timeout(Duration::from_secs(2), client.read(&mut buf)).await
+                && n > 0
+            {}
+        });
+        let mut inbound = Inbound::over(tcp, outlet.clone(), Vec::new());
+        let mut waits = Waits {
+            hello_deadline: None,
+            pending: Pending::default(),
+            stall: None,
+        };
+        let mut pings = 0;
+        while outlet.waiting() > 0 {
+            let woken = tokio::time::timeout(
+                Duration::from_secs(10),
+                std::future::poll_fn(|cx| waits.poll(cx, &outlet, &mut inbound)),
+            )
+            .await
+            .expect("the task is woken");
+            assert!(
+                matches!(woken, Woken::Frame(Incoming::Control)),
+                "only pings come"
+            );
+            pings += 1;
+            assert!(
+                pings < PINGS,
+                "every ping was read before what waited was written"
+            );
+        }
+        assert!(outlet.cut_for().is_none(), "the connection was not cut");
+        reader.abort();
+    }
+}

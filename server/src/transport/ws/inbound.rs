@@ -78,7 +78,7 @@ impl Inbound {
         )
     }
 
-    fn over(tcp: Arc<TcpStream>, outlet: Arc<Outlet>, early: Vec<u8>) -> Inbound {
+    pub(super) fn over(tcp: Arc<TcpStream>, outlet: Arc<Outlet>, early: Vec<u8>) -> Inbound {
         // Our frames are small: a larger read buffer would sit in every idle connection. A
         // larger frame still fits (the buffer grows to it), read 128 bytes a call.
         let config = WebSocketConfig::default()

@@ -12,8 +12,9 @@
 //! connection's task writes it, everything queued in one vectored write, when the socket is
 //! writable again ([`Outlet::poll_pump`]). The task keeps no future for the outlet: one waker,
 //! registered in it, is woken when frames start to wait, when the connection is cut, and for
-//! the heartbeat wheel (`transport::ws::beats`): a heartbeat due, the server shutting down. Every write to the socket goes through the outlet's lock,
-//! the connection's own replies too ([`Outlet::send`]), so frames leave in one order.
+//! the heartbeat wheel (`transport::ws::beats`): a heartbeat due, the server shutting down.
+//! Every write to the socket goes through the outlet's lock, the connection's own replies too
+//! ([`Outlet::send`]), so frames leave in one order.
 //!
 //! Order and resume, per room followed: the outlet admits each room event only as the next of
 //! its room ([`admit`]): one already sent is dropped, one after a gap cuts the client to
@@ -702,9 +703,9 @@ impl Outlet {
                 return Poll::Pending;
             }
             match self.tcp.poll_write_ready(cx) {
-                Poll::Ready(Ok(())) => match self.write_queue(&mut state) {
-                    // Written until the queue emptied or the socket would block (which
-                    // clears its readiness: the next poll registers for it).
+                // Written until the queue emptied or the socket would block (which clears its
+                // readiness: the next poll registers for it).
+                Poll::Ready(ready) => match ready.and_then(|()| self.write_queue(&mut state)) {
                     Ok(n) => {
                         self.flushes.inc_by(n);
                     }
@@ -714,11 +715,6 @@ impl Outlet {
                         return Poll::Ready(Stop::Failed);
                     }
                 },
-                Poll::Ready(Err(_)) => {
-                    state.failed = true;
-                    state.sealed = true;
-                    return Poll::Ready(Stop::Failed);
-                }
                 Poll::Pending => {
                     // The deadline runs from when the socket last took something (or from
                     // the seal).

@@ -3,7 +3,7 @@
 //! answered", "…dismissed: reason"); the person marks them read, on every device at once.
 //!
 //! Added by the recipe in ARCHITECTURE.md ("Adding an interaction"): its wire types in
-//! `protocol/src/room.rs` and `ws.rs` (and, as a new kind of room, `ids.rs`, with its owner
+//! `protocol/src/room/` and `ws.rs` (and, as a new kind of room, `ids.rs`, with its owner
 //! check in `auth/`), this module, one line in `lib.rs`, one row in the request table,
 //! `client/src/features/inbox.rs`, `tests/tests/inbox.rs`.
 

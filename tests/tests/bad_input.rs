@@ -107,6 +107,47 @@ async fn a_flood_of_garbage_is_closed_as_a_protocol_violation() {
     );
 }
 
+/// The count of bad frames starts again at each heartbeat: a client that slips now and then
+/// over a long day is not cut; one that floods is.
+#[tokio::test]
+async fn bad_frames_are_counted_per_heartbeat_interval() {
+    let heartbeat = std::time::Duration::from_millis(500);
+    let server = TestServer::start_with(TestConfig {
+        requests_per_second: Some(1000.0),
+        heartbeat: Some(heartbeat),
+        ..Default::default()
+    })
+    .await;
+    create_small_event(&server.http(), &server.organiser_key, "BAD")
+        .await
+        .unwrap();
+    let mut ws = server.attendee("BAD", "Slip").await;
+    // 45 bad frames in all, 15 an interval: never more than 20 in one.
+    for round in 0..3 {
+        for _ in 0..15 {
+            ws.send_text("{").await.unwrap();
+        }
+        for _ in 0..15 {
+            assert_eq!(
+                error_code(&ws.recv().await.unwrap()),
+                Some(ErrorCode::BadRequest),
+                "round {round}"
+            );
+        }
+        // Reading (so answering the pings) past the next heartbeat.
+        let quiet = tokio::time::timeout(heartbeat * 2, ws.until_closed()).await;
+        assert!(quiet.is_err(), "round {round}: closed: {quiet:?}");
+    }
+    // 41 at once: however a heartbeat may split them, more than 20 fall in one interval.
+    for _ in 0..41 {
+        let _ = ws.send_text("{").await;
+    }
+    assert_eq!(
+        ws.until_closed().await.unwrap(),
+        Ended::Closed(close::PROTOCOL_VIOLATION)
+    );
+}
+
 #[tokio::test]
 async fn an_oversized_frame_closes_the_connection() {
     let server = TestServer::start().await;

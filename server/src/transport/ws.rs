@@ -28,7 +28,8 @@
 //!   twentieths of an interval after connecting: `ws/beats.rs`); a client silent for two
 //!   intervals is closed with `close::HEARTBEAT_TIMEOUT`.
 //! - **Bad input.** A malformed frame gets a `bad_request` error and changes nothing; a flood
-//!   of them, or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
+//!   of them (more than [`MAX_BAD_FRAMES`] in one heartbeat interval, rate-limited frames
+//!   counted too), or a client that never says hello, is closed with `close::PROTOCOL_VIOLATION`.
 
 pub mod beats;
 mod handle;
@@ -77,7 +78,9 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a connection the server closes waits for the client's Close frame.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
-/// Malformed or rate-limited frames tolerated before the connection is closed.
+/// Malformed or rate-limited frames tolerated in one heartbeat interval before the
+/// connection is closed. The count starts again at each heartbeat: a client that slips now and
+/// then over a day is not cut, one that floods is.
 const MAX_BAD_FRAMES: u32 = 20;
 /// How often idle per-person rate-limit buckets are dropped, and how long they must have been
 /// idle (and full again) to go.
@@ -272,6 +275,7 @@ struct Connection {
     bucket: Bucket,
     /// The order of this connection's changes.
     line: Line,
+    /// Malformed or rate-limited frames since the last heartbeat.
     bad_frames: u32,
     last_heard: Instant,
     /// Held for the connection's life: one of [`crate::Config::max_connections`].
@@ -435,6 +439,7 @@ impl Connection {
                     if self.last_heard.elapsed() > every * 2 {
                         break Some((close::HEARTBEAT_TIMEOUT, "no heartbeat"));
                     }
+                    self.bad_frames = 0;
                     // A withdrawn invitation ends an open connection within a heartbeat, even
                     // one that only listens.
                     if let Some(p) = &self.person

@@ -23,7 +23,8 @@ pub type QuizId = u64;
 
 /// How far a person may adjust the session's stream delay, either way.
 pub const MAX_DELAY_ADJUST_MS: i64 = 10_000;
-/// Network allowance after a question's limit.
+/// Network allowance either side of a question's window: an answer is taken from this long
+/// before a person's clock starts (timed as at 0) to this long after the limit.
 pub const ANSWER_GRACE_MS: i64 = 500;
 
 /// One question as the speaker writes it.

@@ -651,7 +651,7 @@ pub enum ServerMsg {
         /// The new quiz's id, in the answer to `create_quiz`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         quiz: Option<QuizId>,
-        /// Your standing, in the answer to `quiz_standing` and `answer_quiz` (after a reveal).
+        /// Your standing, in the answer to `quiz_standing` (an `answer_quiz` answers without it).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         standing: Option<MyStanding>,
         /// Who was found, in the answer to `find_at_tables`: at most

@@ -111,15 +111,17 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
 }
 
 /// A video link template as kept (`field` names it in a refusal): none when empty, else an
-/// `https://` link of at most [`limits::MAX_VIDEO_TEMPLATE_CHARS`] characters without spaces,
-/// controls or quotes.
+/// `https://` link of at most [`limits::MAX_VIDEO_TEMPLATE_CHARS`] characters (`too_large`
+/// beyond, like every text) without spaces, controls or quotes.
 pub fn video_template(field: &str, value: Option<&str>) -> Result<Option<String>, Refusal> {
     use plenum_protocol::limits;
     match value.map(str::trim) {
         None | Some("") => Ok(None),
+        Some(v) if v.chars().count() > limits::MAX_VIDEO_TEMPLATE_CHARS => {
+            Err(Refusal::too_long(field, limits::MAX_VIDEO_TEMPLATE_CHARS))
+        }
         Some(v) => {
             let fine = v.starts_with("https://")
-                && v.chars().count() <= limits::MAX_VIDEO_TEMPLATE_CHARS
                 && !v
                     .chars()
                     .any(|c| c.is_whitespace() || c.is_control() || c == '"');

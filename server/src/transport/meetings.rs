@@ -9,7 +9,7 @@
 //! - `schedule_meetings` ("Schedule all", [`schedule_all`]): the scheduler runs here, on a
 //!   blocking thread, never on the sequencer (5,500 meetings take about 0.4 s, a scarce-tables
 //!   instance several); its placements are then applied by one command, refused and computed
-//!   again (up to three times) if the meetings changed meanwhile.
+//!   again if the meetings changed meanwhile (at most three computations in all).
 //!
 //! - `GET /api/events/{code}/booths/{booth}/meetings` ([`of_booth`]): a booth's meetings and
 //!   preferences, for its staff.

@@ -101,10 +101,7 @@ pub async fn answer(
         } => {
             let room = RoomId::Session(event.clone(), session.clone());
             let found = if query.chars().count() > limits::MAX_FIND_CHARS {
-                Err(Refusal::TooLarge(format!(
-                    "query: at most {} characters",
-                    limits::MAX_FIND_CHARS
-                )))
+                Err(Refusal::too_long("query", limits::MAX_FIND_CHARS))
             } else {
                 let read = |_: &_, r: &_| crate::interactions::tables::find(r, query);
                 app.engine.read::<Tables, _>(&room, read).await
@@ -132,17 +129,13 @@ pub async fn answer(
                 after: after.clone(),
                 now_ms: crate::engine::now_ms(),
             };
-            let too_long = query.chars().count() > limits::MAX_FIND_PEOPLE_CHARS
-                || tags.len() > limits::MAX_CARD_TAGS;
-            if too_long {
-                return Some(refusal(
-                    id,
-                    Refusal::TooLarge(format!(
-                        "query: at most {} characters and {} tags",
-                        limits::MAX_FIND_PEOPLE_CHARS,
-                        limits::MAX_CARD_TAGS
-                    )),
-                ));
+            if query.chars().count() > limits::MAX_FIND_PEOPLE_CHARS {
+                let refused = Refusal::too_long("query", limits::MAX_FIND_PEOPLE_CHARS);
+                return Some(refusal(id, refused));
+            }
+            if tags.len() > limits::MAX_CARD_TAGS {
+                let refused = Refusal::TooLarge(format!("tags: at most {}", limits::MAX_CARD_TAGS));
+                return Some(refusal(id, refused));
             }
             let room = RoomId::Event(event.clone());
             let me = person.id.clone();

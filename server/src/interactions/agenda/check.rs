@@ -80,9 +80,18 @@ fn language(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// The longest link an agenda keeps (a material's, a session's stream).
+const MAX_URL_CHARS: usize = 2000;
+
 fn url(field: &str, value: &str) -> Result<(), FieldError> {
+    if value.chars().count() > MAX_URL_CHARS {
+        return Err(FieldError {
+            field: field.into(),
+            message: format!("is longer than {MAX_URL_CHARS} characters"),
+            max: Some(MAX_URL_CHARS),
+        });
+    }
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
-        && value.len() <= 2000
         && !value.chars().any(|c| c.is_whitespace() || c.is_control());
     if ok {
         Ok(())

@@ -32,9 +32,12 @@ pub fn https_link(field: &str, value: &str) -> Result<url::Url, Refusal> {
             ),
         )
     };
-    if value.chars().count() > limits::MAX_VIDEO_TEMPLATE_CHARS
-        || value.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    // Too long, as given or as parsed: `too_large`, like every text over its length.
+    let too_long = |v: &str| v.chars().count() > limits::MAX_VIDEO_TEMPLATE_CHARS;
+    if too_long(value) {
+        return Err(Refusal::too_long(field, limits::MAX_VIDEO_TEMPLATE_CHARS));
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
     let url = url::Url::parse(value).map_err(|_| bad())?;
@@ -42,9 +45,11 @@ pub fn https_link(field: &str, value: &str) -> Result<url::Url, Refusal> {
         || url.host_str().is_none_or(str::is_empty)
         || !url.username().is_empty()
         || url.password().is_some()
-        || url.as_str().chars().count() > limits::MAX_VIDEO_TEMPLATE_CHARS
     {
         return Err(bad());
+    }
+    if too_long(url.as_str()) {
+        return Err(Refusal::too_long(field, limits::MAX_VIDEO_TEMPLATE_CHARS));
     }
     Ok(url)
 }
@@ -223,6 +228,35 @@ mod tests {
             "https://user:pw@youtu.be/dQw4w9WgXcQ",
         ] {
             assert!(video("video", bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A link over its length is `too_large`, as every text is; other faults are `bad_request`.
+    #[test]
+    fn an_overlong_link_is_too_large_and_a_bad_one_invalid() {
+        let max = limits::MAX_VIDEO_TEMPLATE_CHARS;
+        let long = format!("https://porto.example/{}", "a".repeat(max));
+        // Within the limit as typed, over it once parsed (an é becomes `%C3%A9`).
+        let grows = format!("https://porto.example/?q={}", "\u{e9}".repeat(max / 2));
+        for link in [&long, &grows] {
+            assert!(
+                matches!(https_link("url", link), Err(Refusal::TooLong { ref field, max: m }) if field == "url" && m == max),
+                "{link}"
+            );
+        }
+        assert!(matches!(
+            crate::interactions::video_template("video", Some(&long)),
+            Err(Refusal::TooLong { .. })
+        ));
+        for bad in ["http://porto.example/", "https://porto example/"] {
+            assert!(matches!(
+                https_link("url", bad),
+                Err(Refusal::Invalid { .. })
+            ));
+            assert!(matches!(
+                crate::interactions::video_template("video", Some(bad)),
+                Err(Refusal::Invalid { .. })
+            ));
         }
     }
 

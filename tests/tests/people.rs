@@ -131,6 +131,9 @@ async fn a_profile_and_stars_reach_every_device_of_their_person_and_nobody_else(
     let missing = request(&mut phone, &mut on_phone, star("nowhere", true)).await;
     assert_eq!(refused(&missing), ErrorCode::NotFound);
     // Starring it again changes nothing: no event (the next change's event follows at once).
+    // A star is the event room's change, told to the inbox after it: the `ok` does not wait
+    // for the inbox's event, so the phone's inbox is read up to the star first.
+    until(&mut phone, &mut on_phone, |(_, s)| s == &[F.s1()]).await;
     let seq = on_phone.seq;
     let again = request(&mut phone, &mut on_phone, star("s1", true)).await;
     assert!(matches!(again, ServerMsg::Ok { .. }), "{again:?}");

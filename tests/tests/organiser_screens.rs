@@ -191,6 +191,7 @@ async fn scenario(b: &Client, server: &TestServer, axe: &str, dir: &Path) -> any
         .await?;
     wait_for_text(b, ".import-preview", "3 sessions").await?;
     check_and_capture(b, axe, "organiser-import-preview").await?;
+    no_sideways_scroll(b, "the agenda import's preview").await?;
     click(b, ".import-preview button.primary").await?;
     wait_until(
         b,
@@ -373,6 +374,7 @@ Jon Berg;jon@example.no;Oslo Cluster;Norway;no
     )
     .await?;
     check_and_capture(b, axe, "organiser-participants-preview").await?;
+    no_sideways_scroll(b, "the participants import's preview").await?;
     click(
         b,
         "section[aria-labelledby=participants-heading] .import-preview button.primary",

@@ -103,6 +103,8 @@ pub mod limits {
     pub const MAX_TITLE_CHARS: usize = 200;
     /// Longest description, in characters.
     pub const MAX_DESCRIPTION_CHARS: usize = 5000;
+    /// An agenda's links: a material's, a session's stream.
+    pub const MAX_AGENDA_LINK_CHARS: usize = 2000;
     /// Most sessions in one agenda.
     pub const MAX_SESSIONS: usize = 1000;
     /// Longest organisation in a profile, in characters.

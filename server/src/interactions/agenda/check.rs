@@ -80,15 +80,15 @@ fn language(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
-/// The longest link an agenda keeps (a material's, a session's stream).
-const MAX_URL_CHARS: usize = 2000;
-
 fn url(field: &str, value: &str) -> Result<(), FieldError> {
-    if value.chars().count() > MAX_URL_CHARS {
+    if value.chars().count() > limits::MAX_AGENDA_LINK_CHARS {
         return Err(FieldError {
             field: field.into(),
-            message: format!("is longer than {MAX_URL_CHARS} characters"),
-            max: Some(MAX_URL_CHARS),
+            message: format!(
+                "is longer than {} characters",
+                limits::MAX_AGENDA_LINK_CHARS
+            ),
+            max: Some(limits::MAX_AGENDA_LINK_CHARS),
         });
     }
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
@@ -338,4 +338,25 @@ pub fn check_agenda(a: &Agenda) -> Result<(), FieldError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A link over its length is `too_large` naming its field, as every text; a link that is
+    /// not one is `bad_request`.
+    #[test]
+    fn an_agenda_link_over_its_length_is_too_large() {
+        let max = limits::MAX_AGENDA_LINK_CHARS;
+        let long = format!("https://example.org/{}", "a".repeat(max));
+        let refused = Refusal::from(url("stream_url", &long).unwrap_err());
+        assert!(
+            matches!(refused, Refusal::TooLong { ref field, max: m } if field == "stream_url" && m == max),
+            "{refused:?}"
+        );
+        let bad = Refusal::from(url("stream_url", "ftp://example.org/").unwrap_err());
+        assert!(matches!(bad, Refusal::Invalid { .. }), "{bad:?}");
+        assert!(url("stream_url", &long[..max]).is_ok());
+    }
 }

@@ -72,7 +72,7 @@ enum Cmd {
         /// Override the number of connections of W0 (to study memory).
         #[arg(long)]
         idle: Option<usize>,
-        /// Override W1's numbers of attendees (to profile one size).
+        /// Override W1's and W6's numbers of attendees (to profile one size).
         #[arg(long, value_delimiter = ',')]
         attendees: Vec<usize>,
     },

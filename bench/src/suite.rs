@@ -44,7 +44,7 @@ pub struct Options {
     pub only: Vec<String>,
     /// W0's number of connections, instead of the mode's.
     pub idle: Option<usize>,
-    /// W1's numbers of attendees, instead of the mode's (when not empty).
+    /// W1's and W6's numbers of attendees, instead of the mode's (when not empty).
     pub attendees: Vec<usize>,
     /// The built web client (`client/dist`), for W10.
     pub web_dir: PathBuf,
@@ -1864,7 +1864,13 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
     }
 
     if opts.runs("w6") {
-        let sizes: &[usize] = if q { &[200] } else { &[1_000, 10_000] };
+        let sizes: &[usize] = if !opts.attendees.is_empty() {
+            &opts.attendees
+        } else if q {
+            &[200]
+        } else {
+            &[1_000, 10_000]
+        };
         let seconds = if q { 3 } else { 10 };
         writeln!(
             md,

@@ -162,7 +162,7 @@ enum Job {
     /// Looks for an event this instance has not heard of in a shared store.
     FindEvent {
         code: EventCode,
-        reply: oneshot::Sender<Option<Arc<EventInfo>>>,
+        reply: oneshot::Sender<Result<Option<Arc<EventInfo>>, Refusal>>,
     },
     /// Every room of an event the store holds anything of.
     RoomsOf {
@@ -325,13 +325,15 @@ impl Engine {
     }
 
     /// The event, also when another instance created it a moment ago and its document has
-    /// not arrived here yet (a shared store is asked on a miss).
-    pub async fn find_event(&self, code: &EventCode) -> Option<Arc<EventInfo>> {
+    /// not arrived here yet (a shared store is asked on a miss). `Ok(None)`: there is no such
+    /// event; `Err(Unavailable)`: the store could not be asked, so nobody can say (a miss is
+    /// remembered for a second, a failure is not).
+    pub async fn find_event(&self, code: &EventCode) -> Result<Option<Arc<EventInfo>>, Refusal> {
         if let Some(e) = self.event(code) {
-            return Some(e);
+            return Ok(Some(e));
         }
         if !self.shared.shared_store {
-            return None;
+            return Ok(None);
         }
         if self
             .shared
@@ -339,22 +341,21 @@ impl Engine {
             .get(code)
             .is_some_and(|at| at.elapsed() < Duration::from_secs(1))
         {
-            return None;
+            return Ok(None);
         }
         let (reply, answer) = oneshot::channel();
         self.send(Job::FindEvent {
             code: code.clone(),
             reply,
-        })
-        .ok()?;
-        let found = answer.await.ok().flatten();
+        })?;
+        let found = answer.await.map_err(|_| Refusal::Unavailable)??;
         if found.is_none() {
             if self.shared.misses.len() > 10_000 {
                 self.shared.misses.clear();
             }
             self.shared.misses.insert(code.clone(), Instant::now());
         }
-        found
+        Ok(found)
     }
 
     /// The server-wide secret interactions derive ids with (the same one `Cx::key` gives).
@@ -378,7 +379,7 @@ impl Engine {
     pub async fn room(&self, id: &RoomId) -> Result<Arc<Room>, Refusal> {
         let event = self
             .find_event(id.event_code())
-            .await
+            .await?
             .ok_or_else(|| Refusal::NotFound(format!("no event {}", id.event_code())))?;
         if let RoomId::Session(_, session) = id
             && !event.agenda.sessions.iter().any(|s| &s.id == session)

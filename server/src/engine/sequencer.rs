@@ -252,12 +252,12 @@ impl Sequencer {
                     let found = match self.store.load_event(&code) {
                         Ok(Some(doc)) => {
                             self.catalog(Some(doc));
-                            self.shared.catalog.get(&code).map(|e| e.clone())
+                            Ok(self.shared.catalog.get(&code).map(|e| e.clone()))
                         }
-                        Ok(None) => None,
+                        Ok(None) => Ok(None),
                         Err(e) => {
                             tracing::warn!(error = %e, "looking an event up failed");
-                            None
+                            Err(Refusal::Unavailable)
                         }
                     };
                     let _ = reply.send(found);

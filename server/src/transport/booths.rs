@@ -388,8 +388,10 @@ pub async fn logo(
     let (Ok(code), Some(version)) = (EventCode::parse(&code), file.strip_suffix(".png")) else {
         return not_found();
     };
-    if app.engine.find_event(&code).await.is_none() {
-        return not_found();
+    match app.engine.find_event(&code).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(),
+        Err(e) => return AppError::from(e).into_response(),
     }
     let png = app
         .engine
@@ -412,7 +414,8 @@ pub async fn logo(
             png,
         )
             .into_response(),
-        _ => not_found(),
+        Ok(None) => not_found(),
+        Err(e) => AppError::from(e).into_response(),
     }
 }
 

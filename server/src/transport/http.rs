@@ -174,11 +174,11 @@ pub(super) fn event_code(raw: &str) -> Result<EventCode, AppError> {
     EventCode::parse(raw).map_err(|e| AppError::new(ErrorCode::NotFound, e.to_string()))
 }
 
-/// The event with this code, or `not_found`.
+/// The event with this code, or `not_found` (`unavailable` if the store cannot tell).
 pub(super) async fn existing(app: &App, code: &EventCode) -> Result<Arc<EventInfo>, AppError> {
     app.engine
         .find_event(code)
-        .await
+        .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no event {code}")))
 }
 

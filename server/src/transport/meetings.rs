@@ -92,7 +92,7 @@ pub async fn schedule_all(
 ) -> Result<Done, Refusal> {
     let event = engine
         .find_event(code)
-        .await
+        .await?
         .ok_or_else(|| Refusal::NotFound(format!("no event {code}")))?;
     let room = RoomId::Event(code.clone());
     let mut tries = 0;

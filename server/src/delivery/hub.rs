@@ -20,6 +20,7 @@ use super::{
 use crate::metrics::Metrics;
 use dashmap::DashMap;
 use plenum_protocol::{RoomId, Seq, ServerMsg};
+use smallvec::SmallVec;
 use std::{
     collections::BTreeMap,
     sync::{
@@ -276,17 +277,30 @@ fn presence_frame(room: &RoomId, count: usize) -> Arc<Frames> {
 /// this many frames, so a follower is handed at most twice this many at once.
 const LANE_BATCH: usize = 32;
 
+/// Followers a lane writes between two looks for broadcasts that arrived meanwhile: one of the
+/// same room joins the rest of the fan-out (see [`run_lane`]).
+const LANE_LOOK: usize = 32;
+
+/// A frame of a broadcast as a lane holds it while it writes a room's followers.
+type Owned = (Option<Seq>, Arc<Frames>);
+
 /// One lane: delivers each broadcast handed to it to its share of the room's followers, in
 /// the order they were handed over. Broadcasts that arrived while it was busy are delivered
 /// together: each follower gets all of its room's in one write, so the busier the server, the
 /// fewer writes a frame costs.
+///
+/// A broadcast of the same room that arrives while the lane is part-way through a room's
+/// followers joins the rest of that fan-out: the followers not yet written get both in one
+/// write (sooner than after the whole fan-out, and in one write instead of two), and once the
+/// fan-out is through, those written before it came get it, as does anyone who began to
+/// follow the room meanwhile. No frame waits for another.
 async fn run_lane(
     lane: usize,
     rooms: Arc<Rooms>,
     mut jobs: mpsc::Receiver<Job>,
     metrics: Arc<Metrics>,
 ) {
-    let mut outlets: Vec<Arc<Outlet>> = Vec::new();
+    let mut outlets: Vec<(ConnId, Arc<Outlet>)> = Vec::new();
     let mut batch: Vec<Job> = Vec::new();
     while let Some(first) = jobs.recv().await {
         let mut frames = first.items.len();
@@ -297,45 +311,121 @@ async fn run_lane(
             frames += job.items.len();
             batch.push(job);
         }
-        let (mut sent, mut writes, mut overflowed) = (0, 0, 0);
+        let mut count = Counts::default();
         // Room by room, in the order each room's broadcasts came.
         let mut done = vec![false; batch.len()];
-        for i in 0..batch.len() {
+        let mut i = 0;
+        while i < batch.len() {
             if done[i] {
+                i += 1;
                 continue;
             }
             let room = batch[i].room.clone();
-            let mut items: Vec<Item<'_>> = Vec::new();
+            let mut owned: Vec<Owned> = Vec::new();
             for (j, job) in batch.iter().enumerate().skip(i) {
                 if !done[j] && job.room == room {
                     done[j] = true;
-                    items.extend(job.items.iter().map(|(seq, frames)| (*seq, frames)));
+                    owned.extend(job.items.iter().cloned());
                 }
             }
+            let initial = owned.len();
+            // From which follower on (by position) how many of `owned` each was written.
+            let mut steps: SmallVec<[(usize, usize); 4]> = SmallVec::new();
+            steps.push((0, initial));
+            // This room's broadcasts stop joining once one could not (too many frames), so
+            // that none overtakes it.
+            let mut joining = true;
             // Taken out from under the map's lock, which is not held across socket writes.
-            outlets.clear();
-            if let Some(followers) = rooms.get(room.as_ref())
-                && let Some(conns) = followers.lanes.get(lane)
-            {
-                outlets.extend(conns.values().cloned());
-            }
-            for (n, outlet) in outlets.iter().enumerate() {
-                let d = outlet.deliver(&room, &items);
-                sent += d.sent;
-                writes += d.writes;
-                overflowed += u64::from(d.overflowed);
-                if (n + 1) % LANE_STRIDE == 0 {
+            snapshot(&rooms, &room, lane, &mut outlets);
+            let mut at = 0;
+            while at < outlets.len() {
+                let end = (at + LANE_LOOK).min(outlets.len());
+                {
+                    let items: Vec<Item<'_>> = owned.iter().map(|(s, f)| (*s, f)).collect();
+                    for (_, outlet) in &outlets[at..end] {
+                        count.add(outlet.deliver(&room, &items));
+                    }
+                }
+                if end / LANE_STRIDE != at / LANE_STRIDE {
+                    // A broadcast to a large room does not hold the worker thread for long.
                     tokio::task::yield_now().await;
                 }
+                at = end;
+                if at == outlets.len() {
+                    break;
+                }
+                let before = owned.len();
+                while let Ok(job) = jobs.try_recv() {
+                    if joining
+                        && job.room == room
+                        && owned.len() + job.items.len() <= 2 * LANE_BATCH
+                    {
+                        owned.extend(job.items.iter().cloned());
+                    } else {
+                        joining &= job.room != room;
+                        batch.push(job);
+                        done.push(false);
+                    }
+                }
+                if owned.len() > before {
+                    steps.push((at, owned.len()));
+                }
             }
+            if owned.len() > initial {
+                // Those written before a broadcast joined get it now, in order after what they
+                // had; so does whoever began to follow the room during the fan-out.
+                let written = std::mem::take(&mut outlets);
+                snapshot(&rooms, &room, lane, &mut outlets);
+                let items: Vec<Item<'_>> = owned.iter().map(|(s, f)| (*s, f)).collect();
+                for (conn, outlet) in &outlets {
+                    let had = match written.binary_search_by_key(conn, |(c, _)| *c) {
+                        Ok(p) => steps
+                            .iter()
+                            .rev()
+                            .find(|(from, _)| *from <= p)
+                            .map_or(initial, |s| s.1),
+                        Err(_) => initial,
+                    };
+                    if had < items.len() {
+                        count.add(outlet.deliver(&room, &items[had..]));
+                    }
+                }
+            }
+            i += 1;
         }
         // Counted once a batch: a shared counter bumped per delivery from every lane would
         // bounce its cache line between the cores.
-        metrics.messages_out.inc_by(sent);
-        metrics.flushes.inc_by(writes);
-        metrics.queue_overflows.inc_by(overflowed);
+        metrics.messages_out.inc_by(count.sent);
+        metrics.flushes.inc_by(count.writes);
+        metrics.queue_overflows.inc_by(count.overflowed);
         outlets.clear();
         batch.clear();
+    }
+}
+
+/// What a lane's deliveries did, summed for its metrics.
+#[derive(Default)]
+struct Counts {
+    sent: u64,
+    writes: u64,
+    overflowed: u64,
+}
+
+impl Counts {
+    fn add(&mut self, d: super::outlet::Delivered) {
+        self.sent += d.sent;
+        self.writes += d.writes;
+        self.overflowed += u64::from(d.overflowed);
+    }
+}
+
+/// `room`'s followers in `lane`, in connection order, into `outlets`.
+fn snapshot(rooms: &Rooms, room: &RoomId, lane: usize, outlets: &mut Vec<(ConnId, Arc<Outlet>)>) {
+    outlets.clear();
+    if let Some(followers) = rooms.get(room)
+        && let Some(conns) = followers.lanes.get(lane)
+    {
+        outlets.extend(conns.iter().map(|(c, o)| (*c, o.clone())));
     }
 }
 
@@ -441,6 +531,54 @@ mod tests {
         assert!(got.ends_with(r#"{"seq":100}"#), "all, in order");
         assert_eq!(got.matches(r#""seq":"#).count(), 100);
         assert!(outlet.cut_for().is_none(), "nobody cut");
+    }
+
+    #[tokio::test]
+    async fn a_broadcast_that_comes_during_a_fan_out_joins_the_rest_of_it() {
+        let metrics = Arc::new(Metrics::new());
+        let hub = Hub::new(metrics.clone());
+        let room: Arc<RoomId> = Arc::new(RoomId::parse("session:ECC2026:opening").unwrap());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let n = 2 * super::LANE_STRIDE + 88;
+        let mut clients = Vec::new();
+        for conn in 0..n as u64 {
+            clients.push(follower(&hub, &room, &listener, conn).await.1);
+        }
+        let events = events(3);
+        hub.deliver_events(&room, &events[..1]);
+        // The lane (on this test's one thread) writes the first LANE_STRIDE followers, then
+        // lets this task run: the second broadcast comes part-way through the fan-out.
+        tokio::task::yield_now().await;
+        hub.deliver_events(&room, &events[1..]);
+        let joined_at = super::LANE_STRIDE;
+        // A follower who came during the fan-out gets what was broadcast after it came.
+        let (late, mut late_client) = follower(&hub, &room, &listener, n as u64).await;
+        late.caught_up(&room, 1);
+        let whole = length(&events);
+        for (i, client) in clients.iter_mut().enumerate() {
+            let got = read(client, whole).await;
+            let seqs: Vec<_> = got.match_indices(r#""seq":"#).collect();
+            assert_eq!(seqs.len(), 3, "follower {i}: {got}");
+            assert!(
+                got.ends_with(r#"{"seq":3}"#),
+                "in order, follower {i}: {got}"
+            );
+        }
+        let got = read(&mut late_client, whole - events[0].1.staff.bytes().len()).await;
+        assert!(got.ends_with(r#"{"seq":3}"#), "{got}");
+        for _ in 0..200 {
+            if metrics.messages_out.get() == 3 * n as u64 + 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(metrics.messages_out.get(), 3 * n as u64 + 2);
+        // Those written before it came: two writes; the rest and the newcomer: one.
+        assert_eq!(
+            metrics.flushes.get(),
+            (2 * joined_at + (n - joined_at) + 1) as u64,
+            "the second broadcast joined the fan-out after {joined_at} followers"
+        );
     }
 
     /// The bytes of `events`' frames, all together.

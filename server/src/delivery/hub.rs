@@ -4,8 +4,9 @@
 //! few tasks (one per worker thread of the runtime), and each lane writes the frame to its
 //! share of the room's followers through their [`Outlet`]s: straight to the socket when it
 //! takes it, else into the outlet's bounded queue. A connection always belongs to the same
-//! lane, and a lane delivers broadcasts one after another, so every connection gets a room's
-//! frames in the order they were published; the lanes of one broadcast run side by side.
+//! lane, and a lane gives each of its connections a room's frames in the order they were
+//! published (a broadcast that joins a fan-out under way reaches each follower after what that
+//! follower had: [`run_lane`]); the lanes of one broadcast run side by side.
 //!
 //! A connection whose outlet is full cannot keep up: it is cut (`Outlet::cut`), the
 //! connection closes with `close::LAGGING`, and the client reconnects and resumes from its last
@@ -301,6 +302,7 @@ async fn run_lane(
     metrics: Arc<Metrics>,
 ) {
     let mut outlets: Vec<(ConnId, Arc<Outlet>)> = Vec::new();
+    let mut written: Vec<(ConnId, Arc<Outlet>)> = Vec::new();
     let mut batch: Vec<Job> = Vec::new();
     while let Some(first) = jobs.recv().await {
         let mut frames = first.items.len();
@@ -311,6 +313,9 @@ async fn run_lane(
             frames += job.items.len();
             batch.push(job);
         }
+        // Frames taken into this batch, joined ones included: under `LANE_BATCH` before each
+        // take, so the batch ends, and no follower is handed twice that many at once.
+        let mut taken = frames;
         let mut count = Counts::default();
         // Room by room, in the order each room's broadcasts came.
         let mut done = vec![false; batch.len()];
@@ -332,8 +337,6 @@ async fn run_lane(
             // From which follower on (by position) how many of `owned` each was written.
             let mut steps: SmallVec<[(usize, usize); 4]> = SmallVec::new();
             steps.push((0, initial));
-            // This room's broadcasts stop joining once one could not (too many frames), so
-            // that none overtakes it.
             let mut joining = true;
             // Taken out from under the map's lock, which is not held across socket writes.
             snapshot(&rooms, &room, lane, &mut outlets);
@@ -355,14 +358,17 @@ async fn run_lane(
                     break;
                 }
                 let before = owned.len();
-                while let Ok(job) = jobs.try_recv() {
-                    if joining
-                        && job.room == room
-                        && owned.len() + job.items.len() <= 2 * LANE_BATCH
-                    {
+                // Another room's broadcast, once taken, waits its turn in the batch, and ends
+                // this fan-out's looks (this room's after it would overtake it).
+                while joining
+                    && taken < LANE_BATCH
+                    && let Ok(job) = jobs.try_recv()
+                {
+                    taken += job.items.len();
+                    if job.room == room {
                         owned.extend(job.items.iter().cloned());
                     } else {
-                        joining &= job.room != room;
+                        joining = false;
                         batch.push(job);
                         done.push(false);
                     }
@@ -374,10 +380,10 @@ async fn run_lane(
             if owned.len() > initial {
                 // Those written before a broadcast joined get it now, in order after what they
                 // had; so does whoever began to follow the room during the fan-out.
-                let written = std::mem::take(&mut outlets);
+                std::mem::swap(&mut written, &mut outlets);
                 snapshot(&rooms, &room, lane, &mut outlets);
                 let items: Vec<Item<'_>> = owned.iter().map(|(s, f)| (*s, f)).collect();
-                for (conn, outlet) in &outlets {
+                for (n, (conn, outlet)) in outlets.iter().enumerate() {
                     let had = match written.binary_search_by_key(conn, |(c, _)| *c) {
                         Ok(p) => steps
                             .iter()
@@ -389,7 +395,11 @@ async fn run_lane(
                     if had < items.len() {
                         count.add(outlet.deliver(&room, &items[had..]));
                     }
+                    if (n + 1) % LANE_STRIDE == 0 {
+                        tokio::task::yield_now().await;
+                    }
                 }
+                written.clear();
             }
             i += 1;
         }
@@ -539,21 +549,31 @@ mod tests {
         let hub = Hub::new(metrics.clone());
         let room: Arc<RoomId> = Arc::new(RoomId::parse("session:ECC2026:opening").unwrap());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let n = 2 * super::LANE_STRIDE + 88;
+        let n = super::LANE_STRIDE + 40;
         let mut clients = Vec::new();
         for conn in 0..n as u64 {
             clients.push(follower(&hub, &room, &listener, conn).await.1);
         }
+        // Someone who will begin to follow during the fan-out, connected beforehand.
+        let mut late_client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let late = Arc::new(Outlet::new(
+            Arc::new(listener.accept().await.unwrap().0),
+            16,
+            Default::default(),
+        ));
         let events = events(3);
         hub.deliver_events(&room, &events[..1]);
         // The lane (on this test's one thread) writes the first LANE_STRIDE followers, then
-        // lets this task run: the second broadcast comes part-way through the fan-out.
+        // lets this task run: the second broadcast comes part-way through the fan-out, and
+        // then the newcomer, who was told the room as it was after the first.
         tokio::task::yield_now().await;
         hub.deliver_events(&room, &events[1..]);
-        let joined_at = super::LANE_STRIDE;
-        // A follower who came during the fan-out gets what was broadcast after it came.
-        let (late, mut late_client) = follower(&hub, &room, &listener, n as u64).await;
+        late.follow((*room).clone(), Viewer::Staff);
         late.caught_up(&room, 1);
+        hub.follow(&room, n as u64, late.clone());
+        let joined_at = super::LANE_STRIDE;
         let whole = length(&events);
         for (i, client) in clients.iter_mut().enumerate() {
             let got = read(client, whole).await;

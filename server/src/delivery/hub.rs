@@ -40,8 +40,9 @@ pub type ConnId = u64;
 /// room it cannot take resume instead (`close::LAGGING`): nothing waits without bound.
 const LANE_QUEUE: usize = 4096;
 
-/// Followers written between two yields of a lane, so a broadcast to a large room does not
-/// hold a worker thread from other tasks for long.
+/// Followers written between two yields of a lane (counted afresh for each room, and for the
+/// pass after a broadcast joined a fan-out), so a broadcast to a large room does not hold a
+/// worker thread from other tasks for long.
 const LANE_STRIDE: usize = 256;
 
 /// One broadcast, for one lane to deliver: a room's frames, written to each follower together.
@@ -274,27 +275,32 @@ fn presence_frame(room: &RoomId, count: usize) -> Arc<Frames> {
 }
 
 /// Frames a lane gathers before it writes: what arrived while it was busy goes out together,
-/// one write a follower. It takes broadcasts (each of at most this many frames) until it has
-/// this many frames, so a follower is handed at most twice this many at once.
+/// one write a follower. It takes broadcasts (each of at most this many frames), before it
+/// writes and while it writes ([`run_lane`]), until it has this many frames in all, so a
+/// follower is handed fewer than twice this many at once.
 const LANE_BATCH: usize = 32;
 
 /// Followers a lane writes between two looks for broadcasts that arrived meanwhile: one of the
-/// same room joins the rest of the fan-out (see [`run_lane`]).
+/// same room joins the rest of the fan-out (see [`run_lane`]). A divisor of [`LANE_STRIDE`].
 const LANE_LOOK: usize = 32;
 
 /// A frame of a broadcast as a lane holds it while it writes a room's followers.
 type Owned = (Option<Seq>, Arc<Frames>);
 
-/// One lane: delivers each broadcast handed to it to its share of the room's followers, in
-/// the order they were handed over. Broadcasts that arrived while it was busy are delivered
-/// together: each follower gets all of its room's in one write, so the busier the server, the
-/// fewer writes a frame costs.
+/// One lane: delivers each broadcast handed to it to its share of the room's followers, each
+/// room's in the order they were handed over (room by room: one room's may go before another
+/// room's that came earlier). Broadcasts that arrived while it was busy are delivered
+/// together: each follower gets all of its room's that are there when its turn comes in one
+/// write, so the busier the server, the fewer writes a frame costs.
 ///
 /// A broadcast of the same room that arrives while the lane is part-way through a room's
-/// followers joins the rest of that fan-out: the followers not yet written get both in one
-/// write (sooner than after the whole fan-out, and in one write instead of two), and once the
-/// fan-out is through, those written before it came get it, as does anyone who began to
-/// follow the room meanwhile. No frame waits for another.
+/// followers joins the rest of that fan-out, at the next look ([`LANE_LOOK`] followers
+/// apart), while the batch holds fewer than [`LANE_BATCH`] frames and no other room's
+/// broadcast was taken during this fan-out (that one then waits its turn, and this fan-out
+/// looks no more). The followers not yet written get both in one write (sooner than after
+/// the whole fan-out, and in one write instead of two); once the fan-out is through, those
+/// written before it came get it, as does anyone who began to follow the room meanwhile. No
+/// frame waits for another.
 async fn run_lane(
     lane: usize,
     rooms: Arc<Rooms>,
@@ -359,7 +365,7 @@ async fn run_lane(
                 }
                 let before = owned.len();
                 // Another room's broadcast, once taken, waits its turn in the batch, and ends
-                // this fan-out's looks (this room's after it would overtake it).
+                // this fan-out's looks (so that this fan-out does not hold it up longer).
                 while joining
                     && taken < LANE_BATCH
                     && let Ok(job) = jobs.try_recv()
@@ -570,29 +576,46 @@ mod tests {
         // then the newcomer, who was told the room as it was after the first.
         tokio::task::yield_now().await;
         hub.deliver_events(&room, &events[1..]);
+        // And an unsequenced frame (as presence is): given twice, nothing would drop it.
+        let note = Arc::new(Frames::uniform(Frame::text(r#"{"note":1}"#.into())));
+        hub.deliver(&room, None, &note);
         late.follow((*room).clone(), Viewer::Staff);
         late.caught_up(&room, 1);
         hub.follow(&room, n as u64, late.clone());
+        assert_eq!(
+            super::LANE_STRIDE % super::LANE_LOOK,
+            0,
+            "a look at LANE_STRIDE"
+        );
         let joined_at = super::LANE_STRIDE;
-        let whole = length(&events);
+        let whole = length(&events) + note.staff.bytes().len();
         for (i, client) in clients.iter_mut().enumerate() {
             let got = read(client, whole).await;
             let seqs: Vec<_> = got.match_indices(r#""seq":"#).collect();
             assert_eq!(seqs.len(), 3, "follower {i}: {got}");
             assert!(
-                got.ends_with(r#"{"seq":3}"#),
+                got.ends_with(r#"{"note":1}"#) && got.contains(r#"{"seq":3}"#),
                 "in order, follower {i}: {got}"
             );
         }
         let got = read(&mut late_client, whole - events[0].1.staff.bytes().len()).await;
-        assert!(got.ends_with(r#"{"seq":3}"#), "{got}");
+        assert!(got.ends_with(r#"{"note":1}"#), "{got}");
+        assert_eq!(got.matches(r#""seq":"#).count(), 2, "{got}");
         for _ in 0..200 {
-            if metrics.messages_out.get() == 3 * n as u64 + 2 {
+            if metrics.messages_out.get() == 4 * n as u64 + 3 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        assert_eq!(metrics.messages_out.get(), 3 * n as u64 + 2);
+        assert_eq!(metrics.messages_out.get(), 4 * n as u64 + 3);
+        // And nothing more: nobody was given a frame twice.
+        let mut more = [0u8; 64];
+        for client in clients.iter().chain([&late_client]) {
+            assert_eq!(
+                client.try_read(&mut more).map_err(|e| e.kind()),
+                Err(std::io::ErrorKind::WouldBlock)
+            );
+        }
         // Those written before it came: two writes; the rest and the newcomer: one.
         assert_eq!(
             metrics.flushes.get(),
